@@ -1,0 +1,32 @@
+package dev.quarry.canonical;
+
+/** Carries a {@link QuarryError} through code that cannot return it (iterators, decoders). */
+public final class QuarryException extends RuntimeException {
+    private final QuarryError error;
+
+    public QuarryException(QuarryError error) {
+        super(error.message(), null, false, false);
+        this.error = error;
+    }
+
+    public QuarryException(QuarryError error, Throwable cause) {
+        super(error.message(), cause, false, false);
+        this.error = error;
+    }
+
+    public static QuarryException of(ErrorKind kind, String message) {
+        return new QuarryException(QuarryError.of(kind, message));
+    }
+
+    public static QuarryException invalid(String param, String message) {
+        return new QuarryException(new QuarryError(ErrorKind.INVALID_REQUEST, message, param, null));
+    }
+
+    public QuarryError error() {
+        return error;
+    }
+
+    public ErrorKind kind() {
+        return error.kind();
+    }
+}

@@ -1,0 +1,3 @@
+package dev.quarry.catalog;
+
+public enum ModelKind { CHAT, EMBEDDING }

@@ -1,0 +1,132 @@
+package dev.quarry.provider;
+
+import dev.quarry.canonical.ErrorKind;
+import dev.quarry.canonical.QuarryError;
+import dev.quarry.canonical.QuarryException;
+import io.helidon.http.HeaderName;
+import io.helidon.http.HeaderNames;
+import io.helidon.webclient.api.HttpClientRequest;
+import io.helidon.webclient.api.HttpClientResponse;
+import io.helidon.webclient.api.WebClient;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.ConnectException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The pooled HTTP client a provider uses to reach its upstream: keep-alive connections,
+ * connect and read timeouts, and transport failures turned into canonical errors. Status codes
+ * other than 2xx are handed to the provider's {@link ErrorMapper}, which knows the upstream's
+ * error body.
+ */
+public final class UpstreamHttp {
+    /** Upstream error bodies are read for their message, never in full. */
+    private static final int MAX_ERROR_BODY = 64 * 1024;
+
+    /** Turns an upstream's non-2xx answer into a canonical error. */
+    @FunctionalInterface
+    public interface ErrorMapper {
+        QuarryError map(int status, String body, Optional<Duration> retryAfter);
+    }
+
+    private final String providerName;
+    private final WebClient client;
+    private final ErrorMapper errors;
+
+    public UpstreamHttp(ProviderSettings settings, ErrorMapper errors) {
+        this.providerName = settings.name();
+        this.errors = errors;
+        this.client = WebClient.builder()
+                .baseUri(settings.baseUrl())
+                .connectTimeout(settings.connectTimeout())
+                .readTimeout(settings.readTimeout())
+                .followRedirects(false)
+                .build();
+    }
+
+    /**
+     * POSTs a JSON body and returns the open 2xx response; the caller closes it.
+     *
+     * @throws QuarryException for transport failures and non-2xx answers
+     */
+    public HttpClientResponse postJson(String path, byte[] body, Map<String, String> headers) {
+        HttpClientRequest request = client.post(path)
+                .header(HeaderNames.CONTENT_TYPE, "application/json")
+                .header(HeaderNames.ACCEPT, "application/json, text/event-stream");
+        headers.forEach((name, value) -> request.header(HeaderName.create(name), value));
+        HttpClientResponse response;
+        try {
+            response = request.submit(body);
+        } catch (RuntimeException e) {
+            throw transportFailure(e);
+        }
+        int status = response.status().code();
+        if (status / 100 == 2) return response;
+        try (response) {
+            Optional<Duration> retryAfter = response.headers().first(HeaderNames.RETRY_AFTER).flatMap(UpstreamHttp::seconds);
+            throw new QuarryException(errors.map(status, readBounded(response.inputStream()), retryAfter));
+        } catch (UncheckedIOException e) {
+            throw transportFailure(e);
+        }
+    }
+
+    /** Maps an exception from the socket (at connect or while reading a stream) to a canonical error. */
+    public QuarryException transportFailure(Throwable failure) {
+        if (failure instanceof QuarryException q) return q;
+        Throwable cause = failure;
+        while (cause != null) {
+            switch (cause) {
+                case SocketTimeoutException t -> {
+                    return new QuarryException(QuarryError.of(ErrorKind.UPSTREAM_TIMEOUT,
+                            "Provider '" + providerName + "' did not answer in time (" + t.getMessage() + ")."), failure);
+                }
+                case ConnectException | UnknownHostException c -> {
+                    return new QuarryException(QuarryError.of(ErrorKind.UPSTREAM_UNAVAILABLE,
+                            "Provider '" + providerName + "' cannot be reached: " + c.getMessage()), failure);
+                }
+                default -> cause = cause.getCause();
+            }
+        }
+        return new QuarryException(QuarryError.of(ErrorKind.UPSTREAM_UNAVAILABLE,
+                "The connection to provider '" + providerName + "' failed: " + failure.getMessage()), failure);
+    }
+
+    public String providerName() {
+        return providerName;
+    }
+
+    private static Optional<Duration> seconds(String value) {
+        try {
+            return Optional.of(Duration.ofMillis((long) (Double.parseDouble(value.trim()) * 1000)));
+        } catch (NumberFormatException e) {
+            return Optional.empty(); // an HTTP-date; rare from model APIs, and a guess is worse than none
+        }
+    }
+
+    private static String readBounded(InputStream in) {
+        try (in) {
+            return new String(in.readNBytes(MAX_ERROR_BODY), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A status-only fallback for upstreams whose error bodies say nothing useful. */
+    public static ErrorKind kindOf(int status) {
+        return switch (status) {
+            case 400, 422 -> ErrorKind.INVALID_REQUEST;
+            case 408 -> ErrorKind.UPSTREAM_TIMEOUT;
+            case 413 -> ErrorKind.CONTEXT_WINDOW_EXCEEDED;
+            case 429 -> ErrorKind.RATE_LIMITED;
+            case 500, 502, 503, 529 -> ErrorKind.UPSTREAM_UNAVAILABLE;
+            case 504 -> ErrorKind.UPSTREAM_TIMEOUT;
+            default -> ErrorKind.UPSTREAM_ERROR;
+        };
+    }
+}

@@ -1,0 +1,71 @@
+package dev.quarry.provider.minilm;
+
+import dev.langchain4j.data.embedding.Embedding;
+import dev.langchain4j.data.segment.TextSegment;
+import dev.langchain4j.model.embedding.EmbeddingModel;
+import dev.langchain4j.model.embedding.onnx.allminilml6v2.AllMiniLmL6V2EmbeddingModel;
+import dev.quarry.canonical.EmbeddingRequest;
+import dev.quarry.canonical.EmbeddingResponse;
+import dev.quarry.canonical.ErrorKind;
+import dev.quarry.canonical.EventStream;
+import dev.quarry.canonical.QuarryException;
+import dev.quarry.canonical.TokenEstimate;
+import dev.quarry.provider.Provider;
+import dev.quarry.provider.ProviderCall;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code quarry/minilm}: the all-MiniLM-L6-v2 sentence-embedding model (384 dimensions), run in
+ * process with ONNX Runtime from the model file shipped in the LangChain4j artifact. The model
+ * loads on first use, so a server that never embeds never pays its ~90 MB.
+ */
+public final class MiniLmProvider implements Provider {
+    public static final int DIMENSIONS = 384;
+
+    private final String name;
+    private volatile EmbeddingModel model;
+
+    public MiniLmProvider(String name) {
+        this.name = name;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public EventStream stream(ProviderCall call) {
+        throw QuarryException.of(ErrorKind.UNSUPPORTED_FEATURE,
+                "'" + call.request().model() + "' is an embedding model; use POST /v1/embeddings.");
+    }
+
+    @Override
+    public EmbeddingResponse embed(EmbeddingRequest request, String upstreamModel) {
+        if (request.dimensions() != null && request.dimensions() != DIMENSIONS) {
+            throw QuarryException.invalid("dimensions",
+                    "'" + request.model() + "' produces " + DIMENSIONS + "-dimensional vectors; 'dimensions' cannot change that.");
+        }
+        List<TextSegment> segments = request.inputs().stream().map(TextSegment::from).toList();
+        List<Embedding> embeddings = model().embedAll(segments).content();
+        List<float[]> vectors = new ArrayList<>(embeddings.size());
+        long tokens = 0;
+        for (int i = 0; i < embeddings.size(); i++) {
+            vectors.add(embeddings.get(i).vector());
+            tokens += TokenEstimate.of(request.inputs().get(i));
+        }
+        return new EmbeddingResponse(request.model(), vectors, tokens);
+    }
+
+    private EmbeddingModel model() {
+        EmbeddingModel m = model;
+        if (m == null) {
+            synchronized (this) {
+                if (model == null) model = new AllMiniLmL6V2EmbeddingModel();
+                m = model;
+            }
+        }
+        return m;
+    }
+}
