@@ -22,6 +22,11 @@ public final class QuarryException extends RuntimeException {
         return new QuarryException(new QuarryError(ErrorKind.INVALID_REQUEST, message, param, null));
     }
 
+    /** A request feature that the surface or the chosen model cannot honour: a 400, never a silent drop. */
+    public static QuarryException unsupported(String param, String message) {
+        return new QuarryException(new QuarryError(ErrorKind.UNSUPPORTED_FEATURE, message, param, null));
+    }
+
     public QuarryError error() {
         return error;
     }

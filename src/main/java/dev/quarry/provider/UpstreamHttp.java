@@ -3,7 +3,6 @@ package dev.quarry.provider;
 import dev.quarry.canonical.ErrorKind;
 import dev.quarry.canonical.QuarryError;
 import dev.quarry.canonical.QuarryException;
-import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.webclient.api.HttpClientRequest;
 import io.helidon.webclient.api.HttpClientResponse;
@@ -59,7 +58,7 @@ public final class UpstreamHttp {
         HttpClientRequest request = client.post(path)
                 .header(HeaderNames.CONTENT_TYPE, "application/json")
                 .header(HeaderNames.ACCEPT, "application/json, text/event-stream");
-        headers.forEach((name, value) -> request.header(HeaderName.create(name), value));
+        headers.forEach((name, value) -> request.header(HeaderNames.create(name), value));
         HttpClientResponse response;
         try {
             response = request.submit(body);
@@ -79,18 +78,14 @@ public final class UpstreamHttp {
     /** Maps an exception from the socket (at connect or while reading a stream) to a canonical error. */
     public QuarryException transportFailure(Throwable failure) {
         if (failure instanceof QuarryException q) return q;
-        Throwable cause = failure;
-        while (cause != null) {
-            switch (cause) {
-                case SocketTimeoutException t -> {
-                    return new QuarryException(QuarryError.of(ErrorKind.UPSTREAM_TIMEOUT,
-                            "Provider '" + providerName + "' did not answer in time (" + t.getMessage() + ")."), failure);
-                }
-                case ConnectException | UnknownHostException c -> {
-                    return new QuarryException(QuarryError.of(ErrorKind.UPSTREAM_UNAVAILABLE,
-                            "Provider '" + providerName + "' cannot be reached: " + c.getMessage()), failure);
-                }
-                default -> cause = cause.getCause();
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SocketTimeoutException) {
+                return new QuarryException(QuarryError.of(ErrorKind.UPSTREAM_TIMEOUT,
+                        "Provider '" + providerName + "' did not answer in time (" + cause.getMessage() + ")."), failure);
+            }
+            if (cause instanceof ConnectException || cause instanceof UnknownHostException) {
+                return new QuarryException(QuarryError.of(ErrorKind.UPSTREAM_UNAVAILABLE,
+                        "Provider '" + providerName + "' cannot be reached: " + cause.getMessage()), failure);
             }
         }
         return new QuarryException(QuarryError.of(ErrorKind.UPSTREAM_UNAVAILABLE,

@@ -1,0 +1,30 @@
+package dev.quarry.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code quarry}: the self-hosted model platform's command line. */
+@Command(name = "quarry", mixinStandardHelpOptions = true, version = "quarry 0.1.0",
+        description = "One governed endpoint for every model and every client.",
+        subcommands = {ServeCommand.class, KeysCommand.class, ModelsCommand.class})
+public final class Main implements Runnable {
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs a command line and returns its exit code (tests call this instead of {@link #main}). */
+    public static int run(String... args) {
+        return new CommandLine(new Main())
+                .setExecutionExceptionHandler((e, cmd, parsed) -> {
+                    cmd.getErr().println("quarry: " + e.getMessage());
+                    return 1;
+                })
+                .execute(args);
+    }
+
+    @Override
+    public void run() {
+        new CommandLine(this).usage(System.out);
+    }
+}

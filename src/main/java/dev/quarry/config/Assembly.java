@@ -1,0 +1,69 @@
+package dev.quarry.config;
+
+import dev.quarry.catalog.BuiltInCatalog;
+import dev.quarry.catalog.Catalog;
+import dev.quarry.catalog.ModelEntry;
+import dev.quarry.catalog.ModelKind;
+import dev.quarry.provider.ProviderSettings;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+/** Turns the configuration into the catalog and the provider settings a server runs with. */
+public final class Assembly {
+    private static final Map<String, String> DEFAULT_BASE_URLS = Map.of("openai", "https://api.openai.com/v1");
+
+    private Assembly() {}
+
+    /** The built-in catalog with the configuration's additions and new models. */
+    public static Catalog catalog(QuarryConfig config) {
+        Map<String, ModelEntry> byId = new LinkedHashMap<>();
+        for (ModelEntry entry : BuiltInCatalog.models()) byId.put(entry.id(), entry);
+        Set<String> providerNames = new HashSet<>(List.of(BuiltInCatalog.ECHO_PROVIDER, BuiltInCatalog.MINILM_PROVIDER));
+        config.providers().forEach(p -> providerNames.add(p.name()));
+        for (ModelConfig m : config.models()) {
+            m.deployments().forEach(d -> {
+                if (!providerNames.contains(d.provider())) {
+                    throw new ConfigException("model '" + m.id() + "' is deployed on provider '" + d.provider()
+                            + "', which is not configured under 'providers:' (configured: " + providerNames.stream().sorted().toList() + ")");
+                }
+            });
+            ModelEntry base = byId.get(m.id());
+            if (base == null) {
+                base = new ModelEntry(m.id(), "custom", m.kind() == null ? ModelKind.CHAT : m.kind(), "Configured model",
+                        m.contextWindow() == null ? 0 : m.contextWindow(), 0, Set.of(), List.of(), List.of(), null, false);
+            }
+            byId.put(m.id(), base.configuredWith(m.aliases(), m.deployments(), m.price()));
+        }
+        return new Catalog(new ArrayList<>(byId.values()));
+    }
+
+    /**
+     * Provider settings with secrets resolved from the environment.
+     *
+     * @throws ConfigException when a provider's key variable is named but unset, or no base URL is known
+     */
+    public static List<ProviderSettings> providers(QuarryConfig config, Function<String, String> env) {
+        List<ProviderSettings> settings = new ArrayList<>();
+        for (ProviderConfig p : config.providers()) {
+            String baseUrl = p.baseUrl() != null ? p.baseUrl() : DEFAULT_BASE_URLS.get(p.type());
+            if (baseUrl == null) throw new ConfigException("provider '" + p.name() + "' needs a base_url");
+            String apiKey = null;
+            if (p.apiKeyEnv() != null) {
+                apiKey = env.apply(p.apiKeyEnv());
+                if (apiKey == null || apiKey.isBlank()) {
+                    throw new ConfigException("provider '" + p.name() + "' reads its API key from the environment variable "
+                            + p.apiKeyEnv() + ", which is not set");
+                }
+            }
+            settings.add(new ProviderSettings(p.name(), p.type(), URI.create(baseUrl), apiKey, p.connectTimeout(),
+                    p.readTimeout(), p.options()));
+        }
+        return settings;
+    }
+}

@@ -1,0 +1,216 @@
+package dev.quarry.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.quarry.catalog.Deployment;
+import dev.quarry.catalog.ModelKind;
+import dev.quarry.catalog.Price;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reads the YAML configuration file. Every mistake is reported with the file and the field's
+ * path ({@code models[2].deployments[0].provider}), and unknown keys are refused rather than
+ * ignored, so a typo never silently changes behaviour.
+ *
+ * <pre>
+ * server:   { host: 127.0.0.1, port: 8080, max_body_bytes: 10485760, shutdown_grace_seconds: 30 }
+ * store:    { url: jdbc:postgresql://127.0.0.1:5432/quarry }   # default: SQLite in the data folder
+ * providers:
+ *   - { name: openai, type: openai, base_url: https://api.openai.com/v1, api_key_env: OPENAI_API_KEY, api: responses }
+ * models:
+ *   - id: gpt-5.5
+ *     aliases: [gpt]
+ *     deployments: [{ provider: openai, model: gpt-5.5 }]
+ *     price: { input: 1.25, output: 10, cache_read: 0.125, cache_write: 0 }
+ * </pre>
+ */
+public final class ConfigLoader {
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+    private final String file;
+
+    private ConfigLoader(String file) {
+        this.file = file;
+    }
+
+    public static QuarryConfig load(Path path, Path dataDir) {
+        String text;
+        try {
+            text = Files.readString(path);
+        } catch (IOException e) {
+            throw new ConfigException("cannot read the configuration file " + path + ": " + e.getMessage(), e);
+        }
+        return parse(text, path.toString(), dataDir);
+    }
+
+    public static QuarryConfig parse(String yaml, String fileName, Path dataDir) {
+        JsonNode root;
+        try {
+            root = YAML.readTree(yaml);
+        } catch (IOException e) {
+            throw new ConfigException(fileName + " is not valid YAML: " + e.getMessage(), e);
+        }
+        ConfigLoader loader = new ConfigLoader(fileName);
+        if (root == null || root.isMissingNode() || root.isNull()) return QuarryConfig.defaults(dataDir);
+        loader.expectKeys(root, "", Set.of("server", "store", "providers", "models"));
+        return new QuarryConfig(
+                loader.server(root.path("server")),
+                dataDir,
+                loader.optText(root.path("store"), "url", "store.url"),
+                loader.providers(root.path("providers")),
+                loader.models(root.path("models")));
+    }
+
+    private ServerSettings server(JsonNode node) {
+        ServerSettings d = ServerSettings.DEFAULTS;
+        if (node.isMissingNode()) return d;
+        expectKeys(node, "server", Set.of("host", "port", "max_body_bytes", "shutdown_grace_seconds"));
+        String host = optText(node, "host", "server.host");
+        return new ServerSettings(
+                host == null ? d.host() : host,
+                (int) optLong(node, "port", "server.port", d.port()),
+                optLong(node, "max_body_bytes", "server.max_body_bytes", d.maxBodyBytes()),
+                Duration.ofSeconds(optLong(node, "shutdown_grace_seconds", "server.shutdown_grace_seconds", d.shutdownGrace().toSeconds())));
+    }
+
+    private List<ProviderConfig> providers(JsonNode node) {
+        List<ProviderConfig> providers = new ArrayList<>();
+        List<JsonNode> items = list(node, "providers");
+        for (int i = 0; i < items.size(); i++) {
+            JsonNode p = items.get(i);
+            String path = "providers[" + i + "]";
+            if (!p.isObject()) fail(path, "must be a mapping");
+            Map<String, String> options = new LinkedHashMap<>();
+            p.properties().forEach(field -> {
+                if (!Set.of("name", "type", "base_url", "api_key_env", "connect_timeout_seconds", "read_timeout_seconds")
+                        .contains(field.getKey())) {
+                    if (!field.getValue().isValueNode()) fail(path + "." + field.getKey(), "must be a plain value");
+                    options.put(field.getKey(), field.getValue().asText());
+                }
+            });
+            providers.add(new ProviderConfig(
+                    requireText(p, "name", path + ".name"),
+                    requireText(p, "type", path + ".type"),
+                    optText(p, "base_url", path + ".base_url"),
+                    optText(p, "api_key_env", path + ".api_key_env"),
+                    seconds(p, "connect_timeout_seconds", path),
+                    seconds(p, "read_timeout_seconds", path),
+                    options));
+        }
+        return providers;
+    }
+
+    private List<ModelConfig> models(JsonNode node) {
+        List<ModelConfig> models = new ArrayList<>();
+        List<JsonNode> items = list(node, "models");
+        for (int i = 0; i < items.size(); i++) {
+            JsonNode m = items.get(i);
+            String path = "models[" + i + "]";
+            expectKeys(m, path, Set.of("id", "aliases", "kind", "context_window", "deployments", "price"));
+            List<String> aliases = new ArrayList<>();
+            List<JsonNode> rawAliases = list(m.path("aliases"), path + ".aliases");
+            for (int a = 0; a < rawAliases.size(); a++) {
+                aliases.add(requireTextValue(rawAliases.get(a), path + ".aliases[" + a + "]"));
+            }
+            List<Deployment> deployments = new ArrayList<>();
+            List<JsonNode> rawDeployments = list(m.path("deployments"), path + ".deployments");
+            for (int d = 0; d < rawDeployments.size(); d++) {
+                JsonNode dep = rawDeployments.get(d);
+                String depPath = path + ".deployments[" + d + "]";
+                expectKeys(dep, depPath, Set.of("provider", "model"));
+                deployments.add(new Deployment(requireText(dep, "provider", depPath + ".provider"),
+                        requireText(dep, "model", depPath + ".model")));
+            }
+            String kind = optText(m, "kind", path + ".kind");
+            models.add(new ModelConfig(
+                    requireText(m, "id", path + ".id"),
+                    aliases,
+                    kind == null ? null : modelKind(kind, path + ".kind"),
+                    m.has("context_window") ? (int) optLong(m, "context_window", path + ".context_window", 0) : null,
+                    deployments,
+                    m.has("price") ? price(m.get("price"), path + ".price") : null));
+        }
+        return models;
+    }
+
+    private Price price(JsonNode node, String path) {
+        expectKeys(node, path, Set.of("input", "output", "cache_read", "cache_write"));
+        return new Price(decimal(node, "input", path), decimal(node, "output", path),
+                decimal(node, "cache_read", path), decimal(node, "cache_write", path));
+    }
+
+    private BigDecimal decimal(JsonNode node, String field, String path) {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) return null;
+        if (!v.isNumber() || v.decimalValue().signum() < 0) fail(path + "." + field, "must be a number of dollars per million tokens, at least 0");
+        return v.decimalValue();
+    }
+
+    private ModelKind modelKind(String kind, String path) {
+        try {
+            return ModelKind.valueOf(kind.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(file + ": " + path + " must be 'chat' or 'embedding', not '" + kind + "'");
+        }
+    }
+
+    private Duration seconds(JsonNode node, String field, String path) {
+        return node.has(field) ? Duration.ofSeconds(optLong(node, field, path + "." + field, 0)) : null;
+    }
+
+    private List<JsonNode> list(JsonNode node, String path) {
+        if (node.isMissingNode() || node.isNull()) return List.of();
+        if (!node.isArray()) fail(path, "must be a list");
+        List<JsonNode> items = new ArrayList<>();
+        node.forEach(items::add);
+        return items;
+    }
+
+    private void expectKeys(JsonNode node, String path, Set<String> allowed) {
+        if (!node.isObject()) fail(path.isEmpty() ? "the top level" : path, "must be a mapping");
+        node.fieldNames().forEachRemaining(key -> {
+            if (!allowed.contains(key)) {
+                fail((path.isEmpty() ? "" : path + ".") + key, "is not a known setting (known: " + allowed.stream().sorted().toList() + ")");
+            }
+        });
+    }
+
+    private String requireText(JsonNode node, String field, String path) {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) fail(path, "is required");
+        return requireTextValue(v, path);
+    }
+
+    private String requireTextValue(JsonNode v, String path) {
+        if (!v.isTextual() || v.asText().isBlank()) fail(path, "must be a non-empty string");
+        return v.asText();
+    }
+
+    private String optText(JsonNode node, String field, String path) {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) return null;
+        return requireTextValue(v, path);
+    }
+
+    private long optLong(JsonNode node, String field, String path, long fallback) {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) return fallback;
+        if (!v.canConvertToLong() || !v.isIntegralNumber() || v.asLong() < 0) fail(path, "must be a whole number, at least 0");
+        return v.asLong();
+    }
+
+    private void fail(String path, String problem) {
+        throw new ConfigException(file + ": " + path + " " + problem);
+    }
+}

@@ -1,0 +1,31 @@
+package dev.quarry.config;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Everything {@code quarry serve} needs to start.
+ *
+ * @param storeUrl a JDBC URL, or {@code null} for the SQLite file in {@code dataDir}
+ */
+public record QuarryConfig(ServerSettings server, Path dataDir, String storeUrl,
+                           List<ProviderConfig> providers, List<ModelConfig> models) {
+
+    public QuarryConfig {
+        providers = List.copyOf(providers);
+        models = List.copyOf(models);
+    }
+
+    /** Embedded defaults: no providers, the built-in catalog, SQLite in {@code dataDir}. */
+    public static QuarryConfig defaults(Path dataDir) {
+        return new QuarryConfig(ServerSettings.DEFAULTS, dataDir, null, List.of(), List.of());
+    }
+
+    public QuarryConfig withPort(int port) {
+        return new QuarryConfig(server.withPort(port), dataDir, storeUrl, providers, models);
+    }
+
+    public QuarryConfig withDataDir(Path dir) {
+        return new QuarryConfig(server, dir, storeUrl, providers, models);
+    }
+}

@@ -1,0 +1,2 @@
+/** The configuration file (YAML): server settings, store, providers and models; read once at start-up. */
+package dev.quarry.config;

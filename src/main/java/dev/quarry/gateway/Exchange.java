@@ -1,0 +1,59 @@
+package dev.quarry.gateway;
+
+import dev.quarry.catalog.Deployment;
+import dev.quarry.catalog.ModelEntry;
+import dev.quarry.identity.Principal;
+import java.util.Objects;
+
+/**
+ * Everything the pipeline knows about one request. Immutable: a step that learns something
+ * (who is calling, what they ask, which deployment serves) passes a copy with it to the next step.
+ *
+ * @param surface     the wire protocol the client spoke, e.g. {@code openai.chat}
+ * @param decoder     reads the request body; run by the decode step, after authentication, so a
+ *                    stranger's body is never parsed
+ * @param operation   what the decoded request asks for; {@code null} until decoded
+ * @param credential  the secret the client presented, {@code null} if none
+ * @param startNanos  {@link System#nanoTime()} when the request arrived
+ */
+public record Exchange(
+        String requestId,
+        String surface,
+        RequestDecoder decoder,
+        Operation operation,
+        String credential,
+        String clientAddress,
+        String userAgent,
+        long startNanos,
+        Principal principal,
+        ModelEntry model,
+        Deployment deployment) {
+
+    public Exchange {
+        Objects.requireNonNull(requestId, "requestId");
+        Objects.requireNonNull(surface, "surface");
+        Objects.requireNonNull(decoder, "decoder");
+    }
+
+    public static Exchange start(String requestId, String surface, RequestDecoder decoder, String credential,
+                                 String clientAddress, String userAgent) {
+        return new Exchange(requestId, surface, decoder, null, credential, clientAddress, userAgent, System.nanoTime(),
+                null, null, null);
+    }
+
+    public Exchange withPrincipal(Principal p) {
+        return new Exchange(requestId, surface, decoder, operation, credential, clientAddress, userAgent, startNanos, p, model, deployment);
+    }
+
+    public Exchange withOperation(Operation o) {
+        return new Exchange(requestId, surface, decoder, o, credential, clientAddress, userAgent, startNanos, principal, model, deployment);
+    }
+
+    public Exchange withRoute(ModelEntry m, Deployment d) {
+        return new Exchange(requestId, surface, decoder, operation, credential, clientAddress, userAgent, startNanos, principal, m, d);
+    }
+
+    public long elapsedMillis() {
+        return (System.nanoTime() - startNanos) / 1_000_000;
+    }
+}

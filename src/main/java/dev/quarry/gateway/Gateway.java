@@ -1,0 +1,48 @@
+package dev.quarry.gateway;
+
+import dev.quarry.catalog.Catalog;
+import dev.quarry.identity.Authenticator;
+import dev.quarry.identity.Principal;
+import dev.quarry.metering.Ledger;
+import dev.quarry.provider.ProviderRegistry;
+import java.time.Clock;
+import java.util.List;
+
+/** The entry point surfaces' routes call: runs a request down the governed path. */
+public final class Gateway {
+    private final Pipeline pipeline;
+    private final Authenticator authenticator;
+
+    public Gateway(Pipeline pipeline, Authenticator authenticator) {
+        this.pipeline = pipeline;
+        this.authenticator = authenticator;
+    }
+
+    /** The standard path: authenticate → decode → settle → route → invoke. */
+    public static Gateway standard(Authenticator authenticator, Ledger ledger, Catalog catalog,
+                                   ProviderRegistry providers, Clock clock) {
+        return new Gateway(new Pipeline(List.of(
+                new AuthenticateStep(authenticator),
+                new DecodeStep(),
+                new SettleStep(ledger, clock),
+                new RouteStep(catalog),
+                new InvokeStep(providers))), authenticator);
+    }
+
+    /**
+     * Authenticates a call that does not invoke a model (listing models, admin calls).
+     *
+     * @throws dev.quarry.canonical.QuarryException of kind AUTHENTICATION
+     */
+    public Principal authenticate(String credential) {
+        return authenticator.authenticate(credential);
+    }
+
+    public Outcome handle(Exchange exchange) {
+        return pipeline.run(exchange);
+    }
+
+    public List<String> steps() {
+        return pipeline.describe();
+    }
+}

@@ -1,0 +1,3 @@
+package dev.quarry.identity;
+
+public enum PrincipalKind { ADMIN, USER, SERVICE, AGENT }

@@ -1,0 +1,2 @@
+/** Who is calling: principals and their API keys, and the authenticator that serves key lookups from memory. */
+package dev.quarry.identity;

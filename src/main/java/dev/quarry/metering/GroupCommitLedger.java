@@ -1,0 +1,117 @@
+package dev.quarry.metering;
+
+import dev.quarry.store.Database;
+import dev.quarry.store.StoreException;
+import java.sql.PreparedStatement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * A ledger that writes records in batches: one writer thread takes everything queued, inserts it
+ * in one transaction, and releases all the callers waiting on that batch. Under load one commit
+ * (one fsync) serves many requests; at rest a record is committed at once.
+ */
+public final class GroupCommitLedger implements Ledger {
+    private static final Logger LOG = Logger.getLogger(GroupCommitLedger.class.getName());
+    private static final int MAX_BATCH = 512;
+
+    private record Pending(UsageRecord record, CompletableFuture<Void> done) {}
+
+    private static final Pending STOP = new Pending(null, null);
+
+    private final Database db;
+    private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+    private final Thread writer;
+    private volatile boolean closed;
+
+    public GroupCommitLedger(Database db) {
+        this.db = db;
+        this.writer = Thread.ofPlatform().name("quarry-ledger-writer").daemon(true).start(this::writeLoop);
+    }
+
+    @Override
+    public void record(UsageRecord record) {
+        if (closed) throw new IllegalStateException("the ledger is closed");
+        Pending pending = new Pending(record, new CompletableFuture<>());
+        queue.add(pending);
+        try {
+            pending.done().get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreException("interrupted while waiting for the ledger", e);
+        } catch (ExecutionException e) {
+            throw new StoreException("the ledger could not record request " + record.requestId(), e.getCause());
+        }
+    }
+
+    private void writeLoop() {
+        List<Pending> batch = new ArrayList<>(MAX_BATCH);
+        while (true) {
+            try {
+                batch.add(queue.take());
+            } catch (InterruptedException e) {
+                return;
+            }
+            queue.drainTo(batch, MAX_BATCH - 1);
+            boolean stop = batch.remove(STOP);
+            if (!batch.isEmpty()) commit(batch);
+            batch.clear();
+            if (stop) return;
+        }
+    }
+
+    private void commit(List<Pending> batch) {
+        try {
+            db.transaction(c -> {
+                try (PreparedStatement s = c.prepareStatement("""
+                        INSERT INTO usage_ledger (request_id, principal_id, surface, operation, model, provider,
+                            upstream_model, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens,
+                            latency_ms, status, error_kind, created_at)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
+                    for (Pending p : batch) {
+                        UsageRecord r = p.record();
+                        s.setString(1, r.requestId());
+                        s.setString(2, r.principalId());
+                        s.setString(3, r.surface());
+                        s.setString(4, r.operation());
+                        s.setString(5, r.model());
+                        s.setString(6, r.provider());
+                        s.setString(7, r.upstreamModel());
+                        s.setLong(8, r.usage().inputTokens());
+                        s.setLong(9, r.usage().outputTokens());
+                        s.setLong(10, r.usage().cacheReadTokens());
+                        s.setLong(11, r.usage().cacheWriteTokens());
+                        s.setLong(12, r.latencyMillis());
+                        s.setString(13, r.status());
+                        s.setString(14, r.errorKind());
+                        s.setLong(15, r.createdAt().toEpochMilli());
+                        s.addBatch();
+                    }
+                    return s.executeBatch();
+                }
+            });
+            batch.forEach(p -> p.done().complete(null));
+        } catch (RuntimeException e) {
+            LOG.log(Level.SEVERE, "ledger batch of " + batch.size() + " records failed", e);
+            batch.forEach(p -> p.done().completeExceptionally(e));
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed) return;
+        closed = true;
+        queue.add(STOP);
+        try {
+            writer.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

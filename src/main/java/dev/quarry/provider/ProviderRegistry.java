@@ -1,0 +1,52 @@
+package dev.quarry.provider;
+
+import dev.quarry.provider.openai.OpenAiProvider;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/** The providers of one running Quarry, by name: the built-in offline ones plus the configured ones. */
+public final class ProviderRegistry {
+    /** Provider types a configuration may name. */
+    public static final Set<String> TYPES = Set.of("openai", "openai-compatible");
+
+    private final Map<String, Provider> byName = new LinkedHashMap<>();
+
+    private ProviderRegistry() {}
+
+    /**
+     * @throws IllegalArgumentException for an unknown type, a duplicate or reserved name, or
+     *                                  settings the provider refuses (a missing API key)
+     */
+    public static ProviderRegistry create(List<Provider> builtIn, List<ProviderSettings> configured) {
+        ProviderRegistry registry = new ProviderRegistry();
+        builtIn.forEach(registry::add);
+        for (ProviderSettings settings : configured) registry.add(instantiate(settings));
+        return registry;
+    }
+
+    private static Provider instantiate(ProviderSettings settings) {
+        return switch (settings.type()) {
+            case "openai", "openai-compatible" -> new OpenAiProvider(settings);
+            default -> throw new IllegalArgumentException("provider '" + settings.name() + "' has unknown type '"
+                    + settings.type() + "'; known types: " + TYPES.stream().sorted().toList());
+        };
+    }
+
+    private void add(Provider provider) {
+        if (byName.putIfAbsent(provider.name(), provider) != null) {
+            throw new IllegalArgumentException("provider name '" + provider.name() + "' is used twice"
+                    + (provider.name().startsWith("quarry-") ? " (names starting with 'quarry-' belong to the built-in providers)" : ""));
+        }
+    }
+
+    public Optional<Provider> get(String name) {
+        return Optional.ofNullable(byName.get(name));
+    }
+
+    public Set<String> names() {
+        return byName.keySet();
+    }
+}

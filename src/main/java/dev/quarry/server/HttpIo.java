@@ -1,0 +1,89 @@
+package dev.quarry.server;
+
+import dev.quarry.canonical.ErrorKind;
+import dev.quarry.canonical.QuarryError;
+import dev.quarry.canonical.QuarryException;
+import dev.quarry.surface.WireReply;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.HttpMediaType;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/** Reading requests and writing replies, the same way for every surface. */
+final class HttpIo {
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private HttpIo() {}
+
+    static String newRequestId() {
+        byte[] bytes = new byte[12];
+        RANDOM.nextBytes(bytes);
+        return "req_" + HexFormat.of().formatHex(bytes);
+    }
+
+    /** The token of an {@code Authorization: Bearer} header, or {@code null}. */
+    static String bearer(ServerRequest req) {
+        Optional<String> header = req.headers().first(HeaderNames.AUTHORIZATION);
+        if (header.isEmpty()) return null;
+        String value = header.get().strip();
+        return value.regionMatches(true, 0, "Bearer ", 0, 7) ? value.substring(7).strip() : null;
+    }
+
+    static String clientAddress(ServerRequest req) {
+        return req.remotePeer().host();
+    }
+
+    static String userAgent(ServerRequest req) {
+        return req.headers().first(HeaderNames.USER_AGENT).orElse(null);
+    }
+
+    /** The error for a body whose declared length is over the limit; checked before anything is read. */
+    static Optional<QuarryError> declaredTooLarge(ServerRequest req, long limit) {
+        OptionalLong length = req.headers().contentLength();
+        return length.isPresent() && length.getAsLong() > limit ? Optional.of(tooLarge(limit)) : Optional.empty();
+    }
+
+    /**
+     * Reads a JSON request body of at most {@code limit} bytes.
+     *
+     * @throws QuarryException 415 for another content type or charset, 413 for a larger body
+     */
+    static byte[] readJsonBody(ServerRequest req, long limit) {
+        Optional<HttpMediaType> type = req.headers().contentType();
+        if (type.isEmpty() || !type.get().mediaType().text().toLowerCase(Locale.ROOT).equals("application/json")) {
+            throw QuarryException.of(ErrorKind.UNSUPPORTED_MEDIA_TYPE, "The request body must be JSON: send 'Content-Type: application/json'"
+                    + type.map(t -> " (got '" + t.text() + "')").orElse(" (none was sent)") + ".");
+        }
+        Optional<String> charset = type.get().charset();
+        if (charset.isPresent() && !charset.get().equalsIgnoreCase("utf-8")) {
+            throw QuarryException.of(ErrorKind.UNSUPPORTED_MEDIA_TYPE, "JSON bodies must be UTF-8 (got charset '" + charset.get() + "').");
+        }
+        try (InputStream in = req.content().inputStream()) {
+            byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
+            if (body.length > limit) throw new QuarryException(tooLarge(limit));
+            return body;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static void send(ServerResponse res, WireReply reply) {
+        res.status(reply.status());
+        res.header(HeaderNames.CONTENT_TYPE, reply.contentType());
+        reply.headers().forEach(res::header);
+        res.send(reply.body());
+    }
+
+    private static QuarryError tooLarge(long limit) {
+        return QuarryError.of(ErrorKind.PAYLOAD_TOO_LARGE, "The request body is larger than this server's limit of " + limit
+                + " bytes (server.max_body_bytes). Send less input, e.g. fewer or smaller images.");
+    }
+}

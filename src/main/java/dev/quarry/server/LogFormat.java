@@ -1,0 +1,43 @@
+package dev.quarry.server;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Instant;
+import java.util.logging.ConsoleHandler;
+import java.util.logging.Formatter;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+
+/**
+ * One line per log record: time, level, logger, message ({@code key=value} pairs where the code
+ * writes them, such as {@code request_id=}), so logs can be grepped and shipped as they are.
+ */
+public final class LogFormat extends Formatter {
+
+    /** Routes java.util.logging (which Helidon, Flyway and the drivers also use) to stderr in this format. */
+    public static void install(Level level) {
+        Logger root = Logger.getLogger("");
+        for (var handler : root.getHandlers()) root.removeHandler(handler);
+        ConsoleHandler console = new ConsoleHandler();
+        console.setFormatter(new LogFormat());
+        console.setLevel(level);
+        root.addHandler(console);
+        root.setLevel(level);
+    }
+
+    @Override
+    public String format(LogRecord r) {
+        StringBuilder line = new StringBuilder(160)
+                .append(Instant.ofEpochMilli(r.getMillis())).append(' ')
+                .append(r.getLevel().getName()).append(' ')
+                .append(r.getLoggerName()).append(' ')
+                .append(formatMessage(r)).append('\n');
+        if (r.getThrown() != null) {
+            StringWriter trace = new StringWriter();
+            r.getThrown().printStackTrace(new PrintWriter(trace));
+            line.append(trace);
+        }
+        return line.toString();
+    }
+}

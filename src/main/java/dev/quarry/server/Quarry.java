@@ -1,0 +1,119 @@
+package dev.quarry.server;
+
+import dev.quarry.catalog.BuiltInCatalog;
+import dev.quarry.catalog.Catalog;
+import dev.quarry.config.Assembly;
+import dev.quarry.config.QuarryConfig;
+import dev.quarry.gateway.Gateway;
+import dev.quarry.identity.Authenticator;
+import dev.quarry.identity.BootstrapAdmin;
+import dev.quarry.identity.IdentityStore;
+import dev.quarry.identity.Principal;
+import dev.quarry.identity.PrincipalKind;
+import dev.quarry.metering.GroupCommitLedger;
+import dev.quarry.metering.Ledger;
+import dev.quarry.metering.UsageQueries;
+import dev.quarry.provider.ProviderRegistry;
+import dev.quarry.provider.echo.EchoProvider;
+import dev.quarry.provider.minilm.MiniLmProvider;
+import dev.quarry.store.Database;
+import io.helidon.webserver.WebServer;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Function;
+import java.util.logging.Logger;
+
+/**
+ * One running Quarry: the store, the governance parts, the gateway and the HTTP server, wired
+ * together from a configuration. {@link #close()} shuts down gracefully.
+ */
+public final class Quarry implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(Quarry.class.getName());
+
+    private final QuarryConfig config;
+    private final Database db;
+    private final Ledger ledger;
+    private final IdentityStore identities;
+    private final BootstrapAdmin admin;
+    private final Gateway gateway;
+    private final Draining draining = new Draining();
+    private final WebServer server;
+
+    private Quarry(QuarryConfig config, Function<String, String> env) {
+        this.config = config;
+        Catalog catalog = Assembly.catalog(config);
+        ProviderRegistry providers = ProviderRegistry.create(
+                List.of(new EchoProvider(BuiltInCatalog.ECHO_PROVIDER), new MiniLmProvider(BuiltInCatalog.MINILM_PROVIDER)),
+                Assembly.providers(config, env));
+        this.db = openStore(config);
+        Clock clock = Clock.systemUTC();
+        this.identities = new IdentityStore(db);
+        this.admin = BootstrapAdmin.resolve(config.dataDir(), env.apply(BootstrapAdmin.ENV));
+        Principal adminPrincipal = identities.ensurePrincipal(BootstrapAdmin.PRINCIPAL, PrincipalKind.ADMIN);
+        Authenticator authenticator = new Authenticator(identities, clock);
+        authenticator.trust(admin.apiKey(), adminPrincipal);
+        this.ledger = new GroupCommitLedger(db);
+        this.gateway = Gateway.standard(authenticator, ledger, catalog, providers, clock);
+        this.server = WebServer.builder()
+                .host(config.server().host())
+                .port(config.server().port())
+                .routing(routing -> routing
+                        .addFilter(draining)
+                        .register(new OpenAiRoutes(gateway, catalog, config.server().maxBodyBytes(), clock))
+                        .register(new SystemRoutes(gateway, identities, authenticator::remember, db, draining)))
+                .build()
+                .start();
+        LOG.info(() -> "Quarry listening on http://" + config.server().host() + ":" + server.port()
+                + " pipeline=" + gateway.steps() + " store=" + (config.storeUrl() == null ? "sqlite:" + config.dataDir() : "configured"));
+    }
+
+    /** Starts Quarry; the environment supplies provider keys and {@code QUARRY_ADMIN_KEY}. */
+    public static Quarry start(QuarryConfig config, Function<String, String> env) {
+        return new Quarry(config, env);
+    }
+
+    static Database openStore(QuarryConfig config) {
+        return config.storeUrl() == null ? Database.sqliteIn(config.dataDir()) : Database.open(config.storeUrl());
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    public BootstrapAdmin admin() {
+        return admin;
+    }
+
+    public IdentityStore identities() {
+        return identities;
+    }
+
+    public UsageQueries usage() {
+        return new UsageQueries(db);
+    }
+
+    public QuarryConfig config() {
+        return config;
+    }
+
+    /**
+     * Graceful shutdown: new requests get 503, open requests and streams get up to the configured
+     * grace period to finish, then the server stops and the ledger flushes what it holds.
+     */
+    @Override
+    public void close() {
+        Duration grace = config.server().shutdownGrace();
+        try {
+            if (!draining.drain(grace)) {
+                LOG.warning(() -> draining.inFlight() + " requests still open after " + grace.toSeconds() + "s; stopping anyway");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        server.stop();
+        ledger.close();
+        db.close();
+        LOG.info("Quarry stopped");
+    }
+}

@@ -1,0 +1,54 @@
+package dev.quarry.server;
+
+import dev.quarry.canonical.EventStream;
+import dev.quarry.canonical.QuarryError;
+import dev.quarry.canonical.QuarryException;
+import dev.quarry.surface.SseWriter;
+import dev.quarry.surface.WireReply;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.ServerResponse;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+
+/**
+ * Sends a canonical stream as Server-Sent Events. The first event is awaited before the status
+ * line is sent, so a failure that happens before any output (the usual case: an upstream that
+ * refuses) still reaches the client as a proper HTTP error; later failures are the surface's
+ * in-stream error events. The stream is always closed, which settles its ledger record.
+ */
+final class StreamReply {
+    private static final Logger LOG = Logger.getLogger(StreamReply.class.getName());
+
+    private StreamReply() {}
+
+    /** @return the HTTP status that was sent */
+    static int send(ServerResponse res, EventStream stream, Function<QuarryError, WireReply> errors, Consumer<SseWriter> encoder,
+                    String requestId) {
+        try (stream) {
+            try {
+                stream.hasNext();
+            } catch (QuarryException e) {
+                WireReply reply = errors.apply(e.error());
+                HttpIo.send(res, reply);
+                return reply.status();
+            }
+            res.status(200);
+            res.header(HeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8");
+            res.header(HeaderNames.CACHE_CONTROL, "no-cache");
+            res.header("X-Accel-Buffering", "no");
+            try (OutputStream out = res.outputStream()) {
+                encoder.accept(new SseWriter(out));
+            } catch (IOException | UncheckedIOException e) {
+                // The client went away mid-stream; closing the stream bills what was produced.
+                LOG.log(Level.FINE, () -> "request_id=" + requestId + " client disconnected: " + e.getMessage());
+            }
+            return 200;
+        }
+    }
+}

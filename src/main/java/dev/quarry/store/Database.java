@@ -1,0 +1,142 @@
+package dev.quarry.store;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import org.flywaydb.core.Flyway;
+
+/**
+ * The store's connections: a small fixed pool, opened at start-up and migrated to the newest
+ * schema. Callers borrow a connection for one unit of work ({@link #read}, {@link #transaction}).
+ */
+public final class Database implements AutoCloseable {
+    private final String url;
+    private final boolean sqlite;
+    private final BlockingQueue<Connection> idle;
+    private final List<Connection> all = new ArrayList<>();
+
+    private Database(String url, int poolSize) {
+        this.url = url;
+        this.sqlite = url.startsWith("jdbc:sqlite:");
+        this.idle = new ArrayBlockingQueue<>(poolSize);
+        try {
+            for (int i = 0; i < poolSize; i++) {
+                Connection c = connect();
+                all.add(c);
+                idle.add(c);
+            }
+        } catch (SQLException e) {
+            close();
+            throw new StoreException("cannot open the store at " + redacted(url) + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Opens (creating if needed) and migrates the database at a JDBC URL. */
+    public static Database open(String url) {
+        migrate(url);
+        return new Database(url, url.startsWith("jdbc:sqlite:") ? 4 : 8);
+    }
+
+    /** The default store: a SQLite file in the data folder. */
+    public static Database sqliteIn(Path dataDir) {
+        try {
+            Files.createDirectories(dataDir);
+        } catch (java.io.IOException e) {
+            throw new StoreException("cannot create the data folder " + dataDir, e);
+        }
+        return open("jdbc:sqlite:" + dataDir.resolve("quarry.db").toAbsolutePath());
+    }
+
+    private static void migrate(String url) {
+        Flyway.configure()
+                .dataSource(url, null, null)
+                .locations("classpath:db/migration")
+                .load()
+                .migrate();
+    }
+
+    private Connection connect() throws SQLException {
+        Connection c = DriverManager.getConnection(url);
+        if (sqlite) {
+            try (Statement s = c.createStatement()) {
+                // WAL lets readers run beside the one writer; FULL makes each commit durable,
+                // which the ledger's group commit keeps cheap.
+                s.execute("PRAGMA journal_mode=WAL");
+                s.execute("PRAGMA synchronous=FULL");
+                s.execute("PRAGMA busy_timeout=10000");
+                s.execute("PRAGMA foreign_keys=ON");
+            }
+        }
+        return c;
+    }
+
+    /** Runs read-only or single-statement work on a pooled connection in auto-commit mode. */
+    public <T> T read(SqlWork<T> work) {
+        Connection c = borrow();
+        try {
+            return work.run(c);
+        } catch (SQLException e) {
+            throw new StoreException("store query failed: " + e.getMessage(), e);
+        } finally {
+            idle.add(c);
+        }
+    }
+
+    /** Runs work in one transaction: committed if it returns, rolled back if it throws. */
+    public <T> T transaction(SqlWork<T> work) {
+        Connection c = borrow();
+        try {
+            c.setAutoCommit(false);
+            try {
+                T result = work.run(c);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw new StoreException("store transaction failed: " + e.getMessage(), e);
+        } finally {
+            idle.add(c);
+        }
+    }
+
+    public boolean isPostgres() {
+        return url.startsWith("jdbc:postgresql:");
+    }
+
+    private Connection borrow() {
+        try {
+            return idle.take();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreException("interrupted while waiting for a store connection", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        for (Connection c : all) {
+            try {
+                c.close();
+            } catch (SQLException ignored) {
+                // closing on shutdown: nothing left to do with a connection that will not close
+            }
+        }
+        all.clear();
+    }
+
+    private static String redacted(String url) {
+        return url.replaceAll("password=[^&]*", "password=***");
+    }
+}
