@@ -1,0 +1,57 @@
+package dev.quarry.provider.openai.internal;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** The one Jackson mapper of the OpenAI codecs, and the lenient reads their wire formats need. */
+public final class Json {
+    static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private Json() {}
+
+    static ObjectNode object() {
+        return MAPPER.createObjectNode();
+    }
+
+    /** Parses JSON text; empty when it is not JSON, which callers decide how to report. */
+    static Optional<JsonNode> parse(String text) {
+        try {
+            return Optional.of(MAPPER.readTree(text));
+        } catch (JsonProcessingException e) {
+            return Optional.empty();
+        }
+    }
+
+    public static byte[] bytes(JsonNode node) {
+        try {
+            return MAPPER.writeValueAsBytes(node);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a JSON tree always serializes", e);
+        }
+    }
+
+    /** Copies the values of {@code keys} that are present, plain Java values (maps, lists, numbers) becoming JSON. */
+    static void copy(Map<String, Object> values, List<String> keys, ObjectNode into) {
+        for (String key : keys) {
+            Object value = values.get(key);
+            if (value != null) into.set(key, MAPPER.valueToTree(value));
+        }
+    }
+
+    /** The string at {@code field}, or {@code null} when it is absent, null or not a string. */
+    static String text(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        return value != null && value.isTextual() ? value.textValue() : null;
+    }
+
+    /** The string at {@code field}, or {@code ""} when there is none. */
+    static String textOrEmpty(JsonNode node, String field) {
+        String value = text(node, field);
+        return value == null ? "" : value;
+    }
+}

@@ -1,0 +1,139 @@
+package dev.quarry.provider.openai.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.quarry.canonical.ChatRequest;
+import dev.quarry.canonical.ContentBlock;
+import dev.quarry.canonical.ErrorKind;
+import dev.quarry.canonical.InferenceConfig;
+import dev.quarry.canonical.Message;
+import dev.quarry.canonical.QuarryException;
+import dev.quarry.canonical.Role;
+import dev.quarry.canonical.ToolChoice;
+import dev.quarry.canonical.ToolKind;
+import dev.quarry.canonical.ToolSpec;
+import dev.quarry.provider.openai.internal.ChatCompletionsRequestEncoder.Dialect;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ChatCompletionsRequestEncoderTest {
+    private static final ToolSpec WEATHER = ToolSpec.function("get_weather", "The weather in a city.",
+            "{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}}}");
+
+    @Test
+    void aRichConversationIsEncodedAsChatMessagesInOrder() {
+        ChatRequest request = new ChatRequest("client-model",
+                List.of(new ContentBlock.Text("Be brief."), new ContentBlock.CachePoint()),
+                List.of(
+                        new Message(Role.USER, List.of(new ContentBlock.Text("What is here?"), new ContentBlock.Image("data:image/png;base64,AAAA"))),
+                        new Message(Role.ASSISTANT, List.of(
+                                new ContentBlock.Reasoning("They want weather.", "sig"),
+                                new ContentBlock.Text("Checking."),
+                                new ContentBlock.ToolUse("call_1", "get_weather", "{\"city\":\"Paris\"}", ToolKind.FUNCTION))),
+                        new Message(Role.USER, List.of(
+                                new ContentBlock.ToolResult("call_1", List.of(new ContentBlock.Text("18 C")), false),
+                                new ContentBlock.Text("And tomorrow?")))),
+                List.of(WEATHER, ToolSpec.function("now", null, null)),
+                new ToolChoice.Named("get_weather"),
+                new InferenceConfig(256, 0.2, 0.9, List.of("END")),
+                Map.of("reasoning_effort", "low", "seed", 7, "response_format", Map.of("type", "json_object"), "unknown_field", true));
+
+        JsonNode body = ChatCompletionsRequestEncoder.encode(request, "gpt-5-mini", Dialect.OPENAI);
+
+        assertThat(body).isEqualTo(json("""
+                {"model":"gpt-5-mini",
+                 "messages":[
+                   {"role":"system","content":"Be brief."},
+                   {"role":"user","content":[{"type":"text","text":"What is here?"},{"type":"image_url","image_url":{"url":"data:image/png;base64,AAAA"}}]},
+                   {"role":"assistant","content":"Checking.","tool_calls":[{"id":"call_1","type":"function","function":{"name":"get_weather","arguments":"{\\"city\\":\\"Paris\\"}"}}]},
+                   {"role":"tool","tool_call_id":"call_1","content":"18 C"},
+                   {"role":"user","content":"And tomorrow?"}],
+                 "stream":true,
+                 "stream_options":{"include_usage":true},
+                 "tools":[
+                   {"type":"function","function":{"name":"get_weather","description":"The weather in a city.","parameters":{"type":"object","properties":{"city":{"type":"string"}}}}},
+                   {"type":"function","function":{"name":"now","parameters":{"type":"object","properties":{}}}}],
+                 "tool_choice":{"type":"function","function":{"name":"get_weather"}},
+                 "max_completion_tokens":256,
+                 "temperature":0.2,
+                 "top_p":0.9,
+                 "stop":["END"],
+                 "reasoning_effort":"low",
+                 "seed":7,
+                 "response_format":{"type":"json_object"}}"""));
+    }
+
+    @Test
+    void compatibleServersGetMaxTokens() {
+        ChatRequest request = new ChatRequest("m", List.of(), List.of(Message.user("Hi")), List.of(), ToolChoice.AUTO,
+                new InferenceConfig(64, null, null, List.of()), Map.of());
+
+        JsonNode body = ChatCompletionsRequestEncoder.encode(request, "llama3", Dialect.COMPATIBLE);
+
+        assertThat(body.path("max_tokens").asInt()).isEqualTo(64);
+        assertThat(body.has("max_completion_tokens")).isFalse();
+    }
+
+    @Test
+    void anAssistantTurnOfOnlyToolCallsHasNoContent() {
+        ChatRequest request = ChatRequest.of("m", List.of(new Message(Role.ASSISTANT,
+                List.of(new ContentBlock.ToolUse("call_1", "now", "", ToolKind.FUNCTION)))));
+
+        JsonNode assistant = ChatCompletionsRequestEncoder.encode(request, "m", Dialect.OPENAI).path("messages").get(0);
+
+        assertThat(assistant.has("content")).isFalse();
+        assertThat(assistant.path("tool_calls").get(0).path("function").path("arguments").asText()).isEqualTo("{}");
+    }
+
+    @Test
+    void toolChoicesMapToOpenAisWords() {
+        assertThat(toolChoice(new ToolChoice.Auto())).isEqualTo(json("\"auto\""));
+        assertThat(toolChoice(new ToolChoice.None())).isEqualTo(json("\"none\""));
+        assertThat(toolChoice(new ToolChoice.Any())).isEqualTo(json("\"required\""));
+    }
+
+    @Test
+    void aFreeFormToolIsRefusedNamingIt() {
+        ChatRequest request = new ChatRequest("m", List.of(), List.of(Message.user("Hi")),
+                List.of(new ToolSpec("apply_patch", null, null, ToolKind.CUSTOM, null)), ToolChoice.AUTO, null, Map.of());
+
+        assertThatThrownBy(() -> ChatCompletionsRequestEncoder.encode(request, "m", Dialect.OPENAI))
+                .isInstanceOfSatisfying(QuarryException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(ErrorKind.UNSUPPORTED_FEATURE);
+                    assertThat(e.getMessage()).contains("'apply_patch'", "chat_completions API cannot carry free-form tools");
+                });
+    }
+
+    @Test
+    void anImageInAToolResultIsRefusedRatherThanDropped() {
+        ChatRequest request = ChatRequest.of("m", List.of(new Message(Role.USER, List.of(new ContentBlock.ToolResult("call_1",
+                List.of(new ContentBlock.Image("https://example.com/a.png")), false)))));
+
+        assertThatThrownBy(() -> ChatCompletionsRequestEncoder.encode(request, "m", Dialect.OPENAI))
+                .isInstanceOfSatisfying(QuarryException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.UNSUPPORTED_FEATURE));
+    }
+
+    @Test
+    void aToolSchemaThatIsNotAJsonObjectIsTheClientsMistake() {
+        ChatRequest request = new ChatRequest("m", List.of(), List.of(Message.user("Hi")),
+                List.of(ToolSpec.function("broken", null, "{not json")), ToolChoice.AUTO, null, Map.of());
+
+        assertThatThrownBy(() -> ChatCompletionsRequestEncoder.encode(request, "m", Dialect.OPENAI))
+                .isInstanceOfSatisfying(QuarryException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_REQUEST);
+                    assertThat(e.getMessage()).contains("'broken'");
+                });
+    }
+
+    private static JsonNode toolChoice(ToolChoice choice) {
+        ChatRequest request = new ChatRequest("m", List.of(), List.of(Message.user("Hi")), List.of(WEATHER), choice, null, Map.of());
+        return ChatCompletionsRequestEncoder.encode(request, "m", Dialect.OPENAI).path("tool_choice");
+    }
+
+    static JsonNode json(String text) {
+        return Json.parse(text).orElseThrow();
+    }
+}
