@@ -2,6 +2,7 @@ package dev.quarry.gateway;
 
 import dev.quarry.catalog.Deployment;
 import dev.quarry.catalog.ModelEntry;
+import dev.quarry.identity.Credential;
 import dev.quarry.identity.Principal;
 import java.util.Objects;
 
@@ -13,7 +14,7 @@ import java.util.Objects;
  * @param decoder     reads the request body; run by the decode step, after authentication, so a
  *                    stranger's body is never parsed
  * @param operation   what the decoded request asks for; {@code null} until decoded
- * @param credential  the secret the client presented, {@code null} if none
+ * @param credential  what the client presented to prove who it is
  * @param startNanos  {@link System#nanoTime()} when the request arrived
  */
 public record Exchange(
@@ -21,7 +22,7 @@ public record Exchange(
         String surface,
         RequestDecoder decoder,
         Operation operation,
-        String credential,
+        Credential credential,
         String clientAddress,
         String userAgent,
         long startNanos,
@@ -35,7 +36,7 @@ public record Exchange(
         Objects.requireNonNull(decoder, "decoder");
     }
 
-    public static Exchange start(String requestId, String surface, RequestDecoder decoder, String credential,
+    public static Exchange start(String requestId, String surface, RequestDecoder decoder, Credential credential,
                                  String clientAddress, String userAgent) {
         return new Exchange(requestId, surface, decoder, null, credential, clientAddress, userAgent, System.nanoTime(),
                 null, null, null);

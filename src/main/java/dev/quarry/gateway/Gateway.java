@@ -2,6 +2,7 @@ package dev.quarry.gateway;
 
 import dev.quarry.catalog.Catalog;
 import dev.quarry.identity.Authenticator;
+import dev.quarry.identity.Credential;
 import dev.quarry.identity.Principal;
 import dev.quarry.metering.Ledger;
 import dev.quarry.provider.ProviderRegistry;
@@ -34,7 +35,7 @@ public final class Gateway {
      *
      * @throws dev.quarry.canonical.QuarryException of kind AUTHENTICATION
      */
-    public Principal authenticate(String credential) {
+    public Principal authenticate(Credential credential) {
         return authenticator.authenticate(credential);
     }
 

@@ -38,16 +38,17 @@ public final class Authenticator {
         trust(key.apiKey(), key.principal());
     }
 
-    /**
-     * @param apiKey the secret the client presented, or {@code null} when it presented none
-     * @throws QuarryException of kind {@link ErrorKind#AUTHENTICATION}
-     */
-    public Principal authenticate(String apiKey) {
-        if (apiKey == null || apiKey.isBlank()) {
-            throw QuarryException.of(ErrorKind.AUTHENTICATION,
+    /** @throws QuarryException of kind {@link ErrorKind#AUTHENTICATION} */
+    public Principal authenticate(Credential credential) {
+        return switch (credential) {
+            case Credential.None none -> throw QuarryException.of(ErrorKind.AUTHENTICATION,
                     "No API key was presented. Send your Quarry key as 'Authorization: Bearer <key>'.");
-        }
-        String hash = ApiKeys.hash(apiKey.strip());
+            case Credential.ApiKey key -> byApiKey(key.secret());
+        };
+    }
+
+    private Principal byApiKey(String apiKey) {
+        String hash = ApiKeys.hash(apiKey);
         Principal principal = known.get(hash);
         if (principal != null) return principal;
         long now = clock.millis();
@@ -63,7 +64,7 @@ public final class Authenticator {
             unknownUntil.put(hash, now + UNKNOWN_KEY_TTL_MILLIS);
         }
         throw QuarryException.of(ErrorKind.AUTHENTICATION,
-                "The API key is not valid (key " + ApiKeys.displayPrefix(apiKey.strip()) + "…). "
+                "The API key is not valid (key " + ApiKeys.displayPrefix(apiKey) + "…). "
                         + "Create one with 'quarry keys create --name NAME'.");
     }
 }

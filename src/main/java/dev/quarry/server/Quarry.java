@@ -55,12 +55,13 @@ public final class Quarry implements AutoCloseable {
         authenticator.trust(admin.apiKey(), adminPrincipal);
         this.ledger = new GroupCommitLedger(db);
         this.gateway = Gateway.standard(authenticator, ledger, catalog, providers, clock);
+        ModelCalls calls = new ModelCalls(gateway, config.server().maxBodyBytes());
         this.server = WebServer.builder()
                 .host(config.server().host())
                 .port(config.server().port())
                 .routing(routing -> routing
                         .addFilter(draining)
-                        .register(new OpenAiRoutes(gateway, catalog, config.server().maxBodyBytes(), clock))
+                        .register(new OpenAiRoutes(calls, gateway, catalog, clock))
                         .register(new SystemRoutes(gateway, identities, authenticator::remember, db, draining)))
                 .build()
                 .start();

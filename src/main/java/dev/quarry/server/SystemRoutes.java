@@ -58,7 +58,7 @@ final class SystemRoutes implements HttpService {
     /** {@code POST /admin/keys {"name": "..."}}: a new API key for a (new or existing) principal. */
     private void createKey(ServerRequest req, ServerResponse res) {
         try {
-            Principal caller = gateway.authenticate(HttpIo.bearer(req));
+            Principal caller = gateway.authenticate(OpenAiRoutes.bearer(req));
             if (caller.kind() != PrincipalKind.ADMIN) {
                 throw QuarryException.of(ErrorKind.PERMISSION_DENIED, "Only an admin key may create keys.");
             }

@@ -25,7 +25,7 @@ class IdentityStoreTest {
 
             // A second process (the CLI) made the key: this authenticator has never seen it.
             Authenticator authenticator = new Authenticator(store, Clock.systemUTC());
-            assertThat(authenticator.authenticate(key.apiKey())).isEqualTo(key.principal());
+            assertThat(authenticator.authenticate(Credential.apiKey(key.apiKey()))).isEqualTo(key.principal());
 
             String stored = db.read(c -> {
                 try (ResultSet r = c.createStatement().executeQuery("SELECT key_hash, key_prefix FROM api_keys")) {
@@ -53,9 +53,9 @@ class IdentityStoreTest {
     void unknownAndMissingKeysAreRefused(String target) {
         try (Database db = Database.open(StoreTargets.freshUrl(target))) {
             Authenticator authenticator = new Authenticator(new IdentityStore(db), Clock.systemUTC());
-            assertThatThrownBy(() -> authenticator.authenticate("qk-unknown"))
+            assertThatThrownBy(() -> authenticator.authenticate(Credential.apiKey("qk-unknown")))
                     .isInstanceOfSatisfying(QuarryException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.AUTHENTICATION));
-            assertThatThrownBy(() -> authenticator.authenticate(null))
+            assertThatThrownBy(() -> authenticator.authenticate(Credential.NONE))
                     .isInstanceOfSatisfying(QuarryException.class, e -> assertThat(e.getMessage()).contains("Bearer"));
         }
     }

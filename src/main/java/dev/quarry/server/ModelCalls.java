@@ -1,0 +1,93 @@
+package dev.quarry.server;
+
+import dev.quarry.canonical.EventStream;
+import dev.quarry.canonical.QuarryException;
+import dev.quarry.gateway.Exchange;
+import dev.quarry.gateway.Gateway;
+import dev.quarry.gateway.Outcome;
+import dev.quarry.surface.Json;
+import dev.quarry.surface.WireReply;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.util.function.Supplier;
+import java.util.logging.Logger;
+
+/**
+ * The one way every surface serves a model call: refuse an oversized body before anything
+ * else, let the gateway authenticate and then decode (a stranger's body is never parsed),
+ * answer a refusal in the surface's error shape, or hand the outcome to the endpoint.
+ */
+final class ModelCalls {
+    private static final Logger ACCESS = Logger.getLogger("quarry.access");
+
+    private final Gateway gateway;
+    private final long maxBodyBytes;
+
+    ModelCalls(Gateway gateway, long maxBodyBytes) {
+        this.gateway = gateway;
+        this.maxBodyBytes = maxBodyBytes;
+    }
+
+    <T> void serve(ServerRequest req, ServerResponse res, Endpoint<T> endpoint) {
+        String requestId = begin(res);
+        long start = System.nanoTime();
+        int status;
+        var declaredTooLarge = HttpIo.declaredTooLarge(req, maxBodyBytes);
+        if (declaredTooLarge.isPresent()) {
+            status = reply(res, endpoint.errors().apply(declaredTooLarge.get()));
+        } else {
+            Supplier<byte[]> body = memoized(() -> HttpIo.readJsonBody(req, maxBodyBytes));
+            var decoded = new Object() {
+                T call;
+            };
+            try {
+                Exchange exchange = Exchange.start(requestId, endpoint.surface(), () -> {
+                    decoded.call = endpoint.decode().apply(Json.parseObject(body.get()));
+                    return endpoint.operation().apply(decoded.call);
+                }, endpoint.credential().apply(req, body), HttpIo.clientAddress(req), HttpIo.userAgent(req));
+                Outcome outcome = gateway.handle(exchange);
+                status = outcome instanceof Outcome.Rejected rejected
+                        ? reply(res, endpoint.errors().apply(rejected.error()))
+                        : endpoint.answer().send(decoded.call, outcome, requestId, res);
+            } catch (QuarryException e) {
+                status = reply(res, endpoint.errors().apply(e.error()));
+            }
+        }
+        access(req, requestId, status, start);
+    }
+
+    /** The stream of a chat outcome. */
+    static EventStream stream(Outcome outcome) {
+        if (outcome instanceof Outcome.Streamed streamed) return streamed.stream();
+        throw new IllegalStateException("a chat call answered with " + outcome.getClass().getSimpleName());
+    }
+
+    static int reply(ServerResponse res, WireReply reply) {
+        HttpIo.send(res, reply);
+        return reply.status();
+    }
+
+    /** Gives the request its id, returned to the client in {@code X-Request-Id}. */
+    static String begin(ServerResponse res) {
+        String requestId = HttpIo.newRequestId();
+        res.header("X-Request-Id", requestId);
+        return requestId;
+    }
+
+    static void access(ServerRequest req, String requestId, int status, long startNanos) {
+        ACCESS.info(() -> "request_id=" + requestId + " method=" + req.prologue().method().text() + " path=" + req.path().path()
+                + " status=" + status + " ms=" + (System.nanoTime() - startNanos) / 1_000_000);
+    }
+
+    private static Supplier<byte[]> memoized(Supplier<byte[]> read) {
+        return new Supplier<>() {
+            private byte[] value;
+
+            @Override
+            public byte[] get() {
+                if (value == null) value = read.get();
+                return value;
+            }
+        };
+    }
+}
