@@ -190,18 +190,8 @@ public final class ChatCompletionsDecoder {
     }
 
     private static ToolChoice toolChoice(JsonNode choice) {
-        if (choice == null || choice.isNull()) return ToolChoice.AUTO;
-        if (choice.isTextual()) {
-            return switch (choice.textValue()) {
-                case "auto" -> ToolChoice.AUTO;
-                case "none" -> new ToolChoice.None();
-                case "required" -> new ToolChoice.Any();
-                default -> throw QuarryException.invalid("tool_choice", "'tool_choice' must be auto, none, required or a named tool.");
-            };
-        }
-        String name = choice.path("function").path("name").asText(choice.path("custom").path("name").asText(""));
-        if (name.isEmpty()) throw QuarryException.invalid("tool_choice", "'tool_choice' names no tool.");
-        return new ToolChoice.Named(name);
+        // Chat Completions nests the name: {"type":"function","function":{"name":…}} or {"type":"custom","custom":{"name":…}}.
+        return ToolChoices.decode(choice, c -> c.path("function").path("name").asText(c.path("custom").path("name").asText(null)));
     }
 
     private static List<String> stops(JsonNode stop) {

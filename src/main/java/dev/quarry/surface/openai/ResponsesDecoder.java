@@ -206,18 +206,7 @@ public final class ResponsesDecoder {
     }
 
     private static ToolChoice toolChoice(JsonNode choice) {
-        if (choice == null || choice.isNull()) return ToolChoice.AUTO;
-        if (choice.isTextual()) {
-            return switch (choice.textValue()) {
-                case "auto" -> ToolChoice.AUTO;
-                case "none" -> new ToolChoice.None();
-                case "required" -> new ToolChoice.Any();
-                default -> throw QuarryException.invalid("tool_choice", "'tool_choice' must be auto, none, required or a named tool.");
-            };
-        }
-        String name = optText(choice, "name", "tool_choice.name");
-        if (name == null) throw QuarryException.invalid("tool_choice", "'tool_choice' names no tool.");
-        return new ToolChoice.Named(name);
+        return ToolChoices.decode(choice, c -> optText(c, "name", "tool_choice.name"));
     }
 
     private static String blankToEmptyObject(String arguments) {
