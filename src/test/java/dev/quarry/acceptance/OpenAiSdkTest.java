@@ -144,6 +144,7 @@ class OpenAiSdkTest {
                 .build());
         List<List<Float>> vectors = response.data().stream().map(e -> e.embedding()).toList();
         assertThat(vectors).allSatisfy(v -> assertThat(v).hasSize(384));
+        assertThat(response.usage().promptTokens()).as("counted by the model's tokenizer").isBetween(20L, 40L);
         assertThat(cosine(vectors.get(0), vectors.get(1))).isGreaterThan(cosine(vectors.get(0), vectors.get(2)) + 0.2);
     }
 

@@ -4,12 +4,12 @@ import dev.langchain4j.data.embedding.Embedding;
 import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.model.embedding.EmbeddingModel;
 import dev.langchain4j.model.embedding.onnx.allminilml6v2.AllMiniLmL6V2EmbeddingModel;
+import dev.langchain4j.model.output.Response;
 import dev.quarry.canonical.EmbeddingRequest;
 import dev.quarry.canonical.EmbeddingResponse;
 import dev.quarry.canonical.ErrorKind;
 import dev.quarry.canonical.EventStream;
 import dev.quarry.canonical.QuarryException;
-import dev.quarry.canonical.TokenEstimate;
 import dev.quarry.provider.Provider;
 import dev.quarry.provider.ProviderCall;
 import java.util.ArrayList;
@@ -48,14 +48,12 @@ public final class MiniLmProvider implements Provider {
                     "'" + request.model() + "' produces " + DIMENSIONS + "-dimensional vectors; 'dimensions' cannot change that.");
         }
         List<TextSegment> segments = request.inputs().stream().map(TextSegment::from).toList();
-        List<Embedding> embeddings = model().embedAll(segments).content();
-        List<float[]> vectors = new ArrayList<>(embeddings.size());
-        long tokens = 0;
-        for (int i = 0; i < embeddings.size(); i++) {
-            vectors.add(embeddings.get(i).vector());
-            tokens += TokenEstimate.of(request.inputs().get(i));
-        }
-        return new EmbeddingResponse(request.model(), vectors, tokens);
+        Response<List<Embedding>> embedded = model().embedAll(segments);
+        List<float[]> vectors = new ArrayList<>(embedded.content().size());
+        for (Embedding embedding : embedded.content()) vectors.add(embedding.vector());
+        // The model's own WordPiece tokenizer counted the tokens: an exact count, not an estimate.
+        Integer tokens = embedded.tokenUsage() == null ? null : embedded.tokenUsage().inputTokenCount();
+        return new EmbeddingResponse(request.model(), vectors, tokens == null ? 0 : tokens);
     }
 
     private EmbeddingModel model() {
