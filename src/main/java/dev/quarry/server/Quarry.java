@@ -56,17 +56,28 @@ public final class Quarry implements AutoCloseable {
         this.ledger = new GroupCommitLedger(db);
         this.gateway = Gateway.standard(authenticator, ledger, catalog, providers, clock);
         ModelCalls calls = new ModelCalls(gateway, config.server().maxBodyBytes());
-        this.server = WebServer.builder()
-                .host(config.server().host())
-                .port(config.server().port())
-                .routing(routing -> routing
+        this.server = startServer(config, calls, catalog, authenticator, clock);
+        LOG.info(() -> "Quarry listening on http://" + config.server().host() + ":" + server.port()
+                + " pipeline=" + gateway.steps() + " store=" + (config.storeUrl() == null ? "sqlite:" + config.dataDir() : "configured"));
+    }
+
+    private WebServer startServer(QuarryConfig config, ModelCalls calls, Catalog catalog, Authenticator authenticator, Clock clock) {
+        try {
+            return WebServer.builder()
+                    .host(config.server().host())
+                    .port(config.server().port())
+                    .routing(routing -> routing
                         .addFilter(draining)
                         .register(new OpenAiRoutes(calls, gateway, catalog, clock))
                         .register(new SystemRoutes(gateway, identities, authenticator::remember, db, draining)))
-                .build()
-                .start();
-        LOG.info(() -> "Quarry listening on http://" + config.server().host() + ":" + server.port()
-                + " pipeline=" + gateway.steps() + " store=" + (config.storeUrl() == null ? "sqlite:" + config.dataDir() : "configured"));
+                    .build()
+                    .start();
+        } catch (RuntimeException e) {
+            // A port in use must not leave the store open behind a half-started server.
+            ledger.close();
+            db.close();
+            throw e;
+        }
     }
 
     /** Starts Quarry; the environment supplies provider keys and {@code QUARRY_ADMIN_KEY}. */

@@ -48,7 +48,11 @@ final class SystemRoutes implements HttpService {
             return;
         }
         try {
-            db.read(c -> c.createStatement().execute("SELECT 1"));
+            db.read(c -> {
+                try (var statement = c.createStatement()) {
+                    return statement.execute("SELECT 1");
+                }
+            });
             HttpIo.send(res, status(200, "ready"));
         } catch (RuntimeException e) {
             HttpIo.send(res, status(503, "store unavailable: " + e.getMessage()));
