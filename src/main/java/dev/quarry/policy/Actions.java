@@ -1,0 +1,52 @@
+package dev.quarry.policy;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/** Every action Quarry authorizes. A policy may name only these, or patterns that match some of them. */
+public final class Actions {
+    public static final String INVOKE_MODEL = "quarry:InvokeModel";
+    public static final String INVOKE_MODEL_STREAM = "quarry:InvokeModelWithResponseStream";
+    public static final String EMBED = "quarry:Embed";
+    public static final String COUNT_TOKENS = "quarry:CountTokens";
+    public static final String LIST_MODELS = "quarry:ListModels";
+    public static final String APPLY_GUARDRAIL = "quarry:ApplyGuardrail";
+    public static final String ASSUME_ROLE = "quarry:AssumeRole";
+
+    /** Administrative actions; a principal allowed these can change who may do what. */
+    public static final List<String> ADMIN = List.of(
+            "quarry:CreatePrincipal", "quarry:DeletePrincipal", "quarry:GetPrincipal", "quarry:ListPrincipals",
+            "quarry:TagPrincipal", "quarry:CreateGroup", "quarry:DeleteGroup", "quarry:AddToGroup", "quarry:RemoveFromGroup",
+            "quarry:CreateRole", "quarry:DeleteRole", "quarry:CreateKey", "quarry:DeleteKey", "quarry:DisableKey",
+            "quarry:ListKeys", "quarry:PutPolicy", "quarry:DeletePolicy", "quarry:GetPolicy", "quarry:ListPolicies",
+            "quarry:AttachPolicy", "quarry:DetachPolicy", "quarry:PutPermissionBoundary", "quarry:SimulatePolicy",
+            "quarry:ReadAudit");
+
+    public static final List<String> ALL = concat(List.of(INVOKE_MODEL, INVOKE_MODEL_STREAM, EMBED, COUNT_TOKENS, LIST_MODELS,
+            APPLY_GUARDRAIL, ASSUME_ROLE), ADMIN);
+
+    private static final Set<String> LOWER = ALL.stream().map(a -> a.toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
+
+    private Actions() {}
+
+    public static boolean isKnown(String action) {
+        return LOWER.contains(action.toLowerCase(Locale.ROOT));
+    }
+
+    /** Whether an action pattern (case-insensitive, wildcards allowed) names at least one known action. */
+    public static boolean matchesAny(String pattern) {
+        return ALL.stream().anyMatch(a -> Wildcard.matches(pattern, a, true));
+    }
+
+    /** Whether the pattern grants an administrative action. */
+    public static boolean coversAdmin(String pattern) {
+        return ADMIN.stream().anyMatch(a -> Wildcard.matches(pattern, a, true));
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        return Stream.concat(a.stream(), b.stream()).toList();
+    }
+}

@@ -1,0 +1,3 @@
+package dev.quarry.policy;
+
+public enum Effect { ALLOW, DENY }
