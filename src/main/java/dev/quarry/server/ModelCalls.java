@@ -1,14 +1,18 @@
 package dev.quarry.server;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.quarry.canonical.EventStream;
+import dev.quarry.canonical.QuarryError;
 import dev.quarry.canonical.QuarryException;
 import dev.quarry.gateway.Exchange;
 import dev.quarry.gateway.Gateway;
 import dev.quarry.gateway.Outcome;
+import dev.quarry.identity.Credential;
 import dev.quarry.surface.Json;
 import dev.quarry.surface.WireReply;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
 
@@ -52,6 +56,27 @@ final class ModelCalls {
             } catch (QuarryException e) {
                 status = reply(res, endpoint.errors().apply(e.error()));
             }
+        }
+        access(req, requestId, status, start);
+    }
+
+    /**
+     * Serves a request that needs a valid key but invokes no model (a model list, a token count),
+     * so it leaves no ledger row. As for a model call, an oversized body is refused first and the
+     * body is read only once the key is known good; {@code answer} gets it parsed, on demand.
+     */
+    void serveAuthenticated(ServerRequest req, ServerResponse res, Credential credential,
+                            Function<QuarryError, WireReply> errors, Function<Supplier<ObjectNode>, WireReply> answer) {
+        String requestId = begin(res);
+        long start = System.nanoTime();
+        int status;
+        try {
+            var declaredTooLarge = HttpIo.declaredTooLarge(req, maxBodyBytes);
+            if (declaredTooLarge.isPresent()) throw new QuarryException(declaredTooLarge.get());
+            gateway.authenticate(credential);
+            status = reply(res, answer.apply(() -> Json.parseObject(HttpIo.readJsonBody(req, maxBodyBytes))));
+        } catch (QuarryException e) {
+            status = reply(res, errors.apply(e.error()));
         }
         access(req, requestId, status, start);
     }

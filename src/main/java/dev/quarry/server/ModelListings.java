@@ -5,7 +5,9 @@ import dev.quarry.catalog.ModelEntry;
 import dev.quarry.surface.ModelListing;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
+import dev.quarry.canonical.ErrorKind;
+import dev.quarry.canonical.QuarryError;
+import dev.quarry.canonical.QuarryException;
 
 /** The catalog as the model-list endpoints show it. */
 final class ModelListings {
@@ -15,8 +17,12 @@ final class ModelListings {
         return catalog.models().stream().map(ModelListings::listing).toList();
     }
 
-    static Optional<ModelListing> find(Catalog catalog, String id) {
-        return catalog.models().stream().filter(m -> m.id().equals(id) || m.aliases().contains(id)).findFirst().map(ModelListings::listing);
+    /** The listing of a model named by id or alias; a 404 in every surface's shape otherwise. */
+    static ModelListing require(Catalog catalog, String id) {
+        return catalog.models().stream().filter(m -> m.id().equals(id) || m.aliases().contains(id)).findFirst()
+                .map(ModelListings::listing)
+                .orElseThrow(() -> new QuarryException(new QuarryError(ErrorKind.MODEL_NOT_FOUND,
+                        "The model '" + id + "' does not exist in this Quarry's catalog.", "model", null)));
     }
 
     private static ModelListing listing(ModelEntry m) {

@@ -3,12 +3,8 @@ package dev.quarry.server;
 import static dev.quarry.server.ModelCalls.reply;
 import static dev.quarry.server.ModelCalls.stream;
 
-import dev.quarry.canonical.ErrorKind;
 import dev.quarry.canonical.Fold;
-import dev.quarry.canonical.QuarryError;
-import dev.quarry.canonical.QuarryException;
 import dev.quarry.catalog.Catalog;
-import dev.quarry.gateway.Gateway;
 import dev.quarry.gateway.Operation;
 import dev.quarry.gateway.Outcome;
 import dev.quarry.identity.Credential;
@@ -29,18 +25,15 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.time.Clock;
 import java.util.List;
-import java.util.function.Supplier;
 
 /** The OpenAI surface's routes: decode with the surface, run the gateway, encode with the surface. */
 final class OpenAiRoutes implements HttpService {
     private final ModelCalls calls;
-    private final Gateway gateway;
     private final Catalog catalog;
     private final Clock clock;
 
-    OpenAiRoutes(ModelCalls calls, Gateway gateway, Catalog catalog, Clock clock) {
+    OpenAiRoutes(ModelCalls calls, Catalog catalog, Clock clock) {
         this.calls = calls;
-        this.gateway = gateway;
         this.catalog = catalog;
         this.clock = clock;
     }
@@ -84,30 +77,16 @@ final class OpenAiRoutes implements HttpService {
             });
 
     private void models(ServerRequest req, ServerResponse res) {
-        answerAuthenticated(req, res, () -> WireReply.json(200, ModelsEncoder.encode(ModelListings.of(catalog), epochSeconds())));
+        calls.serveAuthenticated(req, res, bearer(req), OpenAiErrors::reply,
+                body -> WireReply.json(200, ModelsEncoder.encode(ModelListings.of(catalog), epochSeconds())));
     }
 
     private void model(ServerRequest req, ServerResponse res) {
-        answerAuthenticated(req, res, () -> {
-            String id = req.path().pathParameters().get("id");
-            var listing = ModelListings.find(catalog, id).orElseThrow(() -> new QuarryException(new QuarryError(
-                    ErrorKind.MODEL_NOT_FOUND, "The model '" + id + "' does not exist in this Quarry's catalog.", "model", null)));
+        calls.serveAuthenticated(req, res, bearer(req), OpenAiErrors::reply, body -> {
+            var listing = ModelListings.require(catalog, req.path().pathParameters().get("id"));
             byte[] list = ModelsEncoder.encode(List.of(listing), epochSeconds());
             return WireReply.json(200, Json.bytes(Json.parseObject(list).get("data").get(0)));
         });
-    }
-
-    private void answerAuthenticated(ServerRequest req, ServerResponse res, Supplier<WireReply> answer) {
-        String requestId = ModelCalls.begin(res);
-        long start = System.nanoTime();
-        int status;
-        try {
-            gateway.authenticate(bearer(req));
-            status = reply(res, answer.get());
-        } catch (QuarryException e) {
-            status = reply(res, OpenAiErrors.reply(e.error()));
-        }
-        ModelCalls.access(req, requestId, status, start);
     }
 
     private long epochSeconds() {

@@ -68,7 +68,8 @@ public final class Quarry implements AutoCloseable {
                     .port(config.server().port())
                     .routing(routing -> routing
                         .addFilter(draining)
-                        .register(new OpenAiRoutes(calls, gateway, catalog, clock))
+                        .register(new AnthropicRoutes(calls, catalog, clock))
+                        .register(new OpenAiRoutes(calls, catalog, clock))
                         .register(new SystemRoutes(gateway, identities, authenticator::remember, db, draining)))
                     .build()
                     .start();

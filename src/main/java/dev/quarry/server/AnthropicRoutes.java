@@ -1,0 +1,106 @@
+package dev.quarry.server;
+
+import static dev.quarry.server.ModelCalls.reply;
+import static dev.quarry.server.ModelCalls.stream;
+
+import dev.quarry.canonical.ChatRequest;
+import dev.quarry.canonical.Fold;
+import dev.quarry.canonical.TokenEstimate;
+import dev.quarry.catalog.Catalog;
+import dev.quarry.gateway.Operation;
+import dev.quarry.identity.Credential;
+import dev.quarry.surface.WireReply;
+import dev.quarry.surface.anthropic.AnthropicErrors;
+import dev.quarry.surface.anthropic.MessagesCall;
+import dev.quarry.surface.anthropic.MessagesDecoder;
+import dev.quarry.surface.anthropic.MessagesEncoder;
+import dev.quarry.surface.anthropic.ModelsEncoder;
+import dev.quarry.surface.anthropic.TokenCounts;
+import io.helidon.http.HeaderName;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.time.Clock;
+
+/**
+ * The Anthropic surface's routes: Messages and count_tokens, and the model list for Anthropic
+ * clients. {@code GET /v1/models} is shared with the OpenAI surface: a request that carries
+ * {@code anthropic-version} (every Anthropic SDK sends it) is answered here, any other falls
+ * through to the OpenAI routes, which must be registered after these.
+ */
+final class AnthropicRoutes implements HttpService {
+    private static final HeaderName X_API_KEY = HeaderNames.create("x-api-key");
+    private static final HeaderName ANTHROPIC_VERSION = HeaderNames.create("anthropic-version");
+
+    private final ModelCalls calls;
+    private final Catalog catalog;
+    private final Clock clock;
+
+    AnthropicRoutes(ModelCalls calls, Catalog catalog, Clock clock) {
+        this.calls = calls;
+        this.catalog = catalog;
+        this.clock = clock;
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.post("/v1/messages", (req, res) -> calls.serve(req, res, messages))
+                .post("/v1/messages/count_tokens", this::countTokens)
+                .get("/v1/models", this::models)
+                .get("/v1/models/{id}", this::model);
+    }
+
+    /**
+     * Anthropic clients send the key as {@code x-api-key} (the SDKs, Claude Code's
+     * ANTHROPIC_API_KEY) or as a bearer token (Claude Code's ANTHROPIC_AUTH_TOKEN).
+     */
+    static Credential credential(ServerRequest req) {
+        String apiKey = req.headers().first(X_API_KEY).filter(key -> !key.isBlank()).orElseGet(() -> HttpIo.bearer(req));
+        return Credential.apiKey(apiKey);
+    }
+
+    private final Endpoint<MessagesCall> messages = new Endpoint<>("anthropic.messages", (req, body) -> credential(req),
+            MessagesDecoder::decode, call -> new Operation.Chat(call.request()), AnthropicErrors::reply,
+            (call, outcome, requestId, res) -> {
+                var encoder = new MessagesEncoder("msg_" + requestId.substring(4), call.request().model());
+                if (!call.stream()) return reply(res, WireReply.json(200, encoder.encode(Fold.of(stream(outcome)))));
+                return StreamReply.send(res, stream(outcome), AnthropicErrors::reply,
+                        sse -> encoder.stream(stream(outcome), sse, TokenEstimate.of(call.request())), requestId);
+            });
+
+    /** An estimate, not a model call: authenticated, but no ledger row. The model must exist, as Anthropic checks. */
+    private void countTokens(ServerRequest req, ServerResponse res) {
+        calls.serveAuthenticated(req, res, credential(req), AnthropicErrors::reply, body -> {
+            ChatRequest request = TokenCounts.decode(body.get());
+            ModelListings.require(catalog, request.model());
+            return WireReply.json(200, TokenCounts.encode(request));
+        });
+    }
+
+    private void models(ServerRequest req, ServerResponse res) {
+        if (!fromAnthropicClient(req)) {
+            res.next();
+            return;
+        }
+        calls.serveAuthenticated(req, res, credential(req), AnthropicErrors::reply, body -> {
+            var page = ModelsEncoder.Page.of(req.query().first("limit").orElse(null),
+                    req.query().first("after_id").orElse(null), req.query().first("before_id").orElse(null));
+            return WireReply.json(200, ModelsEncoder.list(ModelListings.of(catalog), page, clock.instant()));
+        });
+    }
+
+    private void model(ServerRequest req, ServerResponse res) {
+        if (!fromAnthropicClient(req)) {
+            res.next();
+            return;
+        }
+        calls.serveAuthenticated(req, res, credential(req), AnthropicErrors::reply,
+                body -> WireReply.json(200, ModelsEncoder.one(ModelListings.require(catalog, req.path().pathParameters().get("id")), clock.instant())));
+    }
+
+    private static boolean fromAnthropicClient(ServerRequest req) {
+        return req.headers().contains(ANTHROPIC_VERSION);
+    }
+}
