@@ -1,0 +1,52 @@
+package dev.quarry.audit;
+
+import dev.quarry.store.Database;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Filters the trail for people: by principal, action and time, newest first. */
+public final class AuditQueries {
+    private final Database db;
+
+    public AuditQueries(Database db) {
+        this.db = db;
+    }
+
+    /** Any filter may be {@code null}; the principal matches by name or id. */
+    public List<AuditEvent> find(String principal, String action, Instant from, Instant to, int limit) {
+        StringBuilder sql = new StringBuilder("SELECT " + AuditRows.COLUMNS + " FROM audit_events WHERE 1 = 1");
+        List<Object> args = new ArrayList<>();
+        if (principal != null) {
+            sql.append(" AND (principal_name = ? OR principal_id = ?)");
+            args.add(principal);
+            args.add(principal);
+        }
+        if (action != null) {
+            sql.append(" AND action = ?");
+            args.add(action);
+        }
+        if (from != null) {
+            sql.append(" AND event_time >= ?");
+            args.add(from.toEpochMilli());
+        }
+        if (to != null) {
+            sql.append(" AND event_time < ?");
+            args.add(to.toEpochMilli());
+        }
+        sql.append(" ORDER BY seq DESC LIMIT ?");
+        args.add(limit);
+        return db.read(c -> {
+            try (PreparedStatement s = c.prepareStatement(sql.toString())) {
+                for (int i = 0; i < args.size(); i++) s.setObject(i + 1, args.get(i));
+                List<AuditEvent> events = new ArrayList<>();
+                try (ResultSet r = s.executeQuery()) {
+                    while (r.next()) events.add(AuditRows.read(r).event());
+                }
+                return events;
+            }
+        });
+    }
+}

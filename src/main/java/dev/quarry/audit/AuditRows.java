@@ -1,0 +1,43 @@
+package dev.quarry.audit;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+
+/** Column mapping of {@code audit_events}, shared by the writer, the verifier and queries. */
+final class AuditRows {
+    static final String COLUMNS = """
+            seq, event_id, event_time, principal_id, principal_name, source_ip, user_agent, action, resource, decision,
+            deciding_policy, request_id, error_code, prev_hash, hash""";
+
+    private AuditRows() {}
+
+    /** One stored row: the event and its place in the chain. */
+    record Row(long seq, AuditEvent event, String prevHash, String hash) {}
+
+    static void bind(PreparedStatement s, long seq, AuditEvent e, String prevHash, String hash) throws SQLException {
+        s.setLong(1, seq);
+        s.setString(2, e.eventId());
+        s.setLong(3, e.time().toEpochMilli());
+        s.setString(4, e.principalId());
+        s.setString(5, e.principalName());
+        s.setString(6, e.sourceIp());
+        s.setString(7, e.userAgent());
+        s.setString(8, e.action());
+        s.setString(9, e.resource());
+        s.setString(10, e.decision());
+        s.setString(11, e.decidingPolicy());
+        s.setString(12, e.requestId());
+        s.setString(13, e.errorCode());
+        s.setString(14, prevHash);
+        s.setString(15, hash);
+    }
+
+    static Row read(ResultSet r) throws SQLException {
+        AuditEvent event = new AuditEvent(r.getString(2), Instant.ofEpochMilli(r.getLong(3)), r.getString(4), r.getString(5),
+                r.getString(6), r.getString(7), r.getString(8), r.getString(9), r.getString(10), r.getString(11),
+                r.getString(12), r.getString(13));
+        return new Row(r.getLong(1), event, r.getString(14), r.getString(15));
+    }
+}

@@ -1,0 +1,105 @@
+package dev.quarry.audit;
+
+import dev.quarry.store.Database;
+import java.security.PublicKey;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Checks the whole trail: each event's hash, each link to the event before, the numbering, and
+ * each digest's hash, signature, link to the digest before and agreement with the events it
+ * covers. An attacker who edits an event and re-chains every later hash still fails at the next
+ * digest, whose signature they cannot make without the private key.
+ */
+public final class AuditVerifier {
+
+    /**
+     * @param problems what is wrong, in order; empty when the trail is intact
+     */
+    public record Report(long events, long digests, long uncovered, List<String> problems) {
+        public boolean intact() {
+            return problems.isEmpty();
+        }
+    }
+
+    private AuditVerifier() {}
+
+    /**
+     * @param maxUncoveredAge events older than this must be covered by a digest; a younger tail
+     *                        may simply be waiting for the next one
+     */
+    public static Report verify(Database db, PublicKey key, Instant now, Duration maxUncoveredAge) {
+        List<String> problems = new ArrayList<>();
+        Map<Long, String> hashBySeq = new HashMap<>();
+        Map<Long, Instant> timeBySeq = new HashMap<>();
+        long events = db.read(c -> {
+            long count = 0, expectedSeq = 1;
+            String prevHash = AuditHash.GENESIS;
+            try (var s = c.createStatement(); ResultSet r = s.executeQuery("SELECT " + AuditRows.COLUMNS + " FROM audit_events ORDER BY seq")) {
+                while (r.next()) {
+                    AuditRows.Row row = AuditRows.read(r);
+                    count++;
+                    if (row.seq() != expectedSeq) {
+                        problems.add("events " + expectedSeq + ".." + (row.seq() - 1) + " are missing (removed)");
+                    } else if (!row.prevHash().equals(prevHash)) {
+                        problems.add("event " + row.seq() + " does not follow event " + (row.seq() - 1) + " (an event was removed, replaced or reordered)");
+                    }
+                    if (!AuditHash.ofEvent(row.seq(), row.event(), row.prevHash()).equals(row.hash())) {
+                        problems.add("event " + row.seq() + " (" + row.event().eventId() + ") was changed after it was written");
+                    }
+                    hashBySeq.put(row.seq(), row.hash());
+                    timeBySeq.put(row.seq(), row.event().time());
+                    prevHash = row.hash();
+                    expectedSeq = row.seq() + 1;
+                }
+            }
+            return count;
+        });
+
+        String keyId = SigningKey.keyId(key);
+        long[] coveredThrough = {0};
+        long digests = db.read(c -> {
+            long count = 0, expectedSeq = 1;
+            String prevDigest = AuditHash.GENESIS;
+            try (var s = c.createStatement(); ResultSet r = s.executeQuery("""
+                    SELECT seq, created_at, first_event_seq, last_event_seq, last_event_hash, prev_digest_hash, digest_hash, key_id, signature
+                    FROM audit_digests ORDER BY seq""")) {
+                while (r.next()) {
+                    count++;
+                    long seq = r.getLong(1);
+                    long first = r.getLong(3), last = r.getLong(4);
+                    String lastEventHash = r.getString(5), prev = r.getString(6), hash = r.getString(7);
+                    if (seq != expectedSeq) problems.add("digests " + expectedSeq + ".." + (seq - 1) + " are missing (removed)");
+                    else if (!prev.equals(prevDigest)) problems.add("digest " + seq + " does not follow digest " + (seq - 1));
+                    if (first != coveredThrough[0] + 1) problems.add("digest " + seq + " does not start where the previous digest ended");
+                    if (!AuditHash.ofDigest(seq, r.getLong(2), first, last, lastEventHash, prev).equals(hash)) {
+                        problems.add("digest " + seq + " was changed after it was signed");
+                    } else if (!r.getString(8).equals(keyId) || !SigningKey.verify(key, hash, r.getString(9))) {
+                        problems.add("digest " + seq + " is not signed by the audit key " + keyId);
+                    }
+                    if (!lastEventHash.equals(hashBySeq.get(last))) {
+                        problems.add("the events up to " + last + " are not the ones digest " + seq + " signed (rewritten or removed)");
+                    }
+                    coveredThrough[0] = last;
+                    prevDigest = hash;
+                    expectedSeq = seq + 1;
+                }
+            }
+            return count;
+        });
+
+        long uncovered = hashBySeq.keySet().stream().filter(seq -> seq > coveredThrough[0]).count();
+        Instant oldestUncovered = timeBySeq.entrySet().stream().filter(e -> e.getKey() > coveredThrough[0])
+                .map(Map.Entry::getValue).min(Instant::compareTo).orElse(now);
+        if (oldestUncovered.isBefore(now.minus(maxUncoveredAge))) {
+            problems.add(uncovered + " events after event " + coveredThrough[0] + " are older than " + maxUncoveredAge.toSeconds()
+                    + "s but no digest covers them (a digest was removed, or the writer stopped signing)");
+        }
+        return new Report(events, digests, uncovered, problems);
+    }
+}
