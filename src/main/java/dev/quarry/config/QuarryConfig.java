@@ -1,5 +1,6 @@
 package dev.quarry.config;
 
+import dev.quarry.store.Database;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -19,6 +20,11 @@ public record QuarryConfig(ServerSettings server, Path dataDir, String storeUrl,
     /** Embedded defaults: no providers, the built-in catalog, SQLite in {@code dataDir}. */
     public static QuarryConfig defaults(Path dataDir) {
         return new QuarryConfig(ServerSettings.DEFAULTS, dataDir, null, List.of(), List.of());
+    }
+
+    /** Opens (and migrates) the store this configuration names. */
+    public Database openStore() {
+        return storeUrl == null ? Database.sqliteIn(dataDir) : Database.open(storeUrl);
     }
 
     public QuarryConfig withPort(int port) {
