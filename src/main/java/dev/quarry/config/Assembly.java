@@ -5,6 +5,7 @@ import dev.quarry.catalog.Catalog;
 import dev.quarry.catalog.ModelEntry;
 import dev.quarry.catalog.ModelKind;
 import dev.quarry.provider.ProviderSettings;
+import dev.quarry.provider.bedrock.BedrockProvider;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -16,7 +17,12 @@ import java.util.function.Function;
 
 /** Turns the configuration into the catalog and the provider settings a server runs with. */
 public final class Assembly {
-    private static final Map<String, String> DEFAULT_BASE_URLS = Map.of("openai", "https://api.openai.com/v1");
+    /** Base URLs of the providers with one public endpoint; Azure's is the resource's own, Bedrock's its region's. */
+    private static final Map<String, String> DEFAULT_BASE_URLS = Map.of(
+            "openai", "https://api.openai.com/v1",
+            "anthropic", "https://api.anthropic.com",
+            "gemini", "https://generativelanguage.googleapis.com",
+            "bedrock", BedrockProvider.REGIONAL_BASE_URL);
 
     private Assembly() {}
 

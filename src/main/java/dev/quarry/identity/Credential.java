@@ -1,9 +1,11 @@
 package dev.quarry.identity;
 
+import dev.quarry.aws.SignableRequest;
+
 /**
  * What a client presented to prove who it is. Each surface extracts it from its own headers
- * (OpenAI: {@code Authorization: Bearer}; Anthropic: {@code x-api-key} too); the authenticator
- * decides.
+ * (OpenAI: {@code Authorization: Bearer}; Anthropic: {@code x-api-key} too; Bedrock: a SigV4
+ * signature or a bearer key); the authenticator decides.
  */
 public sealed interface Credential {
     /** Nothing was presented. */
@@ -11,6 +13,13 @@ public sealed interface Credential {
 
     /** A Quarry API key. */
     record ApiKey(String secret) implements Credential {}
+
+    /**
+     * A request signed with AWS Signature Version 4 by an access key pair. It carries the signed
+     * request itself (path, query, headers, body hash), since verifying is recomputing the
+     * signature, and the signing name the request must be scoped to (e.g. {@code bedrock}).
+     */
+    record SigV4(SignableRequest request, String service) implements Credential {}
 
     Credential NONE = new None();
 

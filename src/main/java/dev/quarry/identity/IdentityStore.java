@@ -1,17 +1,22 @@
 package dev.quarry.identity;
 
 import dev.quarry.store.Database;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 
-/** Principals and API keys in the store. */
+/** Principals, their API keys and SigV4 key pairs in the store. */
 public final class IdentityStore {
     private final Database db;
+    private final MasterKey masterKey;
 
-    public IdentityStore(Database db) {
+    public IdentityStore(Database db, MasterKey masterKey) {
         this.db = db;
+        this.masterKey = Objects.requireNonNull(masterKey, "masterKey");
     }
 
     /** The principal with this name, created with the given kind if there is none yet. */
@@ -32,11 +37,19 @@ public final class IdentityStore {
         });
     }
 
-    /** Creates a new key for a principal (created if needed) and returns its secret, once. */
+    /**
+     * Creates a new key for a principal (created if needed): an API key and its SigV4 pair,
+     * whose secrets are returned this once. Only the API key's hash is stored; the pair's secret
+     * is stored sealed with the master key, since verifying a signature needs it.
+     */
     public IssuedKey createKey(String principalName, PrincipalKind kind) {
         Principal principal = ensurePrincipal(principalName, kind);
         String apiKey = ApiKeys.generate();
         String keyId = "key-" + UUID.randomUUID();
+        String accessKeyId = AccessKeys.newId();
+        String secret = AccessKeys.newSecret();
+        MasterKey.Sealed sealed = masterKey.seal(secret, accessKeyId);
+        long now = System.currentTimeMillis();
         db.transaction(c -> {
             try (PreparedStatement s = c.prepareStatement(
                     "INSERT INTO api_keys (id, principal_id, key_hash, key_prefix, created_at) VALUES (?, ?, ?, ?, ?)")) {
@@ -44,11 +57,20 @@ public final class IdentityStore {
                 s.setString(2, principal.id());
                 s.setString(3, ApiKeys.hash(apiKey));
                 s.setString(4, ApiKeys.displayPrefix(apiKey));
-                s.setLong(5, System.currentTimeMillis());
+                s.setLong(5, now);
+                s.executeUpdate();
+            }
+            try (PreparedStatement s = c.prepareStatement(
+                    "INSERT INTO access_keys (access_key_id, key_id, sealed_data_key, sealed_secret, created_at) VALUES (?, ?, ?, ?, ?)")) {
+                s.setString(1, accessKeyId);
+                s.setString(2, keyId);
+                s.setString(3, sealed.dataKey());
+                s.setString(4, sealed.secret());
+                s.setLong(5, now);
                 return s.executeUpdate();
             }
         });
-        return new IssuedKey(keyId, principal, apiKey, ApiKeys.displayPrefix(apiKey));
+        return new IssuedKey(keyId, principal, apiKey, ApiKeys.displayPrefix(apiKey), accessKeyId, secret);
     }
 
     /** The principal owning an active (not revoked) key with this hash. */
@@ -65,7 +87,24 @@ public final class IdentityStore {
         });
     }
 
-    private static Optional<Principal> findByName(java.sql.Connection c, String name) throws java.sql.SQLException {
+    /** The pair with this access key id, its secret unsealed, while its key is not revoked. */
+    public Optional<AccessKey> accessKey(String accessKeyId) {
+        return db.read(c -> {
+            try (PreparedStatement s = c.prepareStatement("""
+                    SELECT p.id, p.name, p.kind, a.sealed_data_key, a.sealed_secret
+                    FROM access_keys a JOIN api_keys k ON k.id = a.key_id JOIN principals p ON p.id = k.principal_id
+                    WHERE a.access_key_id = ? AND k.revoked_at IS NULL""")) {
+                s.setString(1, accessKeyId);
+                try (ResultSet r = s.executeQuery()) {
+                    if (!r.next()) return Optional.empty();
+                    String secret = masterKey.open(new MasterKey.Sealed(r.getString(4), r.getString(5)), accessKeyId);
+                    return Optional.of(new AccessKey(accessKeyId, principal(r), secret));
+                }
+            }
+        });
+    }
+
+    private static Optional<Principal> findByName(Connection c, String name) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("SELECT id, name, kind FROM principals WHERE name = ?")) {
             s.setString(1, name);
             try (ResultSet r = s.executeQuery()) {
@@ -74,7 +113,7 @@ public final class IdentityStore {
         }
     }
 
-    private static Principal principal(ResultSet r) throws java.sql.SQLException {
+    private static Principal principal(ResultSet r) throws SQLException {
         return new Principal(r.getString(1), r.getString(2), PrincipalKind.valueOf(r.getString(3)));
     }
 }

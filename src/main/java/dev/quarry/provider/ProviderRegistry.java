@@ -1,35 +1,46 @@
 package dev.quarry.provider;
 
+import dev.quarry.provider.anthropic.AnthropicProvider;
+import dev.quarry.provider.azure.AzureOpenAi;
+import dev.quarry.provider.bedrock.BedrockProvider;
+import dev.quarry.provider.gemini.GeminiProvider;
 import dev.quarry.provider.openai.OpenAiProvider;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 /** The providers of one running Quarry, by name: the built-in offline ones plus the configured ones. */
 public final class ProviderRegistry {
     /** Provider types a configuration may name. */
-    public static final Set<String> TYPES = Set.of("openai", "openai-compatible");
+    public static final Set<String> TYPES = Set.of("openai", "openai-compatible", "azure-openai", "anthropic", "gemini", "bedrock");
 
     private final Map<String, Provider> byName = new LinkedHashMap<>();
 
     private ProviderRegistry() {}
 
     /**
+     * @param env reads environment variables, for providers whose credentials are more than one
+     *            API key (Bedrock's access key pair)
      * @throws IllegalArgumentException for an unknown type, a duplicate or reserved name, or
      *                                  settings the provider refuses (a missing API key)
      */
-    public static ProviderRegistry create(List<Provider> builtIn, List<ProviderSettings> configured) {
+    public static ProviderRegistry create(List<Provider> builtIn, List<ProviderSettings> configured, Function<String, String> env) {
         ProviderRegistry registry = new ProviderRegistry();
         builtIn.forEach(registry::add);
-        for (ProviderSettings settings : configured) registry.add(instantiate(settings));
+        for (ProviderSettings settings : configured) registry.add(instantiate(settings, env));
         return registry;
     }
 
-    private static Provider instantiate(ProviderSettings settings) {
+    private static Provider instantiate(ProviderSettings settings, Function<String, String> env) {
         return switch (settings.type()) {
             case "openai", "openai-compatible" -> new OpenAiProvider(settings);
+            case "azure-openai" -> AzureOpenAi.provider(settings);
+            case "anthropic" -> new AnthropicProvider(settings);
+            case "gemini" -> new GeminiProvider(settings);
+            case "bedrock" -> new BedrockProvider(settings, env);
             default -> throw new IllegalArgumentException("provider '" + settings.name() + "' has unknown type '"
                     + settings.type() + "'; known types: " + TYPES.stream().sorted().toList());
         };

@@ -55,9 +55,20 @@ public final class UpstreamHttp {
      * @throws QuarryException for transport failures and non-2xx answers
      */
     public HttpClientResponse postJson(String path, byte[] body, Map<String, String> headers) {
+        return postJson(path, Map.of(), body, headers);
+    }
+
+    /**
+     * POSTs a JSON body to a path with query parameters ({@code ?alt=sse}, {@code ?api-version=});
+     * they are passed apart because a {@code ?} written into the path would be encoded as part of it.
+     *
+     * @throws QuarryException for transport failures and non-2xx answers
+     */
+    public HttpClientResponse postJson(String path, Map<String, String> query, byte[] body, Map<String, String> headers) {
         HttpClientRequest request = client.post(path)
                 .header(HeaderNames.CONTENT_TYPE, "application/json")
                 .header(HeaderNames.ACCEPT, "application/json, text/event-stream");
+        query.forEach(request::queryParam);
         headers.forEach((name, value) -> request.header(HeaderNames.create(name), value));
         HttpClientResponse response;
         try {

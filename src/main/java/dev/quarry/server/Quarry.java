@@ -8,6 +8,7 @@ import dev.quarry.gateway.Gateway;
 import dev.quarry.identity.Authenticator;
 import dev.quarry.identity.BootstrapAdmin;
 import dev.quarry.identity.IdentityStore;
+import dev.quarry.identity.MasterKey;
 import dev.quarry.identity.Principal;
 import dev.quarry.identity.PrincipalKind;
 import dev.quarry.metering.GroupCommitLedger;
@@ -45,10 +46,10 @@ public final class Quarry implements AutoCloseable {
         Catalog catalog = Assembly.catalog(config);
         ProviderRegistry providers = ProviderRegistry.create(
                 List.of(new EchoProvider(BuiltInCatalog.ECHO_PROVIDER), new MiniLmProvider(BuiltInCatalog.MINILM_PROVIDER)),
-                Assembly.providers(config, env));
-        this.db = openStore(config);
+                Assembly.providers(config, env), env);
+        this.db = config.openStore();
         Clock clock = Clock.systemUTC();
-        this.identities = new IdentityStore(db);
+        this.identities = new IdentityStore(db, MasterKey.resolve(config.dataDir(), env.apply(MasterKey.ENV)));
         this.admin = BootstrapAdmin.resolve(config.dataDir(), env.apply(BootstrapAdmin.ENV));
         Principal adminPrincipal = identities.ensurePrincipal(BootstrapAdmin.PRINCIPAL, PrincipalKind.ADMIN);
         Authenticator authenticator = new Authenticator(identities, clock);
@@ -70,6 +71,7 @@ public final class Quarry implements AutoCloseable {
                         .addFilter(draining)
                         .register(new AnthropicRoutes(calls, catalog, clock))
                         .register(new OpenAiRoutes(calls, catalog, clock))
+                        .register(new BedrockRoutes(calls))
                         .register(new SystemRoutes(gateway, identities, authenticator::remember, db, draining)))
                     .build()
                     .start();
@@ -84,10 +86,6 @@ public final class Quarry implements AutoCloseable {
     /** Starts Quarry; the environment supplies provider keys and {@code QUARRY_ADMIN_KEY}. */
     public static Quarry start(QuarryConfig config, Function<String, String> env) {
         return new Quarry(config, env);
-    }
-
-    static Database openStore(QuarryConfig config) {
-        return config.storeUrl() == null ? Database.sqliteIn(config.dataDir()) : Database.open(config.storeUrl());
     }
 
     public int port() {

@@ -5,31 +5,41 @@ import dev.quarry.canonical.QuarryError;
 import dev.quarry.canonical.QuarryException;
 import dev.quarry.surface.SseWriter;
 import dev.quarry.surface.WireReply;
-import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
-
 /**
- * Sends a canonical stream as Server-Sent Events. The first event is awaited before the status
- * line is sent, so a failure that happens before any output (the usual case: an upstream that
- * refuses) still reaches the client as a proper HTTP error; later failures are the surface's
- * in-stream error events. The stream is always closed, which settles its ledger record.
+ * Sends a canonical stream to the client. The first event is awaited before the status line is
+ * sent, so a failure that happens before any output (the usual case: an upstream that refuses)
+ * still reaches the client as a proper HTTP error; later failures are the surface's in-stream
+ * error events. The stream is always closed, which settles its ledger record.
  */
 final class StreamReply {
     private static final Logger LOG = Logger.getLogger(StreamReply.class.getName());
+    private static final Map<String, String> SSE_HEADERS = Map.of(
+            "Content-Type", "text/event-stream; charset=utf-8", "Cache-Control", "no-cache", "X-Accel-Buffering", "no");
 
     private StreamReply() {}
 
-    /** @return the HTTP status that was sent */
+    /** As Server-Sent Events. @return the HTTP status that was sent */
     static int send(ServerResponse res, EventStream stream, Function<QuarryError, WireReply> errors, Consumer<SseWriter> encoder,
                     String requestId) {
+        return sendFramed(res, stream, errors, SSE_HEADERS, requestId, out -> encoder.accept(new SseWriter(out)));
+    }
+
+    /**
+     * In any framing (SSE, AWS event-stream): {@code headers} name the content type, {@code
+     * encoder} writes the frames. @return the HTTP status that was sent
+     */
+    static int sendFramed(ServerResponse res, EventStream stream, Function<QuarryError, WireReply> errors, Map<String, String> headers,
+                          String requestId, Consumer<OutputStream> encoder) {
         try (stream) {
             try {
                 stream.hasNext();
@@ -39,11 +49,9 @@ final class StreamReply {
                 return reply.status();
             }
             res.status(200);
-            res.header(HeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8");
-            res.header(HeaderNames.CACHE_CONTROL, "no-cache");
-            res.header("X-Accel-Buffering", "no");
+            headers.forEach(res::header);
             try (OutputStream out = res.outputStream()) {
-                encoder.accept(new SseWriter(out));
+                encoder.accept(out);
             } catch (IOException | UncheckedIOException e) {
                 // The client went away mid-stream; closing the stream bills what was produced.
                 LOG.log(Level.FINE, () -> "request_id=" + requestId + " client disconnected: " + e.getMessage());

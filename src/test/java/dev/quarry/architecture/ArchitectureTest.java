@@ -5,6 +5,7 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.core.importer.Location;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
@@ -12,14 +13,31 @@ import com.tngtech.archunit.lang.ArchRule;
 /**
  * The dependency direction of ARCHITECTURE.md: canonical ← surfaces, providers ← gateway ←
  * server/cli; governance depends on canonical and store only; a surface never imports a provider.
+ * The AWS protocol library ({@code dev.quarry.aws}) sits beside canonical: surfaces, providers and
+ * identity (SigV4 verification) may use it, and it uses nothing but the JDK.
  */
-@AnalyzeClasses(packages = "dev.quarry", importOptions = ImportOption.DoNotIncludeTests.class)
+@AnalyzeClasses(packages = "dev.quarry", importOptions = ArchitectureTest.ProductionClassesOnly.class)
 class ArchitectureTest {
     private static final String[] GOVERNANCE = {"dev.quarry.identity..", "dev.quarry.metering..", "dev.quarry.store.."};
+
+    /**
+     * Leaves out compiled tests wherever the build folder is: ArchUnit's own option only knows
+     * {@code target/test-classes}, and a build with {@code -Dquarry.build.dir} puts them elsewhere.
+     */
+    static final class ProductionClassesOnly implements ImportOption {
+        @Override
+        public boolean includes(Location location) {
+            return !location.contains("/test-classes/");
+        }
+    }
 
     @ArchTest
     static final ArchRule canonicalDependsOnNothing = classes().that().resideInAPackage("dev.quarry.canonical..")
             .should().onlyDependOnClassesThat().resideInAnyPackage("dev.quarry.canonical..", "java..");
+
+    @ArchTest
+    static final ArchRule awsProtocolsDependOnTheJdkOnly = classes().that().resideInAPackage("dev.quarry.aws..")
+            .should().onlyDependOnClassesThat().resideInAnyPackage("dev.quarry.aws..", "java..", "javax.crypto..");
 
     @ArchTest
     static final ArchRule surfacesKnowOnlyTheCanonicalModel = noClasses().that().resideInAPackage("dev.quarry.surface..")

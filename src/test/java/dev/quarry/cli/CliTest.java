@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.quarry.identity.Authenticator;
 import dev.quarry.identity.Credential;
 import dev.quarry.identity.IdentityStore;
+import dev.quarry.identity.MasterKey;
 import dev.quarry.store.Database;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -31,7 +32,7 @@ class CliTest {
         String apiKey = json.path("api_key").asText();
         assertThat(apiKey).startsWith("qk-");
         try (Database db = Database.sqliteIn(data)) {
-            var principal = new Authenticator(new IdentityStore(db), Clock.systemUTC()).authenticate(Credential.apiKey(apiKey));
+            var principal = new Authenticator(new IdentityStore(db, MasterKey.generate()), Clock.systemUTC()).authenticate(Credential.apiKey(apiKey));
             assertThat(principal.name()).isEqualTo("ops-bot");
         }
     }

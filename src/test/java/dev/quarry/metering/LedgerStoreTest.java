@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quarry.canonical.Usage;
 import dev.quarry.identity.IdentityStore;
+import dev.quarry.identity.MasterKey;
 import dev.quarry.identity.PrincipalKind;
 import dev.quarry.store.Database;
 import dev.quarry.testing.StoreTargets;
@@ -23,7 +24,7 @@ class LedgerStoreTest {
     @MethodSource("dev.quarry.testing.StoreTargets#names")
     void aRecordedRequestReadsBackExactly(String target) {
         try (Database db = Database.open(StoreTargets.freshUrl(target)); GroupCommitLedger ledger = new GroupCommitLedger(db)) {
-            String principal = new IdentityStore(db).ensurePrincipal("alice", PrincipalKind.USER).id();
+            String principal = new IdentityStore(db, MasterKey.generate()).ensurePrincipal("alice", PrincipalKind.USER).id();
             UsageRecord record = new UsageRecord("req_1", principal, "openai.chat", "chat", "gpt-5.5", "openai", "gpt-5.5-2026",
                     new Usage(1200, 340, 800, 100), 432, "completed", null, Instant.now().truncatedTo(ChronoUnit.MILLIS));
             ledger.record(record);
@@ -36,7 +37,7 @@ class LedgerStoreTest {
     void concurrentRequestsAreAllDurableWhenRecordReturns(String target) throws Exception {
         int requests = 200;
         try (Database db = Database.open(StoreTargets.freshUrl(target)); GroupCommitLedger ledger = new GroupCommitLedger(db)) {
-            String principal = new IdentityStore(db).ensurePrincipal("bob", PrincipalKind.USER).id();
+            String principal = new IdentityStore(db, MasterKey.generate()).ensurePrincipal("bob", PrincipalKind.USER).id();
             List<Future<?>> writes = new ArrayList<>();
             try (var threads = Executors.newVirtualThreadPerTaskExecutor()) {
                 for (int i = 0; i < requests; i++) {
@@ -57,7 +58,7 @@ class LedgerStoreTest {
         String url = StoreTargets.freshUrl(target);
         String principal;
         try (Database db = Database.open(url)) {
-            principal = new IdentityStore(db).ensurePrincipal("carol", PrincipalKind.USER).id();
+            principal = new IdentityStore(db, MasterKey.generate()).ensurePrincipal("carol", PrincipalKind.USER).id();
             GroupCommitLedger ledger = new GroupCommitLedger(db);
             ledger.record(new UsageRecord("req_last", principal, "openai.chat", "chat", "m", null, null, Usage.ZERO, 1,
                     "failed", "MODEL_NOT_FOUND", Instant.now()));

@@ -10,11 +10,12 @@ import dev.quarry.provider.UpstreamHttp;
 import dev.quarry.provider.openai.internal.ChatCompletionsRequestEncoder;
 import dev.quarry.provider.openai.internal.ChatCompletionsStreamDecoder;
 import dev.quarry.provider.openai.internal.EmbeddingsCodec;
-import dev.quarry.provider.openai.internal.Json;
 import dev.quarry.provider.openai.internal.OpenAiErrors;
 import dev.quarry.provider.openai.internal.ResponsesRequestEncoder;
 import dev.quarry.provider.openai.internal.ResponsesStreamDecoder;
-import dev.quarry.provider.openai.internal.UpstreamBody;
+import dev.quarry.provider.wire.FrameDecoder;
+import dev.quarry.provider.wire.Json;
+import dev.quarry.provider.wire.UpstreamBody;
 import io.helidon.webclient.api.HttpClientResponse;
 import java.io.IOException;
 import java.io.InputStream;
@@ -26,6 +27,9 @@ import java.util.Map;
  * its API (vLLM, Ollama, llama.cpp). The {@code api} option picks the upstream API: {@code responses}
  * (the default for OpenAI) or {@code chat_completions} (the default for compatible servers, most of
  * which have nothing else). Calls always stream upstream; a non-streaming client is served by folding.
+ *
+ * <p>Other hosts of OpenAI's wire format (Azure OpenAI) reuse this class with their own {@link Host}:
+ * the same codecs, other addresses and another key header.
  */
 public final class OpenAiProvider implements Provider {
     /**
@@ -34,9 +38,10 @@ public final class OpenAiProvider implements Provider {
      * while all calls share one connection pool.
      */
     private static final ScopedValue<String> UPSTREAM_MODEL = ScopedValue.newInstance();
+    private static final String EMBEDDINGS = "/embeddings";
 
-    /** The upstream APIs, by the value of the {@code api} option. */
-    enum Api {
+    /** The upstream APIs, by the value of the {@code api} option, with the path OpenAI serves each at. */
+    public enum Api {
         CHAT_COMPLETIONS("chat_completions", "/chat/completions"),
         RESPONSES("responses", "/responses");
 
@@ -49,35 +54,74 @@ public final class OpenAiProvider implements Provider {
         }
     }
 
+    /**
+     * Where a host serves one of OpenAI's APIs for a model: given OpenAI's own path of the API
+     * ({@code /chat/completions}, {@code /responses}, {@code /embeddings}), the path to POST to,
+     * relative to the base URL, query included.
+     */
+    @FunctionalInterface
+    public interface Endpoints {
+        String path(String openAiPath, String upstreamModel);
+    }
+
+    /**
+     * A host that speaks OpenAI's wire format.
+     *
+     * @param query      query parameters every call carries (Azure's {@code api-version})
+     * @param headers    the headers that carry the host's key
+     * @param defaultApi the API used when the {@code api} option is unset
+     * @param compatible whether it is an OpenAI-compatible server, which knows only the older request fields
+     */
+    public record Host(Endpoints endpoints, Map<String, String> query, Map<String, String> headers, Api defaultApi, boolean compatible) {
+        public Host {
+            query = Map.copyOf(query);
+            headers = Map.copyOf(headers);
+        }
+    }
+
     private final String name;
     private final Api api;
     private final ChatCompletionsRequestEncoder.Dialect dialect;
+    private final Endpoints endpoints;
+    private final Map<String, String> query;
     private final Map<String, String> headers;
     private final UpstreamHttp http;
 
     /** @throws IllegalArgumentException for an unknown type or {@code api}, or an {@code openai} provider without a key */
     public OpenAiProvider(ProviderSettings settings) {
+        this(settings, openAiHost(settings));
+    }
+
+    /** @throws IllegalArgumentException for an unknown {@code api} */
+    public OpenAiProvider(ProviderSettings settings, Host host) {
         this.name = settings.name();
+        String apiOption = settings.option("api", host.defaultApi().option);
+        this.api = Arrays.stream(Api.values()).filter(a -> a.option.equals(apiOption)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("provider '" + name + "' has api '" + apiOption
+                        + "'; choose 'chat_completions' or 'responses'"));
+        this.dialect = host.compatible() ? ChatCompletionsRequestEncoder.Dialect.COMPATIBLE : ChatCompletionsRequestEncoder.Dialect.OPENAI;
+        this.endpoints = host.endpoints();
+        this.query = host.query();
+        this.headers = host.headers();
+        this.http = new UpstreamHttp(settings,
+                (status, body, retryAfter) -> OpenAiErrors.fromStatus(name, UPSTREAM_MODEL.get(), status, body, retryAfter));
+    }
+
+    private static Host openAiHost(ProviderSettings settings) {
         boolean compatible = switch (settings.type()) {
             case "openai" -> false;
             case "openai-compatible" -> true;
-            default -> throw new IllegalArgumentException("provider '" + name + "' has type '" + settings.type()
+            default -> throw new IllegalArgumentException("provider '" + settings.name() + "' has type '" + settings.type()
                     + "'; OpenAiProvider serves 'openai' and 'openai-compatible'");
         };
         boolean hasKey = settings.apiKey() != null && !settings.apiKey().isBlank();
         if (!compatible && !hasKey) {
-            throw new IllegalArgumentException("provider '" + name + "' (type openai) has no API key: set the environment "
+            throw new IllegalArgumentException("provider '" + settings.name() + "' (type openai) has no API key: set the environment "
                     + "variable named by its api_key_env to the key.");
         }
-        String apiOption = settings.option("api", compatible ? Api.CHAT_COMPLETIONS.option : Api.RESPONSES.option);
-        this.api = Arrays.stream(Api.values()).filter(a -> a.option.equals(apiOption)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("provider '" + name + "' has api '" + apiOption
-                        + "'; choose 'chat_completions' or 'responses'"));
-        this.dialect = compatible ? ChatCompletionsRequestEncoder.Dialect.COMPATIBLE : ChatCompletionsRequestEncoder.Dialect.OPENAI;
         // Without a key a compatible server gets no Authorization header at all, not an empty bearer token.
-        this.headers = hasKey ? Map.of("Authorization", "Bearer " + settings.apiKey()) : Map.of();
-        this.http = new UpstreamHttp(settings,
-                (status, body, retryAfter) -> OpenAiErrors.fromStatus(name, UPSTREAM_MODEL.get(), status, body, retryAfter));
+        Map<String, String> headers = hasKey ? Map.of("Authorization", "Bearer " + settings.apiKey()) : Map.of();
+        return new Host((openAiPath, model) -> openAiPath, Map.of(), headers, compatible ? Api.CHAT_COMPLETIONS : Api.RESPONSES, compatible);
     }
 
     @Override
@@ -93,24 +137,17 @@ public final class OpenAiProvider implements Provider {
         });
         HttpClientResponse response = post(api.path, body, call.upstreamModel());
         UpstreamBody upstream = new UpstreamBody(name, response.inputStream(), response, http::transportFailure);
-        EventStream events = switch (api) {
+        FrameDecoder<?> events = switch (api) {
             case CHAT_COMPLETIONS -> new ChatCompletionsStreamDecoder(upstream);
             case RESPONSES -> new ResponsesStreamDecoder(upstream);
         };
-        try {
-            // Reads the first event now, so that a failure before it is thrown while the caller can still fall back.
-            events.hasNext();
-            return events;
-        } catch (RuntimeException e) {
-            events.close();
-            throw e;
-        }
+        return events.begin();
     }
 
     @Override
     public EmbeddingResponse embed(EmbeddingRequest request, String upstreamModel) {
         byte[] body = Json.bytes(EmbeddingsCodec.encode(request, upstreamModel));
-        try (HttpClientResponse response = post("/embeddings", body, upstreamModel);
+        try (HttpClientResponse response = post(EMBEDDINGS, body, upstreamModel);
              InputStream in = response.inputStream()) {
             return EmbeddingsCodec.decode(name, request, in.readAllBytes());
         } catch (IOException | RuntimeException e) {
@@ -118,7 +155,8 @@ public final class OpenAiProvider implements Provider {
         }
     }
 
-    private HttpClientResponse post(String path, byte[] body, String upstreamModel) {
-        return ScopedValue.where(UPSTREAM_MODEL, upstreamModel).call(() -> http.postJson(path, body, headers));
+    private HttpClientResponse post(String openAiPath, byte[] body, String upstreamModel) {
+        String path = endpoints.path(openAiPath, upstreamModel);
+        return ScopedValue.where(UPSTREAM_MODEL, upstreamModel).call(() -> http.postJson(path, query, body, headers));
     }
 }

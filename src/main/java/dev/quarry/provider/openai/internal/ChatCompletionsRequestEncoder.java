@@ -13,6 +13,9 @@ import dev.quarry.canonical.QuarryException;
 import dev.quarry.canonical.ToolChoice;
 import dev.quarry.canonical.ToolKind;
 import dev.quarry.canonical.ToolSpec;
+import dev.quarry.provider.wire.Json;
+import dev.quarry.provider.wire.ToolSchemas;
+import dev.quarry.provider.wire.Unsupported;
 import java.util.ArrayList;
 import java.util.List;
 

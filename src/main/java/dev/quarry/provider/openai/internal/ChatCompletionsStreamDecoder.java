@@ -9,6 +9,10 @@ import dev.quarry.canonical.StreamEvent;
 import dev.quarry.canonical.ToolKind;
 import dev.quarry.canonical.Usage;
 import dev.quarry.provider.SseReader;
+import dev.quarry.provider.wire.BlockSequence;
+import dev.quarry.provider.wire.Json;
+import dev.quarry.provider.wire.SseDecoder;
+import dev.quarry.provider.wire.UpstreamBody;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.UUID;
@@ -22,7 +26,7 @@ import java.util.UUID;
  * deltas ({@code reasoning_content} from DeepSeek and vLLM, {@code reasoning} from Ollama) become a
  * reasoning block.
  */
-public final class ChatCompletionsStreamDecoder extends SseEventDecoder {
+public final class ChatCompletionsStreamDecoder extends SseDecoder {
     private static final String TEXT = "text";
     private static final String REASONING = "reasoning";
 
@@ -37,19 +41,21 @@ public final class ChatCompletionsStreamDecoder extends SseEventDecoder {
     }
 
     @Override
-    protected void onEvent(SseReader.Event event) {
+    protected void onFrame(SseReader.Event event) {
         if (event.data().strip().equals("[DONE]")) {
             complete();
             return;
         }
         JsonNode chunk = json(event.data());
         if (chunk.hasNonNull("error")) throw OpenAiErrors.fromEvent(provider, chunk.get("error")).exception();
-        start(Json.text(chunk, "id"), Json.text(chunk, "model"));
         JsonNode usageNode = chunk.path("usage");
-        if (usageNode.isObject()) usage = OpenAiUsage.ofChat(usageNode);
         // The usage chunk has no choices (an empty array from OpenAI, null or nothing from some servers);
         // Quarry never asks for n > 1, so the first choice is the only one.
         JsonNode choices = chunk.path("choices");
+        // Azure opens with a chunk of prompt_filter_results alone, whose id and model are empty: nothing to relay.
+        if (choices.isEmpty() && !usageNode.isObject()) return;
+        start(Json.text(chunk, "id"), Json.text(chunk, "model"));
+        if (usageNode.isObject()) usage = OpenAiUsage.ofChat(usageNode);
         if (!choices.isEmpty()) choice(choices.get(0));
     }
 

@@ -6,6 +6,7 @@ import dev.quarry.canonical.EmbeddingRequest;
 import dev.quarry.canonical.EmbeddingResponse;
 import dev.quarry.canonical.ErrorKind;
 import dev.quarry.canonical.QuarryException;
+import dev.quarry.provider.wire.Json;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.quarry.canonical.ErrorKind;
 import dev.quarry.canonical.QuarryError;
 import dev.quarry.provider.UpstreamHttp;
+import dev.quarry.provider.wire.Json;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -16,8 +17,6 @@ import java.util.Set;
  * a plain string, and some send a body that is no JSON at all.
  */
 public final class OpenAiErrors {
-    /** Longest piece of a non-JSON error body quoted in a message. */
-    private static final int MAX_QUOTED_BODY = 300;
     private static final Set<String> CONTENT_FILTER_CODES = Set.of("content_filter", "content_policy_violation");
 
     private OpenAiErrors() {}
@@ -74,7 +73,7 @@ public final class OpenAiErrors {
         return Json.parse(body)
                 .filter(JsonNode::isObject)
                 .map(node -> read(node.has("error") ? node.get("error") : node))
-                .orElseGet(() -> new UpstreamError(quote(body), null, null));
+                .orElseGet(() -> new UpstreamError(Json.excerpt(body), null, null));
     }
 
     private static UpstreamError read(JsonNode error) {
@@ -82,14 +81,8 @@ public final class OpenAiErrors {
         String message = Json.text(error, "message");
         JsonNode code = error.path("code");
         return new UpstreamError(
-                message == null ? quote(error.toString()) : message,
+                message == null ? Json.excerpt(error.toString()) : message,
                 code.isTextual() ? code.textValue() : null, // vLLM repeats the HTTP status here as a number
                 Json.text(error, "param"));
-    }
-
-    private static String quote(String body) {
-        String trimmed = body.strip();
-        if (trimmed.isEmpty()) return "(no error message)";
-        return trimmed.length() <= MAX_QUOTED_BODY ? trimmed : trimmed.substring(0, MAX_QUOTED_BODY) + "…";
     }
 }

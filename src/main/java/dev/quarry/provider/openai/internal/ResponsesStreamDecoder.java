@@ -6,6 +6,10 @@ import dev.quarry.canonical.StopReason;
 import dev.quarry.canonical.StreamEvent;
 import dev.quarry.canonical.ToolKind;
 import dev.quarry.provider.SseReader;
+import dev.quarry.provider.wire.BlockSequence;
+import dev.quarry.provider.wire.Json;
+import dev.quarry.provider.wire.SseDecoder;
+import dev.quarry.provider.wire.UpstreamBody;
 import java.util.function.Function;
 
 /**
@@ -15,7 +19,7 @@ import java.util.function.Function;
  * other types (built-in tools) are skipped with their deltas. Events are told apart by their JSON
  * {@code type}, as OpenAI's own clients do, so a server that omits {@code event:} lines still works.
  */
-public final class ResponsesStreamDecoder extends SseEventDecoder {
+public final class ResponsesStreamDecoder extends SseDecoder {
     private final BlockSequence blocks = new BlockSequence(this::emit);
     /** The output item being streamed, and the block it becomes; {@code null} when it is skipped. */
     private int itemIndex = -1;
@@ -29,7 +33,7 @@ public final class ResponsesStreamDecoder extends SseEventDecoder {
     }
 
     @Override
-    protected void onEvent(SseReader.Event event) {
+    protected void onFrame(SseReader.Event event) {
         JsonNode data = json(event.data());
         String type = Json.text(data, "type");
         switch (type == null ? event.event() : type) {

@@ -15,6 +15,7 @@ import dev.quarry.canonical.ToolChoice;
 import dev.quarry.canonical.ToolKind;
 import dev.quarry.canonical.ToolSpec;
 import dev.quarry.provider.openai.internal.ChatCompletionsRequestEncoder.Dialect;
+import dev.quarry.provider.wire.Json;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -14,6 +14,7 @@ import dev.quarry.canonical.StreamEvent;
 import dev.quarry.canonical.ToolKind;
 import dev.quarry.canonical.Usage;
 import dev.quarry.provider.ProviderContractTest.StreamRules;
+import dev.quarry.provider.wire.UpstreamBody;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;

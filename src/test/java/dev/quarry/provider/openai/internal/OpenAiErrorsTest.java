@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.quarry.canonical.ErrorKind;
 import dev.quarry.canonical.QuarryError;
+import dev.quarry.provider.wire.Json;
 import java.time.Duration;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;

@@ -5,6 +5,7 @@ import dev.quarry.canonical.EventStream;
 import dev.quarry.canonical.QuarryError;
 import dev.quarry.canonical.QuarryException;
 import dev.quarry.canonical.StreamEvent;
+import dev.quarry.provider.wire.UpstreamBody;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

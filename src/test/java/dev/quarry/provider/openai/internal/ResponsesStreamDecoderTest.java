@@ -12,6 +12,7 @@ import dev.quarry.canonical.StreamEvent;
 import dev.quarry.canonical.ToolKind;
 import dev.quarry.canonical.Usage;
 import dev.quarry.provider.ProviderContractTest.StreamRules;
+import dev.quarry.provider.wire.Json;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

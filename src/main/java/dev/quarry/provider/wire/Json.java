@@ -1,4 +1,4 @@
-package dev.quarry.provider.openai.internal;
+package dev.quarry.provider.wire;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -8,18 +8,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** The one Jackson mapper of the OpenAI codecs, and the lenient reads their wire formats need. */
+/** The one Jackson mapper of the provider codecs, and the lenient reads upstream wire formats need. */
 public final class Json {
-    static final ObjectMapper MAPPER = new ObjectMapper();
+    public static final ObjectMapper MAPPER = new ObjectMapper();
+    /** Longest piece of an upstream's text quoted in a message. */
+    private static final int MAX_EXCERPT = 300;
 
     private Json() {}
 
-    static ObjectNode object() {
+    public static ObjectNode object() {
         return MAPPER.createObjectNode();
     }
 
     /** Parses JSON text; empty when it is not JSON, which callers decide how to report. */
-    static Optional<JsonNode> parse(String text) {
+    public static Optional<JsonNode> parse(String text) {
         try {
             return Optional.of(MAPPER.readTree(text));
         } catch (JsonProcessingException e) {
@@ -36,7 +38,7 @@ public final class Json {
     }
 
     /** Copies the values of {@code keys} that are present, plain Java values (maps, lists, numbers) becoming JSON. */
-    static void copy(Map<String, Object> values, List<String> keys, ObjectNode into) {
+    public static void copy(Map<String, Object> values, List<String> keys, ObjectNode into) {
         for (String key : keys) {
             Object value = values.get(key);
             if (value != null) into.set(key, MAPPER.valueToTree(value));
@@ -44,14 +46,21 @@ public final class Json {
     }
 
     /** The string at {@code field}, or {@code null} when it is absent, null or not a string. */
-    static String text(JsonNode node, String field) {
+    public static String text(JsonNode node, String field) {
         JsonNode value = node.get(field);
         return value != null && value.isTextual() ? value.textValue() : null;
     }
 
     /** The string at {@code field}, or {@code ""} when there is none. */
-    static String textOrEmpty(JsonNode node, String field) {
+    public static String textOrEmpty(JsonNode node, String field) {
         String value = text(node, field);
         return value == null ? "" : value;
+    }
+
+    /** An upstream's text (an error body that is not the expected JSON) cut to a length fit for an error message. */
+    public static String excerpt(String text) {
+        String trimmed = text.strip();
+        if (trimmed.isEmpty()) return "(no error message)";
+        return trimmed.length() <= MAX_EXCERPT ? trimmed : trimmed.substring(0, MAX_EXCERPT) + "…";
     }
 }

@@ -1,50 +1,71 @@
-package dev.quarry.provider.openai.internal;
+package dev.quarry.provider.wire;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.quarry.canonical.ErrorKind;
+import dev.quarry.canonical.EventStream;
 import dev.quarry.canonical.PullingEventStream;
 import dev.quarry.canonical.QuarryError;
 import dev.quarry.canonical.QuarryException;
 import dev.quarry.canonical.StreamEvent;
-import dev.quarry.provider.SseReader;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.Deque;
 
 /**
- * Base of the OpenAI stream decoders: reads the upstream's Server-Sent Events one at a time, on the
- * caller's thread, and lets the subclass turn each into zero or more canonical events.
+ * Base of the stream decoders: reads an upstream's answer one frame at a time (an SSE event, an
+ * event-stream message), on the caller's thread, and lets the subclass turn each frame into zero or
+ * more canonical events. What every upstream stream shares lives here: the message start sent once,
+ * a hang-up told apart from a timeout, and the connection released on close.
+ *
+ * @param <F> the upstream's frame
  */
-abstract class SseEventDecoder extends PullingEventStream {
+public abstract class FrameDecoder<F> extends PullingEventStream {
     protected final String provider;
     private final UpstreamBody upstream;
-    private final SseReader reader;
     private final Deque<StreamEvent> pending = new ArrayDeque<>();
     private boolean started;
     private boolean finished;
     private Throwable hangUp;
 
-    SseEventDecoder(UpstreamBody upstream) {
+    protected FrameDecoder(UpstreamBody upstream) {
         this.provider = upstream.provider();
         this.upstream = upstream;
-        this.reader = new SseReader(upstream.body());
     }
 
-    /** Handles one upstream event; may {@link #emit} events, {@link #finish} the stream, or throw. */
-    protected abstract void onEvent(SseReader.Event event);
+    /** The next frame of the body, or {@code null} at its end. */
+    protected abstract F readFrame() throws IOException;
+
+    /** Handles one frame; may {@link #emit} events, {@link #finish} the stream, or throw. */
+    protected abstract void onFrame(F frame);
 
     /** The body ended before {@link #finish}: emit the last events, or throw if the answer is incomplete. */
     protected abstract void onEnd();
 
+    /**
+     * Reads the first event now, so that a failure before it (an error the upstream streams instead
+     * of an answer) is thrown while the caller can still fall back to another deployment.
+     *
+     * @return this stream, ready to be read; on failure it is closed before the exception leaves
+     */
+    public final EventStream begin() {
+        try {
+            hasNext();
+            return this;
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
     @Override
     protected final StreamEvent produce() {
         while (pending.isEmpty() && !finished) {
-            SseReader.Event event = read();
-            if (event == null) {
+            F frame = read();
+            if (frame == null) {
                 finished = true;
                 onEnd();
             } else {
-                onEvent(event);
+                onFrame(frame);
             }
         }
         return pending.poll();
@@ -54,7 +75,7 @@ abstract class SseEventDecoder extends PullingEventStream {
         pending.add(event);
     }
 
-    /** Emits the message start once, however many upstream events could carry it. */
+    /** Emits the message start once, however many upstream frames could carry it. */
     protected final void start(String id, String model) {
         if (started) return;
         started = true;
@@ -71,14 +92,15 @@ abstract class SseEventDecoder extends PullingEventStream {
                 "The stream from provider '" + provider + "' ended before the answer was complete."), hangUp);
     }
 
+    /** Parses a frame's JSON payload; anything but an object is the upstream's fault. */
     protected final JsonNode json(String data) {
         return Json.parse(data).filter(JsonNode::isObject).orElseThrow(() -> QuarryException.of(ErrorKind.UPSTREAM_ERROR,
-                "Provider '" + provider + "' sent a stream event that is not a JSON object: " + abbreviate(data)));
+                "Provider '" + provider + "' sent a stream event that is not a JSON object: " + Json.excerpt(data)));
     }
 
-    private SseReader.Event read() {
+    private F read() {
         try {
-            return reader.next();
+            return readFrame();
         } catch (IOException | RuntimeException e) {
             QuarryException failure = upstream.transportFailure().apply(e);
             if (failure.kind() == ErrorKind.UPSTREAM_TIMEOUT) throw failure;
@@ -95,9 +117,5 @@ abstract class SseEventDecoder extends PullingEventStream {
         } catch (Exception e) {
             // The answer is over for the caller either way; a failing close only loses a pooled connection.
         }
-    }
-
-    private static String abbreviate(String data) {
-        return data.length() <= 200 ? data : data.substring(0, 200) + "…";
     }
 }

@@ -1,4 +1,4 @@
-package dev.quarry.provider.openai.internal;
+package dev.quarry.provider.wire;
 
 import dev.quarry.canonical.QuarryException;
 import java.io.InputStream;

@@ -1,4 +1,4 @@
-package dev.quarry.provider.openai.internal;
+package dev.quarry.provider.wire;
 
 import dev.quarry.canonical.ContentBlock;
 import dev.quarry.canonical.StreamEvent;
@@ -10,18 +10,18 @@ import java.util.function.Consumer;
  * decoder's output never interleaves blocks. Each block is known by a key of the decoder's choosing
  * (an upstream item index, "the text"), and the open block is the only one deltas can go to.
  */
-final class BlockSequence {
+public final class BlockSequence {
     private final Consumer<StreamEvent> out;
     private Object openKey;
     private int openIndex = -1;
     private int count;
 
-    BlockSequence(Consumer<StreamEvent> out) {
+    public BlockSequence(Consumer<StreamEvent> out) {
         this.out = out;
     }
 
     /** Closes the open block, if any, and opens {@code block} under {@code key}; returns its index. */
-    int open(Object key, ContentBlock block) {
+    public int open(Object key, ContentBlock block) {
         close();
         openKey = key;
         openIndex = count++;
@@ -30,20 +30,20 @@ final class BlockSequence {
     }
 
     /** The index of the open block if it is {@code key}'s, else opens {@code block} under {@code key}. */
-    int ensureOpen(Object key, ContentBlock block) {
+    public int ensureOpen(Object key, ContentBlock block) {
         return isOpen(key) ? openIndex : open(key, block);
     }
 
-    boolean isOpen(Object key) {
+    public boolean isOpen(Object key) {
         return openIndex >= 0 && Objects.equals(openKey, key);
     }
 
     /** The open block's index; only meaningful when {@link #isOpen} said so. */
-    int openIndex() {
+    public int openIndex() {
         return openIndex;
     }
 
-    void close() {
+    public void close() {
         if (openIndex < 0) return;
         out.accept(new StreamEvent.BlockStop(openIndex));
         openIndex = -1;

@@ -1,15 +1,15 @@
-package dev.quarry.provider.openai.internal;
+package dev.quarry.provider.wire;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.quarry.canonical.QuarryException;
 import dev.quarry.canonical.ToolSpec;
 
-/** Reads the JSON texts of a canonical tool definition into the JSON values OpenAI's tools carry. */
-final class ToolSchemas {
+/** Reads the JSON texts of a canonical tool definition into the JSON values upstream tool definitions carry. */
+public final class ToolSchemas {
     private ToolSchemas() {}
 
     /** A function tool's parameter schema; a tool without one takes no arguments. */
-    static JsonNode parameters(ToolSpec tool) {
+    public static JsonNode parameters(ToolSpec tool) {
         if (tool.inputSchema() == null || tool.inputSchema().isBlank()) {
             return Json.object().put("type", "object").set("properties", Json.object());
         }
@@ -17,7 +17,7 @@ final class ToolSchemas {
     }
 
     /** A custom tool's input format (e.g. a grammar), or {@code null} for free text. */
-    static JsonNode format(ToolSpec tool) {
+    public static JsonNode format(ToolSpec tool) {
         return tool.format() == null || tool.format().isBlank() ? null : object(tool, "format", tool.format());
     }
 

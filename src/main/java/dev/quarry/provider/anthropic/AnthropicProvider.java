@@ -1,0 +1,74 @@
+package dev.quarry.provider.anthropic;
+
+import dev.quarry.canonical.EventStream;
+import dev.quarry.provider.Provider;
+import dev.quarry.provider.ProviderCall;
+import dev.quarry.provider.ProviderSettings;
+import dev.quarry.provider.UpstreamHttp;
+import dev.quarry.provider.anthropic.internal.AnthropicErrors;
+import dev.quarry.provider.anthropic.internal.MessagesRequestEncoder;
+import dev.quarry.provider.anthropic.internal.MessagesStreamDecoder;
+import dev.quarry.provider.wire.Json;
+import dev.quarry.provider.wire.UpstreamBody;
+import io.helidon.webclient.api.HttpClientResponse;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The {@code anthropic} provider: Claude through Anthropic's Messages API, {@code POST {base_url}/v1/messages}
+ * with the key in {@code x-api-key}. Calls always stream upstream.
+ *
+ * <p>Options: {@code default_max_tokens} (the output limit asked for when the client sets none, which
+ * Anthropic requires; {@value #DEFAULT_MAX_TOKENS} unless set) and {@code anthropic_beta} (sent as the
+ * {@code anthropic-beta} header, to turn on beta features for every call).
+ */
+public final class AnthropicProvider implements Provider {
+    /** Enough for a full answer from every current Claude model, and within every one's output limit. */
+    public static final int DEFAULT_MAX_TOKENS = 4096;
+    private static final String MESSAGES = "/v1/messages";
+    /** The API version this codec speaks; Anthropic keeps it stable and adds features through betas. */
+    private static final String API_VERSION = "2023-06-01";
+
+    private final String name;
+    private final int defaultMaxTokens;
+    private final Map<String, String> headers;
+    private final UpstreamHttp http;
+
+    /** @throws IllegalArgumentException without an API key, or with a {@code default_max_tokens} that is no positive number */
+    public AnthropicProvider(ProviderSettings settings) {
+        this.name = settings.name();
+        if (settings.apiKey() == null || settings.apiKey().isBlank()) {
+            throw new IllegalArgumentException("provider '" + name + "' (type anthropic) has no API key: set the environment "
+                    + "variable named by its api_key_env to the key.");
+        }
+        this.defaultMaxTokens = positive(settings, "default_max_tokens", DEFAULT_MAX_TOKENS);
+        Map<String, String> headers = new HashMap<>(Map.of("x-api-key", settings.apiKey(), "anthropic-version", API_VERSION));
+        String beta = settings.option("anthropic_beta", null);
+        if (beta != null) headers.put("anthropic-beta", beta);
+        this.headers = Map.copyOf(headers);
+        this.http = new UpstreamHttp(settings, (status, body, retryAfter) -> AnthropicErrors.fromStatus(name, status, body, retryAfter));
+    }
+
+    private static int positive(ProviderSettings settings, String option, int fallback) {
+        String value = settings.option(option, Integer.toString(fallback));
+        try {
+            int parsed = Integer.parseInt(value.strip());
+            if (parsed > 0) return parsed;
+        } catch (NumberFormatException e) {
+            // reported below, with the provider's name
+        }
+        throw new IllegalArgumentException("provider '" + settings.name() + "' has " + option + " '" + value + "'; it must be a positive whole number");
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public EventStream stream(ProviderCall call) {
+        byte[] body = Json.bytes(MessagesRequestEncoder.encode(call.request(), call.upstreamModel(), defaultMaxTokens));
+        HttpClientResponse response = http.postJson(MESSAGES, body, headers);
+        return new MessagesStreamDecoder(new UpstreamBody(name, response.inputStream(), response, http::transportFailure)).begin();
+    }
+}

@@ -1,0 +1,7 @@
+/**
+ * The Amazon Bedrock Runtime surface: Converse and ConverseStream, and InvokeModel (with and
+ * without a response stream) for Anthropic-format bodies. Streams are
+ * {@code application/vnd.amazon.eventstream} frames ({@link dev.quarry.aws.EventStreamCodec});
+ * errors are restJson1 ({@code X-Amzn-Errortype} and {@code {"message": …}}).
+ */
+package dev.quarry.surface.bedrock;
