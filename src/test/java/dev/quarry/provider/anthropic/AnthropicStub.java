@@ -21,22 +21,22 @@ import java.util.List;
  * {@code signature_delta}, cumulative usage in {@code message_delta}; errors as
  * {@code {"type":"error","error":{...},"request_id":...}}.
  */
-final class AnthropicStub implements AutoCloseable {
+public final class AnthropicStub implements AutoCloseable {
     /** What every scripted answer reports: 100 uncached input tokens, 20 read from the cache, 5 written to it, 30 output. */
     static final Usage USAGE = new Usage(100, 30, 20, 5);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final StubServer<UpstreamScript> server = StubServer.start(AnthropicStub::answer);
 
-    URI baseUrl() {
+    public URI baseUrl() {
         return server.baseUrl();
     }
 
-    void then(UpstreamScript script) {
+    public void then(UpstreamScript script) {
         server.then(script);
     }
 
-    StubServer.Request lastRequest() {
+    public StubServer.Request lastRequest() {
         return server.lastRequest();
     }
 

@@ -24,7 +24,7 @@ import java.util.regex.Pattern;
  * {@code content_filter_results}, and the usage chunk comes before {@code [DONE]}. Errors are Azure's:
  * OpenAI's shape for request errors, {@code {"error":{"code":"429","message":...}}} for quota and keys.
  */
-final class AzureOpenAiStub implements AutoCloseable {
+public final class AzureOpenAiStub implements AutoCloseable {
     /** What every scripted answer reports: 120 prompt tokens of which 20 cached, and 30 output tokens. */
     static final Usage USAGE = new Usage(100, 30, 20, 0);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -35,15 +35,15 @@ final class AzureOpenAiStub implements AutoCloseable {
 
     private final StubServer<UpstreamScript> server = StubServer.start(AzureOpenAiStub::answer);
 
-    URI baseUrl() {
+    public URI baseUrl() {
         return server.baseUrl();
     }
 
-    void then(UpstreamScript script) {
+    public void then(UpstreamScript script) {
         server.then(script);
     }
 
-    StubServer.Request lastRequest() {
+    public StubServer.Request lastRequest() {
         return server.lastRequest();
     }
 

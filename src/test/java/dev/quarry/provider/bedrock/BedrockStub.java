@@ -33,7 +33,7 @@ import java.util.regex.Pattern;
  * blocks that begin with a delta (no {@code contentBlockStart}), {@code messageStop} then
  * {@code metadata}; errors as {@code {"message"}} bodies with {@code x-amzn-ErrorType}, or as exception frames.
  */
-final class BedrockStub implements AutoCloseable {
+public final class BedrockStub implements AutoCloseable {
     static final String ACCESS_KEY_ID = "AKIDSTUBEXAMPLE";
     static final String SECRET = "stub/secret+key";
     static final String REQUEST_ID = "3f0e6a1c-5b2d-4c1e-9a7f-000000000001";
@@ -47,15 +47,15 @@ final class BedrockStub implements AutoCloseable {
     private final StubServer<UpstreamScript> server = StubServer.start(this::answer);
     private final List<SigV4Authorization> signatures = new CopyOnWriteArrayList<>();
 
-    URI baseUrl() {
+    public URI baseUrl() {
         return server.baseUrl();
     }
 
-    void then(UpstreamScript script) {
+    public void then(UpstreamScript script) {
         server.then(script);
     }
 
-    StubServer.Request lastRequest() {
+    public StubServer.Request lastRequest() {
         return server.lastRequest();
     }
 
@@ -169,7 +169,7 @@ final class BedrockStub implements AutoCloseable {
     }
 
     /** An environment holding the access key pair the stub accepts. */
-    static Map<String, String> credentials() {
+    public static Map<String, String> credentials() {
         return Map.of("AWS_ACCESS_KEY_ID", ACCESS_KEY_ID, "AWS_SECRET_ACCESS_KEY", SECRET);
     }
 }

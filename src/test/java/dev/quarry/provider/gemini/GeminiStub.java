@@ -22,7 +22,7 @@ import java.util.List;
  * counts with the {@code finishReason}), a final empty text part carrying the thought signature, and
  * no end-of-stream marker; errors in Google's {@code {"error":{"code","message","status","details"}}}.
  */
-final class GeminiStub implements AutoCloseable {
+public final class GeminiStub implements AutoCloseable {
     /** What every scripted answer reports: 120 prompt tokens of which 20 cached, 25 candidate and 5 thought tokens. */
     static final Usage USAGE = new Usage(100, 30, 20, 0);
     static final String RESPONSE_ID = "resp-stub";
@@ -32,15 +32,15 @@ final class GeminiStub implements AutoCloseable {
 
     private final StubServer<UpstreamScript> server = StubServer.start(GeminiStub::answer);
 
-    URI baseUrl() {
+    public URI baseUrl() {
         return server.baseUrl();
     }
 
-    void then(UpstreamScript script) {
+    public void then(UpstreamScript script) {
         server.then(script);
     }
 
-    StubServer.Request lastRequest() {
+    public StubServer.Request lastRequest() {
         return server.lastRequest();
     }
 
