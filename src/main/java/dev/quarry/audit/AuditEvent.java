@@ -1,5 +1,6 @@
 package dev.quarry.audit;
 
+import dev.quarry.canonical.ErrorKind;
 import java.time.Instant;
 import java.util.Objects;
 
@@ -23,6 +24,12 @@ public record AuditEvent(
         String decidingPolicy,
         String requestId,
         String errorCode) {
+
+    /** How a call's outcome is recorded: {@code allow}, {@code deny} for refusals of identity or policy, else {@code error}. */
+    public static String decision(ErrorKind failure) {
+        if (failure == null) return "allow";
+        return failure == ErrorKind.AUTHENTICATION || failure == ErrorKind.PERMISSION_DENIED ? "deny" : "error";
+    }
 
     public AuditEvent {
         Objects.requireNonNull(eventId, "eventId");

@@ -16,6 +16,7 @@ import java.util.Objects;
  * @param operation   what the decoded request asks for; {@code null} until decoded
  * @param credential  what the client presented to prove who it is
  * @param startNanos  {@link System#nanoTime()} when the request arrived
+ * @param decidedBy   the policy and statement that allowed or denied it ({@code policy/Sid}), once authorized
  */
 public record Exchange(
         String requestId,
@@ -28,7 +29,8 @@ public record Exchange(
         long startNanos,
         Principal principal,
         ModelEntry model,
-        Deployment deployment) {
+        Deployment deployment,
+        String decidedBy) {
 
     public Exchange {
         Objects.requireNonNull(requestId, "requestId");
@@ -39,19 +41,24 @@ public record Exchange(
     public static Exchange start(String requestId, String surface, RequestDecoder decoder, Credential credential,
                                  String clientAddress, String userAgent) {
         return new Exchange(requestId, surface, decoder, null, credential, clientAddress, userAgent, System.nanoTime(),
-                null, null, null);
+                null, null, null, null);
     }
 
     public Exchange withPrincipal(Principal p) {
-        return new Exchange(requestId, surface, decoder, operation, credential, clientAddress, userAgent, startNanos, p, model, deployment);
+        return new Exchange(requestId, surface, decoder, operation, credential, clientAddress, userAgent, startNanos, p, model, deployment, decidedBy);
     }
 
     public Exchange withOperation(Operation o) {
-        return new Exchange(requestId, surface, decoder, o, credential, clientAddress, userAgent, startNanos, principal, model, deployment);
+        return new Exchange(requestId, surface, decoder, o, credential, clientAddress, userAgent, startNanos, principal, model, deployment, decidedBy);
     }
 
     public Exchange withRoute(ModelEntry m, Deployment d) {
-        return new Exchange(requestId, surface, decoder, operation, credential, clientAddress, userAgent, startNanos, principal, m, d);
+        return new Exchange(requestId, surface, decoder, operation, credential, clientAddress, userAgent, startNanos, principal, m, d, decidedBy);
+    }
+
+    public Exchange withDecision(String policyAndStatement) {
+        return new Exchange(requestId, surface, decoder, operation, credential, clientAddress, userAgent, startNanos, principal, model,
+                deployment, policyAndStatement);
     }
 
     public long elapsedMillis() {

@@ -1,5 +1,6 @@
 package dev.quarry.gateway;
 
+import dev.quarry.audit.AuditLog;
 import dev.quarry.catalog.Catalog;
 import dev.quarry.identity.Authenticator;
 import dev.quarry.identity.Credential;
@@ -19,10 +20,11 @@ public final class Gateway {
         this.authenticator = authenticator;
     }
 
-    /** The standard path: authenticate → decode → settle → route → invoke. */
+    /** The standard path: audit → authenticate → decode → settle → route → invoke. */
     public static Gateway standard(Authenticator authenticator, Ledger ledger, Catalog catalog,
-                                   ProviderRegistry providers, Clock clock) {
+                                   ProviderRegistry providers, AuditLog audit, Clock clock) {
         return new Gateway(new Pipeline(List.of(
+                new AuditStep(audit, clock),
                 new AuthenticateStep(authenticator),
                 new DecodeStep(),
                 new SettleStep(ledger, clock),

@@ -62,7 +62,7 @@ final class AnthropicRoutes implements HttpService {
     }
 
     private final Endpoint<MessagesCall> messages = new Endpoint<>("anthropic.messages", (req, body) -> credential(req),
-            MessagesDecoder::decode, call -> new Operation.Chat(call.request()), AnthropicErrors::reply,
+            MessagesDecoder::decode, call -> new Operation.Chat(call.request(), call.stream()), AnthropicErrors::reply,
             (call, outcome, requestId, res) -> {
                 var encoder = new MessagesEncoder("msg_" + requestId.substring(4), call.request().model());
                 if (!call.stream()) return reply(res, WireReply.json(200, encoder.encode(Fold.of(stream(outcome)))));

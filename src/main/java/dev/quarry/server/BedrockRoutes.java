@@ -83,32 +83,33 @@ final class BedrockRoutes implements HttpService {
     }
 
     private Endpoint<ChatRequest> converse(String modelId) {
-        return chat("bedrock.converse", body -> ConverseDecoder.decode(modelId, body), (request, outcome, requestId, res) ->
+        return chat("bedrock.converse", false, body -> ConverseDecoder.decode(modelId, body), (request, outcome, requestId, res) ->
                 reply(res, WireReply.json(200, ConverseEncoder.encode(Fold.of(stream(outcome)), outcome.exchange().elapsedMillis()))));
     }
 
     private Endpoint<ChatRequest> converseStream(String modelId) {
-        return chat("bedrock.converse", body -> ConverseDecoder.decode(modelId, body), (request, outcome, requestId, res) ->
+        return chat("bedrock.converse", true, body -> ConverseDecoder.decode(modelId, body), (request, outcome, requestId, res) ->
                 StreamReply.sendFramed(res, stream(outcome), BedrockErrors::reply, Map.of("Content-Type", EVENT_STREAM), requestId,
                         out -> new ConverseStreamEncoder(out, outcome.exchange()::elapsedMillis).write(stream(outcome))));
     }
 
     private Endpoint<ChatRequest> invoke(String modelId) {
-        return chat("bedrock.invoke", body -> AnthropicInvoke.decode(modelId, body), (request, outcome, requestId, res) ->
+        return chat("bedrock.invoke", false, body -> AnthropicInvoke.decode(modelId, body), (request, outcome, requestId, res) ->
                 reply(res, AnthropicInvoke.encode(Fold.of(stream(outcome)), messageId(requestId), modelId, outcome.exchange().elapsedMillis())));
     }
 
     private Endpoint<ChatRequest> invokeStream(String modelId) {
-        return chat("bedrock.invoke", body -> AnthropicInvoke.decode(modelId, body), (request, outcome, requestId, res) ->
+        return chat("bedrock.invoke", true, body -> AnthropicInvoke.decode(modelId, body), (request, outcome, requestId, res) ->
                 StreamReply.sendFramed(res, stream(outcome), BedrockErrors::reply,
                         Map.of("Content-Type", EVENT_STREAM, "X-Amzn-Bedrock-Content-Type", "application/json"), requestId,
                         out -> AnthropicChunkStream.write(stream(outcome), out, messageId(requestId), modelId, TokenEstimate.of(request),
                                 outcome.exchange()::elapsedMillis)));
     }
 
-    private static Endpoint<ChatRequest> chat(String surface, Function<ObjectNode, ChatRequest> decode,
+    private static Endpoint<ChatRequest> chat(String surface, boolean streaming, Function<ObjectNode, ChatRequest> decode,
                                               Endpoint.Answer<ChatRequest> answer) {
-        return new Endpoint<>(surface, BedrockRoutes::credential, decode, Operation.Chat::new, BedrockErrors::reply, answer);
+        return new Endpoint<>(surface, BedrockRoutes::credential, decode, request -> new Operation.Chat(request, streaming),
+                BedrockErrors::reply, answer);
     }
 
     /** Anthropic on Bedrock names its messages {@code msg_bdrk_…}. */

@@ -52,7 +52,7 @@ final class OpenAiRoutes implements HttpService {
     }
 
     private final Endpoint<ChatCall> chatCompletions = new Endpoint<>("openai.chat", (req, body) -> bearer(req),
-            ChatCompletionsDecoder::decode, call -> new Operation.Chat(call.request()), OpenAiErrors::reply,
+            ChatCompletionsDecoder::decode, call -> new Operation.Chat(call.request(), call.stream()), OpenAiErrors::reply,
             (call, outcome, requestId, res) -> {
                 var encoder = new ChatCompletionsEncoder("chatcmpl-" + requestId.substring(4), call.request().model(), epochSeconds());
                 if (!call.stream()) return reply(res, WireReply.json(200, encoder.encode(Fold.of(stream(outcome)))));
@@ -61,7 +61,7 @@ final class OpenAiRoutes implements HttpService {
             });
 
     private final Endpoint<ResponsesCall> responses = new Endpoint<>("openai.responses", (req, body) -> bearer(req),
-            ResponsesDecoder::decode, call -> new Operation.Chat(call.request()), OpenAiErrors::reply,
+            ResponsesDecoder::decode, call -> new Operation.Chat(call.request(), call.stream()), OpenAiErrors::reply,
             (call, outcome, requestId, res) -> {
                 if (!call.setAsideTools().isEmpty()) res.header("X-Quarry-Tools-Set-Aside", String.join(",", call.setAsideTools()));
                 var encoder = new ResponsesEncoder("resp_" + requestId.substring(4), call.request().model(), epochSeconds());

@@ -1,5 +1,7 @@
 package dev.quarry.server;
 
+import dev.quarry.audit.AuditLog;
+import dev.quarry.audit.SigningKey;
 import dev.quarry.catalog.BuiltInCatalog;
 import dev.quarry.catalog.Catalog;
 import dev.quarry.config.Assembly;
@@ -32,9 +34,14 @@ import java.util.logging.Logger;
 public final class Quarry implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Quarry.class.getName());
 
+    /** A signed audit digest at least this often, and after this many events, whichever comes first. */
+    private static final Duration AUDIT_DIGEST_INTERVAL = Duration.ofMinutes(1);
+    private static final int AUDIT_DIGEST_EVERY = 10_000;
+
     private final QuarryConfig config;
     private final Database db;
     private final Ledger ledger;
+    private final AuditLog audit;
     private final IdentityStore identities;
     private final BootstrapAdmin admin;
     private final Gateway gateway;
@@ -55,7 +62,8 @@ public final class Quarry implements AutoCloseable {
         Authenticator authenticator = new Authenticator(identities, clock);
         authenticator.trust(admin.apiKey(), adminPrincipal);
         this.ledger = new GroupCommitLedger(db);
-        this.gateway = Gateway.standard(authenticator, ledger, catalog, providers, clock);
+        this.audit = new AuditLog(db, SigningKey.inDataDir(config.dataDir()), clock, AUDIT_DIGEST_EVERY, AUDIT_DIGEST_INTERVAL);
+        this.gateway = Gateway.standard(authenticator, ledger, catalog, providers, audit, clock);
         ModelCalls calls = new ModelCalls(gateway, config.server().maxBodyBytes());
         this.server = startServer(config, calls, catalog, authenticator, clock);
         LOG.info(() -> "Quarry listening on http://" + config.server().host() + ":" + server.port()
@@ -78,6 +86,7 @@ public final class Quarry implements AutoCloseable {
         } catch (RuntimeException e) {
             // A port in use must not leave the store open behind a half-started server.
             ledger.close();
+            audit.close();
             db.close();
             throw e;
         }
@@ -124,6 +133,7 @@ public final class Quarry implements AutoCloseable {
         }
         server.stop();
         ledger.close();
+        audit.close();
         db.close();
         LOG.info("Quarry stopped");
     }

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 
 class PipelineTest {
     private static final Exchange EXCHANGE = Exchange.start("req_1", "test",
-            () -> new Operation.Chat(ChatRequest.of("m", List.of(Message.user("hi")))), Credential.NONE, "127.0.0.1", "ua");
+            () -> new Operation.Chat(ChatRequest.of("m", List.of(Message.user("hi"))), false), Credential.NONE, "127.0.0.1", "ua");
 
     @Test
     void stepsRunInOrderAndSeeWhatEarlierStepsLearned() {

@@ -1,0 +1,91 @@
+package dev.quarry.acceptance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.quarry.audit.AuditEvent;
+import dev.quarry.audit.AuditQueries;
+import dev.quarry.cli.Main;
+import dev.quarry.store.Database;
+import dev.quarry.testing.TestQuarry;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Calls through a running Quarry land in the audit trail, which `quarry audit verify` proves intact, and then not. */
+class AuditTrailAcceptanceTest {
+
+    @Test
+    void everyCallIsAuditedAndTheTrailVerifiesUntilTamperedWith() throws Exception {
+        TestQuarry quarry = TestQuarry.start();
+        String key = quarry.newKey("audited");
+        HttpClient http = HttpClient.newHttpClient();
+        HttpResponse<String> ok = http.send(chat(quarry, key, "quarry/echo"), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> unknownModel = http.send(chat(quarry, key, "nope"), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> stranger = http.send(chat(quarry, "qk-stranger", "quarry/echo"), HttpResponse.BodyHandlers.ofString());
+        assertThat(List.of(ok.statusCode(), unknownModel.statusCode(), stranger.statusCode())).containsExactly(200, 404, 401);
+        quarry.close(); // flushes the trail and signs a last digest
+
+        try (Database db = Database.sqliteIn(quarry.dataDir())) {
+            List<AuditEvent> mine = new AuditQueries(db).find("audited", null, null, null, 10);
+            assertThat(mine).extracting(AuditEvent::decision, AuditEvent::resource, AuditEvent::errorCode)
+                    .containsExactlyInAnyOrder(
+                            org.assertj.core.groups.Tuple.tuple("allow", "model/quarry/echo", null),
+                            org.assertj.core.groups.Tuple.tuple("error", "model/nope", "MODEL_NOT_FOUND"));
+            assertThat(mine).allSatisfy(e -> {
+                assertThat(e.action()).isEqualTo("quarry:InvokeModel");
+                assertThat(e.sourceIp()).isEqualTo("127.0.0.1");
+                assertThat(e.requestId()).startsWith("req_");
+            });
+            List<AuditEvent> refused = new AuditQueries(db).find(null, null, null, null, 100).stream()
+                    .filter(e -> e.principalId() == null).toList();
+            assertThat(refused).singleElement().satisfies(e -> {
+                assertThat(e.decision()).isEqualTo("deny");
+                assertThat(e.errorCode()).isEqualTo("AUTHENTICATION");
+                assertThat(e.requestId()).isEqualTo(stranger.headers().firstValue("x-request-id").orElseThrow());
+            });
+        }
+
+        String data = quarry.dataDir().toString();
+        Run intact = run("audit", "verify", "--data", data);
+        assertThat(intact.code()).as(intact.out()).isZero();
+        assertThat(intact.out()).contains("3 events", "The audit trail is intact.");
+
+        try (Database db = Database.sqliteIn(quarry.dataDir())) {
+            db.transaction(c -> {
+                try (var s = c.createStatement()) {
+                    return s.executeUpdate("UPDATE audit_events SET decision = 'allow' WHERE decision = 'deny'");
+                }
+            });
+        }
+        Run tampered = run("audit", "verify", "--data", data);
+        assertThat(tampered.code()).isEqualTo(1);
+        assertThat(tampered.out()).contains("TAMPERED: event", "was changed after it was written");
+    }
+
+    private static HttpRequest chat(TestQuarry quarry, String key, String model) {
+        return HttpRequest.newBuilder(URI.create(quarry.baseUrl() + "/v1/chat/completions"))
+                .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"model\":\"" + model + "\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"))
+                .build();
+    }
+
+    record Run(int code, String out) {}
+
+    private static Run run(String... args) {
+        PrintStream original = System.out;
+        var out = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            return new Run(Main.run(args), out.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(original);
+        }
+    }
+}
