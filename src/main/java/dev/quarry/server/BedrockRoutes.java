@@ -12,12 +12,12 @@ import dev.quarry.canonical.TokenEstimate;
 import dev.quarry.gateway.Operation;
 import dev.quarry.identity.Credential;
 import dev.quarry.surface.WireReply;
-import dev.quarry.surface.bedrock.AnthropicChunkStream;
-import dev.quarry.surface.bedrock.AnthropicInvoke;
 import dev.quarry.surface.bedrock.BedrockErrors;
 import dev.quarry.surface.bedrock.ConverseDecoder;
 import dev.quarry.surface.bedrock.ConverseEncoder;
 import dev.quarry.surface.bedrock.ConverseStreamEncoder;
+import dev.quarry.surface.bedrock.Invocation;
+import dev.quarry.surface.bedrock.InvokeFamily;
 import dev.quarry.surface.bedrock.ModelPath;
 import io.helidon.http.Header;
 import io.helidon.http.HeaderNames;
@@ -59,16 +59,21 @@ final class BedrockRoutes implements HttpService {
 
     private void model(ServerRequest req, ServerResponse res) {
         String rawPath = req.path().rawPath();
-        ModelPath.parse(rawPath).ifPresentOrElse(path -> calls.serve(req, res, switch (path.operation()) {
-            case CONVERSE -> converse(path.modelId());
-            case CONVERSE_STREAM -> converseStream(path.modelId());
-            case INVOKE -> invoke(path.modelId());
-            case INVOKE_STREAM -> invokeStream(path.modelId());
-        }), () -> {
+        ModelPath.parse(rawPath).ifPresentOrElse(path -> calls.serve(req, res, endpoint(path)), () -> {
             String requestId = ModelCalls.begin(res);
             long start = System.nanoTime();
             ModelCalls.access(req, requestId, reply(res, BedrockErrors.unknownOperation(rawPath)), start);
         });
+    }
+
+    /** Converse endpoints decode to a request; InvokeModel ones to an {@link Invocation}, which also names the body's family. */
+    private Endpoint<?> endpoint(ModelPath path) {
+        return switch (path.operation()) {
+            case CONVERSE -> converse(path.modelId());
+            case CONVERSE_STREAM -> converseStream(path.modelId());
+            case INVOKE -> invoke(path.modelId());
+            case INVOKE_STREAM -> invokeStream(path.modelId());
+        };
     }
 
     /** A SigV4 signature when the Authorization header carries one (it covers the body, so the body is read); else a bearer key. */
@@ -93,27 +98,28 @@ final class BedrockRoutes implements HttpService {
                         out -> new ConverseStreamEncoder(out, outcome.exchange()::elapsedMillis).write(stream(outcome))));
     }
 
-    private Endpoint<ChatRequest> invoke(String modelId) {
-        return chat("bedrock.invoke", false, body -> AnthropicInvoke.decode(modelId, body), (request, outcome, requestId, res) ->
-                reply(res, AnthropicInvoke.encode(Fold.of(stream(outcome)), messageId(requestId), modelId, outcome.exchange().elapsedMillis())));
+    /** The body's format picks the family (see {@link InvokeFamily#of}); the answer comes in the same family's format. */
+    private Endpoint<Invocation> invoke(String modelId) {
+        return invocation(false, modelId, (call, outcome, requestId, res) -> reply(res,
+                call.family().encode(Fold.of(stream(outcome)), requestId, modelId, outcome.exchange().elapsedMillis())));
     }
 
-    private Endpoint<ChatRequest> invokeStream(String modelId) {
-        return chat("bedrock.invoke", true, body -> AnthropicInvoke.decode(modelId, body), (request, outcome, requestId, res) ->
+    private Endpoint<Invocation> invokeStream(String modelId) {
+        return invocation(true, modelId, (call, outcome, requestId, res) ->
                 StreamReply.sendFramed(res, stream(outcome), BedrockErrors::reply,
                         Map.of("Content-Type", EVENT_STREAM, "X-Amzn-Bedrock-Content-Type", "application/json"), requestId,
-                        out -> AnthropicChunkStream.write(stream(outcome), out, messageId(requestId), modelId, TokenEstimate.of(request),
+                        out -> call.family().stream(stream(outcome), out, requestId, modelId, TokenEstimate.of(call.request()),
                                 outcome.exchange()::elapsedMillis)));
+    }
+
+    private static Endpoint<Invocation> invocation(boolean streaming, String modelId, Endpoint.Answer<Invocation> answer) {
+        return new Endpoint<>("bedrock.invoke", BedrockRoutes::credential, body -> Invocation.decode(modelId, body, streaming),
+                call -> new Operation.Chat(call.request(), streaming), BedrockErrors::reply, answer);
     }
 
     private static Endpoint<ChatRequest> chat(String surface, boolean streaming, Function<ObjectNode, ChatRequest> decode,
                                               Endpoint.Answer<ChatRequest> answer) {
         return new Endpoint<>(surface, BedrockRoutes::credential, decode, request -> new Operation.Chat(request, streaming),
                 BedrockErrors::reply, answer);
-    }
-
-    /** Anthropic on Bedrock names its messages {@code msg_bdrk_…}. */
-    private static String messageId(String requestId) {
-        return "msg_bdrk_" + requestId.substring(4);
     }
 }

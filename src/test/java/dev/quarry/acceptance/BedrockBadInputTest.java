@@ -123,8 +123,9 @@ class BedrockBadInputTest {
     }
 
     @Test
-    void invokeWithABodyOfAnotherFamilySaysToUseConverse() throws Exception {
-        Reply r = post("/model/quarry%2Fecho/invoke", "application/json", "{\"prompt\":\"hi\",\"max_gen_len\":10}", "Bearer " + key);
+    void invokeWithABodyOfAnUnsupportedFamilySaysToUseConverse() throws Exception {
+        // An Amazon Titan body: a family InvokeModel does not take.
+        Reply r = post("/model/quarry%2Fecho/invoke", "application/json", "{\"inputText\":\"hi\"}", "Bearer " + key);
         assertError(r, 400, "ValidationException", "Converse");
     }
 

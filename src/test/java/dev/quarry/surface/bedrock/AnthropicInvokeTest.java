@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.quarry.aws.EventStreamCodec;
 import dev.quarry.aws.EventStreamMessage;
 import dev.quarry.canonical.ChatRequest;
 import dev.quarry.canonical.ChatResponse;
@@ -18,17 +17,13 @@ import dev.quarry.canonical.StreamEvent;
 import dev.quarry.canonical.Usage;
 import dev.quarry.surface.Json;
 import dev.quarry.surface.WireReply;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class AnthropicInvokeTest {
     private static final String MODEL = "anthropic.claude-sonnet-4-5-20250929-v1:0";
+    private static final AnthropicInvoke FAMILY = new AnthropicInvoke();
 
     @Test
     void aBedrockMessagesBodyDecodesWithTheModelOfThePath() {
@@ -46,20 +41,19 @@ class AnthropicInvokeTest {
 
     @Test
     void theEnvelopeIsChecked() {
-        assertRefused("{\"max_tokens\": 1, \"messages\": [{\"role\": \"user\", \"content\": \"Hi\"}]}", ErrorKind.UNSUPPORTED_FEATURE, "Converse");
-        assertRefused("{\"anthropic_version\": \"2023-06-01\", \"max_tokens\": 1, \"messages\": []}", ErrorKind.INVALID_REQUEST, "bedrock-2023-05-31");
+        assertRefused("{\"anthropic_version\": \"2023-06-01\", \"max_tokens\": 1, \"messages\": []}", "bedrock-2023-05-31");
         assertRefused("{\"anthropic_version\": \"bedrock-2023-05-31\", \"model\": \"x\", \"max_tokens\": 1, \"messages\": []}",
-                ErrorKind.INVALID_REQUEST, "extraneous key [model]");
+                "extraneous key [model]");
     }
 
     @Test
     void theAnswerIsTheAnthropicMessageWithBedrocksCountHeaders() throws IOException {
         var response = new ChatResponse("id", "m", List.of(new ContentBlock.Text("Hello.")), StopReason.END_TURN, new Usage(10, 4, 5, 0));
 
-        WireReply reply = AnthropicInvoke.encode(response, "msg_bdrk_1", MODEL, 12);
+        WireReply reply = FAMILY.encode(response, "req_01", MODEL, 12);
 
         JsonNode message = Json.MAPPER.readTree(reply.body());
-        assertThat(message.path("id").asText()).isEqualTo("msg_bdrk_1");
+        assertThat(message.path("id").asText()).isEqualTo("msg_bdrk_01");
         assertThat(message.path("model").asText()).isEqualTo(MODEL);
         assertThat(message.at("/content/0/text").asText()).isEqualTo("Hello.");
         assertThat(reply.headers()).containsEntry("X-Amzn-Bedrock-Input-Token-Count", "15")
@@ -68,7 +62,7 @@ class AnthropicInvokeTest {
 
     @Test
     void theStreamIsAnthropicEventsInChunksWithoutPingsAndWithInvocationMetrics() throws IOException {
-        List<EventStreamMessage> frames = stream(EventStream.of(List.of(
+        List<EventStreamMessage> frames = InvokeFrames.stream(FAMILY, EventStream.of(List.of(
                 new StreamEvent.MessageStart("id", "m"),
                 new StreamEvent.BlockStart(0, new ContentBlock.Text("")),
                 new StreamEvent.TextDelta(0, "Hel"),
@@ -77,8 +71,7 @@ class AnthropicInvokeTest {
                 new StreamEvent.UsageReport(new Usage(10, 4, 0, 0)),
                 new StreamEvent.MessageStop(StopReason.END_TURN))));
 
-        assertThat(frames).allSatisfy(f -> assertThat(f.text(EventStreamMessage.EVENT_TYPE)).contains("chunk"));
-        List<JsonNode> events = frames.stream().map(AnthropicInvokeTest::chunkEvent).toList();
+        List<? extends JsonNode> events = InvokeFrames.chunks(frames);
         assertThat(events).extracting(e -> e.path("type").asText()).containsExactly("message_start", "content_block_start",
                 "content_block_delta", "content_block_delta", "content_block_stop", "message_delta", "message_stop");
         assertThat(events.getLast().path("amazon-bedrock-invocationMetrics")).isEqualTo(Json.MAPPER.readTree(
@@ -86,9 +79,9 @@ class AnthropicInvokeTest {
     }
 
     @Test
-    void aFailureMidStreamIsAnExceptionFrameOfTheOriginalKind() throws IOException {
+    void aFailureMidStreamIsAnExceptionFrameOfTheOriginalKind() {
         List<StreamEvent> before = List.of(new StreamEvent.MessageStart("id", "m"));
-        List<EventStreamMessage> frames = stream(ConverseStreamEncoderTest.failingAfter(before,
+        List<EventStreamMessage> frames = InvokeFrames.stream(FAMILY, ConverseStreamEncoderTest.failingAfter(before,
                 QuarryException.of(ErrorKind.UPSTREAM_UNAVAILABLE, "The upstream is down.")));
 
         assertThat(frames.getLast().text(EventStreamMessage.EXCEPTION_TYPE)).contains("serviceUnavailableException");
@@ -96,27 +89,13 @@ class AnthropicInvokeTest {
     }
 
     private static ChatRequest decode(String json) {
-        return AnthropicInvoke.decode(MODEL, Json.parseObject(json.getBytes(StandardCharsets.UTF_8)));
+        return FAMILY.decode(MODEL, InvokeFrames.body(json), false);
     }
 
-    private static void assertRefused(String json, ErrorKind kind, String message) {
+    private static void assertRefused(String json, String message) {
         assertThatThrownBy(() -> decode(json)).isInstanceOfSatisfying(QuarryException.class, e -> {
-            assertThat(e.kind()).isEqualTo(kind);
+            assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_REQUEST);
             assertThat(e.getMessage()).contains(message);
         });
-    }
-
-    private static List<EventStreamMessage> stream(EventStream events) throws IOException {
-        var out = new ByteArrayOutputStream();
-        AnthropicChunkStream.write(events, out, "msg_bdrk_1", MODEL, 10, () -> 7);
-        var in = new ByteArrayInputStream(out.toByteArray());
-        List<EventStreamMessage> frames = new ArrayList<>();
-        for (EventStreamMessage frame; (frame = EventStreamCodec.read(in)) != null; ) frames.add(frame);
-        return frames;
-    }
-
-    private static JsonNode chunkEvent(EventStreamMessage chunk) {
-        byte[] bytes = Base64.getDecoder().decode(Json.parseObject(chunk.payload()).path("bytes").asText());
-        return Json.parseObject(bytes);
     }
 }
