@@ -162,21 +162,12 @@ class TranslationMatrixTest {
 
     private static void script(Upstream upstream, UpstreamScript.Answer script) {
         switch (upstream) {
-            case OPENAI_CHAT_API, OPENAI_RESPONSES_API -> openai.then(toOpenAiStub(script));
+            case OPENAI_CHAT_API, OPENAI_RESPONSES_API -> openai.then(script);
             case ANTHROPIC -> anthropic.then(script);
             case GEMINI -> gemini.then(script);
             case AZURE_OPENAI -> azure.then(script);
             case BEDROCK -> bedrock.then(script);
         }
-    }
-
-    /** The OpenAI stub predates the shared script type; its parts say the same things. */
-    private static OpenAiStub.Answer toOpenAiStub(UpstreamScript.Answer script) {
-        return OpenAiStub.answer(script.parts().stream().map(part -> switch (part) {
-            case UpstreamScript.Text t -> (OpenAiStub.Part) OpenAiStub.text(t.text());
-            case UpstreamScript.ToolCall c -> OpenAiStub.toolCall(c.id(), c.name(), c.arguments());
-            case UpstreamScript.Reasoning r -> OpenAiStub.reasoning(r.text());
-        }).toArray(OpenAiStub.Part[]::new));
     }
 
     record ToolCall(String name, String arguments) {}

@@ -68,22 +68,35 @@ public abstract class ProviderContractTest {
     /** The provider under test, pointing at the stub; the kit asks it for {@link #MODEL}. */
     protected abstract Provider provider();
 
-    /** The stub's next answer is this text, streamed in several pieces. */
-    protected abstract void answerWithText(String text);
+    /** Tells the stub how to answer the next call; the stub renders it in its upstream's wire format. */
+    protected abstract void script(UpstreamScript script);
 
-    /** The stub's next answer is one call of a function tool. */
-    protected abstract void answerWithToolCall(String id, String name, String arguments);
+    /** How many frames of a stream the stub sends before it hangs up mid-answer. */
+    protected abstract int framesBeforeHangUp();
 
-    /** The stub's next answer is this text, cut off by the output token limit. */
-    protected abstract void answerTruncated(String text);
+    protected void answerWithText(String text) {
+        script(UpstreamScript.answer(UpstreamScript.text(text)));
+    }
 
-    /** The stub's next answer starts streaming this text and then hangs up. */
-    protected abstract void answerCutShort(String text);
+    protected void answerWithToolCall(String id, String name, String arguments) {
+        script(UpstreamScript.answer(UpstreamScript.toolCall(id, name, arguments)));
+    }
 
-    protected abstract void failWith(UpstreamFailure failure);
+    protected void answerTruncated(String text) {
+        script(UpstreamScript.truncated(UpstreamScript.text(text)));
+    }
 
-    /** The stub accepts the next call, then streams an error saying it is overloaded instead of an answer. */
-    protected abstract void answerWithStreamedOverload();
+    protected void answerCutShort(String text) {
+        script(UpstreamScript.cutAfter(framesBeforeHangUp(), UpstreamScript.text(text)));
+    }
+
+    protected void failWith(UpstreamFailure failure) {
+        script(new UpstreamScript.Failure(failure));
+    }
+
+    protected void answerWithStreamedOverload() {
+        script(new UpstreamScript.StreamedOverload());
+    }
 
     /** The usage every scripted answer reports, in canonical terms. */
     protected abstract Usage scriptedUsage();

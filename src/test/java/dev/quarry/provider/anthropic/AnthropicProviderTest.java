@@ -58,33 +58,13 @@ class AnthropicProviderTest extends ProviderContractTest {
     }
 
     @Override
-    protected void answerWithText(String text) {
-        stub.then(answer(text(text)));
+    protected void script(UpstreamScript script) {
+        stub.then(script);
     }
 
     @Override
-    protected void answerWithToolCall(String id, String name, String arguments) {
-        stub.then(answer(toolCall(id, name, arguments)));
-    }
-
-    @Override
-    protected void answerTruncated(String text) {
-        stub.then(UpstreamScript.truncated(text(text)));
-    }
-
-    @Override
-    protected void answerCutShort(String text) {
-        stub.then(UpstreamScript.cutAfter(5, text(text)));
-    }
-
-    @Override
-    protected void failWith(UpstreamFailure failure) {
-        stub.then(new UpstreamScript.Failure(failure));
-    }
-
-    @Override
-    protected void answerWithStreamedOverload() {
-        stub.then(new UpstreamScript.StreamedOverload());
+    protected int framesBeforeHangUp() {
+        return 5;
     }
 
     @Override

@@ -5,11 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.quarry.canonical.Usage;
 import dev.quarry.provider.ProviderContractTest;
+import dev.quarry.provider.ScriptedStub;
 import dev.quarry.provider.StubServer;
 import dev.quarry.provider.UpstreamScript;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,39 +20,13 @@ import java.util.List;
  * {@code signature_delta}, cumulative usage in {@code message_delta}; errors as
  * {@code {"type":"error","error":{...},"request_id":...}}.
  */
-public final class AnthropicStub implements AutoCloseable {
+public final class AnthropicStub extends ScriptedStub {
     /** What every scripted answer reports: 100 uncached input tokens, 20 read from the cache, 5 written to it, 30 output. */
     static final Usage USAGE = new Usage(100, 30, 20, 5);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final StubServer<UpstreamScript> server = StubServer.start(AnthropicStub::answer);
-
-    public URI baseUrl() {
-        return server.baseUrl();
-    }
-
-    public void then(UpstreamScript script) {
-        server.then(script);
-    }
-
-    public StubServer.Request lastRequest() {
-        return server.lastRequest();
-    }
-
-    JsonNode lastBody() {
-        try {
-            return JSON.readTree(lastRequest().body());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     @Override
-    public void close() {
-        server.close();
-    }
-
-    private static void answer(StubServer.Request request, UpstreamScript script, StubServer.Response response) throws IOException {
+    protected void answer(StubServer.Request request, UpstreamScript script, StubServer.Response response) throws IOException {
         if (!request.path().equals("/v1/messages")) {
             response.sendJson(404, error("not_found_error", "Not found: " + request.path()));
             return;

@@ -1,15 +1,14 @@
 package dev.quarry.provider.azure;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.quarry.canonical.Usage;
 import dev.quarry.provider.ProviderContractTest;
+import dev.quarry.provider.ScriptedStub;
 import dev.quarry.provider.StubServer;
 import dev.quarry.provider.UpstreamScript;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,7 +23,7 @@ import java.util.regex.Pattern;
  * {@code content_filter_results}, and the usage chunk comes before {@code [DONE]}. Errors are Azure's:
  * OpenAI's shape for request errors, {@code {"error":{"code":"429","message":...}}} for quota and keys.
  */
-public final class AzureOpenAiStub implements AutoCloseable {
+public final class AzureOpenAiStub extends ScriptedStub {
     /** What every scripted answer reports: 120 prompt tokens of which 20 cached, and 30 output tokens. */
     static final Usage USAGE = new Usage(100, 30, 20, 0);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -33,34 +32,8 @@ public final class AzureOpenAiStub implements AutoCloseable {
     private static final String FILTERED_SAFE = "{\"hate\":{\"filtered\":false,\"severity\":\"safe\"},\"self_harm\":{\"filtered\":false,"
             + "\"severity\":\"safe\"},\"sexual\":{\"filtered\":false,\"severity\":\"safe\"},\"violence\":{\"filtered\":false,\"severity\":\"safe\"}}";
 
-    private final StubServer<UpstreamScript> server = StubServer.start(AzureOpenAiStub::answer);
-
-    public URI baseUrl() {
-        return server.baseUrl();
-    }
-
-    public void then(UpstreamScript script) {
-        server.then(script);
-    }
-
-    public StubServer.Request lastRequest() {
-        return server.lastRequest();
-    }
-
-    JsonNode lastBody() {
-        try {
-            return JSON.readTree(lastRequest().body());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     @Override
-    public void close() {
-        server.close();
-    }
-
-    private static void answer(StubServer.Request request, UpstreamScript script, StubServer.Response response) throws IOException {
+    protected void answer(StubServer.Request request, UpstreamScript script, StubServer.Response response) throws IOException {
         Matcher deployment = DEPLOYMENT.matcher(request.path());
         boolean dated = deployment.matches() && request.query() != null && request.query().startsWith("api-version=");
         if (!dated && !request.path().equals(V1)) {

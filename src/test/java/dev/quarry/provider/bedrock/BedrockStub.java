@@ -1,6 +1,5 @@
 package dev.quarry.provider.bedrock;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.quarry.aws.EventStreamCodec;
@@ -11,11 +10,10 @@ import dev.quarry.aws.SigV4Exception;
 import dev.quarry.aws.SignableRequest;
 import dev.quarry.canonical.Usage;
 import dev.quarry.provider.ProviderContractTest;
+import dev.quarry.provider.ScriptedStub;
 import dev.quarry.provider.StubServer;
 import dev.quarry.provider.UpstreamScript;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -33,7 +31,7 @@ import java.util.regex.Pattern;
  * blocks that begin with a delta (no {@code contentBlockStart}), {@code messageStop} then
  * {@code metadata}; errors as {@code {"message"}} bodies with {@code x-amzn-ErrorType}, or as exception frames.
  */
-public final class BedrockStub implements AutoCloseable {
+public final class BedrockStub extends ScriptedStub {
     static final String ACCESS_KEY_ID = "AKIDSTUBEXAMPLE";
     static final String SECRET = "stub/secret+key";
     static final String REQUEST_ID = "3f0e6a1c-5b2d-4c1e-9a7f-000000000001";
@@ -44,40 +42,15 @@ public final class BedrockStub implements AutoCloseable {
     /** Bedrock pads event payloads to blur their lengths. */
     private static final String PADDING = "abcdefghijklmnopqrstuvwxyzABCDEF";
 
-    private final StubServer<UpstreamScript> server = StubServer.start(this::answer);
     private final List<SigV4Authorization> signatures = new CopyOnWriteArrayList<>();
-
-    public URI baseUrl() {
-        return server.baseUrl();
-    }
-
-    public void then(UpstreamScript script) {
-        server.then(script);
-    }
-
-    public StubServer.Request lastRequest() {
-        return server.lastRequest();
-    }
 
     /** The verified Authorization of the last signed request. */
     SigV4Authorization lastSignature() {
         return signatures.getLast();
     }
 
-    JsonNode lastBody() {
-        try {
-            return JSON.readTree(lastRequest().body());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     @Override
-    public void close() {
-        server.close();
-    }
-
-    private void answer(StubServer.Request request, UpstreamScript script, StubServer.Response response) throws IOException {
+    protected void answer(StubServer.Request request, UpstreamScript script, StubServer.Response response) throws IOException {
         response.header("x-amzn-RequestId", REQUEST_ID);
         Matcher converse = CONVERSE_STREAM.matcher(request.path());
         if (!converse.matches()) {

@@ -6,11 +6,11 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.quarry.canonical.Usage;
 import dev.quarry.provider.ProviderContractTest;
+import dev.quarry.provider.ScriptedStub;
 import dev.quarry.provider.StubServer;
 import dev.quarry.provider.UpstreamScript;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,7 +22,7 @@ import java.util.List;
  * counts with the {@code finishReason}), a final empty text part carrying the thought signature, and
  * no end-of-stream marker; errors in Google's {@code {"error":{"code","message","status","details"}}}.
  */
-public final class GeminiStub implements AutoCloseable {
+public final class GeminiStub extends ScriptedStub {
     /** What every scripted answer reports: 120 prompt tokens of which 20 cached, 25 candidate and 5 thought tokens. */
     static final Usage USAGE = new Usage(100, 30, 20, 0);
     static final String RESPONSE_ID = "resp-stub";
@@ -30,34 +30,8 @@ public final class GeminiStub implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String STREAM = ":streamGenerateContent";
 
-    private final StubServer<UpstreamScript> server = StubServer.start(GeminiStub::answer);
-
-    public URI baseUrl() {
-        return server.baseUrl();
-    }
-
-    public void then(UpstreamScript script) {
-        server.then(script);
-    }
-
-    public StubServer.Request lastRequest() {
-        return server.lastRequest();
-    }
-
-    JsonNode lastBody() {
-        try {
-            return JSON.readTree(lastRequest().body());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     @Override
-    public void close() {
-        server.close();
-    }
-
-    private static void answer(StubServer.Request request, UpstreamScript script, StubServer.Response response) throws IOException {
+    protected void answer(StubServer.Request request, UpstreamScript script, StubServer.Response response) throws IOException {
         String path = request.path();
         if (!path.startsWith("/v1beta/models/") || !path.endsWith(STREAM) || !"alt=sse".equals(request.query())) {
             response.sendJson(404, error(404, "NOT_FOUND", "stub: no such method " + path));

@@ -27,6 +27,7 @@ import dev.quarry.canonical.ToolSpec;
 import dev.quarry.canonical.Usage;
 import dev.quarry.provider.Provider;
 import dev.quarry.provider.ProviderContractTest;
+import dev.quarry.provider.UpstreamScript;
 import dev.quarry.provider.ProviderSettings;
 import java.net.URI;
 import java.time.Duration;
@@ -67,33 +68,13 @@ class OpenAiChatCompletionsProviderTest extends ProviderContractTest {
     }
 
     @Override
-    protected void answerWithText(String text) {
-        stub.then(answer(text(text)));
+    protected void script(UpstreamScript script) {
+        stub.then(script);
     }
 
     @Override
-    protected void answerWithToolCall(String id, String name, String arguments) {
-        stub.then(answer(toolCall(id, name, arguments)));
-    }
-
-    @Override
-    protected void answerTruncated(String text) {
-        stub.then(OpenAiStub.truncated(text(text)));
-    }
-
-    @Override
-    protected void answerCutShort(String text) {
-        stub.then(OpenAiStub.cutAfter(4, text(text)));
-    }
-
-    @Override
-    protected void failWith(UpstreamFailure failure) {
-        stub.then(OpenAiStub.failure(failure));
-    }
-
-    @Override
-    protected void answerWithStreamedOverload() {
-        stub.then(OpenAiStub.streamedError("server_is_overloaded", "The server is overloaded."));
+    protected int framesBeforeHangUp() {
+        return 4;
     }
 
     @Override

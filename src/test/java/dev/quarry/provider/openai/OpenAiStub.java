@@ -8,6 +8,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.quarry.canonical.Usage;
 import dev.quarry.provider.ProviderContractTest;
+import dev.quarry.provider.UpstreamScript;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -104,6 +105,24 @@ public final class OpenAiStub implements AutoCloseable {
     public OpenAiStub then(Script script) {
         scripts.add(script);
         return this;
+    }
+
+    /** The script vocabulary the other stubs share, rendered as this stub's own scripts. */
+    public OpenAiStub then(UpstreamScript script) {
+        return then(switch (script) {
+            case UpstreamScript.Answer a -> new Answer(a.parts().stream().map(OpenAiStub::part).toList(), a.truncated(), a.cutAfter());
+            case UpstreamScript.Failure f -> failure(f.failure());
+            case UpstreamScript.StreamedOverload o -> streamedError("server_is_overloaded", "The server is overloaded.");
+            case UpstreamScript.RawError r -> throw new IllegalArgumentException("script the OpenAI stub's raw errors as OpenAiStub.Failure");
+        });
+    }
+
+    private static Part part(UpstreamScript.Part part) {
+        return switch (part) {
+            case UpstreamScript.Text t -> text(t.text());
+            case UpstreamScript.ToolCall c -> toolCall(c.id(), c.name(), c.arguments());
+            case UpstreamScript.Reasoning r -> reasoning(r.text());
+        };
     }
 
     public List<Request> requests() {

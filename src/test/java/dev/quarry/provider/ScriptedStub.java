@@ -1,0 +1,49 @@
+package dev.quarry.provider;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+
+/**
+ * What every scripted stub upstream shares: a loopback server, a queue of scripts, and the record
+ * of what it was sent. A subclass only renders a script in its upstream's wire format.
+ */
+public abstract class ScriptedStub implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final StubServer<UpstreamScript> server;
+
+    protected ScriptedStub() {
+        server = StubServer.start(this::answer);
+    }
+
+    /** Answers one request as the script says, in this upstream's exact wire format. */
+    protected abstract void answer(StubServer.Request request, UpstreamScript script, StubServer.Response response) throws IOException;
+
+    public URI baseUrl() {
+        return server.baseUrl();
+    }
+
+    public void then(UpstreamScript script) {
+        server.then(script);
+    }
+
+    public StubServer.Request lastRequest() {
+        return server.lastRequest();
+    }
+
+    public JsonNode lastBody() {
+        try {
+            return JSON.readTree(lastRequest().body());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+}
