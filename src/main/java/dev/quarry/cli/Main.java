@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** {@code quarry}: the self-hosted model platform's command line. */
 @Command(name = "quarry", mixinStandardHelpOptions = true, version = "quarry 0.1.0",
         description = "One governed endpoint for every model and every client.",
-        subcommands = {ServeCommand.class, KeysCommand.class, ModelsCommand.class, AuditCommand.class})
+        subcommands = {ServeCommand.class, KeysCommand.class, PrincipalsCommand.class, GroupsCommand.class, RolesCommand.class,
+                StsCommand.class, ModelsCommand.class, AuditCommand.class, PolicyCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {

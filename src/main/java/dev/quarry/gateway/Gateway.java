@@ -6,6 +6,8 @@ import dev.quarry.identity.Authenticator;
 import dev.quarry.identity.Credential;
 import dev.quarry.identity.Principal;
 import dev.quarry.metering.Ledger;
+import dev.quarry.policy.Authorizer;
+import dev.quarry.policy.RequestContext;
 import dev.quarry.provider.ProviderRegistry;
 import java.time.Clock;
 import java.util.List;
@@ -20,8 +22,8 @@ public final class Gateway {
         this.authenticator = authenticator;
     }
 
-    /** The standard path: audit → authenticate → decode → settle → route → invoke. */
-    public static Gateway standard(Authenticator authenticator, Ledger ledger, Catalog catalog,
+    /** The standard path: audit → authenticate → decode → settle → route → authorize → invoke. */
+    public static Gateway standard(Authenticator authenticator, Authorizer authorizer, Ledger ledger, Catalog catalog,
                                    ProviderRegistry providers, AuditLog audit, Clock clock) {
         return new Gateway(new Pipeline(List.of(
                 new AuditStep(audit, clock),
@@ -29,6 +31,7 @@ public final class Gateway {
                 new DecodeStep(),
                 new SettleStep(ledger, clock),
                 new RouteStep(catalog),
+                new AuthorizeStep(authorizer, new RequestContext(clock)),
                 new InvokeStep(providers))), authenticator);
     }
 

@@ -1,119 +1,176 @@
 package dev.quarry.identity;
 
+import static dev.quarry.identity.PrincipalRows.update;
+
+import dev.quarry.canonical.ErrorKind;
+import dev.quarry.canonical.QuarryException;
 import dev.quarry.store.Database;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.UUID;
+import java.util.function.Predicate;
 
-/** Principals, their API keys and SigV4 key pairs in the store. */
+/**
+ * Principals and their tags in the store, and the entry points to their keys ({@link #keys()}),
+ * groups ({@link #groups()}) and roles ({@link #roles()}). Every change bumps the identity
+ * version in its transaction, so caches everywhere notice it ({@link IdentityRefresh}).
+ */
 public final class IdentityStore {
     private final Database db;
-    private final MasterKey masterKey;
+    private final Clock clock;
+    private final KeyStore keys;
+    private final Groups groups;
+    private final Roles roles;
 
     public IdentityStore(Database db, MasterKey masterKey) {
+        this(db, masterKey, Clock.systemUTC());
+    }
+
+    /** @param clock the time keys are created, used, disabled and expire at */
+    public IdentityStore(Database db, MasterKey masterKey, Clock clock) {
         this.db = db;
-        this.masterKey = Objects.requireNonNull(masterKey, "masterKey");
+        this.clock = clock;
+        this.keys = new KeyStore(db, Objects.requireNonNull(masterKey, "masterKey"), clock);
+        this.groups = new Groups(db, clock);
+        this.roles = new Roles(db, keys, clock);
+    }
+
+    public KeyStore keys() {
+        return keys;
+    }
+
+    public Groups groups() {
+        return groups;
+    }
+
+    public Roles roles() {
+        return roles;
+    }
+
+    /** The identity version: it moves whenever a principal, tag, group, role, key or session changes. */
+    public long version() {
+        return StoreVersions.read(db, StoreVersions.IDENTITY);
     }
 
     /** The principal with this name, created with the given kind if there is none yet. */
     public Principal ensurePrincipal(String name, PrincipalKind kind) {
-        return db.transaction(c -> {
-            Optional<Principal> existing = findByName(c, name);
-            if (existing.isPresent()) return existing.get();
-            Principal p = new Principal("p-" + UUID.randomUUID(), name, kind);
-            try (PreparedStatement s = c.prepareStatement(
-                    "INSERT INTO principals (id, name, kind, created_at) VALUES (?, ?, ?, ?)")) {
-                s.setString(1, p.id());
-                s.setString(2, p.name());
-                s.setString(3, p.kind().name());
-                s.setLong(4, System.currentTimeMillis());
-                s.executeUpdate();
+        // Looked up outside a change first: nearly every call finds it, and a change would be counted.
+        Optional<Principal> known = principal(name);
+        if (known.isPresent()) return known.get();
+        return StoreVersions.change(db, StoreVersions.IDENTITY, c -> {
+            Optional<Principal> existing = PrincipalRows.byName(c, name);
+            return existing.isPresent() ? existing.get() : insert(c, name, kind, Map.of());
+        });
+    }
+
+    /** @throws QuarryException {@link ErrorKind#INVALID_REQUEST} when the name is taken or a name or tag is malformed */
+    public Principal createPrincipal(String name, PrincipalKind kind, Map<String, String> tags) {
+        return StoreVersions.change(db, StoreVersions.IDENTITY, c -> {
+            if (PrincipalRows.byName(c, name).isPresent()) {
+                throw QuarryException.of(ErrorKind.INVALID_REQUEST, "A principal named '" + name + "' already exists.");
             }
-            return p;
+            return insert(c, name, kind, tags);
+        });
+    }
+
+    public Optional<Principal> principal(String name) {
+        return db.read(c -> PrincipalRows.byName(c, name));
+    }
+
+    public List<Principal> principals() {
+        return db.read(c -> {
+            List<Principal> all = new ArrayList<>();
+            try (PreparedStatement s = c.prepareStatement("SELECT id, name, kind FROM principals ORDER BY name");
+                 ResultSet r = s.executeQuery()) {
+                while (r.next()) all.add(PrincipalRows.at(c, r, 1));
+            }
+            return all;
+        });
+    }
+
+    /**
+     * Deletes a principal and everything that hangs off it: keys (and sessions of a role), tags,
+     * memberships, trust. Trust entries naming it go too, so a later principal of the same name
+     * does not inherit the right to assume roles.
+     *
+     * @throws QuarryException {@link ErrorKind#NOT_FOUND}, or {@link ErrorKind#INVALID_REQUEST} for the bootstrap admin
+     */
+    public void deletePrincipal(String name) {
+        delete(name, "principal", p -> true);
+    }
+
+    /** Deletes a role (as {@link #deletePrincipal}), refusing to delete any other kind of principal by mistake. */
+    public void deleteRole(String name) {
+        delete(name, "role", p -> p.kind() == PrincipalKind.ROLE);
+    }
+
+    private void delete(String name, String what, Predicate<Principal> expected) {
+        if (BootstrapAdmin.PRINCIPAL.equals(name)) {
+            throw QuarryException.of(ErrorKind.INVALID_REQUEST, "The bootstrap admin '" + name + "' cannot be deleted.");
+        }
+        StoreVersions.change(db, StoreVersions.IDENTITY, c -> {
+            Principal p = PrincipalRows.byName(c, name).filter(expected)
+                    .orElseThrow(() -> QuarryException.of(ErrorKind.NOT_FOUND, "There is no " + what + " named '" + name + "'."));
+            String keysOf = "SELECT id FROM api_keys WHERE principal_id = ?";
+            update(c, "DELETE FROM role_sessions WHERE role_id = ? OR key_id IN (" + keysOf + ")", p.id(), p.id());
+            update(c, "DELETE FROM access_keys WHERE key_id IN (" + keysOf + ")", p.id());
+            update(c, "DELETE FROM api_keys WHERE principal_id = ?", p.id());
+            update(c, "DELETE FROM principal_tags WHERE principal_id = ?", p.id());
+            update(c, "DELETE FROM group_members WHERE principal_id = ?", p.id());
+            update(c, "DELETE FROM role_trust WHERE role_id = ? OR trusted = ?", p.id(), p.name());
+            update(c, "DELETE FROM principals WHERE id = ?", p.id());
+            return null;
+        });
+    }
+
+    /** Sets tags (adding or replacing values), leaving other tags as they are. */
+    public Principal tag(String name, Map<String, String> tags) {
+        tags.forEach(Names::requireTag);
+        return StoreVersions.change(db, StoreVersions.IDENTITY, c -> {
+            Principal p = PrincipalRows.require(c, name);
+            for (var tag : tags.entrySet()) {
+                update(c, "DELETE FROM principal_tags WHERE principal_id = ? AND tag_key = ?", p.id(), tag.getKey());
+                update(c, "INSERT INTO principal_tags (principal_id, tag_key, tag_value) VALUES (?, ?, ?)", p.id(), tag.getKey(), tag.getValue());
+            }
+            return tagged(c, p);
+        });
+    }
+
+    public Principal untag(String name, Collection<String> keys) {
+        return StoreVersions.change(db, StoreVersions.IDENTITY, c -> {
+            Principal p = PrincipalRows.require(c, name);
+            for (String key : keys) update(c, "DELETE FROM principal_tags WHERE principal_id = ? AND tag_key = ?", p.id(), key);
+            return tagged(c, p);
         });
     }
 
     /**
      * Creates a new key for a principal (created if needed): an API key and its SigV4 pair,
-     * whose secrets are returned this once. Only the API key's hash is stored; the pair's secret
-     * is stored sealed with the master key, since verifying a signature needs it.
+     * whose secrets are returned this once.
      */
     public IssuedKey createKey(String principalName, PrincipalKind kind) {
-        Principal principal = ensurePrincipal(principalName, kind);
-        String apiKey = ApiKeys.generate();
-        String keyId = "key-" + UUID.randomUUID();
-        String accessKeyId = AccessKeys.newId();
-        String secret = AccessKeys.newSecret();
-        MasterKey.Sealed sealed = masterKey.seal(secret, accessKeyId);
-        long now = System.currentTimeMillis();
-        db.transaction(c -> {
-            try (PreparedStatement s = c.prepareStatement(
-                    "INSERT INTO api_keys (id, principal_id, key_hash, key_prefix, created_at) VALUES (?, ?, ?, ?, ?)")) {
-                s.setString(1, keyId);
-                s.setString(2, principal.id());
-                s.setString(3, ApiKeys.hash(apiKey));
-                s.setString(4, ApiKeys.displayPrefix(apiKey));
-                s.setLong(5, now);
-                s.executeUpdate();
-            }
-            try (PreparedStatement s = c.prepareStatement(
-                    "INSERT INTO access_keys (access_key_id, key_id, sealed_data_key, sealed_secret, created_at) VALUES (?, ?, ?, ?, ?)")) {
-                s.setString(1, accessKeyId);
-                s.setString(2, keyId);
-                s.setString(3, sealed.dataKey());
-                s.setString(4, sealed.secret());
-                s.setLong(5, now);
-                return s.executeUpdate();
-            }
-        });
-        return new IssuedKey(keyId, principal, apiKey, ApiKeys.displayPrefix(apiKey), accessKeyId, secret);
+        return keys.create(ensurePrincipal(principalName, kind), KeyTerms.NONE);
     }
 
-    /** The principal owning an active (not revoked) key with this hash. */
-    public Optional<Principal> principalForKeyHash(String keyHash) {
-        return db.read(c -> {
-            try (PreparedStatement s = c.prepareStatement("""
-                    SELECT p.id, p.name, p.kind FROM api_keys k JOIN principals p ON p.id = k.principal_id
-                    WHERE k.key_hash = ? AND k.revoked_at IS NULL""")) {
-                s.setString(1, keyHash);
-                try (ResultSet r = s.executeQuery()) {
-                    return r.next() ? Optional.of(principal(r)) : Optional.empty();
-                }
-            }
-        });
-    }
-
-    /** The pair with this access key id, its secret unsealed, while its key is not revoked. */
-    public Optional<AccessKey> accessKey(String accessKeyId) {
-        return db.read(c -> {
-            try (PreparedStatement s = c.prepareStatement("""
-                    SELECT p.id, p.name, p.kind, a.sealed_data_key, a.sealed_secret
-                    FROM access_keys a JOIN api_keys k ON k.id = a.key_id JOIN principals p ON p.id = k.principal_id
-                    WHERE a.access_key_id = ? AND k.revoked_at IS NULL""")) {
-                s.setString(1, accessKeyId);
-                try (ResultSet r = s.executeQuery()) {
-                    if (!r.next()) return Optional.empty();
-                    String secret = masterKey.open(new MasterKey.Sealed(r.getString(4), r.getString(5)), accessKeyId);
-                    return Optional.of(new AccessKey(accessKeyId, principal(r), secret));
-                }
-            }
-        });
-    }
-
-    private static Optional<Principal> findByName(Connection c, String name) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("SELECT id, name, kind FROM principals WHERE name = ?")) {
-            s.setString(1, name);
-            try (ResultSet r = s.executeQuery()) {
-                return r.next() ? Optional.of(principal(r)) : Optional.empty();
-            }
+    /** The principal after a tag change, refused when it would carry too many tags. */
+    private static Principal tagged(Connection c, Principal p) throws SQLException {
+        Principal now = PrincipalRows.byId(c, p.id()).orElseThrow();
+        if (now.tags().size() > Names.MAX_TAGS) {
+            throw QuarryException.of(ErrorKind.INVALID_REQUEST, "A principal has at most " + Names.MAX_TAGS + " tags; '" + p.name()
+                    + "' would have " + now.tags().size() + ".");
         }
+        return now;
     }
 
-    private static Principal principal(ResultSet r) throws SQLException {
-        return new Principal(r.getString(1), r.getString(2), PrincipalKind.valueOf(r.getString(3)));
+    private Principal insert(Connection c, String name, PrincipalKind kind, Map<String, String> tags) throws SQLException {
+        return PrincipalRows.insert(c, name, kind, tags, clock.millis());
     }
 }

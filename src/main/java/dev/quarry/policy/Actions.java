@@ -19,9 +19,10 @@ public final class Actions {
     /** Administrative actions; a principal allowed these can change who may do what. */
     public static final List<String> ADMIN = List.of(
             "quarry:CreatePrincipal", "quarry:DeletePrincipal", "quarry:GetPrincipal", "quarry:ListPrincipals",
-            "quarry:TagPrincipal", "quarry:CreateGroup", "quarry:DeleteGroup", "quarry:AddToGroup", "quarry:RemoveFromGroup",
-            "quarry:CreateRole", "quarry:DeleteRole", "quarry:CreateKey", "quarry:DeleteKey", "quarry:DisableKey",
-            "quarry:ListKeys", "quarry:PutPolicy", "quarry:DeletePolicy", "quarry:GetPolicy", "quarry:ListPolicies",
+            "quarry:TagPrincipal", "quarry:CreateGroup", "quarry:DeleteGroup", "quarry:GetGroup", "quarry:ListGroups",
+            "quarry:AddToGroup", "quarry:RemoveFromGroup", "quarry:CreateRole", "quarry:DeleteRole", "quarry:CreateKey",
+            "quarry:DeleteKey", "quarry:DisableKey", "quarry:EnableKey", "quarry:ListKeys", "quarry:PutPolicy", "quarry:DeletePolicy",
+            "quarry:GetPolicy", "quarry:ListPolicies",
             "quarry:AttachPolicy", "quarry:DetachPolicy", "quarry:PutPermissionBoundary", "quarry:SimulatePolicy",
             "quarry:ReadAudit");
 

@@ -19,6 +19,11 @@ public record Decision(boolean allowed, Reason reason, String policy, String sta
         OUTSIDE_BOUNDARY
     }
 
+    /** What decided, as audited: {@code policy/Sid}, the boundary's name alone, or {@code null} for no allow. */
+    public String decidedBy() {
+        return policy == null ? null : statement == null ? policy : policy + "/" + statement;
+    }
+
     /** One sentence for the person whose request was refused (or the admin simulating it). */
     public String explain(AccessRequest request) {
         String what = request.action() + " on " + request.resource();

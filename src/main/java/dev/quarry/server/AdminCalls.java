@@ -68,7 +68,7 @@ final class AdminCalls {
             caller = gateway.authenticate(AnthropicRoutes.credential(req));
             AccessRequest request = new AccessRequest(action, resource, context.apply(caller, req));
             Decision decision = authorizer.decide(caller.id(), request);
-            decidedBy = decision.policy() == null ? null : decision.policy() + (decision.statement() == null ? "" : "/" + decision.statement());
+            decidedBy = decision.decidedBy();
             if (!decision.allowed()) throw QuarryException.of(ErrorKind.PERMISSION_DENIED, decision.explain(request));
             status = ModelCalls.reply(res, handler.handle(new AdminContext(caller, () -> Json.parseObject(HttpIo.readJsonBody(req, MAX_BODY)), requestId)));
         } catch (QuarryException e) {

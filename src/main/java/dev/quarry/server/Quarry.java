@@ -9,6 +9,7 @@ import dev.quarry.config.QuarryConfig;
 import dev.quarry.gateway.Gateway;
 import dev.quarry.identity.Authenticator;
 import dev.quarry.identity.BootstrapAdmin;
+import dev.quarry.identity.IdentityRefresh;
 import dev.quarry.identity.IdentityStore;
 import dev.quarry.identity.MasterKey;
 import dev.quarry.identity.Principal;
@@ -16,6 +17,9 @@ import dev.quarry.identity.PrincipalKind;
 import dev.quarry.metering.GroupCommitLedger;
 import dev.quarry.metering.Ledger;
 import dev.quarry.metering.UsageQueries;
+import dev.quarry.policy.PolicyDirectory;
+import dev.quarry.policy.PolicyStore;
+import dev.quarry.policy.RequestContext;
 import dev.quarry.provider.ProviderRegistry;
 import dev.quarry.provider.echo.EchoProvider;
 import dev.quarry.provider.minilm.MiniLmProvider;
@@ -43,7 +47,10 @@ public final class Quarry implements AutoCloseable {
     private final Ledger ledger;
     private final AuditLog audit;
     private final IdentityStore identities;
+    private final IdentityRefresh identityRefresh;
     private final BootstrapAdmin admin;
+    private final PolicyStore policies;
+    private final PolicyDirectory policyDirectory;
     private final Gateway gateway;
     private final Draining draining = new Draining();
     private final WebServer server;
@@ -61,16 +68,28 @@ public final class Quarry implements AutoCloseable {
         Principal adminPrincipal = identities.ensurePrincipal(BootstrapAdmin.PRINCIPAL, PrincipalKind.ADMIN);
         Authenticator authenticator = new Authenticator(identities, clock);
         authenticator.trust(admin.apiKey(), adminPrincipal);
+        this.identityRefresh = IdentityRefresh.start(identities, authenticator);
         this.ledger = new GroupCommitLedger(db);
         this.audit = new AuditLog(db, SigningKey.inDataDir(config.dataDir()), clock, AUDIT_DIGEST_EVERY, AUDIT_DIGEST_INTERVAL);
-        this.gateway = Gateway.standard(authenticator, ledger, catalog, providers, audit, clock);
+        this.policies = new PolicyStore(db, clock);
+        this.policyDirectory = PolicyDirectory.start(policies);
+        this.gateway = Gateway.standard(authenticator, policyDirectory, ledger, catalog, providers, audit, clock);
         ModelCalls calls = new ModelCalls(gateway, config.server().maxBodyBytes());
-        this.server = startServer(config, calls, catalog, authenticator, clock);
+        RequestContext requestContext = new RequestContext(clock);
+        AdminCalls adminCalls = new AdminCalls(gateway, policyDirectory,
+                (caller, req) -> requestContext.caller(caller, AnthropicRoutes.credential(req), HttpIo.clientAddress(req)), audit, clock);
+        var policyAdmin = new PolicyAdminRoutes(adminCalls, policies, policyDirectory, requestContext);
+        var identityAdmin = new IdentityAdminRoutes(adminCalls, identities, authenticator::remember, () -> {
+            authenticator.forget();
+            policyDirectory.reload();
+        }, clock);
+        this.server = startServer(config, calls, catalog, authenticator, clock, policyAdmin, identityAdmin);
         LOG.info(() -> "Quarry listening on http://" + config.server().host() + ":" + server.port()
                 + " pipeline=" + gateway.steps() + " store=" + (config.storeUrl() == null ? "sqlite:" + config.dataDir() : "configured"));
     }
 
-    private WebServer startServer(QuarryConfig config, ModelCalls calls, Catalog catalog, Authenticator authenticator, Clock clock) {
+    private WebServer startServer(QuarryConfig config, ModelCalls calls, Catalog catalog, Authenticator authenticator, Clock clock,
+                                  PolicyAdminRoutes policyAdmin, IdentityAdminRoutes identityAdmin) {
         try {
             return WebServer.builder()
                     .host(config.server().host())
@@ -80,13 +99,17 @@ public final class Quarry implements AutoCloseable {
                         .register(new AnthropicRoutes(calls, catalog, clock))
                         .register(new OpenAiRoutes(calls, catalog, clock))
                         .register(new BedrockRoutes(calls))
-                        .register(new SystemRoutes(gateway, identities, authenticator::remember, db, draining)))
+                        .register(new SystemRoutes(gateway, identities, authenticator::remember, db, draining))
+                        .register(policyAdmin)
+                        .register(identityAdmin))
                     .build()
                     .start();
         } catch (RuntimeException e) {
             // A port in use must not leave the store open behind a half-started server.
+            policyDirectory.close();
             ledger.close();
             audit.close();
+            identityRefresh.close();
             db.close();
             throw e;
         }
@@ -132,8 +155,10 @@ public final class Quarry implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         server.stop();
+        policyDirectory.close();
         ledger.close();
         audit.close();
+        identityRefresh.close();
         db.close();
         LOG.info("Quarry stopped");
     }

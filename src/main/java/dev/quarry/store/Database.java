@@ -8,6 +8,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Properties;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import org.flywaydb.core.Flyway;
@@ -63,7 +64,11 @@ public final class Database implements AutoCloseable {
     }
 
     private Connection connect() throws SQLException {
-        Connection c = DriverManager.getConnection(url);
+        Properties properties = new Properties();
+        // SQLite: a transaction takes the write lock when it begins, so two writers queue (busy_timeout)
+        // instead of one failing at once when its read turns into a write.
+        if (sqlite) properties.setProperty("transaction_mode", "IMMEDIATE");
+        Connection c = DriverManager.getConnection(url, properties);
         if (sqlite) {
             try (Statement s = c.createStatement()) {
                 // WAL lets readers run beside the one writer; FULL makes each commit durable,

@@ -74,7 +74,7 @@ class IdentityStoreTest {
         try (Database db = Database.open(StoreTargets.freshUrl(target))) {
             IssuedKey key = new IdentityStore(db, MASTER_KEY).createKey("gus", PrincipalKind.USER);
 
-            assertThatThrownBy(() -> new IdentityStore(db, MasterKey.generate()).accessKey(key.accessKeyId()))
+            assertThatThrownBy(() -> new IdentityStore(db, MasterKey.generate()).keys().accessKey(key.accessKeyId()))
                     .isInstanceOf(IllegalStateException.class).hasMessageContaining("does not open with this master key");
         }
     }

@@ -1,0 +1,80 @@
+package dev.quarry.cli;
+
+import dev.quarry.identity.Groups;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "groups", description = "Manage groups; policies attached to a group apply to its members.",
+        subcommands = {GroupsCommand.Create.class, GroupsCommand.Add.class, GroupsCommand.Remove.class, GroupsCommand.ListGroups.class})
+final class GroupsCommand {
+
+    @Command(name = "create", description = "Create a group.")
+    static final class Create implements Callable<Integer> {
+        @Mixin
+        Options options;
+
+        @Option(names = "--name", required = true, paramLabel = "GROUP")
+        String name;
+
+        @Override
+        public Integer call() {
+            print(IdentityAccess.with(options, store -> store.groups().create(name)));
+            return 0;
+        }
+    }
+
+    @Command(name = "add", description = "Add a principal to a group.")
+    static final class Add implements Callable<Integer> {
+        @Mixin
+        Options options;
+
+        @Option(names = "--group", required = true, paramLabel = "GROUP")
+        String group;
+
+        @Option(names = "--principal", required = true, paramLabel = "NAME")
+        String principal;
+
+        @Override
+        public Integer call() {
+            print(IdentityAccess.with(options, store -> store.groups().add(group, principal)));
+            return 0;
+        }
+    }
+
+    @Command(name = "remove", description = "Remove a principal from a group.")
+    static final class Remove implements Callable<Integer> {
+        @Mixin
+        Options options;
+
+        @Option(names = "--group", required = true, paramLabel = "GROUP")
+        String group;
+
+        @Option(names = "--principal", required = true, paramLabel = "NAME")
+        String principal;
+
+        @Override
+        public Integer call() {
+            print(IdentityAccess.with(options, store -> store.groups().remove(group, principal)));
+            return 0;
+        }
+    }
+
+    @Command(name = "list", description = "List groups and their members.")
+    static final class ListGroups implements Callable<Integer> {
+        @Mixin
+        Options options;
+
+        @Override
+        public Integer call() {
+            IdentityAccess.with(options, store -> store.groups().list()).forEach(GroupsCommand::print);
+            return 0;
+        }
+    }
+
+    /** One line per group: its name, then its members. */
+    private static void print(Groups.Group group) {
+        System.out.println(("%-24s %s".formatted(group.name(), String.join(",", group.members()))).stripTrailing());
+    }
+}

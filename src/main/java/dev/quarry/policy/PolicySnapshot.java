@@ -1,0 +1,58 @@
+package dev.quarry.policy;
+
+import dev.quarry.canonical.ErrorKind;
+import dev.quarry.canonical.QuarryException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Everything authorizing needs, read from the store at one moment and then only read: the
+ * policies, what they are attached to, the boundaries, and who is in which group.
+ *
+ * @param principalNames principal id → name (attachments and boundaries name their targets)
+ * @param groups         principal name → the groups it belongs to
+ * @param versions       the store_versions rows this was read at
+ */
+record PolicySnapshot(
+        Map<String, Policy> policies,
+        Map<PolicyTarget, List<String>> attachments,
+        Map<String, String> boundaries,
+        Map<String, String> principalNames,
+        Map<String, List<String>> groups,
+        Map<String, Long> versions) {
+
+    boolean knows(String principalId) {
+        return principalNames.containsKey(principalId);
+    }
+
+    Optional<String> nameOf(String principalId) {
+        return Optional.ofNullable(principalNames.get(principalId));
+    }
+
+    /**
+     * {@link #decide}, for a principal named by an admin.
+     *
+     * @throws QuarryException 404 when there is no such principal
+     */
+    Decision simulate(String principalName, AccessRequest request) {
+        if (!principalNames.containsValue(principalName)) {
+            throw QuarryException.of(ErrorKind.NOT_FOUND, "There is no principal named '" + principalName + "'.");
+        }
+        return decide(principalName, request);
+    }
+
+    /** Decides for a principal by name: its own policies, then its groups', within its boundary. */
+    Decision decide(String principalName, AccessRequest request) {
+        List<Policy> identity = new ArrayList<>();
+        attached(PolicyTarget.principal(principalName), identity);
+        for (String group : groups.getOrDefault(principalName, List.of())) attached(PolicyTarget.group(group), identity);
+        Optional<Policy> boundary = Optional.ofNullable(boundaries.get(principalName)).map(policies::get);
+        return PolicyEvaluator.evaluate(request, identity, boundary);
+    }
+
+    private void attached(PolicyTarget target, List<Policy> into) {
+        for (String name : attachments.getOrDefault(target, List.of())) into.add(policies.get(name));
+    }
+}

@@ -1,0 +1,321 @@
+package dev.quarry.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.quarry.canonical.ErrorKind;
+import dev.quarry.canonical.QuarryException;
+import dev.quarry.identity.Groups;
+import dev.quarry.identity.IdentityStore;
+import dev.quarry.identity.IssuedKey;
+import dev.quarry.identity.KeyTerms;
+import dev.quarry.identity.Principal;
+import dev.quarry.identity.PrincipalKind;
+import dev.quarry.identity.Roles;
+import dev.quarry.policy.Actions;
+import dev.quarry.surface.Json;
+import dev.quarry.surface.WireReply;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * The admin API for identities: principals and their tags, groups, roles, keys, and STS's
+ * assume-role. Each route is an action authorized and audited by {@link AdminCalls}; errors are
+ * OpenAI-shaped. A change is in force on this node when its call returns ({@code identityChanged}
+ * drops this node's caches) and on other nodes within a poll of the identity version.
+ */
+final class IdentityAdminRoutes implements HttpService {
+    private static final long MAX_BODY = 64 * 1024;
+
+    private final AdminCalls calls;
+    private final IdentityStore identities;
+    private final Consumer<IssuedKey> onKeyIssued;
+    private final Runnable identityChanged;
+    private final Clock clock;
+
+    /**
+     * @param onKeyIssued     remembers a new key, so its first use needs no lookup
+     * @param identityChanged drops what this node remembers of identities
+     */
+    IdentityAdminRoutes(AdminCalls calls, IdentityStore identities, Consumer<IssuedKey> onKeyIssued, Runnable identityChanged, Clock clock) {
+        this.calls = calls;
+        this.identities = identities;
+        this.onKeyIssued = onKeyIssued;
+        this.identityChanged = identityChanged;
+        this.clock = clock;
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.post("/admin/principals", this::createPrincipal)
+                .get("/admin/principals", this::listPrincipals)
+                .get("/admin/principals/{name}", this::getPrincipal)
+                .delete("/admin/principals/{name}", this::deletePrincipal)
+                .put("/admin/principals/{name}/tags", this::tag)
+                .post("/admin/principals/{name}/keys", this::createKey)
+                .get("/admin/principals/{name}/keys", this::listKeys)
+                .post("/admin/groups", this::createGroup)
+                .get("/admin/groups", this::listGroups)
+                .get("/admin/groups/{name}", this::getGroup)
+                .delete("/admin/groups/{name}", this::deleteGroup)
+                .put("/admin/groups/{name}/members/{principal}", this::addMember)
+                .delete("/admin/groups/{name}/members/{principal}", this::removeMember)
+                .post("/admin/roles", this::createRole)
+                .delete("/admin/roles/{name}", this::deleteRole)
+                .post("/admin/keys/{id}/disable", this::disableKey)
+                .post("/admin/keys/{id}/enable", this::enableKey)
+                .delete("/admin/keys/{id}", this::deleteKey)
+                .post("/sts/assume-role", this::assumeRole);
+    }
+
+    /** Body: {@code {"name", "kind": "user"|"service"|"agent" (default user), "tags": {"key": "value"}}}. */
+    private void createPrincipal(ServerRequest req, ServerResponse res) {
+        calls.serve(req, res, "quarry:CreatePrincipal", "principal/*", call -> {
+            ObjectNode body = call.body().get();
+            String name = Json.requireText(body, "name", "name");
+            String kind = Json.optText(body, "kind", "kind");
+            Principal created = identities.createPrincipal(name, kind == null ? PrincipalKind.USER : PrincipalKind.creatable(kind), tags(body));
+            identityChanged.run();
+            return json(201, principal(created));
+        });
+    }
+
+    private void listPrincipals(ServerRequest req, ServerResponse res) {
+        calls.serve(req, res, "quarry:ListPrincipals", "principal/*", call -> {
+            ObjectNode reply = Json.object();
+            ArrayNode list = reply.putArray("principals");
+            identities.principals().forEach(p -> list.add(principal(p)));
+            return json(200, reply);
+        });
+    }
+
+    private void getPrincipal(ServerRequest req, ServerResponse res) {
+        String name = param(req, "name");
+        calls.serve(req, res, "quarry:GetPrincipal", "principal/" + name, call -> {
+            Principal p = identities.principal(name).orElseThrow(() -> notFound("principal", name));
+            ObjectNode reply = principal(p);
+            ArrayNode groups = reply.putArray("groups");
+            identities.groups().list().stream().filter(g -> g.members().contains(name)).forEach(g -> groups.add(g.name()));
+            return json(200, reply);
+        });
+    }
+
+    private void deletePrincipal(ServerRequest req, ServerResponse res) {
+        String name = param(req, "name");
+        calls.serve(req, res, "quarry:DeletePrincipal", "principal/" + name, call -> {
+            identities.deletePrincipal(name);
+            return changed();
+        });
+    }
+
+    /** Body: {@code {"tags": {"key": "value"}, "remove": ["key"]}}; tags not named stay as they are. */
+    private void tag(ServerRequest req, ServerResponse res) {
+        String name = param(req, "name");
+        calls.serve(req, res, "quarry:TagPrincipal", "principal/" + name, call -> {
+            ObjectNode body = call.body().get();
+            List<String> remove = Json.optArray(body, "remove", "remove").stream().map(key -> text(key, "remove")).toList();
+            Map<String, String> set = tags(body);
+            Principal p = set.isEmpty() ? identities.principal(name).orElseThrow(() -> notFound("principal", name)) : identities.tag(name, set);
+            if (!remove.isEmpty()) p = identities.untag(name, remove);
+            identityChanged.run();
+            return json(200, principal(p));
+        });
+    }
+
+    /** Body (optional): {@code {"description", "expires_in_seconds"}}: another key, so keys can be rotated with both live. */
+    private void createKey(ServerRequest req, ServerResponse res) {
+        String name = param(req, "name");
+        calls.serve(req, res, "quarry:CreateKey", "principal/" + name, call -> {
+            ObjectNode body = req.content().hasEntity() ? call.body().get() : Json.object();
+            Principal p = identities.principal(name).orElseThrow(() -> notFound("principal", name));
+            Integer expiresIn = Json.optInt(body, "expires_in_seconds", "expires_in_seconds", 60);
+            IssuedKey key = identities.keys().create(p, new KeyTerms(expiresIn == null ? null : clock.instant().plusSeconds(expiresIn),
+                    Json.optText(body, "description", "description")));
+            onKeyIssued.accept(key);
+            return json(201, KeyJson.of(key));
+        });
+    }
+
+    private void listKeys(ServerRequest req, ServerResponse res) {
+        String name = param(req, "name");
+        calls.serve(req, res, "quarry:ListKeys", "principal/" + name, call -> {
+            ObjectNode reply = Json.object();
+            ArrayNode keys = reply.putArray("keys");
+            identities.keys().list(name).forEach(k -> keys.add(KeyJson.listed(k, clock.instant())));
+            return json(200, reply);
+        });
+    }
+
+    private void disableKey(ServerRequest req, ServerResponse res) {
+        String id = param(req, "id");
+        calls.serve(req, res, "quarry:DisableKey", "key/" + id, call -> {
+            identities.keys().disable(id);
+            identityChanged.run();
+            return json(200, Json.object().put("key_id", id).put("status", "disabled"));
+        });
+    }
+
+    private void enableKey(ServerRequest req, ServerResponse res) {
+        String id = param(req, "id");
+        calls.serve(req, res, "quarry:EnableKey", "key/" + id, call -> {
+            identities.keys().enable(id);
+            identityChanged.run();
+            return json(200, Json.object().put("key_id", id).put("status", "enabled"));
+        });
+    }
+
+    private void deleteKey(ServerRequest req, ServerResponse res) {
+        String id = param(req, "id");
+        calls.serve(req, res, "quarry:DeleteKey", "key/" + id, call -> {
+            identities.keys().delete(id);
+            return changed();
+        });
+    }
+
+    /** Body: {@code {"name"}}. */
+    private void createGroup(ServerRequest req, ServerResponse res) {
+        calls.serve(req, res, "quarry:CreateGroup", "group/*", call -> {
+            Groups.Group group = identities.groups().create(Json.requireText(call.body().get(), "name", "name"));
+            identityChanged.run();
+            return json(201, group(group));
+        });
+    }
+
+    private void listGroups(ServerRequest req, ServerResponse res) {
+        calls.serve(req, res, "quarry:ListGroups", "group/*", call -> {
+            ObjectNode reply = Json.object();
+            ArrayNode groups = reply.putArray("groups");
+            identities.groups().list().forEach(g -> groups.add(group(g)));
+            return json(200, reply);
+        });
+    }
+
+    private void getGroup(ServerRequest req, ServerResponse res) {
+        String name = param(req, "name");
+        calls.serve(req, res, "quarry:GetGroup", "group/" + name, call ->
+                json(200, group(identities.groups().get(name).orElseThrow(() -> notFound("group", name)))));
+    }
+
+    private void deleteGroup(ServerRequest req, ServerResponse res) {
+        String name = param(req, "name");
+        calls.serve(req, res, "quarry:DeleteGroup", "group/" + name, call -> {
+            identities.groups().delete(name);
+            return changed();
+        });
+    }
+
+    private void addMember(ServerRequest req, ServerResponse res) {
+        String name = param(req, "name");
+        calls.serve(req, res, "quarry:AddToGroup", "group/" + name, call -> {
+            Groups.Group group = identities.groups().add(name, param(req, "principal"));
+            identityChanged.run();
+            return json(200, group(group));
+        });
+    }
+
+    private void removeMember(ServerRequest req, ServerResponse res) {
+        String name = param(req, "name");
+        calls.serve(req, res, "quarry:RemoveFromGroup", "group/" + name, call -> {
+            Groups.Group group = identities.groups().remove(name, param(req, "principal"));
+            identityChanged.run();
+            return json(200, group(group));
+        });
+    }
+
+    /** Body: {@code {"name", "trust": ["principal", "group:NAME"], "tags": {...}}}. */
+    private void createRole(ServerRequest req, ServerResponse res) {
+        calls.serve(req, res, "quarry:CreateRole", "role/*", call -> {
+            ObjectNode body = call.body().get();
+            List<String> trust = Json.optArray(body, "trust", "trust").stream().map(entry -> text(entry, "trust")).toList();
+            Principal role = identities.roles().create(Json.requireText(body, "name", "name"), trust, tags(body));
+            identityChanged.run();
+            ObjectNode reply = principal(role);
+            trust.stream().distinct().sorted().forEach(reply.putArray("trust")::add);
+            return json(201, reply);
+        });
+    }
+
+    private void deleteRole(ServerRequest req, ServerResponse res) {
+        String name = param(req, "name");
+        calls.serve(req, res, "quarry:DeleteRole", "role/" + name, call -> {
+            identities.deleteRole(name);
+            return changed();
+        });
+    }
+
+    /**
+     * Body: {@code {"role", "duration_seconds"}}. Policy decides whether the caller may ask
+     * ({@code quarry:AssumeRole} on {@code role/NAME}); the role's trust decides whether it consents.
+     */
+    private void assumeRole(ServerRequest req, ServerResponse res) {
+        ObjectNode body;
+        String role;
+        try {
+            // The resource authorized is the role named in the body, so the body is read first.
+            body = Json.parseObject(HttpIo.readJsonBody(req, MAX_BODY));
+            role = Json.requireText(body, "role", "role");
+        } catch (QuarryException bad) {
+            calls.serve(req, res, Actions.ASSUME_ROLE, "role/*", call -> {
+                throw bad;
+            });
+            return;
+        }
+        calls.serve(req, res, Actions.ASSUME_ROLE, "role/" + role, call -> {
+            Integer seconds = Json.optInt(body, "duration_seconds", "duration_seconds", 1);
+            Duration duration = seconds == null ? Roles.DEFAULT_SESSION : Duration.ofSeconds(seconds);
+            return json(200, KeyJson.session(identities.roles().assume(role, call.caller().name(), duration)));
+        });
+    }
+
+    private WireReply changed() {
+        identityChanged.run();
+        return WireReply.json(204, new byte[0]);
+    }
+
+    private static ObjectNode principal(Principal p) {
+        ObjectNode json = Json.object().put("id", p.id()).put("name", p.name()).put("kind", p.kind().wire());
+        ObjectNode tags = json.putObject("tags");
+        p.tags().forEach(tags::put);
+        return json;
+    }
+
+    private static ObjectNode group(Groups.Group group) {
+        ObjectNode json = Json.object().put("name", group.name());
+        group.members().forEach(json.putArray("members")::add);
+        return json;
+    }
+
+    private static Map<String, String> tags(ObjectNode body) {
+        JsonNode tags = body.get("tags");
+        if (tags == null || tags.isNull()) return Map.of();
+        if (!tags.isObject()) throw QuarryException.invalid("tags", "'tags' must map tag keys to string values.");
+        Map<String, String> result = new LinkedHashMap<>();
+        for (var tag : tags.properties()) result.put(tag.getKey(), text(tag.getValue(), "tags." + tag.getKey()));
+        return result;
+    }
+
+    private static String text(JsonNode node, String path) {
+        if (!node.isTextual()) throw QuarryException.invalid(path, "'" + path + "' must be a string.");
+        return node.textValue();
+    }
+
+    private static QuarryException notFound(String what, String name) {
+        return QuarryException.of(ErrorKind.NOT_FOUND, "There is no " + what + " named '" + name + "'.");
+    }
+
+    private static String param(ServerRequest req, String name) {
+        return req.path().pathParameters().get(name);
+    }
+
+    private static WireReply json(int status, ObjectNode body) {
+        return WireReply.json(status, Json.bytes(body));
+    }
+}
