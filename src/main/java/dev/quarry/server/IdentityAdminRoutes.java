@@ -61,6 +61,7 @@ final class IdentityAdminRoutes implements HttpService {
                 .delete("/admin/principals/{name}", this::deletePrincipal)
                 .put("/admin/principals/{name}/tags", this::tag)
                 .post("/admin/principals/{name}/keys", this::createKey)
+                .post("/admin/keys", this::createUserKey)
                 .get("/admin/principals/{name}/keys", this::listKeys)
                 .post("/admin/groups", this::createGroup)
                 .get("/admin/groups", this::listGroups)
@@ -140,6 +141,16 @@ final class IdentityAdminRoutes implements HttpService {
             IssuedKey key = identities.keys().create(p, new KeyTerms(expiresIn == null ? null : clock.instant().plusSeconds(expiresIn),
                     Json.optText(body, "description", "description")));
             onKeyIssued.accept(key);
+            return json(201, KeyJson.of(key));
+        });
+    }
+
+    /** Body: {@code {"name"}}: a key for that principal, made a user if it is new — an operator's first call. */
+    private void createUserKey(ServerRequest req, ServerResponse res) {
+        calls.serve(req, res, "quarry:CreateKey", "principal/*", call -> {
+            IssuedKey key = identities.createKey(Json.requireText(call.body().get(), "name", "name"), PrincipalKind.USER);
+            onKeyIssued.accept(key);
+            identityChanged.run();
             return json(201, KeyJson.of(key));
         });
     }

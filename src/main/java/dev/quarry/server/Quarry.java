@@ -83,12 +83,12 @@ public final class Quarry implements AutoCloseable {
             authenticator.forget();
             policyDirectory.reload();
         }, clock);
-        this.server = startServer(config, calls, catalog, authenticator, clock, policyAdmin, identityAdmin);
+        this.server = startServer(config, calls, catalog, clock, policyAdmin, identityAdmin);
         LOG.info(() -> "Quarry listening on http://" + config.server().host() + ":" + server.port()
                 + " pipeline=" + gateway.steps() + " store=" + (config.storeUrl() == null ? "sqlite:" + config.dataDir() : "configured"));
     }
 
-    private WebServer startServer(QuarryConfig config, ModelCalls calls, Catalog catalog, Authenticator authenticator, Clock clock,
+    private WebServer startServer(QuarryConfig config, ModelCalls calls, Catalog catalog, Clock clock,
                                   PolicyAdminRoutes policyAdmin, IdentityAdminRoutes identityAdmin) {
         try {
             return WebServer.builder()
@@ -99,7 +99,7 @@ public final class Quarry implements AutoCloseable {
                         .register(new AnthropicRoutes(calls, catalog, clock))
                         .register(new OpenAiRoutes(calls, catalog, clock))
                         .register(new BedrockRoutes(calls))
-                        .register(new SystemRoutes(gateway, identities, authenticator::remember, db, draining))
+                        .register(new HealthRoutes(db, draining))
                         .register(policyAdmin)
                         .register(identityAdmin))
                     .build()

@@ -75,6 +75,17 @@ class IdentityAdminTest {
     }
 
     @Test
+    void anOperatorMintsAKeyForANewUserAndUsersCannot() {
+        JsonNode issued = call("POST", "/admin/keys", admin(), "{\"name\":\"newcomer\"}", 201);
+        assertThat(issued.path("api_key").asText()).startsWith("qk-");
+        assertThat(issued.path("access_key_id").asText()).startsWith("QKIA");
+        // The new user may call models (group 'users'), but may not mint keys.
+        call("GET", "/v1/models", issued.path("api_key").asText(), null, 200);
+        JsonNode refused = call("POST", "/admin/keys", issued.path("api_key").asText(), "{\"name\":\"newcomer\"}", 403);
+        assertThat(refused.at("/error/message").asText()).contains("quarry:CreateKey");
+    }
+
+    @Test
     void twoKeysLiveTogetherForRotationAndDisabledOrDeletedKeysStopWorking() throws InterruptedException {
         call("POST", "/admin/principals", admin(), "{\"name\": \"rotor\"}", 201);
         JsonNode first = call("POST", "/admin/principals/rotor/keys", admin(), null, 201);

@@ -1,0 +1,48 @@
+package dev.quarry.server;
+
+import dev.quarry.store.Database;
+import dev.quarry.surface.Json;
+import dev.quarry.surface.WireReply;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+/** Liveness and readiness, for load balancers and orchestrators. */
+final class HealthRoutes implements HttpService {
+    private final Database db;
+    private final Draining draining;
+
+    HealthRoutes(Database db, Draining draining) {
+        this.db = db;
+        this.draining = draining;
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.get("/healthz", (req, res) -> HttpIo.send(res, status(200, "ok")))
+                .get("/readyz", this::ready);
+    }
+
+    /** Ready means: not shutting down, and the store answers. */
+    private void ready(ServerRequest req, ServerResponse res) {
+        if (draining.draining()) {
+            HttpIo.send(res, status(503, "draining"));
+            return;
+        }
+        try {
+            db.read(c -> {
+                try (var statement = c.createStatement()) {
+                    return statement.execute("SELECT 1");
+                }
+            });
+            HttpIo.send(res, status(200, "ready"));
+        } catch (RuntimeException e) {
+            HttpIo.send(res, status(503, "store unavailable: " + e.getMessage()));
+        }
+    }
+
+    private static WireReply status(int code, String text) {
+        return WireReply.json(code, Json.bytes(Json.object().put("status", text)));
+    }
+}
