@@ -47,6 +47,9 @@ public final class Groups {
         StoreVersions.change(db, StoreVersions.IDENTITY, c -> {
             require(c, name);
             update(c, "DELETE FROM group_members WHERE group_name = ?", name);
+            // Attachments and trust name the group: a group created later under this name must start clean.
+            update(c, "DELETE FROM policy_attachments WHERE target_type = 'group' AND target_name = ?", name);
+            update(c, "DELETE FROM role_trust WHERE trusted = ?", "group:" + name);
             update(c, "DELETE FROM groups WHERE name = ?", name);
             return null;
         });

@@ -126,6 +126,10 @@ public final class IdentityStore {
             update(c, "DELETE FROM principal_tags WHERE principal_id = ?", p.id());
             update(c, "DELETE FROM group_members WHERE principal_id = ?", p.id());
             update(c, "DELETE FROM role_trust WHERE role_id = ? OR trusted = ?", p.id(), p.name());
+            // Policies are attached by name: a principal created later under this name must not inherit them.
+            // (The identity version bump above makes the policy directory reload too.)
+            update(c, "DELETE FROM policy_attachments WHERE target_type = 'principal' AND target_name = ?", p.name());
+            update(c, "DELETE FROM permission_boundaries WHERE principal_name = ?", p.name());
             update(c, "DELETE FROM principals WHERE id = ?", p.id());
             return null;
         });
