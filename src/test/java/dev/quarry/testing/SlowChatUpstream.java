@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * An OpenAI-compatible upstream that streams a Chat Completions answer one word at a time with a
@@ -17,6 +18,7 @@ import java.util.concurrent.Executors;
 public final class SlowChatUpstream implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+    private final AtomicInteger served = new AtomicInteger();
 
     public SlowChatUpstream(int words, Duration pause) {
         try {
@@ -39,12 +41,18 @@ public final class SlowChatUpstream implements AutoCloseable {
                 write(out, "{\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"slow\",\"choices\":[],"
                         + "\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":" + words + ",\"total_tokens\":" + (5 + words) + "}}");
                 write(out, "[DONE]");
+                served.incrementAndGet();
             } catch (InterruptedException | IOException e) {
                 // the client (Quarry) went away: nothing more to send
             }
         });
         server.setExecutor(executor);
         server.start();
+    }
+
+    /** Answers written out to their {@code [DONE]}. */
+    public int served() {
+        return served.get();
     }
 
     public String baseUrl() {
