@@ -11,6 +11,11 @@ public enum ErrorKind {
     CONTENT_FILTERED(400),
     MODEL_UNAVAILABLE(400),
     AUTHENTICATION(401),
+    /**
+     * A budget's hard limit would be passed. 402, not 429: the SDKs retry a 429 with back-off,
+     * which cannot help until an admin raises the limit or the period ends.
+     */
+    BUDGET_EXCEEDED(402),
     PERMISSION_DENIED(403),
     NOT_FOUND(404),
     MODEL_NOT_FOUND(404),

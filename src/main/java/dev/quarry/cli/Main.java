@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 @Command(name = "quarry", mixinStandardHelpOptions = true, version = "quarry 0.1.0",
         description = "One governed endpoint for every model and every client.",
         subcommands = {ServeCommand.class, KeysCommand.class, PrincipalsCommand.class, GroupsCommand.class, RolesCommand.class,
-                StsCommand.class, ModelsCommand.class, AuditCommand.class, PolicyCommand.class})
+                StsCommand.class, ModelsCommand.class, AuditCommand.class, PolicyCommand.class, BudgetsCommand.class,
+                PricesCommand.class, UsageCommand.class, CostCommand.class, CommitmentsCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {

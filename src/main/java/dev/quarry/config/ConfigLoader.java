@@ -6,12 +6,18 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.quarry.catalog.Deployment;
 import dev.quarry.catalog.ModelKind;
 import dev.quarry.catalog.Price;
+import dev.quarry.ratelimit.RateLimit;
+import dev.quarry.ratelimit.Scope;
 import java.io.IOException;
 import java.math.BigDecimal;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -33,6 +39,10 @@ import java.util.Set;
  *     aliases: [gpt]
  *     deployments: [{ provider: openai, model: gpt-5.5 }]
  *     price: { input: 1.25, output: 10, cache_read: 0.125, cache_write: 0 }
+ * rate_limits:                                   # name "*" limits each principal (group, ...) separately
+ *   - { scope: principal, name: "*", requests_per_minute: 60, tokens_per_minute: 100000 }
+ *   - { scope: deployment, name: openai/gpt-5.5, tokens_per_minute: 2000000 }
+ * redis:    { url: redis://127.0.0.1:6379 }      # share rate-limit counters between nodes
  * </pre>
  */
 public final class ConfigLoader {
@@ -63,13 +73,15 @@ public final class ConfigLoader {
         }
         ConfigLoader loader = new ConfigLoader(fileName);
         if (root == null || root.isMissingNode() || root.isNull()) return QuarryConfig.defaults(dataDir);
-        loader.expectKeys(root, "", Set.of("server", "store", "providers", "models"));
+        loader.expectKeys(root, "", Set.of("server", "store", "providers", "models", "rate_limits", "redis"));
         return new QuarryConfig(
                 loader.server(root.path("server")),
                 dataDir,
                 loader.optText(root.path("store"), "url", "store.url"),
                 loader.providers(root.path("providers")),
-                loader.models(root.path("models")));
+                loader.models(root.path("models")),
+                loader.rateLimits(root.path("rate_limits")),
+                loader.redisUrl(root.path("redis")));
     }
 
     private ServerSettings server(JsonNode node) {
@@ -142,6 +154,59 @@ public final class ConfigLoader {
                     m.has("price") ? price(m.get("price"), path + ".price") : null));
         }
         return models;
+    }
+
+    /** A per-minute number above this is a typo, and would overflow the limiter's arithmetic. */
+    private static final long MAX_PER_MINUTE = 1_000_000_000L;
+
+    private List<RateLimit> rateLimits(JsonNode node) {
+        List<RateLimit> limits = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        List<JsonNode> items = list(node, "rate_limits");
+        for (int i = 0; i < items.size(); i++) {
+            JsonNode l = items.get(i);
+            String path = "rate_limits[" + i + "]";
+            expectKeys(l, path, Set.of("scope", "name", "requests_per_minute", "tokens_per_minute"));
+            Scope scope = scope(requireText(l, "scope", path + ".scope"), path + ".scope");
+            String name = requireText(l, "name", path + ".name");
+            long requests = perMinute(l, "requests_per_minute", path);
+            long tokens = perMinute(l, "tokens_per_minute", path);
+            if (requests == 0 && tokens == 0) fail(path, "must set requests_per_minute, tokens_per_minute or both");
+            if (!seen.add(scope + "/" + name)) {
+                fail(path, "repeats the limit on " + scope.configName() + " '" + name + "'; put both numbers in one entry");
+            }
+            limits.add(new RateLimit(scope, name, requests, tokens));
+        }
+        return limits;
+    }
+
+    private Scope scope(String value, String path) {
+        return Arrays.stream(Scope.values()).filter(s -> s.configName().equals(value)).findFirst().orElseThrow(() ->
+                new ConfigException(file + ": " + path + " must be one of "
+                        + Arrays.stream(Scope.values()).map(Scope::configName).toList() + ", not '" + value + "'"));
+    }
+
+    /** 0 when the field is absent (that measure is not limited); otherwise between 1 and {@link #MAX_PER_MINUTE}. */
+    private long perMinute(JsonNode node, String field, String path) {
+        if (!node.has(field)) return 0;
+        long value = optLong(node, field, path + "." + field, 0);
+        if (value < 1 || value > MAX_PER_MINUTE) fail(path + "." + field, "must be a whole number from 1 to " + MAX_PER_MINUTE);
+        return value;
+    }
+
+    private URI redisUrl(JsonNode node) {
+        if (node.isMissingNode()) return null;
+        expectKeys(node, "redis", Set.of("url"));
+        String url = requireText(node, "url", "redis.url");
+        try {
+            URI uri = new URI(url);
+            if (!"redis".equals(uri.getScheme()) && !"rediss".equals(uri.getScheme()) || uri.getHost() == null) {
+                fail("redis.url", "must look like redis://host:6379 (or rediss:// for TLS), not '" + url + "'");
+            }
+            return uri;
+        } catch (URISyntaxException e) {
+            throw new ConfigException(file + ": redis.url is not a valid URL: " + e.getMessage(), e);
+        }
     }
 
     private Price price(JsonNode node, String path) {

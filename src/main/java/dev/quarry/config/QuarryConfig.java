@@ -1,25 +1,31 @@
 package dev.quarry.config;
 
+import dev.quarry.ratelimit.RateLimit;
 import dev.quarry.store.Database;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
 
 /**
  * Everything {@code quarry serve} needs to start.
  *
- * @param storeUrl a JDBC URL, or {@code null} for the SQLite file in {@code dataDir}
+ * @param storeUrl   a JDBC URL, or {@code null} for the SQLite file in {@code dataDir}
+ * @param rateLimits requests and tokens per minute, counted in memory or, when {@code redisUrl} is set, in Redis
+ * @param redisUrl   where nodes share rate-limit counters, or {@code null} to count on this node only
  */
 public record QuarryConfig(ServerSettings server, Path dataDir, String storeUrl,
-                           List<ProviderConfig> providers, List<ModelConfig> models) {
+                           List<ProviderConfig> providers, List<ModelConfig> models,
+                           List<RateLimit> rateLimits, URI redisUrl) {
 
     public QuarryConfig {
         providers = List.copyOf(providers);
         models = List.copyOf(models);
+        rateLimits = List.copyOf(rateLimits);
     }
 
     /** Embedded defaults: no providers, the built-in catalog, SQLite in {@code dataDir}. */
     public static QuarryConfig defaults(Path dataDir) {
-        return new QuarryConfig(ServerSettings.DEFAULTS, dataDir, null, List.of(), List.of());
+        return new QuarryConfig(ServerSettings.DEFAULTS, dataDir, null, List.of(), List.of(), List.of(), null);
     }
 
     /** Opens (and migrates) the store this configuration names. */
@@ -28,10 +34,10 @@ public record QuarryConfig(ServerSettings server, Path dataDir, String storeUrl,
     }
 
     public QuarryConfig withPort(int port) {
-        return new QuarryConfig(server.withPort(port), dataDir, storeUrl, providers, models);
+        return new QuarryConfig(server.withPort(port), dataDir, storeUrl, providers, models, rateLimits, redisUrl);
     }
 
     public QuarryConfig withDataDir(Path dir) {
-        return new QuarryConfig(server, dir, storeUrl, providers, models);
+        return new QuarryConfig(server, dir, storeUrl, providers, models, rateLimits, redisUrl);
     }
 }

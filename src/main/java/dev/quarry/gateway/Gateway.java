@@ -1,6 +1,7 @@
 package dev.quarry.gateway;
 
 import dev.quarry.audit.AuditLog;
+import dev.quarry.budget.BudgetDirectory;
 import dev.quarry.catalog.Catalog;
 import dev.quarry.identity.Authenticator;
 import dev.quarry.identity.Credential;
@@ -8,9 +9,12 @@ import dev.quarry.identity.Principal;
 import dev.quarry.metering.Ledger;
 import dev.quarry.policy.Authorizer;
 import dev.quarry.policy.RequestContext;
+import dev.quarry.pricing.Pricer;
 import dev.quarry.provider.ProviderRegistry;
+import dev.quarry.ratelimit.RateLimits;
 import java.time.Clock;
 import java.util.List;
+import java.util.function.Function;
 
 /** The entry point surfaces' routes call: runs a request down the governed path. */
 public final class Gateway {
@@ -22,16 +26,19 @@ public final class Gateway {
         this.authenticator = authenticator;
     }
 
-    /** The standard path: audit → authenticate → decode → settle → route → authorize → invoke. */
-    public static Gateway standard(Authenticator authenticator, Authorizer authorizer, Ledger ledger, Catalog catalog,
-                                   ProviderRegistry providers, AuditLog audit, Clock clock) {
+    /** The standard path: audit → authenticate → decode → settle → route → authorize → rate-limit → budget → invoke. */
+    public static Gateway standard(Authenticator authenticator, Authorizer authorizer, Ledger ledger, Pricer pricer,
+                                   Catalog catalog, ProviderRegistry providers, AuditLog audit, Clock clock,
+                                   RateLimits rateLimits, Function<Principal, List<String>> groupsOf, BudgetDirectory budgets) {
         return new Gateway(new Pipeline(List.of(
                 new AuditStep(audit, clock),
                 new AuthenticateStep(authenticator),
                 new DecodeStep(),
-                new SettleStep(ledger, clock),
+                new SettleStep(ledger, pricer, clock),
                 new RouteStep(catalog),
                 new AuthorizeStep(authorizer, new RequestContext(clock)),
+                new RateLimitStep(rateLimits, groupsOf),
+                new BudgetStep(budgets, pricer, clock),
                 new InvokeStep(providers))), authenticator);
     }
 

@@ -4,19 +4,25 @@ import dev.quarry.canonical.QuarryError;
 import dev.quarry.canonical.Usage;
 import dev.quarry.metering.Ledger;
 import dev.quarry.metering.UsageRecord;
+import dev.quarry.pricing.Money;
+import dev.quarry.pricing.Pricer;
 import java.time.Clock;
+import java.time.Instant;
 
 /**
  * Puts every authenticated request in the ledger, whatever its fate: refused, answered at once,
  * or streamed (then the record is written when the stream ends, before its last event is handed
- * on, so the client's last byte never precedes a durable record).
+ * on, so the client's last byte never precedes a durable record). The cost is computed here from
+ * the price sheet at the moment of settling, never taken from what a provider reports.
  */
 public final class SettleStep implements Step {
     private final Ledger ledger;
+    private final Pricer pricer;
     private final Clock clock;
 
-    public SettleStep(Ledger ledger, Clock clock) {
+    public SettleStep(Ledger ledger, Pricer pricer, Clock clock) {
         this.ledger = ledger;
+        this.pricer = pricer;
         this.clock = clock;
     }
 
@@ -42,18 +48,29 @@ public final class SettleStep implements Step {
     }
 
     void record(Exchange exchange, Usage usage, String status, QuarryError error) {
+        Instant now = clock.instant();
+        String provider = exchange.deployment() == null ? null : exchange.deployment().provider();
         ledger.record(new UsageRecord(
                 exchange.requestId(),
                 exchange.principal().id(),
                 exchange.surface(),
                 exchange.operation().label(),
                 exchange.model() == null ? exchange.operation().model() : exchange.model().id(),
-                exchange.deployment() == null ? null : exchange.deployment().provider(),
+                provider,
                 exchange.deployment() == null ? null : exchange.deployment().upstreamModel(),
                 usage,
                 exchange.elapsedMillis(),
                 status,
                 error == null ? null : error.kind().name(),
-                clock.instant()));
+                now,
+                provider == null ? null : pricer.platformOf(provider).orElse(null),
+                costMicros(exchange, provider, usage, now)));
+    }
+
+    /** Nothing produced costs nothing, priced or not; otherwise the sheet's price of the day, or unpriced. */
+    private Long costMicros(Exchange exchange, String provider, Usage usage, Instant at) {
+        if (usage.totalTokens() == 0) return 0L;
+        if (provider == null) return null;
+        return pricer.cost(exchange.model().id(), provider, usage, at).map(Money::toMicros).orElse(null);
     }
 }

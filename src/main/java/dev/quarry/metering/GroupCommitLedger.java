@@ -3,6 +3,7 @@ package dev.quarry.metering;
 import dev.quarry.store.Database;
 import dev.quarry.store.StoreException;
 import java.sql.PreparedStatement;
+import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -72,8 +73,8 @@ public final class GroupCommitLedger implements Ledger {
                 try (PreparedStatement s = c.prepareStatement("""
                         INSERT INTO usage_ledger (request_id, principal_id, surface, operation, model, provider,
                             upstream_model, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens,
-                            latency_ms, status, error_kind, created_at)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
+                            latency_ms, status, error_kind, created_at, platform, cost_micros, currency)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
                     for (Pending p : batch) {
                         UsageRecord r = p.record();
                         s.setString(1, r.requestId());
@@ -91,6 +92,9 @@ public final class GroupCommitLedger implements Ledger {
                         s.setString(13, r.status());
                         s.setString(14, r.errorKind());
                         s.setLong(15, r.createdAt().toEpochMilli());
+                        s.setString(16, r.platform());
+                        s.setObject(17, r.costMicros(), Types.BIGINT);
+                        s.setString(18, r.costMicros() == null ? null : UsageRecord.CURRENCY);
                         s.addBatch();
                     }
                     return s.executeBatch();

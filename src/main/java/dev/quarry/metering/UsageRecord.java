@@ -10,6 +10,9 @@ import java.util.Objects;
  * @param status    {@code completed}, {@code failed} (an error, before or during the answer) or
  *                  {@code cancelled} (the client went away); usage counts what was produced
  * @param errorKind the canonical error kind when not completed, else {@code null}
+ * @param platform  the price sheet platform of the provider that served, {@code null} when none did
+ * @param costMicros what the usage cost by the price sheet, in US micro-dollars; {@code null} when
+ *                  the model had no price on its platform that day (never a provider-reported cost)
  */
 public record UsageRecord(
         String requestId,
@@ -23,7 +26,12 @@ public record UsageRecord(
         long latencyMillis,
         String status,
         String errorKind,
-        Instant createdAt) {
+        Instant createdAt,
+        String platform,
+        Long costMicros) {
+
+    /** The only currency costs are recorded in. */
+    public static final String CURRENCY = "USD";
 
     public UsageRecord {
         Objects.requireNonNull(requestId, "requestId");

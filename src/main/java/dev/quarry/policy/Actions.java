@@ -24,7 +24,9 @@ public final class Actions {
             "quarry:DeleteKey", "quarry:DisableKey", "quarry:EnableKey", "quarry:ListKeys", "quarry:PutPolicy", "quarry:DeletePolicy",
             "quarry:GetPolicy", "quarry:ListPolicies",
             "quarry:AttachPolicy", "quarry:DetachPolicy", "quarry:PutPermissionBoundary", "quarry:SimulatePolicy",
-            "quarry:ReadAudit");
+            "quarry:ReadAudit",
+            "quarry:GetPrices", "quarry:PutPrices", "quarry:ReadUsage", "quarry:CreateCommitment", "quarry:ListCommitments",
+            "quarry:PutBudget", "quarry:DeleteBudget", "quarry:ReadBudget");
 
     public static final List<String> ALL = concat(List.of(INVOKE_MODEL, INVOKE_MODEL_STREAM, EMBED, COUNT_TOKENS, LIST_MODELS,
             APPLY_GUARDRAIL, ASSUME_ROLE), ADMIN);

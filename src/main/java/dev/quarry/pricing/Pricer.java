@@ -19,4 +19,13 @@ public interface Pricer {
 
     /** The most a call can cost: its input tokens at the input price plus every allowed output token at the output price. */
     Optional<BigDecimal> worstCase(String model, String provider, long inputTokens, long maxOutputTokens, Instant at);
+
+    /**
+     * The price sheet platform (direct, bedrock, azure, vertex, local) a configured provider bills
+     * on; the ledger records it beside the cost so reports and commitments need not know the
+     * configuration. Empty when the provider is unknown to this pricer.
+     */
+    default Optional<String> platformOf(String provider) {
+        return Optional.empty();
+    }
 }

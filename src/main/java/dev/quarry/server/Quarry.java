@@ -2,6 +2,11 @@ package dev.quarry.server;
 
 import dev.quarry.audit.AuditLog;
 import dev.quarry.audit.SigningKey;
+import dev.quarry.budget.BudgetBook;
+import dev.quarry.budget.BudgetDirectory;
+import dev.quarry.budget.BudgetStore;
+import dev.quarry.budget.LedgerSpend;
+import dev.quarry.budget.WebhookAlerts;
 import dev.quarry.catalog.BuiltInCatalog;
 import dev.quarry.catalog.Catalog;
 import dev.quarry.config.Assembly;
@@ -17,12 +22,19 @@ import dev.quarry.identity.PrincipalKind;
 import dev.quarry.metering.GroupCommitLedger;
 import dev.quarry.metering.Ledger;
 import dev.quarry.metering.UsageQueries;
+import dev.quarry.metering.UsageReport;
 import dev.quarry.policy.PolicyDirectory;
 import dev.quarry.policy.PolicyStore;
 import dev.quarry.policy.RequestContext;
+import dev.quarry.pricing.CommitmentStore;
+import dev.quarry.config.ConfiguredPrices;
+import dev.quarry.pricing.PriceSheet;
+import dev.quarry.pricing.PriceStore;
+import dev.quarry.pricing.PricingRefresh;
 import dev.quarry.provider.ProviderRegistry;
 import dev.quarry.provider.echo.EchoProvider;
 import dev.quarry.provider.minilm.MiniLmProvider;
+import dev.quarry.ratelimit.RateLimits;
 import dev.quarry.store.Database;
 import io.helidon.webserver.WebServer;
 import java.time.Clock;
@@ -51,6 +63,9 @@ public final class Quarry implements AutoCloseable {
     private final BootstrapAdmin admin;
     private final PolicyStore policies;
     private final PolicyDirectory policyDirectory;
+    private final PricingRefresh pricingRefresh;
+    private final RateLimits rateLimits;
+    private final BudgetDirectory budgets;
     private final Gateway gateway;
     private final Draining draining = new Draining();
     private final WebServer server;
@@ -73,7 +88,15 @@ public final class Quarry implements AutoCloseable {
         this.audit = new AuditLog(db, SigningKey.inDataDir(config.dataDir()), clock, AUDIT_DIGEST_EVERY, AUDIT_DIGEST_INTERVAL);
         this.policies = new PolicyStore(db, clock);
         this.policyDirectory = PolicyDirectory.start(policies);
-        this.gateway = Gateway.standard(authenticator, policyDirectory, ledger, catalog, providers, audit, clock);
+        PriceStore priceStore = new PriceStore(db, clock);
+        var platforms = ConfiguredPrices.platforms(config);
+        PriceSheet prices = new PriceSheet(priceStore, ConfiguredPrices.entries(catalog.models(), platforms), platforms);
+        this.pricingRefresh = PricingRefresh.start(priceStore, prices);
+        this.rateLimits = RateLimits.create(config.rateLimits(), config.redisUrl(), clock);
+        BudgetStore budgetStore = new BudgetStore(db, clock);
+        this.budgets = BudgetDirectory.start(budgetStore, new LedgerSpend(db), new BudgetBook(clock, new WebhookAlerts()));
+        this.gateway = Gateway.standard(authenticator, policyDirectory, ledger, prices, catalog, providers, audit, clock,
+                rateLimits, principal -> List.of(), budgets);
         ModelCalls calls = new ModelCalls(gateway, config.server().maxBodyBytes());
         RequestContext requestContext = new RequestContext(clock);
         AdminCalls adminCalls = new AdminCalls(gateway, policyDirectory,
@@ -83,13 +106,16 @@ public final class Quarry implements AutoCloseable {
             authenticator.forget();
             policyDirectory.reload();
         }, clock);
-        this.server = startServer(config, calls, catalog, clock, policyAdmin, identityAdmin);
+        var costAdmin = new CostAdminRoutes(adminCalls, priceStore, prices, new CommitmentStore(db, clock), new UsageReport(db));
+        var budgetAdmin = new BudgetAdminRoutes(adminCalls, budgetStore, budgets);
+        this.server = startServer(config, calls, catalog, clock, policyAdmin, identityAdmin, costAdmin, budgetAdmin);
         LOG.info(() -> "Quarry listening on http://" + config.server().host() + ":" + server.port()
                 + " pipeline=" + gateway.steps() + " store=" + (config.storeUrl() == null ? "sqlite:" + config.dataDir() : "configured"));
     }
 
     private WebServer startServer(QuarryConfig config, ModelCalls calls, Catalog catalog, Clock clock,
-                                  PolicyAdminRoutes policyAdmin, IdentityAdminRoutes identityAdmin) {
+                                  PolicyAdminRoutes policyAdmin, IdentityAdminRoutes identityAdmin, CostAdminRoutes costAdmin,
+                                  BudgetAdminRoutes budgetAdmin) {
         try {
             return WebServer.builder()
                     .host(config.server().host())
@@ -101,12 +127,17 @@ public final class Quarry implements AutoCloseable {
                         .register(new BedrockRoutes(calls))
                         .register(new HealthRoutes(db, draining))
                         .register(policyAdmin)
-                        .register(identityAdmin))
+                        .register(identityAdmin)
+                        .register(costAdmin)
+                        .register(budgetAdmin))
                     .build()
                     .start();
         } catch (RuntimeException e) {
             // A port in use must not leave the store open behind a half-started server.
             policyDirectory.close();
+            budgets.close();
+            rateLimits.close();
+            pricingRefresh.close();
             ledger.close();
             audit.close();
             identityRefresh.close();
@@ -156,6 +187,9 @@ public final class Quarry implements AutoCloseable {
         }
         server.stop();
         policyDirectory.close();
+        budgets.close();
+        rateLimits.close();
+        pricingRefresh.close();
         ledger.close();
         audit.close();
         identityRefresh.close();

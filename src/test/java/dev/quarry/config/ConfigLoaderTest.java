@@ -6,7 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.quarry.catalog.Catalog;
 import dev.quarry.catalog.Deployment;
 import dev.quarry.catalog.ModelKind;
+import dev.quarry.ratelimit.RateLimit;
+import dev.quarry.ratelimit.Scope;
 import java.math.BigDecimal;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -80,5 +83,49 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> ConfigLoader.parse("server: { port: eighty }", "q.yaml", DATA)).hasMessageContaining("server.port");
         assertThatThrownBy(() -> ConfigLoader.parse("models: [{ id: x, price: { input: -1 } }]", "q.yaml", DATA))
                 .hasMessageContaining("models[0].price.input");
+    }
+
+    @Test
+    void readsRateLimitsAndRedis() {
+        QuarryConfig config = ConfigLoader.parse("""
+                rate_limits:
+                  - { scope: principal, name: "*", requests_per_minute: 60, tokens_per_minute: 100000 }
+                  - { scope: deployment, name: openai/gpt-5.5, tokens_per_minute: 2000000 }
+                redis: { url: "redis://127.0.0.1:6379" }
+                """, "q.yaml", DATA);
+
+        assertThat(config.rateLimits()).containsExactly(
+                new RateLimit(Scope.PRINCIPAL, "*", 60, 100_000),
+                new RateLimit(Scope.DEPLOYMENT, "openai/gpt-5.5", 0, 2_000_000));
+        assertThat(config.redisUrl()).isEqualTo(URI.create("redis://127.0.0.1:6379"));
+        assertThat(config.withPort(1).rateLimits()).isEqualTo(config.rateLimits());
+        assertThat(ConfigLoader.parse("server: { port: 1 }", "q.yaml", DATA).redisUrl()).isNull();
+    }
+
+    @Test
+    void badRateLimitsAreRefusedNamingTheField() {
+        assertThatThrownBy(() -> ConfigLoader.parse("rate_limits: [{ scope: team, name: a, requests_per_minute: 1 }]", "q.yaml", DATA))
+                .hasMessageContaining("rate_limits[0].scope must be one of [principal, group, model, deployment], not 'team'");
+        assertThatThrownBy(() -> ConfigLoader.parse("rate_limits: [{ scope: model, name: m }]", "q.yaml", DATA))
+                .hasMessageContaining("rate_limits[0] must set requests_per_minute, tokens_per_minute or both");
+        assertThatThrownBy(() -> ConfigLoader.parse("rate_limits: [{ scope: model, name: m, requests_per_minute: 0 }]", "q.yaml", DATA))
+                .hasMessageContaining("rate_limits[0].requests_per_minute must be a whole number from 1 to 1000000000");
+        assertThatThrownBy(() -> ConfigLoader.parse("rate_limits: [{ scope: model, requests_per_minute: 5 }]", "q.yaml", DATA))
+                .hasMessageContaining("rate_limits[0].name is required");
+        assertThatThrownBy(() -> ConfigLoader.parse("rate_limits: [{ scope: model, name: m, rpm: 5 }]", "q.yaml", DATA))
+                .hasMessageContaining("rate_limits[0].rpm is not a known setting");
+        assertThatThrownBy(() -> ConfigLoader.parse("""
+                rate_limits:
+                  - { scope: group, name: eng, requests_per_minute: 5 }
+                  - { scope: group, name: eng, tokens_per_minute: 5 }
+                """, "q.yaml", DATA)).hasMessageContaining("rate_limits[1] repeats the limit on group 'eng'");
+    }
+
+    @Test
+    void aRedisUrlMustBeARedisUrl() {
+        assertThatThrownBy(() -> ConfigLoader.parse("redis: { url: \"http://cache:6379\" }", "q.yaml", DATA))
+                .hasMessageContaining("redis.url must look like redis://host:6379");
+        assertThatThrownBy(() -> ConfigLoader.parse("redis: { host: cache }", "q.yaml", DATA))
+                .hasMessageContaining("redis.host is not a known setting");
     }
 }

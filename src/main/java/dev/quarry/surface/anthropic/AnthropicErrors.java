@@ -47,6 +47,7 @@ public final class AnthropicErrors {
             case NOT_FOUND, MODEL_NOT_FOUND -> "not_found_error";
             case PAYLOAD_TOO_LARGE -> "request_too_large";
             case RATE_LIMITED -> "rate_limit_error";
+            case BUDGET_EXCEEDED -> "billing_error";
             case INTERNAL, UPSTREAM_ERROR, UPSTREAM_TIMEOUT -> "api_error";
             case UPSTREAM_UNAVAILABLE -> "overloaded_error";
         };

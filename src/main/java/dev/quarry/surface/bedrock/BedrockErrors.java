@@ -59,6 +59,8 @@ public final class BedrockErrors {
             case PERMISSION_DENIED -> new AwsError("AccessDeniedException", 403);
             case NOT_FOUND, MODEL_NOT_FOUND -> new AwsError("ResourceNotFoundException", 404);
             case RATE_LIMITED -> new AwsError("ThrottlingException", 429);
+            // Bedrock's own "quota exhausted" error, with the canonical 402 the AWS SDKs do not retry.
+            case BUDGET_EXCEEDED -> new AwsError("ServiceQuotaExceededException", 402);
             case INTERNAL -> new AwsError("InternalServerException", 500);
             case UPSTREAM_ERROR -> new AwsError("ModelErrorException", 424);
             case UPSTREAM_UNAVAILABLE -> new AwsError("ServiceUnavailableException", 503);

@@ -33,6 +33,7 @@ public final class OpenAiErrors {
             case AUTHENTICATION -> "authentication_error";
             case PERMISSION_DENIED -> "permission_error";
             case RATE_LIMITED -> "rate_limit_error";
+            case BUDGET_EXCEEDED -> "insufficient_quota";
             case INTERNAL, UPSTREAM_ERROR, UPSTREAM_UNAVAILABLE, UPSTREAM_TIMEOUT -> "server_error";
             default -> "invalid_request_error";
         };
@@ -52,6 +53,7 @@ public final class OpenAiErrors {
             case PAYLOAD_TOO_LARGE -> "request_too_large";
             case UNSUPPORTED_MEDIA_TYPE -> "unsupported_media_type";
             case RATE_LIMITED -> "rate_limit_exceeded";
+            case BUDGET_EXCEEDED -> "budget_exceeded";
             case INTERNAL -> "internal_error";
             case UPSTREAM_ERROR -> "upstream_error";
             case UPSTREAM_UNAVAILABLE -> "upstream_unavailable";

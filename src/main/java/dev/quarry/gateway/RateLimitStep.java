@@ -1,0 +1,149 @@
+package dev.quarry.gateway;
+
+import dev.quarry.canonical.ErrorKind;
+import dev.quarry.canonical.EventStream;
+import dev.quarry.canonical.QuarryError;
+import dev.quarry.canonical.StreamEvent;
+import dev.quarry.canonical.TokenEstimate;
+import dev.quarry.canonical.Usage;
+import dev.quarry.identity.Principal;
+import dev.quarry.ratelimit.Admission;
+import dev.quarry.ratelimit.RateLimits;
+import dev.quarry.ratelimit.Subjects;
+import dev.quarry.ratelimit.TokenSettlement;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * Admits a request only if every rate limit that matches it (its principal, each of its groups,
+ * its model, its deployment) has room, and counts it against all of them. Tokens are reserved
+ * up front at the most the request may use (its prompt estimate plus its output allowance), so
+ * concurrent requests cannot overshoot a token limit, and corrected to the actual usage once,
+ * when the answer ends. It runs after authorization so that refused callers use up no room.
+ */
+public final class RateLimitStep implements Step {
+    private final RateLimits limits;
+    private final Function<Principal, List<String>> groupsOf;
+
+    /** @param groupsOf the names of a principal's groups, answered from memory: this is on every request's path */
+    public RateLimitStep(RateLimits limits, Function<Principal, List<String>> groupsOf) {
+        this.limits = limits;
+        this.groupsOf = groupsOf;
+    }
+
+    @Override
+    public String name() {
+        return "rate-limit";
+    }
+
+    @Override
+    public Outcome apply(Exchange exchange, Chain chain) {
+        if (limits.isEmpty()) return chain.proceed(exchange);
+        return switch (limits.admit(subjects(exchange), reservedTokens(exchange))) {
+            case Admission.Refused refused -> new Outcome.Rejected(exchange, refusal(refused));
+            case Admission.Admitted admitted -> settled(exchange, chain, admitted.settlement());
+        };
+    }
+
+    private Outcome settled(Exchange exchange, Chain chain, TokenSettlement settlement) {
+        Outcome outcome;
+        try {
+            outcome = chain.proceed(exchange);
+        } catch (RuntimeException e) {
+            settlement.settle(0);
+            throw e;
+        }
+        return switch (outcome) {
+            case Outcome.Streamed s -> new Outcome.Streamed(s.exchange(), new TokenSettlingStream(s.stream(), settlement));
+            case Outcome.Embedded e -> {
+                settlement.settle(e.response().usage().totalTokens());
+                yield e;
+            }
+            case Outcome.Rejected r -> {
+                settlement.settle(0);
+                yield r;
+            }
+        };
+    }
+
+    private Subjects subjects(Exchange exchange) {
+        return new Subjects(exchange.principal().name(), groupsOf.apply(exchange.principal()), exchange.model().id(),
+                exchange.deployment().provider() + "/" + exchange.deployment().upstreamModel());
+    }
+
+    /** The prompt's estimate plus the output the request allows itself (the model's maximum when it names none). */
+    private static long reservedTokens(Exchange exchange) {
+        return switch (exchange.operation()) {
+            case Operation.Chat chat -> TokenEstimate.of(chat.request())
+                    + (chat.request().config().maxTokens() != null ? chat.request().config().maxTokens() : exchange.model().maxOutputTokens());
+            case Operation.Embed embed -> embed.request().inputs().stream().mapToLong(TokenEstimate::of).sum();
+        };
+    }
+
+    private static QuarryError refusal(Admission.Refused refused) {
+        String limit = refused.charge().description();
+        if (refused.retryAfter() == null) {
+            return new QuarryError(ErrorKind.RATE_LIMITED, "This request needs " + refused.charge().cost()
+                    + " tokens (its prompt estimate plus its max tokens), more than the rate limit " + limit
+                    + " allows in a minute. Lower max tokens or shorten the prompt.", null, null);
+        }
+        long seconds = Math.max(1, (refused.retryAfter().toMillis() + 999) / 1000);
+        return new QuarryError(ErrorKind.RATE_LIMITED, "Rate limit reached: " + limit + ". Try again in " + seconds + " s.",
+                null, refused.retryAfter());
+    }
+
+    /** Passes a stream through and settles its token reservation exactly once, however it ends. */
+    private static final class TokenSettlingStream implements EventStream {
+        private final EventStream delegate;
+        private final TokenSettlement settlement;
+        private Usage usage = Usage.ZERO;
+        private boolean settled;
+
+        TokenSettlingStream(EventStream delegate, TokenSettlement settlement) {
+            this.delegate = delegate;
+            this.settlement = settlement;
+        }
+
+        @Override
+        public boolean hasNext() {
+            try {
+                return delegate.hasNext();
+            } catch (RuntimeException e) {
+                settleOnce();
+                throw e;
+            }
+        }
+
+        @Override
+        public StreamEvent next() {
+            StreamEvent event;
+            try {
+                event = delegate.next();
+            } catch (RuntimeException e) {
+                settleOnce();
+                throw e;
+            }
+            switch (event) {
+                case StreamEvent.UsageReport u -> usage = u.usage();
+                case StreamEvent.MessageStop s -> settleOnce();
+                default -> { }
+            }
+            return event;
+        }
+
+        @Override
+        public void close() {
+            try {
+                delegate.close();
+            } finally {
+                settleOnce();
+            }
+        }
+
+        private void settleOnce() {
+            if (settled) return;
+            settled = true;
+            settlement.settle(usage.totalTokens());
+        }
+    }
+}

@@ -1,0 +1,130 @@
+package dev.quarry.metering;
+
+import dev.quarry.canonical.Usage;
+import dev.quarry.store.Database;
+import java.math.BigDecimal;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Sums of the ledger over a time range, grouped for reports, what-if repricing and commitment
+ * drawdown. Aggregated by the database; never on the request path.
+ */
+public final class UsageReport {
+    private static final long DAY_MILLIS = 86_400_000L;
+    private static final int MICROS = 6;
+
+    /**
+     * How to group. A request counts under each tag of its principal ({@code key=value}), so tag
+     * rows can add up to more than the total; principals without tags are {@code (untagged)}.
+     */
+    public enum By {
+        PRINCIPAL("COALESCE(p.name, l.principal_id)"),
+        MODEL("COALESCE(l.model, '(none)')"),
+        TAG("COALESCE(t.tag_key || '=' || t.tag_value, '(untagged)')"),
+        DAY("l.created_at / " + DAY_MILLIS);
+
+        private final String key;
+
+        By(String key) {
+            this.key = key;
+        }
+
+        /** @throws IllegalArgumentException naming the choices */
+        public static By of(String name) {
+            for (By by : values()) if (by.name().equalsIgnoreCase(name)) return by;
+            throw new IllegalArgumentException("cannot group by '" + name + "'; choose principal, model, tag or day");
+        }
+
+        public String label() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /**
+     * @param cost     the summed recorded cost in US dollars (unpriced requests add nothing)
+     * @param unpriced requests whose model had no price, so their cost is unknown
+     */
+    public record Row(String key, long requests, Usage usage, BigDecimal cost, long unpriced) {}
+
+    /** One model's usage on one platform on one UTC day: the unit repricing and drawdown work in. */
+    public record DailyUsage(String model, String platform, LocalDate day, Usage usage, BigDecimal cost, long requests, long unpriced) {}
+
+    private static final String SUMS = """
+            COUNT(*), SUM(l.input_tokens), SUM(l.output_tokens), SUM(l.cache_read_tokens), SUM(l.cache_write_tokens),
+            COALESCE(SUM(l.cost_micros), 0), SUM(CASE WHEN l.cost_micros IS NULL THEN 1 ELSE 0 END)""";
+
+    private final Database db;
+
+    public UsageReport(Database db) {
+        this.db = db;
+    }
+
+    /** Rows for requests recorded from {@code from} (inclusive) to {@code to} (exclusive), ordered by key. */
+    public List<Row> rows(By by, Instant from, Instant to) {
+        String sql = "SELECT " + by.key + ", " + SUMS + " FROM usage_ledger l"
+                + " LEFT JOIN principals p ON p.id = l.principal_id"
+                + (by == By.TAG ? " LEFT JOIN principal_tags t ON t.principal_id = l.principal_id" : "")
+                + " WHERE l.created_at >= ? AND l.created_at < ? GROUP BY 1 ORDER BY 1";
+        return db.read(c -> {
+            try (PreparedStatement s = c.prepareStatement(sql)) {
+                s.setLong(1, from.toEpochMilli());
+                s.setLong(2, to.toEpochMilli());
+                List<Row> rows = new ArrayList<>();
+                try (ResultSet r = s.executeQuery()) {
+                    while (r.next()) {
+                        String key = by == By.DAY ? LocalDate.ofEpochDay(r.getLong(1)).toString() : r.getString(1);
+                        rows.add(new Row(key, r.getLong(2), usage(r, 3), BigDecimal.valueOf(r.getLong(7), MICROS), r.getLong(8)));
+                    }
+                }
+                return rows;
+            }
+        });
+    }
+
+    /** Usage by model, platform and day, for requests that named a model. */
+    public List<DailyUsage> daily(Instant from, Instant to) {
+        return db.read(c -> {
+            try (PreparedStatement s = c.prepareStatement("SELECT l.model, l.platform, l.created_at / " + DAY_MILLIS + ", " + SUMS
+                    + " FROM usage_ledger l WHERE l.created_at >= ? AND l.created_at < ? AND l.model IS NOT NULL"
+                    + " GROUP BY 1, 2, 3 ORDER BY 3, 1, 2")) {
+                s.setLong(1, from.toEpochMilli());
+                s.setLong(2, to.toEpochMilli());
+                List<DailyUsage> days = new ArrayList<>();
+                try (ResultSet r = s.executeQuery()) {
+                    while (r.next()) {
+                        days.add(new DailyUsage(r.getString(1), r.getString(2), LocalDate.ofEpochDay(r.getLong(3)), usage(r, 5),
+                                BigDecimal.valueOf(r.getLong(9), MICROS), r.getLong(4), r.getLong(10)));
+                    }
+                }
+                return days;
+            }
+        });
+    }
+
+    /**
+     * A report bound: a day like {@code 2026-01-31} (its UTC midnight) or an instant like
+     * {@code 2026-01-31T12:00:00Z}.
+     *
+     * @throws IllegalArgumentException saying which forms are accepted
+     */
+    public static Instant time(String text) {
+        try {
+            return text.contains("T") ? Instant.parse(text) : LocalDate.parse(text).atStartOfDay(ZoneOffset.UTC).toInstant();
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException("'" + text + "' is neither a day like 2026-01-31 nor an instant like 2026-01-31T12:00:00Z");
+        }
+    }
+
+    private static Usage usage(ResultSet r, int first) throws SQLException {
+        return new Usage(r.getLong(first), r.getLong(first + 1), r.getLong(first + 2), r.getLong(first + 3));
+    }
+}

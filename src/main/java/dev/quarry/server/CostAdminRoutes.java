@@ -1,0 +1,154 @@
+package dev.quarry.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.quarry.canonical.QuarryException;
+import dev.quarry.metering.ReportFormat;
+import dev.quarry.metering.UsageReport;
+import dev.quarry.pricing.Commitment;
+import dev.quarry.pricing.CommitmentStore;
+import dev.quarry.pricing.Drawdown;
+import dev.quarry.pricing.PriceFile;
+import dev.quarry.pricing.PriceSheet;
+import dev.quarry.pricing.PriceStore;
+import dev.quarry.pricing.PricingException;
+import dev.quarry.surface.Json;
+import dev.quarry.surface.WireReply;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * The admin API for cost governance: the price sheet (read it, add entries), usage reports, and
+ * commitments with their drawdown. Served through {@link AdminCalls}, so authorized and audited.
+ * A price change is in force on this node when its call returns, on others within a poll.
+ */
+final class CostAdminRoutes implements HttpService {
+    private final AdminCalls calls;
+    private final PriceStore prices;
+    private final PriceSheet sheet;
+    private final CommitmentStore commitments;
+    private final UsageReport usage;
+
+    CostAdminRoutes(AdminCalls calls, PriceStore prices, PriceSheet sheet, CommitmentStore commitments, UsageReport usage) {
+        this.calls = calls;
+        this.prices = prices;
+        this.sheet = sheet;
+        this.commitments = commitments;
+        this.usage = usage;
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.get("/admin/prices", this::listPrices)
+                .put("/admin/prices", this::putPrices)
+                .get("/admin/usage/report", this::report)
+                .get("/admin/commitments", this::listCommitments)
+                .post("/admin/commitments", this::addCommitment);
+    }
+
+    /** Every entry in force or scheduled: the configuration's and the store's. */
+    private void listPrices(ServerRequest req, ServerResponse res) {
+        calls.serve(req, res, "quarry:GetPrices", "pricing/*", call -> {
+            ObjectNode reply = Json.object();
+            reply.set("prices", PriceFile.json(sheet.entries()));
+            return ok(reply);
+        });
+    }
+
+    /** Body: {@code {"prices": [entry, …]}} in the price file's form; adds them (identical entries are no-ops). */
+    private void putPrices(ServerRequest req, ServerResponse res) {
+        calls.serve(req, res, "quarry:PutPrices", "pricing/*", call -> {
+            int added = invalidAsBadRequest("prices", () -> prices.add(PriceFile.parse(call.body().get().get("prices"))));
+            sheet.reload();
+            return ok(Json.object().put("added", added));
+        });
+    }
+
+    /** {@code ?by=principal|model|tag|day&from=DAY|INSTANT&to=DAY|INSTANT}; rows as {@link ReportFormat#json}. */
+    private void report(ServerRequest req, ServerResponse res) {
+        calls.serve(req, res, "quarry:ReadUsage", "usage/*", call -> {
+            UsageReport.By by = invalidAsBadRequest("by", () -> UsageReport.By.of(query(req, "by")));
+            Instant from = invalidAsBadRequest("from", () -> UsageReport.time(query(req, "from")));
+            Instant to = invalidAsBadRequest("to", () -> UsageReport.time(query(req, "to")));
+            return ok(ReportFormat.json(by, usage.rows(by, from, to)));
+        });
+    }
+
+    /** Each commitment with how far it is drawn down. */
+    private void listCommitments(ServerRequest req, ServerResponse res) {
+        calls.serve(req, res, "quarry:ListCommitments", "commitment/*", call -> {
+            ObjectNode reply = Json.object();
+            ArrayNode array = reply.putArray("commitments");
+            for (Commitment c : commitments.all()) {
+                Drawdown d = Drawdown.of(c, usage.daily(c.start(), c.end()));
+                ObjectNode o = commitmentJson(array.addObject(), c);
+                o.put("list_cost_usd", d.listCost()).put("drawn_usd", d.drawn()).put("remaining_usd", d.remaining())
+                        .put("billed_usd", d.billed()).put("effective_discount", d.effectiveDiscount());
+            }
+            return ok(reply);
+        });
+    }
+
+    /**
+     * Body: {@code {"name", "amount_usd", "start", "end" (UTC days, end exclusive), "discount_rate",
+     * "models": [...], "platforms": [...]}}; empty or missing lists mean every model or platform.
+     */
+    private void addCommitment(ServerRequest req, ServerResponse res) {
+        calls.serve(req, res, "quarry:CreateCommitment", "commitment/*", call -> {
+            ObjectNode body = call.body().get();
+            Commitment c = invalidAsBadRequest("commitment", () -> commitments.add(Json.requireText(body, "name", "name"),
+                    decimal(body, "amount_usd"), UsageReport.time(Json.requireText(body, "start", "start")),
+                    UsageReport.time(Json.requireText(body, "end", "end")), decimal(body, "discount_rate"),
+                    texts(body, "models"), texts(body, "platforms")));
+            return WireReply.json(201, Json.bytes(commitmentJson(Json.object(), c)));
+        });
+    }
+
+    private static ObjectNode commitmentJson(ObjectNode o, Commitment c) {
+        o.put("id", c.id()).put("name", c.name()).put("amount_usd", c.amount()).put("start", c.start().toString())
+                .put("end", c.end().toString()).put("discount_rate", c.discountRate());
+        c.models().forEach(o.putArray("models")::add);
+        c.platforms().forEach(o.putArray("platforms")::add);
+        return o;
+    }
+
+    private static BigDecimal decimal(ObjectNode body, String field) {
+        JsonNode v = body.get(field);
+        if (v == null || !v.isNumber()) throw new PricingException(field + " must be a number");
+        return v.decimalValue();
+    }
+
+    private static List<String> texts(ObjectNode body, String field) {
+        List<String> values = new ArrayList<>();
+        for (JsonNode v : Json.optArray(body, field, field)) {
+            if (!v.isTextual()) throw new PricingException(field + " must be a list of strings");
+            values.add(v.asText());
+        }
+        return values;
+    }
+
+    private static String query(ServerRequest req, String name) {
+        return req.query().first(name).orElseThrow(() -> new IllegalArgumentException("the query parameter '" + name + "' is required"));
+    }
+
+    /** Runs work whose bad input (a pricing rule, a malformed parameter) is the caller's mistake: a 400 naming it. */
+    private static <T> T invalidAsBadRequest(String param, Supplier<T> work) {
+        try {
+            return work.get();
+        } catch (PricingException | IllegalArgumentException e) {
+            throw QuarryException.invalid(param, e.getMessage());
+        }
+    }
+
+    private static WireReply ok(ObjectNode body) {
+        return WireReply.json(200, Json.bytes(body));
+    }
+}

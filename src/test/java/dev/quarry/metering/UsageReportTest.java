@@ -1,0 +1,92 @@
+package dev.quarry.metering;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.quarry.canonical.Usage;
+import dev.quarry.identity.IdentityStore;
+import dev.quarry.identity.MasterKey;
+import dev.quarry.identity.PrincipalKind;
+import dev.quarry.store.Database;
+import dev.quarry.testing.StoreTargets;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Ledger sums by principal, model, tag and day, and their renderings, on SQLite and PostgreSQL. */
+class UsageReportTest {
+    private static final Instant FROM = Instant.parse("2026-01-01T00:00:00Z");
+    private static final Instant TO = Instant.parse("2026-02-01T00:00:00Z");
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.quarry.testing.StoreTargets#names")
+    void sumsRequestsTokensAndCostByEachGrouping(String target) {
+        try (Database db = Database.open(StoreTargets.freshUrl(target)); GroupCommitLedger ledger = new GroupCommitLedger(db)) {
+            IdentityStore identities = new IdentityStore(db, MasterKey.generate());
+            String alice = identities.createPrincipal("alice", PrincipalKind.USER, Map.of("team", "search")).id();
+            String bob = identities.createPrincipal("bob", PrincipalKind.USER, Map.of()).id();
+            ledger.record(row("r1", alice, "claude", "2026-01-05T10:00:00Z", new Usage(100, 10, 1000, 0), 1_500L));
+            ledger.record(row("r2", alice, "gpt-5.5", "2026-01-05T23:00:00Z", new Usage(200, 20, 0, 0), 2_250L));
+            ledger.record(row("r3", bob, "claude", "2026-01-06T00:00:00Z", new Usage(300, 30, 0, 50), null));
+            ledger.record(row("r4", bob, "claude", "2026-02-01T00:00:00Z", new Usage(999, 999, 0, 0), 99_999L)); // outside
+
+            UsageReport report = new UsageReport(db);
+            assertThat(report.rows(UsageReport.By.PRINCIPAL, FROM, TO)).containsExactly(
+                    new UsageReport.Row("alice", 2, new Usage(300, 30, 1000, 0), new BigDecimal("0.003750"), 0),
+                    new UsageReport.Row("bob", 1, new Usage(300, 30, 0, 50), new BigDecimal("0.000000"), 1));
+            assertThat(report.rows(UsageReport.By.MODEL, FROM, TO)).extracting(UsageReport.Row::key, UsageReport.Row::requests)
+                    .containsExactly(tuple("claude", 2L), tuple("gpt-5.5", 1L));
+            assertThat(report.rows(UsageReport.By.TAG, FROM, TO)).extracting(UsageReport.Row::key, r -> r.cost().toPlainString())
+                    .containsExactly(tuple("(untagged)", "0.000000"),
+                            tuple("team=search", "0.003750"));
+            assertThat(report.rows(UsageReport.By.DAY, FROM, TO)).extracting(UsageReport.Row::key, UsageReport.Row::requests)
+                    .containsExactly(tuple("2026-01-05", 2L), tuple("2026-01-06", 1L));
+
+            assertThat(report.daily(FROM, TO)).containsExactly(
+                    new UsageReport.DailyUsage("claude", "direct", LocalDate.parse("2026-01-05"), new Usage(100, 10, 1000, 0),
+                            new BigDecimal("0.001500"), 1, 0),
+                    new UsageReport.DailyUsage("gpt-5.5", "direct", LocalDate.parse("2026-01-05"), new Usage(200, 20, 0, 0),
+                            new BigDecimal("0.002250"), 1, 0),
+                    new UsageReport.DailyUsage("claude", "direct", LocalDate.parse("2026-01-06"), new Usage(300, 30, 0, 50),
+                            new BigDecimal("0.000000"), 1, 1));
+        }
+    }
+
+    @Test
+    void rendersTableCsvAndJson() throws Exception {
+        List<UsageReport.Row> rows = List.of(
+                new UsageReport.Row("team=search, west", 2, new Usage(300, 30, 1000, 0), new BigDecimal("0.003750"), 0));
+        assertThat(ReportFormat.of("table").render(UsageReport.By.TAG, rows)).containsPattern(
+                "TAG\\s+REQUESTS\\s+INPUT\\s+OUTPUT\\s+CACHE_READ\\s+CACHE_WRITE\\s+COST_USD\\s+UNPRICED\\n"
+                        + "team=search, west\\s+2\\s+300\\s+30\\s+1000\\s+0\\s+0.003750\\s+0\\n");
+        assertThat(ReportFormat.of("CSV").render(UsageReport.By.TAG, rows)).isEqualTo("""
+                tag,requests,input_tokens,output_tokens,cache_read_tokens,cache_write_tokens,cost_usd,unpriced_requests
+                "team=search, west",2,300,30,1000,0,0.003750,0
+                """);
+        var json = new ObjectMapper().readTree(ReportFormat.of("json").render(UsageReport.By.TAG, rows));
+        assertThat(json.path("by").asText()).isEqualTo("tag");
+        assertThat(json.path("rows").get(0).path("cost_usd").decimalValue()).isEqualByComparingTo("0.00375");
+        assertThat(json.path("rows").get(0).path("cache_read_tokens").asLong()).isEqualTo(1000);
+        assertThatThrownBy(() -> ReportFormat.of("xml")).hasMessage("unknown format 'xml'; choose table, csv or json");
+        assertThatThrownBy(() -> UsageReport.By.of("team")).hasMessage("cannot group by 'team'; choose principal, model, tag or day");
+    }
+
+    @Test
+    void reportBoundsAreDaysOrInstants() {
+        assertThat(UsageReport.time("2026-01-31")).isEqualTo(Instant.parse("2026-01-31T00:00:00Z"));
+        assertThat(UsageReport.time("2026-01-31T12:30:00Z")).isEqualTo(Instant.parse("2026-01-31T12:30:00Z"));
+        assertThatThrownBy(() -> UsageReport.time("yesterday")).hasMessageContaining("neither a day like 2026-01-31");
+    }
+
+    private static UsageRecord row(String id, String principal, String model, String at, Usage usage, Long costMicros) {
+        return new UsageRecord(id, principal, "openai.chat", "chat", model, "p", model, usage, 1, "completed", null, Instant.parse(at),
+                "direct", costMicros);
+    }
+}
