@@ -3,7 +3,7 @@ package dev.quarry.budget;
 import dev.quarry.identity.Principal;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
+import java.util.function.Function;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -12,25 +12,27 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The budgets of a running Quarry and who is in which group, in memory, kept in step with the
- * store by polling {@code store_versions} (budget and identity areas), so that finding the budgets
- * of a request reads nothing from the store. A store outage leaves the last ones in force.
+ * The budgets of a running Quarry, in memory, kept in step with the store by polling
+ * {@code store_versions}, so that finding the budgets of a request reads nothing from the store. A store outage leaves the last ones in force.
  */
 public final class BudgetDirectory implements AutoCloseable {
     /** A budget created or deleted anywhere is in force within this. */
     public static final Duration POLL_INTERVAL = Duration.ofMillis(500);
     private static final Logger LOG = Logger.getLogger(BudgetDirectory.class.getName());
 
-    private record Snapshot(List<Budget> budgets, Map<String, List<String>> groups, List<Long> versions) {}
+    private record Snapshot(List<Budget> budgets, long version) {}
 
     private final BudgetStore store;
+    private final Function<String, List<String>> groupsOf;
     private final LedgerSpend ledger;
     private final BudgetBook book;
     private final ScheduledExecutorService poller;
     private volatile Snapshot snapshot;
 
-    private BudgetDirectory(BudgetStore store, LedgerSpend ledger, BudgetBook book, Duration interval) {
+    private BudgetDirectory(BudgetStore store, Function<String, List<String>> groupsOf, LedgerSpend ledger, BudgetBook book,
+                            Duration interval) {
         this.store = store;
+        this.groupsOf = groupsOf;
         this.ledger = ledger;
         this.book = book;
         reload();
@@ -38,19 +40,19 @@ public final class BudgetDirectory implements AutoCloseable {
         poller.scheduleWithFixedDelay(this::reloadIfChanged, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** Loads the budgets and their current spend from the ledger now, and keeps them fresh in the background. */
-    public static BudgetDirectory start(BudgetStore store, LedgerSpend ledger, BudgetBook book) {
-        return new BudgetDirectory(store, ledger, book, POLL_INTERVAL);
+    /**
+     * Loads the budgets and their current spend from the ledger now, and keeps them fresh in the background.
+     *
+     * @param groupsOf a principal id's groups, from memory (the policy directory keeps memberships)
+     */
+    public static BudgetDirectory start(BudgetStore store, Function<String, List<String>> groupsOf, LedgerSpend ledger, BudgetBook book) {
+        return new BudgetDirectory(store, groupsOf, ledger, book, POLL_INTERVAL);
     }
 
-    /**
-     * The budgets that govern a caller. A principal the snapshot does not know was created after
-     * it was read: memberships are read again at once rather than missed until the next poll.
-     */
+    /** The budgets that govern a caller. */
     public List<Budget> applicableTo(Principal principal) {
-        Snapshot current = snapshot.groups().containsKey(principal.id()) ? snapshot : reloadFor(principal.id());
-        List<String> groups = current.groups().getOrDefault(principal.id(), List.of());
-        return current.budgets().stream().filter(b -> b.scope().appliesTo(principal, groups)).toList();
+        List<String> groups = groupsOf.apply(principal.id());
+        return snapshot.budgets().stream().filter(b -> b.scope().appliesTo(principal, groups)).toList();
     }
 
     /**
@@ -68,20 +70,15 @@ public final class BudgetDirectory implements AutoCloseable {
 
     /** Reads everything again now: a change made through this process is in force when its call returns. */
     public synchronized void reload() {
-        List<Long> versions = store.versions();
+        long version = store.version();
         List<Budget> budgets = store.list();
         book.install(budgets, ledger::spentIn);
-        snapshot = new Snapshot(budgets, store.memberships(), versions);
-    }
-
-    private synchronized Snapshot reloadFor(String principalId) {
-        if (!snapshot.groups().containsKey(principalId)) reload();
-        return snapshot;
+        snapshot = new Snapshot(budgets, version);
     }
 
     private void reloadIfChanged() {
         try {
-            if (!store.versions().equals(snapshot.versions())) reload();
+            if (store.version() != snapshot.version()) reload();
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "could not reload budgets; the last ones loaded stay in force", e);
         }

@@ -90,24 +90,9 @@ public final class BudgetStore {
         return list().stream().filter(b -> b.id().equals(id)).findFirst().orElseThrow(() -> notFound(id));
     }
 
-    /** The change counters budgets depend on: their own, and identity's (group memberships). */
-    public List<Long> versions() {
-        return List.of(StoreVersions.read(db, AREA), StoreVersions.read(db, StoreVersions.IDENTITY));
-    }
-
-    /** Principal id → the groups it belongs to, for every principal (with no groups, an empty list). */
-    public Map<String, List<String>> memberships() {
-        return db.read(c -> {
-            Map<String, List<String>> groups = new HashMap<>();
-            try (PreparedStatement s = c.prepareStatement("SELECT p.id, m.group_name FROM principals p LEFT JOIN group_members m ON m.principal_id = p.id");
-                 ResultSet r = s.executeQuery()) {
-                while (r.next()) {
-                    List<String> of = groups.computeIfAbsent(r.getString(1), id -> new ArrayList<>());
-                    if (r.getString(2) != null) of.add(r.getString(2));
-                }
-            }
-            return groups;
-        });
+    /** The change counter of budgets, which running servers poll. */
+    public long version() {
+        return StoreVersions.read(db, AREA);
     }
 
     static QuarryException notFound(String id) {

@@ -2,6 +2,7 @@ package dev.quarry.policy;
 
 import dev.quarry.canonical.QuarryException;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -45,6 +46,12 @@ public final class PolicyDirectory implements Authorizer, AutoCloseable {
         return current.nameOf(principalId)
                 .map(name -> current.decide(name, request))
                 .orElseGet(() -> new Decision(false, Decision.Reason.NO_ALLOW, null, null));
+    }
+
+    /** The groups a principal belongs to, from memory: what group-scoped limits and budgets need too. */
+    public List<String> groupsOf(String principalId) {
+        PolicySnapshot current = snapshot.knows(principalId) ? snapshot : reloadFor(principalId);
+        return current.nameOf(principalId).map(current::groupsOf).orElse(List.of());
     }
 
     /**

@@ -43,11 +43,15 @@ record PolicySnapshot(
         return decide(principalName, request);
     }
 
+    List<String> groupsOf(String principalName) {
+        return groups.getOrDefault(principalName, List.of());
+    }
+
     /** Decides for a principal by name: its own policies, then its groups', within its boundary. */
     Decision decide(String principalName, AccessRequest request) {
         List<Policy> identity = new ArrayList<>();
         attached(PolicyTarget.principal(principalName), identity);
-        for (String group : groups.getOrDefault(principalName, List.of())) attached(PolicyTarget.group(group), identity);
+        for (String group : groupsOf(principalName)) attached(PolicyTarget.group(group), identity);
         Optional<Policy> boundary = Optional.ofNullable(boundaries.get(principalName)).map(policies::get);
         return PolicyEvaluator.evaluate(request, identity, boundary);
     }

@@ -94,9 +94,9 @@ public final class Quarry implements AutoCloseable {
         this.pricingRefresh = PricingRefresh.start(priceStore, prices);
         this.rateLimits = RateLimits.create(config.rateLimits(), config.redisUrl(), clock);
         BudgetStore budgetStore = new BudgetStore(db, clock);
-        this.budgets = BudgetDirectory.start(budgetStore, new LedgerSpend(db), new BudgetBook(clock, new WebhookAlerts()));
+        this.budgets = BudgetDirectory.start(budgetStore, policyDirectory::groupsOf, new LedgerSpend(db), new BudgetBook(clock, new WebhookAlerts()));
         this.gateway = Gateway.standard(authenticator, policyDirectory, ledger, prices, catalog, providers, audit, clock,
-                rateLimits, principal -> List.of(), budgets);
+                rateLimits, principal -> policyDirectory.groupsOf(principal.id()), budgets);
         ModelCalls calls = new ModelCalls(gateway, config.server().maxBodyBytes());
         RequestContext requestContext = new RequestContext(clock);
         AdminCalls adminCalls = new AdminCalls(gateway, policyDirectory,

@@ -100,6 +100,24 @@ class SharedRateLimitTest {
     }
 
     @Test
+    void aGroupLimitIsSharedByTheGroupsMembers() throws Exception {
+        try (TestQuarry quarry = TestQuarry.start("rate_limits: [{ scope: group, name: crew, requests_per_minute: 2 }]\n", Map.of())) {
+            String first = quarry.newKey(principal + "-a");
+            String second = quarry.newKey(principal + "-b");
+            quarry.quarry().identities().groups().create("crew");
+            quarry.quarry().identities().groups().add("crew", principal + "-a");
+            quarry.quarry().identities().groups().add("crew", principal + "-b");
+            Thread.sleep(1100); // memberships reach the running server within a second
+            assertThat(openAiChat(quarry, first).statusCode()).isEqualTo(200);
+            assertThat(openAiChat(quarry, second).statusCode()).isEqualTo(200);
+            HttpResponse<String> refused = openAiChat(quarry, first);
+            assertThat(refused.statusCode()).isEqualTo(429);
+            assertThat(refused.body()).contains("group 'crew'");
+            assertThat(openAiChat(quarry, quarry.newKey(principal + "-outsider")).statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
     void anthropicAndBedrockClientsGetA429InTheirOwnShape() throws Exception {
         try (TestQuarry quarry = TestQuarry.start(config(1, false), Map.of())) {
             String key = quarry.newKey(principal);

@@ -76,7 +76,7 @@ class BudgetStepTest {
         db.transaction(c -> c.createStatement().executeUpdate("INSERT INTO principals (id, name, kind, created_at) VALUES ('p-caller', 'caller', 'USER', 0)"));
         BudgetStore store = new BudgetStore(db, Clock.systemUTC());
         budgetId = store.create(new BudgetDraft("org", "organisation", "day", null, null, "1.00", List.of(), null)).id();
-        budgets = BudgetDirectory.start(store, new LedgerSpend(db), new BudgetBook(Clock.systemUTC(), alert -> { }));
+        budgets = BudgetDirectory.start(store, principalId -> List.of(), new LedgerSpend(db), new BudgetBook(Clock.systemUTC(), alert -> { }));
     }
 
     @AfterEach

@@ -24,7 +24,7 @@ class BudgetStoreTest {
     void budgetsAreStoredReadBackAndDeletedEachChangeCounted(String target) {
         try (Database db = Database.open(StoreTargets.freshUrl(target))) {
             BudgetStore store = new BudgetStore(db, Clock.systemUTC());
-            List<Long> before = store.versions();
+            long before = store.version();
 
             Budget created = store.create(new BudgetDraft("launch", "tag:team=search", "custom", "2026-11-01T00:00:00Z",
                     "2026-12-01T00:00:00Z", "1250.50", List.of(80, 50), "https://hooks.example/budget"));
@@ -34,7 +34,7 @@ class BudgetStoreTest {
             assertThat(created.thresholds()).containsExactly(50, 80);
             assertThat(created.webhook()).isEqualTo(URI.create("https://hooks.example/budget"));
             assertThat(created.period().start()).isEqualTo(Instant.parse("2026-11-01T00:00:00Z"));
-            assertThat(store.versions().getFirst()).isGreaterThan(before.getFirst());
+            assertThat(store.version()).isGreaterThan(before);
             assertThatThrownBy(() -> store.create(new BudgetDraft("launch", "organisation", "day", null, null, "1", List.of(), null)))
                     .hasMessageContaining("already exists");
 
@@ -63,8 +63,6 @@ class BudgetStoreTest {
             assertThat(ledger.spentIn(budget("group:eng"), TODAY)).isEqualTo(1_000);
             assertThat(ledger.spentIn(budget("tag:team=ads"), TODAY)).isEqualTo(20_000);
             assertThat(ledger.spentIn(budget("organisation"), TODAY)).isEqualTo(21_000);
-            assertThat(new BudgetStore(db, Clock.systemUTC()).memberships())
-                    .containsEntry("p-ann", List.of("eng")).containsEntry("p-bob", List.of());
         }
     }
 
