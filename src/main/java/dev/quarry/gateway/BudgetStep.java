@@ -2,9 +2,9 @@ package dev.quarry.gateway;
 
 import dev.quarry.budget.Budget;
 import dev.quarry.budget.BudgetDirectory;
-import dev.quarry.budget.BudgetedEventStream;
 import dev.quarry.budget.Micros;
 import dev.quarry.budget.Reservation;
+import dev.quarry.canonical.SettlingStream;
 import dev.quarry.canonical.TokenEstimate;
 import dev.quarry.canonical.Usage;
 import dev.quarry.pricing.Money;
@@ -68,7 +68,7 @@ public final class BudgetStep implements Step {
         }
         return switch (outcome) {
             case Outcome.Streamed s -> new Outcome.Streamed(s.exchange(),
-                    new BudgetedEventStream(s.stream(), usage -> reservation.settle(cost(exchange, usage))));
+                    new SettlingStream(s.stream(), end -> reservation.settle(cost(exchange, end.usage()))));
             case Outcome.Embedded e -> {
                 reservation.settle(cost(exchange, e.response().usage()));
                 yield e;

@@ -1,11 +1,9 @@
 package dev.quarry.gateway;
 
 import dev.quarry.canonical.ErrorKind;
-import dev.quarry.canonical.EventStream;
 import dev.quarry.canonical.QuarryError;
-import dev.quarry.canonical.StreamEvent;
+import dev.quarry.canonical.SettlingStream;
 import dev.quarry.canonical.TokenEstimate;
-import dev.quarry.canonical.Usage;
 import dev.quarry.identity.Principal;
 import dev.quarry.ratelimit.Admission;
 import dev.quarry.ratelimit.RateLimits;
@@ -54,7 +52,7 @@ public final class RateLimitStep implements Step {
             throw e;
         }
         return switch (outcome) {
-            case Outcome.Streamed s -> new Outcome.Streamed(s.exchange(), new TokenSettlingStream(s.stream(), settlement));
+            case Outcome.Streamed s -> new Outcome.Streamed(s.exchange(), new SettlingStream(s.stream(), end -> settlement.settle(end.usage().totalTokens())));
             case Outcome.Embedded e -> {
                 settlement.settle(e.response().usage().totalTokens());
                 yield e;
@@ -93,57 +91,4 @@ public final class RateLimitStep implements Step {
     }
 
     /** Passes a stream through and settles its token reservation exactly once, however it ends. */
-    private static final class TokenSettlingStream implements EventStream {
-        private final EventStream delegate;
-        private final TokenSettlement settlement;
-        private Usage usage = Usage.ZERO;
-        private boolean settled;
-
-        TokenSettlingStream(EventStream delegate, TokenSettlement settlement) {
-            this.delegate = delegate;
-            this.settlement = settlement;
-        }
-
-        @Override
-        public boolean hasNext() {
-            try {
-                return delegate.hasNext();
-            } catch (RuntimeException e) {
-                settleOnce();
-                throw e;
-            }
-        }
-
-        @Override
-        public StreamEvent next() {
-            StreamEvent event;
-            try {
-                event = delegate.next();
-            } catch (RuntimeException e) {
-                settleOnce();
-                throw e;
-            }
-            switch (event) {
-                case StreamEvent.UsageReport u -> usage = u.usage();
-                case StreamEvent.MessageStop s -> settleOnce();
-                default -> { }
-            }
-            return event;
-        }
-
-        @Override
-        public void close() {
-            try {
-                delegate.close();
-            } finally {
-                settleOnce();
-            }
-        }
-
-        private void settleOnce() {
-            if (settled) return;
-            settled = true;
-            settlement.settle(usage.totalTokens());
-        }
-    }
 }

@@ -1,6 +1,7 @@
 package dev.quarry.gateway;
 
 import dev.quarry.canonical.QuarryError;
+import dev.quarry.canonical.SettlingStream;
 import dev.quarry.canonical.Usage;
 import dev.quarry.metering.Ledger;
 import dev.quarry.metering.UsageRecord;
@@ -8,6 +9,7 @@ import dev.quarry.pricing.Money;
 import dev.quarry.pricing.Pricer;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Locale;
 
 /**
  * Puts every authenticated request in the ledger, whatever its fate: refused, answered at once,
@@ -35,7 +37,8 @@ public final class SettleStep implements Step {
     public Outcome apply(Exchange exchange, Chain chain) {
         Outcome outcome = chain.proceed(exchange);
         return switch (outcome) {
-            case Outcome.Streamed s -> new Outcome.Streamed(s.exchange(), new SettlingEventStream(s.stream(), s.exchange(), this));
+            case Outcome.Streamed s -> new Outcome.Streamed(s.exchange(), new SettlingStream(s.stream(),
+                    end -> record(s.exchange(), end.usage(), end.ending().name().toLowerCase(Locale.ROOT), end.error())));
             case Outcome.Embedded e -> {
                 record(e.exchange(), e.response().usage(), "completed", null);
                 yield e;
