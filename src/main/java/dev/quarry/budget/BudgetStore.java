@@ -2,7 +2,7 @@ package dev.quarry.budget;
 
 import dev.quarry.canonical.ErrorKind;
 import dev.quarry.canonical.QuarryException;
-import dev.quarry.identity.StoreVersions;
+import dev.quarry.store.StoreVersions;
 import dev.quarry.store.Database;
 import java.net.URI;
 import java.sql.Connection;
@@ -26,7 +26,6 @@ import java.util.stream.Collectors;
  * {@code store_versions}, which running servers poll to reload them.
  */
 public final class BudgetStore {
-    static final String AREA = "budget";
     private static final String COLUMNS = "id, name, scope_type, scope_value, period, period_start, period_end, limit_micros, thresholds, webhook_url";
 
     private final Database db;
@@ -44,7 +43,7 @@ public final class BudgetStore {
      */
     public Budget create(BudgetDraft draft) {
         Budget budget = draft.withId("b-" + UUID.randomUUID());
-        return StoreVersions.change(db, AREA, c -> {
+        return StoreVersions.change(db, StoreVersions.BUDGET, c -> {
             if (byName(c, budget.name())) throw QuarryException.invalid("name", "A budget named '" + budget.name() + "' already exists.");
             try (PreparedStatement s = c.prepareStatement("INSERT INTO budgets (" + COLUMNS + ", created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 s.setString(1, budget.id());
@@ -66,7 +65,7 @@ public final class BudgetStore {
 
     /** @throws QuarryException 404 when there is no such budget */
     public void delete(String id) {
-        StoreVersions.change(db, AREA, c -> {
+        StoreVersions.change(db, StoreVersions.BUDGET, c -> {
             try (PreparedStatement s = c.prepareStatement("DELETE FROM budgets WHERE id = ?")) {
                 s.setString(1, id);
                 if (s.executeUpdate() == 0) throw notFound(id);
@@ -88,11 +87,6 @@ public final class BudgetStore {
     /** @throws QuarryException 404 when there is no such budget */
     public Budget get(String id) {
         return list().stream().filter(b -> b.id().equals(id)).findFirst().orElseThrow(() -> notFound(id));
-    }
-
-    /** The change counter of budgets, which running servers poll. */
-    public long version() {
-        return StoreVersions.read(db, AREA);
     }
 
     static QuarryException notFound(String id) {

@@ -16,7 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * known API keys and access keys are answered from memory. A key not yet in memory (created by
  * another process, such as {@code quarry keys create} next to a running server) is looked up
  * once and remembered; see {@link RememberedLookups}. What is remembered is dropped when the
- * store's identity version moves ({@link #forget()}, called by {@link IdentityRefresh}), so a key
+ * store's identity version moves ({@link #forget()}, called by the store's change watcher), so a key
  * disabled or deleted anywhere stops working here within a poll.
  *
  * <p>A key is refused when deleted, disabled or expired, saying which; expiry is checked against

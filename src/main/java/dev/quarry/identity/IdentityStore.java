@@ -1,5 +1,6 @@
 package dev.quarry.identity;
 
+import dev.quarry.store.StoreVersions;
 import static dev.quarry.identity.PrincipalRows.update;
 
 import dev.quarry.canonical.ErrorKind;
@@ -21,7 +22,7 @@ import java.util.function.Predicate;
 /**
  * Principals and their tags in the store, and the entry points to their keys ({@link #keys()}),
  * groups ({@link #groups()}) and roles ({@link #roles()}). Every change bumps the identity
- * version in its transaction, so caches everywhere notice it ({@link IdentityRefresh}).
+ * version in its transaction, so caches everywhere notice it ({@link dev.quarry.store.ChangeWatcher}).
  */
 public final class IdentityStore {
     private final Database db;
@@ -53,11 +54,6 @@ public final class IdentityStore {
 
     public Roles roles() {
         return roles;
-    }
-
-    /** The identity version: it moves whenever a principal, tag, group, role, key or session changes. */
-    public long version() {
-        return StoreVersions.read(db, StoreVersions.IDENTITY);
     }
 
     /** The principal with this name, created with the given kind if there is none yet. */

@@ -6,7 +6,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * When each key was last used, gathered in memory on the request path and written to the store in
- * one batch now and then ({@link IdentityRefresh}), so using a key never costs a database write.
+ * one batch now and then ({@link KeyUsageWriter}), so using a key never costs a database write.
  */
 final class KeyUsage {
     private final KeyStore keys;

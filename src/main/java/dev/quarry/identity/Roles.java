@@ -1,5 +1,6 @@
 package dev.quarry.identity;
 
+import dev.quarry.store.StoreVersions;
 import static dev.quarry.identity.PrincipalRows.update;
 
 import dev.quarry.canonical.ErrorKind;

@@ -1,38 +1,22 @@
 package dev.quarry.policy;
 
 import dev.quarry.canonical.QuarryException;
-import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
- * The {@link Authorizer} of a running Quarry: answers from an in-memory {@link PolicySnapshot}
- * and reloads it when {@code store_versions} says policies or identities changed, whichever
- * process changed them. A store outage leaves the last snapshot serving.
+ * The {@link Authorizer} of a running Quarry: answers from an in-memory {@link PolicySnapshot},
+ * reloaded ({@link #reload}) when policies or identities change — the server has its
+ * {@link dev.quarry.store.ChangeWatcher} call it, whichever process made the change. A store
+ * outage leaves the last snapshot serving.
  */
-public final class PolicyDirectory implements Authorizer, AutoCloseable {
-    /** How often the store's versions are checked: a change anywhere is in force within this. */
-    public static final Duration POLL_INTERVAL = Duration.ofMillis(500);
-    private static final Logger LOG = Logger.getLogger(PolicyDirectory.class.getName());
-
+public final class PolicyDirectory implements Authorizer {
     private final PolicyStore store;
-    private final ScheduledExecutorService poller;
     private volatile PolicySnapshot snapshot;
 
-    private PolicyDirectory(PolicyStore store, Duration interval) {
+    /** Loads everything now. */
+    public PolicyDirectory(PolicyStore store) {
         this.store = store;
         this.snapshot = store.load();
-        this.poller = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("policy-reload").factory());
-        poller.scheduleWithFixedDelay(this::reloadIfChanged, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    /** Loads everything now and keeps it fresh in the background. */
-    public static PolicyDirectory start(PolicyStore store) {
-        return new PolicyDirectory(store, POLL_INTERVAL);
     }
 
     /**
@@ -71,18 +55,5 @@ public final class PolicyDirectory implements Authorizer, AutoCloseable {
     private synchronized PolicySnapshot reloadFor(String principalId) {
         if (!snapshot.knows(principalId)) reload();
         return snapshot;
-    }
-
-    private void reloadIfChanged() {
-        try {
-            if (!store.versions().equals(snapshot.versions())) reload();
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "could not reload policies; the last ones loaded stay in force", e);
-        }
-    }
-
-    @Override
-    public void close() {
-        poller.shutdownNow();
     }
 }

@@ -13,15 +13,13 @@ import java.util.Optional;
  *
  * @param principalNames principal id → name (attachments and boundaries name their targets)
  * @param groups         principal name → the groups it belongs to
- * @param versions       the store_versions rows this was read at
  */
 record PolicySnapshot(
         Map<String, Policy> policies,
         Map<PolicyTarget, List<String>> attachments,
         Map<String, String> boundaries,
         Map<String, String> principalNames,
-        Map<String, List<String>> groups,
-        Map<String, Long> versions) {
+        Map<String, List<String>> groups) {
 
     boolean knows(String principalId) {
         return principalNames.containsKey(principalId);

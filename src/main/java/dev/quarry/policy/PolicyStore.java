@@ -2,7 +2,7 @@ package dev.quarry.policy;
 
 import dev.quarry.canonical.ErrorKind;
 import dev.quarry.canonical.QuarryException;
-import dev.quarry.identity.StoreVersions;
+import dev.quarry.store.StoreVersions;
 import dev.quarry.store.Database;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -139,18 +139,9 @@ public final class PolicyStore {
         });
     }
 
-    /** The {@code store_versions} rows: a change to any means a snapshot is stale. */
-    Map<String, Long> versions() {
-        return db.read(PolicyStore::versions);
-    }
-
-    /**
-     * Everything authorizing needs, in one transaction. The versions are read first, so a change
-     * committed while the rest is read shows as a newer version at the next poll and is reloaded.
-     */
+    /** Everything authorizing needs, read in one transaction so that it is consistent. */
     PolicySnapshot load() {
         return db.transaction(c -> {
-            Map<String, Long> versions = versions(c);
             Map<String, Policy> policies = new HashMap<>();
             query(c, "SELECT name, document FROM policies", r -> policies.put(r.getString(1), PolicyParser.parse(r.getString(1), r.getString(2))));
             Map<PolicyTarget, List<String>> attachments = new HashMap<>();
@@ -164,14 +155,8 @@ public final class PolicyStore {
             Map<String, List<String>> groups = new HashMap<>();
             query(c, "SELECT p.name, m.group_name FROM group_members m JOIN principals p ON p.id = m.principal_id ORDER BY m.group_name",
                     r -> groups.computeIfAbsent(r.getString(1), n -> new ArrayList<>()).add(r.getString(2)));
-            return new PolicySnapshot(policies, attachments, boundaries, names, groups, versions);
+            return new PolicySnapshot(policies, attachments, boundaries, names, groups);
         });
-    }
-
-    private static Map<String, Long> versions(Connection c) throws SQLException {
-        Map<String, Long> versions = new HashMap<>();
-        query(c, "SELECT area, version FROM store_versions", r -> versions.put(r.getString(1), r.getLong(2)));
-        return versions;
     }
 
     private static void requirePolicy(Connection c, String name) throws SQLException {

@@ -1,6 +1,6 @@
 package dev.quarry.pricing;
 
-import dev.quarry.identity.StoreVersions;
+import dev.quarry.store.StoreVersions;
 import dev.quarry.store.Database;
 import java.math.BigDecimal;
 import java.sql.Connection;
@@ -21,7 +21,6 @@ import java.util.Optional;
  * Every change bumps the {@code pricing} store version, which running servers poll.
  */
 public final class PriceStore {
-    public static final String AREA = "pricing";
     private static final String COLUMNS =
             "model, platform, effective_from, currency, input, output, cache_read, cache_write, cache_write_1h, batch_discount";
 
@@ -35,7 +34,7 @@ public final class PriceStore {
 
     /** @return how many entries were new */
     public int add(List<PriceEntry> entries) {
-        return StoreVersions.change(db, AREA, c -> {
+        return StoreVersions.change(db, StoreVersions.PRICING, c -> {
             int added = 0;
             for (PriceEntry entry : entries) {
                 Optional<PriceEntry> stored = find(c, entry);
@@ -63,10 +62,6 @@ public final class PriceStore {
                 return entries;
             }
         });
-    }
-
-    public long version() {
-        return StoreVersions.read(db, AREA);
     }
 
     private static Optional<PriceEntry> find(Connection c, PriceEntry entry) throws SQLException {

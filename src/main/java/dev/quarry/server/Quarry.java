@@ -14,7 +14,7 @@ import dev.quarry.config.QuarryConfig;
 import dev.quarry.gateway.Gateway;
 import dev.quarry.identity.Authenticator;
 import dev.quarry.identity.BootstrapAdmin;
-import dev.quarry.identity.IdentityRefresh;
+import dev.quarry.identity.KeyUsageWriter;
 import dev.quarry.identity.IdentityStore;
 import dev.quarry.identity.MasterKey;
 import dev.quarry.identity.Principal;
@@ -30,12 +30,13 @@ import dev.quarry.pricing.CommitmentStore;
 import dev.quarry.config.ConfiguredPrices;
 import dev.quarry.pricing.PriceSheet;
 import dev.quarry.pricing.PriceStore;
-import dev.quarry.pricing.PricingRefresh;
 import dev.quarry.provider.ProviderRegistry;
 import dev.quarry.provider.echo.EchoProvider;
 import dev.quarry.provider.minilm.MiniLmProvider;
 import dev.quarry.ratelimit.RateLimits;
+import dev.quarry.store.ChangeWatcher;
 import dev.quarry.store.Database;
+import dev.quarry.store.StoreVersions;
 import io.helidon.webserver.WebServer;
 import java.time.Clock;
 import java.time.Duration;
@@ -59,11 +60,11 @@ public final class Quarry implements AutoCloseable {
     private final Ledger ledger;
     private final AuditLog audit;
     private final IdentityStore identities;
-    private final IdentityRefresh identityRefresh;
+    private final KeyUsageWriter keyUsage;
+    private final ChangeWatcher changes;
     private final BootstrapAdmin admin;
     private final PolicyStore policies;
     private final PolicyDirectory policyDirectory;
-    private final PricingRefresh pricingRefresh;
     private final RateLimits rateLimits;
     private final BudgetDirectory budgets;
     private final Gateway gateway;
@@ -83,18 +84,24 @@ public final class Quarry implements AutoCloseable {
         Principal adminPrincipal = identities.ensurePrincipal(BootstrapAdmin.PRINCIPAL, PrincipalKind.ADMIN);
         Authenticator authenticator = new Authenticator(identities, clock);
         authenticator.trust(admin.apiKey(), adminPrincipal);
-        this.identityRefresh = IdentityRefresh.start(identities, authenticator);
+        this.keyUsage = KeyUsageWriter.start(authenticator);
+        // Read the store's versions before the views below load, so no change slips between.
+        this.changes = new ChangeWatcher(db, ChangeWatcher.INTERVAL);
         this.ledger = new GroupCommitLedger(db);
         this.audit = new AuditLog(db, SigningKey.inDataDir(config.dataDir()), clock, AUDIT_DIGEST_EVERY, AUDIT_DIGEST_INTERVAL);
         this.policies = new PolicyStore(db, clock);
-        this.policyDirectory = PolicyDirectory.start(policies);
+        this.policyDirectory = new PolicyDirectory(policies);
         PriceStore priceStore = new PriceStore(db, clock);
         var platforms = ConfiguredPrices.platforms(config);
         PriceSheet prices = new PriceSheet(priceStore, ConfiguredPrices.entries(catalog.models(), platforms), platforms);
-        this.pricingRefresh = PricingRefresh.start(priceStore, prices);
         this.rateLimits = RateLimits.create(config.rateLimits(), config.redisUrl(), clock);
         BudgetStore budgetStore = new BudgetStore(db, clock);
-        this.budgets = BudgetDirectory.start(budgetStore, policyDirectory::groupsOf, new LedgerSpend(db), new BudgetBook(clock, new WebhookAlerts()));
+        this.budgets = new BudgetDirectory(budgetStore, policyDirectory::groupsOf, new LedgerSpend(db), new BudgetBook(clock, new WebhookAlerts()));
+        changes.onChange(StoreVersions.IDENTITY, authenticator::forget);
+        changes.onChange(StoreVersions.IDENTITY, policyDirectory::reload);
+        changes.onChange(StoreVersions.POLICY, policyDirectory::reload);
+        changes.onChange(StoreVersions.PRICING, prices::reload);
+        changes.onChange(StoreVersions.BUDGET, budgets::reload);
         this.gateway = Gateway.standard(authenticator, policyDirectory, ledger, prices, catalog, providers, audit, clock,
                 rateLimits, principal -> policyDirectory.groupsOf(principal.id()), budgets);
         ModelCalls calls = new ModelCalls(gateway, config.server().maxBodyBytes());
@@ -134,14 +141,7 @@ public final class Quarry implements AutoCloseable {
                     .start();
         } catch (RuntimeException e) {
             // A port in use must not leave the store open behind a half-started server.
-            policyDirectory.close();
-            budgets.close();
-            rateLimits.close();
-            pricingRefresh.close();
-            ledger.close();
-            audit.close();
-            identityRefresh.close();
-            db.close();
+            release();
             throw e;
         }
     }
@@ -186,14 +186,17 @@ public final class Quarry implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         server.stop();
-        policyDirectory.close();
-        budgets.close();
+        release();
+        LOG.info("Quarry stopped");
+    }
+
+    /** Stops the background work and flushes what it holds (ledger, audit trail, key use), then closes the store. */
+    private void release() {
+        changes.close();
         rateLimits.close();
-        pricingRefresh.close();
         ledger.close();
         audit.close();
-        identityRefresh.close();
+        keyUsage.close();
         db.close();
-        LOG.info("Quarry stopped");
     }
 }

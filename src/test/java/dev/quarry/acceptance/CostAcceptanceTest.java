@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.quarry.cli.Main;
 import dev.quarry.metering.UsageRecord;
 import dev.quarry.pricing.Money;
-import dev.quarry.pricing.PricingRefresh;
+import dev.quarry.store.ChangeWatcher;
 import dev.quarry.testing.TestQuarry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -83,7 +83,7 @@ class CostAcceptanceTest {
                     .isEqualTo("1 price entries read, 1 new\n");
 
             // The server notices the CLI's change by polling the store.
-            Thread.sleep(PricingRefresh.POLL.multipliedBy(3).toMillis());
+            Thread.sleep(ChangeWatcher.INTERVAL.multipliedBy(3).toMillis());
             UsageRecord r = quarry.ledgerRecord(chat(quarry, quarry.newKey("repriced"), false));
             assertThat(r.costMicros()).isEqualTo((r.usage().inputTokens() + r.usage().outputTokens()) * 1000);
 

@@ -76,12 +76,11 @@ class BudgetStepTest {
         db.transaction(c -> c.createStatement().executeUpdate("INSERT INTO principals (id, name, kind, created_at) VALUES ('p-caller', 'caller', 'USER', 0)"));
         BudgetStore store = new BudgetStore(db, Clock.systemUTC());
         budgetId = store.create(new BudgetDraft("org", "organisation", "day", null, null, "1.00", List.of(), null)).id();
-        budgets = BudgetDirectory.start(store, principalId -> List.of(), new LedgerSpend(db), new BudgetBook(Clock.systemUTC(), alert -> { }));
+        budgets = new BudgetDirectory(store, principalId -> List.of(), new LedgerSpend(db), new BudgetBook(Clock.systemUTC(), alert -> { }));
     }
 
     @AfterEach
     void stop() {
-        budgets.close();
         db.close();
     }
 

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.quarry.canonical.ErrorKind;
 import dev.quarry.canonical.QuarryException;
 import dev.quarry.store.Database;
+import dev.quarry.store.StoreVersions;
 import dev.quarry.testing.StoreTargets;
 import java.net.URI;
 import java.sql.PreparedStatement;
@@ -24,7 +25,7 @@ class BudgetStoreTest {
     void budgetsAreStoredReadBackAndDeletedEachChangeCounted(String target) {
         try (Database db = Database.open(StoreTargets.freshUrl(target))) {
             BudgetStore store = new BudgetStore(db, Clock.systemUTC());
-            long before = store.version();
+            long before = StoreVersions.read(db, StoreVersions.BUDGET);
 
             Budget created = store.create(new BudgetDraft("launch", "tag:team=search", "custom", "2026-11-01T00:00:00Z",
                     "2026-12-01T00:00:00Z", "1250.50", List.of(80, 50), "https://hooks.example/budget"));
@@ -34,7 +35,7 @@ class BudgetStoreTest {
             assertThat(created.thresholds()).containsExactly(50, 80);
             assertThat(created.webhook()).isEqualTo(URI.create("https://hooks.example/budget"));
             assertThat(created.period().start()).isEqualTo(Instant.parse("2026-11-01T00:00:00Z"));
-            assertThat(store.version()).isGreaterThan(before);
+            assertThat(StoreVersions.read(db, StoreVersions.BUDGET)).isGreaterThan(before);
             assertThatThrownBy(() -> store.create(new BudgetDraft("launch", "organisation", "day", null, null, "1", List.of(), null)))
                     .hasMessageContaining("already exists");
 

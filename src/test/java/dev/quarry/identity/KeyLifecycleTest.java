@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import dev.quarry.canonical.ErrorKind;
 import dev.quarry.canonical.QuarryException;
+import dev.quarry.store.ChangeWatcher;
 import dev.quarry.store.Database;
+import dev.quarry.store.StoreVersions;
 import dev.quarry.testing.StoreTargets;
 import java.time.Clock;
 import java.time.Duration;
@@ -99,7 +101,9 @@ class KeyLifecycleTest {
             IssuedKey key = server.createKey("vic", PrincipalKind.USER);
             Authenticator first = new Authenticator(server, Clock.systemUTC());
             Authenticator second = new Authenticator(new IdentityStore(cliDb, MASTER_KEY), Clock.systemUTC());
-            try (var a = IdentityRefresh.start(server, first); var b = IdentityRefresh.start(new IdentityStore(cliDb, MASTER_KEY), second)) {
+            try (var a = new ChangeWatcher(serverDb, ChangeWatcher.INTERVAL); var b = new ChangeWatcher(cliDb, ChangeWatcher.INTERVAL)) {
+                a.onChange(StoreVersions.IDENTITY, first::forget);
+                b.onChange(StoreVersions.IDENTITY, second::forget);
                 for (Authenticator authenticator : List.of(first, second)) {
                     assertThat(authenticator.authenticate(Credential.apiKey(key.apiKey()))).isEqualTo(key.principal());
                     authenticator.authenticate(Signed.converse(key.accessKeyId(), key.secretAccessKey(), null, Instant.now()));

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.quarry.canonical.ErrorKind;
 import dev.quarry.canonical.QuarryException;
 import dev.quarry.store.Database;
+import dev.quarry.store.StoreVersions;
 import dev.quarry.testing.StoreTargets;
 import java.util.List;
 import java.util.Map;
@@ -22,12 +23,12 @@ class PrincipalAdminTest {
     void usersAndServicesJoinTheUsersGroupAndTagsAreKept(String target) {
         try (Database db = Database.open(StoreTargets.freshUrl(target))) {
             IdentityStore store = new IdentityStore(db, MASTER_KEY);
-            long before = store.version();
+            long before = StoreVersions.read(db, StoreVersions.IDENTITY);
             Principal alice = store.createPrincipal("alice", PrincipalKind.USER, Map.of("team", "search"));
             store.createPrincipal("indexer", PrincipalKind.SERVICE, Map.of());
             store.createPrincipal("runner", PrincipalKind.AGENT, Map.of());
 
-            assertThat(store.version()).isEqualTo(before + 3);
+            assertThat(StoreVersions.read(db, StoreVersions.IDENTITY)).isEqualTo(before + 3);
             assertThat(store.groups().get(Groups.USERS).orElseThrow().members()).containsExactly("alice", "indexer");
             assertThat(store.principal("alice").orElseThrow()).isEqualTo(alice);
             assertThat(alice.tags()).containsExactly(Map.entry("team", "search"));

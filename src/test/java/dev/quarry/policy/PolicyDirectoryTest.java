@@ -6,7 +6,9 @@ import dev.quarry.identity.IdentityStore;
 import dev.quarry.identity.MasterKey;
 import dev.quarry.identity.Principal;
 import dev.quarry.identity.PrincipalKind;
+import dev.quarry.store.ChangeWatcher;
 import dev.quarry.store.Database;
+import dev.quarry.store.StoreVersions;
 import dev.quarry.testing.StoreTargets;
 import java.time.Clock;
 import java.time.Duration;
@@ -22,7 +24,9 @@ class PolicyDirectoryTest {
     void aChangeMadeThroughOneInstanceIsInForceInAnotherWithinASecond(String target) {
         String url = StoreTargets.freshUrl(target);
         try (Database nodeA = Database.open(url); Database nodeB = Database.open(url);
-             PolicyDirectory directoryB = PolicyDirectory.start(new PolicyStore(nodeB, Clock.systemUTC()))) {
+             ChangeWatcher watcherB = new ChangeWatcher(nodeB, ChangeWatcher.INTERVAL)) {
+            PolicyDirectory directoryB = new PolicyDirectory(new PolicyStore(nodeB, Clock.systemUTC()));
+            watcherB.onChange(StoreVersions.POLICY, directoryB::reload);
             Principal dana = new IdentityStore(nodeA, MasterKey.generate()).createKey("dana", PrincipalKind.USER).principal();
             AccessRequest gpt = PolicyStoreTest.invoke("gpt-5.5");
             assertThat(directoryB.decide(dana.id(), gpt).allowed()).isTrue();
@@ -42,15 +46,14 @@ class PolicyDirectoryTest {
     void decisionsAreServedFromMemoryAndANewPrincipalIsLoadedAtOnce(String target) {
         Database db = Database.open(StoreTargets.freshUrl(target));
         IdentityStore identities = new IdentityStore(db, MasterKey.generate());
-        try (PolicyDirectory directory = PolicyDirectory.start(new PolicyStore(db, Clock.systemUTC()))) {
-            // Created after the directory loaded, and used at once: no waiting for the next poll.
-            Principal erin = identities.createKey("erin", PrincipalKind.USER).principal();
-            assertThat(directory.decide(erin.id(), PolicyStoreTest.invoke("quarry/echo")).allowed()).isTrue();
+        PolicyDirectory directory = new PolicyDirectory(new PolicyStore(db, Clock.systemUTC()));
+        // Created after the directory loaded, and used at once: no waiting for the next poll.
+        Principal erin = identities.createKey("erin", PrincipalKind.USER).principal();
+        assertThat(directory.decide(erin.id(), PolicyStoreTest.invoke("quarry/echo")).allowed()).isTrue();
 
-            db.close();
+        db.close();
 
-            assertThat(directory.decide(erin.id(), PolicyStoreTest.invoke("quarry/echo")).decidedBy()).isEqualTo("ModelAccess/InvokeModels");
-        }
+        assertThat(directory.decide(erin.id(), PolicyStoreTest.invoke("quarry/echo")).decidedBy()).isEqualTo("ModelAccess/InvokeModels");
     }
 
     private static void assertWithinASecond(BooleanSupplier condition) {

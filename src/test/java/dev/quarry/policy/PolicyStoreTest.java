@@ -8,7 +8,7 @@ import dev.quarry.canonical.QuarryException;
 import dev.quarry.identity.IdentityStore;
 import dev.quarry.identity.MasterKey;
 import dev.quarry.identity.PrincipalKind;
-import dev.quarry.identity.StoreVersions;
+import dev.quarry.store.StoreVersions;
 import dev.quarry.store.Database;
 import dev.quarry.testing.StoreTargets;
 import java.time.Clock;

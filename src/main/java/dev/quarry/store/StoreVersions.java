@@ -1,11 +1,11 @@
-package dev.quarry.identity;
+package dev.quarry.store;
 
-import dev.quarry.store.Database;
-import dev.quarry.store.SqlWork;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * The change counters of the store's areas ({@code store_versions}). A writer bumps its area in
@@ -17,6 +17,8 @@ import java.sql.SQLException;
 public final class StoreVersions {
     public static final String IDENTITY = "identity";
     public static final String POLICY = "policy";
+    public static final String PRICING = "pricing";
+    public static final String BUDGET = "budget";
 
     private StoreVersions() {}
 
@@ -37,6 +39,17 @@ public final class StoreVersions {
             s.setString(1, area);
             if (s.executeUpdate() != 1) throw new SQLException("store_versions has no row for area '" + area + "'");
         }
+    }
+
+    /** Every area's version, in one query. */
+    public static Map<String, Long> readAll(Database db) {
+        return db.read(c -> {
+            Map<String, Long> versions = new HashMap<>();
+            try (var s = c.createStatement(); ResultSet r = s.executeQuery("SELECT area, version FROM store_versions")) {
+                while (r.next()) versions.put(r.getString(1), r.getLong(2));
+            }
+            return versions;
+        });
     }
 
     public static long read(Database db, String area) {
