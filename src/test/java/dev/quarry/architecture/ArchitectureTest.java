@@ -19,7 +19,8 @@ import com.tngtech.archunit.lang.ArchRule;
 @AnalyzeClasses(packages = "dev.quarry", importOptions = ArchitectureTest.ProductionClassesOnly.class)
 class ArchitectureTest {
     private static final String[] GOVERNANCE = {
-            "dev.quarry.identity..", "dev.quarry.policy..", "dev.quarry.audit..", "dev.quarry.metering..", "dev.quarry.store.."};
+            "dev.quarry.identity..", "dev.quarry.policy..", "dev.quarry.audit..", "dev.quarry.metering..", "dev.quarry.pricing..",
+            "dev.quarry.budget..", "dev.quarry.ratelimit..", "dev.quarry.store.."};
 
     /**
      * Leaves out compiled tests wherever the build folder is: ArchUnit's own option only knows
