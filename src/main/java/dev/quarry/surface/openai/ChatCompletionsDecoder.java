@@ -103,25 +103,13 @@ public final class ChatCompletionsDecoder {
     }
 
     private static List<ContentBlock> userParts(JsonNode content, String path) {
-        if (content == null || content.isNull()) throw QuarryException.invalid(path, "Missing required parameter: '" + path + "'.");
-        if (content.isTextual()) return List.of(new ContentBlock.Text(content.textValue()));
-        if (!content.isArray()) throw QuarryException.invalid(path, "'" + path + "' must be a string or an array of content parts.");
-        List<ContentBlock> blocks = new ArrayList<>();
-        for (int i = 0; i < content.size(); i++) {
-            JsonNode part = content.get(i);
-            String partPath = path + "[" + i + "]";
-            String type = requireText(part, "type", partPath + ".type");
-            switch (type) {
-                case "text" -> blocks.add(new ContentBlock.Text(requireText(part, "text", partPath + ".text")));
-                case "image_url" -> {
-                    JsonNode image = Json.requireObject(part, "image_url", partPath + ".image_url");
-                    blocks.add(new ContentBlock.Image(requireText(image, "url", partPath + ".image_url.url")));
-                }
-                default -> throw QuarryException.unsupported(partPath + ".type",
-                        "Content parts of type '" + type + "' are not supported; use 'text' or 'image_url'.");
-            }
-        }
-        return blocks;
+        return ContentParts.decode(content, path, (type, part, partPath) -> switch (type) {
+            case "text" -> new ContentBlock.Text(requireText(part, "text", partPath + ".text"));
+            case "image_url" -> new ContentBlock.Image(
+                    requireText(Json.requireObject(part, "image_url", partPath + ".image_url"), "url", partPath + ".image_url.url"));
+            default -> throw QuarryException.unsupported(partPath + ".type",
+                    "Content parts of type '" + type + "' are not supported; use 'text' or 'image_url'.");
+        });
     }
 
     private static List<ContentBlock> assistantParts(JsonNode m, String path) {

@@ -138,29 +138,19 @@ public final class ResponsesDecoder {
     }
 
     private static List<ContentBlock> content(JsonNode content, String path) {
-        if (content == null || content.isNull()) throw QuarryException.invalid(path, "Missing required parameter: '" + path + "'.");
-        if (content.isTextual()) return List.of(new ContentBlock.Text(content.textValue()));
-        if (!content.isArray()) throw QuarryException.invalid(path, "'" + path + "' must be a string or an array of content parts.");
-        List<ContentBlock> blocks = new ArrayList<>();
-        for (int i = 0; i < content.size(); i++) {
-            JsonNode part = content.get(i);
-            String partPath = path + "[" + i + "]";
-            String type = requireText(part, "type", partPath + ".type");
-            switch (type) {
-                case "input_text", "output_text", "text" -> blocks.add(new ContentBlock.Text(requireText(part, "text", partPath + ".text")));
-                case "refusal" -> blocks.add(new ContentBlock.Text(requireText(part, "refusal", partPath + ".refusal")));
-                case "input_image" -> {
-                    String url = optText(part, "image_url", partPath + ".image_url");
-                    if (url == null) {
-                        throw QuarryException.unsupported(partPath, "Images must be given as 'image_url' (a data: or https URL); file ids are not supported.");
-                    }
-                    blocks.add(new ContentBlock.Image(url));
+        return ContentParts.decode(content, path, (type, part, partPath) -> switch (type) {
+            case "input_text", "output_text", "text" -> new ContentBlock.Text(requireText(part, "text", partPath + ".text"));
+            case "refusal" -> new ContentBlock.Text(requireText(part, "refusal", partPath + ".refusal"));
+            case "input_image" -> {
+                String url = optText(part, "image_url", partPath + ".image_url");
+                if (url == null) {
+                    throw QuarryException.unsupported(partPath, "Images must be given as 'image_url' (a data: or https URL); file ids are not supported.");
                 }
-                default -> throw QuarryException.unsupported(partPath + ".type",
-                        "Content parts of type '" + type + "' are not supported; use input_text, output_text or input_image.");
+                yield new ContentBlock.Image(url);
             }
-        }
-        return blocks;
+            default -> throw QuarryException.unsupported(partPath + ".type",
+                    "Content parts of type '" + type + "' are not supported; use input_text, output_text or input_image.");
+        });
     }
 
     /** A tool output: a string, or an array of content parts. */

@@ -1,0 +1,37 @@
+package dev.quarry.surface.openai;
+
+import static dev.quarry.surface.Json.requireText;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.quarry.canonical.ContentBlock;
+import dev.quarry.canonical.QuarryException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Message content as both OpenAI APIs give it: a string, or an array of typed parts. Only the
+ * part types differ between the two; each decoder says how to read its own.
+ */
+final class ContentParts {
+
+    /** Reads one part of the given type. */
+    @FunctionalInterface
+    interface PartDecoder {
+        ContentBlock decode(String type, JsonNode part, String partPath);
+    }
+
+    private ContentParts() {}
+
+    static List<ContentBlock> decode(JsonNode content, String path, PartDecoder parts) {
+        if (content == null || content.isNull()) throw QuarryException.invalid(path, "Missing required parameter: '" + path + "'.");
+        if (content.isTextual()) return List.of(new ContentBlock.Text(content.textValue()));
+        if (!content.isArray()) throw QuarryException.invalid(path, "'" + path + "' must be a string or an array of content parts.");
+        List<ContentBlock> blocks = new ArrayList<>();
+        for (int i = 0; i < content.size(); i++) {
+            JsonNode part = content.get(i);
+            String partPath = path + "[" + i + "]";
+            blocks.add(parts.decode(requireText(part, "type", partPath + ".type"), part, partPath));
+        }
+        return blocks;
+    }
+}
