@@ -25,8 +25,8 @@ final class GroupsCommand {
         }
     }
 
-    @Command(name = "add", description = "Add a principal to a group.")
-    static final class Add implements Callable<Integer> {
+    /** What add and remove share: a group and one principal. */
+    abstract static class MembershipCommand implements Callable<Integer> {
         @Mixin
         Options options;
 
@@ -36,28 +36,28 @@ final class GroupsCommand {
         @Option(names = "--principal", required = true, paramLabel = "NAME")
         String principal;
 
+        abstract Groups.Group change(Groups groups, String group, String principal);
+
         @Override
         public Integer call() {
-            print(IdentityAccess.with(options, store -> store.groups().add(group, principal)));
+            print(IdentityAccess.with(options, store -> change(store.groups(), group, principal)));
             return 0;
         }
     }
 
-    @Command(name = "remove", description = "Remove a principal from a group.")
-    static final class Remove implements Callable<Integer> {
-        @Mixin
-        Options options;
-
-        @Option(names = "--group", required = true, paramLabel = "GROUP")
-        String group;
-
-        @Option(names = "--principal", required = true, paramLabel = "NAME")
-        String principal;
-
+    @Command(name = "add", description = "Add a principal to a group.")
+    static final class Add extends MembershipCommand {
         @Override
-        public Integer call() {
-            print(IdentityAccess.with(options, store -> store.groups().remove(group, principal)));
-            return 0;
+        Groups.Group change(Groups groups, String group, String principal) {
+            return groups.add(group, principal);
+        }
+    }
+
+    @Command(name = "remove", description = "Remove a principal from a group.")
+    static final class Remove extends MembershipCommand {
+        @Override
+        Groups.Group change(Groups groups, String group, String principal) {
+            return groups.remove(group, principal);
         }
     }
 

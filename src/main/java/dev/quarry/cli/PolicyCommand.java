@@ -118,8 +118,8 @@ final class PolicyCommand {
         }
     }
 
-    @Command(name = "attach", description = "Attach a policy to a principal or a group.")
-    static final class Attach implements Callable<Integer> {
+    /** What attach and detach share: a policy and the principal or group it goes to or leaves. */
+    abstract static class AttachmentCommand implements Callable<Integer> {
         @Mixin
         Options options;
 
@@ -129,32 +129,30 @@ final class PolicyCommand {
         @ArgGroup(multiplicity = "1")
         Target target;
 
+        /** Makes the change and says what was done. */
+        abstract String change(PolicyStore store, String policy, PolicyTarget target);
+
         @Override
         public Integer call() {
-            return withStore(options, store -> {
-                store.attach(name, target.target());
-                return "Policy '" + name + "' attached to " + target.target() + ".";
-            });
+            return withStore(options, store -> change(store, name, target.target()));
+        }
+    }
+
+    @Command(name = "attach", description = "Attach a policy to a principal or a group.")
+    static final class Attach extends AttachmentCommand {
+        @Override
+        String change(PolicyStore store, String policy, PolicyTarget target) {
+            store.attach(policy, target);
+            return "Policy '" + policy + "' attached to " + target + ".";
         }
     }
 
     @Command(name = "detach", description = "Detach a policy from a principal or a group.")
-    static final class Detach implements Callable<Integer> {
-        @Mixin
-        Options options;
-
-        @Option(names = "--name", required = true, description = "The policy.")
-        String name;
-
-        @ArgGroup(multiplicity = "1")
-        Target target;
-
+    static final class Detach extends AttachmentCommand {
         @Override
-        public Integer call() {
-            return withStore(options, store -> {
-                store.detach(name, target.target());
-                return "Policy '" + name + "' detached from " + target.target() + ".";
-            });
+        String change(PolicyStore store, String policy, PolicyTarget target) {
+            store.detach(policy, target);
+            return "Policy '" + policy + "' detached from " + target + ".";
         }
     }
 
