@@ -1,5 +1,7 @@
 package dev.quarry.cli;
 
+import dev.quarry.server.LogFormat;
+import java.util.logging.Level;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -17,6 +19,9 @@ public final class Main implements Runnable {
 
     /** Runs a command line and returns its exit code (tests call this instead of {@link #main}). */
     public static int run(String... args) {
+        // Commands print their results; only warnings of the libraries beneath belong with them.
+        // 'serve' turns informational logs back on.
+        LogFormat.install(Level.WARNING);
         return new CommandLine(new Main())
                 .setExecutionExceptionHandler((e, cmd, parsed) -> {
                     cmd.getErr().println("quarry: " + e.getMessage());
