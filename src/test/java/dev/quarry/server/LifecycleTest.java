@@ -55,7 +55,8 @@ class LifecycleTest {
 
     @Test
     void aClientThatHangsUpMidStreamIsRecordedAsCancelled() throws Exception {
-        try (SlowChatUpstream upstream = new SlowChatUpstream(50, Duration.ofMillis(50));
+        // Long enough (10 s) that even a starved test machine hangs up before the answer is over.
+        try (SlowChatUpstream upstream = new SlowChatUpstream(200, Duration.ofMillis(50));
              TestQuarry quarry = TestQuarry.start(config(upstream), Map.of())) {
             // HTTP/1.1: hanging up closes the connection, which the server notices at its next write.
             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
