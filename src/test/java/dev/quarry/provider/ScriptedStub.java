@@ -2,6 +2,7 @@ package dev.quarry.provider;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.quarry.canonical.Usage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -18,6 +19,12 @@ public abstract class ScriptedStub implements AutoCloseable {
     protected ScriptedStub() {
         server = StubServer.start(this::answer);
     }
+
+    /** The usage every scripted answer reports, in canonical terms. */
+    public abstract Usage usage();
+
+    /** How many frames of a stream to send before hanging up mid-answer, for this upstream's frame layout. */
+    public abstract int framesBeforeHangUp();
 
     /** Answers one request as the script says, in this upstream's exact wire format. */
     protected abstract void answer(StubServer.Request request, UpstreamScript script, StubServer.Response response) throws IOException;

@@ -20,10 +20,10 @@ import dev.quarry.canonical.QuarryException;
 import dev.quarry.canonical.StopReason;
 import dev.quarry.canonical.StreamEvent;
 import dev.quarry.canonical.ToolChoice;
-import dev.quarry.canonical.Usage;
 import dev.quarry.provider.Provider;
-import dev.quarry.provider.ProviderContractTest;
 import dev.quarry.provider.ProviderSettings;
+import dev.quarry.provider.ScriptedProviderContractTest;
+import dev.quarry.provider.ScriptedStub;
 import dev.quarry.provider.UpstreamScript;
 import java.time.Duration;
 import java.util.List;
@@ -33,7 +33,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The Anthropic provider against a stub of the Messages API. */
-class AnthropicProviderTest extends ProviderContractTest {
+class AnthropicProviderTest extends ScriptedProviderContractTest {
     private AnthropicStub stub;
     private Provider provider;
 
@@ -53,28 +53,13 @@ class AnthropicProviderTest extends ProviderContractTest {
     }
 
     @Override
+    protected ScriptedStub stub() {
+        return stub;
+    }
+
+    @Override
     protected Provider provider() {
         return provider;
-    }
-
-    @Override
-    protected void script(UpstreamScript script) {
-        stub.then(script);
-    }
-
-    @Override
-    protected int framesBeforeHangUp() {
-        return 5;
-    }
-
-    @Override
-    protected Usage scriptedUsage() {
-        return AnthropicStub.USAGE;
-    }
-
-    @Override
-    protected String lastRequestBody() {
-        return stub.lastRequest().text();
     }
 
     @Test

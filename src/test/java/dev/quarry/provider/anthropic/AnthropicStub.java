@@ -26,6 +26,16 @@ public final class AnthropicStub extends ScriptedStub {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Override
+    public Usage usage() {
+        return USAGE;
+    }
+
+    @Override
+    public int framesBeforeHangUp() {
+        return 5;
+    }
+
+    @Override
     protected void answer(StubServer.Request request, UpstreamScript script, StubServer.Response response) throws IOException {
         if (!request.path().equals("/v1/messages")) {
             response.sendJson(404, error("not_found_error", "Not found: " + request.path()));

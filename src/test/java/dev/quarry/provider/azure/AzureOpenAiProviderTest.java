@@ -1,8 +1,6 @@
 package dev.quarry.provider.azure;
 
-import static dev.quarry.provider.UpstreamScript.answer;
 import static dev.quarry.provider.UpstreamScript.text;
-import static dev.quarry.provider.UpstreamScript.toolCall;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -15,11 +13,11 @@ import dev.quarry.canonical.Message;
 import dev.quarry.canonical.QuarryException;
 import dev.quarry.canonical.StreamEvent;
 import dev.quarry.canonical.ToolChoice;
-import dev.quarry.canonical.Usage;
 import dev.quarry.provider.Provider;
 import dev.quarry.provider.ProviderCall;
-import dev.quarry.provider.ProviderContractTest;
 import dev.quarry.provider.ProviderSettings;
+import dev.quarry.provider.ScriptedProviderContractTest;
+import dev.quarry.provider.ScriptedStub;
 import dev.quarry.provider.UpstreamScript;
 import java.time.Duration;
 import java.util.List;
@@ -29,7 +27,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The Azure OpenAI provider against a stub of an Azure OpenAI resource. */
-class AzureOpenAiProviderTest extends ProviderContractTest {
+class AzureOpenAiProviderTest extends ScriptedProviderContractTest {
     private AzureOpenAiStub stub;
     private Provider provider;
 
@@ -49,28 +47,13 @@ class AzureOpenAiProviderTest extends ProviderContractTest {
     }
 
     @Override
+    protected ScriptedStub stub() {
+        return stub;
+    }
+
+    @Override
     protected Provider provider() {
         return provider;
-    }
-
-    @Override
-    protected void script(UpstreamScript script) {
-        stub.then(script);
-    }
-
-    @Override
-    protected int framesBeforeHangUp() {
-        return 4;
-    }
-
-    @Override
-    protected Usage scriptedUsage() {
-        return AzureOpenAiStub.USAGE;
-    }
-
-    @Override
-    protected String lastRequestBody() {
-        return stub.lastRequest().text();
     }
 
     @Test

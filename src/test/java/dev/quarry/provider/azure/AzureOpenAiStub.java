@@ -33,6 +33,16 @@ public final class AzureOpenAiStub extends ScriptedStub {
             + "\"severity\":\"safe\"},\"sexual\":{\"filtered\":false,\"severity\":\"safe\"},\"violence\":{\"filtered\":false,\"severity\":\"safe\"}}";
 
     @Override
+    public Usage usage() {
+        return USAGE;
+    }
+
+    @Override
+    public int framesBeforeHangUp() {
+        return 4;
+    }
+
+    @Override
     protected void answer(StubServer.Request request, UpstreamScript script, StubServer.Response response) throws IOException {
         Matcher deployment = DEPLOYMENT.matcher(request.path());
         boolean dated = deployment.matches() && request.query() != null && request.query().startsWith("api-version=");

@@ -3,7 +3,6 @@ package dev.quarry.provider.bedrock;
 import static dev.quarry.provider.UpstreamScript.answer;
 import static dev.quarry.provider.UpstreamScript.reasoning;
 import static dev.quarry.provider.UpstreamScript.text;
-import static dev.quarry.provider.UpstreamScript.toolCall;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -16,12 +15,11 @@ import dev.quarry.canonical.Fold;
 import dev.quarry.canonical.Message;
 import dev.quarry.canonical.QuarryException;
 import dev.quarry.canonical.StreamEvent;
-import dev.quarry.canonical.Usage;
 import dev.quarry.provider.Provider;
 import dev.quarry.provider.ProviderCall;
-import dev.quarry.provider.ProviderContractTest;
 import dev.quarry.provider.ProviderSettings;
-import dev.quarry.provider.UpstreamScript;
+import dev.quarry.provider.ScriptedProviderContractTest;
+import dev.quarry.provider.ScriptedStub;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,7 +31,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The Bedrock provider against a stub of bedrock-runtime that checks SigV4 signatures and streams event-stream frames. */
-class BedrockProviderTest extends ProviderContractTest {
+class BedrockProviderTest extends ScriptedProviderContractTest {
     private static final String CLAUDE = "us.anthropic.claude-sonnet-4-5-20250929-v1:0";
     private BedrockStub stub;
     private Provider provider;
@@ -54,28 +52,13 @@ class BedrockProviderTest extends ProviderContractTest {
     }
 
     @Override
+    protected ScriptedStub stub() {
+        return stub;
+    }
+
+    @Override
     protected Provider provider() {
         return provider;
-    }
-
-    @Override
-    protected void script(UpstreamScript script) {
-        stub.then(script);
-    }
-
-    @Override
-    protected int framesBeforeHangUp() {
-        return 3;
-    }
-
-    @Override
-    protected Usage scriptedUsage() {
-        return BedrockStub.USAGE;
-    }
-
-    @Override
-    protected String lastRequestBody() {
-        return stub.lastRequest().text();
     }
 
     @Test

@@ -50,6 +50,16 @@ public final class BedrockStub extends ScriptedStub {
     }
 
     @Override
+    public Usage usage() {
+        return USAGE;
+    }
+
+    @Override
+    public int framesBeforeHangUp() {
+        return 3;
+    }
+
+    @Override
     protected void answer(StubServer.Request request, UpstreamScript script, StubServer.Response response) throws IOException {
         response.header("x-amzn-RequestId", REQUEST_ID);
         Matcher converse = CONVERSE_STREAM.matcher(request.path());

@@ -19,11 +19,11 @@ import dev.quarry.canonical.QuarryException;
 import dev.quarry.canonical.Role;
 import dev.quarry.canonical.StopReason;
 import dev.quarry.canonical.StreamEvent;
-import dev.quarry.canonical.Usage;
 import dev.quarry.provider.Provider;
 import dev.quarry.provider.ProviderCall;
-import dev.quarry.provider.ProviderContractTest;
 import dev.quarry.provider.ProviderSettings;
+import dev.quarry.provider.ScriptedProviderContractTest;
+import dev.quarry.provider.ScriptedStub;
 import dev.quarry.provider.UpstreamScript;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,7 +34,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The Gemini provider against a stub of the Gemini API's streamGenerateContent. */
-class GeminiProviderTest extends ProviderContractTest {
+class GeminiProviderTest extends ScriptedProviderContractTest {
     private GeminiStub stub;
     private Provider provider;
 
@@ -50,28 +50,13 @@ class GeminiProviderTest extends ProviderContractTest {
     }
 
     @Override
+    protected ScriptedStub stub() {
+        return stub;
+    }
+
+    @Override
     protected Provider provider() {
         return provider;
-    }
-
-    @Override
-    protected void script(UpstreamScript script) {
-        stub.then(script);
-    }
-
-    @Override
-    protected int framesBeforeHangUp() {
-        return 2;
-    }
-
-    @Override
-    protected Usage scriptedUsage() {
-        return GeminiStub.USAGE;
-    }
-
-    @Override
-    protected String lastRequestBody() {
-        return stub.lastRequest().text();
     }
 
     @Test

@@ -31,6 +31,16 @@ public final class GeminiStub extends ScriptedStub {
     private static final String STREAM = ":streamGenerateContent";
 
     @Override
+    public Usage usage() {
+        return USAGE;
+    }
+
+    @Override
+    public int framesBeforeHangUp() {
+        return 2;
+    }
+
+    @Override
     protected void answer(StubServer.Request request, UpstreamScript script, StubServer.Response response) throws IOException {
         String path = request.path();
         if (!path.startsWith("/v1beta/models/") || !path.endsWith(STREAM) || !"alt=sse".equals(request.query())) {
