@@ -45,6 +45,9 @@ public final class UpstreamHttp {
                 .baseUri(settings.baseUrl())
                 .connectTimeout(settings.connectTimeout())
                 .readTimeout(settings.readTimeout())
+                // A request leaves as separate header and body writes on a kept-alive connection:
+                // with Nagle's algorithm the body would wait for the upstream's delayed ACK.
+                .socketOptions(socket -> socket.tcpNoDelay(true))
                 .followRedirects(false)
                 .build();
     }

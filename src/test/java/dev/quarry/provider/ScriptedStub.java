@@ -6,6 +6,7 @@ import dev.quarry.canonical.Usage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.util.List;
 
 /**
  * What every scripted stub upstream shares: a loopback server, a queue of scripts, and the record
@@ -35,6 +36,10 @@ public abstract class ScriptedStub implements AutoCloseable {
 
     public void then(UpstreamScript script) {
         server.then(script);
+    }
+
+    public List<StubServer.Request> requests() {
+        return server.requests();
     }
 
     public StubServer.Request lastRequest() {

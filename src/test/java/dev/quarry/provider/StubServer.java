@@ -30,7 +30,9 @@ public final class StubServer<S> implements AutoCloseable {
      * One request as the stub received it: {@code path} decoded, {@code rawPath} as on the wire,
      * {@code query} raw and {@code null} when the URL had none.
      */
-    public record Request(String method, String path, String rawPath, String query, Map<String, List<String>> headers, byte[] body) {
+    /** @param clientPort the caller's port: the same for calls that shared one kept-alive connection */
+    public record Request(String method, String path, String rawPath, String query, Map<String, List<String>> headers, byte[] body,
+                          int clientPort) {
         public String header(String name) {
             return headers.entrySet().stream().filter(h -> h.getKey().equalsIgnoreCase(name))
                     .map(h -> h.getValue().getFirst()).findFirst().orElse(null);
@@ -124,6 +126,10 @@ public final class StubServer<S> implements AutoCloseable {
         scripts.add(script);
     }
 
+    public List<Request> requests() {
+        return List.copyOf(requests);
+    }
+
     public Request lastRequest() {
         return requests.getLast();
     }
@@ -138,7 +144,7 @@ public final class StubServer<S> implements AutoCloseable {
     private void handle(HttpExchange exchange) throws IOException {
         URI uri = exchange.getRequestURI();
         Request request = new Request(exchange.getRequestMethod(), uri.getPath(), uri.getRawPath(), uri.getRawQuery(),
-                Map.copyOf(exchange.getRequestHeaders()), exchange.getRequestBody().readAllBytes());
+                Map.copyOf(exchange.getRequestHeaders()), exchange.getRequestBody().readAllBytes(), exchange.getRemoteAddress().getPort());
         requests.add(request);
         handler.answer(request, scripts.poll(), new Response(exchange));
         exchange.close();

@@ -8,6 +8,7 @@ import dev.quarry.canonical.QuarryError;
 import dev.quarry.canonical.QuarryException;
 import dev.quarry.canonical.StreamEvent;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.util.ArrayDeque;
 import java.util.Deque;
 
@@ -113,6 +114,10 @@ public abstract class FrameDecoder<F> extends PullingEventStream {
     @Override
     protected final void release() {
         try {
+            // An answer read to its end leaves only the body's closing bytes unread; reading them
+            // lets the connection return to the pool instead of being torn down and dialled again
+            // for the next call.
+            if (finished && hangUp == null) upstream.body().transferTo(OutputStream.nullOutputStream());
             upstream.connection().close();
         } catch (Exception e) {
             // The answer is over for the caller either way; a failing close only loses a pooled connection.
