@@ -4,16 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quarry.audit.AuditEvent;
 import dev.quarry.audit.AuditQueries;
-import dev.quarry.cli.Main;
 import dev.quarry.store.Database;
+import dev.quarry.testing.QuarryCli;
 import dev.quarry.testing.TestQuarry;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -52,9 +49,9 @@ class AuditTrailAcceptanceTest {
         }
 
         String data = quarry.dataDir().toString();
-        Run intact = run("audit", "verify", "--data", data);
-        assertThat(intact.code()).as(intact.out()).isZero();
-        assertThat(intact.out()).contains("3 events", "The audit trail is intact.");
+        QuarryCli.Output intact = QuarryCli.run("audit", "verify", "--data", data);
+        assertThat(intact.code()).as(intact.stdout()).isZero();
+        assertThat(intact.stdout()).contains("3 events", "The audit trail is intact.");
 
         try (Database db = Database.sqliteIn(quarry.dataDir())) {
             db.transaction(c -> {
@@ -63,9 +60,9 @@ class AuditTrailAcceptanceTest {
                 }
             });
         }
-        Run tampered = run("audit", "verify", "--data", data);
+        QuarryCli.Output tampered = QuarryCli.run("audit", "verify", "--data", data);
         assertThat(tampered.code()).isEqualTo(1);
-        assertThat(tampered.out()).contains("TAMPERED: event", "was changed after it was written");
+        assertThat(tampered.stdout()).contains("TAMPERED: event", "was changed after it was written");
     }
 
     private static HttpRequest chat(TestQuarry quarry, String key, String model) {
@@ -74,18 +71,5 @@ class AuditTrailAcceptanceTest {
                 .POST(HttpRequest.BodyPublishers.ofString(
                         "{\"model\":\"" + model + "\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"))
                 .build();
-    }
-
-    record Run(int code, String out) {}
-
-    private static Run run(String... args) {
-        PrintStream original = System.out;
-        var out = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            return new Run(Main.run(args), out.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(original);
-        }
     }
 }

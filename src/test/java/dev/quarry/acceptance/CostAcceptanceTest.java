@@ -4,20 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.quarry.cli.Main;
 import dev.quarry.metering.UsageRecord;
 import dev.quarry.pricing.Money;
 import dev.quarry.store.ChangeWatcher;
+import dev.quarry.testing.QuarryCli;
 import dev.quarry.testing.TestQuarry;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -218,16 +215,7 @@ class CostAcceptanceTest {
         }
     }
 
-    /** Runs the CLI in process; its standard output, asserting it succeeded. */
-    private static synchronized String cli(String... args) {
-        PrintStream original = System.out;
-        var out = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            assertThat(Main.run(args)).as(String.join(" ", args)).isZero();
-            return out.toString(StandardCharsets.UTF_8);
-        } finally {
-            System.setOut(original);
-        }
+    private static String cli(String... args) {
+        return QuarryCli.succeed(args);
     }
 }

@@ -3,6 +3,7 @@ package dev.quarry.budget;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quarry.canonical.QuarryException;
+import dev.quarry.testing.TestClock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.quarry.canonical.ErrorKind;
 import dev.quarry.canonical.QuarryException;
+import dev.quarry.testing.TestClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

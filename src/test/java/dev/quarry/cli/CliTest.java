@@ -9,9 +9,7 @@ import dev.quarry.identity.Credential;
 import dev.quarry.identity.IdentityStore;
 import dev.quarry.identity.MasterKey;
 import dev.quarry.store.Database;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import dev.quarry.testing.QuarryCli;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -25,7 +23,7 @@ class CliTest {
 
     @Test
     void keysCreatePrintsAKeyThatAuthenticates() throws Exception {
-        Output out = run("keys", "create", "--name", "ops-bot", "--data", data.toString());
+        QuarryCli.Output out = QuarryCli.run("keys", "create", "--name", "ops-bot", "--data", data.toString());
         assertThat(out.code()).isZero();
         JsonNode json = new ObjectMapper().readTree(out.stdout());
         assertThat(json.path("name").asText()).isEqualTo("ops-bot");
@@ -39,7 +37,7 @@ class CliTest {
 
     @Test
     void modelsListShowsTheCatalogWithItsAvailability() {
-        Output out = run("models", "list");
+        QuarryCli.Output out = QuarryCli.run("models", "list");
         assertThat(out.code()).isZero();
         assertThat(out.stdout()).containsPattern("quarry/echo\\s+quarry\\s+chat\\s+available")
                 .containsPattern("gpt-5.5\\s+gpt\\s+chat\\s+unavailable.*configure a deployment")
@@ -49,26 +47,8 @@ class CliTest {
     @Test
     void aBadConfigurationFileIsReportedNotThrown() throws Exception {
         Path config = Files.writeString(data.resolve("q.yaml"), "models: [{ id: x, deploymets: [] }]");
-        Output out = run("models", "list", "--config", config.toString());
+        QuarryCli.Output out = QuarryCli.run("models", "list", "--config", config.toString());
         assertThat(out.code()).isEqualTo(1);
         assertThat(out.stderr()).contains("models[0].deploymets is not a known setting");
-    }
-
-    record Output(int code, String stdout, String stderr) {}
-
-    private static Output run(String... args) {
-        PrintStream originalOut = System.out;
-        PrintStream originalErr = System.err;
-        var out = new ByteArrayOutputStream();
-        var err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int code = Main.run(args);
-            return new Output(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(originalOut);
-            System.setErr(originalErr);
-        }
     }
 }

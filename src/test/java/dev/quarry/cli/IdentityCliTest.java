@@ -9,9 +9,7 @@ import dev.quarry.identity.Credential;
 import dev.quarry.identity.IdentityStore;
 import dev.quarry.identity.MasterKey;
 import dev.quarry.store.Database;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import dev.quarry.testing.QuarryCli;
 import java.nio.file.Path;
 import java.time.Clock;
 import org.junit.jupiter.api.Test;
@@ -57,22 +55,8 @@ class IdentityCliTest {
         }
     }
 
-    /** Runs one command, asserting it succeeded; its standard output. */
+    /** Runs one command against the test's data folder, asserting it succeeded; its standard output. */
     private String quarry(String... args) {
-        PrintStream original = System.out;
-        var out = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        int code;
-        try {
-            String[] withData = java.util.Arrays.copyOf(args, args.length + 2);
-            withData[args.length] = "--data";
-            withData[args.length + 1] = data.toString();
-            code = Main.run(withData);
-        } finally {
-            System.setOut(original);
-        }
-        String stdout = out.toString(StandardCharsets.UTF_8);
-        assertThat(code).as(String.join(" ", args) + " → " + stdout).isZero();
-        return stdout;
+        return QuarryCli.succeed(QuarryCli.inData(data, args));
     }
 }

@@ -10,6 +10,7 @@ import dev.quarry.store.ChangeWatcher;
 import dev.quarry.store.Database;
 import dev.quarry.store.StoreVersions;
 import dev.quarry.testing.StoreTargets;
+import dev.quarry.testing.TestClock;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

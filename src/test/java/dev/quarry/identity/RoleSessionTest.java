@@ -8,6 +8,7 @@ import dev.quarry.canonical.ErrorKind;
 import dev.quarry.canonical.QuarryException;
 import dev.quarry.store.Database;
 import dev.quarry.testing.StoreTargets;
+import dev.quarry.testing.TestClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

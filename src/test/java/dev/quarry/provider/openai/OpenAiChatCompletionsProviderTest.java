@@ -24,67 +24,19 @@ import dev.quarry.canonical.StreamEvent;
 import dev.quarry.canonical.ToolChoice;
 import dev.quarry.canonical.ToolKind;
 import dev.quarry.canonical.ToolSpec;
-import dev.quarry.canonical.Usage;
 import dev.quarry.provider.Provider;
-import dev.quarry.provider.ProviderContractTest;
-import dev.quarry.provider.UpstreamScript;
-import dev.quarry.provider.ProviderSettings;
 import java.net.URI;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 /** The OpenAI provider on the Chat Completions API, against the stub; also embeddings and configuration. */
-class OpenAiChatCompletionsProviderTest extends ProviderContractTest {
-    private OpenAiStub stub;
-    private Provider provider;
-
-    @BeforeEach
-    void startStub() {
-        stub = OpenAiStub.start();
-        provider = new OpenAiProvider(settings("openai", stub.baseUrl(), "sk-test", "chat_completions"));
-    }
-
-    @AfterEach
-    void stopStub() {
-        stub.close();
-    }
-
-    /** Settings for a provider named "upstream"; a {@code null} api leaves the option unset. */
-    static ProviderSettings settings(String type, URI baseUrl, String apiKey, String api) {
-        Map<String, String> options = new HashMap<>();
-        if (api != null) options.put("api", api);
-        return new ProviderSettings("upstream", type, baseUrl, apiKey, null, Duration.ofSeconds(10), options);
-    }
-
+class OpenAiChatCompletionsProviderTest extends OpenAiProviderContractTest {
     @Override
-    protected Provider provider() {
-        return provider;
-    }
-
-    @Override
-    protected void script(UpstreamScript script) {
-        stub.then(script);
-    }
-
-    @Override
-    protected int framesBeforeHangUp() {
-        return 4;
-    }
-
-    @Override
-    protected Usage scriptedUsage() {
-        return OpenAiStub.USAGE;
-    }
-
-    @Override
-    protected String lastRequestBody() {
-        return stub.lastRequest().body().toString();
+    protected String api() {
+        return "chat_completions";
     }
 
     @Test

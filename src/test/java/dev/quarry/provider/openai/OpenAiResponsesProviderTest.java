@@ -5,7 +5,6 @@ import static dev.quarry.provider.openai.OpenAiStub.answer;
 import static dev.quarry.provider.openai.OpenAiStub.customToolCall;
 import static dev.quarry.provider.openai.OpenAiStub.reasoning;
 import static dev.quarry.provider.openai.OpenAiStub.text;
-import static dev.quarry.provider.openai.OpenAiStub.toolCall;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -23,58 +22,19 @@ import dev.quarry.canonical.StreamEvent;
 import dev.quarry.canonical.ToolChoice;
 import dev.quarry.canonical.ToolKind;
 import dev.quarry.canonical.ToolSpec;
-import dev.quarry.canonical.Usage;
 import dev.quarry.provider.Provider;
-import dev.quarry.provider.ProviderContractTest;
-import dev.quarry.provider.UpstreamScript;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The OpenAI provider on the Responses API, its default, against the stub. */
-class OpenAiResponsesProviderTest extends ProviderContractTest {
+class OpenAiResponsesProviderTest extends OpenAiProviderContractTest {
     private static final ToolSpec APPLY_PATCH = new ToolSpec("apply_patch", "Edits files.", null, ToolKind.CUSTOM,
             "{\"type\":\"grammar\",\"syntax\":\"lark\",\"definition\":\"start: /.+/\"}");
 
-    private OpenAiStub stub;
-    private Provider provider;
-
-    @BeforeEach
-    void startStub() {
-        stub = OpenAiStub.start();
-        provider = new OpenAiProvider(settings("openai", stub.baseUrl(), "sk-test", null));
-    }
-
-    @AfterEach
-    void stopStub() {
-        stub.close();
-    }
-
     @Override
-    protected Provider provider() {
-        return provider;
-    }
-
-    @Override
-    protected void script(UpstreamScript script) {
-        stub.then(script);
-    }
-
-    @Override
-    protected int framesBeforeHangUp() {
-        return 4;
-    }
-
-    @Override
-    protected Usage scriptedUsage() {
-        return OpenAiStub.USAGE;
-    }
-
-    @Override
-    protected String lastRequestBody() {
-        return stub.lastRequest().body().toString();
+    protected String api() {
+        return null;
     }
 
     @Test

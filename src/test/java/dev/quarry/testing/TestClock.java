@@ -1,4 +1,4 @@
-package dev.quarry.budget;
+package dev.quarry.testing;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -6,15 +6,15 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock tests move by hand, to cross period boundaries. */
-final class TestClock extends Clock {
+/** A clock tests move by hand: to reach an expiry or cross a period boundary without waiting. */
+public final class TestClock extends Clock {
     private volatile Instant now;
 
-    TestClock(Instant now) {
-        this.now = now;
+    public TestClock(Instant start) {
+        this.now = start;
     }
 
-    void advance(Duration by) {
+    public void advance(Duration by) {
         now = now.plus(by);
     }
 
@@ -30,6 +30,6 @@ final class TestClock extends Clock {
 
     @Override
     public Clock withZone(ZoneId zone) {
-        throw new UnsupportedOperationException("budgets work in UTC");
+        throw new UnsupportedOperationException("a test clock stays in UTC");
     }
 }
