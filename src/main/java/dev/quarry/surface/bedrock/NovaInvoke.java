@@ -12,7 +12,6 @@ import dev.quarry.canonical.Usage;
 import dev.quarry.surface.Json;
 import dev.quarry.surface.WireReply;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.Map;
@@ -91,7 +90,7 @@ public record NovaInvoke() implements InvokeFamily {
     /** Each ConverseStream event as a chunk, {@code {"<event type>": <event>}}; {@code metadata}, the last, with the invocation metrics. */
     @Override
     public void stream(EventStream events, OutputStream out, String requestId, String modelId, long inputEstimate, LongSupplier latencyMillis) {
-        new ConverseStreamEncoder(new Reframer(new ChunkWriter(out, latencyMillis)), latencyMillis).write(events);
+        new ConverseStreamEncoder(new ConverseReframer(new ChunkWriter(out, latencyMillis)), latencyMillis).write(events);
     }
 
     /** Nova counts cached input under {@code …TokenCount} names where Converse has {@code …Tokens}. */
@@ -107,29 +106,18 @@ public record NovaInvoke() implements InvokeFamily {
      * it flushes ({@link EventStreamCodec#write}), and sends them on as chunks; its exception
      * frames pass through as they are.
      */
-    private static final class Reframer extends OutputStream {
+    private static final class ConverseReframer extends Reframer {
         private final ChunkWriter chunks;
-        private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
 
-        Reframer(ChunkWriter chunks) {
+        ConverseReframer(ChunkWriter chunks) {
             this.chunks = chunks;
         }
 
         @Override
-        public void write(int b) {
-            pending.write(b);
-        }
-
-        @Override
-        public void write(byte[] bytes, int offset, int length) {
-            pending.write(bytes, offset, length);
-        }
-
-        @Override
-        public void flush() throws IOException {
-            var in = new ByteArrayInputStream(pending.toByteArray());
-            pending.reset();
+        protected byte[] frames(byte[] bytes) throws IOException {
+            var in = new ByteArrayInputStream(bytes);
             for (EventStreamMessage frame; (frame = EventStreamCodec.read(in)) != null; ) send(frame);
+            return in.readAllBytes();
         }
 
         private void send(EventStreamMessage frame) {

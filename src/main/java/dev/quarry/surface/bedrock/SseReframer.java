@@ -1,7 +1,5 @@
 package dev.quarry.surface.bedrock;
 
-import java.io.ByteArrayOutputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -9,7 +7,7 @@ import java.nio.charset.StandardCharsets;
  * stream: takes the SSE bytes it writes and, each time it flushes (which {@link
  * dev.quarry.surface.SseWriter} does after every event), hands each complete event on.
  */
-final class SseReframer extends OutputStream {
+final class SseReframer extends Reframer {
     /** Receives one SSE event: its {@code event:} name (empty when it has none) and its {@code data:} line. */
     @FunctionalInterface
     interface Listener {
@@ -17,32 +15,20 @@ final class SseReframer extends OutputStream {
     }
 
     private final Listener listener;
-    private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
 
     SseReframer(Listener listener) {
         this.listener = listener;
     }
 
     @Override
-    public void write(int b) {
-        pending.write(b);
-    }
-
-    @Override
-    public void write(byte[] bytes, int offset, int length) {
-        pending.write(bytes, offset, length);
-    }
-
-    @Override
-    public void flush() {
-        String text = pending.toString(StandardCharsets.UTF_8);
+    protected byte[] frames(byte[] bytes) {
+        String text = new String(bytes, StandardCharsets.UTF_8);
         int end;
         while ((end = text.indexOf("\n\n")) >= 0) {
             send(text.substring(0, end));
             text = text.substring(end + 2);
         }
-        pending.reset();
-        pending.writeBytes(text.getBytes(StandardCharsets.UTF_8));
+        return text.getBytes(StandardCharsets.UTF_8);
     }
 
     /** One event, with the single data line {@link dev.quarry.surface.SseWriter} writes. */
