@@ -4,7 +4,8 @@ import java.util.function.Consumer;
 
 /**
  * Passes a stream through and reports how it ended, exactly once, with the usage reported up to
- * then: when the {@link StreamEvent.MessageStop} arrives (before it is handed on, so whatever is
+ * then — or, for a stream that broke or was abandoned before its upstream reported any output, the
+ * output it had handed on, estimated, so what the client received is billed and nothing more: when the {@link StreamEvent.MessageStop} arrives (before it is handed on, so whatever is
  * settled is settled before the client sees the end), when the stream fails, or when its consumer
  * closes it early. The ledger, budgets and rate limits all settle through it.
  */
@@ -18,6 +19,8 @@ public final class SettlingStream implements EventStream {
     private final EventStream delegate;
     private final Consumer<End> onEnd;
     private Usage usage = Usage.ZERO;
+    /** Characters of text, tool input and reasoning handed on. */
+    private long deliveredChars;
     private boolean ended;
 
     public SettlingStream(EventStream delegate, Consumer<End> onEnd) {
@@ -43,6 +46,9 @@ public final class SettlingStream implements EventStream {
             throw failed(e);
         }
         switch (event) {
+            case StreamEvent.TextDelta t -> deliveredChars += t.text().length();
+            case StreamEvent.ToolInputDelta t -> deliveredChars += t.fragment().length();
+            case StreamEvent.ReasoningDelta r -> deliveredChars += r.text().length();
             case StreamEvent.UsageReport u -> usage = u.usage();
             case StreamEvent.MessageStop s -> endOnce(Ending.COMPLETED, null);
             default -> { }
@@ -67,6 +73,9 @@ public final class SettlingStream implements EventStream {
     private void endOnce(Ending ending, QuarryError error) {
         if (ended) return;
         ended = true;
-        onEnd.accept(new End(ending, usage, error));
+        Usage billed = ending != Ending.COMPLETED && usage.outputTokens() == 0 && deliveredChars > 0
+                ? new Usage(usage.inputTokens(), TokenEstimate.ofLength(deliveredChars), usage.cacheReadTokens(), usage.cacheWriteTokens())
+                : usage;
+        onEnd.accept(new End(ending, billed, error));
     }
 }

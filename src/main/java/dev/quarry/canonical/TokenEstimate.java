@@ -9,7 +9,12 @@ public final class TokenEstimate {
     private TokenEstimate() {}
 
     public static long of(CharSequence text) {
-        return text.isEmpty() ? 0 : (text.length() + 3) / 4;
+        return ofLength(text.length());
+    }
+
+    /** The estimate for text of {@code chars} characters. */
+    public static long ofLength(long chars) {
+        return chars <= 0 ? 0 : (chars + 3) / 4;
     }
 
     /** Estimated prompt tokens of a request: system, messages, and tool definitions. */

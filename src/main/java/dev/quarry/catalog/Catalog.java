@@ -8,6 +8,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** The models Quarry knows, looked up by id or alias. Immutable; built once at start-up. */
 public final class Catalog {
@@ -59,6 +60,11 @@ public final class Catalog {
                     "model", null));
         }
         return entry;
+    }
+
+    /** The entry an id or alias names, of any kind and available or not. */
+    public Optional<ModelEntry> find(String name) {
+        return Optional.ofNullable(byName.get(name));
     }
 
     /** Lists the names (ids and aliases) that resolve to an entry; for messages and tests. */

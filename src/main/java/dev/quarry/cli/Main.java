@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
         description = "One governed endpoint for every model and every client.",
         subcommands = {ServeCommand.class, KeysCommand.class, PrincipalsCommand.class, GroupsCommand.class, RolesCommand.class,
                 StsCommand.class, ModelsCommand.class, AuditCommand.class, PolicyCommand.class, BudgetsCommand.class,
-                PricesCommand.class, UsageCommand.class, CostCommand.class, CommitmentsCommand.class})
+                PricesCommand.class, UsageCommand.class, ExperimentsCommand.class, CostCommand.class, CommitmentsCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {

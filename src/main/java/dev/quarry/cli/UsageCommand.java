@@ -16,24 +16,18 @@ final class UsageCommand {
         @Mixin
         Options options;
 
+        @Mixin
+        ReportOptions report;
+
         @Option(names = "--by", required = true, description = "principal, model, tag or day")
         String by;
-
-        @Option(names = "--from", required = true, description = "Day (2026-01-01, UTC midnight) or instant, inclusive.")
-        String from;
-
-        @Option(names = "--to", required = true, description = "Day or instant, exclusive.")
-        String to;
-
-        @Option(names = "--format", defaultValue = "table", description = "table, csv or json (default: ${DEFAULT-VALUE}).")
-        String format;
 
         @Override
         public Integer call() {
             UsageReport.By grouping = UsageReport.By.of(by);
-            ReportFormat output = ReportFormat.of(format);
+            ReportFormat output = report.format();
             try (Database db = options.load().openStore()) {
-                System.out.print(output.render(grouping, new UsageReport(db).rows(grouping, UsageReport.time(from), UsageReport.time(to))));
+                System.out.print(output.render(grouping, new UsageReport(db).rows(grouping, report.from(), report.to())));
                 return 0;
             }
         }

@@ -6,6 +6,8 @@ import dev.quarry.catalog.ModelEntry;
 import dev.quarry.catalog.ModelKind;
 import dev.quarry.provider.ProviderSettings;
 import dev.quarry.provider.bedrock.BedrockProvider;
+import dev.quarry.routing.Experiment;
+import dev.quarry.routing.RoutingSettings;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -47,6 +49,42 @@ public final class Assembly {
             byId.put(m.id(), base.configuredWith(m.aliases(), m.deployments(), m.price()));
         }
         return new Catalog(new ArrayList<>(byId.values()));
+    }
+
+    /**
+     * The configuration's routing, checked against the catalog: every fallback and every
+     * experiment variant must be a model that can serve the same kind of request, and an
+     * experiment must not hide a model of the catalog.
+     */
+    public static RoutingSettings routing(QuarryConfig config, Catalog catalog) {
+        RoutingSettings routing = config.routing();
+        routing.routes().forEach((id, routes) -> {
+            ModelEntry model = catalog.find(id).orElseThrow();
+            List<String> targets = new ArrayList<>(routes.fallbacks());
+            targets.addAll(routes.contextWindowFallbacks());
+            targets.addAll(routes.contentPolicyFallbacks());
+            for (String target : targets) {
+                ModelEntry fallback = catalog.find(target).orElseThrow(() -> new ConfigException("model '" + id
+                        + "' falls back to '" + target + "', which is not a model of the catalog"));
+                if (fallback.kind() != model.kind()) {
+                    throw new ConfigException("model '" + id + "' falls back to '" + target + "', which serves another kind of request");
+                }
+                if (fallback == model) throw new ConfigException("model '" + id + "' falls back to itself");
+            }
+        });
+        for (Experiment e : routing.experiments()) {
+            if (catalog.find(e.model()).isPresent()) {
+                throw new ConfigException("experiment '" + e.id() + "' splits '" + e.model() + "', which is a model of the catalog; "
+                        + "give the experiment a model id of its own (clients send it instead)");
+            }
+            for (Experiment.Variant v : e.variants()) {
+                if (catalog.find(v.model()).isEmpty()) {
+                    throw new ConfigException("experiment '" + e.id() + "' variant '" + v.name() + "' is served by '" + v.model()
+                            + "', which is not a model of the catalog");
+                }
+            }
+        }
+        return routing;
     }
 
     /**

@@ -8,6 +8,12 @@ import dev.quarry.catalog.ModelKind;
 import dev.quarry.catalog.Price;
 import dev.quarry.ratelimit.RateLimit;
 import dev.quarry.ratelimit.Scope;
+import dev.quarry.routing.CooldownPolicy;
+import dev.quarry.routing.Experiment;
+import dev.quarry.routing.ModelRoutes;
+import dev.quarry.routing.RetryPolicy;
+import dev.quarry.routing.RoutingSettings;
+import dev.quarry.routing.Strategy;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.net.URI;
@@ -37,18 +43,31 @@ import java.util.Set;
  * models:
  *   - id: gpt-5.5
  *     aliases: [gpt]
- *     deployments: [{ provider: openai, model: gpt-5.5 }]
+ *     deployments:                                 # region, weight, priority, context_window, rpm, tpm optional
+ *       - { provider: openai, model: gpt-5.5, region: us-east-1, priority: 0, rpm: 500, tpm: 2000000 }
+ *       - { provider: azure-eu, model: gpt-55, region: eu-west-1, priority: 1 }
  *     price: { input: 1.25, output: 10, cache_read: 0.125, cache_write: 0 }
+ *     routing: { strategy: priority, fallbacks: [claude-sonnet-4-5], context_window_fallbacks: [gemini-2.5-pro],
+ *                content_policy_fallbacks: [] }
  * rate_limits:                                   # name "*" limits each principal (group, ...) separately
  *   - { scope: principal, name: "*", requests_per_minute: 60, tokens_per_minute: 100000 }
  *   - { scope: deployment, name: openai/gpt-5.5, tokens_per_minute: 2000000 }
  * redis:    { url: redis://127.0.0.1:6379 }      # share rate-limit counters between nodes
+ * routing:  { max_attempts: 4, attempts_per_model: 2, initial_backoff_ms: 100, max_backoff_ms: 2000,
+ *             attempt_timeout_seconds: 60, total_timeout_seconds: 180,
+ *             cooldown: { allowed_failures: 3, window_seconds: 60, cooldown_seconds: 30, throttled_cooldown_seconds: 1 } }
+ * experiments:
+ *   - { id: gpt-vs-claude, model: assistant, sticky: principal,
+ *       variants: [{ name: gpt, model: gpt-5.5, weight: 50 }, { name: claude, model: claude-sonnet-4-5, weight: 50 }] }
  * </pre>
  */
 public final class ConfigLoader {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
     private final String file;
+    /** Deployments' capacities ({@code rpm}, {@code tpm}), gathered while reading models: they are rate limits on the deployment. */
+    private final List<RateLimit> capacities = new ArrayList<>();
+    private final Map<String, ModelRoutes> routes = new LinkedHashMap<>();
 
     private ConfigLoader(String file) {
         this.file = file;
@@ -73,15 +92,18 @@ public final class ConfigLoader {
         }
         ConfigLoader loader = new ConfigLoader(fileName);
         if (root == null || root.isMissingNode() || root.isNull()) return QuarryConfig.defaults(dataDir);
-        loader.expectKeys(root, "", Set.of("server", "store", "providers", "models", "rate_limits", "redis"));
+        loader.expectKeys(root, "", Set.of("server", "store", "providers", "models", "rate_limits", "redis", "routing", "experiments"));
+        List<ModelConfig> models = loader.models(root.path("models"));
         return new QuarryConfig(
                 loader.server(root.path("server")),
                 dataDir,
                 loader.optText(root.path("store"), "url", "store.url"),
                 loader.providers(root.path("providers")),
-                loader.models(root.path("models")),
+                models,
                 loader.rateLimits(root.path("rate_limits")),
-                loader.redisUrl(root.path("redis")));
+                loader.redisUrl(root.path("redis")),
+                new RoutingSettings(loader.routes, loader.retry(root.path("routing")), loader.cooldown(root.path("routing").path("cooldown")),
+                        loader.experiments(root.path("experiments"))));
     }
 
     private ServerSettings server(JsonNode node) {
@@ -129,7 +151,8 @@ public final class ConfigLoader {
         for (int i = 0; i < items.size(); i++) {
             JsonNode m = items.get(i);
             String path = "models[" + i + "]";
-            expectKeys(m, path, Set.of("id", "aliases", "kind", "context_window", "deployments", "price"));
+            expectKeys(m, path, Set.of("id", "aliases", "kind", "context_window", "deployments", "price", "routing"));
+            String id = requireText(m, "id", path + ".id");
             List<String> aliases = new ArrayList<>();
             List<JsonNode> rawAliases = list(m.path("aliases"), path + ".aliases");
             for (int a = 0; a < rawAliases.size(); a++) {
@@ -138,30 +161,138 @@ public final class ConfigLoader {
             List<Deployment> deployments = new ArrayList<>();
             List<JsonNode> rawDeployments = list(m.path("deployments"), path + ".deployments");
             for (int d = 0; d < rawDeployments.size(); d++) {
-                JsonNode dep = rawDeployments.get(d);
-                String depPath = path + ".deployments[" + d + "]";
-                expectKeys(dep, depPath, Set.of("provider", "model"));
-                deployments.add(new Deployment(requireText(dep, "provider", depPath + ".provider"),
-                        requireText(dep, "model", depPath + ".model")));
+                Deployment deployment = deployment(rawDeployments.get(d), path + ".deployments[" + d + "]");
+                if (deployments.stream().anyMatch(other -> other.key().equals(deployment.key()))) {
+                    fail(path + ".deployments[" + d + "]", "repeats deployment " + deployment.key() + " of this model");
+                }
+                deployments.add(deployment);
             }
             String kind = optText(m, "kind", path + ".kind");
+            ModelRoutes modelRoutes = m.has("routing") ? modelRoutes(m.get("routing"), path + ".routing") : null;
+            if (modelRoutes != null) routes.put(id, modelRoutes);
             models.add(new ModelConfig(
-                    requireText(m, "id", path + ".id"),
+                    id,
                     aliases,
                     kind == null ? null : modelKind(kind, path + ".kind"),
                     m.has("context_window") ? (int) optLong(m, "context_window", path + ".context_window", 0) : null,
                     deployments,
-                    m.has("price") ? price(m.get("price"), path + ".price") : null));
+                    m.has("price") ? price(m.get("price"), path + ".price") : null,
+                    modelRoutes));
         }
         return models;
+    }
+
+    private Deployment deployment(JsonNode dep, String path) {
+        expectKeys(dep, path, Set.of("provider", "model", "region", "weight", "priority", "context_window", "rpm", "tpm"));
+        long weight = optLong(dep, "weight", path + ".weight", 1);
+        if (weight < 1 || weight > 1_000_000) fail(path + ".weight", "must be a whole number from 1 to 1000000");
+        Deployment deployment = new Deployment(requireText(dep, "provider", path + ".provider"), requireText(dep, "model", path + ".model"),
+                optText(dep, "region", path + ".region"), (int) weight,
+                (int) Math.min(Integer.MAX_VALUE, optLong(dep, "priority", path + ".priority", 0)),
+                (int) Math.min(Integer.MAX_VALUE, optLong(dep, "context_window", path + ".context_window", 0)));
+        long rpm = perMinute(dep, "rpm", path);
+        long tpm = perMinute(dep, "tpm", path);
+        if (rpm > 0 || tpm > 0) {
+            if (capacities.stream().anyMatch(c -> c.name().equals(deployment.key()))) {
+                fail(path, "states a capacity for " + deployment.key() + " again; state it once");
+            }
+            capacities.add(new RateLimit(Scope.DEPLOYMENT, deployment.key(), rpm, tpm));
+        }
+        return deployment;
+    }
+
+    private ModelRoutes modelRoutes(JsonNode node, String path) {
+        expectKeys(node, path, Set.of("strategy", "fallbacks", "context_window_fallbacks", "content_policy_fallbacks"));
+        String strategyName = optText(node, "strategy", path + ".strategy");
+        Strategy strategy = strategyName == null ? Strategy.PRIORITY : Strategy.of(strategyName).orElseThrow(() ->
+                new ConfigException(file + ": " + path + ".strategy must be one of "
+                        + Arrays.stream(Strategy.values()).map(Strategy::configName).toList() + ", not '" + strategyName + "'"));
+        return new ModelRoutes(strategy, names(node, "fallbacks", path), names(node, "context_window_fallbacks", path),
+                names(node, "content_policy_fallbacks", path));
+    }
+
+    private List<String> names(JsonNode node, String field, String path) {
+        List<String> names = new ArrayList<>();
+        List<JsonNode> items = list(node.path(field), path + "." + field);
+        for (int i = 0; i < items.size(); i++) names.add(requireTextValue(items.get(i), path + "." + field + "[" + i + "]"));
+        return names;
+    }
+
+    private RetryPolicy retry(JsonNode node) {
+        RetryPolicy d = RetryPolicy.DEFAULT;
+        if (node.isMissingNode()) return d;
+        expectKeys(node, "routing", Set.of("max_attempts", "attempts_per_model", "initial_backoff_ms", "max_backoff_ms",
+                "attempt_timeout_seconds", "total_timeout_seconds", "cooldown"));
+        return new RetryPolicy(
+                (int) atLeastOne(node, "max_attempts", "routing", d.maxAttempts()),
+                (int) atLeastOne(node, "attempts_per_model", "routing", d.attemptsPerModel()),
+                Duration.ofMillis(optLong(node, "initial_backoff_ms", "routing.initial_backoff_ms", d.initialBackoff().toMillis())),
+                Duration.ofMillis(optLong(node, "max_backoff_ms", "routing.max_backoff_ms", d.maxBackoff().toMillis())),
+                Duration.ofSeconds(atLeastOne(node, "attempt_timeout_seconds", "routing", d.attemptTimeout().toSeconds())),
+                Duration.ofSeconds(atLeastOne(node, "total_timeout_seconds", "routing", d.totalTimeout().toSeconds())));
+    }
+
+    private CooldownPolicy cooldown(JsonNode node) {
+        CooldownPolicy d = CooldownPolicy.DEFAULT;
+        if (node.isMissingNode()) return d;
+        String path = "routing.cooldown";
+        expectKeys(node, path, Set.of("allowed_failures", "window_seconds", "cooldown_seconds", "throttled_cooldown_seconds"));
+        return new CooldownPolicy(
+                (int) atLeastOne(node, "allowed_failures", path, d.allowedFailures()),
+                Duration.ofSeconds(atLeastOne(node, "window_seconds", path, d.window().toSeconds())),
+                Duration.ofSeconds(optLong(node, "cooldown_seconds", path + ".cooldown_seconds", d.cooldown().toSeconds())),
+                Duration.ofSeconds(optLong(node, "throttled_cooldown_seconds", path + ".throttled_cooldown_seconds",
+                        d.throttledCooldown().toSeconds())));
+    }
+
+    /** A whole number from 1 to 1,000,000, or the default when absent. */
+    private long atLeastOne(JsonNode node, String field, String path, long fallback) {
+        long value = optLong(node, field, path + "." + field, fallback);
+        if (value < 1 || value > 1_000_000) fail(path + "." + field, "must be a whole number from 1 to 1000000");
+        return value;
+    }
+
+    private List<Experiment> experiments(JsonNode node) {
+        List<Experiment> experiments = new ArrayList<>();
+        List<JsonNode> items = list(node, "experiments");
+        for (int i = 0; i < items.size(); i++) {
+            JsonNode e = items.get(i);
+            String path = "experiments[" + i + "]";
+            expectKeys(e, path, Set.of("id", "model", "sticky", "variants"));
+            String sticky = optText(e, "sticky", path + ".sticky");
+            Experiment.Sticky stickiness = sticky == null ? Experiment.Sticky.PRINCIPAL
+                    : Arrays.stream(Experiment.Sticky.values()).filter(v -> v.name().equalsIgnoreCase(sticky)).findFirst()
+                    .orElseThrow(() -> new ConfigException(file + ": " + path + ".sticky must be none, principal or session, not '" + sticky + "'"));
+            List<Experiment.Variant> variants = new ArrayList<>();
+            List<JsonNode> rawVariants = list(e.path("variants"), path + ".variants");
+            if (rawVariants.size() < 2) fail(path + ".variants", "must list at least two variants");
+            for (int v = 0; v < rawVariants.size(); v++) {
+                JsonNode variant = rawVariants.get(v);
+                String vPath = path + ".variants[" + v + "]";
+                expectKeys(variant, vPath, Set.of("name", "model", "weight"));
+                String name = requireText(variant, "name", vPath + ".name");
+                if (variants.stream().anyMatch(other -> other.name().equals(name))) fail(vPath + ".name", "repeats variant '" + name + "'");
+                variants.add(new Experiment.Variant(name, requireText(variant, "model", vPath + ".model"),
+                        (int) atLeastOne(variant, "weight", vPath, 1)));
+            }
+            String id = requireText(e, "id", path + ".id");
+            String model = requireText(e, "model", path + ".model");
+            if (experiments.stream().anyMatch(other -> other.id().equals(id))) fail(path + ".id", "repeats experiment '" + id + "'");
+            if (experiments.stream().anyMatch(other -> other.model().equals(model))) {
+                fail(path + ".model", "is already split by another experiment; one experiment per model id");
+            }
+            experiments.add(new Experiment(id, model, stickiness, variants));
+        }
+        return experiments;
     }
 
     /** A per-minute number above this is a typo, and would overflow the limiter's arithmetic. */
     private static final long MAX_PER_MINUTE = 1_000_000_000L;
 
     private List<RateLimit> rateLimits(JsonNode node) {
-        List<RateLimit> limits = new ArrayList<>();
+        List<RateLimit> limits = new ArrayList<>(capacities);
         Set<String> seen = new HashSet<>();
+        capacities.forEach(c -> seen.add(c.scope() + "/" + c.name()));
         List<JsonNode> items = list(node, "rate_limits");
         for (int i = 0; i < items.size(); i++) {
             JsonNode l = items.get(i);
@@ -173,7 +304,8 @@ public final class ConfigLoader {
             long tokens = perMinute(l, "tokens_per_minute", path);
             if (requests == 0 && tokens == 0) fail(path, "must set requests_per_minute, tokens_per_minute or both");
             if (!seen.add(scope + "/" + name)) {
-                fail(path, "repeats the limit on " + scope.configName() + " '" + name + "'; put both numbers in one entry");
+                fail(path, "repeats the limit on " + scope.configName() + " '" + name + "' (a deployment's rpm and tpm are one too); "
+                        + "put both numbers in one entry");
             }
             limits.add(new RateLimit(scope, name, requests, tokens));
         }

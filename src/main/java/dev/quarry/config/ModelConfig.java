@@ -3,11 +3,14 @@ package dev.quarry.config;
 import dev.quarry.catalog.Deployment;
 import dev.quarry.catalog.ModelKind;
 import dev.quarry.catalog.Price;
+import dev.quarry.routing.ModelRoutes;
 import java.util.List;
 
 /**
- * A {@code models:} entry: adds aliases, deployments and a price to a built-in model, or defines
- * a new one (then {@code kind} and {@code contextWindow} describe it).
+ * A {@code models:} entry: adds aliases, deployments, a price and routes to a built-in model, or
+ * defines a new one (then {@code kind} and {@code contextWindow} describe it).
+ *
+ * @param routes how its deployments are chosen and where it falls back to; {@code null} for the default
  */
 public record ModelConfig(String id, List<String> aliases, ModelKind kind, Integer contextWindow,
-                          List<Deployment> deployments, Price price) {}
+                          List<Deployment> deployments, Price price, ModelRoutes routes) {}

@@ -1,6 +1,7 @@
 package dev.quarry.config;
 
 import dev.quarry.ratelimit.RateLimit;
+import dev.quarry.routing.RoutingSettings;
 import dev.quarry.store.Database;
 import java.net.URI;
 import java.nio.file.Path;
@@ -11,21 +12,24 @@ import java.util.List;
  *
  * @param storeUrl   a JDBC URL, or {@code null} for the SQLite file in {@code dataDir}
  * @param rateLimits requests and tokens per minute, counted in memory or, when {@code redisUrl} is set, in Redis
+ *                   (deployments' capacities, {@code rpm}/{@code tpm}, are limits on them)
  * @param redisUrl   where nodes share rate-limit counters, or {@code null} to count on this node only
+ * @param routing    retries, cooldowns and experiments; each model's routes come from {@code models:}
  */
 public record QuarryConfig(ServerSettings server, Path dataDir, String storeUrl,
                            List<ProviderConfig> providers, List<ModelConfig> models,
-                           List<RateLimit> rateLimits, URI redisUrl) {
+                           List<RateLimit> rateLimits, URI redisUrl, RoutingSettings routing) {
 
     public QuarryConfig {
         providers = List.copyOf(providers);
         models = List.copyOf(models);
         rateLimits = List.copyOf(rateLimits);
+        routing = routing == null ? RoutingSettings.DEFAULTS : routing;
     }
 
     /** Embedded defaults: no providers, the built-in catalog, SQLite in {@code dataDir}. */
     public static QuarryConfig defaults(Path dataDir) {
-        return new QuarryConfig(ServerSettings.DEFAULTS, dataDir, null, List.of(), List.of(), List.of(), null);
+        return new QuarryConfig(ServerSettings.DEFAULTS, dataDir, null, List.of(), List.of(), List.of(), null, RoutingSettings.DEFAULTS);
     }
 
     /** Opens (and migrates) the store this configuration names. */
@@ -34,10 +38,10 @@ public record QuarryConfig(ServerSettings server, Path dataDir, String storeUrl,
     }
 
     public QuarryConfig withPort(int port) {
-        return new QuarryConfig(server.withPort(port), dataDir, storeUrl, providers, models, rateLimits, redisUrl);
+        return new QuarryConfig(server.withPort(port), dataDir, storeUrl, providers, models, rateLimits, redisUrl, routing);
     }
 
     public QuarryConfig withDataDir(Path dir) {
-        return new QuarryConfig(server, dir, storeUrl, providers, models, rateLimits, redisUrl);
+        return new QuarryConfig(server, dir, storeUrl, providers, models, rateLimits, redisUrl, routing);
     }
 }

@@ -2,19 +2,27 @@ package dev.quarry.gateway;
 
 import dev.quarry.canonical.ErrorKind;
 import dev.quarry.canonical.QuarryError;
+import dev.quarry.catalog.Deployment;
+import dev.quarry.catalog.ModelEntry;
 import dev.quarry.policy.AccessRequest;
 import dev.quarry.policy.Authorizer;
 import dev.quarry.policy.ConditionKey;
 import dev.quarry.policy.Decision;
 import dev.quarry.policy.RequestContext;
+import dev.quarry.routing.RoutePlan;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Decides by policy whether the caller may do what it asks to the model it was routed to. It runs
- * after routing because conditions may test the serving provider and the model family. A refusal
- * is returned, not thrown, with the deciding statement on the exchange, so the audit trail
- * records what decided, and the client is told in its surface's error shape.
+ * Decides by policy whether the caller may do what it asks, on each model and deployment the
+ * request might be routed to: conditions may test the serving provider, its region and the model
+ * family, so one principal may use a deployment in {@code eu-west-1} and not its twin in
+ * {@code us-east-1} (data residency). The plan keeps only the allowed deployments, so routing can
+ * never leave the allowed set, even when falling back. The request is refused when none of the
+ * requested model's deployments is allowed; the refusal is returned, not thrown, with the deciding
+ * statement on the exchange, so the audit trail records what decided.
  */
 public final class AuthorizeStep implements Step {
     private final Authorizer authorizer;
@@ -32,21 +40,53 @@ public final class AuthorizeStep implements Step {
 
     @Override
     public Outcome apply(Exchange exchange, Chain chain) {
-        AccessRequest request = request(exchange);
-        Decision decision = authorizer.decide(exchange.principal().id(), request);
-        Exchange decided = exchange.withDecision(decision.decidedBy());
-        return decision.allowed()
-                ? chain.proceed(decided)
-                : new Outcome.Rejected(decided, new QuarryError(ErrorKind.PERMISSION_DENIED, decision.explain(request), null, null));
+        Map<String, List<String>> caller = context.caller(exchange.principal(), exchange.credential(), exchange.clientAddress());
+        var requested = new Object() {
+            Decision firstAllowed;
+            Decision firstDenied;
+            AccessRequest denied;
+            final List<String> deniedDeployments = new ArrayList<>();
+        };
+        RoutePlan allowed = exchange.route().plan().keeping((model, deployment) -> {
+            AccessRequest request = request(exchange, caller, model, deployment);
+            Decision decision = authorizer.decide(exchange.principal().id(), request);
+            if (model == exchange.model()) {
+                if (decision.allowed() && requested.firstAllowed == null) requested.firstAllowed = decision;
+                if (!decision.allowed()) {
+                    if (requested.firstDenied == null) {
+                        requested.firstDenied = decision;
+                        requested.denied = request;
+                    }
+                    requested.deniedDeployments.add(describe(deployment));
+                }
+            }
+            return decision.allowed();
+        });
+        if (requested.firstAllowed == null) {
+            String why = requested.firstDenied.explain(requested.denied);
+            if (exchange.model().deployments().size() > 1) {
+                why += " No deployment of '" + exchange.model().id() + "' is allowed for you (" + String.join(", ", requested.deniedDeployments) + ").";
+            }
+            return new Outcome.Rejected(exchange.withDecision(requested.firstDenied.decidedBy()),
+                    new QuarryError(ErrorKind.PERMISSION_DENIED, why, null, null));
+        }
+        return chain.proceed(exchange.withDecision(requested.firstAllowed.decidedBy())
+                .withRoute(exchange.model(), allowed.requested().deployments().getFirst())
+                .withRouting(exchange.route().withPlan(allowed)));
     }
 
-    private AccessRequest request(Exchange exchange) {
-        Map<String, List<String>> keys = context.caller(exchange.principal(), exchange.credential(), exchange.clientAddress());
-        keys.put(ConditionKey.MODEL_PROVIDER.keyName(), List.of(exchange.deployment().provider()));
-        if (exchange.model().family() != null) keys.put(ConditionKey.MODEL_FAMILY.keyName(), List.of(exchange.model().family()));
+    private static AccessRequest request(Exchange exchange, Map<String, List<String>> caller, ModelEntry model, Deployment deployment) {
+        Map<String, List<String>> keys = new HashMap<>(caller);
+        keys.put(ConditionKey.MODEL_PROVIDER.keyName(), List.of(deployment.provider()));
+        if (deployment.region() != null) keys.put(ConditionKey.DEPLOYMENT_REGION.keyName(), List.of(deployment.region()));
+        if (model.family() != null) keys.put(ConditionKey.MODEL_FAMILY.keyName(), List.of(model.family()));
         if (exchange.operation() instanceof Operation.Chat chat && chat.request().config().maxTokens() != null) {
             keys.put(ConditionKey.MAX_TOKENS.keyName(), List.of(chat.request().config().maxTokens().toString()));
         }
-        return new AccessRequest(exchange.operation().action(), "model/" + exchange.model().id(), keys);
+        return new AccessRequest(exchange.operation().action(), "model/" + model.id(), keys);
+    }
+
+    private static String describe(Deployment deployment) {
+        return deployment.key() + (deployment.region() == null ? " (no region stated)" : " in " + deployment.region());
     }
 }

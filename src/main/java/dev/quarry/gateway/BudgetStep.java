@@ -7,6 +7,8 @@ import dev.quarry.budget.Reservation;
 import dev.quarry.canonical.SettlingStream;
 import dev.quarry.canonical.TokenEstimate;
 import dev.quarry.canonical.Usage;
+import dev.quarry.catalog.Deployment;
+import dev.quarry.catalog.ModelEntry;
 import dev.quarry.pricing.Money;
 import dev.quarry.pricing.Pricer;
 import java.math.BigDecimal;
@@ -68,9 +70,9 @@ public final class BudgetStep implements Step {
         }
         return switch (outcome) {
             case Outcome.Streamed s -> new Outcome.Streamed(s.exchange(),
-                    new SettlingStream(s.stream(), end -> reservation.settle(cost(exchange, end.usage()))));
+                    new SettlingStream(s.stream(), end -> reservation.settle(cost(s.exchange(), end.usage()))));
             case Outcome.Embedded e -> {
-                reservation.settle(cost(exchange, e.response().usage()));
+                reservation.settle(cost(e.exchange(), e.response().usage()));
                 yield e;
             }
             case Outcome.Rejected r -> {
@@ -80,21 +82,32 @@ public final class BudgetStep implements Step {
         };
     }
 
+    /**
+     * The most the request can cost wherever routing sends it: the dearest of its allowed models
+     * and deployments, so a fallback to a pricier model is covered too. Empty when none is priced.
+     */
     private Optional<BigDecimal> worstCase(Exchange exchange) {
-        String model = exchange.model().id();
-        String provider = exchange.deployment().provider();
+        var dearest = new Object() {
+            BigDecimal cost;
+        };
+        exchange.route().plan().forEachCandidate((model, deployment) -> worstCase(exchange, model, deployment)
+                .ifPresent(c -> dearest.cost = dearest.cost == null ? c : dearest.cost.max(c)));
+        return Optional.ofNullable(dearest.cost);
+    }
+
+    private Optional<BigDecimal> worstCase(Exchange exchange, ModelEntry model, Deployment deployment) {
         return switch (exchange.operation()) {
             case Operation.Chat chat -> {
                 Integer asked = chat.request().config().maxTokens();
-                yield pricer.worstCase(model, provider, TokenEstimate.of(chat.request()),
-                        asked == null ? exchange.model().maxOutputTokens() : asked, clock.instant());
+                yield pricer.worstCase(model.id(), deployment.provider(), TokenEstimate.of(chat.request()),
+                        asked == null ? model.maxOutputTokens() : asked, clock.instant());
             }
-            case Operation.Embed embed -> pricer.worstCase(model, provider,
+            case Operation.Embed embed -> pricer.worstCase(model.id(), deployment.provider(),
                     embed.request().inputs().stream().mapToLong(TokenEstimate::of).sum(), 0, clock.instant());
         };
     }
 
-    /** The cost as the ledger records it (rounded half up to the micro-dollar), so both agree after a restart. */
+    /** The cost as the ledger records it (rounded half up to the micro-dollar, on what served), so both agree after a restart. */
     private long cost(Exchange exchange, Usage usage) {
         if (usage.totalTokens() == 0) return 0;
         return pricer.cost(exchange.model().id(), exchange.deployment().provider(), usage, clock.instant()).map(Money::toMicros).orElse(0L);

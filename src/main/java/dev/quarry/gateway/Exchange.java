@@ -4,6 +4,7 @@ import dev.quarry.catalog.Deployment;
 import dev.quarry.catalog.ModelEntry;
 import dev.quarry.identity.Credential;
 import dev.quarry.identity.Principal;
+import dev.quarry.routing.RoutingHints;
 import java.util.Objects;
 
 /**
@@ -17,6 +18,9 @@ import java.util.Objects;
  * @param credential  what the client presented to prove who it is
  * @param startNanos  {@link System#nanoTime()} when the request arrived
  * @param decidedBy   the policy and statement that allowed or denied it ({@code policy/Sid}), once authorized
+ * @param hints       what the client asked of routing in its headers
+ * @param route       the plan and, once invoked, the attempts; {@code model} and {@code deployment}
+ *                    are the requested model's first choice until invoked, then the ones that served
  */
 public record Exchange(
         String requestId,
@@ -30,35 +34,48 @@ public record Exchange(
         Principal principal,
         ModelEntry model,
         Deployment deployment,
-        String decidedBy) {
+        String decidedBy,
+        RoutingHints hints,
+        Route route) {
 
     public Exchange {
         Objects.requireNonNull(requestId, "requestId");
         Objects.requireNonNull(surface, "surface");
         Objects.requireNonNull(decoder, "decoder");
+        hints = hints == null ? RoutingHints.NONE : hints;
     }
 
     public static Exchange start(String requestId, String surface, RequestDecoder decoder, Credential credential,
                                  String clientAddress, String userAgent) {
         return new Exchange(requestId, surface, decoder, null, credential, clientAddress, userAgent, System.nanoTime(),
-                null, null, null, null);
+                null, null, null, null, RoutingHints.NONE, null);
     }
 
     public Exchange withPrincipal(Principal p) {
-        return new Exchange(requestId, surface, decoder, operation, credential, clientAddress, userAgent, startNanos, p, model, deployment, decidedBy);
+        return new Exchange(requestId, surface, decoder, operation, credential, clientAddress, userAgent, startNanos, p, model, deployment, decidedBy, hints, route);
     }
 
     public Exchange withOperation(Operation o) {
-        return new Exchange(requestId, surface, decoder, o, credential, clientAddress, userAgent, startNanos, principal, model, deployment, decidedBy);
+        return new Exchange(requestId, surface, decoder, o, credential, clientAddress, userAgent, startNanos, principal, model, deployment, decidedBy, hints, route);
     }
 
     public Exchange withRoute(ModelEntry m, Deployment d) {
-        return new Exchange(requestId, surface, decoder, operation, credential, clientAddress, userAgent, startNanos, principal, m, d, decidedBy);
+        return new Exchange(requestId, surface, decoder, operation, credential, clientAddress, userAgent, startNanos, principal, m, d, decidedBy, hints, route);
     }
 
     public Exchange withDecision(String policyAndStatement) {
         return new Exchange(requestId, surface, decoder, operation, credential, clientAddress, userAgent, startNanos, principal, model,
-                deployment, policyAndStatement);
+                deployment, policyAndStatement, hints, route);
+    }
+
+    public Exchange withHints(RoutingHints h) {
+        return new Exchange(requestId, surface, decoder, operation, credential, clientAddress, userAgent, startNanos, principal, model,
+                deployment, decidedBy, h, route);
+    }
+
+    public Exchange withRouting(Route r) {
+        return new Exchange(requestId, surface, decoder, operation, credential, clientAddress, userAgent, startNanos, principal, model,
+                deployment, decidedBy, hints, r);
     }
 
     public long elapsedMillis() {

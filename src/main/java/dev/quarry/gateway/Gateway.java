@@ -12,6 +12,10 @@ import dev.quarry.policy.RequestContext;
 import dev.quarry.pricing.Pricer;
 import dev.quarry.provider.ProviderRegistry;
 import dev.quarry.ratelimit.RateLimits;
+import dev.quarry.routing.Experiments;
+import dev.quarry.routing.Planner;
+import dev.quarry.routing.Router;
+import dev.quarry.routing.RoutingSettings;
 import java.time.Clock;
 import java.util.List;
 import java.util.function.Function;
@@ -29,17 +33,19 @@ public final class Gateway {
     /** The standard path: audit → authenticate → decode → settle → route → authorize → rate-limit → budget → invoke. */
     public static Gateway standard(Authenticator authenticator, Authorizer authorizer, Ledger ledger, Pricer pricer,
                                    Catalog catalog, ProviderRegistry providers, AuditLog audit, Clock clock,
-                                   RateLimits rateLimits, Function<Principal, List<String>> groupsOf, BudgetDirectory budgets) {
+                                   RateLimits rateLimits, Function<Principal, List<String>> groupsOf, BudgetDirectory budgets,
+                                   RoutingSettings routing) {
+        Router router = new Router(routing.retry(), routing.cooldown());
         return new Gateway(new Pipeline(List.of(
                 new AuditStep(audit, clock),
                 new AuthenticateStep(authenticator),
                 new DecodeStep(),
                 new SettleStep(ledger, pricer, clock),
-                new RouteStep(catalog),
+                new RouteStep(catalog, new Planner(catalog, routing.routes()), new Experiments(routing.experiments())),
                 new AuthorizeStep(authorizer, new RequestContext(clock)),
                 new RateLimitStep(rateLimits, groupsOf),
                 new BudgetStep(budgets, pricer, clock),
-                new InvokeStep(providers))), authenticator);
+                new InvokeStep(providers, router, rateLimits, pricer, clock))), authenticator);
     }
 
     /**

@@ -14,7 +14,8 @@ import java.util.function.Function;
 
 /**
  * Admits a request only if every rate limit that matches it (its principal, each of its groups,
- * its model, its deployment) has room, and counts it against all of them. Tokens are reserved
+ * its model) has room, and counts it against all of them. Deployment limits are capacity, checked
+ * by the invoke step for each deployment the request is sent to. Tokens are reserved
  * up front at the most the request may use (its prompt estimate plus its output allowance), so
  * concurrent requests cannot overshoot a token limit, and corrected to the actual usage once,
  * when the answer ends. It runs after authorization so that refused callers use up no room.
@@ -65,12 +66,11 @@ public final class RateLimitStep implements Step {
     }
 
     private Subjects subjects(Exchange exchange) {
-        return new Subjects(exchange.principal().name(), groupsOf.apply(exchange.principal()), exchange.model().id(),
-                exchange.deployment().provider() + "/" + exchange.deployment().upstreamModel());
+        return Subjects.caller(exchange.principal().name(), groupsOf.apply(exchange.principal()), exchange.model().id());
     }
 
     /** The prompt's estimate plus the output the request allows itself (the model's maximum when it names none). */
-    private static long reservedTokens(Exchange exchange) {
+    static long reservedTokens(Exchange exchange) {
         return switch (exchange.operation()) {
             case Operation.Chat chat -> TokenEstimate.of(chat.request())
                     + (chat.request().config().maxTokens() != null ? chat.request().config().maxTokens() : exchange.model().maxOutputTokens());
@@ -89,6 +89,4 @@ public final class RateLimitStep implements Step {
         return new QuarryError(ErrorKind.RATE_LIMITED, "Rate limit reached: " + limit + ". Try again in " + seconds + " s.",
                 null, refused.retryAfter());
     }
-
-    /** Passes a stream through and settles its token reservation exactly once, however it ends. */
 }

@@ -1,18 +1,31 @@
 package dev.quarry.gateway;
 
+import dev.quarry.canonical.ChatRequest;
+import dev.quarry.canonical.ContentBlock;
+import dev.quarry.catalog.Capability;
 import dev.quarry.catalog.Catalog;
 import dev.quarry.catalog.ModelEntry;
 import dev.quarry.catalog.ModelKind;
+import dev.quarry.routing.Assignment;
+import dev.quarry.routing.Experiments;
+import dev.quarry.routing.Planner;
+import java.util.EnumSet;
+import java.util.Set;
 
 /**
- * Resolves the model the client named and picks the deployment to serve it. For now that is the
- * first deployment; fallback, weights and residency come with the routing work.
+ * Resolves the model the client named — through its experiment's variant when the name is under
+ * one — and plans where the request may go: the model's deployments and its fallback models.
+ * Which deployment serves is decided when the request is invoked, by the router.
  */
 public final class RouteStep implements Step {
     private final Catalog catalog;
+    private final Planner planner;
+    private final Experiments experiments;
 
-    public RouteStep(Catalog catalog) {
+    public RouteStep(Catalog catalog, Planner planner, Experiments experiments) {
         this.catalog = catalog;
+        this.planner = planner;
+        this.experiments = experiments;
     }
 
     @Override
@@ -26,7 +39,23 @@ public final class RouteStep implements Step {
             case Operation.Chat c -> ModelKind.CHAT;
             case Operation.Embed e -> ModelKind.EMBEDDING;
         };
-        ModelEntry model = catalog.resolve(exchange.operation().model(), kind);
-        return chain.proceed(exchange.withRoute(model, model.deployments().getFirst()));
+        String requested = exchange.operation().model();
+        Assignment assignment = experiments.isEmpty() ? null
+                : experiments.assign(requested, exchange.principal().id(), exchange.hints().session()).orElse(null);
+        ModelEntry model = catalog.resolve(assignment == null ? requested : assignment.model(), kind);
+        Route route = new Route(assignment, planner.plan(model, exchange.hints().fallbacks(), needs(exchange.operation())), null);
+        return chain.proceed(exchange.withRoute(model, model.deployments().getFirst()).withRouting(route));
+    }
+
+    /** What a fallback model must support to serve this request. */
+    private static Set<Capability> needs(Operation operation) {
+        Set<Capability> needs = EnumSet.noneOf(Capability.class);
+        if (operation instanceof Operation.Chat chat) {
+            ChatRequest request = chat.request();
+            if (!request.tools().isEmpty()) needs.add(Capability.TOOLS);
+            boolean images = request.messages().stream().flatMap(m -> m.content().stream()).anyMatch(b -> b instanceof ContentBlock.Image);
+            if (images) needs.add(Capability.VISION);
+        }
+        return needs;
     }
 }

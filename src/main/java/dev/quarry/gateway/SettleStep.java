@@ -67,7 +67,16 @@ public final class SettleStep implements Step {
                 error == null ? null : error.kind().name(),
                 now,
                 provider == null ? null : pricer.platformOf(provider).orElse(null),
-                costMicros(exchange, provider, usage, now)));
+                costMicros(exchange, provider, usage, now),
+                routing(exchange)));
+    }
+
+    private static UsageRecord.Routing routing(Exchange exchange) {
+        Route route = exchange.route();
+        if (route == null) return new UsageRecord.Routing(0, null, null);
+        int attempts = route.trace() == null ? 0 : route.trace().attempts().size();
+        return route.assignment() == null ? new UsageRecord.Routing(attempts, null, null)
+                : new UsageRecord.Routing(attempts, route.assignment().experiment(), route.assignment().variant());
     }
 
     /** Nothing produced costs nothing, priced or not; otherwise the sheet's price of the day, or unpriced. */

@@ -73,8 +73,9 @@ public final class GroupCommitLedger implements Ledger {
                 try (PreparedStatement s = c.prepareStatement("""
                         INSERT INTO usage_ledger (request_id, principal_id, surface, operation, model, provider,
                             upstream_model, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens,
-                            latency_ms, status, error_kind, created_at, platform, cost_micros, currency)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
+                            latency_ms, status, error_kind, created_at, platform, cost_micros, currency,
+                            attempts, experiment, variant)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
                     for (Pending p : batch) {
                         UsageRecord r = p.record();
                         s.setString(1, r.requestId());
@@ -95,6 +96,9 @@ public final class GroupCommitLedger implements Ledger {
                         s.setString(16, r.platform());
                         s.setObject(17, r.costMicros(), Types.BIGINT);
                         s.setString(18, r.costMicros() == null ? null : UsageRecord.CURRENCY);
+                        s.setInt(19, r.routing().attempts());
+                        s.setString(20, r.routing().experiment());
+                        s.setString(21, r.routing().variant());
                         s.addBatch();
                     }
                     return s.executeBatch();

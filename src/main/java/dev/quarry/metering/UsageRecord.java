@@ -13,6 +13,7 @@ import java.util.Objects;
  * @param platform  the price sheet platform of the provider that served, {@code null} when none did
  * @param costMicros what the usage cost by the price sheet, in US micro-dollars; {@code null} when
  *                  the model had no price on its platform that day (never a provider-reported cost)
+ * @param routing   how it was routed: attempts made, and the experiment variant it belonged to
  */
 public record UsageRecord(
         String requestId,
@@ -28,7 +29,8 @@ public record UsageRecord(
         String errorKind,
         Instant createdAt,
         String platform,
-        Long costMicros) {
+        Long costMicros,
+        Routing routing) {
 
     /** The only currency costs are recorded in. */
     public static final String CURRENCY = "USD";
@@ -38,5 +40,16 @@ public record UsageRecord(
         Objects.requireNonNull(principalId, "principalId");
         Objects.requireNonNull(usage, "usage");
         Objects.requireNonNull(status, "status");
+        Objects.requireNonNull(routing, "routing");
+    }
+
+    /**
+     * @param attempts   upstream attempts made (retries and fallbacks included); 0 when refused before any
+     * @param experiment the A/B experiment the request took part in, or {@code null}
+     * @param variant    its variant in that experiment, or {@code null}
+     */
+    public record Routing(int attempts, String experiment, String variant) {
+        /** One attempt, in no experiment. */
+        public static final Routing SINGLE = new Routing(1, null, null);
     }
 }

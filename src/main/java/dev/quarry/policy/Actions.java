@@ -25,7 +25,8 @@ public final class Actions {
             "quarry:GetPolicy", "quarry:ListPolicies",
             "quarry:AttachPolicy", "quarry:DetachPolicy", "quarry:PutPermissionBoundary", "quarry:SimulatePolicy",
             "quarry:ReadAudit",
-            "quarry:GetPrices", "quarry:PutPrices", "quarry:ReadUsage", "quarry:CreateCommitment", "quarry:ListCommitments",
+            "quarry:GetPrices", "quarry:PutPrices", "quarry:ReadUsage", "quarry:ReadExperiments", "quarry:CreateCommitment",
+            "quarry:ListCommitments",
             "quarry:PutBudget", "quarry:DeleteBudget", "quarry:ReadBudget");
 
     public static final List<String> ALL = concat(List.of(INVOKE_MODEL, INVOKE_MODEL_STREAM, EMBED, COUNT_TOKENS, LIST_MODELS,

@@ -8,6 +8,8 @@ import java.util.Optional;
 public enum ConditionKey {
     REQUESTED_REGION("quarry:RequestedRegion", ValueKind.STRING),
     MODEL_PROVIDER("quarry:ModelProvider", ValueKind.STRING),
+    /** The region of the deployment that would serve the call; absent when the deployment states none. */
+    DEPLOYMENT_REGION("quarry:DeploymentRegion", ValueKind.STRING),
     MODEL_FAMILY("quarry:ModelFamily", ValueKind.STRING),
     PRINCIPAL_NAME("quarry:PrincipalName", ValueKind.STRING),
     PRINCIPAL_TYPE("quarry:PrincipalType", ValueKind.STRING),

@@ -30,6 +30,11 @@ public final class RateLimits implements AutoCloseable {
         return limits.isEmpty();
     }
 
+    /** Whether any limit is on a deployment, which then is checked on every attempt. */
+    public boolean limitsDeployments() {
+        return limits.stream().anyMatch(l -> l.scope() == Scope.DEPLOYMENT);
+    }
+
     /**
      * Counts one request, and its reserved tokens, against every limit that matches it.
      *

@@ -4,24 +4,38 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Whom and what one request is counted against.
+ * Whom and what one request is counted against. A request is admitted in two parts: once for its
+ * caller and model, before routing; then once per deployment it is sent to, where a deployment's
+ * limit is its capacity and a full one is passed over for the next.
  *
- * @param deployment {@code provider/upstreamModel}
+ * @param principal, model {@code null} when counting a deployment alone
+ * @param deployment {@code provider/upstreamModel}, {@code null} when counting the caller and model
  */
 public record Subjects(String principal, List<String> groups, String model, String deployment) {
     public Subjects {
-        Objects.requireNonNull(principal, "principal");
         groups = List.copyOf(groups);
-        Objects.requireNonNull(model, "model");
-        Objects.requireNonNull(deployment, "deployment");
+    }
+
+    /** The caller and the model it asked for. */
+    public static Subjects caller(String principal, List<String> groups, String model) {
+        return new Subjects(Objects.requireNonNull(principal, "principal"), groups, Objects.requireNonNull(model, "model"), null);
+    }
+
+    /** One deployment a request is about to be sent to. */
+    public static Subjects deployment(String deployment) {
+        return new Subjects(null, List.of(), null, Objects.requireNonNull(deployment, "deployment"));
     }
 
     List<String> in(Scope scope) {
         return switch (scope) {
-            case PRINCIPAL -> List.of(principal);
+            case PRINCIPAL -> listOf(principal);
             case GROUP -> groups;
-            case MODEL -> List.of(model);
-            case DEPLOYMENT -> List.of(deployment);
+            case MODEL -> listOf(model);
+            case DEPLOYMENT -> listOf(deployment);
         };
+    }
+
+    private static List<String> listOf(String subject) {
+        return subject == null ? List.of() : List.of(subject);
     }
 }

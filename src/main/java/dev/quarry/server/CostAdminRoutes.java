@@ -135,12 +135,13 @@ final class CostAdminRoutes implements HttpService {
         return values;
     }
 
-    private static String query(ServerRequest req, String name) {
+    /** A required query parameter; its absence is reported as bad input by {@link #invalidAsBadRequest}. */
+    static String query(ServerRequest req, String name) {
         return req.query().first(name).orElseThrow(() -> new IllegalArgumentException("the query parameter '" + name + "' is required"));
     }
 
     /** Runs work whose bad input (a pricing rule, a malformed parameter) is the caller's mistake: a 400 naming it. */
-    private static <T> T invalidAsBadRequest(String param, Supplier<T> work) {
+    static <T> T invalidAsBadRequest(String param, Supplier<T> work) {
         try {
             return work.get();
         } catch (PricingException | IllegalArgumentException e) {

@@ -37,6 +37,11 @@ final class HttpIo {
         return value.regionMatches(true, 0, "Bearer ", 0, 7) ? value.substring(7).strip() : null;
     }
 
+    /** A request header's first value, or {@code null} when absent. */
+    static String header(ServerRequest req, String name) {
+        return req.headers().first(HeaderNames.create(name)).orElse(null);
+    }
+
     static String clientAddress(ServerRequest req) {
         return req.remotePeer().host();
     }

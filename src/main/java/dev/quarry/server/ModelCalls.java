@@ -8,10 +8,15 @@ import dev.quarry.gateway.Exchange;
 import dev.quarry.gateway.Gateway;
 import dev.quarry.gateway.Outcome;
 import dev.quarry.identity.Credential;
+import dev.quarry.identity.Principal;
+import dev.quarry.routing.Experiments;
+import dev.quarry.routing.Planner;
+import dev.quarry.routing.RoutingHints;
 import dev.quarry.surface.Json;
 import dev.quarry.surface.WireReply;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
@@ -48,8 +53,10 @@ final class ModelCalls {
                 Exchange exchange = Exchange.start(requestId, endpoint.surface(), () -> {
                     decoded.call = endpoint.decode().apply(Json.parseObject(body.get()));
                     return endpoint.operation().apply(decoded.call);
-                }, endpoint.credential().apply(req, body), HttpIo.clientAddress(req), HttpIo.userAgent(req));
+                }, endpoint.credential().apply(req, body), HttpIo.clientAddress(req), HttpIo.userAgent(req))
+                        .withHints(RoutingHints.of(HttpIo.header(req, Planner.FALLBACKS_HEADER), HttpIo.header(req, Experiments.SESSION_HEADER)));
                 Outcome outcome = gateway.handle(exchange);
+                RouteHeaders.write(outcome.exchange(), res);
                 status = outcome instanceof Outcome.Rejected rejected
                         ? reply(res, endpoint.errors().apply(rejected.error()))
                         : endpoint.answer().send(decoded.call, outcome, requestId, res);
@@ -67,14 +74,20 @@ final class ModelCalls {
      */
     void serveAuthenticated(ServerRequest req, ServerResponse res, Credential credential,
                             Function<QuarryError, WireReply> errors, Function<Supplier<ObjectNode>, WireReply> answer) {
+        serveAs(req, res, credential, errors, (caller, body) -> answer.apply(body));
+    }
+
+    /** As {@link #serveAuthenticated}, for answers that depend on who the caller is. */
+    void serveAs(ServerRequest req, ServerResponse res, Credential credential,
+                 Function<QuarryError, WireReply> errors, BiFunction<Principal, Supplier<ObjectNode>, WireReply> answer) {
         String requestId = begin(res);
         long start = System.nanoTime();
         int status;
         try {
             var declaredTooLarge = HttpIo.declaredTooLarge(req, maxBodyBytes);
             if (declaredTooLarge.isPresent()) throw new QuarryException(declaredTooLarge.get());
-            gateway.authenticate(credential);
-            status = reply(res, answer.apply(() -> Json.parseObject(HttpIo.readJsonBody(req, maxBodyBytes))));
+            Principal caller = gateway.authenticate(credential);
+            status = reply(res, answer.apply(caller, () -> Json.parseObject(HttpIo.readJsonBody(req, maxBodyBytes))));
         } catch (QuarryException e) {
             status = reply(res, errors.apply(e.error()));
         }

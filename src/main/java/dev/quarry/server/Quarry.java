@@ -20,6 +20,8 @@ import dev.quarry.identity.MasterKey;
 import dev.quarry.identity.Principal;
 import dev.quarry.identity.PrincipalKind;
 import dev.quarry.metering.GroupCommitLedger;
+import dev.quarry.metering.AnswerFeedback;
+import dev.quarry.metering.ExperimentReport;
 import dev.quarry.metering.Ledger;
 import dev.quarry.metering.UsageQueries;
 import dev.quarry.metering.UsageReport;
@@ -38,6 +40,7 @@ import dev.quarry.store.ChangeWatcher;
 import dev.quarry.store.Database;
 import dev.quarry.store.StoreVersions;
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.HttpService;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -103,7 +106,7 @@ public final class Quarry implements AutoCloseable {
         changes.onChange(StoreVersions.PRICING, prices::reload);
         changes.onChange(StoreVersions.BUDGET, budgets::reload);
         this.gateway = Gateway.standard(authenticator, policyDirectory, ledger, prices, catalog, providers, audit, clock,
-                rateLimits, principal -> policyDirectory.groupsOf(principal.id()), budgets);
+                rateLimits, principal -> policyDirectory.groupsOf(principal.id()), budgets, Assembly.routing(config, catalog));
         ModelCalls calls = new ModelCalls(gateway, config.server().maxBodyBytes());
         RequestContext requestContext = new RequestContext(clock);
         AdminCalls adminCalls = new AdminCalls(gateway, policyDirectory,
@@ -115,14 +118,15 @@ public final class Quarry implements AutoCloseable {
         }, clock);
         var costAdmin = new CostAdminRoutes(adminCalls, priceStore, prices, new CommitmentStore(db, clock), new UsageReport(db));
         var budgetAdmin = new BudgetAdminRoutes(adminCalls, budgetStore, budgets);
-        this.server = startServer(config, calls, catalog, clock, policyAdmin, identityAdmin, costAdmin, budgetAdmin);
+        var experiments = List.of(new FeedbackRoutes(calls, new AnswerFeedback(db, clock)),
+                new ExperimentAdminRoutes(adminCalls, new ExperimentReport(db)));
+        this.server = startServer(config, calls, catalog, clock, List.of(policyAdmin, identityAdmin, costAdmin, budgetAdmin), experiments);
         LOG.info(() -> "Quarry listening on http://" + config.server().host() + ":" + server.port()
                 + " pipeline=" + gateway.steps() + " store=" + (config.storeUrl() == null ? "sqlite:" + config.dataDir() : "configured"));
     }
 
     private WebServer startServer(QuarryConfig config, ModelCalls calls, Catalog catalog, Clock clock,
-                                  PolicyAdminRoutes policyAdmin, IdentityAdminRoutes identityAdmin, CostAdminRoutes costAdmin,
-                                  BudgetAdminRoutes budgetAdmin) {
+                                  List<HttpService> admin, List<HttpService> experiments) {
         try {
             return WebServer.builder()
                     .host(config.server().host())
@@ -133,10 +137,8 @@ public final class Quarry implements AutoCloseable {
                         .register(new OpenAiRoutes(calls, catalog, clock))
                         .register(new BedrockRoutes(calls))
                         .register(new HealthRoutes(db, draining))
-                        .register(policyAdmin)
-                        .register(identityAdmin)
-                        .register(costAdmin)
-                        .register(budgetAdmin))
+                        .register(admin.toArray(HttpService[]::new))
+                        .register(experiments.toArray(HttpService[]::new)))
                     .build()
                     .start();
         } catch (RuntimeException e) {

@@ -23,11 +23,15 @@ import dev.quarry.gateway.Exchange;
 import dev.quarry.gateway.Operation;
 import dev.quarry.gateway.Outcome;
 import dev.quarry.gateway.Pipeline;
+import dev.quarry.gateway.Route;
 import dev.quarry.gateway.Step;
 import dev.quarry.identity.Credential;
 import dev.quarry.identity.Principal;
 import dev.quarry.identity.PrincipalKind;
 import dev.quarry.pricing.Pricer;
+import dev.quarry.routing.RoutePlan;
+import dev.quarry.routing.Stage;
+import dev.quarry.routing.Strategy;
 import dev.quarry.store.Database;
 import dev.quarry.testing.StoreTargets;
 import java.math.BigDecimal;
@@ -170,7 +174,8 @@ class BudgetStepTest {
                 List.of(new Deployment("stub", model)), Price.UNPRICED, true);
         ChatRequest request = request(maxTokens);
         Exchange exchange = Exchange.start("req-1", "test", () -> new Operation.Chat(request, true), Credential.NONE, "127.0.0.1", "ua")
-                .withOperation(new Operation.Chat(request, true)).withPrincipal(CALLER).withRoute(entry, entry.deployments().getFirst());
+                .withOperation(new Operation.Chat(request, true)).withPrincipal(CALLER).withRoute(entry, entry.deployments().getFirst())
+                .withRouting(new Route(null, RoutePlan.single(new Stage(entry, Strategy.PRIORITY, entry.deployments(), 0)), null));
         return new Pipeline(List.of(new BudgetStep(budgets, PRICER, Clock.systemUTC()), last)).run(exchange);
     }
 

@@ -52,7 +52,7 @@ class RateLimitStepTest {
     };
 
     private final Pipeline pipeline = new Pipeline(List.of(new RateLimitStep(new RateLimits(
-            List.of(new RateLimit(Scope.DEPLOYMENT, "stub/m-upstream", 0, 100), new RateLimit(Scope.GROUP, "eng", 3, 0)),
+            List.of(new RateLimit(Scope.MODEL, "m", 0, 100), new RateLimit(Scope.GROUP, "eng", 3, 0)),
             new LocalRateLimiter(Clock.systemUTC())), principal -> List.of("eng")), UPSTREAM));
 
     private Outcome call(int maxTokens) {
@@ -75,7 +75,7 @@ class RateLimitStepTest {
         Outcome refused = call(80);
         assertThat(refused).isInstanceOfSatisfying(Outcome.Rejected.class, r -> {
             assertThat(r.error().kind()).isEqualTo(ErrorKind.RATE_LIMITED);
-            assertThat(r.error().message()).contains("tokens_per_minute 100 for deployment 'stub/m-upstream'");
+            assertThat(r.error().message()).contains("tokens_per_minute 100 for model 'm'");
             assertThat(r.error().retryAfter()).isPositive();
         });
 

@@ -1,0 +1,21 @@
+package dev.quarry.routing;
+
+import dev.quarry.catalog.Deployment;
+import dev.quarry.catalog.ModelEntry;
+
+/**
+ * Makes one attempt on a deployment for the {@link Router}: the gateway's side of routing, which
+ * knows providers (routing does not).
+ *
+ * @param <T> what an attempt yields: a stream already holding its first event, or a whole answer
+ */
+public interface Attempter<T> {
+    /**
+     * @throws dev.quarry.canonical.QuarryException when the deployment fails before answering
+     * @throws AtCapacity when the deployment's own rate limit has no room: nothing was sent
+     */
+    T open(ModelEntry model, Deployment deployment);
+
+    /** Frees an answer that came too late to be used. */
+    default void discard(T late) {}
+}
