@@ -47,7 +47,7 @@ class RoutingAcceptanceTest {
     @BeforeAll
     static void start() {
         for (String name : List.of("flaky", "solid", "steady", "dead1", "dead2", "cut", "early", "throttled", "us", "eu", "us2", "eu2", "tiny",
-                "slow", "fast")) {
+                "slow", "fast", "hung")) {
             STUBS.put(name, ChaosUpstream.start());
         }
         STUBS.get("flaky").chaos(Chaos.NONE.withErrorRate(0.5).withSeed(42));
@@ -58,6 +58,7 @@ class RoutingAcceptanceTest {
         STUBS.get("throttled").chaos(Chaos.NONE.withThrottleRate(1).withRetryAfterSeconds(30));
         STUBS.get("eu").chaos(Chaos.NONE.withErrorRate(1));
         STUBS.get("slow").chaos(Chaos.NONE.withLatency(Duration.ofMillis(60)));
+        STUBS.get("hung").chaos(Chaos.NONE.withLatency(Duration.ofSeconds(20)));
         StringBuilder providers = new StringBuilder();
         STUBS.forEach((name, stub) -> providers.append("  - { name: ").append(name).append(", type: openai-compatible, base_url: \"")
                 .append(stub.baseUrl()).append("\" }\n"));
@@ -69,6 +70,7 @@ class RoutingAcceptanceTest {
                   attempts_per_model: 2
                   initial_backoff_ms: 1
                   max_backoff_ms: 20
+                  attempt_timeout_seconds: 1
                   cooldown: { allowed_failures: 1000 }
                 models:
                   - id: balanced
@@ -99,6 +101,8 @@ class RoutingAcceptanceTest {
                   - id: roomy
                     context_window: 100000
                     deployments: [{ provider: steady, model: roomy }]
+                  - id: patient
+                    deployments: [{ provider: hung, model: up }, { provider: steady, model: up, priority: 1 }]
                   - id: quick
                     deployments: [{ provider: slow, model: up }, { provider: fast, model: up }]
                     routing: { strategy: least-latency }
@@ -231,6 +235,16 @@ class RoutingAcceptanceTest {
         assertThat(reply.status()).isEqualTo(200);
         assertThat(reply.header("X-Quarry-Model")).isEqualTo("roomy");
         assertThat(STUBS.get("tiny").requests()).isZero();
+    }
+
+    @Test
+    void anAttemptWithNoAnswerWithinTheAttemptTimeoutIsAbandonedForTheNextDeployment() {
+        long start = System.nanoTime();
+        Reply reply = chat(quarry.newKey("waiter"), "patient", true, Map.of());
+        assertThat(reply.status()).isEqualTo(200);
+        assertThat(reply.header("X-Quarry-Deployment")).isEqualTo("steady/up");
+        assertThat(reply.header("X-Quarry-Attempts")).isEqualTo("2");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
     }
 
     @Test

@@ -14,7 +14,8 @@ import com.tngtech.archunit.lang.ArchRule;
  * The dependency direction of ARCHITECTURE.md: canonical ← surfaces, providers ← gateway ←
  * server/cli; governance depends on canonical and store only; a surface never imports a provider.
  * The AWS protocol library ({@code dev.quarry.aws}) sits beside canonical: surfaces, providers and
- * identity (SigV4 verification) may use it, and it uses nothing but the JDK.
+ * identity (SigV4 verification) may use it, and it uses nothing but the JDK. Routing
+ * ({@code dev.quarry.routing}) knows the catalog and the canonical model, and the gateway drives it.
  */
 @AnalyzeClasses(packages = "dev.quarry", importOptions = ArchitectureTest.ProductionClassesOnly.class)
 class ArchitectureTest {
@@ -63,6 +64,12 @@ class ArchitectureTest {
     static final ArchRule gatewayKnowsNoServerNorSurface = noClasses().that().resideInAPackage("dev.quarry.gateway..")
             .should().dependOnClassesThat().resideInAnyPackage("dev.quarry.server..", "dev.quarry.cli..",
                     "dev.quarry.surface..", "io.helidon..");
+
+    /** Routing decides where a request goes and when to try again; the gateway makes the calls, so routing knows no provider. */
+    @ArchTest
+    static final ArchRule routingKnowsOnlyTheCatalogAndTheCanonicalModel = classes().that().resideInAPackage("dev.quarry.routing..")
+            .should().onlyDependOnClassesThat().resideInAnyPackage("dev.quarry.routing..", "dev.quarry.catalog..",
+                    "dev.quarry.canonical..", "java..");
 
     @ArchTest
     static final ArchRule onlyTheCliUsesTheServerWiring = noClasses().that().resideOutsideOfPackages("dev.quarry.server..", "dev.quarry.cli..")
