@@ -153,11 +153,7 @@ public final class ConfigLoader {
             String path = "models[" + i + "]";
             expectKeys(m, path, Set.of("id", "aliases", "kind", "context_window", "deployments", "price", "routing"));
             String id = requireText(m, "id", path + ".id");
-            List<String> aliases = new ArrayList<>();
-            List<JsonNode> rawAliases = list(m.path("aliases"), path + ".aliases");
-            for (int a = 0; a < rawAliases.size(); a++) {
-                aliases.add(requireTextValue(rawAliases.get(a), path + ".aliases[" + a + "]"));
-            }
+            List<String> aliases = names(m, "aliases", path);
             List<Deployment> deployments = new ArrayList<>();
             List<JsonNode> rawDeployments = list(m.path("deployments"), path + ".deployments");
             for (int d = 0; d < rawDeployments.size(); d++) {
@@ -184,10 +180,8 @@ public final class ConfigLoader {
 
     private Deployment deployment(JsonNode dep, String path) {
         expectKeys(dep, path, Set.of("provider", "model", "region", "weight", "priority", "context_window", "rpm", "tpm"));
-        long weight = optLong(dep, "weight", path + ".weight", 1);
-        if (weight < 1 || weight > 1_000_000) fail(path + ".weight", "must be a whole number from 1 to 1000000");
         Deployment deployment = new Deployment(requireText(dep, "provider", path + ".provider"), requireText(dep, "model", path + ".model"),
-                optText(dep, "region", path + ".region"), (int) weight,
+                optText(dep, "region", path + ".region"), (int) atLeastOne(dep, "weight", path, 1),
                 (int) Math.min(Integer.MAX_VALUE, optLong(dep, "priority", path + ".priority", 0)),
                 (int) Math.min(Integer.MAX_VALUE, optLong(dep, "context_window", path + ".context_window", 0)));
         long rpm = perMinute(dep, "rpm", path);
@@ -259,34 +253,38 @@ public final class ConfigLoader {
             JsonNode e = items.get(i);
             String path = "experiments[" + i + "]";
             expectKeys(e, path, Set.of("id", "model", "sticky", "variants"));
-            String sticky = optText(e, "sticky", path + ".sticky");
-            Experiment.Sticky stickiness = sticky == null ? Experiment.Sticky.PRINCIPAL
-                    : Arrays.stream(Experiment.Sticky.values()).filter(v -> v.name().equalsIgnoreCase(sticky)).findFirst()
-                    .orElseThrow(() -> new ConfigException(file + ": " + path + ".sticky must be none, principal or session, not '" + sticky + "'"));
-            List<Experiment.Variant> variants = new ArrayList<>();
-            List<JsonNode> rawVariants = list(e.path("variants"), path + ".variants");
-            if (rawVariants.size() < 2) fail(path + ".variants", "must list at least two variants");
-            for (int v = 0; v < rawVariants.size(); v++) {
-                JsonNode variant = rawVariants.get(v);
-                String vPath = path + ".variants[" + v + "]";
-                expectKeys(variant, vPath, Set.of("name", "model", "weight"));
-                String name = requireText(variant, "name", vPath + ".name");
-                if (variants.stream().anyMatch(other -> other.name().equals(name))) fail(vPath + ".name", "repeats variant '" + name + "'");
-                variants.add(new Experiment.Variant(name, requireText(variant, "model", vPath + ".model"),
-                        (int) atLeastOne(variant, "weight", vPath, 1)));
-            }
             String id = requireText(e, "id", path + ".id");
             String model = requireText(e, "model", path + ".model");
             if (experiments.stream().anyMatch(other -> other.id().equals(id))) fail(path + ".id", "repeats experiment '" + id + "'");
             if (experiments.stream().anyMatch(other -> other.model().equals(model))) {
                 fail(path + ".model", "is already split by another experiment; one experiment per model id");
             }
-            experiments.add(new Experiment(id, model, stickiness, variants));
+            experiments.add(new Experiment(id, model, sticky(optText(e, "sticky", path + ".sticky"), path + ".sticky"), variants(e, path)));
         }
         return experiments;
     }
 
-    /** A per-minute number above this is a typo, and would overflow the limiter's arithmetic. */
+    private Experiment.Sticky sticky(String value, String path) {
+        if (value == null) return Experiment.Sticky.PRINCIPAL;
+        return Arrays.stream(Experiment.Sticky.values()).filter(v -> v.name().equalsIgnoreCase(value)).findFirst()
+                .orElseThrow(() -> new ConfigException(file + ": " + path + " must be none, principal or session, not '" + value + "'"));
+    }
+
+    private List<Experiment.Variant> variants(JsonNode experiment, String path) {
+        List<Experiment.Variant> variants = new ArrayList<>();
+        List<JsonNode> items = list(experiment.path("variants"), path + ".variants");
+        if (items.size() < 2) fail(path + ".variants", "must list at least two variants");
+        for (int v = 0; v < items.size(); v++) {
+            JsonNode variant = items.get(v);
+            String vPath = path + ".variants[" + v + "]";
+            expectKeys(variant, vPath, Set.of("name", "model", "weight"));
+            String name = requireText(variant, "name", vPath + ".name");
+            if (variants.stream().anyMatch(other -> other.name().equals(name))) fail(vPath + ".name", "repeats variant '" + name + "'");
+            variants.add(new Experiment.Variant(name, requireText(variant, "model", vPath + ".model"), (int) atLeastOne(variant, "weight", vPath, 1)));
+        }
+        return variants;
+    }
+
     private static final long MAX_PER_MINUTE = 1_000_000_000L;
 
     private List<RateLimit> rateLimits(JsonNode node) {

@@ -41,30 +41,16 @@ public final class AuthorizeStep implements Step {
     @Override
     public Outcome apply(Exchange exchange, Chain chain) {
         Map<String, List<String>> caller = context.caller(exchange.principal(), exchange.credential(), exchange.clientAddress());
-        var requested = new Object() {
-            Decision firstAllowed;
-            Decision firstDenied;
-            AccessRequest denied;
-            final List<String> deniedDeployments = new ArrayList<>();
-        };
+        RequestedModel requested = new RequestedModel();
         RoutePlan allowed = exchange.route().plan().keeping((model, deployment) -> {
             AccessRequest request = request(exchange, caller, model, deployment);
             Decision decision = authorizer.decide(exchange.principal().id(), request);
-            if (model == exchange.model()) {
-                if (decision.allowed() && requested.firstAllowed == null) requested.firstAllowed = decision;
-                if (!decision.allowed()) {
-                    if (requested.firstDenied == null) {
-                        requested.firstDenied = decision;
-                        requested.denied = request;
-                    }
-                    requested.deniedDeployments.add(describe(deployment));
-                }
-            }
+            if (model == exchange.model()) requested.add(decision, request, deployment);
             return decision.allowed();
         });
         if (requested.firstAllowed == null) {
             String why = requested.firstDenied.explain(requested.denied);
-            if (exchange.model().deployments().size() > 1) {
+            if (requested.deniedDeployments.size() > 1) {
                 why += " No deployment of '" + exchange.model().id() + "' is allowed for you (" + String.join(", ", requested.deniedDeployments) + ").";
             }
             return new Outcome.Rejected(exchange.withDecision(requested.firstDenied.decidedBy()),
@@ -73,6 +59,26 @@ public final class AuthorizeStep implements Step {
         return chain.proceed(exchange.withDecision(requested.firstAllowed.decidedBy())
                 .withRoute(exchange.model(), allowed.requested().deployments().getFirst())
                 .withRouting(exchange.route().withPlan(allowed)));
+    }
+
+    /** The decisions on the requested model's deployments: the first allowing one is audited, the first denial explained. */
+    private static final class RequestedModel {
+        Decision firstAllowed;
+        Decision firstDenied;
+        AccessRequest denied;
+        final List<String> deniedDeployments = new ArrayList<>();
+
+        void add(Decision decision, AccessRequest request, Deployment deployment) {
+            if (decision.allowed()) {
+                if (firstAllowed == null) firstAllowed = decision;
+                return;
+            }
+            if (firstDenied == null) {
+                firstDenied = decision;
+                denied = request;
+            }
+            deniedDeployments.add(deployment.key() + (deployment.region() == null ? " (no region stated)" : " in " + deployment.region()));
+        }
     }
 
     private static AccessRequest request(Exchange exchange, Map<String, List<String>> caller, ModelEntry model, Deployment deployment) {
@@ -84,9 +90,5 @@ public final class AuthorizeStep implements Step {
             keys.put(ConditionKey.MAX_TOKENS.keyName(), List.of(chat.request().config().maxTokens().toString()));
         }
         return new AccessRequest(exchange.operation().action(), "model/" + model.id(), keys);
-    }
-
-    private static String describe(Deployment deployment) {
-        return deployment.key() + (deployment.region() == null ? " (no region stated)" : " in " + deployment.region());
     }
 }

@@ -140,7 +140,7 @@ public final class Router {
                         cooling(deployment, h);
                         continue;
                     }
-                    Outcome<T> outcome = attempt(model, deployment, h);
+                    Tried<T> outcome = attempt(model, deployment, h);
                     if (outcome.served() != null) return outcome.served();
                     if (outcome.counted()) {
                         attempted = true;
@@ -153,9 +153,9 @@ public final class Router {
             return null;
         }
 
-        private record Outcome<T>(Routed.Served<T> served, boolean counted) {}
+        private record Tried<T>(Routed.Served<T> served, boolean counted) {}
 
-        private Outcome<T> attempt(ModelEntry model, Deployment deployment, DeploymentHealth h) {
+        private Tried<T> attempt(ModelEntry model, Deployment deployment, DeploymentHealth h) {
             attemptsLeft--;
             tried.add(key(model, deployment));
             lastModel = model;
@@ -167,7 +167,7 @@ public final class Router {
                 long took = nanos.getAsLong() - start;
                 h.succeeded(took);
                 trace.add(new RouteTrace.Attempt(model.id(), deployment.key(), null, took / 1_000_000));
-                return new Outcome<>(new Routed.Served<>(value, model, deployment, new RouteTrace(trace), failure -> {
+                return new Tried<>(new Routed.Served<>(value, model, deployment, new RouteTrace(trace), failure -> {
                     h.finished();
                     if (failure != null && failure.kind().retryable()) h.failed(nanos.getAsLong());
                 }), true);
@@ -178,14 +178,14 @@ public final class Router {
                 passedOver.add(deployment.key() + ": " + e.getMessage());
                 if (e.retryAfter() != null) soonestAvailable = Math.min(soonestAvailable, e.retryAfter().toNanos());
                 if (lastError == null) note(QuarryError.of(ErrorKind.RATE_LIMITED, e.getMessage()));
-                return new Outcome<>(null, false);
+                return new Tried<>(null, false);
             } catch (QuarryException e) {
                 h.finished();
                 long now = nanos.getAsLong();
                 trace.add(new RouteTrace.Attempt(model.id(), deployment.key(), e.kind(), (now - start) / 1_000_000));
                 judge(h, e.error(), now);
                 note(e.error());
-                return new Outcome<>(null, true);
+                return new Tried<>(null, true);
             }
         }
 
