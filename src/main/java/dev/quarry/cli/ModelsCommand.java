@@ -22,7 +22,8 @@ final class ModelsCommand {
             String format = "%-20s %-8s %-9s %-11s %10s  %s%n";
             System.out.printf(format, "MODEL", "FAMILY", "KIND", "STATUS", "CONTEXT", "DEPLOYMENTS / NOTES");
             for (ModelEntry m : catalog.models()) {
-                String where = m.deployments().stream().map(d -> d.provider() + ":" + d.upstreamModel()).collect(Collectors.joining(", "));
+                String where = m.deployments().stream().map(d -> d.provider() + ":" + d.upstreamModel()
+                        + (d.region() == null ? "" : "@" + d.region())).collect(Collectors.joining(", "));
                 String notes = m.testModel() ? "  (test model)" : "";
                 System.out.printf(format, m.id(), m.family(), m.kind().name().toLowerCase(), m.available() ? "available" : "unavailable",
                         m.contextWindow(), (where.isEmpty() ? "configure a deployment" : where) + notes);

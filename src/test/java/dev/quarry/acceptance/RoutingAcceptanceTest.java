@@ -230,6 +230,25 @@ class RoutingAcceptanceTest {
     }
 
     @Test
+    void hostileRoutingHeadersGetAClearErrorOrMeanNothing() {
+        String key = quarry.newKey("prankster");
+        String many = String.join(",", java.util.Collections.nCopies(300, "x")) + ",y";
+        Reply unknown = chat(key, "balanced", false, Map.of("X-Quarry-Fallbacks", many));
+        assertThat(unknown.status()).isEqualTo(400);
+        assertThat(unknown.body()).contains("X-Quarry-Fallbacks names 'x'");
+
+        Reply embedder = chat(key, "balanced", false, Map.of("X-Quarry-Fallbacks", "quarry/minilm"));
+        assertThat(embedder.status()).isEqualTo(400);
+        assertThat(embedder.body()).contains("cannot serve this kind of request");
+
+        Reply commas = chat(key, "roomy", false, Map.of("X-Quarry-Fallbacks", " , ,, "));
+        assertThat(commas.status()).as("only separators: no fallbacks").isEqualTo(200);
+
+        Reply session = chat(key, "roomy", false, Map.of("X-Quarry-Session", "s".repeat(4000)));
+        assertThat(session.status()).as("a session key outside any experiment changes nothing").isEqualTo(200);
+    }
+
+    @Test
     void aPromptTooLargeForTheModelGoesToItsContextWindowFallbackWithoutCallingIt() {
         Reply reply = chat(quarry.newKey("verbose"), "tiny", false, Map.of(), "a rather long prompt ".repeat(20));
         assertThat(reply.status()).isEqualTo(200);
