@@ -1,13 +1,17 @@
 package dev.quarry.canonical;
 
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 
 /**
  * Passes a stream through and reports how it ended, exactly once, with the usage reported up to
- * then — or, for a stream that broke or was abandoned before its upstream reported any output, the
- * output it had handed on, estimated, so what the client received is billed and nothing more: when the {@link StreamEvent.MessageStop} arrives (before it is handed on, so whatever is
+ * then: when the {@link StreamEvent.MessageStop} arrives (before it is handed on, so whatever is
  * settled is settled before the client sees the end), when the stream fails, or when its consumer
  * closes it early. The ledger, budgets and rate limits all settle through it.
+ *
+ * <p>Most upstreams report usage only at the end, so a stream that broke or was abandoned after
+ * handing on some output may have reported none: it is then billed for what the client received,
+ * estimated — the output handed on, and the prompt that produced it. Nothing handed on, nothing billed.
  */
 public final class SettlingStream implements EventStream {
 
@@ -23,8 +27,17 @@ public final class SettlingStream implements EventStream {
     private long deliveredChars;
     private boolean ended;
 
+    private final LongSupplier promptEstimate;
+
+    /** For a stream whose usage matters only as reported (nothing bills from it). */
     public SettlingStream(EventStream delegate, Consumer<End> onEnd) {
+        this(delegate, () -> 0, onEnd);
+    }
+
+    /** @param promptEstimate the prompt's estimated tokens, asked only when a broken stream reported no usage */
+    public SettlingStream(EventStream delegate, LongSupplier promptEstimate, Consumer<End> onEnd) {
         this.delegate = delegate;
+        this.promptEstimate = promptEstimate;
         this.onEnd = onEnd;
     }
 
@@ -74,7 +87,8 @@ public final class SettlingStream implements EventStream {
         if (ended) return;
         ended = true;
         Usage billed = ending != Ending.COMPLETED && usage.outputTokens() == 0 && deliveredChars > 0
-                ? new Usage(usage.inputTokens(), TokenEstimate.ofLength(deliveredChars), usage.cacheReadTokens(), usage.cacheWriteTokens())
+                ? new Usage(usage.totalInputTokens() == 0 ? promptEstimate.getAsLong() : usage.inputTokens(),
+                        TokenEstimate.ofLength(deliveredChars), usage.cacheReadTokens(), usage.cacheWriteTokens())
                 : usage;
         onEnd.accept(new End(ending, billed, error));
     }

@@ -77,11 +77,19 @@ public final class Assembly {
                 throw new ConfigException("experiment '" + e.id() + "' splits '" + e.model() + "', which is a model of the catalog; "
                         + "give the experiment a model id of its own (clients send it instead)");
             }
+            ModelEntry first = null;
             for (Experiment.Variant v : e.variants()) {
-                if (catalog.find(v.model()).isEmpty()) {
+                ModelEntry model = catalog.find(v.model()).orElseThrow(() -> new ConfigException("experiment '" + e.id() + "' variant '"
+                        + v.name() + "' is served by '" + v.model() + "', which is not a model of the catalog"));
+                if (!model.available()) {
                     throw new ConfigException("experiment '" + e.id() + "' variant '" + v.name() + "' is served by '" + v.model()
-                            + "', which is not a model of the catalog");
+                            + "', which has no deployment");
                 }
+                if (first != null && model.kind() != first.kind()) {
+                    throw new ConfigException("experiment '" + e.id() + "' mixes chat and embedding models; its variants must serve "
+                            + "the same kind of request");
+                }
+                first = first == null ? model : first;
             }
         }
         return routing;

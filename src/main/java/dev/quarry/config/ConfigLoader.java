@@ -217,13 +217,20 @@ public final class ConfigLoader {
         if (node.isMissingNode()) return d;
         expectKeys(node, "routing", Set.of("max_attempts", "attempts_per_model", "initial_backoff_ms", "max_backoff_ms",
                 "attempt_timeout_seconds", "total_timeout_seconds", "cooldown"));
+        long initialBackoff = optLong(node, "initial_backoff_ms", "routing.initial_backoff_ms", d.initialBackoff().toMillis());
+        long maxBackoff = optLong(node, "max_backoff_ms", "routing.max_backoff_ms", d.maxBackoff().toMillis());
+        long attemptTimeout = atLeastOne(node, "attempt_timeout_seconds", "routing", d.attemptTimeout().toSeconds());
+        long totalTimeout = atLeastOne(node, "total_timeout_seconds", "routing", d.totalTimeout().toSeconds());
+        if (maxBackoff > MAX_BACKOFF_MS) fail("routing.max_backoff_ms", "must be at most " + MAX_BACKOFF_MS + " (ten minutes)");
+        if (initialBackoff > maxBackoff) fail("routing.initial_backoff_ms", "must not be larger than routing.max_backoff_ms (" + maxBackoff + ")");
+        if (attemptTimeout > totalTimeout) {
+            fail("routing.attempt_timeout_seconds", "must not be larger than routing.total_timeout_seconds (" + totalTimeout + ")");
+        }
         return new RetryPolicy(
                 (int) atLeastOne(node, "max_attempts", "routing", d.maxAttempts()),
                 (int) atLeastOne(node, "attempts_per_model", "routing", d.attemptsPerModel()),
-                Duration.ofMillis(optLong(node, "initial_backoff_ms", "routing.initial_backoff_ms", d.initialBackoff().toMillis())),
-                Duration.ofMillis(optLong(node, "max_backoff_ms", "routing.max_backoff_ms", d.maxBackoff().toMillis())),
-                Duration.ofSeconds(atLeastOne(node, "attempt_timeout_seconds", "routing", d.attemptTimeout().toSeconds())),
-                Duration.ofSeconds(atLeastOne(node, "total_timeout_seconds", "routing", d.totalTimeout().toSeconds())));
+                Duration.ofMillis(initialBackoff), Duration.ofMillis(maxBackoff), Duration.ofSeconds(attemptTimeout),
+                Duration.ofSeconds(totalTimeout));
     }
 
     private CooldownPolicy cooldown(JsonNode node) {
@@ -238,6 +245,9 @@ public final class ConfigLoader {
                 Duration.ofSeconds(optLong(node, "throttled_cooldown_seconds", path + ".throttled_cooldown_seconds",
                         d.throttledCooldown().toSeconds())));
     }
+
+    /** A back-off longer than this is a typo: a request would wait it out holding its connection. */
+    private static final long MAX_BACKOFF_MS = 600_000;
 
     /** A whole number from 1 to 1,000,000, or the default when absent. */
     private long atLeastOne(JsonNode node, String field, String path, long fallback) {

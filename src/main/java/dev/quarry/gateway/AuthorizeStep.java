@@ -42,10 +42,12 @@ public final class AuthorizeStep implements Step {
     public Outcome apply(Exchange exchange, Chain chain) {
         Map<String, List<String>> caller = context.caller(exchange.principal(), exchange.credential(), exchange.clientAddress());
         RequestedModel requested = new RequestedModel();
+        Map<String, String> allowedBy = new HashMap<>();
         RoutePlan allowed = exchange.route().plan().keeping((model, deployment) -> {
             AccessRequest request = request(exchange, caller, model, deployment);
             Decision decision = authorizer.decide(exchange.principal().id(), request);
             if (model == exchange.model()) requested.add(decision, request, deployment);
+            if (decision.allowed() && decision.decidedBy() != null) allowedBy.put(Route.key(model, deployment), decision.decidedBy());
             return decision.allowed();
         });
         if (requested.firstAllowed == null) {
@@ -58,7 +60,7 @@ public final class AuthorizeStep implements Step {
         }
         return chain.proceed(exchange.withDecision(requested.firstAllowed.decidedBy())
                 .withRoute(exchange.model(), allowed.requested().deployments().getFirst())
-                .withRouting(exchange.route().withPlan(allowed)));
+                .withRouting(exchange.route().authorized(allowed, allowedBy)));
     }
 
     /** The decisions on the requested model's deployments: the first allowing one is audited, the first denial explained. */

@@ -5,14 +5,12 @@ import dev.quarry.budget.BudgetDirectory;
 import dev.quarry.budget.Micros;
 import dev.quarry.budget.Reservation;
 import dev.quarry.canonical.SettlingStream;
-import dev.quarry.canonical.TokenEstimate;
 import dev.quarry.canonical.Usage;
-import dev.quarry.catalog.Deployment;
-import dev.quarry.catalog.ModelEntry;
 import dev.quarry.pricing.Money;
 import dev.quarry.pricing.Pricer;
 import java.math.BigDecimal;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -70,7 +68,7 @@ public final class BudgetStep implements Step {
         }
         return switch (outcome) {
             case Outcome.Streamed s -> new Outcome.Streamed(s.exchange(),
-                    new SettlingStream(s.stream(), end -> reservation.settle(cost(s.exchange(), end.usage()))));
+                    new SettlingStream(s.stream(), exchange.operation()::promptEstimate, end -> reservation.settle(cost(s.exchange(), end.usage()))));
             case Outcome.Embedded e -> {
                 reservation.settle(cost(e.exchange(), e.response().usage()));
                 yield e;
@@ -90,21 +88,13 @@ public final class BudgetStep implements Step {
         var dearest = new Object() {
             BigDecimal cost;
         };
-        exchange.route().plan().forEachCandidate((model, deployment) -> worstCase(exchange, model, deployment)
+        Operation operation = exchange.operation();
+        long prompt = operation.promptEstimate();
+        Instant now = clock.instant();
+        exchange.route().plan().forEachCandidate((model, deployment) -> pricer.worstCase(model.id(), deployment.provider(), prompt,
+                        operation.outputAllowance(model), now)
                 .ifPresent(c -> dearest.cost = dearest.cost == null ? c : dearest.cost.max(c)));
         return Optional.ofNullable(dearest.cost);
-    }
-
-    private Optional<BigDecimal> worstCase(Exchange exchange, ModelEntry model, Deployment deployment) {
-        return switch (exchange.operation()) {
-            case Operation.Chat chat -> {
-                Integer asked = chat.request().config().maxTokens();
-                yield pricer.worstCase(model.id(), deployment.provider(), TokenEstimate.of(chat.request()),
-                        asked == null ? model.maxOutputTokens() : asked, clock.instant());
-            }
-            case Operation.Embed embed -> pricer.worstCase(model.id(), deployment.provider(),
-                    embed.request().inputs().stream().mapToLong(TokenEstimate::of).sum(), 0, clock.instant());
-        };
     }
 
     /** The cost as the ledger records it (rounded half up to the micro-dollar, on what served), so both agree after a restart. */

@@ -14,6 +14,7 @@ import dev.quarry.provider.ProviderCall;
 import dev.quarry.provider.ProviderRegistry;
 import dev.quarry.ratelimit.Admission;
 import dev.quarry.ratelimit.RateLimits;
+import dev.quarry.ratelimit.Scope;
 import dev.quarry.ratelimit.Subjects;
 import dev.quarry.ratelimit.TokenSettlement;
 import dev.quarry.routing.AtCapacity;
@@ -56,14 +57,12 @@ public final class InvokeStep implements Step {
         long reserved = RateLimitStep.reservedTokens(exchange);
         return switch (exchange.operation()) {
             case Operation.Chat chat -> {
-                long prompt = TokenEstimate.of(chat.request());
-                Integer asked = chat.request().config().maxTokens();
-                CostOf costs = (model, d) -> pricer.worstCase(model.id(), d.provider(), prompt,
-                        asked == null ? model.maxOutputTokens() : asked, clock.instant());
+                long prompt = chat.promptEstimate();
+                CostOf costs = (model, d) -> pricer.worstCase(model.id(), d.provider(), prompt, chat.outputAllowance(model), clock.instant());
                 Routed<EventStream> routed = router.route(exchange.route().plan(), prompt, costs, new Attempter<>() {
                     @Override
                     public EventStream open(ModelEntry model, Deployment deployment) {
-                        return stream(chat, model, deployment, reserved);
+                        return stream(exchange, chat, model, deployment, reserved);
                     }
 
                     @Override
@@ -78,8 +77,10 @@ public final class InvokeStep implements Step {
                 };
             }
             case Operation.Embed embed -> {
-                Routed<EmbeddingResponse> routed = router.route(exchange.route().plan(), reserved, CostOf.UNPRICED,
-                        (model, deployment) -> counted(deployment, reserved,
+                // Each input must fit the model's window on its own; a batch is not one prompt.
+                long largest = embed.request().inputs().stream().mapToLong(TokenEstimate::of).max().orElse(0);
+                Routed<EmbeddingResponse> routed = router.route(exchange.route().plan(), largest, CostOf.UNPRICED,
+                        (model, deployment) -> counted(exchange, model, deployment, reserved,
                                 () -> provider(model, deployment).embed(embed.request().withModel(model.id()), deployment.upstreamModel()),
                                 (response, settlement) -> {
                                     settlement.settle(response.usage().totalTokens());
@@ -97,8 +98,8 @@ public final class InvokeStep implements Step {
     }
 
     /** Opens the stream and waits for its first event: until then a failure is the attempt's, and routing may go elsewhere. */
-    private EventStream stream(Operation.Chat chat, ModelEntry model, Deployment deployment, long reserved) {
-        return counted(deployment, reserved, () -> {
+    private EventStream stream(Exchange exchange, Operation.Chat chat, ModelEntry model, Deployment deployment, long reserved) {
+        return counted(exchange, model, deployment, reserved, () -> {
             EventStream stream = provider(model, deployment).stream(new ProviderCall(chat.request().withModel(model.id()),
                     deployment.upstreamModel()));
             try {
@@ -108,17 +109,23 @@ public final class InvokeStep implements Step {
                 stream.close();
                 throw e;
             }
-        }, (stream, settlement) -> new SettlingStream(stream, end -> settlement.settle(end.usage().totalTokens())));
+        }, (stream, settlement) -> new SettlingStream(stream, chat::promptEstimate, end -> settlement.settle(end.usage().totalTokens())));
     }
 
     private interface Settled<T> {
         T settleWith(T value, TokenSettlement settlement);
     }
 
-    /** Runs a call within the deployment's capacity: refused before sending when it is full, its tokens settled when it ends. */
-    private <T> T counted(Deployment deployment, long reserved, Supplier<T> call, Settled<T> settle) {
-        if (!capacity.limitsDeployments()) return call.get();
-        TokenSettlement settlement = switch (capacity.admit(Subjects.deployment(deployment.key()), reserved)) {
+    /**
+     * Runs a call within the deployment's capacity, and a fallback model's own limits (the model
+     * asked for was counted before routing): refused before sending when one is full, its tokens
+     * settled when it ends.
+     */
+    private <T> T counted(Exchange exchange, ModelEntry model, Deployment deployment, long reserved, Supplier<T> call, Settled<T> settle) {
+        boolean fallback = model != exchange.model();
+        if (!capacity.limits(Scope.DEPLOYMENT) && !(fallback && capacity.limits(Scope.MODEL))) return call.get();
+        Subjects subjects = Subjects.attempt(fallback ? model.id() : null, deployment.key());
+        TokenSettlement settlement = switch (capacity.admit(subjects, reserved)) {
             case Admission.Refused refused -> throw new AtCapacity("at its capacity (" + refused.charge().description() + ")",
                     refused.retryAfter());
             case Admission.Admitted admitted -> admitted.settlement();
@@ -139,8 +146,12 @@ public final class InvokeStep implements Step {
                         + "', which is not configured. Add it under 'providers:'."));
     }
 
+    /** The exchange as served: by which model and deployment, after which attempts, allowed by which statement. */
     private static Exchange served(Exchange exchange, Routed.Served<?> served) {
-        return exchange.withRoute(served.model(), served.deployment()).withRouting(exchange.route().withTrace(served.trace()));
+        Route route = exchange.route();
+        String allowedBy = route.decidedBy().get(Route.key(served.model(), served.deployment()));
+        return exchange.withRoute(served.model(), served.deployment()).withRouting(route.withTrace(served.trace()))
+                .withDecision(allowedBy != null ? allowedBy : exchange.decidedBy());
     }
 
     private static Exchange failed(Exchange exchange, Routed.Failed<?> failed) {

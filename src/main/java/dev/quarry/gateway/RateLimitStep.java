@@ -3,7 +3,6 @@ package dev.quarry.gateway;
 import dev.quarry.canonical.ErrorKind;
 import dev.quarry.canonical.QuarryError;
 import dev.quarry.canonical.SettlingStream;
-import dev.quarry.canonical.TokenEstimate;
 import dev.quarry.identity.Principal;
 import dev.quarry.ratelimit.Admission;
 import dev.quarry.ratelimit.RateLimits;
@@ -53,7 +52,7 @@ public final class RateLimitStep implements Step {
             throw e;
         }
         return switch (outcome) {
-            case Outcome.Streamed s -> new Outcome.Streamed(s.exchange(), new SettlingStream(s.stream(), end -> settlement.settle(end.usage().totalTokens())));
+            case Outcome.Streamed s -> new Outcome.Streamed(s.exchange(), new SettlingStream(s.stream(), exchange.operation()::promptEstimate, end -> settlement.settle(end.usage().totalTokens())));
             case Outcome.Embedded e -> {
                 settlement.settle(e.response().usage().totalTokens());
                 yield e;
@@ -71,11 +70,7 @@ public final class RateLimitStep implements Step {
 
     /** The prompt's estimate plus the output the request allows itself (the model's maximum when it names none). */
     static long reservedTokens(Exchange exchange) {
-        return switch (exchange.operation()) {
-            case Operation.Chat chat -> TokenEstimate.of(chat.request())
-                    + (chat.request().config().maxTokens() != null ? chat.request().config().maxTokens() : exchange.model().maxOutputTokens());
-            case Operation.Embed embed -> embed.request().inputs().stream().mapToLong(TokenEstimate::of).sum();
-        };
+        return exchange.operation().promptEstimate() + exchange.operation().outputAllowance(exchange.model());
     }
 
     private static QuarryError refusal(Admission.Refused refused) {

@@ -43,7 +43,7 @@ public final class RouteStep implements Step {
         Assignment assignment = experiments.isEmpty() ? null
                 : experiments.assign(requested, exchange.principal().id(), exchange.hints().session()).orElse(null);
         ModelEntry model = catalog.resolve(assignment == null ? requested : assignment.model(), kind);
-        Route route = new Route(assignment, planner.plan(model, exchange.hints().fallbacks(), needs(exchange.operation())), null);
+        Route route = new Route(assignment, planner.plan(model, exchange.hints().fallbacks(), needs(exchange.operation())));
         return chain.proceed(exchange.withRoute(model, model.deployments().getFirst()).withRouting(route));
     }
 

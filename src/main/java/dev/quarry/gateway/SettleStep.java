@@ -37,7 +37,7 @@ public final class SettleStep implements Step {
     public Outcome apply(Exchange exchange, Chain chain) {
         Outcome outcome = chain.proceed(exchange);
         return switch (outcome) {
-            case Outcome.Streamed s -> new Outcome.Streamed(s.exchange(), new SettlingStream(s.stream(),
+            case Outcome.Streamed s -> new Outcome.Streamed(s.exchange(), new SettlingStream(s.stream(), exchange.operation()::promptEstimate,
                     end -> record(s.exchange(), end.usage(), end.ending().name().toLowerCase(Locale.ROOT), end.error())));
             case Outcome.Embedded e -> {
                 record(e.exchange(), e.response().usage(), "completed", null);

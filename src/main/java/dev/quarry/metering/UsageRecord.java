@@ -48,8 +48,5 @@ public record UsageRecord(
      * @param experiment the A/B experiment the request took part in, or {@code null}
      * @param variant    its variant in that experiment, or {@code null}
      */
-    public record Routing(int attempts, String experiment, String variant) {
-        /** One attempt, in no experiment. */
-        public static final Routing SINGLE = new Routing(1, null, null);
-    }
+    public record Routing(int attempts, String experiment, String variant) {}
 }

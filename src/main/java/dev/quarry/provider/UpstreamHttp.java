@@ -27,6 +27,8 @@ import java.util.Optional;
 public final class UpstreamHttp {
     /** Upstream error bodies are read for their message, never in full. */
     private static final int MAX_ERROR_BODY = 64 * 1024;
+    /** A day: longer Retry-After values are ignored. */
+    private static final double MAX_RETRY_AFTER_SECONDS = 86_400;
 
     /** Turns an upstream's non-2xx answer into a canonical error. */
     @FunctionalInterface
@@ -112,7 +114,10 @@ public final class UpstreamHttp {
 
     private static Optional<Duration> seconds(String value) {
         try {
-            return Optional.of(Duration.ofMillis((long) (Double.parseDouble(value.trim()) * 1000)));
+            double seconds = Double.parseDouble(value.trim());
+            // "Infinity", negatives and absurd waits are noise, not advice
+            if (!Double.isFinite(seconds) || seconds < 0 || seconds > MAX_RETRY_AFTER_SECONDS) return Optional.empty();
+            return Optional.of(Duration.ofMillis((long) (seconds * 1000)));
         } catch (NumberFormatException e) {
             return Optional.empty(); // an HTTP-date; rare from model APIs, and a guess is worse than none
         }

@@ -30,9 +30,9 @@ public final class RateLimits implements AutoCloseable {
         return limits.isEmpty();
     }
 
-    /** Whether any limit is on a deployment, which then is checked on every attempt. */
-    public boolean limitsDeployments() {
-        return limits.stream().anyMatch(l -> l.scope() == Scope.DEPLOYMENT);
+    /** Whether any limit has this scope: attempts are checked against deployment and model limits only when some exist. */
+    public boolean limits(Scope scope) {
+        return limits.stream().anyMatch(l -> l.scope() == scope);
     }
 
     /**

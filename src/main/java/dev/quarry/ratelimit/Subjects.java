@@ -10,6 +10,7 @@ import java.util.Objects;
  *
  * @param principal, model {@code null} when counting a deployment alone
  * @param deployment {@code provider/upstreamModel}, {@code null} when counting the caller and model
+ *                   (a fallback model is counted with its deployment, when routing reaches it)
  */
 public record Subjects(String principal, List<String> groups, String model, String deployment) {
     public Subjects {
@@ -21,9 +22,12 @@ public record Subjects(String principal, List<String> groups, String model, Stri
         return new Subjects(Objects.requireNonNull(principal, "principal"), groups, Objects.requireNonNull(model, "model"), null);
     }
 
-    /** One deployment a request is about to be sent to. */
-    public static Subjects deployment(String deployment) {
-        return new Subjects(null, List.of(), null, Objects.requireNonNull(deployment, "deployment"));
+    /**
+     * One deployment a request is about to be sent to, and the model it serves there when that is
+     * a fallback (the model asked for was counted with the caller); {@code null} otherwise.
+     */
+    public static Subjects attempt(String fallbackModel, String deployment) {
+        return new Subjects(null, List.of(), fallbackModel, Objects.requireNonNull(deployment, "deployment"));
     }
 
     List<String> in(Scope scope) {

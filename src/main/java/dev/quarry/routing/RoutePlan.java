@@ -37,10 +37,6 @@ public record RoutePlan(Stage requested, List<Stage> onError, List<Stage> onCont
         stages().forEach(stage -> stage.deployments().forEach(d -> action.accept(stage.model(), d)));
     }
 
-    public boolean hasFallbacks() {
-        return !onError.isEmpty() || !onContextWindow.isEmpty() || !onContentPolicy.isEmpty();
-    }
-
     private Stream<Stage> stages() {
         return Stream.of(Stream.of(requested), onError.stream(), onContextWindow.stream(), onContentPolicy.stream()).flatMap(s -> s);
     }

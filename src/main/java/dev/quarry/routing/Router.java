@@ -12,7 +12,9 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 
 /**
@@ -26,12 +28,14 @@ import java.util.random.RandomGenerator;
  * to it; a failure after that is the stream's.
  */
 public final class Router {
+    private static final Duration MAX_WAIT = Duration.ofDays(1);
+
     private final RetryPolicy retry;
     private final HealthBoard health;
     private final Attempts attempts;
     private final LongSupplier nanos;
     private final Sleeper sleeper;
-    private final RandomGenerator random;
+    private final Supplier<RandomGenerator> random;
 
     /** Waits between attempts; a test replaces it to keep time. */
     @FunctionalInterface
@@ -40,10 +44,11 @@ public final class Router {
     }
 
     public Router(RetryPolicy retry, CooldownPolicy cooldown) {
-        this(retry, cooldown, System::nanoTime, nanos -> Thread.sleep(Duration.ofNanos(nanos)), RandomGenerator.getDefault());
+        this(retry, cooldown, System::nanoTime, nanos -> Thread.sleep(Duration.ofNanos(nanos)), ThreadLocalRandom::current);
     }
 
-    public Router(RetryPolicy retry, CooldownPolicy cooldown, LongSupplier nanos, Sleeper sleeper, RandomGenerator random) {
+    /** @param random the random numbers of the calling thread (shared generators are not thread-safe) */
+    public Router(RetryPolicy retry, CooldownPolicy cooldown, LongSupplier nanos, Sleeper sleeper, Supplier<RandomGenerator> random) {
         this.retry = retry;
         this.health = new HealthBoard(cooldown);
         this.attempts = new Attempts(retry.attemptTimeout());
@@ -77,6 +82,8 @@ public final class Router {
         /** Why deployments were passed over without an attempt, for the final error. */
         private final List<String> passedOver = new ArrayList<>();
         private final Set<String> tried = new HashSet<>();
+        /** Models already walked: one listed under two reasons is tried once. */
+        private final Set<String> visited = new HashSet<>();
         private int attemptsLeft = retry.maxAttempts();
         private QuarryError lastError;
         private ModelEntry lastModel;
@@ -100,9 +107,9 @@ public final class Router {
             Iterator<Stage> onContentPolicy = plan.onContentPolicy().iterator();
             Stage stage = plan.requested();
             while (stage != null) {
-                Routed.Served<T> served = serve(stage);
+                Routed.Served<T> served = visited.add(stage.model().id()) ? serve(stage) : null;
                 if (served != null) return served;
-                if (attemptsLeft == 0 || expired()) break;
+                if (attemptsLeft == 0 || expired() || Thread.currentThread().isInterrupted()) break;
                 ErrorKind why = lastError == null ? ErrorKind.UPSTREAM_UNAVAILABLE : lastError.kind();
                 Iterator<Stage> next = switch (why) {
                     case CONTEXT_WINDOW_EXCEEDED -> onContextWindow;
@@ -117,23 +124,24 @@ public final class Router {
         /** Tries one model's deployments; the answer, or {@code null} with {@link #lastError} saying why not. */
         private Routed.Served<T> serve(Stage stage) {
             ModelEntry model = stage.model();
-            if (stage.deployments().isEmpty()) {
-                passedOver.add(model.id() + ": none of its " + stage.excluded() + " deployments is allowed for you");
-                return null;
+            if (stage.excluded() > 0) {
+                passedOver.add(model.id() + ": " + stage.excluded() + " of its deployments not allowed for you");
             }
+            if (stage.deployments().isEmpty()) return null;
             List<Deployment> fitting = stage.deployments().stream().filter(d -> fits(model, d)).toList();
             if (fitting.isEmpty()) {
-                note(new QuarryError(ErrorKind.CONTEXT_WINDOW_EXCEEDED, "The prompt is about " + promptTokens
+                note(new QuarryError(ErrorKind.CONTEXT_WINDOW_EXCEEDED, "The input is about " + promptTokens
                         + " tokens, more than the context window of every deployment of '" + model.id() + "' (" + windows(model, stage)
-                        + ").", "messages", null));
+                        + ").", null, null));
                 return null;
             }
-            List<Deployment> order = Strategies.order(stage.strategy(), model, fitting, health, costs, random);
+            List<Deployment> order = Strategies.order(stage.strategy(), model, fitting, health, costs, random.get());
             int spent = 0;
             for (int round = 0; spent < retry.attemptsPerModel(); round++) {
                 boolean attempted = false;
                 for (Deployment deployment : order) {
                     if (spent == retry.attemptsPerModel() || attemptsLeft == 0 || expired()) return null;
+                    if (Thread.currentThread().isInterrupted()) return null;
                     DeploymentHealth h = health.of(deployment);
                     if (tried.contains(key(model, deployment)) && !backOff(round, h)) continue;
                     if (alternatives && !h.tryAcquire(nanos.getAsLong())) {
@@ -156,43 +164,52 @@ public final class Router {
         private record Tried<T>(Routed.Served<T> served, boolean counted) {}
 
         private Tried<T> attempt(ModelEntry model, Deployment deployment, DeploymentHealth h) {
-            attemptsLeft--;
-            tried.add(key(model, deployment));
-            lastModel = model;
-            lastDeployment = deployment;
             h.started();
             long start = nanos.getAsLong();
+            boolean served = false;
             try {
                 T value = attempts.open(attempter, model, deployment, deadline - start);
                 long took = nanos.getAsLong() - start;
                 h.succeeded(took);
-                trace.add(new RouteTrace.Attempt(model.id(), deployment.key(), null, took / 1_000_000));
+                served = true;
+                counted(model, deployment, new RouteTrace.Attempt(model.id(), deployment.key(), null, took / 1_000_000));
                 return new Tried<>(new Routed.Served<>(value, model, deployment, new RouteTrace(trace), failure -> {
                     h.finished();
                     if (failure != null && failure.kind().retryable()) h.failed(nanos.getAsLong());
                 }), true);
             } catch (AtCapacity e) {
-                h.finished();
                 h.released();
-                attemptsLeft++;
                 passedOver.add(deployment.key() + ": " + e.getMessage());
-                if (e.retryAfter() != null) soonestAvailable = Math.min(soonestAvailable, e.retryAfter().toNanos());
+                if (e.retryAfter() != null) soonestAvailable = Math.min(soonestAvailable, saturatedNanos(e.retryAfter()));
                 if (lastError == null) note(QuarryError.of(ErrorKind.RATE_LIMITED, e.getMessage()));
                 return new Tried<>(null, false);
-            } catch (QuarryException e) {
-                h.finished();
+            } catch (RuntimeException e) {
+                QuarryError error = e instanceof QuarryException q ? q.error()
+                        : QuarryError.of(ErrorKind.UPSTREAM_ERROR, "Deployment " + deployment.key() + " failed unexpectedly: " + e);
                 long now = nanos.getAsLong();
-                trace.add(new RouteTrace.Attempt(model.id(), deployment.key(), e.kind(), (now - start) / 1_000_000));
-                judge(h, e.error(), now);
-                note(e.error());
+                counted(model, deployment, new RouteTrace.Attempt(model.id(), deployment.key(), error.kind(), (now - start) / 1_000_000));
+                judge(h, error, now);
+                note(error);
                 return new Tried<>(null, true);
+            } finally {
+                if (!served) h.finished();
             }
+        }
+
+        private void counted(ModelEntry model, Deployment deployment, RouteTrace.Attempt attempt) {
+            attemptsLeft--;
+            tried.add(key(model, deployment));
+            lastModel = model;
+            lastDeployment = deployment;
+            trace.add(attempt);
         }
 
         /** What a failure says of the deployment: throttled, unhealthy, or nothing (the request's own fault). */
         private void judge(DeploymentHealth h, QuarryError error, long now) {
-            if (error.kind() == ErrorKind.RATE_LIMITED) {
-                h.throttled(now, error.retryAfter() == null ? 0 : error.retryAfter().toNanos());
+            if (Thread.currentThread().isInterrupted() || error.kind() == ErrorKind.UPSTREAM_TIMEOUT && now - deadline >= 0) {
+                h.released(); // the request was cancelled, or its own budget ran out: no verdict on the deployment
+            } else if (error.kind() == ErrorKind.RATE_LIMITED) {
+                h.throttled(now, error.retryAfter() == null ? 0 : saturatedNanos(error.retryAfter()));
             } else if (error.kind().retryable()) {
                 h.failed(now);
             } else {
@@ -206,8 +223,8 @@ public final class Router {
          */
         private boolean backOff(int round, DeploymentHealth h) {
             long ceiling = retry.maxBackoff().toNanos();
-            long exponential = Math.min(ceiling, retry.initialBackoff().toNanos() << Math.min(round - 1, 20));
-            long jittered = exponential / 2 + (long) (random.nextDouble() * (exponential / 2.0));
+            long exponential = Math.min(ceiling, saturatedNanos(retry.initialBackoff().multipliedBy(1L << Math.min(Math.max(round - 1, 0), 20))));
+            long jittered = exponential / 2 + (long) (random.get().nextDouble() * (exponential / 2.0));
             long now = nanos.getAsLong();
             long wait = Math.max(jittered, h.nanosUntilAvailable(now));
             if (wait > ceiling || now + wait - deadline > 0) return false;
@@ -274,6 +291,11 @@ public final class Router {
 
     private static String key(ModelEntry model, Deployment deployment) {
         return model.id() + "|" + deployment.key();
+    }
+
+    /** A duration in nanoseconds, at most a day: an upstream may send any Retry-After, and a configuration any back-off. */
+    private static long saturatedNanos(Duration duration) {
+        return duration.compareTo(MAX_WAIT) > 0 ? MAX_WAIT.toNanos() : Math.max(0, duration.toNanos());
     }
 
     private static long seconds(long nanos) {

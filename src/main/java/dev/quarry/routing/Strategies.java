@@ -28,7 +28,7 @@ final class Strategies {
             })));
             case LOWEST_COST -> ordered.sort(Comparator.comparingDouble(byKey(deployments, d -> costs.worstCase(model, d)
                     .map(BigDecimal::doubleValue).orElse(Double.POSITIVE_INFINITY))));
-            case LEAST_BUSY -> ordered.sort(Comparator.comparingInt(d -> health.of(d).inFlight()));
+            case LEAST_BUSY -> ordered.sort(Comparator.comparingDouble(byKey(deployments, d -> health.of(d).inFlight())));
         }
         return ordered;
     }

@@ -148,6 +148,14 @@ class OpenAiSdkTest {
         assertThat(cosine(vectors.get(0), vectors.get(1))).isGreaterThan(cosine(vectors.get(0), vectors.get(2)) + 0.2);
     }
 
+    @Test
+    void aBatchWhoseTotalExceedsTheModelsWindowIsEmbeddedWhenEachInputFits() {
+        List<String> inputs = java.util.Collections.nCopies(40, "a short sentence about the weather today");
+        CreateEmbeddingResponse response = client.embeddings().create(EmbeddingCreateParams.builder().model("quarry/minilm")
+                .inputOfArrayOfStrings(inputs).build());
+        assertThat(response.data()).hasSize(40);
+    }
+
     private static String kind(ResponseStreamEvent e) {
         if (e.isCreated()) return "created";
         if (e.isInProgress()) return "in_progress";

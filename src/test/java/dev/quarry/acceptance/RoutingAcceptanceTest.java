@@ -143,6 +143,7 @@ class RoutingAcceptanceTest {
         assertThat(ledger).hasSize(requests).allSatisfy(r -> assertThat(r.status()).isEqualTo("completed"));
         assertThat(ledger.stream().map(UsageRecord::requestId).distinct()).hasSize(requests);
         assertThat(ledger.stream().mapToLong(r -> r.usage().outputTokens()).sum()).as("each answer billed once").isEqualTo(5L * requests);
+        assertThat(ledger.stream().mapToLong(r -> r.usage().inputTokens()).sum()).isEqualTo((long) ChaosUpstream.PROMPT_TOKENS * requests);
         assertThat(ledger.stream().mapToInt(r -> r.routing().attempts()).sum()).as("every upstream call is in an attempt count")
                 .isEqualTo(flaky.requests() + solid.requests());
     }
@@ -179,6 +180,7 @@ class RoutingAcceptanceTest {
         assertThat(row.status()).isEqualTo("failed");
         assertThat(row.routing().attempts()).isEqualTo(1);
         assertThat(row.usage().outputTokens()).as("'word0 word1 ' delivered, about three tokens").isEqualTo(3);
+        assertThat(row.usage().inputTokens()).as("and the prompt that produced it, estimated").isPositive();
     }
 
     @Test
@@ -207,6 +209,8 @@ class RoutingAcceptanceTest {
         Reply noFallback = chat(eve, "resident", false, Map.of("X-Quarry-Fallbacks", "none"));
         assertThat(noFallback.status()).isEqualTo(503);
         assertThat(noFallback.header("X-Quarry-Attempts")).isEqualTo("2");
+        assertThat(noFallback.body()).as("the error says why there were fewer places to go")
+                .contains("resident: 1 of its deployments not allowed for you");
 
         Reply refused = chat(eve, "us-only", false, Map.of());
         assertThat(refused.status()).isEqualTo(403);

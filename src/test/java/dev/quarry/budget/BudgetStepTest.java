@@ -175,7 +175,7 @@ class BudgetStepTest {
         ChatRequest request = request(maxTokens);
         Exchange exchange = Exchange.start("req-1", "test", () -> new Operation.Chat(request, true), Credential.NONE, "127.0.0.1", "ua")
                 .withOperation(new Operation.Chat(request, true)).withPrincipal(CALLER).withRoute(entry, entry.deployments().getFirst())
-                .withRouting(new Route(null, RoutePlan.single(new Stage(entry, Strategy.PRIORITY, entry.deployments(), 0)), null));
+                .withRouting(new Route(null, RoutePlan.single(new Stage(entry, Strategy.PRIORITY, entry.deployments(), 0))));
         return new Pipeline(List.of(new BudgetStep(budgets, PRICER, Clock.systemUTC()), last)).run(exchange);
     }
 

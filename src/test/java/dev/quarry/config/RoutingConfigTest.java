@@ -84,6 +84,9 @@ class RoutingConfigTest {
                 + "rate_limits: [{ scope: deployment, name: us/x, requests_per_minute: 9 }]", "repeats the limit on deployment 'us/x'");
         assertRefused("routing: { max_attempts: 0 }", "routing.max_attempts must be a whole number from 1 to 1000000");
         assertRefused("routing: { retries: 3 }", "routing.retries is not a known setting");
+        assertRefused("routing: { initial_backoff_ms: 5000, max_backoff_ms: 100 }", "routing.initial_backoff_ms must not be larger");
+        assertRefused("routing: { attempt_timeout_seconds: 90, total_timeout_seconds: 30 }", "routing.attempt_timeout_seconds must not be larger");
+        assertRefused("routing: { max_backoff_ms: 99999999 }", "routing.max_backoff_ms must be at most 600000");
         assertRefused("experiments: [{ id: e, model: a, variants: [{ name: only, model: quarry/echo }] }]",
                 "experiments[0].variants must list at least two variants");
         assertRefused("experiments: [{ id: e, model: a, sticky: user, variants: [{ name: x, model: quarry/echo }, { name: y, model: quarry/echo }] }]",
@@ -100,6 +103,10 @@ class RoutingConfigTest {
                 "splits 'quarry/echo', which is a model of the catalog");
         assertAssemblyRefused("experiments: [{ id: e, model: a, variants: [{ name: x, model: quarry/echo }, { name: y, model: ghost }] }]",
                 "variant 'y' is served by 'ghost'");
+        assertAssemblyRefused("experiments: [{ id: e, model: a, variants: [{ name: x, model: quarry/echo }, { name: y, model: quarry/minilm }] }]",
+                "mixes chat and embedding models");
+        assertAssemblyRefused("experiments: [{ id: e, model: a, variants: [{ name: x, model: quarry/echo }, { name: y, model: gpt-5.5 }] }]",
+                "'gpt-5.5', which has no deployment");
     }
 
     private static QuarryConfig parse(String yaml) {

@@ -27,7 +27,7 @@ class LedgerStoreTest {
             String principal = new IdentityStore(db, MasterKey.generate()).ensurePrincipal("alice", PrincipalKind.USER).id();
             UsageRecord record = new UsageRecord("req_1", principal, "openai.chat", "chat", "gpt-5.5", "openai", "gpt-5.5-2026",
                     new Usage(1200, 340, 800, 100), 432, "completed", null, Instant.now().truncatedTo(ChronoUnit.MILLIS), "direct",
-                    4_850L, UsageRecord.Routing.SINGLE);
+                    4_850L, new UsageRecord.Routing(1, null, null));
             ledger.record(record);
             assertThat(new UsageQueries(db).byRequestId("req_1")).hasValue(record);
         }
@@ -45,7 +45,7 @@ class LedgerStoreTest {
                     String id = "req_" + i;
                     writes.add(threads.submit(() -> ledger.record(new UsageRecord(id, principal, "openai.responses", "chat",
                             "quarry/echo", "quarry-echo", "echo", new Usage(10, 5, 0, 0), 1, "completed", null, Instant.now(), "local",
-                            null, UsageRecord.Routing.SINGLE))));
+                            null, new UsageRecord.Routing(1, null, null)))));
                 }
                 for (Future<?> write : writes) write.get();
             }

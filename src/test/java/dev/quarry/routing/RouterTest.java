@@ -36,6 +36,7 @@ class RouterTest {
     /** Time that moves only when the router sleeps. */
     private final AtomicLong now = new AtomicLong(1_000_000_000L);
     private final List<Long> sleeps = new ArrayList<>();
+    private final Random seeded = new Random(7);
     private final Router router = router(RETRY, CooldownPolicy.DEFAULT);
 
     /** Answers per deployment key, in turn; the last one repeats. */
@@ -46,7 +47,7 @@ class RouterTest {
         return new Router(retry, cooldown, now::get, nanos -> {
             sleeps.add(nanos);
             now.addAndGet(nanos);
-        }, new Random(7));
+        }, () -> seeded);
     }
 
     private final Attempter<String> attempter = (model, deployment) -> {
@@ -167,7 +168,7 @@ class RouterTest {
 
         var failed = (Routed.Failed<String>) route(plan(small));
         assertThat(failed.error().kind()).isEqualTo(ErrorKind.CONTEXT_WINDOW_EXCEEDED);
-        assertThat(failed.error().message()).contains("about 1000 tokens", "small", "openai-us/gpt 500");
+        assertThat(failed.error().message()).contains("input is about 1000 tokens", "small", "openai-us/gpt 500");
     }
 
     @Test
@@ -223,12 +224,87 @@ class RouterTest {
 
     @Test
     void aDeploymentAtItsCapacityIsPassedOverWithoutCountingAnAttempt() {
+        Router oneAttempt = router(new RetryPolicy(1, 1, Duration.ofMillis(100), Duration.ofSeconds(2), Duration.ofSeconds(5),
+                Duration.ofSeconds(60)), CooldownPolicy.DEFAULT);
         on(US, d -> {
             throw new AtCapacity("at its capacity (requests_per_minute 1)", Duration.ofSeconds(20));
         });
+        var served = (Routed.Served<String>) oneAttempt.route(plan(GPT), 10, CostOf.UNPRICED, attempter);
+        assertThat(served.deployment()).as("the one attempt allowed went to the deployment with room").isEqualTo(EU);
+        assertThat(served.trace().attempts()).hasSize(1);
+    }
+
+    @Test
+    void anUnexpectedFailureIsTheDeploymentsAndLeavesItUsable() {
+        on(US, d -> {
+            throw new IllegalStateException("provider bug");
+        }, ok());
         var served = (Routed.Served<String>) route(plan(GPT));
         assertThat(served.deployment()).isEqualTo(EU);
-        assertThat(served.trace().attempts()).hasSize(1);
+        assertThat(served.trace().attempts().getFirst().failure()).isEqualTo(ErrorKind.UPSTREAM_ERROR);
+        served.finished().accept(null);
+        assertThat(((Routed.Served<String>) route(plan(GPT))).deployment()).as("not stuck in flight or probing").isEqualTo(US);
+    }
+
+    @Test
+    void whileOneRequestProbesAnOpenCircuitOthersAreKeptAwayAndAFailedProbeReopensIt() {
+        CooldownPolicy cooldown = new CooldownPolicy(1, Duration.ofSeconds(60), Duration.ofSeconds(30), Duration.ofSeconds(1));
+        Router breaking = router(RETRY, cooldown);
+        on(US, fail(ErrorKind.UPSTREAM_UNAVAILABLE));
+        breaking.route(plan(GPT), 10, CostOf.UNPRICED, attempter);
+        now.addAndGet(Duration.ofSeconds(31).toNanos());
+        List<String> duringProbe = new ArrayList<>();
+        on(US, d -> {
+            // A second request arrives while this probe is still waiting for its answer.
+            var other = (Routed.Served<String>) breaking.route(plan(GPT), 10, CostOf.UNPRICED, attempter);
+            duringProbe.add(other.deployment().key());
+            throw QuarryException.of(ErrorKind.UPSTREAM_UNAVAILABLE, "still down");
+        });
+        breaking.route(plan(GPT), 10, CostOf.UNPRICED, attempter);
+        assertThat(duringProbe).containsExactly("openai-eu/gpt");
+        calls.clear();
+        breaking.route(plan(GPT), 10, CostOf.UNPRICED, attempter);
+        assertThat(calls).as("the failed probe opened the circuit again").containsExactly("openai-eu/gpt");
+    }
+
+    @Test
+    void aModelListedForTwoReasonsIsWalkedOnce() {
+        on(US, fail(ErrorKind.CONTENT_FILTERED));
+        on(CLAUDE_EU, fail(ErrorKind.UPSTREAM_UNAVAILABLE));
+        ModelEntry solo = model("solo", 0, US);
+        route(plan(Strategy.PRIORITY, solo, List.of(CLAUDE), List.of(), List.of(CLAUDE)));
+        assertThat(calls).containsExactly("openai-us/gpt", "anthropic-eu/claude", "anthropic-eu/claude");
+    }
+
+    @Test
+    void anInterruptedRequestStopsWithoutBlamingAnyDeployment() throws Exception {
+        CountDownLatch started = new CountDownLatch(1);
+        Router real = new Router(RETRY, new CooldownPolicy(1, Duration.ofSeconds(60), Duration.ofSeconds(30), Duration.ofSeconds(1)));
+        Attempter<String> hanging = (model, d) -> {
+            calls.add(d.key());
+            started.countDown();
+            try {
+                Thread.sleep(Duration.ofSeconds(30));
+            } catch (InterruptedException e) {
+                throw QuarryException.of(ErrorKind.UPSTREAM_UNAVAILABLE, "connection closed");
+            }
+            return "never";
+        };
+        var result = new java.util.concurrent.atomic.AtomicReference<Routed<String>>();
+        var stillInterrupted = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread request = Thread.ofVirtual().start(() -> {
+            result.set(real.route(plan(GPT), 10, CostOf.UNPRICED, hanging));
+            stillInterrupted.set(Thread.currentThread().isInterrupted());
+        });
+        started.await();
+        request.interrupt();
+        request.join(Duration.ofSeconds(5));
+        assertThat(result.get()).isInstanceOf(Routed.Failed.class);
+        assertThat(calls).as("no further attempt once interrupted").containsExactly("openai-us/gpt");
+        assertThat(stillInterrupted).as("the interrupt is kept for the caller").isTrue();
+        calls.clear();
+        assertThat(((Routed.Served<String>) real.route(plan(GPT), 10, CostOf.UNPRICED, attempter)).deployment())
+                .as("the deployment was not blamed for the cancellation").isEqualTo(US);
     }
 
     @Test
