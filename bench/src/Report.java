@@ -57,6 +57,7 @@ public final class Report {
           .append("so each figure is the highest *tested* rate that held (≥ means no step broke it; 0 means none held). On a shared 2-core box the direct path's own p99 is 2–7 ms above 20 ms, so the 10 ms bound is noisy at low rates.\n\n");
         md.append("| target | max req/s, p99 ≤ 20+10 ms | max req/s, p99 ≤ 20+50 ms | p99 ms at each rate (req/s: ms, ✗ = errors > 1%) |\n|---|---:|---:|---|\n");
         Map<String, List<double[]>> curves = new LinkedHashMap<>();
+        Map<String, Integer> within10 = new LinkedHashMap<>();
         for (String t : targets) {
             List<Map<String, String>> sw = all(t, "lat", "sweep");
             if (sw.isEmpty()) continue;
@@ -74,6 +75,7 @@ public final class Report {
                 if (p99 > 0) curve.add(new double[]{rate, p99 / 1000.0});
             }
             curves.put(t, curve);
+            within10.put(t, best10);
             md.append("| ").append(t).append(" | ").append(broke10 ? "" : "≥ ").append(best10).append(" | ")
               .append(broke50 ? "" : "≥ ").append(best50).append(" | ").append(steps).append("|\n");
         }
@@ -117,10 +119,12 @@ public final class Report {
               .append(cnt.get("served").equals(led.get("rows")) ? "" : " (Requests the client gave up on were still answered and billed by Quarry: they are in the ledger.)")
               .append('\n');
         }
+        md.append(targets(dLow, within10));
         md.append("\n![overhead](overhead.png)\n\nRaw per-step figures (warm-up steps included): `raw.tsv`.\n");
         md.append("\n## Notes\n\n")
-          .append("- Quarry runs with governance on (user key, group policy, principal rate limit, monthly budget, ledger). ")
-          .append("Quarry with governance off is not measured: this version has no switch for it.\n")
+          .append("- `quarry` runs with governance on (user key, group policy, principal rate limit, monthly budget, ledger, audit). ")
+          .append("`quarry-ungoverned` uses the bootstrap admin's key with no rate limit and no budget: authentication, one policy ")
+          .append("decision, routing, the audit trail and the ledger still run (they are not switches).\n")
           .append("- Quarry always calls its upstream in streaming mode and aggregates for non-streaming clients; the stub sends ")
           .append("non-paced chunks back to back. Quarry logs one access line per request at INFO.\n")
           .append("- The load generator (JDK HttpClient, virtual threads) shares the 2 cores with the stub and the target; its own floor ")
@@ -131,6 +135,32 @@ public final class Report {
           .append("- RSS \"after\" is sampled 5 s after the last step; neither the JVMs nor Node return their heap that quickly, so it is not a leak figure (the 10-minute soak is not in this slice).\n");
         Files.writeString(out.resolve("RESULTS.md"), md.toString());
         chart(out.resolve("overhead.png"), curves);
+    }
+
+    /** Issue 7's targets, as ratios within this run; a target whose inputs were not measured is skipped. */
+    static String targets(Map<String, String> direct, Map<String, Integer> within10) {
+        StringBuilder md = new StringBuilder("\n## Targets (ratios within this run)\n\n| target | measured | verdict |\n|---|---|---|\n");
+        Long quarry = addedP99(direct, "quarry"), nginx = addedP99(direct, "nginx"), portkey = addedP99(direct, "portkey"),
+                bare = addedP99(direct, "quarry-ungoverned");
+        if (quarry != null && nginx != null) row(md, "added p99 at c≈1 ≤ 2 × nginx's", quarry + " µs vs 2 × " + nginx + " µs", quarry <= 2 * nginx);
+        if (quarry != null && portkey != null) row(md, "added p99 at c≈1 ≤ Portkey's / 10", quarry + " µs vs " + portkey + " / 10 µs", quarry * 10 <= portkey);
+        if (within10.containsKey("quarry") && within10.containsKey("nginx")) {
+            row(md, "req/s within the 10 ms p99 bound ≥ nginx's / 2", within10.get("quarry") + " vs " + within10.get("nginx") + " / 2",
+                    within10.get("quarry") * 2 >= within10.get("nginx"));
+        }
+        if (quarry != null && bare != null) {
+            row(md, "governance on within 25% of off (added p99)", quarry + " µs vs 1.25 × " + bare + " µs", quarry * 4 <= bare * 5);
+        }
+        return md.toString();
+    }
+
+    static Long addedP99(Map<String, String> direct, String target) {
+        Map<String, String> r = find(target, "lat", "low", null);
+        return r == null || direct == null ? null : Long.parseLong(r.get("p99_us")) - Long.parseLong(direct.get("p99_us"));
+    }
+
+    static void row(StringBuilder md, String target, String measured, boolean met) {
+        md.append("| ").append(target).append(" | ").append(measured).append(" | ").append(met ? "met" : "**missed**").append(" |\n");
     }
 
     static String mib(Map<String, String> r) {
