@@ -6,6 +6,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -54,10 +55,11 @@ public enum ConditionOperator {
         return null;
     }
 
-    boolean test(List<String> requestValues, List<String> policyValues) {
+    /** @param policyValues the condition's values as {@link #parse} made them */
+    boolean test(List<String> requestValues, List<Object> policyValues) {
         boolean any = false;
         for (String actual : requestValues) {
-            for (String expected : policyValues) {
+            for (Object expected : policyValues) {
                 if (matchesPositively(actual, expected)) {
                     any = true;
                     break;
@@ -69,19 +71,19 @@ public enum ConditionOperator {
     }
 
     /** The positive form of the test for one pair of values; malformed request values never match. */
-    private boolean matchesPositively(String actual, String expected) {
+    private boolean matchesPositively(String actual, Object expected) {
         return switch (this) {
             case STRING_EQUALS, STRING_NOT_EQUALS -> actual.equals(expected);
-            case STRING_EQUALS_IGNORE_CASE -> actual.equalsIgnoreCase(expected);
-            case STRING_LIKE, STRING_NOT_LIKE -> Wildcard.matches(expected, actual, false);
-            case NUMERIC_EQUALS, NUMERIC_NOT_EQUALS -> compareNumbers(actual, expected) == 0;
-            case NUMERIC_LESS_THAN -> compareNumbers(actual, expected) < 0;
-            case NUMERIC_LESS_THAN_EQUALS -> inRange(compareNumbers(actual, expected), -1, 0);
-            case NUMERIC_GREATER_THAN -> compareNumbers(actual, expected) == 1;
-            case NUMERIC_GREATER_THAN_EQUALS -> inRange(compareNumbers(actual, expected), 0, 1);
-            case DATE_LESS_THAN -> compareDates(actual, expected) < 0;
-            case DATE_GREATER_THAN -> compareDates(actual, expected) == 1;
-            case IP_ADDRESS, NOT_IP_ADDRESS -> Cidr.parse(expected).contains(actual);
+            case STRING_EQUALS_IGNORE_CASE -> actual.equalsIgnoreCase((String) expected);
+            case STRING_LIKE, STRING_NOT_LIKE -> Wildcard.matches((String) expected, actual, false);
+            case NUMERIC_EQUALS, NUMERIC_NOT_EQUALS -> compareNumbers(actual, (BigDecimal) expected) == 0;
+            case NUMERIC_LESS_THAN -> compareNumbers(actual, (BigDecimal) expected) < 0;
+            case NUMERIC_LESS_THAN_EQUALS -> inRange(compareNumbers(actual, (BigDecimal) expected), -1, 0);
+            case NUMERIC_GREATER_THAN -> compareNumbers(actual, (BigDecimal) expected) == 1;
+            case NUMERIC_GREATER_THAN_EQUALS -> inRange(compareNumbers(actual, (BigDecimal) expected), 0, 1);
+            case DATE_LESS_THAN -> compareDates(actual, (Instant) expected) < 0;
+            case DATE_GREATER_THAN -> compareDates(actual, (Instant) expected) == 1;
+            case IP_ADDRESS, NOT_IP_ADDRESS -> ((Cidr) expected).contains(actual);
         };
     }
 
@@ -101,19 +103,30 @@ public enum ConditionOperator {
         }
     }
 
+    /** A policy value as this operator compares it: a String, BigDecimal, Instant or Cidr. */
+    Object parse(String value) {
+        validate(value, "");
+        return switch (kind) {
+            case NUMBER -> number(value);
+            case DATE -> instant(value);
+            case IP -> Cidr.parse(value);
+            case STRING -> value;
+        };
+    }
+
     private static boolean inRange(int value, int low, int high) {
         return value != 2 && value >= low && value <= high;
     }
 
     /** -1, 0, 1; or 2 when the request value is not a number (then no numeric test matches). */
-    private static int compareNumbers(String actual, String expected) {
+    private static int compareNumbers(String actual, BigDecimal expected) {
         BigDecimal a = number(actual);
-        return a == null ? 2 : Integer.signum(a.compareTo(number(expected)));
+        return a == null ? 2 : Integer.signum(a.compareTo(expected));
     }
 
-    private static int compareDates(String actual, String expected) {
+    private static int compareDates(String actual, Instant expected) {
         Instant a = instant(actual);
-        return a == null ? 2 : Integer.signum(a.compareTo(instant(expected)));
+        return a == null ? 2 : Integer.signum(a.compareTo(expected));
     }
 
     private static BigDecimal number(String value) {
@@ -136,6 +149,17 @@ public enum ConditionOperator {
 
     /** An IPv4 or IPv6 network in CIDR notation (a bare address is a /32 or /128). */
     record Cidr(byte[] network, int prefix) {
+        /** By value: two parses of one network are the same condition. */
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Cidr c && prefix == c.prefix && Arrays.equals(network, c.network);
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * Arrays.hashCode(network) + prefix;
+        }
+
         static Cidr parse(String text) {
             return parse(text, "");
         }

@@ -38,9 +38,19 @@ public final class PolicyEvaluator {
         return Optional.empty();
     }
 
+    /** Plain loops: this runs for every statement of every policy on every request. */
     static boolean applies(Statement s, AccessRequest request) {
-        return s.actions().stream().anyMatch(a -> Wildcard.matches(a, request.action(), true))
-                && s.resources().stream().anyMatch(r -> Wildcard.matches(r, request.resource(), false))
-                && s.conditions().stream().allMatch(c -> c.operator().test(request.values(c.key()), c.values()));
+        return anyMatches(s.actions(), request.action(), true) && anyMatches(s.resources(), request.resource(), false)
+                && allHold(s.conditions(), request);
+    }
+
+    private static boolean anyMatches(List<String> patterns, String value, boolean ignoreCase) {
+        for (String pattern : patterns) if (Wildcard.matches(pattern, value, ignoreCase)) return true;
+        return false;
+    }
+
+    private static boolean allHold(List<Condition> conditions, AccessRequest request) {
+        for (Condition c : conditions) if (!c.test(request.values(c.key()))) return false;
+        return true;
     }
 }

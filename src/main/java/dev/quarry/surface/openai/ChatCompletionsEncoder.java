@@ -1,5 +1,6 @@
 package dev.quarry.surface.openai;
 
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.quarry.canonical.ChatResponse;
@@ -49,6 +50,7 @@ public record ChatCompletionsEncoder(String id, String model, long created) {
      * status any more, so it is sent as an OpenAI error object in a data line, as OpenAI does.
      */
     public void stream(EventStream events, SseWriter out, boolean includeUsage) {
+        TextChunk text = new TextChunk(chunk(Json.object().put("content", ""), null, includeUsage));
         Map<Integer, ObjectNode> openCalls = new HashMap<>();
         Usage usage = Usage.ZERO;
         try {
@@ -60,7 +62,7 @@ public record ChatCompletionsEncoder(String id, String model, long created) {
                         openCalls.put(s.index(), call);
                         out.data(chunk(toolCallsDelta(call), null, includeUsage));
                     }
-                    case StreamEvent.TextDelta d -> out.data(chunk(Json.object().put("content", d.text()), null, includeUsage));
+                    case StreamEvent.TextDelta d -> out.data(text.with(d.text()));
                     case StreamEvent.ToolInputDelta d -> {
                         ObjectNode opened = openCalls.get(d.index());
                         ObjectNode call = Json.object().put("index", opened.get("index").intValue());
@@ -84,6 +86,28 @@ public record ChatCompletionsEncoder(String id, String model, long created) {
             out.data(Json.write(last));
         }
         out.data("[DONE]");
+    }
+
+    /**
+     * A text chunk, most of a stream, written around its one varying field: the rest of the chunk
+     * is the same for the whole stream, so it is serialized once, from an empty-content chunk.
+     */
+    private static final class TextChunk {
+        private static final String EMPTY = "{\"content\":\"\"}";
+        private final String before;
+        private final String after;
+
+        TextChunk(String emptyChunk) {
+            int at = emptyChunk.indexOf(EMPTY) + "{\"content\":".length();
+            before = emptyChunk.substring(0, at);
+            after = emptyChunk.substring(at + 2);
+        }
+
+        String with(String text) {
+            StringBuilder json = new StringBuilder(before.length() + text.length() + after.length() + 8).append(before).append('"');
+            JsonStringEncoder.getInstance().quoteAsString(text, json);
+            return json.append('"').append(after).toString();
+        }
     }
 
     private String chunk(ObjectNode delta, String finishReason, boolean includeUsage) {
