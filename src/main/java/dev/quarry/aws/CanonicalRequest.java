@@ -7,6 +7,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.StringJoiner;
+import java.util.regex.Pattern;
 
 /**
  * The SigV4 canonical request: method, canonical URI, canonical query, canonical headers,
@@ -17,6 +18,9 @@ import java.util.StringJoiner;
  * {@code :} is {@code %3A} on the wire and {@code %253A} here.
  */
 final class CanonicalRequest {
+    /** Runs of whitespace inside a header value, collapsed to one space; compiled once, as every signed header needs it. */
+    private static final Pattern SPACES = Pattern.compile("\\s+");
+
     private CanonicalRequest() {}
 
     static String of(SignableRequest request, List<String> signedHeaders) {
@@ -57,7 +61,7 @@ final class CanonicalRequest {
         var out = new StringBuilder();
         for (String name : signedHeaders) {
             var values = new StringJoiner(",");
-            for (String value : headers.getOrDefault(name, List.of())) values.add(value.strip().replaceAll("\\s+", " "));
+            for (String value : headers.getOrDefault(name, List.of())) values.add(SPACES.matcher(value.strip()).replaceAll(" "));
             out.append(name).append(':').append(values).append('\n');
         }
         return out.toString();

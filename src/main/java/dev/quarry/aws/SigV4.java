@@ -15,6 +15,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -23,6 +24,9 @@ import javax.crypto.spec.SecretKeySpec;
  * verifies inbound ones with the same canonical request, so the two cannot drift apart.
  */
 public final class SigV4 {
+    private static final int MAX_SIGNING_KEYS = 10_000;
+    private static final Map<String, byte[]> SIGNING_KEYS = new ConcurrentHashMap<>();
+
     /** How far a request's signing time may be from now, either way (AWS's own limit). */
     public static final Duration MAX_SKEW = Duration.ofMinutes(5);
 
@@ -101,8 +105,17 @@ public final class SigV4 {
         return SigV4Authorization.ALGORITHM + "\n" + amzDate + "\n" + scope + "\n" + SignableRequest.sha256Hex(canonicalRequest);
     }
 
-    /** {@code HMAC(HMAC(HMAC(HMAC("AWS4" + secret, date), region), service), "aws4_request")}. */
+    /**
+     * {@code HMAC(HMAC(HMAC(HMAC("AWS4" + secret, date), region), service), "aws4_request")}: four
+     * HMACs that depend only on the secret and the scope, so each key is derived once per day and
+     * region, as AWS recommends, and kept. The memory is bounded: a full cache starts over.
+     */
     static byte[] signingKey(String secret, CredentialScope scope) {
+        if (SIGNING_KEYS.size() >= MAX_SIGNING_KEYS) SIGNING_KEYS.clear();
+        return SIGNING_KEYS.computeIfAbsent(scope + "\u0000" + secret, k -> deriveSigningKey(secret, scope));
+    }
+
+    private static byte[] deriveSigningKey(String secret, CredentialScope scope) {
         byte[] key = hmac(("AWS4" + secret).getBytes(StandardCharsets.UTF_8), CredentialScope.DATE.format(scope.date()));
         key = hmac(key, scope.region());
         key = hmac(key, scope.service());
