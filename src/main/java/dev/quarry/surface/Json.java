@@ -2,6 +2,7 @@ package dev.quarry.surface;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -53,6 +54,16 @@ public final class Json {
 
     public static String write(JsonNode node) {
         return node.toString();
+    }
+
+    /**
+     * Appends {@code text} as a JSON string literal, quotes included, escaped as the mapper would:
+     * for the stream encoders' hot path, which write the few bytes that change around fixed frames.
+     */
+    public static StringBuilder appendQuoted(StringBuilder json, String text) {
+        json.append('"');
+        JsonStringEncoder.getInstance().quoteAsString(text, json);
+        return json.append('"');
     }
 
     public static byte[] bytes(JsonNode node) {

@@ -77,7 +77,7 @@ public record MessagesEncoder(String id, String model) {
                     emit("ping", Json.object());
                 }
                 case StreamEvent.BlockStart s -> start(s.index(), s.block());
-                case StreamEvent.TextDelta d -> delta(d.index(), Json.object().put("type", "text_delta").put("text", d.text()));
+                case StreamEvent.TextDelta d -> text(d.index(), d.text());
                 case StreamEvent.ToolInputDelta d ->
                         delta(d.index(), Json.object().put("type", "input_json_delta").put("partial_json", d.fragment()));
                 case StreamEvent.ReasoningDelta d -> {
@@ -125,6 +125,15 @@ public record MessagesEncoder(String id, String model) {
         private void delta(int canonicalIndex, ObjectNode delta) {
             Integer index = wireIndex.get(canonicalIndex);
             if (index != null) emit("content_block_delta", Json.object().put("index", index).set("delta", delta));
+        }
+
+        /** Most of a stream: written directly, the same bytes {@link #delta} would build as a tree. */
+        private void text(int canonicalIndex, String text) {
+            Integer index = wireIndex.get(canonicalIndex);
+            if (index == null) return;
+            StringBuilder json = new StringBuilder(text.length() + 96).append("{\"type\":\"content_block_delta\",\"index\":").append(index)
+                    .append(",\"delta\":{\"type\":\"text_delta\",\"text\":");
+            out.event("content_block_delta", Json.appendQuoted(json, text).append("}}").toString());
         }
 
         private void emit(String type, ObjectNode event) {

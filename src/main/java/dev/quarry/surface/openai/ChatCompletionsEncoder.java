@@ -1,6 +1,5 @@
 package dev.quarry.surface.openai;
 
-import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.quarry.canonical.ChatResponse;
@@ -104,9 +103,8 @@ public record ChatCompletionsEncoder(String id, String model, long created) {
         }
 
         String with(String text) {
-            StringBuilder json = new StringBuilder(before.length() + text.length() + after.length() + 8).append(before).append('"');
-            JsonStringEncoder.getInstance().quoteAsString(text, json);
-            return json.append('"').append(after).toString();
+            StringBuilder json = new StringBuilder(before.length() + text.length() + after.length() + 8).append(before);
+            return Json.appendQuoted(json, text).append(after).toString();
         }
     }
 

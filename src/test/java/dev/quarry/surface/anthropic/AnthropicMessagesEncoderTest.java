@@ -3,6 +3,7 @@ package dev.quarry.surface.anthropic;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.quarry.canonical.ChatResponse;
 import dev.quarry.canonical.ContentBlock;
 import dev.quarry.canonical.ErrorKind;
@@ -32,6 +33,18 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 class AnthropicMessagesEncoderTest {
     private final MessagesEncoder encoder = new MessagesEncoder("msg_1", "claude-x");
+
+    @Test
+    void textDeltasAreEscapedExactlyAsJson() throws Exception {
+        String hostile = "quote \" backslash \\ newline \n nul \u0000 emoji \uD83D\uDE00 é";
+        String sse = stream(1, List.of(new MessageStart("u", "m"), new BlockStart(0, new ContentBlock.Text("")),
+                new TextDelta(0, hostile), new BlockStop(0), new MessageStop(StopReason.END_TURN)));
+        var json = new ObjectMapper();
+        String delta = dataLines(sse).stream().filter(l -> l.contains("text_delta")).findFirst().orElseThrow();
+        assertThat(delta).isEqualTo("{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":"
+                + json.writeValueAsString(hostile) + "}}");
+        assertThat(json.readTree(delta).path("delta").path("text").asText()).isEqualTo(hostile);
+    }
 
     @Test
     void aTextStreamIsSentAsAnthropicSendsIt() {
