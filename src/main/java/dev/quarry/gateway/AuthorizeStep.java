@@ -47,7 +47,7 @@ public final class AuthorizeStep implements Step {
             AccessRequest request = request(exchange, caller, model, deployment);
             Decision decision = authorizer.decide(exchange.principal().id(), request);
             if (model == exchange.model()) requested.add(decision, request, deployment);
-            if (decision.allowed() && decision.decidedBy() != null) allowedBy.put(Route.key(model, deployment), decision.decidedBy());
+            if (decision.allowed() && decision.decidedBy() != null) allowedBy.put(RoutePlan.key(model, deployment), decision.decidedBy());
             return decision.allowed();
         });
         if (requested.firstAllowed == null) {

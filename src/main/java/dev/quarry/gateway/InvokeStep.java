@@ -20,6 +20,7 @@ import dev.quarry.ratelimit.TokenSettlement;
 import dev.quarry.routing.AtCapacity;
 import dev.quarry.routing.Attempter;
 import dev.quarry.routing.CostOf;
+import dev.quarry.routing.RoutePlan;
 import dev.quarry.routing.Routed;
 import dev.quarry.routing.Router;
 import java.time.Clock;
@@ -54,7 +55,7 @@ public final class InvokeStep implements Step {
     @Override
     public Outcome apply(Exchange exchange, Chain chain) {
         if (exchange.route() == null) throw new IllegalStateException("invoke ran before the request was routed");
-        long reserved = RateLimitStep.reservedTokens(exchange);
+        long reserved = exchange.operation().reservedTokens(exchange.model());
         return switch (exchange.operation()) {
             case Operation.Chat chat -> {
                 long prompt = chat.promptEstimate();
@@ -149,7 +150,7 @@ public final class InvokeStep implements Step {
     /** The exchange as served: by which model and deployment, after which attempts, allowed by which statement. */
     private static Exchange served(Exchange exchange, Routed.Served<?> served) {
         Route route = exchange.route();
-        String allowedBy = route.decidedBy().get(Route.key(served.model(), served.deployment()));
+        String allowedBy = route.decidedBy().get(RoutePlan.key(served.model(), served.deployment()));
         return exchange.withRoute(served.model(), served.deployment()).withRouting(route.withTrace(served.trace()))
                 .withDecision(allowedBy != null ? allowedBy : exchange.decidedBy());
     }

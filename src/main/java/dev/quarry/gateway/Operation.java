@@ -21,8 +21,21 @@ public sealed interface Operation {
     /** The most output tokens it may produce on {@code model}: what it asked for, else the model's maximum. */
     long outputAllowance(ModelEntry model);
 
-    /** @param streaming whether the client asked for the answer as a stream (a different action) */
-    record Chat(ChatRequest request, boolean streaming) implements Operation {
+    /** The most tokens it may use on {@code model}, what rate limits and capacity reserve: prompt plus output allowance. */
+    default long reservedTokens(ModelEntry model) {
+        return promptEstimate() + outputAllowance(model);
+    }
+
+    /**
+     * @param streaming      whether the client asked for the answer as a stream (a different action)
+     * @param promptEstimate the prompt's estimated tokens, counted once: rate limits, budgets, routing
+     *                       and settlement all ask for it
+     */
+    record Chat(ChatRequest request, boolean streaming, long promptEstimate) implements Operation {
+        public Chat(ChatRequest request, boolean streaming) {
+            this(request, streaming, TokenEstimate.of(request));
+        }
+
         public String model() {
             return request.model();
         }
@@ -35,17 +48,18 @@ public sealed interface Operation {
             return streaming ? Actions.INVOKE_MODEL_STREAM : Actions.INVOKE_MODEL;
         }
 
-        public long promptEstimate() {
-            return TokenEstimate.of(request);
-        }
-
         public long outputAllowance(ModelEntry model) {
             Integer asked = request.config().maxTokens();
             return asked == null ? model.maxOutputTokens() : asked;
         }
     }
 
-    record Embed(EmbeddingRequest request) implements Operation {
+    /** @param promptEstimate every input's estimated tokens, counted once */
+    record Embed(EmbeddingRequest request, long promptEstimate) implements Operation {
+        public Embed(EmbeddingRequest request) {
+            this(request, request.inputs().stream().mapToLong(TokenEstimate::of).sum());
+        }
+
         public String model() {
             return request.model();
         }
@@ -56,10 +70,6 @@ public sealed interface Operation {
 
         public String action() {
             return Actions.EMBED;
-        }
-
-        public long promptEstimate() {
-            return request.inputs().stream().mapToLong(TokenEstimate::of).sum();
         }
 
         public long outputAllowance(ModelEntry model) {

@@ -37,7 +37,7 @@ public final class RateLimitStep implements Step {
     @Override
     public Outcome apply(Exchange exchange, Chain chain) {
         if (limits.isEmpty()) return chain.proceed(exchange);
-        return switch (limits.admit(subjects(exchange), reservedTokens(exchange))) {
+        return switch (limits.admit(subjects(exchange), exchange.operation().reservedTokens(exchange.model()))) {
             case Admission.Refused refused -> new Outcome.Rejected(exchange, refusal(refused));
             case Admission.Admitted admitted -> settled(exchange, chain, admitted.settlement());
         };
@@ -68,10 +68,6 @@ public final class RateLimitStep implements Step {
         return Subjects.caller(exchange.principal().name(), groupsOf.apply(exchange.principal()), exchange.model().id());
     }
 
-    /** The prompt's estimate plus the output the request allows itself (the model's maximum when it names none). */
-    static long reservedTokens(Exchange exchange) {
-        return exchange.operation().promptEstimate() + exchange.operation().outputAllowance(exchange.model());
-    }
 
     private static QuarryError refusal(Admission.Refused refused) {
         String limit = refused.charge().description();

@@ -1,7 +1,5 @@
 package dev.quarry.gateway;
 
-import dev.quarry.catalog.Deployment;
-import dev.quarry.catalog.ModelEntry;
 import dev.quarry.routing.Assignment;
 import dev.quarry.routing.RoutePlan;
 import dev.quarry.routing.RouteTrace;
@@ -13,7 +11,7 @@ import java.util.Map;
  * @param assignment the experiment variant it was put in, or {@code null}
  * @param plan       where it may go: every model and deployment, narrowed by authorization to the allowed ones
  * @param trace      the attempts made, once invoked
- * @param decidedBy  for each allowed model and deployment ({@link #key}), the policy statement that allowed it,
+ * @param decidedBy  for each allowed model and deployment ({@link RoutePlan#key}), the policy statement that allowed it,
  *                   so the audit trail names the one that allowed what served
  */
 public record Route(Assignment assignment, RoutePlan plan, RouteTrace trace, Map<String, String> decidedBy) {
@@ -31,9 +29,5 @@ public record Route(Assignment assignment, RoutePlan plan, RouteTrace trace, Map
 
     public Route withTrace(RouteTrace attempts) {
         return new Route(assignment, plan, attempts, decidedBy);
-    }
-
-    public static String key(ModelEntry model, Deployment deployment) {
-        return model.id() + "|" + deployment.key();
     }
 }

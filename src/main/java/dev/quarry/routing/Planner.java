@@ -43,7 +43,7 @@ public final class Planner {
                 stages(own.contentPolicyFallbacks(), model, needs));
     }
 
-    public ModelRoutes routesOf(ModelEntry model) {
+    private ModelRoutes routesOf(ModelEntry model) {
         return routes.getOrDefault(model.id(), ModelRoutes.DEFAULT);
     }
 

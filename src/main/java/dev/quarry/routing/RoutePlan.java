@@ -32,6 +32,11 @@ public record RoutePlan(Stage requested, List<Stage> onError, List<Stage> onCont
                 keep(onContentPolicy, allowed));
     }
 
+    /** How a candidate (a model on a deployment) is named in maps: {@code model|provider/upstreamModel}. */
+    public static String key(ModelEntry model, Deployment deployment) {
+        return model.id() + "|" + deployment.key();
+    }
+
     /** Every model and deployment the plan may use, the requested model's first. */
     public void forEachCandidate(BiConsumer<ModelEntry, Deployment> action) {
         stages().forEach(stage -> stage.deployments().forEach(d -> action.accept(stage.model(), d)));

@@ -143,7 +143,7 @@ public final class Router {
                     if (spent == retry.attemptsPerModel() || attemptsLeft == 0 || expired()) return null;
                     if (Thread.currentThread().isInterrupted()) return null;
                     DeploymentHealth h = health.of(deployment);
-                    if (tried.contains(key(model, deployment)) && !backOff(round, h)) continue;
+                    if (tried.contains(RoutePlan.key(model, deployment)) && !backOff(round, h)) continue;
                     if (alternatives && !h.tryAcquire(nanos.getAsLong())) {
                         cooling(deployment, h);
                         continue;
@@ -198,7 +198,7 @@ public final class Router {
 
         private void counted(ModelEntry model, Deployment deployment, RouteTrace.Attempt attempt) {
             attemptsLeft--;
-            tried.add(key(model, deployment));
+            tried.add(RoutePlan.key(model, deployment));
             lastModel = model;
             lastDeployment = deployment;
             trace.add(attempt);
@@ -287,10 +287,6 @@ public final class Router {
     private static String windows(ModelEntry model, Stage stage) {
         return stage.deployments().stream().map(d -> d.key() + " " + d.contextWindowOf(model)).distinct()
                 .reduce((a, b) -> a + ", " + b).orElse("");
-    }
-
-    private static String key(ModelEntry model, Deployment deployment) {
-        return model.id() + "|" + deployment.key();
     }
 
     /** A duration in nanoseconds, at most a day: an upstream may send any Retry-After, and a configuration any back-off. */

@@ -271,6 +271,29 @@ class RoutingAcceptanceTest {
     }
 
     @Test
+    void aDeploymentThatKeepsFailingIsTakenOutOfRotationForEveryClient() {
+        try (ChaosUpstream broken = ChaosUpstream.start(Chaos.NONE.withErrorRate(1));
+             ChaosUpstream healthy = ChaosUpstream.start();
+             TestQuarry breaking = TestQuarry.start("""
+                     providers:
+                       - { name: broken, type: openai-compatible, base_url: "%s" }
+                       - { name: healthy, type: openai-compatible, base_url: "%s" }
+                     routing: { cooldown: { allowed_failures: 2, window_seconds: 60, cooldown_seconds: 60 } }
+                     models:
+                       - { id: guarded, deployments: [{ provider: broken, model: up }, { provider: healthy, model: up, priority: 1 }] }
+                     """.formatted(broken.baseUrl(), healthy.baseUrl()), Map.of())) {
+            OpenAIClient client = OpenAIOkHttpClient.builder().baseUrl(breaking.baseUrl() + "/v1").apiKey(breaking.newKey("careful"))
+                    .maxRetries(0).build();
+            for (int i = 0; i < 6; i++) {
+                assertThat(client.chat().completions().create(ChatCompletionCreateParams.builder().model("guarded").addUserMessage("hi")
+                        .build()).choices().getFirst().message().content()).hasValue("word0 word1 word2 word3 word4");
+            }
+            assertThat(broken.requests()).as("after two failures the circuit is open and nobody is sent there").isEqualTo(2);
+            assertThat(healthy.requests()).isEqualTo(6);
+        }
+    }
+
+    @Test
     void leastLatencySendsTrafficToTheFasterDeploymentOnceBothAreMeasured() {
         String key = quarry.newKey("impatient");
         List<String> servedBy = new ArrayList<>();

@@ -13,15 +13,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Deciding an InvokeModel request for a principal with five attached policies (its own and its
@@ -33,13 +26,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * ({@code PolicySnapshot.decide}, which gathers the attached policies, is package-private: the
  * public {@link PolicyEvaluator#evaluate} is measured with the list already gathered.)
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
-@Warmup(iterations = 5, time = 1)
-@Measurement(iterations = 5, time = 1)
-public class PolicyBench {
+public class PolicyBench extends Microbenchmark {
     List<Policy> identity;
     Optional<Policy> boundary;
     Map<String, List<String>> caller;

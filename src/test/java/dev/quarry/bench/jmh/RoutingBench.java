@@ -25,16 +25,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The router's own cost for one request over a plan of three deployments of one model, with an
@@ -51,13 +43,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@code …OnVirtualThread} variants run {@value #BATCH} calls in a row on one virtual thread and
  * report the cost of one, which is the server's case.
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
-@Warmup(iterations = 5, time = 1)
-@Measurement(iterations = 5, time = 1)
-public class RoutingBench {
+public class RoutingBench extends Microbenchmark {
     static final int BATCH = 100;
 
     private static final Deployment OPENAI_EU = new Deployment("openai-eu", "gpt-5.5-2026-01-15", "eu-west-1", 1, 0, 0);

@@ -11,17 +11,8 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * SigV4 verification of a Bedrock Converse call as the AWS SDK sends it (1 KB of JSON,
@@ -30,13 +21,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * HMACs for the signing key, one for the signature, a SHA-256 of the canonical request).
  * {@link #verifyOnly} leaves out the body hash and the header parse.
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
-@Warmup(iterations = 5, time = 1)
-@Measurement(iterations = 5, time = 1)
-public class SigV4Bench {
+public class SigV4Bench extends Microbenchmark {
     private static final AwsCredentials PAIR = AwsCredentials.of("QKIA7EXAMPLE2BENCH01", "bM8h2Qe+example/secret/Key0123456789abcdEF");
     private static final Instant SIGNED_AT = Instant.parse("2026-03-02T09:15:00Z");
     private static final Instant NOW = SIGNED_AT.plusSeconds(2);

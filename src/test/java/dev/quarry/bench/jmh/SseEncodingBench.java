@@ -6,17 +6,8 @@ import dev.quarry.surface.SseWriter;
 import dev.quarry.surface.anthropic.MessagesEncoder;
 import dev.quarry.surface.openai.ChatCompletionsEncoder;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * SSE encoding of one whole streamed answer, a canonical stream of 200 text deltas, by the Chat
@@ -25,13 +16,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * message_stop), each through the {@link SseWriter} the server uses, into a reused in-memory
  * body. The score is per stream; divide by 200 for a delta.
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
-@Warmup(iterations = 5, time = 1)
-@Measurement(iterations = 5, time = 1)
-public class SseEncodingBench {
+public class SseEncodingBench extends Microbenchmark {
     public static final int DELTAS = 200;
 
     List<StreamEvent> events;

@@ -4,17 +4,8 @@ import dev.quarry.canonical.ChatRequest;
 import dev.quarry.provider.anthropic.internal.MessagesRequestEncoder;
 import dev.quarry.provider.wire.Json;
 import dev.quarry.surface.openai.ChatCompletionsDecoder;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Canonical translation of a coding agent's request (a system prompt, ten turns with three tool
@@ -23,13 +14,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * decodes), and that request into the bytes of an Anthropic Messages upstream body (the encoder
  * the Anthropic provider calls, tool inputs and schemas re-parsed, then serialized).
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
-@Warmup(iterations = 5, time = 1)
-@Measurement(iterations = 5, time = 1)
-public class TranslationBench {
+public class TranslationBench extends Microbenchmark {
     byte[] chatCompletionsBody;
     ChatRequest request;
 
