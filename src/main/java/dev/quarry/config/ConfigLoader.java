@@ -2,6 +2,10 @@ package dev.quarry.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.quarry.canonical.QuarryException;
+import dev.quarry.guardrails.GuardrailJson;
+import dev.quarry.guardrails.GuardrailRef;
+import dev.quarry.guardrails.GuardrailSpec;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.quarry.catalog.Deployment;
 import dev.quarry.catalog.ModelKind;
@@ -92,7 +96,8 @@ public final class ConfigLoader {
         }
         ConfigLoader loader = new ConfigLoader(fileName);
         if (root == null || root.isMissingNode() || root.isNull()) return QuarryConfig.defaults(dataDir);
-        loader.expectKeys(root, "", Set.of("server", "store", "providers", "models", "rate_limits", "redis", "routing", "experiments"));
+        loader.expectKeys(root, "", Set.of("server", "store", "providers", "models", "rate_limits", "redis", "routing", "experiments",
+                "guardrails"));
         List<ModelConfig> models = loader.models(root.path("models"));
         return new QuarryConfig(
                 loader.server(root.path("server")),
@@ -103,7 +108,28 @@ public final class ConfigLoader {
                 loader.rateLimits(root.path("rate_limits")),
                 loader.redisUrl(root.path("redis")),
                 new RoutingSettings(loader.routes, loader.retry(root.path("routing")), loader.cooldown(root.path("routing").path("cooldown")),
-                        loader.experiments(root.path("experiments"))));
+                        loader.experiments(root.path("experiments"))),
+                loader.guardrails(root.path("guardrails")));
+    }
+
+    /** Guardrails in Bedrock's CreateGuardrail shape, each with an {@code id}; read by the guardrails package's own reader. */
+    private Map<String, GuardrailSpec> guardrails(JsonNode node) {
+        Map<String, GuardrailSpec> guardrails = new LinkedHashMap<>();
+        List<JsonNode> items = list(node, "guardrails");
+        for (int i = 0; i < items.size(); i++) {
+            String path = "guardrails[" + i + "]";
+            JsonNode g = items.get(i);
+            String id = requireText(g, "id", path + ".id");
+            try {
+                GuardrailRef.parse(id, null, false, path + ".id");
+                if (guardrails.containsKey(id)) fail(path + ".id", "repeats guardrail '" + id + "'");
+                guardrails.put(id, GuardrailJson.read(g));
+            } catch (QuarryException e) {
+                String field = e.error().param() == null ? "" : "." + e.error().param();
+                fail(path + field, e.getMessage());
+            }
+        }
+        return guardrails;
     }
 
     private ServerSettings server(JsonNode node) {

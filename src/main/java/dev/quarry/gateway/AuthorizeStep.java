@@ -88,6 +88,9 @@ public final class AuthorizeStep implements Step {
         keys.put(ConditionKey.MODEL_PROVIDER.keyName(), List.of(deployment.provider()));
         if (deployment.region() != null) keys.put(ConditionKey.DEPLOYMENT_REGION.keyName(), List.of(deployment.region()));
         if (model.family() != null) keys.put(ConditionKey.MODEL_FAMILY.keyName(), List.of(model.family()));
+        if (exchange.guardrail() != null) {
+            keys.put(ConditionKey.GUARDRAIL_IDENTIFIER.keyName(), List.of(exchange.guardrail().id(), exchange.guardrail().toString()));
+        }
         if (exchange.operation() instanceof Operation.Chat chat && chat.request().config().maxTokens() != null) {
             keys.put(ConditionKey.MAX_TOKENS.keyName(), List.of(chat.request().config().maxTokens().toString()));
         }

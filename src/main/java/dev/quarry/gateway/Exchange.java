@@ -2,6 +2,8 @@ package dev.quarry.gateway;
 
 import dev.quarry.catalog.Deployment;
 import dev.quarry.catalog.ModelEntry;
+import dev.quarry.guardrails.GuardRecord;
+import dev.quarry.guardrails.GuardrailRef;
 import dev.quarry.identity.Credential;
 import dev.quarry.identity.Principal;
 import dev.quarry.routing.RoutingHints;
@@ -21,6 +23,9 @@ import java.util.Objects;
  * @param hints       what the client asked of routing in its headers
  * @param route       the plan and, once invoked, the attempts; {@code model} and {@code deployment}
  *                    are the requested model's first choice until invoked, then the ones that served
+ * @param guardrail   the guardrail the request runs under, or {@code null}: as asked (header or body)
+ *                    until chosen, then resolved to a version
+ * @param guardRecord what the guardrail did, once the guard step ran; {@code null} without a guardrail
  */
 public record Exchange(
         String requestId,
@@ -36,7 +41,9 @@ public record Exchange(
         Deployment deployment,
         String decidedBy,
         RoutingHints hints,
-        Route route) {
+        Route route,
+        GuardrailRef guardrail,
+        GuardRecord guardRecord) {
 
     public Exchange {
         Objects.requireNonNull(requestId, "requestId");
@@ -48,34 +55,44 @@ public record Exchange(
     public static Exchange start(String requestId, String surface, RequestDecoder decoder, Credential credential,
                                  String clientAddress, String userAgent) {
         return new Exchange(requestId, surface, decoder, null, credential, clientAddress, userAgent, System.nanoTime(),
-                null, null, null, null, RoutingHints.NONE, null);
+                null, null, null, null, RoutingHints.NONE, null, null, null);
     }
 
     public Exchange withPrincipal(Principal p) {
-        return new Exchange(requestId, surface, decoder, operation, credential, clientAddress, userAgent, startNanos, p, model, deployment, decidedBy, hints, route);
+        return new Exchange(requestId, surface, decoder, operation, credential, clientAddress, userAgent, startNanos, p, model, deployment, decidedBy, hints, route, guardrail, guardRecord);
     }
 
     public Exchange withOperation(Operation o) {
-        return new Exchange(requestId, surface, decoder, o, credential, clientAddress, userAgent, startNanos, principal, model, deployment, decidedBy, hints, route);
+        return new Exchange(requestId, surface, decoder, o, credential, clientAddress, userAgent, startNanos, principal, model, deployment, decidedBy, hints, route, guardrail, guardRecord);
     }
 
     public Exchange withRoute(ModelEntry m, Deployment d) {
-        return new Exchange(requestId, surface, decoder, operation, credential, clientAddress, userAgent, startNanos, principal, m, d, decidedBy, hints, route);
+        return new Exchange(requestId, surface, decoder, operation, credential, clientAddress, userAgent, startNanos, principal, m, d, decidedBy, hints, route, guardrail, guardRecord);
     }
 
     public Exchange withDecision(String policyAndStatement) {
         return new Exchange(requestId, surface, decoder, operation, credential, clientAddress, userAgent, startNanos, principal, model,
-                deployment, policyAndStatement, hints, route);
+                deployment, policyAndStatement, hints, route, guardrail, guardRecord);
     }
 
     public Exchange withHints(RoutingHints h) {
         return new Exchange(requestId, surface, decoder, operation, credential, clientAddress, userAgent, startNanos, principal, model,
-                deployment, decidedBy, h, route);
+                deployment, decidedBy, h, route, guardrail, guardRecord);
     }
 
     public Exchange withRouting(Route r) {
         return new Exchange(requestId, surface, decoder, operation, credential, clientAddress, userAgent, startNanos, principal, model,
-                deployment, decidedBy, hints, r);
+                deployment, decidedBy, hints, r, guardrail, guardRecord);
+    }
+
+    public Exchange withGuardrail(GuardrailRef g) {
+        return new Exchange(requestId, surface, decoder, operation, credential, clientAddress, userAgent, startNanos, principal, model,
+                deployment, decidedBy, hints, route, g, guardRecord);
+    }
+
+    public Exchange withGuardRecord(GuardRecord r) {
+        return new Exchange(requestId, surface, decoder, operation, credential, clientAddress, userAgent, startNanos, principal, model,
+                deployment, decidedBy, hints, route, guardrail, r);
     }
 
     public long elapsedMillis() {

@@ -3,6 +3,7 @@ package dev.quarry.gateway;
 import dev.quarry.audit.AuditLog;
 import dev.quarry.budget.BudgetDirectory;
 import dev.quarry.catalog.Catalog;
+import dev.quarry.guardrails.Guardrails;
 import dev.quarry.identity.Authenticator;
 import dev.quarry.identity.Credential;
 import dev.quarry.identity.Principal;
@@ -30,20 +31,25 @@ public final class Gateway {
         this.authenticator = authenticator;
     }
 
-    /** The standard path: audit → authenticate → decode → settle → route → authorize → rate-limit → budget → invoke. */
+    /**
+     * The standard path: audit → authenticate → decode → settle → choose guardrail → route →
+     * authorize → rate-limit → guard → budget → invoke.
+     */
     public static Gateway standard(Authenticator authenticator, Authorizer authorizer, Ledger ledger, Pricer pricer,
                                    Catalog catalog, ProviderRegistry providers, AuditLog audit, Clock clock,
                                    RateLimits rateLimits, Function<Principal, List<String>> groupsOf, BudgetDirectory budgets,
-                                   RoutingSettings routing) {
+                                   RoutingSettings routing, Guardrails guardrails) {
         Router router = new Router(routing.retry(), routing.cooldown());
         return new Gateway(new Pipeline(List.of(
                 new AuditStep(audit, clock),
                 new AuthenticateStep(authenticator),
                 new DecodeStep(),
                 new SettleStep(ledger, pricer, clock),
+                new ChooseGuardrailStep(guardrails),
                 new RouteStep(catalog, new Planner(catalog, routing.routes()), new Experiments(routing.experiments())),
                 new AuthorizeStep(authorizer, new RequestContext(clock)),
                 new RateLimitStep(rateLimits, groupsOf),
+                new GuardStep(guardrails, audit, clock),
                 new BudgetStep(budgets, pricer, clock),
                 new InvokeStep(providers, router, rateLimits, pricer, clock))), authenticator);
     }

@@ -68,7 +68,8 @@ public final class SettleStep implements Step {
                 now,
                 provider == null ? null : pricer.platformOf(provider).orElse(null),
                 costMicros(exchange, provider, usage, now),
-                routing(exchange)));
+                routing(exchange),
+                guarding(exchange)));
     }
 
     private static UsageRecord.Routing routing(Exchange exchange) {
@@ -77,6 +78,11 @@ public final class SettleStep implements Step {
         int attempts = route.trace() == null ? 0 : route.trace().attempts().size();
         return route.assignment() == null ? new UsageRecord.Routing(attempts, null, null)
                 : new UsageRecord.Routing(attempts, route.assignment().experiment(), route.assignment().variant());
+    }
+
+    private static UsageRecord.Guarding guarding(Exchange exchange) {
+        if (exchange.guardRecord() != null) return new UsageRecord.Guarding(exchange.guardRecord().ref().toString(), exchange.guardRecord().action());
+        return exchange.guardrail() == null ? UsageRecord.Guarding.NONE : new UsageRecord.Guarding(exchange.guardrail().toString(), null);
     }
 
     /** Nothing produced costs nothing, priced or not; otherwise the sheet's price of the day, or unpriced. */

@@ -14,6 +14,7 @@ import java.util.Objects;
  * @param costMicros what the usage cost by the price sheet, in US micro-dollars; {@code null} when
  *                  the model had no price on its platform that day (never a provider-reported cost)
  * @param routing   how it was routed: attempts made, and the experiment variant it belonged to
+ * @param guarding  the guardrail it ran under and what that did
  */
 public record UsageRecord(
         String requestId,
@@ -30,7 +31,8 @@ public record UsageRecord(
         Instant createdAt,
         String platform,
         Long costMicros,
-        Routing routing) {
+        Routing routing,
+        Guarding guarding) {
 
     /** The only currency costs are recorded in. */
     public static final String CURRENCY = "USD";
@@ -41,6 +43,7 @@ public record UsageRecord(
         Objects.requireNonNull(usage, "usage");
         Objects.requireNonNull(status, "status");
         Objects.requireNonNull(routing, "routing");
+        guarding = guarding == null ? Guarding.NONE : guarding;
     }
 
     /**
@@ -49,4 +52,12 @@ public record UsageRecord(
      * @param variant    its variant in that experiment, or {@code null}
      */
     public record Routing(int attempts, String experiment, String variant) {}
+
+    /**
+     * @param guardrail the guardrail version ({@code id:version}), or {@code null} when none ran
+     * @param action    {@code NONE}, or where it intervened and how ({@code INPUT_BLOCKED}, {@code OUTPUT_ANONYMIZED}, ...)
+     */
+    public record Guarding(String guardrail, String action) {
+        public static final Guarding NONE = new Guarding(null, null);
+    }
 }

@@ -27,7 +27,9 @@ public final class Actions {
             "quarry:ReadAudit",
             "quarry:GetPrices", "quarry:PutPrices", "quarry:ReadUsage", "quarry:ReadExperiments", "quarry:CreateCommitment",
             "quarry:ListCommitments",
-            "quarry:PutBudget", "quarry:DeleteBudget", "quarry:ReadBudget");
+            "quarry:PutBudget", "quarry:DeleteBudget", "quarry:ReadBudget",
+            "quarry:CreateGuardrail", "quarry:UpdateGuardrail", "quarry:CreateGuardrailVersion", "quarry:DeleteGuardrail",
+            "quarry:GetGuardrail", "quarry:ListGuardrails");
 
     public static final List<String> ALL = concat(List.of(INVOKE_MODEL, INVOKE_MODEL_STREAM, EMBED, COUNT_TOKENS, LIST_MODELS,
             APPLY_GUARDRAIL, ASSUME_ROLE), ADMIN);

@@ -7,6 +7,7 @@ import dev.quarry.canonical.ErrorKind;
 import dev.quarry.canonical.QuarryError;
 import dev.quarry.canonical.QuarryException;
 import dev.quarry.gateway.Gateway;
+import dev.quarry.identity.Credential;
 import dev.quarry.identity.Principal;
 import dev.quarry.policy.AccessRequest;
 import dev.quarry.policy.Authorizer;
@@ -21,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -57,23 +59,39 @@ final class AdminCalls {
         this.clock = clock;
     }
 
+    /**
+     * How a family of calls meets its clients: how they prove who they are (given the body, which
+     * a SigV4 signature covers), their error shape, and how large a body may be.
+     */
+    record Wire(BiFunction<ServerRequest, Supplier<byte[]>, Credential> credential, Function<QuarryError, WireReply> errors, long maxBody) {}
+
+    /** The admin API's: a Quarry key, OpenAI's error object, small documents. */
+    static final Wire ADMIN = new Wire((req, body) -> AnthropicRoutes.credential(req), OpenAiErrors::reply, MAX_BODY);
+
     void serve(ServerRequest req, ServerResponse res, String action, String resource, AdminHandler handler) {
+        serve(req, res, ADMIN, action, resource, handler);
+    }
+
+    void serve(ServerRequest req, ServerResponse res, Wire wire, String action, String resource, AdminHandler handler) {
         String requestId = ModelCalls.begin(res);
         long start = System.nanoTime();
         Principal caller = null;
         String decidedBy = null;
         QuarryError failure = null;
         int status;
+        Supplier<byte[]> body = ModelCalls.memoized(() -> HttpIo.readJsonBody(req, wire.maxBody()));
         try {
-            caller = gateway.authenticate(AnthropicRoutes.credential(req));
+            var declaredTooLarge = HttpIo.declaredTooLarge(req, wire.maxBody());
+            if (declaredTooLarge.isPresent()) throw new QuarryException(declaredTooLarge.get());
+            caller = gateway.authenticate(wire.credential().apply(req, body));
             AccessRequest request = new AccessRequest(action, resource, context.apply(caller, req));
             Decision decision = authorizer.decide(caller.id(), request);
             decidedBy = decision.decidedBy();
             if (!decision.allowed()) throw QuarryException.of(ErrorKind.PERMISSION_DENIED, decision.explain(request));
-            status = ModelCalls.reply(res, handler.handle(new AdminContext(caller, () -> Json.parseObject(HttpIo.readJsonBody(req, MAX_BODY)), requestId)));
+            status = ModelCalls.reply(res, handler.handle(new AdminContext(caller, () -> Json.parseObject(body.get()), requestId)));
         } catch (QuarryException e) {
             failure = e.error();
-            status = ModelCalls.reply(res, OpenAiErrors.reply(e.error()));
+            status = ModelCalls.reply(res, wire.errors().apply(e.error()));
         }
         audit.record(new AuditEvent(UUID.randomUUID().toString(), clock.instant(),
                 caller == null ? null : caller.id(), caller == null ? null : caller.name(),

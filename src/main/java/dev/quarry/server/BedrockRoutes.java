@@ -77,7 +77,7 @@ final class BedrockRoutes implements HttpService {
     }
 
     /** A SigV4 signature when the Authorization header carries one (it covers the body, so the body is read); else a bearer key. */
-    private static Credential credential(ServerRequest req, Supplier<byte[]> body) {
+    static Credential credential(ServerRequest req, Supplier<byte[]> body) {
         String authorization = req.headers().first(HeaderNames.AUTHORIZATION).orElse(null);
         if (!SigV4Authorization.claimedBy(authorization)) return Credential.apiKey(HttpIo.bearer(req));
         Map<String, List<String>> headers = new LinkedHashMap<>();

@@ -54,9 +54,11 @@ final class ModelCalls {
                     decoded.call = endpoint.decode().apply(Json.parseObject(body.get()));
                     return endpoint.operation().apply(decoded.call);
                 }, endpoint.credential().apply(req, body), HttpIo.clientAddress(req), HttpIo.userAgent(req))
-                        .withHints(RoutingHints.of(HttpIo.header(req, Planner.FALLBACKS_HEADER), HttpIo.header(req, Experiments.SESSION_HEADER)));
+                        .withHints(RoutingHints.of(HttpIo.header(req, Planner.FALLBACKS_HEADER), HttpIo.header(req, Experiments.SESSION_HEADER)))
+                        .withGuardrail(GuardrailHeaders.read(req));
                 Outcome outcome = gateway.handle(exchange);
                 RouteHeaders.write(outcome.exchange(), res);
+                GuardrailHeaders.write(outcome.exchange(), res);
                 status = outcome instanceof Outcome.Rejected rejected
                         ? reply(res, endpoint.errors().apply(rejected.error()))
                         : endpoint.answer().send(decoded.call, outcome, requestId, res);
@@ -117,7 +119,8 @@ final class ModelCalls {
                 + " status=" + status + " ms=" + (System.nanoTime() - startNanos) / 1_000_000);
     }
 
-    private static Supplier<byte[]> memoized(Supplier<byte[]> read) {
+    /** Reads the body once, when first asked. */
+    static Supplier<byte[]> memoized(Supplier<byte[]> read) {
         return new Supplier<>() {
             private byte[] value;
 

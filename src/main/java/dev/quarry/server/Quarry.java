@@ -12,6 +12,11 @@ import dev.quarry.catalog.Catalog;
 import dev.quarry.config.Assembly;
 import dev.quarry.config.QuarryConfig;
 import dev.quarry.gateway.Gateway;
+import dev.quarry.guardrails.Detectors;
+import dev.quarry.guardrails.Guard;
+import dev.quarry.guardrails.GuardrailRef;
+import dev.quarry.guardrails.GuardrailStore;
+import dev.quarry.guardrails.Guardrails;
 import dev.quarry.identity.Authenticator;
 import dev.quarry.identity.BootstrapAdmin;
 import dev.quarry.identity.KeyUsageWriter;
@@ -77,8 +82,9 @@ public final class Quarry implements AutoCloseable {
     private Quarry(QuarryConfig config, Function<String, String> env) {
         this.config = config;
         Catalog catalog = Assembly.catalog(config);
+        MiniLmProvider minilm = new MiniLmProvider(BuiltInCatalog.MINILM_PROVIDER);
         ProviderRegistry providers = ProviderRegistry.create(
-                List.of(new EchoProvider(BuiltInCatalog.ECHO_PROVIDER), new MiniLmProvider(BuiltInCatalog.MINILM_PROVIDER)),
+                List.of(new EchoProvider(BuiltInCatalog.ECHO_PROVIDER), minilm),
                 Assembly.providers(config, env), env);
         this.db = config.openStore();
         Clock clock = Clock.systemUTC();
@@ -105,8 +111,14 @@ public final class Quarry implements AutoCloseable {
         changes.onChange(StoreVersions.POLICY, policyDirectory::reload);
         changes.onChange(StoreVersions.PRICING, prices::reload);
         changes.onChange(StoreVersions.BUDGET, budgets::reload);
+        GuardrailStore guardrailStore = new GuardrailStore(db, clock);
+        Detectors detectors = new Detectors(minilm::embedTexts);
+        config.guardrails().forEach((id, spec) -> Guard.compile(new GuardrailRef(id, GuardrailRef.DRAFT, false), spec, detectors));
+        guardrailStore.syncFromConfig(config.guardrails());
+        Guardrails guardrails = new Guardrails(guardrailStore, detectors);
+        changes.onChange(StoreVersions.GUARDRAIL, guardrails::reload);
         this.gateway = Gateway.standard(authenticator, policyDirectory, ledger, prices, catalog, providers, audit, clock,
-                rateLimits, principal -> policyDirectory.groupsOf(principal.id()), budgets, Assembly.routing(config, catalog));
+                rateLimits, principal -> policyDirectory.groupsOf(principal.id()), budgets, Assembly.routing(config, catalog), guardrails);
         ModelCalls calls = new ModelCalls(gateway, config.server().maxBodyBytes());
         RequestContext requestContext = new RequestContext(clock);
         AdminCalls adminCalls = new AdminCalls(gateway, policyDirectory,
@@ -118,9 +130,11 @@ public final class Quarry implements AutoCloseable {
         }, clock);
         var costAdmin = new CostAdminRoutes(adminCalls, priceStore, prices, new CommitmentStore(db, clock), new UsageReport(db));
         var budgetAdmin = new BudgetAdminRoutes(adminCalls, budgetStore, budgets);
+        var guardrailRoutes = new GuardrailRoutes(adminCalls, guardrailStore, guardrails, audit, clock);
         var experiments = List.of(new FeedbackRoutes(calls, new AnswerFeedback(db, clock)),
                 new ExperimentAdminRoutes(adminCalls, new ExperimentReport(db)));
-        this.server = startServer(config, calls, catalog, clock, List.of(policyAdmin, identityAdmin, costAdmin, budgetAdmin), experiments);
+        this.server = startServer(config, calls, catalog, clock, List.of(policyAdmin, identityAdmin, costAdmin, budgetAdmin, guardrailRoutes),
+                experiments);
         LOG.info(() -> "Quarry listening on http://" + config.server().host() + ":" + server.port()
                 + " pipeline=" + gateway.steps() + " store=" + (config.storeUrl() == null ? "sqlite:" + config.dataDir() : "configured"));
     }

@@ -19,6 +19,7 @@ public final class StoreVersions {
     public static final String POLICY = "policy";
     public static final String PRICING = "pricing";
     public static final String BUDGET = "budget";
+    public static final String GUARDRAIL = "guardrail";
 
     private StoreVersions() {}
 

@@ -27,7 +27,7 @@ class LedgerStoreTest {
             String principal = new IdentityStore(db, MasterKey.generate()).ensurePrincipal("alice", PrincipalKind.USER).id();
             UsageRecord record = new UsageRecord("req_1", principal, "openai.chat", "chat", "gpt-5.5", "openai", "gpt-5.5-2026",
                     new Usage(1200, 340, 800, 100), 432, "completed", null, Instant.now().truncatedTo(ChronoUnit.MILLIS), "direct",
-                    4_850L, new UsageRecord.Routing(1, null, null));
+                    4_850L, new UsageRecord.Routing(1, null, null), null);
             ledger.record(record);
             assertThat(new UsageQueries(db).byRequestId("req_1")).hasValue(record);
         }
@@ -45,7 +45,7 @@ class LedgerStoreTest {
                     String id = "req_" + i;
                     writes.add(threads.submit(() -> ledger.record(new UsageRecord(id, principal, "openai.responses", "chat",
                             "quarry/echo", "quarry-echo", "echo", new Usage(10, 5, 0, 0), 1, "completed", null, Instant.now(), "local",
-                            null, new UsageRecord.Routing(1, null, null)))));
+                            null, new UsageRecord.Routing(1, null, null), null))));
                 }
                 for (Future<?> write : writes) write.get();
             }
@@ -63,7 +63,7 @@ class LedgerStoreTest {
             principal = new IdentityStore(db, MasterKey.generate()).ensurePrincipal("carol", PrincipalKind.USER).id();
             GroupCommitLedger ledger = new GroupCommitLedger(db);
             ledger.record(new UsageRecord("req_last", principal, "openai.chat", "chat", "m", null, null, Usage.ZERO, 1,
-                    "failed", "MODEL_NOT_FOUND", Instant.now(), null, 0L, new UsageRecord.Routing(0, null, null)));
+                    "failed", "MODEL_NOT_FOUND", Instant.now(), null, 0L, new UsageRecord.Routing(0, null, null), null));
             ledger.close();
         }
         try (Database reopened = Database.open(url)) {

@@ -87,6 +87,6 @@ class UsageReportTest {
 
     private static UsageRecord row(String id, String principal, String model, String at, Usage usage, Long costMicros) {
         return new UsageRecord(id, principal, "openai.chat", "chat", model, "p", model, usage, 1, "completed", null, Instant.parse(at),
-                "direct", costMicros, new UsageRecord.Routing(1, null, null));
+                "direct", costMicros, new UsageRecord.Routing(1, null, null), null);
     }
 }

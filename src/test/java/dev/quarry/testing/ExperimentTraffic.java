@@ -16,6 +16,6 @@ public final class ExperimentTraffic {
                                       long latencyMillis, Long costMicros, String at) {
         return new UsageRecord(id, principal, "openai.chat", "chat", model, "p", model, new Usage(10, 5, 0, 0), latencyMillis, status,
                 status.equals("completed") ? null : "UPSTREAM_ERROR", Instant.parse(at), "direct", costMicros,
-                new UsageRecord.Routing(1, experiment, variant));
+                new UsageRecord.Routing(1, experiment, variant), null);
     }
 }

@@ -47,13 +47,25 @@ public final class MiniLmProvider implements Provider {
             throw QuarryException.invalid("dimensions",
                     "'" + request.model() + "' produces " + DIMENSIONS + "-dimensional vectors; 'dimensions' cannot change that.");
         }
-        List<TextSegment> segments = request.inputs().stream().map(TextSegment::from).toList();
-        Response<List<Embedding>> embedded = model().embedAll(segments);
-        List<float[]> vectors = new ArrayList<>(embedded.content().size());
-        for (Embedding embedding : embedded.content()) vectors.add(embedding.vector());
+        Response<List<Embedding>> embedded = embedAll(request.inputs());
         // The model's own WordPiece tokenizer counted the tokens: an exact count, not an estimate.
         Integer tokens = embedded.tokenUsage() == null ? null : embedded.tokenUsage().inputTokenCount();
-        return new EmbeddingResponse(request.model(), vectors, tokens == null ? 0 : tokens);
+        return new EmbeddingResponse(request.model(), vectors(embedded), tokens == null ? 0 : tokens);
+    }
+
+    /** Embeds texts for Quarry's own use (semantic guardrails), outside any request's metering. */
+    public List<float[]> embedTexts(List<String> texts) {
+        return vectors(embedAll(texts));
+    }
+
+    private Response<List<Embedding>> embedAll(List<String> texts) {
+        return model().embedAll(texts.stream().map(TextSegment::from).toList());
+    }
+
+    private static List<float[]> vectors(Response<List<Embedding>> embedded) {
+        List<float[]> vectors = new ArrayList<>(embedded.content().size());
+        for (Embedding embedding : embedded.content()) vectors.add(embedding.vector());
+        return vectors;
     }
 
     private EmbeddingModel model() {

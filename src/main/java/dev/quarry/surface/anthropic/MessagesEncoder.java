@@ -198,7 +198,7 @@ public record MessagesEncoder(String id, String model) {
             case TOOL_USE -> "tool_use";
             case MAX_TOKENS -> "max_tokens";
             case STOP_SEQUENCE -> "stop_sequence";
-            case CONTENT_FILTERED -> "refusal";
+            case CONTENT_FILTERED, GUARDRAIL_INTERVENED -> "refusal";
         };
     }
 }

@@ -84,6 +84,7 @@ public final class ConverseEncoder {
             case MAX_TOKENS -> "max_tokens";
             case STOP_SEQUENCE -> "stop_sequence";
             case CONTENT_FILTERED -> "content_filtered";
+            case GUARDRAIL_INTERVENED -> "guardrail_intervened";
         };
     }
 }

@@ -144,7 +144,7 @@ public record ChatCompletionsEncoder(String id, String model, long created) {
             case END_TURN, STOP_SEQUENCE -> "stop";
             case MAX_TOKENS -> "length";
             case TOOL_USE -> "tool_calls";
-            case CONTENT_FILTERED -> "content_filter";
+            case CONTENT_FILTERED, GUARDRAIL_INTERVENED -> "content_filter";
         };
     }
 }

@@ -142,7 +142,7 @@ public record ResponsesEncoder(String id, String model, long createdAt) {
         ObjectNode r = Json.object().put("id", id).put("object", "response").put("created_at", createdAt);
         if (stop == null) {
             r.put("status", "in_progress").putNull("incomplete_details");
-        } else if (stop == StopReason.MAX_TOKENS || stop == StopReason.CONTENT_FILTERED) {
+        } else if (stop == StopReason.MAX_TOKENS || stop == StopReason.CONTENT_FILTERED || stop == StopReason.GUARDRAIL_INTERVENED) {
             r.put("status", "incomplete").putObject("incomplete_details")
                     .put("reason", stop == StopReason.MAX_TOKENS ? "max_output_tokens" : "content_filter");
         } else {

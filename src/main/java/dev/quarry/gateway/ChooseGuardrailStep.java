@@ -1,0 +1,45 @@
+package dev.quarry.gateway;
+
+import dev.quarry.canonical.QuarryException;
+import dev.quarry.guardrails.GuardrailRef;
+import dev.quarry.guardrails.Guardrails;
+import java.util.Map;
+
+/**
+ * Settles which guardrail version a request runs under, before it is authorized, so that a
+ * policy can require one ({@code quarry:GuardrailIdentifier}). The client names it in a header
+ * (every surface) or, on Bedrock Converse, in {@code guardrailConfig}; naming two different ones
+ * is refused rather than one silently winning. An unknown guardrail or version is refused here,
+ * before any model runs.
+ */
+public final class ChooseGuardrailStep implements Step {
+    private final Guardrails guardrails;
+
+    public ChooseGuardrailStep(Guardrails guardrails) {
+        this.guardrails = guardrails;
+    }
+
+    @Override
+    public String name() {
+        return "choose-guardrail";
+    }
+
+    @Override
+    public Outcome apply(Exchange exchange, Chain chain) {
+        GuardrailRef asked = exchange.guardrail();
+        if (exchange.operation() instanceof Operation.Chat chat && chat.request().extensions().get("guardrailConfig") instanceof Map<?, ?> config) {
+            GuardrailRef inBody = GuardrailRef.fromConverse(config);
+            if (asked != null && !(asked.id().equals(inBody.id()) && java.util.Objects.equals(asked.version(), inBody.version()))) {
+                throw QuarryException.invalid("guardrailConfig", "The request names guardrail '" + inBody + "' in guardrailConfig and '"
+                        + asked + "' in a header; name one.");
+            }
+            asked = inBody;
+        }
+        if (asked == null) return chain.proceed(exchange);
+        if (!(exchange.operation() instanceof Operation.Chat)) {
+            throw QuarryException.unsupported("guardrail", "Guardrails check chat requests; this is a " + exchange.operation().label()
+                    + " request. Check texts directly with ApplyGuardrail.");
+        }
+        return chain.proceed(exchange.withGuardrail(guardrails.resolve(asked).ref()));
+    }
+}

@@ -1,0 +1,199 @@
+package dev.quarry.guardrails;
+
+import dev.quarry.canonical.QuarryException;
+import dev.quarry.guardrails.GuardrailSpec.Action;
+import dev.quarry.guardrails.GuardrailSpec.PiiRule;
+import dev.quarry.guardrails.GuardrailSpec.RegexRule;
+import dev.quarry.guardrails.GuardrailSpec.Source;
+import dev.quarry.guardrails.detect.Confidence;
+import dev.quarry.guardrails.detect.Detection;
+import dev.quarry.guardrails.detect.PatternDetector;
+import dev.quarry.guardrails.pii.PiiDetectors;
+import dev.quarry.guardrails.regex.CustomRegex;
+import dev.quarry.guardrails.regex.RegexBudgetExceeded;
+import dev.quarry.guardrails.semantic.PromptAttackFilter;
+import dev.quarry.guardrails.semantic.TopicFilter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * One version of a guardrail, compiled: its spec turned into detectors, ready to check texts.
+ * Immutable and thread-safe; compiled once when the version is loaded, because the topic filter
+ * embeds its definitions and examples then, not per request.
+ */
+public final class Guard {
+    private static final Comparator<Hit> BY_POSITION = Comparator.comparingInt(Hit::start)
+            .thenComparing(h -> h.action() != Action.BLOCK)
+            .thenComparing(h -> -h.end());
+
+    private final GuardrailRef ref;
+    private final GuardrailSpec spec;
+    private final List<Rule> rules;
+    private final TopicFilter topics;
+    private final PromptAttackFilter attacks;
+    private final int holdBack;
+
+    /** A pattern detector with what it is reported as and what is done on each side. */
+    private record Rule(PatternDetector detector, Hit.Kind kind, Action onInput, Action onOutput, String regex) {
+        Action on(Source source) {
+            return source == Source.INPUT ? onInput : onOutput;
+        }
+    }
+
+    private Guard(GuardrailRef ref, GuardrailSpec spec, List<Rule> rules, TopicFilter topics, PromptAttackFilter attacks) {
+        this.ref = ref;
+        this.spec = spec;
+        this.rules = List.copyOf(rules);
+        this.topics = topics;
+        this.attacks = attacks;
+        this.holdBack = rules.stream().mapToInt(r -> r.detector().maxSpan()).max().orElse(0);
+    }
+
+    /**
+     * Builds the detectors a spec names.
+     *
+     * @throws QuarryException 400 naming the field when a PII type is unknown or cannot be detected,
+     *                         or a regex is invalid or could backtrack without bound
+     */
+    public static Guard compile(GuardrailRef ref, GuardrailSpec spec, Detectors detectors) {
+        List<Rule> rules = new ArrayList<>();
+        List<PiiRule> pii = spec.sensitiveInformation().pii();
+        for (int i = 0; i < pii.size(); i++) {
+            PiiRule rule = pii.get(i);
+            PatternDetector detector;
+            try {
+                detector = PiiDetectors.forType(rule.type());
+            } catch (IllegalArgumentException e) {
+                throw QuarryException.invalid("sensitiveInformationPolicyConfig.piiEntitiesConfig[" + i + "].type", e.getMessage());
+            }
+            rules.add(new Rule(detector, Hit.Kind.PII, rule.on(Source.INPUT), rule.on(Source.OUTPUT), null));
+        }
+        List<RegexRule> regexes = spec.sensitiveInformation().regexes();
+        for (int i = 0; i < regexes.size(); i++) {
+            RegexRule rule = regexes.get(i);
+            try {
+                rules.add(new Rule(new CustomRegex(rule.name(), rule.pattern()), Hit.Kind.REGEX, rule.action(), rule.action(), rule.pattern()));
+            } catch (IllegalArgumentException e) {
+                throw QuarryException.invalid("sensitiveInformationPolicyConfig.regexesConfig[" + i + "].pattern", e.getMessage());
+            }
+        }
+        if (!spec.words().custom().isEmpty()) {
+            try {
+                rules.add(new Rule(detectors.customWords(spec.words().custom()), Hit.Kind.CUSTOM_WORD, Action.BLOCK, Action.BLOCK, null));
+            } catch (IllegalArgumentException e) {
+                throw QuarryException.invalid("wordPolicyConfig.wordsConfig", e.getMessage());
+            }
+        }
+        if (spec.words().profanity()) rules.add(new Rule(detectors.profanity(), Hit.Kind.PROFANITY, Action.BLOCK, Action.BLOCK, null));
+        TopicFilter topics = spec.topics().isEmpty() ? null : detectors.topics(spec.topics());
+        PromptAttackFilter attacks = spec.promptAttack() == Confidence.NONE ? null : detectors.promptAttacks();
+        return new Guard(ref, spec, rules, topics, attacks);
+    }
+
+    public GuardrailRef ref() {
+        return ref;
+    }
+
+    public GuardrailSpec spec() {
+        return spec;
+    }
+
+    /** How many characters of a streamed answer must be held back so that no pattern is seen in halves. */
+    public int holdBack() {
+        return holdBack;
+    }
+
+    /** Whether answers are checked for denied topics, which a stream can only do a sentence at a time. */
+    public boolean checksTopics() {
+        return topics != null;
+    }
+
+    public String blockedMessage(Source source) {
+        return source == Source.INPUT ? spec.blockedInputMessaging() : spec.blockedOutputsMessaging();
+    }
+
+    public Placeholders placeholders() {
+        return new Placeholders(spec.sensitiveInformation().placeholders());
+    }
+
+    /**
+     * Checks texts whole: every policy, the semantic ones included. The prompt-attack filter reads
+     * only {@code attackable} texts (what a user wrote, not the system prompt or tool results).
+     */
+    public Verdict check(Source source, List<String> texts, List<Boolean> attackable, Placeholders placeholders) {
+        long start = System.nanoTime();
+        List<Finding> findings = new ArrayList<>();
+        List<String> redacted = new ArrayList<>(texts.size());
+        long characters = 0;
+        for (int i = 0; i < texts.size(); i++) {
+            String text = texts.get(i);
+            characters += text.length();
+            List<Hit> hits = scan(source, text);
+            for (Hit hit : hits) findings.add(hit.finding(text));
+            findings.addAll(semantic(source, text, attackable.get(i)));
+            redacted.add(redact(text, hits, placeholders));
+        }
+        Assessment assessment = new Assessment(findings, (System.nanoTime() - start) / 1_000_000, characters);
+        List<String> outputs = assessment.blocked() ? List.of(blockedMessage(source))
+                : assessment.intervened() ? redacted : List.of();
+        return new Verdict(source, assessment, outputs);
+    }
+
+    /** Checks texts whole that are all a user's own (ApplyGuardrail's content). */
+    public Verdict check(Source source, List<String> texts, Placeholders placeholders) {
+        return check(source, texts, texts.stream().map(t -> true).toList(), placeholders);
+    }
+
+    /** Every pattern detector's finds in {@code text} for one direction, by position, blocking ones first where they start together. */
+    List<Hit> scan(Source source, CharSequence text) {
+        List<Hit> hits = new ArrayList<>();
+        for (Rule rule : rules) {
+            Action action = rule.on(source);
+            List<Detection> found;
+            try {
+                found = rule.detector().find(text);
+            } catch (RegexBudgetExceeded e) {
+                // Fail closed: a pattern that could not finish in its budget may have matched.
+                found = text.isEmpty() ? List.of() : List.of(new Detection(rule.detector().type(), 0, text.length()));
+                action = Action.BLOCK;
+            }
+            for (Detection d : found) hits.add(new Hit(d, rule.kind(), action, rule.regex()));
+        }
+        hits.sort(BY_POSITION);
+        return hits;
+    }
+
+    /** Denied topics and, on input a user wrote, prompt attacks. */
+    List<Finding> semantic(Source source, String text, boolean attackable) {
+        if (text.isBlank()) return List.of();
+        List<Finding> findings = new ArrayList<>();
+        if (topics != null) {
+            for (TopicFilter.TopicMatch match : topics.find(text)) findings.add(new Finding.Topic(match.name(), Finding.Taken.BLOCKED));
+        }
+        if (attacks != null && source == Source.INPUT && attackable) {
+            Confidence confidence = attacks.assess(text).confidence();
+            if (confidence.blockedAt(spec.promptAttack())) {
+                findings.add(new Finding.PromptAttack(confidence, spec.promptAttack(), Finding.Taken.BLOCKED));
+            }
+        }
+        return findings;
+    }
+
+    /** The text with every anonymised find replaced by its placeholder; overlapping finds become one, named by the first. */
+    static String redact(CharSequence text, List<Hit> hits, Placeholders placeholders) {
+        StringBuilder out = new StringBuilder(text.length());
+        int at = 0;
+        for (int i = 0; i < hits.size(); i++) {
+            Hit hit = hits.get(i);
+            if (hit.action() != Action.ANONYMIZE || hit.start() < at) continue;
+            int end = hit.end();
+            for (int j = i + 1; j < hits.size() && hits.get(j).start() < end; j++) {
+                if (hits.get(j).action() == Action.ANONYMIZE) end = Math.max(end, hits.get(j).end());
+            }
+            out.append(text, at, hit.start()).append(placeholders.of(hit.detection().type(), text.subSequence(hit.start(), end).toString()));
+            at = end;
+        }
+        return out.append(text, at, text.length()).toString();
+    }
+}

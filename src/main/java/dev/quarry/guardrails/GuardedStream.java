@@ -1,0 +1,225 @@
+package dev.quarry.guardrails;
+
+import dev.quarry.canonical.ContentBlock;
+import dev.quarry.canonical.EventStream;
+import dev.quarry.canonical.StopReason;
+import dev.quarry.canonical.StreamEvent;
+import dev.quarry.canonical.TokenEstimate;
+import dev.quarry.canonical.Usage;
+import dev.quarry.guardrails.GuardrailSpec.Action;
+import dev.quarry.guardrails.GuardrailSpec.Source;
+import dev.quarry.guardrails.detect.Detection;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.function.LongSupplier;
+
+/**
+ * Checks a streamed answer as it streams. Text is held back only as far as a pattern can reach:
+ * what is released is at least {@link Guard#holdBack()} characters behind what arrived, so a card
+ * number or an email split across chunks is seen whole before any of it is sent, while the first
+ * token still leaves almost at once. When the guardrail checks denied topics, text is also held
+ * until the sentence it belongs to is complete and checked.
+ *
+ * <p>Anonymised values are replaced in the text that is released. A blocked answer cannot be
+ * unsent: the stream ends there with the guardrail's message and {@link StopReason#GUARDRAIL_INTERVENED},
+ * the upstream call is cancelled (its generation is not paid for any further), and the usage is
+ * estimated from the prompt and what the upstream had produced. Text blocks are checked; tool-call
+ * input and reasoning pass unchecked.
+ */
+public final class GuardedStream implements EventStream {
+    private final EventStream upstream;
+    private final Guard guard;
+    private final Placeholders placeholders;
+    private final GuardRecord record;
+    private final LongSupplier promptEstimate;
+    private final ArrayDeque<StreamEvent> ready = new ArrayDeque<>();
+    private final List<Finding> findings = new ArrayList<>();
+    /** Characters held back; everything, for an answer that is sent whole. */
+    private final int holdBack;
+
+    /** Released text of the current block, kept so that a detector that looks behind a value (the "CVV" before it) still sees it. */
+    private final StringBuilder context = new StringBuilder();
+
+    private final StringBuilder pending = new StringBuilder();
+    /** How much of {@code pending} has been checked for denied topics. */
+    private int topicsChecked;
+    private int block = -1;
+    private boolean releasedAny;
+    private long upstreamChars;
+    private long checkedChars;
+    private long checkingNanos;
+    private Usage usage = Usage.ZERO;
+    private boolean finished;
+
+    /**
+     * @param whole          whether the client gets the answer whole (not streamed): then nothing is
+     *                       released before a block is complete, and a blocked block is replaced entirely
+     * @param promptEstimate the prompt's estimated tokens, for the usage of an answer cut short
+     */
+    public GuardedStream(EventStream upstream, Guard guard, boolean whole, Placeholders placeholders, GuardRecord record,
+                         LongSupplier promptEstimate) {
+        this.upstream = upstream;
+        this.holdBack = whole ? Integer.MAX_VALUE : guard.holdBack();
+        this.guard = guard;
+        this.placeholders = placeholders;
+        this.record = record;
+        this.promptEstimate = promptEstimate;
+    }
+
+    @Override
+    public boolean hasNext() {
+        while (ready.isEmpty() && !finished && upstream.hasNext()) take(upstream.next());
+        return !ready.isEmpty();
+    }
+
+    @Override
+    public StreamEvent next() {
+        if (!hasNext()) throw new NoSuchElementException();
+        return ready.poll();
+    }
+
+    @Override
+    public void close() {
+        upstream.close();
+    }
+
+    private void take(StreamEvent event) {
+        switch (event) {
+            case StreamEvent.BlockStart s when s.block() instanceof ContentBlock.Text -> {
+                block = s.index();
+                releasedAny = false;
+                ready.add(event);
+            }
+            case StreamEvent.TextDelta t when t.index() == block -> {
+                upstreamChars += t.text().length();
+                pending.append(t.text());
+                release(false);
+            }
+            case StreamEvent.BlockStop s when s.index() == block -> {
+                release(true);
+                if (!finished) ready.add(event);
+                block = -1;
+                context.setLength(0);
+            }
+            case StreamEvent.UsageReport u -> {
+                usage = u.usage();
+                ready.add(event);
+            }
+            case StreamEvent.MessageStop s -> {
+                record.assessed(Source.OUTPUT, assessment());
+                finished = true;
+                ready.add(event);
+            }
+            default -> ready.add(event);
+        }
+    }
+
+    /** Releases what is safe of the pending text; with {@code last}, all of it. */
+    private void release(boolean last) {
+        long start = System.nanoTime();
+        try {
+            releaseChecked(last);
+        } finally {
+            checkingNanos += System.nanoTime() - start;
+        }
+    }
+
+    private void releaseChecked(boolean last) {
+        int limit = last ? pending.length() : Math.max(0, pending.length() - holdBack);
+        if (guard.checksTopics() && (last || holdBack != Integer.MAX_VALUE)) {
+            limit = Math.min(limit, checkTopics(last));
+            if (finished) return;
+        }
+        String text = context + pending.toString();
+        int offset = context.length();
+        List<Hit> hits = new ArrayList<>();
+        for (Hit hit : guard.scan(Source.OUTPUT, text)) {
+            // A find that starts in released text was too long for the hold-back; it cannot be taken back.
+            if (hit.start() >= offset) hits.add(hit);
+        }
+        // Never release part of a find: stop before any that reaches past what can be released.
+        for (boolean moved = true; moved; ) {
+            moved = false;
+            for (Hit hit : hits) {
+                if (hit.end() - offset > limit && hit.start() - offset < limit) {
+                    limit = hit.start() - offset;
+                    moved = true;
+                }
+            }
+        }
+        int end = offset + limit;
+        List<Hit> settled = hits.stream().filter(h -> h.end() <= end).toList();
+        checkedChars += limit;
+        for (Hit hit : settled) findings.add(hit.finding(text));
+        if (settled.stream().anyMatch(h -> h.action() == Action.BLOCK)) {
+            intervene();
+            return;
+        }
+        if (limit == 0) return;
+        String released = Guard.redact(text.substring(offset, end), shifted(settled, offset), placeholders);
+        ready.add(new StreamEvent.TextDelta(block, released));
+        releasedAny = true;
+        context.append(pending, 0, limit);
+        int keep = Math.max(guard.holdBack(), 300);
+        if (context.length() > keep) context.delete(0, context.length() - keep);
+        pending.delete(0, limit);
+        topicsChecked = Math.max(0, topicsChecked - limit);
+    }
+
+    /** Checks complete sentences not yet checked for denied topics; returns how much of the pending text is checked. */
+    private int checkTopics(boolean last) {
+        int boundary = last ? pending.length() : lastSentenceEnd();
+        if (boundary > topicsChecked) {
+            String window = recent(boundary);
+            List<Finding> topics = guard.semantic(Source.OUTPUT, window, false);
+            if (!topics.isEmpty()) {
+                findings.addAll(topics);
+                intervene();
+                return 0;
+            }
+            topicsChecked = boundary;
+        }
+        return topicsChecked;
+    }
+
+    /** The sentence just completed with what came shortly before it: topic filters judge a sentence better in context. */
+    private String recent(int boundary) {
+        String before = context.length() > 300 ? context.substring(context.length() - 300) : context.toString();
+        return before + pending.substring(0, boundary);
+    }
+
+    private int lastSentenceEnd() {
+        for (int i = pending.length() - 1; i >= topicsChecked; i--) {
+            char c = pending.charAt(i);
+            if (c == '.' || c == '!' || c == '?' || c == '\n') return i + 1;
+        }
+        return topicsChecked;
+    }
+
+    private static List<Hit> shifted(List<Hit> hits, int offset) {
+        if (offset == 0) return hits;
+        return hits.stream().map(h -> new Hit(new Detection(h.detection().type(),
+                h.start() - offset, h.end() - offset), h.kind(), h.action(), h.regex())).toList();
+    }
+
+    /** Ends the answer with the guardrail's message; what was already released stays released. */
+    private void intervene() {
+        String message = guard.blockedMessage(Source.OUTPUT);
+        ready.add(new StreamEvent.TextDelta(block, releasedAny ? "\n\n" + message : message));
+        ready.add(new StreamEvent.BlockStop(block));
+        if (usage.outputTokens() == 0) {
+            long input = usage.totalInputTokens() == 0 ? promptEstimate.getAsLong() : usage.inputTokens();
+            ready.add(new StreamEvent.UsageReport(new Usage(input, TokenEstimate.ofLength(upstreamChars), usage.cacheReadTokens(), usage.cacheWriteTokens())));
+        }
+        ready.add(new StreamEvent.MessageStop(StopReason.GUARDRAIL_INTERVENED));
+        record.assessed(Source.OUTPUT, assessment());
+        finished = true;
+        upstream.close();
+    }
+
+    private Assessment assessment() {
+        return new Assessment(findings, checkingNanos / 1_000_000, checkedChars);
+    }
+}

@@ -1,0 +1,62 @@
+package dev.quarry.guardrails;
+
+import dev.quarry.canonical.QuarryException;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * The guardrail a request asked to run under: an id and a version, a number or {@code DRAFT}
+ * ({@code null} until resolved: the latest published version). Bedrock names guardrails by id or
+ * ARN; the ARN's last part is the id.
+ *
+ * @param trace whether the client asked for the assessment in its response (Bedrock's {@code trace})
+ */
+public record GuardrailRef(String id, String version, boolean trace) {
+    public static final String DRAFT = "DRAFT";
+    private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
+    private static final Pattern ARN = Pattern.compile("arn:aws[a-z-]*:bedrock:[a-z0-9-]*:[0-9]*:guardrail/([a-z0-9][a-z0-9_-]{0,63})");
+    private static final Pattern VERSION = Pattern.compile("DRAFT|[1-9][0-9]{0,7}");
+
+    public GuardrailRef {
+        Objects.requireNonNull(id, "id");
+    }
+
+    /**
+     * Reads what a client sent, an id or a guardrail ARN and an optional version.
+     *
+     * @param where names the field or header, for the error
+     * @throws QuarryException 400 when either is malformed
+     */
+    public static GuardrailRef parse(String identifier, String version, boolean trace, String where) {
+        String id = identifier == null ? "" : identifier.strip().toLowerCase(Locale.ROOT);
+        var arn = ARN.matcher(id);
+        if (arn.matches()) id = arn.group(1);
+        if (!ID.matcher(id).matches()) {
+            throw QuarryException.invalid(where, "'" + where + "' must be a guardrail id (lower-case letters, digits, '-' and '_') or a guardrail ARN.");
+        }
+        String v = version == null || version.isBlank() ? null : version.strip().toUpperCase(Locale.ROOT);
+        if (v != null && !VERSION.matcher(v).matches()) {
+            throw QuarryException.invalid(where, "The guardrail version must be a positive number or DRAFT, not '" + version + "'.");
+        }
+        return new GuardrailRef(id, v, trace);
+    }
+
+    /** Bedrock Converse's {@code guardrailConfig}, as the surface decoded it into the request's extensions. */
+    public static GuardrailRef fromConverse(Map<?, ?> config) {
+        Object trace = config.get("trace");
+        return parse(String.valueOf(config.get("guardrailIdentifier")), String.valueOf(config.get("guardrailVersion")),
+                "enabled".equals(trace) || "enabled_full".equals(trace), "guardrailConfig.guardrailIdentifier");
+    }
+
+    public GuardrailRef withVersion(String v) {
+        return new GuardrailRef(id, v, trace);
+    }
+
+    /** {@code id:version}, as policies name it in {@code quarry:GuardrailIdentifier}. */
+    @Override
+    public String toString() {
+        return version == null ? id : id + ":" + version;
+    }
+}

@@ -1,0 +1,22 @@
+package dev.quarry.guardrails.detect;
+
+import java.util.List;
+
+/**
+ * Finds spans of text by their shape (and, where a shape alone is not enough, by validating what
+ * it found: a checksum, a range, the words around it). Stateless and thread-safe.
+ */
+public interface PatternDetector {
+    /** What it reports as {@link Detection#type()}. */
+    String type();
+
+    /** Every occurrence in {@code text}, in order of position, not overlapping one another. */
+    List<Detection> find(CharSequence text);
+
+    /**
+     * The most characters one detection can cover, including the context it needs to see (the
+     * words before a CVV, say). A stream is held back by this much, so an occurrence split across
+     * chunks is still seen whole before any of it is sent.
+     */
+    int maxSpan();
+}

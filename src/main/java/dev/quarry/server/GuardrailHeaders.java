@@ -1,0 +1,62 @@
+package dev.quarry.server;
+
+import dev.quarry.canonical.QuarryException;
+import dev.quarry.gateway.Exchange;
+import dev.quarry.guardrails.Assessment;
+import dev.quarry.guardrails.GuardRecord;
+import dev.quarry.guardrails.GuardrailRef;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.util.Objects;
+
+/**
+ * The guardrail a client asks for in headers, on any surface: Quarry's own
+ * ({@code X-Quarry-Guardrail: id} or {@code id:version}) or Bedrock InvokeModel's
+ * ({@code X-Amzn-Bedrock-GuardrailIdentifier} and {@code -GuardrailVersion}); and, on the
+ * answer, whether the guardrail intervened on the prompt ({@code X-Quarry-Guardrail-Action}).
+ * What the answer's own check found can only be told in the stream, which has started by then.
+ */
+final class GuardrailHeaders {
+    static final String QUARRY = "X-Quarry-Guardrail";
+    static final String QUARRY_TRACE = "X-Quarry-Guardrail-Trace";
+    static final String ACTION = "X-Quarry-Guardrail-Action";
+    static final String BEDROCK_ID = "X-Amzn-Bedrock-GuardrailIdentifier";
+    static final String BEDROCK_VERSION = "X-Amzn-Bedrock-GuardrailVersion";
+    static final String BEDROCK_TRACE = "X-Amzn-Bedrock-Trace";
+
+    private GuardrailHeaders() {}
+
+    /**
+     * @return the guardrail asked for, or {@code null}
+     * @throws QuarryException 400 when a header is malformed, or the two kinds name different guardrails
+     */
+    static GuardrailRef read(ServerRequest req) {
+        GuardrailRef quarry = quarry(HttpIo.header(req, QUARRY), "true".equalsIgnoreCase(HttpIo.header(req, QUARRY_TRACE)));
+        String bedrockId = HttpIo.header(req, BEDROCK_ID);
+        String bedrockVersion = HttpIo.header(req, BEDROCK_VERSION);
+        if (bedrockId == null && bedrockVersion != null) throw QuarryException.invalid(BEDROCK_ID, BEDROCK_VERSION + " needs " + BEDROCK_ID + ".");
+        GuardrailRef bedrock = bedrockId == null ? null : GuardrailRef.parse(bedrockId, bedrockVersion,
+                String.valueOf(HttpIo.header(req, BEDROCK_TRACE)).toUpperCase(java.util.Locale.ROOT).startsWith("ENABLED"), BEDROCK_ID);
+        if (quarry != null && bedrock != null && !(quarry.id().equals(bedrock.id()) && Objects.equals(quarry.version(), bedrock.version()))) {
+            throw QuarryException.invalid(QUARRY, QUARRY + " and " + BEDROCK_ID + " name different guardrails; send one.");
+        }
+        return quarry != null ? quarry : bedrock;
+    }
+
+    private static GuardrailRef quarry(String value, boolean trace) {
+        if (value == null) return null;
+        // An ARN has colons of its own: the version, if any, follows the id after its '/'.
+        int colon = value.indexOf(':', value.lastIndexOf('/') + 1);
+        return colon < 0 ? GuardrailRef.parse(value, null, trace, QUARRY)
+                : GuardrailRef.parse(value.substring(0, colon), value.substring(colon + 1), trace, QUARRY);
+    }
+
+    /** Says on the answer whether the prompt was blocked or anonymised: known before the status line. */
+    static void write(Exchange exchange, ServerResponse res) {
+        GuardRecord record = exchange.guardRecord();
+        if (record == null) return;
+        Assessment input = record.input();
+        res.header(QUARRY, record.ref().toString());
+        res.header(ACTION, input != null && input.intervened() ? "INTERVENED" : "NONE");
+    }
+}
