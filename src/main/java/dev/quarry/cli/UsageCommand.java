@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
 @Command(name = "usage", description = "Report recorded usage and cost.", subcommands = UsageCommand.Report.class)
 final class UsageCommand {
 
-    @Command(name = "report", description = "Requests, tokens and cost (USD) grouped by principal, model, tag or day.")
+    @Command(name = "report", description = "Requests, tokens and cost (USD) grouped by principal, model, tag, day or guardrail (version and what it did).")
     static final class Report implements Callable<Integer> {
         @Mixin
         Options options;
@@ -19,7 +19,7 @@ final class UsageCommand {
         @Mixin
         ReportOptions report;
 
-        @Option(names = "--by", required = true, description = "principal, model, tag or day")
+        @Option(names = "--by", required = true, description = "principal, model, tag, day or guardrail")
         String by;
 
         @Override

@@ -30,7 +30,9 @@ public final class UsageReport {
         PRINCIPAL("COALESCE(p.name, l.principal_id)"),
         MODEL("COALESCE(l.model, '(none)')"),
         TAG("COALESCE(t.tag_key || '=' || t.tag_value, '(untagged)')"),
-        DAY("l.created_at / " + DAY_MILLIS);
+        DAY("l.created_at / " + DAY_MILLIS),
+        /** The guardrail version a request ran under and what it did, e.g. {@code strict:2 INPUT_BLOCKED}. */
+        GUARDRAIL("COALESCE(l.guardrail || ' ' || COALESCE(l.guardrail_action, 'NONE'), '(none)')");
 
         private final String key;
 
@@ -41,7 +43,7 @@ public final class UsageReport {
         /** @throws IllegalArgumentException naming the choices */
         public static By of(String name) {
             for (By by : values()) if (by.name().equalsIgnoreCase(name)) return by;
-            throw new IllegalArgumentException("cannot group by '" + name + "'; choose principal, model, tag or day");
+            throw new IllegalArgumentException("cannot group by '" + name + "'; choose principal, model, tag, day or guardrail");
         }
 
         public String label() {

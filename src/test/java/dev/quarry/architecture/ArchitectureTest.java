@@ -21,7 +21,7 @@ import com.tngtech.archunit.lang.ArchRule;
 class ArchitectureTest {
     private static final String[] GOVERNANCE = {
             "dev.quarry.identity..", "dev.quarry.policy..", "dev.quarry.audit..", "dev.quarry.metering..", "dev.quarry.pricing..",
-            "dev.quarry.budget..", "dev.quarry.ratelimit..", "dev.quarry.store.."};
+            "dev.quarry.budget..", "dev.quarry.ratelimit..", "dev.quarry.store..", "dev.quarry.guardrails.."};
 
     /**
      * Leaves out compiled tests wherever the build folder is: ArchUnit's own option only knows
