@@ -9,9 +9,12 @@ import dev.quarry.aws.SignableRequest;
 import dev.quarry.canonical.ChatRequest;
 import dev.quarry.canonical.Fold;
 import dev.quarry.canonical.TokenEstimate;
+import dev.quarry.gateway.Exchange;
 import dev.quarry.gateway.Operation;
+import dev.quarry.guardrails.GuardRecord;
 import dev.quarry.identity.Credential;
 import dev.quarry.surface.WireReply;
+import dev.quarry.surface.bedrock.ApplyGuardrailCodec;
 import dev.quarry.surface.bedrock.BedrockErrors;
 import dev.quarry.surface.bedrock.ConverseDecoder;
 import dev.quarry.surface.bedrock.ConverseEncoder;
@@ -89,13 +92,22 @@ final class BedrockRoutes implements HttpService {
 
     private Endpoint<ChatRequest> converse(String modelId) {
         return chat("bedrock.converse", false, body -> ConverseDecoder.decode(modelId, body), (request, outcome, requestId, res) ->
-                reply(res, WireReply.json(200, ConverseEncoder.encode(Fold.of(stream(outcome)), outcome.exchange().elapsedMillis()))));
+                reply(res, WireReply.json(200, ConverseEncoder.encode(Fold.of(stream(outcome)), outcome.exchange().elapsedMillis(),
+                        guardrailTrace(outcome.exchange())))));
     }
 
     private Endpoint<ChatRequest> converseStream(String modelId) {
         return chat("bedrock.converse", true, body -> ConverseDecoder.decode(modelId, body), (request, outcome, requestId, res) ->
                 StreamReply.sendFramed(res, stream(outcome), BedrockErrors::reply, Map.of("Content-Type", EVENT_STREAM), requestId,
-                        out -> new ConverseStreamEncoder(out, outcome.exchange()::elapsedMillis).write(stream(outcome))));
+                        out -> new ConverseStreamEncoder(out, outcome.exchange()::elapsedMillis, () -> guardrailTrace(outcome.exchange()))
+                                .write(stream(outcome))));
+    }
+
+    /** The guardrail's assessments when the client asked for a trace ({@code guardrailConfig.trace: enabled}); else {@code null}. */
+    private static ObjectNode guardrailTrace(Exchange exchange) {
+        GuardRecord record = exchange.guardRecord();
+        if (record == null || exchange.guardrail() == null || !exchange.guardrail().trace()) return null;
+        return ApplyGuardrailCodec.trace(record.ref().id(), record.input(), record.output());
     }
 
     /** The body's format picks the family (see {@link InvokeFamily#of}); the answer comes in the same family's format. */

@@ -120,6 +120,20 @@ public final class ApplyGuardrailCodec {
         return out;
     }
 
+    /**
+     * Converse's {@code trace.guardrail}: the prompt's assessment and the answer's, keyed by the
+     * guardrail id as Bedrock keys them.
+     *
+     * @param output {@code null} when the answer was not checked (a blocked prompt)
+     */
+    public static ObjectNode trace(String guardrailId, Assessment input, Assessment output) {
+        ObjectNode trace = Json.object();
+        ObjectNode guardrail = trace.putObject("guardrail");
+        if (input != null) guardrail.putObject("inputAssessment").set(guardrailId, assessment(input));
+        if (output != null) guardrail.putObject("outputAssessments").putArray(guardrailId).add(assessment(output));
+        return trace;
+    }
+
     private static ArrayNode policy(ObjectNode assessment, String policy, String list) {
         ObjectNode p = assessment.has(policy) ? (ObjectNode) assessment.get(policy) : assessment.putObject(policy);
         return p.has(list) ? (ArrayNode) p.get(list) : p.putArray(list);

@@ -18,6 +18,11 @@ public final class ConverseEncoder {
 
     /** @param latencyMillis how long the call took, reported as {@code metrics.latencyMs} */
     public static byte[] encode(ChatResponse response, long latencyMillis) {
+        return encode(response, latencyMillis, null);
+    }
+
+    /** @param trace the {@code trace} the client asked for (a guardrail's assessments), or {@code null} */
+    public static byte[] encode(ChatResponse response, long latencyMillis, ObjectNode trace) {
         ArrayNode content = Json.MAPPER.createArrayNode();
         for (ContentBlock block : response.content()) {
             ObjectNode wire = block(block);
@@ -29,6 +34,7 @@ public final class ConverseEncoder {
         body.put("stopReason", stopReason(response.stopReason()));
         body.set("usage", usage(response.usage()));
         body.set("metrics", metrics(latencyMillis));
+        if (trace != null) body.set("trace", trace);
         return Json.bytes(body);
     }
 

@@ -15,6 +15,7 @@ import java.io.UncheckedIOException;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * Canonical stream → ConverseStream event frames, in Bedrock's order: {@code messageStart}; per
@@ -29,13 +30,20 @@ import java.util.function.LongSupplier;
 public final class ConverseStreamEncoder {
     private final OutputStream out;
     private final LongSupplier latencyMillis;
+    private final Supplier<ObjectNode> trace;
     private final Map<Integer, Integer> wireIndex = new HashMap<>();
     private Usage usage = Usage.ZERO;
 
     /** @param latencyMillis how long the call has taken so far, read when the stream ends */
     public ConverseStreamEncoder(OutputStream out, LongSupplier latencyMillis) {
+        this(out, latencyMillis, () -> null);
+    }
+
+    /** @param trace the {@code trace} for the metadata event (a guardrail's assessments), read when the stream ends; {@code null}: none */
+    public ConverseStreamEncoder(OutputStream out, LongSupplier latencyMillis, Supplier<ObjectNode> trace) {
         this.out = out;
         this.latencyMillis = latencyMillis;
+        this.trace = trace;
     }
 
     public void write(EventStream events) {
@@ -68,6 +76,8 @@ public final class ConverseStreamEncoder {
                 ObjectNode metadata = Json.object();
                 metadata.set("usage", ConverseEncoder.usage(usage));
                 metadata.set("metrics", ConverseEncoder.metrics(latencyMillis.getAsLong()));
+                ObjectNode t = trace.get();
+                if (t != null) metadata.set("trace", t);
                 emit("metadata", metadata);
             }
         }
