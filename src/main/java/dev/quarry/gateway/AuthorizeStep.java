@@ -4,6 +4,7 @@ import dev.quarry.canonical.ErrorKind;
 import dev.quarry.canonical.QuarryError;
 import dev.quarry.catalog.Deployment;
 import dev.quarry.catalog.ModelEntry;
+import dev.quarry.guardrails.GuardrailRef;
 import dev.quarry.policy.AccessRequest;
 import dev.quarry.policy.Authorizer;
 import dev.quarry.policy.ConditionKey;
@@ -83,14 +84,20 @@ public final class AuthorizeStep implements Step {
         }
     }
 
+    /**
+     * {@code id:version}, and the bare id for a published version only: a policy that requires
+     * {@code strict} is not met by its draft, which anyone allowed to edit it can change unreviewed.
+     */
+    private static List<String> guardrailValues(GuardrailRef ref) {
+        return GuardrailRef.DRAFT.equals(ref.version()) ? List.of(ref.toString()) : List.of(ref.id(), ref.toString());
+    }
+
     private static AccessRequest request(Exchange exchange, Map<String, List<String>> caller, ModelEntry model, Deployment deployment) {
         Map<String, List<String>> keys = new HashMap<>(caller);
         keys.put(ConditionKey.MODEL_PROVIDER.keyName(), List.of(deployment.provider()));
         if (deployment.region() != null) keys.put(ConditionKey.DEPLOYMENT_REGION.keyName(), List.of(deployment.region()));
         if (model.family() != null) keys.put(ConditionKey.MODEL_FAMILY.keyName(), List.of(model.family()));
-        if (exchange.guardrail() != null) {
-            keys.put(ConditionKey.GUARDRAIL_IDENTIFIER.keyName(), List.of(exchange.guardrail().id(), exchange.guardrail().toString()));
-        }
+        if (exchange.guardrail() != null) keys.put(ConditionKey.GUARDRAIL_IDENTIFIER.keyName(), guardrailValues(exchange.guardrail()));
         if (exchange.operation() instanceof Operation.Chat chat && chat.request().config().maxTokens() != null) {
             keys.put(ConditionKey.MAX_TOKENS.keyName(), List.of(chat.request().config().maxTokens().toString()));
         }

@@ -4,6 +4,7 @@ import dev.quarry.canonical.QuarryException;
 import dev.quarry.guardrails.GuardrailRef;
 import dev.quarry.guardrails.Guardrails;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Settles which guardrail version a request runs under, before it is authorized, so that a
@@ -26,10 +27,10 @@ public final class ChooseGuardrailStep implements Step {
 
     @Override
     public Outcome apply(Exchange exchange, Chain chain) {
-        GuardrailRef asked = exchange.guardrail();
+        GuardrailRef asked = exchange.guardrailAsked() == null ? null : exchange.guardrailAsked().get();
         if (exchange.operation() instanceof Operation.Chat chat && chat.request().extensions().get("guardrailConfig") instanceof Map<?, ?> config) {
             GuardrailRef inBody = GuardrailRef.fromConverse(config);
-            if (asked != null && !(asked.id().equals(inBody.id()) && java.util.Objects.equals(asked.version(), inBody.version()))) {
+            if (asked != null && !(asked.id().equals(inBody.id()) && Objects.equals(asked.version(), inBody.version()))) {
                 throw QuarryException.invalid("guardrailConfig", "The request names guardrail '" + inBody + "' in guardrailConfig and '"
                         + asked + "' in a header; name one.");
             }

@@ -8,6 +8,7 @@ import dev.quarry.identity.Credential;
 import dev.quarry.identity.Principal;
 import dev.quarry.routing.RoutingHints;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * Everything the pipeline knows about one request. Immutable: a step that learns something
@@ -23,8 +24,9 @@ import java.util.Objects;
  * @param hints       what the client asked of routing in its headers
  * @param route       the plan and, once invoked, the attempts; {@code model} and {@code deployment}
  *                    are the requested model's first choice until invoked, then the ones that served
- * @param guardrail   the guardrail the request runs under, or {@code null}: as asked (header or body)
- *                    until chosen, then resolved to a version
+ * @param guardrailAsked reads the guardrail the client named in a header ({@code null} result: none);
+ *                    read after authentication, so a stranger's malformed header is never judged
+ * @param guardrail   the guardrail version the request runs under, once chosen; {@code null}: none
  * @param guardRecord what the guardrail did, once the guard step ran; {@code null} without a guardrail
  */
 public record Exchange(
@@ -42,6 +44,7 @@ public record Exchange(
         String decidedBy,
         RoutingHints hints,
         Route route,
+        Supplier<GuardrailRef> guardrailAsked,
         GuardrailRef guardrail,
         GuardRecord guardRecord) {
 
@@ -55,44 +58,49 @@ public record Exchange(
     public static Exchange start(String requestId, String surface, RequestDecoder decoder, Credential credential,
                                  String clientAddress, String userAgent) {
         return new Exchange(requestId, surface, decoder, null, credential, clientAddress, userAgent, System.nanoTime(),
-                null, null, null, null, RoutingHints.NONE, null, null, null);
+                null, null, null, null, RoutingHints.NONE, null, null, null, null);
     }
 
     public Exchange withPrincipal(Principal p) {
-        return new Exchange(requestId, surface, decoder, operation, credential, clientAddress, userAgent, startNanos, p, model, deployment, decidedBy, hints, route, guardrail, guardRecord);
+        return new Exchange(requestId, surface, decoder, operation, credential, clientAddress, userAgent, startNanos, p, model, deployment, decidedBy, hints, route, guardrailAsked, guardrail, guardRecord);
     }
 
     public Exchange withOperation(Operation o) {
-        return new Exchange(requestId, surface, decoder, o, credential, clientAddress, userAgent, startNanos, principal, model, deployment, decidedBy, hints, route, guardrail, guardRecord);
+        return new Exchange(requestId, surface, decoder, o, credential, clientAddress, userAgent, startNanos, principal, model, deployment, decidedBy, hints, route, guardrailAsked, guardrail, guardRecord);
     }
 
     public Exchange withRoute(ModelEntry m, Deployment d) {
-        return new Exchange(requestId, surface, decoder, operation, credential, clientAddress, userAgent, startNanos, principal, m, d, decidedBy, hints, route, guardrail, guardRecord);
+        return new Exchange(requestId, surface, decoder, operation, credential, clientAddress, userAgent, startNanos, principal, m, d, decidedBy, hints, route, guardrailAsked, guardrail, guardRecord);
     }
 
     public Exchange withDecision(String policyAndStatement) {
         return new Exchange(requestId, surface, decoder, operation, credential, clientAddress, userAgent, startNanos, principal, model,
-                deployment, policyAndStatement, hints, route, guardrail, guardRecord);
+                deployment, policyAndStatement, hints, route, guardrailAsked, guardrail, guardRecord);
     }
 
     public Exchange withHints(RoutingHints h) {
         return new Exchange(requestId, surface, decoder, operation, credential, clientAddress, userAgent, startNanos, principal, model,
-                deployment, decidedBy, h, route, guardrail, guardRecord);
+                deployment, decidedBy, h, route, guardrailAsked, guardrail, guardRecord);
     }
 
     public Exchange withRouting(Route r) {
         return new Exchange(requestId, surface, decoder, operation, credential, clientAddress, userAgent, startNanos, principal, model,
-                deployment, decidedBy, hints, r, guardrail, guardRecord);
+                deployment, decidedBy, hints, r, guardrailAsked, guardrail, guardRecord);
+    }
+
+    public Exchange withGuardrailAsked(Supplier<GuardrailRef> asked) {
+        return new Exchange(requestId, surface, decoder, operation, credential, clientAddress, userAgent, startNanos, principal, model,
+                deployment, decidedBy, hints, route, asked, guardrail, guardRecord);
     }
 
     public Exchange withGuardrail(GuardrailRef g) {
         return new Exchange(requestId, surface, decoder, operation, credential, clientAddress, userAgent, startNanos, principal, model,
-                deployment, decidedBy, hints, route, g, guardRecord);
+                deployment, decidedBy, hints, route, guardrailAsked, g, guardRecord);
     }
 
     public Exchange withGuardRecord(GuardRecord r) {
         return new Exchange(requestId, surface, decoder, operation, credential, clientAddress, userAgent, startNanos, principal, model,
-                deployment, decidedBy, hints, route, guardrail, r);
+                deployment, decidedBy, hints, route, guardrailAsked, guardrail, r);
     }
 
     public long elapsedMillis() {

@@ -48,7 +48,8 @@ public final class GuardStep implements Step {
         record.assessed(Source.INPUT, verdict.assessment());
         Exchange guarded = exchange.withGuardRecord(record);
         if (verdict.blocked()) {
-            return new Outcome.Streamed(guarded, BlockedReply.of(exchange.requestId(), chat.request().model(), verdict.outputs().getFirst()));
+            // No deployment served it: the ledger names no provider for a prompt that never left.
+            return new Outcome.Streamed(guarded.withRoute(exchange.model(), null), BlockedReply.of(exchange.requestId(), chat.request().model(), verdict.outputs().getFirst()));
         }
         if (verdict.intervened()) {
             guarded = guarded.withOperation(new Operation.Chat(PromptTexts.replace(chat.request(), verdict.outputs()), chat.streaming()));

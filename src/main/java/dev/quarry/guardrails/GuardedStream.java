@@ -139,6 +139,12 @@ public final class GuardedStream implements EventStream {
             // A find that starts in released text was too long for the hold-back; it cannot be taken back.
             if (hit.start() >= offset) hits.add(hit);
         }
+        // A blocking find with text after it is complete: end the answer now rather than after the hold-back.
+        if (hits.stream().anyMatch(h -> h.action() == Action.BLOCK && h.end() < text.length())) {
+            for (Hit hit : hits) if (hit.end() < text.length()) findings.add(hit.finding(text));
+            intervene();
+            return;
+        }
         // Never release part of a find: stop before any that reaches past what can be released.
         for (boolean moved = true; moved; ) {
             moved = false;

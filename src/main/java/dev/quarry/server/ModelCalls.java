@@ -55,7 +55,7 @@ final class ModelCalls {
                     return endpoint.operation().apply(decoded.call);
                 }, endpoint.credential().apply(req, body), HttpIo.clientAddress(req), HttpIo.userAgent(req))
                         .withHints(RoutingHints.of(HttpIo.header(req, Planner.FALLBACKS_HEADER), HttpIo.header(req, Experiments.SESSION_HEADER)))
-                        .withGuardrail(GuardrailHeaders.read(req));
+                        .withGuardrailAsked(() -> GuardrailHeaders.read(req));
                 Outcome outcome = gateway.handle(exchange);
                 RouteHeaders.write(outcome.exchange(), res);
                 GuardrailHeaders.write(outcome.exchange(), res);
