@@ -119,9 +119,8 @@ public final class ConfigLoader {
         for (int i = 0; i < items.size(); i++) {
             String path = "guardrails[" + i + "]";
             JsonNode g = items.get(i);
-            String id = requireText(g, "id", path + ".id");
             try {
-                GuardrailRef.parse(id, null, false, path + ".id");
+                String id = GuardrailRef.parse(requireText(g, "id", path + ".id"), null, false, path + ".id").id();
                 if (guardrails.containsKey(id)) fail(path + ".id", "repeats guardrail '" + id + "'");
                 guardrails.put(id, GuardrailJson.read(g));
             } catch (QuarryException e) {

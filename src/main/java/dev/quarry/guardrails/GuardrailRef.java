@@ -30,9 +30,7 @@ public record GuardrailRef(String id, String version, boolean trace) {
      * @throws QuarryException 400 when either is malformed
      */
     public static GuardrailRef parse(String identifier, String version, boolean trace, String where) {
-        String id = identifier == null ? "" : identifier.strip().toLowerCase(Locale.ROOT);
-        var arn = ARN.matcher(id);
-        if (arn.matches()) id = arn.group(1);
+        String id = normalId(identifier);
         if (!ID.matcher(id).matches()) {
             throw QuarryException.invalid(where, "'" + where + "' must be a guardrail id (lower-case letters, digits, '-' and '_') or a guardrail ARN.");
         }
@@ -41,6 +39,16 @@ public record GuardrailRef(String id, String version, boolean trace) {
             throw QuarryException.invalid(where, "The guardrail version must be a positive number or DRAFT, not '" + version + "'.");
         }
         return new GuardrailRef(id, v, trace);
+    }
+
+    /**
+     * The id an identifier names, lower-cased and taken out of an ARN, without judging it: what a
+     * guardrail is stored, looked up and authorized by, so that no spelling reaches it around a policy.
+     */
+    public static String normalId(String identifier) {
+        String id = identifier == null ? "" : identifier.strip().toLowerCase(Locale.ROOT);
+        var arn = ARN.matcher(id);
+        return arn.matches() ? arn.group(1) : id;
     }
 
     /** Bedrock Converse's {@code guardrailConfig}, as the surface decoded it into the request's extensions. */

@@ -75,12 +75,7 @@ public final class GuardrailStore {
     public void delete(String id) {
         StoreVersions.change(db, StoreVersions.GUARDRAIL, c -> {
             requireApiOwned(load(c, id));
-            for (String sql : List.of("DELETE FROM guardrail_versions WHERE guardrail_id = ?", "DELETE FROM guardrails WHERE id = ?")) {
-                try (PreparedStatement s = c.prepareStatement(sql)) {
-                    s.setString(1, id);
-                    s.executeUpdate();
-                }
-            }
+            remove(c, id);
             return null;
         });
     }
@@ -88,12 +83,12 @@ public final class GuardrailStore {
     /**
      * Brings the config file's guardrails into the store: one not stored yet is created with its
      * definition as version 1; one whose definition changed gets it as its draft and as a new
-     * version, so versions stay immutable while the file stays the source of truth.
+     * version, so versions stay immutable while the file stays the source of truth; one the file
+     * no longer defines is deleted, as a guardrail deleted through the admin API is.
      *
      * @throws QuarryException 400 when a config guardrail's id or name belongs to one made through the admin API
      */
     public void syncFromConfig(Map<String, GuardrailSpec> defined) {
-        if (defined.isEmpty()) return;
         StoreVersions.change(db, StoreVersions.GUARDRAIL, c -> {
             for (var entry : defined.entrySet()) {
                 StoredGuardrail stored = find(c, entry.getKey());
@@ -108,6 +103,7 @@ public final class GuardrailStore {
                 }
                 Integer latest = stored.latest();
                 if (latest != null && stored.versions().get(latest).equals(entry.getValue())) continue;
+                nameFree(c, entry.getValue().name(), entry.getKey());
                 try (PreparedStatement s = c.prepareStatement("UPDATE guardrails SET draft = ?, name = ?, updated_at = ? WHERE id = ?")) {
                     s.setString(1, GuardrailJson.writeString(entry.getValue()));
                     s.setString(2, entry.getValue().name());
@@ -117,6 +113,7 @@ public final class GuardrailStore {
                 }
                 addVersion(c, entry.getKey(), load(c, entry.getKey()));
             }
+            for (String id : configIds(c)) if (!defined.containsKey(id)) remove(c, id);
             return null;
         });
     }
@@ -140,6 +137,23 @@ public final class GuardrailStore {
     /** @throws QuarryException 404 when there is no such guardrail */
     public StoredGuardrail get(String id) {
         return db.read(c -> load(c, id));
+    }
+
+    private static void remove(Connection c, String id) throws SQLException {
+        for (String sql : List.of("DELETE FROM guardrail_versions WHERE guardrail_id = ?", "DELETE FROM guardrails WHERE id = ?")) {
+            try (PreparedStatement s = c.prepareStatement(sql)) {
+                s.setString(1, id);
+                s.executeUpdate();
+            }
+        }
+    }
+
+    private static List<String> configIds(Connection c) throws SQLException {
+        List<String> ids = new ArrayList<>();
+        try (PreparedStatement s = c.prepareStatement("SELECT id FROM guardrails WHERE origin = 'config'"); ResultSet r = s.executeQuery()) {
+            while (r.next()) ids.add(r.getString(1));
+        }
+        return ids;
     }
 
     private record VersionRow(int number, String definition) {}

@@ -3,6 +3,7 @@ package dev.quarry.server;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.quarry.audit.AuditLog;
+import dev.quarry.canonical.ErrorKind;
 import dev.quarry.canonical.QuarryException;
 import dev.quarry.guardrails.Guard;
 import dev.quarry.guardrails.GuardrailJson;
@@ -22,8 +23,12 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Guardrails over HTTP: Bedrock Runtime's {@code ApplyGuardrail}, which checks any text against a
@@ -35,6 +40,7 @@ import java.util.Locale;
 final class GuardrailRoutes implements HttpService {
     /** An ApplyGuardrail body: {@link ApplyGuardrailCodec#MAX_CHARACTERS} of text, JSON-escaped, with room to spare. */
     private static final long MAX_APPLY_BODY = 1024 * 1024;
+    private static final Pattern APPLY_PATH = Pattern.compile("/guardrail/([^/]+)/version/([^/]+)/apply");
     private static final AdminCalls.Wire BEDROCK = new AdminCalls.Wire(BedrockRoutes::credential, BedrockErrors::reply, MAX_APPLY_BODY);
 
     private final AdminCalls calls;
@@ -53,7 +59,7 @@ final class GuardrailRoutes implements HttpService {
 
     @Override
     public void routing(HttpRules rules) {
-        rules.post("/guardrail/{id}/version/{version}/apply", this::apply)
+        rules.post("/guardrail/*", this::apply)
                 .get("/admin/guardrails", this::list)
                 .post("/admin/guardrails", this::create)
                 .get("/admin/guardrails/{id}", this::get)
@@ -62,10 +68,18 @@ final class GuardrailRoutes implements HttpService {
                 .post("/admin/guardrails/{id}/versions", this::publish);
     }
 
+    /**
+     * {@code /guardrail/{id}/version/{version}/apply}, read from the raw path: the AWS SDK sends a
+     * guardrail ARN with its slash encoded, which a decoded path would split. Authorized on the
+     * normalised id, the one the guardrail is found by.
+     */
     private void apply(ServerRequest req, ServerResponse res) {
-        String id = param(req, "id");
-        calls.serve(req, res, BEDROCK, Actions.APPLY_GUARDRAIL, "guardrail/" + id, call -> {
-            GuardrailRef ref = GuardrailRef.parse(id, param(req, "version"), false, "guardrailIdentifier");
+        Matcher path = APPLY_PATH.matcher(req.path().rawPath());
+        String identifier = path.matches() ? URLDecoder.decode(path.group(1), StandardCharsets.UTF_8) : "";
+        String version = path.matches() ? URLDecoder.decode(path.group(2), StandardCharsets.UTF_8) : null;
+        calls.serve(req, res, BEDROCK, Actions.APPLY_GUARDRAIL, "guardrail/" + GuardrailRef.normalId(identifier), call -> {
+            if (!path.matches()) throw QuarryException.of(ErrorKind.NOT_FOUND, "Unknown operation: use POST /guardrail/{id}/version/{version}/apply.");
+            GuardrailRef ref = GuardrailRef.parse(identifier, version, false, "guardrailIdentifier");
             if (ref.version() == null) throw QuarryException.invalid("guardrailVersion", "Name the guardrail version: a number or DRAFT.");
             Guard guard = guardrails.resolve(ref);
             ApplyGuardrailCodec.Request request = ApplyGuardrailCodec.decode(call.body().get());
@@ -92,8 +106,7 @@ final class GuardrailRoutes implements HttpService {
         calls.serve(req, res, "quarry:CreateGuardrail", "guardrail/*", call -> {
             ObjectNode body = call.body().get();
             GuardrailSpec spec = GuardrailJson.read(body);
-            String id = body.hasNonNull("id") ? body.get("id").asText() : spec.name().toLowerCase(Locale.ROOT);
-            GuardrailRef.parse(id, null, false, "id");
+            String id = GuardrailRef.parse(body.hasNonNull("id") ? body.get("id").asText() : spec.name(), null, false, "id").id();
             guardrails.validate(id, spec);
             StoredGuardrail created = store.create(id, spec);
             guardrails.reload();
@@ -103,7 +116,7 @@ final class GuardrailRoutes implements HttpService {
 
     /** The draft, or with {@code ?version=N} a published version. */
     private void get(ServerRequest req, ServerResponse res) {
-        String id = param(req, "id");
+        String id = GuardrailRef.normalId(param(req, "id"));
         calls.serve(req, res, "quarry:GetGuardrail", "guardrail/" + id, call -> {
             StoredGuardrail g = store.get(id);
             String version = req.query().first("version").orElse(GuardrailRef.DRAFT).toUpperCase(Locale.ROOT);
@@ -113,7 +126,7 @@ final class GuardrailRoutes implements HttpService {
             } catch (NumberFormatException e) {
                 throw QuarryException.invalid("version", "'version' must be a number or DRAFT.");
             }
-            if (spec == null) throw QuarryException.of(dev.quarry.canonical.ErrorKind.NOT_FOUND, "Guardrail '" + id + "' has no version " + version + ".");
+            if (spec == null) throw QuarryException.of(ErrorKind.NOT_FOUND, "Guardrail '" + id + "' has no version " + version + ".");
             ObjectNode reply = summary(g).put("version", version);
             reply.set("definition", GuardrailJson.write(spec));
             return WireReply.json(200, Json.bytes(reply));
@@ -122,7 +135,7 @@ final class GuardrailRoutes implements HttpService {
 
     /** PUT body: the new draft, a CreateGuardrail request. Published versions are untouched. */
     private void update(ServerRequest req, ServerResponse res) {
-        String id = param(req, "id");
+        String id = GuardrailRef.normalId(param(req, "id"));
         calls.serve(req, res, "quarry:UpdateGuardrail", "guardrail/" + id, call -> {
             GuardrailSpec spec = GuardrailJson.read(call.body().get());
             guardrails.validate(id, spec);
@@ -133,7 +146,7 @@ final class GuardrailRoutes implements HttpService {
     }
 
     private void publish(ServerRequest req, ServerResponse res) {
-        String id = param(req, "id");
+        String id = GuardrailRef.normalId(param(req, "id"));
         calls.serve(req, res, "quarry:CreateGuardrailVersion", "guardrail/" + id, call -> {
             int version = store.publish(id);
             guardrails.reload();
@@ -142,7 +155,7 @@ final class GuardrailRoutes implements HttpService {
     }
 
     private void delete(ServerRequest req, ServerResponse res) {
-        String id = param(req, "id");
+        String id = GuardrailRef.normalId(param(req, "id"));
         calls.serve(req, res, "quarry:DeleteGuardrail", "guardrail/" + id, call -> {
             store.delete(id);
             guardrails.reload();

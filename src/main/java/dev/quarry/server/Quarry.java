@@ -9,7 +9,9 @@ import dev.quarry.budget.LedgerSpend;
 import dev.quarry.budget.WebhookAlerts;
 import dev.quarry.catalog.BuiltInCatalog;
 import dev.quarry.catalog.Catalog;
+import dev.quarry.canonical.QuarryException;
 import dev.quarry.config.Assembly;
+import dev.quarry.config.ConfigException;
 import dev.quarry.config.QuarryConfig;
 import dev.quarry.gateway.Gateway;
 import dev.quarry.guardrails.Detectors;
@@ -86,6 +88,8 @@ public final class Quarry implements AutoCloseable {
         ProviderRegistry providers = ProviderRegistry.create(
                 List.of(new EchoProvider(BuiltInCatalog.ECHO_PROVIDER), minilm),
                 Assembly.providers(config, env), env);
+        Detectors detectors = new Detectors(minilm::embedTexts);
+        compileConfigGuardrails(config, detectors);
         this.db = config.openStore();
         Clock clock = Clock.systemUTC();
         this.identities = new IdentityStore(db, MasterKey.resolve(config.dataDir(), env.apply(MasterKey.ENV)));
@@ -112,8 +116,6 @@ public final class Quarry implements AutoCloseable {
         changes.onChange(StoreVersions.PRICING, prices::reload);
         changes.onChange(StoreVersions.BUDGET, budgets::reload);
         GuardrailStore guardrailStore = new GuardrailStore(db, clock);
-        Detectors detectors = new Detectors(minilm::embedTexts);
-        config.guardrails().forEach((id, spec) -> Guard.compile(new GuardrailRef(id, GuardrailRef.DRAFT, false), spec, detectors));
         guardrailStore.syncFromConfig(config.guardrails());
         Guardrails guardrails = new Guardrails(guardrailStore, detectors);
         changes.onChange(StoreVersions.GUARDRAIL, guardrails::reload);
@@ -159,6 +161,20 @@ public final class Quarry implements AutoCloseable {
             // A port in use must not leave the store open behind a half-started server.
             release();
             throw e;
+        }
+    }
+
+    /** Refuses, before anything is opened, a config guardrail whose detectors cannot be built (an unsafe regex, an unknown PII type). */
+    private static void compileConfigGuardrails(QuarryConfig config, Detectors detectors) {
+        int i = 0;
+        for (var entry : config.guardrails().entrySet()) {
+            try {
+                Guard.compile(new GuardrailRef(entry.getKey(), GuardrailRef.DRAFT, false), entry.getValue(), detectors);
+            } catch (QuarryException e) {
+                String field = e.error().param() == null ? "" : "." + e.error().param();
+                throw new ConfigException("guardrails[" + i + "]" + field + " (guardrail '" + entry.getKey() + "'): " + e.getMessage(), e);
+            }
+            i++;
         }
     }
 
