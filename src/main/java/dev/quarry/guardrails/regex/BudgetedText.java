@@ -1,0 +1,41 @@
+package dev.quarry.guardrails.regex;
+
+/**
+ * The text a matcher reads, counting its reads: the engine reads through {@code charAt}, so the
+ * count is the work it has done, and a runaway match fails with {@link RegexBudgetExceeded} from
+ * inside the engine instead of running on. One per match run, so not thread-safe.
+ */
+final class BudgetedText implements CharSequence {
+    private final CharSequence text;
+    private final String regexName;
+    private final long budget;
+    private long reads;
+
+    BudgetedText(CharSequence text, String regexName, long budget) {
+        this.text = text;
+        this.regexName = regexName;
+        this.budget = budget;
+    }
+
+    @Override
+    public char charAt(int index) {
+        if (++reads > budget) throw new RegexBudgetExceeded(regexName, text.length(), budget);
+        return text.charAt(index);
+    }
+
+    @Override
+    public int length() {
+        return text.length();
+    }
+
+    /** Not counted: the engine takes subsequences only to hand out a match it has already found. */
+    @Override
+    public CharSequence subSequence(int start, int end) {
+        return text.subSequence(start, end);
+    }
+
+    @Override
+    public String toString() {
+        return text.toString();
+    }
+}
