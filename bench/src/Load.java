@@ -59,7 +59,9 @@ public final class Load {
     static final java.util.concurrent.ConcurrentHashMap<String, AtomicLong> failures = new java.util.concurrent.ConcurrentHashMap<>();
 
     static void fail(String why) { failures.computeIfAbsent(why, k -> new AtomicLong()).incrementAndGet(); }
-    record StreamStats(Stats total, long ttft50, long ttft99, long gap50, long gap99, int framesMin, int framesMax) {}
+    /** ttft: to the first data frame (OpenAI's role chunk, empty content); ttfc: to the first frame with text in it. */
+    record StreamStats(Stats total, long ttft50, long ttft99, long gap50, long gap99, int framesMin, int framesMax, long ttfc50, long ttfc99) {}
+    static final java.util.regex.Pattern TEXT = java.util.regex.Pattern.compile("\"content\":\"[^\"]");
 
     public static void main(String[] args) throws Exception {
         name = args[0];
@@ -93,13 +95,15 @@ public final class Load {
         emitStats("stream", 20, st.total());
         emit("stream_detail", "stream", 20, "ttft_p50_us=" + st.ttft50() + "\tttft_p99_us=" + st.ttft99()
                 + "\tgap_p50_us=" + st.gap50() + "\tgap_p99_us=" + st.gap99()
-                + "\tframes_min=" + st.framesMin() + "\tframes_max=" + st.framesMax());
+                + "\tframes_min=" + st.framesMin() + "\tframes_max=" + st.framesMax()
+                + "\tttfc_p50_us=" + st.ttfc50() + "\tttfc_p99_us=" + st.ttfc99());
         // Concurrent streams: 200 streams/s of ~100 ms each, ~20 held open at once.
         StreamStats many = runStream(streamUrl, 200, 3);
         emitStats("streams20", 200, many.total());
         emit("stream_detail", "streams20", 200, "ttft_p50_us=" + many.ttft50() + "\tttft_p99_us=" + many.ttft99()
                 + "\tgap_p50_us=" + many.gap50() + "\tgap_p99_us=" + many.gap99()
-                + "\tframes_min=" + many.framesMin() + "\tframes_max=" + many.framesMax());
+                + "\tframes_min=" + many.framesMin() + "\tframes_max=" + many.framesMax()
+                + "\tttfc_p50_us=" + many.ttfc50() + "\tttfc_p99_us=" + many.ttfc99());
 
         // Rate sweep against the 20 ms stub; stop once the added p99 passes 50 ms or errors exceed 1%.
         int[] rates = {100, 200, 400, 800, 1200, 1600, 2400, 3200, 4800};
@@ -166,10 +170,11 @@ public final class Load {
 
     static StreamStats runStream(String url, int rate, int seconds) throws InterruptedException {
         int n = Math.max(1, (int) (rate * seconds * SCALE));
-        long[] lat = new long[n], ttft = new long[n];
+        long[] lat = new long[n], ttft = new long[n], ttfc = new long[n];
         int[] frames = new int[n];
         Arrays.fill(lat, -1);
         Arrays.fill(ttft, -1);
+        Arrays.fill(ttfc, -1);
         ConcurrentLinkedQueue<Long> gaps = new ConcurrentLinkedQueue<>();
         long interval = 1_000_000_000L / rate;
         HttpRequest req = request(url, STREAM_BODY);
@@ -193,6 +198,7 @@ public final class Load {
                                 if (!line.startsWith("data:")) continue;
                                 long now = System.nanoTime();
                                 if (line.contains("[DONE]")) { done = true; continue; }
+                                if (ttfc[idx] < 0 && TEXT.matcher(line).find()) ttfc[idx] = (now - due) / 1000;
                                 if (f == 0) ttft[idx] = (now - due) / 1000;
                                 else gaps.add((now - last) / 1000);
                                 last = now;
@@ -210,10 +216,12 @@ public final class Load {
         }
         Stats total = stats(lat);
         long[] t = Arrays.stream(ttft).filter(v -> v >= 0).sorted().toArray();
+        long[] c = Arrays.stream(ttfc).filter(v -> v >= 0).sorted().toArray();
         long[] g = gaps.stream().mapToLong(Long::longValue).sorted().toArray();
         int fmin = Integer.MAX_VALUE, fmax = 0;
         for (int i = 0; i < n; i++) if (lat[i] >= 0) { fmin = Math.min(fmin, frames[i]); fmax = Math.max(fmax, frames[i]); }
-        return new StreamStats(total, pct(t, 50), pct(t, 99), pct(g, 50), pct(g, 99), fmin == Integer.MAX_VALUE ? 0 : fmin, fmax);
+        return new StreamStats(total, pct(t, 50), pct(t, 99), pct(g, 50), pct(g, 99), fmin == Integer.MAX_VALUE ? 0 : fmin, fmax,
+                pct(c, 50), pct(c, 99));
     }
 
     static void waitUntil(long due) {

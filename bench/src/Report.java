@@ -81,7 +81,9 @@ public final class Report {
         }
 
         md.append("\n## Streaming (paced SSE stub: role chunk, 20 content chunks 5 ms apart, usage chunk)\n\n");
-        md.append("| target | TTFT p50 µs | TTFT p99 µs | added TTFT p50 µs | added TTFT p99 µs | inter-frame p50 / p99 µs | frames per stream | 200 streams/s (~20 open): completed, frames min–max, TTFT p99 µs |\n|---|---:|---:|---:|---:|---|---|---|\n");
+        md.append("TTFT is the time to the first data frame (the role chunk, no text yet); *first text* is the time to the first frame that carries text, ")
+          .append("which is where an output guard that holds text back shows.\n\n");
+        md.append("| target | TTFT p50 µs | TTFT p99 µs | added TTFT p50 µs | added TTFT p99 µs | first text p50 / p99 µs | inter-frame p50 / p99 µs | frames per stream | 200 streams/s (~20 open): completed, frames min–max, TTFT p99 µs |\n|---|---:|---:|---:|---:|---|---|---|---|\n");
         Map<String, String> dS = find("direct", "stream_detail", "stream", null);
         for (String t : targets) {
             Map<String, String> s = find(t, "stream_detail", "stream", null);
@@ -90,11 +92,12 @@ public final class Report {
             Map<String, String> sLat = find(t, "lat", "stream", null);
             if (sLat != null && "0".equals(sLat.get("ok"))) {
                 md.append("| ").append(t).append(" | all ").append(sLat.get("sent")).append(" streams failed (").append(sLat.get("failures"))
-                  .append(") | | | | | | ").append(manyLat == null ? "" : manyLat.get("ok") + "/" + manyLat.get("sent") + " (" + manyLat.get("failures") + ")").append(" |\n");
+                  .append(") | | | | | | | ").append(manyLat == null ? "" : manyLat.get("ok") + "/" + manyLat.get("sent") + " (" + manyLat.get("failures") + ")").append(" |\n");
                 continue;
             }
             md.append("| ").append(t).append(" | ").append(s.get("ttft_p50_us")).append(" | ").append(s.get("ttft_p99_us")).append(" | ")
               .append(added(s, dS, "ttft_p50_us")).append(" | ").append(added(s, dS, "ttft_p99_us")).append(" | ")
+              .append(s.getOrDefault("ttfc_p50_us", "–")).append(" / ").append(s.getOrDefault("ttfc_p99_us", "–")).append(" | ")
               .append(s.get("gap_p50_us")).append(" / ").append(s.get("gap_p99_us")).append(" | ")
               .append(s.get("frames_min")).append("–").append(s.get("frames_max")).append(" | ");
             if (many != null && manyLat != null) md.append(manyLat.get("ok")).append('/').append(manyLat.get("sent")).append(", ")
@@ -109,14 +112,16 @@ public final class Report {
             if (i == null) continue;
             md.append("| ").append(t).append(t.equals("direct") ? " (the stub)" : "").append(" | ").append(mib(i)).append(" | ").append(mib(l)).append(" | ").append(mib(a)).append(" |\n");
         }
-        Map<String, String> led = find("quarry", "ledger", "all", null), cnt = find("quarry", "count", "all", null);
-        if (led != null && cnt != null) {
+        for (String t : targets) {
+            Map<String, String> led = find(t, "ledger", "all", null), cnt = find(t, "count", "all", null);
+            if (led == null || cnt == null) continue;
             boolean eq = led.get("rows").equals(led.get("access_200"));
-            md.append("\nQuarry ledger: the load sent ").append(cnt.get("attempted")).append(" requests (warm-up included) and received ")
+            md.append("\n").append(t).append(" ledger: the load sent ").append(cnt.get("attempted")).append(" requests (warm-up included) and received ")
               .append(cnt.get("served")).append(" answers in full before its 2 s timeout; Quarry's access log shows ").append(led.get("access_200"))
               .append(" answered 200; `usage_ledger` holds ").append(led.get("rows")).append(" rows (").append(led.get("completed_rows"))
               .append(" `completed`) — ledger rows ").append(eq ? "**equal**" : "**do NOT equal**").append(" requests served.")
               .append(cnt.get("served").equals(led.get("rows")) ? "" : " (Requests the client gave up on were still answered and billed by Quarry: they are in the ledger.)")
+              .append(t.equals("quarry-guarded") ? " The count includes the one probe request that checks the guardrail anonymises an e-mail address." : "")
               .append('\n');
         }
         md.append(targets(dLow, within10));
@@ -125,6 +130,11 @@ public final class Report {
           .append("- `quarry` runs with governance on (user key, group policy, principal rate limit, monthly budget, ledger, audit). ")
           .append("`quarry-ungoverned` uses the bootstrap admin's key with no rate limit and no budget: authentication, one policy ")
           .append("decision, routing, the audit trail and the ledger still run (they are not switches).\n")
+          .append("- `quarry-guarded` is `quarry` plus a guardrail on every request (`X-Quarry-Guardrail: bench`): as `bench/lib.sh` defines it ")
+          .append("(unless `BENCH_GUARDRAIL_FILE` replaced it), four PII types, one custom regex and a word list, checked on the prompt and on ")
+          .append("the answer (streams through the output guard, which holds text back: see *first text* and frames per stream). No denied topics and ")
+          .append("no prompt-attack filter: those run the embedding model, a different benchmark. The bench prompt and answers hold nothing ")
+          .append("the guardrail acts on, so this is the cost of checking, not of rewriting.\n")
           .append("- Quarry always calls its upstream in streaming mode and aggregates for non-streaming clients; the stub sends ")
           .append("non-paced chunks back to back. Quarry logs one access line per request at INFO.\n")
           .append("- The load generator (JDK HttpClient, virtual threads) shares the 2 cores with the stub and the target; its own floor ")
@@ -151,7 +161,36 @@ public final class Report {
         if (quarry != null && bare != null) {
             row(md, "governance on within 25% of off (added p99)", quarry + " µs vs 1.25 × " + bare + " µs", quarry * 4 <= bare * 5);
         }
+        // The guardrail's own cost: quarry-guarded minus quarry, same run, same governance. Informative, not a target.
+        Map<String, String> gs = find("quarry-guarded", "stream_detail", "stream", null), qs = find("quarry", "stream_detail", "stream", null);
+        if (gs != null && qs != null && okStreams("quarry-guarded") && okStreams("quarry")) {
+            info(md, "guardrail added TTFT p50", difference(gs, qs, "ttft_p50_us") + " µs (" + gs.get("ttft_p50_us") + " vs " + qs.get("ttft_p50_us")
+                    + " µs; p99 " + gs.get("ttft_p99_us") + " vs " + qs.get("ttft_p99_us") + " µs)");
+            if (gs.containsKey("ttfc_p50_us") && qs.containsKey("ttfc_p50_us")) {
+                info(md, "guardrail added time to first text p50", difference(gs, qs, "ttfc_p50_us") + " µs (" + gs.get("ttfc_p50_us") + " vs "
+                        + qs.get("ttfc_p50_us") + " µs; frames per stream " + gs.get("frames_max") + " vs " + qs.get("frames_max")
+                        + ", inter-frame p99 " + gs.get("gap_p99_us") + " vs " + qs.get("gap_p99_us") + " µs)");
+            }
+        }
+        Map<String, String> gl = find("quarry-guarded", "lat", "low", null), ql = find("quarry", "lat", "low", null);
+        if (gl != null && ql != null) {
+            info(md, "guardrail added p50 at c=1", difference(gl, ql, "p50_us") + " µs (" + gl.get("p50_us") + " vs " + ql.get("p50_us")
+                    + " µs; p99 " + gl.get("p99_us") + " vs " + ql.get("p99_us") + " µs)");
+        }
         return md.toString();
+    }
+
+    static boolean okStreams(String target) {
+        Map<String, String> r = find(target, "lat", "stream", null);
+        return r != null && !"0".equals(r.get("ok"));
+    }
+
+    static long difference(Map<String, String> a, Map<String, String> b, String k) {
+        return Long.parseLong(a.get(k)) - Long.parseLong(b.get(k));
+    }
+
+    static void info(StringBuilder md, String what, String measured) {
+        md.append("| ").append(what).append(" (quarry-guarded − quarry) | ").append(measured).append(" | informative |\n");
     }
 
     static Long addedP99(Map<String, String> direct, String target) {
@@ -184,7 +223,8 @@ public final class Report {
         return l;
     }
 
-    static final Color[] COLORS = {new Color(0x555555), new Color(0x2a9d8f), new Color(0xe76f51), new Color(0x264653), new Color(0xe9c46a)};
+    static final Color[] COLORS = {new Color(0x555555), new Color(0x2a9d8f), new Color(0xe76f51), new Color(0x9b5de5), new Color(0x264653),
+            new Color(0xe9c46a)};
 
     /** Left: added p50/p99 at low rate (log scale); right: p99 vs offered rate on the 20 ms stub (log scale). */
     static void chart(Path file, Map<String, List<double[]>> curves) throws Exception {
@@ -205,9 +245,12 @@ public final class Report {
             Map<String, String> r = find(t, "lat", "low", null);
             if (r == null) continue;
             int bx = x0 + i * slot + slot / 6;
-            bar(g, bx, y0, ph, Long.parseLong(r.get("p50_us")), 10, 100_000, slot / 3, new Color(0x8ab6d6));
-            bar(g, bx + slot / 3, y0, ph, Long.parseLong(r.get("p99_us")), 10, 100_000, slot / 3, new Color(0x1d3557));
-            g.setColor(Color.BLACK); g.drawString(t, bx, y0 + 18);
+            long p50 = Long.parseLong(r.get("p50_us")), p99 = Long.parseLong(r.get("p99_us"));
+            bar(g, bx, y0, ph, p50, 10, 100_000, slot / 3, new Color(0x8ab6d6));
+            bar(g, bx + slot / 3, y0, ph, p99, 10, 100_000, slot / 3, new Color(0x1d3557));
+            label(g, bx, y0, ph, p50, 10, 100_000); // after both bars, so that the second bar does not cover the first's label
+            label(g, bx + slot / 3, y0, ph, p99, 10, 100_000);
+            g.setColor(Color.BLACK); g.drawString(t, bx, y0 + 18 + (i % 2) * 14); // staggered: six names do not fit on one line
             i++;
         }
         g.setColor(new Color(0x8ab6d6)); g.fillRect(x0 + 10, 60, 12, 12); g.setColor(Color.BLACK); g.drawString("p50", x0 + 26, 71);
@@ -264,6 +307,11 @@ public final class Report {
     static void bar(Graphics2D g, int x, int y0, int ph, long v, double lo, double hi, int bw, Color col) {
         int y = logY(v, lo, hi, y0, ph);
         g.setColor(col); g.fillRect(x, y, bw - 2, y0 - y);
-        g.setColor(Color.BLACK); g.drawString(String.valueOf(v), x, y - 3);
+    }
+
+    static void label(Graphics2D g, int x, int y0, int ph, long v, double lo, double hi) {
+        Font f = g.getFont(); g.setFont(f.deriveFont(10f));
+        g.setColor(Color.BLACK); g.drawString(String.valueOf(v), x, logY(v, lo, hi, y0, ph) - 3);
+        g.setFont(f);
     }
 }
