@@ -18,7 +18,7 @@ public final class Detectors {
     private volatile PromptAttackFilter attacks;
 
     public Detectors(Embedder embedder) {
-        this.embedder = embedder;
+        this.embedder = new RecentEmbeddings(embedder);
     }
 
     TopicFilter topics(List<DeniedTopic> topics) {

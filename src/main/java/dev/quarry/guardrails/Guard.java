@@ -13,6 +13,7 @@ import dev.quarry.guardrails.regex.CustomRegex;
 import dev.quarry.guardrails.regex.RegexBudgetExceeded;
 import dev.quarry.guardrails.semantic.PromptAttackFilter;
 import dev.quarry.guardrails.semantic.TopicFilter;
+import dev.quarry.guardrails.semantic.TopicMatch;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -169,7 +170,7 @@ public final class Guard {
         if (text.isBlank()) return List.of();
         List<Finding> findings = new ArrayList<>();
         if (topics != null) {
-            for (TopicFilter.TopicMatch match : topics.find(text)) findings.add(new Finding.Topic(match.name(), Finding.Taken.BLOCKED));
+            for (TopicMatch match : topics.find(text)) findings.add(new Finding.Topic(match.name(), Finding.Taken.BLOCKED));
         }
         if (attacks != null && source == Source.INPUT && attackable) {
             Confidence confidence = attacks.assess(text).confidence();

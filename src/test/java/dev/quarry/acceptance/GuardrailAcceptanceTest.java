@@ -116,7 +116,7 @@ class GuardrailAcceptanceTest {
                     wordPolicyConfig:
                       wordsConfig: [{text: "project nightjar"}]
                     contentPolicyConfig:
-                      filtersConfig: [{type: PROMPT_ATTACK, inputStrength: HIGH, outputStrength: NONE}]
+                      filtersConfig: [{type: PROMPT_ATTACK, inputStrength: MEDIUM, outputStrength: NONE}]
                   - id: redact
                     name: redact
                     blockedInputMessaging: "That request cannot be sent."
