@@ -100,9 +100,26 @@ public final class Guard {
         return spec;
     }
 
-    /** How many characters of a streamed answer must be held back so that no pattern is seen in halves. */
+    /** The most characters one find can cover: how much released text a stream keeps as context for the next finds. */
     public int holdBack() {
         return holdBack;
+    }
+
+    /**
+     * How much of a streamed text can be released without sending part of a find still being
+     * written: up to the earliest place one could start, {@link PatternDetector#maxSpan()} from the
+     * end, or for one-word detectors the start of the word being written.
+     */
+    int releasable(CharSequence text) {
+        int length = text.length();
+        int wordStart = length;
+        while (wordStart > 0 && !Character.isWhitespace(text.charAt(wordStart - 1))) wordStart--;
+        int limit = length;
+        for (Rule rule : rules) {
+            int span = rule.detector().maxSpan();
+            limit = Math.min(limit, rule.detector().withinOneWord() ? Math.max(length - span, wordStart) : length - span);
+        }
+        return Math.max(0, limit);
     }
 
     /** Whether answers are checked for denied topics, which a stream can only do a sentence at a time. */

@@ -16,10 +16,10 @@ import java.util.NoSuchElementException;
 import java.util.function.LongSupplier;
 
 /**
- * Checks a streamed answer as it streams. Text is held back only as far as a pattern can reach:
- * what is released is at least {@link Guard#holdBack()} characters behind what arrived, so a card
- * number or an email split across chunks is seen whole before any of it is sent, while the first
- * token still leaves almost at once. When the guardrail checks denied topics, text is also held
+ * Checks a streamed answer as it streams. Text is held back only as far as a pattern can reach
+ * ({@link Guard#releasable}): a few dozen characters behind what arrived for a card number, the
+ * word being written for an email address or a URL. So a value split across chunks is seen whole
+ * before any of it is sent, while the first token still leaves soon. When the guardrail checks denied topics, text is also held
  * until the sentence it belongs to is complete and checked.
  *
  * <p>Anonymised values are replaced in the text that is released. A blocked answer cannot be
@@ -36,8 +36,8 @@ public final class GuardedStream implements EventStream {
     private final LongSupplier promptEstimate;
     private final ArrayDeque<StreamEvent> ready = new ArrayDeque<>();
     private final List<Finding> findings = new ArrayList<>();
-    /** Characters held back; everything, for an answer that is sent whole. */
-    private final int holdBack;
+    /** Whether the answer is sent whole: then nothing is released before its block is complete. */
+    private final boolean whole;
 
     /** Released text of the current block, kept so that a detector that looks behind a value (the "CVV" before it) still sees it. */
     private final StringBuilder context = new StringBuilder();
@@ -61,7 +61,7 @@ public final class GuardedStream implements EventStream {
     public GuardedStream(EventStream upstream, Guard guard, boolean whole, Placeholders placeholders, GuardRecord record,
                          LongSupplier promptEstimate) {
         this.upstream = upstream;
-        this.holdBack = whole ? Integer.MAX_VALUE : guard.holdBack();
+        this.whole = whole;
         this.guard = guard;
         this.placeholders = placeholders;
         this.record = record;
@@ -127,8 +127,8 @@ public final class GuardedStream implements EventStream {
     }
 
     private void releaseChecked(boolean last) {
-        int limit = last ? pending.length() : Math.max(0, pending.length() - holdBack);
-        if (guard.checksTopics() && (last || holdBack != Integer.MAX_VALUE)) {
+        int limit = last ? pending.length() : whole ? 0 : guard.releasable(pending);
+        if (guard.checksTopics() && (last || !whole)) {
             limit = Math.min(limit, checkTopics(last));
             if (finished) return;
         }

@@ -19,4 +19,14 @@ public interface PatternDetector {
      * chunks is still seen whole before any of it is sent.
      */
     int maxSpan();
+
+    /**
+     * Whether every find lies within one run of non-whitespace and is decided by that run and the
+     * text before it (an email address, a URL). A stream then holds back only the run still being
+     * written, rather than {@link #maxSpan()}, which for such a detector is long (a URL may run to
+     * a thousand characters) while the words before the run are already complete.
+     */
+    default boolean withinOneWord() {
+        return false;
+    }
 }

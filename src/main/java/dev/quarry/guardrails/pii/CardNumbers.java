@@ -1,0 +1,98 @@
+package dev.quarry.guardrails.pii;
+
+import static dev.quarry.guardrails.pii.Tokens.END;
+import static dev.quarry.guardrails.pii.Tokens.STARTS;
+
+import dev.quarry.guardrails.detect.PatternDetector;
+import java.util.regex.MatchResult;
+import java.util.regex.Pattern;
+
+/** Payment card numbers, and the CVV and expiry date written next to them. */
+final class CardNumbers {
+    static final String NUMBER = "CREDIT_DEBIT_CARD_NUMBER";
+    static final String CVV = "CREDIT_DEBIT_CARD_CVV";
+    static final String EXPIRY = "CREDIT_DEBIT_CARD_EXPIRY";
+
+    /**
+     * The ways card numbers are written: 4-4-4-4 (and a 3 more for 19 digits), Amex 4-6-5 and
+     * Diners 4-6-4, each with one separator (space, dash or dot) used throughout, or the digits
+     * run together.
+     */
+    private static final Pattern NUMBER_SHAPES = Pattern.compile("\\d" + STARTS
+            + "(?:\\d{3}(?<s16>[ .-])\\d{4}\\k<s16>\\d{4}\\k<s16>\\d{4}(?:\\k<s16>\\d{3})?"
+            + "|\\d{3}(?<s15>[ .-])\\d{6}\\k<s15>\\d{4,5}"
+            + "|\\d{12,18})" + END);
+    private static final int LONGEST_NUMBER = 19 + 4;
+
+    private static final ContextWords CARD_WORDS = ContextWords.of("card", "visa", "mastercard", "amex", "discover", "jcb",
+            "diners", "maestro", "unionpay", "credit", "debit", "cc", "pan", "cvv", "cvc", "pay", "paid", "payment", "charged?",
+            "billing");
+    /** Words that say a long number is some other identifier, unless a card word comes closer. */
+    private static final ContextWords OTHER_NUMBER_WORDS = ContextWords.of("order", "invoice", "tracking", "shipment",
+            "parcel", "ref", "reference", "transaction", "txn", "imei", "isbn", "ean", "upc", "sku", "serial", "ticket",
+            "confirmation");
+
+    private static final Pattern CVV_SHAPE = Pattern.compile("\\d" + STARTS + "\\d{2,3}" + END);
+    private static final ContextWords CVV_WORDS = ContextWords.of("cvv2?", "cvc2?", "cv2", "csc", "security code",
+            "card verification(?: value| code)?", "card code", "(?:code|digits|number) on the back", "back of the card",
+            "(?:karten)?prüfnummer", "sicherheitscode", "cryptogramme", "code de sécurité", "código de seguridad",
+            "codice di sicurezza");
+
+    private static final Pattern EXPIRY_SHAPE = Pattern.compile("(?<month>\\d" + STARTS + "\\d?)"
+            + "[ \\t]?[/-][ \\t]?(?<year>20\\d{2}|\\d{2})" + END);
+    /** The labels printed on cards and payment forms. */
+    private static final ContextWords CARD_EXPIRY_WORDS = ContextWords.of("exp\\.?", "expiry", "exp\\.? date", "expiry date",
+            "valid (?:thru|through)", "good (?:thru|through)", "mm/yy", "gültig bis", "date d'expiration", "fecha de vencimiento",
+            "vencimiento", "scadenza");
+    /**
+     * Words any deadline is written with: after them "12/31" is as likely the 31st of December
+     * as a card's month and year, so they count only for an unambiguous year or near a card.
+     */
+    private static final ContextWords DEADLINE_WORDS = ContextWords.of("expires", "expiring", "expiration(?: date)?",
+            "valid (?:until|to)");
+    private static final ContextWords CARD_NEARBY = CARD_WORDS.within(2 * ContextWords.WINDOW);
+    /** Payment APIs' JSON: {@code "exp_month": 12, "exp_year": 2027}; the value runs from the month to the year. */
+    private static final String MONTH_OR_YEAR_KEY = "[\"']?exp(?:iry|iration)?[_ ]?%s[\"']?[ \\t]*[:=][ \\t]*[\"']?";
+    private static final Pattern EXPIRY_FIELDS = Pattern.compile("(?=[\"'e])(?<![\\p{L}\\p{N}])"
+            + MONTH_OR_YEAR_KEY.formatted("month")
+            + "(?<v>(?:0?[1-9]|1[0-2])[\"']?[ \\t]*,[ \\t]*" + MONTH_OR_YEAR_KEY.formatted("year") + "(?:20)?\\d{2})" + END,
+            Pattern.CASE_INSENSITIVE);
+    /** A slash joins too: "03/27" in "03/27/2024" is part of a date. */
+    private static final String DATE_JOINERS = "./-";
+
+    private CardNumbers() {}
+
+    static PatternDetector number() {
+        return RegexDetector.accepting(NUMBER, NUMBER_SHAPES, ContextWords.WINDOW + LONGEST_NUMBER + 2, CardNumbers::isCard);
+    }
+
+    static PatternDetector cvv() {
+        return RegexDetector.accepting(CVV, CVV_SHAPE, ContextWords.WINDOW + 4 + 2,
+                (text, m) -> Tokens.standsAlone(text, m.start(), m.end(), DATE_JOINERS) && CVV_WORDS.before(text, m.start()));
+    }
+
+    static PatternDetector expiry() {
+        return AnyOf.of(EXPIRY,
+                // A card may be named after the date as well as before it.
+                RegexDetector.accepting(EXPIRY, EXPIRY_SHAPE, CARD_NEARBY.window() + 9 + CARD_NEARBY.window(), CardNumbers::isExpiry),
+                RegexDetector.every(EXPIRY, EXPIRY_FIELDS, 80));
+    }
+
+    private static boolean isExpiry(CharSequence text, MatchResult m) {
+        int month = Integer.parseInt(m.group("month"));
+        if (month < 1 || month > 12 || !Tokens.standsAlone(text, m.start(), m.end(), DATE_JOINERS)) return false;
+        if (CARD_EXPIRY_WORDS.before(text, m.start())) return true;
+        String year = m.group("year");
+        boolean unambiguous = year.length() == 4 || Integer.parseInt(year) > 31;
+        return DEADLINE_WORDS.before(text, m.start()) && (unambiguous || CARD_NEARBY.around(text, m.start(), m.end()));
+    }
+
+    private static boolean isCard(CharSequence text, MatchResult m) {
+        String separator = m.group("s16") != null ? m.group("s16") : m.group("s15") != null ? m.group("s15") : "";
+        String digits = Tokens.digits(m.group());
+        return Tokens.standsAlone(text, m.start(), m.end(), Tokens.DOT_DASH + separator)
+                && CardNetwork.of(digits).isPresent()
+                && Checksums.luhn(digits)
+                && !OTHER_NUMBER_WORDS.outweigh(CARD_WORDS, text, m.start());
+    }
+}

@@ -1,0 +1,149 @@
+package dev.quarry.guardrails.pii;
+
+import static dev.quarry.guardrails.pii.Tokens.END;
+import static dev.quarry.guardrails.pii.Tokens.STARTS;
+
+import dev.quarry.guardrails.detect.PatternDetector;
+import java.util.Locale;
+import java.util.Set;
+import java.util.function.Predicate;
+import java.util.regex.MatchResult;
+import java.util.regex.Pattern;
+
+/**
+ * Numbers governments issue to people: US SSN and ITIN, Canadian SIN, UK NHS, National
+ * Insurance and UTR numbers, US passport and driver's licence numbers. A number written in its
+ * usual groups ("512-44-8723") stands on its shape and check; the same digits run together are
+ * a number like any other, so they count only after a word naming them.
+ */
+final class GovernmentIds {
+    static final String SSN = "US_SOCIAL_SECURITY_NUMBER";
+    static final String ITIN = "US_INDIVIDUAL_TAX_IDENTIFICATION_NUMBER";
+    static final String SIN = "CA_SOCIAL_INSURANCE_NUMBER";
+    static final String NHS = "UK_NATIONAL_HEALTH_SERVICE_NUMBER";
+    static final String NINO = "UK_NATIONAL_INSURANCE_NUMBER";
+    static final String UTR = "UK_UNIQUE_TAXPAYER_REFERENCE_NUMBER";
+    static final String PASSPORT = "US_PASSPORT_NUMBER";
+    static final String DRIVER_ID = "DRIVER_ID";
+
+    private static final Pattern THREE_TWO_FOUR = Pattern.compile(Tokens.grouped(3, 2, 4));
+    private static final Pattern THREE_THREE_THREE = Pattern.compile(Tokens.grouped(3, 3, 3));
+    private static final Pattern THREE_THREE_FOUR = Pattern.compile(Tokens.grouped(3, 3, 4));
+    private static final int GROUPED_SPAN = ContextWords.WINDOW + 12 + 2;
+
+    private static final ContextWords SSN_WORDS = ContextWords.of("ssn", "ss#", "social security(?: number| no\\.?| #)?",
+            "soc\\.? sec\\.?", "social(?![ \\t]+(?:insurance|media|network))");
+    /** Numbers printed everywhere though never issued: the Woolworth wallet card, the 1960s ad card, the textbook example. */
+    private static final Set<String> PUBLICISED_SSNS = Set.of("078051120", "219099999", "123456789");
+    private static final ContextWords ITIN_WORDS = ContextWords.of("itin", "individual taxpayer identification(?: number)?",
+            "taxpayer identification(?: number)?");
+    private static final ContextWords SIN_WORDS = ContextWords.of("(?-i:SIN)", "social insurance(?: number| no\\.?)?",
+            "(?-i:NAS)", "num[ée]ro d'assurance sociale", "assurance sociale");
+    private static final ContextWords NHS_WORDS = ContextWords.of("nhs(?: number| no\\.?| #)?");
+
+    /** Two letters, three pairs of digits and A-D; the letters are checked by the judge, as a plain class scans faster. */
+    private static final Pattern NINO_SHAPE = Pattern.compile("(?<prefix>[A-Za-z]{2})(?= ?\\d)" + Tokens.startedBefore(2)
+            + "(?<sep> ?)\\d{2}\\k<sep>\\d{2}\\k<sep>\\d{2}\\k<sep>[A-Da-d]" + END);
+    /** HMRC never uses D, F, I, Q, U or V in a prefix, nor O second, nor these pairs (GB, NK, TN and ZZ are administrative). */
+    private static final Pattern NINO_PREFIX = Pattern.compile("(?!BG|GB|KN|NK|NT|TN|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z]");
+
+    private static final Pattern UTR_SHAPE = Pattern.compile("[Kk\\d]" + STARTS + "\\d{4,5} ?\\d{5}[Kk]?" + END);
+    private static final ContextWords UTR_WORDS = ContextWords.of("utr", "unique tax(?:payer)? reference(?: number)?");
+
+    private static final Pattern PASSPORT_SHAPE = Pattern.compile("[A-Z\\d]" + STARTS + "\\d{8}" + END);
+    private static final ContextWords PASSPORT_WORDS = ContextWords.of("passport(?: number| no\\.?| #)?");
+
+    /**
+     * Licence numbers differ by state and country (D4829175, 123456789, MORGA753116SM9IJ), so the
+     * value must follow the label itself, not just be near it.
+     */
+    private static final Pattern DRIVER_ID_LABELLED = Pattern.compile("(?=d)(?<![\\p{L}])"
+            + "(?:driver(?:'s|’s|s)?[ \\t]+licen[cs]e|driving[ \\t]+licen[cs]e|(?-i:DL))"
+            + "(?:[ \\t]*(?:number|no\\.?|num|#|id))?(?:[ \\t]*[:=#][ \\t]*|[ \\t]+(?:is[ \\t]+|was[ \\t]+)?)"
+            + "(?<v>[A-Za-z0-9][A-Za-z0-9-]{4,22}[A-Za-z0-9])" + END, Pattern.CASE_INSENSITIVE);
+    private static final int LONGEST_DRIVER_LABEL = 40;
+    private static final Pattern DATE = Pattern.compile("\\d{4}-\\d{1,2}-\\d{1,2}|\\d{1,2}-\\d{1,2}-\\d{2,4}");
+
+    private GovernmentIds() {}
+
+    static PatternDetector ssn() {
+        return grouped(SSN, THREE_TWO_FOUR, GovernmentIds::validSsn, SSN_WORDS);
+    }
+
+    static PatternDetector itin() {
+        return grouped(ITIN, THREE_TWO_FOUR, GovernmentIds::validItin, ITIN_WORDS);
+    }
+
+    static PatternDetector sin() {
+        // First digit 0 is for fictitious numbers, 8 is unused.
+        return grouped(SIN, THREE_THREE_THREE, d -> d.charAt(0) != '0' && d.charAt(0) != '8' && Checksums.luhn(d), SIN_WORDS);
+    }
+
+    /**
+     * NHS numbers are written 3 3 4 with spaces; so are some phone numbers, so a spaced number
+     * counts without "NHS" only if no phone word comes before it, and any other form needs "NHS".
+     */
+    static PatternDetector nhs() {
+        return RegexDetector.accepting(NHS, THREE_THREE_FOUR, GROUPED_SPAN, (text, m) -> {
+            String sep = m.group("sep");
+            return Tokens.standsAlone(text, m.start(), m.end(), Tokens.DOT_DASH + sep)
+                    && Checksums.nhs(Tokens.digits(m.group()))
+                    && (NHS_WORDS.before(text, m.start()) || sep.equals(" ") && !Phones.WORDS.before(text, m.start()));
+        });
+    }
+
+    static PatternDetector nino() {
+        return RegexDetector.accepting(NINO, NINO_SHAPE, 13 + 2,
+                (text, m) -> NINO_PREFIX.matcher(m.group("prefix").toUpperCase(Locale.ROOT)).matches());
+    }
+
+    /** A UTR is ten digits like many references; it counts only after "UTR", and its check digit must hold. */
+    static PatternDetector utr() {
+        return RegexDetector.accepting(UTR, UTR_SHAPE, ContextWords.WINDOW + 13 + 2,
+                (text, m) -> {
+                    String digits = Tokens.digits(m.group());
+                    return digits.length() == 10 && Checksums.utr(digits) && UTR_WORDS.before(text, m.start());
+                });
+    }
+
+    static PatternDetector passport() {
+        return RegexDetector.accepting(PASSPORT, PASSPORT_SHAPE, ContextWords.WINDOW + 9 + 2,
+                (text, m) -> PASSPORT_WORDS.before(text, m.start()));
+    }
+
+    static PatternDetector driverId() {
+        return RegexDetector.accepting(DRIVER_ID, DRIVER_ID_LABELLED, LONGEST_DRIVER_LABEL + 24 + 2, (text, m) -> {
+            String value = m.group("v");
+            return Tokens.digits(value).length() >= 2 && !DATE.matcher(value).matches();
+        });
+    }
+
+    /**
+     * A detector for a number of fixed groups: grouped, it must pass {@code valid}; run together,
+     * it must also follow one of {@code words}.
+     */
+    private static PatternDetector grouped(String type, Pattern shape, Predicate<String> valid, ContextWords words) {
+        return RegexDetector.accepting(type, shape, GROUPED_SPAN, (text, m) -> isGrouped(text, m, valid, words));
+    }
+
+    private static boolean isGrouped(CharSequence text, MatchResult m, Predicate<String> valid, ContextWords words) {
+        String sep = m.group("sep");
+        return Tokens.standsAlone(text, m.start(), m.end(), Tokens.DOT_DASH + sep)
+                && valid.test(Tokens.digits(m.group()))
+                && (!sep.isEmpty() || words.before(text, m.start()));
+    }
+
+    /** Area 001-899 but not 666, group 01-99, serial 0001-9999. */
+    private static boolean validSsn(String d) {
+        int area = Integer.parseInt(d, 0, 3, 10);
+        return area != 0 && area != 666 && area < 900 && !d.startsWith("00", 3) && !d.startsWith("0000", 5)
+                && !PUBLICISED_SSNS.contains(d);
+    }
+
+    /** 9XX, then a group in 50-65, 70-88, 90-92 or 94-99. */
+    private static boolean validItin(String d) {
+        int group = Integer.parseInt(d, 3, 5, 10);
+        return d.charAt(0) == '9'
+                && (group >= 50 && group <= 65 || group >= 70 && group <= 88 || group >= 90 && group <= 92 || group >= 94);
+    }
+}

@@ -1,0 +1,62 @@
+package dev.quarry.guardrails.pii;
+
+/** Where a value may start and end, so that no detector reports a piece of a longer token. */
+final class Tokens {
+    /**
+     * Regex written right after a value's first character: that character starts a token (it
+     * follows no letter, digit or underscore). A lookbehind before the first character would run
+     * at every position of the text; after it, it runs only where a value can begin, which makes
+     * a detector several times faster.
+     */
+    static final String STARTS = startedBefore(1);
+    /** Regex: the value is not followed by a letter, digit or underscore. */
+    static final String END = "(?![\\p{L}\\p{N}_])";
+    /** The joiners that make "1.2.3.4" in "1.2.3.4.5" or a card number followed by "-22" part of a longer identifier. */
+    static final String DOT_DASH = ".-";
+
+    private Tokens() {}
+
+    /**
+     * Whether {@code [start, end)} is not glued to more digits by one of {@code joiners}: the
+     * regex boundaries only see the neighbouring character, not the digit behind a dot or dash.
+     */
+    static boolean standsAlone(CharSequence text, int start, int end, String joiners) {
+        boolean joinedBefore = start >= 2 && joiners.indexOf(text.charAt(start - 1)) >= 0
+                && Character.isDigit(text.charAt(start - 2));
+        boolean joinedAfter = end + 1 < text.length() && joiners.indexOf(text.charAt(end)) >= 0
+                && Character.isDigit(text.charAt(end + 1));
+        return !joinedBefore && !joinedAfter;
+    }
+
+    /**
+     * Regex written after a value's first {@code length} characters: the first of them starts a
+     * token. For values that begin with letters, where {@link #STARTS} would still run at most
+     * positions of a text: written after the characters, or after a lookahead that only a real
+     * candidate passes ("two letters and then a digit"), it runs only there.
+     */
+    static String startedBefore(int length) {
+        return "(?<![\\p{L}\\p{N}_].{" + length + "})";
+    }
+
+    static String digits(CharSequence s) {
+        StringBuilder out = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c >= '0' && c <= '9') out.append(c);
+        }
+        return out.toString();
+    }
+
+    /**
+     * Regex for a number written in fixed groups (3-2-4 for an SSN) separated throughout by the
+     * same single space or dash, or not at all; the separator is group {@code sep}, empty for the
+     * bare form. The back-reference keeps "123-45 6789" out.
+     */
+    static String grouped(int... sizes) {
+        StringBuilder regex = new StringBuilder("\\d").append(STARTS).append("\\d{").append(sizes[0] - 1).append('}');
+        for (int i = 1; i < sizes.length; i++) {
+            regex.append(i == 1 ? "(?<sep>[ -]?)" : "\\k<sep>").append("\\d{").append(sizes[i]).append('}');
+        }
+        return regex.append(END).toString();
+    }
+}

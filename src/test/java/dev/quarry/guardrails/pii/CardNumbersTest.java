@@ -1,0 +1,118 @@
+package dev.quarry.guardrails.pii;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class CardNumbersTest {
+    private static final String CARD = "CREDIT_DEBIT_CARD_NUMBER";
+
+    @ParameterizedTest
+    @ValueSource(strings = {"4111111111111111", "4111 1111 1111 1111", "4111-1111-1111-1111", "4111.1111.1111.1111",
+            "5555555555554444", "2221527601895551", "2720 9797 1147 1045", "378282246310005", "3782 822463 10005",
+            "6011111111111117", "6512233079244021", "6447-3537-9907-5115", "3530111333300000", "3589866661760311",
+            "30569309025904", "3637 215901 0926", "6245 9571 1777 7410", "6221 5472 8038 5280 841", "6759148525388853",
+            "5018393363387505", "4960308246280", "4194 8219 9351 8190 939"})
+    void findsEveryNetworkInEveryUsualGrouping(String number) {
+        assertThat(Finds.in(CARD, "pay with " + number + " please")).containsExactly(number);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "4111 1111 1111 1112",                 // Luhn fails
+            "0000 0000 0000 0000",                 // no network issues 0
+            "490154203237518",                     // an IMEI: Luhn-valid, but 15 digits are no Visa length
+            "7111111111111114",                    // Luhn-valid, prefix 7 is no card network
+            "4111 1111-1111 1111",                 // mixed separators
+            "41111 1111 1111 111",                 // wrong grouping
+            "45260181590830121234",                // a valid card inside a longer run
+            "12 4111 1111 1111 1111",              // ... or after more groups
+            "4111-1111-1111-1111-22",
+            "id_4111111111111111"})
+    void rejectsWhatOnlyLooksLikeACard(String text) {
+        assertThat(Finds.in(CARD, "ref " + text + " done")).isEmpty();
+    }
+
+    @Test
+    void anOrderNumberIsNotACardUnlessACardWordComesCloser() {
+        assertThat(Finds.in(CARD, "order #4111111111111111 shipped")).isEmpty();
+        assertThat(Finds.in(CARD, "order paid with card 4111111111111111")).containsExactly("4111111111111111");
+    }
+
+    @Property
+    void everyLuhnValidVisaNumberIsFound(@ForAll("visaBodies") String body) {
+        String number = withCheckDigit(body);
+        assertThat(Finds.in(CARD, "card: " + number)).containsExactly(number);
+    }
+
+    @Property
+    void everySingleDigitMutationOfAValidNumberIsRejected(@ForAll("visaBodies") String body,
+            @ForAll("positions") int position, @ForAll("digits") int shift) {
+        String number = withCheckDigit(body);
+        char[] mutated = number.toCharArray();
+        mutated[position] = (char) ('0' + (mutated[position] - '0' + shift) % 10);
+        // A mutated leading 4 may land in another network's range; Luhn still rejects every single-digit change.
+        assertThat(Finds.in(CARD, "card: " + new String(mutated))).isEmpty();
+    }
+
+    @Provide
+    Arbitrary<String> visaBodies() {
+        return Arbitraries.strings().numeric().ofLength(14).map(s -> "4" + s);
+    }
+
+    @Provide
+    Arbitrary<Integer> positions() {
+        return Arbitraries.integers().between(0, 15);
+    }
+
+    @Provide
+    Arbitrary<Integer> digits() {
+        return Arbitraries.integers().between(1, 9);
+    }
+
+    static String withCheckDigit(String body) {
+        for (char c = '0'; c <= '9'; c++) {
+            if (Checksums.luhn(body + c)) return body + c;
+        }
+        throw new AssertionError("no Luhn check digit for " + body);
+    }
+
+    @Test
+    void cvvIsTheValueAfterItsLabel() {
+        assertThat(Finds.in("CREDIT_DEBIT_CARD_CVV", "Card: 5594 8757 4911 8622\nExpiry: 03/27\nCVV: 771")).containsExactly("771");
+        assertThat(Finds.in("CREDIT_DEBIT_CARD_CVV", "amex 378282246310005, CVV2 is 1234")).containsExactly("1234");
+        assertThat(Finds.in("CREDIT_DEBIT_CARD_CVV", "Prüfnummer 123")).containsExactly("123");
+    }
+
+    @Test
+    void cvvNeedsItsLabelAndNoOtherNumberBetween() {
+        assertThat(Finds.in("CREDIT_DEBIT_CARD_CVV", "Score 123 points")).isEmpty();
+        assertThat(Finds.in("CREDIT_DEBIT_CARD_CVV", "cvv 123, order 456")).containsExactly("123");
+        assertThat(Finds.in("CREDIT_DEBIT_CARD_CVV", "The CVV is the three-digit code on the back.")).isEmpty();
+        assertThat(Finds.in("CREDIT_DEBIT_CARD_CVV", "security code sent: 482913")).isEmpty();
+    }
+
+    @Test
+    void expiryIsTheMonthAndYearAfterACardLabel() {
+        assertThat(Finds.in("CREDIT_DEBIT_CARD_EXPIRY", "exp 09/28")).containsExactly("09/28");
+        assertThat(Finds.in("CREDIT_DEBIT_CARD_EXPIRY", "VALID THRU 4/30")).containsExactly("4/30");
+        assertThat(Finds.in("CREDIT_DEBIT_CARD_EXPIRY", "Expiry: 12 / 2027")).containsExactly("12 / 2027");
+        assertThat(Finds.in("CREDIT_DEBIT_CARD_EXPIRY", "{\"exp_month\": 12, \"exp_year\": 2027}")).containsExactly("12, \"exp_year\": 2027");
+    }
+
+    @Test
+    void aDeadlineIsAnExpiryOnlyWhenItCannotBeADayOrACardIsNear() {
+        assertThat(Finds.in("CREDIT_DEBIT_CARD_EXPIRY", "This coupon expires 12/31.")).isEmpty();
+        assertThat(Finds.in("CREDIT_DEBIT_CARD_EXPIRY", "It expires 08/2029")).containsExactly("08/2029");
+        assertThat(Finds.in("CREDIT_DEBIT_CARD_EXPIRY", "my visa expires 12/31")).containsExactly("12/31");
+        assertThat(Finds.in("CREDIT_DEBIT_CARD_EXPIRY", "Meeting moved to 12/25")).isEmpty();
+        assertThat(Finds.in("CREDIT_DEBIT_CARD_EXPIRY", "exp 03/27/2024")).isEmpty();
+    }
+}
