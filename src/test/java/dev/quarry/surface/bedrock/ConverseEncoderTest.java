@@ -45,6 +45,6 @@ class ConverseEncoderTest {
     @Test
     void everyStopReasonHasItsConverseName() {
         assertThat(List.of(StopReason.values())).extracting(ConverseEncoder::stopReason)
-                .containsExactly("end_turn", "tool_use", "max_tokens", "stop_sequence", "content_filtered");
+                .containsExactly("end_turn", "tool_use", "max_tokens", "stop_sequence", "content_filtered", "guardrail_intervened");
     }
 }
