@@ -29,6 +29,9 @@ import java.util.function.LongSupplier;
  * input and reasoning pass unchecked.
  */
 public final class GuardedStream implements EventStream {
+    /** New characters that make a scan worth it, about eight tokens: it bounds the per-delta cost, and adds that much to the hold-back. */
+    static final int SCAN_STEP = 32;
+
     private final EventStream upstream;
     private final Guard guard;
     private final Placeholders placeholders;
@@ -43,6 +46,8 @@ public final class GuardedStream implements EventStream {
     private final StringBuilder context = new StringBuilder();
 
     private final StringBuilder pending = new StringBuilder();
+    /** How long {@code pending} was when last scanned. */
+    private int scannedLength;
     /** How much of {@code pending} has been checked for denied topics. */
     private int topicsChecked;
     private int block = -1;
@@ -95,7 +100,8 @@ public final class GuardedStream implements EventStream {
             case StreamEvent.TextDelta t when t.index() == block -> {
                 upstreamChars += t.text().length();
                 pending.append(t.text());
-                release(false);
+                // A scan costs about the same for three new characters as for thirty: wait for a few tokens' worth.
+                if (pending.length() - scannedLength >= SCAN_STEP) release(false);
             }
             case StreamEvent.BlockStop s when s.index() == block -> {
                 release(true);
@@ -118,6 +124,7 @@ public final class GuardedStream implements EventStream {
 
     /** Releases what is safe of the pending text; with {@code last}, all of it. */
     private void release(boolean last) {
+        scannedLength = pending.length();
         long start = System.nanoTime();
         try {
             releaseChecked(last);
@@ -171,6 +178,7 @@ public final class GuardedStream implements EventStream {
         int keep = Math.max(guard.holdBack(), 300);
         if (context.length() > keep) context.delete(0, context.length() - keep);
         pending.delete(0, limit);
+        scannedLength = pending.length();
         topicsChecked = Math.max(0, topicsChecked - limit);
     }
 

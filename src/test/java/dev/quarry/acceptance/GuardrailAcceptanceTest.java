@@ -66,10 +66,16 @@ class GuardrailAcceptanceTest {
     private static final String CARD = "4539 1488 0343 6467";
     private static final String CARD_DIGITS = CARD.replace(" ", "");
     private static final String EMAIL = "john.doe@example.org";
-    /** The scripted answer, cut so that the card and the email each straddle chunk boundaries. */
+    /** Words after the values, so that the answer is longer than a card number's hold-back and is seen to stream. */
+    private static final String TAIL = " We usually reply within one working day, and you can track the request from your account page.";
+    /**
+     * The scripted answer, cut so that the card and the email each straddle chunk boundaries.
+     * The tail's first word completes the email's: a one-word value is held only while its word is being written.
+     */
     private static final List<String> SPLIT_ANSWER = List.of(
-            "Your card 4539 14", "88 0343 64", "67 is on file; write to jo", "hn.doe@exam", "ple.org for help.");
-    private static final String ANONYMISED_ANSWER = "Your card {CREDIT_DEBIT_CARD_NUMBER} is on file; write to {EMAIL} for help.";
+            "Your card 4539 14", "88 0343 64", "67 is on file; write to jo", "hn.doe@exam", "ple.org for help.",
+            TAIL.substring(0, 40), TAIL.substring(40));
+    private static final String ANONYMISED_ANSWER = "Your card {CREDIT_DEBIT_CARD_NUMBER} is on file; write to {EMAIL} for help." + TAIL;
 
     /** Answers the card and the email split across chunks. */
     private static SplittingChatUpstream split;
@@ -83,7 +89,7 @@ class GuardrailAcceptanceTest {
 
     @BeforeAll
     static void start() {
-        assertThat(String.join("", SPLIT_ANSWER)).isEqualTo("Your card " + CARD + " is on file; write to " + EMAIL + " for help.");
+        assertThat(String.join("", SPLIT_ANSWER)).isEqualTo("Your card " + CARD + " is on file; write to " + EMAIL + " for help." + TAIL);
         split = SplittingChatUpstream.start(Duration.ofMillis(5), SPLIT_ANSWER);
         paced = SplittingChatUpstream.start(Duration.ofMillis(25),
                 Collections.nCopies(40, "The quick brown fox jumps over the lazy dog once more. "));
