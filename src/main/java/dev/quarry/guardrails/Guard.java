@@ -107,19 +107,12 @@ public final class Guard {
 
     /**
      * How much of a streamed text can be released without sending part of a find still being
-     * written: up to the earliest place one could start, {@link PatternDetector#maxSpan()} from the
-     * end, or for one-word detectors the start of the word being written.
+     * written: up to the earliest place where any detector's could start ({@link PatternDetector#holdFrom}).
      */
     int releasable(CharSequence text) {
-        int length = text.length();
-        int wordStart = length;
-        while (wordStart > 0 && !Character.isWhitespace(text.charAt(wordStart - 1))) wordStart--;
-        int limit = length;
-        for (Rule rule : rules) {
-            int span = rule.detector().maxSpan();
-            limit = Math.min(limit, rule.detector().withinOneWord() ? Math.max(length - span, wordStart) : length - span);
-        }
-        return Math.max(0, limit);
+        int limit = text.length();
+        for (Rule rule : rules) limit = Math.min(limit, rule.detector().holdFrom(text));
+        return limit;
     }
 
     /** Whether answers are checked for denied topics, which a stream can only do a sentence at a time. */

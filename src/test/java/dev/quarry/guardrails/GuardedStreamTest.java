@@ -140,6 +140,18 @@ class GuardedStreamTest {
     }
 
     @Test
+    void proseIsReleasedAtOnceAndOnlyWhatCouldStartAValueIsHeld() {
+        GuardrailSpec spec = new GuardrailSpec("test", null, new SensitiveInformation(List.of(
+                new PiiRule("CREDIT_DEBIT_CARD_NUMBER", Action.ANONYMIZE, null, null), new PiiRule("EMAIL", Action.ANONYMIZE, null, null)),
+                List.of(), Placeholders.TYPE), List.of(), GuardrailSpec.Words.NONE, Confidence.NONE, "in", "out");
+        Guard guard = Guard.compile(new GuardrailRef("hold", "1", false), spec, new Detectors(t -> List.of()));
+        String prose = "Thanks for asking about the delivery; it left the warehouse this morning and should arrive";
+        assertThat(guard.releasable(prose + " ")).as("no digit, so no card number can be under way").isEqualTo(prose.length() + 1);
+        assertThat(guard.releasable(prose + " by 4539")).as("a number starting").isEqualTo(prose.length() + 4);
+        assertThat(guard.releasable(prose + " to jo")).as("an email address may be starting in the last word").isEqualTo(prose.length() + 4);
+    }
+
+    @Test
     void aWholeAnswerWithABlockedValueIsReplacedEntirely() {
         Run run = run(guard(Action.BLOCK, Action.ANONYMIZE), true, cut(ANSWER, 5, 20, 40));
         assertThat(run.text()).isEqualTo("blocked out");

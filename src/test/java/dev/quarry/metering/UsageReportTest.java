@@ -59,6 +59,24 @@ class UsageReportTest {
         }
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.quarry.testing.StoreTargets#names")
+    void countsRequestsByTheGuardrailTheyRanUnderAndWhatItDid(String target) {
+        try (Database db = Database.open(StoreTargets.freshUrl(target)); GroupCommitLedger ledger = new GroupCommitLedger(db)) {
+            String alice = new IdentityStore(db, MasterKey.generate()).createPrincipal("alice", PrincipalKind.USER, Map.of()).id();
+            ledger.record(guarded("g1", alice, Usage.ZERO, 0L, new UsageRecord.Guarding("strict:2", "INPUT_BLOCKED")));
+            ledger.record(guarded("g2", alice, Usage.ZERO, 0L, new UsageRecord.Guarding("strict:2", "INPUT_BLOCKED")));
+            ledger.record(guarded("g3", alice, new Usage(100, 40, 0, 0), 900L, new UsageRecord.Guarding("strict:2", "OUTPUT_ANONYMIZED")));
+            ledger.record(guarded("g4", alice, new Usage(100, 40, 0, 0), 900L, new UsageRecord.Guarding("strict:2", "NONE")));
+            ledger.record(guarded("g5", alice, new Usage(100, 40, 0, 0), 900L, UsageRecord.Guarding.NONE));
+
+            assertThat(new UsageReport(db).rows(UsageReport.By.GUARDRAIL, FROM, TO))
+                    .extracting(UsageReport.Row::key, UsageReport.Row::requests, r -> r.usage().outputTokens())
+                    .containsExactly(tuple("(none)", 1L, 40L), tuple("strict:2 INPUT_BLOCKED", 2L, 0L), tuple("strict:2 NONE", 1L, 40L),
+                            tuple("strict:2 OUTPUT_ANONYMIZED", 1L, 40L));
+        }
+    }
+
     @Test
     void rendersTableCsvAndJson() throws Exception {
         List<UsageReport.Row> rows = List.of(
@@ -83,6 +101,11 @@ class UsageReportTest {
         assertThat(UsageReport.time("2026-01-31")).isEqualTo(Instant.parse("2026-01-31T00:00:00Z"));
         assertThat(UsageReport.time("2026-01-31T12:30:00Z")).isEqualTo(Instant.parse("2026-01-31T12:30:00Z"));
         assertThatThrownBy(() -> UsageReport.time("yesterday")).hasMessageContaining("neither a day like 2026-01-31");
+    }
+
+    private static UsageRecord guarded(String id, String principal, Usage usage, long costMicros, UsageRecord.Guarding guarding) {
+        return new UsageRecord(id, principal, "openai.chat", "chat", "claude", "p", "claude", usage, 1, "completed", null,
+                Instant.parse("2026-01-10T00:00:00Z"), "direct", costMicros, new UsageRecord.Routing(1, null, null), guarding);
     }
 
     private static UsageRecord row(String id, String principal, String model, String at, Usage usage, Long costMicros) {

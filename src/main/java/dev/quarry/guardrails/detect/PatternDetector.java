@@ -21,12 +21,11 @@ public interface PatternDetector {
     int maxSpan();
 
     /**
-     * Whether every find lies within one run of non-whitespace and is decided by that run and the
-     * text before it (an email address, a URL). A stream then holds back only the run still being
-     * written, rather than {@link #maxSpan()}, which for such a detector is long (a URL may run to
-     * a thousand characters) while the words before the run are already complete.
+     * The earliest place in {@code text} at which a find not yet complete could start: a stream
+     * may release everything before it. At worst {@link #maxSpan()} from the end; a detector that
+     * knows more about how its finds begin (a digit, a word without spaces) holds back less.
      */
-    default boolean withinOneWord() {
-        return false;
+    default int holdFrom(CharSequence text) {
+        return Math.max(0, text.length() - maxSpan());
     }
 }

@@ -19,14 +19,14 @@ import java.util.stream.Stream;
  */
 public final class PiiDetectors {
     private static final Map<String, PatternDetector> SUPPORTED = index(
-            CardNumbers.number(), CardNumbers.cvv(), CardNumbers.expiry(),
-            Iban.detector(), BankIds.routing(), BankIds.account(), BankIds.swift(),
-            GovernmentIds.ssn(), GovernmentIds.itin(), GovernmentIds.sin(), GovernmentIds.nhs(), GovernmentIds.nino(),
-            GovernmentIds.utr(), GovernmentIds.passport(), GovernmentIds.driverId(),
-            Phones.detector(), new OneWord(WebAddresses.email()), new OneWord(WebAddresses.url()), new OneWord(NetworkAddresses.ip()),
-            new OneWord(NetworkAddresses.mac()), new OneWord(Credentials.awsAccessKey()), Credentials.awsSecretKey(),
-            new OneWord(Credentials.password()), new OneWord(Credentials.username()),
-            Credentials.pin(), Vin.detector(), PersonalFacts.age(), PersonalFacts.dateOfBirth());
+            digitLed(CardNumbers.number()), digitLed(CardNumbers.cvv()), digitLed(CardNumbers.expiry()),
+            Iban.detector(), digitLed(BankIds.routing()), digitLed(BankIds.account()), BankIds.swift(),
+            digitLed(GovernmentIds.ssn()), digitLed(GovernmentIds.itin()), digitLed(GovernmentIds.sin()), digitLed(GovernmentIds.nhs()),
+            GovernmentIds.nino(), digitLed(GovernmentIds.utr()), GovernmentIds.passport(), GovernmentIds.driverId(),
+            digitLed(Phones.detector()), oneWord(WebAddresses.email()), oneWord(WebAddresses.url()), oneWord(NetworkAddresses.ip()),
+            oneWord(NetworkAddresses.mac()), oneWord(Credentials.awsAccessKey()), Credentials.awsSecretKey(),
+            oneWord(Credentials.password()), oneWord(Credentials.username()),
+            digitLed(Credentials.pin()), Vin.detector(), digitLed(PersonalFacts.age()), PersonalFacts.dateOfBirth());
 
     private static final Map<String, String> UNSUPPORTED = Map.of(
             "NAME", "NAME needs a named-entity model; Quarry detects PII by pattern and validation, and a name has neither",
@@ -59,11 +59,22 @@ public final class PiiDetectors {
         return Collections.unmodifiableSortedSet(new TreeSet<>(SUPPORTED.keySet()));
     }
 
-    /**
-     * A detector whose finds never hold whitespace and depend on nothing after them (see
-     * {@link PatternDetector#withinOneWord}); the evaluation set's finds bear it out.
-     */
-    private record OneWord(PatternDetector detector) implements PatternDetector {
+    /** How a stream may hold back less than a detector's whole span, by what its finds look like. */
+    private enum Hold {
+        /**
+         * Finds start with a digit, '+' or '(' (numbers, phone numbers): a find still being written
+         * starts at one of those within the span, so the prose before the first of them can go.
+         */
+        DIGIT_LED,
+        /**
+         * Finds never hold whitespace and depend on nothing after them (an email address, a URL):
+         * only the word being written can be part of one still being written.
+         */
+        ONE_WORD
+    }
+
+    /** A detector with a narrower hold-back; its finds are the wrapped detector's (the evaluation set's finds bear the rule out). */
+    private record Held(PatternDetector detector, Hold hold) implements PatternDetector {
         public String type() {
             return detector.type();
         }
@@ -77,9 +88,27 @@ public final class PiiDetectors {
         }
 
         @Override
-        public boolean withinOneWord() {
-            return true;
+        public int holdFrom(CharSequence text) {
+            int from = Math.max(0, text.length() - maxSpan());
+            if (hold == Hold.ONE_WORD) {
+                int wordStart = text.length();
+                while (wordStart > from && !Character.isWhitespace(text.charAt(wordStart - 1))) wordStart--;
+                return wordStart;
+            }
+            for (int i = from; i < text.length(); i++) {
+                char c = text.charAt(i);
+                if (Character.isDigit(c) || c == '+' || c == '(') return i;
+            }
+            return text.length();
         }
+    }
+
+    private static PatternDetector digitLed(PatternDetector detector) {
+        return new Held(detector, Hold.DIGIT_LED);
+    }
+
+    private static PatternDetector oneWord(PatternDetector detector) {
+        return new Held(detector, Hold.ONE_WORD);
     }
 
     private static Map<String, PatternDetector> index(PatternDetector... detectors) {

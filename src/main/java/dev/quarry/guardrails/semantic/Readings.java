@@ -1,5 +1,6 @@
 package dev.quarry.guardrails.semantic;
 
+import dev.quarry.guardrails.detect.Leetspeak;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -57,24 +58,8 @@ record Readings(String plain, String rot13, List<String> payloads) {
         String folded = INVISIBLE.matcher(Normalizer.normalize(text, Normalizer.Form.NFKC)).replaceAll("");
         String joined = SPACED_LETTERS.matcher(folded).replaceAll(m -> Matcher.quoteReplacement(m.group().replace(" ", "")));
         String lower = joined.toLowerCase(Locale.ROOT);
-        String unleeted = LEET_WORD.matcher(lower).replaceAll(m -> unleet(m.group()));
+        String unleeted = LEET_WORD.matcher(lower).replaceAll(m -> Leetspeak.undo(m.group()));
         return BLANKS.matcher(unleeted).replaceAll(" ");
-    }
-
-    private static String unleet(String word) {
-        StringBuilder out = new StringBuilder(word.length());
-        for (char c : word.toCharArray()) {
-            out.append(switch (c) {
-                case '0' -> 'o';
-                case '1' -> 'i';
-                case '3' -> 'e';
-                case '4' -> 'a';
-                case '5' -> 's';
-                case '7' -> 't';
-                default -> c;
-            });
-        }
-        return out.toString();
     }
 
     private static String rot13(String text) {

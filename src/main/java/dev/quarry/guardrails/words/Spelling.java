@@ -1,5 +1,6 @@
 package dev.quarry.guardrails.words;
 
+import dev.quarry.guardrails.detect.Leetspeak;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -27,7 +28,7 @@ enum Spelling {
     DISGUISED {
         @Override
         List<String> readings(String key) {
-            String plain = hasLetterAndDigit(key) && key.length() >= MIN_LEET_LENGTH ? undoLeet(key) : key;
+            String plain = hasLetterAndDigit(key) && key.length() >= MIN_LEET_LENGTH ? Leetspeak.undo(key) : key;
             List<String> readings = new ArrayList<>(List.of(plain));
             if (plain.length() <= MAX_DRAWN_OUT_LENGTH && hasTripleLetter(plain)) readings.addAll(shortenings(plain));
             return readings;
@@ -54,22 +55,6 @@ enum Spelling {
 
     private static boolean hasLetterAndDigit(String key) {
         return key.chars().anyMatch(Character::isLetter) && key.chars().anyMatch(Character::isDigit);
-    }
-
-    private static String undoLeet(String key) {
-        StringBuilder plain = new StringBuilder(key.length());
-        for (char c : key.toCharArray()) {
-            plain.append(switch (c) {
-                case '0' -> 'o';
-                case '1' -> 'i';
-                case '3' -> 'e';
-                case '4' -> 'a';
-                case '5' -> 's';
-                case '7' -> 't';
-                default -> c;
-            });
-        }
-        return plain.toString();
     }
 
     /** No English word has a letter three times in a row, so a run of three is a drawn-out word. */
