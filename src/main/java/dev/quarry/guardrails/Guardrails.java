@@ -2,7 +2,6 @@ package dev.quarry.guardrails;
 
 import dev.quarry.canonical.ErrorKind;
 import dev.quarry.canonical.QuarryException;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
@@ -56,10 +55,6 @@ public final class Guardrails {
     /** Compiles a definition without storing it: what the admin API runs before accepting one, so bad regexes are refused at once. */
     public void validate(String id, GuardrailSpec spec) {
         Guard.compile(new GuardrailRef(id, GuardrailRef.DRAFT, false), spec, detectors);
-    }
-
-    public List<StoredGuardrail> all() {
-        return List.copyOf(byId.values());
     }
 
     /** Reads everything again now: a change made through this process is in force when its call returns. */
