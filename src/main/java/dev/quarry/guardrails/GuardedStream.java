@@ -85,41 +85,67 @@ public final class GuardedStream implements EventStream {
         return ready.poll();
     }
 
+    /** Closing early (the client went away) still records what the guard found in what it had read. */
     @Override
     public void close() {
+        if (!finished) {
+            finished = true;
+            record.assessed(Source.OUTPUT, assessment());
+        }
         upstream.close();
     }
 
     private void take(StreamEvent event) {
         switch (event) {
             case StreamEvent.BlockStart s when s.block() instanceof ContentBlock.Text -> {
-                block = s.index();
-                releasedAny = false;
+                endBlock();
+                if (finished) return;
+                startBlock(s.index());
                 ready.add(event);
             }
-            case StreamEvent.TextDelta t when t.index() == block -> {
+            case StreamEvent.TextDelta t -> {
+                // A delta outside the open text block breaks the stream's contract; it is checked all the same.
+                if (t.index() != block) {
+                    endBlock();
+                    if (finished) return;
+                    startBlock(t.index());
+                }
                 upstreamChars += t.text().length();
                 pending.append(t.text());
                 // A scan costs about the same for three new characters as for thirty: wait for a few tokens' worth.
-                if (pending.length() - scannedLength >= SCAN_STEP) release(false);
+                // An answer sent whole is scanned once, when its block ends.
+                if (!whole && pending.length() - scannedLength >= SCAN_STEP) release(false);
             }
             case StreamEvent.BlockStop s when s.index() == block -> {
-                release(true);
+                endBlock();
                 if (!finished) ready.add(event);
-                block = -1;
-                context.setLength(0);
             }
             case StreamEvent.UsageReport u -> {
                 usage = u.usage();
                 ready.add(event);
             }
             case StreamEvent.MessageStop s -> {
+                endBlock();
+                if (finished) return;
                 record.assessed(Source.OUTPUT, assessment());
                 finished = true;
                 ready.add(event);
             }
             default -> ready.add(event);
         }
+    }
+
+    private void startBlock(int index) {
+        block = index;
+        releasedAny = false;
+    }
+
+    /** Checks and releases the rest of the open text block, if one is open. */
+    private void endBlock() {
+        if (block < 0) return;
+        release(true);
+        block = -1;
+        context.setLength(0);
     }
 
     /** Releases what is safe of the pending text; with {@code last}, all of it. */
@@ -143,8 +169,10 @@ public final class GuardedStream implements EventStream {
         int offset = context.length();
         List<Hit> hits = new ArrayList<>();
         for (Hit hit : guard.scan(Source.OUTPUT, text)) {
-            // A find that starts in released text was too long for the hold-back; it cannot be taken back.
-            if (hit.start() >= offset) hits.add(hit);
+            if (hit.end() <= offset) continue;
+            // A find that began in released text cannot be taken back; what of it is still pending is acted on.
+            hits.add(hit.start() >= offset ? hit : new Hit(new Detection(hit.detection().type(), offset, hit.end()), hit.kind(),
+                    hit.action(), hit.regex()));
         }
         // A blocking find with text after it is complete: end the answer now rather than after the hold-back.
         if (hits.stream().anyMatch(h -> h.action() == Action.BLOCK && h.end() < text.length())) {

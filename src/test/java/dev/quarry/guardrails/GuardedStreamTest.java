@@ -141,14 +141,57 @@ class GuardedStreamTest {
 
     @Test
     void proseIsReleasedAtOnceAndOnlyWhatCouldStartAValueIsHeld() {
-        GuardrailSpec spec = new GuardrailSpec("test", null, new SensitiveInformation(List.of(
-                new PiiRule("CREDIT_DEBIT_CARD_NUMBER", Action.ANONYMIZE, null, null), new PiiRule("EMAIL", Action.ANONYMIZE, null, null)),
-                List.of(), Placeholders.TYPE), List.of(), GuardrailSpec.Words.NONE, Confidence.NONE, "in", "out");
-        Guard guard = Guard.compile(new GuardrailRef("hold", "1", false), spec, new Detectors(t -> List.of()));
         String prose = "Thanks for asking about the delivery; it left the warehouse this morning and should arrive";
-        assertThat(guard.releasable(prose + " ")).as("no digit, so no card number can be under way").isEqualTo(prose.length() + 1);
-        assertThat(guard.releasable(prose + " by 4539")).as("a number starting").isEqualTo(prose.length() + 4);
-        assertThat(guard.releasable(prose + " to jo")).as("an email address may be starting in the last word").isEqualTo(prose.length() + 4);
+        Guard cards = only("CREDIT_DEBIT_CARD_NUMBER");
+        assertThat(cards.releasable(prose)).as("no digit, so no card number can be under way").isEqualTo(prose.length());
+        assertThat(cards.releasable(prose + " by 4539")).as("a number starting").isEqualTo(prose.length() + 4);
+        Guard emails = only("EMAIL");
+        assertThat(emails.releasable(prose + " to jo")).as("an address may be under way in the last three words ('jo (at) example.com')")
+                .isEqualTo(prose.lastIndexOf("arrive"));
+    }
+
+    private static Guard only(String piiType) {
+        GuardrailSpec spec = new GuardrailSpec("test", null, new SensitiveInformation(List.of(new PiiRule(piiType, Action.ANONYMIZE, null, null)),
+                List.of(), Placeholders.TYPE), List.of(), GuardrailSpec.Words.NONE, Confidence.NONE, "in", "out");
+        return Guard.compile(new GuardrailRef("hold", "1", false), spec, new Detectors(t -> List.of()));
+    }
+
+    @Test
+    void anEmailAddressWrittenInWordsIsHeldUntilItIsWhole() {
+        Run run = run(guard(Action.BLOCK, Action.ANONYMIZE), false,
+                List.of("Please write to our support team at john.doe (at) exam", "ple.com now, and thanks for waiting on this matter."));
+        assertThat(run.text()).contains("{EMAIL}").doesNotContain("example", "john.doe");
+    }
+
+    @Test
+    void textOutsideAnOpenTextBlockIsCheckedAllTheSame() {
+        List<StreamEvent> events = List.of(new StreamEvent.MessageStart("m", "stub"), new StreamEvent.TextDelta(0, "mail ann@example.com now"),
+                new StreamEvent.MessageStop(StopReason.END_TURN));
+        Guard guard = guard(Action.BLOCK, Action.ANONYMIZE);
+        GuardRecord record = new GuardRecord(guard.ref(), (s, a) -> { });
+        StringBuilder text = new StringBuilder();
+        try (GuardedStream stream = new GuardedStream(EventStream.of(events), guard, false, guard.placeholders(), record, () -> 0)) {
+            stream.forEachRemaining(e -> {
+                if (e instanceof StreamEvent.TextDelta t) text.append(t.text());
+            });
+        }
+        assertThat(text).hasToString("mail {EMAIL} now");
+        assertThat(record.action()).isEqualTo("OUTPUT_ANONYMIZED");
+    }
+
+    @Test
+    void aStreamClosedEarlyStillRecordsWhatWasFound() {
+        Guard guard = guard(Action.BLOCK, Action.ANONYMIZE);
+        GuardRecord record = new GuardRecord(guard.ref(), (s, a) -> { });
+        String answer = "Write to ann@example.com, please. " + "Nothing else to add here at all. ".repeat(5);
+        try (GuardedStream stream = new GuardedStream(EventStream.of(answer(cut(answer, 40, 80, 120))), guard, false, guard.placeholders(),
+                record, () -> 0)) {
+            while (!(stream.next() instanceof StreamEvent.TextDelta t && t.text().contains("{EMAIL}"))) {
+                // up to the released placeholder, then the client goes away
+            }
+        }
+        assertThat(record.output()).isNotNull();
+        assertThat(record.action()).isEqualTo("OUTPUT_ANONYMIZED");
     }
 
     @Test

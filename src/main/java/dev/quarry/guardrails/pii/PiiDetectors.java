@@ -23,9 +23,9 @@ public final class PiiDetectors {
             Iban.detector(), digitLed(BankIds.routing()), digitLed(BankIds.account()), BankIds.swift(),
             digitLed(GovernmentIds.ssn()), digitLed(GovernmentIds.itin()), digitLed(GovernmentIds.sin()), digitLed(GovernmentIds.nhs()),
             GovernmentIds.nino(), digitLed(GovernmentIds.utr()), GovernmentIds.passport(), GovernmentIds.driverId(),
-            digitLed(Phones.detector()), oneWord(WebAddresses.email()), oneWord(WebAddresses.url()), oneWord(NetworkAddresses.ip()),
-            oneWord(NetworkAddresses.mac()), oneWord(Credentials.awsAccessKey()), Credentials.awsSecretKey(),
-            oneWord(Credentials.password()), oneWord(Credentials.username()),
+            digitLed(Phones.detector()), lastWords(WebAddresses.email(), 3), lastWords(WebAddresses.url(), 1), lastWords(NetworkAddresses.ip(), 1),
+            lastWords(NetworkAddresses.mac(), 1), lastWords(Credentials.awsAccessKey(), 1), Credentials.awsSecretKey(),
+            lastWords(Credentials.password(), 1), lastWords(Credentials.username(), 1),
             digitLed(Credentials.pin()), Vin.detector(), digitLed(PersonalFacts.age()), PersonalFacts.dateOfBirth());
 
     private static final Map<String, String> UNSUPPORTED = Map.of(
@@ -67,14 +67,20 @@ public final class PiiDetectors {
          */
         DIGIT_LED,
         /**
-         * Finds never hold whitespace and depend on nothing after them (an email address, a URL):
-         * only the word being written can be part of one still being written.
+         * Finds cover at most a few words and depend on nothing after them (an email address, with
+         * "name (at) example.com" three words; a URL one): only the last words can be part of one
+         * still being written.
          */
-        ONE_WORD
+        LAST_WORDS
     }
 
-    /** A detector with a narrower hold-back; its finds are the wrapped detector's (the evaluation set's finds bear the rule out). */
-    private record Held(PatternDetector detector, Hold hold) implements PatternDetector {
+    /**
+     * A detector with a narrower hold-back; its finds are the wrapped detector's (the evaluation
+     * set's finds bear the rules out).
+     *
+     * @param words for {@link Hold#LAST_WORDS}, how many words one find can cover
+     */
+    private record Held(PatternDetector detector, Hold hold, int words) implements PatternDetector {
         public String type() {
             return detector.type();
         }
@@ -90,10 +96,13 @@ public final class PiiDetectors {
         @Override
         public int holdFrom(CharSequence text) {
             int from = Math.max(0, text.length() - maxSpan());
-            if (hold == Hold.ONE_WORD) {
-                int wordStart = text.length();
-                while (wordStart > from && !Character.isWhitespace(text.charAt(wordStart - 1))) wordStart--;
-                return wordStart;
+            if (hold == Hold.LAST_WORDS) {
+                int start = text.length();
+                for (int word = 0; word < words && start > from; word++) {
+                    if (word > 0) while (start > from && Character.isWhitespace(text.charAt(start - 1))) start--;
+                    while (start > from && !Character.isWhitespace(text.charAt(start - 1))) start--;
+                }
+                return start;
             }
             for (int i = from; i < text.length(); i++) {
                 char c = text.charAt(i);
@@ -104,11 +113,11 @@ public final class PiiDetectors {
     }
 
     private static PatternDetector digitLed(PatternDetector detector) {
-        return new Held(detector, Hold.DIGIT_LED);
+        return new Held(detector, Hold.DIGIT_LED, 0);
     }
 
-    private static PatternDetector oneWord(PatternDetector detector) {
-        return new Held(detector, Hold.ONE_WORD);
+    private static PatternDetector lastWords(PatternDetector detector, int words) {
+        return new Held(detector, Hold.LAST_WORDS, words);
     }
 
     private static Map<String, PatternDetector> index(PatternDetector... detectors) {
