@@ -85,11 +85,12 @@ public final class AuthorizeStep implements Step {
     }
 
     /**
-     * {@code id:version}, and the bare id for a published version only: a policy that requires
-     * {@code strict} is not met by its draft, which anyone allowed to edit it can change unreviewed.
+     * {@code id:version}, and the bare id for the latest published version only: a policy that
+     * requires {@code strict} is met neither by its draft, which anyone allowed to edit it can change
+     * unreviewed, nor by a version it has since replaced.
      */
     private static List<String> guardrailValues(GuardrailRef ref) {
-        return GuardrailRef.DRAFT.equals(ref.version()) ? List.of(ref.toString()) : List.of(ref.id(), ref.toString());
+        return ref.latest() ? List.of(ref.id(), ref.toString()) : List.of(ref.toString());
     }
 
     private static AccessRequest request(Exchange exchange, Map<String, List<String>> caller, ModelEntry model, Deployment deployment) {

@@ -41,6 +41,6 @@ public final class ChooseGuardrailStep implements Step {
             throw QuarryException.unsupported("guardrail", "Guardrails check chat requests; this is a " + exchange.operation().label()
                     + " request. Check texts directly with ApplyGuardrail.");
         }
-        return chain.proceed(exchange.withGuardrail(guardrails.resolve(asked).ref()));
+        return chain.proceed(exchange.withGuardrail(guardrails.choose(asked)));
     }
 }

@@ -40,7 +40,7 @@ public final class GuardStep implements Step {
     @Override
     public Outcome apply(Exchange exchange, Chain chain) {
         if (exchange.guardrail() == null || !(exchange.operation() instanceof Operation.Chat chat)) return chain.proceed(exchange);
-        Guard guard = guardrails.resolve(exchange.guardrail());
+        Guard guard = guardrails.guard(exchange.guardrail());
         GuardRecord record = new GuardRecord(guard.ref(), (source, assessment) -> audit(exchange, guard, source, assessment));
         Placeholders placeholders = guard.placeholders();
         PromptTexts prompt = PromptTexts.of(chat.request());

@@ -11,9 +11,11 @@ import java.util.regex.Pattern;
  * ({@code null} until resolved: the latest published version). Bedrock names guardrails by id or
  * ARN; the ARN's last part is the id.
  *
- * @param trace whether the client asked for the assessment in its response (Bedrock's {@code trace})
+ * @param trace  whether the client asked for the assessment in its response (Bedrock's {@code trace})
+ * @param latest whether the version is the latest published one, once resolved: then a policy that
+ *               requires the bare id is met (an older version or the draft meets only {@code id:version})
  */
-public record GuardrailRef(String id, String version, boolean trace) {
+public record GuardrailRef(String id, String version, boolean trace, boolean latest) {
     public static final String DRAFT = "DRAFT";
     private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
     private static final Pattern ARN = Pattern.compile("arn:aws[a-z-]*:bedrock:[a-z0-9-]*:[0-9]*:guardrail/([a-z0-9][a-z0-9_-]{0,63})");
@@ -21,6 +23,10 @@ public record GuardrailRef(String id, String version, boolean trace) {
 
     public GuardrailRef {
         Objects.requireNonNull(id, "id");
+    }
+
+    public GuardrailRef(String id, String version, boolean trace) {
+        this(id, version, trace, false);
     }
 
     /**
@@ -54,12 +60,14 @@ public record GuardrailRef(String id, String version, boolean trace) {
     /** Bedrock Converse's {@code guardrailConfig}, as the surface decoded it into the request's extensions. */
     public static GuardrailRef fromConverse(Map<?, ?> config) {
         Object trace = config.get("trace");
-        return parse(String.valueOf(config.get("guardrailIdentifier")), String.valueOf(config.get("guardrailVersion")),
+        return parse(config.get("guardrailIdentifier") instanceof String id ? id : null,
+                config.get("guardrailVersion") instanceof String version ? version : null,
                 "enabled".equals(trace) || "enabled_full".equals(trace), "guardrailConfig.guardrailIdentifier");
     }
 
-    public GuardrailRef withVersion(String v) {
-        return new GuardrailRef(id, v, trace);
+    /** This request's ref resolved to a version. */
+    public GuardrailRef resolved(String v, boolean isLatest) {
+        return new GuardrailRef(id, v, trace, isLatest);
     }
 
     /** {@code id:version}, as policies name it in {@code quarry:GuardrailIdentifier}. */

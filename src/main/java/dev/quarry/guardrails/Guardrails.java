@@ -15,8 +15,15 @@ import java.util.stream.Collectors;
 public final class Guardrails {
     private final GuardrailStore store;
     private final Detectors detectors;
-    private volatile Map<String, StoredGuardrail> byId = Map.of();
-    private volatile Map<String, Guard> compiled = new ConcurrentHashMap<>();
+    /** One snapshot, so that a version is never compiled from one load into the cache of the next. */
+    private volatile Loaded loaded = new Loaded(Map.of());
+
+    /** The stored guardrails and the versions compiled from them so far. */
+    private record Loaded(Map<String, StoredGuardrail> byId, Map<String, Guard> compiled) {
+        Loaded(Map<String, StoredGuardrail> byId) {
+            this(byId, new ConcurrentHashMap<>());
+        }
+    }
 
     public Guardrails(GuardrailStore store, Detectors detectors) {
         this.store = store;
@@ -25,31 +32,41 @@ public final class Guardrails {
     }
 
     /**
-     * The compiled guardrail a request names, the latest published version when it names none.
+     * The version a request's guardrail names, the latest published one when it names none.
      *
-     * @return the guard, whose {@link Guard#ref()} names the version resolved
+     * @return the request's ref with its version, and whether that is the latest published one
      * @throws QuarryException 404 for an unknown id or version, 400 when no version is named and none is published
      */
-    public Guard resolve(GuardrailRef ref) {
-        StoredGuardrail g = byId.get(ref.id());
-        if (g == null) throw GuardrailStore.notFound(ref.id());
-        String version = ref.version();
+    public GuardrailRef choose(GuardrailRef asked) {
+        StoredGuardrail g = stored(loaded, asked);
+        Integer latest = g.latest();
+        String version = asked.version();
         if (version == null) {
-            Integer latest = g.latest();
             if (latest == null) {
-                throw QuarryException.invalid("guardrailVersion", "Guardrail '" + ref.id() + "' has no published version yet; "
+                throw QuarryException.invalid("guardrailVersion", "Guardrail '" + asked.id() + "' has no published version yet; "
                         + "name version DRAFT, or publish one.");
             }
             version = latest.toString();
         }
         if (g.version(version) == null) {
-            throw QuarryException.of(ErrorKind.NOT_FOUND, "Guardrail '" + ref.id() + "' has no version " + version + " (it has "
+            throw QuarryException.of(ErrorKind.NOT_FOUND, "Guardrail '" + asked.id() + "' has no version " + version + " (it has "
                     + versionsOf(g) + ").");
         }
-        GuardrailRef resolved = ref.withVersion(version);
-        String key = resolved.id() + ":" + resolved.version();
-        Map<String, Guard> cache = compiled;
-        return cache.computeIfAbsent(key, k -> Guard.compile(resolved, g.version(resolved.version()), detectors));
+        return asked.resolved(version, latest != null && version.equals(latest.toString()));
+    }
+
+    /**
+     * The compiled guardrail of a chosen version ({@link #choose}); compiled on first use.
+     *
+     * @throws QuarryException 404 when it was deleted since it was chosen
+     */
+    public Guard guard(GuardrailRef chosen) {
+        Loaded now = loaded;
+        StoredGuardrail g = stored(now, chosen);
+        GuardrailSpec spec = g.version(chosen.version());
+        if (spec == null) throw QuarryException.of(ErrorKind.NOT_FOUND, "Guardrail '" + chosen.id() + "' has no version " + chosen.version() + ".");
+        return now.compiled().computeIfAbsent(chosen.id() + ":" + chosen.version(),
+                k -> Guard.compile(new GuardrailRef(chosen.id(), chosen.version(), false), spec, detectors));
     }
 
     /** Compiles a definition without storing it: what the admin API runs before accepting one, so bad regexes are refused at once. */
@@ -59,8 +76,13 @@ public final class Guardrails {
 
     /** Reads everything again now: a change made through this process is in force when its call returns. */
     public synchronized void reload() {
-        byId = store.list().stream().collect(Collectors.toUnmodifiableMap(StoredGuardrail::id, Function.identity()));
-        compiled = new ConcurrentHashMap<>();
+        loaded = new Loaded(store.list().stream().collect(Collectors.toUnmodifiableMap(StoredGuardrail::id, Function.identity())));
+    }
+
+    private static StoredGuardrail stored(Loaded from, GuardrailRef ref) {
+        StoredGuardrail g = from.byId().get(ref.id());
+        if (g == null) throw GuardrailStore.notFound(ref.id());
+        return g;
     }
 
     private static String versionsOf(StoredGuardrail g) {

@@ -10,9 +10,12 @@ import java.util.List;
 
 /**
  * The texts of a chat request a guardrail checks on input — the system prompt, every message's
- * text and the text of tool results: whatever would leave for a provider — and the same request
- * with those texts replaced (anonymised). Only the user's own text is open to the prompt-attack
- * filter: the system prompt is the operator's, and Bedrock likewise filters attacks in user input.
+ * text, the input of earlier tool calls and the text of tool results: whatever would leave for a
+ * provider — and the same request with those texts replaced (anonymised). The prompt-attack filter
+ * reads what arrives in user turns, typed text and tool results alike (a tool result is where an
+ * injected document comes in); the system prompt is the application's own, and Bedrock likewise
+ * filters attacks in user input only. Reasoning from earlier turns is left as it is: providers
+ * verify its signature, so it cannot be rewritten.
  */
 public final class PromptTexts {
     private final List<String> texts = new ArrayList<>();
@@ -52,7 +55,11 @@ public final class PromptTexts {
                     texts.add(t.text());
                     userWritten.add(user);
                 }
-                case ContentBlock.ToolResult r -> collect(r.content(), false);
+                case ContentBlock.ToolResult r -> collect(r.content(), user);
+                case ContentBlock.ToolUse u -> {
+                    texts.add(u.input());
+                    userWritten.add(false);
+                }
                 default -> { }
             }
         }
@@ -64,6 +71,8 @@ public final class PromptTexts {
             out.add(switch (block) {
                 case ContentBlock.Text t -> new ContentBlock.Text(next.next());
                 case ContentBlock.ToolResult r -> new ContentBlock.ToolResult(r.toolUseId(), rewrite(r.content(), next), r.error());
+                // Placeholders hold no quote or backslash, so a JSON input stays JSON.
+                case ContentBlock.ToolUse u -> new ContentBlock.ToolUse(u.id(), u.name(), next.next(), u.kind());
                 default -> block;
             });
         }

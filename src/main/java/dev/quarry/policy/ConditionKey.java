@@ -17,8 +17,8 @@ public enum ConditionKey {
     CURRENT_TIME("quarry:CurrentTime", ValueKind.DATE),
     MAX_TOKENS("quarry:MaxTokens", ValueKind.NUMBER),
     /**
-     * The guardrail a model call runs under, as {@code id:version} and, for a published version,
-     * the bare {@code id}; absent without one. A policy requires a guardrail by allowing only with
+     * The guardrail a model call runs under, as {@code id:version} and, for the latest published
+     * version, the bare {@code id}; absent without one. A policy requires a guardrail by allowing only with
      * it (Bedrock's {@code bedrock:GuardrailIdentifier}).
      */
     GUARDRAIL_IDENTIFIER("quarry:GuardrailIdentifier", ValueKind.STRING),

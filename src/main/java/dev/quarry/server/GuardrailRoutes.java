@@ -75,13 +75,13 @@ final class GuardrailRoutes implements HttpService {
      */
     private void apply(ServerRequest req, ServerResponse res) {
         Matcher path = APPLY_PATH.matcher(req.path().rawPath());
-        String identifier = path.matches() ? URLDecoder.decode(path.group(1), StandardCharsets.UTF_8) : "";
-        String version = path.matches() ? URLDecoder.decode(path.group(2), StandardCharsets.UTF_8) : null;
+        String identifier = path.matches() ? decoded(path.group(1)) : "";
+        String version = path.matches() ? decoded(path.group(2)) : null;
         calls.serve(req, res, BEDROCK, Actions.APPLY_GUARDRAIL, "guardrail/" + GuardrailRef.normalId(identifier), call -> {
             if (!path.matches()) throw QuarryException.of(ErrorKind.NOT_FOUND, "Unknown operation: use POST /guardrail/{id}/version/{version}/apply.");
             GuardrailRef ref = GuardrailRef.parse(identifier, version, false, "guardrailIdentifier");
             if (ref.version() == null) throw QuarryException.invalid("guardrailVersion", "Name the guardrail version: a number or DRAFT.");
-            Guard guard = guardrails.resolve(ref);
+            Guard guard = guardrails.guard(guardrails.choose(ref));
             ApplyGuardrailCodec.Request request = ApplyGuardrailCodec.decode(call.body().get());
             Verdict verdict = guard.check(request.source(), request.texts(), guard.placeholders());
             if (verdict.intervened()) {
@@ -171,6 +171,15 @@ final class GuardrailRoutes implements HttpService {
         g.versions().keySet().forEach(v -> versions.add(String.valueOf(v)));
         versions.add(GuardrailRef.DRAFT);
         return out;
+    }
+
+    /** A path segment, percent-decoded; a malformed escape reads as nothing, which no guardrail is called. */
+    private static String decoded(String segment) {
+        try {
+            return URLDecoder.decode(segment, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return "";
+        }
     }
 
     private static String param(ServerRequest req, String name) {

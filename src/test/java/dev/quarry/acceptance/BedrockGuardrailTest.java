@@ -57,6 +57,7 @@ import software.amazon.awssdk.services.bedrockruntime.model.InvokeModelResponse;
 import software.amazon.awssdk.services.bedrockruntime.model.InvokeModelWithResponseStreamResponseHandler;
 import software.amazon.awssdk.services.bedrockruntime.model.Message;
 import software.amazon.awssdk.services.bedrockruntime.model.ResourceNotFoundException;
+import software.amazon.awssdk.services.bedrockruntime.model.GuardrailTrace;
 import software.amazon.awssdk.services.bedrockruntime.model.StopReason;
 
 /**
@@ -288,6 +289,25 @@ class BedrockGuardrailTest {
         assertThat(response.output().message().content().getFirst().text()).isEqualTo("You said: Contact me at {EMAIL} please");
         assertThat(response.stopReason()).isEqualTo(StopReason.END_TURN);
         assertThat(response.usage().outputTokens()).isPositive();
+    }
+
+    @Test
+    void theTraceIsReturnedToTheCallerThatAsksForItWhoeverAskedBefore() {
+        for (GuardrailTrace asked : List.of(GuardrailTrace.DISABLED, GuardrailTrace.ENABLED, GuardrailTrace.DISABLED)) {
+            ConverseResponse response = client.converse(r -> r.modelId("quarry/echo")
+                    .messages(user("Contact me at " + EMAIL + " please"))
+                    .guardrailConfig(g -> g.guardrailIdentifier("strict").guardrailVersion("1").trace(asked)));
+            if (asked == GuardrailTrace.DISABLED) {
+                assertThat(response.trace()).isNull();
+                continue;
+            }
+            var input = response.trace().guardrail().inputAssessment().get("strict");
+            assertThat(input.sensitiveInformationPolicy().piiEntities()).singleElement().satisfies(e -> {
+                assertThat(e.typeAsString()).isEqualTo("EMAIL");
+                assertThat(e.actionAsString()).isEqualTo("ANONYMIZED");
+            });
+            assertThat(response.trace().guardrail().outputAssessments().get("strict")).hasSize(1);
+        }
     }
 
     @Test

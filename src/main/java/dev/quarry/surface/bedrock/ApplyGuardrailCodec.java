@@ -43,6 +43,10 @@ public final class ApplyGuardrailCodec {
             case "OUTPUT" -> Source.OUTPUT;
             default -> throw QuarryException.invalid("source", "'source' must be INPUT or OUTPUT, not '" + source + "'.");
         };
+        JsonNode scope = body.get("outputScope");
+        if (scope != null && !"INTERVENTIONS".equals(scope.asText())) {
+            throw QuarryException.unsupported("outputScope", "Quarry returns the outputs of interventions only: 'outputScope' may be INTERVENTIONS.");
+        }
         for (var it = body.fieldNames(); it.hasNext(); ) {
             String field = it.next();
             if (!field.equals("source") && !field.equals("content") && !field.equals("outputScope")) {
