@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.quarry.canonical.QuarryException;
 import dev.quarry.guardrails.GuardrailJson;
 import dev.quarry.guardrails.GuardrailRef;
+import dev.quarry.guardrails.GuardrailSettings;
 import dev.quarry.guardrails.GuardrailSpec;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.quarry.catalog.Deployment;
@@ -97,7 +98,7 @@ public final class ConfigLoader {
         ConfigLoader loader = new ConfigLoader(fileName);
         if (root == null || root.isMissingNode() || root.isNull()) return QuarryConfig.defaults(dataDir);
         loader.expectKeys(root, "", Set.of("server", "store", "providers", "models", "rate_limits", "redis", "routing", "experiments",
-                "guardrails"));
+                "guardrails", "default_guardrail"));
         List<ModelConfig> models = loader.models(root.path("models"));
         return new QuarryConfig(
                 loader.server(root.path("server")),
@@ -109,7 +110,19 @@ public final class ConfigLoader {
                 loader.redisUrl(root.path("redis")),
                 new RoutingSettings(loader.routes, loader.retry(root.path("routing")), loader.cooldown(root.path("routing").path("cooldown")),
                         loader.experiments(root.path("experiments"))),
-                loader.guardrails(root.path("guardrails")));
+                new GuardrailSettings(loader.guardrails(root.path("guardrails")), loader.defaultGuardrail(root)));
+    }
+
+    /** {@code default_guardrail: id} or {@code id:version}; whether it exists is checked at start-up, against the store. */
+    private GuardrailRef defaultGuardrail(JsonNode root) {
+        String named = optText(root, "default_guardrail", "default_guardrail");
+        if (named == null) return null;
+        try {
+            return GuardrailRef.parseNamed(named, false, "default_guardrail");
+        } catch (QuarryException e) {
+            fail("default_guardrail", e.getMessage());
+            return null;
+        }
     }
 
     /** Guardrails in Bedrock's CreateGuardrail shape, each with an {@code id}; read by the guardrails package's own reader. */

@@ -1,13 +1,12 @@
 package dev.quarry.config;
 
-import dev.quarry.guardrails.GuardrailSpec;
+import dev.quarry.guardrails.GuardrailSettings;
 import dev.quarry.ratelimit.RateLimit;
 import dev.quarry.routing.RoutingSettings;
 import dev.quarry.store.Database;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Everything {@code quarry serve} needs to start.
@@ -17,24 +16,24 @@ import java.util.Map;
  *                   (deployments' capacities, {@code rpm}/{@code tpm}, are limits on them)
  * @param redisUrl   where nodes share rate-limit counters, or {@code null} to count on this node only
  * @param routing    retries, cooldowns and experiments; each model's routes come from {@code models:}
- * @param guardrails the config file's guardrails by id, kept in the store in step with the file
+ * @param guardrails the config file's guardrails, and the one requests run under when they name none
  */
 public record QuarryConfig(ServerSettings server, Path dataDir, String storeUrl,
                            List<ProviderConfig> providers, List<ModelConfig> models,
                            List<RateLimit> rateLimits, URI redisUrl, RoutingSettings routing,
-                           Map<String, GuardrailSpec> guardrails) {
+                           GuardrailSettings guardrails) {
 
     public QuarryConfig {
         providers = List.copyOf(providers);
         models = List.copyOf(models);
         rateLimits = List.copyOf(rateLimits);
         routing = routing == null ? RoutingSettings.DEFAULTS : routing;
-        guardrails = guardrails == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(guardrails));
+        guardrails = guardrails == null ? GuardrailSettings.NONE : guardrails;
     }
 
     /** Embedded defaults: no providers, the built-in catalog, SQLite in {@code dataDir}. */
     public static QuarryConfig defaults(Path dataDir) {
-        return new QuarryConfig(ServerSettings.DEFAULTS, dataDir, null, List.of(), List.of(), List.of(), null, RoutingSettings.DEFAULTS, Map.of());
+        return new QuarryConfig(ServerSettings.DEFAULTS, dataDir, null, List.of(), List.of(), List.of(), null, RoutingSettings.DEFAULTS, GuardrailSettings.NONE);
     }
 
     /** Opens (and migrates) the store this configuration names. */

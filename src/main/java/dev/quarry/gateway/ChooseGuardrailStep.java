@@ -10,14 +10,18 @@ import java.util.Objects;
  * Settles which guardrail version a request runs under, before it is authorized, so that a
  * policy can require one ({@code quarry:GuardrailIdentifier}). The client names it in a header
  * (every surface) or, on Bedrock Converse, in {@code guardrailConfig}; naming two different ones
- * is refused rather than one silently winning. An unknown guardrail or version is refused here,
- * before any model runs.
+ * is refused rather than one silently winning. A chat request that names none runs under the
+ * configured default, if there is one. An unknown guardrail or version is refused here, before any
+ * model runs.
  */
 public final class ChooseGuardrailStep implements Step {
     private final Guardrails guardrails;
+    private final GuardrailRef byDefault;
 
-    public ChooseGuardrailStep(Guardrails guardrails) {
+    /** @param byDefault the guardrail of chat requests that name none, or {@code null} */
+    public ChooseGuardrailStep(Guardrails guardrails, GuardrailRef byDefault) {
         this.guardrails = guardrails;
+        this.byDefault = byDefault;
     }
 
     @Override
@@ -36,6 +40,7 @@ public final class ChooseGuardrailStep implements Step {
             }
             asked = inBody;
         }
+        if (asked == null && exchange.operation() instanceof Operation.Chat) asked = byDefault;
         if (asked == null) return chain.proceed(exchange);
         if (!(exchange.operation() instanceof Operation.Chat)) {
             throw QuarryException.unsupported("guardrail", "Guardrails check chat requests; this is a " + exchange.operation().label()

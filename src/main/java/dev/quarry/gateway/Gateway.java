@@ -3,6 +3,7 @@ package dev.quarry.gateway;
 import dev.quarry.audit.AuditLog;
 import dev.quarry.budget.BudgetDirectory;
 import dev.quarry.catalog.Catalog;
+import dev.quarry.guardrails.GuardrailRef;
 import dev.quarry.guardrails.Guardrails;
 import dev.quarry.identity.Authenticator;
 import dev.quarry.identity.Credential;
@@ -38,14 +39,14 @@ public final class Gateway {
     public static Gateway standard(Authenticator authenticator, Authorizer authorizer, Ledger ledger, Pricer pricer,
                                    Catalog catalog, ProviderRegistry providers, AuditLog audit, Clock clock,
                                    RateLimits rateLimits, Function<Principal, List<String>> groupsOf, BudgetDirectory budgets,
-                                   RoutingSettings routing, Guardrails guardrails) {
+                                   RoutingSettings routing, Guardrails guardrails, GuardrailRef defaultGuardrail) {
         Router router = new Router(routing.retry(), routing.cooldown());
         return new Gateway(new Pipeline(List.of(
                 new AuditStep(audit, clock),
                 new AuthenticateStep(authenticator),
                 new DecodeStep(),
                 new SettleStep(ledger, pricer, clock),
-                new ChooseGuardrailStep(guardrails),
+                new ChooseGuardrailStep(guardrails, defaultGuardrail),
                 new RouteStep(catalog, new Planner(catalog, routing.routes()), new Experiments(routing.experiments())),
                 new AuthorizeStep(authorizer, new RequestContext(clock)),
                 new RateLimitStep(rateLimits, groupsOf),

@@ -48,6 +48,18 @@ public record GuardrailRef(String id, String version, boolean trace, boolean lat
     }
 
     /**
+     * Reads {@code id}, {@code id:version} or a guardrail ARN with an optional {@code :version}, as
+     * one string (a header, the config file's default).
+     *
+     * @throws QuarryException 400 naming {@code where} when it is malformed
+     */
+    public static GuardrailRef parseNamed(String value, boolean trace, String where) {
+        // An ARN has colons of its own: the version, if any, follows the id after its '/'.
+        int colon = value.indexOf(':', value.lastIndexOf('/') + 1);
+        return colon < 0 ? parse(value, null, trace, where) : parse(value.substring(0, colon), value.substring(colon + 1), trace, where);
+    }
+
+    /**
      * The id an identifier names, lower-cased and taken out of an ARN, without judging it: what a
      * guardrail is stored, looked up and authorized by, so that no spelling reaches it around a policy.
      */

@@ -31,7 +31,8 @@ final class GuardrailHeaders {
      * @throws QuarryException 400 when a header is malformed, or the two kinds name different guardrails
      */
     static GuardrailRef read(ServerRequest req) {
-        GuardrailRef quarry = quarry(HttpIo.header(req, QUARRY), "true".equalsIgnoreCase(HttpIo.header(req, QUARRY_TRACE)));
+        String named = HttpIo.header(req, QUARRY);
+        GuardrailRef quarry = named == null ? null : GuardrailRef.parseNamed(named, "true".equalsIgnoreCase(HttpIo.header(req, QUARRY_TRACE)), QUARRY);
         String bedrockId = HttpIo.header(req, BEDROCK_ID);
         String bedrockVersion = HttpIo.header(req, BEDROCK_VERSION);
         if (bedrockId == null && bedrockVersion != null) throw QuarryException.invalid(BEDROCK_ID, BEDROCK_VERSION + " needs " + BEDROCK_ID + ".");
@@ -41,14 +42,6 @@ final class GuardrailHeaders {
             throw QuarryException.invalid(QUARRY, QUARRY + " and " + BEDROCK_ID + " name different guardrails; send one.");
         }
         return quarry != null ? quarry : bedrock;
-    }
-
-    private static GuardrailRef quarry(String value, boolean trace) {
-        if (value == null) return null;
-        // An ARN has colons of its own: the version, if any, follows the id after its '/'.
-        int colon = value.indexOf(':', value.lastIndexOf('/') + 1);
-        return colon < 0 ? GuardrailRef.parse(value, null, trace, QUARRY)
-                : GuardrailRef.parse(value.substring(0, colon), value.substring(colon + 1), trace, QUARRY);
     }
 
     /** Says on the answer whether the prompt was blocked or anonymised: known before the status line. */

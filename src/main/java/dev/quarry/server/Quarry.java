@@ -116,11 +116,21 @@ public final class Quarry implements AutoCloseable {
         changes.onChange(StoreVersions.PRICING, prices::reload);
         changes.onChange(StoreVersions.BUDGET, budgets::reload);
         GuardrailStore guardrailStore = new GuardrailStore(db, clock);
-        guardrailStore.syncFromConfig(config.guardrails());
+        guardrailStore.syncFromConfig(config.guardrails().defined());
         Guardrails guardrails = new Guardrails(guardrailStore, detectors);
+        GuardrailRef byDefault = config.guardrails().byDefault();
+        if (byDefault != null) {
+            try {
+                guardrails.choose(byDefault);
+            } catch (QuarryException e) {
+                release();
+                throw new ConfigException("default_guardrail: " + e.getMessage(), e);
+            }
+        }
         changes.onChange(StoreVersions.GUARDRAIL, guardrails::reload);
         this.gateway = Gateway.standard(authenticator, policyDirectory, ledger, prices, catalog, providers, audit, clock,
-                rateLimits, principal -> policyDirectory.groupsOf(principal.id()), budgets, Assembly.routing(config, catalog), guardrails);
+                rateLimits, principal -> policyDirectory.groupsOf(principal.id()), budgets, Assembly.routing(config, catalog), guardrails,
+                byDefault);
         ModelCalls calls = new ModelCalls(gateway, config.server().maxBodyBytes());
         RequestContext requestContext = new RequestContext(clock);
         AdminCalls adminCalls = new AdminCalls(gateway, policyDirectory,
@@ -167,7 +177,7 @@ public final class Quarry implements AutoCloseable {
     /** Refuses, before anything is opened, a config guardrail whose detectors cannot be built (an unsafe regex, an unknown PII type). */
     private static void compileConfigGuardrails(QuarryConfig config, Detectors detectors) {
         int i = 0;
-        for (var entry : config.guardrails().entrySet()) {
+        for (var entry : config.guardrails().defined().entrySet()) {
             try {
                 Guard.compile(new GuardrailRef(entry.getKey(), GuardrailRef.DRAFT, false), entry.getValue(), detectors);
             } catch (QuarryException e) {
