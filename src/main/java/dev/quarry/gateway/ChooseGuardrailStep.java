@@ -11,8 +11,9 @@ import java.util.Objects;
  * policy can require one ({@code quarry:GuardrailIdentifier}). The client names it in a header
  * (every surface) or, on Bedrock Converse, in {@code guardrailConfig}; naming two different ones
  * is refused rather than one silently winning. A chat request that names none runs under the
- * configured default, if there is one. An unknown guardrail or version is refused here, before any
- * model runs.
+ * configured default, if there is one. An unknown guardrail or version goes on as named and is
+ * refused by the guard step, after authorization: a caller not allowed to use it learns nothing of
+ * which guardrails exist; either way no model runs.
  */
 public final class ChooseGuardrailStep implements Step {
     private final Guardrails guardrails;
@@ -46,6 +47,12 @@ public final class ChooseGuardrailStep implements Step {
             throw QuarryException.unsupported("guardrail", "Guardrails check chat requests; this is a " + exchange.operation().label()
                     + " request. Check texts directly with ApplyGuardrail.");
         }
-        return chain.proceed(exchange.withGuardrail(guardrails.choose(asked)));
+        GuardrailRef chosen;
+        try {
+            chosen = guardrails.choose(asked);
+        } catch (QuarryException unknown) {
+            chosen = asked;
+        }
+        return chain.proceed(exchange.withGuardrail(chosen));
     }
 }

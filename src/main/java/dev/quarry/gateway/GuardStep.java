@@ -40,7 +40,8 @@ public final class GuardStep implements Step {
     @Override
     public Outcome apply(Exchange exchange, Chain chain) {
         if (exchange.guardrail() == null || !(exchange.operation() instanceof Operation.Chat chat)) return chain.proceed(exchange);
-        Guard guard = guardrails.guard(exchange.guardrail());
+        // Chosen before authorization; an unknown guardrail or version is refused here, now that the caller may use it.
+        Guard guard = guardrails.guard(guardrails.choose(exchange.guardrail()));
         GuardRecord record = new GuardRecord(guard.ref(), (source, assessment) -> audit(exchange, guard, source, assessment));
         Placeholders placeholders = guard.placeholders();
         PromptTexts prompt = PromptTexts.of(chat.request());

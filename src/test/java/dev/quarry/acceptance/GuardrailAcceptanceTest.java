@@ -521,6 +521,10 @@ class GuardrailAcceptanceTest {
                 assertThat(client.chat().completions().create(chat("quarry/echo", "Hello", asked)).choices().getFirst().message().content())
                         .as(asked).hasValue("You said: Hello");
             }
+            assertThatThrownBy(() -> client.chat().completions().create(chat("quarry/echo", "Hello", "no-such-guardrail")))
+                    .as("a caller the policy refuses learns nothing of which guardrails exist")
+                    .isInstanceOfSatisfying(com.openai.errors.PermissionDeniedException.class,
+                            e -> assertThat(e.getMessage()).contains("RequireStrictGuardrail").doesNotContain("no guardrail"));
         } finally {
             client.close();
         }
@@ -540,6 +544,7 @@ class GuardrailAcceptanceTest {
                         assertThat(row.status()).isEqualTo("failed");
                         assertThat(row.errorKind()).isEqualTo("NOT_FOUND");
                         assertThat(row.usage().totalTokens()).isZero();
+                        assertThat(row.guarding().guardrail()).as("the ledger names what was asked for").isEqualTo("no-such-guardrail");
                     });
             assertThatThrownBy(() -> client.chat().completions().create(chat("quarry/echo", "Hello", "strict:9")))
                     .isInstanceOfSatisfying(com.openai.errors.NotFoundException.class, e -> {
