@@ -4,7 +4,6 @@ import dev.quarry.canonical.QuarryException;
 import dev.quarry.guardrails.GuardrailRef;
 import dev.quarry.guardrails.Guardrails;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * Settles which guardrail version a request runs under, before it is authorized, so that a
@@ -35,7 +34,7 @@ public final class ChooseGuardrailStep implements Step {
         GuardrailRef asked = exchange.guardrailAsked() == null ? null : exchange.guardrailAsked().get();
         if (exchange.operation() instanceof Operation.Chat chat && chat.request().extensions().get("guardrailConfig") instanceof Map<?, ?> config) {
             GuardrailRef inBody = GuardrailRef.fromConverse(config);
-            if (asked != null && !(asked.id().equals(inBody.id()) && Objects.equals(asked.version(), inBody.version()))) {
+            if (asked != null && !asked.sameAs(inBody)) {
                 throw QuarryException.invalid("guardrailConfig", "The request names guardrail '" + inBody + "' in guardrailConfig and '"
                         + asked + "' in a header; name one.");
             }

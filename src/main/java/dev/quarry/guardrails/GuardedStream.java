@@ -8,7 +8,6 @@ import dev.quarry.canonical.TokenEstimate;
 import dev.quarry.canonical.Usage;
 import dev.quarry.guardrails.GuardrailSpec.Action;
 import dev.quarry.guardrails.GuardrailSpec.Source;
-import dev.quarry.guardrails.detect.Detection;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -171,8 +170,7 @@ public final class GuardedStream implements EventStream {
         for (Hit hit : guard.scan(Source.OUTPUT, text)) {
             if (hit.end() <= offset) continue;
             // A find that began in released text cannot be taken back; what of it is still pending is acted on.
-            hits.add(hit.start() >= offset ? hit : new Hit(new Detection(hit.detection().type(), offset, hit.end()), hit.kind(),
-                    hit.action(), hit.regex()));
+            hits.add(hit.start() >= offset ? hit : hit.over(offset, hit.end()));
         }
         // A blocking find with text after it is complete: end the answer now rather than after the hold-back.
         if (hits.stream().anyMatch(h -> h.action() == Action.BLOCK && h.end() < text.length())) {
@@ -241,9 +239,7 @@ public final class GuardedStream implements EventStream {
     }
 
     private static List<Hit> shifted(List<Hit> hits, int offset) {
-        if (offset == 0) return hits;
-        return hits.stream().map(h -> new Hit(new Detection(h.detection().type(),
-                h.start() - offset, h.end() - offset), h.kind(), h.action(), h.regex())).toList();
+        return hits.stream().map(h -> h.over(h.start() - offset, h.end() - offset)).toList();
     }
 
     /** Ends the answer with the guardrail's message; what was already released stays released. */

@@ -82,6 +82,11 @@ public record GuardrailRef(String id, String version, boolean trace, boolean lat
         return new GuardrailRef(id, v, trace, isLatest);
     }
 
+    /** Whether both name the same guardrail and version (trace aside): two ways of asking that agree. */
+    public boolean sameAs(GuardrailRef other) {
+        return id.equals(other.id) && Objects.equals(version, other.version);
+    }
+
     /** {@code id:version}, as policies name it in {@code quarry:GuardrailIdentifier}. */
     @Override
     public String toString() {

@@ -46,14 +46,7 @@ public final class GuardrailStore {
     public StoredGuardrail updateDraft(String id, GuardrailSpec draft) {
         return StoreVersions.change(db, StoreVersions.GUARDRAIL, c -> {
             requireApiOwned(load(c, id));
-            nameFree(c, draft.name(), id);
-            try (PreparedStatement s = c.prepareStatement("UPDATE guardrails SET draft = ?, name = ?, updated_at = ? WHERE id = ?")) {
-                s.setString(1, GuardrailJson.writeString(draft));
-                s.setString(2, draft.name());
-                s.setLong(3, clock.millis());
-                s.setString(4, id);
-                s.executeUpdate();
-            }
+            writeDraft(c, id, draft);
             return load(c, id);
         });
     }
@@ -103,14 +96,7 @@ public final class GuardrailStore {
                 }
                 Integer latest = stored.latest();
                 if (latest != null && stored.versions().get(latest).equals(entry.getValue())) continue;
-                nameFree(c, entry.getValue().name(), entry.getKey());
-                try (PreparedStatement s = c.prepareStatement("UPDATE guardrails SET draft = ?, name = ?, updated_at = ? WHERE id = ?")) {
-                    s.setString(1, GuardrailJson.writeString(entry.getValue()));
-                    s.setString(2, entry.getValue().name());
-                    s.setLong(3, clock.millis());
-                    s.setString(4, entry.getKey());
-                    s.executeUpdate();
-                }
+                writeDraft(c, entry.getKey(), entry.getValue());
                 addVersion(c, entry.getKey(), load(c, entry.getKey()));
             }
             for (String id : configIds(c)) if (!defined.containsKey(id)) remove(c, id);
@@ -174,6 +160,18 @@ public final class GuardrailStore {
             s.setString(4, origin);
             s.setLong(5, now);
             s.setLong(6, now);
+            s.executeUpdate();
+        }
+    }
+
+    /** Replaces a guardrail's draft (and so its name), refusing a name another guardrail has. */
+    private void writeDraft(Connection c, String id, GuardrailSpec draft) throws SQLException {
+        nameFree(c, draft.name(), id);
+        try (PreparedStatement s = c.prepareStatement("UPDATE guardrails SET draft = ?, name = ?, updated_at = ? WHERE id = ?")) {
+            s.setString(1, GuardrailJson.writeString(draft));
+            s.setString(2, draft.name());
+            s.setLong(3, clock.millis());
+            s.setString(4, id);
             s.executeUpdate();
         }
     }

@@ -19,6 +19,11 @@ record Hit(Detection detection, Kind kind, Action action, String regex) {
         return detection.end();
     }
 
+    /** The same find over other characters: the part still pending of one that began in released text, or moved by an offset. */
+    Hit over(int start, int end) {
+        return new Hit(new Detection(detection.type(), start, end), kind, action, regex);
+    }
+
     Finding finding(CharSequence text) {
         String match = detection.match(text);
         Finding.Taken taken = switch (action) {

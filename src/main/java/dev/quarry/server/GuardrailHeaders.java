@@ -7,7 +7,6 @@ import dev.quarry.guardrails.GuardRecord;
 import dev.quarry.guardrails.GuardrailRef;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import java.util.Objects;
 
 /**
  * The guardrail a client asks for in headers, on any surface: Quarry's own
@@ -38,7 +37,7 @@ final class GuardrailHeaders {
         if (bedrockId == null && bedrockVersion != null) throw QuarryException.invalid(BEDROCK_ID, BEDROCK_VERSION + " needs " + BEDROCK_ID + ".");
         GuardrailRef bedrock = bedrockId == null ? null : GuardrailRef.parse(bedrockId, bedrockVersion,
                 String.valueOf(HttpIo.header(req, BEDROCK_TRACE)).toUpperCase(java.util.Locale.ROOT).startsWith("ENABLED"), BEDROCK_ID);
-        if (quarry != null && bedrock != null && !(quarry.id().equals(bedrock.id()) && Objects.equals(quarry.version(), bedrock.version()))) {
+        if (quarry != null && bedrock != null && !quarry.sameAs(bedrock)) {
             throw QuarryException.invalid(QUARRY, QUARRY + " and " + BEDROCK_ID + " name different guardrails; send one.");
         }
         return quarry != null ? quarry : bedrock;

@@ -11,9 +11,6 @@ import dev.quarry.metering.UsageRecord;
 import dev.quarry.testing.TestQuarry;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -76,7 +73,6 @@ class BedrockGuardrailTest {
     private static final String BLOCKED_OUTPUT = "Sorry, the answer was withheld.";
     private static final String OUTBOUND_BLOCKED = "The answer held a card number and was withheld.";
     private static final String STRICT_ARN = "arn:aws:bedrock:eu-west-3:123456789012:guardrail/strict";
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     static TestQuarry quarry;
     static IssuedKey user;
@@ -109,13 +105,26 @@ class BedrockGuardrailTest {
                     sensitiveInformationPolicyConfig:
                       piiEntitiesConfig:
                         - {type: CREDIT_DEBIT_CARD_NUMBER, action: BLOCK, inputAction: NONE}
+                  - id: advice
+                    name: advice
+                    blockedInputMessaging: "No investment advice here."
+                    blockedOutputsMessaging: "Withheld."
+                    topicPolicyConfig:
+                      topicsConfig:
+                        - name: Investment advice
+                          definition: "Recommending which stocks, funds or other assets a person should buy, sell or hold."
+                          examples: ["Which stocks should I buy this year?", "Should I sell my index fund now?"]
+                          type: DENY
+                    sensitiveInformationPolicyConfig:
+                      piiEntitiesConfig: [{type: EMAIL, action: ANONYMIZE}]
+                      placeholders: NUMBERED
                 """.formatted(CLAUDE_ID, BLOCKED_INPUT, BLOCKED_OUTPUT, OUTBOUND_BLOCKED), Map.of());
         user = quarry.quarry().identities().createKey("guardrail-user", PrincipalKind.USER);
         outsider = quarry.quarry().identities().createKey("guardrail-outsider", PrincipalKind.USER);
-        admin("PUT", "/admin/policies/GuardrailUse", """
+        quarry.admin("PUT", "/admin/policies/GuardrailUse", """
                 {"Version": "2012-10-17", "Statement": [
-                  {"Sid": "ApplyAll", "Effect": "Allow", "Action": "quarry:ApplyGuardrail", "Resource": "guardrail/*"}]}""", 200);
-        admin("POST", "/admin/policies/GuardrailUse/attachments", "{\"target_type\": \"principal\", \"target_name\": \"guardrail-user\"}", 200);
+                  {"Sid": "ApplyAll", "Effect": "Allow", "Action": "quarry:ApplyGuardrail", "Resource": "guardrail/*"}]}""").expect(200);
+        quarry.admin("POST", "/admin/policies/GuardrailUse/attachments", "{\"target_type\": \"principal\", \"target_name\": \"guardrail-user\"}").expect(200);
         client = syncClient(b -> b.credentialsProvider(pair(user)));
         asyncClient = pointedAtQuarry(BedrockRuntimeAsyncClient.builder()).credentialsProvider(pair(user)).build();
     }
@@ -249,7 +258,7 @@ class BedrockGuardrailTest {
     @Test
     void aBedrockApiKeyMayApplyAGuardrail() {
         String apiKey = quarry.quarry().identities().createKey("guardrail-bearer", PrincipalKind.USER).apiKey();
-        admin("POST", "/admin/policies/GuardrailUse/attachments", "{\"target_type\": \"principal\", \"target_name\": \"guardrail-bearer\"}", 200);
+        quarry.admin("POST", "/admin/policies/GuardrailUse/attachments", "{\"target_type\": \"principal\", \"target_name\": \"guardrail-bearer\"}").expect(200);
         try (BedrockRuntimeClient bearer = syncClient(b -> b.tokenProvider(StaticTokenProvider.create(() -> apiKey))
                 .authSchemeProvider(BedrockRuntimeAuthSchemeProvider.defaultProvider(List.of("httpBearerAuth"))))) {
             ApplyGuardrailResponse r = bearer.applyGuardrail(a -> a.guardrailIdentifier("strict").guardrailVersion("1")
@@ -436,11 +445,11 @@ class BedrockGuardrailTest {
     @Test
     void aDenyOnAGuardrailCannotBeSidesteppedByChangingTheIdsCase() {
         IssuedKey limited = quarry.quarry().identities().createKey("guardrail-limited", PrincipalKind.USER);
-        admin("POST", "/admin/policies/GuardrailUse/attachments", "{\"target_type\": \"principal\", \"target_name\": \"guardrail-limited\"}", 200);
-        admin("PUT", "/admin/policies/NoStrict", """
+        quarry.admin("POST", "/admin/policies/GuardrailUse/attachments", "{\"target_type\": \"principal\", \"target_name\": \"guardrail-limited\"}").expect(200);
+        quarry.admin("PUT", "/admin/policies/NoStrict", """
                 {"Version": "2012-10-17", "Statement": [
-                  {"Sid": "NotStrict", "Effect": "Deny", "Action": "quarry:ApplyGuardrail", "Resource": "guardrail/strict"}]}""", 200);
-        admin("POST", "/admin/policies/NoStrict/attachments", "{\"target_type\": \"principal\", \"target_name\": \"guardrail-limited\"}", 200);
+                  {"Sid": "NotStrict", "Effect": "Deny", "Action": "quarry:ApplyGuardrail", "Resource": "guardrail/strict"}]}""").expect(200);
+        quarry.admin("POST", "/admin/policies/NoStrict/attachments", "{\"target_type\": \"principal\", \"target_name\": \"guardrail-limited\"}").expect(200);
         try (BedrockRuntimeClient c = syncClient(b -> b.credentialsProvider(pair(limited)))) {
             assertThat(c.applyGuardrail(a -> a.guardrailIdentifier("outbound").guardrailVersion("1").source(GuardrailContentSource.INPUT)
                     .content(text("hi"))).action()).isEqualTo(GuardrailAction.NONE);
@@ -480,6 +489,29 @@ class BedrockGuardrailTest {
                 .guardrailConfig(g -> g.guardrailIdentifier(guardrail).guardrailVersion("1").streamProcessingMode(mode))
                 .build(), handler).get(30, TimeUnit.SECONDS);
         return new Streamed(events, text, stop);
+    }
+
+    @Test
+    void aDeniedTopicIsBlockedByItsMeaningAndANeighbouringQuestionIsNot() {
+        ApplyGuardrailResponse advice = apply("advice", "1", GuardrailContentSource.INPUT,
+                "I just got a bonus. Tell me which shares to put it into so it grows fastest.");
+        assertThat(advice.action()).isEqualTo(GuardrailAction.GUARDRAIL_INTERVENED);
+        assertThat(advice.outputs()).singleElement().satisfies(o -> assertThat(o.text()).isEqualTo("No investment advice here."));
+        assertThat(advice.assessments().getFirst().topicPolicy().topics()).singleElement().satisfies(t -> {
+            assertThat(t.name()).isEqualTo("Investment advice");
+            assertThat(t.actionAsString()).isEqualTo("BLOCKED");
+        });
+        assertThat(advice.usage().topicPolicyUnits()).isEqualTo(1);
+
+        ApplyGuardrailResponse unrelated = apply("advice", "1", GuardrailContentSource.INPUT, "Can you draft a short thank-you note to my team?");
+        assertThat(unrelated.action()).isEqualTo(GuardrailAction.NONE);
+    }
+
+    @Test
+    void numberedPlaceholdersKeepTheSameValueUnderTheSameNumber() {
+        ApplyGuardrailResponse r = apply("advice", "1", GuardrailContentSource.INPUT,
+                "ann@example.com wrote to bob@example.com; reply to ann@example.com");
+        assertThat(r.outputs()).singleElement().satisfies(o -> assertThat(o.text()).isEqualTo("{EMAIL_1} wrote to {EMAIL_2}; reply to {EMAIL_1}"));
     }
 
     private static ApplyGuardrailResponse apply(String id, String version, GuardrailContentSource source, String text) {
@@ -530,20 +562,5 @@ class BedrockGuardrailTest {
         return builder.endpointOverride(URI.create(quarry.baseUrl()))
                 .region(Region.EU_WEST_3)
                 .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()));
-    }
-
-    private static void admin(String method, String path, String body, int status) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(quarry.baseUrl() + path))
-                .header("Authorization", "Bearer " + quarry.adminKey()).header("Content-Type", "application/json")
-                .method(method, HttpRequest.BodyPublishers.ofString(body)).build();
-        try {
-            HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
-            assertThat(response.statusCode()).as(method + " " + path + ": " + response.body()).isEqualTo(status);
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
     }
 }

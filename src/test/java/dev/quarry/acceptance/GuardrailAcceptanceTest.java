@@ -12,7 +12,6 @@ import com.anthropic.models.messages.MessageCreateParams;
 import com.anthropic.models.messages.RawMessageStreamEvent;
 import com.anthropic.models.messages.StopReason;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.http.HttpResponseFor;
@@ -27,12 +26,6 @@ import dev.quarry.metering.UsageRecord;
 import dev.quarry.store.Database;
 import dev.quarry.testing.SplittingChatUpstream;
 import dev.quarry.testing.TestQuarry;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -54,8 +47,6 @@ import org.junit.jupiter.api.Test;
  * policy can require a guardrail; and a bad guardrail reference is refused in the surface's shape.
  */
 class GuardrailAcceptanceTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private static final String HEADER = "X-Quarry-Guardrail";
     private static final String ACTION_HEADER = "X-Quarry-Guardrail-Action";
@@ -182,6 +173,9 @@ class GuardrailAcceptanceTest {
             assertThat(event.decision()).isEqualTo("intervened");
             assertThat(event.decidingPolicy()).contains("CREDIT_DEBIT_CARD_NUMBER");
             assertNoCardDigits(event.decidingPolicy());
+
+            JsonNode report = quarry.admin("GET", "/admin/usage/report?by=guardrail&from=2000-01-01&to=2100-01-01", null).expect(200);
+            assertThat(report.path("rows").findValuesAsText("key")).as("the usage report counts interventions").contains("strict:1 INPUT_BLOCKED");
         } finally {
             client.close();
         }
@@ -285,10 +279,10 @@ class GuardrailAcceptanceTest {
             client.close();
         }
 
-        JsonNode stored = admin("GET", "/admin/guardrails/strict", null).expect(200);
+        JsonNode stored = quarry.admin("GET", "/admin/guardrails/strict", null).expect(200);
         assertThat(stored.path("origin").asText()).isEqualTo("config");
         assertThat(stored.path("versions").toString()).isEqualTo("[\"1\",\"DRAFT\"]");
-        JsonNode v1 = admin("GET", "/admin/guardrails/strict?version=1", null).expect(200);
+        JsonNode v1 = quarry.admin("GET", "/admin/guardrails/strict?version=1", null).expect(200);
         assertThat(v1.path("definition").path("blockedInputMessaging").asText()).isEqualTo(BLOCKED_INPUT);
         assertThat(v1.path("definition").path("sensitiveInformationPolicyConfig").path("piiEntitiesConfig").toString())
                 .contains("CREDIT_DEBIT_CARD_NUMBER", "EMAIL");
@@ -501,11 +495,11 @@ class GuardrailAcceptanceTest {
     @Test
     void aPolicyCanRequireTheGuardrail() {
         String key = quarry.newKey("must-be-guarded");
-        admin("PUT", "/admin/policies/RequireStrictGuardrail", """
+        quarry.admin("PUT", "/admin/policies/RequireStrictGuardrail", """
                 {"Version": "2012-10-17", "Statement": [{"Sid": "OnlyWithStrict", "Effect": "Allow",
                   "Action": "quarry:InvokeModel*", "Resource": "model/*",
                   "Condition": {"StringEquals": {"quarry:GuardrailIdentifier": "strict"}}}]}""").expect(200);
-        admin("PUT", "/admin/principals/must-be-guarded/boundary", "{\"policy\": \"RequireStrictGuardrail\"}").expect(200);
+        quarry.admin("PUT", "/admin/principals/must-be-guarded/boundary", "{\"policy\": \"RequireStrictGuardrail\"}").expect(200);
         OpenAIClient client = openai(key);
         try {
             assertThatThrownBy(() -> client.chat().completions().create(chat("quarry/echo", "Hello", null)))
@@ -659,30 +653,4 @@ class GuardrailAcceptanceTest {
         }
     }
 
-    record Reply(int status, String body) {
-        JsonNode expect(int expected) {
-            assertThat(status).as(body).isEqualTo(expected);
-            try {
-                return body.isEmpty() ? JSON.createObjectNode() : JSON.readTree(body);
-            } catch (IOException e) {
-                throw new AssertionError(body, e);
-            }
-        }
-    }
-
-    private static Reply admin(String method, String path, String body) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(quarry.baseUrl() + path))
-                .header("Authorization", "Bearer " + quarry.adminKey())
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        if (body != null) request.header("Content-Type", "application/json");
-        try {
-            HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            return new Reply(response.statusCode(), response.body());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
-    }
 }

@@ -6,12 +6,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.quarry.config.ConfigLoader;
 import dev.quarry.server.Quarry;
+import dev.quarry.testing.JsonCalls;
 import dev.quarry.testing.TestQuarry;
 import java.io.IOException;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -321,20 +319,9 @@ class GuardrailAdminTest {
         return send(quarry.baseUrl(), method, path, apiKey, body, status);
     }
 
-    /** One JSON call, asserting its status; the reply body as JSON (an empty object for none). */
+    /** One JSON call, asserting its status unless it is negative; the reply body as JSON (an empty object for none). */
     private static JsonNode send(String base, String method, String path, String apiKey, String body, int status) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", "Bearer " + apiKey);
-        if (body != null) request.header("Content-Type", "application/json");
-        request.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        try {
-            HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            if (status >= 0) assertThat(response.statusCode()).as(method + " " + path + ": " + response.body()).isEqualTo(status);
-            return response.body().isEmpty() ? JSON.createObjectNode() : JSON.readTree(response.body());
-        } catch (IOException e) {
-            throw new AssertionError(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
+        JsonCalls.Reply reply = JsonCalls.send(base, method, path, apiKey, body);
+        return status >= 0 ? reply.expect(status) : reply.json();
     }
 }

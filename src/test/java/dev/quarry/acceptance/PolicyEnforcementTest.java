@@ -7,7 +7,6 @@ import com.anthropic.client.AnthropicClient;
 import com.anthropic.client.okhttp.AnthropicOkHttpClient;
 import com.anthropic.models.messages.MessageCreateParams;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.models.chat.completions.ChatCompletion;
@@ -18,11 +17,7 @@ import dev.quarry.identity.IssuedKey;
 import dev.quarry.identity.PrincipalKind;
 import dev.quarry.store.Database;
 import dev.quarry.testing.TestQuarry;
-import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -42,8 +37,6 @@ import software.amazon.awssdk.services.bedrockruntime.model.Message;
  * API: a refusal is a 403 in the surface's own shape naming the statement that decided it.
  */
 class PolicyEnforcementTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final String NO_ECHO = """
             {"Version": "2012-10-17", "Statement": [
               {"Sid": "NoEchoForYou", "Effect": "Deny", "Action": "quarry:Invoke*", "Resource": "model/quarry/echo"}]}""";
@@ -53,7 +46,7 @@ class PolicyEnforcementTest {
     @BeforeAll
     static void start() {
         quarry = TestQuarry.start();
-        admin("PUT", "/admin/policies/NoEcho", NO_ECHO).expect(200);
+        quarry.admin("PUT", "/admin/policies/NoEcho", NO_ECHO).expect(200);
     }
 
     @AfterAll
@@ -102,7 +95,7 @@ class PolicyEnforcementTest {
         assertBedrockRefused(denied, Region.EU_WEST_3, "statement 'NoEchoForYou' of policy 'NoEcho'");
 
         IssuedKey usOnly = quarry.quarry().identities().createKey("bedrock-us-only", PrincipalKind.USER);
-        admin("PUT", "/admin/policies/UsOnly", """
+        quarry.admin("PUT", "/admin/policies/UsOnly", """
                 {"Statement": [{"Sid": "StayInUs", "Effect": "Deny", "Action": "quarry:*", "Resource": "*",
                   "Condition": {"StringNotEquals": {"quarry:RequestedRegion": "us-east-1"}}}]}""").expect(200);
         attach("UsOnly", "bedrock-us-only");
@@ -113,7 +106,7 @@ class PolicyEnforcementTest {
     @Test
     void aMaxTokensConditionIsEnforcedPerRequest() {
         String key = quarry.newKey("capped");
-        admin("PUT", "/admin/policies/Cap", """
+        quarry.admin("PUT", "/admin/policies/Cap", """
                 {"Statement": [{"Sid": "CapTokens", "Effect": "Deny", "Action": "quarry:InvokeModel*", "Resource": "model/*",
                   "Condition": {"NumericGreaterThan": {"quarry:MaxTokens": "100"}}}]}""").expect(200);
         attach("Cap", "capped");
@@ -128,8 +121,8 @@ class PolicyEnforcementTest {
     void aSourceIpConditionIsTestedAgainstTheCallersAddress() {
         String fromLoopback = quarry.newKey("loopback-blocked");
         String fromLan = quarry.newKey("lan-blocked");
-        admin("PUT", "/admin/policies/BlockLoopback", blockFrom("127.0.0.0/8")).expect(200);
-        admin("PUT", "/admin/policies/BlockLan", blockFrom("10.0.0.0/8")).expect(200);
+        quarry.admin("PUT", "/admin/policies/BlockLoopback", blockFrom("127.0.0.0/8")).expect(200);
+        quarry.admin("PUT", "/admin/policies/BlockLan", blockFrom("10.0.0.0/8")).expect(200);
         attach("BlockLoopback", "loopback-blocked");
         attach("BlockLan", "lan-blocked");
 
@@ -144,23 +137,23 @@ class PolicyEnforcementTest {
         quarry.newKey("simulated");
         attach("NoEcho", "simulated");
 
-        JsonNode echo = admin("POST", "/admin/policies/simulate", """
+        JsonNode echo = quarry.admin("POST", "/admin/policies/simulate", """
                 {"principal": "simulated", "action": "quarry:InvokeModel", "resource": "model/quarry/echo"}""").expect(200);
         assertThat(echo.path("allowed").asBoolean()).isFalse();
         assertThat(echo.path("reason").asText()).isEqualTo("EXPLICIT_DENY");
         assertThat(echo.path("decided_by").asText()).isEqualTo("NoEcho/NoEchoForYou");
         assertThat(echo.path("explanation").asText()).contains("denied by statement 'NoEchoForYou' of policy 'NoEcho'");
 
-        JsonNode other = admin("POST", "/admin/policies/simulate", """
+        JsonNode other = quarry.admin("POST", "/admin/policies/simulate", """
                 {"principal": "simulated", "action": "quarry:InvokeModel", "resource": "model/gpt-5.5",
                  "context": {"quarry:SourceIp": "10.1.2.3"}}""").expect(200);
         assertThat(other.path("allowed").asBoolean()).isTrue();
         assertThat(other.path("decided_by").asText()).isEqualTo("ModelAccess/InvokeModels");
 
-        assertThat(admin("POST", "/admin/policies/simulate", """
+        assertThat(quarry.admin("POST", "/admin/policies/simulate", """
                 {"principal": "simulated", "action": "quarry:InvokeModle", "resource": "model/x"}""").expect(400)
                 .path("error").path("param").asText()).isEqualTo("action");
-        assertThat(admin("POST", "/admin/policies/simulate", """
+        assertThat(quarry.admin("POST", "/admin/policies/simulate", """
                 {"principal": "nobody", "action": "quarry:InvokeModel", "resource": "model/x"}""").expect(404)
                 .path("error").path("message").asText()).contains("no principal named 'nobody'");
     }
@@ -168,69 +161,69 @@ class PolicyEnforcementTest {
     @Test
     void policiesAreManagedThroughTheAdminApi() {
         quarry.newKey("managed");
-        admin("PUT", "/admin/policies/Managed", NO_ECHO).expect(200);
-        assertThat(admin("GET", "/admin/policies/Managed", null).expect(200).path("document").path("Statement").get(0).path("Sid").asText())
+        quarry.admin("PUT", "/admin/policies/Managed", NO_ECHO).expect(200);
+        assertThat(quarry.admin("GET", "/admin/policies/Managed", null).expect(200).path("document").path("Statement").get(0).path("Sid").asText())
                 .isEqualTo("NoEchoForYou");
-        assertThat(admin("GET", "/admin/policies", null).expect(200).path("policies").toString())
+        assertThat(quarry.admin("GET", "/admin/policies", null).expect(200).path("policies").toString())
                 .contains("\"AdministratorAccess\"", "\"ModelAccess\"", "\"Managed\"");
 
         attach("Managed", "managed");
-        assertThat(admin("DELETE", "/admin/policies/Managed", null).expect(400).path("error").path("message").asText())
+        assertThat(quarry.admin("DELETE", "/admin/policies/Managed", null).expect(400).path("error").path("message").asText())
                 .contains("detach it first");
-        admin("DELETE", "/admin/policies/Managed/attachments", "{\"target_type\": \"principal\", \"target_name\": \"managed\"}").expect(204);
-        admin("DELETE", "/admin/policies/Managed", null).expect(204);
-        admin("GET", "/admin/policies/Managed", null).expect(404);
+        quarry.admin("DELETE", "/admin/policies/Managed/attachments", "{\"target_type\": \"principal\", \"target_name\": \"managed\"}").expect(204);
+        quarry.admin("DELETE", "/admin/policies/Managed", null).expect(204);
+        quarry.admin("GET", "/admin/policies/Managed", null).expect(404);
 
-        admin("PUT", "/admin/principals/managed/boundary", "{\"policy\": \"NoEcho\"}").expect(200);
-        JsonNode bounded = admin("POST", "/admin/policies/simulate", """
+        quarry.admin("PUT", "/admin/principals/managed/boundary", "{\"policy\": \"NoEcho\"}").expect(200);
+        JsonNode bounded = quarry.admin("POST", "/admin/policies/simulate", """
                 {"principal": "managed", "action": "quarry:InvokeModel", "resource": "model/gpt-5.5"}""").expect(200);
         assertThat(bounded.path("reason").asText()).isEqualTo("OUTSIDE_BOUNDARY");
 
         String user = quarry.newKey("not-an-admin");
-        assertThat(call("PUT", "/admin/policies/Sneaky", user, NO_ECHO).expect(403).path("error").path("message").asText())
+        assertThat(quarry.call("PUT", "/admin/policies/Sneaky", user, NO_ECHO).expect(403).path("error").path("message").asText())
                 .contains("quarry:PutPolicy on policy/Sneaky is denied");
     }
 
     @Test
     void aPrincipalCannotGrantItselfPermissionsItDoesNotHold() {
         String delegate = quarry.newKey("delegate");
-        admin("PUT", "/admin/policies/PolicyWriter", """
+        quarry.admin("PUT", "/admin/policies/PolicyWriter", """
                 {"Statement": [{"Sid": "WritePolicies", "Effect": "Allow",
                   "Action": ["quarry:PutPolicy", "quarry:AttachPolicy"], "Resource": "*"}]}""").expect(200);
         attach("PolicyWriter", "delegate");
 
         String everything = "{\"Statement\": [{\"Sid\": \"All\", \"Effect\": \"Allow\", \"Action\": \"quarry:*\", \"Resource\": \"*\"}]}";
-        assertThat(call("PUT", "/admin/policies/MyWay", delegate, everything).expect(403).path("error").path("message").asText())
+        assertThat(quarry.call("PUT", "/admin/policies/MyWay", delegate, everything).expect(403).path("error").path("message").asText())
                 .contains("cannot grant permissions you do not hold", "quarry:CreatePrincipal");
-        assertThat(call("POST", "/admin/policies/AdministratorAccess/attachments", delegate,
+        assertThat(quarry.call("POST", "/admin/policies/AdministratorAccess/attachments", delegate,
                 "{\"target_type\": \"principal\", \"target_name\": \"delegate\"}").expect(403).path("error").path("message").asText())
                 .contains("cannot grant permissions you do not hold");
-        admin("GET", "/admin/policies/MyWay", null).expect(404);
+        quarry.admin("GET", "/admin/policies/MyWay", null).expect(404);
 
         // Within what it holds, the delegate may write and attach.
-        call("PUT", "/admin/policies/DelegatedWriter", delegate, """
+        quarry.call("PUT", "/admin/policies/DelegatedWriter", delegate, """
                 {"Statement": [{"Effect": "Allow", "Action": "quarry:PutPolicy", "Resource": "policy/team-*"}]}""").expect(200);
-        call("POST", "/admin/policies/NoEcho/attachments", delegate, "{\"target_type\": \"principal\", \"target_name\": \"delegate\"}").expect(200);
+        quarry.call("POST", "/admin/policies/NoEcho/attachments", delegate, "{\"target_type\": \"principal\", \"target_name\": \"delegate\"}").expect(200);
     }
 
     @Test
     void badPolicyDocumentsAreRefusedNamingThePlace() {
-        assertThat(admin("PUT", "/admin/policies/Broken", "{\"Statement\": ").expect(400).path("error").path("message").asText())
+        assertThat(quarry.admin("PUT", "/admin/policies/Broken", "{\"Statement\": ").expect(400).path("error").path("message").asText())
                 .isNotBlank();
-        JsonNode unknownAction = admin("PUT", "/admin/policies/Typo", """
+        JsonNode unknownAction = quarry.admin("PUT", "/admin/policies/Typo", """
                 {"Statement": [{"Effect": "Allow", "Action": "quarry:InvokeModle", "Resource": "*"}]}""").expect(400).path("error");
         assertThat(unknownAction.path("param").asText()).isEqualTo("Statement[0].Action[0]");
         assertThat(unknownAction.path("message").asText()).contains("'quarry:InvokeModle' names no known action");
-        JsonNode badCondition = admin("PUT", "/admin/policies/Typo", """
+        JsonNode badCondition = quarry.admin("PUT", "/admin/policies/Typo", """
                 {"Statement": [{"Effect": "Deny", "Action": "*", "Resource": "*",
                   "Condition": {"IpAddress": {"quarry:SourceIp": "10.0.0.0/33"}}}]}""").expect(400).path("error");
         assertThat(badCondition.path("param").asText()).isEqualTo("Statement[0].Condition.IpAddress.quarry:SourceIp[0]");
 
         String oversized = "{\"Statement\": [" + ("{\"Effect\": \"Allow\", \"Action\": \"quarry:InvokeModel\", \"Resource\": \"model/"
                 + "x".repeat(100) + "\"},").repeat(200) + "{\"Effect\": \"Allow\", \"Action\": \"*\", \"Resource\": \"*\"}]}";
-        assertThat(admin("PUT", "/admin/policies/Huge", oversized).expect(400).path("error").path("message").asText())
+        assertThat(quarry.admin("PUT", "/admin/policies/Huge", oversized).expect(400).path("error").path("message").asText())
                 .contains("larger than 16384 bytes");
-        admin("GET", "/admin/policies/Typo", null).expect(404);
+        quarry.admin("GET", "/admin/policies/Typo", null).expect(404);
     }
 
     /** A principal's one audited call, waiting briefly: the trail is written behind the request. */
@@ -264,7 +257,7 @@ class PolicyEnforcementTest {
     }
 
     private static void attach(String policy, String principal) {
-        admin("POST", "/admin/policies/" + policy + "/attachments",
+        quarry.admin("POST", "/admin/policies/" + policy + "/attachments",
                 "{\"target_type\": \"principal\", \"target_name\": \"" + principal + "\"}").expect(200);
     }
 
@@ -299,36 +292,5 @@ class PolicyEnforcementTest {
             assertThat(e.awsErrorDetails().errorCode()).isEqualTo("AccessDeniedException");
             assertThat(e.awsErrorDetails().errorMessage()).contains(message);
         });
-    }
-
-    record Reply(int status, String body) {
-        JsonNode expect(int expected) {
-            assertThat(status).as(body).isEqualTo(expected);
-            try {
-                return body.isEmpty() ? JSON.createObjectNode() : JSON.readTree(body);
-            } catch (IOException e) {
-                throw new AssertionError(body, e);
-            }
-        }
-    }
-
-    private static Reply admin(String method, String path, String body) {
-        return call(method, path, quarry.adminKey(), body);
-    }
-
-    private static Reply call(String method, String path, String key, String body) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(quarry.baseUrl() + path))
-                .header("Authorization", "Bearer " + key)
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        if (body != null) request.header("Content-Type", "application/json");
-        try {
-            HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            return new Reply(response.statusCode(), response.body());
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
     }
 }

@@ -49,6 +49,16 @@ public final class TestQuarry implements AutoCloseable {
         return quarry.identities().createKey(principal, dev.quarry.identity.PrincipalKind.USER).apiKey();
     }
 
+    /** A JSON call to this Quarry with a key. */
+    public JsonCalls.Reply call(String method, String path, String key, String body) {
+        return JsonCalls.send(baseUrl(), method, path, key, body);
+    }
+
+    /** A JSON call with the bootstrap admin's key. */
+    public JsonCalls.Reply admin(String method, String path, String body) {
+        return call(method, path, adminKey(), body);
+    }
+
     public UsageQueries usage() {
         return quarry.usage();
     }

@@ -2,26 +2,16 @@ package dev.quarry.guardrails.eval;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.quarry.guardrails.detect.Detection;
 import dev.quarry.guardrails.detect.PatternDetector;
 import dev.quarry.guardrails.pii.PiiDetectors;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,31 +22,13 @@ import org.junit.jupiter.api.Test;
 class PiiEvaluationTest {
     private static final String SET = "/guardrails/eval/pii.jsonl";
 
-    record Case(String id, String text, Set<String> expect) {}
-
-    private static List<Case> cases;
-
-    @BeforeAll
-    static void readTheSet() throws IOException {
-        ObjectMapper json = new ObjectMapper();
-        cases = new ArrayList<>();
-        try (InputStream in = Objects.requireNonNull(PiiEvaluationTest.class.getResourceAsStream(SET), SET);
-                BufferedReader lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-            for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-                if (line.isBlank()) continue;
-                JsonNode node = json.readTree(line);
-                Set<String> expect = new TreeSet<>();
-                node.get("expect").forEach(label -> expect.add(label.asText()));
-                cases.add(new Case(node.get("id").asText(), node.get("text").asText(), expect));
-            }
-        }
-    }
+    private static final List<LabelledCase> CASES = LabelledCase.load(SET);
 
     @Test
     void theSetIsLargeAndCoversEverySupportedType() {
-        assertThat(cases).hasSizeGreaterThanOrEqualTo(220);
-        assertThat(cases.stream().map(Case::id).distinct().count()).as("distinct ids").isEqualTo(cases.size());
-        Map<String, Long> positives = cases.stream().flatMap(c -> c.expect().stream())
+        assertThat(CASES).hasSizeGreaterThanOrEqualTo(220);
+        assertThat(CASES.stream().map(LabelledCase::id).distinct().count()).as("distinct ids").isEqualTo(CASES.size());
+        Map<String, Long> positives = CASES.stream().flatMap(c -> c.expect().stream())
                 .collect(Collectors.groupingBy(Function.identity(), TreeMap::new, Collectors.counting()));
         for (String type : PiiDetectors.supportedTypes()) {
             assertThat(positives.getOrDefault(type, 0L)).as("positive cases of " + type).isGreaterThanOrEqualTo(3);
@@ -69,7 +41,7 @@ class PiiEvaluationTest {
         List<PatternDetector> detectors = supported.stream().map(PiiDetectors::forType).toList();
         Scorecard card = new Scorecard("PII detectors on " + SET);
         supported.forEach(card::expectLabel);
-        for (Case c : cases) {
+        for (LabelledCase c : CASES) {
             Set<String> found = new TreeSet<>();
             for (PatternDetector detector : detectors) {
                 detector.find(c.text()).stream().map(Detection::type).forEach(found::add);

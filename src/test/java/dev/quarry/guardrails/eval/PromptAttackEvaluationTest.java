@@ -3,7 +3,6 @@ package dev.quarry.guardrails.eval;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quarry.guardrails.detect.Confidence;
-import dev.quarry.guardrails.semantic.LabelledCase;
 import dev.quarry.guardrails.semantic.MiniLm;
 import dev.quarry.guardrails.semantic.PromptAttackFilter;
 import java.util.List;

@@ -3,7 +3,6 @@ package dev.quarry.guardrails.eval;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quarry.guardrails.semantic.DeniedTopic;
-import dev.quarry.guardrails.semantic.LabelledCase;
 import dev.quarry.guardrails.semantic.MiniLm;
 import dev.quarry.guardrails.semantic.TopicFilter;
 import dev.quarry.guardrails.semantic.TopicMatch;

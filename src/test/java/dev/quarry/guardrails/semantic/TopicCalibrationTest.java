@@ -1,5 +1,6 @@
 package dev.quarry.guardrails.semantic;
 
+import dev.quarry.guardrails.eval.LabelledCase;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package dev.quarry.guardrails.semantic;
+package dev.quarry.guardrails.eval;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
