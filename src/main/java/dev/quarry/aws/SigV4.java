@@ -68,6 +68,9 @@ public final class SigV4 {
         if (!scope.service().equals(service)) {
             throw new SigV4Exception(SigV4Exception.Problem.WRONG_SCOPE, "Credential should be scoped to correct service: '" + service + "'.");
         }
+        if (!AwsRegions.isKnown(scope.region())) {
+            throw new SigV4Exception(SigV4Exception.Problem.WRONG_SCOPE, "Credential should be scoped to a valid region.");
+        }
         for (String required : List.of("host", X_AMZ_DATE)) {
             if (!authorization.signedHeaders().contains(required)) {
                 throw new SigV4Exception(SigV4Exception.Problem.INCOMPLETE, "'" + required + "' must be a 'SignedHeader' in the AWS Authorization.");
@@ -85,11 +88,17 @@ public final class SigV4 {
                     + CredentialScope.DATE.format(scope.date()) + "' != '" + amzDate.substring(0, 8) + "', from '" + amzDate + "'.");
         }
 
-        String expected = signature(secret, scope, amzDate, CanonicalRequest.of(request, authorization.signedHeaders()));
+        // The derived key is kept only once it has verified a signature: otherwise anyone who knows an
+        // access key id could fill the cache with keys for scopes of their choosing.
+        byte[] signingKey = cachedSigningKey(secret, scope);
+        boolean cached = signingKey != null;
+        if (!cached) signingKey = deriveSigningKey(secret, scope);
+        String expected = signature(signingKey, scope, amzDate, CanonicalRequest.of(request, authorization.signedHeaders()));
         if (!MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII), authorization.signature().getBytes(StandardCharsets.US_ASCII))) {
             throw new SigV4Exception(SigV4Exception.Problem.MISMATCH, "The request signature we calculated does not match the signature you provided. "
                     + "Check your AWS Secret Access Key and signing method. Consult the service documentation for details.");
         }
+        if (!cached) keepSigningKey(secret, scope, signingKey);
 
         if (signedAt.isBefore(now.minus(MAX_SKEW))) {
             throw new SigV4Exception(SigV4Exception.Problem.EXPIRED, "Signature expired: " + amzDate + " is now earlier than "
@@ -111,8 +120,26 @@ public final class SigV4 {
      * region, as AWS recommends, and kept. The memory is bounded: a full cache starts over.
      */
     static byte[] signingKey(String secret, CredentialScope scope) {
+        byte[] key = cachedSigningKey(secret, scope);
+        if (key == null) {
+            key = deriveSigningKey(secret, scope);
+            keepSigningKey(secret, scope, key);
+        }
+        return key;
+    }
+
+    private static byte[] cachedSigningKey(String secret, CredentialScope scope) {
+        return SIGNING_KEYS.get(scope + "\u0000" + secret);
+    }
+
+    private static void keepSigningKey(String secret, CredentialScope scope, byte[] key) {
         if (SIGNING_KEYS.size() >= MAX_SIGNING_KEYS) SIGNING_KEYS.clear();
-        return SIGNING_KEYS.computeIfAbsent(scope + "\u0000" + secret, k -> deriveSigningKey(secret, scope));
+        SIGNING_KEYS.put(scope + "\u0000" + secret, key);
+    }
+
+    /** How many derived signing keys are kept, for tests of the cache's bound. */
+    static int keptSigningKeys() {
+        return SIGNING_KEYS.size();
     }
 
     private static byte[] deriveSigningKey(String secret, CredentialScope scope) {
@@ -123,7 +150,11 @@ public final class SigV4 {
     }
 
     static String signature(String secret, CredentialScope scope, String amzDate, String canonicalRequest) {
-        return HexFormat.of().formatHex(hmac(signingKey(secret, scope), stringToSign(amzDate, scope, canonicalRequest)));
+        return signature(signingKey(secret, scope), scope, amzDate, canonicalRequest);
+    }
+
+    private static String signature(byte[] signingKey, CredentialScope scope, String amzDate, String canonicalRequest) {
+        return HexFormat.of().formatHex(hmac(signingKey, stringToSign(amzDate, scope, canonicalRequest)));
     }
 
     private static Instant parseAmzDate(String amzDate) throws SigV4Exception {

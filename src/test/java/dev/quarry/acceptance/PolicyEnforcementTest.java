@@ -103,6 +103,23 @@ class PolicyEnforcementTest {
         assertBedrockRefused(usOnly, Region.EU_WEST_3, "statement 'StayInUs' of policy 'UsOnly'");
     }
 
+    /** A residency condition on the signed region cannot be met by a region that does not exist. */
+    @Test
+    void aMadeUpRegionCannotMeetARegionCondition() {
+        IssuedKey euOnly = quarry.quarry().identities().createKey("bedrock-eu-only", PrincipalKind.USER);
+        quarry.admin("PUT", "/admin/policies/EuOnly", """
+                {"Statement": [{"Sid": "StayInEu", "Effect": "Deny", "Action": "quarry:*", "Resource": "*",
+                  "Condition": {"StringNotLike": {"quarry:RequestedRegion": "eu-*"}}}]}""").expect(200);
+        attach("EuOnly", "bedrock-eu-only");
+        assertThat(converse(bedrock(euOnly, Region.EU_WEST_3)).output().message().content()).isNotEmpty();
+
+        assertThatThrownBy(() -> converse(bedrock(euOnly, Region.of("eu-anything-i-like"))))
+                .isInstanceOfSatisfying(BedrockRuntimeException.class, e -> {
+                    assertThat(e.statusCode()).isEqualTo(403);
+                    assertThat(e.awsErrorDetails().errorMessage()).contains("Credential should be scoped to a valid region.");
+                });
+    }
+
     @Test
     void aMaxTokensConditionIsEnforcedPerRequest() {
         String key = quarry.newKey("capped");

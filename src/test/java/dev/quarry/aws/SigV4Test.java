@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -200,6 +201,29 @@ class SigV4Test {
                 SigV4Exception.Problem.WRONG_SCOPE, "scoped to correct service: 's3'");
     }
 
+    /** The signed region is the {@code quarry:RequestedRegion} condition key: a made-up one must not reach a policy. */
+    @Test
+    void aSignatureScopedToARegionThatDoesNotExistIsRefused() {
+        SignableRequest received = signedBedrockCall("{}", SUITE_TIME, "eu-anything-i-like");
+
+        assertProblem(() -> SigV4.verify(received, parse(received), SUITE.secretAccessKey(), "bedrock", SUITE_TIME),
+                SigV4Exception.Problem.WRONG_SCOPE, "Credential should be scoped to a valid region.");
+    }
+
+    @Test
+    void signaturesThatDoNotVerifyLeaveNoSigningKeyBehind() {
+        List<SignableRequest> received = new ArrayList<>();
+        for (int day = 0; day < 200; day++) received.add(signedBedrockCall("{}", SUITE_TIME.plus(Duration.ofDays(day))));
+        int before = SigV4.keptSigningKeys();
+
+        for (SignableRequest request : received) {
+            assertProblem(() -> SigV4.verify(request, parse(request), "not-the-secret", "bedrock", SUITE_TIME),
+                    SigV4Exception.Problem.MISMATCH, "does not match");
+        }
+
+        assertThat(SigV4.keptSigningKeys()).isEqualTo(before);
+    }
+
     @Test
     void aRequestMustSignItsHostAndDate() throws SigV4Exception {
         SignableRequest received = signedBedrockCall("{}", SUITE_TIME);
@@ -246,12 +270,16 @@ class SigV4Test {
 
     /** A Converse call as received: its headers plus the ones signing added. */
     private static SignableRequest signedBedrockCall(String body, Instant at) {
+        return signedBedrockCall(body, at, "us-west-2");
+    }
+
+    private static SignableRequest signedBedrockCall(String body, Instant at, String region) {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         var headers = new LinkedHashMap<String, List<String>>();
         headers.put("Host", List.of("127.0.0.1:8080"));
         headers.put("Content-Type", List.of("application/json"));
         String path = "/model/" + AwsUri.encode("anthropic.claude-sonnet-4-5-20250929-v1:0") + "/converse";
-        SigV4.sign(SignableRequest.of("POST", path, "", headers, bytes), SUITE, "us-west-2", "bedrock", at)
+        SigV4.sign(SignableRequest.of("POST", path, "", headers, bytes), SUITE, region, "bedrock", at)
                 .forEach((name, value) -> headers.put(name, List.of(value)));
         return SignableRequest.of("POST", path, "", headers, bytes);
     }
