@@ -23,8 +23,8 @@ public final class SettlingStream implements EventStream {
     private final EventStream delegate;
     private final Consumer<End> onEnd;
     private Usage usage = Usage.ZERO;
-    /** Characters of text, tool input and reasoning handed on. */
-    private long deliveredChars;
+    /** Text, tool input and reasoning handed on. */
+    private final TokenEstimate.Tally delivered = new TokenEstimate.Tally();
     private boolean ended;
 
     private final LongSupplier promptEstimate;
@@ -59,9 +59,9 @@ public final class SettlingStream implements EventStream {
             throw failed(e);
         }
         switch (event) {
-            case StreamEvent.TextDelta t -> deliveredChars += t.text().length();
-            case StreamEvent.ToolInputDelta t -> deliveredChars += t.fragment().length();
-            case StreamEvent.ReasoningDelta r -> deliveredChars += r.text().length();
+            case StreamEvent.TextDelta t -> delivered.add(t.text());
+            case StreamEvent.ToolInputDelta t -> delivered.add(t.fragment());
+            case StreamEvent.ReasoningDelta r -> delivered.add(r.text());
             case StreamEvent.UsageReport u -> usage = u.usage();
             case StreamEvent.MessageStop s -> endOnce(Ending.COMPLETED, null);
             default -> { }
@@ -86,9 +86,9 @@ public final class SettlingStream implements EventStream {
     private void endOnce(Ending ending, QuarryError error) {
         if (ended) return;
         ended = true;
-        Usage billed = ending != Ending.COMPLETED && usage.outputTokens() == 0 && deliveredChars > 0
+        Usage billed = ending != Ending.COMPLETED && usage.outputTokens() == 0 && delivered.tokens() > 0
                 ? new Usage(usage.totalInputTokens() == 0 ? promptEstimate.getAsLong() : usage.inputTokens(),
-                        TokenEstimate.ofLength(deliveredChars), usage.cacheReadTokens(), usage.cacheWriteTokens())
+                        delivered.tokens(), usage.cacheReadTokens(), usage.cacheWriteTokens())
                 : usage;
         onEnd.accept(new End(ending, billed, error));
     }

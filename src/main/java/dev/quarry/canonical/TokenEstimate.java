@@ -28,6 +28,23 @@ public final class TokenEstimate {
     private TokenEstimate() {}
 
     public static long of(CharSequence text) {
+        return (quarters(text) + 3) / 4;
+    }
+
+    /** Adds up text that arrives in pieces (a stream's deltas) as if it had come whole. */
+    public static final class Tally {
+        private long quarters;
+
+        public void add(CharSequence text) {
+            quarters += TokenEstimate.quarters(text);
+        }
+
+        public long tokens() {
+            return (quarters + 3) / 4;
+        }
+    }
+
+    private static long quarters(CharSequence text) {
         long quarters = 0;
         int length = text.length();
         for (int i = 0; i < length; i++) {
@@ -41,7 +58,7 @@ public final class TokenEstimate {
                 quarters += weight(c);
             }
         }
-        return (quarters + 3) / 4;
+        return quarters;
     }
 
     private static int weight(char c) {

@@ -45,4 +45,14 @@ class TokenEstimateTest {
         long utf8 = text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
         assertThat(TokenEstimate.of(text)).isLessThanOrEqualTo(Math.max(1, utf8));
     }
+
+    /** A stream billed from its deltas costs what the same text would have cost whole, wherever it was cut. */
+    @Property
+    void aTallyOfPiecesIsTheEstimateOfTheWhole(@ForAll String text, @ForAll @net.jqwik.api.constraints.IntRange(min = 0, max = 50) int cut) {
+        int at = Math.min(cut, text.length());
+        var tally = new TokenEstimate.Tally();
+        tally.add(text.substring(0, at));
+        tally.add(text.substring(at));
+        assertThat(tally.tokens()).isEqualTo(TokenEstimate.of(text));
+    }
 }
