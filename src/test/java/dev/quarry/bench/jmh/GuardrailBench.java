@@ -50,7 +50,7 @@ public class GuardrailBench extends Microbenchmark {
 
     @Benchmark
     public int checkPrompt() {
-        return guard.check(Source.INPUT, prompt, guard.placeholders()).outputs().size();
+        return guard.checkUserTexts(Source.INPUT, prompt, guard.placeholders()).outputs().size();
     }
 
     @Benchmark
