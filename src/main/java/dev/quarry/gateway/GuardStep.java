@@ -1,7 +1,6 @@
 package dev.quarry.gateway;
 
 import dev.quarry.audit.AuditLog;
-import dev.quarry.canonical.EmbeddingRequest;
 import dev.quarry.canonical.ErrorKind;
 import dev.quarry.canonical.QuarryError;
 import dev.quarry.guardrails.Assessment;
@@ -9,7 +8,6 @@ import dev.quarry.guardrails.BlockedReply;
 import dev.quarry.guardrails.Guard;
 import dev.quarry.guardrails.GuardRecord;
 import dev.quarry.guardrails.GuardedStream;
-import dev.quarry.guardrails.GuardedText;
 import dev.quarry.guardrails.GuardrailSpec.Source;
 import dev.quarry.guardrails.Guardrails;
 import dev.quarry.guardrails.Interventions;
@@ -17,8 +15,6 @@ import dev.quarry.guardrails.Placeholders;
 import dev.quarry.guardrails.RequestTexts;
 import dev.quarry.guardrails.Verdict;
 import java.time.Clock;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Runs the request's guardrail on the way in and on the way back. The way in reads every text of
@@ -77,26 +73,18 @@ public final class GuardStep implements Step {
     }
 
     /**
-     * Texts to embed leave for a provider as a prompt does, so they are checked as one: a blocked
-     * input is refused (an embedding has no answer to put the guardrail's message in), an
-     * anonymised one is embedded with its placeholders. They are no instructions to a model, so
-     * the prompt-attack filter does not read them.
+     * Texts to embed are checked as a prompt is: a blocked input is refused (an embedding has no
+     * answer to put the guardrail's message in), an anonymised one is embedded with its placeholders.
      */
     private Outcome embed(Exchange exchange, Operation.Embed embed, Guard guard, GuardRecord record, Chain chain) {
-        EmbeddingRequest request = embed.request();
-        List<GuardedText> texts = new ArrayList<>(request.inputs().size());
-        for (int i = 0; i < request.inputs().size(); i++) {
-            texts.add(new GuardedText("input[" + i + "]", request.inputs().get(i), GuardedText.Kind.CONVERSATION, false));
-        }
-        Verdict verdict = guard.check(Source.INPUT, texts, guard.placeholders());
+        Verdict verdict = guard.check(Source.INPUT, RequestTexts.of(embed.request()), guard.placeholders());
         record.assessed(Source.INPUT, verdict.assessment());
         if (verdict.blocked()) {
             return new Outcome.Rejected(exchange.withRoute(exchange.model(), null),
                     new QuarryError(ErrorKind.CONTENT_FILTERED, verdict.outputs().getFirst(), "input", null));
         }
         if (!verdict.intervened()) return chain.proceed(exchange);
-        return chain.proceed(exchange.withOperation(new Operation.Embed(
-                new EmbeddingRequest(request.model(), verdict.outputs(), request.dimensions()))));
+        return chain.proceed(exchange.withOperation(new Operation.Embed(RequestTexts.replace(embed.request(), verdict.outputs()))));
     }
 
     private void audit(Exchange exchange, Guard guard, Source source, Assessment assessment) {

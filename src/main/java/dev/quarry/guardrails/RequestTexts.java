@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.quarry.canonical.ChatRequest;
 import dev.quarry.canonical.ContentBlock;
+import dev.quarry.canonical.EmbeddingRequest;
 import dev.quarry.canonical.InferenceConfig;
 import dev.quarry.canonical.Message;
 import dev.quarry.canonical.Role;
@@ -57,6 +58,24 @@ public final class RequestTexts {
             return text;
         }).request(request);
         return texts;
+    }
+
+    /**
+     * The texts of an embeddings request: they leave for a provider as a prompt does, and are read
+     * as one conversation, so a value split across two inputs is still seen. They are no
+     * instructions to a model, so the prompt-attack filter does not read them.
+     */
+    public static List<GuardedText> of(EmbeddingRequest request) {
+        List<GuardedText> texts = new ArrayList<>(request.inputs().size());
+        for (int i = 0; i < request.inputs().size(); i++) {
+            texts.add(new GuardedText("input[" + i + "]", request.inputs().get(i), Kind.CONVERSATION, false));
+        }
+        return texts;
+    }
+
+    /** The embeddings request with its inputs replaced by {@code replacements}, in the order of {@link #of(EmbeddingRequest)}. */
+    public static EmbeddingRequest replace(EmbeddingRequest request, List<String> replacements) {
+        return new EmbeddingRequest(request.model(), replacements, request.dimensions());
     }
 
     /**
