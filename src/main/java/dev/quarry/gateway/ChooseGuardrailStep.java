@@ -9,8 +9,8 @@ import java.util.Map;
  * Settles which guardrail version a request runs under, before it is authorized, so that a
  * policy can require one ({@code quarry:GuardrailIdentifier}). The client names it in a header
  * (every surface) or, on Bedrock Converse, in {@code guardrailConfig}; naming two different ones
- * is refused rather than one silently winning. A chat request that names none runs under the
- * configured default, if there is one. An unknown guardrail or version goes on as named and is
+ * is refused rather than one silently winning. A request that names none, chat or embeddings, runs
+ * under the configured default, if there is one. An unknown guardrail or version goes on as named and is
  * refused by the guard step, after authorization: a caller not allowed to use it learns nothing of
  * which guardrails exist; either way no model runs.
  */
@@ -18,7 +18,7 @@ public final class ChooseGuardrailStep implements Step {
     private final Guardrails guardrails;
     private final GuardrailRef byDefault;
 
-    /** @param byDefault the guardrail of chat requests that name none, or {@code null} */
+    /** @param byDefault the guardrail of requests that name none, or {@code null} */
     public ChooseGuardrailStep(Guardrails guardrails, GuardrailRef byDefault) {
         this.guardrails = guardrails;
         this.byDefault = byDefault;
@@ -40,12 +40,8 @@ public final class ChooseGuardrailStep implements Step {
             }
             asked = inBody;
         }
-        if (asked == null && exchange.operation() instanceof Operation.Chat) asked = byDefault;
+        if (asked == null) asked = byDefault;
         if (asked == null) return chain.proceed(exchange);
-        if (!(exchange.operation() instanceof Operation.Chat)) {
-            throw QuarryException.unsupported("guardrail", "Guardrails check chat requests; this is a " + exchange.operation().label()
-                    + " request. Check texts directly with ApplyGuardrail.");
-        }
         GuardrailRef chosen;
         try {
             chosen = guardrails.choose(asked);

@@ -10,6 +10,7 @@ import dev.quarry.guardrails.detect.Detection;
 import dev.quarry.guardrails.detect.PatternDetector;
 import dev.quarry.guardrails.pii.PiiDetectors;
 import dev.quarry.guardrails.regex.CustomRegex;
+import dev.quarry.guardrails.regex.ReadBudget;
 import dev.quarry.guardrails.regex.RegexBudgetExceeded;
 import dev.quarry.guardrails.semantic.PromptAttackFilter;
 import dev.quarry.guardrails.semantic.TopicFilter;
@@ -39,6 +40,11 @@ public final class Guard {
     private record Rule(PatternDetector detector, Hit.Kind kind, Action onInput, Action onOutput, String regex) {
         Action on(Source source) {
             return source == Source.INPUT ? onInput : onOutput;
+        }
+
+        /** Custom regexes draw on the request's read budget; the built-in detectors are linear and need none. */
+        List<Detection> find(CharSequence text, ReadBudget budget) {
+            return detector instanceof CustomRegex regex ? regex.find(text, budget) : detector.find(text);
         }
     }
 
@@ -129,41 +135,66 @@ public final class Guard {
     }
 
     /**
-     * Checks texts whole: every policy, the semantic ones included. The prompt-attack filter reads
-     * only {@code attackable} texts (what a user wrote, not the system prompt or tool results).
+     * Checks texts whole, on one {@link ReadBudget} for their custom regexes: the pattern policies
+     * read every text, each alone and, for the conversation's, across neighbours
+     * ({@link SplitFinds}); the semantic ones read the conversation, the prompt-attack filter only
+     * what users wrote. A find in a {@link GuardedText.Kind#FIXED} text blocks even where the
+     * guardrail would anonymise it.
      */
-    public Verdict check(Source source, List<String> texts, List<Boolean> attackable, Placeholders placeholders) {
+    public Verdict check(Source source, List<GuardedText> texts, Placeholders placeholders) {
         long start = System.nanoTime();
+        ReadBudget budget = new ReadBudget();
         List<Finding> findings = new ArrayList<>();
-        List<String> redacted = new ArrayList<>(texts.size());
+        List<List<Hit>> hits = new ArrayList<>(texts.size());
         long characters = 0;
-        for (int i = 0; i < texts.size(); i++) {
-            String text = texts.get(i);
-            characters += text.length();
-            List<Hit> hits = scan(source, text);
-            for (Hit hit : hits) findings.add(hit.finding(text));
-            findings.addAll(semantic(source, text, attackable.get(i)));
-            redacted.add(redact(text, hits, placeholders));
+        for (GuardedText text : texts) {
+            characters += text.text().length();
+            List<Hit> found = scan(source, text.text(), budget);
+            if (!text.kind().rewritable()) found = found.stream().map(Hit::blocking).toList();
+            hits.add(new ArrayList<>(found));
+            for (Hit hit : found) findings.add(hit.finding(text.text()));
+            if (text.kind() == GuardedText.Kind.CONVERSATION) findings.addAll(semantic(source, text.text(), text.userWritten()));
+        }
+        for (SplitFinds.Split split : SplitFinds.find(texts, holdBack, window -> scan(source, window, budget))) {
+            findings.add(split.finding());
+            split.pieces().forEach((i, piece) -> hits.get(i).add(piece));
         }
         Assessment assessment = new Assessment(findings, (System.nanoTime() - start) / 1_000_000, characters);
         List<String> outputs = assessment.blocked() ? List.of(blockedMessage(source))
-                : assessment.intervened() ? redacted : List.of();
+                : assessment.intervened() ? redacted(texts, hits, placeholders) : List.of();
         return new Verdict(source, assessment, outputs);
     }
 
-    /** Checks texts whole that are all a user's own (ApplyGuardrail's content). */
-    public Verdict check(Source source, List<String> texts, Placeholders placeholders) {
-        return check(source, texts, texts.stream().map(t -> true).toList(), placeholders);
+    /** Checks texts whole that are all a user's own, parts of one input (ApplyGuardrail's content). */
+    public Verdict checkUserTexts(Source source, List<String> texts, Placeholders placeholders) {
+        List<GuardedText> guarded = new ArrayList<>(texts.size());
+        for (int i = 0; i < texts.size(); i++) guarded.add(new GuardedText("content[" + i + "]", texts.get(i), GuardedText.Kind.CONVERSATION, true));
+        return check(source, guarded, placeholders);
+    }
+
+    private static List<String> redacted(List<GuardedText> texts, List<List<Hit>> hits, Placeholders placeholders) {
+        List<String> redacted = new ArrayList<>(texts.size());
+        for (int i = 0; i < texts.size(); i++) {
+            List<Hit> sorted = new ArrayList<>(hits.get(i));
+            sorted.sort(BY_POSITION);
+            redacted.add(redact(texts.get(i).text(), sorted, placeholders));
+        }
+        return redacted;
+    }
+
+    /** Every pattern detector's finds in {@code text} for one direction, on a budget of its own for custom regexes. */
+    List<Hit> scan(Source source, CharSequence text) {
+        return scan(source, text, new ReadBudget());
     }
 
     /** Every pattern detector's finds in {@code text} for one direction, by position, blocking ones first where they start together. */
-    List<Hit> scan(Source source, CharSequence text) {
+    private List<Hit> scan(Source source, CharSequence text, ReadBudget budget) {
         List<Hit> hits = new ArrayList<>();
         for (Rule rule : rules) {
             Action action = rule.on(source);
             List<Detection> found;
             try {
-                found = rule.detector().find(text);
+                found = rule.find(text, budget);
             } catch (RegexBudgetExceeded e) {
                 // Fail closed: a pattern that could not finish in its budget may have matched.
                 found = text.isEmpty() ? List.of() : List.of(new Detection(rule.detector().type(), 0, text.length()));
@@ -191,7 +222,11 @@ public final class Guard {
         return findings;
     }
 
-    /** The text with every anonymised find replaced by its placeholder; overlapping finds become one, named by the first. */
+    /**
+     * The text with every anonymised find replaced by its placeholder; overlapping finds become one,
+     * named by the first. A continuation of a find that began in an earlier text is removed: its
+     * placeholder stands there.
+     */
     static String redact(CharSequence text, List<Hit> hits, Placeholders placeholders) {
         StringBuilder out = new StringBuilder(text.length());
         int at = 0;
@@ -202,7 +237,8 @@ public final class Guard {
             for (int j = i + 1; j < hits.size() && hits.get(j).start() < end; j++) {
                 if (hits.get(j).action() == Action.ANONYMIZE) end = Math.max(end, hits.get(j).end());
             }
-            out.append(text, at, hit.start()).append(placeholders.of(hit.detection().type(), text.subSequence(hit.start(), end).toString()));
+            out.append(text, at, hit.start());
+            if (!hit.continuation()) out.append(placeholders.of(hit.detection().type(), text.subSequence(hit.start(), end).toString()));
             at = end;
         }
         return out.append(text, at, text.length()).toString();

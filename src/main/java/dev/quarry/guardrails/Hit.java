@@ -6,10 +6,17 @@ import dev.quarry.guardrails.detect.Detection;
 /**
  * A pattern detector's find and what the guardrail does with it in one direction.
  *
- * @param kind how it is reported in an assessment
+ * @param kind         how it is reported in an assessment
+ * @param continuation whether this is a later piece of a find that runs across texts (a card
+ *                     split over two messages): anonymising removes it, and the placeholder stands
+ *                     in the first piece
  */
-record Hit(Detection detection, Kind kind, Action action, String regex) {
+record Hit(Detection detection, Kind kind, Action action, String regex, boolean continuation) {
     enum Kind { PII, REGEX, CUSTOM_WORD, PROFANITY }
+
+    Hit(Detection detection, Kind kind, Action action, String regex) {
+        this(detection, kind, action, regex, false);
+    }
 
     int start() {
         return detection.start();
@@ -21,7 +28,17 @@ record Hit(Detection detection, Kind kind, Action action, String regex) {
 
     /** The same find over other characters: the part still pending of one that began in released text, or moved by an offset. */
     Hit over(int start, int end) {
-        return new Hit(new Detection(detection.type(), start, end), kind, action, regex);
+        return new Hit(new Detection(detection.type(), start, end), kind, action, regex, continuation);
+    }
+
+    /** The piece of this find over {@code [start, end)} of one of the texts it runs across. */
+    Hit piece(int start, int end, boolean later) {
+        return new Hit(new Detection(detection.type(), start, end), kind, action, regex, later);
+    }
+
+    /** This find where the text cannot take a placeholder: what would be anonymised is blocked. */
+    Hit blocking() {
+        return action == Action.ANONYMIZE ? new Hit(detection, kind, Action.BLOCK, regex, continuation) : this;
     }
 
     Finding finding(CharSequence text) {

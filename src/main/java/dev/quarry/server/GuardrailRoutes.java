@@ -83,7 +83,7 @@ final class GuardrailRoutes implements HttpService {
             if (ref.version() == null) throw QuarryException.invalid("guardrailVersion", "Name the guardrail version: a number or DRAFT.");
             Guard guard = guardrails.guard(guardrails.choose(ref));
             ApplyGuardrailCodec.Request request = ApplyGuardrailCodec.decode(call.body().get());
-            Verdict verdict = guard.check(request.source(), request.texts(), guard.placeholders());
+            Verdict verdict = guard.checkUserTexts(request.source(), request.texts(), guard.placeholders());
             if (verdict.intervened()) {
                 audit.record(Interventions.event(clock.instant(), call.caller().id(), call.caller().name(), HttpIo.clientAddress(req),
                         HttpIo.userAgent(req), guard.ref(), request.source(), verdict.assessment(), call.requestId()));

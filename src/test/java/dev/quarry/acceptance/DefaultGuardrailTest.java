@@ -5,17 +5,19 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
+import com.openai.errors.BadRequestException;
 import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.embeddings.EmbeddingCreateParams;
 import dev.quarry.config.ConfigException;
 import dev.quarry.testing.TestQuarry;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** {@code default_guardrail}: every chat request that names no guardrail runs under the configured one. */
+/** {@code default_guardrail}: every request that names no guardrail, chat or embeddings, runs under the configured one. */
 class DefaultGuardrailTest {
     private static final String GUARDRAILS = """
             guardrails:
@@ -65,9 +67,35 @@ class DefaultGuardrailTest {
     }
 
     @Test
-    void embeddingsAreNotChatAndAreLeftAlone() {
-        assertThat(client.embeddings().create(EmbeddingCreateParams.builder().model("quarry/minilm").input("card " + CARD).build())
-                .data()).hasSize(1);
+    void embeddingsRunUnderTheDefaultTooAndABlockedInputIsRefusedInTheOpenAiErrorShape() {
+        assertThatThrownBy(() -> client.embeddings().create(EmbeddingCreateParams.builder().model("quarry/minilm")
+                .inputOfArrayOfStrings(List.of("a receipt", "card " + CARD)).build()))
+                .isInstanceOfSatisfying(BadRequestException.class, e -> {
+                    assertThat(e.statusCode()).isEqualTo(400);
+                    assertThat(e.code()).hasValue("content_filter");
+                    assertThat(e.param()).hasValue("input");
+                    assertThat(e.getMessage()).contains("Not with card numbers, please.");
+                });
+        assertThat(embedding("a receipt", null)).hasSize(384);
+    }
+
+    @Test
+    void aCardSplitAcrossTwoEmbeddingInputsIsRefused() {
+        assertThatThrownBy(() -> client.embeddings().create(EmbeddingCreateParams.builder().model("quarry/minilm")
+                .inputOfArrayOfStrings(List.of("card 4539 1488", "0343 6467")).build())).isInstanceOf(BadRequestException.class);
+    }
+
+    @Test
+    void anAnonymisingGuardrailNamedForEmbeddingsEmbedsTheAnonymisedText() {
+        List<Float> anonymised = embedding("write to ann@example.com", "lenient");
+        assertThat(anonymised).isEqualTo(embedding("write to {EMAIL}", null)).isNotEqualTo(embedding("write to ann@example.com", null));
+    }
+
+    private static List<Float> embedding(String input, String guardrail) {
+        EmbeddingCreateParams.Builder params = EmbeddingCreateParams.builder().model("quarry/minilm").input(input)
+                .encodingFormat(EmbeddingCreateParams.EncodingFormat.FLOAT);
+        if (guardrail != null) params.putAdditionalHeader("X-Quarry-Guardrail", guardrail);
+        return client.embeddings().create(params.build()).data().getFirst().embedding();
     }
 
     @Test

@@ -359,10 +359,16 @@ class GuardrailBadInputTest {
     }
 
     @Test
-    void aGuardrailOnAnEmbeddingRequestIsUnsupported() throws Exception {
-        Reply r = send("/v1/embeddings", "{\"model\": \"quarry/minilm\", \"input\": \"hello\"}", Map.of("X-Quarry-Guardrail", "strict:1"));
-        assertThat(r.status()).as(r.json().toString()).isEqualTo(400);
-        assertThat(r.json().at("/error/message").asText()).contains("ApplyGuardrail");
+    void aGuardrailNamedOnAnEmbeddingRequestChecksItsInputAndAnUnknownOneIsRefused() throws Exception {
+        Reply clean = send("/v1/embeddings", "{\"model\": \"quarry/minilm\", \"input\": \"hello\"}", Map.of("X-Quarry-Guardrail", "strict:1"));
+        assertThat(clean.status()).as(clean.json().toString()).isEqualTo(200);
+        Reply card = send("/v1/embeddings", "{\"model\": \"quarry/minilm\", \"input\": \"card 4539 1488 0343 6467\"}",
+                Map.of("X-Quarry-Guardrail", "strict:1"));
+        assertThat(card.status()).isEqualTo(400);
+        assertThat(card.json().at("/error/code").asText()).isEqualTo("content_filter");
+        assertThat(card.json().at("/error/message").asText()).isEqualTo("Sorry, I can't help with that request.");
+        assertThat(send("/v1/embeddings", "{\"model\": \"quarry/minilm\", \"input\": \"hello\"}", Map.of("X-Quarry-Guardrail", "nowhere:1"))
+                .status()).isEqualTo(404);
     }
 
     // ---- helpers ----

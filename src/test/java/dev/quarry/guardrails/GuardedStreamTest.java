@@ -214,7 +214,7 @@ class GuardedStreamTest {
                 new SensitiveInformation(List.of(new PiiRule("EMAIL", Action.ANONYMIZE, null, null)), List.of(), Placeholders.NUMBERED),
                 List.of(), GuardrailSpec.Words.NONE, Confidence.NONE, "in", "out");
         Guard guard = Guard.compile(new GuardrailRef("n", "1", false), spec, new Detectors(t -> List.of()));
-        Verdict verdict = guard.check(Source.INPUT, List.of("ann@example.com wrote to bob@example.com; reply to ann@example.com"), guard.placeholders());
+        Verdict verdict = guard.checkUserTexts(Source.INPUT, List.of("ann@example.com wrote to bob@example.com; reply to ann@example.com"), guard.placeholders());
         assertThat(verdict.outputs()).containsExactly("{EMAIL_1} wrote to {EMAIL_2}; reply to {EMAIL_1}");
     }
 
@@ -224,8 +224,8 @@ class GuardedStreamTest {
                 new SensitiveInformation(List.of(new PiiRule("EMAIL", Action.BLOCK, Action.ANONYMIZE, Action.NONE)), List.of(), Placeholders.TYPE),
                 List.of(), GuardrailSpec.Words.NONE, Confidence.NONE, "in", "out");
         Guard guard = Guard.compile(new GuardrailRef("d", "1", false), spec, new Detectors(t -> List.of()));
-        assertThat(guard.check(Source.INPUT, List.of("mail ann@example.com"), guard.placeholders()).outputs()).containsExactly("mail {EMAIL}");
-        Verdict output = guard.check(Source.OUTPUT, List.of("mail ann@example.com"), guard.placeholders());
+        assertThat(guard.checkUserTexts(Source.INPUT, List.of("mail ann@example.com"), guard.placeholders()).outputs()).containsExactly("mail {EMAIL}");
+        Verdict output = guard.checkUserTexts(Source.OUTPUT, List.of("mail ann@example.com"), guard.placeholders());
         assertThat(output.intervened()).isFalse();
         assertThat(output.assessment().findings()).singleElement().satisfies(f -> assertThat(f.action()).isEqualTo(Finding.Taken.NONE));
     }

@@ -1,17 +1,17 @@
 package dev.quarry.guardrails.regex;
 
 /**
- * The text a matcher reads, counting its reads: the engine reads through {@code charAt}, so the
- * count is the work it has done, and a runaway match fails with {@link RegexBudgetExceeded} from
- * inside the engine instead of running on. One per match run, so not thread-safe.
+ * The text a matcher reads, charging each read to the request's {@link ReadBudget}: the engine
+ * reads through {@code charAt}, so the count is the work it has done, and a runaway match fails
+ * with {@link RegexBudgetExceeded} from inside the engine instead of running on. One per match
+ * run, so not thread-safe.
  */
 final class BudgetedText implements CharSequence {
     private final CharSequence text;
     private final String regexName;
-    private final long budget;
-    private long reads;
+    private final ReadBudget budget;
 
-    BudgetedText(CharSequence text, String regexName, long budget) {
+    BudgetedText(CharSequence text, String regexName, ReadBudget budget) {
         this.text = text;
         this.regexName = regexName;
         this.budget = budget;
@@ -19,7 +19,7 @@ final class BudgetedText implements CharSequence {
 
     @Override
     public char charAt(int index) {
-        if (++reads > budget) throw new RegexBudgetExceeded(regexName, text.length(), budget);
+        budget.read(regexName, text.length());
         return text.charAt(index);
     }
 

@@ -1,16 +1,16 @@
 package dev.quarry.guardrails.regex;
 
 /**
- * A custom regex read its text more often than {@link CustomRegex} allows: it backtracks in a way
- * the static check did not catch. The text was not judged; what to do with it (block it, say) is
- * the guardrail's call.
+ * A custom regex ran out of its request's {@link ReadBudget}: it backtracks in a way the static
+ * check did not catch, or the request's texts are too long for its patterns. The text was not
+ * judged; what to do with it (block it, say) is the guardrail's call.
  */
 public final class RegexBudgetExceeded extends RuntimeException {
     private final String regexName;
 
     RegexBudgetExceeded(String regexName, int textLength, long budget) {
-        super("custom regex '" + regexName + "' gave up after " + budget + " character reads on a text of " + textLength
-                + " characters: the pattern backtracks too much to finish");
+        super("custom regex '" + regexName + "' gave up on a text of " + textLength + " characters: the request's custom regexes"
+                + " used up their budget of " + budget + " character reads");
         this.regexName = regexName;
     }
 

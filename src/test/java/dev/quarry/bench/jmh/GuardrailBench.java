@@ -15,6 +15,7 @@ import dev.quarry.guardrails.GuardrailSpec.SensitiveInformation;
 import dev.quarry.guardrails.GuardrailSpec.Source;
 import dev.quarry.guardrails.GuardrailSpec.Words;
 import dev.quarry.guardrails.detect.Confidence;
+import java.util.ArrayList;
 import java.util.List;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Setup;
@@ -31,6 +32,8 @@ public class GuardrailBench extends Microbenchmark {
 
     Guard guard;
     List<String> prompt;
+    /** The same prompt sent as 16 content parts of 128 characters: what reading across parts costs. */
+    List<String> parts;
     List<StreamEvent> answer;
 
     @Setup
@@ -45,12 +48,19 @@ public class GuardrailBench extends Microbenchmark {
         String paragraph = "Please summarise the ticket below and draft a polite reply to the customer. The order ORD-123456 was "
                 + "delivered late, the customer wrote from jane.roe@example.net and paid with 4539 1488 0343 6467; keep the tone warm. ";
         prompt = List.of(paragraph.repeat(2048 / paragraph.length() + 1).substring(0, 2048));
+        parts = new ArrayList<>();
+        for (int at = 0; at < 2048; at += 128) parts.add(prompt.getFirst().substring(at, at + 128));
         answer = Fixtures.textStream(SseEncodingBench.DELTAS);
     }
 
     @Benchmark
     public int checkPrompt() {
-        return guard.check(Source.INPUT, prompt, guard.placeholders()).outputs().size();
+        return guard.checkUserTexts(Source.INPUT, prompt, guard.placeholders()).outputs().size();
+    }
+
+    @Benchmark
+    public int checkParts() {
+        return guard.checkUserTexts(Source.INPUT, parts, guard.placeholders()).outputs().size();
     }
 
     @Benchmark
