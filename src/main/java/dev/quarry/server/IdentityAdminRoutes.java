@@ -33,8 +33,6 @@ import java.util.function.Consumer;
  * drops this node's caches) and on other nodes within a poll of the identity version.
  */
 final class IdentityAdminRoutes implements HttpService {
-    private static final long MAX_BODY = 64 * 1024;
-
     private final AdminCalls calls;
     private final IdentityStore identities;
     private final Consumer<IssuedKey> onKeyIssued;
@@ -79,11 +77,10 @@ final class IdentityAdminRoutes implements HttpService {
 
     /** Body: {@code {"name", "kind": "user"|"service"|"agent" (default user), "tags": {"key": "value"}}}. */
     private void createPrincipal(ServerRequest req, ServerResponse res) {
-        calls.serve(req, res, "quarry:CreatePrincipal", "principal/*", call -> {
+        calls.serveNamedInBody(req, res, "quarry:CreatePrincipal", "principal", IdentityAdminRoutes::name, call -> {
             ObjectNode body = call.body().get();
-            String name = Json.requireText(body, "name", "name");
             String kind = Json.optText(body, "kind", "kind");
-            Principal created = identities.createPrincipal(name, kind == null ? PrincipalKind.USER : PrincipalKind.creatable(kind), tags(body));
+            Principal created = identities.createPrincipal(call.name(), kind == null ? PrincipalKind.USER : PrincipalKind.creatable(kind), tags(body));
             identityChanged.run();
             return json(201, principal(created));
         });
@@ -147,8 +144,8 @@ final class IdentityAdminRoutes implements HttpService {
 
     /** Body: {@code {"name"}}: a key for that principal, made a user if it is new — an operator's first call. */
     private void createUserKey(ServerRequest req, ServerResponse res) {
-        calls.serve(req, res, "quarry:CreateKey", "principal/*", call -> {
-            IssuedKey key = identities.createKey(Json.requireText(call.body().get(), "name", "name"), PrincipalKind.USER);
+        calls.serveNamedInBody(req, res, "quarry:CreateKey", "principal", IdentityAdminRoutes::name, call -> {
+            IssuedKey key = identities.createKey(call.name(), PrincipalKind.USER);
             onKeyIssued.accept(key);
             identityChanged.run();
             return json(201, KeyJson.of(key));
@@ -193,8 +190,8 @@ final class IdentityAdminRoutes implements HttpService {
 
     /** Body: {@code {"name"}}. */
     private void createGroup(ServerRequest req, ServerResponse res) {
-        calls.serve(req, res, "quarry:CreateGroup", "group/*", call -> {
-            Groups.Group group = identities.groups().create(Json.requireText(call.body().get(), "name", "name"));
+        calls.serveNamedInBody(req, res, "quarry:CreateGroup", "group", IdentityAdminRoutes::name, call -> {
+            Groups.Group group = identities.groups().create(call.name());
             identityChanged.run();
             return json(201, group(group));
         });
@@ -243,10 +240,10 @@ final class IdentityAdminRoutes implements HttpService {
 
     /** Body: {@code {"name", "trust": ["principal", "group:NAME"], "tags": {...}}}. */
     private void createRole(ServerRequest req, ServerResponse res) {
-        calls.serve(req, res, "quarry:CreateRole", "role/*", call -> {
+        calls.serveNamedInBody(req, res, "quarry:CreateRole", "role", IdentityAdminRoutes::name, call -> {
             ObjectNode body = call.body().get();
             List<String> trust = Json.optArray(body, "trust", "trust").stream().map(entry -> text(entry, "trust")).toList();
-            Principal role = identities.roles().create(Json.requireText(body, "name", "name"), trust, tags(body));
+            Principal role = identities.roles().create(call.name(), trust, tags(body));
             identityChanged.run();
             ObjectNode reply = principal(role);
             trust.stream().distinct().sorted().forEach(reply.putArray("trust")::add);
@@ -267,23 +264,16 @@ final class IdentityAdminRoutes implements HttpService {
      * ({@code quarry:AssumeRole} on {@code role/NAME}); the role's trust decides whether it consents.
      */
     private void assumeRole(ServerRequest req, ServerResponse res) {
-        ObjectNode body;
-        String role;
-        try {
-            // The resource authorized is the role named in the body, so the body is read first.
-            body = Json.parseObject(HttpIo.readJsonBody(req, MAX_BODY));
-            role = Json.requireText(body, "role", "role");
-        } catch (QuarryException bad) {
-            calls.serve(req, res, Actions.ASSUME_ROLE, "role/*", call -> {
-                throw bad;
-            });
-            return;
-        }
-        calls.serve(req, res, Actions.ASSUME_ROLE, "role/" + role, call -> {
-            Integer seconds = Json.optInt(body, "duration_seconds", "duration_seconds", 1);
+        calls.serveNamedInBody(req, res, Actions.ASSUME_ROLE, "role", body -> Json.requireText(body, "role", "role"), call -> {
+            Integer seconds = Json.optInt(call.body().get(), "duration_seconds", "duration_seconds", 1);
             Duration duration = seconds == null ? Roles.DEFAULT_SESSION : Duration.ofSeconds(seconds);
-            return json(200, KeyJson.session(identities.roles().assume(role, call.caller().name(), duration)));
+            return json(200, KeyJson.session(identities.roles().assume(call.name(), call.caller().name(), duration)));
         });
+    }
+
+    /** The {@code name} a create call names its principal, group or role by; the store takes it as written. */
+    private static String name(ObjectNode body) {
+        return Json.requireText(body, "name", "name");
     }
 
     private WireReply changed() {

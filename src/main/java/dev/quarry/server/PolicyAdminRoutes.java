@@ -133,14 +133,15 @@ final class PolicyAdminRoutes implements HttpService {
     /**
      * Body: {@code {"principal", "action", "resource", "context": {"quarry:Key": "value" | ["v", …]}}}.
      * The context is taken as given: the simulator answers "what if a request came with these keys".
+     * Authorized on {@code principal/NAME}: what it reveals is that principal's permissions.
      */
     private void simulate(ServerRequest req, ServerResponse res) {
-        calls.serve(req, res, "quarry:SimulatePolicy", "*", call -> {
+        calls.serveNamedInBody(req, res, "quarry:SimulatePolicy", "principal", body -> Json.requireText(body, "principal", "principal"), call -> {
             ObjectNode body = call.body().get();
             String action = Json.requireText(body, "action", "action");
             if (!Actions.isKnown(action)) throw QuarryException.invalid("action", "'" + action + "' is not a Quarry action; known: " + Actions.ALL);
             AccessRequest request = new AccessRequest(action, Json.requireText(body, "resource", "resource"), simulatedContext(body));
-            Decision decision = directory.simulate(Json.requireText(body, "principal", "principal"), request);
+            Decision decision = directory.simulate(call.name(), request);
             return ok(Json.object()
                     .put("allowed", decision.allowed())
                     .put("reason", decision.reason().name())
