@@ -32,7 +32,13 @@ public final class UsageReport {
         TAG("COALESCE(t.tag_key || '=' || t.tag_value, '(untagged)')"),
         DAY("l.created_at / " + DAY_MILLIS),
         /** The guardrail version a request ran under and what it did, e.g. {@code strict:2 INPUT_BLOCKED}. */
-        GUARDRAIL("COALESCE(l.guardrail || ' ' || COALESCE(l.guardrail_action, 'NONE'), '(none)')");
+        GUARDRAIL("COALESCE(l.guardrail || ' ' || COALESCE(l.guardrail_action, 'NONE'), '(none)')"),
+        /**
+         * Who each request was made for: the principal that assumed the role for a call through a
+         * role session (as {@code alice via deployer}), else the caller itself.
+         */
+        USER("CASE WHEN l.on_behalf_of IS NULL THEN COALESCE(p.name, l.principal_id)"
+                + " ELSE COALESCE(u.name, l.on_behalf_of) || ' via ' || COALESCE(p.name, l.principal_id) END");
 
         private final String key;
 
@@ -43,7 +49,7 @@ public final class UsageReport {
         /** @throws IllegalArgumentException naming the choices */
         public static By of(String name) {
             for (By by : values()) if (by.name().equalsIgnoreCase(name)) return by;
-            throw new IllegalArgumentException("cannot group by '" + name + "'; choose principal, model, tag, day or guardrail");
+            throw new IllegalArgumentException("cannot group by '" + name + "'; choose principal, model, tag, day, guardrail or user");
         }
 
         public String label() {
@@ -74,6 +80,7 @@ public final class UsageReport {
     public List<Row> rows(By by, Instant from, Instant to) {
         String sql = "SELECT " + by.key + ", " + SUMS + " FROM usage_ledger l"
                 + " LEFT JOIN principals p ON p.id = l.principal_id"
+                + (by == By.USER ? " LEFT JOIN principals u ON u.id = l.on_behalf_of" : "")
                 + (by == By.TAG ? " LEFT JOIN principal_tags t ON t.principal_id = l.principal_id" : "")
                 + " WHERE l.created_at >= ? AND l.created_at < ? GROUP BY 1 ORDER BY 1";
         return db.read(c -> {

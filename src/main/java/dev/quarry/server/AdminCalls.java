@@ -137,7 +137,7 @@ final class AdminCalls {
             status = ModelCalls.reply(res, wire.errors().apply(e.error()));
         }
         audit.record(new AuditEvent(UUID.randomUUID().toString(), clock.instant(),
-                caller == null ? null : caller.id(), caller == null ? null : caller.name(),
+                caller == null ? null : caller.id(), caller == null ? null : caller.name(), caller == null ? null : caller.onBehalfOfName(),
                 HttpIo.clientAddress(req), HttpIo.userAgent(req), action, resource,
                 AuditEvent.decision(failure == null ? null : failure.kind()),
                 decidedBy, requestId, failure == null ? null : failure.kind().name()));

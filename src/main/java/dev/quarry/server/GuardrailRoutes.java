@@ -85,8 +85,8 @@ final class GuardrailRoutes implements HttpService {
             ApplyGuardrailCodec.Request request = ApplyGuardrailCodec.decode(call.body().get());
             Verdict verdict = guard.check(request.source(), request.texts(), guard.placeholders());
             if (verdict.intervened()) {
-                audit.record(Interventions.event(clock.instant(), call.caller().id(), call.caller().name(), HttpIo.clientAddress(req),
-                        HttpIo.userAgent(req), guard.ref(), request.source(), verdict.assessment(), call.requestId()));
+                audit.record(Interventions.event(clock.instant(), call.caller().id(), call.caller().name(), call.caller().onBehalfOfName(),
+                        HttpIo.clientAddress(req), HttpIo.userAgent(req), guard.ref(), request.source(), verdict.assessment(), call.requestId()));
             }
             return WireReply.json(200, Json.bytes(ApplyGuardrailCodec.encode(verdict, guard.spec())));
         });

@@ -267,7 +267,7 @@ final class IdentityAdminRoutes implements HttpService {
         calls.serveNamedInBody(req, res, Actions.ASSUME_ROLE, "role", body -> Json.requireText(body, "role", "role"), call -> {
             Integer seconds = Json.optInt(call.body().get(), "duration_seconds", "duration_seconds", 1);
             Duration duration = seconds == null ? Roles.DEFAULT_SESSION : Duration.ofSeconds(seconds);
-            return json(200, KeyJson.session(identities.roles().assume(call.name(), call.caller().name(), duration)));
+            return json(200, KeyJson.session(identities.roles().assume(call.name(), call.caller(), duration)));
         });
     }
 
