@@ -90,10 +90,11 @@ public final class Quarry implements AutoCloseable {
                 Assembly.providers(config, env), env);
         Detectors detectors = new Detectors(minilm::embedTexts);
         compileConfigGuardrails(config, detectors);
+        // Refused before the store is opened, so a bad admin key leaves nothing open behind it.
+        this.admin = BootstrapAdmin.resolve(config.dataDir(), env.apply(BootstrapAdmin.ENV));
         this.db = config.openStore();
         Clock clock = Clock.systemUTC();
         this.identities = new IdentityStore(db, MasterKey.resolve(config.dataDir(), env.apply(MasterKey.ENV)));
-        this.admin = BootstrapAdmin.resolve(config.dataDir(), env.apply(BootstrapAdmin.ENV));
         Principal adminPrincipal = identities.ensurePrincipal(BootstrapAdmin.PRINCIPAL, PrincipalKind.ADMIN);
         Authenticator authenticator = new Authenticator(identities, clock);
         authenticator.trust(admin.apiKey(), adminPrincipal);
