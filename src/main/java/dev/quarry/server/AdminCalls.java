@@ -24,6 +24,8 @@ import java.util.UUID;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * The one way every admin call is served: the caller is authenticated, the admin action is
@@ -32,6 +34,7 @@ import java.util.function.Supplier;
  * OpenAI's error object, the admin API's shape.
  */
 final class AdminCalls {
+    private static final Logger LOG = Logger.getLogger(AdminCalls.class.getName());
     /** Admin bodies are small documents; a policy is at most 16 KiB. */
     private static final long MAX_BODY = 64 * 1024;
 
@@ -135,6 +138,11 @@ final class AdminCalls {
         } catch (QuarryException e) {
             failure = e.error();
             status = ModelCalls.reply(res, wire.errors().apply(e.error()));
+        } catch (RuntimeException e) {
+            // A fault of ours still answers in the client's shape and still goes into the audit trail.
+            LOG.log(Level.SEVERE, "admin call " + action + " on " + resource + " failed (request " + requestId + ")", e);
+            failure = QuarryError.of(ErrorKind.INTERNAL, "The call failed inside Quarry (request " + requestId + "); the server log has the cause.");
+            status = ModelCalls.reply(res, wire.errors().apply(failure));
         }
         audit.record(new AuditEvent(UUID.randomUUID().toString(), clock.instant(),
                 caller == null ? null : caller.id(), caller == null ? null : caller.name(), caller == null ? null : caller.onBehalfOfName(),
