@@ -42,9 +42,10 @@ final class AdminCalls {
      * What a handler may use: who is calling, the JSON body (parsed on demand), the request id, and
      * for a call on something named in its body, that name as authorized ({@code null} otherwise).
      * A handler acts on {@code name}, never on the body's field again, so it cannot act on
-     * anything but what policy was asked about.
+     * anything but what policy was asked about. {@code conditions} are the caller's condition keys,
+     * as the call was authorized with.
      */
-    record AdminContext(Principal caller, Supplier<ObjectNode> body, String requestId, String name) {}
+    record AdminContext(Principal caller, Supplier<ObjectNode> body, String requestId, String name, Map<String, List<String>> conditions) {}
 
     /**
      * What an admin call acts on, as policies name it ({@code type/name}).
@@ -129,12 +130,13 @@ final class AdminCalls {
                     unreadable = e;
                 }
             }
-            AccessRequest request = new AccessRequest(action, resource, context.apply(caller, req));
+            Map<String, List<String>> conditions = context.apply(caller, req);
+            AccessRequest request = new AccessRequest(action, resource, conditions);
             Decision decision = authorizer.decide(caller.id(), request);
             decidedBy = decision.decidedBy();
             if (!decision.allowed()) throw QuarryException.of(ErrorKind.PERMISSION_DENIED, decision.explain(request));
             if (unreadable != null) throw unreadable;
-            status = ModelCalls.reply(res, handler.handle(new AdminContext(caller, json, requestId, name)));
+            status = ModelCalls.reply(res, handler.handle(new AdminContext(caller, json, requestId, name, conditions)));
         } catch (QuarryException e) {
             failure = e.error();
             status = ModelCalls.reply(res, wire.errors().apply(e.error()));

@@ -13,6 +13,7 @@ import dev.quarry.identity.Principal;
 import dev.quarry.identity.PrincipalKind;
 import dev.quarry.identity.Roles;
 import dev.quarry.policy.Actions;
+import dev.quarry.policy.EscalationGuard;
 import dev.quarry.surface.Json;
 import dev.quarry.surface.WireReply;
 import io.helidon.webserver.http.HttpRules;
@@ -29,7 +30,7 @@ import java.util.function.Consumer;
 /**
  * The admin API for identities: principals and their tags, groups, roles, keys, and STS's
  * assume-role. Each route is an action authorized and audited by {@link AdminCalls}; errors are
- * OpenAI-shaped. A change is in force on this node when its call returns ({@code identityChanged}
+ * OpenAI-shaped. Adding to a group and issuing a key also pass the {@link EscalationGuard}. A change is in force on this node when its call returns ({@code identityChanged}
  * drops this node's caches) and on other nodes within a poll of the identity version.
  */
 final class IdentityAdminRoutes implements HttpService {
@@ -37,17 +38,20 @@ final class IdentityAdminRoutes implements HttpService {
     private final IdentityStore identities;
     private final Consumer<IssuedKey> onKeyIssued;
     private final Runnable identityChanged;
+    private final EscalationGuard guard;
     private final Clock clock;
 
     /**
      * @param onKeyIssued     remembers a new key, so its first use needs no lookup
      * @param identityChanged drops what this node remembers of identities
      */
-    IdentityAdminRoutes(AdminCalls calls, IdentityStore identities, Consumer<IssuedKey> onKeyIssued, Runnable identityChanged, Clock clock) {
+    IdentityAdminRoutes(AdminCalls calls, IdentityStore identities, Consumer<IssuedKey> onKeyIssued, Runnable identityChanged,
+                        EscalationGuard guard, Clock clock) {
         this.calls = calls;
         this.identities = identities;
         this.onKeyIssued = onKeyIssued;
         this.identityChanged = identityChanged;
+        this.guard = guard;
         this.clock = clock;
     }
 
@@ -134,6 +138,7 @@ final class IdentityAdminRoutes implements HttpService {
         calls.serve(req, res, "quarry:CreateKey", "principal/" + name, call -> {
             ObjectNode body = req.content().hasEntity() ? call.body().get() : Json.object();
             Principal p = identities.principal(name).orElseThrow(() -> notFound("principal", name));
+            guard.checkKeyFor(call.caller(), name, call.conditions());
             Integer expiresIn = Json.optInt(body, "expires_in_seconds", "expires_in_seconds", 60);
             IssuedKey key = identities.keys().create(p, new KeyTerms(expiresIn == null ? null : clock.instant().plusSeconds(expiresIn),
                     Json.optText(body, "description", "description")));
@@ -145,6 +150,7 @@ final class IdentityAdminRoutes implements HttpService {
     /** Body: {@code {"name"}}: a key for that principal, made a user if it is new — an operator's first call. */
     private void createUserKey(ServerRequest req, ServerResponse res) {
         calls.serveNamedInBody(req, res, "quarry:CreateKey", "principal", IdentityAdminRoutes::name, call -> {
+            guard.checkKeyFor(call.caller(), call.name(), call.conditions());
             IssuedKey key = identities.createKey(call.name(), PrincipalKind.USER);
             onKeyIssued.accept(key);
             identityChanged.run();
@@ -223,7 +229,9 @@ final class IdentityAdminRoutes implements HttpService {
     private void addMember(ServerRequest req, ServerResponse res) {
         String name = param(req, "name");
         calls.serve(req, res, "quarry:AddToGroup", "group/" + name, call -> {
-            Groups.Group group = identities.groups().add(name, param(req, "principal"));
+            String principal = param(req, "principal");
+            guard.checkJoin(call.caller(), name, principal, call.conditions());
+            Groups.Group group = identities.groups().add(name, principal);
             identityChanged.run();
             return json(200, group(group));
         });

@@ -32,6 +32,7 @@ import dev.quarry.metering.ExperimentReport;
 import dev.quarry.metering.Ledger;
 import dev.quarry.metering.UsageQueries;
 import dev.quarry.metering.UsageReport;
+import dev.quarry.policy.EscalationGuard;
 import dev.quarry.policy.PolicyDirectory;
 import dev.quarry.policy.PolicyStore;
 import dev.quarry.policy.RequestContext;
@@ -136,11 +137,12 @@ public final class Quarry implements AutoCloseable {
         RequestContext requestContext = new RequestContext(clock);
         AdminCalls adminCalls = new AdminCalls(gateway, policyDirectory,
                 (caller, req) -> requestContext.caller(caller, AnthropicRoutes.credential(req), HttpIo.clientAddress(req)), audit, clock);
-        var policyAdmin = new PolicyAdminRoutes(adminCalls, policies, policyDirectory, requestContext);
+        EscalationGuard escalation = new EscalationGuard(policyDirectory);
+        var policyAdmin = new PolicyAdminRoutes(adminCalls, policies, policyDirectory, escalation);
         var identityAdmin = new IdentityAdminRoutes(adminCalls, identities, authenticator::remember, () -> {
             authenticator.forget();
             policyDirectory.reload();
-        }, clock);
+        }, escalation, clock);
         var costAdmin = new CostAdminRoutes(adminCalls, priceStore, prices, new CommitmentStore(db, clock), new UsageReport(db));
         var budgetAdmin = new BudgetAdminRoutes(adminCalls, budgetStore, budgets);
         var guardrailRoutes = new GuardrailRoutes(adminCalls, guardrailStore, guardrails, audit, clock);
