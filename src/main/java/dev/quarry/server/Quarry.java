@@ -7,6 +7,7 @@ import dev.quarry.budget.BudgetDirectory;
 import dev.quarry.budget.BudgetStore;
 import dev.quarry.budget.LedgerSpend;
 import dev.quarry.budget.WebhookAlerts;
+import dev.quarry.budget.WebhookTargets;
 import dev.quarry.catalog.BuiltInCatalog;
 import dev.quarry.catalog.Catalog;
 import dev.quarry.canonical.QuarryException;
@@ -110,8 +111,10 @@ public final class Quarry implements AutoCloseable {
         var platforms = ConfiguredPrices.platforms(config);
         PriceSheet prices = new PriceSheet(priceStore, ConfiguredPrices.entries(catalog.models(), platforms), platforms);
         this.rateLimits = RateLimits.create(config.rateLimits(), config.redisUrl(), clock);
-        BudgetStore budgetStore = new BudgetStore(db, clock);
-        this.budgets = new BudgetDirectory(budgetStore, policyDirectory::groupsOf, new LedgerSpend(db), new BudgetBook(clock, new WebhookAlerts()));
+        WebhookTargets webhooks = WebhookTargets.from(env);
+        BudgetStore budgetStore = new BudgetStore(db, clock, webhooks);
+        this.budgets = new BudgetDirectory(budgetStore, policyDirectory::groupsOf, new LedgerSpend(db),
+                new BudgetBook(clock, new WebhookAlerts(webhooks)));
         changes.onChange(StoreVersions.IDENTITY, authenticator::forget);
         changes.onChange(StoreVersions.IDENTITY, policyDirectory::reload);
         changes.onChange(StoreVersions.POLICY, policyDirectory::reload);
