@@ -10,12 +10,14 @@ import java.util.Objects;
  * @param decision       {@code allow}, {@code deny} (refused by policy or authentication) or {@code error}
  * @param decidingPolicy {@code policy/statement} that decided, or {@code null}
  * @param errorCode      the canonical error kind when the call did not succeed
+ * @param onBehalfOf     for a call through an assumed role, the name of the principal that assumed it; else {@code null}
  */
 public record AuditEvent(
         String eventId,
         Instant time,
         String principalId,
         String principalName,
+        String onBehalfOf,
         String sourceIp,
         String userAgent,
         String action,
@@ -37,5 +39,12 @@ public record AuditEvent(
         Objects.requireNonNull(action, "action");
         Objects.requireNonNull(resource, "resource");
         Objects.requireNonNull(decision, "decision");
+    }
+
+    /** An event of a call its principal made for itself, or of no known principal. */
+    public AuditEvent(String eventId, Instant time, String principalId, String principalName, String sourceIp, String userAgent,
+                      String action, String resource, String decision, String decidingPolicy, String requestId, String errorCode) {
+        this(eventId, time, principalId, principalName, null, sourceIp, userAgent, action, resource, decision, decidingPolicy,
+                requestId, errorCode);
     }
 }

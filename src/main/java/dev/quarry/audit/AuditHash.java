@@ -8,7 +8,8 @@ import java.util.HexFormat;
 /**
  * The hashes that chain the trail. An event's hash covers its position, every field and the
  * previous event's hash; fields are length-prefixed so that no two different events can
- * serialize alike (no separator a field could contain).
+ * serialize alike (no separator a field could contain). {@code onBehalfOf}, added later, is
+ * hashed only when present, so events written before it existed keep their hashes.
  */
 final class AuditHash {
     static final String GENESIS = "0".repeat(64);
@@ -16,9 +17,14 @@ final class AuditHash {
     private AuditHash() {}
 
     static String ofEvent(long seq, AuditEvent e, String prevHash) {
+        if (e.onBehalfOf() == null) {
+            return sha256(Long.toString(seq), e.eventId(), Long.toString(e.time().toEpochMilli()), e.principalId(), e.principalName(),
+                    e.sourceIp(), e.userAgent(), e.action(), e.resource(), e.decision(), e.decidingPolicy(), e.requestId(),
+                    e.errorCode(), prevHash);
+        }
         return sha256(Long.toString(seq), e.eventId(), Long.toString(e.time().toEpochMilli()), e.principalId(), e.principalName(),
                 e.sourceIp(), e.userAgent(), e.action(), e.resource(), e.decision(), e.decidingPolicy(), e.requestId(),
-                e.errorCode(), prevHash);
+                e.errorCode(), prevHash, e.onBehalfOf());
     }
 
     static String ofDigest(long seq, long createdAt, long firstEventSeq, long lastEventSeq, String lastEventHash, String prevDigestHash) {

@@ -125,8 +125,8 @@ public final class AuditLog implements AutoCloseable {
             Tail t = tail;
             try (PreparedStatement s = c.prepareStatement("""
                     INSERT INTO audit_events (seq, event_id, event_time, principal_id, principal_name, source_ip, user_agent,
-                        action, resource, decision, deciding_policy, request_id, error_code, prev_hash, hash)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
+                        action, resource, decision, deciding_policy, request_id, error_code, prev_hash, hash, on_behalf_of)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
                 for (AuditEvent e : events) {
                     long seq = t.lastSeq() + 1;
                     String hash = AuditHash.ofEvent(seq, e, t.lastHash());

@@ -9,7 +9,7 @@ import java.time.Instant;
 final class AuditRows {
     static final String COLUMNS = """
             seq, event_id, event_time, principal_id, principal_name, source_ip, user_agent, action, resource, decision,
-            deciding_policy, request_id, error_code, prev_hash, hash""";
+            deciding_policy, request_id, error_code, prev_hash, hash, on_behalf_of""";
 
     private AuditRows() {}
 
@@ -32,11 +32,12 @@ final class AuditRows {
         s.setString(13, e.errorCode());
         s.setString(14, prevHash);
         s.setString(15, hash);
+        s.setString(16, e.onBehalfOf());
     }
 
     static Row read(ResultSet r) throws SQLException {
         AuditEvent event = new AuditEvent(r.getString(2), Instant.ofEpochMilli(r.getLong(3)), r.getString(4), r.getString(5),
-                r.getString(6), r.getString(7), r.getString(8), r.getString(9), r.getString(10), r.getString(11),
+                r.getString(16), r.getString(6), r.getString(7), r.getString(8), r.getString(9), r.getString(10), r.getString(11),
                 r.getString(12), r.getString(13));
         return new Row(r.getLong(1), event, r.getString(14), r.getString(15));
     }

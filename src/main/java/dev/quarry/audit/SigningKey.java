@@ -1,5 +1,6 @@
 package dev.quarry.audit;
 
+import dev.quarry.store.DataFolder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -34,7 +35,7 @@ public record SigningKey(PrivateKey privateKey, PublicKey publicKey) {
     public static SigningKey inDataDir(Path dataDir) {
         Path privateFile = dataDir.resolve(PRIVATE_FILE);
         try {
-            Files.createDirectories(dataDir);
+            DataFolder.ensure(dataDir);
             if (!Files.exists(privateFile)) {
                 KeyPair pair = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
                 try {

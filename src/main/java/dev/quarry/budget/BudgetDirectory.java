@@ -30,10 +30,17 @@ public final class BudgetDirectory {
         reload();
     }
 
-    /** The budgets that govern a caller. */
-    public List<Budget> applicableTo(Principal principal) {
-        List<String> groups = groupsOf.apply(principal.id());
-        return budgets.stream().filter(b -> b.scope().appliesTo(principal, groups)).toList();
+    /**
+     * The budgets that govern a caller: its own, and for a role session also those of the principal
+     * that assumed it ({@link Principal#accountable()}), each budget once.
+     */
+    public List<Budget> applicableTo(Principal caller) {
+        List<Principal> accountable = caller.accountable();
+        List<List<String>> groups = accountable.stream().map(p -> groupsOf.apply(p.id())).toList();
+        return budgets.stream().filter(b -> {
+            for (int i = 0; i < accountable.size(); i++) if (b.scope().appliesTo(accountable.get(i), groups.get(i))) return true;
+            return false;
+        }).toList();
     }
 
     /**

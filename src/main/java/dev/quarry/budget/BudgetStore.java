@@ -30,10 +30,13 @@ public final class BudgetStore {
 
     private final Database db;
     private final Clock clock;
+    private final WebhookTargets webhooks;
 
-    public BudgetStore(Database db, Clock clock) {
+    /** @param webhooks where the webhooks of new budgets may point */
+    public BudgetStore(Database db, Clock clock, WebhookTargets webhooks) {
         this.db = db;
         this.clock = clock;
+        this.webhooks = webhooks;
     }
 
     /**
@@ -43,6 +46,7 @@ public final class BudgetStore {
      */
     public Budget create(BudgetDraft draft) {
         Budget budget = draft.withId("b-" + UUID.randomUUID());
+        webhooks.checkDefinition(budget.webhook());
         return StoreVersions.change(db, StoreVersions.BUDGET, c -> {
             if (byName(c, budget.name())) throw QuarryException.invalid("name", "A budget named '" + budget.name() + "' already exists.");
             try (PreparedStatement s = c.prepareStatement("INSERT INTO budgets (" + COLUMNS + ", created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {

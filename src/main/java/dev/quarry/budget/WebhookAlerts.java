@@ -3,18 +3,22 @@ package dev.quarry.budget;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.quarry.pricing.Money;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Alerts go to the log, and to the budget's webhook as a JSON POST. The POST is sent
- * asynchronously with short timeouts: it is started by the request that crossed the threshold,
- * which must not wait for it. A failed delivery is logged and not retried (the log has the alert).
+ * Alerts go to the log, and to the budget's webhook as a JSON POST. The POST is sent on a
+ * virtual thread with short timeouts: it is started by the request that crossed the threshold,
+ * which must not wait for it. Before each POST the webhook's host is resolved and checked against
+ * {@link WebhookTargets}; redirects are not followed, so an answer cannot send Quarry elsewhere.
+ * A refused or failed delivery is logged and not retried (the log has the alert).
  */
 public final class WebhookAlerts implements AlertSink {
     private static final Logger LOG = Logger.getLogger(WebhookAlerts.class.getName());
@@ -23,25 +27,40 @@ public final class WebhookAlerts implements AlertSink {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).followRedirects(HttpClient.Redirect.NEVER).build();
+    private final WebhookTargets targets;
+
+    public WebhookAlerts(WebhookTargets targets) {
+        this.targets = targets;
+    }
 
     @Override
     public void send(ThresholdAlert alert) {
         LOG.warning(alert::describe);
         URI webhook = alert.budget().webhook();
-        if (webhook == null) return;
-        HttpRequest post = HttpRequest.newBuilder(webhook)
-                .timeout(REQUEST_TIMEOUT)
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json(alert)))
-                .build();
-        http.sendAsync(post, HttpResponse.BodyHandlers.discarding()).whenComplete((response, failure) -> {
-            if (failure != null) {
-                LOG.log(Level.WARNING, "could not deliver a budget alert to " + webhook, failure);
-            } else if (response.statusCode() / 100 != 2) {
-                LOG.warning(() -> "the budget alert webhook " + webhook + " answered " + response.statusCode());
+        if (webhook != null) Thread.startVirtualThread(() -> deliver(alert, webhook));
+    }
+
+    private void deliver(ThresholdAlert alert, URI webhook) {
+        String shown = WebhookTargets.redacted(webhook);
+        try {
+            Optional<String> refusal = targets.refusalBeforeSending(webhook);
+            if (refusal.isPresent()) {
+                LOG.warning(() -> "budget alert of " + alert.budget().label() + " not sent: " + refusal.get());
+                return;
             }
-        });
+            HttpRequest post = HttpRequest.newBuilder(webhook)
+                    .timeout(REQUEST_TIMEOUT)
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(json(alert)))
+                    .build();
+            int status = http.send(post, HttpResponse.BodyHandlers.discarding()).statusCode();
+            if (status / 100 != 2) LOG.warning(() -> "the budget alert webhook " + shown + " answered " + status);
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "could not deliver a budget alert to " + shown, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** The alert as the webhook receives it. */

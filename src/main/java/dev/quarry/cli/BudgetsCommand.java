@@ -3,6 +3,7 @@ package dev.quarry.cli;
 import dev.quarry.budget.Budget;
 import dev.quarry.budget.BudgetDraft;
 import dev.quarry.budget.BudgetStore;
+import dev.quarry.budget.WebhookTargets;
 import dev.quarry.budget.LedgerSpend;
 import dev.quarry.budget.Micros;
 import dev.quarry.budget.Period;
@@ -134,7 +135,7 @@ final class BudgetsCommand {
 
     private static <T> T with(Options options, Work<T> work) {
         try (Database db = options.load().openStore()) {
-            return work.run(new BudgetStore(db, Clock.systemUTC()), new LedgerSpend(db));
+            return work.run(new BudgetStore(db, Clock.systemUTC(), WebhookTargets.from(System::getenv)), new LedgerSpend(db));
         }
     }
 }

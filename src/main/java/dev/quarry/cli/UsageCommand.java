@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
 @Command(name = "usage", description = "Report recorded usage and cost.", subcommands = UsageCommand.Report.class)
 final class UsageCommand {
 
-    @Command(name = "report", description = "Requests, tokens and cost (USD) grouped by principal, model, tag, day or guardrail (version and what it did).")
+    @Command(name = "report", description = "Requests, tokens and cost (USD) grouped by principal, model, tag, day, guardrail (version and what it did) or user (who a role session acted for).")
     static final class Report implements Callable<Integer> {
         @Mixin
         Options options;
@@ -19,7 +19,7 @@ final class UsageCommand {
         @Mixin
         ReportOptions report;
 
-        @Option(names = "--by", required = true, description = "principal, model, tag, day or guardrail")
+        @Option(names = "--by", required = true, description = "principal, model, tag, day, guardrail or user")
         String by;
 
         @Override

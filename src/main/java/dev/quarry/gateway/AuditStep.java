@@ -37,6 +37,7 @@ public final class AuditStep implements Step {
                 clock.instant(),
                 seen.principal() == null ? null : seen.principal().id(),
                 seen.principal() == null ? null : seen.principal().name(),
+                seen.principal() == null ? null : seen.principal().onBehalfOfName(),
                 seen.clientAddress(),
                 seen.userAgent(),
                 seen.operation() == null ? Actions.INVOKE_MODEL : seen.operation().action(),

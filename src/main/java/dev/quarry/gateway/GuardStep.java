@@ -88,7 +88,8 @@ public final class GuardStep implements Step {
     }
 
     private void audit(Exchange exchange, Guard guard, Source source, Assessment assessment) {
-        audit.record(Interventions.event(clock.instant(), exchange.principal().id(), exchange.principal().name(), exchange.clientAddress(),
+        audit.record(Interventions.event(clock.instant(), exchange.principal().id(), exchange.principal().name(),
+                exchange.principal().onBehalfOfName(), exchange.clientAddress(),
                 exchange.userAgent(), guard.ref(), source, assessment, exchange.requestId()));
     }
 }

@@ -13,7 +13,7 @@ import java.util.function.Function;
 
 /**
  * Admits a request only if every rate limit that matches it (its principal, each of its groups,
- * its model) has room, and counts it against all of them. Deployment limits are capacity, checked
+ * its model; for a role session also the assuming principal and its groups) has room, and counts it against all of them. Deployment limits are capacity, checked
  * by the invoke step for each deployment the request is sent to. Tokens are reserved
  * up front at the most the request may use (its prompt estimate plus its output allowance), so
  * concurrent requests cannot overshoot a token limit, and corrected to the actual usage once,
@@ -64,8 +64,11 @@ public final class RateLimitStep implements Step {
         };
     }
 
+    /** A role session is held to the limits of the principal that assumed it as well as its own. */
     private Subjects subjects(Exchange exchange) {
-        return Subjects.caller(exchange.principal().name(), groupsOf.apply(exchange.principal()), exchange.model().id());
+        List<Principal> accountable = exchange.principal().accountable();
+        return Subjects.caller(accountable.stream().map(Principal::name).toList(),
+                accountable.stream().flatMap(p -> groupsOf.apply(p).stream()).toList(), exchange.model().id());
     }
 
 

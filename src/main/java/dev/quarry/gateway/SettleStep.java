@@ -56,6 +56,7 @@ public final class SettleStep implements Step {
         ledger.record(new UsageRecord(
                 exchange.requestId(),
                 exchange.principal().id(),
+                exchange.principal().onBehalfOfId(),
                 exchange.surface(),
                 exchange.operation().label(),
                 exchange.model() == null ? exchange.operation().model() : exchange.model().id(),

@@ -18,10 +18,10 @@ public final class Interventions {
 
     private Interventions() {}
 
-    public static AuditEvent event(Instant at, String principalId, String principalName, String sourceIp, String userAgent,
+    public static AuditEvent event(Instant at, String principalId, String principalName, String onBehalfOf, String sourceIp, String userAgent,
                                    GuardrailRef ref, Source source, Assessment assessment, String requestId) {
         String found = source.name().toLowerCase(Locale.ROOT) + " " + assessment.summary();
-        return new AuditEvent(UUID.randomUUID().toString(), at, principalId, principalName, sourceIp, userAgent, ACTION,
+        return new AuditEvent(UUID.randomUUID().toString(), at, principalId, principalName, onBehalfOf, sourceIp, userAgent, ACTION,
                 "guardrail/" + ref, "intervened",
                 found.length() > MAX_DETAIL ? found.substring(0, MAX_DETAIL - 3) + "..." : found, requestId, null);
     }

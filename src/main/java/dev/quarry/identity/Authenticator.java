@@ -17,7 +17,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * another process, such as {@code quarry keys create} next to a running server) is looked up
  * once and remembered; see {@link RememberedLookups}. What is remembered is dropped when the
  * store's identity version moves ({@link #forget()}, called by the store's change watcher), so a key
- * disabled or deleted anywhere stops working here within a poll.
+ * disabled or deleted anywhere stops working here within a poll, and so does every role session
+ * assumed by a principal deleted anywhere.
  *
  * <p>A key is refused when deleted, disabled or expired, saying which; expiry is checked against
  * the clock on every use, so it needs no change in the store. When a key is accepted its last use
@@ -119,6 +120,10 @@ public final class Authenticator {
 
     private Principal admit(StoredKey key, String named) {
         Instant now = clock.instant();
+        if (key.assumerGone()) {
+            throw QuarryException.of(ErrorKind.AUTHENTICATION, named + " was a session of role '" + key.principal().name()
+                    + "' whose assuming principal was deleted; the session ended with it.");
+        }
         if (key.deleted()) {
             throw QuarryException.of(ErrorKind.AUTHENTICATION, named + " was deleted. Use another key of '" + key.principal().name() + "'.");
         }

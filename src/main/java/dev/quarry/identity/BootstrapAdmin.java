@@ -12,9 +12,24 @@ import java.nio.file.Path;
 public record BootstrapAdmin(String apiKey, Path file, boolean generated) {
     public static final String ENV = "QUARRY_ADMIN_KEY";
     public static final String PRINCIPAL = "admin";
+    /**
+     * The shortest admin key accepted. The key is a bearer secret anyone who reaches the port can
+     * guess at, with no lockout; 32 characters is the length at which even a key of hex digits
+     * ({@code openssl rand -hex 16}) carries 128 random bits. A generated key has 46.
+     */
+    public static final int MIN_LENGTH = 32;
 
+    /** @throws IllegalArgumentException when {@value #ENV} is shorter than {@value #MIN_LENGTH} characters */
     public static BootstrapAdmin resolve(Path dataDir, String fromEnv) {
-        if (fromEnv != null && !fromEnv.isBlank()) return new BootstrapAdmin(fromEnv.strip(), null, false);
+        if (fromEnv != null && !fromEnv.isBlank()) {
+            String key = fromEnv.strip();
+            if (key.length() < MIN_LENGTH) {
+                throw new IllegalArgumentException(ENV + " is " + key.length() + " characters long; an admin key must have at least "
+                        + MIN_LENGTH + " (for example 'openssl rand -hex 32'), or leave it unset to have one generated in "
+                        + dataDir.resolve("admin.key") + ".");
+            }
+            return new BootstrapAdmin(key, null, false);
+        }
         Path file = dataDir.resolve("admin.key");
         OwnerOnlyFile kept = OwnerOnlyFile.readOrCreate(file, ApiKeys::generate);
         return new BootstrapAdmin(kept.value(), file, kept.generated());

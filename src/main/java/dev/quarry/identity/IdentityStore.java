@@ -93,8 +93,8 @@ public final class IdentityStore {
     }
 
     /**
-     * Deletes a principal and everything that hangs off it: keys (and sessions of a role), tags,
-     * memberships, trust. Trust entries naming it go too, so a later principal of the same name
+     * Deletes a principal and everything that hangs off it: keys (and sessions of a role, and the
+     * sessions it assumed), tags, memberships, trust. Trust entries naming it go too, so a later principal of the same name
      * does not inherit the right to assume roles.
      *
      * @throws QuarryException {@link ErrorKind#NOT_FOUND}, or {@link ErrorKind#INVALID_REQUEST} for the bootstrap admin
@@ -116,6 +116,10 @@ public final class IdentityStore {
             Principal p = PrincipalRows.byName(c, name).filter(expected)
                     .orElseThrow(() -> QuarryException.of(ErrorKind.NOT_FOUND, "There is no " + what + " named '" + name + "'."));
             String keysOf = "SELECT id FROM api_keys WHERE principal_id = ?";
+            // Sessions it assumed end with it (authenticating refuses them as soon as it is gone); their
+            // keys are marked deleted too, so the role's key listing does not show them as live.
+            update(c, "UPDATE api_keys SET revoked_at = ? WHERE revoked_at IS NULL AND id IN (SELECT key_id FROM role_sessions WHERE assumed_by = ?)",
+                    clock.millis(), p.id());
             update(c, "DELETE FROM role_sessions WHERE role_id = ? OR key_id IN (" + keysOf + ")", p.id(), p.id());
             update(c, "DELETE FROM access_keys WHERE key_id IN (" + keysOf + ")", p.id());
             update(c, "DELETE FROM api_keys WHERE principal_id = ?", p.id());

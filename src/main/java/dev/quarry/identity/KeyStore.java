@@ -27,9 +27,10 @@ import java.util.UUID;
 public final class KeyStore {
     /** The columns {@link #storedKey} reads, and the joins they come from. */
     private static final String STORED_KEY_COLUMNS =
-            "k.id, k.key_prefix, k.disabled_at, k.expires_at, k.revoked_at, s.session_token_hash, p.id, p.name, p.kind";
-    private static final String STORED_KEY_JOINS =
-            " JOIN principals p ON p.id = k.principal_id LEFT JOIN role_sessions s ON s.key_id = k.id";
+            "k.id, k.key_prefix, k.disabled_at, k.expires_at, k.revoked_at, s.session_token_hash, p.id, p.name, p.kind, "
+                    + "s.assumed_by, u.id, u.name, u.kind";
+    private static final String STORED_KEY_JOINS = " JOIN principals p ON p.id = k.principal_id LEFT JOIN role_sessions s ON s.key_id = k.id"
+            + " LEFT JOIN principals u ON u.id = s.assumed_by";
 
     private final Database db;
     private final MasterKey masterKey;
@@ -125,7 +126,7 @@ public final class KeyStore {
                 s.setString(1, accessKeyId);
                 try (ResultSet r = s.executeQuery()) {
                     if (!r.next()) return Optional.empty();
-                    String secret = masterKey.open(new MasterKey.Sealed(r.getString(10), r.getString(11)), accessKeyId);
+                    String secret = masterKey.open(new MasterKey.Sealed(r.getString(14), r.getString(15)), accessKeyId);
                     return Optional.of(new AccessKey(accessKeyId, storedKey(c, r), secret));
                 }
             }
@@ -160,9 +161,16 @@ public final class KeyStore {
         });
     }
 
+    /**
+     * A key as authenticating sees it. A session's key acts for the principal that assumed it, read
+     * in the same query, so a request through a role costs no extra lookup to know who is behind it.
+     */
     private static StoredKey storedKey(Connection c, ResultSet r) throws SQLException {
-        return new StoredKey(r.getString(1), PrincipalRows.at(c, r, 7), r.getString(2), instant(r, 3), instant(r, 4),
-                r.getObject(5) != null, r.getString(6));
+        Principal owner = PrincipalRows.at(c, r, 7);
+        boolean session = r.getString(10) != null;
+        Principal assumer = r.getString(11) == null ? null : PrincipalRows.at(c, r, 11);
+        return new StoredKey(r.getString(1), assumer == null ? owner : owner.actingFor(assumer), r.getString(2), instant(r, 3),
+                instant(r, 4), r.getObject(5) != null, r.getString(6), session && assumer == null);
     }
 
     private static Instant instant(ResultSet r, int column) throws SQLException {

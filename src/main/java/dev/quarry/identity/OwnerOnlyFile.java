@@ -1,5 +1,6 @@
 package dev.quarry.identity;
 
+import dev.quarry.store.DataFolder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -21,7 +22,7 @@ record OwnerOnlyFile(String value, boolean generated) {
 
     static OwnerOnlyFile readOrCreate(Path file, Supplier<String> generate) {
         try {
-            Files.createDirectories(file.getParent());
+            DataFolder.ensure(file.getParent());
             if (Files.exists(file)) return new OwnerOnlyFile(Files.readString(file).strip(), false);
             String value = generate.get();
             try {

@@ -66,6 +66,19 @@ public final class Roles {
      *                         {@link ErrorKind#NOT_FOUND} for an unknown role, {@link ErrorKind#INVALID_REQUEST} for a bad duration
      */
     public RoleSession assume(String roleName, String callerName, Duration duration) {
+        return assume(roleName, callerName, null, duration);
+    }
+
+    /**
+     * {@link #assume(String, String, Duration)} for an authenticated caller. A caller that is itself
+     * a role session assumes on behalf of the principal behind that session: trust is the caller's,
+     * but the new session is that principal's, so its budgets still apply and deleting it ends both.
+     */
+    public RoleSession assume(String roleName, Principal caller, Duration duration) {
+        return assume(roleName, caller.name(), caller.onBehalfOf(), duration);
+    }
+
+    private RoleSession assume(String roleName, String callerName, Principal behalfOf, Duration duration) {
         if (duration.compareTo(MIN_SESSION) < 0 || duration.compareTo(MAX_SESSION) > 0) {
             throw QuarryException.of(ErrorKind.INVALID_REQUEST, "duration_seconds must be between " + MIN_SESSION.toSeconds() + " and "
                     + MAX_SESSION.toSeconds() + " (got " + duration.toSeconds() + ").");
@@ -80,14 +93,15 @@ public final class Roles {
                 throw QuarryException.of(ErrorKind.PERMISSION_DENIED, "'" + caller.name() + "' may not assume role '" + roleName
                         + "': the role's trust names neither it nor a group it belongs to.");
             }
+            Principal assumer = behalfOf == null ? caller : behalfOf;
             Instant expiration = clock.instant().plus(duration);
-            IssuedKey key = keys.create(c, role, new KeyTerms(expiration, "session of " + caller.name()));
+            IssuedKey key = keys.create(c, role, new KeyTerms(expiration, "session of " + assumer.name()));
             String token = newSessionToken();
             update(c, """
                     INSERT INTO role_sessions (session_id, role_id, assumed_by, key_id, session_token_hash, created_at, expires_at)
                     VALUES (?, ?, ?, ?, ?, ?, ?)""",
-                    "sess-" + UUID.randomUUID(), role.id(), caller.id(), key.keyId(), ApiKeys.hash(token), clock.millis(), expiration.toEpochMilli());
-            return new RoleSession(role.name(), caller.name(), key, token, expiration);
+                    "sess-" + UUID.randomUUID(), role.id(), assumer.id(), key.keyId(), ApiKeys.hash(token), clock.millis(), expiration.toEpochMilli());
+            return new RoleSession(role.name(), assumer.name(), key, token, expiration);
         });
     }
 

@@ -74,8 +74,8 @@ public final class GroupCommitLedger implements Ledger {
                         INSERT INTO usage_ledger (request_id, principal_id, surface, operation, model, provider,
                             upstream_model, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens,
                             latency_ms, status, error_kind, created_at, platform, cost_micros, currency,
-                            attempts, experiment, variant, guardrail, guardrail_action)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
+                            attempts, experiment, variant, guardrail, guardrail_action, on_behalf_of)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
                     for (Pending p : batch) {
                         UsageRecord r = p.record();
                         s.setString(1, r.requestId());
@@ -101,6 +101,7 @@ public final class GroupCommitLedger implements Ledger {
                         s.setString(21, r.routing().variant());
                         s.setString(22, r.guarding().guardrail());
                         s.setString(23, r.guarding().action());
+                        s.setString(24, r.onBehalfOf());
                         s.addBatch();
                     }
                     return s.executeBatch();

@@ -15,7 +15,7 @@ public final class UsageQueries {
     private static final String COLUMNS = """
             request_id, principal_id, surface, operation, model, provider, upstream_model, input_tokens,
             output_tokens, cache_read_tokens, cache_write_tokens, latency_ms, status, error_kind, created_at, platform, cost_micros,
-            attempts, experiment, variant, guardrail, guardrail_action""";
+            attempts, experiment, variant, guardrail, guardrail_action, on_behalf_of""";
 
     private final Database db;
 
@@ -51,7 +51,7 @@ public final class UsageQueries {
     }
 
     private static UsageRecord record(ResultSet r) throws SQLException {
-        return new UsageRecord(r.getString(1), r.getString(2), r.getString(3), r.getString(4), r.getString(5),
+        return new UsageRecord(r.getString(1), r.getString(2), r.getString(23), r.getString(3), r.getString(4), r.getString(5),
                 r.getString(6), r.getString(7), new Usage(r.getLong(8), r.getLong(9), r.getLong(10), r.getLong(11)),
                 r.getLong(12), r.getString(13), r.getString(14), Instant.ofEpochMilli(r.getLong(15)), r.getString(16),
                 r.getObject(17) == null ? null : r.getLong(17),

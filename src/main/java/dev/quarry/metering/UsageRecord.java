@@ -15,10 +15,12 @@ import java.util.Objects;
  *                  the model had no price on its platform that day (never a provider-reported cost)
  * @param routing   how it was routed: attempts made, and the experiment variant it belonged to
  * @param guarding  the guardrail it ran under and what that did
+ * @param onBehalfOf for a call through an assumed role, the id of the principal that assumed it; else {@code null}
  */
 public record UsageRecord(
         String requestId,
         String principalId,
+        String onBehalfOf,
         String surface,
         String operation,
         String model,
@@ -44,6 +46,14 @@ public record UsageRecord(
         Objects.requireNonNull(status, "status");
         Objects.requireNonNull(routing, "routing");
         guarding = guarding == null ? Guarding.NONE : guarding;
+    }
+
+    /** A record of a call its principal made for itself. */
+    public UsageRecord(String requestId, String principalId, String surface, String operation, String model, String provider,
+                       String upstreamModel, Usage usage, long latencyMillis, String status, String errorKind, Instant createdAt,
+                       String platform, Long costMicros, Routing routing, Guarding guarding) {
+        this(requestId, principalId, null, surface, operation, model, provider, upstreamModel, usage, latencyMillis, status, errorKind,
+                createdAt, platform, costMicros, routing, guarding);
     }
 
     /**

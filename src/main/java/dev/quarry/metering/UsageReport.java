@@ -21,6 +21,9 @@ import java.util.Locale;
 public final class UsageReport {
     private static final long DAY_MILLIS = 86_400_000L;
     private static final int MICROS = 6;
+    /** The range of report bounds: the ledger's epoch to the end of the last year ISO dates write in four digits. */
+    private static final Instant EARLIEST = Instant.EPOCH;
+    private static final Instant LATEST = LocalDate.of(10_000, 1, 1).atStartOfDay(ZoneOffset.UTC).toInstant();
 
     /**
      * How to group. A request counts under each tag of its principal ({@code key=value}), so tag
@@ -32,7 +35,13 @@ public final class UsageReport {
         TAG("COALESCE(t.tag_key || '=' || t.tag_value, '(untagged)')"),
         DAY("l.created_at / " + DAY_MILLIS),
         /** The guardrail version a request ran under and what it did, e.g. {@code strict:2 INPUT_BLOCKED}. */
-        GUARDRAIL("COALESCE(l.guardrail || ' ' || COALESCE(l.guardrail_action, 'NONE'), '(none)')");
+        GUARDRAIL("COALESCE(l.guardrail || ' ' || COALESCE(l.guardrail_action, 'NONE'), '(none)')"),
+        /**
+         * Who each request was made for: the principal that assumed the role for a call through a
+         * role session (as {@code alice via deployer}), else the caller itself.
+         */
+        USER("CASE WHEN l.on_behalf_of IS NULL THEN COALESCE(p.name, l.principal_id)"
+                + " ELSE COALESCE(u.name, l.on_behalf_of) || ' via ' || COALESCE(p.name, l.principal_id) END");
 
         private final String key;
 
@@ -43,7 +52,7 @@ public final class UsageReport {
         /** @throws IllegalArgumentException naming the choices */
         public static By of(String name) {
             for (By by : values()) if (by.name().equalsIgnoreCase(name)) return by;
-            throw new IllegalArgumentException("cannot group by '" + name + "'; choose principal, model, tag, day or guardrail");
+            throw new IllegalArgumentException("cannot group by '" + name + "'; choose principal, model, tag, day, guardrail or user");
         }
 
         public String label() {
@@ -74,6 +83,7 @@ public final class UsageReport {
     public List<Row> rows(By by, Instant from, Instant to) {
         String sql = "SELECT " + by.key + ", " + SUMS + " FROM usage_ledger l"
                 + " LEFT JOIN principals p ON p.id = l.principal_id"
+                + (by == By.USER ? " LEFT JOIN principals u ON u.id = l.on_behalf_of" : "")
                 + (by == By.TAG ? " LEFT JOIN principal_tags t ON t.principal_id = l.principal_id" : "")
                 + " WHERE l.created_at >= ? AND l.created_at < ? GROUP BY 1 ORDER BY 1";
         return db.read(c -> {
@@ -114,16 +124,22 @@ public final class UsageReport {
 
     /**
      * A report bound: a day like {@code 2026-01-31} (its UTC midnight) or an instant like
-     * {@code 2026-01-31T12:00:00Z}.
+     * {@code 2026-01-31T12:00:00Z}, from {@link #EARLIEST} to {@link #LATEST}: the ledger counts
+     * epoch milliseconds, which years far beyond these do not fit in.
      *
-     * @throws IllegalArgumentException saying which forms are accepted
+     * @throws IllegalArgumentException saying which forms and years are accepted
      */
     public static Instant time(String text) {
+        Instant time;
         try {
-            return text.contains("T") ? Instant.parse(text) : LocalDate.parse(text).atStartOfDay(ZoneOffset.UTC).toInstant();
+            time = text.contains("T") ? Instant.parse(text) : LocalDate.parse(text).atStartOfDay(ZoneOffset.UTC).toInstant();
         } catch (DateTimeParseException e) {
             throw new IllegalArgumentException("'" + text + "' is neither a day like 2026-01-31 nor an instant like 2026-01-31T12:00:00Z");
         }
+        if (time.isBefore(EARLIEST) || !time.isBefore(LATEST)) {
+            throw new IllegalArgumentException("'" + text + "' is outside the years 1970 to 9999 that usage is reported for");
+        }
+        return time;
     }
 
     private static Usage usage(ResultSet r, int first) throws SQLException {

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Reads and validates a policy document. Every problem is reported with its place in the
@@ -21,6 +22,11 @@ public final class PolicyParser {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> TOP_LEVEL = Set.of("Version", "Statement");
     private static final Set<String> STATEMENT_FIELDS = Set.of("Sid", "Effect", "Action", "Resource", "Condition");
+    /** Every kind of resource an action is authorized on, so that a policy can name each of them. */
+    private static final String RESOURCE_FORMS = "'*' or model/ID, principal/NAME, group/NAME, role/NAME, policy/NAME, key/ID, audit/*, "
+            + "guardrail/ID, budget/ID, experiment/ID, pricing/*, usage/*, commitment/*";
+    private static final Pattern RESOURCE =
+            Pattern.compile("(model|principal|group|role|policy|key|audit|guardrail|budget|experiment|pricing|usage|commitment)/.+");
 
     private PolicyParser() {}
 
@@ -72,9 +78,8 @@ public final class PolicyParser {
         List<String> resources = strings(required(node, "Resource", path), path + ".Resource");
         for (int i = 0; i < resources.size(); i++) {
             String resource = resources.get(i);
-            if (!resource.equals("*") && !resource.matches("(model|principal|group|role|policy|key|audit|guardrail)/.+")) {
-                throw new PolicyException(path + ".Resource[" + i + "]", "'" + resource
-                        + "' is not a resource; use '*' or model/ID, principal/NAME, group/NAME, role/NAME, policy/NAME, key/ID, audit/*, guardrail/ID");
+            if (!resource.equals("*") && !RESOURCE.matcher(resource).matches()) {
+                throw new PolicyException(path + ".Resource[" + i + "]", "'" + resource + "' is not a resource; use " + RESOURCE_FORMS);
             }
         }
         return new Statement(sid, effect, actions, resources, conditions(node.get("Condition"), path + ".Condition"));

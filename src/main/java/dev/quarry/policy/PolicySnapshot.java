@@ -47,14 +47,21 @@ record PolicySnapshot(
 
     /** Decides for a principal by name: its own policies, then its groups', within its boundary. */
     Decision decide(String principalName, AccessRequest request) {
-        List<Policy> identity = new ArrayList<>();
-        attached(PolicyTarget.principal(principalName), identity);
-        for (String group : groupsOf(principalName)) attached(PolicyTarget.group(group), identity);
-        Optional<Policy> boundary = Optional.ofNullable(boundaries.get(principalName)).map(policies::get);
-        return PolicyEvaluator.evaluate(request, identity, boundary);
+        return PolicyEvaluator.evaluate(request, identityPolicies(principalName), boundaryOf(principalName));
     }
 
-    private void attached(PolicyTarget target, List<Policy> into) {
-        for (String name : attachments.getOrDefault(target, List.of())) into.add(policies.get(name));
+    /** The policies attached to a principal, then those of its groups. */
+    List<Policy> identityPolicies(String principalName) {
+        List<Policy> identity = new ArrayList<>(attachedTo(PolicyTarget.principal(principalName)));
+        for (String group : groupsOf(principalName)) identity.addAll(attachedTo(PolicyTarget.group(group)));
+        return identity;
+    }
+
+    Optional<Policy> boundaryOf(String principalName) {
+        return Optional.ofNullable(boundaries.get(principalName)).map(policies::get);
+    }
+
+    List<Policy> attachedTo(PolicyTarget target) {
+        return attachments.getOrDefault(target, List.of()).stream().map(policies::get).toList();
     }
 }

@@ -8,18 +8,23 @@ import java.util.Objects;
  * caller and model, before routing; then once per deployment it is sent to, where a deployment's
  * limit is its capacity and a full one is passed over for the next.
  *
- * @param principal, model {@code null} when counting a deployment alone
+ * @param principals the caller, and for a role session also the principal that assumed it; empty
+ *                   when counting a deployment alone
+ * @param groups     the groups of all of them, each once (so a shared group is charged once)
+ * @param model      {@code null} when counting a deployment alone
  * @param deployment {@code provider/upstreamModel}, {@code null} when counting the caller and model
  *                   (a fallback model is counted with its deployment, when routing reaches it)
  */
-public record Subjects(String principal, List<String> groups, String model, String deployment) {
+public record Subjects(List<String> principals, List<String> groups, String model, String deployment) {
     public Subjects {
-        groups = List.copyOf(groups);
+        principals = principals.stream().distinct().toList();
+        groups = groups.stream().distinct().toList();
     }
 
-    /** The caller and the model it asked for. */
-    public static Subjects caller(String principal, List<String> groups, String model) {
-        return new Subjects(Objects.requireNonNull(principal, "principal"), groups, Objects.requireNonNull(model, "model"), null);
+    /** The caller (with whoever it acts for) and the model it asked for. */
+    public static Subjects caller(List<String> principals, List<String> groups, String model) {
+        if (principals.isEmpty()) throw new IllegalArgumentException("a caller has a principal");
+        return new Subjects(principals, groups, Objects.requireNonNull(model, "model"), null);
     }
 
     /**
@@ -27,12 +32,12 @@ public record Subjects(String principal, List<String> groups, String model, Stri
      * a fallback (the model asked for was counted with the caller); {@code null} otherwise.
      */
     public static Subjects attempt(String fallbackModel, String deployment) {
-        return new Subjects(null, List.of(), fallbackModel, Objects.requireNonNull(deployment, "deployment"));
+        return new Subjects(List.of(), List.of(), fallbackModel, Objects.requireNonNull(deployment, "deployment"));
     }
 
     List<String> in(Scope scope) {
         return switch (scope) {
-            case PRINCIPAL -> listOf(principal);
+            case PRINCIPAL -> principals;
             case GROUP -> groups;
             case MODEL -> listOf(model);
             case DEPLOYMENT -> listOf(deployment);

@@ -24,6 +24,8 @@ import java.util.UUID;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * The one way every admin call is served: the caller is authenticated, the admin action is
@@ -32,11 +34,33 @@ import java.util.function.Supplier;
  * OpenAI's error object, the admin API's shape.
  */
 final class AdminCalls {
+    private static final Logger LOG = Logger.getLogger(AdminCalls.class.getName());
     /** Admin bodies are small documents; a policy is at most 16 KiB. */
     private static final long MAX_BODY = 64 * 1024;
 
-    /** What a handler may use: who is calling, the JSON body (parsed on demand) and the request id. */
-    record AdminContext(Principal caller, Supplier<ObjectNode> body, String requestId) {}
+    /**
+     * What a handler may use: who is calling, the JSON body (parsed on demand), the request id, and
+     * for a call on something named in its body, that name as authorized ({@code null} otherwise).
+     * A handler acts on {@code name}, never on the body's field again, so it cannot act on
+     * anything but what policy was asked about. {@code conditions} are the caller's condition keys,
+     * as the call was authorized with.
+     */
+    record AdminContext(Principal caller, Supplier<ObjectNode> body, String requestId, String name, Map<String, List<String>> conditions) {}
+
+    /**
+     * What an admin call acts on, as policies name it ({@code type/name}).
+     */
+    sealed interface Target {
+        /** Known from the path (or a whole collection, {@code type/*}), before anything is read. */
+        record Known(String resource) implements Target {}
+
+        /**
+         * Named in the body: {@code name} reads it (and normalises it as the store will) from the
+         * parsed body. When the body cannot be read, the call is authorized on {@code type/*}, so
+         * that a caller refused that learns nothing from the complaint about its body.
+         */
+        record InBody(String type, Function<ObjectNode, String> name) implements Target {}
+    }
 
     @FunctionalInterface
     interface AdminHandler {
@@ -69,10 +93,20 @@ final class AdminCalls {
     static final Wire ADMIN = new Wire((req, body) -> AnthropicRoutes.credential(req), OpenAiErrors::reply, MAX_BODY);
 
     void serve(ServerRequest req, ServerResponse res, String action, String resource, AdminHandler handler) {
-        serve(req, res, ADMIN, action, resource, handler);
+        serve(req, res, ADMIN, action, new Target.Known(resource), handler);
+    }
+
+    /** A call on {@code type/NAME}, where NAME is the body's field as {@code name} reads it; the handler gets it as {@link AdminContext#name()}. */
+    void serveNamedInBody(ServerRequest req, ServerResponse res, String action, String type, Function<ObjectNode, String> name,
+                          AdminHandler handler) {
+        serve(req, res, ADMIN, action, new Target.InBody(type, name), handler);
     }
 
     void serve(ServerRequest req, ServerResponse res, Wire wire, String action, String resource, AdminHandler handler) {
+        serve(req, res, wire, action, new Target.Known(resource), handler);
+    }
+
+    private void serve(ServerRequest req, ServerResponse res, Wire wire, String action, Target target, AdminHandler handler) {
         String requestId = ModelCalls.begin(res);
         long start = System.nanoTime();
         Principal caller = null;
@@ -80,21 +114,40 @@ final class AdminCalls {
         QuarryError failure = null;
         int status;
         Supplier<byte[]> body = ModelCalls.memoized(() -> HttpIo.readJsonBody(req, wire.maxBody()));
+        Supplier<ObjectNode> json = ModelCalls.memoized(() -> Json.parseObject(body.get()));
+        String resource = target instanceof Target.Known known ? known.resource() : ((Target.InBody) target).type() + "/*";
         try {
             var declaredTooLarge = HttpIo.declaredTooLarge(req, wire.maxBody());
             if (declaredTooLarge.isPresent()) throw new QuarryException(declaredTooLarge.get());
             caller = gateway.authenticate(wire.credential().apply(req, body));
-            AccessRequest request = new AccessRequest(action, resource, context.apply(caller, req));
+            String name = null;
+            QuarryException unreadable = null;
+            if (target instanceof Target.InBody inBody) {
+                try {
+                    name = inBody.name().apply(json.get());
+                    resource = inBody.type() + "/" + name;
+                } catch (QuarryException e) {
+                    unreadable = e;
+                }
+            }
+            Map<String, List<String>> conditions = context.apply(caller, req);
+            AccessRequest request = new AccessRequest(action, resource, conditions);
             Decision decision = authorizer.decide(caller.id(), request);
             decidedBy = decision.decidedBy();
             if (!decision.allowed()) throw QuarryException.of(ErrorKind.PERMISSION_DENIED, decision.explain(request));
-            status = ModelCalls.reply(res, handler.handle(new AdminContext(caller, () -> Json.parseObject(body.get()), requestId)));
+            if (unreadable != null) throw unreadable;
+            status = ModelCalls.reply(res, handler.handle(new AdminContext(caller, json, requestId, name, conditions)));
         } catch (QuarryException e) {
             failure = e.error();
             status = ModelCalls.reply(res, wire.errors().apply(e.error()));
+        } catch (RuntimeException e) {
+            // A fault of ours still answers in the client's shape and still goes into the audit trail.
+            LOG.log(Level.SEVERE, "admin call " + action + " on " + resource + " failed (request " + requestId + ")", e);
+            failure = QuarryError.of(ErrorKind.INTERNAL, "The call failed inside Quarry (request " + requestId + "); the server log has the cause.");
+            status = ModelCalls.reply(res, wire.errors().apply(failure));
         }
         audit.record(new AuditEvent(UUID.randomUUID().toString(), clock.instant(),
-                caller == null ? null : caller.id(), caller == null ? null : caller.name(),
+                caller == null ? null : caller.id(), caller == null ? null : caller.name(), caller == null ? null : caller.onBehalfOfName(),
                 HttpIo.clientAddress(req), HttpIo.userAgent(req), action, resource,
                 AuditEvent.decision(failure == null ? null : failure.kind()),
                 decidedBy, requestId, failure == null ? null : failure.kind().name()));

@@ -7,6 +7,7 @@ import dev.quarry.budget.BudgetDirectory;
 import dev.quarry.budget.BudgetDraft;
 import dev.quarry.budget.BudgetStatus;
 import dev.quarry.budget.BudgetStore;
+import dev.quarry.budget.WebhookTargets;
 import dev.quarry.canonical.ErrorKind;
 import dev.quarry.canonical.QuarryException;
 import dev.quarry.pricing.Money;
@@ -23,7 +24,8 @@ import java.util.List;
  * The admin API for budgets: create, list, read and delete them, and see where one stands. Each
  * route is an admin action, authorized and audited by {@link AdminCalls}. A change is in force on
  * this node when its call returns, and on other nodes within {@link BudgetDirectory#POLL_INTERVAL}.
- * Amounts are JSON numbers in dollars, written exactly.
+ * Amounts are JSON numbers in dollars, written exactly. A webhook is shown by its origin only
+ * ({@link WebhookTargets#redacted}): the rest of its URL may hold a credential.
  */
 final class BudgetAdminRoutes implements HttpService {
     private final AdminCalls calls;
@@ -122,7 +124,7 @@ final class BudgetAdminRoutes implements HttpService {
                 .put("start", b.period().start() == null ? null : b.period().start().toString())
                 .put("end", b.period().end() == null ? null : b.period().end().toString())
                 .put("limit_usd", Money.fromMicros(b.limitMicros()))
-                .put("webhook_url", b.webhook() == null ? null : b.webhook().toString());
+                .put("webhook_url", WebhookTargets.redacted(b.webhook()));
         var thresholds = node.putArray("thresholds");
         b.thresholds().forEach(thresholds::add);
         return node;

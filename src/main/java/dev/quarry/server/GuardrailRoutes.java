@@ -85,8 +85,8 @@ final class GuardrailRoutes implements HttpService {
             ApplyGuardrailCodec.Request request = ApplyGuardrailCodec.decode(call.body().get());
             Verdict verdict = guard.checkUserTexts(request.source(), request.texts(), guard.placeholders());
             if (verdict.intervened()) {
-                audit.record(Interventions.event(clock.instant(), call.caller().id(), call.caller().name(), HttpIo.clientAddress(req),
-                        HttpIo.userAgent(req), guard.ref(), request.source(), verdict.assessment(), call.requestId()));
+                audit.record(Interventions.event(clock.instant(), call.caller().id(), call.caller().name(), call.caller().onBehalfOfName(),
+                        HttpIo.clientAddress(req), HttpIo.userAgent(req), guard.ref(), request.source(), verdict.assessment(), call.requestId()));
             }
             return WireReply.json(200, Json.bytes(ApplyGuardrailCodec.encode(verdict, guard.spec())));
         });
@@ -101,12 +101,11 @@ final class GuardrailRoutes implements HttpService {
         });
     }
 
-    /** POST body: a CreateGuardrail request, with an optional {@code id} (else the name, lower-cased). */
+    /** POST body: a CreateGuardrail request, with an optional {@code id} (else the name, lower-cased); authorized on {@code guardrail/ID}. */
     private void create(ServerRequest req, ServerResponse res) {
-        calls.serve(req, res, "quarry:CreateGuardrail", "guardrail/*", call -> {
-            ObjectNode body = call.body().get();
-            GuardrailSpec spec = GuardrailJson.read(body);
-            String id = GuardrailRef.parse(body.hasNonNull("id") ? body.get("id").asText() : spec.name(), null, false, "id").id();
+        calls.serveNamedInBody(req, res, "quarry:CreateGuardrail", "guardrail", GuardrailRoutes::newId, call -> {
+            GuardrailSpec spec = GuardrailJson.read(call.body().get());
+            String id = call.name();
             guardrails.validate(id, spec);
             StoredGuardrail created = store.create(id, spec);
             guardrails.reload();
@@ -161,6 +160,12 @@ final class GuardrailRoutes implements HttpService {
             guardrails.reload();
             return WireReply.json(204, new byte[0]);
         });
+    }
+
+    /** The id a new guardrail is stored (and so authorized) under: its {@code id}, else its name, normalised. */
+    private static String newId(ObjectNode body) {
+        String field = body.hasNonNull("id") ? "id" : "name";
+        return GuardrailRef.parse(Json.requireText(body, field, field), null, false, field).id();
     }
 
     private static ObjectNode summary(StoredGuardrail g) {

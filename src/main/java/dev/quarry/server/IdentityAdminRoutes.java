@@ -13,6 +13,7 @@ import dev.quarry.identity.Principal;
 import dev.quarry.identity.PrincipalKind;
 import dev.quarry.identity.Roles;
 import dev.quarry.policy.Actions;
+import dev.quarry.policy.EscalationGuard;
 import dev.quarry.surface.Json;
 import dev.quarry.surface.WireReply;
 import io.helidon.webserver.http.HttpRules;
@@ -29,27 +30,28 @@ import java.util.function.Consumer;
 /**
  * The admin API for identities: principals and their tags, groups, roles, keys, and STS's
  * assume-role. Each route is an action authorized and audited by {@link AdminCalls}; errors are
- * OpenAI-shaped. A change is in force on this node when its call returns ({@code identityChanged}
+ * OpenAI-shaped. Adding to a group and issuing a key also pass the {@link EscalationGuard}. A change is in force on this node when its call returns ({@code identityChanged}
  * drops this node's caches) and on other nodes within a poll of the identity version.
  */
 final class IdentityAdminRoutes implements HttpService {
-    private static final long MAX_BODY = 64 * 1024;
-
     private final AdminCalls calls;
     private final IdentityStore identities;
     private final Consumer<IssuedKey> onKeyIssued;
     private final Runnable identityChanged;
+    private final EscalationGuard guard;
     private final Clock clock;
 
     /**
      * @param onKeyIssued     remembers a new key, so its first use needs no lookup
      * @param identityChanged drops what this node remembers of identities
      */
-    IdentityAdminRoutes(AdminCalls calls, IdentityStore identities, Consumer<IssuedKey> onKeyIssued, Runnable identityChanged, Clock clock) {
+    IdentityAdminRoutes(AdminCalls calls, IdentityStore identities, Consumer<IssuedKey> onKeyIssued, Runnable identityChanged,
+                        EscalationGuard guard, Clock clock) {
         this.calls = calls;
         this.identities = identities;
         this.onKeyIssued = onKeyIssued;
         this.identityChanged = identityChanged;
+        this.guard = guard;
         this.clock = clock;
     }
 
@@ -79,11 +81,10 @@ final class IdentityAdminRoutes implements HttpService {
 
     /** Body: {@code {"name", "kind": "user"|"service"|"agent" (default user), "tags": {"key": "value"}}}. */
     private void createPrincipal(ServerRequest req, ServerResponse res) {
-        calls.serve(req, res, "quarry:CreatePrincipal", "principal/*", call -> {
+        calls.serveNamedInBody(req, res, "quarry:CreatePrincipal", "principal", IdentityAdminRoutes::name, call -> {
             ObjectNode body = call.body().get();
-            String name = Json.requireText(body, "name", "name");
             String kind = Json.optText(body, "kind", "kind");
-            Principal created = identities.createPrincipal(name, kind == null ? PrincipalKind.USER : PrincipalKind.creatable(kind), tags(body));
+            Principal created = identities.createPrincipal(call.name(), kind == null ? PrincipalKind.USER : PrincipalKind.creatable(kind), tags(body));
             identityChanged.run();
             return json(201, principal(created));
         });
@@ -137,6 +138,7 @@ final class IdentityAdminRoutes implements HttpService {
         calls.serve(req, res, "quarry:CreateKey", "principal/" + name, call -> {
             ObjectNode body = req.content().hasEntity() ? call.body().get() : Json.object();
             Principal p = identities.principal(name).orElseThrow(() -> notFound("principal", name));
+            guard.checkKeyFor(call.caller(), name, call.conditions());
             Integer expiresIn = Json.optInt(body, "expires_in_seconds", "expires_in_seconds", 60);
             IssuedKey key = identities.keys().create(p, new KeyTerms(expiresIn == null ? null : clock.instant().plusSeconds(expiresIn),
                     Json.optText(body, "description", "description")));
@@ -147,8 +149,9 @@ final class IdentityAdminRoutes implements HttpService {
 
     /** Body: {@code {"name"}}: a key for that principal, made a user if it is new — an operator's first call. */
     private void createUserKey(ServerRequest req, ServerResponse res) {
-        calls.serve(req, res, "quarry:CreateKey", "principal/*", call -> {
-            IssuedKey key = identities.createKey(Json.requireText(call.body().get(), "name", "name"), PrincipalKind.USER);
+        calls.serveNamedInBody(req, res, "quarry:CreateKey", "principal", IdentityAdminRoutes::name, call -> {
+            guard.checkKeyFor(call.caller(), call.name(), call.conditions());
+            IssuedKey key = identities.createKey(call.name(), PrincipalKind.USER);
             onKeyIssued.accept(key);
             identityChanged.run();
             return json(201, KeyJson.of(key));
@@ -193,8 +196,8 @@ final class IdentityAdminRoutes implements HttpService {
 
     /** Body: {@code {"name"}}. */
     private void createGroup(ServerRequest req, ServerResponse res) {
-        calls.serve(req, res, "quarry:CreateGroup", "group/*", call -> {
-            Groups.Group group = identities.groups().create(Json.requireText(call.body().get(), "name", "name"));
+        calls.serveNamedInBody(req, res, "quarry:CreateGroup", "group", IdentityAdminRoutes::name, call -> {
+            Groups.Group group = identities.groups().create(call.name());
             identityChanged.run();
             return json(201, group(group));
         });
@@ -226,7 +229,9 @@ final class IdentityAdminRoutes implements HttpService {
     private void addMember(ServerRequest req, ServerResponse res) {
         String name = param(req, "name");
         calls.serve(req, res, "quarry:AddToGroup", "group/" + name, call -> {
-            Groups.Group group = identities.groups().add(name, param(req, "principal"));
+            String principal = param(req, "principal");
+            guard.checkJoin(call.caller(), name, principal, call.conditions());
+            Groups.Group group = identities.groups().add(name, principal);
             identityChanged.run();
             return json(200, group(group));
         });
@@ -243,10 +248,10 @@ final class IdentityAdminRoutes implements HttpService {
 
     /** Body: {@code {"name", "trust": ["principal", "group:NAME"], "tags": {...}}}. */
     private void createRole(ServerRequest req, ServerResponse res) {
-        calls.serve(req, res, "quarry:CreateRole", "role/*", call -> {
+        calls.serveNamedInBody(req, res, "quarry:CreateRole", "role", IdentityAdminRoutes::name, call -> {
             ObjectNode body = call.body().get();
             List<String> trust = Json.optArray(body, "trust", "trust").stream().map(entry -> text(entry, "trust")).toList();
-            Principal role = identities.roles().create(Json.requireText(body, "name", "name"), trust, tags(body));
+            Principal role = identities.roles().create(call.name(), trust, tags(body));
             identityChanged.run();
             ObjectNode reply = principal(role);
             trust.stream().distinct().sorted().forEach(reply.putArray("trust")::add);
@@ -267,23 +272,16 @@ final class IdentityAdminRoutes implements HttpService {
      * ({@code quarry:AssumeRole} on {@code role/NAME}); the role's trust decides whether it consents.
      */
     private void assumeRole(ServerRequest req, ServerResponse res) {
-        ObjectNode body;
-        String role;
-        try {
-            // The resource authorized is the role named in the body, so the body is read first.
-            body = Json.parseObject(HttpIo.readJsonBody(req, MAX_BODY));
-            role = Json.requireText(body, "role", "role");
-        } catch (QuarryException bad) {
-            calls.serve(req, res, Actions.ASSUME_ROLE, "role/*", call -> {
-                throw bad;
-            });
-            return;
-        }
-        calls.serve(req, res, Actions.ASSUME_ROLE, "role/" + role, call -> {
-            Integer seconds = Json.optInt(body, "duration_seconds", "duration_seconds", 1);
+        calls.serveNamedInBody(req, res, Actions.ASSUME_ROLE, "role", body -> Json.requireText(body, "role", "role"), call -> {
+            Integer seconds = Json.optInt(call.body().get(), "duration_seconds", "duration_seconds", 1);
             Duration duration = seconds == null ? Roles.DEFAULT_SESSION : Duration.ofSeconds(seconds);
-            return json(200, KeyJson.session(identities.roles().assume(role, call.caller().name(), duration)));
+            return json(200, KeyJson.session(identities.roles().assume(call.name(), call.caller(), duration)));
         });
+    }
+
+    /** The {@code name} a create call names its principal, group or role by; the store takes it as written. */
+    private static String name(ObjectNode body) {
+        return Json.requireText(body, "name", "name");
     }
 
     private WireReply changed() {

@@ -120,12 +120,12 @@ final class ModelCalls {
     }
 
     /** Reads the body once, when first asked. */
-    static Supplier<byte[]> memoized(Supplier<byte[]> read) {
+    static <T> Supplier<T> memoized(Supplier<T> read) {
         return new Supplier<>() {
-            private byte[] value;
+            private T value;
 
             @Override
-            public byte[] get() {
+            public T get() {
                 if (value == null) value = read.get();
                 return value;
             }

@@ -13,7 +13,6 @@ import dev.quarry.policy.PolicyException;
 import dev.quarry.policy.PolicyParser;
 import dev.quarry.policy.PolicyStore;
 import dev.quarry.policy.PolicyTarget;
-import dev.quarry.policy.RequestContext;
 import dev.quarry.surface.Json;
 import dev.quarry.surface.WireReply;
 import io.helidon.webserver.http.HttpRules;
@@ -30,7 +29,7 @@ import java.util.Map;
  * The admin API for policies: write, read, list and delete them, attach them to principals and
  * groups, set permission boundaries, and simulate a decision. Each route is an admin action,
  * authorized and audited by {@link AdminCalls}; writing or attaching a policy that grants admin
- * actions also passes the {@link EscalationGuard}. A change is in force on this node when its
+ * actions, or changing a boundary, also passes the {@link EscalationGuard}. A change is in force on this node when its
  * call returns, and on other nodes within {@link PolicyDirectory#POLL_INTERVAL}.
  */
 final class PolicyAdminRoutes implements HttpService {
@@ -38,14 +37,12 @@ final class PolicyAdminRoutes implements HttpService {
     private final PolicyStore store;
     private final PolicyDirectory directory;
     private final EscalationGuard guard;
-    private final RequestContext context;
 
-    PolicyAdminRoutes(AdminCalls calls, PolicyStore store, PolicyDirectory directory, RequestContext context) {
+    PolicyAdminRoutes(AdminCalls calls, PolicyStore store, PolicyDirectory directory, EscalationGuard guard) {
         this.calls = calls;
         this.store = store;
         this.directory = directory;
-        this.guard = new EscalationGuard(directory);
-        this.context = context;
+        this.guard = guard;
     }
 
     @Override
@@ -73,7 +70,7 @@ final class PolicyAdminRoutes implements HttpService {
         String name = name(req);
         calls.serve(req, res, "quarry:PutPolicy", "policy/" + name, call -> {
             String document = Json.write(call.body().get());
-            guard.check(call.caller(), parsed(name, document), callerContext(req, call));
+            guard.check(call.caller(), parsed(name, document), call.conditions());
             store.put(name, document);
             directory.reload();
             return ok(Json.object().put("name", name));
@@ -103,7 +100,7 @@ final class PolicyAdminRoutes implements HttpService {
         String name = name(req);
         calls.serve(req, res, "quarry:AttachPolicy", "policy/" + name, call -> {
             PolicyTarget target = target(call.body().get());
-            guard.check(call.caller(), PolicyParser.parse(name, store.document(name)), callerContext(req, call));
+            guard.check(call.caller(), PolicyParser.parse(name, store.document(name)), call.conditions());
             store.attach(name, target);
             directory.reload();
             return ok(Json.object().put("policy", name).put("target_type", target.type().wire()).put("target_name", target.name()));
@@ -124,6 +121,7 @@ final class PolicyAdminRoutes implements HttpService {
         String principal = name(req);
         calls.serve(req, res, "quarry:PutPermissionBoundary", "principal/" + principal, call -> {
             String policy = Json.optText(call.body().get(), "policy", "policy");
+            guard.checkBoundary(call.caller(), principal, policy, call.conditions());
             store.setBoundary(principal, policy);
             directory.reload();
             return ok(Json.object().put("principal", principal).put("policy", policy));
@@ -133,14 +131,15 @@ final class PolicyAdminRoutes implements HttpService {
     /**
      * Body: {@code {"principal", "action", "resource", "context": {"quarry:Key": "value" | ["v", …]}}}.
      * The context is taken as given: the simulator answers "what if a request came with these keys".
+     * Authorized on {@code principal/NAME}: what it reveals is that principal's permissions.
      */
     private void simulate(ServerRequest req, ServerResponse res) {
-        calls.serve(req, res, "quarry:SimulatePolicy", "*", call -> {
+        calls.serveNamedInBody(req, res, "quarry:SimulatePolicy", "principal", body -> Json.requireText(body, "principal", "principal"), call -> {
             ObjectNode body = call.body().get();
             String action = Json.requireText(body, "action", "action");
             if (!Actions.isKnown(action)) throw QuarryException.invalid("action", "'" + action + "' is not a Quarry action; known: " + Actions.ALL);
             AccessRequest request = new AccessRequest(action, Json.requireText(body, "resource", "resource"), simulatedContext(body));
-            Decision decision = directory.simulate(Json.requireText(body, "principal", "principal"), request);
+            Decision decision = directory.simulate(call.name(), request);
             return ok(Json.object()
                     .put("allowed", decision.allowed())
                     .put("reason", decision.reason().name())
@@ -165,10 +164,6 @@ final class PolicyAdminRoutes implements HttpService {
             keys.put(entry.getKey(), values);
         }
         return keys;
-    }
-
-    private Map<String, List<String>> callerContext(ServerRequest req, AdminCalls.AdminContext call) {
-        return context.caller(call.caller(), AnthropicRoutes.credential(req), HttpIo.clientAddress(req));
     }
 
     /** A policy document parsed, or a 400 naming the place in it that is wrong. */

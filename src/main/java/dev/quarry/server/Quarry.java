@@ -7,6 +7,7 @@ import dev.quarry.budget.BudgetDirectory;
 import dev.quarry.budget.BudgetStore;
 import dev.quarry.budget.LedgerSpend;
 import dev.quarry.budget.WebhookAlerts;
+import dev.quarry.budget.WebhookTargets;
 import dev.quarry.catalog.BuiltInCatalog;
 import dev.quarry.catalog.Catalog;
 import dev.quarry.canonical.QuarryException;
@@ -32,6 +33,7 @@ import dev.quarry.metering.ExperimentReport;
 import dev.quarry.metering.Ledger;
 import dev.quarry.metering.UsageQueries;
 import dev.quarry.metering.UsageReport;
+import dev.quarry.policy.EscalationGuard;
 import dev.quarry.policy.PolicyDirectory;
 import dev.quarry.policy.PolicyStore;
 import dev.quarry.policy.RequestContext;
@@ -90,10 +92,11 @@ public final class Quarry implements AutoCloseable {
                 Assembly.providers(config, env), env);
         Detectors detectors = new Detectors(minilm::embedTexts);
         compileConfigGuardrails(config, detectors);
+        // Refused before the store is opened, so a bad admin key leaves nothing open behind it.
+        this.admin = BootstrapAdmin.resolve(config.dataDir(), env.apply(BootstrapAdmin.ENV));
         this.db = config.openStore();
         Clock clock = Clock.systemUTC();
         this.identities = new IdentityStore(db, MasterKey.resolve(config.dataDir(), env.apply(MasterKey.ENV)));
-        this.admin = BootstrapAdmin.resolve(config.dataDir(), env.apply(BootstrapAdmin.ENV));
         Principal adminPrincipal = identities.ensurePrincipal(BootstrapAdmin.PRINCIPAL, PrincipalKind.ADMIN);
         Authenticator authenticator = new Authenticator(identities, clock);
         authenticator.trust(admin.apiKey(), adminPrincipal);
@@ -108,8 +111,10 @@ public final class Quarry implements AutoCloseable {
         var platforms = ConfiguredPrices.platforms(config);
         PriceSheet prices = new PriceSheet(priceStore, ConfiguredPrices.entries(catalog.models(), platforms), platforms);
         this.rateLimits = RateLimits.create(config.rateLimits(), config.redisUrl(), clock);
-        BudgetStore budgetStore = new BudgetStore(db, clock);
-        this.budgets = new BudgetDirectory(budgetStore, policyDirectory::groupsOf, new LedgerSpend(db), new BudgetBook(clock, new WebhookAlerts()));
+        WebhookTargets webhooks = WebhookTargets.from(env);
+        BudgetStore budgetStore = new BudgetStore(db, clock, webhooks);
+        this.budgets = new BudgetDirectory(budgetStore, policyDirectory::groupsOf, new LedgerSpend(db),
+                new BudgetBook(clock, new WebhookAlerts(webhooks)));
         changes.onChange(StoreVersions.IDENTITY, authenticator::forget);
         changes.onChange(StoreVersions.IDENTITY, policyDirectory::reload);
         changes.onChange(StoreVersions.POLICY, policyDirectory::reload);
@@ -135,11 +140,12 @@ public final class Quarry implements AutoCloseable {
         RequestContext requestContext = new RequestContext(clock);
         AdminCalls adminCalls = new AdminCalls(gateway, policyDirectory,
                 (caller, req) -> requestContext.caller(caller, AnthropicRoutes.credential(req), HttpIo.clientAddress(req)), audit, clock);
-        var policyAdmin = new PolicyAdminRoutes(adminCalls, policies, policyDirectory, requestContext);
+        EscalationGuard escalation = new EscalationGuard(policyDirectory);
+        var policyAdmin = new PolicyAdminRoutes(adminCalls, policies, policyDirectory, escalation);
         var identityAdmin = new IdentityAdminRoutes(adminCalls, identities, authenticator::remember, () -> {
             authenticator.forget();
             policyDirectory.reload();
-        }, clock);
+        }, escalation, clock);
         var costAdmin = new CostAdminRoutes(adminCalls, priceStore, prices, new CommitmentStore(db, clock), new UsageReport(db));
         var budgetAdmin = new BudgetAdminRoutes(adminCalls, budgetStore, budgets);
         var guardrailRoutes = new GuardrailRoutes(adminCalls, guardrailStore, guardrails, audit, clock);

@@ -1,6 +1,5 @@
 package dev.quarry.store;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -39,20 +38,33 @@ public final class Database implements AutoCloseable {
         }
     }
 
-    /** Opens (creating if needed) and migrates the database at a JDBC URL. */
+    /**
+     * Opens (creating if needed) and migrates the database at a JDBC URL. A SQLite file and its
+     * write-ahead log and shared memory are owner-only: they hold key hashes, sealed secrets and
+     * the audit trail.
+     */
     public static Database open(String url) {
+        Path sqliteFile = sqliteFile(url);
+        if (sqliteFile != null) DataFolder.ownerOnly(sqliteFile, true);
         migrate(url);
-        return new Database(url, url.startsWith("jdbc:sqlite:") ? 4 : 8);
+        Database db = new Database(url, url.startsWith("jdbc:sqlite:") ? 4 : 8);
+        if (sqliteFile != null) {
+            // SQLite gives these the database file's mode when it creates them; ones left by an older version are narrowed here.
+            for (String suffix : List.of("-wal", "-shm")) DataFolder.ownerOnly(sqliteFile.resolveSibling(sqliteFile.getFileName() + suffix), false);
+        }
+        return db;
     }
 
     /** The default store: a SQLite file in the data folder. */
     public static Database sqliteIn(Path dataDir) {
-        try {
-            Files.createDirectories(dataDir);
-        } catch (java.io.IOException e) {
-            throw new StoreException("cannot create the data folder " + dataDir, e);
-        }
-        return open("jdbc:sqlite:" + dataDir.resolve("quarry.db").toAbsolutePath());
+        return open("jdbc:sqlite:" + DataFolder.ensure(dataDir).resolve("quarry.db").toAbsolutePath());
+    }
+
+    /** The file of a SQLite URL naming a plain path; {@code null} for other stores, in-memory and URI forms. */
+    private static Path sqliteFile(String url) {
+        if (!url.startsWith("jdbc:sqlite:")) return null;
+        String path = url.substring("jdbc:sqlite:".length()).split("\\?", 2)[0];
+        return path.isEmpty() || path.startsWith(":") || path.startsWith("file:") ? null : Path.of(path);
     }
 
     private static void migrate(String url) {

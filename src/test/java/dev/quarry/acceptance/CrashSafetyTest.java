@@ -32,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * upstream never finished serving: the ledger row is durable before the last byte is sent.
  */
 class CrashSafetyTest {
-    private static final String ADMIN_KEY = "qk-crash-test-admin";
+    private static final String ADMIN_KEY = "qk-crash-test-admin-0123456789abcdef";
     private static final String BODY = "{\"model\":\"steady\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"go\"}]}";
 
     @TempDir

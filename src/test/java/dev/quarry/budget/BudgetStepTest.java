@@ -78,7 +78,7 @@ class BudgetStepTest {
     void start() {
         db = Database.open(StoreTargets.freshUrl("sqlite"));
         db.transaction(c -> c.createStatement().executeUpdate("INSERT INTO principals (id, name, kind, created_at) VALUES ('p-caller', 'caller', 'USER', 0)"));
-        BudgetStore store = new BudgetStore(db, Clock.systemUTC());
+        BudgetStore store = new BudgetStore(db, Clock.systemUTC(), WebhookTargets.PUBLIC);
         budgetId = store.create(new BudgetDraft("org", "organisation", "day", null, null, "1.00", List.of(), null)).id();
         budgets = new BudgetDirectory(store, principalId -> List.of(), new LedgerSpend(db), new BudgetBook(Clock.systemUTC(), alert -> { }));
     }

@@ -24,7 +24,7 @@ class BudgetStoreTest {
     @MethodSource("dev.quarry.testing.StoreTargets#names")
     void budgetsAreStoredReadBackAndDeletedEachChangeCounted(String target) {
         try (Database db = Database.open(StoreTargets.freshUrl(target))) {
-            BudgetStore store = new BudgetStore(db, Clock.systemUTC());
+            BudgetStore store = new BudgetStore(db, Clock.systemUTC(), WebhookTargets.PUBLIC);
             long before = StoreVersions.read(db, StoreVersions.BUDGET);
 
             Budget created = store.create(new BudgetDraft("launch", "tag:team=search", "custom", "2026-11-01T00:00:00Z",

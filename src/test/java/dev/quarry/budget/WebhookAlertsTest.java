@@ -15,6 +15,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
+/** Delivery to a receiver on loopback, which the operator opt-in ({@link WebhookTargets#ANY}) allows. */
 class WebhookAlertsTest {
     private static final Period.Window TODAY = new Period.Window(Instant.parse("2026-11-23T00:00:00Z"), Instant.parse("2026-11-24T00:00:00Z"));
 
@@ -34,7 +35,7 @@ class WebhookAlertsTest {
             Budget budget = new Budget("b-1", "team-search", new Scope(Scope.Kind.GROUP, "search"), new Period(Period.Kind.DAY, null, null),
                     25_000_000, List.of(80), hook);
 
-            new WebhookAlerts().send(new ThresholdAlert(budget, TODAY, 80, 20_500_000));
+            new WebhookAlerts(WebhookTargets.ANY).send(new ThresholdAlert(budget, TODAY, 80, 20_500_000));
 
             String request = received.poll(5, TimeUnit.SECONDS);
             assertThat(request).startsWith("POST application/json ");
@@ -66,7 +67,7 @@ class WebhookAlertsTest {
                     1_000_000, List.of(50), URI.create("http://127.0.0.1:" + silent.getAddress().getPort() + "/"));
             long start = System.nanoTime();
 
-            new WebhookAlerts().send(new ThresholdAlert(budget, TODAY, 50, 600_000));
+            new WebhookAlerts(WebhookTargets.ANY).send(new ThresholdAlert(budget, TODAY, 50, 600_000));
 
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(500));
         } finally {

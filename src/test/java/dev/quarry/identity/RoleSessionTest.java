@@ -9,6 +9,8 @@ import dev.quarry.canonical.QuarryException;
 import dev.quarry.store.Database;
 import dev.quarry.testing.StoreTargets;
 import dev.quarry.testing.TestClock;
+import dev.quarry.store.StoreVersions;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -26,8 +28,8 @@ class RoleSessionTest {
         TestClock clock = new TestClock(Instant.now());
         try (Database db = Database.open(StoreTargets.freshUrl(target))) {
             IdentityStore store = new IdentityStore(db, MASTER_KEY, clock);
-            store.createPrincipal("eve", PrincipalKind.USER, Map.of());
-            Principal role = store.roles().create("reader", List.of("group:users"), Map.of());
+            Principal eve = store.createPrincipal("eve", PrincipalKind.USER, Map.of());
+            Principal role = store.roles().create("reader", List.of("group:users"), Map.of()).actingFor(eve);
             Authenticator authenticator = new Authenticator(store, clock);
 
             RoleSession session = store.roles().assume("reader", "eve", Roles.MIN_SESSION);
@@ -48,6 +50,61 @@ class RoleSessionTest {
             assertRefused(authenticator, Credential.apiKey(key.apiKey()), "expired at", "Assume the role again");
             assertRefused(authenticator, Signed.converse(key.accessKeyId(), key.secretAccessKey(), session.sessionToken(), clock.instant()),
                     "expired at");
+        }
+    }
+
+    /**
+     * Two nodes on one store: deleting the user that assumed a role ends its session on both, as
+     * soon as each drops what it remembers on the identity version moving (what its change watcher does).
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.quarry.testing.StoreTargets#names")
+    void deletingTheUserEndsTheSessionsItAssumedOnEveryNode(String target) {
+        try (Database db = Database.open(StoreTargets.freshUrl(target))) {
+            IdentityStore store = new IdentityStore(db, MASTER_KEY);
+            Principal ivy = store.createPrincipal("ivy", PrincipalKind.USER, Map.of());
+            store.createPrincipal("jon", PrincipalKind.USER, Map.of());
+            store.roles().create("operator", List.of("ivy", "jon"), Map.of());
+            Authenticator here = new Authenticator(store, Clock.systemUTC());
+            Authenticator there = new Authenticator(store, Clock.systemUTC());
+            RoleSession ivysSession = store.roles().assume("operator", "ivy", Roles.DEFAULT_SESSION);
+            IssuedKey ivys = ivysSession.key();
+            RoleSession jons = store.roles().assume("operator", "jon", Roles.DEFAULT_SESSION);
+            assertThat(there.authenticate(Credential.apiKey(ivys.apiKey())).onBehalfOf()).isEqualTo(ivy);
+            assertThat(here.authenticate(Credential.apiKey(ivys.apiKey())).onBehalfOf()).isEqualTo(ivy);
+
+            long version = StoreVersions.read(db, StoreVersions.IDENTITY);
+            store.deletePrincipal("ivy");
+            assertThat(StoreVersions.read(db, StoreVersions.IDENTITY)).as("other nodes are told").isGreaterThan(version);
+            here.forget();
+            there.forget();
+
+            for (Authenticator node : List.of(here, there)) {
+                assertRefused(node, Credential.apiKey(ivys.apiKey()), "whose assuming principal was deleted");
+                assertRefused(node, Signed.converse(ivys.accessKeyId(), ivys.secretAccessKey(), ivysSession.sessionToken(), Instant.now()),
+                        "whose assuming principal was deleted");
+                assertThat(node.authenticate(Credential.apiKey(jons.key().apiKey())).onBehalfOf().name()).isEqualTo("jon");
+            }
+            assertThat(store.keys().list("operator")).extracting(KeyInfo::id).containsExactly(jons.key().keyId());
+        }
+    }
+
+    /** A role assumed through another role's session is still the user's: its budgets hold and its deletion ends both. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.quarry.testing.StoreTargets#names")
+    void aRoleAssumedFromARoleSessionActsForTheUserBehindIt(String target) {
+        try (Database db = Database.open(StoreTargets.freshUrl(target))) {
+            IdentityStore store = new IdentityStore(db, MASTER_KEY);
+            Principal kim = store.createPrincipal("kim", PrincipalKind.USER, Map.of());
+            store.roles().create("first", List.of("kim"), Map.of());
+            store.roles().create("second", List.of("first"), Map.of());
+            Authenticator authenticator = new Authenticator(store, Clock.systemUTC());
+            Principal inFirst = authenticator.authenticate(Credential.apiKey(store.roles().assume("first", "kim", Roles.DEFAULT_SESSION).key().apiKey()));
+
+            RoleSession chained = store.roles().assume("second", inFirst, Roles.DEFAULT_SESSION);
+
+            assertThat(chained.assumedBy()).isEqualTo("kim");
+            assertThat(authenticator.authenticate(Credential.apiKey(chained.key().apiKey())).onBehalfOf()).isEqualTo(kim);
         }
     }
 

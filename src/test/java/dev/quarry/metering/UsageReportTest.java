@@ -93,7 +93,7 @@ class UsageReportTest {
         assertThat(json.path("rows").get(0).path("cost_usd").decimalValue()).isEqualByComparingTo("0.00375");
         assertThat(json.path("rows").get(0).path("cache_read_tokens").asLong()).isEqualTo(1000);
         assertThatThrownBy(() -> ReportFormat.of("xml")).hasMessage("unknown format 'xml'; choose table, csv or json");
-        assertThatThrownBy(() -> UsageReport.By.of("team")).hasMessage("cannot group by 'team'; choose principal, model, tag, day or guardrail");
+        assertThatThrownBy(() -> UsageReport.By.of("team")).hasMessage("cannot group by 'team'; choose principal, model, tag, day, guardrail or user");
     }
 
     @Test

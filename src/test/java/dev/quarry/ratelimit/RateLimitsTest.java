@@ -7,8 +7,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class RateLimitsTest {
-    private static final Subjects ALICE = new Subjects("alice", List.of("eng", "ops"), "gpt-5.5", "openai/gpt-5.5");
-    private static final Subjects BOB = new Subjects("bob", List.of("eng"), "gpt-5.5", "openai/gpt-5.5");
+    private static final Subjects ALICE = new Subjects(List.of("alice"), List.of("eng", "ops"), "gpt-5.5", "openai/gpt-5.5");
+    private static final Subjects BOB = new Subjects(List.of("bob"), List.of("eng"), "gpt-5.5", "openai/gpt-5.5");
 
     private static RateLimits limits(RateLimit... limits) {
         return new RateLimits(List.of(limits), new LocalRateLimiter(Clock.systemUTC()));
@@ -40,7 +40,7 @@ class RateLimitsTest {
         var refused = (Admission.Refused) limits.admit(BOB, 60);
         assertThat(refused.charge().description()).isEqualTo("tokens_per_minute 100 for group 'eng'");
         limits.admit(BOB, 10);
-        var deployment = (Admission.Refused) limits.admit(new Subjects("carol", List.of(), "gpt", "openai/gpt-5.5"), 0);
+        var deployment = (Admission.Refused) limits.admit(new Subjects(List.of("carol"), List.of(), "gpt", "openai/gpt-5.5"), 0);
         assertThat(deployment.charge().description()).isEqualTo("requests_per_minute 2 for deployment 'openai/gpt-5.5'");
     }
 

@@ -1,0 +1,64 @@
+package dev.quarry.store;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
+
+/**
+ * The data folder holds the store, its keys and its secrets, so it is created owner-only (0700)
+ * and the SQLite files in it are owner-only (0600), wherever the file system has POSIX
+ * permissions; elsewhere the folder's own access control applies. A folder that already exists
+ * is left as the operator made it: only what Quarry creates or owns is narrowed.
+ */
+public final class DataFolder {
+    private static final Set<PosixFilePermission> FOLDER = PosixFilePermissions.fromString("rwx------");
+    private static final Set<PosixFilePermission> FILE = PosixFilePermissions.fromString("rw-------");
+
+    private DataFolder() {}
+
+    /** Creates the folder (and missing parents) owner-only, if it does not exist yet. */
+    public static Path ensure(Path dir) {
+        try {
+            if (Files.isDirectory(dir)) return dir;
+            Path parent = dir.toAbsolutePath().getParent();
+            if (parent != null) Files.createDirectories(parent);
+            try {
+                Files.createDirectory(dir, posix(dir) ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(FOLDER)} : new FileAttribute<?>[0]);
+            } catch (FileAlreadyExistsException raced) {
+                // another process created it first
+            }
+            return dir;
+        } catch (IOException e) {
+            throw new StoreException("cannot create the data folder " + dir, e);
+        }
+    }
+
+    /**
+     * Makes a file owner-only; when it does not exist, {@code create} creates it empty and
+     * owner-only from the start (never readable by others, even briefly), else leaves it missing.
+     */
+    static void ownerOnly(Path file, boolean create) {
+        if (!posix(file.toAbsolutePath().getParent())) return;
+        try {
+            if (Files.exists(file)) {
+                Files.setPosixFilePermissions(file, FILE);
+            } else if (create) {
+                Files.createFile(file, PosixFilePermissions.asFileAttribute(FILE));
+            }
+        } catch (FileAlreadyExistsException raced) {
+            ownerOnly(file, false);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot make " + file + " readable by its owner only", e);
+        }
+    }
+
+    private static boolean posix(Path path) {
+        return path != null && path.getFileSystem().supportedFileAttributeViews().contains("posix");
+    }
+}

@@ -1,0 +1,60 @@
+package dev.quarry.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.quarry.audit.AuditEvent;
+import dev.quarry.audit.AuditQueries;
+import dev.quarry.metering.UsageReport;
+import dev.quarry.store.Database;
+import dev.quarry.testing.TestQuarry;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Report bounds are days or instants of the years 1970 to 9999: anything else is a 400 naming the parameter, audited. */
+class ReportDateBoundsTest {
+
+    @Test
+    void aBoundOutsideTheReportedYearsIsABadRequest() {
+        assertThat(UsageReport.time("1970-01-01")).isEqualTo(Instant.EPOCH);
+        assertThat(UsageReport.time("9999-12-31T23:59:59Z")).isEqualTo(Instant.parse("9999-12-31T23:59:59Z"));
+        for (String outside : List.of("-999999999-01-01", "1969-12-31", "+10000-01-01", "-999999999-01-01T00:00:00Z", "+1000000000-12-31T23:59:59Z")) {
+            assertThatThrownBy(() -> UsageReport.time(outside)).as(outside).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("outside the years 1970 to 9999");
+        }
+    }
+
+    @Test
+    void theAdminApiAnswers400NamingTheParameterAndAuditsTheCall() throws Exception {
+        try (TestQuarry quarry = TestQuarry.start()) {
+            for (String path : List.of("/admin/usage/report?by=principal&from=-999999999-01-01&to=2030-01-01",
+                    "/admin/experiments/report?from=2020-01-01&to=%2B99999-01-01")) {
+                JsonNode error = quarry.admin("GET", path, null).expect(400).path("error");
+                assertThat(error.path("param").asText()).as(path).isEqualTo(path.contains("usage") ? "from" : "to");
+                assertThat(error.path("message").asText()).contains("outside the years 1970 to 9999");
+            }
+            assertThat(audited(quarry, "quarry:ReadUsage")).extracting(AuditEvent::decision, AuditEvent::errorCode)
+                    .containsExactly("error", "INVALID_REQUEST");
+            assertThat(audited(quarry, "quarry:ReadExperiments")).extracting(AuditEvent::decision, AuditEvent::errorCode)
+                    .containsExactly("error", "INVALID_REQUEST");
+        }
+    }
+
+    /** The one audited call of an action, waiting briefly: the trail is written in the background. */
+    private static AuditEvent audited(TestQuarry quarry, String action) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        try (Database db = Database.sqliteIn(quarry.dataDir())) {
+            while (true) {
+                List<AuditEvent> events = new AuditQueries(db).find("admin", action, null, null, 10);
+                if (!events.isEmpty() || System.nanoTime() > deadline) {
+                    assertThat(events).hasSize(1);
+                    return events.getFirst();
+                }
+                Thread.sleep(20);
+            }
+        }
+    }
+}
