@@ -5,6 +5,7 @@ import java.security.PublicKey;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SortedSet;
 import java.util.TreeSet;
 
@@ -14,14 +15,16 @@ final class AnchorCheck {
 
     /**
      * @param storedDigests the digest hash of each digest the store holds, by seq
-     * @param lastEvent     the highest event seq the store holds, 0 when none
+     * @param storedEvents  the hash of each event the store holds, by seq
      * @return what is missing or different, empty when the store reaches as far as the anchor
      */
-    static List<String> against(AuditAnchor anchor, PublicKey key, Map<Long, String> storedDigests, long lastEvent) {
+    static List<String> against(AuditAnchor anchor, PublicKey key, Map<Long, String> storedDigests, Map<Long, String> storedEvents) {
         List<String> problems = new ArrayList<>();
         List<SignedDigest> anchored;
+        Optional<AuditAnchor.Tail> tail;
         try {
             anchored = anchor.read();
+            tail = anchor.readTail();
         } catch (IllegalStateException | UncheckedIOException e) {
             return List.of(e.getMessage() + " (the anchor was edited)");
         }
@@ -43,10 +46,14 @@ final class AnchorCheck {
         for (long[] range : ranges(missing)) {
             problems.add("digests " + range[0] + ".." + range[1] + " are missing: the anchor holds them, the store does not (removed)");
         }
-        if (lastEvent < anchoredEvents) {
-            problems.add("events after seq " + lastEvent + " are missing: the anchor covers events up to " + anchoredEvents
+        long lastEvent = storedEvents.keySet().stream().mapToLong(Long::longValue).max().orElse(0);
+        long written = Math.max(anchoredEvents, tail.map(AuditAnchor.Tail::lastEventSeq).orElse(0L));
+        if (lastEvent < written) {
+            problems.add("events after seq " + lastEvent + " are missing: the anchor covers events up to " + written
                     + ", the store ends at " + lastEvent + " (removed)");
         }
+        tail.filter(t -> storedEvents.containsKey(t.lastEventSeq()) && !storedEvents.get(t.lastEventSeq()).equals(t.lastEventHash()))
+                .ifPresent(t -> problems.add("event " + t.lastEventSeq() + " is not the one the anchor's tail recorded (replaced)"));
         return problems;
     }
 

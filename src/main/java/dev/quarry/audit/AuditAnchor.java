@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
@@ -21,16 +22,28 @@ import java.util.logging.Logger;
  * Whoever can only write to the store cannot take back a line, so removing the newest digests
  * and their events, or every row, no longer goes unseen. Each line is signed like the digest it
  * copies, so a line cannot be forged without the audit key either.
+ *
+ * <p>Beside it, the tail file ({@code audit-anchor.log.tail}) says where the chain ended after
+ * the last committed batch, so events not yet under a digest cannot be cut unseen either. It is
+ * replaced atomically after each batch but not fsynced: it survives a crash of Quarry, not
+ * always a power cut, and is not signed (it only ever claims that more was written).
  */
 public final class AuditAnchor {
     /** Its name in the data folder. */
     public static final String FILE = "audit-anchor.log";
     private static final Logger LOG = Logger.getLogger("quarry.audit.anchor");
 
+    private static final String TAIL_PREFIX = "quarry-audit-tail";
+
+    /** Where the chain ended after a committed batch. */
+    record Tail(long lastEventSeq, String lastEventHash) {}
+
     private final Path file;
+    private final Path tailFile;
 
     private AuditAnchor(Path file) {
         this.file = file;
+        this.tailFile = file.resolveSibling(file.getFileName() + ".tail");
     }
 
     public static AuditAnchor inDataDir(Path dataDir) {
@@ -70,6 +83,43 @@ public final class AuditAnchor {
             throw new UncheckedIOException("cannot append to the audit anchor " + file, e);
         }
         LOG.info(line);
+    }
+
+    /** Records where the chain now ends, replacing the previous tail in one step (written aside, then renamed). */
+    void tail(long lastEventSeq, String lastEventHash) {
+        Path written = tailFile.resolveSibling(tailFile.getFileName() + ".new");
+        try {
+            Files.writeString(written, TAIL_PREFIX + " last_event=" + lastEventSeq + " last_event_hash=" + lastEventHash + "\n",
+                    StandardCharsets.US_ASCII);
+            Files.move(written, tailFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot record the audit tail in " + tailFile, e);
+        }
+    }
+
+    /**
+     * The tail recorded beside the anchor; empty when there is none (a copy shipped elsewhere has none).
+     *
+     * @throws IllegalStateException when the file is not a tail this class wrote
+     */
+    Optional<Tail> readTail() {
+        String text;
+        try {
+            text = Files.readString(tailFile, StandardCharsets.US_ASCII).strip();
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the audit tail " + tailFile, e);
+        }
+        String[] words = text.split(" ");
+        if (words.length != 3 || !words[0].equals(TAIL_PREFIX) || !words[1].startsWith("last_event=") || !words[2].startsWith("last_event_hash=")) {
+            throw new IllegalStateException("the audit tail " + tailFile + " is not one Quarry wrote");
+        }
+        try {
+            return Optional.of(new Tail(Long.parseLong(words[1].substring("last_event=".length())), words[2].substring("last_event_hash=".length())));
+        } catch (NumberFormatException e) {
+            throw new IllegalStateException("the audit tail " + tailFile + " is not one Quarry wrote", e);
+        }
     }
 
     /**

@@ -265,6 +265,13 @@ public final class AuditLog implements AutoCloseable {
         });
         tail = done.tail();
         if (done.digest() != null) anchor(done.digest());
+        if (!events.isEmpty()) {
+            try {
+                anchor.tail(tail.lastSeq(), tail.lastHash());
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "could not record the audit tail beside " + anchor.file(), e);
+            }
+        }
     }
 
     private void sign(Tail t) {
@@ -323,6 +330,12 @@ public final class AuditLog implements AutoCloseable {
      * events the last run left unsigned, and anchors the newest digest when the anchor has none.
      */
     private void startUp() {
+        try {
+            anchor.readTail().filter(t -> t.lastEventSeq() > tail.lastSeq()).ifPresent(t -> LOG.severe("the audit store ends at event "
+                    + tail.lastSeq() + " but the anchor's tail says event " + t.lastEventSeq() + " was written: the trail was cut; run 'quarry audit verify'"));
+        } catch (IllegalStateException e) {
+            LOG.severe(e.getMessage());
+        }
         var anchored = anchor.last();
         anchored.ifPresent(last -> {
             if (last.seq() > tail.digestSeq() || last.seq() == tail.digestSeq() && !last.digestHash().equals(tail.digestHash())) {

@@ -94,8 +94,7 @@ public final class AuditVerifier {
             }
             return count;
         });
-        long lastEvent = hashBySeq.keySet().stream().mapToLong(Long::longValue).max().orElse(0);
-        problems.addAll(AnchorCheck.against(anchor, key, digestBySeq, lastEvent));
+        problems.addAll(AnchorCheck.against(anchor, key, digestBySeq, hashBySeq));
 
         long uncovered = hashBySeq.keySet().stream().filter(seq -> seq > coveredThrough[0]).count();
         Instant oldestUncovered = timeBySeq.entrySet().stream().filter(e -> e.getKey() > coveredThrough[0])

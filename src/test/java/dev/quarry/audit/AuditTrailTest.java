@@ -150,6 +150,23 @@ class AuditTrailTest {
                 "digests 1..3 are missing", "events after seq 0 are missing");
     }
 
+    /** The window before the next digest: events written but not yet signed are still recorded in the anchor's tail. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.quarry.testing.StoreTargets#names")
+    void eventsAfterTheLastDigestCannotBeCutWhileQuarryRuns(String target) throws Exception {
+        try (Trail trail = Trail.empty(target); AuditLog log = trail.open()) {
+            for (int i = 1; i <= 25; i++) {
+                log.record(event(i));
+                if (i % 5 == 0) log.flush();
+            }
+            assertThat(count(trail.db, "SELECT COUNT(*) FROM audit_digests")).as("digests at events 10 and 20 only").isEqualTo(2);
+            assertThat(trail.verify(Instant.now()).problems()).isEmpty();
+            update(trail.db, "DELETE FROM audit_events WHERE seq > 20");
+            assertThat(trail.verify(Instant.now()).problems()).containsExactly(
+                    "events after seq 20 are missing: the anchor covers events up to 25, the store ends at 20 (removed)");
+        }
+    }
+
     /** Events the last run left unsigned (it stopped before its closing digest) are signed and anchored at start-up. */
     @ParameterizedTest(name = "{0}")
     @MethodSource("dev.quarry.testing.StoreTargets#names")
