@@ -78,7 +78,7 @@ class HostileInputFuzzTest {
         }
         String context = "seed " + seed + " on " + target;
         System.out.println("answers: " + exchanges.stream().collect(Collectors.groupingBy(
-                e -> e.response().status() + (e.requestId().isPresent() ? "" : " (refused by the HTTP parser)"),
+                e -> e.response().status() + (e.requestId().isPresent() ? "" : " (no request id: refused before any route)"),
                 TreeMap::new, Collectors.counting())));
 
         assertThat(exchanges).as(context).filteredOn(e -> e.modelCall() && e.goodKey() && e.response().status() == 200).isNotEmpty();
