@@ -9,135 +9,284 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
  * Appends audit events. {@link #record} only queues (auditing must not slow a request down); one
  * writer thread numbers the events, chains their hashes and inserts them in batches, and signs a
- * digest every {@code digestEvery} events or {@code digestInterval}, whichever comes first.
+ * digest every {@code digestEvery} events or {@code digestInterval}, whichever comes first, at
+ * start-up when the last run left events unsigned, and at shutdown. Each digest is also appended
+ * to the {@link AuditAnchor} outside the store.
+ *
+ * <p>The writer never stops. Every field is bounded before it is queued ({@link AuditFields}); a
+ * batch the store refuses is written event by event, and an event refused even alone is replaced
+ * in the chain by a placeholder that says so. While the store is down the writer retries with
+ * back-off, and the queue is bounded: once full, new events are counted instead of held, and the
+ * count goes into the chain as an event of its own when the store is back, so a loss is never
+ * silent. {@link #flush} and {@link #close} wait a bounded time.
  * One writer per store: several nodes on one PostgreSQL will need a leader for the trail.
  */
 public final class AuditLog implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(AuditLog.class.getName());
+    /** About 10 MB of typical events (at most 60 MB of bounded ones): a minute of a busy gateway with the store down. */
+    static final int MAX_QUEUED = 20_000;
     private static final int MAX_BATCH = 1000;
-
-    private sealed interface Item {}
-
-    private record Append(AuditEvent event) implements Item {}
-
-    private record Flush(CompletableFuture<Void> done) implements Item {}
+    private static final Duration WAIT = Duration.ofSeconds(10);
+    private static final long MAX_BACKOFF_MILLIS = 2_000;
 
     private final Database db;
     private final SigningKey key;
+    private final AuditAnchor anchor;
     private final Clock clock;
     private final int digestEvery;
     private final Duration digestInterval;
-    private final BlockingQueue<Item> queue = new LinkedBlockingQueue<>();
+    private final BlockingQueue<AuditEvent> queue;
+    private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong accepted = new AtomicLong();
+    /** Events in the store, as themselves or as placeholders; guarded by {@code this}, which flush waits on. */
+    private long written;
     private final Thread writer;
     private volatile boolean closed;
+    private volatile long giveUpAt;
 
-    /** Where both chains end; replaced (never mutated) once a batch has committed. */
+    /** Where both chains end; replaced (never mutated) once a batch has committed. Only the writer touches it. */
     private record Tail(long lastSeq, String lastHash, long digestSeq, String digestHash, long digestedThrough, long lastDigestAt) {
         Tail append(long seq, String hash) {
             return new Tail(seq, hash, digestSeq, digestHash, digestedThrough, lastDigestAt);
         }
 
-        Tail digested(long seq, String hash, long at) {
-            return new Tail(lastSeq, lastHash, seq, hash, lastSeq, at);
+        Tail digested(SignedDigest d) {
+            return new Tail(lastSeq, lastHash, d.seq(), d.digestHash(), lastSeq, d.createdAt());
+        }
+
+        boolean undigested() {
+            return lastSeq > digestedThrough;
         }
     }
 
     private Tail tail;
 
-    public AuditLog(Database db, SigningKey key, Clock clock, int digestEvery, Duration digestInterval) {
+    public AuditLog(Database db, SigningKey key, AuditAnchor anchor, Clock clock, int digestEvery, Duration digestInterval) {
+        this(db, key, anchor, clock, digestEvery, digestInterval, MAX_QUEUED);
+    }
+
+    AuditLog(Database db, SigningKey key, AuditAnchor anchor, Clock clock, int digestEvery, Duration digestInterval, int maxQueued) {
         this.db = db;
         this.key = key;
+        this.anchor = anchor;
         this.clock = clock;
         this.digestEvery = digestEvery;
         this.digestInterval = digestInterval;
+        this.queue = new ArrayBlockingQueue<>(maxQueued);
         loadTail();
+        startUp();
         this.writer = Thread.ofPlatform().name("quarry-audit-writer").daemon(true).start(this::writeLoop);
     }
 
-    /** Queues an event; returns at once. */
+    /** Queues an event, its fields bounded; returns at once, and drops (counting) when the queue is full. */
     public void record(AuditEvent event) {
         if (closed) throw new IllegalStateException("the audit log is closed");
-        queue.add(new Append(event));
+        if (queue.offer(AuditFields.fit(event))) {
+            accepted.incrementAndGet();
+        } else if (dropped.getAndIncrement() == 0) {
+            LOG.severe("the audit queue is full (" + queue.size() + " events; is the store down?): new events are counted, not kept, "
+                    + "until the writer catches up");
+        }
     }
 
-    /** Returns once every event queued before the call is in the store. */
-    public void flush() {
-        Flush flush = new Flush(new CompletableFuture<>());
-        queue.add(flush);
-        flush.done().join();
+    /**
+     * Waits until every event queued before the call is in the store, at most a bounded time.
+     *
+     * @return whether they all are
+     */
+    public boolean flush() {
+        long target = accepted.get();
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        synchronized (this) {
+            while (written < target) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) return false;
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(this, left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+            return true;
+        }
     }
 
-    /** Writes what is queued, signs a last digest over it, and stops. */
+    /** Writes what is queued and signs a last digest over it, giving up after a bounded time if the store is down. */
     @Override
     public void close() {
         if (closed) return;
-        flush();
+        giveUpAt = System.nanoTime() + WAIT.toNanos();
         closed = true;
-        writer.interrupt();
         try {
-            writer.join();
+            writer.join(WAIT.plusSeconds(5));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        if (tail.lastSeq() > tail.digestedThrough()) tail = db.transaction(c -> writeDigest(c, tail));
+        if (writer.isAlive()) LOG.severe("the audit writer did not finish in time; " + queue.size() + " queued events are not recorded");
     }
 
     private void writeLoop() {
-        List<Item> batch = new ArrayList<>();
-        while (!closed || !queue.isEmpty()) {
-            try {
-                Item first = queue.poll(Math.max(1, digestInterval.toMillis() / 4), TimeUnit.MILLISECONDS);
-                if (first != null) {
-                    batch.add(first);
-                    queue.drainTo(batch, MAX_BATCH - 1);
+        List<AuditEvent> pending = new ArrayList<>(MAX_BATCH);
+        long backoff = 0;
+        while (!(closed && pending.isEmpty() && queue.isEmpty() && dropped.get() == 0)) {
+            if (pending.isEmpty()) take(pending);
+            int stored = pending.isEmpty() ? signIfDue() : store(pending);
+            if (stored > 0) {
+                pending.subList(0, stored).clear();
+                synchronized (this) {
+                    written += stored;
+                    notifyAll();
                 }
-            } catch (InterruptedException e) {
-                if (closed) return;
             }
-            try {
-                write(batch);
-            } catch (RuntimeException e) {
-                // Nothing of the batch was committed and the tail is unchanged: keep it and try again.
-                LOG.log(Level.SEVERE, "audit batch of " + batch.size() + " items failed; retrying", e);
+            if (pending.isEmpty()) {
+                backoff = 0;
                 continue;
             }
-            batch.forEach(item -> {
-                if (item instanceof Flush f) f.done().complete(null);
-            });
-            batch.clear();
+            if (closed && System.nanoTime() > giveUpAt) {
+                LOG.severe("the audit store is unavailable at shutdown: " + (pending.size() + queue.size()) + " events are not recorded");
+                return;
+            }
+            backoff = Math.min(MAX_BACKOFF_MILLIS, Math.max(50, backoff * 2));
+            pause(backoff);
+        }
+        signClosing();
+    }
+
+    /** Waits briefly for events, then takes up to a batch, with the count of dropped ones first. */
+    private void take(List<AuditEvent> pending) {
+        try {
+            AuditEvent first = queue.poll(Math.max(1, Math.min(250, digestInterval.toMillis() / 4)), TimeUnit.MILLISECONDS);
+            long lost = dropped.getAndSet(0);
+            if (lost > 0) {
+                pending.add(AuditFields.dropped(clock.instant(), lost));
+                accepted.incrementAndGet();
+            }
+            if (first != null) {
+                pending.add(first);
+                queue.drainTo(pending, MAX_BATCH - pending.size());
+            }
+        } catch (InterruptedException e) {
+            // Nobody interrupts the writer; it stops when closed and drained, not before.
         }
     }
 
-    private void write(List<Item> batch) {
-        List<AuditEvent> events = batch.stream().filter(Append.class::isInstance).map(i -> ((Append) i).event()).toList();
-        if (events.isEmpty() && !digestDue(tail)) return;
-        tail = db.transaction(c -> {
-            Tail t = tail;
-            try (PreparedStatement s = c.prepareStatement("""
-                    INSERT INTO audit_events (seq, event_id, event_time, principal_id, principal_name, source_ip, user_agent,
-                        action, resource, decision, deciding_policy, request_id, error_code, prev_hash, hash, on_behalf_of)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
-                for (AuditEvent e : events) {
-                    long seq = t.lastSeq() + 1;
-                    String hash = AuditHash.ofEvent(seq, e, t.lastHash());
-                    AuditRows.bind(s, seq, e, t.lastHash(), hash);
-                    s.addBatch();
-                    t = t.append(seq, hash);
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            // as in take: the loop decides when to stop
+        }
+    }
+
+    /**
+     * Writes events in order: in one transaction if the store takes them all, else one by one,
+     * replacing any it refuses alone by a placeholder.
+     *
+     * @return how many are now in the store; fewer than all when the store refuses even a placeholder (it is down)
+     */
+    private int store(List<AuditEvent> events) {
+        try {
+            commit(events);
+            return events.size();
+        } catch (RuntimeException batchFailed) {
+            LOG.log(Level.WARNING, "an audit batch of " + events.size() + " events failed; writing them one by one", batchFailed);
+        }
+        for (int i = 0; i < events.size(); i++) {
+            AuditEvent event = events.get(i);
+            try {
+                commit(List.of(event));
+            } catch (RuntimeException refused) {
+                try {
+                    commit(List.of(AuditFields.unrecorded(event)));
+                    LOG.log(Level.SEVERE, "the store refused audit event " + event + "; a placeholder takes its place in the chain", refused);
+                } catch (RuntimeException down) {
+                    LOG.log(Level.SEVERE, "the audit store is unavailable; retrying " + (events.size() - i) + " events", down);
+                    return i;
                 }
-                if (!events.isEmpty()) s.executeBatch();
             }
-            return digestDue(t) ? writeDigest(c, t) : t;
+        }
+        return events.size();
+    }
+
+    /** Signs a digest when one is due with nothing to write; returns 0, as no event was stored. */
+    private int signIfDue() {
+        if (digestDue(tail)) {
+            try {
+                commit(List.of());
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "could not sign an audit digest; will try again", e);
+            }
+        }
+        return 0;
+    }
+
+    private void signClosing() {
+        try {
+            if (tail.undigested()) sign(tail);
+        } catch (RuntimeException e) {
+            LOG.log(Level.SEVERE, "could not sign the closing audit digest", e);
+        }
+    }
+
+    /** Inserts events (and a digest when one is due) in one transaction; then anchors the digest. */
+    private void commit(List<AuditEvent> events) {
+        record Committed(Tail tail, SignedDigest digest) {}
+        Committed done = db.transaction(c -> {
+            Tail t = tail;
+            if (!events.isEmpty()) {
+                try (PreparedStatement s = c.prepareStatement("""
+                        INSERT INTO audit_events (seq, event_id, event_time, principal_id, principal_name, source_ip, user_agent,
+                            action, resource, decision, deciding_policy, request_id, error_code, prev_hash, hash, on_behalf_of)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
+                    for (AuditEvent e : events) {
+                        long seq = t.lastSeq() + 1;
+                        String hash = AuditHash.ofEvent(seq, e, t.lastHash());
+                        AuditRows.bind(s, seq, e, t.lastHash(), hash);
+                        s.addBatch();
+                        t = t.append(seq, hash);
+                    }
+                    s.executeBatch();
+                }
+            }
+            if (!digestDue(t)) return new Committed(t, null);
+            SignedDigest digest = writeDigest(c, t);
+            return new Committed(t.digested(digest), digest);
         });
+        tail = done.tail();
+        if (done.digest() != null) anchor(done.digest());
+        if (!events.isEmpty()) {
+            try {
+                anchor.tail(tail.lastSeq(), tail.lastHash());
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "could not record the audit tail beside " + anchor.file(), e);
+            }
+        }
+    }
+
+    private void sign(Tail t) {
+        SignedDigest digest = db.transaction(c -> writeDigest(c, t));
+        tail = t.digested(digest);
+        anchor(digest);
+    }
+
+    /** A digest the store holds but the anchor lacks only widens the window; it never stops the writer. */
+    private void anchor(SignedDigest digest) {
+        try {
+            anchor.append(digest);
+        } catch (RuntimeException e) {
+            LOG.log(Level.SEVERE, "could not anchor audit digest " + digest.seq() + " in " + anchor.file(), e);
+        }
     }
 
     private boolean digestDue(Tail t) {
@@ -146,25 +295,14 @@ public final class AuditLog implements AutoCloseable {
     }
 
     /** Signs a digest over every event since the previous one, chained to it. */
-    private Tail writeDigest(Connection c, Tail t) throws SQLException {
+    private SignedDigest writeDigest(Connection c, Tail t) throws SQLException {
         long seq = t.digestSeq() + 1;
         long now = clock.millis();
         String hash = AuditHash.ofDigest(seq, now, t.digestedThrough() + 1, t.lastSeq(), t.lastHash(), t.digestHash());
-        try (PreparedStatement s = c.prepareStatement("""
-                INSERT INTO audit_digests (seq, created_at, first_event_seq, last_event_seq, last_event_hash, prev_digest_hash,
-                    digest_hash, key_id, signature) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
-            s.setLong(1, seq);
-            s.setLong(2, now);
-            s.setLong(3, t.digestedThrough() + 1);
-            s.setLong(4, t.lastSeq());
-            s.setString(5, t.lastHash());
-            s.setString(6, t.digestHash());
-            s.setString(7, hash);
-            s.setString(8, key.keyId());
-            s.setString(9, key.sign(hash));
-            s.executeUpdate();
-        }
-        return t.digested(seq, hash, now);
+        SignedDigest digest = new SignedDigest(seq, now, t.digestedThrough() + 1, t.lastSeq(), t.lastHash(), t.digestHash(), hash,
+                key.keyId(), key.sign(hash));
+        AuditRows.insert(c, digest);
+        return digest;
     }
 
     /** Continues the chains from what the store holds. */
@@ -185,5 +323,30 @@ public final class AuditLog implements AutoCloseable {
                         : new Tail(lastSeq, lastHash, 0, AuditHash.GENESIS, 0, clock.millis());
             }
         });
+    }
+
+    /**
+     * Says when the store lacks what the anchor holds (it was cut while Quarry was down), signs the
+     * events the last run left unsigned, and anchors the newest digest when the anchor has none.
+     */
+    private void startUp() {
+        try {
+            anchor.readTail().filter(t -> t.lastEventSeq() > tail.lastSeq()).ifPresent(t -> LOG.severe("the audit store ends at event "
+                    + tail.lastSeq() + " but the anchor's tail says event " + t.lastEventSeq() + " was written: the trail was cut; run 'quarry audit verify'"));
+        } catch (IllegalStateException e) {
+            LOG.severe(e.getMessage());
+        }
+        var anchored = anchor.last();
+        anchored.ifPresent(last -> {
+            if (last.seq() > tail.digestSeq() || last.seq() == tail.digestSeq() && !last.digestHash().equals(tail.digestHash())) {
+                LOG.severe("the audit store ends at digest " + tail.digestSeq() + " but " + anchor.file() + " anchors digest " + last.seq()
+                        + " over events up to " + last.lastEventSeq() + ": the trail was cut; run 'quarry audit verify'");
+            }
+        });
+        if (tail.undigested()) {
+            sign(tail);
+        } else if (tail.digestSeq() > 0 && anchored.isEmpty()) {
+            anchor(db.read(c -> AuditRows.digest(c, tail.digestSeq())));
+        }
     }
 }

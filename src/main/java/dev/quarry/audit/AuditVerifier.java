@@ -14,7 +14,9 @@ import java.util.Map;
  * Checks the whole trail: each event's hash, each link to the event before, the numbering, and
  * each digest's hash, signature, link to the digest before and agreement with the events it
  * covers. An attacker who edits an event and re-chains every later hash still fails at the next
- * digest, whose signature they cannot make without the private key.
+ * digest, whose signature they cannot make without the private key. Removing the newest digests
+ * with their events, or every row, leaves a chain that checks out by itself: the {@link AuditAnchor}
+ * outside the store is what shows it was longer.
  */
 public final class AuditVerifier {
 
@@ -30,10 +32,11 @@ public final class AuditVerifier {
     private AuditVerifier() {}
 
     /**
+     * @param anchor          the anchor file the store must hold every digest of
      * @param maxUncoveredAge events older than this must be covered by a digest; a younger tail
      *                        may simply be waiting for the next one
      */
-    public static Report verify(Database db, PublicKey key, Instant now, Duration maxUncoveredAge) {
+    public static Report verify(Database db, PublicKey key, AuditAnchor anchor, Instant now, Duration maxUncoveredAge) {
         List<String> problems = new ArrayList<>();
         Map<Long, String> hashBySeq = new HashMap<>();
         Map<Long, Instant> timeBySeq = new HashMap<>();
@@ -61,37 +64,37 @@ public final class AuditVerifier {
             return count;
         });
 
-        String keyId = SigningKey.keyId(key);
         long[] coveredThrough = {0};
+        Map<Long, String> digestBySeq = new HashMap<>();
         long digests = db.read(c -> {
             long count = 0, expectedSeq = 1;
             String prevDigest = AuditHash.GENESIS;
-            try (var s = c.createStatement(); ResultSet r = s.executeQuery("""
-                    SELECT seq, created_at, first_event_seq, last_event_seq, last_event_hash, prev_digest_hash, digest_hash, key_id, signature
-                    FROM audit_digests ORDER BY seq""")) {
+            try (var s = c.createStatement(); ResultSet r = s.executeQuery("SELECT " + AuditRows.DIGEST_COLUMNS + " FROM audit_digests ORDER BY seq")) {
                 while (r.next()) {
                     count++;
-                    long seq = r.getLong(1);
-                    long first = r.getLong(3), last = r.getLong(4);
-                    String lastEventHash = r.getString(5), prev = r.getString(6), hash = r.getString(7);
+                    SignedDigest d = AuditRows.readDigest(r);
+                    long seq = d.seq();
                     if (seq != expectedSeq) problems.add("digests " + expectedSeq + ".." + (seq - 1) + " are missing (removed)");
-                    else if (!prev.equals(prevDigest)) problems.add("digest " + seq + " does not follow digest " + (seq - 1));
-                    if (first != coveredThrough[0] + 1) problems.add("digest " + seq + " does not start where the previous digest ended");
-                    if (!AuditHash.ofDigest(seq, r.getLong(2), first, last, lastEventHash, prev).equals(hash)) {
+                    else if (!d.prevDigestHash().equals(prevDigest)) problems.add("digest " + seq + " does not follow digest " + (seq - 1));
+                    if (d.firstEventSeq() != coveredThrough[0] + 1) problems.add("digest " + seq + " does not start where the previous digest ended");
+                    if (!AuditHash.ofDigest(seq, d.createdAt(), d.firstEventSeq(), d.lastEventSeq(), d.lastEventHash(), d.prevDigestHash())
+                            .equals(d.digestHash())) {
                         problems.add("digest " + seq + " was changed after it was signed");
-                    } else if (!r.getString(8).equals(keyId) || !SigningKey.verify(key, hash, r.getString(9))) {
-                        problems.add("digest " + seq + " is not signed by the audit key " + keyId);
+                    } else if (!d.signedBy(key)) {
+                        problems.add("digest " + seq + " is not signed by the audit key " + SigningKey.keyId(key));
                     }
-                    if (!lastEventHash.equals(hashBySeq.get(last))) {
-                        problems.add("the events up to " + last + " are not the ones digest " + seq + " signed (rewritten or removed)");
+                    if (!d.lastEventHash().equals(hashBySeq.get(d.lastEventSeq()))) {
+                        problems.add("the events up to " + d.lastEventSeq() + " are not the ones digest " + seq + " signed (rewritten or removed)");
                     }
-                    coveredThrough[0] = last;
-                    prevDigest = hash;
+                    digestBySeq.put(seq, d.digestHash());
+                    coveredThrough[0] = d.lastEventSeq();
+                    prevDigest = d.digestHash();
                     expectedSeq = seq + 1;
                 }
             }
             return count;
         });
+        problems.addAll(AnchorCheck.against(anchor, key, digestBySeq, hashBySeq));
 
         long uncovered = hashBySeq.keySet().stream().filter(seq -> seq > coveredThrough[0]).count();
         Instant oldestUncovered = timeBySeq.entrySet().stream().filter(e -> e.getKey() > coveredThrough[0])

@@ -1,11 +1,13 @@
 package dev.quarry.cli;
 
+import dev.quarry.audit.AuditAnchor;
 import dev.quarry.audit.AuditEvent;
 import dev.quarry.audit.AuditQueries;
 import dev.quarry.audit.AuditVerifier;
 import dev.quarry.audit.SigningKey;
 import dev.quarry.config.QuarryConfig;
 import dev.quarry.store.Database;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -18,7 +20,8 @@ import picocli.CommandLine.Option;
         subcommands = {AuditCommand.Verify.class, AuditCommand.Query.class})
 final class AuditCommand {
 
-    @Command(name = "verify", description = "Check every event hash, link and signed digest; exit 1 if anything was changed, removed or reordered.")
+    @Command(name = "verify", description = "Check every event hash, link and signed digest, and that the store holds every digest "
+            + "the anchor recorded; exit 1 if anything was changed, removed or reordered.")
     static final class Verify implements Callable<Integer> {
         @Mixin
         Options options;
@@ -27,11 +30,17 @@ final class AuditCommand {
                 description = "Events older than this must be covered by a signed digest (default: ${DEFAULT-VALUE}).")
         long maxUncoveredSeconds;
 
+        @Option(names = "--anchor", paramLabel = "FILE",
+                description = "The audit anchor to check the store against: the data folder's " + AuditAnchor.FILE + " by default, "
+                        + "or a copy kept elsewhere (any file or log holding its lines).")
+        Path anchor;
+
         @Override
         public Integer call() {
             QuarryConfig config = options.load();
             try (Database db = config.openStore()) {
-                AuditVerifier.Report report = AuditVerifier.verify(db, SigningKey.publicKeyIn(config.dataDir()), Instant.now(),
+                AuditVerifier.Report report = AuditVerifier.verify(db, SigningKey.publicKeyIn(config.dataDir()),
+                        anchor == null ? AuditAnchor.inDataDir(config.dataDir()) : AuditAnchor.at(anchor), Instant.now(),
                         Duration.ofSeconds(maxUncoveredSeconds));
                 System.out.printf("%d events, %d signed digests, %d events awaiting a digest%n", report.events(), report.digests(),
                         report.uncovered());

@@ -16,7 +16,8 @@ import java.util.logging.Logger;
 /**
  * A ledger that writes records in batches: one writer thread takes everything queued, inserts it
  * in one transaction, and releases all the callers waiting on that batch. Under load one commit
- * (one fsync) serves many requests; at rest a record is committed at once.
+ * (one fsync) serves many requests; at rest a record is committed at once. A batch the store
+ * refuses is written record by record, so one bad record costs nobody else their row.
  */
 public final class GroupCommitLedger implements Ledger {
     private static final Logger LOG = Logger.getLogger(GroupCommitLedger.class.getName());
@@ -67,51 +68,83 @@ public final class GroupCommitLedger implements Ledger {
         }
     }
 
+    /**
+     * Commits the batch in one transaction; if the store refuses it, record by record, so that one
+     * bad record fails nobody else's. A record refused alone is stored reduced ({@link UsageRecord#reduced()});
+     * only a record that cannot be stored even so (or a store that is down) fails its caller.
+     */
     private void commit(List<Pending> batch) {
         try {
-            db.transaction(c -> {
-                try (PreparedStatement s = c.prepareStatement("""
-                        INSERT INTO usage_ledger (request_id, principal_id, surface, operation, model, provider,
-                            upstream_model, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens,
-                            latency_ms, status, error_kind, created_at, platform, cost_micros, currency,
-                            attempts, experiment, variant, guardrail, guardrail_action, on_behalf_of)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
-                    for (Pending p : batch) {
-                        UsageRecord r = p.record();
-                        s.setString(1, r.requestId());
-                        s.setString(2, r.principalId());
-                        s.setString(3, r.surface());
-                        s.setString(4, r.operation());
-                        s.setString(5, r.model());
-                        s.setString(6, r.provider());
-                        s.setString(7, r.upstreamModel());
-                        s.setLong(8, r.usage().inputTokens());
-                        s.setLong(9, r.usage().outputTokens());
-                        s.setLong(10, r.usage().cacheReadTokens());
-                        s.setLong(11, r.usage().cacheWriteTokens());
-                        s.setLong(12, r.latencyMillis());
-                        s.setString(13, r.status());
-                        s.setString(14, r.errorKind());
-                        s.setLong(15, r.createdAt().toEpochMilli());
-                        s.setString(16, r.platform());
-                        s.setObject(17, r.costMicros(), Types.BIGINT);
-                        s.setString(18, r.costMicros() == null ? null : UsageRecord.CURRENCY);
-                        s.setInt(19, r.routing().attempts());
-                        s.setString(20, r.routing().experiment());
-                        s.setString(21, r.routing().variant());
-                        s.setString(22, r.guarding().guardrail());
-                        s.setString(23, r.guarding().action());
-                        s.setString(24, r.onBehalfOf());
-                        s.addBatch();
-                    }
-                    return s.executeBatch();
-                }
-            });
+            insert(batch.stream().map(Pending::record).toList());
             batch.forEach(p -> p.done().complete(null));
+            return;
         } catch (RuntimeException e) {
-            LOG.log(Level.SEVERE, "ledger batch of " + batch.size() + " records failed", e);
-            batch.forEach(p -> p.done().completeExceptionally(e));
+            if (batch.size() == 1) {
+                storeReduced(batch.getFirst(), e);
+                return;
+            }
+            LOG.log(Level.WARNING, "ledger batch of " + batch.size() + " records failed; writing them one by one", e);
         }
+        for (Pending p : batch) {
+            try {
+                insert(List.of(p.record()));
+                p.done().complete(null);
+            } catch (RuntimeException refused) {
+                storeReduced(p, refused);
+            }
+        }
+    }
+
+    private void storeReduced(Pending p, RuntimeException refused) {
+        try {
+            insert(List.of(p.record().reduced()));
+            LOG.log(Level.SEVERE, "the store refused ledger record " + p.record() + "; stored it reduced", refused);
+            p.done().complete(null);
+        } catch (RuntimeException e) {
+            e.addSuppressed(refused);
+            LOG.log(Level.SEVERE, "ledger record " + p.record().requestId() + " could not be stored", e);
+            p.done().completeExceptionally(e);
+        }
+    }
+
+    private void insert(List<UsageRecord> records) {
+        db.transaction(c -> {
+            try (PreparedStatement s = c.prepareStatement("""
+                    INSERT INTO usage_ledger (request_id, principal_id, surface, operation, model, provider,
+                        upstream_model, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens,
+                        latency_ms, status, error_kind, created_at, platform, cost_micros, currency,
+                        attempts, experiment, variant, guardrail, guardrail_action, on_behalf_of)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
+                for (UsageRecord r : records) {
+                    s.setString(1, r.requestId());
+                    s.setString(2, r.principalId());
+                    s.setString(3, r.surface());
+                    s.setString(4, r.operation());
+                    s.setString(5, r.model());
+                    s.setString(6, r.provider());
+                    s.setString(7, r.upstreamModel());
+                    s.setLong(8, r.usage().inputTokens());
+                    s.setLong(9, r.usage().outputTokens());
+                    s.setLong(10, r.usage().cacheReadTokens());
+                    s.setLong(11, r.usage().cacheWriteTokens());
+                    s.setLong(12, r.latencyMillis());
+                    s.setString(13, r.status());
+                    s.setString(14, r.errorKind());
+                    s.setLong(15, r.createdAt().toEpochMilli());
+                    s.setString(16, r.platform());
+                    s.setObject(17, r.costMicros(), Types.BIGINT);
+                    s.setString(18, r.costMicros() == null ? null : UsageRecord.CURRENCY);
+                    s.setInt(19, r.routing().attempts());
+                    s.setString(20, r.routing().experiment());
+                    s.setString(21, r.routing().variant());
+                    s.setString(22, r.guarding().guardrail());
+                    s.setString(23, r.guarding().action());
+                    s.setString(24, r.onBehalfOf());
+                    s.addBatch();
+                }
+                return s.executeBatch();
+            }
+        });
     }
 
     @Override

@@ -1,11 +1,14 @@
 package dev.quarry.metering;
 
 import dev.quarry.canonical.Usage;
+import dev.quarry.store.StoredText;
 import java.time.Instant;
 import java.util.Objects;
 
 /**
- * What one request used and how it ended.
+ * What one request used and how it ended. Its text fields are bounded to their ledger columns
+ * when it is made ({@link StoredText}): a model name is whatever the client asked for, and no
+ * client may make the ledger refuse a record.
  *
  * @param status    {@code completed}, {@code failed} (an error, before or during the answer) or
  *                  {@code cancelled} (the client went away); usage counts what was produced
@@ -39,6 +42,9 @@ public record UsageRecord(
     /** The only currency costs are recorded in. */
     public static final String CURRENCY = "USD";
 
+    /** The model of a record stored in its reduced form, when the store refused the record as it was. */
+    public static final String UNRECORDABLE = "(unrecordable)";
+
     public UsageRecord {
         Objects.requireNonNull(requestId, "requestId");
         Objects.requireNonNull(principalId, "principalId");
@@ -46,6 +52,26 @@ public record UsageRecord(
         Objects.requireNonNull(status, "status");
         Objects.requireNonNull(routing, "routing");
         guarding = guarding == null ? Guarding.NONE : guarding;
+        requestId = StoredText.fit(requestId, 64);
+        principalId = StoredText.fit(principalId, 64);
+        onBehalfOf = StoredText.fit(onBehalfOf, 64);
+        surface = StoredText.fit(surface, 40);
+        operation = StoredText.fit(operation, 20);
+        model = StoredText.fit(model, 200);
+        provider = StoredText.fit(provider, 100);
+        upstreamModel = StoredText.fit(upstreamModel, 200);
+        status = StoredText.fit(status, 20);
+        errorKind = StoredText.fit(errorKind, 40);
+        platform = StoredText.fit(platform, 40);
+    }
+
+    /**
+     * This record with every descriptive text field cleared and the model marked {@link #UNRECORDABLE}:
+     * who (and for whom), when, the outcome, the tokens and the money stay, so nobody's bill loses a request.
+     */
+    public UsageRecord reduced() {
+        return new UsageRecord(requestId, principalId, onBehalfOf, surface, operation, UNRECORDABLE, null, null, usage, latencyMillis, status, null,
+                createdAt, platform, costMicros, new Routing(routing.attempts(), null, null), Guarding.NONE);
     }
 
     /** A record of a call its principal made for itself. */
@@ -61,7 +87,12 @@ public record UsageRecord(
      * @param experiment the A/B experiment the request took part in, or {@code null}
      * @param variant    its variant in that experiment, or {@code null}
      */
-    public record Routing(int attempts, String experiment, String variant) {}
+    public record Routing(int attempts, String experiment, String variant) {
+        public Routing {
+            experiment = StoredText.fit(experiment, 128);
+            variant = StoredText.fit(variant, 128);
+        }
+    }
 
     /**
      * @param guardrail the guardrail version ({@code id:version}), or {@code null} when none ran
@@ -69,5 +100,10 @@ public record UsageRecord(
      */
     public record Guarding(String guardrail, String action) {
         public static final Guarding NONE = new Guarding(null, null);
+
+        public Guarding {
+            guardrail = StoredText.fit(guardrail, 80);
+            action = StoredText.fit(action, 40);
+        }
     }
 }

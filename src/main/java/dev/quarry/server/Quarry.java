@@ -1,5 +1,6 @@
 package dev.quarry.server;
 
+import dev.quarry.audit.AuditAnchor;
 import dev.quarry.audit.AuditLog;
 import dev.quarry.audit.SigningKey;
 import dev.quarry.budget.BudgetBook;
@@ -104,7 +105,8 @@ public final class Quarry implements AutoCloseable {
         // Read the store's versions before the views below load, so no change slips between.
         this.changes = new ChangeWatcher(db, ChangeWatcher.INTERVAL);
         this.ledger = new GroupCommitLedger(db);
-        this.audit = new AuditLog(db, SigningKey.inDataDir(config.dataDir()), clock, AUDIT_DIGEST_EVERY, AUDIT_DIGEST_INTERVAL);
+        this.audit = new AuditLog(db, SigningKey.inDataDir(config.dataDir()), AuditAnchor.inDataDir(config.dataDir()), clock,
+                AUDIT_DIGEST_EVERY, AUDIT_DIGEST_INTERVAL);
         this.policies = new PolicyStore(db, clock);
         this.policyDirectory = new PolicyDirectory(policies);
         PriceStore priceStore = new PriceStore(db, clock);

@@ -2,6 +2,7 @@ package dev.quarry.acceptance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.quarry.audit.AuditAnchor;
 import dev.quarry.audit.AuditEvent;
 import dev.quarry.audit.AuditQueries;
 import dev.quarry.store.Database;
@@ -11,6 +12,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -63,6 +67,33 @@ class AuditTrailAcceptanceTest {
         QuarryCli.Output tampered = QuarryCli.run("audit", "verify", "--data", data);
         assertThat(tampered.code()).isEqualTo(1);
         assertThat(tampered.stdout()).contains("TAMPERED: event", "was changed after it was written");
+    }
+
+    @Test
+    void emptyingTheTrailIsCaughtAgainstTheAnchorOrACopyOfIt() throws Exception {
+        TestQuarry quarry = TestQuarry.start();
+        String key = quarry.newKey("audited");
+        HttpClient http = HttpClient.newHttpClient();
+        assertThat(http.send(chat(quarry, key, "quarry/echo"), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+        quarry.close(); // the closing digest is anchored
+        Path shipped = Files.createTempFile("shipped-anchor-", ".log");
+        Files.copy(quarry.dataDir().resolve(AuditAnchor.FILE), shipped, StandardCopyOption.REPLACE_EXISTING);
+
+        try (Database db = Database.sqliteIn(quarry.dataDir())) {
+            db.transaction(c -> {
+                try (var s = c.createStatement()) {
+                    s.executeUpdate("DELETE FROM audit_events");
+                    return s.executeUpdate("DELETE FROM audit_digests");
+                }
+            });
+        }
+        String data = quarry.dataDir().toString();
+        for (QuarryCli.Output cut : List.of(QuarryCli.run("audit", "verify", "--data", data),
+                QuarryCli.run("audit", "verify", "--data", data, "--anchor", shipped.toString()))) {
+            assertThat(cut.code()).as(cut.stdout()).isEqualTo(1);
+            assertThat(cut.stdout()).contains("0 events, 0 signed digests", "TAMPERED: digests 1..1 are missing",
+                    "TAMPERED: events after seq 0 are missing: the anchor covers events up to 1");
+        }
     }
 
     private static HttpRequest chat(TestQuarry quarry, String key, String model) {

@@ -1,11 +1,14 @@
 package dev.quarry.audit;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quarry.store.Database;
 import dev.quarry.testing.StoreTargets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.time.Clock;
 import java.time.Duration;
@@ -54,13 +57,151 @@ class AuditTrailTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("dev.quarry.testing.StoreTargets#names")
-    void removingTheNewestDigestLeavesOldEventsUncovered(String target) throws Exception {
+    void removingTheNewestDigestIsCaughtByTheAnchorAndLeavesOldEventsUncovered(String target) throws Exception {
         try (Trail trail = Trail.written(target, 25)) {
             update(trail.db, "DELETE FROM audit_digests WHERE seq = 3");
-            assertThat(trail.verify(Instant.now()).problems()).as("recent events may wait for their digest").isEmpty();
+            assertThat(trail.verify(Instant.now()).problems()).containsExactly(
+                    "digests 3..3 are missing: the anchor holds them, the store does not (removed)");
             assertThat(trail.verify(Instant.now().plus(GRACE).plusSeconds(1)).problems())
                     .anySatisfy(p -> assertThat(p).contains("no digest covers them"));
         }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.quarry.testing.StoreTargets#names")
+    void hostileFieldsAreStoredBoundedAndTheWriterGoesOn(String target) throws Exception {
+        try (Trail trail = Trail.empty(target)) {
+            try (AuditLog log = trail.open()) {
+                AuditEvent normal = event(1);
+                log.record(withUserAgent(normal, "M".repeat(600)));
+                log.record(new AuditEvent(UUID.randomUUID().toString(), Instant.now(), null, "nul\0name", "10.0.0.1", "ua\0\uD800",
+                        "quarry:InvokeModel", "model/" + "x".repeat(350), "deny", null, "req_nul", "AUTHENTICATION"));
+                log.record(withUserAgent(normal, "é".repeat(15_000)));
+                for (int i = 2; i <= 6; i++) log.record(event(i));
+            }
+            assertThat(trail.verify(Instant.now()).problems()).isEmpty();
+            assertThat(count(trail.db, "SELECT COUNT(*) FROM audit_events")).isEqualTo(8);
+            List<AuditEvent> stored = new AuditQueries(trail.db).find(null, null, null, null, 100);
+            assertThat(stored).extracting(AuditEvent::userAgent).contains("M".repeat(256 - "…(600 chars)".getBytes(UTF_8).length) + "…(600 chars)");
+            assertThat(stored).allSatisfy(e -> {
+                assertThat(e.userAgent() == null ? 0 : e.userAgent().getBytes(UTF_8).length).isLessThanOrEqualTo(256);
+                assertThat(e.resource().length()).isLessThanOrEqualTo(300);
+            });
+            assertThat(stored).filteredOn(e -> "req_nul".equals(e.requestId())).singleElement().satisfies(e -> {
+                assertThat(e.principalName()).isEqualTo("nul\uFFFDname");
+                assertThat(e.userAgent()).isEqualTo("ua\uFFFD\uFFFD");
+                assertThat(e.resource()).startsWith("model/xxx").endsWith("…(356 chars)");
+            });
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.quarry.testing.StoreTargets#names")
+    void anEventTheStoreRefusesIsReplacedInTheChainAndTheRestIsWritten(String target) throws Exception {
+        try (Trail trail = Trail.empty(target)) {
+            try (AuditLog log = trail.open()) {
+                AuditEvent first = event(1);
+                log.record(first);
+                log.flush();
+                for (int i = 2; i <= 4; i++) log.record(event(i));
+                log.record(first); // the same event id again: the store's unique key refuses it, and only it
+                for (int i = 5; i <= 8; i++) log.record(event(i));
+                assertThat(log.flush()).isTrue();
+            }
+            assertThat(trail.verify(Instant.now()).problems()).isEmpty();
+            assertThat(count(trail.db, "SELECT COUNT(*) FROM audit_events")).isEqualTo(9);
+            assertThat(new AuditQueries(trail.db).find(null, AuditFields.UNRECORDED, null, null, 10)).singleElement()
+                    .satisfies(e -> assertThat(e.errorCode()).isEqualTo("UNRECORDABLE"));
+            assertThat(new AuditQueries(trail.db).find(null, "quarry:InvokeModel", null, null, 100)).extracting(AuditEvent::requestId)
+                    .containsExactlyInAnyOrder("req_1", "req_2", "req_3", "req_4", "req_5", "req_6", "req_7", "req_8");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.quarry.testing.StoreTargets#names")
+    void whileTheStoreIsBlockedTheQueueIsBoundedAndTheLossIsRecorded(String target) throws Exception {
+        int capacity = 10, sent = 40;
+        try (Trail trail = Trail.empty(target)) {
+            try (AuditLog log = new AuditLog(trail.db, SigningKey.inDataDir(trail.dataDir), AuditAnchor.inDataDir(trail.dataDir),
+                    Clock.systemUTC(), 1000, Duration.ofHours(1), capacity)) {
+                try (StoreLock lock = StoreLock.take(trail.url, target)) {
+                    for (int i = 1; i <= sent; i++) log.record(event(i));
+                }
+            }
+            assertThat(trail.verify(Instant.now()).problems()).isEmpty();
+            int kept = count(trail.db, "SELECT COUNT(*) FROM audit_events WHERE action = 'quarry:InvokeModel'");
+            long dropped = new AuditQueries(trail.db).find(null, AuditFields.DROPPED, null, null, 10).stream()
+                    .mapToLong(e -> Long.parseLong(e.resource().substring("audit/dropped/".length()))).sum();
+            assertThat(kept).as("at most the queue and the one event the writer held").isLessThanOrEqualTo(2 * capacity);
+            assertThat(kept + dropped).isEqualTo(sent);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.quarry.testing.StoreTargets#names")
+    void aCutTailIsReportedAgainstTheAnchor(String target) throws Exception {
+        try (Trail trail = Trail.written(target, 25)) {
+            assertThat(trail.verify(Instant.now()).problems()).isEmpty();
+            assertThat(AuditAnchor.inDataDir(trail.dataDir).read()).extracting(SignedDigest::seq).containsExactly(1L, 2L, 3L);
+        }
+        assertCut(target, "DELETE FROM audit_events WHERE seq > 20; DELETE FROM audit_digests WHERE seq = 3",
+                "digests 3..3 are missing", "events after seq 20 are missing");
+        assertCut(target, "DELETE FROM audit_events; DELETE FROM audit_digests",
+                "digests 1..3 are missing", "events after seq 0 are missing");
+    }
+
+    /** The window before the next digest: events written but not yet signed are still recorded in the anchor's tail. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.quarry.testing.StoreTargets#names")
+    void eventsAfterTheLastDigestCannotBeCutWhileQuarryRuns(String target) throws Exception {
+        try (Trail trail = Trail.empty(target); AuditLog log = trail.open()) {
+            for (int i = 1; i <= 25; i++) {
+                log.record(event(i));
+                if (i % 5 == 0) log.flush();
+            }
+            assertThat(count(trail.db, "SELECT COUNT(*) FROM audit_digests")).as("digests at events 10 and 20 only").isEqualTo(2);
+            assertThat(trail.verify(Instant.now()).problems()).isEmpty();
+            update(trail.db, "DELETE FROM audit_events WHERE seq > 20");
+            assertThat(trail.verify(Instant.now()).problems()).containsExactly(
+                    "events after seq 20 are missing: the anchor covers events up to 25, the store ends at 20 (removed)");
+        }
+    }
+
+    /** Events the last run left unsigned (it stopped before its closing digest) are signed and anchored at start-up. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.quarry.testing.StoreTargets#names")
+    void eventsLeftUnsignedByACrashAreAnchoredAtStartUpSoTheirRemovalIsSeen(String target) throws Exception {
+        String url = StoreTargets.freshUrl(target);
+        Path dir = Files.createTempDirectory("quarry-audit-");
+        Database crashed = Database.open(url);
+        Trail before = new Trail(crashed, dir, url);
+        AuditLog log = before.open();
+        for (int i = 1; i <= 25; i++) {
+            log.record(event(i));
+            if (i % 5 == 0) log.flush();
+        }
+        crashed.close(); // the store goes away before the closing digest: as after a crash
+        log.close();
+        try (Trail trail = new Trail(Database.open(url), dir, url)) {
+            assertThat(count(trail.db, "SELECT COUNT(*) FROM audit_digests")).as("digests at events 10 and 20 only").isEqualTo(2);
+            trail.open().close(); // the next start
+            assertThat(trail.verify(Instant.now()).problems()).isEmpty();
+            update(trail.db, "DELETE FROM audit_events WHERE seq > 20; DELETE FROM audit_digests WHERE seq = 3");
+            assertThat(String.join("\n", trail.verify(Instant.now()).problems())).contains("events after seq 20 are missing");
+        }
+    }
+
+    private static void assertCut(String target, String cut, String... expected) throws Exception {
+        try (Trail trail = Trail.written(target, 25)) {
+            update(trail.db, cut);
+            List<String> problems = trail.verify(Instant.now()).problems();
+            assertThat(String.join("\n", problems)).as("problems found").contains(expected);
+        }
+    }
+
+    private static AuditEvent withUserAgent(AuditEvent e, String userAgent) {
+        return new AuditEvent(UUID.randomUUID().toString(), e.time(), e.principalId(), e.principalName(), e.sourceIp(), userAgent, e.action(), e.resource(),
+                e.decision(), e.decidingPolicy(), e.requestId(), e.errorCode());
     }
 
     /** The clever attack: edit an event and recompute every later hash so the chain itself checks out. */
@@ -102,29 +243,70 @@ class AuditTrailTest {
     private static void update(Database db, String sql) {
         db.transaction(c -> {
             try (var s = c.createStatement()) {
-                return s.executeUpdate(sql);
+                for (String statement : sql.split(";")) s.executeUpdate(statement);
+                return null;
             }
         });
     }
 
-    /** A store with a written trail: every third event a denial, a digest every ten events. */
-    private record Trail(Database db, Path dataDir) implements AutoCloseable {
+    /** Holds the store's write lock from another connection, as a long migration or a stalled disk would. */
+    private record StoreLock(Connection connection) implements AutoCloseable {
+        static StoreLock take(String url, String target) throws Exception {
+            Connection c = DriverManager.getConnection(url);
+            c.setAutoCommit(false);
+            try (var s = c.createStatement()) {
+                // SQLite has one write lock for the file, which an uncommitted write holds; PostgreSQL locks per table.
+                s.execute(target.equals("sqlite") ? "DELETE FROM audit_digests WHERE seq < 0" : "LOCK TABLE audit_events IN EXCLUSIVE MODE");
+            }
+            return new StoreLock(c);
+        }
+
+        @Override
+        public void close() throws Exception {
+            connection.rollback();
+            connection.close();
+        }
+    }
+
+    private static AuditEvent event(int i) {
+        return new AuditEvent(UUID.randomUUID().toString(), Instant.now(), "p-" + (i % 2), i % 2 == 0 ? "bob" : "alice",
+                "10.0.0." + i, "test/1.0", "quarry:InvokeModel", "model/gpt-5.5", i % 3 == 0 ? "deny" : "allow",
+                i % 3 == 0 ? null : "models/UseGpt", "req_" + i, i % 3 == 0 ? "PERMISSION_DENIED" : null);
+    }
+
+    private static int count(Database db, String sql) {
+        return db.read(c -> {
+            try (var s = c.createStatement(); ResultSet r = s.executeQuery(sql)) {
+                r.next();
+                return r.getInt(1);
+            }
+        });
+    }
+
+    /** A store with a written trail: every third event a denial, a digest every ten events; its anchor in the data folder. */
+    private record Trail(Database db, Path dataDir, String url) implements AutoCloseable {
         static Trail written(String target, int events) throws Exception {
-            Path dir = Files.createTempDirectory("quarry-audit-");
-            Database db = Database.open(StoreTargets.freshUrl(target));
-            try (AuditLog log = new AuditLog(db, SigningKey.inDataDir(dir), Clock.systemUTC(), 10, Duration.ofHours(1))) {
+            Trail trail = empty(target);
+            try (AuditLog log = trail.open()) {
                 for (int i = 1; i <= events; i++) {
-                    log.record(new AuditEvent(UUID.randomUUID().toString(), Instant.now(), "p-" + (i % 2), i % 2 == 0 ? "bob" : "alice",
-                            "10.0.0." + i, "test/1.0", "quarry:InvokeModel", "model/gpt-5.5", i % 3 == 0 ? "deny" : "allow",
-                            i % 3 == 0 ? null : "models/UseGpt", "req_" + i, i % 3 == 0 ? "PERMISSION_DENIED" : null));
+                    log.record(event(i));
                     if (i % 5 == 0) log.flush();
                 }
             }
-            return new Trail(db, dir);
+            return trail;
+        }
+
+        static Trail empty(String target) throws Exception {
+            String url = StoreTargets.freshUrl(target);
+            return new Trail(Database.open(url), Files.createTempDirectory("quarry-audit-"), url);
+        }
+
+        AuditLog open() {
+            return new AuditLog(db, SigningKey.inDataDir(dataDir), AuditAnchor.inDataDir(dataDir), Clock.systemUTC(), 10, Duration.ofHours(1));
         }
 
         AuditVerifier.Report verify(Instant now) {
-            return AuditVerifier.verify(db, SigningKey.publicKeyIn(dataDir), now, GRACE);
+            return AuditVerifier.verify(db, SigningKey.publicKeyIn(dataDir), AuditAnchor.inDataDir(dataDir), now, GRACE);
         }
 
         @Override

@@ -1,17 +1,20 @@
 package dev.quarry.metering;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.quarry.canonical.Usage;
 import dev.quarry.identity.IdentityStore;
 import dev.quarry.identity.MasterKey;
 import dev.quarry.identity.PrincipalKind;
 import dev.quarry.store.Database;
+import dev.quarry.store.StoreException;
 import dev.quarry.testing.StoreTargets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -72,5 +75,82 @@ class LedgerStoreTest {
                 assertThat(r.errorKind()).isEqualTo("MODEL_NOT_FOUND");
             });
         }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.quarry.testing.StoreTargets#names")
+    void aHostileModelNameAmongFortyGoodRecordsIsStoredBoundedAndCostsNobodyTheirRow(String target) throws Exception {
+        try (Database db = Database.open(StoreTargets.freshUrl(target)); GroupCommitLedger ledger = new GroupCommitLedger(db)) {
+            String principal = new IdentityStore(db, MasterKey.generate()).ensurePrincipal("dave", PrincipalKind.USER).id();
+            List<UsageRecord> records = new ArrayList<>();
+            for (int i = 0; i < 40; i++) records.add(record("req_" + i, principal, "quarry/echo"));
+            records.add(20, record("req_hostile", principal, "x".repeat(300) + "\0\uD800"));
+            recordAll(ledger, records).forEach(LedgerStoreTest::join);
+
+            assertThat(new UsageQueries(db).recentFor(principal, 100)).hasSize(41);
+            assertThat(new UsageQueries(db).byRequestId("req_hostile")).hasValueSatisfying(r -> {
+                assertThat(r.model()).hasSizeLessThanOrEqualTo(200).startsWith("xxx").endsWith("…(302 chars)").doesNotContain("\0");
+                assertThat(r.costMicros()).isEqualTo(1_500L);
+            });
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.quarry.testing.StoreTargets#names")
+    void aRecordTheStoreRefusesIsStoredReducedAndOnlyAnUnstorableOneFailsItsCaller(String target) throws Exception {
+        try (Database db = Database.open(StoreTargets.freshUrl(target)); GroupCommitLedger ledger = new GroupCommitLedger(db)) {
+            String principal = new IdentityStore(db, MasterKey.generate()).ensurePrincipal("erin", PrincipalKind.USER).id();
+            refuseModel(db, target, "refused-model");
+            ledger.record(record("req_taken", principal, "quarry/echo"));
+            List<UsageRecord> records = new ArrayList<>();
+            for (int i = 0; i < 40; i++) records.add(record("req_" + i, principal, "quarry/echo"));
+            records.add(10, record("req_refused", principal, "refused-model"));
+            records.add(30, record("req_taken", principal, "quarry/echo"));
+            List<Future<?>> writes = recordAll(ledger, records);
+
+            assertThatThrownBy(writes.get(30)::get).isInstanceOf(ExecutionException.class).hasCauseInstanceOf(StoreException.class);
+            writes.stream().filter(w -> w != writes.get(30)).forEach(LedgerStoreTest::join);
+            assertThat(new UsageQueries(db).recentFor(principal, 100)).hasSize(42);
+            assertThat(new UsageQueries(db).byRequestId("req_refused")).hasValueSatisfying(r -> {
+                assertThat(r.model()).isEqualTo(UsageRecord.UNRECORDABLE);
+                assertThat(r.usage()).isEqualTo(new Usage(10, 5, 0, 0));
+                assertThat(r.costMicros()).isEqualTo(1_500L);
+                assertThat(r.status()).isEqualTo("completed");
+            });
+        }
+    }
+
+    private static UsageRecord record(String requestId, String principal, String model) {
+        return new UsageRecord(requestId, principal, "openai.chat", "chat", model, "quarry-echo", "echo", new Usage(10, 5, 0, 0), 1,
+                "completed", null, Instant.now(), "local", 1_500L, new UsageRecord.Routing(1, null, null), null);
+    }
+
+    private static List<Future<?>> recordAll(Ledger ledger, List<UsageRecord> records) {
+        List<Future<?>> writes = new ArrayList<>();
+        try (var threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (UsageRecord r : records) writes.add(threads.submit(() -> ledger.record(r)));
+        }
+        return writes;
+    }
+
+    /** The outcome of a write that has ended (recordAll waits for all of them). */
+    private static void join(Future<?> write) {
+        try {
+            write.get();
+        } catch (InterruptedException | ExecutionException e) {
+            throw new AssertionError("a good record failed", e);
+        }
+    }
+
+    /** A store that refuses one value of a column, as a constraint an operator added would. */
+    private static void refuseModel(Database db, String target, String model) {
+        db.transaction(c -> {
+            try (var s = c.createStatement()) {
+                return s.executeUpdate(target.equals("sqlite")
+                        ? "CREATE TRIGGER refuse_model BEFORE INSERT ON usage_ledger WHEN NEW.model = '" + model + "' "
+                                + "BEGIN SELECT RAISE(ABORT, 'refused'); END"
+                        : "ALTER TABLE usage_ledger ADD CONSTRAINT refuse_model CHECK (model <> '" + model + "')");
+            }
+        });
     }
 }

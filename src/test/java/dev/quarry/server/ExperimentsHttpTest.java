@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.quarry.audit.AuditAnchor;
 import dev.quarry.audit.AuditLog;
 import dev.quarry.audit.SigningKey;
 import dev.quarry.gateway.AuthenticateStep;
@@ -27,6 +28,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -67,7 +69,8 @@ class ExperimentsHttpTest {
         }
         Authenticator authenticator = new Authenticator(identities, clock);
         Gateway gateway = new Gateway(new Pipeline(List.of(new AuthenticateStep(authenticator))), authenticator);
-        audit = new AuditLog(db, SigningKey.inDataDir(Files.createTempDirectory("quarry-audit-")), clock, 100, Duration.ofHours(1));
+        Path auditDir = Files.createTempDirectory("quarry-audit-");
+        audit = new AuditLog(db, SigningKey.inDataDir(auditDir), AuditAnchor.inDataDir(auditDir), clock, 100, Duration.ofHours(1));
         AdminCalls admin = new AdminCalls(gateway, new PolicyDirectory(new PolicyStore(db, clock)), (caller, req) -> Map.of(), audit, clock);
         server = WebServer.builder().host("127.0.0.1").port(0)
                 .routing(routing -> routing

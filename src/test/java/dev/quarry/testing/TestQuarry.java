@@ -36,6 +36,11 @@ public final class TestQuarry implements AutoCloseable {
         return new TestQuarry(Quarry.start(config, env::get), dir);
     }
 
+    /** On a store target of {@link StoreTargets}: the data folder's SQLite file, or a fresh PostgreSQL database. */
+    public static TestQuarry startOn(String target) {
+        return target.equals("sqlite") ? start() : start("store: { url: \"" + StoreTargets.freshUrl(target) + "\" }", Map.of());
+    }
+
     public String baseUrl() {
         return "http://127.0.0.1:" + quarry.port();
     }

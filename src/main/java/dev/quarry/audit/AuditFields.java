@@ -1,0 +1,56 @@
+package dev.quarry.audit;
+
+import dev.quarry.store.StoredText;
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * Bounds every field of an event before it reaches the writer (see {@link StoredText}), so no
+ * event can fail its insert and no client can make a row cost more than a few hundred bytes.
+ * Limits are UTF-8 bytes and fit the columns of {@code audit_events} on every store. The user
+ * agent is kept well under its column: it is the one field an anonymous client fills freely.
+ */
+final class AuditFields {
+    static final int EVENT_ID = 64;
+    static final int PRINCIPAL_ID = 64;
+    static final int PRINCIPAL_NAME = 200;
+    static final int SOURCE_IP = 64;
+    static final int USER_AGENT = 256;
+    static final int ACTION = 100;
+    static final int RESOURCE = 300;
+    static final int DECISION = 20;
+    static final int DECIDING_POLICY = 300;
+    static final int REQUEST_ID = 64;
+    static final int ERROR_CODE = 60;
+
+    /** The action of the event that stands in the chain for one the store would not take. */
+    static final String UNRECORDED = "quarry:AuditEventUnrecorded";
+    /** The action of the event that counts events dropped while the store could not keep up. */
+    static final String DROPPED = "quarry:AuditEventsDropped";
+
+    private AuditFields() {}
+
+    static AuditEvent fit(AuditEvent e) {
+        return new AuditEvent(StoredText.fit(e.eventId(), EVENT_ID), e.time(), StoredText.fit(e.principalId(), PRINCIPAL_ID),
+                StoredText.fit(e.principalName(), PRINCIPAL_NAME), StoredText.fit(e.onBehalfOf(), PRINCIPAL_NAME),
+                StoredText.fit(e.sourceIp(), SOURCE_IP),
+                StoredText.fit(e.userAgent(), USER_AGENT), StoredText.fit(e.action(), ACTION), StoredText.fit(e.resource(), RESOURCE),
+                StoredText.fit(e.decision(), DECISION), StoredText.fit(e.decidingPolicy(), DECIDING_POLICY),
+                StoredText.fit(e.requestId(), REQUEST_ID), StoredText.fit(e.errorCode(), ERROR_CODE));
+    }
+
+    /**
+     * What takes the place of an event the store refused even alone: nothing of the original but
+     * its time, so it is always insertable, and the chain stays whole and verifiable.
+     */
+    static AuditEvent unrecorded(AuditEvent refused) {
+        return new AuditEvent(UUID.randomUUID().toString(), refused.time(), null, null, null, null, UNRECORDED, "audit/event",
+                "error", null, null, "UNRECORDABLE");
+    }
+
+    /** Says that {@code count} events were dropped because the queue was full (the store down or too slow). */
+    static AuditEvent dropped(Instant at, long count) {
+        return new AuditEvent(UUID.randomUUID().toString(), at, null, null, null, null, DROPPED, "audit/dropped/" + count,
+                "error", null, null, "QUEUE_FULL");
+    }
+}
