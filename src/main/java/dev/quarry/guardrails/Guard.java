@@ -7,6 +7,7 @@ import dev.quarry.guardrails.GuardrailSpec.RegexRule;
 import dev.quarry.guardrails.GuardrailSpec.Source;
 import dev.quarry.guardrails.detect.Confidence;
 import dev.quarry.guardrails.detect.Detection;
+import dev.quarry.guardrails.detect.NormalisedText;
 import dev.quarry.guardrails.detect.PatternDetector;
 import dev.quarry.guardrails.pii.PiiDetectors;
 import dev.quarry.guardrails.regex.CustomRegex;
@@ -110,8 +111,11 @@ public final class Guard {
      * written: up to the earliest place where any detector's could start ({@link PatternDetector#holdFrom}).
      */
     int releasable(CharSequence text) {
+        NormalisedText reading = NormalisedText.of(text);
         int limit = text.length();
-        for (Rule rule : rules) limit = Math.min(limit, rule.detector().holdFrom(text));
+        for (Rule rule : rules) limit = Math.min(limit, rule.detector().holdFrom(reading));
+        // A character whose second half is still to come ("𝟒" is two chars) is not released in halves: it may be a digit.
+        if (limit > 0 && Character.isHighSurrogate(text.charAt(limit - 1))) limit--;
         return limit;
     }
 
@@ -159,11 +163,13 @@ public final class Guard {
     /** Every pattern detector's finds in {@code text} for one direction, by position, blocking ones first where they start together. */
     List<Hit> scan(Source source, CharSequence text) {
         List<Hit> hits = new ArrayList<>();
+        // One reading of the text for every detector that reads it (the PII detectors); the others read the text as written.
+        NormalisedText reading = NormalisedText.of(text);
         for (Rule rule : rules) {
             Action action = rule.on(source);
             List<Detection> found;
             try {
-                found = rule.detector().find(text);
+                found = rule.detector().find(reading);
             } catch (RegexBudgetExceeded e) {
                 // Fail closed: a pattern that could not finish in its budget may have matched.
                 found = text.isEmpty() ? List.of() : List.of(new Detection(rule.detector().type(), 0, text.length()));

@@ -8,6 +8,7 @@ import dev.quarry.canonical.TokenEstimate;
 import dev.quarry.canonical.Usage;
 import dev.quarry.guardrails.GuardrailSpec.Action;
 import dev.quarry.guardrails.GuardrailSpec.Source;
+import dev.quarry.guardrails.detect.NormalisedText;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,7 +42,12 @@ public final class GuardedStream implements EventStream {
     /** Whether the answer is sent whole: then nothing is released before its block is complete. */
     private final boolean whole;
 
-    /** Released text of the current block, kept so that a detector that looks behind a value (the "CVV" before it) still sees it. */
+    /**
+     * Released text of the current block, kept so that a detector that looks behind a value (the
+     * "CVV" before it) still sees it. It is kept as read ({@link NormalisedText}), not as written:
+     * the detectors read it the same, and invisible characters cannot push the words before a
+     * value out of it, nor make it long.
+     */
     private final StringBuilder context = new StringBuilder();
 
     private final StringBuilder pending = new StringBuilder();
@@ -200,7 +206,7 @@ public final class GuardedStream implements EventStream {
         String released = Guard.redact(text.substring(offset, end), shifted(settled, offset), placeholders);
         ready.add(new StreamEvent.TextDelta(block, released));
         releasedAny = true;
-        context.append(pending, 0, limit);
+        context.append(NormalisedText.of(pending.subSequence(0, limit)).text());
         int keep = Math.max(guard.holdBack(), 300);
         if (context.length() > keep) context.delete(0, context.length() - keep);
         pending.delete(0, limit);

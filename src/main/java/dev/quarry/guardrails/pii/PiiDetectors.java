@@ -1,6 +1,7 @@
 package dev.quarry.guardrails.pii;
 
 import dev.quarry.guardrails.detect.Detection;
+import dev.quarry.guardrails.detect.NormalisedText;
 import dev.quarry.guardrails.detect.PatternDetector;
 import java.util.Collections;
 import java.util.List;
@@ -15,7 +16,9 @@ import java.util.stream.Stream;
  * CREDIT_DEBIT_CARD_NUMBER}...), plus Quarry's {@code DATE_OF_BIRTH}. Each finds its type by
  * shape, validation (checksums, number ranges, issuer prefixes, country tables) and the words just
  * before a value; the types that only a named-entity model finds reliably are refused, with why.
- * The detectors are stateless and shared.
+ * Every detector reads the text as a person does ({@link NormalisedText}: any script's digits,
+ * no invisible characters, full-width forms and typographic spaces and dashes read plainly) and
+ * reports its finds on the characters as written. The detectors are stateless and shared.
  */
 public final class PiiDetectors {
     private static final Map<String, PatternDetector> SUPPORTED = index(
@@ -112,6 +115,40 @@ public final class PiiDetectors {
         }
     }
 
+    /**
+     * A detector that reads the {@link NormalisedText} of a text: the wrapped detector sees only
+     * plain digits, spaces and punctuation, its finds and hold-back are mapped back to the
+     * original, and its span is counted in characters of the reading.
+     */
+    private record Normalised(PatternDetector detector) implements PatternDetector {
+        public String type() {
+            return detector.type();
+        }
+
+        public int maxSpan() {
+            return detector.maxSpan();
+        }
+
+        public List<Detection> find(CharSequence text) {
+            return find(NormalisedText.of(text));
+        }
+
+        @Override
+        public List<Detection> find(NormalisedText text) {
+            return text.toOriginal(detector.find(text.text()));
+        }
+
+        @Override
+        public int holdFrom(CharSequence text) {
+            return holdFrom(NormalisedText.of(text));
+        }
+
+        @Override
+        public int holdFrom(NormalisedText text) {
+            return text.originalIndex(detector.holdFrom(text.text()));
+        }
+    }
+
     private static PatternDetector digitLed(PatternDetector detector) {
         return new Held(detector, Hold.DIGIT_LED, 0);
     }
@@ -122,7 +159,7 @@ public final class PiiDetectors {
 
     private static Map<String, PatternDetector> index(PatternDetector... detectors) {
         Map<String, PatternDetector> byType = new TreeMap<>();
-        Stream.of(detectors).forEach(d -> byType.put(d.type(), d));
+        Stream.of(detectors).forEach(d -> byType.put(d.type(), new Normalised(d)));
         return Collections.unmodifiableMap(byType);
     }
 }
