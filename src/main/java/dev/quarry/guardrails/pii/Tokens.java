@@ -49,13 +49,14 @@ final class Tokens {
 
     /**
      * Regex for a number written in fixed groups (3-2-4 for an SSN) separated throughout by the
-     * same single space or dash, or not at all; the separator is group {@code sep}, empty for the
-     * bare form. The back-reference keeps "123-45 6789" out.
+     * same separator (one to three spaces, or a dash or dot with or without a space on either
+     * side), or not at all; the separator is group {@code sep}, empty for the bare form. The
+     * back-reference keeps "123-45 6789" out.
      */
     static String grouped(int... sizes) {
         StringBuilder regex = new StringBuilder("\\d").append(STARTS).append("\\d{").append(sizes[0] - 1).append('}');
         for (int i = 1; i < sizes.length; i++) {
-            regex.append(i == 1 ? "(?<sep>[ -]?)" : "\\k<sep>").append("\\d{").append(sizes[i]).append('}');
+            regex.append(i == 1 ? "(?<sep> {1,3}| ?[.-] ?|)" : "\\k<sep>").append("\\d{").append(sizes[i]).append('}');
         }
         return regex.append(END).toString();
     }

@@ -18,7 +18,8 @@ class PhonesTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"(415) 555-2671", "(415)555-2671", "415-555-2671", "415.555.2671", "415 555 2671",
+    @ValueSource(strings = {"(415) 555-2671", "(415)555-2671", "415-555-2671", "415.555.2671", "415 555 2671", "415  555  2671",
+            "415 - 555 - 2671", "(415)  555 - 2671",
             "1-800-555-0199", "1 (800) 555-0199"})
     void findsNorthAmericanNumbers(String number) {
         assertThat(Finds.in(PHONE, "Office: " + number + ".")).containsExactly(number);
