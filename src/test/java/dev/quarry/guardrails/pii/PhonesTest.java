@@ -66,5 +66,6 @@ class PhonesTest {
     @Test
     void aSeparatorDoesNotJoinTheTailOfALongerNumber() {
         assertThat(Finds.in(PHONE, "card 4526 0181 5908 3012")).isEmpty();
+        assertThat(Finds.in(PHONE, "IBAN DE89  3704  0044  0532  0130  00")).as("nor do wider separators").isEmpty();
     }
 }
