@@ -22,8 +22,10 @@ import org.openjdk.jmh.annotations.Setup;
 /**
  * A pattern guardrail (six PII types, a regex, custom words, profanity; no embedding-model filters)
  * on the two places it runs: the whole check of a 2 KB prompt with an email and a card number in
- * it, and the streaming guard over a clean 200-delta answer (the score is per stream; divide by
- * 200 for a delta). The stream's score is the guard's added cost per answer, not its hold-back.
+ * it (in ASCII, and in other scripts with full-width and Arabic-Indic digits, which the PII
+ * detectors read through NFKC), and the streaming guard over a clean 200-delta answer (the score
+ * is per stream; divide by 200 for a delta). The stream's score is the guard's added cost per
+ * answer, not its hold-back.
  */
 public class GuardrailBench extends Microbenchmark {
     private static final List<String> TYPES = List.of("EMAIL", "PHONE", "CREDIT_DEBIT_CARD_NUMBER", "US_SOCIAL_SECURITY_NUMBER",
@@ -31,6 +33,8 @@ public class GuardrailBench extends Microbenchmark {
 
     Guard guard;
     List<String> prompt;
+    /** The same length in German, Chinese and Arabic, with full-width and Arabic-Indic digits: PII detectors read it through NFKC. */
+    List<String> promptInOtherScripts;
     List<StreamEvent> answer;
 
     @Setup
@@ -45,12 +49,21 @@ public class GuardrailBench extends Microbenchmark {
         String paragraph = "Please summarise the ticket below and draft a polite reply to the customer. The order ORD-123456 was "
                 + "delivered late, the customer wrote from jane.roe@example.net and paid with 4539 1488 0343 6467; keep the tone warm. ";
         prompt = List.of(paragraph.repeat(2048 / paragraph.length() + 1).substring(0, 2048));
+        String international = "Bitte fasse das Ticket zusammen und entwirf eine höfliche Antwort; die Bestellung ORD-123456 kam spät. "
+                + "客户从 jane.roe＠example.net 写信，用卡 ４５３９ １４８８ ０３４３ ６４６７ 付款，请保持语气温和。"
+                + "يرجى الرد خلال يومين، رقم الهاتف ٠٢٠ ٧٩٤٦ ٠٩٥٨ مسجل لدينا. ";
+        promptInOtherScripts = List.of(international.repeat(2048 / international.length() + 1).substring(0, 2048));
         answer = Fixtures.textStream(SseEncodingBench.DELTAS);
     }
 
     @Benchmark
     public int checkPrompt() {
         return guard.check(Source.INPUT, prompt, guard.placeholders()).outputs().size();
+    }
+
+    @Benchmark
+    public int checkPromptInOtherScripts() {
+        return guard.check(Source.INPUT, promptInOtherScripts, guard.placeholders()).outputs().size();
     }
 
     @Benchmark
