@@ -33,12 +33,22 @@ import java.util.List;
 public final class NormalisedText {
     /** A character that reads as itself and is not a combining mark. */
     private static final byte PLAIN = 0;
+    /** A character that reads as one other character, {@link #SINGLES}: a full-width digit, a no-break space. */
+    private static final byte SINGLE = 1;
+    /** A character that is not read at all: an invisible one. */
+    private static final byte UNREAD = 2;
     /** A combining mark: it belongs with the character before it. */
-    private static final byte MARK = 1;
-    /** Anything else: read through NFKC and the foldings. */
-    private static final byte OTHER = 2;
-    /** What each UTF-16 unit is, decided once: the reading of common text is then a table look-up a character. */
-    private static final byte[] KINDS = kinds();
+    private static final byte MARK = 3;
+    /** Anything else (half a surrogate pair, a character NFKC spells out in several): read through NFKC and the foldings. */
+    private static final byte OTHER = 4;
+    /** What each UTF-16 unit is, decided once: the reading of most text is then a table look-up a character. */
+    private static final byte[] KINDS = new byte[Character.MAX_VALUE + 1];
+    /** What a {@link #SINGLE} character reads as. */
+    private static final char[] SINGLES = new char[Character.MAX_VALUE + 1];
+
+    static {
+        for (int c = 0; c <= Character.MAX_VALUE; c++) classify((char) c);
+    }
 
     /**
      * The most characters of the reading one character of the text may become. NFKC spells a few
@@ -131,8 +141,10 @@ public final class NormalisedText {
             int i = start;
             while (i < n) {
                 char c = original.charAt(i);
-                if (KINDS[c] == PLAIN && (i + 1 == n || KINDS[original.charAt(i + 1)] != MARK)) {
-                    append(c, i);
+                byte kind = KINDS[c];
+                if (kind <= UNREAD && (i + 1 == n || KINDS[original.charAt(i + 1)] != MARK)) {
+                    if (kind == PLAIN) append(c, i);
+                    else if (kind == SINGLE) append(SINGLES[c], i);
                     i++;
                     continue;
                 }
@@ -206,13 +218,22 @@ public final class NormalisedText {
                 && !invisible(cp);
     }
 
-    private static byte[] kinds() {
-        byte[] kinds = new byte[Character.MAX_VALUE + 1];
-        for (int c = 0; c <= Character.MAX_VALUE; c++) {
-            if (Character.isSurrogate((char) c)) kinds[c] = OTHER;
-            else if (isMark(c)) kinds[c] = MARK;
-            else if (fold(c) != c || !Normalizer.isNormalized(String.valueOf((char) c), Normalizer.Form.NFKC)) kinds[c] = OTHER;
+    private static void classify(char c) {
+        if (Character.isSurrogate(c)) {
+            KINDS[c] = OTHER;
+        } else if (isMark(c)) {
+            KINDS[c] = MARK;
+        } else {
+            String normal = Normalizer.normalize(String.valueOf(c), Normalizer.Form.NFKC);
+            int read = normal.length() == 1 ? fold(normal.charAt(0)) : -2;
+            if (read == c) KINDS[c] = PLAIN;
+            else if (read == -1) KINDS[c] = UNREAD;
+            else if (read >= 0 && read <= Character.MAX_VALUE && !isMark(read)) {
+                KINDS[c] = SINGLE;
+                SINGLES[c] = (char) read;
+            } else {
+                KINDS[c] = OTHER;
+            }
         }
-        return kinds;
     }
 }
