@@ -19,7 +19,9 @@ import java.util.function.LongSupplier;
  * Checks a streamed answer as it streams. Text is held back only as far as a pattern can reach
  * ({@link Guard#releasable}): a few dozen characters behind what arrived for a card number, the
  * word being written for an email address or a URL. So a value split across chunks is seen whole
- * before any of it is sent, while the first token still leaves soon. When the guardrail checks denied topics, text is also held
+ * before any of it is sent, while the first token still leaves soon. The PII detectors read the text as a person does
+ * ({@link NormalisedText}), and hold back as far in that reading: invisible characters between the digits of a value
+ * cannot stretch it past the hold-back. When the guardrail checks denied topics, text is also held
  * until the sentence it belongs to is complete and checked.
  *
  * <p>Anonymised values are replaced in the text that is released. A blocked answer cannot be

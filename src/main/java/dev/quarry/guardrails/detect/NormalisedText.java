@@ -27,8 +27,8 @@ import java.util.List;
  * </ul>
  * Each character of the reading knows which characters of the text it came from, so a find in
  * the reading is reported on the text as written, the invisible characters inside it included:
- * a placeholder replaces exactly what was sent. A text that is plain ASCII is its own reading and
- * costs one pass over it.
+ * a placeholder replaces exactly what was sent. A text whose every character reads as itself
+ * (plain ASCII, most prose in any script) is its own reading and costs one pass over it.
  */
 public final class NormalisedText {
     /** A character that reads as itself and is not a combining mark. */
@@ -46,10 +46,6 @@ public final class NormalisedText {
     /** What a {@link #SINGLE} character reads as. */
     private static final char[] SINGLES = new char[Character.MAX_VALUE + 1];
 
-    static {
-        for (int c = 0; c <= Character.MAX_VALUE; c++) classify((char) c);
-    }
-
     /**
      * The most characters of the reading one character of the text may become. NFKC spells a few
      * ligatures out at length (U+FDFA is 18 characters); read as written, they cannot make a
@@ -59,9 +55,16 @@ public final class NormalisedText {
     /** The most combining marks read with one character: NFKC sorts them, which costs the square of their number. */
     private static final int MAX_MARKS = 16;
 
+    static {
+        for (int c = 0; c <= Character.MAX_VALUE; c++) classify((char) c);
+    }
+
     private final CharSequence original;
     private final CharSequence text;
-    /** Where in the original the character that gave each character of the reading starts; null when the reading is the original. */
+    /**
+     * Where in the original the character that gave each character of the reading starts (as
+     * many entries as the reading has characters, the rest unused); null when the reading is the original.
+     */
     private final int[] from;
 
     private NormalisedText(CharSequence original, CharSequence text, int[] from) {
@@ -79,7 +82,7 @@ public final class NormalisedText {
         if (plain > 0 && KINDS[original.charAt(plain)] == MARK) plain--;
         Reader reader = new Reader(original, plain);
         reader.readFrom(plain);
-        return new NormalisedText(original, reader.text.toString(), Arrays.copyOf(reader.from, reader.text.length()));
+        return new NormalisedText(original, reader.text.toString(), reader.from);
     }
 
     /** The text as written. */
@@ -110,13 +113,13 @@ public final class NormalisedText {
      */
     public int originalIndex(int index) {
         if (from == null) return index;
-        return index < from.length ? from[index] : original.length();
+        return index < text.length() ? from[index] : original.length();
     }
 
     /** Where in the original the character that gave reading character {@code end - 1} ends. */
     private int originalEnd(int end) {
         int start = from[end - 1];
-        for (int i = end; i < from.length; i++) {
+        for (int i = end; i < text.length(); i++) {
             if (from[i] != start) return from[i];
         }
         return original.length();
