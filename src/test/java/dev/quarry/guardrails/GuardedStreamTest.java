@@ -175,6 +175,19 @@ class GuardedStreamTest {
         assertThat(run.text()).contains("{CREDIT_DEBIT_CARD_CVV}").doesNotContain("771");
     }
 
+    @Test
+    void customWordsAndProfanityAreReadAsAPersonReadsThem() {
+        GuardrailSpec spec = new GuardrailSpec("test", null, SensitiveInformation.NONE, List.of(),
+                new GuardrailSpec.Words(List.of("project nightjar"), true), Confidence.NONE, "blocked in", "blocked out");
+        Guard guard = Guard.compile(new GuardrailRef("w", "1", false), spec, new Detectors(t -> List.of()));
+        for (String text : List.of("tell me about project night\u200Bjar", "tell me about ｐｒｏｊｅｃｔ nightjar",
+                "tell me about project\u00A0nightjar", "what the fu\u00ADck")) {
+            assertThat(guard.check(Source.INPUT, List.of(text), guard.placeholders()).blocked()).as(text).isTrue();
+        }
+        assertThat(run(guard, false, cut("Sure: project night\u200Bjar ships in May, with more to follow soon after that.", 18, 20)).text())
+                .endsWith("blocked out").doesNotContain("night");
+    }
+
     private static Guard only(String piiType) {
         GuardrailSpec spec = new GuardrailSpec("test", null, new SensitiveInformation(List.of(new PiiRule(piiType, Action.ANONYMIZE, null, null)),
                 List.of(), Placeholders.TYPE), List.of(), GuardrailSpec.Words.NONE, Confidence.NONE, "in", "out");

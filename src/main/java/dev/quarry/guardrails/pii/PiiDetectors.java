@@ -2,6 +2,7 @@ package dev.quarry.guardrails.pii;
 
 import dev.quarry.guardrails.detect.Detection;
 import dev.quarry.guardrails.detect.NormalisedText;
+import dev.quarry.guardrails.detect.NormalisingDetector;
 import dev.quarry.guardrails.detect.PatternDetector;
 import java.util.Collections;
 import java.util.List;
@@ -115,40 +116,6 @@ public final class PiiDetectors {
         }
     }
 
-    /**
-     * A detector that reads the {@link NormalisedText} of a text: the wrapped detector sees only
-     * plain digits, spaces and punctuation, its finds and hold-back are mapped back to the
-     * original, and its span is counted in characters of the reading.
-     */
-    private record Normalised(PatternDetector detector) implements PatternDetector {
-        public String type() {
-            return detector.type();
-        }
-
-        public int maxSpan() {
-            return detector.maxSpan();
-        }
-
-        public List<Detection> find(CharSequence text) {
-            return find(NormalisedText.of(text));
-        }
-
-        @Override
-        public List<Detection> find(NormalisedText text) {
-            return text.toOriginal(detector.find(text.text()));
-        }
-
-        @Override
-        public int holdFrom(CharSequence text) {
-            return holdFrom(NormalisedText.of(text));
-        }
-
-        @Override
-        public int holdFrom(NormalisedText text) {
-            return text.originalIndex(detector.holdFrom(text.text()));
-        }
-    }
-
     private static PatternDetector digitLed(PatternDetector detector) {
         return new Held(detector, Hold.DIGIT_LED, 0);
     }
@@ -159,7 +126,7 @@ public final class PiiDetectors {
 
     private static Map<String, PatternDetector> index(PatternDetector... detectors) {
         Map<String, PatternDetector> byType = new TreeMap<>();
-        Stream.of(detectors).forEach(d -> byType.put(d.type(), new Normalised(d)));
+        Stream.of(detectors).forEach(d -> byType.put(d.type(), new NormalisingDetector(d)));
         return Collections.unmodifiableMap(byType);
     }
 }
