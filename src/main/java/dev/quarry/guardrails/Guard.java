@@ -163,7 +163,7 @@ public final class Guard {
     /** Every pattern detector's finds in {@code text} for one direction, by position, blocking ones first where they start together. */
     List<Hit> scan(Source source, CharSequence text) {
         List<Hit> hits = new ArrayList<>();
-        // One reading of the text for every detector that reads it (the PII detectors); the others read the text as written.
+        // One reading of the text for every detector that reads it (PII, word lists); a custom regex reads the text as written.
         NormalisedText reading = NormalisedText.of(text);
         for (Rule rule : rules) {
             Action action = rule.on(source);

@@ -32,8 +32,8 @@ public interface PatternDetector {
     /**
      * {@link #find(CharSequence)} for a text whose {@link NormalisedText reading} is at hand, so
      * that many detectors share one. Finds are on the original's characters. A detector of
-     * characters as written (a custom regex, a word list) reads the original; the PII detectors
-     * read the reading.
+     * characters as written (a custom regex) reads the original; the PII detectors and word lists
+     * read the reading ({@link NormalisingDetector}).
      */
     default List<Detection> find(NormalisedText text) {
         return find(text.original());
