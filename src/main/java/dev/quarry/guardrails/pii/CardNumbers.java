@@ -94,9 +94,11 @@ final class CardNumbers {
     }
 
     private static boolean isCard(CharSequence text, MatchResult m) {
-        String digits = Tokens.digits(m.group());
-        String separators = m.group().replaceAll("\\d", "");
-        return Tokens.standsAlone(text, m.start(), m.end(), Tokens.DOT_DASH + separators)
+        String number = m.group();
+        String digits = Tokens.digits(number);
+        // What separates its groups also glues it to a number beside it: "12 4111 1111 1111 1111" is no card.
+        String joiners = Tokens.DOT_DASH + (number.indexOf(' ') >= 0 ? " " : "") + (number.indexOf('/') >= 0 ? "/" : "");
+        return Tokens.standsAlone(text, m.start(), m.end(), joiners)
                 && CardNetwork.of(digits).isPresent()
                 && Checksums.luhn(digits)
                 && !OTHER_NUMBER_WORDS.outweigh(CARD_WORDS, text, m.start());
