@@ -1,6 +1,7 @@
 package dev.quarry.guardrails;
 
 import dev.quarry.guardrails.detect.Embedder;
+import dev.quarry.guardrails.detect.NormalisingDetector;
 import dev.quarry.guardrails.detect.PatternDetector;
 import dev.quarry.guardrails.semantic.DeniedTopic;
 import dev.quarry.guardrails.semantic.PromptAttackFilter;
@@ -36,11 +37,12 @@ public final class Detectors {
         return filter;
     }
 
+    /** Word lists read the text as a person does, like the PII detectors: "night\u200Bjar" and full-width letters hide no word. */
     PatternDetector customWords(List<String> words) {
-        return WordList.custom(words);
+        return new NormalisingDetector(WordList.custom(words));
     }
 
     PatternDetector profanity() {
-        return WordList.profanity();
+        return new NormalisingDetector(WordList.profanity());
     }
 }

@@ -7,6 +7,7 @@ import dev.quarry.guardrails.GuardrailSpec.RegexRule;
 import dev.quarry.guardrails.GuardrailSpec.Source;
 import dev.quarry.guardrails.detect.Confidence;
 import dev.quarry.guardrails.detect.Detection;
+import dev.quarry.guardrails.detect.NormalisedText;
 import dev.quarry.guardrails.detect.PatternDetector;
 import dev.quarry.guardrails.pii.PiiDetectors;
 import dev.quarry.guardrails.regex.CustomRegex;
@@ -43,8 +44,8 @@ public final class Guard {
         }
 
         /** Custom regexes draw on the request's read budget; the built-in detectors are linear and need none. */
-        List<Detection> find(CharSequence text, ReadBudget budget) {
-            return detector instanceof CustomRegex regex ? regex.find(text, budget) : detector.find(text);
+        List<Detection> find(NormalisedText reading, ReadBudget budget) {
+            return detector instanceof CustomRegex regex ? regex.find(reading.original(), budget) : detector.find(reading);
         }
     }
 
@@ -116,8 +117,11 @@ public final class Guard {
      * written: up to the earliest place where any detector's could start ({@link PatternDetector#holdFrom}).
      */
     int releasable(CharSequence text) {
+        NormalisedText reading = NormalisedText.of(text);
         int limit = text.length();
-        for (Rule rule : rules) limit = Math.min(limit, rule.detector().holdFrom(text));
+        for (Rule rule : rules) limit = Math.min(limit, rule.detector().holdFrom(reading));
+        // A character whose second half is still to come ("𝟒" is two chars) is not released in halves: it may be a digit.
+        if (limit > 0 && Character.isHighSurrogate(text.charAt(limit - 1))) limit--;
         return limit;
     }
 
@@ -190,11 +194,13 @@ public final class Guard {
     /** Every pattern detector's finds in {@code text} for one direction, by position, blocking ones first where they start together. */
     private List<Hit> scan(Source source, CharSequence text, ReadBudget budget) {
         List<Hit> hits = new ArrayList<>();
+        // One reading of the text for every detector that reads it (PII, word lists); a custom regex reads the text as written.
+        NormalisedText reading = NormalisedText.of(text);
         for (Rule rule : rules) {
             Action action = rule.on(source);
             List<Detection> found;
             try {
-                found = rule.find(text, budget);
+                found = rule.find(reading, budget);
             } catch (RegexBudgetExceeded e) {
                 // Fail closed: a pattern that could not finish in its budget may have matched.
                 found = text.isEmpty() ? List.of() : List.of(new Detection(rule.detector().type(), 0, text.length()));

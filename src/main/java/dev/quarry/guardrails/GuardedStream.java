@@ -8,6 +8,7 @@ import dev.quarry.canonical.TokenEstimate;
 import dev.quarry.canonical.Usage;
 import dev.quarry.guardrails.GuardrailSpec.Action;
 import dev.quarry.guardrails.GuardrailSpec.Source;
+import dev.quarry.guardrails.detect.NormalisedText;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,7 +19,9 @@ import java.util.function.LongSupplier;
  * Checks a streamed answer as it streams. Text is held back only as far as a pattern can reach
  * ({@link Guard#releasable}): a few dozen characters behind what arrived for a card number, the
  * word being written for an email address or a URL. So a value split across chunks is seen whole
- * before any of it is sent, while the first token still leaves soon. When the guardrail checks denied topics, text is also held
+ * before any of it is sent, while the first token still leaves soon. The PII detectors read the text as a person does
+ * ({@link NormalisedText}), and hold back as far in that reading: invisible characters between the digits of a value
+ * cannot stretch it past the hold-back. When the guardrail checks denied topics, text is also held
  * until the sentence it belongs to is complete and checked.
  *
  * <p>Anonymised values are replaced in the text that is released. A blocked answer cannot be
@@ -41,7 +44,12 @@ public final class GuardedStream implements EventStream {
     /** Whether the answer is sent whole: then nothing is released before its block is complete. */
     private final boolean whole;
 
-    /** Released text of the current block, kept so that a detector that looks behind a value (the "CVV" before it) still sees it. */
+    /**
+     * Released text of the current block, kept so that a detector that looks behind a value (the
+     * "CVV" before it) still sees it. It is kept as read ({@link NormalisedText}), not as written:
+     * the detectors read it the same, and invisible characters cannot push the words before a
+     * value out of it, nor make it long.
+     */
     private final StringBuilder context = new StringBuilder();
 
     private final StringBuilder pending = new StringBuilder();
@@ -200,7 +208,7 @@ public final class GuardedStream implements EventStream {
         String released = Guard.redact(text.substring(offset, end), shifted(settled, offset), placeholders);
         ready.add(new StreamEvent.TextDelta(block, released));
         releasedAny = true;
-        context.append(pending, 0, limit);
+        context.append(NormalisedText.of(pending.subSequence(0, limit)).text());
         int keep = Math.max(guard.holdBack(), 300);
         if (context.length() > keep) context.delete(0, context.length() - keep);
         pending.delete(0, limit);

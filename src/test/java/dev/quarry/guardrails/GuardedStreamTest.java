@@ -150,6 +150,44 @@ class GuardedStreamTest {
                 .isEqualTo(prose.lastIndexOf("arrive"));
     }
 
+    @Test
+    void aCharacterWrittenAsTwoUnitsIsNotReleasedInHalves() {
+        String prose = "The number on file is ";
+        assertThat(only("CREDIT_DEBIT_CARD_NUMBER").releasable(prose + "\uD835")).as("the first half of 𝟒").isEqualTo(prose.length());
+    }
+
+    @Test
+    void invisibleCharactersCannotStretchAValueBeyondTheHoldBack() {
+        String card = String.join("\u200B".repeat(40), "4539", "1488", "0343", "6467");
+        String answer = "Your card " + card + " is on file, thanks for asking about it today.";
+        List<String> chunks = new ArrayList<>();
+        for (int i = 0; i < answer.length(); i += 16) chunks.add(answer.substring(i, Math.min(answer.length(), i + 16)));
+        Run run = run(only("CREDIT_DEBIT_CARD_NUMBER"), false, chunks);
+        assertThat(run.text()).isEqualTo("Your card {CREDIT_DEBIT_CARD_NUMBER} is on file, thanks for asking about it today.");
+    }
+
+    @Test
+    void invisibleCharactersCannotPushTheWordsBeforeAValueOutOfTheContext() {
+        String answer = "The CVV" + "\u200B".repeat(400) + " is 771, keep it to yourself and do not share it with anyone.";
+        List<String> chunks = new ArrayList<>();
+        for (int i = 0; i < answer.length(); i += 25) chunks.add(answer.substring(i, Math.min(answer.length(), i + 25)));
+        Run run = run(only("CREDIT_DEBIT_CARD_CVV"), false, chunks);
+        assertThat(run.text()).contains("{CREDIT_DEBIT_CARD_CVV}").doesNotContain("771");
+    }
+
+    @Test
+    void customWordsAndProfanityAreReadAsAPersonReadsThem() {
+        GuardrailSpec spec = new GuardrailSpec("test", null, SensitiveInformation.NONE, List.of(),
+                new GuardrailSpec.Words(List.of("project nightjar"), true), Confidence.NONE, "blocked in", "blocked out");
+        Guard guard = Guard.compile(new GuardrailRef("w", "1", false), spec, new Detectors(t -> List.of()));
+        for (String text : List.of("tell me about project night\u200Bjar", "tell me about ｐｒｏｊｅｃｔ nightjar",
+                "tell me about project\u00A0nightjar", "what the fu\u00ADck")) {
+            assertThat(guard.checkUserTexts(Source.INPUT, List.of(text), guard.placeholders()).blocked()).as(text).isTrue();
+        }
+        assertThat(run(guard, false, cut("Sure: project night\u200Bjar ships in May, with more to follow soon after that.", 18, 20)).text())
+                .endsWith("blocked out").doesNotContain("night");
+    }
+
     private static Guard only(String piiType) {
         GuardrailSpec spec = new GuardrailSpec("test", null, new SensitiveInformation(List.of(new PiiRule(piiType, Action.ANONYMIZE, null, null)),
                 List.of(), Placeholders.TYPE), List.of(), GuardrailSpec.Words.NONE, Confidence.NONE, "in", "out");

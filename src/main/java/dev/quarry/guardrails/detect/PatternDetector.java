@@ -28,4 +28,19 @@ public interface PatternDetector {
     default int holdFrom(CharSequence text) {
         return Math.max(0, text.length() - maxSpan());
     }
+
+    /**
+     * {@link #find(CharSequence)} for a text whose {@link NormalisedText reading} is at hand, so
+     * that many detectors share one. Finds are on the original's characters. A detector of
+     * characters as written (a custom regex) reads the original; the PII detectors and word lists
+     * read the reading ({@link NormalisingDetector}).
+     */
+    default List<Detection> find(NormalisedText text) {
+        return find(text.original());
+    }
+
+    /** {@link #holdFrom(CharSequence)} for a text whose reading is at hand: a place in the original. */
+    default int holdFrom(NormalisedText text) {
+        return holdFrom(text.original());
+    }
 }

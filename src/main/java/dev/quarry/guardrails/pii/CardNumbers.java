@@ -14,15 +14,21 @@ final class CardNumbers {
     static final String EXPIRY = "CREDIT_DEBIT_CARD_EXPIRY";
 
     /**
+     * What people write between the groups of a card number: one to three spaces, or a dot, dash
+     * or slash with or without a space on either side. The separators of one number may differ
+     * ("4111 1111-1111.1111"): the network prefix and the Luhn check, not the typing, make a card
+     * number.
+     */
+    private static final String SEPARATOR = "(?: {1,3}| ?[./-] ?)";
+    /**
      * The ways card numbers are written: 4-4-4-4 (and a 3 more for 19 digits), Amex 4-6-5 and
-     * Diners 4-6-4, each with one separator (space, dash or dot) used throughout, or the digits
-     * run together.
+     * Diners 4-6-4, or the digits run together.
      */
     private static final Pattern NUMBER_SHAPES = Pattern.compile("\\d" + STARTS
-            + "(?:\\d{3}(?<s16>[ .-])\\d{4}\\k<s16>\\d{4}\\k<s16>\\d{4}(?:\\k<s16>\\d{3})?"
-            + "|\\d{3}(?<s15>[ .-])\\d{6}\\k<s15>\\d{4,5}"
+            + "(?:\\d{3}(?:" + SEPARATOR + "\\d{4}){3}(?:" + SEPARATOR + "\\d{3})?"
+            + "|\\d{3}" + SEPARATOR + "\\d{6}" + SEPARATOR + "\\d{4,5}"
             + "|\\d{12,18})" + END);
-    private static final int LONGEST_NUMBER = 19 + 4;
+    private static final int LONGEST_NUMBER = 19 + 4 * 3;
 
     private static final ContextWords CARD_WORDS = ContextWords.of("card", "visa", "mastercard", "amex", "discover", "jcb",
             "diners", "maestro", "unionpay", "credit", "debit", "cc", "pan", "cvv", "cvc", "pay", "paid", "payment", "charged?",
@@ -88,9 +94,11 @@ final class CardNumbers {
     }
 
     private static boolean isCard(CharSequence text, MatchResult m) {
-        String separator = m.group("s16") != null ? m.group("s16") : m.group("s15") != null ? m.group("s15") : "";
-        String digits = Tokens.digits(m.group());
-        return Tokens.standsAlone(text, m.start(), m.end(), Tokens.DOT_DASH + separator)
+        String number = m.group();
+        String digits = Tokens.digits(number);
+        // What separates its groups also glues it to a number beside it: "12 4111 1111 1111 1111" is no card.
+        String joiners = Tokens.DOT_DASH + (number.indexOf(' ') >= 0 ? " " : "") + (number.indexOf('/') >= 0 ? "/" : "");
+        return Tokens.standsAlone(text, m.start(), m.end(), joiners)
                 && CardNetwork.of(digits).isPresent()
                 && Checksums.luhn(digits)
                 && !OTHER_NUMBER_WORDS.outweigh(CARD_WORDS, text, m.start());

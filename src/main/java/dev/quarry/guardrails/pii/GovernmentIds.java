@@ -7,7 +7,6 @@ import dev.quarry.guardrails.detect.PatternDetector;
 import java.util.Locale;
 import java.util.Set;
 import java.util.function.Predicate;
-import java.util.regex.MatchResult;
 import java.util.regex.Pattern;
 
 /**
@@ -29,7 +28,7 @@ final class GovernmentIds {
     private static final Pattern THREE_TWO_FOUR = Pattern.compile(Tokens.grouped(3, 2, 4));
     private static final Pattern THREE_THREE_THREE = Pattern.compile(Tokens.grouped(3, 3, 3));
     private static final Pattern THREE_THREE_FOUR = Pattern.compile(Tokens.grouped(3, 3, 4));
-    private static final int GROUPED_SPAN = ContextWords.WINDOW + 12 + 2;
+    private static final int GROUPED_SPAN = ContextWords.WINDOW + 9 + 3 * 3 + 2;
 
     private static final ContextWords SSN_WORDS = ContextWords.of("ssn", "ss#", "social security(?: number| no\\.?| #)?",
             "soc\\.? sec\\.?", "social(?![ \\t]+(?:insurance|media|network))");
@@ -67,16 +66,18 @@ final class GovernmentIds {
     private GovernmentIds() {}
 
     static PatternDetector ssn() {
-        return grouped(SSN, THREE_TWO_FOUR, GovernmentIds::validSsn, SSN_WORDS);
+        return grouped(SSN, THREE_TWO_FOUR, GovernmentIds::validSsn, SSN_WORDS, GovernmentIds::separated);
     }
 
     static PatternDetector itin() {
-        return grouped(ITIN, THREE_TWO_FOUR, GovernmentIds::validItin, ITIN_WORDS);
+        return grouped(ITIN, THREE_TWO_FOUR, GovernmentIds::validItin, ITIN_WORDS, GovernmentIds::separated);
     }
 
+    /** Dots between groups of three are thousands separators in much of Europe: "283.117.492" is a SIN only where a word says so. */
     static PatternDetector sin() {
         // First digit 0 is for fictitious numbers, 8 is unused.
-        return grouped(SIN, THREE_THREE_THREE, d -> d.charAt(0) != '0' && d.charAt(0) != '8' && Checksums.luhn(d), SIN_WORDS);
+        return grouped(SIN, THREE_THREE_THREE, d -> d.charAt(0) != '0' && d.charAt(0) != '8' && Checksums.luhn(d), SIN_WORDS,
+                sep -> separated(sep) && !sep.contains("."));
     }
 
     /**
@@ -119,18 +120,22 @@ final class GovernmentIds {
     }
 
     /**
-     * A detector for a number of fixed groups: grouped, it must pass {@code valid}; run together,
-     * it must also follow one of {@code words}.
+     * A detector for a number of fixed groups: it must pass {@code valid}, and where its
+     * separator is not {@code shapely} (run together, say) it must also follow one of {@code words}.
      */
-    private static PatternDetector grouped(String type, Pattern shape, Predicate<String> valid, ContextWords words) {
-        return RegexDetector.accepting(type, shape, GROUPED_SPAN, (text, m) -> isGrouped(text, m, valid, words));
+    private static PatternDetector grouped(String type, Pattern shape, Predicate<String> valid, ContextWords words,
+                                           Predicate<String> shapely) {
+        return RegexDetector.accepting(type, shape, GROUPED_SPAN, (text, m) -> {
+            String sep = m.group("sep");
+            return Tokens.standsAlone(text, m.start(), m.end(), Tokens.DOT_DASH + sep)
+                    && valid.test(Tokens.digits(m.group()))
+                    && (shapely.test(sep) || words.before(text, m.start()));
+        });
     }
 
-    private static boolean isGrouped(CharSequence text, MatchResult m, Predicate<String> valid, ContextWords words) {
-        String sep = m.group("sep");
-        return Tokens.standsAlone(text, m.start(), m.end(), Tokens.DOT_DASH + sep)
-                && valid.test(Tokens.digits(m.group()))
-                && (!sep.isEmpty() || words.before(text, m.start()));
+    /** Whether the groups are set apart at all: run together, nine digits are a number like any other. */
+    private static boolean separated(String sep) {
+        return !sep.isEmpty();
     }
 
     /** Area 001-899 but not 666, group 01-99, serial 0001-9999. */

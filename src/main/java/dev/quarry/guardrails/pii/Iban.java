@@ -23,8 +23,10 @@ final class Iban {
      * ("... 0130 00 BIC DEUTDEFF"), and the country's length says where the IBAN really ends.
      */
     private static final Pattern CANDIDATE = Pattern.compile("[A-Za-z]{2}(?=\\d{2})" + Tokens.startedBefore(2)
-            + "\\d{2}[A-Za-z0-9 ]{11,42}");
-    private static final int LONGEST = 34 + 8;
+            + "\\d{2}[A-Za-z0-9 ]{11,72}");
+    /** Spaces between two groups: one, or a few where text was pasted from a form or aligned. */
+    private static final int MOST_SPACES = 3;
+    private static final int LONGEST = 34 + 8 * MOST_SPACES;
 
     /** Length of the IBAN by country, from the SWIFT IBAN registry. */
     private static final Map<String, Integer> LENGTHS = lengths("""
@@ -50,15 +52,18 @@ final class Iban {
         while (iban.length() < length && i < m.end()) {
             char c = text.charAt(i);
             if (c == ' ') {
-                // Groups of four: a space after every fourth character, nowhere else.
-                if (!grouped || iban.length() % 4 != 0 || text.charAt(i - 1) == ' ') return null;
+                // Groups of four: spaces after every fourth character, nowhere else.
+                int spaces = 1;
+                while (i + spaces < m.end() && text.charAt(i + spaces) == ' ') spaces++;
+                if (!grouped || iban.length() % 4 != 0 || spaces > MOST_SPACES) return null;
+                i += spaces;
             } else {
                 if (grouped && iban.length() % 4 == 0 && iban.length() > 0 && text.charAt(i - 1) != ' ') {
                     return null;
                 }
                 iban.append(c);
+                i++;
             }
-            i++;
         }
         boolean endsAtBoundary = i == text.length() || !Character.isLetterOrDigit(text.charAt(i));
         return iban.length() == length && endsAtBoundary && Checksums.ibanMod97(iban) ? new Span(m.start(), i) : null;

@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
 final class Phones {
     static final String TYPE = "PHONE";
 
-    /** Digits with single separators and parentheses between them; {@link Written} decides the grouping. */
+    /** Digits with separators and parentheses between them; {@link Written} decides the grouping. */
     private static final Pattern CANDIDATE = Pattern.compile("[+(\\d](?<![\\p{L}\\p{N}_+.\\-/(].)[\\d ().\\-/]{5,22}\\d" + END);
     private static final int LONGEST = 25;
     private static final Pattern DIGITS = Pattern.compile("\\d+");
@@ -72,7 +72,10 @@ final class Phones {
      */
     record Written(boolean plus, List<String> groups, List<String> separators, int paren) {
 
-        /** Null unless every separator is a single space, dot, dash or slash, with at most one group in parentheses. */
+        /**
+         * Null unless every separator is a space, dot, dash or slash (spaces around it, or a run
+         * of spaces, count as one), with at most one group in parentheses.
+         */
         static Written parse(String s) {
             boolean plus = s.charAt(0) == '+';
             String body = plus ? s.substring(1) : s;
@@ -87,15 +90,17 @@ final class Phones {
             Matcher group = DIGITS.matcher(body);
             int last = 0;
             while (group.find()) {
-                if (!groups.isEmpty()) separators.add(body.substring(last, group.start()));
+                if (!groups.isEmpty()) {
+                    String separator = body.substring(last, group.start());
+                    String bare = separator.replace("(", "").replace(")", "");
+                    boolean besideParen = bare.length() != separator.length();
+                    String one = bare.isBlank() ? bare.isEmpty() ? "" : " " : bare.strip();
+                    if (one.length() > 1 || (one.isEmpty() && !besideParen)) return null;
+                    separators.add(one);
+                }
                 if (open >= 0 && group.start() == open + 1) paren = groups.size();
                 groups.add(group.group());
                 last = group.end();
-            }
-            for (String separator : separators) {
-                String bare = separator.replace("(", "").replace(")", "");
-                boolean besideParen = bare.length() != separator.length();
-                if (bare.length() > 1 || (bare.isEmpty() && !besideParen)) return null;
             }
             return new Written(plus, groups, separators, paren);
         }

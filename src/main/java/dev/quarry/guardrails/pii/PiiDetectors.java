@@ -1,6 +1,8 @@
 package dev.quarry.guardrails.pii;
 
 import dev.quarry.guardrails.detect.Detection;
+import dev.quarry.guardrails.detect.NormalisedText;
+import dev.quarry.guardrails.detect.NormalisingDetector;
 import dev.quarry.guardrails.detect.PatternDetector;
 import java.util.Collections;
 import java.util.List;
@@ -15,7 +17,9 @@ import java.util.stream.Stream;
  * CREDIT_DEBIT_CARD_NUMBER}...), plus Quarry's {@code DATE_OF_BIRTH}. Each finds its type by
  * shape, validation (checksums, number ranges, issuer prefixes, country tables) and the words just
  * before a value; the types that only a named-entity model finds reliably are refused, with why.
- * The detectors are stateless and shared.
+ * Every detector reads the text as a person does ({@link NormalisedText}: any script's digits,
+ * no invisible characters, full-width forms and typographic spaces and dashes read plainly) and
+ * reports its finds on the characters as written. The detectors are stateless and shared.
  */
 public final class PiiDetectors {
     private static final Map<String, PatternDetector> SUPPORTED = index(
@@ -122,7 +126,7 @@ public final class PiiDetectors {
 
     private static Map<String, PatternDetector> index(PatternDetector... detectors) {
         Map<String, PatternDetector> byType = new TreeMap<>();
-        Stream.of(detectors).forEach(d -> byType.put(d.type(), d));
+        Stream.of(detectors).forEach(d -> byType.put(d.type(), new NormalisingDetector(d)));
         return Collections.unmodifiableMap(byType);
     }
 }

@@ -13,19 +13,29 @@ final class Tokens {
     static final String END = "(?![\\p{L}\\p{N}_])";
     /** The joiners that make "1.2.3.4" in "1.2.3.4.5" or a card number followed by "-22" part of a longer identifier. */
     static final String DOT_DASH = ".-";
+    /** The longest separator within a value: " - ", or three spaces. */
+    private static final int MOST_JOINERS = 3;
 
     private Tokens() {}
 
     /**
-     * Whether {@code [start, end)} is not glued to more digits by one of {@code joiners}: the
-     * regex boundaries only see the neighbouring character, not the digit behind a dot or dash.
+     * Whether {@code [start, end)} is not glued to more digits by {@code joiners}: the regex
+     * boundaries only see the neighbouring character, not the digit behind a dot or dash. As
+     * many joiners glue as a separator inside a value may have (" - ", three spaces).
      */
     static boolean standsAlone(CharSequence text, int start, int end, String joiners) {
-        boolean joinedBefore = start >= 2 && joiners.indexOf(text.charAt(start - 1)) >= 0
-                && Character.isDigit(text.charAt(start - 2));
-        boolean joinedAfter = end + 1 < text.length() && joiners.indexOf(text.charAt(end)) >= 0
-                && Character.isDigit(text.charAt(end + 1));
-        return !joinedBefore && !joinedAfter;
+        return !joined(text, start - 1, -1, joiners) && !joined(text, end, 1, joiners);
+    }
+
+    /** Whether one to three joiners from {@code at} on, going {@code step}, lead to a digit. */
+    private static boolean joined(CharSequence text, int at, int step, String joiners) {
+        int i = at;
+        int count = 0;
+        while (count < MOST_JOINERS && i >= 0 && i < text.length() && joiners.indexOf(text.charAt(i)) >= 0) {
+            i += step;
+            count++;
+        }
+        return count > 0 && i >= 0 && i < text.length() && Character.isDigit(text.charAt(i));
     }
 
     /**
@@ -49,13 +59,14 @@ final class Tokens {
 
     /**
      * Regex for a number written in fixed groups (3-2-4 for an SSN) separated throughout by the
-     * same single space or dash, or not at all; the separator is group {@code sep}, empty for the
-     * bare form. The back-reference keeps "123-45 6789" out.
+     * same separator (one to three spaces, or a dash or dot with or without a space on either
+     * side), or not at all; the separator is group {@code sep}, empty for the bare form. The
+     * back-reference keeps "123-45 6789" out.
      */
     static String grouped(int... sizes) {
         StringBuilder regex = new StringBuilder("\\d").append(STARTS).append("\\d{").append(sizes[0] - 1).append('}');
         for (int i = 1; i < sizes.length; i++) {
-            regex.append(i == 1 ? "(?<sep>[ -]?)" : "\\k<sep>").append("\\d{").append(sizes[i]).append('}');
+            regex.append(i == 1 ? "(?<sep> {1,3}| ?[.-] ?|)" : "\\k<sep>").append("\\d{").append(sizes[i]).append('}');
         }
         return regex.append(END).toString();
     }

@@ -23,8 +23,10 @@ import org.openjdk.jmh.annotations.Setup;
 /**
  * A pattern guardrail (six PII types, a regex, custom words, profanity; no embedding-model filters)
  * on the two places it runs: the whole check of a 2 KB prompt with an email and a card number in
- * it, and the streaming guard over a clean 200-delta answer (the score is per stream; divide by
- * 200 for a delta). The stream's score is the guard's added cost per answer, not its hold-back.
+ * it (in ASCII, and in other scripts with full-width and Arabic-Indic digits, which the PII
+ * detectors read through NFKC), and the streaming guard over a clean 200-delta answer (the score
+ * is per stream; divide by 200 for a delta). The stream's score is the guard's added cost per
+ * answer, not its hold-back.
  */
 public class GuardrailBench extends Microbenchmark {
     private static final List<String> TYPES = List.of("EMAIL", "PHONE", "CREDIT_DEBIT_CARD_NUMBER", "US_SOCIAL_SECURITY_NUMBER",
@@ -34,6 +36,8 @@ public class GuardrailBench extends Microbenchmark {
     List<String> prompt;
     /** The same prompt sent as 16 content parts of 128 characters: what reading across parts costs. */
     List<String> parts;
+    /** The same length in German, Chinese and Arabic, with full-width and Arabic-Indic digits: PII detectors read it through NFKC. */
+    List<String> promptInOtherScripts;
     List<StreamEvent> answer;
 
     @Setup
@@ -50,6 +54,10 @@ public class GuardrailBench extends Microbenchmark {
         prompt = List.of(paragraph.repeat(2048 / paragraph.length() + 1).substring(0, 2048));
         parts = new ArrayList<>();
         for (int at = 0; at < 2048; at += 128) parts.add(prompt.getFirst().substring(at, at + 128));
+        String international = "Bitte fasse das Ticket zusammen und entwirf eine höfliche Antwort; die Bestellung ORD-123456 kam spät. "
+                + "客户从 jane.roe＠example.net 写信，用卡 ４５３９ １４８８ ０３４３ ６４６７ 付款，请保持语气温和。"
+                + "يرجى الرد خلال يومين، رقم الهاتف ٠٢٠ ٧٩٤٦ ٠٩٥٨ مسجل لدينا. ";
+        promptInOtherScripts = List.of(international.repeat(2048 / international.length() + 1).substring(0, 2048));
         answer = Fixtures.textStream(SseEncodingBench.DELTAS);
     }
 
@@ -61,6 +69,11 @@ public class GuardrailBench extends Microbenchmark {
     @Benchmark
     public int checkParts() {
         return guard.checkUserTexts(Source.INPUT, parts, guard.placeholders()).outputs().size();
+    }
+
+    @Benchmark
+    public int checkPromptInOtherScripts() {
+        return guard.checkUserTexts(Source.INPUT, promptInOtherScripts, guard.placeholders()).outputs().size();
     }
 
     @Benchmark

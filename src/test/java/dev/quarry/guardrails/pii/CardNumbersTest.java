@@ -30,7 +30,7 @@ class CardNumbersTest {
             "0000 0000 0000 0000",                 // no network issues 0
             "490154203237518",                     // an IMEI: Luhn-valid, but 15 digits are no Visa length
             "7111111111111114",                    // Luhn-valid, prefix 7 is no card network
-            "4111 1111-1111 1111",                 // mixed separators
+            "4111    1111 1111 1111",              // more spaces than anyone types between groups
             "41111 1111 1111 111",                 // wrong grouping
             "45260181590830121234",                // a valid card inside a longer run
             "12 4111 1111 1111 1111",              // ... or after more groups
@@ -38,6 +38,13 @@ class CardNumbersTest {
             "id_4111111111111111"})
     void rejectsWhatOnlyLooksLikeACard(String text) {
         assertThat(Finds.in(CARD, "ref " + text + " done")).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"4111 1111-1111 1111", "4111  1111  1111  1111", "4111/1111/1111/1111", "4111 - 1111 - 1111 - 1111",
+            "4111.1111 1111-1111", "3782 822463-10005", "6221 5472 8038 5280-841"})
+    void findsMixedAndWiderSeparators(String number) {
+        assertThat(Finds.in(CARD, "pay with " + number + " please")).containsExactly(number);
     }
 
     @Test

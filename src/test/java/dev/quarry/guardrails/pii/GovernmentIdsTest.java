@@ -20,13 +20,16 @@ class GovernmentIdsTest {
         assertThat(Finds.in(SSN, "SSN: 609 12 4471")).containsExactly("609 12 4471");
         assertThat(Finds.in(SSN, "ssn=538118642")).containsExactly("538118642");
         assertThat(Finds.in(SSN, "what's your social? mine is 432119087")).containsExactly("432119087");
+        assertThat(Finds.in(SSN, "is 219.46.3308 right?")).containsExactly("219.46.3308");
+        assertThat(Finds.in(SSN, "is 219  46  3308 right?")).containsExactly("219  46  3308");
+        assertThat(Finds.in(SSN, "is 219 - 46 - 3308 right?")).containsExactly("219 - 46 - 3308");
         assertThat(Finds.in(SSN, "Build took 538118642 ms")).isEmpty();
         assertThat(Finds.in(SSN, "social insurance number 731144028")).isEmpty();
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"000-12-3456", "666-45-1234", "900-12-3456", "512-00-8723", "512-44-0000", "078-05-1120",
-            "123-45-6789", "512-44 8723", "1512-44-8723", "512-44-8723-1"})
+            "123-45-6789", "512-44 8723", "512.44-8723", "1512-44-8723", "512-44-8723-1"})
     void rejectsNumbersTheSsaNeverIssuesAndBrokenShapes(String text) {
         assertThat(Finds.in(SSN, "SSN " + text)).isEmpty();
     }
@@ -66,6 +69,8 @@ class GovernmentIdsTest {
     void canadianSinsPassLuhnAndNeverStartWithZeroOrEight() {
         String sin = "CA_SOCIAL_INSURANCE_NUMBER";
         assertThat(Finds.in(sin, "SIN 650 587 702 and 458-948-114")).containsExactly("650 587 702", "458-948-114");
+        assertThat(Finds.in(sin, "Einwohner: 650.587.702")).as("a number with thousands separators").isEmpty();
+        assertThat(Finds.in(sin, "SIN 650.587.702")).containsExactly("650.587.702");
         assertThat(Finds.in(sin, "social insurance number 731144028")).containsExactly("731144028");
         assertThat(Finds.in(sin, "046 454 286, 650 587 703, 731144028, sin 731144028")).isEmpty();
     }

@@ -18,7 +18,8 @@ class PhonesTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"(415) 555-2671", "(415)555-2671", "415-555-2671", "415.555.2671", "415 555 2671",
+    @ValueSource(strings = {"(415) 555-2671", "(415)555-2671", "415-555-2671", "415.555.2671", "415 555 2671", "415  555  2671",
+            "415 - 555 - 2671", "(415)  555 - 2671",
             "1-800-555-0199", "1 (800) 555-0199"})
     void findsNorthAmericanNumbers(String number) {
         assertThat(Finds.in(PHONE, "Office: " + number + ".")).containsExactly(number);
@@ -65,5 +66,6 @@ class PhonesTest {
     @Test
     void aSeparatorDoesNotJoinTheTailOfALongerNumber() {
         assertThat(Finds.in(PHONE, "card 4526 0181 5908 3012")).isEmpty();
+        assertThat(Finds.in(PHONE, "IBAN DE89  3704  0044  0532  0130  00")).as("nor do wider separators").isEmpty();
     }
 }
