@@ -77,6 +77,15 @@ final class HttpIo {
             return body;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        } catch (QuarryException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // The HTTP layer fails the read itself on a broken framing (a chunk size that is not hex,
+            // a chunk extension it cannot parse): the client's mistake, and the rest of the connection
+            // can no longer be trusted to start where the next request starts.
+            ConnectionClose.after(req);
+            throw QuarryException.of(ErrorKind.INVALID_REQUEST, "The request body could not be read: its chunked transfer coding is "
+                    + "malformed. Send a Content-Length body, or well-formed chunks without extensions.");
         }
     }
 

@@ -158,6 +158,7 @@ public final class Quarry implements AutoCloseable {
                     .host(config.server().host())
                     .port(config.server().port())
                     .routing(routing -> routing
+                        .addFilter(new ConnectionClose())
                         .addFilter(draining)
                         .register(new AnthropicRoutes(calls, catalog, clock))
                         .register(new OpenAiRoutes(calls, catalog, clock))
