@@ -70,6 +70,11 @@ public final class AuditLog implements AutoCloseable {
         queue.add(new Append(event));
     }
 
+    /** Events recorded but not yet in the store. */
+    public int queued() {
+        return queue.size();
+    }
+
     /** Returns once every event queued before the call is in the store. */
     public void flush() {
         Flush flush = new Flush(new CompletableFuture<>());

@@ -29,7 +29,6 @@ import dev.quarry.identity.PrincipalKind;
 import dev.quarry.metering.GroupCommitLedger;
 import dev.quarry.metering.AnswerFeedback;
 import dev.quarry.metering.ExperimentReport;
-import dev.quarry.metering.Ledger;
 import dev.quarry.metering.UsageQueries;
 import dev.quarry.metering.UsageReport;
 import dev.quarry.policy.PolicyDirectory;
@@ -51,6 +50,7 @@ import io.helidon.webserver.http.HttpService;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.logging.Logger;
 
@@ -67,7 +67,7 @@ public final class Quarry implements AutoCloseable {
 
     private final QuarryConfig config;
     private final Database db;
-    private final Ledger ledger;
+    private final GroupCommitLedger ledger;
     private final AuditLog audit;
     private final IdentityStore identities;
     private final KeyUsageWriter keyUsage;
@@ -79,6 +79,7 @@ public final class Quarry implements AutoCloseable {
     private final BudgetDirectory budgets;
     private final Gateway gateway;
     private final Draining draining = new Draining();
+    private final AtomicBoolean closed = new AtomicBoolean();
     private final WebServer server;
 
     private Quarry(QuarryConfig config, Function<String, String> env) {
@@ -155,6 +156,8 @@ public final class Quarry implements AutoCloseable {
                                   List<HttpService> admin, List<HttpService> experiments) {
         try {
             return WebServer.builder()
+                    // Quarry's close() drains before the listener stops: Helidon's own hook would stop it at once.
+                    .shutdownHook(false)
                     .host(config.server().host())
                     .port(config.server().port())
                     .routing(routing -> routing
@@ -215,22 +218,31 @@ public final class Quarry implements AutoCloseable {
     }
 
     /**
-     * Graceful shutdown: new requests get 503, open requests and streams get up to the configured
-     * grace period to finish, then the server stops and the ledger flushes what it holds.
+     * Graceful shutdown: new requests get 503 with Retry-After, open requests and streams get up
+     * to the configured grace period to finish, then the server stops and the ledger and the audit
+     * trail write what they hold. Safe to call more than once.
      */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) return;
         Duration grace = config.server().shutdownGrace();
+        LOG.info(() -> "Quarry draining: new requests get 503; " + draining.inFlight() + " requests in flight get up to "
+                + grace.toSeconds() + "s to finish");
+        long start = System.nanoTime();
         try {
-            if (!draining.drain(grace)) {
+            if (draining.drain(grace)) {
+                LOG.info(() -> "Quarry drained: every request finished after " + (System.nanoTime() - start) / 1_000_000 + " ms");
+            } else {
                 LOG.warning(() -> draining.inFlight() + " requests still open after " + grace.toSeconds() + "s; stopping anyway");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         server.stop();
+        int ledgerRows = ledger.queued();
+        int auditEvents = audit.queued();
         release();
-        LOG.info("Quarry stopped");
+        LOG.info(() -> "Quarry stopped; flushed " + ledgerRows + " queued ledger rows and " + auditEvents + " queued audit events");
     }
 
     /** Stops the background work and flushes what it holds (ledger, audit trail, key use), then closes the store. */
