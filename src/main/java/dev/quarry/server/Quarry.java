@@ -80,7 +80,8 @@ public final class Quarry implements AutoCloseable {
     private final Gateway gateway;
     private final Draining draining = new Draining();
     private final AtomicBoolean closed = new AtomicBoolean();
-    private final WebServer server;
+    private final ConnectionGuard connections;
+    private final ListenerSupervisor listener;
 
     private Quarry(QuarryConfig config, Function<String, String> env) {
         this.config = config;
@@ -91,6 +92,7 @@ public final class Quarry implements AutoCloseable {
                 Assembly.providers(config, env), env);
         Detectors detectors = new Detectors(minilm::embedTexts);
         compileConfigGuardrails(config, detectors);
+        this.connections = ConnectionGuard.within(config.server().connections(), ConnectionGuard.descriptorLimit());
         this.db = config.openStore();
         Clock clock = Clock.systemUTC();
         this.identities = new IdentityStore(db, MasterKey.resolve(config.dataDir(), env.apply(MasterKey.ENV)));
@@ -146,33 +148,40 @@ public final class Quarry implements AutoCloseable {
         var guardrailRoutes = new GuardrailRoutes(adminCalls, guardrailStore, guardrails, audit, clock);
         var experiments = List.of(new FeedbackRoutes(calls, new AnswerFeedback(db, clock)),
                 new ExperimentAdminRoutes(adminCalls, new ExperimentReport(db)));
-        this.server = startServer(config, calls, catalog, clock, List.of(policyAdmin, identityAdmin, costAdmin, budgetAdmin, guardrailRoutes),
-                experiments);
-        LOG.info(() -> "Quarry listening on http://" + config.server().host() + ":" + server.port()
+        this.listener = new ListenerSupervisor(config.server().host());
+        startServer(config, calls, catalog, clock, List.of(policyAdmin, identityAdmin, costAdmin, budgetAdmin, guardrailRoutes), experiments);
+        LOG.info(() -> "Quarry listening on http://" + config.server().host() + ":" + listener.port()
                 + " pipeline=" + gateway.steps() + " store=" + (config.storeUrl() == null ? "sqlite:" + config.dataDir() : "configured"));
     }
 
-    private WebServer startServer(QuarryConfig config, ModelCalls calls, Catalog catalog, Clock clock,
-                                  List<HttpService> admin, List<HttpService> experiments) {
+    /** The listener, capped and timed out by {@link #connections}, restarted by {@link #listener} if Helidon closes it. */
+    private void startServer(QuarryConfig config, ModelCalls calls, Catalog catalog, Clock clock,
+                             List<HttpService> admin, List<HttpService> experiments) {
         try {
-            return WebServer.builder()
+            HealthRoutes health = new HealthRoutes(db, draining, connections, listener);
+            connections.watch();
+            listener.start(config.server().port(), port -> WebServer.builder()
                     // Quarry's close() drains before the listener stops: Helidon's own hook would stop it at once.
                     .shutdownHook(false)
                     .host(config.server().host())
-                    .port(config.server().port())
+                    .port(port)
+                    .maxTcpConnections(connections.acceptLimit())
+                    .connectionOptions(new AdmittingSocketOptions(connections))
                     .routing(routing -> routing
                         .addFilter(new ConnectionClose())
+                        .addFilter(connections)
                         .addFilter(draining)
                         .register(new AnthropicRoutes(calls, catalog, clock))
                         .register(new OpenAiRoutes(calls, catalog, clock))
                         .register(new BedrockRoutes(calls))
-                        .register(new HealthRoutes(db, draining))
+                        .register(health)
                         .register(admin.toArray(HttpService[]::new))
                         .register(experiments.toArray(HttpService[]::new)))
                     .build()
-                    .start();
+                    .start());
         } catch (RuntimeException e) {
             // A port in use must not leave the store open behind a half-started server.
+            connections.close();
             release();
             throw e;
         }
@@ -198,7 +207,7 @@ public final class Quarry implements AutoCloseable {
     }
 
     public int port() {
-        return server.port();
+        return listener.port();
     }
 
     public BootstrapAdmin admin() {
@@ -238,7 +247,8 @@ public final class Quarry implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        server.stop();
+        listener.close();
+        connections.close();
         int ledgerRows = ledger.queued();
         int auditEvents = audit.queued();
         release();
