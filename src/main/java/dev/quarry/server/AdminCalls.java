@@ -33,7 +33,7 @@ import java.util.function.Supplier;
  */
 final class AdminCalls {
     /** Admin bodies are small documents; a policy is at most 16 KiB. */
-    private static final long MAX_BODY = 64 * 1024;
+    static final long MAX_BODY = 64 * 1024;
 
     /** What a handler may use: who is calling, the JSON body (parsed on demand) and the request id. */
     record AdminContext(Principal caller, Supplier<ObjectNode> body, String requestId) {}

@@ -19,8 +19,12 @@ final class ConnectionClose implements Filter {
     /** Where a request finds its response, for code that reads the request and must end the connection. */
     private static final String RESPONSE = ConnectionClose.class.getName() + ".response";
 
-    /** Answers {@code req} with {@code Connection: close} and closes the connection after it. */
+    /**
+     * Answers {@code req} with {@code Connection: close} and closes the connection after it; an
+     * HTTP/2 stream is one of many on its connection, and its frames cannot run into the next one.
+     */
     static void after(ServerRequest req) {
+        if (!isHttp11(req)) return;
         req.context().get(RESPONSE, ServerResponse.class).ifPresent(res -> res.header(HeaderValues.CONNECTION_CLOSE));
     }
 
@@ -28,10 +32,14 @@ final class ConnectionClose implements Filter {
     public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
         req.context().register(RESPONSE, res);
         chain.proceed();
-        if (!"1.1".equals(req.prologue().protocolVersion())) return;
+        if (!isHttp11(req)) return;
         boolean close = req.headers().containsToken(HeaderValues.CONNECTION_CLOSE)
                 || res.headers().containsToken(HeaderValues.CONNECTION_CLOSE);
         // Helidon rethrows this past its error handlers and closes the socket: the answer is already written.
         if (close && res.isSent()) throw new CloseConnectionException("closing the connection after its last answer");
+    }
+
+    private static boolean isHttp11(ServerRequest req) {
+        return "1.1".equals(req.prologue().protocolVersion());
     }
 }

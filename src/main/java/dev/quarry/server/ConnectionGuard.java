@@ -6,7 +6,6 @@ import dev.quarry.config.ConfigException;
 import dev.quarry.config.ConnectionLimits;
 import dev.quarry.surface.openai.OpenAiErrors;
 import com.sun.management.UnixOperatingSystemMXBean;
-import io.helidon.http.HeaderValues;
 import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
@@ -159,7 +158,7 @@ final class ConnectionGuard implements Filter, AutoCloseable {
         connection.inFlight.incrementAndGet();
         try {
             if (connection.beyondCap) {
-                res.header(HeaderValues.CONNECTION_CLOSE);
+                ConnectionClose.after(req);
                 if (!HealthRoutes.PATHS.contains(req.path().path())) {
                     HttpIo.send(res, OpenAiErrors.reply(new QuarryError(ErrorKind.UPSTREAM_UNAVAILABLE, "This Quarry node is at its "
                             + "connection limit; retry shortly or on another node.", null, Duration.ofSeconds(1))));

@@ -33,7 +33,6 @@ import java.util.function.Consumer;
  * drops this node's caches) and on other nodes within a poll of the identity version.
  */
 final class IdentityAdminRoutes implements HttpService {
-    private static final long MAX_BODY = 64 * 1024;
 
     private final AdminCalls calls;
     private final IdentityStore identities;
@@ -271,7 +270,7 @@ final class IdentityAdminRoutes implements HttpService {
         String role;
         try {
             // The resource authorized is the role named in the body, so the body is read first.
-            body = Json.parseObject(HttpIo.readJsonBody(req, MAX_BODY));
+            body = Json.parseObject(HttpIo.readJsonBody(req, AdminCalls.MAX_BODY));
             role = Json.requireText(body, "role", "role");
         } catch (QuarryException bad) {
             calls.serve(req, res, Actions.ASSUME_ROLE, "role/*", call -> {

@@ -166,8 +166,10 @@ public final class Quarry implements AutoCloseable {
                     .host(config.server().host())
                     .port(port)
                     .maxTcpConnections(connections.acceptLimit())
+                    .maxPayloadSize(HttpIo.bufferCeiling(config.server().maxBodyBytes()))
                     .connectionOptions(new AdmittingSocketOptions(connections))
                     .routing(routing -> routing
+                        // First, so that the filters after it can end a connection (ConnectionClose.after).
                         .addFilter(new ConnectionClose())
                         .addFilter(connections)
                         .addFilter(draining)

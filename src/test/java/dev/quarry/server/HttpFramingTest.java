@@ -8,6 +8,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.sql.ResultSet;
@@ -17,16 +21,18 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Requests whose HTTP framing is broken, written byte for byte on a socket: each is a 400 (in the
- * surface's own error shape where Quarry reads the body, a bare 400 where the HTTP layer refuses
- * the head), never a 500, and the server closes the connection after it, since what follows the
- * broken part cannot be trusted to be the next request.
+ * Requests whose HTTP framing is broken, written byte for byte on a socket: each is a 400 or 413
+ * (in the surface's own error shape where Quarry reads the body, a bare one where the HTTP layer
+ * refuses the head), never a 500, and the server closes the connection after it, since what
+ * follows the broken part cannot be trusted to be the next request. A malformed upgrade to HTTP/2
+ * is ignored.
  */
 class HttpFramingTest {
     private static final String BODY = "{\"model\":\"quarry/echo\",\"max_tokens\":16,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
@@ -71,6 +77,35 @@ class HttpFramingTest {
         }
         assertThat(answer.closedByServer()).as("the server closed the connection").isTrue();
         assertThat(auditedError(answer.requestId())).isEqualTo("INVALID_REQUEST");
+    }
+
+    @ParameterizedTest(name = "chunk-size line {0}")
+    @ValueSource(strings = {"7fffffff", "ffffffffff"})
+    void aChunkDeclaredHugeIsRefusedBeforeItIsBuffered(String sizeLine) throws Exception {
+        String raw = "POST /v1/chat/completions HTTP/1.1\r\nHost: quarry\r\nAuthorization: Bearer " + key
+                + "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n" + sizeLine + "\r\n" + BODY;
+        Answer answer = exchange(raw);
+        // 2^31-1 passes the HTTP layer's ceiling; ten hex digits do not even make a chunk size.
+        assertThat(answer.status()).as(answer.text()).isEqualTo(sizeLine.length() == 8 ? 413 : 400);
+        assertThat(answer.text()).contains("\"type\":\"invalid_request_error\"");
+        assertThat(answer.closedByServer()).as("answered without waiting for the chunk, then closed").isTrue();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"HTTP2-Settings: !!!\r\n", "HTTP2-Settings: AAMAAABk\r\nHTTP2-Settings: AAMAAABk\r\n", "HTTP2-Settings: AAMA\r\n", ""})
+    void anUpgradeToHttp2WithBadSettingsIsIgnoredNotA500(String settings) throws Exception {
+        Answer answer = exchange("GET /healthz HTTP/1.1\r\nHost: q\r\nConnection: Upgrade, HTTP2-Settings, close\r\nUpgrade: h2c\r\n"
+                + settings + "\r\n");
+        assertThat(answer.text()).as(answer.text()).startsWith("HTTP/1.1 200").endsWith("{\"status\":\"ok\"}");
+    }
+
+    @Test
+    void aWellFormedUpgradeToHttp2StillUpgrades() throws Exception {
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build();
+        HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + quarry.quarry().port() + "/healthz"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(health.statusCode()).isEqualTo(200);
+        assertThat(health.version()).isEqualTo(HttpClient.Version.HTTP_2);
     }
 
     @ParameterizedTest
