@@ -127,7 +127,7 @@ final class ConnectionGuard implements Filter, AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        Set<Connection> mine = byClient.computeIfAbsent(peer.getAddress(), a -> ConcurrentHashMap.newKeySet());
+        Set<Connection> mine = byClient.getOrDefault(peer.getAddress(), Set.of());
         if (mine.size() >= perClient) forgetClosed(mine);
         if (mine.size() >= perClient) {
             refusedOverClientCap.increment();
@@ -135,7 +135,12 @@ final class ConnectionGuard implements Filter, AutoCloseable {
         }
         if (byPeer.size() >= max) byPeer.values().stream().filter(c -> !c.channel.isOpen()).toList().forEach(this::forget);
         Connection connection = new Connection(channel, peer, byPeer.size() >= max);
-        mine.add(connection);
+        // Added under the map's lock, so that the watchdog cannot drop the set as empty meanwhile.
+        byClient.compute(peer.getAddress(), (client, theirs) -> {
+            Set<Connection> set = theirs == null ? ConcurrentHashMap.newKeySet() : theirs;
+            set.add(connection);
+            return set;
+        });
         byPeer.put(peer, connection);
     }
 
@@ -189,7 +194,7 @@ final class ConnectionGuard implements Filter, AutoCloseable {
                     close(c);
                 }
             }
-            byClient.values().removeIf(Set::isEmpty);
+            byClient.keySet().forEach(client -> byClient.computeIfPresent(client, (c, theirs) -> theirs.isEmpty() ? null : theirs));
             report();
         }
     }
