@@ -45,7 +45,9 @@ import dev.quarry.ratelimit.RateLimits;
 import dev.quarry.store.ChangeWatcher;
 import dev.quarry.store.Database;
 import dev.quarry.store.StoreVersions;
+import io.helidon.http.DirectHandler;
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.DirectHandlers;
 import io.helidon.webserver.http.HttpService;
 import java.time.Clock;
 import java.time.Duration;
@@ -167,6 +169,7 @@ public final class Quarry implements AutoCloseable {
                     .port(port)
                     .maxTcpConnections(connections.acceptLimit())
                     .maxPayloadSize(HttpIo.bufferCeiling(config.server().maxBodyBytes()))
+                    .directHandlers(DirectHandlers.builder().addHandler(DirectHandler.EventType.INTERNAL_ERROR, new UnparsableRequests()).build())
                     .connectionOptions(new AdmittingSocketOptions(connections))
                     .routing(routing -> routing
                         // First, so that the filters after it can end a connection (ConnectionClose.after).
