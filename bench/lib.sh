@@ -70,6 +70,8 @@ setup_quarry() {
   cat > "$Q/quarry.yaml" <<YML
 server:
   host: 127.0.0.1
+  # The load generator is one client address that may hold hundreds of connections at the top rates.
+  max_connections_per_client: 4096
 providers:
   - name: stub
     type: openai-compatible

@@ -122,6 +122,11 @@ public final class AuditLog implements AutoCloseable {
         }
     }
 
+    /** Events recorded but not yet in the store. */
+    public int queued() {
+        return queue.size();
+    }
+
     /** Writes what is queued and signs a last digest over it, giving up after a bounded time if the store is down. */
     @Override
     public void close() {

@@ -14,6 +14,9 @@ import picocli.CommandLine.Command;
 public final class Main implements Runnable {
 
     public static void main(String[] args) {
+        if (System.getProperty("java.util.logging.manager") == null) {
+            System.setProperty("java.util.logging.manager", ExitSafeLogManager.NAME);
+        }
         System.exit(run(args));
     }
 

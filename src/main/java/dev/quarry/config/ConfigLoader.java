@@ -41,7 +41,8 @@ import java.util.Set;
  * ignored, so a typo never silently changes behaviour.
  *
  * <pre>
- * server:   { host: 127.0.0.1, port: 8080, max_body_bytes: 10485760, shutdown_grace_seconds: 30 }
+ * server:   { host: 127.0.0.1, port: 8080, max_body_bytes: 10485760, shutdown_grace_seconds: 30,
+ *             max_connections: 4096, max_connections_per_client: 256, header_timeout_seconds: 10, idle_timeout_seconds: 60 }
  * store:    { url: jdbc:postgresql://127.0.0.1:5432/quarry }   # default: SQLite in the data folder
  * providers:
  *   - { name: openai, type: openai, base_url: https://api.openai.com/v1, api_key_env: OPENAI_API_KEY, api: responses }
@@ -147,13 +148,34 @@ public final class ConfigLoader {
     private ServerSettings server(JsonNode node) {
         ServerSettings d = ServerSettings.DEFAULTS;
         if (node.isMissingNode()) return d;
-        expectKeys(node, "server", Set.of("host", "port", "max_body_bytes", "shutdown_grace_seconds"));
+        expectKeys(node, "server", Set.of("host", "port", "max_body_bytes", "shutdown_grace_seconds", "max_connections",
+                "max_connections_per_client", "header_timeout_seconds", "idle_timeout_seconds"));
         String host = optText(node, "host", "server.host");
         return new ServerSettings(
                 host == null ? d.host() : host,
                 (int) optLong(node, "port", "server.port", d.port()),
                 optLong(node, "max_body_bytes", "server.max_body_bytes", d.maxBodyBytes()),
-                Duration.ofSeconds(optLong(node, "shutdown_grace_seconds", "server.shutdown_grace_seconds", d.shutdownGrace().toSeconds())));
+                Duration.ofSeconds(optLong(node, "shutdown_grace_seconds", "server.shutdown_grace_seconds", d.shutdownGrace().toSeconds())),
+                connectionLimits(node, d.connections()));
+    }
+
+    private ConnectionLimits connectionLimits(JsonNode node, ConnectionLimits d) {
+        int max = node.has("max_connections") ? (int) positive(node, "max_connections", 1_000_000, 0) : d.maxConnections();
+        int perClient = (int) positive(node, "max_connections_per_client", 1_000_000,
+                max == ConnectionLimits.AUTO ? d.maxConnectionsPerClient() : Math.min(max, d.maxConnectionsPerClient()));
+        if (max != ConnectionLimits.AUTO && perClient > max) {
+            fail("server.max_connections_per_client", "must be at most server.max_connections (" + max + ")");
+        }
+        return new ConnectionLimits(max, perClient,
+                Duration.ofSeconds(positive(node, "header_timeout_seconds", 3600, d.headerTimeout().toSeconds())),
+                Duration.ofSeconds(positive(node, "idle_timeout_seconds", 86_400, d.idleTimeout().toSeconds())));
+    }
+
+    /** An optional whole number of {@code server} from 1 to {@code most}. */
+    private long positive(JsonNode server, String field, long most, long fallback) {
+        long value = optLong(server, field, "server." + field, fallback);
+        if (value < 1 || value > most) fail("server." + field, "must be from 1 to " + most + ", not " + value);
+        return value;
     }
 
     private List<ProviderConfig> providers(JsonNode node) {

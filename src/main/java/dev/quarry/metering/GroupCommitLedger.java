@@ -147,6 +147,11 @@ public final class GroupCommitLedger implements Ledger {
         });
     }
 
+    /** Records handed over but not yet in the store. */
+    public int queued() {
+        return queue.size();
+    }
+
     @Override
     public void close() {
         if (closed) return;

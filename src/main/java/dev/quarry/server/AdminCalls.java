@@ -36,7 +36,7 @@ import java.util.logging.Logger;
 final class AdminCalls {
     private static final Logger LOG = Logger.getLogger(AdminCalls.class.getName());
     /** Admin bodies are small documents; a policy is at most 16 KiB. */
-    private static final long MAX_BODY = 64 * 1024;
+    static final long MAX_BODY = 64 * 1024;
 
     /**
      * What a handler may use: who is calling, the JSON body (parsed on demand), the request id, and

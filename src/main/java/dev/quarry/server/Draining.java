@@ -3,7 +3,6 @@ package dev.quarry.server;
 import dev.quarry.canonical.ErrorKind;
 import dev.quarry.canonical.QuarryError;
 import dev.quarry.surface.openai.OpenAiErrors;
-import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
@@ -23,7 +22,7 @@ final class Draining implements Filter {
     @Override
     public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
         if (draining.get()) {
-            res.header(HeaderNames.CONNECTION, "close");
+            ConnectionClose.after(req);
             HttpIo.send(res, OpenAiErrors.reply(new QuarryError(ErrorKind.UPSTREAM_UNAVAILABLE,
                     "This Quarry node is shutting down; retry on another node.", null, Duration.ofSeconds(1))));
             return;

@@ -7,15 +7,23 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import java.util.Optional;
+import java.util.Set;
 
 /** Liveness and readiness, for load balancers and orchestrators. */
 final class HealthRoutes implements HttpService {
+    static final Set<String> PATHS = Set.of("/healthz", "/readyz");
+
     private final Database db;
     private final Draining draining;
+    private final ConnectionGuard connections;
+    private final ListenerSupervisor listener;
 
-    HealthRoutes(Database db, Draining draining) {
+    HealthRoutes(Database db, Draining draining, ConnectionGuard connections, ListenerSupervisor listener) {
         this.db = db;
         this.draining = draining;
+        this.connections = connections;
+        this.listener = listener;
     }
 
     @Override
@@ -24,10 +32,15 @@ final class HealthRoutes implements HttpService {
                 .get("/readyz", this::ready);
     }
 
-    /** Ready means: not shutting down, and the store answers. */
+    /** Ready means: not shutting down, the listener can take connections, and the store answers. */
     private void ready(ServerRequest req, ServerResponse res) {
         if (draining.draining()) {
             HttpIo.send(res, status(503, "draining"));
+            return;
+        }
+        Optional<String> listenerTrouble = listener.trouble().or(connections::saturated);
+        if (listenerTrouble.isPresent()) {
+            HttpIo.send(res, status(503, listenerTrouble.get()));
             return;
         }
         try {

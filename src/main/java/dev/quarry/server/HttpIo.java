@@ -6,6 +6,7 @@ import dev.quarry.canonical.QuarryException;
 import dev.quarry.surface.WireReply;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HttpMediaType;
+import io.helidon.http.RequestException;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
@@ -71,13 +72,41 @@ final class HttpIo {
         if (charset.isPresent() && !charset.get().equalsIgnoreCase("utf-8")) {
             throw QuarryException.of(ErrorKind.UNSUPPORTED_MEDIA_TYPE, "JSON bodies must be UTF-8 (got charset '" + charset.get() + "').");
         }
-        try (InputStream in = req.content().inputStream()) {
-            byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
-            if (body.length > limit) throw new QuarryException(tooLarge(limit));
-            return body;
+        // The stream is left unclosed when the read stops early: closing it would read the rest of
+        // the body, however long, where ending the connection after the answer costs nothing.
+        InputStream in = req.content().inputStream();
+        byte[] body;
+        try {
+            body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        } catch (RuntimeException e) {
+            // The HTTP layer fails the read itself on a broken framing (a chunk size that is not hex,
+            // a chunk extension it cannot parse) and on chunks past its ceiling: the client's doing,
+            // and the rest of the connection can no longer be trusted to start where a request starts.
+            ConnectionClose.after(req);
+            if (e instanceof RequestException r && r.status().code() == ErrorKind.PAYLOAD_TOO_LARGE.httpStatus()) {
+                throw new QuarryException(tooLarge(limit));
+            }
+            throw QuarryException.of(ErrorKind.INVALID_REQUEST, "The request body could not be read: its chunked transfer coding is "
+                    + "malformed. Send a Content-Length body, or well-formed chunks without extensions or trailers.");
         }
+        if (body.length > limit) {
+            ConnectionClose.after(req);
+            throw new QuarryException(tooLarge(limit));
+        }
+        return body;
+    }
+
+    /**
+     * The largest body the HTTP layer may hold for one request. Helidon reads a chunk whole before
+     * handing any of it on, so without a ceiling one chunk declared 2 GiB long would be buffered in
+     * full before a route's own limit could refuse it. Twice the largest body any route reads
+     * ({@code server.max_body_bytes}, an admin call's 64 KiB), so that routes still refuse
+     * ordinary oversized bodies themselves, in their own error shape.
+     */
+    static long bufferCeiling(long maxBodyBytes) {
+        return 2 * Math.max(maxBodyBytes, AdminCalls.MAX_BODY);
     }
 
     static void send(ServerResponse res, WireReply reply) {

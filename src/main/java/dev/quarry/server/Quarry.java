@@ -31,7 +31,6 @@ import dev.quarry.identity.PrincipalKind;
 import dev.quarry.metering.GroupCommitLedger;
 import dev.quarry.metering.AnswerFeedback;
 import dev.quarry.metering.ExperimentReport;
-import dev.quarry.metering.Ledger;
 import dev.quarry.metering.UsageQueries;
 import dev.quarry.metering.UsageReport;
 import dev.quarry.policy.EscalationGuard;
@@ -49,11 +48,14 @@ import dev.quarry.ratelimit.RateLimits;
 import dev.quarry.store.ChangeWatcher;
 import dev.quarry.store.Database;
 import dev.quarry.store.StoreVersions;
+import io.helidon.http.DirectHandler;
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.DirectHandlers;
 import io.helidon.webserver.http.HttpService;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.logging.Logger;
 
@@ -70,7 +72,7 @@ public final class Quarry implements AutoCloseable {
 
     private final QuarryConfig config;
     private final Database db;
-    private final Ledger ledger;
+    private final GroupCommitLedger ledger;
     private final AuditLog audit;
     private final IdentityStore identities;
     private final KeyUsageWriter keyUsage;
@@ -82,7 +84,9 @@ public final class Quarry implements AutoCloseable {
     private final BudgetDirectory budgets;
     private final Gateway gateway;
     private final Draining draining = new Draining();
-    private final WebServer server;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final ConnectionGuard connections;
+    private final ListenerSupervisor listener;
 
     private Quarry(QuarryConfig config, Function<String, String> env) {
         this.config = config;
@@ -95,6 +99,7 @@ public final class Quarry implements AutoCloseable {
         compileConfigGuardrails(config, detectors);
         // Refused before the store is opened, so a bad admin key leaves nothing open behind it.
         this.admin = BootstrapAdmin.resolve(config.dataDir(), env.apply(BootstrapAdmin.ENV));
+        this.connections = ConnectionGuard.within(config.server().connections(), ConnectionGuard.descriptorLimit());
         this.db = config.openStore();
         Clock clock = Clock.systemUTC();
         this.identities = new IdentityStore(db, MasterKey.resolve(config.dataDir(), env.apply(MasterKey.ENV)));
@@ -153,30 +158,43 @@ public final class Quarry implements AutoCloseable {
         var guardrailRoutes = new GuardrailRoutes(adminCalls, guardrailStore, guardrails, audit, clock);
         var experiments = List.of(new FeedbackRoutes(calls, new AnswerFeedback(db, clock)),
                 new ExperimentAdminRoutes(adminCalls, new ExperimentReport(db)));
-        this.server = startServer(config, calls, catalog, clock, List.of(policyAdmin, identityAdmin, costAdmin, budgetAdmin, guardrailRoutes),
-                experiments);
-        LOG.info(() -> "Quarry listening on http://" + config.server().host() + ":" + server.port()
+        this.listener = new ListenerSupervisor(config.server().host());
+        startServer(config, calls, catalog, clock, List.of(policyAdmin, identityAdmin, costAdmin, budgetAdmin, guardrailRoutes), experiments);
+        LOG.info(() -> "Quarry listening on http://" + config.server().host() + ":" + listener.port()
                 + " pipeline=" + gateway.steps() + " store=" + (config.storeUrl() == null ? "sqlite:" + config.dataDir() : "configured"));
     }
 
-    private WebServer startServer(QuarryConfig config, ModelCalls calls, Catalog catalog, Clock clock,
-                                  List<HttpService> admin, List<HttpService> experiments) {
+    /** The listener, capped and timed out by {@link #connections}, restarted by {@link #listener} if Helidon closes it. */
+    private void startServer(QuarryConfig config, ModelCalls calls, Catalog catalog, Clock clock,
+                             List<HttpService> admin, List<HttpService> experiments) {
         try {
-            return WebServer.builder()
+            HealthRoutes health = new HealthRoutes(db, draining, connections, listener);
+            connections.watch();
+            listener.start(config.server().port(), port -> WebServer.builder()
+                    // Quarry's close() drains before the listener stops: Helidon's own hook would stop it at once.
+                    .shutdownHook(false)
                     .host(config.server().host())
-                    .port(config.server().port())
+                    .port(port)
+                    .maxTcpConnections(connections.acceptLimit())
+                    .maxPayloadSize(HttpIo.bufferCeiling(config.server().maxBodyBytes()))
+                    .directHandlers(DirectHandlers.builder().addHandler(DirectHandler.EventType.INTERNAL_ERROR, new UnparsableRequests()).build())
+                    .connectionOptions(new AdmittingSocketOptions(connections))
                     .routing(routing -> routing
+                        // First, so that the filters after it can end a connection (ConnectionClose.after).
+                        .addFilter(new ConnectionClose())
+                        .addFilter(connections)
                         .addFilter(draining)
                         .register(new AnthropicRoutes(calls, catalog, clock))
                         .register(new OpenAiRoutes(calls, catalog, clock))
                         .register(new BedrockRoutes(calls))
-                        .register(new HealthRoutes(db, draining))
+                        .register(health)
                         .register(admin.toArray(HttpService[]::new))
                         .register(experiments.toArray(HttpService[]::new)))
                     .build()
-                    .start();
+                    .start());
         } catch (RuntimeException e) {
             // A port in use must not leave the store open behind a half-started server.
+            connections.close();
             release();
             throw e;
         }
@@ -202,7 +220,7 @@ public final class Quarry implements AutoCloseable {
     }
 
     public int port() {
-        return server.port();
+        return listener.port();
     }
 
     public BootstrapAdmin admin() {
@@ -222,22 +240,32 @@ public final class Quarry implements AutoCloseable {
     }
 
     /**
-     * Graceful shutdown: new requests get 503, open requests and streams get up to the configured
-     * grace period to finish, then the server stops and the ledger flushes what it holds.
+     * Graceful shutdown: new requests get 503 with Retry-After, open requests and streams get up
+     * to the configured grace period to finish, then the server stops and the ledger and the audit
+     * trail write what they hold. Safe to call more than once.
      */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) return;
         Duration grace = config.server().shutdownGrace();
+        LOG.info(() -> "Quarry draining: new requests get 503; " + draining.inFlight() + " requests in flight get up to "
+                + grace.toSeconds() + "s to finish");
+        long start = System.nanoTime();
         try {
-            if (!draining.drain(grace)) {
+            if (draining.drain(grace)) {
+                LOG.info(() -> "Quarry drained: every request finished after " + (System.nanoTime() - start) / 1_000_000 + " ms");
+            } else {
                 LOG.warning(() -> draining.inFlight() + " requests still open after " + grace.toSeconds() + "s; stopping anyway");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        server.stop();
+        listener.close();
+        connections.close();
+        int ledgerRows = ledger.queued();
+        int auditEvents = audit.queued();
         release();
-        LOG.info("Quarry stopped");
+        LOG.info(() -> "Quarry stopped; flushed " + ledgerRows + " queued ledger rows and " + auditEvents + " queued audit events");
     }
 
     /** Stops the background work and flushes what it holds (ledger, audit trail, key use), then closes the store. */

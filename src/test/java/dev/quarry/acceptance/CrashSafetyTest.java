@@ -3,12 +3,12 @@ package dev.quarry.acceptance;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quarry.store.Database;
+import dev.quarry.testing.QuarryProcess;
 import dev.quarry.testing.SlowChatUpstream;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -20,7 +20,6 @@ import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -45,8 +44,8 @@ class CrashSafetyTest {
                     providers: [{ name: steady-upstream, type: openai-compatible, base_url: "%s" }]
                     models: [{ id: steady, deployments: [{ provider: steady-upstream, model: steady }] }]
                     """.formatted(upstream.baseUrl()));
-            int port = freePort();
-            Process quarry = startQuarry(config, port);
+            int port = QuarryProcess.freePort();
+            QuarryProcess quarry = QuarryProcess.start(dir, config, port, ADMIN_KEY);
             AtomicInteger completed = new AtomicInteger();
             AtomicBoolean running = new AtomicBoolean(true);
             HttpClient http = HttpClient.newHttpClient();
@@ -61,15 +60,14 @@ class CrashSafetyTest {
                 }
                 long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
                 while (completed.get() < 300 && System.nanoTime() < deadline) Thread.sleep(20);
-                quarry.destroyForcibly(); // SIGKILL: no shutdown hook, no flush
-                quarry.waitFor(10, TimeUnit.SECONDS);
+                quarry.kill();
                 running.set(false);
             }
             assertThat(completed.get()).as("answers completed before the kill").isGreaterThan(50);
 
-            Process restarted = startQuarry(config, port);
-            restarted.destroy();
-            restarted.waitFor(30, TimeUnit.SECONDS);
+            QuarryProcess restarted = QuarryProcess.start(dir, config, port, ADMIN_KEY);
+            restarted.terminate();
+            restarted.exitCode(Duration.ofSeconds(30));
 
             long recordedComplete;
             try (Database db = Database.sqliteIn(dir.resolve("data"))) {
@@ -102,36 +100,6 @@ class CrashSafetyTest {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
-        }
-    }
-
-    /** Quarry in its own JVM, as an operator runs it, on the test's class path. */
-    private Process startQuarry(Path config, int port) throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder builder = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                "dev.quarry.cli.Main", "serve", "--config", config.toString(), "--data", dir.resolve("data").toString(),
-                "--port", Integer.toString(port))
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("quarry.log").toFile()));
-        builder.environment().put("QUARRY_ADMIN_KEY", ADMIN_KEY);
-        Process process = builder.start();
-        HttpClient http = HttpClient.newHttpClient();
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < deadline) {
-            try {
-                var health = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/healthz")).build(),
-                        HttpResponse.BodyHandlers.discarding());
-                if (health.statusCode() == 200) return process;
-            } catch (IOException e) {
-                Thread.sleep(100);
-            }
-        }
-        process.destroyForcibly();
-        throw new AssertionError("Quarry did not start; its log:\n" + Files.readString(dir.resolve("quarry.log")));
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
         }
     }
 }

@@ -11,6 +11,7 @@ import dev.quarry.ratelimit.Scope;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -83,6 +84,26 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> ConfigLoader.parse("server: { port: eighty }", "q.yaml", DATA)).hasMessageContaining("server.port");
         assertThatThrownBy(() -> ConfigLoader.parse("models: [{ id: x, price: { input: -1 } }]", "q.yaml", DATA))
                 .hasMessageContaining("models[0].price.input");
+    }
+
+    @Test
+    void connectionLimitsAreReadAndCheckedWithTheirPath() {
+        ConnectionLimits limits = ConfigLoader.parse("""
+                server: { max_connections: 500, max_connections_per_client: 50, header_timeout_seconds: 5, idle_timeout_seconds: 30 }
+                """, "q.yaml", DATA).server().connections();
+        assertThat(limits).isEqualTo(new ConnectionLimits(500, 50, Duration.ofSeconds(5), Duration.ofSeconds(30)));
+        assertThat(ConfigLoader.parse("server: { max_connections: 100 }", "q.yaml", DATA).server().connections().maxConnectionsPerClient())
+                .as("the per-client default never exceeds the total").isEqualTo(100);
+        assertThat(ConfigLoader.parse("server: { port: 1 }", "q.yaml", DATA).server().connections()).isEqualTo(ConnectionLimits.DEFAULTS);
+
+        assertThatThrownBy(() -> ConfigLoader.parse("server: { max_connections: 0 }", "q.yaml", DATA))
+                .hasMessageContaining("server.max_connections must be from 1");
+        assertThatThrownBy(() -> ConfigLoader.parse("server: { max_connections: 10, max_connections_per_client: 11 }", "q.yaml", DATA))
+                .hasMessageContaining("server.max_connections_per_client must be at most server.max_connections");
+        assertThatThrownBy(() -> ConfigLoader.parse("server: { header_timeout_seconds: 0 }", "q.yaml", DATA))
+                .hasMessageContaining("server.header_timeout_seconds");
+        assertThatThrownBy(() -> ConfigLoader.parse("server: { idle_timeout_seconds: -1 }", "q.yaml", DATA))
+                .hasMessageContaining("server.idle_timeout_seconds");
     }
 
     @Test
