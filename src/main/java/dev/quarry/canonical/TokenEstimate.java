@@ -4,16 +4,23 @@ package dev.quarry.canonical;
  * A tokenizer-free estimate of token counts. Used where no provider count exists: budget
  * reservations, pre-flight context-window checks, the offline echo model. Never used to bill a real
  * provider's call, but a reservation built on it is what keeps concurrent requests inside a hard
- * budget, so it must not be fooled by the script a prompt is written in.
+ * budget, so it must not be fooled by the script or the shape of a prompt.
  *
- * <p>English runs at about four characters a token (the rule of thumb OpenAI and Anthropic both
- * publish), but byte-level BPE tokenizers spend far more on other scripts: Chinese, Japanese and
- * Korean about a token a character, Indic scripts more, emoji and other supplementary-plane
- * characters two or more. Each code point therefore weighs what its script costs in the
- * tokenizers Quarry routes to, rounded up (conservative): the weights below are in quarter tokens.
+ * <p>English prose runs at about four characters a token (the rule of thumb OpenAI and Anthropic
+ * both publish), and so do letters here. What byte-level BPE tokenizers spend more on is counted
+ * as such, rounded up (conservative), in quarter tokens:
+ * <ul>
+ *   <li>other scripts by what they cost: Chinese, Japanese and Korean about a token a character,
+ *       Indic scripts more, emoji and other supplementary-plane characters two or more;
+ *   <li>digits in groups of at most three (as current tokenizers split numbers), punctuation,
+ *       symbols and control characters a token each;
+ *   <li>a letter run that changes from lower to upper case starts a new token (random or base64
+ *       text), and whitespace is free only where it leads into a word.
+ * </ul>
  */
 public final class TokenEstimate {
-    private static final int ASCII = 1;
+    private static final int TOKEN = 4;
+    private static final int LETTER = 1;
     /** Latin with diacritics, Greek, Cyrillic, Armenian, Hebrew, Arabic and other alphabets below U+0800. */
     private static final int ALPHABETS = 3;
     /** Indic, Sinhala, Thai, Lao, Tibetan, Myanmar, Khmer and the like: several bytes, often split. */
@@ -24,6 +31,8 @@ public final class TokenEstimate {
     private static final int OTHER = 4;
     /** Emoji, mathematical letters and digits, rare Han: four UTF-8 bytes, two or more tokens each. */
     private static final int SUPPLEMENTARY = 8;
+    /** What an image is estimated at: a large one as Anthropic counts it (about 1.15 megapixels / 750). */
+    private static final long IMAGE = 1_600;
 
     private TokenEstimate() {}
 
@@ -31,7 +40,7 @@ public final class TokenEstimate {
         return (quarters(text) + 3) / 4;
     }
 
-    /** Adds up text that arrives in pieces (a stream's deltas) as if it had come whole. */
+    /** Adds up text that arrives in pieces (a stream's deltas) as if it had come whole, to within a token per piece. */
     public static final class Tally {
         private long quarters;
 
@@ -47,10 +56,12 @@ public final class TokenEstimate {
     private static long quarters(CharSequence text) {
         long quarters = 0;
         int length = text.length();
+        int digitRun = 0;
         for (int i = 0; i < length; i++) {
             char c = text.charAt(i);
+            digitRun = c >= '0' && c <= '9' ? digitRun + 1 : 0;
             if (c < 0x80) {
-                quarters += ASCII;
+                quarters += ascii(text, i, digitRun);
             } else if (Character.isHighSurrogate(c) && i + 1 < length && Character.isLowSurrogate(text.charAt(i + 1))) {
                 quarters += SUPPLEMENTARY;
                 i++;
@@ -59,6 +70,26 @@ public final class TokenEstimate {
             }
         }
         return quarters;
+    }
+
+    private static int ascii(CharSequence text, int i, int digitRun) {
+        char c = text.charAt(i);
+        if (isLetter(c)) {
+            boolean caseTurn = i > 0 && Character.isUpperCase(c) && isLetter(text.charAt(i - 1)) && Character.isLowerCase(text.charAt(i - 1));
+            return caseTurn ? TOKEN : LETTER;
+        }
+        if (c >= '0' && c <= '9') return digitRun % 3 == 1 ? TOKEN : 0;
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+            // Unknown at the end of a piece (a stream's delta): what comes next usually starts a word.
+            if (i + 1 == text.length()) return LETTER;
+            char next = text.charAt(i + 1);
+            return isLetter(next) || Character.isWhitespace(next) ? LETTER : TOKEN;
+        }
+        return TOKEN;
+    }
+
+    private static boolean isLetter(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
     }
 
     private static int weight(char c) {
@@ -74,7 +105,7 @@ public final class TokenEstimate {
         return chars <= 0 ? 0 : (chars + 3) / 4;
     }
 
-    /** Estimated prompt tokens of a request: system, messages, and tool definitions. */
+    /** Estimated prompt tokens of a request: system, messages, tool definitions and provider-specific fields (schemas...). */
     public static long of(ChatRequest request) {
         long total = of(request.systemText());
         for (Message message : request.messages()) {
@@ -84,7 +115,26 @@ public final class TokenEstimate {
         for (ToolSpec tool : request.tools()) {
             total += of(tool.name()) + of(nullToEmpty(tool.description())) + of(nullToEmpty(tool.inputSchema()));
         }
-        return total;
+        return total + ofValue(request.extensions());
+    }
+
+    /** A JSON-like value as plain Java values: its keys, strings and a token per other value. */
+    private static long ofValue(Object value) {
+        return switch (value) {
+            case null -> 0;
+            case CharSequence text -> 1 + of(text);
+            case java.util.Map<?, ?> map -> {
+                long total = 1;
+                for (var entry : map.entrySet()) total += 1 + of(String.valueOf(entry.getKey())) + ofValue(entry.getValue());
+                yield total;
+            }
+            case Iterable<?> list -> {
+                long total = 1;
+                for (Object item : list) total += ofValue(item);
+                yield total;
+            }
+            default -> 1;
+        };
     }
 
     private static long of(ContentBlock block) {
@@ -93,7 +143,7 @@ public final class TokenEstimate {
             case ContentBlock.ToolUse u -> of(u.name()) + of(u.input());
             case ContentBlock.ToolResult r -> of(r.text());
             case ContentBlock.Reasoning r -> of(r.text());
-            case ContentBlock.Image i -> 85; // OpenAI's flat charge for a low-detail image
+            case ContentBlock.Image i -> IMAGE;
             case ContentBlock.CachePoint c -> 0;
         };
     }

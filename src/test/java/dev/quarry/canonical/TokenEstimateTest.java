@@ -12,7 +12,32 @@ class TokenEstimateTest {
         assertThat(TokenEstimate.of("")).isZero();
         assertThat(TokenEstimate.of("abcd")).isEqualTo(1);
         assertThat(TokenEstimate.of("abcde")).isEqualTo(2);
-        assertThat(TokenEstimate.of("The quick brown fox jumps over the lazy dog.")).isEqualTo(11);
+        assertThat(TokenEstimate.of("The quick brown fox jumps over the lazy dog")).isEqualTo(11);
+        assertThat(TokenEstimate.of("The quick brown fox jumps over the lazy dog.")).as("a full stop is a token").isEqualTo(12);
+    }
+
+    /** Shapes of ASCII that tokenizers split far finer than prose (measured with cl100k and o200k: up to 4x chars/4). */
+    @Test
+    void asciiThatTokenizersSplitFinelyIsEstimatedAtItsCost() {
+        String spacedDigits = "3 1 4 1 5 9 2 6 5 3 5 8 9 7 9 3";
+        assertThat(TokenEstimate.of(spacedDigits)).as("a digit and a space before a digit are tokens each").isEqualTo(spacedDigits.length());
+        assertThat(TokenEstimate.of("123456789012")).as("numbers go in groups of three digits").isEqualTo(4);
+        String controls = "\u0001\u0002\u0003\u0004\u0005\u0006\u0007\u0008";
+        assertThat(TokenEstimate.of(controls)).isEqualTo(controls.length());
+        String punctuation = "!@#$%^&*()_+{}|:<>?~";
+        assertThat(TokenEstimate.of(punctuation)).isEqualTo(punctuation.length());
+        String base64 = "aGVsbG8gd29ybGQsIHRoaXMgaXMgYmFzZTY0IGVuY29kZWQgdGV4dA==";
+        assertThat(TokenEstimate.of(base64)).as("case turns and digits split base64").isGreaterThanOrEqualTo(base64.length() / 2);
+    }
+
+    @Test
+    void providerSpecificFieldsSuchAsSchemasCount() {
+        ChatRequest plain = ChatRequest.of("m", java.util.List.of(Message.user("hi")));
+        String description = "word ".repeat(1_000);
+        ChatRequest withSchema = new ChatRequest("m", java.util.List.of(), plain.messages(), java.util.List.of(), null, null,
+                java.util.Map.of("response_format", java.util.Map.of("type", "json_schema",
+                        "json_schema", java.util.Map.of("schema", java.util.Map.of("description", description)))));
+        assertThat(TokenEstimate.of(withSchema) - TokenEstimate.of(plain)).isGreaterThanOrEqualTo(TokenEstimate.of(description));
     }
 
     /** Real byte-level BPE tokenizers spend about a token on each of these characters, or more. */
@@ -46,13 +71,13 @@ class TokenEstimateTest {
         assertThat(TokenEstimate.of(text)).isLessThanOrEqualTo(Math.max(1, utf8));
     }
 
-    /** A stream billed from its deltas costs what the same text would have cost whole, wherever it was cut. */
+    /** A stream billed from its deltas costs what the same text would have cost whole, to within a token per cut. */
     @Property
-    void aTallyOfPiecesIsTheEstimateOfTheWhole(@ForAll String text, @ForAll @net.jqwik.api.constraints.IntRange(min = 0, max = 50) int cut) {
+    void aTallyOfPiecesIsTheEstimateOfTheWholeWithinATokenPerCut(@ForAll String text, @ForAll @net.jqwik.api.constraints.IntRange(min = 0, max = 50) int cut) {
         int at = Math.min(cut, text.length());
         var tally = new TokenEstimate.Tally();
         tally.add(text.substring(0, at));
         tally.add(text.substring(at));
-        assertThat(tally.tokens()).isEqualTo(TokenEstimate.of(text));
+        assertThat(tally.tokens()).isBetween(TokenEstimate.of(text) - 1, TokenEstimate.of(text) + 2);
     }
 }
