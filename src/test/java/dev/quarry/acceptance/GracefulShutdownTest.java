@@ -28,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * 503 with Retry-After, and the process logs its draining and what it flushed, then exits.
  */
 class GracefulShutdownTest {
-    private static final String ADMIN_KEY = "qk-graceful-shutdown-admin";
+    private static final String ADMIN_KEY = "qk-graceful-shutdown-admin-0123456789abcdef";
     private static final String BODY = "{\"model\":\"slow\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"go\"}]}";
 
     @TempDir

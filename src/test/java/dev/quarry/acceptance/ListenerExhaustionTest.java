@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * port, without a restart of the process. Linux only (prlimit), on loopback, 200 connections.
  */
 class ListenerExhaustionTest {
-    private static final String ADMIN_KEY = "qk-listener-exhaustion-admin";
+    private static final String ADMIN_KEY = "qk-listener-exhaustion-admin-0123456789abcdef";
     private static final int ATTACK = 200;
 
     @TempDir
