@@ -91,6 +91,19 @@ public final class KeyStore {
         });
     }
 
+    /** The name of the principal a key (not deleted) belongs to; empty for an unknown or deleted key. */
+    public Optional<String> owner(String keyId) {
+        return db.read(c -> {
+            try (PreparedStatement s = c.prepareStatement(
+                    "SELECT p.name FROM api_keys k JOIN principals p ON p.id = k.principal_id WHERE k.id = ? AND k.revoked_at IS NULL")) {
+                s.setString(1, keyId);
+                try (ResultSet r = s.executeQuery()) {
+                    return r.next() ? Optional.of(r.getString(1)) : Optional.empty();
+                }
+            }
+        });
+    }
+
     /** @throws QuarryException {@link ErrorKind#NOT_FOUND} for an unknown or deleted key */
     public void disable(String keyId) {
         change(keyId, "UPDATE api_keys SET disabled_at = ? WHERE id = ? AND revoked_at IS NULL", clock.millis(), keyId);

@@ -30,7 +30,8 @@ public final class Roles {
     public static final Duration MIN_SESSION = Duration.ofMinutes(15);
     public static final Duration MAX_SESSION = Duration.ofHours(12);
     public static final Duration DEFAULT_SESSION = Duration.ofHours(1);
-    static final String GROUP_PREFIX = "group:";
+    /** How a trust entry names a group rather than a principal. */
+    public static final String GROUP_PREFIX = "group:";
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Database db;

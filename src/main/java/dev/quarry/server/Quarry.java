@@ -148,7 +148,7 @@ public final class Quarry implements AutoCloseable {
         AdminCalls adminCalls = new AdminCalls(gateway, policyDirectory,
                 (caller, req) -> requestContext.caller(caller, AnthropicRoutes.credential(req), HttpIo.clientAddress(req)), audit, clock);
         EscalationGuard escalation = new EscalationGuard(policyDirectory);
-        var policyAdmin = new PolicyAdminRoutes(adminCalls, policies, policyDirectory, escalation);
+        var policyAdmin = new PolicyAdminRoutes(adminCalls, policies, policyDirectory, escalation, identities);
         var identityAdmin = new IdentityAdminRoutes(adminCalls, identities, authenticator::remember, () -> {
             authenticator.forget();
             policyDirectory.reload();
