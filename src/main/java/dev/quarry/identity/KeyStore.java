@@ -182,7 +182,7 @@ public final class KeyStore {
         Principal owner = PrincipalRows.at(c, r, 7);
         boolean session = r.getString(10) != null;
         Principal assumer = r.getString(11) == null ? null : PrincipalRows.at(c, r, 11);
-        return new StoredKey(r.getString(1), assumer == null ? owner : owner.actingFor(assumer), r.getString(2), instant(r, 3),
+        return new StoredKey(r.getString(1), assumer == null ? owner : owner.actingFor(assumer, instant(r, 4)), r.getString(2), instant(r, 3),
                 instant(r, 4), r.getObject(5) != null, r.getString(6), session && assumer == null);
     }
 
