@@ -13,6 +13,7 @@ import dev.quarry.store.StoreVersions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -25,7 +26,7 @@ class RoleSessionTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("dev.quarry.testing.StoreTargets#names")
     void trustedCallersGetCredentialsThatActAsTheRoleUntilTheyExpire(String target) {
-        TestClock clock = new TestClock(Instant.now());
+        TestClock clock = new TestClock(Instant.now().truncatedTo(ChronoUnit.MILLIS));
         try (Database db = Database.open(StoreTargets.freshUrl(target))) {
             IdentityStore store = new IdentityStore(db, MASTER_KEY, clock);
             Principal eve = store.createPrincipal("eve", PrincipalKind.USER, Map.of());
