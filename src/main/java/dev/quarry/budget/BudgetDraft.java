@@ -2,6 +2,7 @@ package dev.quarry.budget;
 
 import dev.quarry.canonical.QuarryException;
 import dev.quarry.pricing.Money;
+import dev.quarry.store.StoredTimes;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -53,9 +54,11 @@ public record BudgetDraft(String name, String scope, String period, String start
     private static Instant instant(String field, String text) {
         if (text == null) return null;
         try {
-            return Instant.parse(text);
+            return StoredTimes.within(text, Instant.parse(text));
         } catch (DateTimeParseException e) {
             throw QuarryException.invalid(field, "'" + text + "' is not an ISO-8601 instant such as 2026-07-01T00:00:00Z.");
+        } catch (IllegalArgumentException e) {
+            throw QuarryException.invalid(field, e.getMessage() + ".");
         }
     }
 

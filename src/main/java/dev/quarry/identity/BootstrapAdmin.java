@@ -19,19 +19,27 @@ public record BootstrapAdmin(String apiKey, Path file, boolean generated) {
      */
     public static final int MIN_LENGTH = 32;
 
-    /** @throws IllegalArgumentException when {@value #ENV} is shorter than {@value #MIN_LENGTH} characters */
+    /**
+     * @throws IllegalArgumentException when {@value #ENV}, or the key kept in {@code admin.key}, is
+     *                                  shorter than {@value #MIN_LENGTH} characters
+     */
     public static BootstrapAdmin resolve(Path dataDir, String fromEnv) {
+        Path file = dataDir.resolve("admin.key");
         if (fromEnv != null && !fromEnv.isBlank()) {
             String key = fromEnv.strip();
-            if (key.length() < MIN_LENGTH) {
-                throw new IllegalArgumentException(ENV + " is " + key.length() + " characters long; an admin key must have at least "
-                        + MIN_LENGTH + " (for example 'openssl rand -hex 32'), or leave it unset to have one generated in "
-                        + dataDir.resolve("admin.key") + ".");
-            }
+            requireLength(key, ENV, "or leave it unset to have one generated in " + file);
             return new BootstrapAdmin(key, null, false);
         }
-        Path file = dataDir.resolve("admin.key");
         OwnerOnlyFile kept = OwnerOnlyFile.readOrCreate(file, ApiKeys::generate);
+        requireLength(kept.value(), "The key in " + file, "or delete the file to have one generated");
         return new BootstrapAdmin(kept.value(), file, kept.generated());
+    }
+
+    /** One rule wherever the key comes from: a short key is refused at start-up, saying how to fix it. */
+    private static void requireLength(String key, String source, String orElse) {
+        if (key.length() < MIN_LENGTH) {
+            throw new IllegalArgumentException(source + " is " + key.length() + " characters long; an admin key must have at least "
+                    + MIN_LENGTH + " (for example 'openssl rand -hex 32'), " + orElse + ".");
+        }
     }
 }

@@ -91,6 +91,19 @@ public final class KeyStore {
         });
     }
 
+    /** The name of the principal a key (not deleted) belongs to; empty for an unknown or deleted key. */
+    public Optional<String> owner(String keyId) {
+        return db.read(c -> {
+            try (PreparedStatement s = c.prepareStatement(
+                    "SELECT p.name FROM api_keys k JOIN principals p ON p.id = k.principal_id WHERE k.id = ? AND k.revoked_at IS NULL")) {
+                s.setString(1, keyId);
+                try (ResultSet r = s.executeQuery()) {
+                    return r.next() ? Optional.of(r.getString(1)) : Optional.empty();
+                }
+            }
+        });
+    }
+
     /** @throws QuarryException {@link ErrorKind#NOT_FOUND} for an unknown or deleted key */
     public void disable(String keyId) {
         change(keyId, "UPDATE api_keys SET disabled_at = ? WHERE id = ? AND revoked_at IS NULL", clock.millis(), keyId);
@@ -169,7 +182,7 @@ public final class KeyStore {
         Principal owner = PrincipalRows.at(c, r, 7);
         boolean session = r.getString(10) != null;
         Principal assumer = r.getString(11) == null ? null : PrincipalRows.at(c, r, 11);
-        return new StoredKey(r.getString(1), assumer == null ? owner : owner.actingFor(assumer), r.getString(2), instant(r, 3),
+        return new StoredKey(r.getString(1), assumer == null ? owner : owner.actingFor(assumer, instant(r, 4)), r.getString(2), instant(r, 3),
                 instant(r, 4), r.getObject(5) != null, r.getString(6), session && assumer == null);
     }
 

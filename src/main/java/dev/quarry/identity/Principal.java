@@ -1,5 +1,6 @@
 package dev.quarry.identity;
 
+import java.time.Instant;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -12,8 +13,10 @@ import java.util.TreeMap;
  *
  * @param onBehalfOf for a role acting in an assumed session, the principal that assumed it (the
  *                   user at the root when roles are chained); {@code null} otherwise
+ * @param sessionEnds for a role acting in an assumed session, when that session ends: a role
+ *                   assumed from it ends no later ({@code null} otherwise)
  */
-public record Principal(String id, String name, PrincipalKind kind, Map<String, String> tags, Principal onBehalfOf) {
+public record Principal(String id, String name, PrincipalKind kind, Map<String, String> tags, Principal onBehalfOf, Instant sessionEnds) {
     public Principal {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(name, "name");
@@ -22,16 +25,16 @@ public record Principal(String id, String name, PrincipalKind kind, Map<String, 
     }
 
     public Principal(String id, String name, PrincipalKind kind, Map<String, String> tags) {
-        this(id, name, kind, tags, null);
+        this(id, name, kind, tags, null, null);
     }
 
     public Principal(String id, String name, PrincipalKind kind) {
         this(id, name, kind, Map.of());
     }
 
-    /** This principal acting in a session that {@code assumer} assumed. */
-    public Principal actingFor(Principal assumer) {
-        return new Principal(id, name, kind, tags, assumer);
+    /** This principal acting in a session that {@code assumer} assumed, until {@code ends}. */
+    public Principal actingFor(Principal assumer, Instant ends) {
+        return new Principal(id, name, kind, tags, assumer, ends);
     }
 
     /**

@@ -14,6 +14,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -30,7 +31,8 @@ public final class Roles {
     public static final Duration MIN_SESSION = Duration.ofMinutes(15);
     public static final Duration MAX_SESSION = Duration.ofHours(12);
     public static final Duration DEFAULT_SESSION = Duration.ofHours(1);
-    static final String GROUP_PREFIX = "group:";
+    /** How a trust entry names a group rather than a principal. */
+    public static final String GROUP_PREFIX = "group:";
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Database db;
@@ -66,7 +68,7 @@ public final class Roles {
      *                         {@link ErrorKind#NOT_FOUND} for an unknown role, {@link ErrorKind#INVALID_REQUEST} for a bad duration
      */
     public RoleSession assume(String roleName, String callerName, Duration duration) {
-        return assume(roleName, callerName, null, duration);
+        return assume(roleName, callerName, null, null, duration);
     }
 
     /**
@@ -75,10 +77,16 @@ public final class Roles {
      * but the new session is that principal's, so its budgets still apply and deleting it ends both.
      */
     public RoleSession assume(String roleName, Principal caller, Duration duration) {
-        return assume(roleName, caller.name(), caller.onBehalfOf(), duration);
+        return assume(roleName, caller.name(), caller.onBehalfOf(), caller.sessionEnds(), duration);
     }
 
-    private RoleSession assume(String roleName, String callerName, Principal behalfOf, Duration duration) {
+    /**
+     * @param parentEnds when the caller's own session ends, for a caller that is one: a chained
+     *                   session never outlives its parent (AWS caps role chaining likewise), so a
+     *                   chain of roles trusting each other cannot renew itself past the user's
+     *                   last key
+     */
+    private RoleSession assume(String roleName, String callerName, Principal behalfOf, Instant parentEnds, Duration duration) {
         if (duration.compareTo(MIN_SESSION) < 0 || duration.compareTo(MAX_SESSION) > 0) {
             throw QuarryException.of(ErrorKind.INVALID_REQUEST, "duration_seconds must be between " + MIN_SESSION.toSeconds() + " and "
                     + MAX_SESSION.toSeconds() + " (got " + duration.toSeconds() + ").");
@@ -94,7 +102,9 @@ public final class Roles {
                         + "': the role's trust names neither it nor a group it belongs to.");
             }
             Principal assumer = behalfOf == null ? caller : behalfOf;
-            Instant expiration = clock.instant().plus(duration);
+            // In the store's precision, so the expiry reported is the one a chained session is capped at.
+            Instant requested = clock.instant().plus(duration).truncatedTo(ChronoUnit.MILLIS);
+            Instant expiration = parentEnds != null && parentEnds.isBefore(requested) ? parentEnds : requested;
             IssuedKey key = keys.create(c, role, new KeyTerms(expiration, "session of " + assumer.name()));
             String token = newSessionToken();
             update(c, """

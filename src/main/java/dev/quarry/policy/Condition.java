@@ -1,6 +1,7 @@
 package dev.quarry.policy;
 
 import java.util.List;
+import java.util.Objects;
 
 /**
  * One test of a statement's {@code Condition} block: {@code "StringLike": {"quarry:ModelProvider": ["open*"]}}.
@@ -18,6 +19,17 @@ public record Condition(ConditionOperator operator, String key, List<String> val
     /** @throws PolicyException when a value does not suit the operator */
     public Condition(ConditionOperator operator, String key, List<String> values) {
         this(operator, key, values, values.stream().map(operator::parse).toList());
+    }
+
+    /** {@code expected} is derived from the values (and some parsed forms compare by identity): two conditions are equal as written. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Condition c && operator == c.operator && key.equals(c.key) && values.equals(c.values);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(operator, key, values);
     }
 
     boolean test(List<String> requestValues) {

@@ -4,19 +4,29 @@ import dev.quarry.canonical.ErrorKind;
 import dev.quarry.canonical.QuarryException;
 import dev.quarry.identity.Groups;
 import dev.quarry.identity.Principal;
-import java.util.ArrayList;
+import dev.quarry.identity.Roles;
+import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
- * Refuses to let a caller hand out administrative power it does not hold itself. Every way power
- * changes hands is covered: writing or attaching a policy, adding a principal to a group (which
- * gives it the group's policies), changing or removing a principal's permission boundary (which
- * frees its policies), and minting a key for a principal (which gives the caller all that
- * principal may do). Each admin action such a change would grant must be allowed to the caller on
- * every resource. Without this, the right to write policies, manage groups or issue keys would be
- * the right to do anything.
+ * Refuses to let a caller hand out administrative power it does not hold itself — "a principal
+ * cannot grant more than it has". Every way power changes hands is weighed the same way: the
+ * snapshot as it would be after the change is compared with the snapshot now, for every principal
+ * the change touches, and every admin action one of them would gain (an Allow it did not have, a
+ * Deny or boundary lifted — {@link Standing#gainedOver}) must be held by the caller.
+ *
+ * <p>The caller holds an action only on everything: allowed it on {@code *}, and denied it nowhere,
+ * on no resource and under no condition. A caller held back from anything (a Deny on
+ * {@code principal/admin}, say) could otherwise grant the unrestricted action to a principal of its
+ * own and act through that.
+ *
+ * <p>What a principal may do includes the roles it can come to act as (trust by name or group,
+ * through chains of roles): a change that makes a role reachable grants all that role may do.
  */
 public final class EscalationGuard {
     private final PolicyDirectory directory;
@@ -26,57 +36,128 @@ public final class EscalationGuard {
     }
 
     /**
-     * Writing or attaching {@code policy}.
+     * Writing {@code policy}: what it allows, to anyone it may come to be attached to, and what
+     * rewriting it frees for the principals it already governs (a Deny narrowed or dropped).
      *
      * @param context the caller's condition keys, as its own requests are decided with
      * @throws QuarryException 403 naming the first admin action the caller lacks
      */
-    public void check(Principal caller, Policy policy, Map<String, List<String>> context) {
-        requireHeld(caller, "policy '" + policy.name() + "'", List.of(policy), Optional.empty(), context);
+    public void checkPut(Principal caller, Policy policy, Map<String, List<String>> context) {
+        check(caller, policy, context);
+        PolicySnapshot now = directory.snapshot();
+        require(caller, "rewriting policy '" + policy.name() + "'", now, now.withPolicy(policy.name(), policy),
+                now.governedBy(policy.name()), context);
     }
 
-    /** Adding {@code principal} to {@code group}: it gains the group's policies, within its boundary. */
+    /** Attaching {@code policy}: whatever it allows must be the caller's. */
+    public void check(Principal caller, Policy policy, Map<String, List<String>> context) {
+        weigh(caller, "policy '" + policy.name() + "'", Standing.NONE, new Standing(List.of(policy), Optional.empty(), null),
+                directory.snapshot(), context);
+    }
+
+    /** Detaching {@code policy} from {@code target}: its Denies stop holding back those it governed. */
+    public void checkDetach(Principal caller, String policy, PolicyTarget target, Map<String, List<String>> context) {
+        PolicySnapshot now = directory.snapshot();
+        require(caller, "detaching '" + policy + "' from " + target, now, now.withAttachment(policy, target, false), affected(now, target), context);
+    }
+
+    /** Adding {@code principal} to {@code group}: it gains the group's policies, within its boundary, and the roles trusting the group. */
     public void checkJoin(Principal caller, String group, String principal, Map<String, List<String>> context) {
-        requireHeld(caller, "group '" + group + "'", directory.attachedTo(PolicyTarget.group(group)), directory.boundaryOf(principal), context);
+        PolicySnapshot now = directory.snapshot();
+        require(caller, "group '" + group + "'", now, now.withMembership(group, principal, true), List.of(principal), context);
+    }
+
+    /** Taking {@code principal} out of {@code group}: what the group denied it is lifted. */
+    public void checkLeave(Principal caller, String group, String principal, Map<String, List<String>> context) {
+        PolicySnapshot now = directory.snapshot();
+        require(caller, "taking '" + principal + "' out of group '" + group + "'", now, now.withMembership(group, principal, false),
+                List.of(principal), context);
+    }
+
+    /** Deleting {@code group}: every member leaves it. */
+    public void checkDeleteGroup(Principal caller, String group, Map<String, List<String>> context) {
+        PolicySnapshot now = directory.snapshot();
+        PolicySnapshot after = now;
+        for (String member : now.membersOf(group)) after = after.withMembership(group, member, false);
+        require(caller, "deleting group '" + group + "'", now, after, now.membersOf(group), context);
     }
 
     /** Setting {@code principal}'s boundary to {@code boundary} ({@code null}: removing it): its own policies then reach that far. */
     public void checkBoundary(Principal caller, String principal, String boundary, Map<String, List<String>> context) {
-        Optional<Policy> after = boundary == null ? Optional.empty() : directory.policy(boundary);
-        requireHeld(caller, "'" + principal + "'" + (boundary == null ? " without a boundary" : " within boundary '" + boundary + "'"),
-                directory.identityPolicies(principal), after, context);
+        PolicySnapshot now = directory.snapshot();
+        require(caller, "'" + principal + "'" + (boundary == null ? " without a boundary" : " within boundary '" + boundary + "'"),
+                now, now.withBoundary(principal, boundary), List.of(principal), context);
+    }
+
+    /** Giving {@code principal} these tags: policies conditioned on tags are weighed with them. */
+    public void checkTags(Principal caller, String principal, Map<String, String> after, Map<String, List<String>> context) {
+        PolicySnapshot now = directory.snapshot();
+        require(caller, "'" + principal + "' tagged " + after, now, now.withTags(principal, after), List.of(principal), context);
+    }
+
+    /** Creating role {@code role} with this trust: whoever it trusts can act as the role (and as the roles that trust it). */
+    public void checkTrust(Principal caller, String role, List<String> trusted, Map<String, List<String>> context) {
+        PolicySnapshot now = directory.snapshot();
+        Set<String> affected = new LinkedHashSet<>();
+        for (String entry : trusted) {
+            if (entry.startsWith(Roles.GROUP_PREFIX)) affected.addAll(now.membersOf(entry.substring(Roles.GROUP_PREFIX.length())));
+            else affected.add(entry);
+        }
+        require(caller, "role '" + role + "' trusting " + trusted, now, now.withTrust(role, trusted), affected, context);
     }
 
     /**
-     * Minting a key for {@code principal}: whoever holds it may do all that principal may. A name no
-     * one has yet becomes a user, in the built-in group {@value Groups#USERS}.
+     * Minting a key for {@code principal}: whoever holds it may do all that principal may, and act
+     * as every role it can reach. A name no one has yet becomes a user, in the built-in group
+     * {@value Groups#USERS}.
      */
     public void checkKeyFor(Principal caller, String principal, Map<String, List<String>> context) {
-        List<Policy> policies = new ArrayList<>(directory.identityPolicies(principal));
-        if (!directory.knowsName(principal)) policies.addAll(directory.attachedTo(PolicyTarget.group(Groups.USERS)));
-        requireHeld(caller, "a key of '" + principal + "'", policies, directory.boundaryOf(principal), context);
-    }
-
-    /** Each admin action some Allow of {@code granted} grants (and the boundary, if any, lets through) must be the caller's on '*'. */
-    private void requireHeld(Principal caller, String what, List<Policy> granted, Optional<Policy> boundary, Map<String, List<String>> context) {
-        for (String admin : Actions.ADMIN) {
-            Optional<Statement> grant = allowing(granted, admin);
-            if (grant.isEmpty() || boundary.map(b -> allowing(List.of(b), admin).isEmpty()).orElse(false)) continue;
-            if (!directory.decide(caller.id(), new AccessRequest(admin, "*", context)).allowed()) {
-                throw QuarryException.of(ErrorKind.PERMISSION_DENIED, "You cannot grant permissions you do not hold: " + what
-                        + " would allow " + admin + " (statement '" + grant.get().sid() + "'), which you are not allowed on '*'.");
-            }
+        PolicySnapshot now = directory.snapshot();
+        PolicySnapshot after = directory.knowsName(principal) ? now : now.withMembership(Groups.USERS, principal, true);
+        String what = "a key of '" + principal + "'";
+        weigh(caller, what, Standing.NONE, Standing.of(after, principal), now, context);
+        for (String role : after.reachableRoles(principal)) {
+            weigh(caller, what + " (as role '" + role + "')", Standing.NONE, Standing.of(after, role), now, context);
         }
     }
 
-    private static Optional<Statement> allowing(List<Policy> policies, String action) {
-        for (Policy policy : policies) {
-            for (Statement statement : policy.statements()) {
-                if (statement.effect() == Effect.ALLOW && statement.actions().stream().anyMatch(p -> Wildcard.matches(p, action, true))) {
-                    return Optional.of(statement);
+    /** Those a policy attached to {@code target} governs: the principal, or the group's members. */
+    private static List<String> affected(PolicySnapshot snapshot, PolicyTarget target) {
+        return target.type() == PolicyTarget.Type.PRINCIPAL ? List.of(target.name()) : snapshot.membersOf(target.name());
+    }
+
+    /** For each principal the change touches: what it gains, and what the roles it newly reaches may do. */
+    private void require(Principal caller, String what, PolicySnapshot before, PolicySnapshot after, Collection<String> affected,
+                         Map<String, List<String>> context) {
+        for (String name : affected) {
+            weigh(caller, what, Standing.of(before, name), Standing.of(after, name), before, context);
+            Set<String> reached = before.reachableRoles(name);
+            for (String role : after.reachableRoles(name)) {
+                if (!reached.contains(role)) {
+                    weigh(caller, what + " (letting '" + name + "' act as role '" + role + "')", Standing.NONE, Standing.of(after, role), before, context);
                 }
             }
         }
-        return Optional.empty();
+    }
+
+    private void weigh(Principal caller, String what, Standing before, Standing after, PolicySnapshot now, Map<String, List<String>> context) {
+        for (String admin : Actions.ADMIN) {
+            Optional<String> gained = after.gainedOver(before, admin);
+            if (gained.isEmpty()) continue;
+            notHeld(caller, admin, now, context).ifPresent(why -> {
+                throw QuarryException.of(ErrorKind.PERMISSION_DENIED, "You cannot grant permissions you do not hold: " + what
+                        + " would allow " + admin + " (" + gained.get() + "), which you do not hold on every resource: " + why);
+            });
+        }
+    }
+
+    /** Why the caller does not hold {@code action} on everything, or empty when it does. */
+    private Optional<String> notHeld(Principal caller, String action, PolicySnapshot now, Map<String, List<String>> context) {
+        AccessRequest everything = new AccessRequest(action, "*", context);
+        Decision decision = directory.decide(caller.id(), everything);
+        if (!decision.allowed()) return Optional.of(decision.explain(everything));
+        return now.nameOf(caller.id())
+                .flatMap(name -> Standing.of(now, name).denying(action).stream().findFirst())
+                .map(deny -> "you are denied it on " + String.join(", ", deny.statement().resources()) + " by " + deny.label() + ".");
     }
 }

@@ -69,6 +69,11 @@ public final class PolicyDirectory implements Authorizer {
         return Optional.ofNullable(snapshot.policies().get(name));
     }
 
+    /** What the {@link EscalationGuard} weighs changes against. */
+    PolicySnapshot snapshot() {
+        return snapshot;
+    }
+
     /** Reads everything again now: a change made through this process is in force when its call returns. */
     public synchronized void reload() {
         snapshot = store.load();

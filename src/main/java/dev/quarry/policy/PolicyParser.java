@@ -30,6 +30,16 @@ public final class PolicyParser {
 
     private PolicyParser() {}
 
+    /**
+     * Resources are compared case-sensitively, as written, with one exception: guardrail ids are
+     * lower-cased wherever a guardrail is stored, looked up or authorized, so a policy's
+     * {@code guardrail/ID} is read lower-cased too — otherwise a Deny on {@code guardrail/PII}
+     * would never match the request for {@code guardrail/pii}.
+     */
+    private static String normalResource(String resource) {
+        return resource.startsWith("guardrail/") ? resource.toLowerCase(Locale.ROOT) : resource;
+    }
+
     public static Policy parse(String name, String document) {
         if (name == null || !name.matches("[A-Za-z0-9+=,.@_-]{1,128}")) {
             throw new PolicyException("", "a policy name is 1 to 128 letters, digits or +=,.@_- (got '" + name + "')");
@@ -82,7 +92,8 @@ public final class PolicyParser {
                 throw new PolicyException(path + ".Resource[" + i + "]", "'" + resource + "' is not a resource; use " + RESOURCE_FORMS);
             }
         }
-        return new Statement(sid, effect, actions, resources, conditions(node.get("Condition"), path + ".Condition"));
+        return new Statement(sid, effect, actions, resources.stream().map(PolicyParser::normalResource).toList(),
+                conditions(node.get("Condition"), path + ".Condition"));
     }
 
     private static List<Condition> conditions(JsonNode node, String path) {

@@ -155,7 +155,13 @@ public final class PolicyStore {
             Map<String, List<String>> groups = new HashMap<>();
             query(c, "SELECT p.name, m.group_name FROM group_members m JOIN principals p ON p.id = m.principal_id ORDER BY m.group_name",
                     r -> groups.computeIfAbsent(r.getString(1), n -> new ArrayList<>()).add(r.getString(2)));
-            return new PolicySnapshot(policies, attachments, boundaries, names, groups);
+            Map<String, Map<String, String>> tags = new HashMap<>();
+            query(c, "SELECT p.name, t.tag_key, t.tag_value FROM principal_tags t JOIN principals p ON p.id = t.principal_id",
+                    r -> tags.computeIfAbsent(r.getString(1), n -> new HashMap<>()).put(r.getString(2), r.getString(3)));
+            Map<String, List<String>> trust = new HashMap<>();
+            query(c, "SELECT p.name, t.trusted FROM role_trust t JOIN principals p ON p.id = t.role_id",
+                    r -> trust.computeIfAbsent(r.getString(1), n -> new ArrayList<>()).add(r.getString(2)));
+            return new PolicySnapshot(policies, attachments, boundaries, names, groups, tags, trust);
         });
     }
 

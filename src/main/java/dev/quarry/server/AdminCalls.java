@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.BiFunction;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.logging.Level;
@@ -43,9 +44,20 @@ final class AdminCalls {
      * for a call on something named in its body, that name as authorized ({@code null} otherwise).
      * A handler acts on {@code name}, never on the body's field again, so it cannot act on
      * anything but what policy was asked about. {@code conditions} are the caller's condition keys,
-     * as the call was authorized with.
+     * as the call was authorized with. {@code alsoOn} authorizes the call's action on a further
+     * resource the handler acts on (see {@link #alsoOn}).
      */
-    record AdminContext(Principal caller, Supplier<ObjectNode> body, String requestId, String name, Map<String, List<String>> conditions) {}
+    record AdminContext(Principal caller, Supplier<ObjectNode> body, String requestId, String name, Map<String, List<String>> conditions,
+                        Consumer<String> authorizer) {
+        /**
+         * Authorizes the call's action on another resource it acts on as well: the principal or
+         * group a policy is attached to, the member added to a group, the owner of a key. A Deny
+         * on any of them refuses the call (403 naming it, audited with that resource).
+         */
+        void alsoOn(String resource) {
+            authorizer.accept(resource);
+        }
+    }
 
     /**
      * What an admin call acts on, as policies name it ({@code type/name}).
@@ -106,11 +118,40 @@ final class AdminCalls {
         serve(req, res, wire, action, new Target.Known(resource), handler);
     }
 
+    /**
+     * One call's authorization. What the audit records: the resource authorized first, or the one
+     * refused, and the statement that decided.
+     */
+    private final class Authorization {
+        private final Principal caller;
+        private final String action;
+        private final Map<String, List<String>> conditions;
+        private String resource;
+        private String decidedBy;
+
+        Authorization(Principal caller, String action, Map<String, List<String>> conditions) {
+            this.caller = caller;
+            this.action = action;
+            this.conditions = conditions;
+        }
+
+        /** @throws QuarryException 403 explaining the decision */
+        void require(String on) {
+            AccessRequest request = new AccessRequest(action, on, conditions);
+            Decision decision = authorizer.decide(caller.id(), request);
+            if (resource == null || !decision.allowed()) {
+                resource = on;
+                decidedBy = decision.decidedBy();
+            }
+            if (!decision.allowed()) throw QuarryException.of(ErrorKind.PERMISSION_DENIED, decision.explain(request));
+        }
+    }
+
     private void serve(ServerRequest req, ServerResponse res, Wire wire, String action, Target target, AdminHandler handler) {
         String requestId = ModelCalls.begin(res);
         long start = System.nanoTime();
         Principal caller = null;
-        String decidedBy = null;
+        Authorization authorization = null;
         QuarryError failure = null;
         int status;
         Supplier<byte[]> body = ModelCalls.memoized(() -> HttpIo.readJsonBody(req, wire.maxBody()));
@@ -131,12 +172,10 @@ final class AdminCalls {
                 }
             }
             Map<String, List<String>> conditions = context.apply(caller, req);
-            AccessRequest request = new AccessRequest(action, resource, conditions);
-            Decision decision = authorizer.decide(caller.id(), request);
-            decidedBy = decision.decidedBy();
-            if (!decision.allowed()) throw QuarryException.of(ErrorKind.PERMISSION_DENIED, decision.explain(request));
+            authorization = new Authorization(caller, action, conditions);
+            authorization.require(resource);
             if (unreadable != null) throw unreadable;
-            status = ModelCalls.reply(res, handler.handle(new AdminContext(caller, json, requestId, name, conditions)));
+            status = ModelCalls.reply(res, handler.handle(new AdminContext(caller, json, requestId, name, conditions, authorization::require)));
         } catch (QuarryException e) {
             failure = e.error();
             status = ModelCalls.reply(res, wire.errors().apply(e.error()));
@@ -146,6 +185,8 @@ final class AdminCalls {
             failure = QuarryError.of(ErrorKind.INTERNAL, "The call failed inside Quarry (request " + requestId + "); the server log has the cause.");
             status = ModelCalls.reply(res, wire.errors().apply(failure));
         }
+        if (authorization != null) resource = authorization.resource;
+        String decidedBy = authorization == null ? null : authorization.decidedBy;
         audit.record(new AuditEvent(UUID.randomUUID().toString(), clock.instant(),
                 caller == null ? null : caller.id(), caller == null ? null : caller.name(), caller == null ? null : caller.onBehalfOfName(),
                 HttpIo.clientAddress(req), HttpIo.userAgent(req), action, resource,

@@ -13,6 +13,7 @@ import dev.quarry.pricing.PriceFile;
 import dev.quarry.pricing.PriceSheet;
 import dev.quarry.pricing.PriceStore;
 import dev.quarry.pricing.PricingException;
+import dev.quarry.store.StoredTimes;
 import dev.quarry.surface.Json;
 import dev.quarry.surface.WireReply;
 import io.helidon.webserver.http.HttpRules;
@@ -104,10 +105,10 @@ final class CostAdminRoutes implements HttpService {
     private void addCommitment(ServerRequest req, ServerResponse res) {
         calls.serve(req, res, "quarry:CreateCommitment", "commitment/*", call -> {
             ObjectNode body = call.body().get();
+            Instant start = invalidAsBadRequest("start", () -> StoredTimes.dayOrInstant(Json.requireText(body, "start", "start")));
+            Instant end = invalidAsBadRequest("end", () -> StoredTimes.dayOrInstant(Json.requireText(body, "end", "end")));
             Commitment c = invalidAsBadRequest("commitment", () -> commitments.add(Json.requireText(body, "name", "name"),
-                    decimal(body, "amount_usd"), UsageReport.time(Json.requireText(body, "start", "start")),
-                    UsageReport.time(Json.requireText(body, "end", "end")), decimal(body, "discount_rate"),
-                    texts(body, "models"), texts(body, "platforms")));
+                    decimal(body, "amount_usd"), start, end, decimal(body, "discount_rate"), texts(body, "models"), texts(body, "platforms")));
             return WireReply.json(201, Json.bytes(commitmentJson(Json.object(), c)));
         });
     }

@@ -30,7 +30,10 @@ import java.util.function.Consumer;
 /**
  * The admin API for identities: principals and their tags, groups, roles, keys, and STS's
  * assume-role. Each route is an action authorized and audited by {@link AdminCalls}; errors are
- * OpenAI-shaped. Adding to a group and issuing a key also pass the {@link EscalationGuard}. A change is in force on this node when its call returns ({@code identityChanged}
+ * OpenAI-shaped. A call that acts on a principal besides its own resource (a member, a key's
+ * owner, a role reached through the principal routes) is authorized on that too. Every change to
+ * what a principal may do (membership, tags, a key, a role's trust, deleting a group) also passes
+ * the {@link EscalationGuard}. A change is in force on this node when its call returns ({@code identityChanged}
  * drops this node's caches) and on other nodes within a poll of the identity version.
  */
 final class IdentityAdminRoutes implements HttpService {
@@ -102,6 +105,7 @@ final class IdentityAdminRoutes implements HttpService {
     private void getPrincipal(ServerRequest req, ServerResponse res) {
         String name = param(req, "name");
         calls.serve(req, res, "quarry:GetPrincipal", "principal/" + name, call -> {
+            alsoAsRole(call, identities, name);
             Principal p = identities.principal(name).orElseThrow(() -> notFound("principal", name));
             ObjectNode reply = principal(p);
             ArrayNode groups = reply.putArray("groups");
@@ -113,6 +117,7 @@ final class IdentityAdminRoutes implements HttpService {
     private void deletePrincipal(ServerRequest req, ServerResponse res) {
         String name = param(req, "name");
         calls.serve(req, res, "quarry:DeletePrincipal", "principal/" + name, call -> {
+            alsoAsRole(call, identities, name);
             identities.deletePrincipal(name);
             return changed();
         });
@@ -122,10 +127,16 @@ final class IdentityAdminRoutes implements HttpService {
     private void tag(ServerRequest req, ServerResponse res) {
         String name = param(req, "name");
         calls.serve(req, res, "quarry:TagPrincipal", "principal/" + name, call -> {
+            alsoAsRole(call, identities, name);
             ObjectNode body = call.body().get();
             List<String> remove = Json.optArray(body, "remove", "remove").stream().map(key -> text(key, "remove")).toList();
             Map<String, String> set = tags(body);
-            Principal p = set.isEmpty() ? identities.principal(name).orElseThrow(() -> notFound("principal", name)) : identities.tag(name, set);
+            Principal p = identities.principal(name).orElseThrow(() -> notFound("principal", name));
+            Map<String, String> after = new LinkedHashMap<>(p.tags());
+            after.putAll(set);
+            remove.forEach(after::remove);
+            guard.checkTags(call.caller(), name, after, call.conditions());
+            if (!set.isEmpty()) p = identities.tag(name, set);
             if (!remove.isEmpty()) p = identities.untag(name, remove);
             identityChanged.run();
             return json(200, principal(p));
@@ -136,6 +147,7 @@ final class IdentityAdminRoutes implements HttpService {
     private void createKey(ServerRequest req, ServerResponse res) {
         String name = param(req, "name");
         calls.serve(req, res, "quarry:CreateKey", "principal/" + name, call -> {
+            alsoAsRole(call, identities, name);
             ObjectNode body = req.content().hasEntity() ? call.body().get() : Json.object();
             Principal p = identities.principal(name).orElseThrow(() -> notFound("principal", name));
             guard.checkKeyFor(call.caller(), name, call.conditions());
@@ -161,6 +173,7 @@ final class IdentityAdminRoutes implements HttpService {
     private void listKeys(ServerRequest req, ServerResponse res) {
         String name = param(req, "name");
         calls.serve(req, res, "quarry:ListKeys", "principal/" + name, call -> {
+            alsoAsRole(call, identities, name);
             ObjectNode reply = Json.object();
             ArrayNode keys = reply.putArray("keys");
             identities.keys().list(name).forEach(k -> keys.add(KeyJson.listed(k, clock.instant())));
@@ -171,6 +184,7 @@ final class IdentityAdminRoutes implements HttpService {
     private void disableKey(ServerRequest req, ServerResponse res) {
         String id = param(req, "id");
         calls.serve(req, res, "quarry:DisableKey", "key/" + id, call -> {
+            alsoOnOwner(call, id);
             identities.keys().disable(id);
             identityChanged.run();
             return json(200, Json.object().put("key_id", id).put("status", "disabled"));
@@ -180,6 +194,7 @@ final class IdentityAdminRoutes implements HttpService {
     private void enableKey(ServerRequest req, ServerResponse res) {
         String id = param(req, "id");
         calls.serve(req, res, "quarry:EnableKey", "key/" + id, call -> {
+            alsoOnOwner(call, id);
             identities.keys().enable(id);
             identityChanged.run();
             return json(200, Json.object().put("key_id", id).put("status", "enabled"));
@@ -189,6 +204,7 @@ final class IdentityAdminRoutes implements HttpService {
     private void deleteKey(ServerRequest req, ServerResponse res) {
         String id = param(req, "id");
         calls.serve(req, res, "quarry:DeleteKey", "key/" + id, call -> {
+            alsoOnOwner(call, id);
             identities.keys().delete(id);
             return changed();
         });
@@ -221,6 +237,7 @@ final class IdentityAdminRoutes implements HttpService {
     private void deleteGroup(ServerRequest req, ServerResponse res) {
         String name = param(req, "name");
         calls.serve(req, res, "quarry:DeleteGroup", "group/" + name, call -> {
+            guard.checkDeleteGroup(call.caller(), name, call.conditions());
             identities.groups().delete(name);
             return changed();
         });
@@ -230,6 +247,7 @@ final class IdentityAdminRoutes implements HttpService {
         String name = param(req, "name");
         calls.serve(req, res, "quarry:AddToGroup", "group/" + name, call -> {
             String principal = param(req, "principal");
+            call.alsoOn("principal/" + principal);
             guard.checkJoin(call.caller(), name, principal, call.conditions());
             Groups.Group group = identities.groups().add(name, principal);
             identityChanged.run();
@@ -240,7 +258,10 @@ final class IdentityAdminRoutes implements HttpService {
     private void removeMember(ServerRequest req, ServerResponse res) {
         String name = param(req, "name");
         calls.serve(req, res, "quarry:RemoveFromGroup", "group/" + name, call -> {
-            Groups.Group group = identities.groups().remove(name, param(req, "principal"));
+            String principal = param(req, "principal");
+            call.alsoOn("principal/" + principal);
+            guard.checkLeave(call.caller(), name, principal, call.conditions());
+            Groups.Group group = identities.groups().remove(name, principal);
             identityChanged.run();
             return json(200, group(group));
         });
@@ -251,6 +272,7 @@ final class IdentityAdminRoutes implements HttpService {
         calls.serveNamedInBody(req, res, "quarry:CreateRole", "role", IdentityAdminRoutes::name, call -> {
             ObjectNode body = call.body().get();
             List<String> trust = Json.optArray(body, "trust", "trust").stream().map(entry -> text(entry, "trust")).toList();
+            guard.checkTrust(call.caller(), call.name(), trust, call.conditions());
             Principal role = identities.roles().create(call.name(), trust, tags(body));
             identityChanged.run();
             ObjectNode reply = principal(role);
@@ -277,6 +299,19 @@ final class IdentityAdminRoutes implements HttpService {
             Duration duration = seconds == null ? Roles.DEFAULT_SESSION : Duration.ofSeconds(seconds);
             return json(200, KeyJson.session(identities.roles().assume(call.name(), call.caller(), duration)));
         });
+    }
+
+    /**
+     * A principal route that reaches a role is authorized on {@code role/NAME} as well, so a Deny on
+     * a role holds whichever route names it.
+     */
+    static void alsoAsRole(AdminCalls.AdminContext call, IdentityStore identities, String name) {
+        if (identities.principal(name).filter(p -> p.kind() == PrincipalKind.ROLE).isPresent()) call.alsoOn("role/" + name);
+    }
+
+    /** A key is acted on as part of its owner: a Deny on {@code principal/OWNER} holds for its keys. */
+    private void alsoOnOwner(AdminCalls.AdminContext call, String keyId) {
+        identities.keys().owner(keyId).ifPresent(owner -> call.alsoOn("principal/" + owner));
     }
 
     /** The {@code name} a create call names its principal, group or role by; the store takes it as written. */

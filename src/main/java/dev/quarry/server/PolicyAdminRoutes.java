@@ -3,6 +3,7 @@ package dev.quarry.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.quarry.canonical.QuarryException;
+import dev.quarry.identity.IdentityStore;
 import dev.quarry.policy.AccessRequest;
 import dev.quarry.policy.Actions;
 import dev.quarry.policy.Decision;
@@ -28,8 +29,9 @@ import java.util.Map;
 /**
  * The admin API for policies: write, read, list and delete them, attach them to principals and
  * groups, set permission boundaries, and simulate a decision. Each route is an admin action,
- * authorized and audited by {@link AdminCalls}; writing or attaching a policy that grants admin
- * actions, or changing a boundary, also passes the {@link EscalationGuard}. A change is in force on this node when its
+ * authorized and audited by {@link AdminCalls}, attaching and detaching on the target principal or
+ * group as well; writing, attaching or detaching a policy, and changing a boundary, also pass the
+ * {@link EscalationGuard}. A change is in force on this node when its
  * call returns, and on other nodes within {@link PolicyDirectory#POLL_INTERVAL}.
  */
 final class PolicyAdminRoutes implements HttpService {
@@ -37,8 +39,10 @@ final class PolicyAdminRoutes implements HttpService {
     private final PolicyStore store;
     private final PolicyDirectory directory;
     private final EscalationGuard guard;
+    private final IdentityStore identities;
 
-    PolicyAdminRoutes(AdminCalls calls, PolicyStore store, PolicyDirectory directory, EscalationGuard guard) {
+    PolicyAdminRoutes(AdminCalls calls, PolicyStore store, PolicyDirectory directory, EscalationGuard guard, IdentityStore identities) {
+        this.identities = identities;
         this.calls = calls;
         this.store = store;
         this.directory = directory;
@@ -70,7 +74,7 @@ final class PolicyAdminRoutes implements HttpService {
         String name = name(req);
         calls.serve(req, res, "quarry:PutPolicy", "policy/" + name, call -> {
             String document = Json.write(call.body().get());
-            guard.check(call.caller(), parsed(name, document), call.conditions());
+            guard.checkPut(call.caller(), parsed(name, document), call.conditions());
             store.put(name, document);
             directory.reload();
             return ok(Json.object().put("name", name));
@@ -100,6 +104,7 @@ final class PolicyAdminRoutes implements HttpService {
         String name = name(req);
         calls.serve(req, res, "quarry:AttachPolicy", "policy/" + name, call -> {
             PolicyTarget target = target(call.body().get());
+            call.alsoOn(target.toString());
             guard.check(call.caller(), PolicyParser.parse(name, store.document(name)), call.conditions());
             store.attach(name, target);
             directory.reload();
@@ -110,7 +115,10 @@ final class PolicyAdminRoutes implements HttpService {
     private void detach(ServerRequest req, ServerResponse res) {
         String name = name(req);
         calls.serve(req, res, "quarry:DetachPolicy", "policy/" + name, call -> {
-            store.detach(name, target(call.body().get()));
+            PolicyTarget target = target(call.body().get());
+            call.alsoOn(target.toString());
+            guard.checkDetach(call.caller(), name, target, call.conditions());
+            store.detach(name, target);
             directory.reload();
             return WireReply.json(204, new byte[0]);
         });
@@ -120,6 +128,7 @@ final class PolicyAdminRoutes implements HttpService {
     private void boundary(ServerRequest req, ServerResponse res) {
         String principal = name(req);
         calls.serve(req, res, "quarry:PutPermissionBoundary", "principal/" + principal, call -> {
+            IdentityAdminRoutes.alsoAsRole(call, identities, principal);
             String policy = Json.optText(call.body().get(), "policy", "policy");
             guard.checkBoundary(call.caller(), principal, policy, call.conditions());
             store.setBoundary(principal, policy);

@@ -46,6 +46,7 @@ import dev.quarry.provider.echo.EchoProvider;
 import dev.quarry.provider.minilm.MiniLmProvider;
 import dev.quarry.ratelimit.RateLimits;
 import dev.quarry.store.ChangeWatcher;
+import dev.quarry.store.DataFolder;
 import dev.quarry.store.Database;
 import dev.quarry.store.StoreVersions;
 import io.helidon.http.DirectHandler;
@@ -103,6 +104,7 @@ public final class Quarry implements AutoCloseable {
         this.db = config.openStore();
         Clock clock = Clock.systemUTC();
         this.identities = new IdentityStore(db, MasterKey.resolve(config.dataDir(), env.apply(MasterKey.ENV)));
+        DataFolder.warnIfExposed(config.dataDir(), List.of("admin.key", "master.key", "audit-signing.key", "quarry.db"));
         Principal adminPrincipal = identities.ensurePrincipal(BootstrapAdmin.PRINCIPAL, PrincipalKind.ADMIN);
         Authenticator authenticator = new Authenticator(identities, clock);
         authenticator.trust(admin.apiKey(), adminPrincipal);
@@ -148,7 +150,7 @@ public final class Quarry implements AutoCloseable {
         AdminCalls adminCalls = new AdminCalls(gateway, policyDirectory,
                 (caller, req) -> requestContext.caller(caller, AnthropicRoutes.credential(req), HttpIo.clientAddress(req)), audit, clock);
         EscalationGuard escalation = new EscalationGuard(policyDirectory);
-        var policyAdmin = new PolicyAdminRoutes(adminCalls, policies, policyDirectory, escalation);
+        var policyAdmin = new PolicyAdminRoutes(adminCalls, policies, policyDirectory, escalation, identities);
         var identityAdmin = new IdentityAdminRoutes(adminCalls, identities, authenticator::remember, () -> {
             authenticator.forget();
             policyDirectory.reload();

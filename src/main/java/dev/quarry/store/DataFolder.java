@@ -8,7 +8,11 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
+import java.util.logging.Logger;
+import java.util.stream.Stream;
 
 /**
  * The data folder holds the store, its keys and its secrets, so it is created owner-only (0700)
@@ -17,6 +21,7 @@ import java.util.Set;
  * is left as the operator made it: only what Quarry creates or owns is narrowed.
  */
 public final class DataFolder {
+    private static final Logger LOG = Logger.getLogger(DataFolder.class.getName());
     private static final Set<PosixFilePermission> FOLDER = PosixFilePermissions.fromString("rwx------");
     private static final Set<PosixFilePermission> FILE = PosixFilePermissions.fromString("rw-------");
 
@@ -55,6 +60,27 @@ public final class DataFolder {
             ownerOnly(file, false);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot make " + file + " readable by its owner only", e);
+        }
+    }
+
+    /**
+     * Logs a warning (once, at start-up) for the data folder or a secret in it that its group or
+     * others can read: Quarry narrows only what it creates, so one made by the operator, or
+     * widened since, is left as it is — but it should be known.
+     */
+    public static void warnIfExposed(Path dir, List<String> secrets) {
+        List<Path> exposed = new ArrayList<>();
+        for (Path path : Stream.concat(Stream.of(dir), secrets.stream().map(dir::resolve)).toList()) {
+            if (!posix(path.toAbsolutePath().getParent()) || !Files.exists(path)) continue;
+            try {
+                Set<PosixFilePermission> mode = Files.getPosixFilePermissions(path);
+                if (mode.contains(PosixFilePermission.GROUP_READ) || mode.contains(PosixFilePermission.OTHERS_READ)) exposed.add(path);
+            } catch (IOException e) {
+                LOG.warning("cannot read the permissions of " + path + ": " + e.getMessage());
+            }
+        }
+        if (!exposed.isEmpty()) {
+            LOG.warning("readable by others than its owner: " + exposed + "; these hold the store and its secrets (run 'chmod go-rwx' on each)");
         }
     }
 

@@ -13,6 +13,7 @@ import dev.quarry.store.StoreVersions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -25,14 +26,15 @@ class RoleSessionTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("dev.quarry.testing.StoreTargets#names")
     void trustedCallersGetCredentialsThatActAsTheRoleUntilTheyExpire(String target) {
-        TestClock clock = new TestClock(Instant.now());
+        TestClock clock = new TestClock(Instant.now().truncatedTo(ChronoUnit.MILLIS));
         try (Database db = Database.open(StoreTargets.freshUrl(target))) {
             IdentityStore store = new IdentityStore(db, MASTER_KEY, clock);
             Principal eve = store.createPrincipal("eve", PrincipalKind.USER, Map.of());
-            Principal role = store.roles().create("reader", List.of("group:users"), Map.of()).actingFor(eve);
+            Principal reader = store.roles().create("reader", List.of("group:users"), Map.of());
             Authenticator authenticator = new Authenticator(store, clock);
 
             RoleSession session = store.roles().assume("reader", "eve", Roles.MIN_SESSION);
+            Principal role = reader.actingFor(eve, session.expiration());
             IssuedKey key = session.key();
             assertThat(session.expiration()).isEqualTo(clock.instant().plus(Roles.MIN_SESSION));
             assertThat(session.assumedBy()).isEqualTo("eve");
@@ -105,6 +107,31 @@ class RoleSessionTest {
 
             assertThat(chained.assumedBy()).isEqualTo("kim");
             assertThat(authenticator.authenticate(Credential.apiKey(chained.key().apiKey())).onBehalfOf()).isEqualTo(kim);
+        }
+    }
+
+    /** Roles trusting each other cannot renew a session forever: each hop ends when the session it came from ends. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.quarry.testing.StoreTargets#names")
+    void aChainedSessionNeverOutlivesItsParent(String target) {
+        try (Database db = Database.open(StoreTargets.freshUrl(target))) {
+            TestClock clock = new TestClock(Instant.parse("2030-01-01T00:00:00Z"));
+            IdentityStore store = new IdentityStore(db, MASTER_KEY, clock);
+            store.createPrincipal("hank", PrincipalKind.USER, Map.of());
+            store.roles().create("r1", List.of("hank", "r2"), Map.of());
+            store.roles().create("r2", List.of("r1"), Map.of());
+            Authenticator authenticator = new Authenticator(store, clock);
+            RoleSession first = store.roles().assume("r1", "hank", Roles.MIN_SESSION);
+
+            Principal inR1 = authenticator.authenticate(Credential.apiKey(first.key().apiKey()));
+            clock.advance(Duration.ofMinutes(10));
+            RoleSession second = store.roles().assume("r2", inR1, Roles.MAX_SESSION);
+            Principal inR2 = authenticator.authenticate(Credential.apiKey(second.key().apiKey()));
+            RoleSession third = store.roles().assume("r1", inR2, Roles.MAX_SESSION);
+
+            assertThat(List.of(second.expiration(), third.expiration())).containsOnly(first.expiration());
+            clock.advance(Duration.ofMinutes(5));
+            assertRefused(authenticator, Credential.apiKey(third.key().apiKey()), "expired");
         }
     }
 

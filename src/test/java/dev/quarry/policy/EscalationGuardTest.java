@@ -89,7 +89,9 @@ class EscalationGuardTest {
         // The manager's own boundary keeps it from writing policies; removing or widening it would free that.
         assertRefused(() -> guard.checkBoundary(manager, "manager", null, NO_CONTEXT), "'manager' without a boundary would allow quarry:PutPolicy");
         assertRefused(() -> guard.checkBoundary(manager, "manager", "PolicyAdmin", NO_CONTEXT), "within boundary 'PolicyAdmin'");
-        assertRefused(() -> guard.checkBoundary(manager, "root", null, NO_CONTEXT), "would allow quarry:PutPolicy");
+        policies.setBoundary("root", "ModelsOnly");
+        directory.reload();
+        assertRefused(() -> guard.checkBoundary(manager, "root", null, NO_CONTEXT), "no longer held back by boundary 'ModelsOnly'");
         assertThatCode(() -> guard.checkBoundary(manager, "root", "ModelsOnly", NO_CONTEXT)).doesNotThrowAnyException();
         assertThatCode(() -> guard.checkBoundary(manager, "plain", null, NO_CONTEXT)).doesNotThrowAnyException();
     }

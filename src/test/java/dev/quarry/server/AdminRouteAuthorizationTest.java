@@ -33,7 +33,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Every admin route is authorized on the exact resource its handler acts on: a caller allowed
  * {@code quarry:*} on {@code *} but denied one route's action on that route's exact resource gets a
  * 403 in the route's error shape, and the store is left exactly as it was. The table names every
- * route; {@link #theTableNamesEveryAdminRoute} fails when a route is registered that it lacks.
+ * route, and for a route that also acts on a principal or group (attaching, membership, a key's
+ * owner) a Deny on that target is walked too; {@link #theTableNamesEveryAdminRoute} fails when a route is registered that it lacks.
  */
 class AdminRouteAuthorizationTest {
     private static final String APPLY_BODY = "{\"source\": \"INPUT\", \"content\": [{\"text\": {\"text\": \"hello\"}}]}";
@@ -42,10 +43,19 @@ class AdminRouteAuthorizationTest {
 
     /**
      * One route: how it is registered, a call that would change (or reveal) something if allowed,
-     * and the action and exact resource that call acts on. {@code KEY} in a path is the victim's key id,
-     * {@code BUDGET} the budget's id.
+     * and the action and exact resource that call acts on, and {@code target}, the principal or group
+     * it acts on as well ({@code null} if none): a Deny on either refuses it. {@code KEY} in a path is
+     * the victim's key id, {@code BUDGET} the budget's id.
      */
-    record Route(String method, String pattern, String path, String body, String action, String resource) {
+    record Route(String method, String pattern, String path, String body, String action, String resource, String target) {
+        Route(String method, String pattern, String path, String body, String action, String resource) {
+            this(method, pattern, path, body, action, resource, null);
+        }
+
+        List<String> resources() {
+            return target == null ? List.of(resource) : List.of(resource, target);
+        }
+
         @Override
         public String toString() {
             return method + " " + pattern;
@@ -61,9 +71,9 @@ class AdminRouteAuthorizationTest {
             new Route("GET", "/admin/policies/{name}", "/admin/policies/Attached", null, "quarry:GetPolicy", "policy/Attached"),
             new Route("DELETE", "/admin/policies/{name}", "/admin/policies/Spare", null, "quarry:DeletePolicy", "policy/Spare"),
             new Route("POST", "/admin/policies/{name}/attachments", "/admin/policies/Spare/attachments",
-                    "{\"target_type\": \"principal\", \"target_name\": \"victim\"}", "quarry:AttachPolicy", "policy/Spare"),
+                    "{\"target_type\": \"principal\", \"target_name\": \"victim\"}", "quarry:AttachPolicy", "policy/Spare", "principal/victim"),
             new Route("DELETE", "/admin/policies/{name}/attachments", "/admin/policies/Attached/attachments",
-                    "{\"target_type\": \"principal\", \"target_name\": \"victim\"}", "quarry:DetachPolicy", "policy/Attached"),
+                    "{\"target_type\": \"principal\", \"target_name\": \"victim\"}", "quarry:DetachPolicy", "policy/Attached", "principal/victim"),
             new Route("PUT", "/admin/principals/{name}/boundary", "/admin/principals/victim/boundary", "{\"policy\": \"Spare\"}",
                     "quarry:PutPermissionBoundary", "principal/victim"),
             new Route("POST", "/admin/principals", "/admin/principals", "{\"name\": \"newcomer\"}", "quarry:CreatePrincipal", "principal/newcomer"),
@@ -80,14 +90,14 @@ class AdminRouteAuthorizationTest {
             new Route("GET", "/admin/groups/{name}", "/admin/groups/ops", null, "quarry:GetGroup", "group/ops"),
             new Route("DELETE", "/admin/groups/{name}", "/admin/groups/ops", null, "quarry:DeleteGroup", "group/ops"),
             new Route("PUT", "/admin/groups/{name}/members/{principal}", "/admin/groups/ops/members/bystander", null,
-                    "quarry:AddToGroup", "group/ops"),
+                    "quarry:AddToGroup", "group/ops", "principal/bystander"),
             new Route("DELETE", "/admin/groups/{name}/members/{principal}", "/admin/groups/ops/members/victim", null,
-                    "quarry:RemoveFromGroup", "group/ops"),
+                    "quarry:RemoveFromGroup", "group/ops", "principal/victim"),
             new Route("POST", "/admin/roles", "/admin/roles", "{\"name\": \"newrole\", \"trust\": [\"mallory\"]}", "quarry:CreateRole", "role/newrole"),
             new Route("DELETE", "/admin/roles/{name}", "/admin/roles/deployer", null, "quarry:DeleteRole", "role/deployer"),
-            new Route("POST", "/admin/keys/{id}/disable", "/admin/keys/KEY/disable", null, "quarry:DisableKey", "key/KEY"),
-            new Route("POST", "/admin/keys/{id}/enable", "/admin/keys/DISABLED/enable", null, "quarry:EnableKey", "key/DISABLED"),
-            new Route("DELETE", "/admin/keys/{id}", "/admin/keys/KEY", null, "quarry:DeleteKey", "key/KEY"),
+            new Route("POST", "/admin/keys/{id}/disable", "/admin/keys/KEY/disable", null, "quarry:DisableKey", "key/KEY", "principal/victim"),
+            new Route("POST", "/admin/keys/{id}/enable", "/admin/keys/DISABLED/enable", null, "quarry:EnableKey", "key/DISABLED", "principal/victim"),
+            new Route("DELETE", "/admin/keys/{id}", "/admin/keys/KEY", null, "quarry:DeleteKey", "key/KEY", "principal/victim"),
             new Route("POST", "/sts/assume-role", "/sts/assume-role", "{\"role\": \"deployer\"}", "quarry:AssumeRole", "role/deployer"),
             new Route("GET", "/admin/prices", "/admin/prices", null, "quarry:GetPrices", "pricing/*"),
             new Route("PUT", "/admin/prices", "/admin/prices", """
@@ -130,8 +140,8 @@ class AdminRouteAuthorizationTest {
         try (TestQuarry quarry = TestQuarry.start("store: { url: \"" + url + "\" }", Map.of())) {
             Fixture fixture = Fixture.create(quarry);
             List<String> unrefused = new ArrayList<>();
-            for (Route route : ROUTES) {
-                String resource = fixture.fill(route.resource());
+            for (Route route : ROUTES) for (String denied : route.resources()) {
+                String resource = fixture.fill(denied);
                 quarry.admin("PUT", "/admin/policies/DenyOne", """
                         {"Statement": [{"Sid": "DenyThis", "Effect": "Deny", "Action": "%s", "Resource": "%s"}]}"""
                         .formatted(route.action(), resource)).expect(200);
@@ -139,9 +149,9 @@ class AdminRouteAuthorizationTest {
                 JsonCalls.Reply reply = quarry.call(route.method(), fixture.fill(route.path()), fixture.malloryKey(), route.body());
                 String refusal = route.action() + " on " + resource + " is denied by statement 'DenyThis' of policy 'DenyOne'.";
                 if (reply.status() != 403 || !message(route, reply.json()).equals(refusal)) {
-                    unrefused.add(route + " -> " + reply.status() + " " + reply.body());
+                    unrefused.add(route + " denied on " + resource + " -> " + reply.status() + " " + reply.body());
                 }
-                assertThat(snapshot(url)).as("the store after %s", route).isEqualTo(before);
+                assertThat(snapshot(url)).as("the store after %s denied on %s", route, resource).isEqualTo(before);
             }
             assertThat(unrefused).isEmpty();
         }

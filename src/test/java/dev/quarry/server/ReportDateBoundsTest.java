@@ -43,6 +43,23 @@ class ReportDateBoundsTest {
         }
     }
 
+    /** A budget's or a commitment's dates are bounded as the report's are: a 400 naming the field, not a 500. */
+    @Test
+    void budgetAndCommitmentDatesOutsideTheKeptYearsAreABadRequestNamingTheField() {
+        try (TestQuarry quarry = TestQuarry.start()) {
+            JsonNode budget = quarry.admin("POST", "/admin/budgets", """
+                    {"name": "far", "scope": "organisation", "period": "custom", "start": "-999999999-01-01T00:00:00Z",
+                     "end": "2030-01-01T00:00:00Z", "limit_usd": "5"}""").expect(400).path("error");
+            assertThat(budget.path("param").asText()).isEqualTo("start");
+            assertThat(budget.path("message").asText()).contains("outside the years 1970 to 9999");
+            JsonNode commitment = quarry.admin("POST", "/admin/commitments", """
+                    {"name": "c1", "amount_usd": 100, "start": "2030-01-01", "end": "+99999-01-01", "discount_rate": 0.1}""")
+                    .expect(400).path("error");
+            assertThat(commitment.path("param").asText()).isEqualTo("end");
+            assertThat(commitment.path("message").asText()).contains("outside the years 1970 to 9999").doesNotContain("usage");
+        }
+    }
+
     /** The one audited call of an action, waiting briefly: the trail is written in the background. */
     private static AuditEvent audited(TestQuarry quarry, String action) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();

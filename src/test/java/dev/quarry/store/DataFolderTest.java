@@ -11,7 +11,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import java.util.Map;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -60,6 +65,44 @@ class DataFolderTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("QUARRY_ADMIN_KEY is 1 characters long; an admin key must have at least 32");
         assertThat(BootstrapAdmin.resolve(temp, "a".repeat(BootstrapAdmin.MIN_LENGTH)).apiKey()).hasSize(BootstrapAdmin.MIN_LENGTH);
+    }
+
+    @Test
+    void aShortKeyInTheAdminKeyFileIsRefusedToo() throws IOException {
+        Files.writeString(temp.resolve("admin.key"), "k\n");
+        assertThatThrownBy(() -> BootstrapAdmin.resolve(temp, null))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("The key in " + temp.resolve("admin.key") + " is 1 characters long; an admin key must have at least 32")
+                .hasMessageContaining("or delete the file to have one generated");
+    }
+
+    @Test
+    void aDataFolderOrSecretReadableByOthersIsWarnedAbout() throws IOException {
+        Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.writeString(temp.resolve("admin.key"), "a".repeat(BootstrapAdmin.MIN_LENGTH));
+        Files.setPosixFilePermissions(temp.resolve("admin.key"), PosixFilePermissions.fromString("rw-r--r--"));
+        List<String> warnings = new ArrayList<>();
+        Handler handler = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                if (record.getLevel() == Level.WARNING) warnings.add(record.getMessage());
+            }
+
+            @Override
+            public void flush() {}
+
+            @Override
+            public void close() {}
+        };
+        Logger log = Logger.getLogger(DataFolder.class.getName());
+        log.addHandler(handler);
+        try {
+            DataFolder.warnIfExposed(temp, List.of("admin.key", "master.key"));
+        } finally {
+            log.removeHandler(handler);
+        }
+        assertThat(warnings).singleElement().asString().contains(temp.toString(), temp.resolve("admin.key").toString(), "chmod go-rwx")
+                .doesNotContain("master.key");
     }
 
     private static String mode(Path path) throws IOException {
