@@ -56,7 +56,8 @@ public final class WebhookAlerts implements AlertSink {
                     .build();
             int status = http.send(post, HttpResponse.BodyHandlers.discarding()).statusCode();
             if (status / 100 != 2) LOG.warning(() -> "the budget alert webhook " + shown + " answered " + status);
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
+            // RuntimeException: a URL the HTTP client will not take is this alert's failure alone.
             LOG.log(Level.WARNING, "could not deliver a budget alert to " + shown, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -22,8 +22,10 @@ import org.junit.jupiter.api.Test;
 class BudgetWebhookTest {
     private static final List<String> INTERNAL = List.of("127.0.0.1", "127.9.9.9", "::1", "169.254.169.254", "fe80::1", "10.1.2.3",
             "172.16.5.4", "172.31.255.255", "192.168.0.10", "fc00::1", "fd12:3456::1", "100.64.0.1", "0.0.0.0", "::", "224.0.0.1",
-            "::ffff:127.0.0.1", "::127.0.0.1", "64:ff9b::a9fe:a9fe");
-    private static final List<String> PUBLIC = List.of("8.8.8.8", "1.1.1.1", "172.32.0.1", "100.128.0.1", "2001:4860:4860::8888");
+            "::ffff:127.0.0.1", "::127.0.0.1", "64:ff9b::a9fe:a9fe", "2002:a9fe:a9fe::", "2002:7f00:1::1", "2001:0:4136:e378::1",
+            "64:ff9b:1::a", "192.0.0.8", "198.18.0.1", "198.19.255.255", "240.0.0.1", "255.255.255.255");
+    private static final List<String> PUBLIC = List.of("8.8.8.8", "1.1.1.1", "172.32.0.1", "100.128.0.1", "2001:4860:4860::8888",
+            "2002:0808:0808::", "198.20.0.1", "223.255.255.1");
 
     @Test
     void internalAddressesAreToldFromPublicOnes() throws Exception {
@@ -36,7 +38,7 @@ class BudgetWebhookTest {
         try (Database db = Database.open(StoreTargets.freshUrl("sqlite"))) {
             BudgetStore strict = new BudgetStore(db, Clock.systemUTC(), WebhookTargets.PUBLIC);
             for (String url : List.of("http://127.0.0.1:8080/hook", "http://localhost/hook", "http://169.254.169.254/latest/meta-data",
-                    "https://[::1]/hook", "http://10.0.0.7/hook", "http://[fd00::7]/hook")) {
+                    "https://[::1]/hook", "http://10.0.0.7/hook", "http://[fd00::7]/hook", "http://[2002:a9fe:a9fe::]/")) {
                 assertThatThrownBy(() -> strict.create(draft("b-" + Math.abs(url.hashCode()), url)))
                         .as(url).isInstanceOfSatisfying(QuarryException.class, e -> {
                             assertThat(e.error().param()).isEqualTo("webhook_url");
