@@ -186,13 +186,11 @@ public final class Guard {
         return redacted;
     }
 
-    /** Every pattern detector's finds in {@code text} for one direction, on a budget of its own for custom regexes. */
-    List<Hit> scan(Source source, CharSequence text) {
-        return scan(source, text, new ReadBudget());
-    }
-
-    /** Every pattern detector's finds in {@code text} for one direction, by position, blocking ones first where they start together. */
-    private List<Hit> scan(Source source, CharSequence text, ReadBudget budget) {
+    /**
+     * Every pattern detector's finds in {@code text} for one direction, by position, blocking ones
+     * first where they start together; custom regexes draw on the request's {@code budget}.
+     */
+    List<Hit> scan(Source source, CharSequence text, ReadBudget budget) {
         List<Hit> hits = new ArrayList<>();
         // One reading of the text for every detector that reads it (PII, word lists); a custom regex reads the text as written.
         NormalisedText reading = NormalisedText.of(text);
