@@ -33,11 +33,13 @@ import java.util.TreeMap;
  * <li>values that do something, which a placeholder would break, so a find in them blocks
  *     ({@link Kind#FIXED}): tool names and ids, tool input schemas and formats (their
  *     descriptions, enums, defaults and examples are read as the schema's JSON), the named tool
- *     choice, stop sequences, image URLs (their queries included), reasoning a provider signed,
- *     and structured request fields as JSON ({@code response_format}, {@code text},
- *     {@code metadata}, {@code requestMetadata}…).
+ *     choice, stop sequences, image URLs (their queries included), reasoning a provider signed and
+ *     its signature (or the redacted or encrypted reasoning that travels as one), and structured
+ *     request fields as JSON ({@code response_format}, {@code text}, {@code metadata},
+ *     {@code requestMetadata}…).
  * </ul>
- * Not read: inline image bytes ({@code data:} URLs), and reasoning signatures, which are opaque.
+ * Not read: inline images ({@code data:} URLs), whose media type and base64 data the surfaces
+ * checked as they decoded them ({@link dev.quarry.canonical.DataUrl}).
  * Paths name the canonical request's parts, the same whichever surface the request came in by.
  */
 public final class RequestTexts {
@@ -125,9 +127,12 @@ public final class RequestTexts {
                         if (!image.inline()) fixed(at + ".url", image.url());
                         yield image;
                     }
-                    // A provider verifies signed reasoning as it was signed: it cannot be rewritten.
+                    // A provider verifies signed reasoning as it was signed: it cannot be rewritten. The signature
+                    // (or the redacted or encrypted reasoning it stands for) is opaque base64, checked so as it
+                    // was decoded; it is read all the same, as it reaches the provider.
                     case ContentBlock.Reasoning r when r.signature() != null -> {
                         fixed(at + ".reasoning", r.text());
+                        fixed(at + ".signature", r.signature());
                         yield r;
                     }
                     case ContentBlock.Reasoning r -> new ContentBlock.Reasoning(visit.text(at + ".reasoning", r.text(), Kind.FREE_TEXT, false), null);

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.quarry.canonical.ChatRequest;
 import dev.quarry.canonical.ContentBlock;
+import dev.quarry.canonical.DataUrl;
 import dev.quarry.canonical.InferenceConfig;
 import dev.quarry.canonical.Message;
 import dev.quarry.canonical.QuarryException;
@@ -105,8 +106,9 @@ public final class ChatCompletionsDecoder {
     private static List<ContentBlock> userParts(JsonNode content, String path) {
         return ContentParts.decode(content, path, (type, part, partPath) -> switch (type) {
             case "text" -> new ContentBlock.Text(requireText(part, "text", partPath + ".text"));
-            case "image_url" -> new ContentBlock.Image(
-                    requireText(Json.requireObject(part, "image_url", partPath + ".image_url"), "url", partPath + ".image_url.url"));
+            case "image_url" -> DataUrl.image(
+                    requireText(Json.requireObject(part, "image_url", partPath + ".image_url"), "url", partPath + ".image_url.url"),
+                    partPath + ".image_url.url");
             default -> throw QuarryException.unsupported(partPath + ".type",
                     "Content parts of type '" + type + "' are not supported; use 'text' or 'image_url'.");
         });

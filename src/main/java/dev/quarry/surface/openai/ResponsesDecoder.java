@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.quarry.canonical.ChatRequest;
 import dev.quarry.canonical.ContentBlock;
+import dev.quarry.canonical.DataUrl;
 import dev.quarry.canonical.InferenceConfig;
 import dev.quarry.canonical.Message;
 import dev.quarry.canonical.QuarryException;
@@ -117,7 +118,7 @@ public final class ResponsesDecoder {
                     text.append(part.path("text").asText(""));
                 }
                 conversation.add(Role.ASSISTANT, new ContentBlock.Reasoning(text.toString(),
-                        optText(item, "encrypted_content", path + ".encrypted_content")));
+                        Json.optToken(item, "encrypted_content", path + ".encrypted_content")));
             }
             default -> throw QuarryException.unsupported(path + ".type",
                     "Input items of type '" + type + "' are not supported; Quarry accepts message, function_call, "
@@ -146,7 +147,7 @@ public final class ResponsesDecoder {
                 if (url == null) {
                     throw QuarryException.unsupported(partPath, "Images must be given as 'image_url' (a data: or https URL); file ids are not supported.");
                 }
-                yield new ContentBlock.Image(url);
+                yield DataUrl.image(url, partPath + ".image_url");
             }
             default -> throw QuarryException.unsupported(partPath + ".type",
                     "Content parts of type '" + type + "' are not supported; use input_text, output_text or input_image.");
