@@ -24,7 +24,8 @@ import java.util.TreeMap;
  * (anonymised). What is read, and how ({@link Kind}):
  * <ul>
  * <li>the conversation: system blocks, message text, tool results, the input of earlier tool
- *     calls, all {@link Kind#CONVERSATION}. The prompt-attack filter reads what arrives in user
+ *     calls (as the surfaces rewrote it: the JSON providers are sent, with no escapes), all
+ *     {@link Kind#CONVERSATION}. The prompt-attack filter reads what arrives in user
  *     turns, typed text and tool results alike (a tool result is where an injected document comes
  *     in); the system prompt is the application's own, and Bedrock likewise filters attacks in user
  *     input only;
@@ -33,7 +34,8 @@ import java.util.TreeMap;
  * <li>values that do something, which a placeholder would break, so a find in them blocks
  *     ({@link Kind#FIXED}): tool names and ids, tool input schemas and formats (their
  *     descriptions, enums, defaults and examples are read as the schema's JSON), the named tool
- *     choice, stop sequences, image URLs (their queries included), reasoning a provider signed and
+ *     choice, the strings of a tool result that is a JSON object which it writes with escapes
+ *     (decoded, as a provider that parses the result reads them), stop sequences, image URLs (their queries included), reasoning a provider signed and
  *     its signature (or the redacted or encrypted reasoning that travels as one), and structured
  *     request fields as JSON ({@code response_format}, {@code text}, {@code metadata},
  *     {@code requestMetadata}…).
@@ -115,12 +117,15 @@ public final class RequestTexts {
                     case ContentBlock.Text t -> new ContentBlock.Text(visit.text(at, t.text(), Kind.CONVERSATION, user));
                     case ContentBlock.ToolResult r -> {
                         fixed(at + ".tool_use_id", r.toolUseId());
+                        // A provider may send a result that is a JSON object as one, its escapes decoded; a placeholder cannot reach those.
+                        for (String decoded : EscapedStrings.of(r.text())) fixed(at + ".content.decoded", decoded);
                         yield new ContentBlock.ToolResult(r.toolUseId(), blocks(r.content(), at + ".content", user), r.error());
                     }
                     case ContentBlock.ToolUse u -> {
                         fixed(at + ".id", u.id());
                         fixed(at + ".name", u.name());
-                        // Placeholders hold no quote or backslash, so a JSON input stays JSON.
+                        // Placeholders hold no quote or backslash, so a JSON input stays JSON. Surfaces wrote it as
+                        // providers send it (unescaped), so what is read here is what leaves.
                         yield new ContentBlock.ToolUse(u.id(), u.name(), visit.text(at + ".input", u.input(), Kind.CONVERSATION, false), u.kind());
                     }
                     case ContentBlock.Image image -> {

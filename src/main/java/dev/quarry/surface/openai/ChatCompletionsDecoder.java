@@ -17,6 +17,7 @@ import dev.quarry.canonical.ToolChoice;
 import dev.quarry.canonical.ToolKind;
 import dev.quarry.canonical.ToolSpec;
 import dev.quarry.surface.Json;
+import dev.quarry.surface.ToolArguments;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -130,9 +131,8 @@ public final class ChatCompletionsDecoder {
                         requireText(custom, "input", callPath + ".custom.input"), ToolKind.CUSTOM));
             } else {
                 JsonNode function = Json.requireObject(call, "function", callPath + ".function");
-                String arguments = optText(function, "arguments", callPath + ".function.arguments");
                 blocks.add(new ContentBlock.ToolUse(id, requireText(function, "name", callPath + ".function.name"),
-                        arguments == null || arguments.isBlank() ? "{}" : arguments, ToolKind.FUNCTION));
+                        ToolArguments.canonical(optText(function, "arguments", callPath + ".function.arguments")), ToolKind.FUNCTION));
             }
         }
         return blocks;

@@ -17,6 +17,7 @@ import dev.quarry.canonical.ToolChoice;
 import dev.quarry.canonical.ToolKind;
 import dev.quarry.canonical.ToolSpec;
 import dev.quarry.surface.Json;
+import dev.quarry.surface.ToolArguments;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -104,7 +105,7 @@ public final class ResponsesDecoder {
             case "message" -> decodeMessage(item, path, conversation);
             case "function_call" -> conversation.add(Role.ASSISTANT, new ContentBlock.ToolUse(
                     requireText(item, "call_id", path + ".call_id"), requireText(item, "name", path + ".name"),
-                    blankToEmptyObject(optText(item, "arguments", path + ".arguments")), ToolKind.FUNCTION));
+                    ToolArguments.canonical(optText(item, "arguments", path + ".arguments")), ToolKind.FUNCTION));
             case "custom_tool_call" -> conversation.add(Role.ASSISTANT, new ContentBlock.ToolUse(
                     requireText(item, "call_id", path + ".call_id"), requireText(item, "name", path + ".name"),
                     requireText(item, "input", path + ".input"), ToolKind.CUSTOM));
@@ -198,9 +199,5 @@ public final class ResponsesDecoder {
 
     private static ToolChoice toolChoice(JsonNode choice) {
         return ToolChoices.decode(choice, c -> optText(c, "name", "tool_choice.name"));
-    }
-
-    private static String blankToEmptyObject(String arguments) {
-        return arguments == null || arguments.isBlank() ? "{}" : arguments;
     }
 }
