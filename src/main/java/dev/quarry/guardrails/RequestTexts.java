@@ -32,13 +32,13 @@ import java.util.TreeMap;
  * <li>free text beside it, anonymised in place ({@link Kind#FREE_TEXT}): tool descriptions,
  *     unsigned reasoning, and request fields that are a plain string (the OpenAI {@code user});
  * <li>values that do something, which a placeholder would break, so a find in them blocks
- *     ({@link Kind#FIXED}): tool names and ids, tool input schemas and formats (their
- *     descriptions, enums, defaults and examples are read as the schema's JSON), the named tool
- *     choice, the strings of a tool result that is a JSON object which it writes with escapes
+ *     ({@link Kind#FIXED}): tool names and ids, the named tool choice, the strings of a tool result that is a JSON object which it writes with escapes
  *     (decoded, as a provider that parses the result reads them), stop sequences, image URLs (their queries included), reasoning a provider signed and
- *     its signature (or the redacted or encrypted reasoning that travels as one), and structured
- *     request fields as JSON ({@code response_format}, {@code text}, {@code metadata},
- *     {@code requestMetadata}…).
+ *     its signature (or the redacted or encrypted reasoning that travels as one);
+ * <li>structured values as the JSON a provider is sent, which a find in also blocks, and whose
+ *     string values the denied-topic filter reads ({@link Kind#JSON}): tool input schemas and
+ *     formats (their descriptions, enums, defaults and examples), and structured request fields
+ *     ({@code response_format}, {@code text}, {@code metadata}, {@code requestMetadata}…).
  * </ul>
  * Not read: inline images ({@code data:} URLs), whose media type and base64 data the surfaces
  * checked as they decoded them ({@link dev.quarry.canonical.DataUrl}).
@@ -118,7 +118,7 @@ public final class RequestTexts {
                     case ContentBlock.ToolResult r -> {
                         fixed(at + ".tool_use_id", r.toolUseId());
                         // A provider may send a result that is a JSON object as one, its escapes decoded; a placeholder cannot reach those.
-                        for (String decoded : EscapedStrings.of(r.text())) fixed(at + ".content.decoded", decoded);
+                        for (String decoded : JsonStrings.escaped(r.text())) fixed(at + ".content.decoded", decoded);
                         yield new ContentBlock.ToolResult(r.toolUseId(), blocks(r.content(), at + ".content", user), r.error());
                     }
                     case ContentBlock.ToolUse u -> {
@@ -150,8 +150,8 @@ public final class RequestTexts {
         private ToolSpec tool(ToolSpec tool, String path) {
             fixed(path + ".name", tool.name());
             String description = tool.description() == null ? null : visit.text(path + ".description", tool.description(), Kind.FREE_TEXT, false);
-            if (tool.inputSchema() != null) fixed(path + ".input_schema", tool.inputSchema());
-            if (tool.format() != null) fixed(path + ".format", tool.format());
+            if (tool.inputSchema() != null) visit.text(path + ".input_schema", tool.inputSchema(), Kind.JSON, false);
+            if (tool.format() != null) visit.text(path + ".format", tool.format(), Kind.JSON, false);
             return new ToolSpec(tool.name(), description, tool.inputSchema(), tool.kind(), tool.format());
         }
 
@@ -162,7 +162,7 @@ public final class RequestTexts {
                 if (e.getValue() instanceof String text) {
                     out.put(e.getKey(), visit.text(e.getKey(), text, Kind.FREE_TEXT, false));
                 } else if (e.getValue() != null) {
-                    fixed(e.getKey(), json(e.getValue()));
+                    visit.text(e.getKey(), json(e.getValue()), Kind.JSON, false);
                 }
             }
             return out;
