@@ -15,7 +15,6 @@ import dev.quarry.guardrails.regex.ReadBudget;
 import dev.quarry.guardrails.regex.RegexBudgetExceeded;
 import dev.quarry.guardrails.semantic.PromptAttackFilter;
 import dev.quarry.guardrails.semantic.TopicFilter;
-import dev.quarry.guardrails.semantic.TopicMatch;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -140,16 +139,19 @@ public final class Guard {
 
     /**
      * Checks texts whole, on one {@link ReadBudget} for their custom regexes: the pattern policies
-     * read every text, each alone and, for the conversation's, across neighbours
-     * ({@link SplitFinds}); the semantic ones read the conversation, the prompt-attack filter only
-     * what users wrote. A find in a {@link GuardedText.Kind#FIXED} text blocks even where the
-     * guardrail would anonymise it.
+     * read every text, each alone and, for the rewritable ones, across neighbours
+     * ({@link SplitFinds}); the denied-topic filter reads the conversation, free text and the string
+     * values of JSON fields ({@link GuardedText.Kind}), the prompt-attack filter only what users
+     * wrote. A find in a text that cannot be rewritten blocks even where the guardrail would
+     * anonymise it.
      */
     public Verdict check(Source source, List<GuardedText> texts, Placeholders placeholders) {
         long start = System.nanoTime();
         ReadBudget budget = new ReadBudget();
         List<Finding> findings = new ArrayList<>();
         List<List<Hit>> hits = new ArrayList<>(texts.size());
+        // Prose outside the conversation, read for denied topics in one call to the embedder.
+        List<String> prose = new ArrayList<>();
         long characters = 0;
         for (GuardedText text : texts) {
             characters += text.text().length();
@@ -157,8 +159,16 @@ public final class Guard {
             if (!text.kind().rewritable()) found = found.stream().map(Hit::blocking).toList();
             hits.add(new ArrayList<>(found));
             for (Hit hit : found) findings.add(hit.finding(text.text()));
-            if (text.kind() == GuardedText.Kind.CONVERSATION) findings.addAll(semantic(source, text.text(), text.userWritten()));
+            switch (text.kind()) {
+                case CONVERSATION -> findings.addAll(semantic(source, text.text(), text.userWritten()));
+                case FREE_TEXT -> prose.add(text.text());
+                case JSON -> {
+                    if (topics != null) prose.addAll(JsonStrings.values(text.text()));
+                }
+                case FIXED -> { }
+            }
         }
+        findings.addAll(topics(prose));
         for (SplitFinds.Split split : SplitFinds.find(texts, holdBack, window -> scan(source, window, budget))) {
             findings.add(split.finding());
             split.pieces().forEach((i, piece) -> hits.get(i).add(piece));
@@ -186,13 +196,11 @@ public final class Guard {
         return redacted;
     }
 
-    /** Every pattern detector's finds in {@code text} for one direction, on a budget of its own for custom regexes. */
-    List<Hit> scan(Source source, CharSequence text) {
-        return scan(source, text, new ReadBudget());
-    }
-
-    /** Every pattern detector's finds in {@code text} for one direction, by position, blocking ones first where they start together. */
-    private List<Hit> scan(Source source, CharSequence text, ReadBudget budget) {
+    /**
+     * Every pattern detector's finds in {@code text} for one direction, by position, blocking ones
+     * first where they start together; custom regexes draw on the request's {@code budget}.
+     */
+    List<Hit> scan(Source source, CharSequence text, ReadBudget budget) {
         List<Hit> hits = new ArrayList<>();
         // One reading of the text for every detector that reads it (PII, word lists); a custom regex reads the text as written.
         NormalisedText reading = NormalisedText.of(text);
@@ -215,10 +223,7 @@ public final class Guard {
     /** Denied topics and, on input a user wrote, prompt attacks. */
     List<Finding> semantic(Source source, String text, boolean attackable) {
         if (text.isBlank()) return List.of();
-        List<Finding> findings = new ArrayList<>();
-        if (topics != null) {
-            for (TopicMatch match : topics.find(text)) findings.add(new Finding.Topic(match.name(), Finding.Taken.BLOCKED));
-        }
+        List<Finding> findings = new ArrayList<>(topics(List.of(text)));
         if (attacks != null && source == Source.INPUT && attackable) {
             Confidence confidence = attacks.assess(text).confidence();
             if (confidence.blockedAt(spec.promptAttack())) {
@@ -226,6 +231,12 @@ public final class Guard {
             }
         }
         return findings;
+    }
+
+    /** The denied topics any of {@code texts} is about. */
+    private List<Finding> topics(List<String> texts) {
+        if (topics == null || texts.isEmpty()) return List.of();
+        return topics.find(texts).stream().<Finding>map(match -> new Finding.Topic(match.name(), Finding.Taken.BLOCKED)).toList();
     }
 
     /**

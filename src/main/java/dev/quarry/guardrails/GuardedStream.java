@@ -9,6 +9,7 @@ import dev.quarry.canonical.Usage;
 import dev.quarry.guardrails.GuardrailSpec.Action;
 import dev.quarry.guardrails.GuardrailSpec.Source;
 import dev.quarry.guardrails.detect.NormalisedText;
+import dev.quarry.guardrails.regex.ReadBudget;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,8 +28,9 @@ import java.util.function.LongSupplier;
  * <p>Anonymised values are replaced in the text that is released. A blocked answer cannot be
  * unsent: the stream ends there with the guardrail's message and {@link StopReason#GUARDRAIL_INTERVENED},
  * the upstream call is cancelled (its generation is not paid for any further), and the usage is
- * estimated from the prompt and what the upstream had produced. Text blocks are checked; tool-call
- * input and reasoning pass unchecked.
+ * estimated from the prompt and what the upstream had produced. Custom regexes share one read
+ * budget for the whole answer; when it runs out the answer is blocked there (fail closed). Text
+ * blocks are checked; tool-call input and reasoning pass unchecked.
  */
 public final class GuardedStream implements EventStream {
     /** New characters that make a scan worth it, about eight tokens: it bounds the per-delta cost, and adds that much to the hold-back. */
@@ -39,6 +41,12 @@ public final class GuardedStream implements EventStream {
     private final Placeholders placeholders;
     private final GuardRecord record;
     private final LongSupplier promptEstimate;
+    /**
+     * The custom regexes' reads for the whole answer, as for a request's input: the answer is
+     * rescanned every {@value #SCAN_STEP} characters, so a budget per scan would let a long answer
+     * buy a budget per step.
+     */
+    private final ReadBudget budget;
     private final ArrayDeque<StreamEvent> ready = new ArrayDeque<>();
     private final List<Finding> findings = new ArrayList<>();
     /** Whether the answer is sent whole: then nothing is released before its block is complete. */
@@ -72,7 +80,13 @@ public final class GuardedStream implements EventStream {
      */
     public GuardedStream(EventStream upstream, Guard guard, boolean whole, Placeholders placeholders, GuardRecord record,
                          LongSupplier promptEstimate) {
+        this(upstream, guard, whole, placeholders, record, promptEstimate, new ReadBudget());
+    }
+
+    GuardedStream(EventStream upstream, Guard guard, boolean whole, Placeholders placeholders, GuardRecord record,
+                  LongSupplier promptEstimate, ReadBudget budget) {
         this.upstream = upstream;
+        this.budget = budget;
         this.whole = whole;
         this.guard = guard;
         this.placeholders = placeholders;
@@ -175,10 +189,16 @@ public final class GuardedStream implements EventStream {
         String text = context + pending.toString();
         int offset = context.length();
         List<Hit> hits = new ArrayList<>();
-        for (Hit hit : guard.scan(Source.OUTPUT, text)) {
+        for (Hit hit : guard.scan(Source.OUTPUT, text, budget)) {
             if (hit.end() <= offset) continue;
             // A find that began in released text cannot be taken back; what of it is still pending is acted on.
             hits.add(hit.start() >= offset ? hit : hit.over(offset, hit.end()));
+        }
+        // Fail closed at once: with the budget spent no later scan can judge the text, and holding it to rescan would cost more.
+        if (budget.exhausted()) {
+            for (Hit hit : hits) findings.add(hit.finding(text));
+            intervene();
+            return;
         }
         // A blocking find with text after it is complete: end the answer now rather than after the hold-back.
         if (hits.stream().anyMatch(h -> h.action() == Action.BLOCK && h.end() < text.length())) {

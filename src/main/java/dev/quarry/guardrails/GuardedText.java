@@ -24,17 +24,29 @@ public record GuardedText(String path, String text, Kind kind, boolean userWritt
          * still seen whole.
          */
         CONVERSATION,
-        /** Free text outside the conversation (a tool's description, the OpenAI {@code user} field): read by every policy, anonymised in place. */
+        /**
+         * Free text outside the conversation (a tool's description, the OpenAI {@code user} field):
+         * read by the pattern policies and the denied-topic filter, anonymised in place. Not read
+         * across its neighbours: no model reads it joined to them. No user turn, so the
+         * prompt-attack filter does not read it.
+         */
         FREE_TEXT,
         /**
-         * A value that does something (a name, an id, a URL, a JSON schema, a stop sequence, signed
-         * reasoning): a placeholder would change what it does, so a find that would be anonymised
-         * blocks instead. Read by the pattern policies; the semantic ones read prose.
+         * A value that does something (a name, an id, a URL, a stop sequence, signed reasoning): a
+         * placeholder would change what it does, so a find that would be anonymised blocks instead.
+         * Read by the pattern policies only; it is no prose.
          */
-        FIXED;
+        FIXED,
+        /**
+         * A structured value as the JSON a provider is sent (a tool's parameter schema,
+         * {@code response_format}, {@code metadata}): {@link #FIXED}, read whole by the pattern
+         * policies, and its string values (descriptions, enums, examples) are prose the denied-topic
+         * filter reads.
+         */
+        JSON;
 
         boolean rewritable() {
-            return this != FIXED;
+            return this == CONVERSATION || this == FREE_TEXT;
         }
     }
 }

@@ -24,20 +24,24 @@ import java.util.TreeMap;
  * (anonymised). What is read, and how ({@link Kind}):
  * <ul>
  * <li>the conversation: system blocks, message text, tool results, the input of earlier tool
- *     calls, all {@link Kind#CONVERSATION}. The prompt-attack filter reads what arrives in user
+ *     calls (as the surfaces rewrote it: the JSON providers are sent, with no escapes), all
+ *     {@link Kind#CONVERSATION}. The prompt-attack filter reads what arrives in user
  *     turns, typed text and tool results alike (a tool result is where an injected document comes
  *     in); the system prompt is the application's own, and Bedrock likewise filters attacks in user
  *     input only;
  * <li>free text beside it, anonymised in place ({@link Kind#FREE_TEXT}): tool descriptions,
  *     unsigned reasoning, and request fields that are a plain string (the OpenAI {@code user});
  * <li>values that do something, which a placeholder would break, so a find in them blocks
- *     ({@link Kind#FIXED}): tool names and ids, tool input schemas and formats (their
- *     descriptions, enums, defaults and examples are read as the schema's JSON), the named tool
- *     choice, stop sequences, image URLs (their queries included), reasoning a provider signed,
- *     and structured request fields as JSON ({@code response_format}, {@code text},
- *     {@code metadata}, {@code requestMetadata}…).
+ *     ({@link Kind#FIXED}): tool names and ids, the named tool choice, the strings of a tool result that is a JSON object which it writes with escapes
+ *     (decoded, as a provider that parses the result reads them), stop sequences, image URLs (their queries included), reasoning a provider signed and
+ *     its signature (or the redacted or encrypted reasoning that travels as one);
+ * <li>structured values as the JSON a provider is sent, which a find in also blocks, and whose
+ *     string values the denied-topic filter reads ({@link Kind#JSON}): tool input schemas and
+ *     formats (their descriptions, enums, defaults and examples), and structured request fields
+ *     ({@code response_format}, {@code text}, {@code metadata}, {@code requestMetadata}…).
  * </ul>
- * Not read: inline image bytes ({@code data:} URLs), and reasoning signatures, which are opaque.
+ * Not read: inline images ({@code data:} URLs), whose media type and base64 data the surfaces
+ * checked as they decoded them ({@link dev.quarry.canonical.DataUrl}).
  * Paths name the canonical request's parts, the same whichever surface the request came in by.
  */
 public final class RequestTexts {
@@ -113,21 +117,27 @@ public final class RequestTexts {
                     case ContentBlock.Text t -> new ContentBlock.Text(visit.text(at, t.text(), Kind.CONVERSATION, user));
                     case ContentBlock.ToolResult r -> {
                         fixed(at + ".tool_use_id", r.toolUseId());
+                        // A provider may send a result that is a JSON object as one, its escapes decoded; a placeholder cannot reach those.
+                        for (String decoded : JsonStrings.escaped(r.text())) fixed(at + ".content.decoded", decoded);
                         yield new ContentBlock.ToolResult(r.toolUseId(), blocks(r.content(), at + ".content", user), r.error());
                     }
                     case ContentBlock.ToolUse u -> {
                         fixed(at + ".id", u.id());
                         fixed(at + ".name", u.name());
-                        // Placeholders hold no quote or backslash, so a JSON input stays JSON.
+                        // Placeholders hold no quote or backslash, so a JSON input stays JSON. Surfaces wrote it as
+                        // providers send it (unescaped), so what is read here is what leaves.
                         yield new ContentBlock.ToolUse(u.id(), u.name(), visit.text(at + ".input", u.input(), Kind.CONVERSATION, false), u.kind());
                     }
                     case ContentBlock.Image image -> {
                         if (!image.inline()) fixed(at + ".url", image.url());
                         yield image;
                     }
-                    // A provider verifies signed reasoning as it was signed: it cannot be rewritten.
+                    // A provider verifies signed reasoning as it was signed: it cannot be rewritten. The signature
+                    // (or the redacted or encrypted reasoning it stands for) is opaque base64, checked so as it
+                    // was decoded; it is read all the same, as it reaches the provider.
                     case ContentBlock.Reasoning r when r.signature() != null -> {
                         fixed(at + ".reasoning", r.text());
+                        fixed(at + ".signature", r.signature());
                         yield r;
                     }
                     case ContentBlock.Reasoning r -> new ContentBlock.Reasoning(visit.text(at + ".reasoning", r.text(), Kind.FREE_TEXT, false), null);
@@ -140,8 +150,8 @@ public final class RequestTexts {
         private ToolSpec tool(ToolSpec tool, String path) {
             fixed(path + ".name", tool.name());
             String description = tool.description() == null ? null : visit.text(path + ".description", tool.description(), Kind.FREE_TEXT, false);
-            if (tool.inputSchema() != null) fixed(path + ".input_schema", tool.inputSchema());
-            if (tool.format() != null) fixed(path + ".format", tool.format());
+            if (tool.inputSchema() != null) visit.text(path + ".input_schema", tool.inputSchema(), Kind.JSON, false);
+            if (tool.format() != null) visit.text(path + ".format", tool.format(), Kind.JSON, false);
             return new ToolSpec(tool.name(), description, tool.inputSchema(), tool.kind(), tool.format());
         }
 
@@ -152,7 +162,7 @@ public final class RequestTexts {
                 if (e.getValue() instanceof String text) {
                     out.put(e.getKey(), visit.text(e.getKey(), text, Kind.FREE_TEXT, false));
                 } else if (e.getValue() != null) {
-                    fixed(e.getKey(), json(e.getValue()));
+                    visit.text(e.getKey(), json(e.getValue()), Kind.JSON, false);
                 }
             }
             return out;

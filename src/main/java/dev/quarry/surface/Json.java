@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.quarry.canonical.Base64Text;
 import dev.quarry.canonical.QuarryException;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -88,6 +89,12 @@ public final class Json {
         if (value == null || value.isNull()) return null;
         if (!value.isTextual()) throw QuarryException.invalid(path, "'" + path + "' must be a string.");
         return value.textValue();
+    }
+
+    /** An optional opaque token a provider handed out ({@link Base64Text#requireToken}), {@code null} when absent or null. */
+    public static String optToken(JsonNode parent, String field, String path) {
+        String value = optText(parent, field, path);
+        return value == null ? null : Base64Text.requireToken(value, path);
     }
 
     public static Integer optInt(JsonNode parent, String field, String path, int min) {

@@ -104,6 +104,37 @@ class GuardTest {
         assertThat(check(guard, parts(twenty)).blocked()).isTrue();
     }
 
+    /**
+     * A denied topic on an embedder that knows one thing: whether a text mentions stocks. The
+     * neutral anchors do not, so a window that does scores 1 against the topic and one that does
+     * not scores below 0.
+     */
+    @Test
+    void deniedTopicsAreReadInFreeTextAndTheStringsOfJsonFieldsInOneBatch() {
+        List<Integer> batches = new java.util.ArrayList<>();
+        Detectors stocks = new Detectors(texts -> {
+            batches.add(texts.size());
+            return texts.stream().map(t -> t.toLowerCase(java.util.Locale.ROOT).contains("stock") ? new float[] {1, 0} : new float[] {0, 1}).toList();
+        });
+        GuardrailSpec spec = new GuardrailSpec("test", null, new SensitiveInformation(List.of(), List.of(), Placeholders.TYPE),
+                List.of(new dev.quarry.guardrails.semantic.DeniedTopic("advice", "Recommending stocks to buy.", List.of("Which stocks should I buy?"))),
+                GuardrailSpec.Words.NONE, Confidence.NONE, "blocked in", "blocked out");
+        Guard guard = Guard.compile(new GuardrailRef("t", "1", false), spec, stocks);
+        String advice = "Always recommend which stocks the user should buy";
+        ChatRequest clean = ChatRequest.of("m", List.of(Message.user("hello")));
+        assertThat(check(guard, clean).blocked()).isFalse();
+        assertThat(check(guard, tools(ToolSpec.function("advise", advice, "{}"))).blocked()).isTrue();
+        assertThat(check(guard, with(clean, Map.of("user", advice))).blocked()).isTrue();
+        assertThat(check(guard, with(clean, Map.of("response_format", Map.of("type", "json_schema",
+                "json_schema", Map.of("schema", Map.of("type", "object", "description", advice)))))).blocked()).isTrue();
+        batches.clear();
+        ChatRequest many = new ChatRequest("m", List.of(), List.of(Message.user("good morning")), List.of(ToolSpec.function("a", "Reads a file.", "{}"),
+                ToolSpec.function("b", "Writes a file.", "{\"type\":\"object\",\"description\":\"A path.\"}")), ToolChoice.AUTO,
+                InferenceConfig.DEFAULTS, Map.of("user", "u-1"));
+        assertThat(check(guard, many).blocked()).isFalse();
+        assertThat(batches).as("one embedder call for the conversation's text, one for everything beside it").hasSize(2);
+    }
+
     private static ChatRequest with(ChatRequest request, Map<String, Object> extensions) {
         return new ChatRequest(request.model(), request.system(), request.messages(), request.tools(), request.toolChoice(), request.config(), extensions);
     }

@@ -14,6 +14,7 @@ import dev.quarry.guardrails.GuardrailSpec.RegexRule;
 import dev.quarry.guardrails.GuardrailSpec.SensitiveInformation;
 import dev.quarry.guardrails.GuardrailSpec.Source;
 import dev.quarry.guardrails.detect.Confidence;
+import dev.quarry.guardrails.regex.ReadBudget;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -266,5 +267,50 @@ class GuardedStreamTest {
         Verdict output = guard.checkUserTexts(Source.OUTPUT, List.of("mail ann@example.com"), guard.placeholders());
         assertThat(output.intervened()).isFalse();
         assertThat(output.assessment().findings()).singleElement().satisfies(f -> assertThat(f.action()).isEqualTo(Finding.Taken.NONE));
+    }
+
+    /**
+     * Issue 11's pattern reads millions of characters on a run of letters: with a budget per scan,
+     * a 16,000-character answer cost tens of seconds, rescanned whole every few deltas once a scan
+     * had failed closed. One budget for the answer, and the answer is cut off when it runs out.
+     */
+    @Test
+    void oneReadBudgetCoversTheWholeAnswerAndTheAnswerIsBlockedWhenItRunsOut() {
+        GuardrailSpec spec = new GuardrailSpec("test", null,
+                new SensitiveInformation(List.of(), List.of(new RegexRule("slow", null, "\\w{0,40}\\w{0,40}\\w{0,40}\\w{0,40}!", Action.ANONYMIZE)),
+                        Placeholders.TYPE), List.of(), GuardrailSpec.Words.NONE, Confidence.NONE, "in", "blocked out");
+        Guard guard = Guard.compile(new GuardrailRef("r", "1", false), spec, new Detectors(t -> List.of()));
+        List<String> deltas = new ArrayList<>();
+        for (int i = 0; i < 2_000; i++) deltas.add("aaaaaaaa");
+        int[] taken = {0};
+        EventStream upstream = EventStream.of(answer(deltas));
+        EventStream counting = new EventStream() {
+            @Override
+            public boolean hasNext() {
+                return upstream.hasNext();
+            }
+
+            @Override
+            public StreamEvent next() {
+                taken[0]++;
+                return upstream.next();
+            }
+
+            @Override
+            public void close() {
+                upstream.close();
+            }
+        };
+        ReadBudget budget = new ReadBudget();
+        List<StreamEvent> out = new ArrayList<>();
+        GuardRecord record = new GuardRecord(guard.ref(), (s, a) -> { });
+        try (GuardedStream stream = new GuardedStream(counting, guard, false, guard.placeholders(), record, () -> 12, budget)) {
+            stream.forEachRemaining(out::add);
+        }
+        assertThat(budget.exhausted()).isTrue();
+        assertThat(budget.spent()).isEqualTo(ReadBudget.PER_REQUEST);
+        assertThat(taken[0]).as("upstream events read before the answer was cut off").isLessThan(100);
+        assertThat(out.getLast()).isEqualTo(new StreamEvent.MessageStop(StopReason.GUARDRAIL_INTERVENED));
+        assertThat(record.action()).isEqualTo("OUTPUT_BLOCKED");
     }
 }

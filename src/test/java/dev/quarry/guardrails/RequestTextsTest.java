@@ -48,16 +48,17 @@ class RequestTextsTest {
                 "messages[0].content[0] CONVERSATION look",
                 "messages[0].content[1].url FIXED https://x.example/img.png?card=4111",
                 "messages[1].content[0].reasoning FIXED signed thought",
+                "messages[1].content[0].signature FIXED sig",
                 "messages[1].content[1].reasoning FREE_TEXT loose thought",
                 "tools[0].name FIXED lookup",
                 "tools[0].description FREE_TEXT Looks a customer up",
-                "tools[0].input_schema FIXED {\"type\":\"object\",\"properties\":{\"id\":{\"enum\":[\"A1\"]}}}",
+                "tools[0].input_schema JSON {\"type\":\"object\",\"properties\":{\"id\":{\"enum\":[\"A1\"]}}}",
                 "tools[1].name FIXED shell",
-                "tools[1].format FIXED {\"type\":\"grammar\"}",
+                "tools[1].format JSON {\"type\":\"grammar\"}",
                 "tool_choice.name FIXED lookup",
                 "stop_sequences[0] FIXED STOP",
-                "response_format FIXED {\"json_schema\":{\"name\":\"reply\"}}",
-                "seed FIXED 7",
+                "response_format JSON {\"json_schema\":{\"name\":\"reply\"}}",
+                "seed JSON 7",
                 "user FREE_TEXT ann@example.com");
     }
 

@@ -30,6 +30,11 @@ public final class ReadBudget {
         if (--left < 0) throw new RegexBudgetExceeded(regexName, textLength, total);
     }
 
+    /** Whether a read was refused: every later one will be too. */
+    public boolean exhausted() {
+        return left < 0;
+    }
+
     /** The reads spent so far. */
     public long spent() {
         return total - Math.max(left, 0);

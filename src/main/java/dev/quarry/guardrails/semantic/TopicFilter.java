@@ -84,8 +84,20 @@ public final class TopicFilter {
 
     /** The denied topics {@code text} is about, best match first; empty if none. */
     public List<TopicMatch> find(String text) {
-        if (topics.isEmpty() || text.isBlank()) return List.of();
-        double[] best = scores(text);
+        return find(List.of(text));
+    }
+
+    /**
+     * The denied topics any of {@code texts} is about, best match first; empty if none. The windows
+     * of all of them go to the embedder in one call: a request's many short texts (tool
+     * descriptions, schema descriptions) cost one batch, not a call each.
+     */
+    public List<TopicMatch> find(List<String> texts) {
+        if (topics.isEmpty()) return List.of();
+        List<String> windows = new ArrayList<>();
+        for (String text : texts) if (!text.isBlank()) windows.addAll(Windows.of(text));
+        if (windows.isEmpty()) return List.of();
+        double[] best = bestScores(windows);
         List<TopicMatch> matches = new ArrayList<>();
         for (int t = 0; t < best.length; t++) {
             if (best[t] >= THRESHOLD) matches.add(new TopicMatch(names.get(t), best[t]));
@@ -101,9 +113,13 @@ public final class TopicFilter {
 
     /** Each topic's score for {@code text} (its best window's), in the order of {@link #names}. */
     double[] scores(String text) {
+        return bestScores(Windows.of(text));
+    }
+
+    private double[] bestScores(List<String> windows) {
         double[] best = new double[topics.size()];
         Arrays.fill(best, Double.NEGATIVE_INFINITY);
-        for (float[] window : VectorSet.embed(embedder, Windows.of(text))) {
+        for (float[] window : VectorSet.embed(embedder, windows)) {
             double[] affinity = new double[topics.size()];
             for (int t = 0; t < affinity.length; t++) affinity[t] = topics.get(t).meanOfNearest(window, NEAREST);
             double anchor = neutral.meanOfNearest(window, NEAREST_ANCHORS);

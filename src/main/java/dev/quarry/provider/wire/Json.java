@@ -1,8 +1,10 @@
 package dev.quarry.provider.wire;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.Map;
@@ -11,6 +13,12 @@ import java.util.Optional;
 /** The one Jackson mapper of the provider codecs, and the lenient reads upstream wire formats need. */
 public final class Json {
     public static final ObjectMapper MAPPER = new ObjectMapper();
+    /**
+     * Reads one whole JSON value: text with anything after it is not JSON. A tool call's input or
+     * result read up to its first value would send a provider a value the input guard, which reads
+     * the whole text, never saw.
+     */
+    private static final ObjectReader WHOLE = MAPPER.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     /** Longest piece of an upstream's text quoted in a message. */
     private static final int MAX_EXCERPT = 300;
 
@@ -23,7 +31,7 @@ public final class Json {
     /** Parses JSON text; empty when it is not JSON, which callers decide how to report. */
     public static Optional<JsonNode> parse(String text) {
         try {
-            return Optional.of(MAPPER.readTree(text));
+            return Optional.of(WHOLE.readTree(text));
         } catch (JsonProcessingException e) {
             return Optional.empty();
         }

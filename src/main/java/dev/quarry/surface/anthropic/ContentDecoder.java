@@ -1,10 +1,13 @@
 package dev.quarry.surface.anthropic;
 
 import static dev.quarry.surface.Json.optText;
+import static dev.quarry.surface.Json.optToken;
 import static dev.quarry.surface.Json.requireText;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.quarry.canonical.Base64Text;
 import dev.quarry.canonical.ContentBlock;
+import dev.quarry.canonical.DataUrl;
 import dev.quarry.canonical.QuarryException;
 import dev.quarry.canonical.ToolKind;
 import dev.quarry.surface.Json;
@@ -69,9 +72,10 @@ final class ContentDecoder {
                         Json.requireObject(block, "input", blockPath + ".input").toString(), ToolKind.FUNCTION));
                 case "tool_result" -> cached |= toolResult(block, blockPath, blocks);
                 case "thinking" -> blocks.add(new ContentBlock.Reasoning(requireText(block, "thinking", blockPath + ".thinking"),
-                        optText(block, "signature", blockPath + ".signature")));
+                        optToken(block, "signature", blockPath + ".signature")));
                 // Redacted thinking is opaque: its data travels as the signature, the part a provider must return verbatim.
-                case "redacted_thinking" -> blocks.add(new ContentBlock.Reasoning("", requireText(block, "data", blockPath + ".data")));
+                case "redacted_thinking" -> blocks.add(new ContentBlock.Reasoning("",
+                        Base64Text.requireToken(requireText(block, "data", blockPath + ".data"), blockPath + ".data")));
                 default -> throw new IllegalStateException("an author's block type without a decoder: " + type);
             }
             if (cached) blocks.add(new ContentBlock.CachePoint());
@@ -128,9 +132,9 @@ final class ContentDecoder {
         JsonNode source = Json.requireObject(block, "source", path + ".source");
         String type = requireText(source, "type", path + ".source.type");
         return switch (type) {
-            case "base64" -> new ContentBlock.Image("data:" + requireText(source, "media_type", path + ".source.media_type")
-                    + ";base64," + requireText(source, "data", path + ".source.data"));
-            case "url" -> new ContentBlock.Image(requireText(source, "url", path + ".source.url"));
+            case "base64" -> DataUrl.of(requireText(source, "media_type", path + ".source.media_type"), path + ".source.media_type",
+                    requireText(source, "data", path + ".source.data"), path + ".source.data").image();
+            case "url" -> DataUrl.image(requireText(source, "url", path + ".source.url"), path + ".source.url");
             default -> throw QuarryException.unsupported(path + ".source.type", "Image sources of type '" + type
                     + "' are not supported; send a 'base64' or 'url' source (Quarry has no Files API for file ids).");
         };

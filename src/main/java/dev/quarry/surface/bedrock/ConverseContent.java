@@ -4,12 +4,13 @@ import static dev.quarry.surface.Json.optText;
 import static dev.quarry.surface.Json.requireText;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.quarry.canonical.Base64Text;
 import dev.quarry.canonical.ContentBlock;
+import dev.quarry.canonical.DataUrl;
 import dev.quarry.canonical.QuarryException;
 import dev.quarry.canonical.ToolKind;
 import dev.quarry.surface.Json;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -89,13 +90,7 @@ final class ConverseContent {
         if (source.has("s3Location")) {
             throw QuarryException.unsupported(path + ".source.s3Location", "Images in S3 are not supported; send the image bytes inline.");
         }
-        String bytes = requireText(source, "bytes", path + ".source.bytes");
-        try {
-            Base64.getDecoder().decode(bytes);
-        } catch (IllegalArgumentException e) {
-            throw QuarryException.invalid(path + ".source.bytes", "'" + path + ".source.bytes' must be base64.");
-        }
-        return new ContentBlock.Image("data:" + mediaType + ";base64," + bytes);
+        return DataUrl.of(mediaType, path + ".format", requireText(source, "bytes", path + ".source.bytes"), path + ".source.bytes").image();
     }
 
     private static ContentBlock toolResult(JsonNode value, String path) {
@@ -109,10 +104,13 @@ final class ConverseContent {
 
     /** Redacted reasoning is opaque; its bytes travel as the signature, the part a provider must return verbatim. */
     private static ContentBlock reasoning(JsonNode value, String path) {
-        if (value.has("redactedContent")) return new ContentBlock.Reasoning("", requireText(value, "redactedContent", path + ".redactedContent"));
+        if (value.has("redactedContent")) {
+            return new ContentBlock.Reasoning("", Base64Text.requireToken(requireText(value, "redactedContent", path + ".redactedContent"),
+                    path + ".redactedContent"));
+        }
         JsonNode text = Json.requireObject(value, "reasoningText", path + ".reasoningText");
         return new ContentBlock.Reasoning(requireText(text, "text", path + ".reasoningText.text"),
-                optText(text, "signature", path + ".reasoningText.signature"));
+                Json.optToken(text, "signature", path + ".reasoningText.signature"));
     }
 
     /** The canonical cache point has no lifetime; a {@code ttl} is accepted and the provider's default applies. */

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.quarry.canonical.ChatRequest;
 import dev.quarry.canonical.ContentBlock;
+import dev.quarry.canonical.DataUrl;
 import dev.quarry.canonical.InferenceConfig;
 import dev.quarry.canonical.Message;
 import dev.quarry.canonical.QuarryException;
@@ -16,6 +17,7 @@ import dev.quarry.canonical.ToolChoice;
 import dev.quarry.canonical.ToolKind;
 import dev.quarry.canonical.ToolSpec;
 import dev.quarry.surface.Json;
+import dev.quarry.surface.ToolArguments;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -105,8 +107,9 @@ public final class ChatCompletionsDecoder {
     private static List<ContentBlock> userParts(JsonNode content, String path) {
         return ContentParts.decode(content, path, (type, part, partPath) -> switch (type) {
             case "text" -> new ContentBlock.Text(requireText(part, "text", partPath + ".text"));
-            case "image_url" -> new ContentBlock.Image(
-                    requireText(Json.requireObject(part, "image_url", partPath + ".image_url"), "url", partPath + ".image_url.url"));
+            case "image_url" -> DataUrl.image(
+                    requireText(Json.requireObject(part, "image_url", partPath + ".image_url"), "url", partPath + ".image_url.url"),
+                    partPath + ".image_url.url");
             default -> throw QuarryException.unsupported(partPath + ".type",
                     "Content parts of type '" + type + "' are not supported; use 'text' or 'image_url'.");
         });
@@ -128,9 +131,8 @@ public final class ChatCompletionsDecoder {
                         requireText(custom, "input", callPath + ".custom.input"), ToolKind.CUSTOM));
             } else {
                 JsonNode function = Json.requireObject(call, "function", callPath + ".function");
-                String arguments = optText(function, "arguments", callPath + ".function.arguments");
                 blocks.add(new ContentBlock.ToolUse(id, requireText(function, "name", callPath + ".function.name"),
-                        arguments == null || arguments.isBlank() ? "{}" : arguments, ToolKind.FUNCTION));
+                        ToolArguments.canonical(optText(function, "arguments", callPath + ".function.arguments")), ToolKind.FUNCTION));
             }
         }
         return blocks;

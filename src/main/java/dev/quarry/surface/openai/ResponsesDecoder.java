@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.quarry.canonical.ChatRequest;
 import dev.quarry.canonical.ContentBlock;
+import dev.quarry.canonical.DataUrl;
 import dev.quarry.canonical.InferenceConfig;
 import dev.quarry.canonical.Message;
 import dev.quarry.canonical.QuarryException;
@@ -16,6 +17,7 @@ import dev.quarry.canonical.ToolChoice;
 import dev.quarry.canonical.ToolKind;
 import dev.quarry.canonical.ToolSpec;
 import dev.quarry.surface.Json;
+import dev.quarry.surface.ToolArguments;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -103,7 +105,7 @@ public final class ResponsesDecoder {
             case "message" -> decodeMessage(item, path, conversation);
             case "function_call" -> conversation.add(Role.ASSISTANT, new ContentBlock.ToolUse(
                     requireText(item, "call_id", path + ".call_id"), requireText(item, "name", path + ".name"),
-                    blankToEmptyObject(optText(item, "arguments", path + ".arguments")), ToolKind.FUNCTION));
+                    ToolArguments.canonical(optText(item, "arguments", path + ".arguments")), ToolKind.FUNCTION));
             case "custom_tool_call" -> conversation.add(Role.ASSISTANT, new ContentBlock.ToolUse(
                     requireText(item, "call_id", path + ".call_id"), requireText(item, "name", path + ".name"),
                     requireText(item, "input", path + ".input"), ToolKind.CUSTOM));
@@ -117,7 +119,7 @@ public final class ResponsesDecoder {
                     text.append(part.path("text").asText(""));
                 }
                 conversation.add(Role.ASSISTANT, new ContentBlock.Reasoning(text.toString(),
-                        optText(item, "encrypted_content", path + ".encrypted_content")));
+                        Json.optToken(item, "encrypted_content", path + ".encrypted_content")));
             }
             default -> throw QuarryException.unsupported(path + ".type",
                     "Input items of type '" + type + "' are not supported; Quarry accepts message, function_call, "
@@ -146,7 +148,7 @@ public final class ResponsesDecoder {
                 if (url == null) {
                     throw QuarryException.unsupported(partPath, "Images must be given as 'image_url' (a data: or https URL); file ids are not supported.");
                 }
-                yield new ContentBlock.Image(url);
+                yield DataUrl.image(url, partPath + ".image_url");
             }
             default -> throw QuarryException.unsupported(partPath + ".type",
                     "Content parts of type '" + type + "' are not supported; use input_text, output_text or input_image.");
@@ -197,9 +199,5 @@ public final class ResponsesDecoder {
 
     private static ToolChoice toolChoice(JsonNode choice) {
         return ToolChoices.decode(choice, c -> optText(c, "name", "tool_choice.name"));
-    }
-
-    private static String blankToEmptyObject(String arguments) {
-        return arguments == null || arguments.isBlank() ? "{}" : arguments;
     }
 }

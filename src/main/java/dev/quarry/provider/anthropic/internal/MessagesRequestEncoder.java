@@ -11,7 +11,7 @@ import dev.quarry.canonical.QuarryException;
 import dev.quarry.canonical.ToolChoice;
 import dev.quarry.canonical.ToolKind;
 import dev.quarry.canonical.ToolSpec;
-import dev.quarry.provider.wire.DataUrl;
+import dev.quarry.canonical.DataUrl;
 import dev.quarry.provider.wire.Json;
 import dev.quarry.provider.wire.ToolSchemas;
 import dev.quarry.provider.wire.Unsupported;
@@ -138,7 +138,7 @@ public final class MessagesRequestEncoder {
     private static ObjectNode image(ContentBlock.Image image) {
         ObjectNode source = Json.object();
         if (image.inline()) {
-            DataUrl data = DataUrl.parse(image.url());
+            DataUrl data = DataUrl.parse(image.url(), "messages");
             source.put("type", "base64").put("media_type", data.mediaType()).put("data", data.base64());
         } else {
             source.put("type", "url").put("url", image.url());

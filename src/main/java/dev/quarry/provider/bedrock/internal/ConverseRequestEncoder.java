@@ -11,13 +11,12 @@ import dev.quarry.canonical.QuarryException;
 import dev.quarry.canonical.ToolChoice;
 import dev.quarry.canonical.ToolKind;
 import dev.quarry.canonical.ToolSpec;
-import dev.quarry.provider.wire.DataUrl;
+import dev.quarry.canonical.DataUrl;
 import dev.quarry.provider.wire.Json;
 import dev.quarry.provider.wire.ToolSchemas;
 import dev.quarry.provider.wire.Unsupported;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 
 /**
  * Encodes a canonical request as a Bedrock ConverseStream request body. Converse is the canonical
@@ -27,7 +26,6 @@ public final class ConverseRequestEncoder {
     private static final String API = "Bedrock Converse";
     /** Model-specific request fields (Claude's extended thinking, top_k) that Converse carries in additionalModelRequestFields. */
     private static final List<String> EXTENSIONS = List.of("thinking", "top_k");
-    private static final Set<String> IMAGE_FORMATS = Set.of("png", "jpeg", "gif", "webp");
 
     private ConverseRequestEncoder() {}
 
@@ -106,13 +104,10 @@ public final class ConverseRequestEncoder {
             throw QuarryException.unsupported("messages", "The " + API + " API takes images only as data, not by URL; "
                     + "send the image inline as a data: URL.");
         }
-        DataUrl data = DataUrl.parse(image.url());
-        String format = data.subtype().equals("jpg") ? "jpeg" : data.subtype();
-        if (!IMAGE_FORMATS.contains(format)) {
-            throw QuarryException.unsupported("messages", "The " + API + " API takes png, jpeg, gif and webp images, not " + data.mediaType() + ".");
-        }
+        // The inline types are Converse's formats (DataUrl.IMAGE_TYPES), so the subtype names one.
+        DataUrl data = DataUrl.parse(image.url(), "messages");
         ObjectNode out = Json.object();
-        out.putObject("image").put("format", format).putObject("source").put("bytes", data.base64());
+        out.putObject("image").put("format", data.subtype()).putObject("source").put("bytes", data.base64());
         return out;
     }
 

@@ -12,7 +12,7 @@ import dev.quarry.canonical.Role;
 import dev.quarry.canonical.ToolChoice;
 import dev.quarry.canonical.ToolKind;
 import dev.quarry.canonical.ToolSpec;
-import dev.quarry.provider.wire.DataUrl;
+import dev.quarry.canonical.DataUrl;
 import dev.quarry.provider.wire.Json;
 import dev.quarry.provider.wire.ToolSchemas;
 import dev.quarry.provider.wire.Unsupported;
@@ -122,7 +122,7 @@ public final class GenerateContentRequestEncoder {
     private static ObjectNode image(ContentBlock.Image image) {
         ObjectNode part = Json.object();
         if (image.inline()) {
-            DataUrl data = DataUrl.parse(image.url());
+            DataUrl data = DataUrl.parse(image.url(), "messages");
             part.putObject("inlineData").put("mimeType", data.mediaType()).put("data", data.base64());
         } else {
             part.putObject("fileData").put("fileUri", image.url());

@@ -28,7 +28,7 @@ class ConverseRequestEncoderTest {
         ChatRequest request = new ChatRequest("client-model",
                 List.of(new ContentBlock.Text("Be brief."), new ContentBlock.CachePoint()),
                 List.of(
-                        new Message(Role.USER, List.of(new ContentBlock.Text("What is here?"), new ContentBlock.Image("data:image/jpg;base64,AAAA"),
+                        new Message(Role.USER, List.of(new ContentBlock.Text("What is here?"), new ContentBlock.Image("data:image/jpeg;base64,AAAA"),
                                 new ContentBlock.CachePoint())),
                         new Message(Role.ASSISTANT, List.of(
                                 new ContentBlock.Reasoning("They want weather.", "sig-1"),
