@@ -100,11 +100,6 @@ public final class TokenEstimate {
         return OTHER;
     }
 
-    /** The estimate for {@code chars} characters of text whose script is not known: English's rate. */
-    public static long ofLength(long chars) {
-        return chars <= 0 ? 0 : (chars + 3) / 4;
-    }
-
     /** Estimated prompt tokens of a request: system, messages, tool definitions and provider-specific fields (schemas...). */
     public static long of(ChatRequest request) {
         long total = of(request.systemText());

@@ -67,7 +67,8 @@ public final class GuardedStream implements EventStream {
     private int topicsChecked;
     private int block = -1;
     private boolean releasedAny;
-    private long upstreamChars;
+    /** What the upstream wrote, billed by the same estimate as any broken stream when it reports no usage. */
+    private final TokenEstimate.Tally upstreamText = new TokenEstimate.Tally();
     private long checkedChars;
     private long checkingNanos;
     private Usage usage = Usage.ZERO;
@@ -131,7 +132,7 @@ public final class GuardedStream implements EventStream {
                     if (finished) return;
                     startBlock(t.index());
                 }
-                upstreamChars += t.text().length();
+                upstreamText.add(t.text());
                 pending.append(t.text());
                 // A scan costs about the same for three new characters as for thirty: wait for a few tokens' worth.
                 // An answer sent whole is scanned once, when its block ends.
@@ -277,7 +278,7 @@ public final class GuardedStream implements EventStream {
         ready.add(new StreamEvent.BlockStop(block));
         if (usage.outputTokens() == 0) {
             long input = usage.totalInputTokens() == 0 ? promptEstimate.getAsLong() : usage.inputTokens();
-            ready.add(new StreamEvent.UsageReport(new Usage(input, TokenEstimate.ofLength(upstreamChars), usage.cacheReadTokens(), usage.cacheWriteTokens())));
+            ready.add(new StreamEvent.UsageReport(new Usage(input, upstreamText.tokens(), usage.cacheReadTokens(), usage.cacheWriteTokens())));
         }
         ready.add(new StreamEvent.MessageStop(StopReason.GUARDRAIL_INTERVENED));
         record.assessed(Source.OUTPUT, assessment());
