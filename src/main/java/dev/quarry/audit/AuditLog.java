@@ -169,6 +169,7 @@ public final class AuditLog implements AutoCloseable {
         while (!(closed && pending.isEmpty() && queue.isEmpty() && dropped.get() == 0)) {
             if (pending.isEmpty()) take(pending);
             int stored = pending.isEmpty() ? signIfDue() : store(pending);
+            if (stored == pending.size()) caughtUpAt = System.nanoTime(); // before flush can see the events written
             if (stored > 0) {
                 pending.subList(0, stored).clear();
                 synchronized (this) {
@@ -177,7 +178,6 @@ public final class AuditLog implements AutoCloseable {
                 }
             }
             if (pending.isEmpty()) {
-                caughtUpAt = System.nanoTime();
                 backoff = 0;
                 continue;
             }

@@ -139,6 +139,22 @@ class AuditTrailTest {
         }
     }
 
+    /** What /readyz reports: a writer that cannot store its events for a while says so, and stops saying so once it can. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.quarry.testing.StoreTargets#names")
+    void aWriterStuckForAWhileSaysSo(String target) throws Exception {
+        try (Trail trail = Trail.empty(target); AuditLog log = trail.open()) {
+            try (StoreLock lock = StoreLock.take(trail.url, target)) {
+                log.record(event(1));
+                long deadline = System.nanoTime() + AuditLog.STUCK_AFTER.plusSeconds(5).toNanos();
+                while (log.trouble().isEmpty() && System.nanoTime() < deadline) Thread.sleep(200);
+                assertThat(log.trouble()).hasValueSatisfying(t -> assertThat(t).startsWith("audit writer stuck"));
+            }
+            assertThat(log.flush()).isTrue();
+            assertThat(log.trouble()).isEmpty();
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("dev.quarry.testing.StoreTargets#names")
     void aCutTailIsReportedAgainstTheAnchor(String target) throws Exception {
@@ -243,6 +259,49 @@ class AuditTrailTest {
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve(AuditAnchor.FILE + ".tail")))).isEqualTo("rw-------");
         assertThat(anchor.readTail()).contains(new AuditAnchor.Tail(5, "five"));
         assertThat(AuditAnchor.inDataDir(dir).readTail()).as("read back by a new start").contains(new AuditAnchor.Tail(5, "five"));
+    }
+
+    /** Two nodes on one store (each with its own anchor, sharing the key) write one chain: every event of both lands. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.quarry.testing.StoreTargets#names")
+    void twoWritersOnOneStoreWriteOneChainAndEveryEventLands(String target) throws Exception {
+        try (Trail trail = Trail.empty(target); Database otherDb = Database.open(trail.url)) {
+            Path otherDir = Files.createTempDirectory("quarry-audit-");
+            try (AuditLog a = trail.open()) {
+                for (String file : List.of("audit-signing.key", "audit-signing.pub")) {
+                    Files.copy(trail.dataDir.resolve(file), otherDir.resolve(file));
+                }
+                try (AuditLog b = new AuditLog(otherDb, SigningKey.inDataDir(otherDir), AuditAnchor.inDataDir(otherDir), Clock.systemUTC(),
+                        10, Duration.ofHours(1))) {
+                    for (int i = 1; i <= 60; i++) {
+                        a.record(event(i));
+                        b.record(event(100 + i));
+                        if (i % 20 == 0) assertThat(a.flush() && b.flush()).as("both writers keep up").isTrue();
+                    }
+                    assertThat(b.trouble()).isEmpty();
+                }
+            }
+            assertThat(trail.verify(Instant.now()).problems()).isEmpty();
+            assertThat(count(trail.db, "SELECT COUNT(*) FROM audit_events WHERE action = 'quarry:InvokeModel'")).isEqualTo(120);
+        }
+    }
+
+    /** A row inserted behind Quarry's back takes the next seq: the writer goes on after it, and verify names that row. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.quarry.testing.StoreTargets#names")
+    void aRowInsertedBehindTheWritersBackDoesNotStallIt(String target) throws Exception {
+        try (Trail trail = Trail.empty(target)) {
+            try (AuditLog log = trail.open()) {
+                for (int i = 1; i <= 3; i++) log.record(event(i));
+                assertThat(log.flush()).isTrue();
+                update(trail.db, "INSERT INTO audit_events (seq, event_id, event_time, action, resource, decision, prev_hash, hash) "
+                        + "VALUES (4, 'intruder', 0, 'x', 'x', 'allow', '" + "0".repeat(64) + "', '" + "0".repeat(64) + "')");
+                for (int i = 4; i <= 8; i++) log.record(event(i));
+                assertThat(log.flush()).as("the writer follows the store's chain instead of retrying seq 4 for good").isTrue();
+            }
+            assertThat(count(trail.db, "SELECT COUNT(*) FROM audit_events WHERE action = 'quarry:InvokeModel'")).isEqualTo(8);
+            assertThat(String.join("\n", trail.verify(Instant.now()).problems())).contains("event 4 does not follow event 3");
+        }
     }
 
     private static void assertCut(String target, String cut, String... expected) throws Exception {
