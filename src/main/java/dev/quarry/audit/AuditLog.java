@@ -60,6 +60,7 @@ public final class AuditLog implements AutoCloseable {
     private final BlockingQueue<AuditEvent> queue;
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong accepted = new AtomicLong();
+    private final AuthenticationFailures failures = new AuthenticationFailures();
     /** Events in the store, as themselves or as placeholders; guarded by {@code this}, which flush waits on. */
     private long written;
     private final Thread writer;
@@ -102,10 +103,15 @@ public final class AuditLog implements AutoCloseable {
         this.writer = Thread.ofPlatform().name("quarry-audit-writer").daemon(true).start(this::writeLoop);
     }
 
-    /** Queues an event, its fields bounded; returns at once, and drops (counting) when the queue is full. */
+    /**
+     * Queues an event, its fields bounded; returns at once, and drops (counting) when the queue is
+     * full. Failed authentications beyond a few per source a minute are counted instead ({@link AuthenticationFailures}).
+     */
     public void record(AuditEvent event) {
         if (closed) throw new IllegalStateException("the audit log is closed");
-        if (queue.offer(AuditFields.fit(event))) {
+        AuditEvent fitted = AuditFields.fit(event);
+        if (AuthenticationFailures.isFailure(fitted) && !failures.admit(fitted)) return;
+        if (queue.offer(fitted)) {
             accepted.incrementAndGet();
         } else if (dropped.getAndIncrement() == 0) {
             LOG.severe("the audit queue is full (" + queue.size() + " events; is the store down?): new events are counted, not kept, "
@@ -166,7 +172,7 @@ public final class AuditLog implements AutoCloseable {
     private void writeLoop() {
         List<AuditEvent> pending = new ArrayList<>(MAX_BATCH);
         long backoff = 0;
-        while (!(closed && pending.isEmpty() && queue.isEmpty() && dropped.get() == 0)) {
+        while (!(closed && pending.isEmpty() && queue.isEmpty() && dropped.get() == 0 && !failures.holding())) {
             if (pending.isEmpty()) take(pending);
             int stored = pending.isEmpty() ? signIfDue() : store(pending);
             if (stored == pending.size()) caughtUpAt = System.nanoTime(); // before flush can see the events written
@@ -191,7 +197,7 @@ public final class AuditLog implements AutoCloseable {
         signClosing();
     }
 
-    /** Waits briefly for events, then takes up to a batch, with the count of dropped ones first. */
+    /** Waits briefly for events, then takes up to a batch, with the count of dropped ones and of failed authentications first. */
     private void take(List<AuditEvent> pending) {
         try {
             AuditEvent first = queue.poll(Math.max(1, Math.min(250, digestInterval.toMillis() / 4)), TimeUnit.MILLISECONDS);
@@ -200,6 +206,9 @@ public final class AuditLog implements AutoCloseable {
                 pending.add(AuditFields.dropped(clock.instant(), lost));
                 accepted.incrementAndGet();
             }
+            List<AuditEvent> summaries = failures.ended(clock.instant(), closed);
+            pending.addAll(summaries);
+            accepted.addAndGet(summaries.size());
             if (first != null) {
                 pending.add(first);
                 queue.drainTo(pending, MAX_BATCH - pending.size());
