@@ -6,10 +6,12 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,7 +28,9 @@ import java.util.logging.Logger;
  * <p>Beside it, the tail file ({@code audit-anchor.log.tail}) says where the chain ended after
  * the last committed batch, so events not yet under a digest cannot be cut unseen either. It is
  * replaced atomically after each batch but not fsynced: it survives a crash of Quarry, not
- * always a power cut, and is not signed (it only ever claims that more was written).
+ * always a power cut, and is not signed. It only ever claims more: a store found shorter than it
+ * at start-up does not lower it, so the cut stays visible to verify (and the writer records the
+ * cut in the chain itself).
  */
 public final class AuditAnchor {
     /** Its name in the data folder. */
@@ -34,12 +38,15 @@ public final class AuditAnchor {
     private static final Logger LOG = Logger.getLogger("quarry.audit.anchor");
 
     private static final String TAIL_PREFIX = "quarry-audit-tail";
+    private static final FileAttribute<?> OWNER_ONLY = PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
 
     /** Where the chain ended after a committed batch. */
     record Tail(long lastEventSeq, String lastEventHash) {}
 
     private final Path file;
     private final Path tailFile;
+    /** The highest event the tail file claims; -1 until read. Guarded by {@code this}. */
+    private long claimed = -1;
 
     private AuditAnchor(Path file) {
         this.file = file;
@@ -68,7 +75,7 @@ public final class AuditAnchor {
         String line = digest.line();
         try {
             boolean created = !Files.exists(file);
-            if (created) Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            if (created) Files.createFile(file, OWNER_ONLY);
             // Only this writer appends, so writing at the end it found is appending.
             try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
                 // A crash in the middle of a line leaves it unterminated: start on a line of our own.
@@ -85,15 +92,36 @@ public final class AuditAnchor {
         LOG.info(line);
     }
 
-    /** Records where the chain now ends, replacing the previous tail in one step (written aside, then renamed). */
-    void tail(long lastEventSeq, String lastEventHash) {
-        Path written = tailFile.resolveSibling(tailFile.getFileName() + ".new");
+    /**
+     * Records where the chain now ends, unless the tail already claims as much: the claim never goes
+     * back. Written to a new owner-only file of a random name (created exclusively, so a link planted
+     * in the folder is never followed), then renamed over the tail in one step.
+     */
+    synchronized void tail(long lastEventSeq, String lastEventHash) {
+        if (claimed < 0) claimed = claimedSoFar();
+        if (lastEventSeq <= claimed) return;
+        Path dir = tailFile.toAbsolutePath().getParent();
         try {
-            Files.writeString(written, TAIL_PREFIX + " last_event=" + lastEventSeq + " last_event_hash=" + lastEventHash + "\n",
-                    StandardCharsets.US_ASCII);
-            Files.move(written, tailFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            Path written = Files.createTempFile(dir, tailFile.getFileName() + ".", ".new", OWNER_ONLY);
+            try {
+                Files.writeString(written, TAIL_PREFIX + " last_event=" + lastEventSeq + " last_event_hash=" + lastEventHash + "\n",
+                        StandardCharsets.US_ASCII, LinkOption.NOFOLLOW_LINKS, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+                Files.move(written, tailFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } finally {
+                Files.deleteIfExists(written);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot record the audit tail in " + tailFile, e);
+        }
+        claimed = lastEventSeq;
+    }
+
+    /** A tail Quarry did not write claims nothing: it is replaced, and start-up has already said it is bad. */
+    private long claimedSoFar() {
+        try {
+            return readTail().map(Tail::lastEventSeq).orElse(0L);
+        } catch (IllegalStateException e) {
+            return 0;
         }
     }
 

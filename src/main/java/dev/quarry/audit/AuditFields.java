@@ -27,6 +27,10 @@ final class AuditFields {
     static final String UNRECORDED = "quarry:AuditEventUnrecorded";
     /** The action of the event that counts events dropped while the store could not keep up. */
     static final String DROPPED = "quarry:AuditEventsDropped";
+    /** The action of the event that records, at start-up, that the store ends before where the anchor says the chain ended. */
+    static final String TRAIL_CUT = "quarry:AuditTrailCut";
+    /** How a cut event's resource begins; the claim it found missing follows, then what the store held. */
+    static final String TRAIL_CUT_RESOURCE = "audit/cut/expected/";
 
     private AuditFields() {}
 
@@ -52,5 +56,20 @@ final class AuditFields {
     static AuditEvent dropped(Instant at, long count) {
         return new AuditEvent(UUID.randomUUID().toString(), at, null, null, null, null, DROPPED, "audit/dropped/" + count,
                 "error", null, null, "QUEUE_FULL");
+    }
+
+    /**
+     * Says that the store ended at {@code storedSeq} when the anchor (its tail, or its newest digest)
+     * says event {@code expectedSeq} with hash {@code expectedHash} was written: the trail was cut
+     * while Quarry was down. Written into the chain, the evidence outlives the anchor's tail.
+     */
+    static AuditEvent trailCut(Instant at, long expectedSeq, String expectedHash, long storedSeq, String storedHash) {
+        return new AuditEvent(UUID.randomUUID().toString(), at, null, null, null, null, TRAIL_CUT,
+                cutClaim(expectedSeq, expectedHash) + "stored/" + storedSeq + ":" + storedHash, "error", null, null, "TRAIL_CUT");
+    }
+
+    /** The part of a cut event's resource that names the missing claim, so a restart does not record the same cut twice. */
+    static String cutClaim(long expectedSeq, String expectedHash) {
+        return TRAIL_CUT_RESOURCE + expectedSeq + ":" + expectedHash + "/";
     }
 }

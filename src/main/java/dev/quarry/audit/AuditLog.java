@@ -8,13 +8,16 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import java.util.stream.Stream;
 
 /**
  * Appends audit events. {@link #record} only queues (auditing must not slow a request down); one
@@ -29,7 +32,12 @@ import java.util.logging.Logger;
  * back-off, and the queue is bounded: once full, new events are counted instead of held, and the
  * count goes into the chain as an event of its own when the store is back, so a loss is never
  * silent. {@link #flush} and {@link #close} wait a bounded time.
- * One writer per store: several nodes on one PostgreSQL will need a leader for the trail.
+ *
+ * <p>Several writers may share one chain (nodes on one PostgreSQL). The store arbitrates: seq is
+ * the primary key of both tables and rows are never changed, so whoever inserts seq n+1 has
+ * linked it to the real event n. A writer whose insert fails reloads the tail from the store and,
+ * if the chain has moved on (another node wrote, or a row was inserted behind Quarry's back),
+ * renumbers its events after it and tries again; no lock is held across nodes.
  */
 public final class AuditLog implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(AuditLog.class.getName());
@@ -38,6 +46,10 @@ public final class AuditLog implements AutoCloseable {
     private static final int MAX_BATCH = 1000;
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static final long MAX_BACKOFF_MILLIS = 2_000;
+    /** How many times one write follows a chain that moved on before it counts as failed; each move is another writer's progress. */
+    private static final int MAX_RELOADS = 10;
+    /** Events waiting this long means the writer is stuck, and readiness says so. */
+    static final Duration STUCK_AFTER = Duration.ofSeconds(10);
 
     private final Database db;
     private final SigningKey key;
@@ -48,11 +60,14 @@ public final class AuditLog implements AutoCloseable {
     private final BlockingQueue<AuditEvent> queue;
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong accepted = new AtomicLong();
+    private final AuthenticationFailures failures = new AuthenticationFailures();
     /** Events in the store, as themselves or as placeholders; guarded by {@code this}, which flush waits on. */
     private long written;
     private final Thread writer;
     private volatile boolean closed;
     private volatile long giveUpAt;
+    /** When (nanoTime) the writer last held no unwritten events; readiness compares it with now. */
+    private volatile long caughtUpAt = System.nanoTime();
 
     /** Where both chains end; replaced (never mutated) once a batch has committed. Only the writer touches it. */
     private record Tail(long lastSeq, String lastHash, long digestSeq, String digestHash, long digestedThrough, long lastDigestAt) {
@@ -88,10 +103,15 @@ public final class AuditLog implements AutoCloseable {
         this.writer = Thread.ofPlatform().name("quarry-audit-writer").daemon(true).start(this::writeLoop);
     }
 
-    /** Queues an event, its fields bounded; returns at once, and drops (counting) when the queue is full. */
+    /**
+     * Queues an event, its fields bounded; returns at once, and drops (counting) when the queue is
+     * full. Failed authentications beyond a few per source a minute are counted instead ({@link AuthenticationFailures}).
+     */
     public void record(AuditEvent event) {
         if (closed) throw new IllegalStateException("the audit log is closed");
-        if (queue.offer(AuditFields.fit(event))) {
+        AuditEvent fitted = AuditFields.fit(event);
+        if (AuthenticationFailures.isFailure(fitted) && !failures.admit(fitted)) return;
+        if (queue.offer(fitted)) {
             accepted.incrementAndGet();
         } else if (dropped.getAndIncrement() == 0) {
             LOG.severe("the audit queue is full (" + queue.size() + " events; is the store down?): new events are counted, not kept, "
@@ -127,6 +147,14 @@ public final class AuditLog implements AutoCloseable {
         return queue.size();
     }
 
+    /** Why the writer cannot record events, when it has been unable to for a while. */
+    public Optional<String> trouble() {
+        long behind = System.nanoTime() - caughtUpAt;
+        if (behind < STUCK_AFTER.toNanos()) return Optional.empty();
+        return Optional.of("audit writer stuck: events not recorded for " + TimeUnit.NANOSECONDS.toSeconds(behind) + "s, "
+                + queue.size() + " queued");
+    }
+
     /** Writes what is queued and signs a last digest over it, giving up after a bounded time if the store is down. */
     @Override
     public void close() {
@@ -144,9 +172,10 @@ public final class AuditLog implements AutoCloseable {
     private void writeLoop() {
         List<AuditEvent> pending = new ArrayList<>(MAX_BATCH);
         long backoff = 0;
-        while (!(closed && pending.isEmpty() && queue.isEmpty() && dropped.get() == 0)) {
+        while (!(closed && pending.isEmpty() && queue.isEmpty() && dropped.get() == 0 && !failures.holding())) {
             if (pending.isEmpty()) take(pending);
             int stored = pending.isEmpty() ? signIfDue() : store(pending);
+            if (stored == pending.size()) caughtUpAt = System.nanoTime(); // before flush can see the events written
             if (stored > 0) {
                 pending.subList(0, stored).clear();
                 synchronized (this) {
@@ -168,7 +197,7 @@ public final class AuditLog implements AutoCloseable {
         signClosing();
     }
 
-    /** Waits briefly for events, then takes up to a batch, with the count of dropped ones first. */
+    /** Waits briefly for events, then takes up to a batch, with the count of dropped ones and of failed authentications first. */
     private void take(List<AuditEvent> pending) {
         try {
             AuditEvent first = queue.poll(Math.max(1, Math.min(250, digestInterval.toMillis() / 4)), TimeUnit.MILLISECONDS);
@@ -177,6 +206,9 @@ public final class AuditLog implements AutoCloseable {
                 pending.add(AuditFields.dropped(clock.instant(), lost));
                 accepted.incrementAndGet();
             }
+            List<AuditEvent> summaries = failures.ended(clock.instant(), closed);
+            pending.addAll(summaries);
+            accepted.addAndGet(summaries.size());
             if (first != null) {
                 pending.add(first);
                 queue.drainTo(pending, MAX_BATCH - pending.size());
@@ -201,51 +233,71 @@ public final class AuditLog implements AutoCloseable {
      * @return how many are now in the store; fewer than all when the store refuses even a placeholder (it is down)
      */
     private int store(List<AuditEvent> events) {
-        try {
-            commit(events);
-            return events.size();
-        } catch (RuntimeException batchFailed) {
-            LOG.log(Level.WARNING, "an audit batch of " + events.size() + " events failed; writing them one by one", batchFailed);
-        }
+        RuntimeException batchFailed = tryCommit(events, false);
+        if (batchFailed == null) return events.size();
+        LOG.log(Level.WARNING, "an audit batch of " + events.size() + " events failed; writing them one by one", batchFailed);
         for (int i = 0; i < events.size(); i++) {
             AuditEvent event = events.get(i);
-            try {
-                commit(List.of(event));
-            } catch (RuntimeException refused) {
-                try {
-                    commit(List.of(AuditFields.unrecorded(event)));
-                    LOG.log(Level.SEVERE, "the store refused audit event " + event + "; a placeholder takes its place in the chain", refused);
-                } catch (RuntimeException down) {
-                    LOG.log(Level.SEVERE, "the audit store is unavailable; retrying " + (events.size() - i) + " events", down);
-                    return i;
-                }
+            RuntimeException refused = tryCommit(List.of(event), false);
+            if (refused == null) continue;
+            RuntimeException down = tryCommit(List.of(AuditFields.unrecorded(event)), false);
+            if (down != null) {
+                LOG.log(Level.SEVERE, "the audit store is unavailable; retrying " + (events.size() - i) + " events", down);
+                return i;
             }
+            LOG.log(Level.SEVERE, "the store refused audit event " + event + "; a placeholder takes its place in the chain", refused);
         }
         return events.size();
+    }
+
+    /**
+     * Commits, following the chain when it has moved on in the store since this writer last saw it.
+     *
+     * @return why it failed, or {@code null} once committed
+     */
+    private RuntimeException tryCommit(List<AuditEvent> events, boolean signNow) {
+        for (int reloads = 0; ; reloads++) {
+            try {
+                commit(events, signNow);
+                return null;
+            } catch (RuntimeException e) {
+                if (reloads == MAX_RELOADS || !followStore()) return e;
+            }
+        }
+    }
+
+    /** Takes the store's tail when it differs from this writer's; false when it does not, or cannot be read. */
+    private boolean followStore() {
+        try {
+            Tail stored = db.read(this::storedTail);
+            if (stored.lastSeq() == tail.lastSeq() && stored.lastHash().equals(tail.lastHash()) && stored.digestSeq() == tail.digestSeq()) {
+                return false;
+            }
+            LOG.warning("the audit chain in the store moved on to event " + stored.lastSeq() + " and digest " + stored.digestSeq()
+                    + " (another node, or a row inserted behind Quarry's back); continuing after them");
+            tail = stored;
+            return true;
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 
     /** Signs a digest when one is due with nothing to write; returns 0, as no event was stored. */
     private int signIfDue() {
         if (digestDue(tail)) {
-            try {
-                commit(List.of());
-            } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "could not sign an audit digest; will try again", e);
-            }
+            RuntimeException e = tryCommit(List.of(), false);
+            if (e != null) LOG.log(Level.WARNING, "could not sign an audit digest; will try again", e);
         }
         return 0;
     }
 
     private void signClosing() {
-        try {
-            if (tail.undigested()) sign(tail);
-        } catch (RuntimeException e) {
-            LOG.log(Level.SEVERE, "could not sign the closing audit digest", e);
-        }
+        RuntimeException e = tryCommit(List.of(), true);
+        if (e != null) LOG.log(Level.SEVERE, "could not sign the closing audit digest", e);
     }
 
-    /** Inserts events (and a digest when one is due) in one transaction; then anchors the digest. */
-    private void commit(List<AuditEvent> events) {
+    /** Inserts events, and a digest when one is due (or now, if asked and any event is unsigned), in one transaction; then anchors the digest. */
+    private void commit(List<AuditEvent> events, boolean signNow) {
         record Committed(Tail tail, SignedDigest digest) {}
         Committed done = db.transaction(c -> {
             Tail t = tail;
@@ -264,7 +316,7 @@ public final class AuditLog implements AutoCloseable {
                     s.executeBatch();
                 }
             }
-            if (!digestDue(t)) return new Committed(t, null);
+            if (!(signNow ? t.undigested() : digestDue(t))) return new Committed(t, null);
             SignedDigest digest = writeDigest(c, t);
             return new Committed(t.digested(digest), digest);
         });
@@ -277,12 +329,6 @@ public final class AuditLog implements AutoCloseable {
                 LOG.log(Level.WARNING, "could not record the audit tail beside " + anchor.file(), e);
             }
         }
-    }
-
-    private void sign(Tail t) {
-        SignedDigest digest = db.transaction(c -> writeDigest(c, t));
-        tail = t.digested(digest);
-        anchor(digest);
     }
 
     /** A digest the store holds but the anchor lacks only widens the window; it never stops the writer. */
@@ -312,35 +358,35 @@ public final class AuditLog implements AutoCloseable {
 
     /** Continues the chains from what the store holds. */
     private void loadTail() {
-        tail = db.read(c -> {
-            long lastSeq = 0;
-            String lastHash = AuditHash.GENESIS;
-            try (var s = c.createStatement(); ResultSet r = s.executeQuery("SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1")) {
-                if (r.next()) {
-                    lastSeq = r.getLong(1);
-                    lastHash = r.getString(2);
-                }
+        tail = db.read(this::storedTail);
+    }
+
+    /** Where both chains end in the store. The digest is read first, so the events read after it reach at least as far. */
+    private Tail storedTail(Connection c) throws SQLException {
+        long digestSeq = 0, digestedThrough = 0, lastDigestAt = clock.millis();
+        String digestHash = AuditHash.GENESIS;
+        try (var s = c.createStatement(); ResultSet r = s.executeQuery(
+                "SELECT seq, digest_hash, last_event_seq, created_at FROM audit_digests ORDER BY seq DESC LIMIT 1")) {
+            if (r.next()) {
+                digestSeq = r.getLong(1);
+                digestHash = r.getString(2);
+                digestedThrough = r.getLong(3);
+                lastDigestAt = r.getLong(4);
             }
-            try (var s = c.createStatement(); ResultSet r = s.executeQuery(
-                    "SELECT seq, digest_hash, last_event_seq, created_at FROM audit_digests ORDER BY seq DESC LIMIT 1")) {
-                return r.next()
-                        ? new Tail(lastSeq, lastHash, r.getLong(1), r.getString(2), r.getLong(3), r.getLong(4))
-                        : new Tail(lastSeq, lastHash, 0, AuditHash.GENESIS, 0, clock.millis());
-            }
-        });
+        }
+        try (var s = c.createStatement(); ResultSet r = s.executeQuery("SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1")) {
+            return r.next()
+                    ? new Tail(r.getLong(1), r.getString(2), digestSeq, digestHash, digestedThrough, lastDigestAt)
+                    : new Tail(0, AuditHash.GENESIS, digestSeq, digestHash, digestedThrough, lastDigestAt);
+        }
     }
 
     /**
-     * Says when the store lacks what the anchor holds (it was cut while Quarry was down), signs the
-     * events the last run left unsigned, and anchors the newest digest when the anchor has none.
+     * Records in the chain when the store lacks what the anchor holds (it was cut while Quarry was
+     * down), signs the events the last run left unsigned, and anchors the newest digest when the
+     * anchor has none.
      */
     private void startUp() {
-        try {
-            anchor.readTail().filter(t -> t.lastEventSeq() > tail.lastSeq()).ifPresent(t -> LOG.severe("the audit store ends at event "
-                    + tail.lastSeq() + " but the anchor's tail says event " + t.lastEventSeq() + " was written: the trail was cut; run 'quarry audit verify'"));
-        } catch (IllegalStateException e) {
-            LOG.severe(e.getMessage());
-        }
         var anchored = anchor.last();
         anchored.ifPresent(last -> {
             if (last.seq() > tail.digestSeq() || last.seq() == tail.digestSeq() && !last.digestHash().equals(tail.digestHash())) {
@@ -348,10 +394,53 @@ public final class AuditLog implements AutoCloseable {
                         + " over events up to " + last.lastEventSeq() + ": the trail was cut; run 'quarry audit verify'");
             }
         });
-        if (tail.undigested()) {
-            sign(tail);
-        } else if (tail.digestSeq() > 0 && anchored.isEmpty()) {
+        List<AuditEvent> cut = recordCut(anchored);
+        RuntimeException e = tryCommit(cut, true);
+        if (e != null) throw e;
+        if (cut.isEmpty() && tail.digestSeq() > 0 && anchored.isEmpty()) {
             anchor(db.read(c -> AuditRows.digest(c, tail.digestSeq())));
+        }
+    }
+
+    /**
+     * The event that records a cut: the furthest the anchor says the chain reached (its tail or its
+     * newest digest) when the store does not hold it. Without it the next batch would continue the
+     * shortened chain and only the anchor's tail, soon overtaken, would remember the cut.
+     */
+    private List<AuditEvent> recordCut(Optional<SignedDigest> anchored) {
+        Optional<AuditAnchor.Tail> claimed;
+        try {
+            claimed = anchor.readTail();
+        } catch (IllegalStateException e) {
+            LOG.severe(e.getMessage());
+            claimed = Optional.empty();
+        }
+        Optional<AuditAnchor.Tail> furthest = Stream.concat(claimed.stream(),
+                        anchored.map(d -> new AuditAnchor.Tail(d.lastEventSeq(), d.lastEventHash())).stream())
+                .max(Comparator.comparingLong(AuditAnchor.Tail::lastEventSeq));
+        if (furthest.isEmpty() || !lacks(furthest.get())) return List.of();
+        AuditAnchor.Tail claim = furthest.get();
+        String claimText = AuditFields.cutClaim(claim.lastEventSeq(), claim.lastEventHash());
+        if (claimText.equals(db.read(this::lastCutClaim))) return List.of();
+        LOG.severe("the audit store ends at event " + tail.lastSeq() + " but the anchor says event " + claim.lastEventSeq()
+                + " was written: the trail was cut; the cut is recorded in the chain; run 'quarry audit verify'");
+        return List.of(AuditFields.trailCut(clock.instant(), claim.lastEventSeq(), claim.lastEventHash(), tail.lastSeq(), tail.lastHash()));
+    }
+
+    private boolean lacks(AuditAnchor.Tail claim) {
+        return claim.lastEventSeq() > tail.lastSeq() || claim.lastEventSeq() == tail.lastSeq() && !claim.lastEventHash().equals(tail.lastHash());
+    }
+
+    /** The claim the newest cut event recorded, so a restart before the chain passes it does not record the same cut again. */
+    private String lastCutClaim(Connection c) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT resource FROM audit_events WHERE action = ? ORDER BY seq DESC LIMIT 1")) {
+            s.setString(1, AuditFields.TRAIL_CUT);
+            try (ResultSet r = s.executeQuery()) {
+                if (!r.next()) return null;
+                String resource = r.getString(1);
+                int stored = resource.indexOf("stored/");
+                return stored < 0 ? null : resource.substring(0, stored);
+            }
         }
     }
 }

@@ -16,7 +16,8 @@ import java.util.Map;
  * covers. An attacker who edits an event and re-chains every later hash still fails at the next
  * digest, whose signature they cannot make without the private key. Removing the newest digests
  * with their events, or every row, leaves a chain that checks out by itself: the {@link AuditAnchor}
- * outside the store is what shows it was longer.
+ * outside the store is what shows it was longer; a cut the writer found at start-up stays in the
+ * chain as an event of its own, reported here for good.
  */
 public final class AuditVerifier {
 
@@ -51,6 +52,9 @@ public final class AuditVerifier {
                         problems.add("events " + expectedSeq + ".." + (row.seq() - 1) + " are missing (removed)");
                     } else if (!row.prevHash().equals(prevHash)) {
                         problems.add("event " + row.seq() + " does not follow event " + (row.seq() - 1) + " (an event was removed, replaced or reordered)");
+                    }
+                    if (row.event().action().equals(AuditFields.TRAIL_CUT)) {
+                        problems.add("event " + row.seq() + " records that the trail was cut while Quarry was down (" + row.event().resource() + ")");
                     }
                     if (!AuditHash.ofEvent(row.seq(), row.event(), row.prevHash()).equals(row.hash())) {
                         problems.add("event " + row.seq() + " (" + row.event().eventId() + ") was changed after it was written");

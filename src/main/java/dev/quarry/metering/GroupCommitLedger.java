@@ -22,6 +22,9 @@ import java.util.logging.Logger;
 public final class GroupCommitLedger implements Ledger {
     private static final Logger LOG = Logger.getLogger(GroupCommitLedger.class.getName());
     private static final int MAX_BATCH = 512;
+    /** Retries of one record the store failed on for reasons of its own, after 100 then 200 ms. */
+    private static final int RETRIES = 2;
+    private static final long RETRY_MILLIS = 100;
 
     private record Pending(UsageRecord record, CompletableFuture<Void> done) {}
 
@@ -70,28 +73,54 @@ public final class GroupCommitLedger implements Ledger {
 
     /**
      * Commits the batch in one transaction; if the store refuses it, record by record, so that one
-     * bad record fails nobody else's. A record refused alone is stored reduced ({@link UsageRecord#reduced()});
-     * only a record that cannot be stored even so (or a store that is down) fails its caller.
+     * bad record fails nobody else's. A record alone is retried a couple of times while the store
+     * fails for reasons of its own (down, busy, a lost race), and stored reduced ({@link UsageRecord#reduced()})
+     * only when the store refuses the record itself; a record that cannot be stored even so, or
+     * not while the store is down, fails its caller.
      */
     private void commit(List<Pending> batch) {
-        try {
-            insert(batch.stream().map(Pending::record).toList());
+        RuntimeException failed = tryInsert(batch.stream().map(Pending::record).toList());
+        if (failed == null) {
             batch.forEach(p -> p.done().complete(null));
-            return;
-        } catch (RuntimeException e) {
-            if (batch.size() == 1) {
-                storeReduced(batch.getFirst(), e);
-                return;
-            }
-            LOG.log(Level.WARNING, "ledger batch of " + batch.size() + " records failed; writing them one by one", e);
+        } else if (batch.size() == 1) {
+            storeAlone(batch.getFirst(), failed);
+        } else {
+            LOG.log(Level.WARNING, "ledger batch of " + batch.size() + " records failed; writing them one by one", failed);
+            for (Pending p : batch) storeAlone(p, tryInsert(List.of(p.record())));
         }
-        for (Pending p : batch) {
-            try {
-                insert(List.of(p.record()));
-                p.done().complete(null);
-            } catch (RuntimeException refused) {
-                storeReduced(p, refused);
-            }
+    }
+
+    /** Settles a record after its first insert ended in {@code failure} ({@code null}: it is stored). */
+    private void storeAlone(Pending p, RuntimeException failure) {
+        for (int retry = 0; failure != null && !StoreException.refusedTheData(failure) && retry < RETRIES; retry++) {
+            pause(RETRY_MILLIS << retry);
+            failure = tryInsert(List.of(p.record()));
+        }
+        if (failure == null) {
+            p.done().complete(null);
+        } else if (StoreException.refusedTheData(failure)) {
+            storeReduced(p, failure);
+        } else {
+            LOG.log(Level.SEVERE, "ledger record " + p.record().requestId() + " could not be stored: the store is unavailable", failure);
+            p.done().completeExceptionally(failure);
+        }
+    }
+
+    /** @return why the insert failed, or {@code null} once committed */
+    private RuntimeException tryInsert(List<UsageRecord> records) {
+        try {
+            insert(records);
+            return null;
+        } catch (RuntimeException e) {
+            return e;
+        }
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            // Nobody interrupts the writer, and it must not stop: it ends at STOP.
         }
     }
 

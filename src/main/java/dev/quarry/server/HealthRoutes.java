@@ -1,5 +1,6 @@
 package dev.quarry.server;
 
+import dev.quarry.audit.AuditLog;
 import dev.quarry.store.Database;
 import dev.quarry.surface.Json;
 import dev.quarry.surface.WireReply;
@@ -18,12 +19,14 @@ final class HealthRoutes implements HttpService {
     private final Draining draining;
     private final ConnectionGuard connections;
     private final ListenerSupervisor listener;
+    private final AuditLog audit;
 
-    HealthRoutes(Database db, Draining draining, ConnectionGuard connections, ListenerSupervisor listener) {
+    HealthRoutes(Database db, Draining draining, ConnectionGuard connections, ListenerSupervisor listener, AuditLog audit) {
         this.db = db;
         this.draining = draining;
         this.connections = connections;
         this.listener = listener;
+        this.audit = audit;
     }
 
     @Override
@@ -32,15 +35,15 @@ final class HealthRoutes implements HttpService {
                 .get("/readyz", this::ready);
     }
 
-    /** Ready means: not shutting down, the listener can take connections, and the store answers. */
+    /** Ready means: not shutting down, the listener can take connections, the audit writer is recording, and the store answers. */
     private void ready(ServerRequest req, ServerResponse res) {
         if (draining.draining()) {
             HttpIo.send(res, status(503, "draining"));
             return;
         }
-        Optional<String> listenerTrouble = listener.trouble().or(connections::saturated);
-        if (listenerTrouble.isPresent()) {
-            HttpIo.send(res, status(503, listenerTrouble.get()));
+        Optional<String> trouble = listener.trouble().or(connections::saturated).or(audit::trouble);
+        if (trouble.isPresent()) {
+            HttpIo.send(res, status(503, trouble.get()));
             return;
         }
         try {

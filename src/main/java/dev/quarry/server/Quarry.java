@@ -170,7 +170,7 @@ public final class Quarry implements AutoCloseable {
     private void startServer(QuarryConfig config, ModelCalls calls, Catalog catalog, Clock clock,
                              List<HttpService> admin, List<HttpService> experiments) {
         try {
-            HealthRoutes health = new HealthRoutes(db, draining, connections, listener);
+            HealthRoutes health = new HealthRoutes(db, draining, connections, listener, audit);
             connections.watch();
             listener.start(config.server().port(), port -> WebServer.builder()
                     // Quarry's close() drains before the listener stops: Helidon's own hook would stop it at once.

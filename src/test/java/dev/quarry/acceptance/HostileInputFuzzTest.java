@@ -89,9 +89,13 @@ class HostileInputFuzzTest {
 
             assertThat(longestUserAgent(db)).as(context + ": what an anonymous client can make a row cost").isLessThanOrEqualTo(256);
             Set<String> audited = auditedRequestIds(db);
-            assertThat(exchanges).as(context + ": every model or admin call that got a request id is audited")
-                    .filteredOn(e -> e.requestId().isPresent() && (e.modelCall() || e.path().startsWith("/admin/")))
+            List<Exchange> audit = exchanges.stream().filter(e -> e.requestId().isPresent() && (e.modelCall() || e.path().startsWith("/admin/")))
+                    .toList();
+            assertThat(audit).as(context + ": every model or admin call that got a request id and was not refused for its credentials is audited")
+                    .filteredOn(e -> e.response().status() != 401)
                     .allSatisfy(e -> assertThat(audited).contains(e.requestId().get()));
+            assertThat(authenticationFailuresAccounted(db)).as(context + ": failed authentications are each audited, or counted beyond a few a minute")
+                    .isEqualTo(audit.stream().filter(e -> e.response().status() == 401).count());
 
             UsageQueries ledger = new UsageQueries(db);
             assertThat(exchanges).as(context + ": every answered model call has its ledger row")
@@ -127,6 +131,21 @@ class HostileInputFuzzTest {
                 r.next();
                 return r.getInt(1);
             }
+        });
+    }
+
+    /** Failed authentications recorded singly, plus those counted in summaries ({@code source/ADDRESS/further/COUNT}). */
+    private static long authenticationFailuresAccounted(Database db) {
+        return db.read(c -> {
+            long accounted = 0;
+            try (var s = c.createStatement(); ResultSet r = s.executeQuery("SELECT action, resource FROM audit_events WHERE error_code = 'AUTHENTICATION'")) {
+                while (r.next()) {
+                    String resource = r.getString(2);
+                    accounted += r.getString(1).equals("quarry:AuthenticationFailuresAggregated")
+                            ? Long.parseLong(resource.substring(resource.lastIndexOf('/') + 1)) : 1;
+                }
+            }
+            return accounted;
         });
     }
 

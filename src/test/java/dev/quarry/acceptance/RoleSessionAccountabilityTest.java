@@ -69,6 +69,57 @@ class RoleSessionAccountabilityTest {
         }
     }
 
+    /**
+     * Spend through a role counts against the assuming user's budgets when they are read back from
+     * the ledger (a budget created or edited, a restart), in every scope that covers the user.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.quarry.testing.StoreTargets#names")
+    void spendThroughARoleStillCountsForTheUserAfterABudgetEditOrARestart(String target) {
+        String url = StoreTargets.freshUrl(target);
+        String config = CONFIG + "store: { url: \"" + url + "\" }\n";
+        String alice, limit;
+        try (TestQuarry quarry = TestQuarry.start(config, Map.of())) {
+            alice = quarry.admin("POST", "/admin/keys", "{\"name\": \"alice\"}").expect(201).path("api_key").asText();
+            quarry.admin("POST", "/admin/groups", "{\"name\": \"team\"}").expect(201);
+            quarry.admin("PUT", "/admin/groups/team/members/alice", null).expect(200);
+            quarry.admin("PUT", "/admin/principals/alice/tags", "{\"tags\": {\"unit\": \"blue\"}}").expect(200);
+            quarry.admin("POST", "/admin/policies/ModelAccess/attachments", "{\"target_type\": \"principal\", \"target_name\": \"alice\"}")
+                    .expect(200);
+            String session = sessionOf(quarry, alice);
+            String big = "{\"model\": \"quarry/echo\", \"max_tokens\": 200, \"messages\": [{\"role\": \"user\", \"content\": \""
+                    + "spend ".repeat(3000) + "\"}]}";
+            long spent = quarry.ledgerRecord(requestId(quarry.call("POST", "/v1/chat/completions", session, big).expect(200))).costMicros();
+            limit = java.math.BigDecimal.valueOf(spent / 2, 6).toPlainString();
+
+            for (String scope : List.of("principal:alice", "group:team", "tag:unit=blue")) {
+                String id = quarry.admin("POST", "/admin/budgets", "{\"name\": \"cap\", \"scope\": \"" + scope
+                        + "\", \"period\": \"day\", \"limit_usd\": \"" + limit + "\"}").expect(201).path("id").asText();
+                assertThat(quarry.call("POST", "/v1/chat/completions", alice, SMALL).status()).as(scope).isEqualTo(402);
+                quarry.admin("DELETE", "/admin/budgets/" + id, null).expect(204);
+            }
+            quarry.admin("POST", "/admin/budgets", "{\"name\": \"cap\", \"scope\": \"principal:alice\", \"period\": \"day\", "
+                    + "\"limit_usd\": \"" + limit + "\"}").expect(201);
+        }
+        try (TestQuarry restarted = TestQuarry.start(config, Map.of())) {
+            assertThat(restarted.call("POST", "/v1/chat/completions", alice, SMALL).status()).isEqualTo(402);
+        }
+    }
+
+    private static final String SMALL = "{\"model\": \"quarry/echo\", \"max_tokens\": 1, \"messages\": [{\"role\": \"user\", \"content\": \"hi\"}]}";
+
+    /** A session of a role alice may assume, with model access of its own. */
+    private static String sessionOf(TestQuarry quarry, String aliceKey) {
+        quarry.admin("POST", "/admin/roles", "{\"name\": \"deployer\", \"trust\": [\"alice\"]}").expect(201);
+        quarry.admin("POST", "/admin/policies/ModelAccess/attachments", "{\"target_type\": \"principal\", \"target_name\": \"deployer\"}")
+                .expect(200);
+        quarry.admin("PUT", "/admin/policies/MayDeploy", """
+                {"Statement": [{"Effect": "Allow", "Action": "quarry:AssumeRole", "Resource": "role/deployer"}]}""").expect(200);
+        quarry.admin("POST", "/admin/policies/MayDeploy/attachments", "{\"target_type\": \"principal\", \"target_name\": \"alice\"}")
+                .expect(200);
+        return quarry.call("POST", "/sts/assume-role", aliceKey, "{\"role\": \"deployer\"}").expect(200).path("api_key").asText();
+    }
+
     private static String requestId(JsonNode completion) {
         return "req_" + completion.path("id").asText().substring("chatcmpl-".length());
     }

@@ -7,6 +7,7 @@ import dev.quarry.store.Database;
 import dev.quarry.testing.StoreTargets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -16,6 +17,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -137,6 +139,22 @@ class AuditTrailTest {
         }
     }
 
+    /** What /readyz reports: a writer that cannot store its events for a while says so, and stops saying so once it can. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.quarry.testing.StoreTargets#names")
+    void aWriterStuckForAWhileSaysSo(String target) throws Exception {
+        try (Trail trail = Trail.empty(target); AuditLog log = trail.open()) {
+            try (StoreLock lock = StoreLock.take(trail.url, target)) {
+                log.record(event(1));
+                long deadline = System.nanoTime() + AuditLog.STUCK_AFTER.plusSeconds(5).toNanos();
+                while (log.trouble().isEmpty() && System.nanoTime() < deadline) Thread.sleep(200);
+                assertThat(log.trouble()).hasValueSatisfying(t -> assertThat(t).startsWith("audit writer stuck"));
+            }
+            assertThat(log.flush()).isTrue();
+            assertThat(log.trouble()).isEmpty();
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("dev.quarry.testing.StoreTargets#names")
     void aCutTailIsReportedAgainstTheAnchor(String target) throws Exception {
@@ -188,6 +206,101 @@ class AuditTrailTest {
             assertThat(trail.verify(Instant.now()).problems()).isEmpty();
             update(trail.db, "DELETE FROM audit_events WHERE seq > 20; DELETE FROM audit_digests WHERE seq = 3");
             assertThat(String.join("\n", trail.verify(Instant.now()).problems())).contains("events after seq 20 are missing");
+        }
+    }
+
+    /**
+     * The attack of a store-only intruder with one restart to help: kill Quarry, cut the events no
+     * digest covers, and let the next start continue the shorter chain. The cut is recorded in the
+     * chain at start-up and the anchor's tail keeps its larger claim, so verify still fails.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.quarry.testing.StoreTargets#names")
+    void aTailCutWhileQuarryWasDownIsStillReportedAfterARestart(String target) throws Exception {
+        String url = StoreTargets.freshUrl(target);
+        Path dir = Files.createTempDirectory("quarry-audit-");
+        Database crashed = Database.open(url);
+        AuditLog log = new Trail(crashed, dir, url).open();
+        for (int i = 1; i <= 25; i++) {
+            log.record(event(i));
+            if (i % 5 == 0) log.flush();
+        }
+        crashed.close(); // kill -9: no closing digest
+        log.close();
+        try (Trail trail = new Trail(Database.open(url), dir, url)) {
+            update(trail.db, "DELETE FROM audit_events WHERE seq > (SELECT max(last_event_seq) FROM audit_digests)");
+            assertThat(String.join("\n", trail.verify(Instant.now()).problems())).contains("events after seq 20 are missing");
+
+            try (AuditLog restarted = trail.open()) {
+                restarted.record(event(26)); // one unauthenticated request
+                assertThat(restarted.flush()).isTrue();
+            }
+            assertThat(String.join("\n", trail.verify(Instant.now()).problems())).contains(
+                    "events after seq 22 are missing: the anchor covers events up to 25",
+                    "event 21 records that the trail was cut while Quarry was down (audit/cut/expected/25:");
+
+            trail.open().close();
+            assertThat(count(trail.db, "SELECT COUNT(*) FROM audit_events WHERE action = 'quarry:AuditTrailCut'"))
+                    .as("a second restart does not record the same cut again").isEqualTo(1);
+        }
+    }
+
+    @Test
+    void theTailFileIsOwnerOnlyNeverWrittenThroughALinkAndNeverGoesBack() throws Exception {
+        Path dir = Files.createTempDirectory("quarry-audit-");
+        Path victim = Files.writeString(dir.resolve("victim"), "not Quarry's");
+        Files.createSymbolicLink(dir.resolve(AuditAnchor.FILE + ".tail.new"), victim);
+        AuditAnchor anchor = AuditAnchor.inDataDir(dir);
+
+        anchor.tail(5, "five");
+        anchor.tail(3, "three");
+
+        assertThat(Files.readString(victim)).isEqualTo("not Quarry's");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve(AuditAnchor.FILE + ".tail")))).isEqualTo("rw-------");
+        assertThat(anchor.readTail()).contains(new AuditAnchor.Tail(5, "five"));
+        assertThat(AuditAnchor.inDataDir(dir).readTail()).as("read back by a new start").contains(new AuditAnchor.Tail(5, "five"));
+    }
+
+    /** Two nodes on one store (each with its own anchor, sharing the key) write one chain: every event of both lands. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.quarry.testing.StoreTargets#names")
+    void twoWritersOnOneStoreWriteOneChainAndEveryEventLands(String target) throws Exception {
+        try (Trail trail = Trail.empty(target); Database otherDb = Database.open(trail.url)) {
+            Path otherDir = Files.createTempDirectory("quarry-audit-");
+            try (AuditLog a = trail.open()) {
+                for (String file : List.of("audit-signing.key", "audit-signing.pub")) {
+                    Files.copy(trail.dataDir.resolve(file), otherDir.resolve(file));
+                }
+                try (AuditLog b = new AuditLog(otherDb, SigningKey.inDataDir(otherDir), AuditAnchor.inDataDir(otherDir), Clock.systemUTC(),
+                        10, Duration.ofHours(1))) {
+                    for (int i = 1; i <= 60; i++) {
+                        a.record(event(i));
+                        b.record(event(100 + i));
+                        if (i % 20 == 0) assertThat(a.flush() && b.flush()).as("both writers keep up").isTrue();
+                    }
+                    assertThat(b.trouble()).isEmpty();
+                }
+            }
+            assertThat(trail.verify(Instant.now()).problems()).isEmpty();
+            assertThat(count(trail.db, "SELECT COUNT(*) FROM audit_events WHERE action = 'quarry:InvokeModel'")).isEqualTo(120);
+        }
+    }
+
+    /** A row inserted behind Quarry's back takes the next seq: the writer goes on after it, and verify names that row. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.quarry.testing.StoreTargets#names")
+    void aRowInsertedBehindTheWritersBackDoesNotStallIt(String target) throws Exception {
+        try (Trail trail = Trail.empty(target)) {
+            try (AuditLog log = trail.open()) {
+                for (int i = 1; i <= 3; i++) log.record(event(i));
+                assertThat(log.flush()).isTrue();
+                update(trail.db, "INSERT INTO audit_events (seq, event_id, event_time, action, resource, decision, prev_hash, hash) "
+                        + "VALUES (4, 'intruder', 0, 'x', 'x', 'allow', '" + "0".repeat(64) + "', '" + "0".repeat(64) + "')");
+                for (int i = 4; i <= 8; i++) log.record(event(i));
+                assertThat(log.flush()).as("the writer follows the store's chain instead of retrying seq 4 for good").isTrue();
+            }
+            assertThat(count(trail.db, "SELECT COUNT(*) FROM audit_events WHERE action = 'quarry:InvokeModel'")).isEqualTo(8);
+            assertThat(String.join("\n", trail.verify(Instant.now()).problems())).contains("event 4 does not follow event 3");
         }
     }
 

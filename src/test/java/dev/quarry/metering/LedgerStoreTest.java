@@ -120,6 +120,31 @@ class LedgerStoreTest {
         }
     }
 
+    /** A store briefly unable to take any record (here its table is away) loses nobody's attribution: the record is retried, not reduced. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.quarry.testing.StoreTargets#names")
+    void aRecordTheStoreFailsOnForAMomentIsRetriedWhole(String target) throws Exception {
+        try (Database db = Database.open(StoreTargets.freshUrl(target)); GroupCommitLedger ledger = new GroupCommitLedger(db)) {
+            String principal = new IdentityStore(db, MasterKey.generate()).ensurePrincipal("erin", PrincipalKind.USER).id();
+            renameLedger(db, "usage_ledger", "usage_ledger_away");
+            try (var threads = Executors.newVirtualThreadPerTaskExecutor()) {
+                Future<?> write = threads.submit(() -> ledger.record(record("req_transient", principal, "quarry/echo")));
+                Thread.sleep(40);
+                renameLedger(db, "usage_ledger_away", "usage_ledger");
+                write.get();
+            }
+            assertThat(new UsageQueries(db).byRequestId("req_transient")).hasValueSatisfying(r -> assertThat(r.model()).isEqualTo("quarry/echo"));
+        }
+    }
+
+    private static void renameLedger(Database db, String from, String to) {
+        db.transaction(c -> {
+            try (var s = c.createStatement()) {
+                return s.executeUpdate("ALTER TABLE " + from + " RENAME TO " + to);
+            }
+        });
+    }
+
     private static UsageRecord record(String requestId, String principal, String model) {
         return new UsageRecord(requestId, principal, "openai.chat", "chat", model, "quarry-echo", "echo", new Usage(10, 5, 0, 0), 1,
                 "completed", null, Instant.now(), "local", 1_500L, new UsageRecord.Routing(1, null, null), null);
