@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -33,10 +34,20 @@ public final class RawHttp {
             socket.connect(new InetSocketAddress("127.0.0.1", port), TIMEOUT_MILLIS);
             socket.setSoTimeout(TIMEOUT_MILLIS);
             var out = socket.getOutputStream();
-            out.write(head);
-            out.write("\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
-            out.write(body);
-            out.flush();
+            try {
+                out.write(head);
+                out.write("\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                out.write(body);
+                out.flush();
+            } catch (SocketException closedEarly) {
+                // A server may answer a request it refuses from its head alone and close before the body is sent
+                // (RFC 9112 §9.6): what it answered, if anything reached us, is the answer.
+                try {
+                    return read(socket.getInputStream());
+                } catch (IOException nothing) {
+                    return new Response(0, Map.of(), new byte[0]);
+                }
+            }
             return read(socket.getInputStream());
         }
     }
