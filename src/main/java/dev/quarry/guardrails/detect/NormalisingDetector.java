@@ -26,7 +26,7 @@ public record NormalisingDetector(PatternDetector detector) implements PatternDe
 
     @Override
     public List<Detection> find(NormalisedText text) {
-        return text.toOriginal(detector.find(text.text()));
+        return text.toOriginal(detector.findInReading(text));
     }
 
     @Override

@@ -3,7 +3,10 @@ package dev.quarry.guardrails.pii;
 import static dev.quarry.guardrails.pii.Tokens.END;
 import static dev.quarry.guardrails.pii.Tokens.STARTS;
 
+import dev.quarry.guardrails.detect.Detection;
+import dev.quarry.guardrails.detect.NormalisedText;
 import dev.quarry.guardrails.detect.PatternDetector;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.function.BiPredicate;
@@ -77,11 +80,51 @@ final class GovernmentIds {
         return grouped(ITIN, THREE_TWO_FOUR, GovernmentIds::validItin, ITIN_WORDS, GovernmentIds::spaceOrDash);
     }
 
-    /** Dots between groups of three are thousands separators in much of Europe: "283.117.492" is a SIN only where a word says so. */
+    /**
+     * Dots between groups of three are thousands separators in much of Europe, and so are no-break
+     * spaces in French ("130\u202F692\u202F544 €"): such a number is a SIN only where a word says so.
+     */
     static PatternDetector sin() {
         // First digit 0 is for fictitious numbers, 8 is unused.
-        return grouped(SIN, THREE_THREE_THREE, d -> d.charAt(0) != '0' && d.charAt(0) != '8' && Checksums.luhn(d), SIN_WORDS,
-                GovernmentIds::spaceOrDash);
+        return new ThousandsSpaced(grouped(SIN, THREE_THREE_THREE, d -> d.charAt(0) != '0' && d.charAt(0) != '8' && Checksums.luhn(d),
+                SIN_WORDS, GovernmentIds::spaceOrDash), SIN_WORDS);
+    }
+
+    /**
+     * A detector of numbers in groups of three that drops those written with no-break spaces
+     * between the groups unless {@code words} name them: the reading makes every space a space,
+     * so this looks at the characters as written.
+     */
+    private record ThousandsSpaced(PatternDetector detector, ContextWords words) implements PatternDetector {
+        @Override
+        public String type() {
+            return detector.type();
+        }
+
+        @Override
+        public int maxSpan() {
+            return detector.maxSpan();
+        }
+
+        @Override
+        public List<Detection> find(CharSequence text) {
+            return detector.find(text);
+        }
+
+        @Override
+        public List<Detection> findInReading(NormalisedText text) {
+            return detector.find(text.text()).stream()
+                    .filter(d -> words.before(text.text(), d.start()) || !noBreakSpaced(text, d))
+                    .toList();
+        }
+
+        private static boolean noBreakSpaced(NormalisedText text, Detection d) {
+            for (int i = d.start(); i < d.end(); i++) {
+                char written = text.original().charAt(text.originalIndex(i));
+                if (written == '\u00A0' || written == '\u202F') return true;
+            }
+            return false;
+        }
     }
 
     /**

@@ -93,6 +93,11 @@ public final class PiiDetectors {
             return detector.find(text);
         }
 
+        @Override
+        public List<Detection> findInReading(NormalisedText text) {
+            return detector.findInReading(text);
+        }
+
         public int maxSpan() {
             return detector.maxSpan();
         }

@@ -39,6 +39,15 @@ class GovernmentIdsTest {
         assertThat(Finds.in(SSN, "SSN " + ssn + " on file")).containsExactly(ssn);
     }
 
+    @Test
+    void aFrenchNumberWithNoBreakSpacesBetweenItsThousandsIsASinOnlyWhereAWordSaysSo() {
+        String sin = "CA_SOCIAL_INSURANCE_NUMBER";
+        assertThat(Finds.in(sin, "Prix : 130\u202F692\u202F544\u00A0\u20AC")).isEmpty();
+        assertThat(Finds.in(sin, "Total 130\u00A0692\u00A0544 habitants")).isEmpty();
+        assertThat(Finds.in(sin, "NAS : 130\u202F692\u202F544")).containsExactly("130\u202F692\u202F544");
+        assertThat(Finds.in(sin, "is 130 692 544 right?")).containsExactly("130 692 544");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"Release 536.22.1847 notes", "Ticket 536 - 22 - 1847 closed", "536   22   1847", "536  22  1847",
             "rows 536,22,1847", "536-22.1847", "536 22-1847"})
