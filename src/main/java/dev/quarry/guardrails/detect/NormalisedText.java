@@ -77,11 +77,14 @@ public final class NormalisedText {
     private final CharSequence text;
     /** Where in the original the character that gave each character of the reading starts; null when the reading is the original. */
     private final int[] from;
+    private final boolean reorders;
 
     private NormalisedText(CharSequence original, CharSequence text, int[] from) {
         this.original = original;
         this.text = text;
         this.from = from;
+        // Plain text has no bidi controls; others are looked for once for all the detectors.
+        this.reorders = from != null && DisplayOrder.reorders(original);
     }
 
     public static NormalisedText of(CharSequence original) {
@@ -108,6 +111,11 @@ public final class NormalisedText {
     /** The text as written. */
     public CharSequence original() {
         return original;
+    }
+
+    /** Whether the text has bidi controls that show its characters in another order than it holds them ({@link DisplayOrder}). */
+    public boolean reorders() {
+        return reorders;
     }
 
     /** The reading. */
