@@ -148,7 +148,7 @@ class GuardedStreamTest {
         Guard emails = only("EMAIL");
         assertThat(emails.releasable(prose + " to jo")).as("an address may be under way in the last five words ('jo (at) example (dot) com')")
                 .isEqualTo(prose.lastIndexOf("and should"));
-        assertThat(emails.releasable("write alice (at) example (dot) c")).as("'alice' is part of the address").isZero();
+        assertThat(emails.releasable("write alice (at) example (dot) c")).as("'alice' is part of the address").isEqualTo("write ".length());
     }
 
     @Test
