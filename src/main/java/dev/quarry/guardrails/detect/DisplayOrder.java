@@ -2,7 +2,6 @@ package dev.quarry.guardrails.detect;
 
 import java.text.Bidi;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.function.Function;
 
@@ -43,12 +42,7 @@ final class DisplayOrder {
         DisplayOrder order = of(text);
         List<Detection> all = new ArrayList<>(found);
         for (Detection d : finder.apply(NormalisedText.of(order.shown))) all.add(order.toOriginal(d));
-        all.sort(Comparator.comparingInt(Detection::start).thenComparing(Comparator.comparingInt(Detection::end).reversed()));
-        List<Detection> kept = new ArrayList<>();
-        for (Detection d : all) {
-            if (kept.isEmpty() || d.start() >= kept.getLast().end()) kept.add(d);
-        }
-        return kept;
+        return Detection.withoutOverlaps(all);
     }
 
     private static DisplayOrder of(CharSequence text) {
