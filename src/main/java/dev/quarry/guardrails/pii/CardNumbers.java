@@ -135,8 +135,10 @@ final class CardNumbers {
             }
             i = Tokens.afterGap(text, i);
         }
-        boolean named = end >= 0 && CARD_WORDS.before(text, m.start()) && !OTHER_NUMBER_WORDS.outweigh(CARD_WORDS, text, m.start());
-        return named ? new Span(m.start(), end) : null;
+        if (end < 0) return null;
+        // Named by a card word, and no other number's word closer.
+        int cardWord = CARD_WORDS.nearest(text, m.start());
+        return cardWord >= 0 && OTHER_NUMBER_WORDS.nearest(text, m.start()) < cardWord ? new Span(m.start(), end) : null;
     }
 
     private static boolean isCardNumber(String digits) {

@@ -58,12 +58,7 @@ final class Tokens {
 
     /** Whether {@code s} is a {@link #GAP}. */
     static boolean isGap(CharSequence s) {
-        int lines = 0;
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (Character.isLetterOrDigit(c) || c == '\n' && ++lines > 1) return false;
-        }
-        return !s.isEmpty() && s.length() <= WIDEST_GAP;
+        return isGap(s, 0, s.length());
     }
 
     /** Where the digit after a {@link #GAP} starting at {@code at} is, or -1 if no gap and digit are there. */
@@ -71,7 +66,16 @@ final class Tokens {
         int end = at;
         while (end < text.length() && end - at < WIDEST_GAP && !Character.isLetterOrDigit(text.charAt(end))) end++;
         boolean digit = end < text.length() && text.charAt(end) >= '0' && text.charAt(end) <= '9';
-        return digit && isGap(text.subSequence(at, end)) ? end : -1;
+        return digit && isGap(text, at, end) ? end : -1;
+    }
+
+    private static boolean isGap(CharSequence text, int from, int to) {
+        int lines = 0;
+        for (int i = from; i < to; i++) {
+            char c = text.charAt(i);
+            if (Character.isLetterOrDigit(c) || c == '\n' && ++lines > 1) return false;
+        }
+        return to > from && to - from <= WIDEST_GAP;
     }
 
     static String digits(CharSequence s) {
