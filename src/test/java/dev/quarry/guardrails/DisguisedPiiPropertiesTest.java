@@ -36,6 +36,13 @@ class DisguisedPiiPropertiesTest {
 
     /** The zero of a run of ten decimal digits: ASCII, full-width, Arabic-Indic, Persian, Devanagari, Bengali, Thai, four mathematical styles. */
     private static final int[] ZEROS = {'0', 0xFF10, 0x0660, 0x06F0, 0x0966, 0x09E6, 0x0E50, 0x1D7CE, 0x1D7D8, 0x1D7E2, 0x1D7F6};
+    /**
+     * Numerals that are not decimal digits, by their zero and their one (the one to nine follow
+     * it): circled, negative circled, double circled (with the circled zero), parenthesised (the
+     * same), full stop, "digit one comma".
+     */
+    private static final int[][] NUMERALS = {{0x24EA, 0x2460}, {0x24FF, 0x2776}, {0x24EA, 0x24F5}, {0x24EA, 0x2474},
+            {0x1F100, 0x2488}, {0x1F101, 0x1F102}};
     /** Separators by what they read as: each of a kind is the same separator to a reader. */
     private static final String[] SPACES = {" ", "\u00A0", "\u202F", "\u2007", "\u2009", "\u3000"};
     private static final String[] DASHES = {"-", "\u2010", "\u2011", "\u2013", "\u2014", "\u2212", "\uFF0D"};
@@ -96,7 +103,7 @@ class DisguisedPiiPropertiesTest {
      * here with the JDK alone, not with the guard's own reading).
      */
     private static void assertHolds(String passed, Disguised value) {
-        assertThat(passed.codePoints().filter(Character::isDigit).count()).as("digits in " + passed).isZero();
+        assertThat(passed.codePoints().filter(DisguisedPiiPropertiesTest::isNumeral).count()).as("digits in " + passed).isZero();
         String read = Normalizer.normalize(passed, Normalizer.Form.NFKC).replaceAll("[\\p{Cf}\\x{1160}\\x{FE00}-\\x{FE0F}]", "")
                 .toLowerCase(Locale.ROOT);
         for (String word : value.words()) assertThat(read).as(passed).doesNotContain(word);
@@ -152,8 +159,23 @@ class DisguisedPiiPropertiesTest {
 
     private static String inScripts(String digits, Random random) {
         StringBuilder out = new StringBuilder();
-        for (char d : digits.toCharArray()) out.appendCodePoint(ZEROS[random.nextInt(ZEROS.length)] + (d - '0'));
+        for (char d : digits.toCharArray()) {
+            int digit = d - '0';
+            int script = random.nextInt(ZEROS.length + NUMERALS.length);
+            if (script < ZEROS.length) {
+                out.appendCodePoint(ZEROS[script] + digit);
+            } else {
+                int[] numerals = NUMERALS[script - ZEROS.length];
+                out.appendCodePoint(digit == 0 ? numerals[0] : numerals[1] + digit - 1);
+            }
+        }
         return out.toString();
+    }
+
+    /** A digit of any script, or a numeral that stands for one (Character.isDigit sees only the decimal digits). */
+    private static boolean isNumeral(int cp) {
+        int value = Character.getNumericValue(cp);
+        return Character.isDigit(cp) || Character.getType(cp) == Character.OTHER_NUMBER && value >= 0 && value <= 9;
     }
 
     /** Up to four invisible characters between any two characters of the value (never inside one written as two units). */

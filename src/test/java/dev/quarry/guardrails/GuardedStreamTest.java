@@ -147,8 +147,9 @@ class GuardedStreamTest {
         assertThat(cards.releasable(prose)).as("no digit, so no card number can be under way").isEqualTo(prose.length());
         assertThat(cards.releasable(prose + " by 4539")).as("a number starting").isEqualTo(prose.length() + 4);
         Guard emails = only("EMAIL");
-        assertThat(emails.releasable(prose + " to jo")).as("an address may be under way in the last three words ('jo (at) example.com')")
-                .isEqualTo(prose.lastIndexOf("arrive"));
+        assertThat(emails.releasable(prose + " to jo")).as("an address may be under way in the last five words ('jo (at) example (dot) com')")
+                .isEqualTo(prose.lastIndexOf("and should"));
+        assertThat(emails.releasable("write alice (at) example (dot) c")).as("'alice' is part of the address").isEqualTo("write ".length());
     }
 
     @Test

@@ -6,7 +6,8 @@ import java.util.List;
  * A detector that reads the {@link NormalisedText} of a text: the wrapped detector sees the text
  * as a person reads it (any script's digits as ASCII, no invisible characters, full-width forms
  * and typographic spaces and dashes plainly), its finds and hold-back are mapped back to the
- * characters as written, and its span is counted in characters of the reading.
+ * characters as written, and its span is counted in characters of the reading. A text with bidi
+ * controls is also read in the order it is shown ({@link DisplayOrder}).
  */
 public record NormalisingDetector(PatternDetector detector) implements PatternDetector {
     @Override
@@ -26,7 +27,13 @@ public record NormalisingDetector(PatternDetector detector) implements PatternDe
 
     @Override
     public List<Detection> find(NormalisedText text) {
-        return text.toOriginal(detector.find(text.text()));
+        List<Detection> found = findInOrder(text);
+        return text.reorders() ? DisplayOrder.withShownFinds(this::findInOrder, text.original(), found) : found;
+    }
+
+    /** The finds in the text in the order it holds its characters. */
+    private List<Detection> findInOrder(NormalisedText text) {
+        return text.toOriginal(detector.findInReading(text));
     }
 
     @Override

@@ -39,6 +39,16 @@ public interface PatternDetector {
         return find(text.original());
     }
 
+    /**
+     * The finds in the reading of {@code text}, on the reading's characters: what a detector
+     * wrapped in a {@link NormalisingDetector} is asked. Most read the reading alone; one to which
+     * how a character was written matters (a no-break space is a thousands separator) also looks
+     * at the original.
+     */
+    default List<Detection> findInReading(NormalisedText text) {
+        return find(text.text());
+    }
+
     /** {@link #holdFrom(CharSequence)} for a text whose reading is at hand: a place in the original. */
     default int holdFrom(NormalisedText text) {
         return holdFrom(text.original());

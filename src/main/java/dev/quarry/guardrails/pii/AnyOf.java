@@ -3,7 +3,6 @@ package dev.quarry.guardrails.pii;
 import dev.quarry.guardrails.detect.Detection;
 import dev.quarry.guardrails.detect.PatternDetector;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -24,12 +23,7 @@ record AnyOf(String type, List<PatternDetector> parts) implements PatternDetecto
     public List<Detection> find(CharSequence text) {
         List<Detection> all = new ArrayList<>();
         for (PatternDetector part : parts) all.addAll(part.find(text));
-        all.sort(Comparator.comparingInt(Detection::start).thenComparing(Comparator.comparingInt(Detection::end).reversed()));
-        List<Detection> kept = new ArrayList<>();
-        for (Detection d : all) {
-            if (kept.isEmpty() || d.start() >= kept.getLast().end()) kept.add(d);
-        }
-        return kept;
+        return Detection.withoutOverlaps(all);
     }
 
     @Override

@@ -4,6 +4,7 @@ import static dev.quarry.guardrails.pii.Tokens.END;
 import static dev.quarry.guardrails.pii.Tokens.STARTS;
 
 import dev.quarry.guardrails.detect.PatternDetector;
+import dev.quarry.guardrails.pii.RegexDetector.Span;
 import java.util.regex.MatchResult;
 import java.util.regex.Pattern;
 
@@ -29,6 +30,15 @@ final class CardNumbers {
             + "|\\d{3}" + SEPARATOR + "\\d{6}" + SEPARATOR + "\\d{4,5}"
             + "|\\d{12,18})" + END);
     private static final int LONGEST_NUMBER = 19 + 4 * 3;
+    /**
+     * After a card word, any number: its digits are read across whatever short {@link Tokens#GAP}s
+     * separate them ("4539\t1488\t0343\t6467", "45 39 14 88 ...", "4539|1488|0343|6467"), and
+     * the network prefix and the Luhn check, not the grouping, decide.
+     */
+    private static final Pattern NUMBER_START = Pattern.compile("\\d" + STARTS);
+    private static final int SHORTEST_DIGITS = 13;
+    private static final int MOST_DIGITS = 19;
+    private static final int LONGEST_GAPPED = MOST_DIGITS * 7;
 
     private static final ContextWords CARD_WORDS = ContextWords.of("card", "visa", "mastercard", "amex", "discover", "jcb",
             "diners", "maestro", "unionpay", "credit", "debit", "cc", "pan", "cvv", "cvc", "pay", "paid", "payment", "charged?",
@@ -68,8 +78,14 @@ final class CardNumbers {
 
     private CardNumbers() {}
 
+    /**
+     * Card numbers in the ways they are written, and after a card word in any way at all: without
+     * the word, digits across tabs, pipes or commas are as often a table of numbers.
+     */
     static PatternDetector number() {
-        return RegexDetector.accepting(NUMBER, NUMBER_SHAPES, ContextWords.WINDOW + LONGEST_NUMBER + 2, CardNumbers::isCard);
+        return AnyOf.of(NUMBER,
+                RegexDetector.accepting(NUMBER, NUMBER_SHAPES, ContextWords.WINDOW + LONGEST_NUMBER + 2, CardNumbers::isCard),
+                new RegexDetector(NUMBER, NUMBER_START, ContextWords.WINDOW + LONGEST_GAPPED + 2, CardNumbers::namedCard));
     }
 
     static PatternDetector cvv() {
@@ -95,12 +111,37 @@ final class CardNumbers {
 
     private static boolean isCard(CharSequence text, MatchResult m) {
         String number = m.group();
-        String digits = Tokens.digits(number);
         // What separates its groups also glues it to a number beside it: "12 4111 1111 1111 1111" is no card.
         String joiners = Tokens.DOT_DASH + (number.indexOf(' ') >= 0 ? " " : "") + (number.indexOf('/') >= 0 ? "/" : "");
         return Tokens.standsAlone(text, m.start(), m.end(), joiners)
-                && CardNetwork.of(digits).isPresent()
-                && Checksums.luhn(digits)
+                && isCardNumber(Tokens.digits(number))
                 && !OTHER_NUMBER_WORDS.outweigh(CARD_WORDS, text, m.start());
+    }
+
+    /**
+     * The card number that starts at this number after a card word: the longest run of its
+     * digit groups, read across gaps, that is one (a run may go on into the next number: "card
+     * 4539 1488 0343 6467, 12 items").
+     */
+    private static Span namedCard(CharSequence text, MatchResult m) {
+        StringBuilder digits = new StringBuilder(MOST_DIGITS + 4);
+        int end = -1;
+        int i = m.start();
+        while (i >= 0 && digits.length() <= MOST_DIGITS) {
+            while (i < text.length() && text.charAt(i) >= '0' && text.charAt(i) <= '9') digits.append(text.charAt(i++));
+            boolean endsWord = i == text.length() || !Character.isLetter(text.charAt(i));
+            if (endsWord && digits.length() >= SHORTEST_DIGITS && digits.length() <= MOST_DIGITS && isCardNumber(digits.toString())) {
+                end = i;
+            }
+            i = Tokens.afterGap(text, i);
+        }
+        if (end < 0) return null;
+        // Named by a card word, and no other number's word closer.
+        int cardWord = CARD_WORDS.nearest(text, m.start());
+        return cardWord >= 0 && OTHER_NUMBER_WORDS.nearest(text, m.start()) < cardWord ? new Span(m.start(), end) : null;
+    }
+
+    private static boolean isCardNumber(String digits) {
+        return CardNetwork.of(digits).isPresent() && Checksums.luhn(digits);
     }
 }

@@ -3,17 +3,24 @@ package dev.quarry.guardrails.pii;
 import static dev.quarry.guardrails.pii.Tokens.END;
 import static dev.quarry.guardrails.pii.Tokens.STARTS;
 
+import dev.quarry.guardrails.detect.Detection;
+import dev.quarry.guardrails.detect.NormalisedText;
 import dev.quarry.guardrails.detect.PatternDetector;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.BiPredicate;
 import java.util.function.Predicate;
+import java.util.regex.MatchResult;
 import java.util.regex.Pattern;
 
 /**
  * Numbers governments issue to people: US SSN and ITIN, Canadian SIN, UK NHS, National
  * Insurance and UTR numbers, US passport and driver's licence numbers. A number written in its
- * usual groups ("512-44-8723") stands on its shape and check; the same digits run together are
- * a number like any other, so they count only after a word naming them.
+ * usual groups ("512-44-8723", "512 44 8723") stands on its shape and check; after a word naming
+ * it, it may be grouped with any short separator ("SSN 512\t44\t8723", "SSN 512-44.8723") or
+ * none, as a reader still sees the number the word names; without one, other separators are
+ * other numbers ("Release 536.22.1847", a table row "536   22   1847").
  */
 final class GovernmentIds {
     static final String SSN = "US_SOCIAL_SECURITY_NUMBER";
@@ -28,7 +35,7 @@ final class GovernmentIds {
     private static final Pattern THREE_TWO_FOUR = Pattern.compile(Tokens.grouped(3, 2, 4));
     private static final Pattern THREE_THREE_THREE = Pattern.compile(Tokens.grouped(3, 3, 3));
     private static final Pattern THREE_THREE_FOUR = Pattern.compile(Tokens.grouped(3, 3, 4));
-    private static final int GROUPED_SPAN = ContextWords.WINDOW + 9 + 3 * 3 + 2;
+    private static final int GROUPED_SPAN = ContextWords.WINDOW + 10 + 3 * 6 + 2;
 
     private static final ContextWords SSN_WORDS = ContextWords.of("ssn", "ss#", "social security(?: number| no\\.?| #)?",
             "soc\\.? sec\\.?", "social(?![ \\t]+(?:insurance|media|network))");
@@ -66,18 +73,58 @@ final class GovernmentIds {
     private GovernmentIds() {}
 
     static PatternDetector ssn() {
-        return grouped(SSN, THREE_TWO_FOUR, GovernmentIds::validSsn, SSN_WORDS, GovernmentIds::separated);
+        return grouped(SSN, THREE_TWO_FOUR, GovernmentIds::validSsn, SSN_WORDS, GovernmentIds::spaceOrDash);
     }
 
     static PatternDetector itin() {
-        return grouped(ITIN, THREE_TWO_FOUR, GovernmentIds::validItin, ITIN_WORDS, GovernmentIds::separated);
+        return grouped(ITIN, THREE_TWO_FOUR, GovernmentIds::validItin, ITIN_WORDS, GovernmentIds::spaceOrDash);
     }
 
-    /** Dots between groups of three are thousands separators in much of Europe: "283.117.492" is a SIN only where a word says so. */
+    /**
+     * Dots between groups of three are thousands separators in much of Europe, and so are no-break
+     * spaces in French ("130\u202F692\u202F544 €"): such a number is a SIN only where a word says so.
+     */
     static PatternDetector sin() {
         // First digit 0 is for fictitious numbers, 8 is unused.
-        return grouped(SIN, THREE_THREE_THREE, d -> d.charAt(0) != '0' && d.charAt(0) != '8' && Checksums.luhn(d), SIN_WORDS,
-                sep -> separated(sep) && !sep.contains("."));
+        return new ThousandsSpaced(grouped(SIN, THREE_THREE_THREE, d -> d.charAt(0) != '0' && d.charAt(0) != '8' && Checksums.luhn(d),
+                SIN_WORDS, GovernmentIds::spaceOrDash), SIN_WORDS);
+    }
+
+    /**
+     * A detector of numbers in groups of three that drops those written with no-break spaces
+     * between the groups unless {@code words} name them: the reading makes every space a space,
+     * so this looks at the characters as written.
+     */
+    private record ThousandsSpaced(PatternDetector detector, ContextWords words) implements PatternDetector {
+        @Override
+        public String type() {
+            return detector.type();
+        }
+
+        @Override
+        public int maxSpan() {
+            return detector.maxSpan();
+        }
+
+        @Override
+        public List<Detection> find(CharSequence text) {
+            return detector.find(text);
+        }
+
+        @Override
+        public List<Detection> findInReading(NormalisedText text) {
+            return detector.find(text.text()).stream()
+                    .filter(d -> words.before(text.text(), d.start()) || !noBreakSpaced(text, d))
+                    .toList();
+        }
+
+        private static boolean noBreakSpaced(NormalisedText text, Detection d) {
+            for (int i = d.start(); i < d.end(); i++) {
+                char written = text.original().charAt(text.originalIndex(i));
+                if (written == '\u00A0' || written == '\u202F') return true;
+            }
+            return false;
+        }
     }
 
     /**
@@ -85,12 +132,8 @@ final class GovernmentIds {
      * counts without "NHS" only if no phone word comes before it, and any other form needs "NHS".
      */
     static PatternDetector nhs() {
-        return RegexDetector.accepting(NHS, THREE_THREE_FOUR, GROUPED_SPAN, (text, m) -> {
-            String sep = m.group("sep");
-            return Tokens.standsAlone(text, m.start(), m.end(), Tokens.DOT_DASH + sep)
-                    && Checksums.nhs(Tokens.digits(m.group()))
-                    && (NHS_WORDS.before(text, m.start()) || sep.equals(" ") && !Phones.WORDS.before(text, m.start()));
-        });
+        return grouped(NHS, THREE_THREE_FOUR, Checksums::nhs, NHS_WORDS,
+                (text, m) -> m.group("sep").equals(" ") && !Phones.WORDS.before(text, m.start()));
     }
 
     static PatternDetector nino() {
@@ -120,22 +163,28 @@ final class GovernmentIds {
     }
 
     /**
-     * A detector for a number of fixed groups: it must pass {@code valid}, and where its
-     * separator is not {@code shapely} (run together, say) it must also follow one of {@code words}.
+     * A detector for a number of three fixed groups: it must pass {@code valid}, and follow one of
+     * {@code words} (then any separators do, or none) or be {@code shapely} without them.
      */
     private static PatternDetector grouped(String type, Pattern shape, Predicate<String> valid, ContextWords words,
-                                           Predicate<String> shapely) {
+                                           BiPredicate<CharSequence, MatchResult> shapely) {
         return RegexDetector.accepting(type, shape, GROUPED_SPAN, (text, m) -> {
-            String sep = m.group("sep");
-            return Tokens.standsAlone(text, m.start(), m.end(), Tokens.DOT_DASH + sep)
+            String first = m.group("sep");
+            if (first.isEmpty() != m.group(Tokens.separatorGroup(2)).isEmpty()) return false;
+            return Tokens.standsAlone(text, m.start(), m.end(), Tokens.DOT_DASH + first)
                     && valid.test(Tokens.digits(m.group()))
-                    && (shapely.test(sep) || words.before(text, m.start()));
+                    && (words.before(text, m.start()) || shapely.test(text, m));
         });
     }
 
-    /** Whether the groups are set apart at all: run together, nine digits are a number like any other. */
-    private static boolean separated(String sep) {
-        return !sep.isEmpty();
+    /**
+     * The shape a number has without a word naming it: one space or one dash, the same twice. Run
+     * together, nine digits are a number like any other; "536.22.1847" is a version, "536 - 22 -
+     * 1847" and "536   22   1847" are ranges and table columns.
+     */
+    private static boolean spaceOrDash(CharSequence text, MatchResult m) {
+        String sep = m.group("sep");
+        return (sep.equals(" ") || sep.equals("-")) && sep.equals(m.group(Tokens.separatorGroup(2)));
     }
 
     /** Area 001-899 but not 666, group 01-99, serial 0001-9999. */

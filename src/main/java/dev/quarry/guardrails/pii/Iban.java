@@ -19,12 +19,15 @@ final class Iban {
     static final String TYPE = "INTERNATIONAL_BANK_ACCOUNT_NUMBER";
 
     /**
-     * A run of letters, digits and spaces after "CC99"; it usually runs on past the IBAN
+     * A run of letters, digits and separators after "CC99"; it usually runs on past the IBAN
      * ("... 0130 00 BIC DEUTDEFF"), and the country's length says where the IBAN really ends.
      */
     private static final Pattern CANDIDATE = Pattern.compile("[A-Za-z]{2}(?=\\d{2})" + Tokens.startedBefore(2)
-            + "\\d{2}[A-Za-z0-9 ]{11,72}");
-    /** Spaces between two groups: one, or a few where text was pasted from a form or aligned. */
+            + "\\d{2}[A-Za-z0-9 \\t-]{11,72}");
+    /**
+     * Between two groups: one to a few spaces or tabs (pasted from a form, aligned), or one dash;
+     * the mod-97 check, not the separator, makes an IBAN.
+     */
     private static final int MOST_SPACES = 3;
     private static final int LONGEST = 34 + 8 * MOST_SPACES;
 
@@ -47,18 +50,20 @@ final class Iban {
         Integer length = LENGTHS.get(m.group().substring(0, 2).toUpperCase(Locale.ROOT));
         if (length == null) return null;
         StringBuilder iban = new StringBuilder(length);
-        boolean grouped = m.group().charAt(4) == ' ';
+        boolean grouped = isSeparator(m.group().charAt(4));
         int i = m.start();
         while (iban.length() < length && i < m.end()) {
             char c = text.charAt(i);
-            if (c == ' ') {
-                // Groups of four: spaces after every fourth character, nowhere else.
-                int spaces = 1;
-                while (i + spaces < m.end() && text.charAt(i + spaces) == ' ') spaces++;
-                if (!grouped || iban.length() % 4 != 0 || spaces > MOST_SPACES) return null;
-                i += spaces;
+            if (isSeparator(c)) {
+                // Groups of four: separators after every fourth character, nowhere else.
+                int separators = 1;
+                while (i + separators < m.end() && isSeparator(text.charAt(i + separators))) separators++;
+                String separator = text.subSequence(i, i + separators).toString();
+                boolean oneSeparator = separator.equals("-") || separator.isBlank() && separators <= MOST_SPACES;
+                if (!grouped || iban.length() % 4 != 0 || !oneSeparator) return null;
+                i += separators;
             } else {
-                if (grouped && iban.length() % 4 == 0 && iban.length() > 0 && text.charAt(i - 1) != ' ') {
+                if (grouped && iban.length() % 4 == 0 && iban.length() > 0 && !isSeparator(text.charAt(i - 1))) {
                     return null;
                 }
                 iban.append(c);
@@ -67,6 +72,10 @@ final class Iban {
         }
         boolean endsAtBoundary = i == text.length() || !Character.isLetterOrDigit(text.charAt(i));
         return iban.length() == length && endsAtBoundary && Checksums.ibanMod97(iban) ? new Span(m.start(), i) : null;
+    }
+
+    private static boolean isSeparator(char c) {
+        return c == ' ' || c == '\t' || c == '-';
     }
 
     private static Map<String, Integer> lengths(String table) {

@@ -22,7 +22,7 @@ final class Phones {
     static final String TYPE = "PHONE";
 
     /** Digits with separators and parentheses between them; {@link Written} decides the grouping. */
-    private static final Pattern CANDIDATE = Pattern.compile("[+(\\d](?<![\\p{L}\\p{N}_+.\\-/(].)[\\d ().\\-/]{5,22}\\d" + END);
+    private static final Pattern CANDIDATE = Pattern.compile("[+(\\d](?<![\\p{L}\\p{N}_+.\\-/(].)[\\d ().\\-/_\\t]{5,22}\\d" + END);
     private static final int LONGEST = 25;
     private static final Pattern DIGITS = Pattern.compile("\\d+");
 
@@ -55,7 +55,7 @@ final class Phones {
         if (!Tokens.standsAlone(text, m.start(), m.end(), Tokens.DOT_DASH + " /")) return false;
         if (OTHER_NUMBER_WORDS.outweigh(WORDS, text, m.start())) return false;
         Written w = Written.parse(m.group());
-        if (w == null) return false;
+        if (w == null || w.loose() && !WORDS.before(text, m.start())) return false;
         if (w.plus() || w.digits().startsWith("00")) return w.isInternational();
         boolean grouped = w.groups().size() > 1;
         if (w.isNanp()) {
@@ -69,12 +69,15 @@ final class Phones {
      * A candidate split into its digit groups and the separators between them.
      *
      * @param paren the group written in parentheses, or -1
+     * @param loose whether a separator is what tables and identifiers are written with rather
+     *              than phone numbers (a run of spaces, a tab, an underscore): such a number is a
+     *              phone number only after a phone word ("Scores 415   555   2671" is a table row)
      */
-    record Written(boolean plus, List<String> groups, List<String> separators, int paren) {
+    record Written(boolean plus, List<String> groups, List<String> separators, int paren, boolean loose) {
 
         /**
-         * Null unless every separator is a space, dot, dash or slash (spaces around it, or a run
-         * of spaces, count as one), with at most one group in parentheses.
+         * Null unless every separator is a space, dot, dash, slash or underscore (spaces around
+         * it, or a run of spaces or tabs, count as one), with at most one group in parentheses.
          */
         static Written parse(String s) {
             boolean plus = s.charAt(0) == '+';
@@ -87,6 +90,7 @@ final class Phones {
             List<String> groups = new ArrayList<>();
             List<String> separators = new ArrayList<>();
             int paren = -1;
+            boolean loose = false;
             Matcher group = DIGITS.matcher(body);
             int last = 0;
             while (group.find()) {
@@ -96,13 +100,14 @@ final class Phones {
                     boolean besideParen = bare.length() != separator.length();
                     String one = bare.isBlank() ? bare.isEmpty() ? "" : " " : bare.strip();
                     if (one.length() > 1 || (one.isEmpty() && !besideParen)) return null;
+                    loose |= bare.isBlank() && bare.length() > 1 || bare.indexOf('\t') >= 0 || one.equals("_");
                     separators.add(one);
                 }
                 if (open >= 0 && group.start() == open + 1) paren = groups.size();
                 groups.add(group.group());
                 last = group.end();
             }
-            return new Written(plus, groups, separators, paren);
+            return new Written(plus, groups, separators, paren, loose);
         }
 
         String digits() {

@@ -27,7 +27,7 @@ public final class PiiDetectors {
             Iban.detector(), digitLed(BankIds.routing()), digitLed(BankIds.account()), BankIds.swift(),
             digitLed(GovernmentIds.ssn()), digitLed(GovernmentIds.itin()), digitLed(GovernmentIds.sin()), digitLed(GovernmentIds.nhs()),
             GovernmentIds.nino(), digitLed(GovernmentIds.utr()), GovernmentIds.passport(), GovernmentIds.driverId(),
-            digitLed(Phones.detector()), lastWords(WebAddresses.email(), 3), lastWords(WebAddresses.url(), 1), lastWords(NetworkAddresses.ip(), 1),
+            digitLed(Phones.detector()), lastWords(WebAddresses.email(), 5), lastWords(WebAddresses.url(), 1), lastWords(NetworkAddresses.ip(), 1),
             lastWords(NetworkAddresses.mac(), 1), lastWords(Credentials.awsAccessKey(), 1), Credentials.awsSecretKey(),
             lastWords(Credentials.password(), 1), lastWords(Credentials.username(), 1),
             digitLed(Credentials.pin()), Vin.detector(), digitLed(PersonalFacts.age()), PersonalFacts.dateOfBirth());
@@ -72,8 +72,8 @@ public final class PiiDetectors {
         DIGIT_LED,
         /**
          * Finds cover at most a few words and depend on nothing after them (an email address, with
-         * "name (at) example.com" three words; a URL one): only the last words can be part of one
-         * still being written.
+         * "name (at) example (dot) com" five words; a URL one): only the last words can be part of
+         * one still being written.
          */
         LAST_WORDS
     }
@@ -91,6 +91,11 @@ public final class PiiDetectors {
 
         public List<Detection> find(CharSequence text) {
             return detector.find(text);
+        }
+
+        @Override
+        public List<Detection> findInReading(NormalisedText text) {
+            return detector.findInReading(text);
         }
 
         public int maxSpan() {

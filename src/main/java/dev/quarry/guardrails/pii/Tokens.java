@@ -15,8 +15,16 @@ final class Tokens {
     static final String DOT_DASH = ".-";
     /** The longest separator within a value: " - ", or three spaces. */
     private static final int MOST_JOINERS = 3;
+    private static final int WIDEST_GAP = 6;
+    /**
+     * Regex: what may stand between the groups of a number once a word has said what the number
+     * is: a few characters that are neither letters nor digits ("\t", "--", ".  ", "_", "|", four
+     * spaces); {@link #isGap} also keeps it on at most two lines.
+     */
+    static final String GAP = "[^\\p{L}\\p{Nd}]{1," + WIDEST_GAP + "}";
 
     private Tokens() {}
+
 
     /**
      * Whether {@code [start, end)} is not glued to more digits by {@code joiners}: the regex
@@ -48,6 +56,28 @@ final class Tokens {
         return "(?<![\\p{L}\\p{N}_].{" + length + "})";
     }
 
+    /** Whether {@code s} is a {@link #GAP}. */
+    static boolean isGap(CharSequence s) {
+        return isGap(s, 0, s.length());
+    }
+
+    /** Where the digit after a {@link #GAP} starting at {@code at} is, or -1 if no gap and digit are there. */
+    static int afterGap(CharSequence text, int at) {
+        int end = at;
+        while (end < text.length() && end - at < WIDEST_GAP && !Character.isLetterOrDigit(text.charAt(end))) end++;
+        boolean digit = end < text.length() && text.charAt(end) >= '0' && text.charAt(end) <= '9';
+        return digit && isGap(text, at, end) ? end : -1;
+    }
+
+    private static boolean isGap(CharSequence text, int from, int to) {
+        int lines = 0;
+        for (int i = from; i < to; i++) {
+            char c = text.charAt(i);
+            if (Character.isLetterOrDigit(c) || c == '\n' && ++lines > 1) return false;
+        }
+        return to > from && to - from <= WIDEST_GAP;
+    }
+
     static String digits(CharSequence s) {
         StringBuilder out = new StringBuilder(s.length());
         for (int i = 0; i < s.length(); i++) {
@@ -58,16 +88,20 @@ final class Tokens {
     }
 
     /**
-     * Regex for a number written in fixed groups (3-2-4 for an SSN) separated throughout by the
-     * same separator (one to three spaces, or a dash or dot with or without a space on either
-     * side), or not at all; the separator is group {@code sep}, empty for the bare form. The
-     * back-reference keeps "123-45 6789" out.
+     * Regex for a number written in fixed groups (3-2-4 for an SSN) with a {@link #GAP} or nothing
+     * between them; the separators are groups {@code sep} (the first), {@code sep2}... Which
+     * separators make the number depends on whether a word names it, which the detector decides.
      */
     static String grouped(int... sizes) {
         StringBuilder regex = new StringBuilder("\\d").append(STARTS).append("\\d{").append(sizes[0] - 1).append('}');
         for (int i = 1; i < sizes.length; i++) {
-            regex.append(i == 1 ? "(?<sep> {1,3}| ?[.-] ?|)" : "\\k<sep>").append("\\d{").append(sizes[i]).append('}');
+            regex.append("(?<").append(separatorGroup(i)).append('>').append(GAP).append("|)\\d{").append(sizes[i]).append('}');
         }
         return regex.append(END).toString();
+    }
+
+    /** The name of the group that holds the separator before group {@code index} (1 for the first) in {@link #grouped}. */
+    static String separatorGroup(int index) {
+        return index == 1 ? "sep" : "sep" + index;
     }
 }

@@ -16,12 +16,36 @@ final class WebAddresses {
     static final String EMAIL = "EMAIL";
     static final String URL = "URL";
 
-    private static final String DOMAIN = "[A-Za-z0-9.\\-]{1,253}\\.(?<tld>[A-Za-z]{2,24})";
     private static final String URL_REST = "[^\\s<>\"'`]{1,1024}";
 
-    /** The @ and the domain; the @ may be written "(at)" or "[at]" against harvesters, and it is still the address. */
-    private static final Pattern AT_DOMAIN = Pattern.compile("(?:@|[ \\t]?[(\\[](?i:at)[)\\]][ \\t]?)(?<domain>" + DOMAIN + ")"
-            + "(?![\\p{L}\\p{N}_\\-])");
+    /**
+     * A label of an address's domain: letters of any script and digits (an internationalised
+     * domain, "bücher.de", or a homoglyph, "exаmple.com" with a Cyrillic а, is still the
+     * address), hyphens inside. ASCII comes first in each class: it is most addresses, and a
+     * range is tested faster than a Unicode property.
+     */
+    private static final String LABEL_CHARACTER = "a-zA-Z0-9\\p{L}\\p{M}\\p{Nd}";
+    private static final String LABEL = "[" + LABEL_CHARACTER + "](?:[" + LABEL_CHARACTER + "\\-]{0,61}[" + LABEL_CHARACTER + "])?";
+    /** A dot, or one written out against harvesters: "[dot]", "(dot)", with a space or not on either side. */
+    private static final String DOT = "(?:\\.|[ \\t]?[(\\[](?i:dot)[)\\]][ \\t]?)";
+    /**
+     * A top-level domain: letters of the alphabets domains are registered in. Not ideographic
+     * ones: with an ideographic full stop read as a dot, "微信。谢谢" would end in one.
+     */
+    private static final String TLD = "[a-zA-Z\\p{IsLatin}\\p{IsCyrillic}\\p{IsGreek}]{2,24}";
+    /** What only a written-out dot puts in a domain. */
+    private static final String WRITTEN_DOT = "[( \t";
+    /** A domain's most characters: 253, and its dots written out, " (dot) ", in a name of up to ten labels. */
+    private static final int LONGEST_DOMAIN = 253 + 9 * 6;
+    private static final String DOMAIN = LABEL + "(?:" + DOT + LABEL + "){0,8}" + DOT + "(?<tld>" + TLD + ")";
+
+    /**
+     * The @ and the domain; the @ may be written "(at)" or "[at]" against harvesters, or with
+     * spaces around it, and it is still the address (group {@code plain} holds a plain "@"). The
+     * lookahead lets most positions of a text fail at their first character.
+     */
+    private static final Pattern AT_DOMAIN = Pattern.compile("(?=[ \\t(\\[@])(?:(?<plain>@)|[ \\t]?(?:[(\\[](?i:at)[)\\]]|@)[ \\t]?)"
+            + "(?<domain>" + DOMAIN + ")(?![\\p{L}\\p{N}_\\-])");
     private static final int LONGEST_LOCAL = 64;
     private static final String LOCAL_CHARACTERS = ".%+-_";
     /** "icon@2x.png" is a file name; no top-level domain is an image format. */
@@ -42,7 +66,7 @@ final class WebAddresses {
     private WebAddresses() {}
 
     static PatternDetector email() {
-        return new RegexDetector(EMAIL, AT_DOMAIN, LONGEST_LOCAL + 6 + 253 + 2, WebAddresses::email);
+        return new RegexDetector(EMAIL, AT_DOMAIN, LONGEST_LOCAL + 6 + LONGEST_DOMAIN + 2, WebAddresses::email);
     }
 
     static PatternDetector url() {
@@ -56,13 +80,26 @@ final class WebAddresses {
         int start = backOver(text, m.start(), LONGEST_LOCAL, WebAddresses::isLocalCharacter);
         if (start == m.start() || glued(text, start, LOCAL_CHARACTERS)) return null;
         String local = text.subSequence(start, m.start()).toString();
-        if (local.startsWith(".") || local.endsWith(".") || local.contains("..") || !validDomain(m.group("domain"))) return null;
-        boolean file = FILE_EXTENSIONS.contains(m.group("tld").toLowerCase(Locale.ROOT));
-        return file || inUrlAuthority(text, start) ? null : new Span(start, m.end());
+        if (local.startsWith(".") || local.endsWith(".") || local.contains("..")) return null;
+        String tld = m.group("tld").toLowerCase(Locale.ROOT);
+        // Written out, "@" stands for "at" in prose too ("lunch @ noon.today"): only a real top-level domain makes it an address.
+        boolean writtenOut = m.group("plain") == null || m.group("domain").chars().anyMatch(c -> WRITTEN_DOT.indexOf(c) >= 0);
+        if (writtenOut && !realTld(tld)) return null;
+        return FILE_EXTENSIONS.contains(tld) || inUrlAuthority(text, start) ? null : new Span(start, m.end());
     }
 
+    /** A local part's characters: letters of any script (an internationalised address, a homoglyph), digits, marks, and ".%+-_". */
     private static boolean isLocalCharacter(char c) {
-        return isAsciiLetterOrDigit(c) || LOCAL_CHARACTERS.indexOf(c) >= 0;
+        return Character.isLetterOrDigit(c) || LOCAL_CHARACTERS.indexOf(c) >= 0 || isMark(c);
+    }
+
+    private static boolean isMark(char c) {
+        int type = Character.getType(c);
+        return type == Character.NON_SPACING_MARK || type == Character.COMBINING_SPACING_MARK || type == Character.ENCLOSING_MARK;
+    }
+
+    private static boolean realTld(String tld) {
+        return GENERIC_TLDS.contains(tld.toLowerCase(Locale.ROOT)) || tld.length() == 2 && Countries.ISO_CODES.contains(tld.toUpperCase(Locale.ROOT));
     }
 
     private static boolean isAsciiLetterOrDigit(char c) {
@@ -101,9 +138,7 @@ final class WebAddresses {
         int start = backOver(text, m.start(), 253, c -> isAsciiLetterOrDigit(c) || c == '.' || c == '-');
         if (start == m.start() || glued(text, start, "_.@/-")) return null;
         String tld = m.group("tld");
-        boolean real = GENERIC_TLDS.contains(tld.toLowerCase(Locale.ROOT))
-                || tld.length() == 2 && Countries.ISO_CODES.contains(tld.toUpperCase(Locale.ROOT));
-        return real && validDomain(text.subSequence(start, m.start("tld") + tld.length()).toString())
+        return realTld(tld) && validDomain(text.subSequence(start, m.start("tld") + tld.length()).toString())
                 ? new Span(start, trimmedEnd(text, start, m.end())) : null;
     }
 

@@ -36,8 +36,37 @@ class NormalisedTextTest {
     @Test
     void invisibleCharactersAreNotRead() {
         String invisible = "\u200B\u200C\u200D\u2060\u00AD\uFEFF\u200E\u200F\u202A\u202C\u2066\u2069\u180E\u2062\uFE0F\u3164\u034F"
-                + "\u0000\u0007\u007F\u0085\uDB40\uDC41";
+                + "\u0000\u0007\u007F\uDB40\uDC41\u2065\uFFF0\uFFF8\uDB40\uDC80\uDB43\uDFFF\uD834\uDD73";
         assertThat(read("41" + invisible + "11")).isEqualTo("4111");
+    }
+
+    @Test
+    void nextLineIsALineBreakNotAnInvisibleCharacter() {
+        assertThat(read("ref 1234\u00855678")).isEqualTo("ref 1234\n5678");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "\u24EA\u2460\u2461\u2462\u2463\u2464\u2465\u2466\u2467\u2468",      // circled
+            "\u24FF\u2776\u2777\u2778\u2779\u277A\u277B\u277C\u277D\u277E",      // negative circled (dingbat)
+            "\uD83C\uDD0B\u2780\u2781\u2782\u2783\u2784\u2785\u2786\u2787\u2788", // sans-serif circled (dingbat)
+            "\u24EA\u24F5\u24F6\u24F7\u24F8\u24F9\u24FA\u24FB\u24FC\u24FD",      // double circled
+            "\u24EA\u2474\u2475\u2476\u2477\u2478\u2479\u247A\u247B\u247C",      // parenthesised: NFKC gives "(1)"
+            "\uD83C\uDD00\u2488\u2489\u248A\u248B\u248C\u248D\u248E\u248F\u2490", // full stop: NFKC gives "1."
+            "\uD83C\uDD01\uD83C\uDD02\uD83C\uDD03\uD83C\uDD04\uD83C\uDD05\uD83C\uDD06\uD83C\uDD07\uD83C\uDD08"
+                    + "\uD83C\uDD09\uD83C\uDD0A"})                                            // digit comma: NFKC gives "1,"
+    void numeralsThatStandForADigitReadAsThatDigitAlone(String digits) {
+        assertThat(read(digits)).isEqualTo("0123456789");
+    }
+
+    @Test
+    void arabicAndIdeographicSeparatorsReadAsCommasAndFullStops() {
+        assertThat(read("1\u066C2\u066B3\u060C4\u30015\u30026\uFF0C7\uFF618\uFE529")).isEqualTo("1,2.3,4,5.6,7.8.9");
+    }
+
+    @Test
+    void aTextThatExpandsIsReadAtItsLength() {
+        assertThat(read("\u3300".repeat(3) + "1")).isEqualTo("\u30A2\u30D1\u30FC\u30C8".repeat(3) + "1");
     }
 
     @Test

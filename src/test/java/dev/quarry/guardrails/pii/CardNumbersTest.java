@@ -47,6 +47,29 @@ class CardNumbersTest {
         assertThat(Finds.in(CARD, "pay with " + number + " please")).containsExactly(number);
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"\t", "\n", "    ", "--", ".  ", "_", ",", ":", "+", "~", "|", "\u2022", "\r\n"})
+    void afterACardWordAnySeparatorBetweenTheGroupsCounts(String separator) {
+        String number = String.join(separator, "4539", "1488", "0343", "6467");
+        assertThat(Finds.in(CARD, "card " + number + " thanks")).containsExactly(number);
+        assertThat(Finds.in(CARD, "ref " + number + " thanks")).as("without a card word").isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"45 39 14 88 03 43 64 67", "45391488 03436467", "4 5 3 9 1 4 8 8 0 3 4 3 6 4 6 7", "453 914 880 343 646 7"})
+    void afterACardWordAnyGroupingCounts(String number) {
+        assertThat(Finds.in(CARD, "my card: " + number)).containsExactly(number);
+        assertThat(Finds.in(CARD, "ref " + number)).as("without a card word").isEmpty();
+    }
+
+    @Test
+    void afterACardWordTheNumberMayRunIntoTheNextOneButNotAcrossABlankLineOrALetter() {
+        assertThat(Finds.in(CARD, "card 4539 1488 0343 6467, 12 items")).containsExactly("4539 1488 0343 6467");
+        assertThat(Finds.in(CARD, "card 4539 1488\n\n0343 6467")).isEmpty();
+        assertThat(Finds.in(CARD, "card 4539 1488 0343 6467x")).isEmpty();
+        assertThat(Finds.in(CARD, "card 12 4539|1488|0343|6467")).isEmpty();
+    }
+
     @Test
     void anOrderNumberIsNotACardUnlessACardWordComesCloser() {
         assertThat(Finds.in(CARD, "order #4111111111111111 shipped")).isEmpty();

@@ -18,14 +18,15 @@ class IbanTest {
     @ParameterizedTest
     @ValueSource(strings = {"DE89370400440532013000", "DE89 3704 0044 0532 0130 00", "DE89  3704  0044  0532  0130  00", "GB82WEST12345698765432",
             "FR14 2004 1010 0505 0001 3M02 606", "NO9386011117947", "NO93 8601 1117 947", "MT84MALT011000012345MTLCAST001S",
-            "gb29 nwbk 6016 1331 9268 19"})
+            "gb29 nwbk 6016 1331 9268 19", "DE89-3704-0044-0532-0130-00", "DE89\t3704\t0044\t0532\t0130\t00"})
     void findsTheIbanWholeAndNoMore(String iban) {
         assertThat(Finds.in(IBAN, "to " + iban + " BIC DEUTDEFF thanks")).containsExactly(iban);
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"DE89 3704 0044 0532 0130 01", "GB00WEST12345698765432", "XX12ABCD12345678",
-            "DE89 37040044 0532 0130 00", "DE89 3704    0044 0532 0130 00", "DE8937040044053201300", "DE89370400440532013000123"})
+            "DE89 37040044 0532 0130 00", "DE89 3704    0044 0532 0130 00", "DE8937040044053201300", "DE89370400440532013000123",
+            "DE89--3704-0044-0532-0130-00", "DE89 - 3704 - 0044 - 0532 - 0130 - 00"})
     void rejectsBadChecksumsUnknownCountriesWrongLengthsAndBrokenGroups(String text) {
         assertThat(Finds.in(IBAN, "IBAN " + text + " ok")).isEmpty();
     }

@@ -18,11 +18,17 @@ class PhonesTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"(415) 555-2671", "(415)555-2671", "415-555-2671", "415.555.2671", "415 555 2671", "415  555  2671",
-            "415 - 555 - 2671", "(415)  555 - 2671",
-            "1-800-555-0199", "1 (800) 555-0199"})
+    @ValueSource(strings = {"(415) 555-2671", "(415)555-2671", "415-555-2671", "415.555.2671", "415 555 2671",
+            "415 - 555 - 2671", "1-800-555-0199", "1 (800) 555-0199"})
     void findsNorthAmericanNumbers(String number) {
         assertThat(Finds.in(PHONE, "Office: " + number + ".")).containsExactly(number);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"415  555  2671", "(415)  555 - 2671", "415   555   2671", "415\t555\t2671", "415_555_2671"})
+    void aNumberSpacedOutOrUnderscoredLikeATableRowOrAnIdIsAPhoneNumberOnlyAfterAPhoneWord(String number) {
+        assertThat(Finds.in(PHONE, "phone " + number + ".")).containsExactly(number);
+        assertThat(Finds.in(PHONE, "Scores " + number + " today")).isEmpty();
     }
 
     @ParameterizedTest

@@ -146,4 +146,14 @@ class PiiDetectorsTest {
             }
         }
     }
+
+    @Test
+    void aValueABidiOverrideShowsIsFoundAndItsWholeRunReported() {
+        String card = "CREDIT_DEBIT_CARD_NUMBER";
+        assertThat(Finds.in(card, "card \u202E7646 3430 8841 9354\u202C ok")).containsExactly("\u202E7646 3430 8841 9354\u202C");
+        assertThat(Finds.in(card, "card \u202E7646 3430 8841 9354")).containsExactly("\u202E7646 3430 8841 9354");
+        assertThat(Finds.in(card, "card \u202D4539 1488 0343 6467\u202C")).containsExactly("\u202D4539 1488 0343 6467\u202C");
+        assertThat(Finds.in(card, "card \u202E4539 1488 0343 6468\u202C")).as("shown 8643 3430 8841 9354: no card").isEmpty();
+        assertThat(Finds.in("EMAIL", "mail \u202Emoc.elpmaxe@ecila\u202C now")).containsExactly("\u202Emoc.elpmaxe@ecila\u202C");
+    }
 }

@@ -9,14 +9,18 @@ import org.junit.jupiter.params.provider.ValueSource;
 class WebAddressesTest {
     @ParameterizedTest
     @ValueSource(strings = {"jane.doe@example.com", "raj.patel+billing@acme-corp.co.uk", "TOM_99@Gmail.COM",
-            "k.nakamura@u-tokyo.ac.jp", "alerts@ops.eu-west-1.example.net", "name(at)example.com", "name [at] example.com"})
+            "k.nakamura@u-tokyo.ac.jp", "alerts@ops.eu-west-1.example.net", "name(at)example.com", "name [at] example.com",
+            "\u0430lice@example.com", "alice@ex\u0430mple.com", "j\u00FCrgen.schmidt@example.com", "alice@b\u00FCcher.de",
+            "alice@example\u3002com", "alice @ example.com", "alice[at]example[dot]com", "alice (at) example (dot) com",
+            "\u0441\u0435\u0440\u0433\u0435\u0439@\u043F\u0440\u0438\u043C\u0435\u0440.\u0440\u0444"})
     void findsEmailAddresses(String email) {
         assertThat(Finds.in("EMAIL", "write to <" + email + ">.")).containsExactly(email);
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"@Override", "icon@2x.png", "npm i @types/node@20.11.5", "5@3.99", "a..b@example.com",
-            "x@-example.com", "user@localhost", "[a-z]+@[a-z]+\\.[a-z]{2,}"})
+            "x@-example.com", "user@localhost", "[a-z]+@[a-z]+\\.[a-z]{2,}",
+            "lunch @ noon.tomorrow", "tickets (at) the.venue", "\u8054\u7CFB\u6211@\u5FAE\u4FE1\u3002\u8C22\u8C22"})
     void rejectsWhatIsNotAnAddress(String text) {
         assertThat(Finds.in("EMAIL", text)).isEmpty();
     }
