@@ -126,6 +126,18 @@ class EscalationAttacksTest {
                     .isEqualTo("quarry:DeletePrincipal on role/r2 is denied by statement 'KeepR2' of policy 'AllButR2'.");
             quarry.call("PUT", "/admin/principals/r2/tags", mallory, "{\"tags\": {\"team\": \"x\"}}").expect(403);
             quarry.call("PUT", "/admin/principals/r2/boundary", mallory, "{\"policy\": \"AllButR2\"}").expect(403);
+            // Attaching, detaching and membership act on the role as much as the principal routes do.
+            policy(quarry, "R2Models", "{\"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"quarry:InvokeModel\", \"Resource\": \"*\"}]}");
+            attach(quarry, "R2Models", "principal", "r2");
+            policy(quarry, "Lock", "{\"Statement\": [{\"Effect\": \"Deny\", \"Action\": \"*\", \"Resource\": \"*\"}]}");
+            quarry.admin("POST", "/admin/groups", "{\"name\": \"g\"}").expect(201);
+            String r2 = "{\"target_type\": \"principal\", \"target_name\": \"r2\"}";
+            assertThat(quarry.call("POST", "/admin/policies/Lock/attachments", mallory, r2).expect(403).path("error").path("message").asText())
+                    .isEqualTo("quarry:AttachPolicy on role/r2 is denied by statement 'KeepR2' of policy 'AllButR2'.");
+            quarry.call("DELETE", "/admin/policies/R2Models/attachments", mallory, r2).expect(403);
+            quarry.call("PUT", "/admin/groups/g/members/r2", mallory, null).expect(403);
+            quarry.admin("PUT", "/admin/groups/g/members/r2", null).expect(200);
+            quarry.call("DELETE", "/admin/groups/g/members/r2", mallory, null).expect(403);
             quarry.admin("GET", "/admin/principals/r2", null).expect(200);
         }
     }
