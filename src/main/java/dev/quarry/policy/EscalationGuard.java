@@ -6,12 +6,12 @@ import dev.quarry.identity.Groups;
 import dev.quarry.identity.Principal;
 import dev.quarry.identity.Roles;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.UnaryOperator;
 
 /**
  * Refuses to let a caller hand out administrative power it does not hold itself — "a principal
@@ -20,10 +20,11 @@ import java.util.function.UnaryOperator;
  * the change touches, and every admin action one of them would gain (an Allow it did not have, a
  * Deny or boundary lifted — {@link Standing#gainedOver}) must be held by the caller.
  *
- * <p>The caller holds an action only on everything: allowed it on {@code *}, and denied it nowhere,
- * on no resource and under no condition. A caller held back from anything (a Deny on
- * {@code principal/admin}, say) could otherwise grant the unrestricted action to a principal of its
- * own and act through that.
+ * <p>The caller holds an action only on everything: allowed it on {@code *} under the conditions of
+ * the call, and denied it on no narrower resource, under any condition. A caller held back from
+ * anything (a Deny on {@code principal/admin}, say) could otherwise grant the unrestricted action to
+ * a principal of its own and act through that — unless that principal is held back by the same
+ * Deny.
  *
  * <p>What a principal may do includes the roles it can come to act as (trust by name or group,
  * through chains of roles): a change that makes a role reachable grants all that role may do.
@@ -144,20 +145,43 @@ public final class EscalationGuard {
         for (String admin : Actions.ADMIN) {
             Optional<String> gained = after.gainedOver(before, admin);
             if (gained.isEmpty()) continue;
-            notHeld(caller, admin, now, context).ifPresent(why -> {
+            notHeld(caller, admin, after, now, context).ifPresent(why -> {
                 throw QuarryException.of(ErrorKind.PERMISSION_DENIED, "You cannot grant permissions you do not hold: " + what
                         + " would allow " + admin + " (" + gained.get() + "), which you do not hold on every resource: " + why);
             });
         }
     }
 
-    /** Why the caller does not hold {@code action} on everything, or empty when it does. */
-    private Optional<String> notHeld(Principal caller, String action, PolicySnapshot now, Map<String, List<String>> context) {
+    /**
+     * Why the caller does not hold {@code action} on everything, or empty when it does: allowed it
+     * on {@code *} under the conditions of this very call, and denied it on no narrower resource
+     * under any condition. A Deny on everything under other conditions than the call's (a caller
+     * kept to the office network, calling from it) holds the caller back only where it could not
+     * act anyway, so it leaves the caller free to grant, and to lift that very Deny. A Deny the
+     * grantee carries too is no reason to refuse: it holds the grantee back as it holds the caller.
+     */
+    private Optional<String> notHeld(Principal caller, String action, Standing grantee, PolicySnapshot now, Map<String, List<String>> context) {
+        Standing mine = now.nameOf(caller.id()).map(name -> Standing.of(now, name)).orElse(Standing.NONE);
+        Set<Statement> shared = new HashSet<>();
+        for (Standing.Sourced deny : grantee.denying(action)) {
+            if (deny.statement().conditions().stream().noneMatch(EscalationGuard::aboutWhoAsks)) shared.add(deny.statement());
+        }
         AccessRequest everything = new AccessRequest(action, "*", context);
-        Decision decision = directory.decide(caller.id(), everything);
+        Decision decision = mine.decideWithout(shared, everything);
         if (!decision.allowed()) return Optional.of(decision.explain(everything));
-        return now.nameOf(caller.id())
-                .flatMap(name -> Standing.of(now, name).denying(action).stream().findFirst())
+        return mine.denying(action).stream()
+                .filter(deny -> !shared.contains(deny.statement()) && !deny.statement().resources().stream().allMatch("*"::equals))
+                .findFirst()
                 .map(deny -> "you are denied it on " + String.join(", ", deny.statement().resources()) + " by " + deny.label() + ".");
+    }
+
+    /**
+     * Whether a condition tests who asks rather than how: a Deny so conditioned that holds the caller
+     * back may not hold back the grantee.
+     */
+    private static boolean aboutWhoAsks(Condition condition) {
+        return ConditionKey.of(condition.key())
+                .filter(key -> key == ConditionKey.PRINCIPAL_NAME || key == ConditionKey.PRINCIPAL_TYPE || key == ConditionKey.PRINCIPAL_TAG)
+                .isPresent();
     }
 }

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * What a principal may do, as the {@link EscalationGuard} weighs it: its identity policies, its
@@ -55,6 +56,18 @@ record Standing(List<Policy> identity, Optional<Policy> boundary, Map<String, St
             if (!within.contains(allow)) return Optional.of("let through by boundary " + allow.label());
         }
         return Optional.empty();
+    }
+
+    /**
+     * The decision authorization would make for this standing, with the Deny statements in
+     * {@code ignored} left out.
+     */
+    Decision decideWithout(Set<Statement> ignored, AccessRequest request) {
+        return PolicyEvaluator.evaluate(request, identity.stream().map(p -> without(p, ignored)).toList(), boundary.map(b -> without(b, ignored)));
+    }
+
+    private static Policy without(Policy policy, Set<Statement> ignored) {
+        return new Policy(policy.name(), policy.statements().stream().filter(s -> !ignored.contains(s)).toList());
     }
 
     List<Sourced> allowing(String action) {

@@ -162,6 +162,7 @@ final class IdentityAdminRoutes implements HttpService {
     /** Body: {@code {"name"}}: a key for that principal, made a user if it is new — an operator's first call. */
     private void createUserKey(ServerRequest req, ServerResponse res) {
         calls.serveNamedInBody(req, res, "quarry:CreateKey", "principal", IdentityAdminRoutes::name, call -> {
+            alsoAsRole(call, identities, call.name());
             guard.checkKeyFor(call.caller(), call.name(), call.conditions());
             IssuedKey key = identities.createKey(call.name(), PrincipalKind.USER);
             onKeyIssued.accept(key);
@@ -248,6 +249,7 @@ final class IdentityAdminRoutes implements HttpService {
         calls.serve(req, res, "quarry:AddToGroup", "group/" + name, call -> {
             String principal = param(req, "principal");
             call.alsoOn("principal/" + principal);
+            alsoAsRole(call, identities, principal);
             guard.checkJoin(call.caller(), name, principal, call.conditions());
             Groups.Group group = identities.groups().add(name, principal);
             identityChanged.run();
@@ -260,6 +262,7 @@ final class IdentityAdminRoutes implements HttpService {
         calls.serve(req, res, "quarry:RemoveFromGroup", "group/" + name, call -> {
             String principal = param(req, "principal");
             call.alsoOn("principal/" + principal);
+            alsoAsRole(call, identities, principal);
             guard.checkLeave(call.caller(), name, principal, call.conditions());
             Groups.Group group = identities.groups().remove(name, principal);
             identityChanged.run();
@@ -302,16 +305,20 @@ final class IdentityAdminRoutes implements HttpService {
     }
 
     /**
-     * A principal route that reaches a role is authorized on {@code role/NAME} as well, so a Deny on
-     * a role holds whichever route names it.
+     * A call that reaches a role as a principal (a principal route, an attachment, a membership, a
+     * session key's owner) is authorized on {@code role/NAME} as well, so a Deny on a role holds
+     * whichever route names it.
      */
     static void alsoAsRole(AdminCalls.AdminContext call, IdentityStore identities, String name) {
         if (identities.principal(name).filter(p -> p.kind() == PrincipalKind.ROLE).isPresent()) call.alsoOn("role/" + name);
     }
 
-    /** A key is acted on as part of its owner: a Deny on {@code principal/OWNER} holds for its keys. */
+    /** A key is acted on as part of its owner: a Deny on {@code principal/OWNER} (or {@code role/OWNER}, for a role's sessions) holds for its keys. */
     private void alsoOnOwner(AdminCalls.AdminContext call, String keyId) {
-        identities.keys().owner(keyId).ifPresent(owner -> call.alsoOn("principal/" + owner));
+        identities.keys().owner(keyId).ifPresent(owner -> {
+            call.alsoOn("principal/" + owner);
+            alsoAsRole(call, identities, owner);
+        });
     }
 
     /** The {@code name} a create call names its principal, group or role by; the store takes it as written. */

@@ -29,8 +29,8 @@ import java.util.Map;
 /**
  * The admin API for policies: write, read, list and delete them, attach them to principals and
  * groups, set permission boundaries, and simulate a decision. Each route is an admin action,
- * authorized and audited by {@link AdminCalls}, attaching and detaching on the target principal or
- * group as well; writing, attaching or detaching a policy, and changing a boundary, also pass the
+ * authorized and audited by {@link AdminCalls}, attaching and detaching on the target principal
+ * (and {@code role/NAME} when it is a role) or group as well; writing, attaching or detaching a policy, and changing a boundary, also pass the
  * {@link EscalationGuard}. A change is in force on this node when its
  * call returns, and on other nodes within {@link PolicyDirectory#POLL_INTERVAL}.
  */
@@ -104,7 +104,7 @@ final class PolicyAdminRoutes implements HttpService {
         String name = name(req);
         calls.serve(req, res, "quarry:AttachPolicy", "policy/" + name, call -> {
             PolicyTarget target = target(call.body().get());
-            call.alsoOn(target.toString());
+            alsoOnTarget(call, target);
             guard.check(call.caller(), PolicyParser.parse(name, store.document(name)), call.conditions());
             store.attach(name, target);
             directory.reload();
@@ -116,7 +116,7 @@ final class PolicyAdminRoutes implements HttpService {
         String name = name(req);
         calls.serve(req, res, "quarry:DetachPolicy", "policy/" + name, call -> {
             PolicyTarget target = target(call.body().get());
-            call.alsoOn(target.toString());
+            alsoOnTarget(call, target);
             guard.checkDetach(call.caller(), name, target, call.conditions());
             store.detach(name, target);
             directory.reload();
@@ -140,7 +140,7 @@ final class PolicyAdminRoutes implements HttpService {
     /**
      * Body: {@code {"principal", "action", "resource", "context": {"quarry:Key": "value" | ["v", …]}}}.
      * The context is taken as given: the simulator answers "what if a request came with these keys".
-     * Authorized on {@code principal/NAME}: what it reveals is that principal's permissions.
+     * Authorized on {@code principal/NAME} (and {@code role/NAME} for a role): what it reveals is that principal's permissions.
      */
     private void simulate(ServerRequest req, ServerResponse res) {
         calls.serveNamedInBody(req, res, "quarry:SimulatePolicy", "principal", body -> Json.requireText(body, "principal", "principal"), call -> {
@@ -148,6 +148,7 @@ final class PolicyAdminRoutes implements HttpService {
             String action = Json.requireText(body, "action", "action");
             if (!Actions.isKnown(action)) throw QuarryException.invalid("action", "'" + action + "' is not a Quarry action; known: " + Actions.ALL);
             AccessRequest request = new AccessRequest(action, Json.requireText(body, "resource", "resource"), simulatedContext(body));
+            IdentityAdminRoutes.alsoAsRole(call, identities, call.name());
             Decision decision = directory.simulate(call.name(), request);
             return ok(Json.object()
                     .put("allowed", decision.allowed())
@@ -182,6 +183,12 @@ final class PolicyAdminRoutes implements HttpService {
         } catch (PolicyException e) {
             throw QuarryException.invalid(e.path().isEmpty() ? "document" : e.path(), "The policy document is not valid: " + e.getMessage());
         }
+    }
+
+    /** What a policy is attached to or detached from is acted on too: the group, or the principal (and the role it may be). */
+    private void alsoOnTarget(AdminCalls.AdminContext call, PolicyTarget target) {
+        call.alsoOn(target.toString());
+        if (target.type() == PolicyTarget.Type.PRINCIPAL) IdentityAdminRoutes.alsoAsRole(call, identities, target.name());
     }
 
     private static PolicyTarget target(ObjectNode body) {

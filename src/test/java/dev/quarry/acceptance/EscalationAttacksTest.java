@@ -12,13 +12,20 @@ import org.junit.jupiter.params.provider.MethodSource;
  * The reviewer's attacks on exact-resource authorization and the escalation guard, each as it was
  * reproduced against a running Quarry, on SQLite and PostgreSQL: a puppet account, a role's trust,
  * self-tagging, acting on a target the caller is denied, lifting one's own Deny, and reaching a role
- * through the principal routes.
+ * through the principal routes, attachments and memberships; and the admins the guard refused
+ * wrongly: one kept to the office network, calling from it, and one granting a Deny of its own along.
  */
 class EscalationAttacksTest {
     private static final String ALLOW_ALL = """
             {"Statement": [{"Sid": "All", "Effect": "Allow", "Action": "*", "Resource": "*"}]}""";
     private static final String DENY_ADMIN = """
             {"Statement": [{"Sid": "NotAdmin", "Effect": "Deny", "Action": "*", "Resource": "principal/admin"}]}""";
+    private static final String LIST_KEYS = """
+            {"Statement": [{"Effect": "Allow", "Action": "quarry:ListKeys", "Resource": "*"}]}""";
+    /** Denies everything from outside the networks filled in. */
+    private static final String OFFICE_ONLY = """
+            {"Statement": [{"Sid": "OfficeOnly", "Effect": "Deny", "Action": "*", "Resource": "*",
+              "Condition": {"NotIpAddress": {"quarry:SourceIp": %s}}}]}""";
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("dev.quarry.testing.StoreTargets#names")
@@ -126,7 +133,59 @@ class EscalationAttacksTest {
                     .isEqualTo("quarry:DeletePrincipal on role/r2 is denied by statement 'KeepR2' of policy 'AllButR2'.");
             quarry.call("PUT", "/admin/principals/r2/tags", mallory, "{\"tags\": {\"team\": \"x\"}}").expect(403);
             quarry.call("PUT", "/admin/principals/r2/boundary", mallory, "{\"policy\": \"AllButR2\"}").expect(403);
+            // Attaching, detaching and membership act on the role as much as the principal routes do.
+            policy(quarry, "R2Models", "{\"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"quarry:InvokeModel\", \"Resource\": \"*\"}]}");
+            attach(quarry, "R2Models", "principal", "r2");
+            policy(quarry, "Lock", "{\"Statement\": [{\"Effect\": \"Deny\", \"Action\": \"*\", \"Resource\": \"*\"}]}");
+            quarry.admin("POST", "/admin/groups", "{\"name\": \"g\"}").expect(201);
+            String r2 = "{\"target_type\": \"principal\", \"target_name\": \"r2\"}";
+            assertThat(quarry.call("POST", "/admin/policies/Lock/attachments", mallory, r2).expect(403).path("error").path("message").asText())
+                    .isEqualTo("quarry:AttachPolicy on role/r2 is denied by statement 'KeepR2' of policy 'AllButR2'.");
+            quarry.call("DELETE", "/admin/policies/R2Models/attachments", mallory, r2).expect(403);
+            quarry.call("PUT", "/admin/groups/g/members/r2", mallory, null).expect(403);
+            quarry.admin("PUT", "/admin/groups/g/members/r2", null).expect(200);
+            quarry.call("DELETE", "/admin/groups/g/members/r2", mallory, null).expect(403);
             quarry.admin("GET", "/admin/principals/r2", null).expect(200);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.quarry.testing.StoreTargets#names")
+    void aDenyUnderOtherConditionsThanTheCallsLeavesTheCallerItsPower(String target) {
+        try (TestQuarry quarry = start(target)) {
+            // The bootstrap admin keeps itself to the office; its calls come from loopback, inside it.
+            policy(quarry, "AdminFromOffice", OFFICE_ONLY.formatted("[\"127.0.0.0/8\", \"::1/128\"]"));
+            attach(quarry, "AdminFromOffice", "principal", "admin");
+
+            policy(quarry, "UsageReader", "{\"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"quarry:ReadUsage\", \"Resource\": \"*\"}]}");
+            policy(quarry, "AdminFromOffice", OFFICE_ONLY.formatted("[\"0.0.0.0/0\", \"::/0\"]"));
+            quarry.admin("DELETE", "/admin/policies/AdminFromOffice/attachments", "{\"target_type\": \"principal\", \"target_name\": \"admin\"}")
+                    .expect(204);
+
+            // Denied an action under this call's conditions, the admin does not hold it to hand on.
+            policy(quarry, "NoKeysFromHere", """
+                    {"Statement": [{"Sid": "NotHere", "Effect": "Deny", "Action": "quarry:ListKeys", "Resource": "*",
+                      "Condition": {"IpAddress": {"quarry:SourceIp": ["127.0.0.0/8", "::1/128"]}}}]}""");
+            attach(quarry, "NoKeysFromHere", "principal", "admin");
+            assertThat(quarry.admin("PUT", "/admin/policies/KeyLister", LIST_KEYS).expect(403).path("error").path("message").asText())
+                    .contains("would allow quarry:ListKeys", "quarry:ListKeys on * is denied by statement 'NotHere' of policy 'NoKeysFromHere'");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.quarry.testing.StoreTargets#names")
+    void aRestrictionTheCallerSharesWithTheGranteeIsNoReasonToRefuse(String target) {
+        try (TestQuarry quarry = start(target)) {
+            String olivia = opsMember(quarry, "olivia");
+            // Her own Deny, carried by what she grants, holds the grantee back as it holds her.
+            quarry.call("PUT", "/admin/policies/sock-all", olivia, """
+                    {"Statement": [{"Sid": "All", "Effect": "Allow", "Action": "*", "Resource": "*"},
+                                   {"Sid": "NotAdmin", "Effect": "Deny", "Action": "*", "Resource": "principal/admin"}]}""").expect(200);
+            quarry.call("POST", "/admin/keys", olivia, "{\"name\": \"sock\"}").expect(201);
+            quarry.call("POST", "/admin/policies/sock-all/attachments", olivia, "{\"target_type\": \"principal\", \"target_name\": \"sock\"}")
+                    .expect(200);
+            // Without it, the grantee would be free where she is not.
+            quarry.call("PUT", "/admin/policies/sock-all", olivia, ALLOW_ALL).expect(403);
         }
     }
 

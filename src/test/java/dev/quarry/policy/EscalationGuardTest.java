@@ -40,6 +40,7 @@ class EscalationGuardTest {
     private PolicyDirectory directory;
     private EscalationGuard guard;
     private Principal manager;
+    private Principal root;
 
     @BeforeEach
     void setUp() {
@@ -47,7 +48,7 @@ class EscalationGuardTest {
         IdentityStore identities = new IdentityStore(db, MasterKey.generate());
         policies = new PolicyStore(db, Clock.systemUTC());
         manager = identities.createPrincipal("manager", PrincipalKind.USER, Map.of());
-        identities.createPrincipal("root", PrincipalKind.USER, Map.of());
+        root = identities.createPrincipal("root", PrincipalKind.USER, Map.of());
         identities.createPrincipal("plain", PrincipalKind.USER, Map.of());
         identities.groups().create("admins");
         identities.groups().create("readers");
@@ -106,6 +107,43 @@ class EscalationGuardTest {
         policies.setBoundary("manager", "GroupManager"); // the manager is a user too: its boundary keeps it from what 'users' now grants
         directory.reload();
         assertRefused(() -> guard.checkKeyFor(manager, "newcomer", NO_CONTEXT), "a key of 'newcomer' would allow quarry:PutPolicy");
+    }
+
+    @Test
+    void aDenyOnEverythingCountsUnderTheCallsConditionsAndANarrowerOneUnderAny() {
+        policies.put("FromOffice", """
+                {"Statement": [{"Sid": "OfficeOnly", "Effect": "Deny", "Action": "*", "Resource": "*",
+                  "Condition": {"NotIpAddress": {"quarry:SourceIp": "10.0.0.0/8"}}}]}""");
+        policies.attach("FromOffice", PolicyTarget.principal("root"));
+        directory.reload();
+        Map<String, List<String>> inOffice = Map.of("quarry:SourceIp", List.of("10.1.2.3"));
+        assertThatCode(() -> guard.checkJoin(root, "admins", "plain", inOffice)).doesNotThrowAnyException();
+        assertThatCode(() -> guard.checkDetach(root, "FromOffice", PolicyTarget.principal("root"), inOffice)).doesNotThrowAnyException();
+        assertRefused(() -> guard.checkJoin(root, "admins", "plain", Map.of("quarry:SourceIp", List.of("192.0.2.1"))),
+                "quarry:PutPolicy on * is denied by statement 'OfficeOnly' of policy 'FromOffice'");
+
+        policies.put("FromOffice", """
+                {"Statement": [{"Sid": "OfficeOnly", "Effect": "Deny", "Action": "*", "Resource": "principal/manager",
+                  "Condition": {"NotIpAddress": {"quarry:SourceIp": "10.0.0.0/8"}}}]}""");
+        directory.reload();
+        assertRefused(() -> guard.checkJoin(root, "admins", "plain", inOffice), "you are denied it on principal/manager by statement 'OfficeOnly'");
+    }
+
+    @Test
+    void aDenyTheGranteeCarriesTooIsNoReasonToRefuseUnlessItDependsOnWhoAsks() {
+        String keepOffManager = """
+                {"Statement": [{"Sid": "NotManager", "Effect": "Deny", "Action": "*", "Resource": "principal/manager"%s}]}""";
+        policies.put("KeepOffManager", keepOffManager.formatted(""));
+        policies.attach("KeepOffManager", PolicyTarget.principal("root"));
+        directory.reload();
+        assertRefused(() -> guard.checkJoin(root, "admins", "plain", NO_CONTEXT), "you are denied it on principal/manager");
+        policies.attach("KeepOffManager", PolicyTarget.principal("plain"));
+        directory.reload();
+        assertThatCode(() -> guard.checkJoin(root, "admins", "plain", NO_CONTEXT)).doesNotThrowAnyException();
+
+        policies.put("KeepOffManager", keepOffManager.formatted(", \"Condition\": {\"StringEquals\": {\"quarry:PrincipalName\": \"root\"}}"));
+        directory.reload();
+        assertRefused(() -> guard.checkJoin(root, "admins", "plain", NO_CONTEXT), "you are denied it on principal/manager");
     }
 
     private static void assertRefused(ThrowingCallable call, String message) {

@@ -25,6 +25,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -34,7 +35,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * {@code quarry:*} on {@code *} but denied one route's action on that route's exact resource gets a
  * 403 in the route's error shape, and the store is left exactly as it was. The table names every
  * route, and for a route that also acts on a principal or group (attaching, membership, a key's
- * owner) a Deny on that target is walked too; {@link #theTableNamesEveryAdminRoute} fails when a route is registered that it lacks.
+ * owner) a Deny on that target is walked too, and again with a role as the principal ({@link #ON_A_ROLE});
+ * {@link #theTableNamesEveryAdminRoute} fails when a route is registered that it lacks.
  */
 class AdminRouteAuthorizationTest {
     private static final String APPLY_BODY = "{\"source\": \"INPUT\", \"content\": [{\"text\": {\"text\": \"hello\"}}]}";
@@ -127,6 +129,39 @@ class AdminRouteAuthorizationTest {
             new Route("GET", "/admin/experiments/report", "/admin/experiments/report?experiment=exp1&from=2020-01-01&to=2030-01-01", null,
                     "quarry:ReadExperiments", "experiment/exp1"));
 
+    /**
+     * The routes that act on a principal, naming a role: each is authorized on {@code role/NAME} as
+     * well, so a Deny on the role holds whichever route reaches it. {@code SESSION} and
+     * {@code PAUSED} are the ids of two of the role's session keys, the second disabled.
+     */
+    static final List<Route> ON_A_ROLE = List.of(
+            new Route("POST", "/admin/policies/{name}/attachments", "/admin/policies/Spare/attachments",
+                    "{\"target_type\": \"principal\", \"target_name\": \"deployer\"}", "quarry:AttachPolicy", "policy/Spare", "role/deployer"),
+            new Route("DELETE", "/admin/policies/{name}/attachments", "/admin/policies/Attached/attachments",
+                    "{\"target_type\": \"principal\", \"target_name\": \"deployer\"}", "quarry:DetachPolicy", "policy/Attached", "role/deployer"),
+            new Route("POST", "/admin/policies/simulate", "/admin/policies/simulate",
+                    "{\"principal\": \"deployer\", \"action\": \"quarry:ListModels\", \"resource\": \"*\"}",
+                    "quarry:SimulatePolicy", "principal/deployer", "role/deployer"),
+            new Route("PUT", "/admin/principals/{name}/boundary", "/admin/principals/deployer/boundary", "{\"policy\": \"Spare\"}",
+                    "quarry:PutPermissionBoundary", "principal/deployer", "role/deployer"),
+            new Route("GET", "/admin/principals/{name}", "/admin/principals/deployer", null, "quarry:GetPrincipal", "principal/deployer", "role/deployer"),
+            new Route("DELETE", "/admin/principals/{name}", "/admin/principals/deployer", null,
+                    "quarry:DeletePrincipal", "principal/deployer", "role/deployer"),
+            new Route("PUT", "/admin/principals/{name}/tags", "/admin/principals/deployer/tags", "{\"tags\": {\"team\": \"red\"}}",
+                    "quarry:TagPrincipal", "principal/deployer", "role/deployer"),
+            new Route("POST", "/admin/principals/{name}/keys", "/admin/principals/deployer/keys", null,
+                    "quarry:CreateKey", "principal/deployer", "role/deployer"),
+            new Route("POST", "/admin/keys", "/admin/keys", "{\"name\": \"deployer\"}", "quarry:CreateKey", "principal/deployer", "role/deployer"),
+            new Route("GET", "/admin/principals/{name}/keys", "/admin/principals/deployer/keys", null,
+                    "quarry:ListKeys", "principal/deployer", "role/deployer"),
+            new Route("PUT", "/admin/groups/{name}/members/{principal}", "/admin/groups/crew/members/deployer", null,
+                    "quarry:AddToGroup", "group/crew", "role/deployer"),
+            new Route("DELETE", "/admin/groups/{name}/members/{principal}", "/admin/groups/ops/members/deployer", null,
+                    "quarry:RemoveFromGroup", "group/ops", "role/deployer"),
+            new Route("POST", "/admin/keys/{id}/disable", "/admin/keys/SESSION/disable", null, "quarry:DisableKey", "key/SESSION", "role/deployer"),
+            new Route("POST", "/admin/keys/{id}/enable", "/admin/keys/PAUSED/enable", null, "quarry:EnableKey", "key/PAUSED", "role/deployer"),
+            new Route("DELETE", "/admin/keys/{id}", "/admin/keys/SESSION", null, "quarry:DeleteKey", "key/SESSION", "role/deployer"));
+
     @Test
     void theTableNamesEveryAdminRoute() {
         Set<String> inTable = ROUTES.stream().map(Route::toString).collect(Collectors.toCollection(TreeSet::new));
@@ -140,7 +175,7 @@ class AdminRouteAuthorizationTest {
         try (TestQuarry quarry = TestQuarry.start("store: { url: \"" + url + "\" }", Map.of())) {
             Fixture fixture = Fixture.create(quarry);
             List<String> unrefused = new ArrayList<>();
-            for (Route route : ROUTES) for (String denied : route.resources()) {
+            for (Route route : Stream.concat(ROUTES.stream(), ON_A_ROLE.stream()).toList()) for (String denied : route.resources()) {
                 String resource = fixture.fill(denied);
                 quarry.admin("PUT", "/admin/policies/DenyOne", """
                         {"Statement": [{"Sid": "DenyThis", "Effect": "Deny", "Action": "%s", "Resource": "%s"}]}"""
@@ -164,8 +199,11 @@ class AdminRouteAuthorizationTest {
         return body.path("error").path("message").asText();
     }
 
-    /** What exists before the walk: a victim with keys, a group, a role, policies, a budget and a published guardrail. */
-    private record Fixture(String malloryKey, String keyId, String disabledKeyId, String budgetId) {
+    /**
+     * What exists before the walk: a victim with keys, groups, a role in one of them with a policy
+     * and two sessions (one disabled), policies, a budget and a published guardrail.
+     */
+    private record Fixture(String malloryKey, String keyId, String disabledKeyId, String sessionKeyId, String pausedSessionKeyId, String budgetId) {
         static Fixture create(TestQuarry quarry) {
             quarry.admin("POST", "/admin/principals", "{\"name\": \"victim\"}").expect(201);
             quarry.admin("POST", "/admin/principals", "{\"name\": \"bystander\"}").expect(201);
@@ -185,6 +223,10 @@ class AdminRouteAuthorizationTest {
 
             String mallory = quarry.admin("POST", "/admin/keys", "{\"name\": \"mallory\"}").expect(201).path("api_key").asText();
             quarry.admin("POST", "/admin/roles", "{\"name\": \"deployer\", \"trust\": [\"mallory\"]}").expect(201);
+            quarry.admin("POST", "/admin/groups", "{\"name\": \"crew\"}").expect(201);
+            quarry.admin("PUT", "/admin/groups/ops/members/deployer", null).expect(200);
+            quarry.admin("POST", "/admin/policies/Attached/attachments", "{\"target_type\": \"principal\", \"target_name\": \"deployer\"}")
+                    .expect(200);
             quarry.admin("PUT", "/admin/policies/Everything", """
                     {"Statement": [{"Sid": "All", "Effect": "Allow", "Action": "quarry:*", "Resource": "*"}]}""").expect(200);
             quarry.admin("PUT", "/admin/policies/DenyOne", """
@@ -193,11 +235,17 @@ class AdminRouteAuthorizationTest {
                 quarry.admin("POST", "/admin/policies/" + p + "/attachments", "{\"target_type\": \"principal\", \"target_name\": \"mallory\"}")
                         .expect(200);
             }
-            return new Fixture(mallory, keyId, disabled, budget);
+            for (int i = 0; i < 2; i++) quarry.call("POST", "/sts/assume-role", mallory, "{\"role\": \"deployer\"}").expect(200);
+            List<String> sessions = new ArrayList<>();
+            quarry.admin("GET", "/admin/principals/deployer/keys", null).expect(200).path("keys").forEach(k -> sessions.add(k.path("key_id").asText()));
+            assertThat(sessions).hasSize(2);
+            quarry.admin("POST", "/admin/keys/" + sessions.get(1) + "/disable", null).expect(200);
+            return new Fixture(mallory, keyId, disabled, sessions.get(0), sessions.get(1), budget);
         }
 
         String fill(String template) {
-            return template.replace("DISABLED", disabledKeyId).replace("KEY", keyId).replace("BUDGET", budgetId);
+            return template.replace("DISABLED", disabledKeyId).replace("KEY", keyId).replace("BUDGET", budgetId)
+                    .replace("SESSION", sessionKeyId).replace("PAUSED", pausedSessionKeyId);
         }
     }
 
