@@ -347,6 +347,36 @@ class AuditTrailTest {
         }
     }
 
+    /**
+     * A digest inserted into the store claiming to cover events up to 999999999999 neither stops the
+     * writer from signing (it is not signed by the audit key, so nothing is chained to it) nor makes
+     * verify count the events after it as covered.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.quarry.testing.StoreTargets#names")
+    void aForgedDigestNeitherStopsSigningNorCoversEvents(String target) throws Exception {
+        try (Trail trail = Trail.written(target, 25)) {
+            String hash = AuditHash.ofDigest(4, 0, 26, 999_999_999_999L, "f".repeat(64), "f".repeat(64));
+            trail.db.transaction(c -> {
+                AuditRows.insert(c, new SignedDigest(4, 0, 26, 999_999_999_999L, "f".repeat(64), "f".repeat(64), hash,
+                        SigningKey.keyId(SigningKey.publicKeyIn(trail.dataDir)), AuditRows.digest(c, 1).signature()));
+                return null;
+            });
+            insertLinkedForgery(trail.db);
+            assertThat(trail.verify(Instant.now()).uncovered()).as("the event after digest 3").isEqualTo(1);
+
+            try (AuditLog log = trail.open()) {
+                for (int i = 1; i <= 35; i++) log.record(event(i));
+                assertThat(log.flush()).isTrue();
+            }
+            assertThat(count(trail.db, "SELECT COUNT(*) FROM audit_digests WHERE seq > 4")).as("digests signed after the forged one")
+                    .isPositive();
+            AuditVerifier.Report report = trail.verify(Instant.now().plus(GRACE).plusSeconds(1));
+            assertThat(report.problems()).singleElement().asString().startsWith("digest 4 is not signed by the audit key");
+            assertThat(report.uncovered()).isZero();
+        }
+    }
+
     /** `quarry audit verify` lists adopted rows as notices; with one node, {@code --single-writer} fails on them. */
     @Test
     void verifyWithASingleWriterFailsOnAdoptedRows() throws Exception {
