@@ -125,7 +125,8 @@ public final class AuditLog implements AutoCloseable {
 
     /**
      * Queues an event, its fields bounded; returns at once, and drops (counting) when the queue is
-     * full. Failed authentications beyond a few per source a minute are counted instead ({@link AuthenticationFailures}).
+     * full. Failed authentications beyond a few a minute per source (or per known key tried) are
+     * counted instead ({@link AuthenticationFailures}).
      */
     public void record(AuditEvent event) {
         if (closed) throw new IllegalStateException("the audit log is closed");
