@@ -8,7 +8,6 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -472,47 +471,55 @@ public final class AuditLog implements AutoCloseable {
             LOG.severe(e.getMessage());
             claimed = Optional.empty();
         }
-        long wroteThrough = Math.max(claimed.map(AuditAnchor.Tail::lastEventSeq).orElse(0L), anchored.map(SignedDigest::lastEventSeq).orElse(0L));
+        // The tail is written after every batch, so it is the furthest this node wrote; after a cut, the newest digest may claim more.
+        long wroteThrough = claimed.map(AuditAnchor.Tail::lastEventSeq).orElse(anchored.map(SignedDigest::lastEventSeq).orElse(0L));
         if (tail.lastSeq() > wroteThrough) adopt(wroteThrough + 1, tail.lastSeq());
         List<AuditEvent> cut = recordCut(anchored, claimed);
         RuntimeException e = tryCommit(cut, true);
         if (e != null) throw e;
+        // The cut is in the chain now, for good: the tail follows the chain again, so a further cut is seen too.
+        if (!cut.isEmpty()) {
+            try {
+                anchor.tailAfterCut(tail.lastSeq(), tail.lastHash());
+            } catch (RuntimeException failed) {
+                LOG.log(Level.WARNING, "could not record the audit tail beside " + anchor.file(), failed);
+            }
+        }
         if (cut.isEmpty() && tail.trustedDigestSeq() > 0 && anchored.isEmpty()) {
             anchor(db.read(c -> AuditRows.digest(c, tail.trustedDigestSeq())));
         }
     }
 
     /**
-     * The event that records a cut: the furthest the anchor says the chain reached (its tail or its
-     * newest digest) when the store does not hold it. Without it the next batch would continue the
-     * shortened chain and only the anchor's tail, soon overtaken, would remember the cut.
+     * The events that record a cut: one for each of the anchor's claims (its tail, its newest digest)
+     * that the store does not hold and no cut event has recorded yet, each checked on its own.
+     * Without them the next batch would continue the shortened chain and only the anchor's tail,
+     * soon overtaken, would remember the cut.
      */
     private List<AuditEvent> recordCut(Optional<SignedDigest> anchored, Optional<AuditAnchor.Tail> claimed) {
-        Optional<AuditAnchor.Tail> furthest = Stream.concat(claimed.stream(),
-                        anchored.map(d -> new AuditAnchor.Tail(d.lastEventSeq(), d.lastEventHash())).stream())
-                .max(Comparator.comparingLong(AuditAnchor.Tail::lastEventSeq));
-        if (furthest.isEmpty() || !lacks(furthest.get())) return List.of();
-        AuditAnchor.Tail claim = furthest.get();
-        String claimText = AuditFields.cutClaim(claim.lastEventSeq(), claim.lastEventHash());
-        if (claimText.equals(db.read(this::lastCutClaim))) return List.of();
-        LOG.severe("the audit store ends at event " + tail.lastSeq() + " but the anchor says event " + claim.lastEventSeq()
-                + " was written: the trail was cut; the cut is recorded in the chain; run 'quarry audit verify'");
-        return List.of(AuditFields.trailCut(clock.instant(), claim.lastEventSeq(), claim.lastEventHash(), tail.lastSeq(), tail.lastHash()));
+        List<AuditEvent> cuts = new ArrayList<>();
+        Stream.concat(claimed.stream(), anchored.map(d -> new AuditAnchor.Tail(d.lastEventSeq(), d.lastEventHash())).stream())
+                .filter(this::lacks).distinct().forEach(claim -> {
+                    if (db.read(c -> recorded(c, AuditFields.cutClaim(claim.lastEventSeq(), claim.lastEventHash())))) return;
+                    LOG.severe("the audit store ends at event " + tail.lastSeq() + " but the anchor says event " + claim.lastEventSeq()
+                            + " was written: the trail was cut; the cut is recorded in the chain; run 'quarry audit verify'");
+                    cuts.add(AuditFields.trailCut(clock.instant(), claim.lastEventSeq(), claim.lastEventHash(), tail.lastSeq(), tail.lastHash()));
+                });
+        return cuts;
     }
 
     private boolean lacks(AuditAnchor.Tail claim) {
         return claim.lastEventSeq() > tail.lastSeq() || claim.lastEventSeq() == tail.lastSeq() && !claim.lastEventHash().equals(tail.lastHash());
     }
 
-    /** The claim the newest cut event recorded, so a restart before the chain passes it does not record the same cut again. */
-    private String lastCutClaim(Connection c) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("SELECT resource FROM audit_events WHERE action = ? ORDER BY seq DESC LIMIT 1")) {
+    /** Whether a cut event already recorded this claim, so a restart does not record the same cut again. */
+    private static boolean recorded(Connection c, String claim) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT 1 FROM audit_events WHERE action = ? AND substr(resource, 1, ?) = ?")) {
             s.setString(1, AuditFields.TRAIL_CUT);
+            s.setInt(2, claim.length());
+            s.setString(3, claim);
             try (ResultSet r = s.executeQuery()) {
-                if (!r.next()) return null;
-                String resource = r.getString(1);
-                int stored = resource.indexOf("stored/");
-                return stored < 0 ? null : resource.substring(0, stored);
+                return r.next();
             }
         }
     }
