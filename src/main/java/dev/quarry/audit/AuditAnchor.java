@@ -28,9 +28,10 @@ import java.util.logging.Logger;
  * <p>Beside it, the tail file ({@code audit-anchor.log.tail}) says where the chain ended after
  * the last committed batch, so events not yet under a digest cannot be cut unseen either. It is
  * replaced atomically after each batch but not fsynced: it survives a crash of Quarry, not
- * always a power cut, and is not signed. It only ever claims more: a store found shorter than it
- * at start-up does not lower it, so the cut stays visible to verify (and the writer records the
- * cut in the chain itself).
+ * always a power cut, and is not signed. It only ever claims more, with one exception: once the
+ * writer has recorded in the chain itself that the store was found shorter than the claim (a cut),
+ * the tail follows the chain's new end, so that a further cut is measured against it, and is
+ * recorded too. The first cut stays visible to verify as the event that records it.
  */
 public final class AuditAnchor {
     /** Its name in the data folder. */
@@ -99,7 +100,15 @@ public final class AuditAnchor {
      */
     synchronized void tail(long lastEventSeq, String lastEventHash) {
         if (claimed < 0) claimed = claimedSoFar();
-        if (lastEventSeq <= claimed) return;
+        if (lastEventSeq > claimed) write(lastEventSeq, lastEventHash);
+    }
+
+    /** Records where the chain now ends, lower than the tail claimed: only once the chain records the cut. */
+    synchronized void tailAfterCut(long lastEventSeq, String lastEventHash) {
+        write(lastEventSeq, lastEventHash);
+    }
+
+    private void write(long lastEventSeq, String lastEventHash) {
         Path dir = tailFile.toAbsolutePath().getParent();
         try {
             Path written = Files.createTempFile(dir, tailFile.getFileName() + ".", ".new", OWNER_ONLY);

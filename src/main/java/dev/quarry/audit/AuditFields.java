@@ -31,6 +31,10 @@ final class AuditFields {
     static final String TRAIL_CUT = "quarry:AuditTrailCut";
     /** How a cut event's resource begins; the claim it found missing follows, then what the store held. */
     static final String TRAIL_CUT_RESOURCE = "audit/cut/expected/";
+    /** The action of the event by which a writer says that rows of the chain are not its own: it continued after them. */
+    static final String ROWS_ADOPTED = "quarry:AuditRowsAdopted";
+    /** How an adoption event's resource begins; {@code first-last} follows. */
+    static final String ROWS_ADOPTED_RESOURCE = "audit/seq/";
 
     private AuditFields() {}
 
@@ -71,5 +75,14 @@ final class AuditFields {
     /** The part of a cut event's resource that names the missing claim, so a restart does not record the same cut twice. */
     static String cutClaim(long expectedSeq, String expectedHash) {
         return TRAIL_CUT_RESOURCE + expectedSeq + ":" + expectedHash + "/";
+    }
+
+    /**
+     * Says that events {@code first..last} were in the store when this writer continued the chain
+     * after them, and it did not write them: another node did, or someone with access to the store.
+     */
+    static AuditEvent rowsAdopted(Instant at, long first, long last) {
+        return new AuditEvent(UUID.randomUUID().toString(), at, null, null, null, null, ROWS_ADOPTED,
+                ROWS_ADOPTED_RESOURCE + first + "-" + last, "allow", null, null, null);
     }
 }

@@ -8,7 +8,6 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -38,6 +37,13 @@ import java.util.stream.Stream;
  * linked it to the real event n. A writer whose insert fails reloads the tail from the store and,
  * if the chain has moved on (another node wrote, or a row was inserted behind Quarry's back),
  * renumbers its events after it and tries again; no lock is held across nodes.
+ *
+ * <p>Event hashes are unkeyed, so whoever can write to the store can append a row that links
+ * correctly, and the next digest would sign it. So a writer never continues after rows it did not
+ * write without saying so: before anything else it appends a {@value AuditFields#ROWS_ADOPTED}
+ * event naming them (rows found on a conflict, and rows found at start-up beyond what the anchor
+ * says this node wrote), and {@link AuditVerifier} lists each such range. Nor does it chain its
+ * digests to a stored digest the audit key did not sign.
  */
 public final class AuditLog implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(AuditLog.class.getName());
@@ -69,14 +75,21 @@ public final class AuditLog implements AutoCloseable {
     /** When (nanoTime) the writer last held no unwritten events; readiness compares it with now. */
     private volatile long caughtUpAt = System.nanoTime();
 
-    /** Where both chains end; replaced (never mutated) once a batch has committed. Only the writer touches it. */
-    private record Tail(long lastSeq, String lastHash, long digestSeq, String digestHash, long digestedThrough, long lastDigestAt) {
+    /**
+     * Where both chains end; replaced (never mutated) once a batch has committed. Only the writer
+     * touches it. {@code digestSeq} is the highest digest seq the store holds, which the next digest
+     * is numbered after; the other digest fields are of the newest digest the writer trusts, which
+     * the next one is chained to and starts after: a digest forged into the store takes a number,
+     * and nothing else.
+     */
+    private record Tail(long lastSeq, String lastHash, long digestSeq, long trustedDigestSeq, String digestHash, long digestedThrough,
+                        long lastDigestAt) {
         Tail append(long seq, String hash) {
-            return new Tail(seq, hash, digestSeq, digestHash, digestedThrough, lastDigestAt);
+            return new Tail(seq, hash, digestSeq, trustedDigestSeq, digestHash, digestedThrough, lastDigestAt);
         }
 
         Tail digested(SignedDigest d) {
-            return new Tail(lastSeq, lastHash, d.seq(), d.digestHash(), lastSeq, d.createdAt());
+            return new Tail(lastSeq, lastHash, d.seq(), d.seq(), d.digestHash(), lastSeq, d.createdAt());
         }
 
         boolean undigested() {
@@ -85,6 +98,12 @@ public final class AuditLog implements AutoCloseable {
     }
 
     private Tail tail;
+
+    /** Events of the store's chain this writer continued after without having written them. */
+    private record Adopted(long first, long last) {}
+
+    /** Rows adopted that no committed event names yet; the next commit names them first. Only the writer touches it. */
+    private Adopted adopted;
 
     public AuditLog(Database db, SigningKey key, AuditAnchor anchor, Clock clock, int digestEvery, Duration digestInterval) {
         this(db, key, anchor, clock, digestEvery, digestInterval, MAX_QUEUED);
@@ -105,7 +124,8 @@ public final class AuditLog implements AutoCloseable {
 
     /**
      * Queues an event, its fields bounded; returns at once, and drops (counting) when the queue is
-     * full. Failed authentications beyond a few per source a minute are counted instead ({@link AuthenticationFailures}).
+     * full. Failed authentications beyond a few a minute per source (or per known key tried) are
+     * counted instead ({@link AuthenticationFailures}).
      */
     public void record(AuditEvent event) {
         if (closed) throw new IllegalStateException("the audit log is closed");
@@ -266,20 +286,29 @@ public final class AuditLog implements AutoCloseable {
         }
     }
 
-    /** Takes the store's tail when it differs from this writer's; false when it does not, or cannot be read. */
+    /**
+     * Takes the store's tail when it differs from this writer's; false when it does not, or cannot be
+     * read. The events it did not write are adopted: from the first after its own tail or, when the
+     * store's chain is not longer but different (its rows were replaced), from the store's last.
+     */
     private boolean followStore() {
         try {
             Tail stored = db.read(this::storedTail);
-            if (stored.lastSeq() == tail.lastSeq() && stored.lastHash().equals(tail.lastHash()) && stored.digestSeq() == tail.digestSeq()) {
-                return false;
-            }
+            boolean sameEvents = stored.lastSeq() == tail.lastSeq() && stored.lastHash().equals(tail.lastHash());
+            if (sameEvents && stored.digestSeq() == tail.digestSeq()) return false;
             LOG.warning("the audit chain in the store moved on to event " + stored.lastSeq() + " and digest " + stored.digestSeq()
                     + " (another node, or a row inserted behind Quarry's back); continuing after them");
+            if (!sameEvents && stored.lastSeq() > 0) adopt(Math.min(tail.lastSeq() + 1, stored.lastSeq()), stored.lastSeq());
             tail = stored;
             return true;
         } catch (RuntimeException e) {
             return false;
         }
+    }
+
+    /** Adds events to those the next commit names as adopted; ranges found before the next commit are contiguous. */
+    private void adopt(long first, long last) {
+        adopted = adopted == null ? new Adopted(first, last) : new Adopted(Math.min(adopted.first(), first), last);
     }
 
     /** Signs a digest when one is due with nothing to write; returns 0, as no event was stored. */
@@ -299,14 +328,16 @@ public final class AuditLog implements AutoCloseable {
     /** Inserts events, and a digest when one is due (or now, if asked and any event is unsigned), in one transaction; then anchors the digest. */
     private void commit(List<AuditEvent> events, boolean signNow) {
         record Committed(Tail tail, SignedDigest digest) {}
+        List<AuditEvent> all = adopted == null ? events : Stream.concat(
+                Stream.of(AuditFields.rowsAdopted(clock.instant(), adopted.first(), adopted.last())), events.stream()).toList();
         Committed done = db.transaction(c -> {
             Tail t = tail;
-            if (!events.isEmpty()) {
+            if (!all.isEmpty()) {
                 try (PreparedStatement s = c.prepareStatement("""
                         INSERT INTO audit_events (seq, event_id, event_time, principal_id, principal_name, source_ip, user_agent,
                             action, resource, decision, deciding_policy, request_id, error_code, prev_hash, hash, on_behalf_of)
                         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
-                    for (AuditEvent e : events) {
+                    for (AuditEvent e : all) {
                         long seq = t.lastSeq() + 1;
                         String hash = AuditHash.ofEvent(seq, e, t.lastHash());
                         AuditRows.bind(s, seq, e, t.lastHash(), hash);
@@ -321,8 +352,9 @@ public final class AuditLog implements AutoCloseable {
             return new Committed(t.digested(digest), digest);
         });
         tail = done.tail();
+        adopted = null;
         if (done.digest() != null) anchor(done.digest());
-        if (!events.isEmpty()) {
+        if (!all.isEmpty()) {
             try {
                 anchor.tail(tail.lastSeq(), tail.lastHash());
             } catch (RuntimeException e) {
@@ -361,53 +393,77 @@ public final class AuditLog implements AutoCloseable {
         tail = db.read(this::storedTail);
     }
 
-    /** Where both chains end in the store. The digest is read first, so the events read after it reach at least as far. */
+    /**
+     * Where both chains end in the store. Digests are read first, so the events read after them reach
+     * at least as far (a digest commits with the events it covers).
+     */
     private Tail storedTail(Connection c) throws SQLException {
-        long digestSeq = 0, digestedThrough = 0, lastDigestAt = clock.millis();
-        String digestHash = AuditHash.GENESIS;
-        try (var s = c.createStatement(); ResultSet r = s.executeQuery(
-                "SELECT seq, digest_hash, last_event_seq, created_at FROM audit_digests ORDER BY seq DESC LIMIT 1")) {
+        long digestSeq = 0;
+        SignedDigest trusted = null;
+        long below = Long.MAX_VALUE;
+        while (trusted == null) {
+            List<SignedDigest> page = new ArrayList<>();
+            try (PreparedStatement s = c.prepareStatement(
+                    "SELECT " + AuditRows.DIGEST_COLUMNS + " FROM audit_digests WHERE seq < ? ORDER BY seq DESC LIMIT 100")) {
+                s.setLong(1, below);
+                try (ResultSet r = s.executeQuery()) {
+                    while (r.next()) page.add(AuditRows.readDigest(r));
+                }
+            }
+            if (page.isEmpty()) break;
+            digestSeq = Math.max(digestSeq, page.getFirst().seq());
+            for (SignedDigest d : page) {
+                if (trusted(c, d)) {
+                    trusted = d;
+                    break;
+                }
+                LOG.severe("audit digest " + d.seq() + " in the store is not signed by the audit key or covers events the store lacks; "
+                        + "the next digest is chained to an earlier one; run 'quarry audit verify'");
+            }
+            below = page.getLast().seq();
+        }
+        long lastSeq = 0;
+        String lastHash = AuditHash.GENESIS;
+        try (var s = c.createStatement(); ResultSet r = s.executeQuery("SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1")) {
             if (r.next()) {
-                digestSeq = r.getLong(1);
-                digestHash = r.getString(2);
-                digestedThrough = r.getLong(3);
-                lastDigestAt = r.getLong(4);
+                lastSeq = r.getLong(1);
+                lastHash = r.getString(2);
             }
         }
-        try (var s = c.createStatement(); ResultSet r = s.executeQuery("SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1")) {
-            return r.next()
-                    ? new Tail(r.getLong(1), r.getString(2), digestSeq, digestHash, digestedThrough, lastDigestAt)
-                    : new Tail(0, AuditHash.GENESIS, digestSeq, digestHash, digestedThrough, lastDigestAt);
+        return trusted == null
+                ? new Tail(lastSeq, lastHash, digestSeq, 0, AuditHash.GENESIS, 0, clock.millis())
+                : new Tail(lastSeq, lastHash, digestSeq, trusted.seq(), trusted.digestHash(), trusted.lastEventSeq(), trusted.createdAt());
+    }
+
+    /**
+     * Whether a stored digest can be continued: signed by the audit key, over an event the store
+     * holds as signed. Anyone with access to the store can insert a digest; one covering events up to
+     * seq 999999999999 would otherwise leave every later event "covered", and nothing signed again.
+     */
+    private boolean trusted(Connection c, SignedDigest d) throws SQLException {
+        if (!d.signedBy(key.publicKey())) return false;
+        try (PreparedStatement s = c.prepareStatement("SELECT hash FROM audit_events WHERE seq = ?")) {
+            s.setLong(1, d.lastEventSeq());
+            try (ResultSet r = s.executeQuery()) {
+                return r.next() && r.getString(1).equals(d.lastEventHash());
+            }
         }
     }
 
     /**
-     * Records in the chain when the store lacks what the anchor holds (it was cut while Quarry was
-     * down), signs the events the last run left unsigned, and anchors the newest digest when the
-     * anchor has none.
+     * Records in the chain the rows beyond what the anchor says this node wrote (another node's, or
+     * appended to the store while Quarry was down) and whether the store lacks what the anchor holds
+     * (it was cut while Quarry was down), signs the events the last run left unsigned, and anchors
+     * the newest digest when the anchor has none.
      */
     private void startUp() {
         var anchored = anchor.last();
         anchored.ifPresent(last -> {
-            if (last.seq() > tail.digestSeq() || last.seq() == tail.digestSeq() && !last.digestHash().equals(tail.digestHash())) {
-                LOG.severe("the audit store ends at digest " + tail.digestSeq() + " but " + anchor.file() + " anchors digest " + last.seq()
-                        + " over events up to " + last.lastEventSeq() + ": the trail was cut; run 'quarry audit verify'");
+            if (last.seq() > tail.trustedDigestSeq() || last.seq() == tail.trustedDigestSeq() && !last.digestHash().equals(tail.digestHash())) {
+                LOG.severe("the audit store ends at digest " + tail.trustedDigestSeq() + " but " + anchor.file() + " anchors digest "
+                        + last.seq() + " over events up to " + last.lastEventSeq() + ": the trail was cut; run 'quarry audit verify'");
             }
         });
-        List<AuditEvent> cut = recordCut(anchored);
-        RuntimeException e = tryCommit(cut, true);
-        if (e != null) throw e;
-        if (cut.isEmpty() && tail.digestSeq() > 0 && anchored.isEmpty()) {
-            anchor(db.read(c -> AuditRows.digest(c, tail.digestSeq())));
-        }
-    }
-
-    /**
-     * The event that records a cut: the furthest the anchor says the chain reached (its tail or its
-     * newest digest) when the store does not hold it. Without it the next batch would continue the
-     * shortened chain and only the anchor's tail, soon overtaken, would remember the cut.
-     */
-    private List<AuditEvent> recordCut(Optional<SignedDigest> anchored) {
         Optional<AuditAnchor.Tail> claimed;
         try {
             claimed = anchor.readTail();
@@ -415,31 +471,55 @@ public final class AuditLog implements AutoCloseable {
             LOG.severe(e.getMessage());
             claimed = Optional.empty();
         }
-        Optional<AuditAnchor.Tail> furthest = Stream.concat(claimed.stream(),
-                        anchored.map(d -> new AuditAnchor.Tail(d.lastEventSeq(), d.lastEventHash())).stream())
-                .max(Comparator.comparingLong(AuditAnchor.Tail::lastEventSeq));
-        if (furthest.isEmpty() || !lacks(furthest.get())) return List.of();
-        AuditAnchor.Tail claim = furthest.get();
-        String claimText = AuditFields.cutClaim(claim.lastEventSeq(), claim.lastEventHash());
-        if (claimText.equals(db.read(this::lastCutClaim))) return List.of();
-        LOG.severe("the audit store ends at event " + tail.lastSeq() + " but the anchor says event " + claim.lastEventSeq()
-                + " was written: the trail was cut; the cut is recorded in the chain; run 'quarry audit verify'");
-        return List.of(AuditFields.trailCut(clock.instant(), claim.lastEventSeq(), claim.lastEventHash(), tail.lastSeq(), tail.lastHash()));
+        // The tail is written after every batch, so it is the furthest this node wrote; after a cut, the newest digest may claim more.
+        long wroteThrough = claimed.map(AuditAnchor.Tail::lastEventSeq).orElse(anchored.map(SignedDigest::lastEventSeq).orElse(0L));
+        if (tail.lastSeq() > wroteThrough) adopt(wroteThrough + 1, tail.lastSeq());
+        List<AuditEvent> cut = recordCut(anchored, claimed);
+        RuntimeException e = tryCommit(cut, true);
+        if (e != null) throw e;
+        // The cut is in the chain now, for good: the tail follows the chain again, so a further cut is seen too.
+        if (!cut.isEmpty()) {
+            try {
+                anchor.tailAfterCut(tail.lastSeq(), tail.lastHash());
+            } catch (RuntimeException failed) {
+                LOG.log(Level.WARNING, "could not record the audit tail beside " + anchor.file(), failed);
+            }
+        }
+        if (cut.isEmpty() && tail.trustedDigestSeq() > 0 && anchored.isEmpty()) {
+            anchor(db.read(c -> AuditRows.digest(c, tail.trustedDigestSeq())));
+        }
+    }
+
+    /**
+     * The events that record a cut: one for each of the anchor's claims (its tail, its newest digest)
+     * that the store does not hold and no cut event has recorded yet, each checked on its own.
+     * Without them the next batch would continue the shortened chain and only the anchor's tail,
+     * soon overtaken, would remember the cut.
+     */
+    private List<AuditEvent> recordCut(Optional<SignedDigest> anchored, Optional<AuditAnchor.Tail> claimed) {
+        List<AuditEvent> cuts = new ArrayList<>();
+        Stream.concat(claimed.stream(), anchored.map(d -> new AuditAnchor.Tail(d.lastEventSeq(), d.lastEventHash())).stream())
+                .filter(this::lacks).distinct().forEach(claim -> {
+                    if (db.read(c -> recorded(c, AuditFields.cutClaim(claim.lastEventSeq(), claim.lastEventHash())))) return;
+                    LOG.severe("the audit store ends at event " + tail.lastSeq() + " but the anchor says event " + claim.lastEventSeq()
+                            + " was written: the trail was cut; the cut is recorded in the chain; run 'quarry audit verify'");
+                    cuts.add(AuditFields.trailCut(clock.instant(), claim.lastEventSeq(), claim.lastEventHash(), tail.lastSeq(), tail.lastHash()));
+                });
+        return cuts;
     }
 
     private boolean lacks(AuditAnchor.Tail claim) {
         return claim.lastEventSeq() > tail.lastSeq() || claim.lastEventSeq() == tail.lastSeq() && !claim.lastEventHash().equals(tail.lastHash());
     }
 
-    /** The claim the newest cut event recorded, so a restart before the chain passes it does not record the same cut again. */
-    private String lastCutClaim(Connection c) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("SELECT resource FROM audit_events WHERE action = ? ORDER BY seq DESC LIMIT 1")) {
+    /** Whether a cut event already recorded this claim, so a restart does not record the same cut again. */
+    private static boolean recorded(Connection c, String claim) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT 1 FROM audit_events WHERE action = ? AND substr(resource, 1, ?) = ?")) {
             s.setString(1, AuditFields.TRAIL_CUT);
+            s.setInt(2, claim.length());
+            s.setString(3, claim);
             try (ResultSet r = s.executeQuery()) {
-                if (!r.next()) return null;
-                String resource = r.getString(1);
-                int stored = resource.indexOf("stored/");
-                return stored < 0 ? null : resource.substring(0, stored);
+                return r.next();
             }
         }
     }

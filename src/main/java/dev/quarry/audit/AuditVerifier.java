@@ -18,13 +18,20 @@ import java.util.Map;
  * with their events, or every row, leaves a chain that checks out by itself: the {@link AuditAnchor}
  * outside the store is what shows it was longer; a cut the writer found at start-up stays in the
  * chain as an event of its own, reported here for good.
+ *
+ * <p>Event hashes are unkeyed: anyone who can write to the store can append rows that link, and a
+ * writer that meets them continues after them. It says so in the chain ({@value
+ * AuditFields#ROWS_ADOPTED}), and each such range is listed here as a notice: with several nodes on
+ * one store that is their ordinary interleaving, and nothing here tells it from rows inserted
+ * directly; with a single node, every range is rows it did not write.
  */
 public final class AuditVerifier {
 
     /**
      * @param problems what is wrong, in order; empty when the trail is intact
+     * @param notices  the events a writer adopted, not having written them: problems when only one node writes
      */
-    public record Report(long events, long digests, long uncovered, List<String> problems) {
+    public record Report(long events, long digests, long uncovered, List<String> problems, List<String> notices) {
         public boolean intact() {
             return problems.isEmpty();
         }
@@ -39,6 +46,7 @@ public final class AuditVerifier {
      */
     public static Report verify(Database db, PublicKey key, AuditAnchor anchor, Instant now, Duration maxUncoveredAge) {
         List<String> problems = new ArrayList<>();
+        List<String> notices = new ArrayList<>();
         Map<Long, String> hashBySeq = new HashMap<>();
         Map<Long, Instant> timeBySeq = new HashMap<>();
         long events = db.read(c -> {
@@ -56,6 +64,10 @@ public final class AuditVerifier {
                     if (row.event().action().equals(AuditFields.TRAIL_CUT)) {
                         problems.add("event " + row.seq() + " records that the trail was cut while Quarry was down (" + row.event().resource() + ")");
                     }
+                    if (row.event().action().equals(AuditFields.ROWS_ADOPTED)) {
+                        notices.add("event " + row.seq() + " records that its writer continued after events it did not write ("
+                                + row.event().resource() + "): another node's, or inserted into the store directly");
+                    }
                     if (!AuditHash.ofEvent(row.seq(), row.event(), row.prevHash()).equals(row.hash())) {
                         problems.add("event " + row.seq() + " (" + row.event().eventId() + ") was changed after it was written");
                     }
@@ -68,6 +80,7 @@ public final class AuditVerifier {
             return count;
         });
 
+        // Chaining and coverage follow the digests the key signed: a forged one covers nothing.
         long[] coveredThrough = {0};
         Map<Long, String> digestBySeq = new HashMap<>();
         long digests = db.read(c -> {
@@ -79,21 +92,24 @@ public final class AuditVerifier {
                     SignedDigest d = AuditRows.readDigest(r);
                     long seq = d.seq();
                     if (seq != expectedSeq) problems.add("digests " + expectedSeq + ".." + (seq - 1) + " are missing (removed)");
-                    else if (!d.prevDigestHash().equals(prevDigest)) problems.add("digest " + seq + " does not follow digest " + (seq - 1));
-                    if (d.firstEventSeq() != coveredThrough[0] + 1) problems.add("digest " + seq + " does not start where the previous digest ended");
+                    digestBySeq.put(seq, d.digestHash());
+                    expectedSeq = seq + 1;
                     if (!AuditHash.ofDigest(seq, d.createdAt(), d.firstEventSeq(), d.lastEventSeq(), d.lastEventHash(), d.prevDigestHash())
                             .equals(d.digestHash())) {
                         problems.add("digest " + seq + " was changed after it was signed");
-                    } else if (!d.signedBy(key)) {
-                        problems.add("digest " + seq + " is not signed by the audit key " + SigningKey.keyId(key));
+                        continue;
                     }
+                    if (!d.signedBy(key)) {
+                        problems.add("digest " + seq + " is not signed by the audit key " + SigningKey.keyId(key));
+                        continue;
+                    }
+                    if (!d.prevDigestHash().equals(prevDigest)) problems.add("digest " + seq + " does not follow the digest signed before it");
+                    if (d.firstEventSeq() != coveredThrough[0] + 1) problems.add("digest " + seq + " does not start where the previous digest ended");
                     if (!d.lastEventHash().equals(hashBySeq.get(d.lastEventSeq()))) {
                         problems.add("the events up to " + d.lastEventSeq() + " are not the ones digest " + seq + " signed (rewritten or removed)");
                     }
-                    digestBySeq.put(seq, d.digestHash());
                     coveredThrough[0] = d.lastEventSeq();
                     prevDigest = d.digestHash();
-                    expectedSeq = seq + 1;
                 }
             }
             return count;
@@ -107,6 +123,6 @@ public final class AuditVerifier {
             problems.add(uncovered + " events after event " + coveredThrough[0] + " are older than " + maxUncoveredAge.toSeconds()
                     + "s but no digest covers them (a digest was removed, or the writer stopped signing)");
         }
-        return new Report(events, digests, uncovered, problems);
+        return new Report(events, digests, uncovered, problems, notices);
     }
 }

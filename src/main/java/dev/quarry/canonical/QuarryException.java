@@ -1,7 +1,11 @@
 package dev.quarry.canonical;
 
-/** Carries a {@link QuarryError} through code that cannot return it (iterators, decoders). */
-public final class QuarryException extends RuntimeException {
+/**
+ * Carries a {@link QuarryError} through code that cannot return it (iterators, decoders). Not
+ * final, so a layer can attach what it knows about a refusal for those who care (identity says
+ * which known key was refused), while everyone else handles it as any other.
+ */
+public class QuarryException extends RuntimeException {
     private final QuarryError error;
 
     public QuarryException(QuarryError error) {

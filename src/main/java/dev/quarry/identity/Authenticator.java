@@ -28,7 +28,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@linkplain QuarryError#param() param} at fault, so AWS-shaped surfaces can tell a bad
  * signature (the key is known, the signature is wrong, expired or mis-scoped) from an unknown key.
  * A malformed signature header is {@link ErrorKind#INVALID_REQUEST}, the rest
- * {@link ErrorKind#AUTHENTICATION}.
+ * {@link ErrorKind#AUTHENTICATION}; a refusal of a key Quarry knows is a {@link KeyRefused}.
  */
 public final class Authenticator {
     static final String SECURITY_TOKEN = "X-Amz-Security-Token";
@@ -90,9 +90,10 @@ public final class Authenticator {
     }
 
     private Principal bySignature(Credential.SigV4 signed) {
+        AccessKey pair = null;
         try {
             SigV4Authorization authorization = SigV4Authorization.parse(signed.request().header(SigV4Authorization.HEADER));
-            AccessKey pair = accessKeys.find(authorization.accessKeyId()).orElseThrow(() -> QuarryException.of(ErrorKind.AUTHENTICATION,
+            pair = accessKeys.find(authorization.accessKeyId()).orElseThrow(() -> QuarryException.of(ErrorKind.AUTHENTICATION,
                     "The security token included in the request is invalid: access key '" + authorization.accessKeyId()
                             + "' is not known. Create a key pair with 'quarry keys create --name NAME'."));
             SigV4.verify(signed.request(), authorization, pair.secret(), signed.service(), clock.instant());
@@ -100,7 +101,8 @@ public final class Authenticator {
             return admit(pair.key(), "Access key '" + pair.id() + "'");
         } catch (SigV4Exception e) {
             ErrorKind kind = e.problem() == SigV4Exception.Problem.INCOMPLETE ? ErrorKind.INVALID_REQUEST : ErrorKind.AUTHENTICATION;
-            throw new QuarryException(new QuarryError(kind, e.getMessage(), SigV4Authorization.HEADER, null));
+            QuarryError error = new QuarryError(kind, e.getMessage(), SigV4Authorization.HEADER, null);
+            throw pair != null && kind == ErrorKind.AUTHENTICATION ? new KeyRefused(error, pair.key()) : new QuarryException(error);
         }
     }
 
@@ -109,11 +111,11 @@ public final class Authenticator {
         String expected = pair.key().sessionTokenHash();
         if (expected == null) return;
         if (presented == null) {
-            throw QuarryException.of(ErrorKind.AUTHENTICATION, "Access key '" + pair.id() + "' is a temporary credential of role '"
+            throw refused(pair.key(), "Access key '" + pair.id() + "' is a temporary credential of role '"
                     + pair.key().principal().name() + "': send its session token as " + SECURITY_TOKEN + ".");
         }
         if (!ApiKeys.hash(presented).equals(expected)) {
-            throw QuarryException.of(ErrorKind.AUTHENTICATION, "The security token included in the request is invalid: it is not the "
+            throw refused(pair.key(), "The security token included in the request is invalid: it is not the "
                     + "session token of access key '" + pair.id() + "'.");
         }
     }
@@ -121,21 +123,25 @@ public final class Authenticator {
     private Principal admit(StoredKey key, String named) {
         Instant now = clock.instant();
         if (key.assumerGone()) {
-            throw QuarryException.of(ErrorKind.AUTHENTICATION, named + " was a session of role '" + key.principal().name()
+            throw refused(key, named + " was a session of role '" + key.principal().name()
                     + "' whose assuming principal was deleted; the session ended with it.");
         }
         if (key.deleted()) {
-            throw QuarryException.of(ErrorKind.AUTHENTICATION, named + " was deleted. Use another key of '" + key.principal().name() + "'.");
+            throw refused(key, named + " was deleted. Use another key of '" + key.principal().name() + "'.");
         }
         if (key.disabledAt() != null) {
-            throw QuarryException.of(ErrorKind.AUTHENTICATION, named + " was disabled at " + key.disabledAt()
+            throw refused(key, named + " was disabled at " + key.disabledAt()
                     + ". Enable it with 'quarry keys enable " + key.keyId() + "' or use another key.");
         }
         if (key.expiresAt() != null && !now.isBefore(key.expiresAt())) {
-            throw QuarryException.of(ErrorKind.AUTHENTICATION, named + " expired at " + key.expiresAt() + "."
+            throw refused(key, named + " expired at " + key.expiresAt() + "."
                     + (key.sessionTokenHash() == null ? "" : " Assume the role again for new credentials."));
         }
         usage.used(key.keyId(), now.toEpochMilli());
         return key.principal();
+    }
+
+    private static KeyRefused refused(StoredKey key, String message) {
+        return new KeyRefused(QuarryError.of(ErrorKind.AUTHENTICATION, message), key);
     }
 }

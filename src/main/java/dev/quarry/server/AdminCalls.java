@@ -8,6 +8,7 @@ import dev.quarry.canonical.QuarryError;
 import dev.quarry.canonical.QuarryException;
 import dev.quarry.gateway.Gateway;
 import dev.quarry.identity.Credential;
+import dev.quarry.identity.KeyRefused;
 import dev.quarry.identity.Principal;
 import dev.quarry.policy.AccessRequest;
 import dev.quarry.policy.Authorizer;
@@ -152,6 +153,7 @@ final class AdminCalls {
         long start = System.nanoTime();
         Principal caller = null;
         Authorization authorization = null;
+        String refusedKey = null;
         QuarryError failure = null;
         int status;
         Supplier<byte[]> body = ModelCalls.memoized(() -> HttpIo.readJsonBody(req, wire.maxBody()));
@@ -178,6 +180,11 @@ final class AdminCalls {
             status = ModelCalls.reply(res, handler.handle(new AdminContext(caller, json, requestId, name, conditions, authorization::require)));
         } catch (QuarryException e) {
             failure = e.error();
+            if (e instanceof KeyRefused refused) {
+                // An attempt on a known key: recorded with the key and its owner, never counted with strangers' failures.
+                caller = refused.owner();
+                refusedKey = refused.decidedBy();
+            }
             status = ModelCalls.reply(res, wire.errors().apply(e.error()));
         } catch (RuntimeException e) {
             // A fault of ours still answers in the client's shape and still goes into the audit trail.
@@ -186,7 +193,7 @@ final class AdminCalls {
             status = ModelCalls.reply(res, wire.errors().apply(failure));
         }
         if (authorization != null) resource = authorization.resource;
-        String decidedBy = authorization == null ? null : authorization.decidedBy;
+        String decidedBy = authorization == null ? refusedKey : authorization.decidedBy;
         audit.record(new AuditEvent(UUID.randomUUID().toString(), clock.instant(),
                 caller == null ? null : caller.id(), caller == null ? null : caller.name(), caller == null ? null : caller.onBehalfOfName(),
                 HttpIo.clientAddress(req), HttpIo.userAgent(req), action, resource,

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quarry.audit.AuditEvent;
 import dev.quarry.audit.AuditQueries;
+import dev.quarry.identity.IssuedKey;
+import dev.quarry.identity.PrincipalKind;
 import dev.quarry.store.Database;
 import dev.quarry.testing.StoreTargets;
 import dev.quarry.testing.TestQuarry;
@@ -46,6 +48,38 @@ class AuthenticationFloodTest {
                     .hasSizeLessThanOrEqualTo(2 * 11);
             assertThat(failures).filteredOn(e -> e.action().equals("quarry:AuthenticationFailuresAggregated"))
                     .allSatisfy(e -> assertThat(e.resource()).startsWith("source/127.0.0.1/further/"));
+        }
+    }
+
+    /**
+     * The cover attack: ten junk failures a minute from one address first, then tries with a disabled
+     * admin key from the same address. Each try is recorded as itself, with the key and its owner.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.quarry.testing.StoreTargets#names")
+    void triesWithADisabledKeyAreRecordedWithTheKeyHoweverManyJunkFailuresCameFirst(String target) throws Exception {
+        String url = StoreTargets.freshUrl(target);
+        TestQuarry quarry = TestQuarry.start("store: { url: \"" + url + "\" }\n", Map.of());
+        IssuedKey revoked = quarry.quarry().identities().createKey("ops-admin", PrincipalKind.USER);
+        quarry.admin("POST", "/admin/keys/" + revoked.keyId() + "/disable", null).expect(200);
+        for (int i = 0; i < 30; i++) {
+            assertThat(quarry.call("POST", "/v1/chat/completions", "qk-junk-" + i, "{}").status()).isEqualTo(401);
+        }
+        for (String path : List.of("/v1/chat/completions", "/admin/budgets", "/admin/keys")) {
+            assertThat(quarry.call("POST", path, revoked.apiKey(), "{}").status()).isEqualTo(401);
+        }
+        quarry.close();
+
+        try (Database db = Database.open(url)) {
+            List<AuditEvent> tries = new AuditQueries(db).find(null, null, null, null, 10_000).stream()
+                    .filter(e -> ("key/" + revoked.keyId()).equals(e.decidingPolicy())).toList();
+            assertThat(tries).hasSize(3).allSatisfy(e -> {
+                assertThat(e.principalId()).isEqualTo(revoked.principal().id());
+                assertThat(e.principalName()).isEqualTo("ops-admin");
+                assertThat(e.errorCode()).isEqualTo("AUTHENTICATION");
+                assertThat(e.decision()).isEqualTo("deny");
+                assertThat(e.action()).isNotEqualTo("quarry:AuthenticationFailuresAggregated");
+            });
         }
     }
 

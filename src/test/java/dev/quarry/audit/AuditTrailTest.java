@@ -4,7 +4,9 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quarry.store.Database;
+import dev.quarry.testing.QuarryCli;
 import dev.quarry.testing.StoreTargets;
+import dev.quarry.testing.TestQuarry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -212,7 +214,7 @@ class AuditTrailTest {
     /**
      * The attack of a store-only intruder with one restart to help: kill Quarry, cut the events no
      * digest covers, and let the next start continue the shorter chain. The cut is recorded in the
-     * chain at start-up and the anchor's tail keeps its larger claim, so verify still fails.
+     * chain at start-up, so verify still fails once the chain has moved past the anchor's old claim.
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource("dev.quarry.testing.StoreTargets#names")
@@ -235,14 +237,48 @@ class AuditTrailTest {
                 restarted.record(event(26)); // one unauthenticated request
                 assertThat(restarted.flush()).isTrue();
             }
-            assertThat(String.join("\n", trail.verify(Instant.now()).problems())).contains(
-                    "events after seq 22 are missing: the anchor covers events up to 25",
-                    "event 21 records that the trail was cut while Quarry was down (audit/cut/expected/25:");
+            assertThat(trail.verify(Instant.now()).problems()).singleElement().asString()
+                    .startsWith("event 21 records that the trail was cut while Quarry was down (audit/cut/expected/25:");
 
             trail.open().close();
             assertThat(count(trail.db, "SELECT COUNT(*) FROM audit_events WHERE action = 'quarry:AuditTrailCut'"))
                     .as("a second restart does not record the same cut again").isEqualTo(1);
         }
+    }
+
+    /** After a recorded cut, the tail follows the chain again: a second cut while Quarry is down is recorded too. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.quarry.testing.StoreTargets#names")
+    void aSecondCutAfterARecordedOneIsRecordedToo(String target) throws Exception {
+        String url = StoreTargets.freshUrl(target);
+        Path dir = Files.createTempDirectory("quarry-audit-");
+        crashAfter(new Trail(Database.open(url), dir, url), 1, 25);
+        try (Trail trail = new Trail(Database.open(url), dir, url)) {
+            update(trail.db, "DELETE FROM audit_events WHERE seq > 20");
+        }
+        crashAfter(new Trail(Database.open(url), dir, url), 22, 24); // the restart records the cut as event 21
+        try (Trail trail = new Trail(Database.open(url), dir, url)) {
+            update(trail.db, "DELETE FROM audit_events WHERE seq > 21");
+            trail.open().close();
+            assertThat(new AuditQueries(trail.db).find(null, AuditFields.TRAIL_CUT, null, null, 10)).extracting(AuditEvent::resource)
+                    .hasSize(2).anySatisfy(r -> assertThat(r).startsWith("audit/cut/expected/24:"))
+                    .anySatisfy(r -> assertThat(r).startsWith("audit/cut/expected/25:"));
+            assertThat(String.join("\n", trail.verify(Instant.now()).problems())).contains(
+                    "event 21 records that the trail was cut while Quarry was down (audit/cut/expected/25:",
+                    "event 22 records that the trail was cut while Quarry was down (audit/cut/expected/24:");
+        }
+    }
+
+    /** Starts a writer, records events {@code from..to}, and stops as a crash does: the store goes away before the closing digest. */
+    private static void crashAfter(Trail trail, int from, int to) {
+        AuditLog log = trail.open();
+        for (int i = from; i <= to; i++) {
+            log.record(event(i));
+            if (i % 5 == 0) log.flush();
+        }
+        log.flush();
+        trail.db.close();
+        log.close();
     }
 
     @Test
@@ -286,7 +322,10 @@ class AuditTrailTest {
         }
     }
 
-    /** A row inserted behind Quarry's back takes the next seq: the writer goes on after it, and verify names that row. */
+    /**
+     * A row inserted behind Quarry's back takes the next seq: the writer goes on after it, says in the
+     * chain that it did, and verify names the row, whether its hash links (anyone can compute one) or not.
+     */
     @ParameterizedTest(name = "{0}")
     @MethodSource("dev.quarry.testing.StoreTargets#names")
     void aRowInsertedBehindTheWritersBackDoesNotStallIt(String target) throws Exception {
@@ -298,10 +337,127 @@ class AuditTrailTest {
                         + "VALUES (4, 'intruder', 0, 'x', 'x', 'allow', '" + "0".repeat(64) + "', '" + "0".repeat(64) + "')");
                 for (int i = 4; i <= 8; i++) log.record(event(i));
                 assertThat(log.flush()).as("the writer follows the store's chain instead of retrying seq 4 for good").isTrue();
+                long forged = insertLinkedForgery(trail.db);
+                assertThat(forged).as("after the adoption event 5 and events 4..8 as 6..10").isEqualTo(11);
+                for (int i = 9; i <= 10; i++) log.record(event(i));
+                assertThat(log.flush()).isTrue();
             }
-            assertThat(count(trail.db, "SELECT COUNT(*) FROM audit_events WHERE action = 'quarry:InvokeModel'")).isEqualTo(8);
-            assertThat(String.join("\n", trail.verify(Instant.now()).problems())).contains("event 4 does not follow event 3");
+            assertThat(count(trail.db, "SELECT COUNT(*) FROM audit_events WHERE action = 'quarry:InvokeModel'")).isEqualTo(10);
+            AuditVerifier.Report report = trail.verify(Instant.now());
+            assertThat(report.problems()).containsExactly("event 4 does not follow event 3 (an event was removed, replaced or reordered)",
+                    "event 4 (intruder) was changed after it was written");
+            assertThat(report.notices()).containsExactly(
+                    "event 5 records that its writer continued after events it did not write (audit/seq/4-4): another node's, or inserted into the store directly",
+                    "event 12 records that its writer continued after events it did not write (audit/seq/11-11): another node's, or inserted into the store directly");
         }
+    }
+
+    /**
+     * The attack: with access to the store only, append a forged event whose hash links (hashes are
+     * unkeyed), and let Quarry's next digest sign it, while it runs or across a restart. The chain
+     * verifies, but the writer says which rows it did not write, before anything of its own.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.quarry.testing.StoreTargets#names")
+    void aForgedEventThatLinksIsNotSignedAsQuarrysOwn(String target) throws Exception {
+        try (Trail trail = Trail.empty(target)) {
+            try (AuditLog log = trail.open()) {
+                for (int i = 1; i <= 3; i++) log.record(event(i));
+                assertThat(log.flush()).isTrue();
+                assertThat(insertLinkedForgery(trail.db)).isEqualTo(4);
+                for (int i = 4; i <= 12; i++) log.record(event(i));
+                assertThat(log.flush()).isTrue();
+            }
+            long forged = insertLinkedForgery(trail.db); // while Quarry is down, after its closing digest
+            trail.open().close();
+
+            AuditVerifier.Report report = trail.verify(Instant.now());
+            assertThat(report.problems()).as("the forgeries link, and digests signed them").isEmpty();
+            assertThat(count(trail.db, "SELECT COUNT(*) FROM audit_events WHERE seq = 5 AND action = 'quarry:AuditRowsAdopted'")).isEqualTo(1);
+            assertThat(report.notices()).containsExactly(
+                    "event 5 records that its writer continued after events it did not write (audit/seq/4-4): another node's, or inserted into the store directly",
+                    "event " + (forged + 1) + " records that its writer continued after events it did not write (audit/seq/" + forged + "-" + forged
+                            + "): another node's, or inserted into the store directly");
+        }
+    }
+
+    /**
+     * A digest inserted into the store claiming to cover events up to 999999999999 neither stops the
+     * writer from signing (it is not signed by the audit key, so nothing is chained to it) nor makes
+     * verify count the events after it as covered.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.quarry.testing.StoreTargets#names")
+    void aForgedDigestNeitherStopsSigningNorCoversEvents(String target) throws Exception {
+        try (Trail trail = Trail.written(target, 25)) {
+            String hash = AuditHash.ofDigest(4, 0, 26, 999_999_999_999L, "f".repeat(64), "f".repeat(64));
+            trail.db.transaction(c -> {
+                AuditRows.insert(c, new SignedDigest(4, 0, 26, 999_999_999_999L, "f".repeat(64), "f".repeat(64), hash,
+                        SigningKey.keyId(SigningKey.publicKeyIn(trail.dataDir)), AuditRows.digest(c, 1).signature()));
+                return null;
+            });
+            insertLinkedForgery(trail.db);
+            assertThat(trail.verify(Instant.now()).uncovered()).as("the event after digest 3").isEqualTo(1);
+
+            try (AuditLog log = trail.open()) {
+                for (int i = 1; i <= 35; i++) log.record(event(i));
+                assertThat(log.flush()).isTrue();
+            }
+            assertThat(count(trail.db, "SELECT COUNT(*) FROM audit_digests WHERE seq > 4")).as("digests signed after the forged one")
+                    .isPositive();
+            AuditVerifier.Report report = trail.verify(Instant.now().plus(GRACE).plusSeconds(1));
+            assertThat(report.problems()).singleElement().asString().startsWith("digest 4 is not signed by the audit key");
+            assertThat(report.uncovered()).isZero();
+        }
+    }
+
+    /** `quarry audit verify` lists adopted rows as notices; with one node, {@code --single-writer} fails on them. */
+    @Test
+    void verifyWithASingleWriterFailsOnAdoptedRows() throws Exception {
+        TestQuarry quarry = TestQuarry.start();
+        quarry.call("POST", "/v1/chat/completions", "qk-nobody", "{}");
+        try (Database db = Database.sqliteIn(quarry.dataDir())) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (count(db, "SELECT COUNT(*) FROM audit_events") == 0 && System.nanoTime() < deadline) Thread.sleep(20);
+            assertThat(insertLinkedForgery(db)).isEqualTo(2);
+        }
+        quarry.call("POST", "/v1/chat/completions", "qk-nobody", "{}");
+        quarry.close();
+
+        String data = quarry.dataDir().toString();
+        QuarryCli.Output shared = QuarryCli.run("audit", "verify", "--data", data);
+        assertThat(shared.code()).as(shared.stdout()).isZero();
+        assertThat(shared.stdout()).contains("NOTICE: event 3 records that its writer continued after events it did not write (audit/seq/2-2)");
+        QuarryCli.Output single = QuarryCli.run("audit", "verify", "--data", data, "--single-writer");
+        assertThat(single.code()).as(single.stdout()).isEqualTo(1);
+        assertThat(single.stdout()).contains("TAMPERED: event 3 records that its writer continued after events it did not write (audit/seq/2-2)");
+    }
+
+    /**
+     * Appends an event as an intruder with the store's credentials can: linked to the last row, its
+     * hash computed.
+     *
+     * @return its seq
+     */
+    private static long insertLinkedForgery(Database db) {
+        AuditRows.Row last = db.read(c -> {
+            try (var s = c.createStatement();
+                 ResultSet r = s.executeQuery("SELECT " + AuditRows.COLUMNS + " FROM audit_events ORDER BY seq DESC LIMIT 1")) {
+                r.next();
+                return AuditRows.read(r);
+            }
+        });
+        long seq = last.seq() + 1;
+        String prev = last.hash();
+        AuditEvent fake = new AuditEvent("forged-" + seq, Instant.now(), "p-admin", "admin", "10.0.0.9", "curl/8", "quarry:DeleteBudget",
+                "budget/main", "allow", "admin/All", "req_forged", null);
+        db.transaction(c -> {
+            try (var s = c.prepareStatement("INSERT INTO audit_events (" + AuditRows.COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                AuditRows.bind(s, seq, fake, prev, AuditHash.ofEvent(seq, fake, prev));
+                return s.executeUpdate();
+            }
+        });
+        return seq;
     }
 
     private static void assertCut(String target, String cut, String... expected) throws Exception {
