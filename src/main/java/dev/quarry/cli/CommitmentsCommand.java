@@ -5,6 +5,7 @@ import dev.quarry.pricing.Commitment;
 import dev.quarry.pricing.CommitmentStore;
 import dev.quarry.pricing.Drawdown;
 import dev.quarry.store.Database;
+import dev.quarry.store.StoredTimes;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -47,7 +48,7 @@ final class CommitmentsCommand {
         @Override
         public Integer call() {
             try (Database db = options.load().openStore()) {
-                Commitment c = new CommitmentStore(db, Clock.systemUTC()).add(name, amount, UsageReport.time(start), UsageReport.time(end),
+                Commitment c = new CommitmentStore(db, Clock.systemUTC()).add(name, amount, StoredTimes.dayOrInstant(start), StoredTimes.dayOrInstant(end),
                         discount, models, platforms);
                 System.out.println(c.id());
                 return 0;

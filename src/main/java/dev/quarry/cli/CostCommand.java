@@ -8,6 +8,7 @@ import dev.quarry.metering.UsageReport;
 import dev.quarry.pricing.Platforms;
 import dev.quarry.pricing.WhatIf;
 import dev.quarry.store.Database;
+import dev.quarry.store.StoredTimes;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.Map;
@@ -49,7 +50,7 @@ final class CostCommand {
             Map<String, String> families = catalog.models().stream().collect(Collectors.toMap(ModelEntry::id, ModelEntry::family));
             Function<String, String> familyOf = id -> families.getOrDefault(id, "custom");
             try (Database db = config.openStore()) {
-                var usage = new UsageReport(db).daily(UsageReport.time(from), UsageReport.time(to));
+                var usage = new UsageReport(db).daily(StoredTimes.dayOrInstant(from), StoredTimes.dayOrInstant(to));
                 WhatIf w = WhatIf.reprice(usage, model, Platforms.require(platform), batch, CostAccess.sheet(config, catalog, db), familyOf);
                 System.out.printf("%d requests from %s to %s%s%n", w.requests(), from, to,
                         w.unpricedBefore() == 0 ? "" : " (" + w.unpricedBefore() + " were unpriced and add nothing to the recorded cost)");

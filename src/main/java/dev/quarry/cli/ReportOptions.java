@@ -1,7 +1,7 @@
 package dev.quarry.cli;
 
 import dev.quarry.metering.ReportFormat;
-import dev.quarry.metering.UsageReport;
+import dev.quarry.store.StoredTimes;
 import java.time.Instant;
 import picocli.CommandLine.Option;
 
@@ -17,11 +17,11 @@ final class ReportOptions {
     String format;
 
     Instant from() {
-        return UsageReport.time(from);
+        return StoredTimes.dayOrInstant(from);
     }
 
     Instant to() {
-        return UsageReport.time(to);
+        return StoredTimes.dayOrInstant(to);
     }
 
     ReportFormat format() {

@@ -8,8 +8,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -22,8 +20,6 @@ public final class UsageReport {
     private static final long DAY_MILLIS = 86_400_000L;
     private static final int MICROS = 6;
     /** The range of report bounds: the ledger's epoch to the end of the last year ISO dates write in four digits. */
-    private static final Instant EARLIEST = Instant.EPOCH;
-    private static final Instant LATEST = LocalDate.of(10_000, 1, 1).atStartOfDay(ZoneOffset.UTC).toInstant();
 
     /**
      * How to group. A request counts under each tag of its principal ({@code key=value}), so tag
@@ -120,26 +116,6 @@ public final class UsageReport {
                 return days;
             }
         });
-    }
-
-    /**
-     * A report bound: a day like {@code 2026-01-31} (its UTC midnight) or an instant like
-     * {@code 2026-01-31T12:00:00Z}, from {@link #EARLIEST} to {@link #LATEST}: the ledger counts
-     * epoch milliseconds, which years far beyond these do not fit in.
-     *
-     * @throws IllegalArgumentException saying which forms and years are accepted
-     */
-    public static Instant time(String text) {
-        Instant time;
-        try {
-            time = text.contains("T") ? Instant.parse(text) : LocalDate.parse(text).atStartOfDay(ZoneOffset.UTC).toInstant();
-        } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException("'" + text + "' is neither a day like 2026-01-31 nor an instant like 2026-01-31T12:00:00Z");
-        }
-        if (time.isBefore(EARLIEST) || !time.isBefore(LATEST)) {
-            throw new IllegalArgumentException("'" + text + "' is outside the years 1970 to 9999 that usage is reported for");
-        }
-        return time;
     }
 
     private static Usage usage(ResultSet r, int first) throws SQLException {

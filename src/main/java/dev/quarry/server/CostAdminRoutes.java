@@ -77,8 +77,8 @@ final class CostAdminRoutes implements HttpService {
     private void report(ServerRequest req, ServerResponse res) {
         calls.serve(req, res, "quarry:ReadUsage", "usage/*", call -> {
             UsageReport.By by = invalidAsBadRequest("by", () -> UsageReport.By.of(query(req, "by")));
-            Instant from = invalidAsBadRequest("from", () -> UsageReport.time(query(req, "from")));
-            Instant to = invalidAsBadRequest("to", () -> UsageReport.time(query(req, "to")));
+            Instant from = invalidAsBadRequest("from", () -> StoredTimes.dayOrInstant(query(req, "from")));
+            Instant to = invalidAsBadRequest("to", () -> StoredTimes.dayOrInstant(query(req, "to")));
             return ok(ReportFormat.json(by, usage.rows(by, from, to)));
         });
     }

@@ -5,7 +5,7 @@ import static dev.quarry.server.CostAdminRoutes.query;
 
 import dev.quarry.metering.ExperimentReport;
 import dev.quarry.metering.ReportFormat;
-import dev.quarry.metering.UsageReport;
+import dev.quarry.store.StoredTimes;
 import dev.quarry.surface.WireReply;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
@@ -38,8 +38,8 @@ final class ExperimentAdminRoutes implements HttpService {
     private void report(ServerRequest req, ServerResponse res) {
         String experiment = req.query().first("experiment").filter(id -> !id.isBlank()).orElse(null);
         calls.serve(req, res, "quarry:ReadExperiments", "experiment/" + (experiment == null ? "*" : experiment), call -> {
-            Instant from = invalidAsBadRequest("from", () -> UsageReport.time(query(req, "from")));
-            Instant to = invalidAsBadRequest("to", () -> UsageReport.time(query(req, "to")));
+            Instant from = invalidAsBadRequest("from", () -> StoredTimes.dayOrInstant(query(req, "from")));
+            Instant to = invalidAsBadRequest("to", () -> StoredTimes.dayOrInstant(query(req, "to")));
             ReportFormat format = invalidAsBadRequest("format", () -> ReportFormat.of(req.query().first("format").orElse("json")));
             String body = ExperimentReport.render(format, report.rows(experiment, from, to));
             return new WireReply(200, format.mediaType(), body.getBytes(StandardCharsets.UTF_8), Map.of());

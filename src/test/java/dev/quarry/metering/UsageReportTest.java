@@ -10,6 +10,7 @@ import dev.quarry.identity.IdentityStore;
 import dev.quarry.identity.MasterKey;
 import dev.quarry.identity.PrincipalKind;
 import dev.quarry.store.Database;
+import dev.quarry.store.StoredTimes;
 import dev.quarry.testing.StoreTargets;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -98,9 +99,9 @@ class UsageReportTest {
 
     @Test
     void reportBoundsAreDaysOrInstants() {
-        assertThat(UsageReport.time("2026-01-31")).isEqualTo(Instant.parse("2026-01-31T00:00:00Z"));
-        assertThat(UsageReport.time("2026-01-31T12:30:00Z")).isEqualTo(Instant.parse("2026-01-31T12:30:00Z"));
-        assertThatThrownBy(() -> UsageReport.time("yesterday")).hasMessageContaining("neither a day like 2026-01-31");
+        assertThat(StoredTimes.dayOrInstant("2026-01-31")).isEqualTo(Instant.parse("2026-01-31T00:00:00Z"));
+        assertThat(StoredTimes.dayOrInstant("2026-01-31T12:30:00Z")).isEqualTo(Instant.parse("2026-01-31T12:30:00Z"));
+        assertThatThrownBy(() -> StoredTimes.dayOrInstant("yesterday")).hasMessageContaining("neither a day like 2026-01-31");
     }
 
     private static UsageRecord guarded(String id, String principal, Usage usage, long costMicros, UsageRecord.Guarding guarding) {

@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.quarry.audit.AuditEvent;
 import dev.quarry.audit.AuditQueries;
-import dev.quarry.metering.UsageReport;
 import dev.quarry.store.Database;
+import dev.quarry.store.StoredTimes;
 import dev.quarry.testing.TestQuarry;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,10 +19,10 @@ class ReportDateBoundsTest {
 
     @Test
     void aBoundOutsideTheReportedYearsIsABadRequest() {
-        assertThat(UsageReport.time("1970-01-01")).isEqualTo(Instant.EPOCH);
-        assertThat(UsageReport.time("9999-12-31T23:59:59Z")).isEqualTo(Instant.parse("9999-12-31T23:59:59Z"));
+        assertThat(StoredTimes.dayOrInstant("1970-01-01")).isEqualTo(Instant.EPOCH);
+        assertThat(StoredTimes.dayOrInstant("9999-12-31T23:59:59Z")).isEqualTo(Instant.parse("9999-12-31T23:59:59Z"));
         for (String outside : List.of("-999999999-01-01", "1969-12-31", "+10000-01-01", "-999999999-01-01T00:00:00Z", "+1000000000-12-31T23:59:59Z")) {
-            assertThatThrownBy(() -> UsageReport.time(outside)).as(outside).isInstanceOf(IllegalArgumentException.class)
+            assertThatThrownBy(() -> StoredTimes.dayOrInstant(outside)).as(outside).isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("outside the years 1970 to 9999");
         }
     }
