@@ -129,22 +129,20 @@ record PolicySnapshot(
 
     /** As if {@code policy} were attached to {@code target} ({@code attached}) or detached from it. */
     PolicySnapshot withAttachment(String policy, PolicyTarget target, boolean attached) {
-        return copy(s -> {
-            List<String> names = new ArrayList<>(s.attachments.getOrDefault(target, List.of()));
-            names.remove(policy);
-            if (attached) names.add(policy);
-            s.attachments.put(target, names);
-        });
+        return copy(s -> s.attachments.put(target, toggled(s.attachments.getOrDefault(target, List.of()), policy, attached)));
     }
 
     /** As if {@code principal} joined {@code group} ({@code member}) or left it. */
     PolicySnapshot withMembership(String group, String principal, boolean member) {
-        return copy(s -> {
-            List<String> joined = new ArrayList<>(s.groups.getOrDefault(principal, List.of()));
-            joined.remove(group);
-            if (member) joined.add(group);
-            s.groups.put(principal, joined);
-        });
+        return copy(s -> s.groups.put(principal, toggled(s.groups.getOrDefault(principal, List.of()), group, member)));
+    }
+
+    /** {@code names} with {@code name} last if {@code present}, else without it. */
+    private static List<String> toggled(List<String> names, String name, boolean present) {
+        List<String> changed = new ArrayList<>(names);
+        changed.remove(name);
+        if (present) changed.add(name);
+        return changed;
     }
 
     /** As if {@code principal}'s boundary were {@code policy} ({@code null}: none). */

@@ -31,7 +31,6 @@ import org.junit.jupiter.api.io.TempDir;
  * upstream never finished serving: the ledger row is durable before the last byte is sent.
  */
 class CrashSafetyTest {
-    private static final String ADMIN_KEY = "qk-crash-test-admin-0123456789abcdef";
     private static final String BODY = "{\"model\":\"steady\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"go\"}]}";
 
     @TempDir
@@ -45,7 +44,7 @@ class CrashSafetyTest {
                     models: [{ id: steady, deployments: [{ provider: steady-upstream, model: steady }] }]
                     """.formatted(upstream.baseUrl()));
             int port = QuarryProcess.freePort();
-            QuarryProcess quarry = QuarryProcess.start(dir, config, port, ADMIN_KEY);
+            QuarryProcess quarry = QuarryProcess.start(dir, config, port);
             AtomicInteger completed = new AtomicInteger();
             AtomicBoolean running = new AtomicBoolean(true);
             HttpClient http = HttpClient.newHttpClient();
@@ -65,7 +64,7 @@ class CrashSafetyTest {
             }
             assertThat(completed.get()).as("answers completed before the kill").isGreaterThan(50);
 
-            QuarryProcess restarted = QuarryProcess.start(dir, config, port, ADMIN_KEY);
+            QuarryProcess restarted = QuarryProcess.start(dir, config, port);
             restarted.terminate();
             restarted.exitCode(Duration.ofSeconds(30));
 
@@ -87,7 +86,7 @@ class CrashSafetyTest {
     /** One streaming request read to its last byte; false if the stream broke off or was refused. */
     private static boolean streamToTheEnd(HttpClient http, int port) {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/chat/completions"))
-                .header("Authorization", "Bearer " + ADMIN_KEY).header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + QuarryProcess.ADMIN_KEY).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(BODY)).build();
         try {
             HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());

@@ -28,7 +28,6 @@ import org.junit.jupiter.api.io.TempDir;
  * 503 with Retry-After, and the process logs its draining and what it flushed, then exits.
  */
 class GracefulShutdownTest {
-    private static final String ADMIN_KEY = "qk-graceful-shutdown-admin-0123456789abcdef";
     private static final String BODY = "{\"model\":\"slow\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"go\"}]}";
 
     @TempDir
@@ -42,7 +41,7 @@ class GracefulShutdownTest {
                     providers: [{ name: slow-upstream, type: openai-compatible, base_url: "%s" }]
                     models: [{ id: slow, deployments: [{ provider: slow-upstream, model: slow }] }]
                     """.formatted(upstream.baseUrl()));
-            try (QuarryProcess quarry = QuarryProcess.start(dir, config, QuarryProcess.freePort(), ADMIN_KEY)) {
+            try (QuarryProcess quarry = QuarryProcess.start(dir, config, QuarryProcess.freePort())) {
                 HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
                 HttpResponse<InputStream> open = http.send(chat(quarry), HttpResponse.BodyHandlers.ofInputStream());
                 BufferedReader stream = new BufferedReader(new InputStreamReader(open.body(), StandardCharsets.UTF_8));
@@ -82,7 +81,7 @@ class GracefulShutdownTest {
 
     private static HttpRequest chat(QuarryProcess quarry) {
         return HttpRequest.newBuilder(URI.create(quarry.baseUrl() + "/v1/chat/completions"))
-                .header("Authorization", "Bearer " + ADMIN_KEY).header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + QuarryProcess.ADMIN_KEY).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(BODY)).build();
     }
 }

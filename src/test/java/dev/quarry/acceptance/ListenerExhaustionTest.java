@@ -29,7 +29,6 @@ import org.junit.jupiter.api.io.TempDir;
  * port, without a restart of the process. Linux only (prlimit), on loopback, 200 connections.
  */
 class ListenerExhaustionTest {
-    private static final String ADMIN_KEY = "qk-listener-exhaustion-admin-0123456789abcdef";
     private static final int ATTACK = 200;
 
     @TempDir
@@ -39,7 +38,7 @@ class ListenerExhaustionTest {
     void theListenerComesBackAfterTheProcessRanOutOfFileDescriptors() throws Exception {
         assumeThat(Path.of("/proc/self/fd")).as("a Linux /proc").isDirectory();
         Path config = Files.writeString(dir.resolve("quarry.yaml"), "server: { shutdown_grace_seconds: 1 }\n");
-        try (QuarryProcess quarry = QuarryProcess.start(dir, config, QuarryProcess.freePort(), ADMIN_KEY)) {
+        try (QuarryProcess quarry = QuarryProcess.start(dir, config, QuarryProcess.freePort())) {
             long open;
             try (Stream<Path> fds = Files.list(Path.of("/proc", Long.toString(quarry.pid()), "fd"))) {
                 open = fds.count();
@@ -68,7 +67,7 @@ class ListenerExhaustionTest {
             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
             assertThat(awaitReady(http, quarry)).as("/readyz after the attack").isEqualTo(200);
             HttpResponse<String> chat = http.send(HttpRequest.newBuilder(URI.create(quarry.baseUrl() + "/v1/chat/completions"))
-                    .header("Authorization", "Bearer " + ADMIN_KEY).header("Content-Type", "application/json")
+                    .header("Authorization", "Bearer " + QuarryProcess.ADMIN_KEY).header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"quarry/echo\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"))
                     .build(), HttpResponse.BodyHandlers.ofString());
             assertThat(chat.statusCode()).isEqualTo(200);

@@ -16,10 +16,9 @@ import dev.quarry.audit.AuditQueries;
 import dev.quarry.identity.IssuedKey;
 import dev.quarry.identity.PrincipalKind;
 import dev.quarry.store.Database;
+import dev.quarry.testing.Eventually;
 import dev.quarry.testing.TestQuarry;
 import java.net.URI;
-import java.time.Duration;
-import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -245,19 +244,8 @@ class PolicyEnforcementTest {
 
     /** A principal's one audited call, waiting briefly: the trail is written behind the request. */
     private static AuditEvent auditedCallOf(String principal) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
         try (Database db = Database.sqliteIn(quarry.dataDir())) {
-            while (true) {
-                List<AuditEvent> events = new AuditQueries(db).find(principal, null, null, null, 10);
-                if (!events.isEmpty() || System.nanoTime() > deadline) {
-                    assertThat(events).hasSize(1);
-                    return events.getFirst();
-                }
-                Thread.sleep(20);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
+            return Eventually.theOne(() -> new AuditQueries(db).find(principal, null, null, null, 10));
         }
     }
 

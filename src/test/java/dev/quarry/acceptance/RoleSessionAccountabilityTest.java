@@ -7,9 +7,9 @@ import dev.quarry.audit.AuditEvent;
 import dev.quarry.audit.AuditQueries;
 import dev.quarry.metering.UsageRecord;
 import dev.quarry.store.Database;
+import dev.quarry.testing.Eventually;
 import dev.quarry.testing.StoreTargets;
 import dev.quarry.testing.TestQuarry;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -34,14 +34,7 @@ class RoleSessionAccountabilityTest {
         String url = StoreTargets.freshUrl(target);
         try (TestQuarry quarry = TestQuarry.start(CONFIG + "store: { url: \"" + url + "\" }\n", Map.of())) {
             String alice = quarry.admin("POST", "/admin/keys", "{\"name\": \"alice\"}").expect(201).path("api_key").asText();
-            quarry.admin("POST", "/admin/roles", "{\"name\": \"deployer\", \"trust\": [\"alice\"]}").expect(201);
-            quarry.admin("POST", "/admin/policies/ModelAccess/attachments", "{\"target_type\": \"principal\", \"target_name\": \"deployer\"}")
-                    .expect(200);
-            quarry.admin("PUT", "/admin/policies/MayDeploy", """
-                    {"Statement": [{"Effect": "Allow", "Action": "quarry:AssumeRole", "Resource": "role/deployer"}]}""").expect(200);
-            quarry.admin("POST", "/admin/policies/MayDeploy/attachments", "{\"target_type\": \"principal\", \"target_name\": \"alice\"}")
-                    .expect(200);
-            String session = quarry.call("POST", "/sts/assume-role", alice, "{\"role\": \"deployer\"}").expect(200).path("api_key").asText();
+            String session = sessionOf(quarry, alice);
 
             // The ledger row and the audit event of a call through the role name the user behind it.
             String requestId = requestId(quarry.call("POST", "/v1/chat/completions", session, CHAT).expect(200));
@@ -126,20 +119,9 @@ class RoleSessionAccountabilityTest {
 
     /** The audit event of a request, waiting briefly: events are written in the background. */
     private static AuditEvent auditOf(TestQuarry quarry, String url, String requestId) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
         try (Database db = Database.open(url)) {
-            while (true) {
-                List<AuditEvent> events = new AuditQueries(db).find("deployer", null, null, null, 50).stream()
-                        .filter(e -> requestId.equals(e.requestId())).toList();
-                if (!events.isEmpty() || System.nanoTime() > deadline) {
-                    assertThat(events).hasSize(1);
-                    return events.getFirst();
-                }
-                Thread.sleep(20);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
+            return Eventually.theOne(() -> new AuditQueries(db).find("deployer", null, null, null, 50).stream()
+                    .filter(e -> requestId.equals(e.requestId())).toList());
         }
     }
 }

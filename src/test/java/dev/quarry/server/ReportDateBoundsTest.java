@@ -8,8 +8,8 @@ import dev.quarry.audit.AuditEvent;
 import dev.quarry.audit.AuditQueries;
 import dev.quarry.store.Database;
 import dev.quarry.store.StoredTimes;
+import dev.quarry.testing.Eventually;
 import dev.quarry.testing.TestQuarry;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -61,17 +61,9 @@ class ReportDateBoundsTest {
     }
 
     /** The one audited call of an action, waiting briefly: the trail is written in the background. */
-    private static AuditEvent audited(TestQuarry quarry, String action) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    private static AuditEvent audited(TestQuarry quarry, String action) {
         try (Database db = Database.sqliteIn(quarry.dataDir())) {
-            while (true) {
-                List<AuditEvent> events = new AuditQueries(db).find("admin", action, null, null, 10);
-                if (!events.isEmpty() || System.nanoTime() > deadline) {
-                    assertThat(events).hasSize(1);
-                    return events.getFirst();
-                }
-                Thread.sleep(20);
-            }
+            return Eventually.theOne(() -> new AuditQueries(db).find("admin", action, null, null, 10));
         }
     }
 }

@@ -18,6 +18,9 @@ import java.util.concurrent.TimeUnit;
  * {@code quarry.log} in the folder it is given, which also holds its data.
  */
 public final class QuarryProcess implements AutoCloseable {
+    /** The bootstrap admin's key of every such process (long enough for the 32-character rule). */
+    public static final String ADMIN_KEY = "qk-test-process-admin-0123456789abcdef";
+
     private final Process process;
     private final int port;
     private final Path log;
@@ -29,14 +32,14 @@ public final class QuarryProcess implements AutoCloseable {
     }
 
     /** Starts Quarry with that config on that port and returns once {@code /healthz} answers. */
-    public static QuarryProcess start(Path dir, Path config, int port, String adminKey) throws InterruptedException {
+    public static QuarryProcess start(Path dir, Path config, int port) throws InterruptedException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Path log = dir.resolve("quarry.log");
         ProcessBuilder builder = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
                 "dev.quarry.cli.Main", "serve", "--config", config.toString(), "--data", dir.resolve("data").toString(),
                 "--port", Integer.toString(port))
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        builder.environment().put("QUARRY_ADMIN_KEY", adminKey);
+        builder.environment().put("QUARRY_ADMIN_KEY", ADMIN_KEY);
         QuarryProcess quarry;
         try {
             quarry = new QuarryProcess(builder.start(), port, log);

@@ -1,0 +1,32 @@
+package dev.quarry.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Supplier;
+
+/** Waits for what Quarry writes behind a request (audit events, ledger rows), briefly. */
+public final class Eventually {
+    private static final Duration PATIENCE = Duration.ofSeconds(5);
+
+    private Eventually() {}
+
+    /** The single item {@code find} returns once it returns any, asking again for up to five seconds. */
+    public static <T> T theOne(Supplier<List<T>> find) {
+        long deadline = System.nanoTime() + PATIENCE.toNanos();
+        while (true) {
+            List<T> found = find.get();
+            if (!found.isEmpty() || System.nanoTime() > deadline) {
+                assertThat(found).hasSize(1);
+                return found.getFirst();
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+    }
+}
