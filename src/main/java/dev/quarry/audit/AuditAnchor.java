@@ -1,5 +1,6 @@
 package dev.quarry.audit;
 
+import dev.quarry.store.DataFolder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -11,8 +12,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.FileAttribute;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -39,7 +38,6 @@ public final class AuditAnchor {
     private static final Logger LOG = Logger.getLogger("quarry.audit.anchor");
 
     private static final String TAIL_PREFIX = "quarry-audit-tail";
-    private static final FileAttribute<?> OWNER_ONLY = PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
 
     /** Where the chain ended after a committed batch. */
     record Tail(long lastEventSeq, String lastEventHash) {}
@@ -76,7 +74,7 @@ public final class AuditAnchor {
         String line = digest.line();
         try {
             boolean created = !Files.exists(file);
-            if (created) Files.createFile(file, OWNER_ONLY);
+            if (created) DataFolder.ownerOnly(file, true);
             // Only this writer appends, so writing at the end it found is appending.
             try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
                 // A crash in the middle of a line leaves it unterminated: start on a line of our own.
@@ -111,13 +109,15 @@ public final class AuditAnchor {
     private void write(long lastEventSeq, String lastEventHash) {
         Path dir = tailFile.toAbsolutePath().getParent();
         try {
-            Path written = Files.createTempFile(dir, tailFile.getFileName() + ".", ".new", OWNER_ONLY);
+            // A temporary file is created exclusively and, where permissions exist, readable by its owner only.
+            Path written = Files.createTempFile(dir, tailFile.getFileName() + ".", ".new");
             try {
                 Files.writeString(written, TAIL_PREFIX + " last_event=" + lastEventSeq + " last_event_hash=" + lastEventHash + "\n",
                         StandardCharsets.US_ASCII, LinkOption.NOFOLLOW_LINKS, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
                 Files.move(written, tailFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } finally {
+            } catch (IOException | RuntimeException e) {
                 Files.deleteIfExists(written);
+                throw e;
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot record the audit tail in " + tailFile, e);

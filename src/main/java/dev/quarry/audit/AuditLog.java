@@ -194,7 +194,9 @@ public final class AuditLog implements AutoCloseable {
         long backoff = 0;
         while (!(closed && pending.isEmpty() && queue.isEmpty() && dropped.get() == 0 && !failures.holding())) {
             if (pending.isEmpty()) take(pending);
-            int stored = pending.isEmpty() ? signIfDue() : store(pending);
+            int stored = 0;
+            if (pending.isEmpty()) signIfDue();
+            else stored = store(pending);
             if (stored == pending.size()) caughtUpAt = System.nanoTime(); // before flush can see the events written
             if (stored > 0) {
                 pending.subList(0, stored).clear();
@@ -311,13 +313,12 @@ public final class AuditLog implements AutoCloseable {
         adopted = adopted == null ? new Adopted(first, last) : new Adopted(Math.min(adopted.first(), first), last);
     }
 
-    /** Signs a digest when one is due with nothing to write; returns 0, as no event was stored. */
-    private int signIfDue() {
+    /** Signs a digest when one is due with nothing to write. */
+    private void signIfDue() {
         if (digestDue(tail)) {
             RuntimeException e = tryCommit(List.of(), false);
             if (e != null) LOG.log(Level.WARNING, "could not sign an audit digest; will try again", e);
         }
-        return 0;
     }
 
     private void signClosing() {

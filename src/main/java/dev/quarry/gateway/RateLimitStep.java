@@ -66,7 +66,9 @@ public final class RateLimitStep implements Step {
 
     /** A role session is held to the limits of the principal that assumed it as well as its own. */
     private Subjects subjects(Exchange exchange) {
-        List<Principal> accountable = exchange.principal().accountable();
+        Principal caller = exchange.principal();
+        if (caller.onBehalfOf() == null) return Subjects.caller(List.of(caller.name()), groupsOf.apply(caller), exchange.model().id());
+        List<Principal> accountable = caller.accountable();
         return Subjects.caller(accountable.stream().map(Principal::name).toList(),
                 accountable.stream().flatMap(p -> groupsOf.apply(p).stream()).toList(), exchange.model().id());
     }

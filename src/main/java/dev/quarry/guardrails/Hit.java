@@ -28,7 +28,7 @@ record Hit(Detection detection, Kind kind, Action action, String regex, boolean 
 
     /** The same find over other characters: the part still pending of one that began in released text, or moved by an offset. */
     Hit over(int start, int end) {
-        return new Hit(new Detection(detection.type(), start, end), kind, action, regex, continuation);
+        return piece(start, end, continuation);
     }
 
     /** The piece of this find over {@code [start, end)} of one of the texts it runs across. */

@@ -84,7 +84,7 @@ public final class RequestTexts {
 
     /**
      * The request with its texts, in the order of {@link #of}, replaced by {@code replacements};
-     * {@link Kind#FIXED} texts are kept as they are, whatever their replacement says.
+     * {@link Kind#FIXED} and {@link Kind#JSON} texts are kept as they are, whatever their replacement says.
      */
     public static ChatRequest replace(ChatRequest request, List<String> replacements) {
         Iterator<String> next = replacements.iterator();

@@ -19,8 +19,6 @@ import java.util.Locale;
 public final class UsageReport {
     private static final long DAY_MILLIS = 86_400_000L;
     private static final int MICROS = 6;
-    /** The range of report bounds: the ledger's epoch to the end of the last year ISO dates write in four digits. */
-
     /**
      * How to group. A request counts under each tag of its principal ({@code key=value}), so tag
      * rows can add up to more than the total; principals without tags are {@code (untagged)}.

@@ -114,7 +114,7 @@ public final class EscalationGuard {
      */
     public void checkKeyFor(Principal caller, String principal, Map<String, List<String>> context) {
         PolicySnapshot now = directory.snapshot();
-        PolicySnapshot after = directory.knowsName(principal) ? now : now.withMembership(Groups.USERS, principal, true);
+        PolicySnapshot after = now.principalNames().containsValue(principal) ? now : now.withMembership(Groups.USERS, principal, true);
         String what = "a key of '" + principal + "'";
         weigh(caller, what, Standing.NONE, Standing.of(after, principal), now, context);
         for (String role : after.reachableRoles(principal)) {
@@ -142,10 +142,11 @@ public final class EscalationGuard {
     }
 
     private void weigh(Principal caller, String what, Standing before, Standing after, PolicySnapshot now, Map<String, List<String>> context) {
+        Standing mine = now.nameOf(caller.id()).map(name -> Standing.of(now, name)).orElse(Standing.NONE);
         for (String admin : Actions.ADMIN) {
             Optional<String> gained = after.gainedOver(before, admin);
             if (gained.isEmpty()) continue;
-            notHeld(caller, admin, after, now, context).ifPresent(why -> {
+            notHeld(mine, admin, after, context).ifPresent(why -> {
                 throw QuarryException.of(ErrorKind.PERMISSION_DENIED, "You cannot grant permissions you do not hold: " + what
                         + " would allow " + admin + " (" + gained.get() + "), which you do not hold on every resource: " + why);
             });
@@ -153,15 +154,14 @@ public final class EscalationGuard {
     }
 
     /**
-     * Why the caller does not hold {@code action} on everything, or empty when it does: allowed it
+     * Why the caller ({@code mine}) does not hold {@code action} on everything, or empty when it does: allowed it
      * on {@code *} under the conditions of this very call, and denied it on no narrower resource
      * under any condition. A Deny on everything under other conditions than the call's (a caller
      * kept to the office network, calling from it) holds the caller back only where it could not
      * act anyway, so it leaves the caller free to grant, and to lift that very Deny. A Deny the
      * grantee carries too is no reason to refuse: it holds the grantee back as it holds the caller.
      */
-    private Optional<String> notHeld(Principal caller, String action, Standing grantee, PolicySnapshot now, Map<String, List<String>> context) {
-        Standing mine = now.nameOf(caller.id()).map(name -> Standing.of(now, name)).orElse(Standing.NONE);
+    private Optional<String> notHeld(Standing mine, String action, Standing grantee, Map<String, List<String>> context) {
         Set<Statement> shared = new HashSet<>();
         for (Standing.Sourced deny : grantee.denying(action)) {
             if (deny.statement().conditions().stream().noneMatch(EscalationGuard::aboutWhoAsks)) shared.add(deny.statement());

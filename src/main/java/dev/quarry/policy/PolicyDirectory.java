@@ -2,7 +2,6 @@ package dev.quarry.policy;
 
 import dev.quarry.canonical.QuarryException;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * The {@link Authorizer} of a running Quarry: answers from an in-memory {@link PolicySnapshot},
@@ -46,27 +45,6 @@ public final class PolicyDirectory implements Authorizer {
      */
     public Decision simulate(String principalName, AccessRequest request) {
         return snapshot.simulate(principalName, request);
-    }
-
-    /** The policies attached to a principal (by name) and to its groups, as its requests are decided with. */
-    public List<Policy> identityPolicies(String principalName) {
-        return snapshot.identityPolicies(principalName);
-    }
-
-    public boolean knowsName(String principalName) {
-        return snapshot.principalNames().containsValue(principalName);
-    }
-
-    public Optional<Policy> boundaryOf(String principalName) {
-        return snapshot.boundaryOf(principalName);
-    }
-
-    public List<Policy> attachedTo(PolicyTarget target) {
-        return snapshot.attachedTo(target);
-    }
-
-    public Optional<Policy> policy(String name) {
-        return Optional.ofNullable(snapshot.policies().get(name));
     }
 
     /** What the {@link EscalationGuard} weighs changes against. */

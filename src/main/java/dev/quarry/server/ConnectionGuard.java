@@ -18,6 +18,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -133,7 +134,7 @@ final class ConnectionGuard implements Filter, AutoCloseable {
             refusedOverClientCap.increment();
             throw new IllegalStateException(peer.getAddress() + " already holds " + perClient + " connections");
         }
-        if (byPeer.size() >= max) byPeer.values().stream().filter(c -> !c.channel.isOpen()).toList().forEach(this::forget);
+        if (byPeer.size() >= max) forgetClosed(byPeer.values());
         Connection connection = new Connection(channel, peer, byPeer.size() >= max);
         // Added under the map's lock, so that the watchdog cannot drop the set as empty meanwhile.
         byClient.compute(peer.getAddress(), (client, theirs) -> {
@@ -228,8 +229,11 @@ final class ConnectionGuard implements Filter, AutoCloseable {
         if (theirs != null) theirs.remove(c);
     }
 
-    private void forgetClosed(Set<Connection> connections) {
-        connections.stream().filter(c -> !c.channel.isOpen()).toList().forEach(this::forget);
+    /** Concurrent maps and key sets may be changed while they are walked: no copy is needed, even at the cap under load. */
+    private void forgetClosed(Collection<Connection> connections) {
+        connections.forEach(c -> {
+            if (!c.channel.isOpen()) forget(c);
+        });
     }
 
     @Override

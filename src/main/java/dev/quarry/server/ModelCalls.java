@@ -119,7 +119,7 @@ final class ModelCalls {
                 + " status=" + status + " ms=" + (System.nanoTime() - startNanos) / 1_000_000);
     }
 
-    /** Reads the body once, when first asked. */
+    /** Computes the value once, when first asked (a null result is not kept). */
     static <T> Supplier<T> memoized(Supplier<T> read) {
         return new Supplier<>() {
             private T value;

@@ -48,7 +48,7 @@ public final class DataFolder {
      * Makes a file owner-only; when it does not exist, {@code create} creates it empty and
      * owner-only from the start (never readable by others, even briefly), else leaves it missing.
      */
-    static void ownerOnly(Path file, boolean create) {
+    public static void ownerOnly(Path file, boolean create) {
         if (!posix(file.toAbsolutePath().getParent())) return;
         try {
             if (Files.exists(file)) {

@@ -19,12 +19,11 @@ final class Tokens {
     /**
      * Regex: what may stand between the groups of a number once a word has said what the number
      * is: a few characters that are neither letters nor digits ("\t", "--", ".  ", "_", "|", four
-     * spaces); {@link #isGap} also keeps it on at most two lines.
+     * spaces); {@link #afterGap} also keeps it to one line break, a regex using it does not.
      */
     static final String GAP = "[^\\p{L}\\p{Nd}]{1," + WIDEST_GAP + "}";
 
     private Tokens() {}
-
 
     /**
      * Whether {@code [start, end)} is not glued to more digits by {@code joiners}: the regex
@@ -54,11 +53,6 @@ final class Tokens {
      */
     static String startedBefore(int length) {
         return "(?<![\\p{L}\\p{N}_].{" + length + "})";
-    }
-
-    /** Whether {@code s} is a {@link #GAP}. */
-    static boolean isGap(CharSequence s) {
-        return isGap(s, 0, s.length());
     }
 
     /** Where the digit after a {@link #GAP} starting at {@code at} is, or -1 if no gap and digit are there. */
