@@ -4,11 +4,19 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
+import com.tngtech.archunit.core.domain.Dependency;
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.core.importer.Location;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchCondition;
 import com.tngtech.archunit.lang.ArchRule;
+import com.tngtech.archunit.lang.CompositeArchRule;
+import com.tngtech.archunit.lang.ConditionEvents;
+import com.tngtech.archunit.lang.SimpleConditionEvent;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The dependency direction of ARCHITECTURE.md: canonical ← surfaces, providers ← gateway ←
@@ -75,9 +83,61 @@ class ArchitectureTest {
     static final ArchRule onlyTheCliUsesTheServerWiring = noClasses().that().resideOutsideOfPackages("dev.quarry.server..", "dev.quarry.cli..")
             .should().dependOnClassesThat().resideInAnyPackage("dev.quarry.server..", "dev.quarry.cli..");
 
+    /**
+     * A provider's {@code internal} package (its wire codec) is used only by that provider: any
+     * provider, present or future, may change its internals without touching another.
+     */
     @ArchTest
-    static final ArchRule providerInternalsStayInside = noClasses().that().resideOutsideOfPackage("dev.quarry.provider.openai..")
-            .should().dependOnClassesThat().resideInAPackage("dev.quarry.provider.openai.internal..");
+    static final ArchRule providerInternalsStayInside = classes().that().resideInAPackage("dev.quarry.provider.(*).internal..")
+            .should(new OnlyUsedWithinItsProvider());
+
+    /**
+     * The governance packages' own edges, each allowed on purpose: policies name principals
+     * (identity); budgets scope to principals and price usage; prices read metered usage;
+     * guardrails audit their interventions; everything may persist through the store. Anything
+     * else (say, identity reaching into budgets) is a new coupling to argue for here first.
+     */
+    @ArchTest
+    static final ArchRule governanceEdgesAreTheAllowedOnes = CompositeArchRule.of(governance("identity", "store"))
+            .and(governance("policy", "identity", "store"))
+            .and(governance("audit", "store"))
+            .and(governance("metering", "store"))
+            .and(governance("pricing", "metering", "store"))
+            .and(governance("budget", "identity", "pricing", "store"))
+            .and(governance("ratelimit"))
+            .and(governance("guardrails", "audit", "store"))
+            .and(governance("store"));
+
+    /** {@code pkg} may use these governance packages and no other (plus canonical, aws and libraries). */
+    private static ArchRule governance(String pkg, String... allowed) {
+        List<String> forbidden = new ArrayList<>();
+        for (String g : GOVERNANCE) {
+            String name = g.substring("dev.quarry.".length(), g.length() - 2);
+            if (!name.equals(pkg) && !List.of(allowed).contains(name)) forbidden.add(g);
+        }
+        return noClasses().that().resideInAPackage("dev.quarry." + pkg + "..")
+                .should().dependOnClassesThat().resideInAnyPackage(forbidden.toArray(String[]::new))
+                .as("governance package " + pkg + " uses no governance package but " + String.join(", ", allowed));
+    }
+
+    /** The provider owning a class of {@code dev.quarry.provider.X.internal..}: {@code dev.quarry.provider.X}. */
+    private static final class OnlyUsedWithinItsProvider extends ArchCondition<JavaClass> {
+        OnlyUsedWithinItsProvider() {
+            super("be used only within its own provider package");
+        }
+
+        @Override
+        public void check(JavaClass internal, ConditionEvents events) {
+            String pkg = internal.getPackageName();
+            String provider = pkg.substring(0, pkg.indexOf(".internal"));
+            for (Dependency use : internal.getDirectDependenciesToSelf()) {
+                String from = use.getOriginClass().getPackageName();
+                if (!from.equals(provider) && !from.startsWith(provider + ".")) {
+                    events.add(SimpleConditionEvent.violated(use, use.getDescription()));
+                }
+            }
+        }
+    }
 
     @ArchTest
     static final ArchRule featurePackagesHaveNoCycles = slices().matching("dev.quarry.(*)..").should().beFreeOfCycles();
