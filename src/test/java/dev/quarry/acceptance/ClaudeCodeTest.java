@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.quarry.metering.UsageRecord;
+import dev.quarry.testing.NpmTools;
 import dev.quarry.testing.TestQuarry;
 import java.io.File;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -24,8 +24,6 @@ import org.junit.jupiter.api.io.TempDir;
  * Code is installed from npm into a cache folder outside the repository on first use.
  */
 class ClaudeCodeTest {
-    /** Pinned: the tools Claude Code declares, and the request fields it sends, change between versions. */
-    static final String CLAUDE_CODE_VERSION = "2.1.330";
 
     @TempDir
     Path tmp;
@@ -34,8 +32,8 @@ class ClaudeCodeTest {
 
     @BeforeEach
     void start() throws Exception {
-        assumeTrue(onPath("npm"), "npm is not installed, so the Claude Code acceptance test cannot run (install Node.js and npm)");
-        claude = installClaudeCode();
+        assumeTrue(NpmTools.npmAvailable(), "npm is not installed, so the Claude Code acceptance test cannot run (install Node.js and npm)");
+        claude = NpmTools.install(NpmTools.CLAUDE_CODE, "claude");
         quarry = TestQuarry.start();
     }
 
@@ -107,27 +105,5 @@ class ClaudeCodeTest {
                     assertThat(r.status()).isEqualTo("completed");
                     assertThat(r.usage().inputTokens()).isPositive();
                 });
-    }
-
-    /** npm-installs the pinned Claude Code into a per-user cache folder, once. */
-    private static Path installClaudeCode() throws IOException, InterruptedException {
-        Path prefix = Path.of(System.getProperty("user.home"), ".cache", "quarry-tests", "claude-code-" + CLAUDE_CODE_VERSION);
-        Path bin = prefix.resolve("node_modules/.bin/claude");
-        if (Files.isExecutable(bin)) return bin;
-        Files.createDirectories(prefix);
-        Process npm = new ProcessBuilder("npm", "install", "--prefix", prefix.toString(), "--no-audit", "--no-fund",
-                "--loglevel=error", "@anthropic-ai/claude-code@" + CLAUDE_CODE_VERSION)
-                .redirectErrorStream(true).start();
-        String out = new String(npm.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(npm.waitFor(5, TimeUnit.MINUTES)).as("npm install finished").isTrue();
-        assertThat(npm.exitValue()).as("npm install @anthropic-ai/claude-code@" + CLAUDE_CODE_VERSION + ":\n" + out).isZero();
-        return bin;
-    }
-
-    private static boolean onPath(String command) {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
-            if (Files.isExecutable(Path.of(dir, command))) return true;
-        }
-        return false;
     }
 }

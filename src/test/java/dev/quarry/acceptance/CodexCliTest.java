@@ -4,9 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.quarry.metering.UsageRecord;
+import dev.quarry.testing.NpmTools;
 import dev.quarry.testing.TestQuarry;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -21,16 +20,14 @@ import org.junit.jupiter.api.io.TempDir;
  * cache folder outside the repository on first use.
  */
 class CodexCliTest {
-    /** Pinned: the tools Codex offers depend on its version (this one offers exec_command for unknown models). */
-    static final String CODEX_VERSION = "0.169.0";
 
     @TempDir
     Path tmp;
 
     @Test
     void codexExecRunsAScriptedShellCallThroughQuarry() throws Exception {
-        assumeTrue(onPath("npm"), "npm is not installed, so the Codex CLI acceptance test cannot run (install Node.js and npm)");
-        Path codex = installCodex();
+        assumeTrue(NpmTools.npmAvailable(), "npm is not installed, so the Codex CLI acceptance test cannot run (install Node.js and npm)");
+        Path codex = NpmTools.install(NpmTools.CODEX, "codex");
 
         try (TestQuarry quarry = TestQuarry.start()) {
             Path home = Files.createDirectories(tmp.resolve("codex-home"));
@@ -87,27 +84,5 @@ class CodexCliTest {
                         assertThat(r.usage().inputTokens()).isPositive();
                     });
         }
-    }
-
-    /** npm-installs the pinned Codex CLI into a per-user cache folder, once. */
-    private static Path installCodex() throws IOException, InterruptedException {
-        Path prefix = Path.of(System.getProperty("user.home"), ".cache", "quarry-tests", "codex-" + CODEX_VERSION);
-        Path bin = prefix.resolve("node_modules/.bin/codex");
-        if (Files.isExecutable(bin)) return bin;
-        Files.createDirectories(prefix);
-        Process npm = new ProcessBuilder("npm", "install", "--prefix", prefix.toString(), "--no-audit", "--no-fund",
-                "--loglevel=error", "@openai/codex@" + CODEX_VERSION)
-                .redirectErrorStream(true).start();
-        String out = new String(npm.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(npm.waitFor(5, TimeUnit.MINUTES)).as("npm install finished").isTrue();
-        assertThat(npm.exitValue()).as("npm install @openai/codex@" + CODEX_VERSION + ":\n" + out).isZero();
-        return bin;
-    }
-
-    private static boolean onPath(String command) {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
-            if (Files.isExecutable(Path.of(dir, command))) return true;
-        }
-        return false;
     }
 }
