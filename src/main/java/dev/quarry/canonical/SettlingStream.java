@@ -7,7 +7,8 @@ import java.util.function.LongSupplier;
  * Passes a stream through and reports how it ended, exactly once, with the usage reported up to
  * then: when the {@link StreamEvent.MessageStop} arrives (before it is handed on, so whatever is
  * settled is settled before the client sees the end), when the stream fails, or when its consumer
- * closes it early. The ledger, budgets and rate limits all settle through it.
+ * closes it early. The gateway's settle step settles a streamed request's ledger row, budgets and
+ * rate limits through one of these.
  *
  * <p>Most upstreams report usage only at the end, so a stream that broke or was abandoned after
  * handing on some output may have reported none: it is then billed for what the client received,

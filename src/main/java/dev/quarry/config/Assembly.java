@@ -5,7 +5,6 @@ import dev.quarry.catalog.Catalog;
 import dev.quarry.catalog.ModelEntry;
 import dev.quarry.catalog.ModelKind;
 import dev.quarry.provider.ProviderSettings;
-import dev.quarry.provider.bedrock.BedrockProvider;
 import dev.quarry.routing.Experiment;
 import dev.quarry.routing.RoutingSettings;
 import java.net.URI;
@@ -19,13 +18,6 @@ import java.util.function.Function;
 
 /** Turns the configuration into the catalog and the provider settings a server runs with. */
 public final class Assembly {
-    /** Base URLs of the providers with one public endpoint; Azure's is the resource's own, Bedrock's its region's. */
-    private static final Map<String, String> DEFAULT_BASE_URLS = Map.of(
-            "openai", "https://api.openai.com/v1",
-            "anthropic", "https://api.anthropic.com",
-            "gemini", "https://generativelanguage.googleapis.com",
-            "bedrock", BedrockProvider.REGIONAL_BASE_URL);
-
     private Assembly() {}
 
     /** The built-in catalog with the configuration's additions and new models. */
@@ -98,13 +90,11 @@ public final class Assembly {
     /**
      * Provider settings with secrets resolved from the environment.
      *
-     * @throws ConfigException when a provider's key variable is named but unset, or no base URL is known
+     * @throws ConfigException when a provider's key variable is named but unset
      */
     public static List<ProviderSettings> providers(QuarryConfig config, Function<String, String> env) {
         List<ProviderSettings> settings = new ArrayList<>();
         for (ProviderConfig p : config.providers()) {
-            String baseUrl = p.baseUrl() != null ? p.baseUrl() : DEFAULT_BASE_URLS.get(p.type());
-            if (baseUrl == null) throw new ConfigException("provider '" + p.name() + "' needs a base_url");
             String apiKey = null;
             if (p.apiKeyEnv() != null) {
                 apiKey = env.apply(p.apiKeyEnv());
@@ -113,7 +103,7 @@ public final class Assembly {
                             + p.apiKeyEnv() + ", which is not set");
                 }
             }
-            settings.add(new ProviderSettings(p.name(), p.type(), URI.create(baseUrl), apiKey, p.connectTimeout(),
+            settings.add(new ProviderSettings(p.name(), p.type().name(), URI.create(p.baseUrl()), apiKey, p.connectTimeout(),
                     p.readTimeout(), p.options()));
         }
         return settings;

@@ -11,6 +11,10 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.quarry.catalog.Deployment;
 import dev.quarry.catalog.ModelKind;
 import dev.quarry.catalog.Price;
+import dev.quarry.pricing.Platforms;
+import dev.quarry.provider.ProviderOption;
+import dev.quarry.provider.ProviderType;
+import dev.quarry.provider.ProviderTypes;
 import dev.quarry.ratelimit.RateLimit;
 import dev.quarry.ratelimit.Scope;
 import dev.quarry.routing.CooldownPolicy;
@@ -178,6 +182,13 @@ public final class ConfigLoader {
         return value;
     }
 
+    /** The provider setting that overrides the price sheet platform its type bills on. */
+    private static final String PLATFORM = "platform";
+
+    /** What every provider entry may say, whatever its type; the rest are its type's own options. */
+    private static final Set<String> PROVIDER_SETTINGS = Set.of("name", "type", "base_url", "api_key_env", "connect_timeout_seconds",
+            "read_timeout_seconds", PLATFORM);
+
     private List<ProviderConfig> providers(JsonNode node) {
         List<ProviderConfig> providers = new ArrayList<>();
         List<JsonNode> items = list(node, "providers");
@@ -185,24 +196,68 @@ public final class ConfigLoader {
             JsonNode p = items.get(i);
             String path = "providers[" + i + "]";
             if (!p.isObject()) fail(path, "must be a mapping");
-            Map<String, String> options = new LinkedHashMap<>();
-            p.properties().forEach(field -> {
-                if (!Set.of("name", "type", "base_url", "api_key_env", "connect_timeout_seconds", "read_timeout_seconds")
-                        .contains(field.getKey())) {
-                    if (!field.getValue().isValueNode()) fail(path + "." + field.getKey(), "must be a plain value");
-                    options.put(field.getKey(), field.getValue().asText());
-                }
-            });
+            String typeName = requireText(p, "type", path + ".type");
+            ProviderType type = ProviderTypes.named(typeName).orElseThrow(() -> new ConfigException(file + ": " + path + ".type '"
+                    + typeName + "' is not a provider type (known: " + ProviderTypes.names() + ")"));
+            String baseUrl = baseUrl(p, path + ".base_url");
+            if (baseUrl == null && type.defaultBaseUrl() == null) {
+                fail(path + ".base_url", "is required: provider type " + type.name() + " has no default address");
+            }
             providers.add(new ProviderConfig(
                     requireText(p, "name", path + ".name"),
-                    requireText(p, "type", path + ".type"),
-                    optText(p, "base_url", path + ".base_url"),
+                    type,
+                    baseUrl != null ? baseUrl : type.defaultBaseUrl(),
                     optText(p, "api_key_env", path + ".api_key_env"),
                     seconds(p, "connect_timeout_seconds", path),
                     seconds(p, "read_timeout_seconds", path),
-                    options));
+                    platform(p, type, path),
+                    options(p, type, path)));
         }
         return providers;
+    }
+
+    private String baseUrl(JsonNode provider, String path) {
+        String url = optText(provider, "base_url", path);
+        if (url == null) return null;
+        try {
+            URI uri = new URI(url);
+            if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null) return url;
+        } catch (URISyntaxException e) {
+            // refused below, with the path
+        }
+        fail(path, "must be an http:// or https:// URL with a host, got \"" + url + "\"");
+        return null;
+    }
+
+    /** The type's own options, each known to it and of the kind it reads; a misspelt setting is refused, not passed on. */
+    private Map<String, String> options(JsonNode provider, ProviderType type, String path) {
+        Map<String, String> options = new LinkedHashMap<>();
+        provider.properties().forEach(field -> {
+            String key = field.getKey();
+            if (PROVIDER_SETTINGS.contains(key)) return;
+            ProviderOption option = type.option(key).orElseThrow(() -> {
+                List<String> known = new ArrayList<>(PROVIDER_SETTINGS);
+                type.options().forEach(o -> known.add(o.name()));
+                return new ConfigException(file + ": " + path + "." + key + " is not a known setting of provider type " + type.name()
+                        + " (known: " + known.stream().sorted().toList() + ")");
+            });
+            JsonNode value = field.getValue();
+            if (!value.isValueNode()) fail(path + "." + key, "must be a plain value");
+            String text = value.isNull() ? "" : value.asText();
+            option.problem(text).ifPresent(problem -> fail(path + "." + key, problem));
+            options.put(key, text);
+        });
+        return options;
+    }
+
+    /** The price sheet platform the provider bills on: its {@code platform:} when given, else its type's. */
+    private String platform(JsonNode provider, ProviderType type, String path) {
+        String override = optText(provider, PLATFORM, path + "." + PLATFORM);
+        if (override == null) return type.platform();
+        if (!Platforms.KNOWN.contains(override)) {
+            fail(path + "." + PLATFORM, "must be one of " + Platforms.KNOWN.stream().sorted().toList() + ", got \"" + override + "\"");
+        }
+        return override;
     }
 
     private List<ModelConfig> models(JsonNode node) {
@@ -430,8 +485,14 @@ public final class ConfigLoader {
         }
     }
 
+    /** An optional whole number of seconds, at least 1: a timeout of none would never let a call end. */
     private Duration seconds(JsonNode node, String field, String path) {
-        return node.has(field) ? Duration.ofSeconds(optLong(node, field, path + "." + field, 0)) : null;
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) return null;
+        if (!v.isIntegralNumber() || !v.canConvertToLong() || v.asLong() < 1) {
+            fail(path + "." + field, "must be a whole number of seconds, at least 1, got " + v);
+        }
+        return Duration.ofSeconds(v.asLong());
     }
 
     private List<JsonNode> list(JsonNode node, String path) {

@@ -24,18 +24,11 @@ import java.util.Set;
 public final class ConfiguredPrices {
     private ConfiguredPrices() {}
 
-    /** @throws ConfigException when a provider's {@code platform:} option names no known platform */
     public static Map<String, String> platforms(QuarryConfig config) {
         Map<String, String> platforms = new HashMap<>();
         platforms.put(BuiltInCatalog.ECHO_PROVIDER, Platforms.LOCAL);
         platforms.put(BuiltInCatalog.MINILM_PROVIDER, Platforms.LOCAL);
-        for (ProviderConfig p : config.providers()) {
-            try {
-                platforms.put(p.name(), Platforms.ofProvider(p.type(), p.options().get(Platforms.OPTION)));
-            } catch (PricingException e) {
-                throw new ConfigException("provider '" + p.name() + "': " + e.getMessage());
-            }
-        }
+        for (ProviderConfig p : config.providers()) platforms.put(p.name(), p.platform());
         return platforms;
     }
 

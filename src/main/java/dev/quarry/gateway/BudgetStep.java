@@ -4,7 +4,6 @@ import dev.quarry.budget.Budget;
 import dev.quarry.budget.BudgetDirectory;
 import dev.quarry.budget.Micros;
 import dev.quarry.budget.Reservation;
-import dev.quarry.canonical.SettlingStream;
 import dev.quarry.canonical.Usage;
 import dev.quarry.pricing.Money;
 import dev.quarry.pricing.Pricer;
@@ -21,7 +20,8 @@ import java.util.logging.Logger;
  * Holds a request to the budgets of its caller: before it goes upstream, reserves its worst-case
  * cost (estimated input tokens plus every output token it may produce, at the sheet's prices) on
  * every budget that applies, all or none, and refuses it with {@code BUDGET_EXCEEDED} when one
- * cannot cover it; when its answer ends, releases the reservation and counts the actual cost.
+ * cannot cover it; when the request settles ({@link Settlement}), releases the reservation and
+ * counts the actual cost.
  *
  * <p>A model with no price cannot be held to a limit in dollars: its calls are admitted, reserve
  * nothing and count nothing, and the first one per model and provider is logged so an operator
@@ -50,6 +50,7 @@ public final class BudgetStep implements Step {
     public Outcome apply(Exchange exchange, Chain chain) {
         List<Budget> applicable = budgets.applicableTo(exchange.principal());
         if (applicable.isEmpty()) return chain.proceed(exchange);
+        Settlement settlement = Settlement.of(exchange);
         Optional<BigDecimal> worstCase = worstCase(exchange);
         if (worstCase.isEmpty()) {
             if (unpricedLogged.add(exchange.model().id() + "@" + exchange.deployment().provider())) {
@@ -59,25 +60,8 @@ public final class BudgetStep implements Step {
             return chain.proceed(exchange);
         }
         Reservation reservation = budgets.reserve(applicable, Micros.roundedUp(worstCase.get()));
-        Outcome outcome;
-        try {
-            outcome = chain.proceed(exchange);
-        } catch (RuntimeException e) {
-            reservation.settle(0);
-            throw e;
-        }
-        return switch (outcome) {
-            case Outcome.Streamed s -> new Outcome.Streamed(s.exchange(),
-                    new SettlingStream(s.stream(), exchange.operation()::promptEstimate, end -> reservation.settle(cost(s.exchange(), end.usage()))));
-            case Outcome.Embedded e -> {
-                reservation.settle(cost(e.exchange(), e.response().usage()));
-                yield e;
-            }
-            case Outcome.Rejected r -> {
-                reservation.settle(0);
-                yield r;
-            }
-        };
+        settlement.on(Settlement.Order.BUDGETS, settled -> reservation.settle(cost(settled.exchange(), settled.usage())));
+        return chain.proceed(exchange);
     }
 
     /**

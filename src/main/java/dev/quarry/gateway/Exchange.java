@@ -28,6 +28,7 @@ import java.util.function.Supplier;
  *                    read after authentication, so a stranger's malformed header is never judged
  * @param guardrail   the guardrail version the request runs under, once chosen; {@code null}: none
  * @param guardRecord what the guardrail did, once the guard step ran; {@code null} without a guardrail
+ * @param settlement  what settles the request when its answer ends, once the settle step opened it
  */
 public record Exchange(
         String requestId,
@@ -46,7 +47,8 @@ public record Exchange(
         Route route,
         Supplier<GuardrailRef> guardrailAsked,
         GuardrailRef guardrail,
-        GuardRecord guardRecord) {
+        GuardRecord guardRecord,
+        Settlement settlement) {
 
     public Exchange {
         Objects.requireNonNull(requestId, "requestId");
@@ -58,49 +60,54 @@ public record Exchange(
     public static Exchange start(String requestId, String surface, RequestDecoder decoder, Credential credential,
                                  String clientAddress, String userAgent) {
         return new Exchange(requestId, surface, decoder, null, credential, clientAddress, userAgent, System.nanoTime(),
-                null, null, null, null, RoutingHints.NONE, null, null, null, null);
+                null, null, null, null, RoutingHints.NONE, null, null, null, null, null);
     }
 
     public Exchange withPrincipal(Principal p) {
-        return new Exchange(requestId, surface, decoder, operation, credential, clientAddress, userAgent, startNanos, p, model, deployment, decidedBy, hints, route, guardrailAsked, guardrail, guardRecord);
+        return new Exchange(requestId, surface, decoder, operation, credential, clientAddress, userAgent, startNanos, p, model, deployment, decidedBy, hints, route, guardrailAsked, guardrail, guardRecord, settlement);
     }
 
     public Exchange withOperation(Operation o) {
-        return new Exchange(requestId, surface, decoder, o, credential, clientAddress, userAgent, startNanos, principal, model, deployment, decidedBy, hints, route, guardrailAsked, guardrail, guardRecord);
+        return new Exchange(requestId, surface, decoder, o, credential, clientAddress, userAgent, startNanos, principal, model, deployment, decidedBy, hints, route, guardrailAsked, guardrail, guardRecord, settlement);
     }
 
     public Exchange withRoute(ModelEntry m, Deployment d) {
-        return new Exchange(requestId, surface, decoder, operation, credential, clientAddress, userAgent, startNanos, principal, m, d, decidedBy, hints, route, guardrailAsked, guardrail, guardRecord);
+        return new Exchange(requestId, surface, decoder, operation, credential, clientAddress, userAgent, startNanos, principal, m, d, decidedBy, hints, route, guardrailAsked, guardrail, guardRecord, settlement);
     }
 
     public Exchange withDecision(String policyAndStatement) {
         return new Exchange(requestId, surface, decoder, operation, credential, clientAddress, userAgent, startNanos, principal, model,
-                deployment, policyAndStatement, hints, route, guardrailAsked, guardrail, guardRecord);
+                deployment, policyAndStatement, hints, route, guardrailAsked, guardrail, guardRecord, settlement);
     }
 
     public Exchange withHints(RoutingHints h) {
         return new Exchange(requestId, surface, decoder, operation, credential, clientAddress, userAgent, startNanos, principal, model,
-                deployment, decidedBy, h, route, guardrailAsked, guardrail, guardRecord);
+                deployment, decidedBy, h, route, guardrailAsked, guardrail, guardRecord, settlement);
     }
 
     public Exchange withRouting(Route r) {
         return new Exchange(requestId, surface, decoder, operation, credential, clientAddress, userAgent, startNanos, principal, model,
-                deployment, decidedBy, hints, r, guardrailAsked, guardrail, guardRecord);
+                deployment, decidedBy, hints, r, guardrailAsked, guardrail, guardRecord, settlement);
     }
 
     public Exchange withGuardrailAsked(Supplier<GuardrailRef> asked) {
         return new Exchange(requestId, surface, decoder, operation, credential, clientAddress, userAgent, startNanos, principal, model,
-                deployment, decidedBy, hints, route, asked, guardrail, guardRecord);
+                deployment, decidedBy, hints, route, asked, guardrail, guardRecord, settlement);
     }
 
     public Exchange withGuardrail(GuardrailRef g) {
         return new Exchange(requestId, surface, decoder, operation, credential, clientAddress, userAgent, startNanos, principal, model,
-                deployment, decidedBy, hints, route, guardrailAsked, g, guardRecord);
+                deployment, decidedBy, hints, route, guardrailAsked, g, guardRecord, settlement);
     }
 
     public Exchange withGuardRecord(GuardRecord r) {
         return new Exchange(requestId, surface, decoder, operation, credential, clientAddress, userAgent, startNanos, principal, model,
-                deployment, decidedBy, hints, route, guardrailAsked, guardrail, r);
+                deployment, decidedBy, hints, route, guardrailAsked, guardrail, r, settlement);
+    }
+
+    public Exchange withSettlement(Settlement s) {
+        return new Exchange(requestId, surface, decoder, operation, credential, clientAddress, userAgent, startNanos, principal, model,
+                deployment, decidedBy, hints, route, guardrailAsked, guardrail, guardRecord, s);
     }
 
     public long elapsedMillis() {

@@ -4,7 +4,6 @@ import dev.quarry.canonical.EmbeddingResponse;
 import dev.quarry.canonical.ErrorKind;
 import dev.quarry.canonical.EventStream;
 import dev.quarry.canonical.QuarryException;
-import dev.quarry.canonical.SettlingStream;
 import dev.quarry.canonical.TokenEstimate;
 import dev.quarry.catalog.Deployment;
 import dev.quarry.catalog.ModelEntry;
@@ -30,7 +29,8 @@ import java.util.function.Supplier;
  * The last step: has the router find a deployment that answers, and makes each attempt on the
  * deployment's provider. An attempt counts against the deployment's capacity (its rate limits)
  * before it is sent, and for a chat it lasts until the stream's first event, so a stream that
- * fails before the client saw anything is retried elsewhere.
+ * fails before the client saw anything is retried elsewhere. The attempt that answered holds its
+ * capacity, and its deployment's in-flight count, until the request settles.
  */
 public final class InvokeStep implements Step {
     private final ProviderRegistry providers;
@@ -55,51 +55,76 @@ public final class InvokeStep implements Step {
     @Override
     public Outcome apply(Exchange exchange, Chain chain) {
         if (exchange.route() == null) throw new IllegalStateException("invoke ran before the request was routed");
+        Settlement settlement = Settlement.of(exchange);
         long reserved = exchange.operation().reservedTokens(exchange.model());
         return switch (exchange.operation()) {
             case Operation.Chat chat -> {
                 long prompt = chat.promptEstimate();
                 CostOf costs = (model, d) -> pricer.worstCase(model.id(), d.provider(), prompt, chat.outputAllowance(model), clock.instant());
-                Routed<EventStream> routed = router.route(exchange.route().plan(), prompt, costs, new Attempter<>() {
+                Routed<Attempt<EventStream>> routed = router.route(exchange.route().plan(), prompt, costs, new Attempter<>() {
                     @Override
-                    public EventStream open(ModelEntry model, Deployment deployment) {
+                    public Attempt<EventStream> open(ModelEntry model, Deployment deployment) {
                         return stream(exchange, chat, model, deployment, reserved);
                     }
 
                     @Override
-                    public void discard(EventStream late) {
-                        late.close();
+                    public void discard(Attempt<EventStream> late) {
+                        late.capacity().settle(0);
+                        late.value().close();
                     }
                 });
                 yield switch (routed) {
-                    case Routed.Served<EventStream> s -> new Outcome.Streamed(served(exchange, s),
-                            new SettlingStream(s.value(), end -> s.finished().accept(end.error())));
-                    case Routed.Failed<EventStream> f -> new Outcome.Rejected(failed(exchange, f), f.error());
+                    case Routed.Served<Attempt<EventStream>> s -> {
+                        settleWith(settlement, s);
+                        yield new Outcome.Streamed(served(exchange, s), s.value().value());
+                    }
+                    case Routed.Failed<Attempt<EventStream>> f -> new Outcome.Rejected(failed(exchange, f), f.error());
                 };
             }
             case Operation.Embed embed -> {
                 // Each input must fit the model's window on its own; a batch is not one prompt.
                 long largest = embed.request().inputs().stream().mapToLong(TokenEstimate::of).max().orElse(0);
-                Routed<EmbeddingResponse> routed = router.route(exchange.route().plan(), largest, CostOf.UNPRICED,
-                        (model, deployment) -> counted(exchange, model, deployment, reserved,
-                                () -> provider(model, deployment).embed(embed.request().withModel(model.id()), deployment.upstreamModel()),
-                                (response, settlement) -> {
-                                    settlement.settle(response.usage().totalTokens());
-                                    return response;
-                                }));
-                yield switch (routed) {
-                    case Routed.Served<EmbeddingResponse> s -> {
-                        s.finished().accept(null);
-                        yield new Outcome.Embedded(served(exchange, s), s.value());
+                Routed<Attempt<EmbeddingResponse>> routed = router.route(exchange.route().plan(), largest, CostOf.UNPRICED, new Attempter<>() {
+                    @Override
+                    public Attempt<EmbeddingResponse> open(ModelEntry model, Deployment deployment) {
+                        return counted(exchange, model, deployment, reserved,
+                                () -> provider(model, deployment).embed(embed.request().withModel(model.id()), deployment.upstreamModel()));
                     }
-                    case Routed.Failed<EmbeddingResponse> f -> new Outcome.Rejected(failed(exchange, f), f.error());
+
+                    /** Too late to be used, but the upstream did the work: its capacity counts it. */
+                    @Override
+                    public void discard(Attempt<EmbeddingResponse> late) {
+                        late.capacity().settle(late.value().usage().totalTokens());
+                    }
+                });
+                yield switch (routed) {
+                    case Routed.Served<Attempt<EmbeddingResponse>> s -> {
+                        settleWith(settlement, s);
+                        yield new Outcome.Embedded(served(exchange, s), s.value().value());
+                    }
+                    case Routed.Failed<Attempt<EmbeddingResponse>> f -> new Outcome.Rejected(failed(exchange, f), f.error());
                 };
             }
         };
     }
 
+    /**
+     * An attempt that answered, with the capacity it holds on its deployment until the request
+     * settles ({@link #NOTHING_HELD} when the deployment has no limits).
+     */
+    private record Attempt<T>(T value, TokenSettlement capacity) {}
+
+    private static final TokenSettlement NOTHING_HELD = tokens -> { };
+
+    /** The served attempt's capacity is trued up, and the deployment's health told, when the request settles. */
+    private static void settleWith(Settlement settlement, Routed.Served<? extends Attempt<?>> served) {
+        TokenSettlement capacity = served.value().capacity();
+        settlement.on(Settlement.Order.RATE_LIMITS, settled -> capacity.settle(settled.usage().totalTokens()));
+        settlement.on(Settlement.Order.ROUTING, settled -> served.finished().accept(settled.error()));
+    }
+
     /** Opens the stream and waits for its first event: until then a failure is the attempt's, and routing may go elsewhere. */
-    private EventStream stream(Exchange exchange, Operation.Chat chat, ModelEntry model, Deployment deployment, long reserved) {
+    private Attempt<EventStream> stream(Exchange exchange, Operation.Chat chat, ModelEntry model, Deployment deployment, long reserved) {
         return counted(exchange, model, deployment, reserved, () -> {
             EventStream stream = provider(model, deployment).stream(new ProviderCall(chat.request().withModel(model.id()),
                     deployment.upstreamModel()));
@@ -110,35 +135,29 @@ public final class InvokeStep implements Step {
                 stream.close();
                 throw e;
             }
-        }, (stream, settlement) -> new SettlingStream(stream, chat::promptEstimate, end -> settlement.settle(end.usage().totalTokens())));
-    }
-
-    private interface Settled<T> {
-        T settleWith(T value, TokenSettlement settlement);
+        });
     }
 
     /**
      * Runs a call within the deployment's capacity, and a fallback model's own limits (the model
-     * asked for was counted before routing): refused before sending when one is full, its tokens
-     * settled when it ends.
+     * asked for was counted before routing): refused before sending when one is full, given back
+     * at once when the call fails, else held by the attempt that answered.
      */
-    private <T> T counted(Exchange exchange, ModelEntry model, Deployment deployment, long reserved, Supplier<T> call, Settled<T> settle) {
+    private <T> Attempt<T> counted(Exchange exchange, ModelEntry model, Deployment deployment, long reserved, Supplier<T> call) {
         boolean fallback = model != exchange.model();
-        if (!capacity.limits(Scope.DEPLOYMENT) && !(fallback && capacity.limits(Scope.MODEL))) return call.get();
+        if (!capacity.limits(Scope.DEPLOYMENT) && !(fallback && capacity.limits(Scope.MODEL))) return new Attempt<>(call.get(), NOTHING_HELD);
         Subjects subjects = Subjects.attempt(fallback ? model.id() : null, deployment.key());
         TokenSettlement settlement = switch (capacity.admit(subjects, reserved)) {
             case Admission.Refused refused -> throw new AtCapacity("at its capacity (" + refused.charge().description() + ")",
                     refused.retryAfter());
             case Admission.Admitted admitted -> admitted.settlement();
         };
-        T value;
         try {
-            value = call.get();
+            return new Attempt<>(call.get(), settlement);
         } catch (RuntimeException e) {
             settlement.settle(0);
             throw e;
         }
-        return settle.settleWith(value, settlement);
     }
 
     private Provider provider(ModelEntry model, Deployment deployment) {

@@ -2,22 +2,21 @@ package dev.quarry.gateway;
 
 import dev.quarry.canonical.ErrorKind;
 import dev.quarry.canonical.QuarryError;
-import dev.quarry.canonical.SettlingStream;
 import dev.quarry.identity.Principal;
 import dev.quarry.ratelimit.Admission;
 import dev.quarry.ratelimit.RateLimits;
 import dev.quarry.ratelimit.Subjects;
-import dev.quarry.ratelimit.TokenSettlement;
 import java.util.List;
 import java.util.function.Function;
 
 /**
  * Admits a request only if every rate limit that matches it (its principal, each of its groups,
- * its model; for a role session also the assuming principal and its groups) has room, and counts it against all of them. Deployment limits are capacity, checked
- * by the invoke step for each deployment the request is sent to. Tokens are reserved
- * up front at the most the request may use (its prompt estimate plus its output allowance), so
- * concurrent requests cannot overshoot a token limit, and corrected to the actual usage once,
- * when the answer ends. It runs after authorization so that refused callers use up no room.
+ * its model; for a role session also the assuming principal and its groups) has room, and counts
+ * it against all of them. Deployment limits are capacity, checked by the invoke step for each
+ * deployment the request is sent to. Tokens are reserved up front at the most the request may use
+ * (its prompt estimate plus its output allowance), so concurrent requests cannot overshoot a token
+ * limit, and corrected to the actual usage once, when the request settles ({@link Settlement}).
+ * It runs after authorization so that refused callers use up no room.
  */
 public final class RateLimitStep implements Step {
     private final RateLimits limits;
@@ -37,29 +36,12 @@ public final class RateLimitStep implements Step {
     @Override
     public Outcome apply(Exchange exchange, Chain chain) {
         if (limits.isEmpty()) return chain.proceed(exchange);
+        Settlement settlement = Settlement.of(exchange);
         return switch (limits.admit(subjects(exchange), exchange.operation().reservedTokens(exchange.model()))) {
             case Admission.Refused refused -> new Outcome.Rejected(exchange, refusal(refused));
-            case Admission.Admitted admitted -> settled(exchange, chain, admitted.settlement());
-        };
-    }
-
-    private Outcome settled(Exchange exchange, Chain chain, TokenSettlement settlement) {
-        Outcome outcome;
-        try {
-            outcome = chain.proceed(exchange);
-        } catch (RuntimeException e) {
-            settlement.settle(0);
-            throw e;
-        }
-        return switch (outcome) {
-            case Outcome.Streamed s -> new Outcome.Streamed(s.exchange(), new SettlingStream(s.stream(), exchange.operation()::promptEstimate, end -> settlement.settle(end.usage().totalTokens())));
-            case Outcome.Embedded e -> {
-                settlement.settle(e.response().usage().totalTokens());
-                yield e;
-            }
-            case Outcome.Rejected r -> {
-                settlement.settle(0);
-                yield r;
+            case Admission.Admitted admitted -> {
+                settlement.on(Settlement.Order.RATE_LIMITS, settled -> admitted.settlement().settle(settled.usage().totalTokens()));
+                yield chain.proceed(exchange);
             }
         };
     }
@@ -72,7 +54,6 @@ public final class RateLimitStep implements Step {
         return Subjects.caller(accountable.stream().map(Principal::name).toList(),
                 accountable.stream().flatMap(p -> groupsOf.apply(p).stream()).toList(), exchange.model().id());
     }
-
 
     private static QuarryError refusal(Admission.Refused refused) {
         String limit = refused.charge().description();

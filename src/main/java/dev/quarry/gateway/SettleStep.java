@@ -1,8 +1,10 @@
 package dev.quarry.gateway;
 
+import dev.quarry.canonical.ErrorKind;
 import dev.quarry.canonical.QuarryError;
 import dev.quarry.canonical.SettlingStream;
 import dev.quarry.canonical.Usage;
+import dev.quarry.gateway.Settlement.Settled;
 import dev.quarry.metering.Ledger;
 import dev.quarry.metering.UsageRecord;
 import dev.quarry.pricing.Money;
@@ -12,10 +14,12 @@ import java.time.Instant;
 import java.util.Locale;
 
 /**
- * Puts every authenticated request in the ledger, whatever its fate: refused, answered at once,
- * or streamed (then the record is written when the stream ends, before its last event is handed
- * on, so the client's last byte never precedes a durable record). The cost is computed here from
- * the price sheet at the moment of settling, never taken from what a provider reports.
+ * Settles every authenticated request once its answer ends, whatever its fate: refused, answered
+ * at once, or streamed (then when the stream ends, is cut or breaks, before its last event is
+ * handed on). It opens the request's {@link Settlement}, in which the ledger records first (so the
+ * client's last byte never precedes a durable record) and steps further on give back what they
+ * reserved. The cost is computed here from the price sheet at the moment of settling, never taken
+ * from what a provider reports.
  */
 public final class SettleStep implements Step {
     private final Ledger ledger;
@@ -35,22 +39,35 @@ public final class SettleStep implements Step {
 
     @Override
     public Outcome apply(Exchange exchange, Chain chain) {
-        Outcome outcome = chain.proceed(exchange);
+        Settlement settlement = new Settlement();
+        settlement.on(Settlement.Order.LEDGER, settled -> record(settled.exchange(), settled.usage(),
+                settled.ending().name().toLowerCase(Locale.ROOT), settled.error()));
+        Outcome outcome;
+        try {
+            outcome = chain.proceed(exchange.withSettlement(settlement));
+        } catch (RuntimeException e) {
+            try {
+                settlement.settle(Settled.refused(exchange, QuarryError.of(ErrorKind.INTERNAL, String.valueOf(e.getMessage()))));
+            } catch (RuntimeException alsoFailed) {
+                e.addSuppressed(alsoFailed);
+            }
+            throw e;
+        }
         return switch (outcome) {
             case Outcome.Streamed s -> new Outcome.Streamed(s.exchange(), new SettlingStream(s.stream(), exchange.operation()::promptEstimate,
-                    end -> record(s.exchange(), end.usage(), end.ending().name().toLowerCase(Locale.ROOT), end.error())));
+                    end -> settlement.settle(new Settled(s.exchange(), end.ending(), end.usage(), end.error()))));
             case Outcome.Embedded e -> {
-                record(e.exchange(), e.response().usage(), "completed", null);
+                settlement.settle(Settled.completed(e.exchange(), e.response().usage()));
                 yield e;
             }
             case Outcome.Rejected r -> {
-                record(r.exchange(), Usage.ZERO, "failed", r.error());
+                settlement.settle(Settled.refused(r.exchange(), r.error()));
                 yield r;
             }
         };
     }
 
-    void record(Exchange exchange, Usage usage, String status, QuarryError error) {
+    private void record(Exchange exchange, Usage usage, String status, QuarryError error) {
         Instant now = clock.instant();
         String provider = exchange.deployment() == null ? null : exchange.deployment().provider();
         ledger.record(new UsageRecord(

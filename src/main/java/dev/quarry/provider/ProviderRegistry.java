@@ -1,10 +1,5 @@
 package dev.quarry.provider;
 
-import dev.quarry.provider.anthropic.AnthropicProvider;
-import dev.quarry.provider.azure.AzureOpenAi;
-import dev.quarry.provider.bedrock.BedrockProvider;
-import dev.quarry.provider.gemini.GeminiProvider;
-import dev.quarry.provider.openai.OpenAiProvider;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,9 +9,6 @@ import java.util.function.Function;
 
 /** The providers of one running Quarry, by name: the built-in offline ones plus the configured ones. */
 public final class ProviderRegistry {
-    /** Provider types a configuration may name. */
-    public static final Set<String> TYPES = Set.of("openai", "openai-compatible", "azure-openai", "anthropic", "gemini", "bedrock");
-
     private final Map<String, Provider> byName = new LinkedHashMap<>();
 
     private ProviderRegistry() {}
@@ -35,15 +27,9 @@ public final class ProviderRegistry {
     }
 
     private static Provider instantiate(ProviderSettings settings, Function<String, String> env) {
-        return switch (settings.type()) {
-            case "openai", "openai-compatible" -> new OpenAiProvider(settings);
-            case "azure-openai" -> AzureOpenAi.provider(settings);
-            case "anthropic" -> new AnthropicProvider(settings);
-            case "gemini" -> new GeminiProvider(settings);
-            case "bedrock" -> new BedrockProvider(settings, env);
-            default -> throw new IllegalArgumentException("provider '" + settings.name() + "' has unknown type '"
-                    + settings.type() + "'; known types: " + TYPES.stream().sorted().toList());
-        };
+        return ProviderTypes.named(settings.type()).orElseThrow(() -> new IllegalArgumentException("provider '" + settings.name()
+                        + "' has unknown type '" + settings.type() + "'; known types: " + ProviderTypes.names()))
+                .factory().create(settings, env);
     }
 
     private void add(Provider provider) {

@@ -9,7 +9,8 @@ import java.util.Objects;
  * What a provider needs to reach its upstream.
  *
  * @param apiKey   the resolved secret, or {@code null} when the upstream needs none
- * @param options  type-specific settings (e.g. {@code api: responses}) as strings
+ * @param options  its type's own settings (e.g. {@code api: responses}) as strings; the configuration
+ *                 passes on only those its {@link ProviderType} declares, each checked against its kind
  */
 public record ProviderSettings(
         String name,

@@ -24,6 +24,7 @@ import dev.quarry.gateway.Operation;
 import dev.quarry.gateway.Outcome;
 import dev.quarry.gateway.Pipeline;
 import dev.quarry.gateway.Route;
+import dev.quarry.gateway.SettleStep;
 import dev.quarry.gateway.Step;
 import dev.quarry.identity.Credential;
 import dev.quarry.identity.Principal;
@@ -33,6 +34,7 @@ import dev.quarry.routing.RoutePlan;
 import dev.quarry.routing.Stage;
 import dev.quarry.routing.Strategy;
 import dev.quarry.store.Database;
+import dev.quarry.testing.RecordingLedger;
 import dev.quarry.testing.StoreTargets;
 import java.math.BigDecimal;
 import java.time.Clock;
@@ -176,7 +178,8 @@ class BudgetStepTest {
         Exchange exchange = Exchange.start("req-1", "test", () -> new Operation.Chat(request, true), Credential.NONE, "127.0.0.1", "ua")
                 .withOperation(new Operation.Chat(request, true)).withPrincipal(CALLER).withRoute(entry, entry.deployments().getFirst())
                 .withRouting(new Route(null, RoutePlan.single(new Stage(entry, Strategy.PRIORITY, entry.deployments(), 0))));
-        return new Pipeline(List.of(new BudgetStep(budgets, PRICER, Clock.systemUTC()), last)).run(exchange);
+        return new Pipeline(List.of(new SettleStep(new RecordingLedger(), PRICER, Clock.systemUTC()),
+                new BudgetStep(budgets, PRICER, Clock.systemUTC()), last)).run(exchange);
     }
 
     private static ChatRequest request(Integer maxTokens) {

@@ -44,10 +44,10 @@ class ConfiguredPricesTest {
     }
 
     @Test
-    void anUnknownPlatformOptionIsAConfigurationError() {
-        QuarryConfig config = ConfigLoader.parse("""
-                providers: [{ name: p, type: openai, api_key_env: K, platform: openrouter }]""", "q.yaml", Path.of("data"));
-        assertThatThrownBy(() -> ConfiguredPrices.platforms(config)).isInstanceOf(ConfigException.class)
-                .hasMessageStartingWith("provider 'p': unknown platform 'openrouter'");
+    void anUnknownPlatformIsAConfigurationErrorWithItsPath() {
+        assertThatThrownBy(() -> ConfigLoader.parse("""
+                providers: [{ name: p, type: openai, api_key_env: K, platform: openrouter }]""", "q.yaml", Path.of("data")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("q.yaml: providers[0].platform must be one of [azure, bedrock, direct, local, vertex], got \"openrouter\"");
     }
 }

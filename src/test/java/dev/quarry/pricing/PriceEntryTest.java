@@ -63,17 +63,6 @@ class PriceEntryTest {
                 .hasMessage("unknown platform 'moon'; known platforms: [azure, bedrock, direct, local, vertex]");
     }
 
-    @Test
-    void aProvidersPlatformFollowsItsTypeUnlessItsOptionSaysOtherwise() {
-        assertThat(Platforms.ofProvider("openai", null)).isEqualTo("direct");
-        assertThat(Platforms.ofProvider("anthropic", null)).isEqualTo("direct");
-        assertThat(Platforms.ofProvider("azure-openai", null)).isEqualTo("azure");
-        assertThat(Platforms.ofProvider("bedrock", null)).isEqualTo("bedrock");
-        assertThat(Platforms.ofProvider("gemini", null)).isEqualTo("vertex");
-        assertThat(Platforms.ofProvider("openai-compatible", "local")).isEqualTo("local");
-        assertThatThrownBy(() -> Platforms.ofProvider("openai", "mars")).hasMessageContaining("unknown platform 'mars'");
-    }
-
     static PriceEntry entry(String input, String output, String cacheRead, String cacheWrite, String batch) {
         return new PriceEntry("claude-sonnet-4.5", "direct", LocalDate.of(2026, 1, 1), "USD", new BigDecimal(input), new BigDecimal(output),
                 decimal(cacheRead), decimal(cacheWrite), null, decimal(batch));

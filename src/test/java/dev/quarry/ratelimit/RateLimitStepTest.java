@@ -21,10 +21,13 @@ import dev.quarry.gateway.Operation;
 import dev.quarry.gateway.Outcome;
 import dev.quarry.gateway.Pipeline;
 import dev.quarry.gateway.RateLimitStep;
+import dev.quarry.gateway.SettleStep;
 import dev.quarry.gateway.Step;
 import dev.quarry.identity.Credential;
 import dev.quarry.identity.Principal;
 import dev.quarry.identity.PrincipalKind;
+import dev.quarry.testing.NoPrices;
+import dev.quarry.testing.RecordingLedger;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -51,7 +54,8 @@ class RateLimitStepTest {
         }
     };
 
-    private final Pipeline pipeline = new Pipeline(List.of(new RateLimitStep(new RateLimits(
+    private final Pipeline pipeline = new Pipeline(List.of(new SettleStep(new RecordingLedger(), new NoPrices(), Clock.systemUTC()),
+            new RateLimitStep(new RateLimits(
             List.of(new RateLimit(Scope.MODEL, "m", 0, 100), new RateLimit(Scope.GROUP, "eng", 3, 0)),
             new LocalRateLimiter(Clock.systemUTC())), principal -> List.of("eng")), UPSTREAM));
 

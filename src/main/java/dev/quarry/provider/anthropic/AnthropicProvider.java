@@ -3,7 +3,9 @@ package dev.quarry.provider.anthropic;
 import dev.quarry.canonical.EventStream;
 import dev.quarry.provider.Provider;
 import dev.quarry.provider.ProviderCall;
+import dev.quarry.provider.ProviderOption;
 import dev.quarry.provider.ProviderSettings;
+import dev.quarry.provider.ProviderType;
 import dev.quarry.provider.UpstreamHttp;
 import dev.quarry.provider.anthropic.internal.AnthropicErrors;
 import dev.quarry.provider.anthropic.internal.MessagesRequestEncoder;
@@ -12,6 +14,7 @@ import dev.quarry.provider.wire.Json;
 import dev.quarry.provider.wire.UpstreamBody;
 import io.helidon.webclient.api.HttpClientResponse;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -25,6 +28,11 @@ import java.util.Map;
 public final class AnthropicProvider implements Provider {
     /** Enough for a full answer from every current Claude model, and within every one's output limit. */
     public static final int DEFAULT_MAX_TOKENS = 4096;
+    private static final ProviderOption.PositiveNumber DEFAULT_MAX_TOKENS_OPTION = new ProviderOption.PositiveNumber("default_max_tokens");
+    private static final ProviderOption.Text BETA_OPTION = new ProviderOption.Text("anthropic_beta");
+
+    public static final ProviderType TYPE = new ProviderType("anthropic", (settings, env) -> new AnthropicProvider(settings),
+            "https://api.anthropic.com", "direct", List.of(DEFAULT_MAX_TOKENS_OPTION, BETA_OPTION));
     private static final String MESSAGES = "/v1/messages";
     /** The API version this codec speaks; Anthropic keeps it stable and adds features through betas. */
     private static final String API_VERSION = "2023-06-01";
@@ -41,23 +49,12 @@ public final class AnthropicProvider implements Provider {
             throw new IllegalArgumentException("provider '" + name + "' (type anthropic) has no API key: set the environment "
                     + "variable named by its api_key_env to the key.");
         }
-        this.defaultMaxTokens = positive(settings, "default_max_tokens", DEFAULT_MAX_TOKENS);
+        this.defaultMaxTokens = DEFAULT_MAX_TOKENS_OPTION.in(settings, DEFAULT_MAX_TOKENS);
         Map<String, String> headers = new HashMap<>(Map.of("x-api-key", settings.apiKey(), "anthropic-version", API_VERSION));
-        String beta = settings.option("anthropic_beta", null);
+        String beta = settings.option(BETA_OPTION.name(), null);
         if (beta != null) headers.put("anthropic-beta", beta);
         this.headers = Map.copyOf(headers);
         this.http = new UpstreamHttp(settings, (status, body, retryAfter) -> AnthropicErrors.fromStatus(name, status, body, retryAfter));
-    }
-
-    private static int positive(ProviderSettings settings, String option, int fallback) {
-        String value = settings.option(option, Integer.toString(fallback));
-        try {
-            int parsed = Integer.parseInt(value.strip());
-            if (parsed > 0) return parsed;
-        } catch (NumberFormatException e) {
-            // reported below, with the provider's name
-        }
-        throw new IllegalArgumentException("provider '" + settings.name() + "' has " + option + " '" + value + "'; it must be a positive whole number");
     }
 
     @Override

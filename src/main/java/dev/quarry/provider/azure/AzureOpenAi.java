@@ -1,8 +1,11 @@
 package dev.quarry.provider.azure;
 
 import dev.quarry.provider.Provider;
+import dev.quarry.provider.ProviderOption;
 import dev.quarry.provider.ProviderSettings;
+import dev.quarry.provider.ProviderType;
 import dev.quarry.provider.openai.OpenAiProvider;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -22,6 +25,11 @@ public final class AzureOpenAi {
     public static final String DEFAULT_API_VERSION = "2024-12-01-preview";
     private static final String V1 = "v1";
     private static final String RESPONSES = "/responses";
+    private static final ProviderOption API_VERSION = new ProviderOption.Text("api_version");
+
+    /** No default base URL: each resource has its own. */
+    public static final ProviderType TYPE = new ProviderType("azure-openai", (settings, env) -> provider(settings), null, "azure",
+            List.of(OpenAiProvider.API_OPTION, API_VERSION));
 
     private AzureOpenAi() {}
 
@@ -32,7 +40,7 @@ public final class AzureOpenAi {
                     + "environment variable named by its api_key_env to the key.");
         }
         Map<String, String> headers = Map.of("api-key", settings.apiKey());
-        String version = settings.option("api_version", DEFAULT_API_VERSION);
+        String version = settings.option(API_VERSION.name(), DEFAULT_API_VERSION);
         OpenAiProvider.Host host = version.equals(V1)
                 ? new OpenAiProvider.Host((openAiPath, deployment) -> "/openai/v1" + openAiPath, Map.of(), headers,
                         OpenAiProvider.Api.CHAT_COMPLETIONS, false)

@@ -8,7 +8,9 @@ import dev.quarry.canonical.EventStream;
 import dev.quarry.canonical.QuarryException;
 import dev.quarry.provider.Provider;
 import dev.quarry.provider.ProviderCall;
+import dev.quarry.provider.ProviderOption;
 import dev.quarry.provider.ProviderSettings;
+import dev.quarry.provider.ProviderType;
 import dev.quarry.provider.UpstreamHttp;
 import dev.quarry.provider.bedrock.internal.BedrockErrors;
 import dev.quarry.provider.bedrock.internal.ConverseRequestEncoder;
@@ -44,6 +46,13 @@ public final class BedrockProvider implements Provider {
      * provider replaces with its region's endpoint, since a configuration default cannot know the region.
      */
     public static final String REGIONAL_BASE_URL = "https://bedrock-runtime.REGION.amazonaws.com";
+    private static final ProviderOption REGION = new ProviderOption.Text("region");
+    private static final ProviderOption ACCESS_KEY_ID_ENV = new ProviderOption.Text("access_key_id_env");
+    private static final ProviderOption SECRET_ACCESS_KEY_ENV = new ProviderOption.Text("secret_access_key_env");
+    private static final ProviderOption SESSION_TOKEN_ENV = new ProviderOption.Text("session_token_env");
+
+    public static final ProviderType TYPE = new ProviderType("bedrock", BedrockProvider::new, REGIONAL_BASE_URL, "bedrock",
+            List.of(REGION, ACCESS_KEY_ID_ENV, SECRET_ACCESS_KEY_ENV, SESSION_TOKEN_ENV));
     private static final String SERVICE = "bedrock";
     private static final String EVENT_STREAM = "application/vnd.amazon.eventstream";
     /**
@@ -69,7 +78,7 @@ public final class BedrockProvider implements Provider {
     /** @param env reads the environment variables that hold the region and credentials */
     public BedrockProvider(ProviderSettings settings, Function<String, String> env) {
         this.name = settings.name();
-        this.region = firstSet(settings.option("region", null), env.apply("AWS_REGION"));
+        this.region = firstSet(settings.option(REGION.name(), null), env.apply("AWS_REGION"));
         if (region == null) {
             throw new IllegalArgumentException("provider '" + name + "' (type bedrock) has no region: set its region option "
                     + "(e.g. region: us-east-1) or the environment variable AWS_REGION.");
@@ -86,8 +95,8 @@ public final class BedrockProvider implements Provider {
 
     private static Authentication authentication(ProviderSettings settings, Function<String, String> env) {
         if (settings.apiKey() != null && !settings.apiKey().isBlank()) return new Authentication.ApiKey(settings.apiKey());
-        String keyIdVariable = settings.option("access_key_id_env", "AWS_ACCESS_KEY_ID");
-        String secretVariable = settings.option("secret_access_key_env", "AWS_SECRET_ACCESS_KEY");
+        String keyIdVariable = settings.option(ACCESS_KEY_ID_ENV.name(), "AWS_ACCESS_KEY_ID");
+        String secretVariable = settings.option(SECRET_ACCESS_KEY_ENV.name(), "AWS_SECRET_ACCESS_KEY");
         String keyId = env.apply(keyIdVariable);
         String secret = env.apply(secretVariable);
         if (keyId == null || keyId.isBlank() || secret == null || secret.isBlank()) {
@@ -95,7 +104,7 @@ public final class BedrockProvider implements Provider {
                     + "environment variables " + keyIdVariable + " and " + secretVariable + " (the names come from its access_key_id_env "
                     + "and secret_access_key_env options), or give it a Bedrock API key with api_key_env.");
         }
-        String token = env.apply(settings.option("session_token_env", "AWS_SESSION_TOKEN"));
+        String token = env.apply(settings.option(SESSION_TOKEN_ENV.name(), "AWS_SESSION_TOKEN"));
         return new Authentication.Keys(new AwsCredentials(keyId, secret, token == null || token.isBlank() ? null : token));
     }
 

@@ -4,6 +4,7 @@ import dev.quarry.canonical.EventStream;
 import dev.quarry.provider.Provider;
 import dev.quarry.provider.ProviderCall;
 import dev.quarry.provider.ProviderSettings;
+import dev.quarry.provider.ProviderType;
 import dev.quarry.provider.UpstreamHttp;
 import dev.quarry.provider.gemini.internal.GeminiErrors;
 import dev.quarry.provider.gemini.internal.GenerateContentRequestEncoder;
@@ -11,6 +12,7 @@ import dev.quarry.provider.gemini.internal.GenerateContentStreamDecoder;
 import dev.quarry.provider.wire.Json;
 import dev.quarry.provider.wire.UpstreamBody;
 import io.helidon.webclient.api.HttpClientResponse;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -19,6 +21,9 @@ import java.util.Map;
  * {@code x-goog-api-key}. It reads no options.
  */
 public final class GeminiProvider implements Provider {
+    /** Billed on Vertex's sheet unless its platform option says otherwise (AI Studio is {@code direct}). */
+    public static final ProviderType TYPE = new ProviderType("gemini", (settings, env) -> new GeminiProvider(settings),
+            "https://generativelanguage.googleapis.com", "vertex", List.of());
     /** Without it Gemini streams one JSON array, which cannot be read an element at a time as simply. */
     private static final Map<String, String> STREAM_AS_SSE = Map.of("alt", "sse");
     private final String name;

@@ -5,7 +5,9 @@ import dev.quarry.canonical.EmbeddingResponse;
 import dev.quarry.canonical.EventStream;
 import dev.quarry.provider.Provider;
 import dev.quarry.provider.ProviderCall;
+import dev.quarry.provider.ProviderOption;
 import dev.quarry.provider.ProviderSettings;
+import dev.quarry.provider.ProviderType;
 import dev.quarry.provider.UpstreamHttp;
 import dev.quarry.provider.openai.internal.ChatCompletionsRequestEncoder;
 import dev.quarry.provider.openai.internal.ChatCompletionsStreamDecoder;
@@ -20,6 +22,7 @@ import io.helidon.webclient.api.HttpClientResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -53,6 +56,16 @@ public final class OpenAiProvider implements Provider {
             this.path = path;
         }
     }
+
+    /** The {@code api} option, which picks the upstream API; Azure reads it too. */
+    public static final ProviderOption API_OPTION = new ProviderOption.OneOf("api", Arrays.stream(Api.values()).map(a -> a.option).toList());
+
+    public static final ProviderType TYPE = new ProviderType("openai", (settings, env) -> new OpenAiProvider(settings),
+            "https://api.openai.com/v1", "direct", List.of(API_OPTION));
+
+    /** No default base URL: a compatible server is wherever it runs. */
+    public static final ProviderType COMPATIBLE_TYPE = new ProviderType("openai-compatible", (settings, env) -> new OpenAiProvider(settings),
+            null, "direct", List.of(API_OPTION));
 
     /**
      * Where a host serves one of OpenAI's APIs for a model: given OpenAI's own path of the API
@@ -95,7 +108,7 @@ public final class OpenAiProvider implements Provider {
     /** @throws IllegalArgumentException for an unknown {@code api} */
     public OpenAiProvider(ProviderSettings settings, Host host) {
         this.name = settings.name();
-        String apiOption = settings.option("api", host.defaultApi().option);
+        String apiOption = settings.option(API_OPTION.name(), host.defaultApi().option);
         this.api = Arrays.stream(Api.values()).filter(a -> a.option.equals(apiOption)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("provider '" + name + "' has api '" + apiOption
                         + "'; choose 'chat_completions' or 'responses'"));
@@ -108,12 +121,11 @@ public final class OpenAiProvider implements Provider {
     }
 
     private static Host openAiHost(ProviderSettings settings) {
-        boolean compatible = switch (settings.type()) {
-            case "openai" -> false;
-            case "openai-compatible" -> true;
-            default -> throw new IllegalArgumentException("provider '" + settings.name() + "' has type '" + settings.type()
-                    + "'; OpenAiProvider serves 'openai' and 'openai-compatible'");
-        };
+        boolean compatible = settings.type().equals(COMPATIBLE_TYPE.name());
+        if (!compatible && !settings.type().equals(TYPE.name())) {
+            throw new IllegalArgumentException("provider '" + settings.name() + "' has type '" + settings.type()
+                    + "'; OpenAiProvider serves '" + TYPE.name() + "' and '" + COMPATIBLE_TYPE.name() + "'");
+        }
         boolean hasKey = settings.apiKey() != null && !settings.apiKey().isBlank();
         if (!compatible && !hasKey) {
             throw new IllegalArgumentException("provider '" + settings.name() + "' (type openai) has no API key: set the environment "

@@ -163,6 +163,6 @@ class AnthropicProviderTest extends ScriptedProviderContractTest {
         assertThatThrownBy(() -> new AnthropicProvider(settings("sk-ant-test", Map.of("default_max_tokens", "lots"))))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("default_max_tokens")
-                .hasMessageContaining("'lots'");
+                .hasMessageContaining("\"lots\"");
     }
 }
