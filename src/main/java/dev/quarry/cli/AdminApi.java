@@ -1,7 +1,10 @@
 package dev.quarry.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -21,7 +24,9 @@ import java.util.function.Supplier;
  * failure becomes a {@link CliFailure} carrying the server's own message.
  */
 final class AdminApi {
-    static final ObjectMapper JSON = new ObjectMapper();
+    /** Amounts stay as the server wrote them: 0.10 is not read as a double. */
+    static final ObjectMapper JSON = JsonMapper.builder().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .configure(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false).build();
     /** Long enough for {@code ./quarry serve &} to come up before the next line of a script calls it. */
     private static final Duration LOCAL_PATIENCE = Duration.ofSeconds(15);
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);

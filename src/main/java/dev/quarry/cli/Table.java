@@ -33,9 +33,11 @@ final class Table {
         return out.toString();
     }
 
-    /** A JSON value as a cell: {@code -} for none. */
+    /** A JSON value as a cell: {@code -} for none, numbers as written (never 1E+6). */
     static String cell(JsonNode value) {
-        return value == null || value.isMissingNode() || value.isNull() ? "-" : value.isValueNode() ? value.asText() : value.toString();
+        if (value == null || value.isMissingNode() || value.isNull()) return "-";
+        if (value.isNumber()) return value.decimalValue().toPlainString();
+        return value.isValueNode() ? value.asText() : value.toString();
     }
 
     /** A JSON list of strings as one cell. */
