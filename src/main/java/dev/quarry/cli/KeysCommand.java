@@ -82,7 +82,7 @@ final class KeysCommand {
         @Mixin
         Connection connection;
 
-        @Parameters(paramLabel = "KEY_ID", description = "The key's id (key-…), as 'quarry keys list' shows it.")
+        @Parameters(paramLabel = "KEY_ID", description = "The key's id (key-…), as 'quarry keys list --name NAME' shows it.")
         String keyId;
 
         /** The admin API's verb for the change, or {@code null} for deleting the key. */
