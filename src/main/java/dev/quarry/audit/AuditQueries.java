@@ -9,14 +9,23 @@ import java.util.List;
 
 /** Filters the trail for people: by principal, action and time, newest first. */
 public final class AuditQueries {
+    /** The most events one query returns: a page a person reads, not an export. */
+    public static final int MAX_LIMIT = 1000;
+    public static final int DEFAULT_LIMIT = 100;
+
     private final Database db;
 
     public AuditQueries(Database db) {
         this.db = db;
     }
 
-    /** Any filter may be {@code null}; the principal matches by name or id. */
+    /**
+     * Any filter may be {@code null}; the principal matches by name or id.
+     *
+     * @throws IllegalArgumentException when {@code limit} is not 1 to {@value #MAX_LIMIT}
+     */
     public List<AuditEvent> find(String principal, String action, Instant from, Instant to, int limit) {
+        if (limit < 1 || limit > MAX_LIMIT) throw new IllegalArgumentException("the limit must be 1 to " + MAX_LIMIT + " (got " + limit + ")");
         StringBuilder sql = new StringBuilder("SELECT " + AuditRows.COLUMNS + " FROM audit_events WHERE 1 = 1");
         List<Object> args = new ArrayList<>();
         if (principal != null) {

@@ -1,8 +1,7 @@
 package dev.quarry.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.quarry.audit.AuditAnchor;
-import dev.quarry.audit.AuditEvent;
-import dev.quarry.audit.AuditQueries;
 import dev.quarry.audit.AuditVerifier;
 import dev.quarry.audit.SigningKey;
 import dev.quarry.config.QuarryConfig;
@@ -10,7 +9,6 @@ import dev.quarry.store.Database;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -20,8 +18,9 @@ import picocli.CommandLine.Option;
         subcommands = {AuditCommand.Verify.class, AuditCommand.Query.class})
 final class AuditCommand {
 
-    @Command(name = "verify", description = "Check every event hash, link and signed digest, and that the store holds every digest "
-            + "the anchor recorded; exit 1 if anything was changed, removed or reordered.")
+    @Command(name = "verify", description = {"Check every event hash, link and signed digest, and that the store holds every digest "
+            + "the anchor recorded; exit 1 if anything was changed, removed or reordered.",
+            "Needs no server: it reads the store (--config, --data) directly, as an auditor with a copy of it would."})
     static final class Verify implements Callable<Integer> {
         @Mixin
         Options options;
@@ -64,35 +63,40 @@ final class AuditCommand {
     @Command(name = "query", description = "List audit events, newest first.")
     static final class Query implements Callable<Integer> {
         @Mixin
-        Options options;
+        Connection connection;
 
-        @Option(names = "--principal", description = "Principal name or id.")
+        @Mixin
+        Output output;
+
+        @Option(names = "--principal", paramLabel = "NAME|ID", description = "Principal name or id.")
         String principal;
 
-        @Option(names = "--action", description = "e.g. quarry:InvokeModel")
+        @Option(names = "--action", paramLabel = "ACTION", description = "e.g. quarry:InvokeModel")
         String action;
 
-        @Option(names = "--from", description = "ISO-8601 instant, inclusive.")
-        Instant from;
+        @Option(names = "--from", paramLabel = "DAY|INSTANT", description = "Day (2026-11-01, UTC midnight) or instant (2026-11-01T00:00:00Z), inclusive.")
+        String from;
 
-        @Option(names = "--to", description = "ISO-8601 instant, exclusive.")
-        Instant to;
+        @Option(names = "--to", paramLabel = "DAY|INSTANT", description = "Day or instant, exclusive.")
+        String to;
 
-        @Option(names = "--limit", defaultValue = "100")
-        int limit;
+        @Option(names = "--limit", paramLabel = "N", description = "At most this many events (the server's default and cap apply).")
+        Integer limit;
 
         @Override
         public Integer call() {
-            try (Database db = options.load().openStore()) {
-                List<AuditEvent> events = new AuditQueries(db).find(principal, action, from, to, limit);
-                String format = "%-24s %-12s %-36s %-28s %-6s %-30s %s%n";
-                System.out.printf(format, "TIME", "PRINCIPAL", "ACTION", "RESOURCE", "RESULT", "DECIDED BY", "REQUEST");
-                for (AuditEvent e : events) {
-                    System.out.printf(format, e.time(), e.principalName(), e.action(), e.resource(), e.decision(),
-                            e.decidingPolicy() == null ? (e.errorCode() == null ? "-" : e.errorCode()) : e.decidingPolicy(), e.requestId());
+            JsonNode reply = connection.api().get(AdminApi.withQuery("/admin/audit", "principal", principal, "action", action,
+                    "from", from, "to", to, "limit", limit == null ? null : limit.toString()));
+            output.print(reply, () -> {
+                Table table = new Table("TIME", "PRINCIPAL", "ACTION", "RESOURCE", "RESULT", "DECIDED BY", "REQUEST");
+                for (JsonNode e : reply.path("events")) {
+                    JsonNode decidedBy = e.path("deciding_policy").isTextual() ? e.get("deciding_policy") : e.get("error_code");
+                    table.row(Table.cell(e.get("time")), Table.cell(e.get("principal_name")), Table.cell(e.get("action")),
+                            Table.cell(e.get("resource")), Table.cell(e.get("decision")), Table.cell(decidedBy), Table.cell(e.get("request_id")));
                 }
-                return 0;
-            }
+                return table;
+            });
+            return 0;
         }
     }
 }

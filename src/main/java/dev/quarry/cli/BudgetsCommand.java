@@ -1,26 +1,19 @@
 package dev.quarry.cli;
 
-import dev.quarry.budget.Budget;
-import dev.quarry.budget.BudgetDraft;
-import dev.quarry.budget.BudgetStore;
-import dev.quarry.budget.WebhookTargets;
-import dev.quarry.budget.LedgerSpend;
-import dev.quarry.budget.Micros;
-import dev.quarry.budget.Period;
-import dev.quarry.store.Database;
-import java.time.Clock;
-import java.time.Instant;
+import static dev.quarry.cli.AdminApi.encoded;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code quarry budgets}: works on the store directly, as the other operator commands do; a running
- * server picks the change up within a poll. {@code status} reads the ledger, so it shows what has
- * been spent, not what requests in flight on a server have reserved (the admin API shows that).
+ * {@code quarry budgets}: the admin API's budget calls. {@code status} shows where a budget stands
+ * on the server called: spent, and reserved by its requests in flight.
  */
 @Command(name = "budgets", description = "Manage spending limits on principals, groups, tags and the organisation.",
         subcommands = {BudgetsCommand.Create.class, BudgetsCommand.ListBudgets.class, BudgetsCommand.Delete.class, BudgetsCommand.Status.class})
@@ -29,7 +22,7 @@ final class BudgetsCommand {
     @Command(name = "create", description = "Create a budget.")
     static final class Create implements Callable<Integer> {
         @Mixin
-        Options options;
+        Connection connection;
 
         @Option(names = "--name", required = true)
         String name;
@@ -41,10 +34,10 @@ final class BudgetsCommand {
         @Option(names = "--period", required = true, description = "day, month or custom (UTC).")
         String period;
 
-        @Option(names = "--start", paramLabel = "INSTANT", description = "Custom period start, e.g. 2026-07-01T00:00:00Z.")
+        @Option(names = "--start", paramLabel = "DAY|INSTANT", description = "Custom period start: 2026-07-01 or 2026-07-01T00:00:00Z.")
         String start;
 
-        @Option(names = "--end", paramLabel = "INSTANT", description = "Custom period end (exclusive).")
+        @Option(names = "--end", paramLabel = "DAY|INSTANT", description = "Custom period end (exclusive).")
         String end;
 
         @Option(names = "--limit", required = true, paramLabel = "USD", description = "Hard limit in US dollars, e.g. 25.00.")
@@ -58,8 +51,10 @@ final class BudgetsCommand {
 
         @Override
         public Integer call() {
-            Budget budget = with(options, (store, ledger) -> store.create(new BudgetDraft(name, scope, period, start, end, limit, thresholds, webhook)));
-            System.out.println(line(budget));
+            ObjectNode body = AdminApi.JSON.createObjectNode().put("name", name).put("scope", scope).put("period", period)
+                    .put("start", start).put("end", end).put("limit_usd", limit).put("webhook_url", webhook);
+            body.set("thresholds", AdminApi.JSON.valueToTree(thresholds));
+            System.out.print(table().row(row(connection.api().post("/admin/budgets", body))).render());
             return 0;
         }
     }
@@ -67,75 +62,85 @@ final class BudgetsCommand {
     @Command(name = "list", description = "List budgets.")
     static final class ListBudgets implements Callable<Integer> {
         @Mixin
-        Options options;
+        Connection connection;
+
+        @Mixin
+        Output output;
 
         @Override
         public Integer call() {
-            with(options, (store, ledger) -> store.list()).forEach(b -> System.out.println(line(b)));
+            JsonNode reply = connection.api().get("/admin/budgets");
+            output.print(reply, () -> {
+                Table table = table();
+                reply.path("budgets").forEach(b -> table.row(row(b)));
+                return table;
+            });
             return 0;
+        }
+    }
+
+    /** A budget named by its name or its id. */
+    abstract static class OneBudget implements Callable<Integer> {
+        @Mixin
+        Connection connection;
+
+        @Option(names = {"--name", "--id"}, required = true, paramLabel = "NAME|ID", description = "The budget's name or id.")
+        String budget;
+
+        /** The id of the budget named, asking the server for its budgets when given a name. */
+        String id(AdminApi api) {
+            List<String> ids = new ArrayList<>();
+            for (JsonNode b : api.get("/admin/budgets").path("budgets")) {
+                if (b.path("id").asText().equals(budget)) return budget;
+                if (b.path("name").asText().equals(budget)) ids.add(b.path("id").asText());
+            }
+            if (ids.size() == 1) return ids.getFirst();
+            throw new CliFailure(ids.isEmpty() ? "There is no budget named '" + budget + "' (see 'quarry budgets list')."
+                    : ids.size() + " budgets are named '" + budget + "'; give one's id: " + String.join(", ", ids));
         }
     }
 
     @Command(name = "delete", description = "Delete a budget.")
-    static final class Delete implements Callable<Integer> {
-        @Mixin
-        Options options;
-
-        @Option(names = "--id", required = true)
-        String id;
-
+    static final class Delete extends OneBudget {
         @Override
         public Integer call() {
-            with(options, (store, ledger) -> {
-                store.delete(id);
-                return null;
-            });
+            AdminApi api = connection.api();
+            String id = id(api);
+            api.delete("/admin/budgets/" + encoded(id));
+            System.out.println("deleted " + id);
             return 0;
         }
     }
 
-    @Command(name = "status", description = "Show what a budget's scope has spent in its current period.")
-    static final class Status implements Callable<Integer> {
+    @Command(name = "status", description = "Show where a budget stands in its current period: spent, reserved by requests in flight, remaining.")
+    static final class Status extends OneBudget {
         @Mixin
-        Options options;
-
-        @Option(names = "--id", required = true)
-        String id;
+        Output output;
 
         @Override
         public Integer call() {
-            String report = with(options, (store, ledger) -> {
-                Budget budget = store.get(id);
-                return budget.period().windowAt(Instant.now())
-                        .map(window -> status(budget, window, ledger.spentIn(budget, window)))
-                        .orElse(line(budget) + "  not in force now");
-            });
-            System.out.println(report);
+            AdminApi api = connection.api();
+            JsonNode s = api.get("/admin/budgets/" + encoded(id(api)) + "/status");
+            output.print(s, () -> new Table("NAME", "PERIOD_START", "PERIOD_END", "LIMIT_USD", "SPENT_USD", "RESERVED_USD", "REMAINING_USD",
+                    "THRESHOLDS_CROSSED").row(s.path("name").asText(), Table.cell(s.get("period_start")), Table.cell(s.get("period_end")),
+                    Table.cell(s.get("limit_usd")), Table.cell(s.get("spent_usd")), Table.cell(s.get("reserved_usd")),
+                    Table.cell(s.get("remaining_usd")), s.path("thresholds_crossed").isEmpty() ? "none" : percents(s.path("thresholds_crossed"))));
             return 0;
         }
     }
 
-    private static String status(Budget budget, Period.Window window, long spent) {
-        String crossed = budget.thresholds().stream().filter(t -> budget.reached(t, spent))
-                .map(t -> t + "%").collect(Collectors.joining(","));
-        return "%s%nperiod %s .. %s  limit %s  spent %s  remaining %s  thresholds crossed: %s".formatted(line(budget), window.start(),
-                window.end(), Micros.format(budget.limitMicros()), Micros.format(spent),
-                Micros.format(Math.max(0, budget.limitMicros() - spent)), crossed.isEmpty() ? "none" : crossed);
+    static Table table() {
+        return new Table("ID", "NAME", "SCOPE", "PERIOD", "LIMIT_USD", "THRESHOLDS");
     }
 
-    /** One line per budget: id, name, scope, period, limit, thresholds. */
-    private static String line(Budget b) {
-        return "%-40s %-20s %-28s %-7s %12s %s".formatted(b.id(), b.name(), b.scope().wire(), b.period().wire(),
-                Micros.format(b.limitMicros()), b.thresholds().stream().map(t -> t + "%").collect(Collectors.joining(","))).stripTrailing();
+    static String[] row(JsonNode b) {
+        return new String[] {b.path("id").asText(), b.path("name").asText(), b.path("scope").asText(), b.path("period").asText(),
+                Table.cell(b.get("limit_usd")), percents(b.path("thresholds"))};
     }
 
-    private interface Work<T> {
-        T run(BudgetStore store, LedgerSpend ledger);
-    }
-
-    private static <T> T with(Options options, Work<T> work) {
-        try (Database db = options.load().openStore()) {
-            return work.run(new BudgetStore(db, Clock.systemUTC(), WebhookTargets.from(System::getenv)), new LedgerSpend(db));
-        }
+    private static String percents(JsonNode list) {
+        List<String> percents = new ArrayList<>();
+        list.forEach(t -> percents.add(t.asText() + "%"));
+        return String.join(",", percents);
     }
 }

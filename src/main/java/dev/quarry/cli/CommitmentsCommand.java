@@ -1,13 +1,8 @@
 package dev.quarry.cli;
 
-import dev.quarry.metering.UsageReport;
-import dev.quarry.pricing.Commitment;
-import dev.quarry.pricing.CommitmentStore;
-import dev.quarry.pricing.Drawdown;
-import dev.quarry.store.Database;
-import dev.quarry.store.StoredTimes;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.math.BigDecimal;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -22,18 +17,18 @@ final class CommitmentsCommand {
     @Command(name = "add", description = "Record a commitment: an amount for a period at a discount on eligible usage.")
     static final class Add implements Callable<Integer> {
         @Mixin
-        Options options;
+        Connection connection;
 
         @Option(names = "--name", required = true)
         String name;
 
-        @Option(names = "--amount", required = true, description = "US dollars committed.")
+        @Option(names = "--amount", required = true, paramLabel = "USD", description = "US dollars committed.")
         BigDecimal amount;
 
-        @Option(names = "--start", required = true, description = "First day (2026-01-01, UTC), inclusive.")
+        @Option(names = "--start", required = true, paramLabel = "DAY|INSTANT", description = "First day (2026-01-01, UTC) or instant, inclusive.")
         String start;
 
-        @Option(names = "--end", required = true, description = "Day after the last (UTC), exclusive.")
+        @Option(names = "--end", required = true, paramLabel = "DAY|INSTANT", description = "Day after the last (UTC) or instant, exclusive.")
         String end;
 
         @Option(names = "--discount", required = true, description = "Fraction off list price, e.g. 0.2.")
@@ -47,57 +42,64 @@ final class CommitmentsCommand {
 
         @Override
         public Integer call() {
-            try (Database db = options.load().openStore()) {
-                Commitment c = new CommitmentStore(db, Clock.systemUTC()).add(name, amount, StoredTimes.dayOrInstant(start), StoredTimes.dayOrInstant(end),
-                        discount, models, platforms);
-                System.out.println(c.id());
-                return 0;
-            }
+            ObjectNode body = AdminApi.JSON.createObjectNode().put("name", name).put("amount_usd", amount).put("start", start).put("end", end)
+                    .put("discount_rate", discount);
+            body.set("models", AdminApi.JSON.valueToTree(models));
+            body.set("platforms", AdminApi.JSON.valueToTree(platforms));
+            System.out.println(connection.api().post("/admin/commitments", body).path("id").asText());
+            return 0;
         }
     }
 
     @Command(name = "list", description = "List commitments.")
     static final class ListCommitments implements Callable<Integer> {
         @Mixin
-        Options options;
+        Connection connection;
+
+        @Mixin
+        Output output;
 
         @Override
         public Integer call() {
-            try (Database db = options.load().openStore()) {
-                String format = "%-20s %12s %-22s %-22s %8s  %s%n";
-                System.out.printf(format, "NAME", "AMOUNT_USD", "START", "END", "DISCOUNT", "ELIGIBLE");
-                for (Commitment c : new CommitmentStore(db, Clock.systemUTC()).all()) {
-                    System.out.printf(format, c.name(), c.amount().toPlainString(), c.start(), c.end(), c.discountRate().toPlainString(),
-                            eligible(c));
+            JsonNode reply = connection.api().get("/admin/commitments");
+            output.print(reply, () -> {
+                Table table = new Table("NAME", "AMOUNT_USD", "START", "END", "DISCOUNT", "ELIGIBLE");
+                for (JsonNode c : reply.path("commitments")) {
+                    table.row(c.path("name").asText(), Table.cell(c.get("amount_usd")), Table.cell(c.get("start")), Table.cell(c.get("end")),
+                            Table.cell(c.get("discount_rate")), eligible(c));
                 }
-                return 0;
-            }
+                return table;
+            });
+            return 0;
         }
 
-        private static String eligible(Commitment c) {
-            return (c.models().isEmpty() ? "every model" : String.join(",", c.models())) + " on "
-                    + (c.platforms().isEmpty() ? "every platform" : String.join(",", c.platforms()));
+        private static String eligible(JsonNode c) {
+            return (c.path("models").isEmpty() ? "every model" : Table.joined(c.path("models"))) + " on "
+                    + (c.path("platforms").isEmpty() ? "every platform" : Table.joined(c.path("platforms")));
         }
     }
 
     @Command(name = "report", description = "Each commitment's drawdown: eligible usage at list price, drawn, remaining, effective discount.")
     static final class Report implements Callable<Integer> {
         @Mixin
-        Options options;
+        Connection connection;
+
+        @Mixin
+        Output output;
 
         @Override
         public Integer call() {
-            try (Database db = options.load().openStore()) {
-                UsageReport usage = new UsageReport(db);
-                String format = "%-20s %12s %14s %14s %14s %14s %9s%n";
-                System.out.printf(format, "NAME", "AMOUNT_USD", "LIST_COST_USD", "DRAWN_USD", "REMAINING_USD", "BILLED_USD", "DISCOUNT");
-                for (Commitment c : new CommitmentStore(db, Clock.systemUTC()).all()) {
-                    Drawdown d = Drawdown.of(c, usage.daily(c.start(), c.end()));
-                    System.out.printf(format, c.name(), c.amount().toPlainString(), d.listCost().toPlainString(), d.drawn().toPlainString(),
-                            d.remaining().toPlainString(), d.billed().toPlainString(), d.effectiveDiscount().toPlainString());
+            JsonNode reply = connection.api().get("/admin/commitments");
+            output.print(reply, () -> {
+                Table table = new Table("NAME", "AMOUNT_USD", "LIST_COST_USD", "DRAWN_USD", "REMAINING_USD", "BILLED_USD", "DISCOUNT");
+                for (JsonNode c : reply.path("commitments")) {
+                    table.row(c.path("name").asText(), Table.cell(c.get("amount_usd")), Table.cell(c.get("list_cost_usd")),
+                            Table.cell(c.get("drawn_usd")), Table.cell(c.get("remaining_usd")), Table.cell(c.get("billed_usd")),
+                            Table.cell(c.get("effective_discount")));
                 }
-                return 0;
-            }
+                return table;
+            });
+            return 0;
         }
     }
 }

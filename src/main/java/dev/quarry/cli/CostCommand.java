@@ -1,20 +1,7 @@
 package dev.quarry.cli;
 
-import dev.quarry.catalog.Catalog;
-import dev.quarry.catalog.ModelEntry;
-import dev.quarry.config.Assembly;
-import dev.quarry.config.QuarryConfig;
-import dev.quarry.metering.UsageReport;
-import dev.quarry.pricing.Platforms;
-import dev.quarry.pricing.WhatIf;
-import dev.quarry.store.Database;
-import dev.quarry.store.StoredTimes;
-import java.math.BigDecimal;
-import java.math.RoundingMode;
-import java.util.Map;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.concurrent.Callable;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -26,18 +13,21 @@ final class CostCommand {
             + "token counts are scaled by the tokenizer ratio between model families.")
     static final class WhatIfCommand implements Callable<Integer> {
         @Mixin
-        Options options;
+        Connection connection;
 
-        @Option(names = "--from", required = true, description = "Day or instant, inclusive.")
+        @Mixin
+        Output output;
+
+        @Option(names = "--from", required = true, paramLabel = "DAY|INSTANT", description = "Day or instant, inclusive.")
         String from;
 
-        @Option(names = "--to", required = true, description = "Day or instant, exclusive.")
+        @Option(names = "--to", required = true, paramLabel = "DAY|INSTANT", description = "Day or instant, exclusive.")
         String to;
 
         @Option(names = "--model", required = true, description = "The model to price the usage at.")
         String model;
 
-        @Option(names = "--platform", defaultValue = Platforms.DIRECT, description = "Its platform (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--platform", description = "Its platform (default: the server's, direct).")
         String platform;
 
         @Option(names = "--batch", description = "Price at the target's batch tier, where it has one.")
@@ -45,24 +35,13 @@ final class CostCommand {
 
         @Override
         public Integer call() {
-            QuarryConfig config = options.load();
-            Catalog catalog = Assembly.catalog(config);
-            Map<String, String> families = catalog.models().stream().collect(Collectors.toMap(ModelEntry::id, ModelEntry::family));
-            Function<String, String> familyOf = id -> families.getOrDefault(id, "custom");
-            try (Database db = config.openStore()) {
-                var usage = new UsageReport(db).daily(StoredTimes.dayOrInstant(from), StoredTimes.dayOrInstant(to));
-                WhatIf w = WhatIf.reprice(usage, model, Platforms.require(platform), batch, CostAccess.sheet(config, catalog, db), familyOf);
-                System.out.printf("%d requests from %s to %s%s%n", w.requests(), from, to,
-                        w.unpricedBefore() == 0 ? "" : " (" + w.unpricedBefore() + " were unpriced and add nothing to the recorded cost)");
-                System.out.printf("recorded cost:        $%s%n", dollars(w.oldCost()));
-                System.out.printf("as %s on %s%s: $%s%n", w.model(), w.platform(), batch ? " (batch)" : "", dollars(w.newCost()));
-                System.out.printf("difference:           %s$%s%n", w.difference().signum() < 0 ? "-" : "+", dollars(w.difference().abs()));
-                return 0;
-            }
-        }
-
-        private static String dollars(BigDecimal amount) {
-            return amount.setScale(6, RoundingMode.HALF_UP).toPlainString();
+            JsonNode w = connection.api().get(AdminApi.withQuery("/admin/cost/whatif", "from", from, "to", to, "model", model,
+                    "platform", platform, "batch", Boolean.toString(batch)));
+            output.print(w, () -> new Table("REQUESTS", "UNPRICED", "RECORDED_USD", "AS", "PLATFORM", "BATCH", "WHATIF_USD", "DIFFERENCE_USD")
+                    .row(Table.cell(w.get("requests")), Table.cell(w.get("unpriced_requests")), Table.cell(w.get("recorded_cost_usd")),
+                            Table.cell(w.get("model")), Table.cell(w.get("platform")), Table.cell(w.get("batch")),
+                            Table.cell(w.get("whatif_cost_usd")), Table.cell(w.get("difference_usd"))));
+            return 0;
         }
     }
 }

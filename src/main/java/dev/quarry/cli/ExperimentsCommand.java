@@ -1,8 +1,5 @@
 package dev.quarry.cli;
 
-import dev.quarry.metering.ExperimentReport;
-import dev.quarry.metering.ReportFormat;
-import dev.quarry.store.Database;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -14,7 +11,7 @@ final class ExperimentsCommand {
     @Command(name = "report", description = "Per experiment variant: requests, error rate, latency p50/p95, cost (USD) and answer feedback.")
     static final class Report implements Callable<Integer> {
         @Mixin
-        Options options;
+        Connection connection;
 
         @Mixin
         ReportOptions report;
@@ -24,11 +21,9 @@ final class ExperimentsCommand {
 
         @Override
         public Integer call() {
-            ReportFormat output = report.format();
-            try (Database db = options.load().openStore()) {
-                System.out.print(ExperimentReport.render(output, new ExperimentReport(db).rows(experiment, report.from(), report.to())));
-                return 0;
-            }
+            System.out.print(connection.api().text(AdminApi.withQuery("/admin/experiments/report", "experiment", experiment,
+                    "from", report.from, "to", report.to, "format", report.format)));
+            return 0;
         }
     }
 }

@@ -1,96 +1,106 @@
 package dev.quarry.cli;
 
-import dev.quarry.identity.KeyStore;
-import dev.quarry.identity.PrincipalKind;
-import dev.quarry.server.KeyJson;
-import java.time.Instant;
+import static dev.quarry.cli.AdminApi.encoded;
+
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.concurrent.Callable;
-import java.util.function.BiConsumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 @Command(name = "keys", description = "Manage API keys.",
         subcommands = {KeysCommand.Create.class, KeysCommand.ListKeys.class, KeysCommand.Disable.class, KeysCommand.Enable.class,
                 KeysCommand.Delete.class})
 final class KeysCommand {
 
-    @Command(name = "create", description = "Create a key for a principal (created if new): an API key and an AWS-style access key pair, printed as JSON, once.")
+    @Command(name = "create", description = "Create a key for a principal (created as a user if new): an API key and an AWS-style "
+            + "access key pair, printed as JSON, once.")
     static final class Create implements Callable<Integer> {
         @Mixin
-        Options options;
+        Connection connection;
 
         @Option(names = "--name", required = true, paramLabel = "NAME", description = "The principal the key belongs to.")
         String name;
 
         @Override
         public Integer call() {
-            var key = IdentityAccess.with(options, store -> store.createKey(name, PrincipalKind.USER));
-            System.out.println(KeyJson.of(key).toPrettyString());
+            System.out.println(connection.api().post("/admin/keys", AdminApi.JSON.createObjectNode().put("name", name)).toPrettyString());
             return 0;
         }
     }
 
-    @Command(name = "list", description = "List a principal's keys (never their secrets) as JSON lines.")
+    @Command(name = "list", description = "List a principal's keys, never their secrets.")
     static final class ListKeys implements Callable<Integer> {
         @Mixin
-        Options options;
+        Connection connection;
+
+        @Mixin
+        Output output;
 
         @Option(names = "--name", required = true, paramLabel = "NAME", description = "The principal whose keys to list.")
         String name;
 
         @Override
         public Integer call() {
-            Instant now = Instant.now();
-            IdentityAccess.with(options, store -> store.keys().list(name)).forEach(k -> System.out.println(KeyJson.listed(k, now)));
+            JsonNode reply = connection.api().get("/admin/principals/" + encoded(name) + "/keys");
+            output.print(reply, () -> {
+                Table table = new Table("KEY_ID", "PREFIX", "STATUS", "CREATED", "LAST_USED", "EXPIRES", "DESCRIPTION");
+                for (JsonNode k : reply.path("keys")) {
+                    table.row(Table.cell(k.get("key_id")), Table.cell(k.get("prefix")), Table.cell(k.get("status")), Table.cell(k.get("created_at")),
+                            Table.cell(k.get("last_used_at")), Table.cell(k.get("expires_at")), Table.cell(k.get("description")));
+                }
+                return table;
+            });
             return 0;
         }
     }
 
-    @Command(name = "disable", description = "Disable a key; a running server refuses it within a second.")
+    @Command(name = "disable", description = "Disable a key; a running server refuses it from then on.")
     static final class Disable extends KeyChange {
         Disable() {
-            super("disabled", (keys, id) -> keys.disable(id));
+            super("disable");
         }
     }
 
     @Command(name = "enable", description = "Enable a disabled key again.")
     static final class Enable extends KeyChange {
         Enable() {
-            super("enabled", (keys, id) -> keys.enable(id));
+            super("enable");
         }
     }
 
-    @Command(name = "delete", description = "Delete a key for good; a running server refuses it within a second.")
+    @Command(name = "delete", description = "Delete a key for good; a running server refuses it from then on.")
     static final class Delete extends KeyChange {
         Delete() {
-            super("deleted", (keys, id) -> keys.delete(id));
+            super(null);
         }
     }
 
     /** A change to one key named by its id, reported in one line. */
     abstract static class KeyChange implements Callable<Integer> {
         @Mixin
-        Options options;
+        Connection connection;
 
-        @Option(names = "--key", required = true, paramLabel = "KEY_ID", description = "The key's id (key-…), as 'quarry keys list' shows it.")
+        @Parameters(paramLabel = "KEY_ID", description = "The key's id (key-…), as 'quarry keys list --name NAME' shows it.")
         String keyId;
 
-        private final String done;
-        private final BiConsumer<KeyStore, String> change;
+        /** The admin API's verb for the change, or {@code null} for deleting the key. */
+        private final String verb;
 
-        KeyChange(String done, BiConsumer<KeyStore, String> change) {
-            this.done = done;
-            this.change = change;
+        KeyChange(String verb) {
+            this.verb = verb;
         }
 
         @Override
         public Integer call() {
-            IdentityAccess.with(options, store -> {
-                change.accept(store.keys(), keyId);
-                return null;
-            });
-            System.out.println(done + " " + keyId);
+            String path = "/admin/keys/" + encoded(keyId);
+            if (verb == null) {
+                connection.api().delete(path);
+                System.out.println("deleted " + keyId);
+            } else {
+                System.out.println(connection.api().post(path + "/" + verb, null).path("status").asText() + " " + keyId);
+            }
             return 0;
         }
     }

@@ -4,12 +4,18 @@ import dev.quarry.server.LogFormat;
 import java.util.logging.Level;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.HelpCommand;
 
-/** {@code quarry}: the self-hosted model platform's command line. */
+/**
+ * {@code quarry}: the self-hosted model platform's command line. Apart from {@code serve} and
+ * {@code audit verify}, every command is a client of a running Quarry's admin API.
+ */
 @Command(name = "quarry", mixinStandardHelpOptions = true, version = "quarry 0.1.0",
-        description = "One governed endpoint for every model and every client.",
-        subcommands = {ServeCommand.class, KeysCommand.class, PrincipalsCommand.class, GroupsCommand.class, RolesCommand.class,
-                StsCommand.class, ModelsCommand.class, AuditCommand.class, PolicyCommand.class, BudgetsCommand.class,
+        description = {"One governed endpoint for every model and every client.",
+                "Commands other than 'serve' and 'audit verify' call a running Quarry (--url, env QUARRY_URL), "
+                        + "so each change is authorized by policy and audited under the caller's key."},
+        subcommands = {HelpCommand.class, ServeCommand.class, KeysCommand.class, PrincipalsCommand.class, GroupsCommand.class,
+                RolesCommand.class, StsCommand.class, ModelsCommand.class, AuditCommand.class, PolicyCommand.class, BudgetsCommand.class,
                 PricesCommand.class, UsageCommand.class, ExperimentsCommand.class, CostCommand.class, CommitmentsCommand.class})
 public final class Main implements Runnable {
 
@@ -25,12 +31,25 @@ public final class Main implements Runnable {
         // Commands print their results; only warnings of the libraries beneath belong with them.
         // 'serve' turns informational logs back on.
         LogFormat.install(Level.WARNING);
-        return new CommandLine(new Main())
+        return commandLine().execute(args);
+    }
+
+    /** The whole command tree, every command with --help and --version, failures printed as one line (exit 1). */
+    public static CommandLine commandLine() {
+        CommandLine line = new CommandLine(new Main())
+                .setCaseInsensitiveEnumValuesAllowed(true)
                 .setExecutionExceptionHandler((e, cmd, parsed) -> {
                     cmd.getErr().println("quarry: " + e.getMessage());
                     return 1;
-                })
-                .execute(args);
+                });
+        withHelp(line);
+        return line;
+    }
+
+    /** Set here rather than on each annotation, so no command can be added without it ('help' brings its own). */
+    private static void withHelp(CommandLine command) {
+        if (command.getCommandSpec().findOption("--help") == null) command.getCommandSpec().mixinStandardHelpOptions(true);
+        command.getSubcommands().values().forEach(Main::withHelp);
     }
 
     @Override

@@ -1,51 +1,37 @@
 package dev.quarry.cli;
 
-import dev.quarry.policy.AccessRequest;
-import dev.quarry.policy.Actions;
-import dev.quarry.policy.Decision;
-import dev.quarry.policy.PolicyStore;
-import dev.quarry.policy.PolicyTarget;
-import dev.quarry.store.Database;
+import static dev.quarry.cli.AdminApi.encoded;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.function.Function;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
-/**
- * {@code quarry policy …}: policies straight in the store, as an operator with access to it.
- * Running servers pick every change up within a second.
- */
+/** {@code quarry policy …}: the admin API's policy calls; a change is in force on the server when the command returns. */
 @Command(name = "policy", description = "Write, attach and simulate IAM-style policies.", subcommands = {
         PolicyCommand.Put.class, PolicyCommand.Get.class, PolicyCommand.ListPolicies.class, PolicyCommand.Delete.class,
         PolicyCommand.Attach.class, PolicyCommand.Detach.class, PolicyCommand.Simulate.class})
 final class PolicyCommand {
     private PolicyCommand() {}
 
-    /** Runs one piece of work against the configured store. */
-    private static int withStore(Options options, Function<PolicyStore, String> work) {
-        try (Database db = options.load().openStore()) {
-            System.out.println(work.apply(new PolicyStore(db, Clock.systemUTC())));
-            return 0;
-        }
+    private static String path(String policy) {
+        return "/admin/policies/" + encoded(policy);
     }
 
-    @Command(name = "put", description = "Create or replace a policy from a JSON file; it is validated first.")
+    @Command(name = "put", description = "Create or replace a policy from a JSON file; the server validates it first.")
     static final class Put implements Callable<Integer> {
         @Mixin
-        Options options;
+        Connection connection;
 
         @Option(names = "--name", required = true)
         String name;
@@ -54,54 +40,67 @@ final class PolicyCommand {
         Path file;
 
         @Override
-        public Integer call() throws IOException {
-            String document = Files.readString(file);
-            return withStore(options, store -> {
-                store.put(name, document);
-                return "Policy '" + name + "' saved.";
-            });
+        public Integer call() {
+            JsonNode document;
+            try {
+                document = AdminApi.JSON.readTree(file.toFile());
+            } catch (IOException e) {
+                throw new CliFailure(file + " is not a readable JSON policy document: " + e.getMessage().lines().findFirst().orElse(""));
+            }
+            connection.api().put(path(name), document);
+            System.out.println("Policy '" + name + "' saved.");
+            return 0;
         }
     }
 
     @Command(name = "get", description = "Print a policy's document.")
     static final class Get implements Callable<Integer> {
         @Mixin
-        Options options;
+        Connection connection;
 
         @Option(names = "--name", required = true)
         String name;
 
         @Override
         public Integer call() {
-            return withStore(options, store -> store.document(name));
+            System.out.println(connection.api().get(path(name)).path("document").toPrettyString());
+            return 0;
         }
     }
 
     @Command(name = "list", description = "List policy names.")
     static final class ListPolicies implements Callable<Integer> {
         @Mixin
-        Options options;
+        Connection connection;
+
+        @Mixin
+        Output output;
 
         @Override
         public Integer call() {
-            return withStore(options, store -> String.join(System.lineSeparator(), store.names()));
+            JsonNode reply = connection.api().get("/admin/policies");
+            output.print(reply, () -> {
+                Table table = new Table("POLICY");
+                reply.path("policies").forEach(p -> table.row(p.asText()));
+                return table;
+            });
+            return 0;
         }
     }
 
     @Command(name = "delete", description = "Delete a policy that is no longer attached.")
     static final class Delete implements Callable<Integer> {
         @Mixin
-        Options options;
+        Connection connection;
 
         @Option(names = "--name", required = true)
         String name;
 
         @Override
         public Integer call() {
-            return withStore(options, store -> {
-                store.delete(name);
-                return "Policy '" + name + "' deleted.";
-            });
+            connection.api().delete(path(name));
+            System.out.println("Policy '" + name + "' deleted.");
+            return 0;
         }
     }
 
@@ -113,15 +112,21 @@ final class PolicyCommand {
         @Option(names = "--group", required = true)
         String group;
 
-        PolicyTarget target() {
-            return principal != null ? PolicyTarget.principal(principal) : PolicyTarget.group(group);
+        ObjectNode json() {
+            return AdminApi.JSON.createObjectNode().put("target_type", principal != null ? "principal" : "group")
+                    .put("target_name", principal != null ? principal : group);
+        }
+
+        @Override
+        public String toString() {
+            return principal != null ? "principal/" + principal : "group/" + group;
         }
     }
 
-    /** What attach and detach share: a policy and the principal or group it goes to or leaves. */
-    abstract static class AttachmentCommand implements Callable<Integer> {
+    @Command(name = "attach", description = "Attach a policy to a principal or a group.")
+    static final class Attach implements Callable<Integer> {
         @Mixin
-        Options options;
+        Connection connection;
 
         @Option(names = "--name", required = true, description = "The policy.")
         String name;
@@ -129,30 +134,30 @@ final class PolicyCommand {
         @ArgGroup(multiplicity = "1")
         Target target;
 
-        /** Makes the change and says what was done. */
-        abstract String change(PolicyStore store, String policy, PolicyTarget target);
-
         @Override
         public Integer call() {
-            return withStore(options, store -> change(store, name, target.target()));
-        }
-    }
-
-    @Command(name = "attach", description = "Attach a policy to a principal or a group.")
-    static final class Attach extends AttachmentCommand {
-        @Override
-        String change(PolicyStore store, String policy, PolicyTarget target) {
-            store.attach(policy, target);
-            return "Policy '" + policy + "' attached to " + target + ".";
+            connection.api().post(path(name) + "/attachments", target.json());
+            System.out.println("Policy '" + name + "' attached to " + target + ".");
+            return 0;
         }
     }
 
     @Command(name = "detach", description = "Detach a policy from a principal or a group.")
-    static final class Detach extends AttachmentCommand {
+    static final class Detach implements Callable<Integer> {
+        @Mixin
+        Connection connection;
+
+        @Option(names = "--name", required = true, description = "The policy.")
+        String name;
+
+        @ArgGroup(multiplicity = "1")
+        Target target;
+
         @Override
-        String change(PolicyStore store, String policy, PolicyTarget target) {
-            store.detach(policy, target);
-            return "Policy '" + policy + "' detached from " + target + ".";
+        public Integer call() {
+            connection.api().delete(path(name) + "/attachments", target.json());
+            System.out.println("Policy '" + name + "' detached from " + target + ".");
+            return 0;
         }
     }
 
@@ -162,7 +167,7 @@ final class PolicyCommand {
         CommandSpec spec;
 
         @Mixin
-        Options options;
+        Connection connection;
 
         @Option(names = "--principal", required = true)
         String principal;
@@ -178,21 +183,22 @@ final class PolicyCommand {
 
         @Override
         public Integer call() {
-            if (!Actions.isKnown(action)) throw new ParameterException(spec.commandLine(), "'" + action + "' is not a Quarry action; known: " + Actions.ALL);
-            AccessRequest request = new AccessRequest(action, resource, context());
-            try (Database db = options.load().openStore()) {
-                Decision decision = new PolicyStore(db, Clock.systemUTC()).simulate(principal, request);
-                System.out.println((decision.allowed() ? "ALLOWED: " : "DENIED: ") + decision.explain(request));
-                return decision.allowed() ? 0 : 2;
-            }
+            ObjectNode request = AdminApi.JSON.createObjectNode().put("principal", principal).put("action", action).put("resource", resource);
+            request.set("context", context());
+            JsonNode decision = connection.api().post("/admin/policies/simulate", request);
+            boolean allowed = decision.path("allowed").asBoolean();
+            System.out.println((allowed ? "ALLOWED: " : "DENIED: ") + decision.path("explanation").asText());
+            return allowed ? 0 : 2;
         }
 
-        private Map<String, List<String>> context() {
-            Map<String, List<String>> keys = new HashMap<>();
+        /** Each key with its values, as the simulator takes them. */
+        private ObjectNode context() {
+            ObjectNode keys = AdminApi.JSON.createObjectNode();
             for (String pair : context) {
                 int eq = pair.indexOf('=');
                 if (eq <= 0) throw new ParameterException(spec.commandLine(), "--context takes KEY=VALUE (got '" + pair + "')");
-                keys.computeIfAbsent(pair.substring(0, eq), k -> new ArrayList<>()).add(pair.substring(eq + 1));
+                String key = pair.substring(0, eq);
+                (keys.get(key) instanceof ArrayNode values ? values : keys.putArray(key)).add(pair.substring(eq + 1));
             }
             return keys;
         }

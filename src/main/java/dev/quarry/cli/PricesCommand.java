@@ -1,15 +1,9 @@
 package dev.quarry.cli;
 
-import dev.quarry.config.Assembly;
-import dev.quarry.config.QuarryConfig;
-import dev.quarry.pricing.PriceEntry;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.quarry.pricing.PriceFile;
-import dev.quarry.pricing.PriceStore;
-import dev.quarry.store.Database;
-import java.math.BigDecimal;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -18,46 +12,47 @@ import picocli.CommandLine.Parameters;
 @Command(name = "prices", description = "Manage the price sheet.", subcommands = {PricesCommand.Load.class, PricesCommand.ListPrices.class})
 final class PricesCommand {
 
-    @Command(name = "load", description = "Add price entries from a YAML or JSON list; running servers pick them up within a second.")
+    @Command(name = "load", description = "Add price entries from a YAML or JSON list; the server uses them when the command returns.")
     static final class Load implements Callable<Integer> {
         @Mixin
-        Options options;
+        Connection connection;
 
         @Parameters(paramLabel = "FILE", description = "A list of {model, platform, effective_from, input, output, …} entries.")
         Path file;
 
         @Override
         public Integer call() {
-            List<PriceEntry> entries = PriceFile.read(file);
-            try (Database db = options.load().openStore()) {
-                int added = new PriceStore(db, Clock.systemUTC()).add(entries);
-                System.out.printf("%d price entries read, %d new%n", entries.size(), added);
-                return 0;
-            }
+            // Read here, so a mistake in the file is reported with its place in the file before anything is sent.
+            var entries = PriceFile.read(file);
+            ObjectNode body = AdminApi.JSON.createObjectNode();
+            body.set("prices", PriceFile.json(entries));
+            JsonNode reply = connection.api().put("/admin/prices", body);
+            System.out.printf("%d price entries read, %d new%n", entries.size(), reply.path("added").asInt());
+            return 0;
         }
     }
 
     @Command(name = "list", description = "List the price sheet: configured prices and loaded entries, in USD per million tokens.")
     static final class ListPrices implements Callable<Integer> {
         @Mixin
-        Options options;
+        Connection connection;
+
+        @Mixin
+        Output output;
 
         @Override
         public Integer call() {
-            QuarryConfig config = options.load();
-            try (Database db = config.openStore()) {
-                String format = "%-28s %-9s %-11s %9s %9s %10s %11s %14s %6s%n";
-                System.out.printf(format, "MODEL", "PLATFORM", "FROM", "INPUT", "OUTPUT", "CACHE_READ", "CACHE_WRITE", "CACHE_WRITE_1H", "BATCH");
-                for (PriceEntry e : CostAccess.sheet(config, Assembly.catalog(config), db).entries()) {
-                    System.out.printf(format, e.model(), e.platform(), e.effectiveFrom(), plain(e.input()), plain(e.output()),
-                            plain(e.cacheRead()), plain(e.cacheWrite()), plain(e.cacheWrite1h()), plain(e.batchDiscount()));
+            JsonNode reply = connection.api().get("/admin/prices");
+            output.print(reply, () -> {
+                Table table = new Table("MODEL", "PLATFORM", "FROM", "INPUT", "OUTPUT", "CACHE_READ", "CACHE_WRITE", "CACHE_WRITE_1H", "BATCH");
+                for (JsonNode e : reply.path("prices")) {
+                    table.row(Table.cell(e.get("model")), Table.cell(e.get("platform")), Table.cell(e.get("effective_from")),
+                            Table.cell(e.get("input")), Table.cell(e.get("output")), Table.cell(e.get("cache_read")),
+                            Table.cell(e.get("cache_write")), Table.cell(e.get("cache_write_1h")), Table.cell(e.get("batch_discount")));
                 }
-                return 0;
-            }
-        }
-
-        private static String plain(BigDecimal d) {
-            return d == null ? "-" : d.toPlainString();
+                return table;
+            });
+            return 0;
         }
     }
 }

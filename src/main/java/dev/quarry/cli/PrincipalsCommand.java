@@ -1,6 +1,9 @@
 package dev.quarry.cli;
 
-import dev.quarry.identity.PrincipalKind;
+import static dev.quarry.cli.AdminApi.encoded;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,7 +20,7 @@ final class PrincipalsCommand {
     @Command(name = "create", description = "Create a principal; users and services join the group 'users'.")
     static final class Create implements Callable<Integer> {
         @Mixin
-        Options options;
+        Connection connection;
 
         @Option(names = "--name", required = true, paramLabel = "NAME")
         String name;
@@ -30,7 +33,9 @@ final class PrincipalsCommand {
 
         @Override
         public Integer call() {
-            System.out.println(IdentityAccess.line(IdentityAccess.with(options, store -> store.createPrincipal(name, PrincipalKind.creatable(kind), tags))));
+            ObjectNode body = AdminApi.JSON.createObjectNode().put("name", name).put("kind", kind);
+            body.set("tags", AdminApi.JSON.valueToTree(tags));
+            System.out.print(table().row(row(connection.api().post("/admin/principals", body))).render());
             return 0;
         }
     }
@@ -38,11 +43,19 @@ final class PrincipalsCommand {
     @Command(name = "list", description = "List principals with their kinds and tags.")
     static final class ListPrincipals implements Callable<Integer> {
         @Mixin
-        Options options;
+        Connection connection;
+
+        @Mixin
+        Output output;
 
         @Override
         public Integer call() {
-            IdentityAccess.with(options, store -> store.principals()).forEach(p -> System.out.println(IdentityAccess.line(p)));
+            JsonNode reply = connection.api().get("/admin/principals");
+            output.print(reply, () -> {
+                Table table = table();
+                reply.path("principals").forEach(p -> table.row(row(p)));
+                return table;
+            });
             return 0;
         }
     }
@@ -50,17 +63,14 @@ final class PrincipalsCommand {
     @Command(name = "delete", description = "Delete a principal with its keys, tags, memberships and trust entries naming it.")
     static final class Delete implements Callable<Integer> {
         @Mixin
-        Options options;
+        Connection connection;
 
         @Option(names = "--name", required = true, paramLabel = "NAME")
         String name;
 
         @Override
         public Integer call() {
-            IdentityAccess.with(options, store -> {
-                store.deletePrincipal(name);
-                return null;
-            });
+            connection.api().delete("/admin/principals/" + encoded(name));
             System.out.println("deleted " + name);
             return 0;
         }
@@ -69,7 +79,7 @@ final class PrincipalsCommand {
     @Command(name = "tag", description = "Set or remove tags of a principal; tags not named stay as they are.")
     static final class Tag implements Callable<Integer> {
         @Mixin
-        Options options;
+        Connection connection;
 
         @Option(names = "--name", required = true, paramLabel = "NAME")
         String name;
@@ -82,12 +92,20 @@ final class PrincipalsCommand {
 
         @Override
         public Integer call() {
-            var principal = IdentityAccess.with(options, store -> {
-                if (!tags.isEmpty()) store.tag(name, tags);
-                return remove.isEmpty() ? store.principal(name).orElseThrow() : store.untag(name, remove);
-            });
-            System.out.println(IdentityAccess.line(principal));
+            ObjectNode body = AdminApi.JSON.createObjectNode();
+            body.set("tags", AdminApi.JSON.valueToTree(tags));
+            body.set("remove", AdminApi.JSON.valueToTree(remove));
+            System.out.print(table().row(row(connection.api().put("/admin/principals/" + encoded(name) + "/tags", body))).render());
             return 0;
         }
+    }
+
+    static Table table() {
+        return new Table("NAME", "KIND", "TAGS");
+    }
+
+    /** A principal as the admin API shows it, as a row of {@link #table()}. */
+    static String[] row(JsonNode p) {
+        return new String[] {p.path("name").asText(), p.path("kind").asText(), Table.tags(p.path("tags"))};
     }
 }

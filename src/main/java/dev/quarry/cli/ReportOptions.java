@@ -1,30 +1,17 @@
 package dev.quarry.cli;
 
-import dev.quarry.metering.ReportFormat;
-import dev.quarry.store.StoredTimes;
-import java.time.Instant;
 import picocli.CommandLine.Option;
 
-/** The time range and output format every ledger report takes. */
+/** The time range and output format every ledger report takes; the server checks and renders them. */
 final class ReportOptions {
-    @Option(names = "--from", required = true, description = "Day (2026-01-01, UTC midnight) or instant, inclusive.")
+    @Option(names = "--from", required = true, paramLabel = "DAY|INSTANT",
+            description = "Day (2026-11-01, UTC midnight) or instant (2026-11-01T00:00:00Z), inclusive.")
     String from;
 
-    @Option(names = "--to", required = true, description = "Day or instant, exclusive.")
+    @Option(names = "--to", required = true, paramLabel = "DAY|INSTANT", description = "Day or instant, exclusive.")
     String to;
 
-    @Option(names = "--format", defaultValue = "table", description = "table, csv or json (default: ${DEFAULT-VALUE}).")
+    @Option(names = {"--output", "--format"}, paramLabel = "FORMAT", defaultValue = "table",
+            description = "table, csv or json (default: ${DEFAULT-VALUE}).")
     String format;
-
-    Instant from() {
-        return StoredTimes.dayOrInstant(from);
-    }
-
-    Instant to() {
-        return StoredTimes.dayOrInstant(to);
-    }
-
-    ReportFormat format() {
-        return ReportFormat.of(format);
-    }
 }

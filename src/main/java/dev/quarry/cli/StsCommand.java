@@ -1,8 +1,6 @@
 package dev.quarry.cli;
 
-import dev.quarry.identity.Roles;
-import dev.quarry.server.KeyJson;
-import java.time.Duration;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -12,26 +10,24 @@ import picocli.CommandLine.Option;
 final class StsCommand {
 
     @Command(name = "assume-role",
-            description = "Issue temporary credentials of a role to a principal its trust names, printed as JSON, once. "
-                    + "An operator tool: it reads the store directly, so policies on quarry:AssumeRole do not apply.")
+            description = "Assume a role as the principal whose key calls (--key, or QUARRY_ADMIN_KEY): temporary credentials, "
+                    + "printed as JSON, once. Policy must allow quarry:AssumeRole on role/ROLE, and the role's trust must name "
+                    + "the caller or a group of it.")
     static final class AssumeRole implements Callable<Integer> {
         @Mixin
-        Options options;
+        Connection connection;
 
         @Option(names = "--role", required = true, paramLabel = "ROLE")
         String role;
 
-        @Option(names = "--principal", required = true, paramLabel = "NAME", description = "Who assumes the role.")
-        String principal;
-
         @Option(names = "--duration-seconds", paramLabel = "N", description = "900 to 43200 (default: 3600).")
-        Long durationSeconds;
+        Integer durationSeconds;
 
         @Override
         public Integer call() {
-            Duration duration = durationSeconds == null ? Roles.DEFAULT_SESSION : Duration.ofSeconds(durationSeconds);
-            var session = IdentityAccess.with(options, store -> store.roles().assume(role, principal, duration));
-            System.out.println(KeyJson.session(session).toPrettyString());
+            ObjectNode body = AdminApi.JSON.createObjectNode().put("role", role);
+            if (durationSeconds != null) body.put("duration_seconds", durationSeconds);
+            System.out.println(connection.api().post("/sts/assume-role", body).toPrettyString());
             return 0;
         }
     }

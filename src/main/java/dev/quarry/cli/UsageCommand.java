@@ -1,8 +1,5 @@
 package dev.quarry.cli;
 
-import dev.quarry.metering.ReportFormat;
-import dev.quarry.metering.UsageReport;
-import dev.quarry.store.Database;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -14,7 +11,7 @@ final class UsageCommand {
     @Command(name = "report", description = "Requests, tokens and cost (USD) grouped by principal, model, tag, day, guardrail (version and what it did) or user (who a role session acted for).")
     static final class Report implements Callable<Integer> {
         @Mixin
-        Options options;
+        Connection connection;
 
         @Mixin
         ReportOptions report;
@@ -24,12 +21,9 @@ final class UsageCommand {
 
         @Override
         public Integer call() {
-            UsageReport.By grouping = UsageReport.By.of(by);
-            ReportFormat output = report.format();
-            try (Database db = options.load().openStore()) {
-                System.out.print(output.render(grouping, new UsageReport(db).rows(grouping, report.from(), report.to())));
-                return 0;
-            }
+            System.out.print(connection.api().text(AdminApi.withQuery("/admin/usage/report", "by", by, "from", report.from, "to", report.to,
+                    "format", report.format)));
+            return 0;
         }
     }
 }

@@ -46,7 +46,7 @@ public final class KeyStore {
     public IssuedKey create(Principal principal, KeyTerms terms) {
         if (principal.kind() == PrincipalKind.ROLE) {
             throw QuarryException.invalid("name", "'" + principal.name() + "' is a role: its credentials come from assuming it "
-                    + "(POST /sts/assume-role, 'quarry sts assume-role'), not from keys of its own.");
+                    + "(POST /sts/assume-role, 'quarry sts assume-role --role ROLE'), not from keys of its own.");
         }
         return StoreVersions.change(db, StoreVersions.IDENTITY, c -> create(c, principal, terms));
     }

@@ -24,7 +24,7 @@ public final class Actions {
             "quarry:DeleteKey", "quarry:DisableKey", "quarry:EnableKey", "quarry:ListKeys", "quarry:PutPolicy", "quarry:DeletePolicy",
             "quarry:GetPolicy", "quarry:ListPolicies",
             "quarry:AttachPolicy", "quarry:DetachPolicy", "quarry:PutPermissionBoundary", "quarry:SimulatePolicy",
-            "quarry:ReadAudit",
+            "quarry:ReadAudit", "quarry:ReadCatalog",
             "quarry:GetPrices", "quarry:PutPrices", "quarry:ReadUsage", "quarry:ReadExperiments", "quarry:CreateCommitment",
             "quarry:ListCommitments",
             "quarry:PutBudget", "quarry:DeleteBudget", "quarry:ReadBudget",

@@ -39,7 +39,7 @@ public record WhatIf(String model, String platform, BigDecimal oldCost, BigDecim
         for (DailyUsage day : usage) {
             var at = day.day().atStartOfDay(ZoneOffset.UTC).toInstant();
             PriceEntry price = sheet.entryFor(model, platform, at).orElseThrow(() -> new PricingException(
-                    model + " has no price on platform " + platform + " on " + day.day() + "; load one with 'quarry prices load'"));
+                    model + " has no price on platform " + platform + " on " + day.day() + "; load one with 'quarry prices load FILE' (or PUT /admin/prices)"));
             BigDecimal ratio = TokenizerRatios.between(familyOf.apply(day.model()), toFamily);
             Usage scaled = scaled(day.usage(), ratio);
             newCost = newCost.add(batch ? price.batchCost(scaled) : price.cost(scaled));

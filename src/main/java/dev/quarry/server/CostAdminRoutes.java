@@ -21,9 +21,11 @@ import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 
 /**
@@ -73,13 +75,17 @@ final class CostAdminRoutes implements HttpService {
         });
     }
 
-    /** {@code ?by=principal|model|tag|day&from=DAY|INSTANT&to=DAY|INSTANT}; rows as {@link ReportFormat#json}. */
+    /**
+     * {@code ?by=principal|model|tag|day&from=DAY|INSTANT&to=DAY|INSTANT&format=json|csv|table}; rows as
+     * {@link ReportFormat#json} when the format is left out.
+     */
     private void report(ServerRequest req, ServerResponse res) {
         calls.serve(req, res, "quarry:ReadUsage", "usage/*", call -> {
             UsageReport.By by = invalidAsBadRequest("by", () -> UsageReport.By.of(query(req, "by")));
             Instant from = invalidAsBadRequest("from", () -> StoredTimes.dayOrInstant(query(req, "from")));
             Instant to = invalidAsBadRequest("to", () -> StoredTimes.dayOrInstant(query(req, "to")));
-            return ok(ReportFormat.json(by, usage.rows(by, from, to)));
+            ReportFormat format = invalidAsBadRequest("format", () -> ReportFormat.of(req.query().first("format").orElse("json")));
+            return new WireReply(200, format.mediaType(), format.render(by, usage.rows(by, from, to)).getBytes(StandardCharsets.UTF_8), Map.of());
         });
     }
 

@@ -2,6 +2,7 @@ package dev.quarry.server;
 
 import dev.quarry.audit.AuditAnchor;
 import dev.quarry.audit.AuditLog;
+import dev.quarry.audit.AuditQueries;
 import dev.quarry.audit.SigningKey;
 import dev.quarry.budget.BudgetBook;
 import dev.quarry.budget.BudgetDirectory;
@@ -59,6 +60,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.logging.Logger;
+import java.util.stream.Stream;
 
 /**
  * One running Quarry: the store, the governance parts, the gateway and the HTTP server, wired
@@ -158,10 +160,13 @@ public final class Quarry implements AutoCloseable {
         var costAdmin = new CostAdminRoutes(adminCalls, priceStore, prices, new CommitmentStore(db, clock), new UsageReport(db));
         var budgetAdmin = new BudgetAdminRoutes(adminCalls, budgetStore, budgets);
         var guardrailRoutes = new GuardrailRoutes(adminCalls, guardrailStore, guardrails, audit, clock);
+        var cliRoutes = List.of(new AuditAdminRoutes(adminCalls, new AuditQueries(db)), new CatalogAdminRoutes(adminCalls, catalog),
+                new WhatIfAdminRoutes(adminCalls, new UsageReport(db), prices, catalog));
         var experiments = List.of(new FeedbackRoutes(calls, new AnswerFeedback(db, clock)),
                 new ExperimentAdminRoutes(adminCalls, new ExperimentReport(db)));
         this.listener = new ListenerSupervisor(config.server().host());
-        startServer(config, calls, catalog, clock, List.of(policyAdmin, identityAdmin, costAdmin, budgetAdmin, guardrailRoutes), experiments);
+        startServer(config, calls, catalog, clock, Stream.concat(Stream.of(policyAdmin, identityAdmin, costAdmin, budgetAdmin, guardrailRoutes),
+                cliRoutes.stream()).toList(), experiments);
         LOG.info(() -> "Quarry listening on http://" + config.server().host() + ":" + listener.port()
                 + " pipeline=" + gateway.steps() + " store=" + (config.storeUrl() == null ? "sqlite:" + config.dataDir() : "configured"));
     }

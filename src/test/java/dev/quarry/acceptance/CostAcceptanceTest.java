@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.quarry.metering.UsageRecord;
 import dev.quarry.pricing.Money;
-import dev.quarry.store.ChangeWatcher;
 import dev.quarry.testing.QuarryCli;
 import dev.quarry.testing.TestQuarry;
 import java.io.IOException;
@@ -76,11 +75,9 @@ class CostAcceptanceTest {
             String entry = """
                     {"model": "quarry/echo", "platform": "local", "effective_from": "%s", "input": 1000, "output": 1000}""".formatted(TODAY);
             Path file = Files.writeString(quarry.dataDir().resolve("prices.json"), "[" + entry + "]");
-            assertThat(cli("prices", "load", file.toString(), "--data", quarry.dataDir().toString()))
-                    .isEqualTo("1 price entries read, 1 new\n");
+            assertThat(cli(QuarryCli.against(quarry, "prices", "load", file.toString()))).isEqualTo("1 price entries read, 1 new\n");
 
-            // The server notices the CLI's change by polling the store.
-            Thread.sleep(ChangeWatcher.INTERVAL.multipliedBy(3).toMillis());
+            // In force when the command returns: it went through the admin API, which reloads the sheet.
             UsageRecord r = quarry.ledgerRecord(chat(quarry, quarry.newKey("repriced"), false));
             assertThat(r.costMicros()).isEqualTo((r.usage().inputTokens() + r.usage().outputTokens()) * 1000);
 
@@ -120,13 +117,13 @@ class CostAcceptanceTest {
         // A caller without the admin action is refused.
         call(quarry, "GET", "/admin/usage/report?by=model&from=" + TODAY + "&to=" + TOMORROW, key, null, 403);
 
-        String data = quarry.dataDir().toString();
-        String csv = cli("usage", "report", "--by", "principal", "--from", TODAY, "--to", TOMORROW, "--format", "csv", "--data", data);
+        String csv = cli(QuarryCli.against(quarry, "usage", "report", "--by", "principal", "--from", TODAY, "--to", TOMORROW, "--format", "csv"));
         assertThat(csv).startsWith("principal,requests,input_tokens,output_tokens,cache_read_tokens,cache_write_tokens,cost_usd,unpriced_requests\n")
                 .contains("\nreported,1," + r.usage().inputTokens() + "," + r.usage().outputTokens() + ",0,0," + cost.toPlainString() + ",0\n");
-        assertThat(cli("usage", "report", "--by", "model", "--from", TODAY, "--to", TOMORROW, "--data", data))
+        assertThat(cli(QuarryCli.against(quarry, "usage", "report", "--by", "model", "--from", TODAY, "--to", TOMORROW)))
                 .containsPattern("MODEL\\s+REQUESTS").containsPattern("quarry/echo\\s+\\d+");
-        JsonNode json = JSON.readTree(cli("usage", "report", "--by", "day", "--from", TODAY, "--to", TOMORROW, "--format", "json", "--data", data));
+        JsonNode json = JSON.readTree(cli(QuarryCli.against(quarry, "usage", "report", "--by", "day", "--from", TODAY, "--to", TOMORROW,
+                "--output", "json")));
         assertThat(json.path("rows").get(0).path("key").asText()).isEqualTo(TODAY);
     }
 
@@ -146,11 +143,11 @@ class CostAcceptanceTest {
         assertThat(list).isPositive();
         assertThat(c.path("drawn_usd").decimalValue()).isEqualByComparingTo(list.multiply(new BigDecimal("0.75")));
         assertThat(c.path("effective_discount").decimalValue()).isEqualByComparingTo("0.25");
-        assertThat(cli("commitments", "report", "--data", quarry.dataDir().toString())).containsPattern("echo-commit\\s+1000000\\.0+\\s+");
+        assertThat(cli(QuarryCli.against(quarry, "commitments", "report"))).containsPattern("echo-commit\\s+1000000(\\.0+)?\\s+");
     }
 
     @Test
-    void whatIfRepricesRecordedUsageAsAnotherModelOnAnotherPlatform() {
+    void whatIfRepricesRecordedUsageAsAnotherModelOnAnotherPlatform() throws Exception {
         quarry.ledgerRecord(chat(quarry.newKey("whatif"), false));
         admin("PUT", "/admin/prices", """
                 {"prices": [{"model": "gpt-5.5", "platform": "azure", "effective_from": "2026-01-01", "input": 1000, "output": 1000}]}""", 200);
@@ -160,11 +157,17 @@ class CostAcceptanceTest {
         // quarry/echo's family has no tokenizer ratio of its own, so its tokens count as GPT's: ×1.
         BigDecimal asGpt = BigDecimal.valueOf(tokens * 1000L, 6);
 
-        String out = cli("cost", "whatif", "--from", TODAY, "--to", TOMORROW, "--model", "gpt-5.5", "--platform", "azure",
-                "--data", quarry.dataDir().toString());
-        assertThat(out).contains("recorded cost:        $" + recorded.setScale(6).toPlainString())
-                .contains("as gpt-5.5 on azure: $" + asGpt.toPlainString())
-                .contains("difference:           +$" + asGpt.subtract(recorded).setScale(6).toPlainString());
+        JsonNode w = JSON.readTree(cli(QuarryCli.against(quarry, "cost", "whatif", "--from", TODAY, "--to", TOMORROW, "--model", "gpt-5.5",
+                "--platform", "azure", "--output", "json")));
+        assertThat(w.path("recorded_cost_usd").decimalValue()).isEqualByComparingTo(recorded);
+        assertThat(w.path("whatif_cost_usd").decimalValue()).isEqualByComparingTo(asGpt);
+        assertThat(w.path("difference_usd").decimalValue()).isEqualByComparingTo(asGpt.subtract(recorded));
+        assertThat(cli(QuarryCli.against(quarry, "cost", "whatif", "--from", TODAY, "--to", TOMORROW, "--model", "gpt-5.5", "--platform", "azure")))
+                .containsPattern("gpt-5.5\\s+azure\\s+false\\s+" + asGpt.toPlainString());
+        assertThat(admin("GET", "/admin/cost/whatif?from=" + TODAY + "&to=" + TOMORROW + "&model=gpt-5.5&platform=gcp", null, 400)
+                .path("error").path("message").asText()).contains("unknown platform 'gcp'");
+        assertThat(admin("GET", "/admin/cost/whatif?from=" + TOMORROW + "&to=" + TODAY + "&model=gpt-5.5", null, 400)
+                .path("error").path("message").asText()).contains("must be after 'from'");
     }
 
     /** One chat call through the OpenAI surface; its request id (the ledger key). */

@@ -126,21 +126,27 @@ class BudgetAdminTest {
     }
 
     @Test
-    void theCliCreatesListsReportsAndDeletesBudgetsInTheStore() {
-        String data = quarry.dataDir().toString();
-        String created = cli("budgets", "create", "--data", data, "--name", "cli-budget", "--scope", "principal:someone", "--period", "day",
+    void theCliCreatesListsReportsAndDeletesBudgetsByNameOrId() throws Exception {
+        String created = cli("budgets", "create", "--name", "cli-budget", "--scope", "principal:someone", "--period", "day",
                 "--limit", "12.5", "--threshold", "50");
-        assertThat(created).contains("cli-budget", "principal:someone", "$12.50", "50%");
-        String id = created.split("\\s+")[0];
+        assertThat(created).containsPattern("cli-budget\\s+principal:someone\\s+day\\s+12.5\\d*\\s+50%");
+        String id = created.lines().skip(1).findFirst().orElseThrow().split("\\s+")[0];
 
-        assertThat(cli("budgets", "list", "--data", data)).contains(id);
-        assertThat(cli("budgets", "status", "--data", data, "--id", id)).contains("spent $0.00", "remaining $12.50", "thresholds crossed: none");
-        cli("budgets", "delete", "--data", data, "--id", id);
-        assertThat(cli("budgets", "list", "--data", data)).doesNotContain(id);
+        assertThat(cli("budgets", "list")).contains(id);
+        JsonNode status = JSON.readTree(cli("budgets", "status", "--name", "cli-budget", "--output", "json"));
+        assertThat(status.path("id").asText()).isEqualTo(id);
+        assertThat(status.path("spent_usd").decimalValue()).isZero();
+        assertThat(status.path("remaining_usd").decimalValue()).isEqualByComparingTo("12.5");
+        assertThat(cli("budgets", "status", "--id", id)).containsPattern("cli-budget\\s+\\S+\\s+\\S+\\s+12.5\\d*\\s+0(\\.0+)?\\s").endsWith("none\n");
+        assertThat(cli("budgets", "delete", "--name", "cli-budget")).contains("deleted " + id);
+        assertThat(cli("budgets", "list")).doesNotContain(id);
+        QuarryCli.Output gone = QuarryCli.run(QuarryCli.against(quarry, "budgets", "delete", "--name", "cli-budget"));
+        assertThat(gone.code()).isEqualTo(1);
+        assertThat(gone.stderr()).contains("There is no budget named 'cli-budget' (see 'quarry budgets list').");
     }
 
     private static String cli(String... args) {
-        return QuarryCli.succeed(args);
+        return QuarryCli.succeed(QuarryCli.against(quarry, args));
     }
 
     private static HttpResponse<String> send(String method, String path, String key, String body) throws Exception {

@@ -3,15 +3,28 @@ package dev.quarry.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quarry.testing.QuarryCli;
+import dev.quarry.testing.TestQuarry;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-/** {@code quarry policy …} against the store in a data folder, run in process. */
+/** {@code quarry policy …} against a running Quarry, run in process. */
 class PolicyCommandTest {
-    @TempDir
-    Path data;
+    private TestQuarry quarry;
+    private Path data;
+
+    @BeforeEach
+    void start() {
+        quarry = TestQuarry.start();
+        data = quarry.dataDir();
+    }
+
+    @AfterEach
+    void stop() {
+        quarry.close();
+    }
 
     @Test
     void aPolicyWrittenAndAttachedFromTheCommandLineDecidesTheSimulation() throws Exception {
@@ -33,7 +46,8 @@ class PolicyCommandTest {
         assertThat(allowed.stdout()).contains("ALLOWED:", "statement 'InvokeModels' of policy 'ModelAccess'");
 
         assertThat(run("policy", "list").stdout()).contains("AdministratorAccess", "ModelAccess", "NoGpt");
-        assertThat(run("policy", "get", "--name", "NoGpt").stdout()).contains("\"Sid\": \"NoGpt\"");
+        assertThat(run("policy", "list", "--output", "json").stdout()).contains("\"policies\"", "\"NoGpt\"");
+        assertThat(run("policy", "get", "--name", "NoGpt").stdout()).contains("\"Sid\" : \"NoGpt\"");
         assertThat(run("policy", "detach", "--name", "NoGpt", "--principal", "ops-bot").code()).isZero();
         assertThat(run("policy", "delete", "--name", "NoGpt").code()).isZero();
     }
@@ -44,7 +58,7 @@ class PolicyCommandTest {
                 {"Statement": [{"Effect": "Allow", "Action": "quarry:Invoke", "Resource": "*"}]}""");
         QuarryCli.Output bad = run("policy", "put", "--name", "Bad", "--file", file.toString());
         assertThat(bad.code()).isEqualTo(1);
-        assertThat(bad.stderr()).contains("Statement[0].Action[0]: 'quarry:Invoke' names no known action");
+        assertThat(bad.stderr()).contains("Statement[0].Action[0]", "'quarry:Invoke' names no known action", "(HTTP 400)");
 
         QuarryCli.Output unknown = run("policy", "simulate", "--principal", "nobody", "--action", "quarry:InvokeModel", "--resource", "model/x");
         assertThat(unknown.code()).isEqualTo(1);
@@ -52,6 +66,6 @@ class PolicyCommandTest {
     }
 
     private QuarryCli.Output run(String... args) {
-        return QuarryCli.run(QuarryCli.inData(data, args));
+        return QuarryCli.run(QuarryCli.against(quarry, args));
     }
 }

@@ -127,7 +127,11 @@ class AdminRouteAuthorizationTest {
             new Route("POST", "/admin/guardrails/{id}/versions", "/admin/guardrails/GR/versions", null,
                     "quarry:CreateGuardrailVersion", "guardrail/gr"),
             new Route("GET", "/admin/experiments/report", "/admin/experiments/report?experiment=exp1&from=2020-01-01&to=2030-01-01", null,
-                    "quarry:ReadExperiments", "experiment/exp1"));
+                    "quarry:ReadExperiments", "experiment/exp1"),
+            new Route("GET", "/admin/audit", "/admin/audit?principal=victim", null, "quarry:ReadAudit", "audit/*"),
+            new Route("GET", "/admin/models", "/admin/models", null, "quarry:ReadCatalog", "model/*"),
+            new Route("GET", "/admin/cost/whatif", "/admin/cost/whatif?from=2020-01-01&to=2030-01-01&model=quarry/echo", null,
+                    "quarry:ReadUsage", "usage/*"));
 
     /**
      * The routes that act on a principal, naming a role: each is authorized on {@code role/NAME} as

@@ -6,7 +6,6 @@ import dev.quarry.cli.Main;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.Arrays;
 
 /** Runs the {@code quarry} command line in process and captures what it prints. */
@@ -33,12 +32,17 @@ public final class QuarryCli {
         }
     }
 
-    /** The arguments with {@code --data DIR} added, for commands run against one data folder. */
-    public static String[] inData(Path data, String... args) {
-        String[] withData = Arrays.copyOf(args, args.length + 2);
-        withData[args.length] = "--data";
-        withData[args.length + 1] = data.toString();
-        return withData;
+    /**
+     * The arguments with {@code --url} and {@code --data} of a running Quarry added: a command run
+     * next to that server, calling it with the admin key it keeps in its data folder.
+     */
+    public static String[] against(TestQuarry quarry, String... args) {
+        String[] withServer = Arrays.copyOf(args, args.length + 4);
+        withServer[args.length] = "--url";
+        withServer[args.length + 1] = quarry.baseUrl();
+        withServer[args.length + 2] = "--data";
+        withServer[args.length + 3] = quarry.dataDir().toString();
+        return withServer;
     }
 
     /** Runs a command line that must succeed; what it printed. */

@@ -1,0 +1,81 @@
+package dev.quarry.cli;
+
+import dev.quarry.identity.BootstrapAdmin;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/**
+ * Where the running Quarry an admin command talks to is, and the key it calls with: {@code --key},
+ * else {@code QUARRY_ADMIN_KEY}, else — for a server on this machine only — the admin key that
+ * {@code quarry serve} keeps in its data folder. A remote server never gets a key read from a
+ * local file, so pointing {@code --url} elsewhere cannot leak this machine's admin key.
+ */
+final class Connection {
+    @Option(names = "--url", paramLabel = "URL", defaultValue = "${env:QUARRY_URL:-http://127.0.0.1:8080}",
+            description = "The running Quarry to call (env QUARRY_URL; default: ${DEFAULT-VALUE}).")
+    String url;
+
+    @Option(names = "--key", paramLabel = "KEY", description = "The key to call with (default: env " + BootstrapAdmin.ENV
+            + ", else, for a server on this machine, the data folder's admin.key).")
+    String key;
+
+    @Option(names = "--data", paramLabel = "DIR", defaultValue = "${env:QUARRY_DATA:-data}",
+            description = "The local server's data folder, where its admin.key is (default: ${DEFAULT-VALUE}).")
+    Path data;
+
+    AdminApi api() {
+        URI base = base();
+        boolean local = isLoopback(base);
+        return new AdminApi(base, local, () -> credential(base, local));
+    }
+
+    private URI base() {
+        URI base;
+        try {
+            base = URI.create(url.endsWith("/") ? url.substring(0, url.length() - 1) : url);
+        } catch (IllegalArgumentException e) {
+            throw new CliFailure("--url '" + url + "' is not a URL; give one like http://127.0.0.1:8080 (or set QUARRY_URL)");
+        }
+        if (!("http".equals(base.getScheme()) || "https".equals(base.getScheme())) || base.getHost() == null) {
+            throw new CliFailure("--url '" + url + "' is not an http(s) URL with a host, like http://127.0.0.1:8080 (or set QUARRY_URL)");
+        }
+        return base;
+    }
+
+    /** Read only once the server answers: a server started a moment ago writes its admin.key before it listens. */
+    private String credential(URI base, boolean local) {
+        if (key != null && !key.isBlank()) return key.strip();
+        String fromEnv = System.getenv(BootstrapAdmin.ENV);
+        if (fromEnv != null && !fromEnv.isBlank()) return fromEnv.strip();
+        if (!local) {
+            throw new CliFailure("No key to call " + base + " with: pass --key or set " + BootstrapAdmin.ENV
+                    + " (a data folder's admin.key is used only for a Quarry on this machine).");
+        }
+        Path file = data.resolve("admin.key");
+        if (!Files.isRegularFile(file)) {
+            throw new CliFailure("No key to call " + base + " with: pass --key, set " + BootstrapAdmin.ENV + ", or point --data at the folder "
+                    + "the server was started with (there is no " + file + ").");
+        }
+        try {
+            return Files.readString(file).strip();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the admin key in " + file, e);
+        }
+    }
+
+    static boolean isLoopback(URI base) {
+        String host = base.getHost();
+        if (host.startsWith("[") && host.endsWith("]")) host = host.substring(1, host.length() - 1);
+        try {
+            return InetAddress.getByName(host).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+}
