@@ -73,6 +73,7 @@ public final class BudgetStep implements Step {
                 reservation.settle(cost(e.exchange(), e.response().usage()));
                 yield e;
             }
+            case Outcome.Performed p -> p; // a platform call's; it never passes this model-call step
             case Outcome.Rejected r -> {
                 reservation.settle(0);
                 yield r;

@@ -57,6 +57,7 @@ public final class RateLimitStep implements Step {
                 settlement.settle(e.response().usage().totalTokens());
                 yield e;
             }
+            case Outcome.Performed p -> p; // a platform call's; it never passes this model-call step
             case Outcome.Rejected r -> {
                 settlement.settle(0);
                 yield r;

@@ -43,6 +43,7 @@ public final class SettleStep implements Step {
                 record(e.exchange(), e.response().usage(), "completed", null);
                 yield e;
             }
+            case Outcome.Performed p -> p; // a platform call's; it never passes this model-call step
             case Outcome.Rejected r -> {
                 record(r.exchange(), Usage.ZERO, "failed", r.error());
                 yield r;

@@ -22,17 +22,17 @@ import java.util.List;
 
 /**
  * The admin API for budgets: create, list, read and delete them, and see where one stands. Each
- * route is an admin action, authorized and audited by {@link AdminCalls}. A change is in force on
+ * route is an admin action, authorized and audited by {@link PlatformCalls}. A change is in force on
  * this node when its call returns, and on other nodes within {@link BudgetDirectory#POLL_INTERVAL}.
  * Amounts are JSON numbers in dollars, written exactly. A webhook is shown by its origin only
  * ({@link WebhookTargets#redacted}): the rest of its URL may hold a credential.
  */
 final class BudgetAdminRoutes implements HttpService {
-    private final AdminCalls calls;
+    private final PlatformCalls calls;
     private final BudgetStore store;
     private final BudgetDirectory directory;
 
-    BudgetAdminRoutes(AdminCalls calls, BudgetStore store, BudgetDirectory directory) {
+    BudgetAdminRoutes(PlatformCalls calls, BudgetStore store, BudgetDirectory directory) {
         this.calls = calls;
         this.store = store;
         this.directory = directory;

@@ -28,17 +28,17 @@ import java.util.function.Supplier;
 
 /**
  * The admin API for cost governance: the price sheet (read it, add entries), usage reports, and
- * commitments with their drawdown. Served through {@link AdminCalls}, so authorized and audited.
+ * commitments with their drawdown. Served through {@link PlatformCalls}, so authorized and audited.
  * A price change is in force on this node when its call returns, on others within a poll.
  */
 final class CostAdminRoutes implements HttpService {
-    private final AdminCalls calls;
+    private final PlatformCalls calls;
     private final PriceStore prices;
     private final PriceSheet sheet;
     private final CommitmentStore commitments;
     private final UsageReport usage;
 
-    CostAdminRoutes(AdminCalls calls, PriceStore prices, PriceSheet sheet, CommitmentStore commitments, UsageReport usage) {
+    CostAdminRoutes(PlatformCalls calls, PriceStore prices, PriceSheet sheet, CommitmentStore commitments, UsageReport usage) {
         this.calls = calls;
         this.prices = prices;
         this.sheet = sheet;

@@ -3,6 +3,7 @@ package dev.quarry.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.quarry.gateway.PlatformContext;
 import dev.quarry.canonical.ErrorKind;
 import dev.quarry.canonical.QuarryException;
 import dev.quarry.identity.Groups;
@@ -29,7 +30,7 @@ import java.util.function.Consumer;
 
 /**
  * The admin API for identities: principals and their tags, groups, roles, keys, and STS's
- * assume-role. Each route is an action authorized and audited by {@link AdminCalls}; errors are
+ * assume-role. Each route is an action authorized and audited by {@link PlatformCalls}; errors are
  * OpenAI-shaped. A call that acts on a principal besides its own resource (a member, a key's
  * owner, a role reached through the principal routes) is authorized on that too. Every change to
  * what a principal may do (membership, tags, a key, a role's trust, deleting a group) also passes
@@ -37,7 +38,7 @@ import java.util.function.Consumer;
  * drops this node's caches) and on other nodes within a poll of the identity version.
  */
 final class IdentityAdminRoutes implements HttpService {
-    private final AdminCalls calls;
+    private final PlatformCalls calls;
     private final IdentityStore identities;
     private final Consumer<IssuedKey> onKeyIssued;
     private final Runnable identityChanged;
@@ -48,7 +49,7 @@ final class IdentityAdminRoutes implements HttpService {
      * @param onKeyIssued     remembers a new key, so its first use needs no lookup
      * @param identityChanged drops what this node remembers of identities
      */
-    IdentityAdminRoutes(AdminCalls calls, IdentityStore identities, Consumer<IssuedKey> onKeyIssued, Runnable identityChanged,
+    IdentityAdminRoutes(PlatformCalls calls, IdentityStore identities, Consumer<IssuedKey> onKeyIssued, Runnable identityChanged,
                         EscalationGuard guard, Clock clock) {
         this.calls = calls;
         this.identities = identities;
@@ -309,12 +310,12 @@ final class IdentityAdminRoutes implements HttpService {
      * session key's owner) is authorized on {@code role/NAME} as well, so a Deny on a role holds
      * whichever route names it.
      */
-    static void alsoAsRole(AdminCalls.AdminContext call, IdentityStore identities, String name) {
+    static void alsoAsRole(PlatformContext call, IdentityStore identities, String name) {
         if (identities.principal(name).filter(p -> p.kind() == PrincipalKind.ROLE).isPresent()) call.alsoOn("role/" + name);
     }
 
     /** A key is acted on as part of its owner: a Deny on {@code principal/OWNER} (or {@code role/OWNER}, for a role's sessions) holds for its keys. */
-    private void alsoOnOwner(AdminCalls.AdminContext call, String keyId) {
+    private void alsoOnOwner(PlatformContext call, String keyId) {
         identities.keys().owner(keyId).ifPresent(owner -> {
             call.alsoOn("principal/" + owner);
             alsoAsRole(call, identities, owner);

@@ -2,6 +2,7 @@ package dev.quarry.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.quarry.gateway.PlatformContext;
 import dev.quarry.canonical.QuarryException;
 import dev.quarry.identity.IdentityStore;
 import dev.quarry.policy.AccessRequest;
@@ -29,19 +30,19 @@ import java.util.Map;
 /**
  * The admin API for policies: write, read, list and delete them, attach them to principals and
  * groups, set permission boundaries, and simulate a decision. Each route is an admin action,
- * authorized and audited by {@link AdminCalls}, attaching and detaching on the target principal
+ * authorized and audited by {@link PlatformCalls}, attaching and detaching on the target principal
  * (and {@code role/NAME} when it is a role) or group as well; writing, attaching or detaching a policy, and changing a boundary, also pass the
  * {@link EscalationGuard}. A change is in force on this node when its
  * call returns, and on other nodes within {@link PolicyDirectory#POLL_INTERVAL}.
  */
 final class PolicyAdminRoutes implements HttpService {
-    private final AdminCalls calls;
+    private final PlatformCalls calls;
     private final PolicyStore store;
     private final PolicyDirectory directory;
     private final EscalationGuard guard;
     private final IdentityStore identities;
 
-    PolicyAdminRoutes(AdminCalls calls, PolicyStore store, PolicyDirectory directory, EscalationGuard guard, IdentityStore identities) {
+    PolicyAdminRoutes(PlatformCalls calls, PolicyStore store, PolicyDirectory directory, EscalationGuard guard, IdentityStore identities) {
         this.identities = identities;
         this.calls = calls;
         this.store = store;
@@ -186,7 +187,7 @@ final class PolicyAdminRoutes implements HttpService {
     }
 
     /** What a policy is attached to or detached from is acted on too: the group, or the principal (and the role it may be). */
-    private void alsoOnTarget(AdminCalls.AdminContext call, PolicyTarget target) {
+    private void alsoOnTarget(PlatformContext call, PolicyTarget target) {
         call.alsoOn(target.toString());
         if (target.type() == PolicyTarget.Type.PRINCIPAL) IdentityAdminRoutes.alsoAsRole(call, identities, target.name());
     }

@@ -36,7 +36,6 @@ import dev.quarry.metering.UsageReport;
 import dev.quarry.policy.EscalationGuard;
 import dev.quarry.policy.PolicyDirectory;
 import dev.quarry.policy.PolicyStore;
-import dev.quarry.policy.RequestContext;
 import dev.quarry.pricing.CommitmentStore;
 import dev.quarry.config.ConfiguredPrices;
 import dev.quarry.pricing.PriceSheet;
@@ -146,9 +145,7 @@ public final class Quarry implements AutoCloseable {
                 rateLimits, principal -> policyDirectory.groupsOf(principal.id()), budgets, Assembly.routing(config, catalog), guardrails,
                 byDefault);
         ModelCalls calls = new ModelCalls(gateway, config.server().maxBodyBytes());
-        RequestContext requestContext = new RequestContext(clock);
-        AdminCalls adminCalls = new AdminCalls(gateway, policyDirectory,
-                (caller, req) -> requestContext.caller(caller, AnthropicRoutes.credential(req), HttpIo.clientAddress(req)), audit, clock);
+        PlatformCalls adminCalls = new PlatformCalls(gateway);
         EscalationGuard escalation = new EscalationGuard(policyDirectory);
         var policyAdmin = new PolicyAdminRoutes(adminCalls, policies, policyDirectory, escalation, identities);
         var identityAdmin = new IdentityAdminRoutes(adminCalls, identities, authenticator::remember, () -> {
@@ -158,16 +155,16 @@ public final class Quarry implements AutoCloseable {
         var costAdmin = new CostAdminRoutes(adminCalls, priceStore, prices, new CommitmentStore(db, clock), new UsageReport(db));
         var budgetAdmin = new BudgetAdminRoutes(adminCalls, budgetStore, budgets);
         var guardrailRoutes = new GuardrailRoutes(adminCalls, guardrailStore, guardrails, audit, clock);
-        var experiments = List.of(new FeedbackRoutes(calls, new AnswerFeedback(db, clock)),
+        var experiments = List.of(new FeedbackRoutes(adminCalls, new AnswerFeedback(db, clock)),
                 new ExperimentAdminRoutes(adminCalls, new ExperimentReport(db)));
         this.listener = new ListenerSupervisor(config.server().host());
-        startServer(config, calls, catalog, clock, List.of(policyAdmin, identityAdmin, costAdmin, budgetAdmin, guardrailRoutes), experiments);
+        startServer(config, calls, adminCalls, catalog, clock, List.of(policyAdmin, identityAdmin, costAdmin, budgetAdmin, guardrailRoutes), experiments);
         LOG.info(() -> "Quarry listening on http://" + config.server().host() + ":" + listener.port()
-                + " pipeline=" + gateway.steps() + " store=" + (config.storeUrl() == null ? "sqlite:" + config.dataDir() : "configured"));
+                + " pipeline=" + gateway.steps() + " platform=" + gateway.platformSteps() + " store=" + (config.storeUrl() == null ? "sqlite:" + config.dataDir() : "configured"));
     }
 
     /** The listener, capped and timed out by {@link #connections}, restarted by {@link #listener} if Helidon closes it. */
-    private void startServer(QuarryConfig config, ModelCalls calls, Catalog catalog, Clock clock,
+    private void startServer(QuarryConfig config, ModelCalls calls, PlatformCalls platform, Catalog catalog, Clock clock,
                              List<HttpService> admin, List<HttpService> experiments) {
         try {
             HealthRoutes health = new HealthRoutes(db, draining, connections, listener, audit);
@@ -186,8 +183,9 @@ public final class Quarry implements AutoCloseable {
                         .addFilter(new ConnectionClose())
                         .addFilter(connections)
                         .addFilter(draining)
-                        .register(new AnthropicRoutes(calls, catalog, clock))
-                        .register(new OpenAiRoutes(calls, catalog, clock))
+                        .error(Throwable.class, new UnhandledErrors())
+                        .register(new AnthropicRoutes(calls, platform, catalog, clock, config.server().maxBodyBytes()))
+                        .register(new OpenAiRoutes(calls, platform, catalog, clock))
                         .register(new BedrockRoutes(calls))
                         .register(health)
                         .register(admin.toArray(HttpService[]::new))

@@ -1,0 +1,49 @@
+package dev.quarry.server;
+
+import dev.quarry.canonical.ErrorKind;
+import dev.quarry.canonical.QuarryError;
+import dev.quarry.surface.WireReply;
+import dev.quarry.surface.anthropic.AnthropicErrors;
+import dev.quarry.surface.bedrock.BedrockErrors;
+import dev.quarry.surface.openai.OpenAiErrors;
+import io.helidon.http.HeaderName;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.ErrorHandler;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.util.function.Function;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The last resort for anything a route lets escape (the pipeline turns a step's failure into an
+ * answer, so this is a fault outside it: a surface's encoder, a route's own code). The client
+ * still gets a 500 in its protocol's error shape, chosen by path, naming the request id, rather
+ * than the HTTP server's bare default; the server log gets the stack trace.
+ */
+final class UnhandledErrors implements ErrorHandler<Throwable> {
+    private static final Logger LOG = Logger.getLogger(UnhandledErrors.class.getName());
+    private static final HeaderName REQUEST_ID = HeaderNames.create("X-Request-Id");
+
+    @Override
+    public void handle(ServerRequest req, ServerResponse res, Throwable thrown) {
+        String requestId = res.headers().first(REQUEST_ID).orElse(null);
+        if (requestId == null) {
+            requestId = HttpIo.newRequestId();
+            res.header(REQUEST_ID.defaultCase(), requestId);
+        }
+        String path = req.path().path();
+        LOG.log(Level.SEVERE, "request " + requestId + " (" + req.prologue().method().text() + " " + path + ") failed", thrown);
+        if (res.isSent()) return;
+        QuarryError error = QuarryError.of(ErrorKind.INTERNAL,
+                "The call failed inside Quarry (request " + requestId + "); the server log has the cause.");
+        HttpIo.send(res, shapeFor(path).apply(error));
+    }
+
+    /** The error shape of the surface that serves {@code path}. */
+    static Function<QuarryError, WireReply> shapeFor(String path) {
+        if (path.startsWith("/v1/messages")) return AnthropicErrors::reply;
+        if (path.startsWith("/model/") || path.startsWith("/guardrail/")) return BedrockErrors::reply;
+        return OpenAiErrors::reply;
+    }
+}
