@@ -127,15 +127,20 @@ public final class AuthorizeStep implements Step {
         return new AccessRequest(operation.action(), "model/" + model.id(), keys);
     }
 
-    /** {@code action} on one deployment of a model, with the caller's keys and the deployment's (provider, region, family). */
+    /**
+     * {@code action} on one deployment of a model, with the caller's keys and the deployment's
+     * (provider, region, family); {@code deployment} is {@code null} for a model none serves yet.
+     */
     static AccessRequest deploymentRequest(String action, Map<String, List<String>> caller, ModelEntry model, Deployment deployment) {
         return new AccessRequest(action, "model/" + model.id(), deploymentKeys(caller, model, deployment));
     }
 
     private static Map<String, List<String>> deploymentKeys(Map<String, List<String>> caller, ModelEntry model, Deployment deployment) {
         Map<String, List<String>> keys = new HashMap<>(caller);
-        keys.put(ConditionKey.MODEL_PROVIDER.keyName(), List.of(deployment.provider()));
-        if (deployment.region() != null) keys.put(ConditionKey.DEPLOYMENT_REGION.keyName(), List.of(deployment.region()));
+        if (deployment != null) {
+            keys.put(ConditionKey.MODEL_PROVIDER.keyName(), List.of(deployment.provider()));
+            if (deployment.region() != null) keys.put(ConditionKey.DEPLOYMENT_REGION.keyName(), List.of(deployment.region()));
+        }
         if (model.family() != null) keys.put(ConditionKey.MODEL_FAMILY.keyName(), List.of(model.family()));
         return keys;
     }

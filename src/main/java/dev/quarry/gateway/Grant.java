@@ -9,6 +9,7 @@ import dev.quarry.policy.AccessRequest;
 import dev.quarry.policy.Actions;
 import dev.quarry.policy.Authorizer;
 import dev.quarry.policy.Decision;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 
@@ -68,7 +69,9 @@ public final class Grant {
     boolean mayInvoke(ModelEntry model) {
         List<String> actions = model.kind() == ModelKind.EMBEDDING ? List.of(Actions.EMBED)
                 : List.of(Actions.INVOKE_MODEL, Actions.INVOKE_MODEL_STREAM);
-        for (Deployment deployment : model.deployments()) {
+        // A model no provider serves yet is listed (as unavailable) to whoever may invoke it once one does.
+        List<Deployment> deployments = model.deployments().isEmpty() ? Collections.singletonList(null) : model.deployments();
+        for (Deployment deployment : deployments) {
             for (String invoke : actions) {
                 if (authorizer.decide(principalId, AuthorizeStep.deploymentRequest(invoke, conditions, model, deployment)).allowed()) return true;
             }

@@ -8,9 +8,11 @@ import dev.quarry.surface.bedrock.BedrockErrors;
 import dev.quarry.surface.openai.OpenAiErrors;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
+import io.helidon.http.HttpException;
 import io.helidon.webserver.http.ErrorHandler;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import java.util.Arrays;
 import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -33,11 +35,26 @@ final class UnhandledErrors implements ErrorHandler<Throwable> {
             res.header(REQUEST_ID.defaultCase(), requestId);
         }
         String path = req.path().path();
+        if (res.isSent()) {
+            LOG.log(Level.SEVERE, "request " + requestId + " (" + req.prologue().method().text() + " " + path + ") failed after its answer began", thrown);
+            return;
+        }
+        if (thrown instanceof HttpException http) {
+            // The HTTP layer's own verdict (no route for this path, say): its status, in the surface's shape.
+            WireReply reply = shapeFor(path).apply(QuarryError.of(kindOf(http.status().code()), http.getMessage()));
+            HttpIo.send(res, new WireReply(http.status().code(), reply.contentType(), reply.body(), reply.headers()));
+            return;
+        }
         LOG.log(Level.SEVERE, "request " + requestId + " (" + req.prologue().method().text() + " " + path + ") failed", thrown);
-        if (res.isSent()) return;
         QuarryError error = QuarryError.of(ErrorKind.INTERNAL,
                 "The call failed inside Quarry (request " + requestId + "); the server log has the cause.");
         HttpIo.send(res, shapeFor(path).apply(error));
+    }
+
+    /** The first error kind sent with that status; a client error without one reads as a bad request. */
+    private static ErrorKind kindOf(int status) {
+        return Arrays.stream(ErrorKind.values()).filter(kind -> kind.httpStatus() == status).findFirst()
+                .orElse(status < 500 ? ErrorKind.INVALID_REQUEST : ErrorKind.INTERNAL);
     }
 
     /** The error shape of the surface that serves {@code path}. */
