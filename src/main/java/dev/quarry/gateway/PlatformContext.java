@@ -2,6 +2,7 @@ package dev.quarry.gateway;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.quarry.catalog.ModelEntry;
+import dev.quarry.identity.Acting;
 import dev.quarry.identity.Principal;
 import java.util.List;
 import java.util.Map;
@@ -13,9 +14,10 @@ import java.util.function.Supplier;
  * ({@code null} otherwise). A handler acts on {@code name}, never on the body's field again, so it
  * cannot act on anything but what policy was asked about.
  */
-public record PlatformContext(Principal caller, Supplier<ObjectNode> body, String requestId, String name, Grant grant) {
+public record PlatformContext(Principal caller, Supplier<ObjectNode> body, String requestId, String name, Grant grant) implements Acting {
 
     /** The caller's condition keys, as the call was authorized with. */
+    @Override
     public Map<String, List<String>> conditions() {
         return grant.conditions();
     }
@@ -27,6 +29,7 @@ public record PlatformContext(Principal caller, Supplier<ObjectNode> body, Strin
      *
      * @throws dev.quarry.canonical.QuarryException of kind PERMISSION_DENIED
      */
+    @Override
     public void alsoOn(String resource) {
         grant.require(resource);
     }

@@ -41,7 +41,8 @@ final class GuardrailRoutes implements HttpService {
     /** An ApplyGuardrail body: {@link ApplyGuardrailCodec#MAX_CHARACTERS} of text, JSON-escaped, with room to spare. */
     private static final long MAX_APPLY_BODY = 1024 * 1024;
     private static final Pattern APPLY_PATH = Pattern.compile("/guardrail/([^/]+)/version/([^/]+)/apply");
-    private static final PlatformCalls.Wire BEDROCK = new PlatformCalls.Wire("bedrock.guardrail", BedrockRoutes::credential, BedrockErrors::reply, MAX_APPLY_BODY);
+    private static final PlatformCalls.Wire BEDROCK =
+            new PlatformCalls.Wire("bedrock.guardrail", BedrockRoutes::credential, BedrockErrors::reply, MAX_APPLY_BODY);
 
     private final PlatformCalls calls;
     private final GuardrailStore store;

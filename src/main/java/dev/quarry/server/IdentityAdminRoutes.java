@@ -3,9 +3,9 @@ package dev.quarry.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.quarry.gateway.PlatformContext;
 import dev.quarry.canonical.ErrorKind;
 import dev.quarry.canonical.QuarryException;
+import dev.quarry.gateway.PlatformContext;
 import dev.quarry.identity.Groups;
 import dev.quarry.identity.IdentityStore;
 import dev.quarry.identity.IssuedKey;
@@ -106,7 +106,7 @@ final class IdentityAdminRoutes implements HttpService {
     private void getPrincipal(ServerRequest req, ServerResponse res) {
         String name = param(req, "name");
         calls.serve(req, res, "quarry:GetPrincipal", "principal/" + name, call -> {
-            alsoAsRole(call, identities, name);
+            call.alsoAsRole(identities, name);
             Principal p = identities.principal(name).orElseThrow(() -> notFound("principal", name));
             ObjectNode reply = principal(p);
             ArrayNode groups = reply.putArray("groups");
@@ -118,7 +118,7 @@ final class IdentityAdminRoutes implements HttpService {
     private void deletePrincipal(ServerRequest req, ServerResponse res) {
         String name = param(req, "name");
         calls.serve(req, res, "quarry:DeletePrincipal", "principal/" + name, call -> {
-            alsoAsRole(call, identities, name);
+            call.alsoAsRole(identities, name);
             identities.deletePrincipal(name);
             return changed();
         });
@@ -128,7 +128,7 @@ final class IdentityAdminRoutes implements HttpService {
     private void tag(ServerRequest req, ServerResponse res) {
         String name = param(req, "name");
         calls.serve(req, res, "quarry:TagPrincipal", "principal/" + name, call -> {
-            alsoAsRole(call, identities, name);
+            call.alsoAsRole(identities, name);
             ObjectNode body = call.body().get();
             List<String> remove = Json.optArray(body, "remove", "remove").stream().map(key -> text(key, "remove")).toList();
             Map<String, String> set = tags(body);
@@ -148,7 +148,7 @@ final class IdentityAdminRoutes implements HttpService {
     private void createKey(ServerRequest req, ServerResponse res) {
         String name = param(req, "name");
         calls.serve(req, res, "quarry:CreateKey", "principal/" + name, call -> {
-            alsoAsRole(call, identities, name);
+            call.alsoAsRole(identities, name);
             ObjectNode body = req.content().hasEntity() ? call.body().get() : Json.object();
             Principal p = identities.principal(name).orElseThrow(() -> notFound("principal", name));
             guard.checkKeyFor(call.caller(), name, call.conditions());
@@ -163,7 +163,7 @@ final class IdentityAdminRoutes implements HttpService {
     /** Body: {@code {"name"}}: a key for that principal, made a user if it is new — an operator's first call. */
     private void createUserKey(ServerRequest req, ServerResponse res) {
         calls.serveNamedInBody(req, res, "quarry:CreateKey", "principal", IdentityAdminRoutes::name, call -> {
-            alsoAsRole(call, identities, call.name());
+            call.alsoAsRole(identities, call.name());
             guard.checkKeyFor(call.caller(), call.name(), call.conditions());
             IssuedKey key = identities.createKey(call.name(), PrincipalKind.USER);
             onKeyIssued.accept(key);
@@ -175,7 +175,7 @@ final class IdentityAdminRoutes implements HttpService {
     private void listKeys(ServerRequest req, ServerResponse res) {
         String name = param(req, "name");
         calls.serve(req, res, "quarry:ListKeys", "principal/" + name, call -> {
-            alsoAsRole(call, identities, name);
+            call.alsoAsRole(identities, name);
             ObjectNode reply = Json.object();
             ArrayNode keys = reply.putArray("keys");
             identities.keys().list(name).forEach(k -> keys.add(KeyJson.listed(k, clock.instant())));
@@ -250,7 +250,7 @@ final class IdentityAdminRoutes implements HttpService {
         calls.serve(req, res, "quarry:AddToGroup", "group/" + name, call -> {
             String principal = param(req, "principal");
             call.alsoOn("principal/" + principal);
-            alsoAsRole(call, identities, principal);
+            call.alsoAsRole(identities, principal);
             guard.checkJoin(call.caller(), name, principal, call.conditions());
             Groups.Group group = identities.groups().add(name, principal);
             identityChanged.run();
@@ -263,7 +263,7 @@ final class IdentityAdminRoutes implements HttpService {
         calls.serve(req, res, "quarry:RemoveFromGroup", "group/" + name, call -> {
             String principal = param(req, "principal");
             call.alsoOn("principal/" + principal);
-            alsoAsRole(call, identities, principal);
+            call.alsoAsRole(identities, principal);
             guard.checkLeave(call.caller(), name, principal, call.conditions());
             Groups.Group group = identities.groups().remove(name, principal);
             identityChanged.run();
@@ -305,20 +305,11 @@ final class IdentityAdminRoutes implements HttpService {
         });
     }
 
-    /**
-     * A call that reaches a role as a principal (a principal route, an attachment, a membership, a
-     * session key's owner) is authorized on {@code role/NAME} as well, so a Deny on a role holds
-     * whichever route names it.
-     */
-    static void alsoAsRole(PlatformContext call, IdentityStore identities, String name) {
-        if (identities.principal(name).filter(p -> p.kind() == PrincipalKind.ROLE).isPresent()) call.alsoOn("role/" + name);
-    }
-
     /** A key is acted on as part of its owner: a Deny on {@code principal/OWNER} (or {@code role/OWNER}, for a role's sessions) holds for its keys. */
     private void alsoOnOwner(PlatformContext call, String keyId) {
         identities.keys().owner(keyId).ifPresent(owner -> {
             call.alsoOn("principal/" + owner);
-            alsoAsRole(call, identities, owner);
+            call.alsoAsRole(identities, owner);
         });
     }
 

@@ -34,6 +34,7 @@ import dev.quarry.metering.ExperimentReport;
 import dev.quarry.metering.UsageQueries;
 import dev.quarry.metering.UsageReport;
 import dev.quarry.policy.EscalationGuard;
+import dev.quarry.policy.PolicyAdmin;
 import dev.quarry.policy.PolicyDirectory;
 import dev.quarry.policy.PolicyStore;
 import dev.quarry.pricing.CommitmentStore;
@@ -145,20 +146,20 @@ public final class Quarry implements AutoCloseable {
                 rateLimits, principal -> policyDirectory.groupsOf(principal.id()), budgets, Assembly.routing(config, catalog), guardrails,
                 byDefault);
         ModelCalls calls = new ModelCalls(gateway, config.server().maxBodyBytes());
-        PlatformCalls adminCalls = new PlatformCalls(gateway);
+        PlatformCalls platformCalls = new PlatformCalls(gateway);
         EscalationGuard escalation = new EscalationGuard(policyDirectory);
-        var policyAdmin = new PolicyAdminRoutes(adminCalls, policies, policyDirectory, escalation, identities);
-        var identityAdmin = new IdentityAdminRoutes(adminCalls, identities, authenticator::remember, () -> {
+        var policyAdmin = new PolicyAdminRoutes(platformCalls, new PolicyAdmin(policies, policyDirectory, escalation, identities));
+        var identityAdmin = new IdentityAdminRoutes(platformCalls, identities, authenticator::remember, () -> {
             authenticator.forget();
             policyDirectory.reload();
         }, escalation, clock);
-        var costAdmin = new CostAdminRoutes(adminCalls, priceStore, prices, new CommitmentStore(db, clock), new UsageReport(db));
-        var budgetAdmin = new BudgetAdminRoutes(adminCalls, budgetStore, budgets);
-        var guardrailRoutes = new GuardrailRoutes(adminCalls, guardrailStore, guardrails, audit, clock);
-        var experiments = List.of(new FeedbackRoutes(adminCalls, new AnswerFeedback(db, clock)),
-                new ExperimentAdminRoutes(adminCalls, new ExperimentReport(db)));
+        var costAdmin = new CostAdminRoutes(platformCalls, priceStore, prices, new CommitmentStore(db, clock), new UsageReport(db));
+        var budgetAdmin = new BudgetAdminRoutes(platformCalls, budgetStore, budgets);
+        var guardrailRoutes = new GuardrailRoutes(platformCalls, guardrailStore, guardrails, audit, clock);
+        var experiments = List.of(new FeedbackRoutes(platformCalls, new AnswerFeedback(db, clock)),
+                new ExperimentAdminRoutes(platformCalls, new ExperimentReport(db)));
         this.listener = new ListenerSupervisor(config.server().host());
-        startServer(config, calls, adminCalls, catalog, clock, List.of(policyAdmin, identityAdmin, costAdmin, budgetAdmin, guardrailRoutes), experiments);
+        startServer(config, calls, platformCalls, catalog, clock, List.of(policyAdmin, identityAdmin, costAdmin, budgetAdmin, guardrailRoutes), experiments);
         LOG.info(() -> "Quarry listening on http://" + config.server().host() + ":" + listener.port()
                 + " pipeline=" + gateway.steps() + " platform=" + gateway.platformSteps() + " store=" + (config.storeUrl() == null ? "sqlite:" + config.dataDir() : "configured"));
     }
