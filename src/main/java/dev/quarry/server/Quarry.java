@@ -22,6 +22,7 @@ import dev.quarry.guardrails.GuardrailRef;
 import dev.quarry.guardrails.GuardrailStore;
 import dev.quarry.guardrails.Guardrails;
 import dev.quarry.identity.Authenticator;
+import dev.quarry.identity.IdentityAdmin;
 import dev.quarry.identity.BootstrapAdmin;
 import dev.quarry.identity.KeyUsageWriter;
 import dev.quarry.identity.IdentityStore;
@@ -149,10 +150,10 @@ public final class Quarry implements AutoCloseable {
         PlatformCalls platformCalls = new PlatformCalls(gateway);
         EscalationGuard escalation = new EscalationGuard(policyDirectory);
         var policyAdmin = new PolicyAdminRoutes(platformCalls, new PolicyAdmin(policies, policyDirectory, escalation, identities));
-        var identityAdmin = new IdentityAdminRoutes(platformCalls, identities, authenticator::remember, () -> {
+        var identityAdmin = new IdentityAdminRoutes(platformCalls, new IdentityAdmin(identities, escalation, authenticator::remember, () -> {
             authenticator.forget();
             policyDirectory.reload();
-        }, escalation, clock);
+        }, clock), clock);
         var costAdmin = new CostAdminRoutes(platformCalls, priceStore, prices, new CommitmentStore(db, clock), new UsageReport(db));
         var budgetAdmin = new BudgetAdminRoutes(platformCalls, budgetStore, budgets);
         var guardrailRoutes = new GuardrailRoutes(platformCalls, guardrailStore, guardrails, audit, clock);
