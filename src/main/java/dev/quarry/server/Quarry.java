@@ -3,6 +3,7 @@ package dev.quarry.server;
 import dev.quarry.audit.AuditAnchor;
 import dev.quarry.audit.AuditLog;
 import dev.quarry.audit.SigningKey;
+import dev.quarry.budget.BudgetAdmin;
 import dev.quarry.budget.BudgetBook;
 import dev.quarry.budget.BudgetDirectory;
 import dev.quarry.budget.BudgetStore;
@@ -155,7 +156,7 @@ public final class Quarry implements AutoCloseable {
             policyDirectory.reload();
         }, clock), clock);
         var costAdmin = new CostAdminRoutes(platformCalls, priceStore, prices, new CommitmentStore(db, clock), new UsageReport(db));
-        var budgetAdmin = new BudgetAdminRoutes(platformCalls, budgetStore, budgets);
+        var budgetAdmin = new BudgetAdminRoutes(platformCalls, new BudgetAdmin(budgetStore, budgets));
         var guardrailRoutes = new GuardrailRoutes(platformCalls, guardrailStore, guardrails, audit, clock);
         var experiments = List.of(new FeedbackRoutes(platformCalls, new AnswerFeedback(db, clock)),
                 new ExperimentAdminRoutes(platformCalls, new ExperimentReport(db)));
