@@ -40,6 +40,7 @@ import dev.quarry.policy.PolicyAdmin;
 import dev.quarry.policy.PolicyDirectory;
 import dev.quarry.policy.PolicyStore;
 import dev.quarry.pricing.CommitmentStore;
+import dev.quarry.pricing.CostAdmin;
 import dev.quarry.config.ConfiguredPrices;
 import dev.quarry.pricing.PriceSheet;
 import dev.quarry.pricing.PriceStore;
@@ -155,7 +156,7 @@ public final class Quarry implements AutoCloseable {
             authenticator.forget();
             policyDirectory.reload();
         }, clock), clock);
-        var costAdmin = new CostAdminRoutes(platformCalls, priceStore, prices, new CommitmentStore(db, clock), new UsageReport(db));
+        var costAdmin = new CostAdminRoutes(platformCalls, new CostAdmin(priceStore, prices, new CommitmentStore(db, clock), new UsageReport(db)));
         var budgetAdmin = new BudgetAdminRoutes(platformCalls, new BudgetAdmin(budgetStore, budgets));
         var guardrailRoutes = new GuardrailRoutes(platformCalls, guardrailStore, guardrails, audit, clock);
         var experiments = List.of(new FeedbackRoutes(platformCalls, new AnswerFeedback(db, clock)),
