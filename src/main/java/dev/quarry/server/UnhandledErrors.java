@@ -29,20 +29,22 @@ final class UnhandledErrors implements ErrorHandler<Throwable> {
 
     @Override
     public void handle(ServerRequest req, ServerResponse res, Throwable thrown) {
-        String requestId = res.headers().first(REQUEST_ID).orElse(null);
-        if (requestId == null) {
-            requestId = HttpIo.newRequestId();
-            res.header(REQUEST_ID.defaultCase(), requestId);
-        }
         String path = req.path().path();
-        if (res.isSent()) {
-            LOG.log(Level.SEVERE, "request " + requestId + " (" + req.prologue().method().text() + " " + path + ") failed after its answer began", thrown);
-            return;
-        }
-        if (thrown instanceof HttpException http) {
-            // The HTTP layer's own verdict (no route for this path, say): its status, in the surface's shape.
+        if (thrown instanceof HttpException http && !res.isSent()) {
+            // The HTTP layer's own verdict (no route for this path, say): its status, in the surface's shape. No route
+            // took the request, so it has no request id, which would name an audited call.
             WireReply reply = shapeFor(path).apply(QuarryError.of(kindOf(http.status().code()), http.getMessage()));
             HttpIo.send(res, new WireReply(http.status().code(), reply.contentType(), reply.body(), reply.headers()));
+            return;
+        }
+        String requestId = res.headers().first(REQUEST_ID).orElse(null);
+        if (requestId == null) {
+            // Failed before a route gave it an id: one for the log, so the client's report can be matched to the cause.
+            requestId = HttpIo.newRequestId();
+            if (!res.isSent()) res.header(REQUEST_ID.defaultCase(), requestId);
+        }
+        if (res.isSent()) {
+            LOG.log(Level.SEVERE, "request " + requestId + " (" + req.prologue().method().text() + " " + path + ") failed after its answer began", thrown);
             return;
         }
         LOG.log(Level.SEVERE, "request " + requestId + " (" + req.prologue().method().text() + " " + path + ") failed", thrown);

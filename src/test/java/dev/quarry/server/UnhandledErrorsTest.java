@@ -49,7 +49,8 @@ class UnhandledErrorsTest {
         HttpResponse<String> reply = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/v1/passes")).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(reply.statusCode()).isEqualTo(404);
-        assertThat(JSON.readTree(reply.body()).path("error").path("type").asText()).isNotEmpty();
+        assertThat(JSON.readTree(reply.body()).path("error").path("code").asText()).isEqualTo("not_found");
+        assertThat(reply.headers().firstValue("X-Request-Id")).as("no route took it, so no call is audited under an id").isEmpty();
     }
 
     @ParameterizedTest
