@@ -8,10 +8,11 @@ import java.time.Clock;
 import java.util.UUID;
 
 /**
- * Puts every call in the audit trail, refused ones included: who (when known), from where, what
- * action on which model, allowed or denied and by which policy statement, and the request id.
- * It runs first so that nothing, not even a failed authentication, escapes it; it records when
- * the pipeline has decided, not when a stream ends. It never sees prompts or answers.
+ * Puts every call in the audit trail, refused and failed ones included: who (when known), from
+ * where, what action on which resource, allowed or denied and by which policy statement, and the
+ * request id. It runs first so that nothing, not even a failed authentication, escapes it; it
+ * records when the pipeline has decided, not when a stream ends, and records even when an error
+ * escapes the steps below (as an internal error). It never sees prompts or answers.
  */
 public final class AuditStep implements Step {
     private final AuditLog log;
@@ -29,9 +30,18 @@ public final class AuditStep implements Step {
 
     @Override
     public Outcome apply(Exchange exchange, Chain chain) {
-        Outcome outcome = chain.proceed(exchange);
-        Exchange seen = outcome.exchange();
-        ErrorKind error = outcome instanceof Outcome.Rejected r ? r.error().kind() : null;
+        Outcome outcome = null;
+        try {
+            outcome = chain.proceed(exchange);
+            return outcome;
+        } finally {
+            // The pipeline turns a step's exception into an outcome; only an Error leaves none.
+            ErrorKind error = outcome == null ? ErrorKind.INTERNAL : outcome instanceof Outcome.Rejected r ? r.error().kind() : null;
+            record(outcome == null ? exchange : outcome.exchange(), error);
+        }
+    }
+
+    private void record(Exchange seen, ErrorKind error) {
         log.record(new AuditEvent(
                 UUID.randomUUID().toString(),
                 clock.instant(),
@@ -40,12 +50,11 @@ public final class AuditStep implements Step {
                 seen.principal() == null ? null : seen.principal().onBehalfOfName(),
                 seen.clientAddress(),
                 seen.userAgent(),
-                seen.operation() == null ? Actions.INVOKE_MODEL : seen.operation().action(),
-                "model/" + (seen.model() != null ? seen.model().id() : seen.operation() != null ? seen.operation().model() : "*"),
+                seen.call() == null ? Actions.INVOKE_MODEL : seen.call().action(),
+                seen.auditedResource(),
                 AuditEvent.decision(error),
-                seen.decidedBy(),
+                seen.auditedDecision(),
                 seen.requestId(),
                 error == null ? null : error.name()));
-        return outcome;
     }
 }

@@ -24,6 +24,10 @@ import java.util.Map;
  * never leave the allowed set, even when falling back. The request is refused when none of the
  * requested model's deployments is allowed; the refusal is returned, not thrown, with the deciding
  * statement on the exchange, so the audit trail records what decided.
+ *
+ * <p>A platform call is authorized on the one resource it names, with the same condition keys
+ * (the caller's, and the region a SigV4 signature was scoped to); its {@link Grant} goes down the
+ * pipeline so that its handler authorizes the further resources it acts on the same way.
  */
 public final class AuthorizeStep implements Step {
     private final Authorizer authorizer;
@@ -42,10 +46,30 @@ public final class AuthorizeStep implements Step {
     @Override
     public Outcome apply(Exchange exchange, Chain chain) {
         Map<String, List<String>> caller = context.caller(exchange.principal(), exchange.credential(), exchange.clientAddress());
+        return switch (exchange.call()) {
+            case Operation operation -> model(exchange, operation, caller, chain);
+            case PlatformCall call -> platform(exchange, call, caller, chain);
+        };
+    }
+
+    private Outcome platform(Exchange exchange, PlatformCall call, Map<String, List<String>> caller, Chain chain) {
+        AccessRequest request = new AccessRequest(call.action(), call.resource(), caller);
+        Decision decision = authorizer.decide(exchange.principal().id(), request);
+        if (!decision.allowed()) {
+            return new Outcome.Rejected(exchange.withDecision(decision.decidedBy()),
+                    new QuarryError(ErrorKind.PERMISSION_DENIED, decision.explain(request), null, null));
+        }
+        Exchange granted = exchange.withGrant(new Grant(authorizer, exchange.principal().id(), call.action(), caller, call.resource(),
+                decision.decidedBy()));
+        if (call.target() instanceof PlatformCall.Target.Unreadable unreadable) return new Outcome.Rejected(granted, unreadable.problem().error());
+        return chain.proceed(granted);
+    }
+
+    private Outcome model(Exchange exchange, Operation operation, Map<String, List<String>> caller, Chain chain) {
         RequestedModel requested = new RequestedModel();
         Map<String, String> allowedBy = new HashMap<>();
         RoutePlan allowed = exchange.route().plan().keeping((model, deployment) -> {
-            AccessRequest request = request(exchange, caller, model, deployment);
+            AccessRequest request = request(exchange, operation, caller, model, deployment);
             Decision decision = authorizer.decide(exchange.principal().id(), request);
             if (model == exchange.model()) requested.add(decision, request, deployment);
             if (decision.allowed() && decision.decidedBy() != null) allowedBy.put(RoutePlan.key(model, deployment), decision.decidedBy());
@@ -93,15 +117,31 @@ public final class AuthorizeStep implements Step {
         return ref.latest() ? List.of(ref.id(), ref.toString()) : List.of(ref.toString());
     }
 
-    private static AccessRequest request(Exchange exchange, Map<String, List<String>> caller, ModelEntry model, Deployment deployment) {
-        Map<String, List<String>> keys = new HashMap<>(caller);
-        keys.put(ConditionKey.MODEL_PROVIDER.keyName(), List.of(deployment.provider()));
-        if (deployment.region() != null) keys.put(ConditionKey.DEPLOYMENT_REGION.keyName(), List.of(deployment.region()));
-        if (model.family() != null) keys.put(ConditionKey.MODEL_FAMILY.keyName(), List.of(model.family()));
+    private static AccessRequest request(Exchange exchange, Operation operation, Map<String, List<String>> caller, ModelEntry model,
+                                         Deployment deployment) {
+        Map<String, List<String>> keys = deploymentKeys(caller, model, deployment);
         if (exchange.guardrail() != null) keys.put(ConditionKey.GUARDRAIL_IDENTIFIER.keyName(), guardrailValues(exchange.guardrail()));
-        if (exchange.operation() instanceof Operation.Chat chat && chat.request().config().maxTokens() != null) {
+        if (operation instanceof Operation.Chat chat && chat.request().config().maxTokens() != null) {
             keys.put(ConditionKey.MAX_TOKENS.keyName(), List.of(chat.request().config().maxTokens().toString()));
         }
-        return new AccessRequest(exchange.operation().action(), "model/" + model.id(), keys);
+        return new AccessRequest(operation.action(), "model/" + model.id(), keys);
+    }
+
+    /**
+     * {@code action} on one deployment of a model, with the caller's keys and the deployment's
+     * (provider, region, family); {@code deployment} is {@code null} for a model none serves yet.
+     */
+    static AccessRequest deploymentRequest(String action, Map<String, List<String>> caller, ModelEntry model, Deployment deployment) {
+        return new AccessRequest(action, "model/" + model.id(), deploymentKeys(caller, model, deployment));
+    }
+
+    private static Map<String, List<String>> deploymentKeys(Map<String, List<String>> caller, ModelEntry model, Deployment deployment) {
+        Map<String, List<String>> keys = new HashMap<>(caller);
+        if (deployment != null) {
+            keys.put(ConditionKey.MODEL_PROVIDER.keyName(), List.of(deployment.provider()));
+            if (deployment.region() != null) keys.put(ConditionKey.DEPLOYMENT_REGION.keyName(), List.of(deployment.region()));
+        }
+        if (model.family() != null) keys.put(ConditionKey.MODEL_FAMILY.keyName(), List.of(model.family()));
+        return keys;
     }
 }

@@ -9,6 +9,6 @@ public final class DecodeStep implements Step {
 
     @Override
     public Outcome apply(Exchange exchange, Chain chain) {
-        return chain.proceed(exchange.withOperation(exchange.decoder().decode()));
+        return chain.proceed(exchange.withCall(exchange.decoder().decode()));
     }
 }

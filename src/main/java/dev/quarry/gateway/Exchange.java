@@ -17,7 +17,9 @@ import java.util.function.Supplier;
  * @param surface     the wire protocol the client spoke, e.g. {@code openai.chat}
  * @param decoder     reads the request body; run by the decode step, after authentication, so a
  *                    stranger's body is never parsed
- * @param operation   what the decoded request asks for; {@code null} until decoded
+ * @param call        what the request asks for: for a model call {@code null} until decoded; a
+ *                    platform call starts with its action and target known, and its name in the
+ *                    body (if any) read once decoded
  * @param credential  what the client presented to prove who it is
  * @param startNanos  {@link System#nanoTime()} when the request arrived
  * @param decidedBy   the policy and statement that allowed or denied it ({@code policy/Sid}), once authorized
@@ -29,12 +31,13 @@ import java.util.function.Supplier;
  * @param guardrail   the guardrail version the request runs under, once chosen; {@code null}: none
  * @param guardRecord what the guardrail did, once the guard step ran; {@code null} without a guardrail
  * @param settlement  what settles the request when its answer ends, once the settle step opened it
+ * @param grant       a platform call's authorization, once authorized; {@code null} for a model call
  */
 public record Exchange(
         String requestId,
         String surface,
         RequestDecoder decoder,
-        Operation operation,
+        Call call,
         Credential credential,
         String clientAddress,
         String userAgent,
@@ -48,7 +51,8 @@ public record Exchange(
         Supplier<GuardrailRef> guardrailAsked,
         GuardrailRef guardrail,
         GuardRecord guardRecord,
-        Settlement settlement) {
+        Settlement settlement,
+        Grant grant) {
 
     public Exchange {
         Objects.requireNonNull(requestId, "requestId");
@@ -60,54 +64,91 @@ public record Exchange(
     public static Exchange start(String requestId, String surface, RequestDecoder decoder, Credential credential,
                                  String clientAddress, String userAgent) {
         return new Exchange(requestId, surface, decoder, null, credential, clientAddress, userAgent, System.nanoTime(),
-                null, null, null, null, RoutingHints.NONE, null, null, null, null, null);
+                null, null, null, null, RoutingHints.NONE, null, null, null, null, null, null);
+    }
+
+    /** A platform call: known from the start, so even a failed authentication is audited with its action and resource. */
+    public static Exchange platform(String requestId, String surface, PlatformCall call, Credential credential, String clientAddress,
+                                    String userAgent) {
+        return start(requestId, surface, call::decoded, credential, clientAddress, userAgent).withCall(call);
     }
 
     public Exchange withPrincipal(Principal p) {
-        return new Exchange(requestId, surface, decoder, operation, credential, clientAddress, userAgent, startNanos, p, model, deployment, decidedBy, hints, route, guardrailAsked, guardrail, guardRecord, settlement);
+        return new Exchange(requestId, surface, decoder, call, credential, clientAddress, userAgent, startNanos, p, model, deployment, decidedBy, hints, route, guardrailAsked, guardrail, guardRecord, settlement, grant);
+    }
+
+    /** The model operation asked for; {@code null} until decoded, and for a platform call. */
+    public Operation operation() {
+        return call instanceof Operation operation ? operation : null;
     }
 
     public Exchange withOperation(Operation o) {
-        return new Exchange(requestId, surface, decoder, o, credential, clientAddress, userAgent, startNanos, principal, model, deployment, decidedBy, hints, route, guardrailAsked, guardrail, guardRecord, settlement);
+        return withCall(o);
+    }
+
+    public Exchange withCall(Call c) {
+        return new Exchange(requestId, surface, decoder, c, credential, clientAddress, userAgent, startNanos, principal, model, deployment, decidedBy, hints, route, guardrailAsked, guardrail, guardRecord, settlement, grant);
     }
 
     public Exchange withRoute(ModelEntry m, Deployment d) {
-        return new Exchange(requestId, surface, decoder, operation, credential, clientAddress, userAgent, startNanos, principal, m, d, decidedBy, hints, route, guardrailAsked, guardrail, guardRecord, settlement);
+        return new Exchange(requestId, surface, decoder, call, credential, clientAddress, userAgent, startNanos, principal, m, d, decidedBy, hints, route, guardrailAsked, guardrail, guardRecord, settlement, grant);
     }
 
     public Exchange withDecision(String policyAndStatement) {
-        return new Exchange(requestId, surface, decoder, operation, credential, clientAddress, userAgent, startNanos, principal, model,
-                deployment, policyAndStatement, hints, route, guardrailAsked, guardrail, guardRecord, settlement);
+        return new Exchange(requestId, surface, decoder, call, credential, clientAddress, userAgent, startNanos, principal, model,
+                deployment, policyAndStatement, hints, route, guardrailAsked, guardrail, guardRecord, settlement, grant);
     }
 
     public Exchange withHints(RoutingHints h) {
-        return new Exchange(requestId, surface, decoder, operation, credential, clientAddress, userAgent, startNanos, principal, model,
-                deployment, decidedBy, h, route, guardrailAsked, guardrail, guardRecord, settlement);
+        return new Exchange(requestId, surface, decoder, call, credential, clientAddress, userAgent, startNanos, principal, model,
+                deployment, decidedBy, h, route, guardrailAsked, guardrail, guardRecord, settlement, grant);
     }
 
     public Exchange withRouting(Route r) {
-        return new Exchange(requestId, surface, decoder, operation, credential, clientAddress, userAgent, startNanos, principal, model,
-                deployment, decidedBy, hints, r, guardrailAsked, guardrail, guardRecord, settlement);
+        return new Exchange(requestId, surface, decoder, call, credential, clientAddress, userAgent, startNanos, principal, model,
+                deployment, decidedBy, hints, r, guardrailAsked, guardrail, guardRecord, settlement, grant);
     }
 
     public Exchange withGuardrailAsked(Supplier<GuardrailRef> asked) {
-        return new Exchange(requestId, surface, decoder, operation, credential, clientAddress, userAgent, startNanos, principal, model,
-                deployment, decidedBy, hints, route, asked, guardrail, guardRecord, settlement);
+        return new Exchange(requestId, surface, decoder, call, credential, clientAddress, userAgent, startNanos, principal, model,
+                deployment, decidedBy, hints, route, asked, guardrail, guardRecord, settlement, grant);
     }
 
     public Exchange withGuardrail(GuardrailRef g) {
-        return new Exchange(requestId, surface, decoder, operation, credential, clientAddress, userAgent, startNanos, principal, model,
-                deployment, decidedBy, hints, route, guardrailAsked, g, guardRecord, settlement);
+        return new Exchange(requestId, surface, decoder, call, credential, clientAddress, userAgent, startNanos, principal, model,
+                deployment, decidedBy, hints, route, guardrailAsked, g, guardRecord, settlement, grant);
     }
 
     public Exchange withGuardRecord(GuardRecord r) {
-        return new Exchange(requestId, surface, decoder, operation, credential, clientAddress, userAgent, startNanos, principal, model,
-                deployment, decidedBy, hints, route, guardrailAsked, guardrail, r, settlement);
+        return new Exchange(requestId, surface, decoder, call, credential, clientAddress, userAgent, startNanos, principal, model,
+                deployment, decidedBy, hints, route, guardrailAsked, guardrail, r, settlement, grant);
     }
 
     public Exchange withSettlement(Settlement s) {
-        return new Exchange(requestId, surface, decoder, operation, credential, clientAddress, userAgent, startNanos, principal, model,
-                deployment, decidedBy, hints, route, guardrailAsked, guardrail, guardRecord, s);
+        return new Exchange(requestId, surface, decoder, call, credential, clientAddress, userAgent, startNanos, principal, model,
+                deployment, decidedBy, hints, route, guardrailAsked, guardrail, guardRecord, s, grant);
+    }
+
+    public Exchange withGrant(Grant g) {
+        return new Exchange(requestId, surface, decoder, call, credential, clientAddress, userAgent, startNanos, principal, model,
+                deployment, decidedBy, hints, route, guardrailAsked, guardrail, guardRecord, settlement, g);
+    }
+
+    /**
+     * The resource the audit trail records: the model that served (else the one asked for) for a
+     * model call; for a platform call, the resource authorized first or the one refused.
+     */
+    public String auditedResource() {
+        return switch (call) {
+            case null -> "model/*";
+            case Operation operation -> "model/" + (model != null ? model.id() : operation.model());
+            case PlatformCall platform -> grant != null ? grant.resource() : platform.resource();
+        };
+    }
+
+    /** The policy and statement the audit trail records as deciding: a platform call's handler may have asked again. */
+    public String auditedDecision() {
+        return grant != null ? grant.decidedBy() : decidedBy;
     }
 
     public long elapsedMillis() {

@@ -6,14 +6,11 @@ import dev.quarry.canonical.TokenEstimate;
 import dev.quarry.catalog.ModelEntry;
 import dev.quarry.policy.Actions;
 
-/** What a request asks the platform to do. */
-public sealed interface Operation {
+/** What a model call asks for: a chat or an embedding, authorized per deployment of its model. */
+public sealed interface Operation extends Call {
     String model();
 
     String label();
-
-    /** The policy action this operation is authorized and audited as. */
-    String action();
 
     /** Its input's estimated tokens: the prompt, or every text to embed. */
     long promptEstimate();

@@ -13,5 +13,8 @@ public sealed interface Outcome {
 
     record Embedded(Exchange exchange, EmbeddingResponse response) implements Outcome {}
 
+    /** A platform call done: {@code reply} is its handler's, opaque to the gateway (the surface's wire reply). */
+    record Performed(Exchange exchange, Object reply) implements Outcome {}
+
     record Rejected(Exchange exchange, QuarryError error) implements Outcome {}
 }

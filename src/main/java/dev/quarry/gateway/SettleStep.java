@@ -60,6 +60,7 @@ public final class SettleStep implements Step {
                 settlement.settle(Settled.completed(e.exchange(), e.response().usage()));
                 yield e;
             }
+            case Outcome.Performed p -> p; // a platform call's; it never passes this model-call step
             case Outcome.Rejected r -> {
                 settlement.settle(Settled.refused(r.exchange(), r.error()));
                 yield r;

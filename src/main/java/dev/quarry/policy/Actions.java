@@ -15,6 +15,8 @@ public final class Actions {
     public static final String LIST_MODELS = "quarry:ListModels";
     public static final String APPLY_GUARDRAIL = "quarry:ApplyGuardrail";
     public static final String ASSUME_ROLE = "quarry:AssumeRole";
+    /** Rating an answer one got, for the experiment reports. */
+    public static final String PUT_FEEDBACK = "quarry:PutFeedback";
 
     /** Administrative actions; a principal allowed these can change who may do what. */
     public static final List<String> ADMIN = List.of(
@@ -32,7 +34,7 @@ public final class Actions {
             "quarry:GetGuardrail", "quarry:ListGuardrails");
 
     public static final List<String> ALL = concat(List.of(INVOKE_MODEL, INVOKE_MODEL_STREAM, EMBED, COUNT_TOKENS, LIST_MODELS,
-            APPLY_GUARDRAIL, ASSUME_ROLE), ADMIN);
+            APPLY_GUARDRAIL, ASSUME_ROLE, PUT_FEEDBACK), ADMIN);
 
     private static final Set<String> LOWER = ALL.stream().map(a -> a.toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
 

@@ -2,6 +2,7 @@ package dev.quarry.policy;
 
 import dev.quarry.canonical.ErrorKind;
 import dev.quarry.canonical.QuarryException;
+import dev.quarry.identity.EscalationChecks;
 import dev.quarry.identity.Groups;
 import dev.quarry.identity.Principal;
 import dev.quarry.identity.Roles;
@@ -29,7 +30,7 @@ import java.util.Set;
  * <p>What a principal may do includes the roles it can come to act as (trust by name or group,
  * through chains of roles): a change that makes a role reachable grants all that role may do.
  */
-public final class EscalationGuard {
+public final class EscalationGuard implements EscalationChecks {
     private final PolicyDirectory directory;
 
     public EscalationGuard(PolicyDirectory directory) {
@@ -63,12 +64,14 @@ public final class EscalationGuard {
     }
 
     /** Adding {@code principal} to {@code group}: it gains the group's policies, within its boundary, and the roles trusting the group. */
+    @Override
     public void checkJoin(Principal caller, String group, String principal, Map<String, List<String>> context) {
         PolicySnapshot now = directory.snapshot();
         require(caller, "group '" + group + "'", now, now.withMembership(group, principal, true), List.of(principal), context);
     }
 
     /** Taking {@code principal} out of {@code group}: what the group denied it is lifted. */
+    @Override
     public void checkLeave(Principal caller, String group, String principal, Map<String, List<String>> context) {
         PolicySnapshot now = directory.snapshot();
         require(caller, "taking '" + principal + "' out of group '" + group + "'", now, now.withMembership(group, principal, false),
@@ -76,6 +79,7 @@ public final class EscalationGuard {
     }
 
     /** Deleting {@code group}: every member leaves it. */
+    @Override
     public void checkDeleteGroup(Principal caller, String group, Map<String, List<String>> context) {
         PolicySnapshot now = directory.snapshot();
         PolicySnapshot after = now;
@@ -91,12 +95,14 @@ public final class EscalationGuard {
     }
 
     /** Giving {@code principal} these tags: policies conditioned on tags are weighed with them. */
+    @Override
     public void checkTags(Principal caller, String principal, Map<String, String> after, Map<String, List<String>> context) {
         PolicySnapshot now = directory.snapshot();
         require(caller, "'" + principal + "' tagged " + after, now, now.withTags(principal, after), List.of(principal), context);
     }
 
     /** Creating role {@code role} with this trust: whoever it trusts can act as the role (and as the roles that trust it). */
+    @Override
     public void checkTrust(Principal caller, String role, List<String> trusted, Map<String, List<String>> context) {
         PolicySnapshot now = directory.snapshot();
         Set<String> affected = new LinkedHashSet<>();
@@ -112,6 +118,7 @@ public final class EscalationGuard {
      * as every role it can reach. A name no one has yet becomes a user, in the built-in group
      * {@value Groups#USERS}.
      */
+    @Override
     public void checkKeyFor(Principal caller, String principal, Map<String, List<String>> context) {
         PolicySnapshot now = directory.snapshot();
         PolicySnapshot after = now.principalNames().containsValue(principal) ? now : now.withMembership(Groups.USERS, principal, true);

@@ -3,12 +3,12 @@ package dev.quarry.server;
 import static dev.quarry.server.ModelCalls.reply;
 import static dev.quarry.server.ModelCalls.stream;
 
-import dev.quarry.canonical.ChatRequest;
 import dev.quarry.canonical.Fold;
 import dev.quarry.canonical.TokenEstimate;
 import dev.quarry.catalog.Catalog;
 import dev.quarry.gateway.Operation;
 import dev.quarry.identity.Credential;
+import dev.quarry.policy.Actions;
 import dev.quarry.surface.WireReply;
 import dev.quarry.surface.anthropic.AnthropicErrors;
 import dev.quarry.surface.anthropic.MessagesCall;
@@ -35,13 +35,18 @@ final class AnthropicRoutes implements HttpService {
     private static final HeaderName ANTHROPIC_VERSION = HeaderNames.create("anthropic-version");
 
     private final ModelCalls calls;
+    private final PlatformCalls platform;
     private final Catalog catalog;
     private final Clock clock;
+    /** count_tokens and the model list: an Anthropic client's key, Anthropic's error shape, a prompt's size of body. */
+    private final PlatformCalls.Wire wire;
 
-    AnthropicRoutes(ModelCalls calls, Catalog catalog, Clock clock) {
+    AnthropicRoutes(ModelCalls calls, PlatformCalls platform, Catalog catalog, Clock clock, long maxBodyBytes) {
         this.calls = calls;
+        this.platform = platform;
         this.catalog = catalog;
         this.clock = clock;
+        this.wire = new PlatformCalls.Wire("anthropic", (req, body) -> credential(req), AnthropicErrors::reply, maxBodyBytes);
     }
 
     @Override
@@ -70,13 +75,14 @@ final class AnthropicRoutes implements HttpService {
                         sse -> encoder.stream(stream(outcome), sse, TokenEstimate.of(call.request())), requestId);
             });
 
-    /** An estimate, not a model call: authenticated, but no ledger row. The model must exist, as Anthropic checks. */
+    /**
+     * An estimate, not a model call: no ledger row. Authorized as {@code quarry:CountTokens} on the
+     * model the body names (by its canonical id); the model must exist, as Anthropic checks.
+     */
     private void countTokens(ServerRequest req, ServerResponse res) {
-        calls.serveAuthenticated(req, res, credential(req), AnthropicErrors::reply, body -> {
-            ChatRequest request = TokenCounts.decode(body.get());
-            ModelListings.require(catalog, request.model());
-            return WireReply.json(200, TokenCounts.encode(request));
-        });
+        platform.serveNamedInBody(req, res, wire, Actions.COUNT_TOKENS, "model",
+                body -> ModelListings.require(catalog, TokenCounts.decode(body).model()).id(),
+                call -> WireReply.json(200, TokenCounts.encode(TokenCounts.decode(call.body().get()))));
     }
 
     private void models(ServerRequest req, ServerResponse res) {
@@ -84,10 +90,10 @@ final class AnthropicRoutes implements HttpService {
             res.next();
             return;
         }
-        calls.serveAuthenticated(req, res, credential(req), AnthropicErrors::reply, body -> {
+        platform.serve(req, res, wire, Actions.LIST_MODELS, "model/*", call -> {
             var page = ModelsEncoder.Page.of(req.query().first("limit").orElse(null),
                     req.query().first("after_id").orElse(null), req.query().first("before_id").orElse(null));
-            return WireReply.json(200, ModelsEncoder.list(ModelListings.of(catalog), page, clock.instant()));
+            return WireReply.json(200, ModelsEncoder.list(ModelListings.of(catalog, call::mayInvoke), page, clock.instant()));
         });
     }
 
@@ -96,8 +102,9 @@ final class AnthropicRoutes implements HttpService {
             res.next();
             return;
         }
-        calls.serveAuthenticated(req, res, credential(req), AnthropicErrors::reply,
-                body -> WireReply.json(200, ModelsEncoder.one(ModelListings.require(catalog, req.path().pathParameters().get("id")), clock.instant())));
+        String id = req.path().pathParameters().get("id");
+        platform.serve(req, res, wire, Actions.LIST_MODELS, ModelListings.resource(catalog, id),
+                call -> WireReply.json(200, ModelsEncoder.one(ModelListings.require(catalog, id, call::mayInvoke), clock.instant())));
     }
 
     private static boolean fromAnthropicClient(ServerRequest req) {

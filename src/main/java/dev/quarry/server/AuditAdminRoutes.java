@@ -16,15 +16,15 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.time.Instant;
 
-/** The admin API's audit search, served through {@link AdminCalls}: reading the trail is itself authorized and audited. */
+/** The admin API's audit search, served through {@link PlatformCalls}: reading the trail is itself authorized and audited. */
 final class AuditAdminRoutes implements HttpService {
     /** Longer than any principal id, name or action; a longer filter is a mistake, not a search. */
     private static final int MAX_FILTER = 256;
 
-    private final AdminCalls calls;
+    private final PlatformCalls calls;
     private final AuditQueries queries;
 
-    AuditAdminRoutes(AdminCalls calls, AuditQueries queries) {
+    AuditAdminRoutes(PlatformCalls calls, AuditQueries queries) {
         this.calls = calls;
         this.queries = queries;
     }

@@ -3,12 +3,10 @@ package dev.quarry.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.quarry.budget.Budget;
-import dev.quarry.budget.BudgetDirectory;
+import dev.quarry.budget.BudgetAdmin;
 import dev.quarry.budget.BudgetDraft;
 import dev.quarry.budget.BudgetStatus;
-import dev.quarry.budget.BudgetStore;
 import dev.quarry.budget.WebhookTargets;
-import dev.quarry.canonical.ErrorKind;
 import dev.quarry.canonical.QuarryException;
 import dev.quarry.pricing.Money;
 import dev.quarry.surface.Json;
@@ -21,21 +19,17 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The admin API for budgets: create, list, read and delete them, and see where one stands. Each
- * route is an admin action, authorized and audited by {@link AdminCalls}. A change is in force on
- * this node when its call returns, and on other nodes within {@link BudgetDirectory#POLL_INTERVAL}.
- * Amounts are JSON numbers in dollars, written exactly. A webhook is shown by its origin only
+ * The admin API for budgets over HTTP: paths and bodies to {@link BudgetAdmin} calls, and JSON
+ * replies. Each route is an admin action, authorized and audited by {@link PlatformCalls}. Amounts are JSON numbers in dollars, written exactly. A webhook is shown by its origin only
  * ({@link WebhookTargets#redacted}): the rest of its URL may hold a credential.
  */
 final class BudgetAdminRoutes implements HttpService {
-    private final AdminCalls calls;
-    private final BudgetStore store;
-    private final BudgetDirectory directory;
+    private final PlatformCalls calls;
+    private final BudgetAdmin budgets;
 
-    BudgetAdminRoutes(AdminCalls calls, BudgetStore store, BudgetDirectory directory) {
+    BudgetAdminRoutes(PlatformCalls calls, BudgetAdmin budgets) {
         this.calls = calls;
-        this.store = store;
-        this.directory = directory;
+        this.budgets = budgets;
     }
 
     @Override
@@ -55,10 +49,9 @@ final class BudgetAdminRoutes implements HttpService {
     private void create(ServerRequest req, ServerResponse res) {
         calls.serve(req, res, "quarry:PutBudget", "budget/*", call -> {
             ObjectNode body = call.body().get();
-            Budget budget = store.create(new BudgetDraft(Json.requireText(body, "name", "name"), Json.requireText(body, "scope", "scope"),
+            Budget budget = budgets.create(new BudgetDraft(Json.requireText(body, "name", "name"), Json.requireText(body, "scope", "scope"),
                     Json.requireText(body, "period", "period"), Json.optText(body, "start", "start"), Json.optText(body, "end", "end"),
                     Json.requireText(body, "limit_usd", "limit_usd"), thresholds(body), Json.optText(body, "webhook_url", "webhook_url")));
-            directory.reload();
             return WireReply.json(201, Json.bytes(json(budget)));
         });
     }
@@ -66,22 +59,21 @@ final class BudgetAdminRoutes implements HttpService {
     private void list(ServerRequest req, ServerResponse res) {
         calls.serve(req, res, "quarry:ReadBudget", "budget/*", call -> {
             ObjectNode reply = Json.object();
-            var budgets = reply.putArray("budgets");
-            store.list().forEach(b -> budgets.add(json(b)));
+            var list = reply.putArray("budgets");
+            budgets.list().forEach(b -> list.add(json(b)));
             return ok(reply);
         });
     }
 
     private void get(ServerRequest req, ServerResponse res) {
         String id = id(req);
-        calls.serve(req, res, "quarry:ReadBudget", "budget/" + id, call -> ok(json(store.get(id))));
+        calls.serve(req, res, "quarry:ReadBudget", "budget/" + id, call -> ok(json(budgets.get(id))));
     }
 
     private void delete(ServerRequest req, ServerResponse res) {
         String id = id(req);
         calls.serve(req, res, "quarry:DeleteBudget", "budget/" + id, call -> {
-            store.delete(id);
-            directory.reload();
+            budgets.delete(id);
             return WireReply.json(204, new byte[0]);
         });
     }
@@ -90,11 +82,9 @@ final class BudgetAdminRoutes implements HttpService {
     private void status(ServerRequest req, ServerResponse res) {
         String id = id(req);
         calls.serve(req, res, "quarry:ReadBudget", "budget/" + id, call -> {
-            Budget budget = store.get(id);
-            BudgetStatus status = directory.status(id).orElseThrow(() -> QuarryException.of(ErrorKind.NOT_FOUND,
-                    "Budget '" + budget.name() + "' is not in force now: its custom period is from " + budget.period().start()
-                            + " to " + budget.period().end() + "."));
-            ObjectNode reply = json(budget);
+            BudgetAdmin.Standing standing = budgets.standing(id);
+            BudgetStatus status = standing.status();
+            ObjectNode reply = json(standing.budget());
             reply.put("period_start", status.window().start().toString())
                     .put("period_end", status.window().end().toString())
                     .put("spent_usd", Money.fromMicros(status.spentMicros()))

@@ -19,10 +19,10 @@ import java.util.Locale;
  * since it shows where models are deployed.
  */
 final class CatalogAdminRoutes implements HttpService {
-    private final AdminCalls calls;
+    private final PlatformCalls calls;
     private final Catalog catalog;
 
-    CatalogAdminRoutes(AdminCalls calls, Catalog catalog) {
+    CatalogAdminRoutes(PlatformCalls calls, Catalog catalog) {
         this.calls = calls;
         this.catalog = catalog;
     }

@@ -7,11 +7,9 @@ import dev.quarry.canonical.QuarryException;
 import dev.quarry.metering.ReportFormat;
 import dev.quarry.metering.UsageReport;
 import dev.quarry.pricing.Commitment;
-import dev.quarry.pricing.CommitmentStore;
+import dev.quarry.pricing.CostAdmin;
 import dev.quarry.pricing.Drawdown;
 import dev.quarry.pricing.PriceFile;
-import dev.quarry.pricing.PriceSheet;
-import dev.quarry.pricing.PriceStore;
 import dev.quarry.pricing.PricingException;
 import dev.quarry.store.StoredTimes;
 import dev.quarry.surface.Json;
@@ -29,23 +27,17 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * The admin API for cost governance: the price sheet (read it, add entries), usage reports, and
- * commitments with their drawdown. Served through {@link AdminCalls}, so authorized and audited.
- * A price change is in force on this node when its call returns, on others within a poll.
+ * The admin API for cost governance over HTTP: paths, queries and bodies to {@link CostAdmin} calls
+ * (the price sheet, usage reports, commitments with their drawdown), and JSON replies. Served
+ * through {@link PlatformCalls}, so authorized and audited.
  */
 final class CostAdminRoutes implements HttpService {
-    private final AdminCalls calls;
-    private final PriceStore prices;
-    private final PriceSheet sheet;
-    private final CommitmentStore commitments;
-    private final UsageReport usage;
+    private final PlatformCalls calls;
+    private final CostAdmin costs;
 
-    CostAdminRoutes(AdminCalls calls, PriceStore prices, PriceSheet sheet, CommitmentStore commitments, UsageReport usage) {
+    CostAdminRoutes(PlatformCalls calls, CostAdmin costs) {
         this.calls = calls;
-        this.prices = prices;
-        this.sheet = sheet;
-        this.commitments = commitments;
-        this.usage = usage;
+        this.costs = costs;
     }
 
     @Override
@@ -61,7 +53,7 @@ final class CostAdminRoutes implements HttpService {
     private void listPrices(ServerRequest req, ServerResponse res) {
         calls.serve(req, res, "quarry:GetPrices", "pricing/*", call -> {
             ObjectNode reply = Json.object();
-            reply.set("prices", PriceFile.json(sheet.entries()));
+            reply.set("prices", PriceFile.json(costs.prices()));
             return ok(reply);
         });
     }
@@ -69,8 +61,7 @@ final class CostAdminRoutes implements HttpService {
     /** Body: {@code {"prices": [entry, …]}} in the price file's form; adds them (identical entries are no-ops). */
     private void putPrices(ServerRequest req, ServerResponse res) {
         calls.serve(req, res, "quarry:PutPrices", "pricing/*", call -> {
-            int added = invalidAsBadRequest("prices", () -> prices.add(PriceFile.parse(call.body().get().get("prices"))));
-            sheet.reload();
+            int added = invalidAsBadRequest("prices", () -> costs.addPrices(PriceFile.parse(call.body().get().get("prices"))));
             return ok(Json.object().put("added", added));
         });
     }
@@ -85,7 +76,7 @@ final class CostAdminRoutes implements HttpService {
             Instant from = invalidAsBadRequest("from", () -> StoredTimes.dayOrInstant(query(req, "from")));
             Instant to = invalidAsBadRequest("to", () -> StoredTimes.dayOrInstant(query(req, "to")));
             ReportFormat format = invalidAsBadRequest("format", () -> ReportFormat.of(req.query().first("format").orElse("json")));
-            return new WireReply(200, format.mediaType(), format.render(by, usage.rows(by, from, to)).getBytes(StandardCharsets.UTF_8), Map.of());
+            return new WireReply(200, format.mediaType(), format.render(by, costs.report(by, from, to)).getBytes(StandardCharsets.UTF_8), Map.of());
         });
     }
 
@@ -94,9 +85,9 @@ final class CostAdminRoutes implements HttpService {
         calls.serve(req, res, "quarry:ListCommitments", "commitment/*", call -> {
             ObjectNode reply = Json.object();
             ArrayNode array = reply.putArray("commitments");
-            for (Commitment c : commitments.all()) {
-                Drawdown d = Drawdown.of(c, usage.daily(c.start(), c.end()));
-                ObjectNode o = commitmentJson(array.addObject(), c);
+            for (CostAdmin.Standing standing : costs.commitments()) {
+                Drawdown d = standing.drawdown();
+                ObjectNode o = commitmentJson(array.addObject(), standing.commitment());
                 o.put("list_cost_usd", d.listCost()).put("drawn_usd", d.drawn()).put("remaining_usd", d.remaining())
                         .put("billed_usd", d.billed()).put("effective_discount", d.effectiveDiscount());
             }
@@ -113,7 +104,7 @@ final class CostAdminRoutes implements HttpService {
             ObjectNode body = call.body().get();
             Instant start = invalidAsBadRequest("start", () -> StoredTimes.dayOrInstant(Json.requireText(body, "start", "start")));
             Instant end = invalidAsBadRequest("end", () -> StoredTimes.dayOrInstant(Json.requireText(body, "end", "end")));
-            Commitment c = invalidAsBadRequest("commitment", () -> commitments.add(Json.requireText(body, "name", "name"),
+            Commitment c = invalidAsBadRequest("commitment", () -> costs.addCommitment(Json.requireText(body, "name", "name"),
                     decimal(body, "amount_usd"), start, end, decimal(body, "discount_rate"), texts(body, "models"), texts(body, "platforms")));
             return WireReply.json(201, Json.bytes(commitmentJson(Json.object(), c)));
         });

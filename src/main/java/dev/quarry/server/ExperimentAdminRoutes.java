@@ -15,12 +15,12 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Map;
 
-/** The admin API's experiment report, served through {@link AdminCalls}, so authorized and audited. */
+/** The admin API's experiment report, served through {@link PlatformCalls}, so authorized and audited. */
 final class ExperimentAdminRoutes implements HttpService {
-    private final AdminCalls calls;
+    private final PlatformCalls calls;
     private final ExperimentReport report;
 
-    ExperimentAdminRoutes(AdminCalls calls, ExperimentReport report) {
+    ExperimentAdminRoutes(PlatformCalls calls, ExperimentReport report) {
         this.calls = calls;
         this.report = report;
     }

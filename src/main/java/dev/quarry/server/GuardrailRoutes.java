@@ -34,22 +34,23 @@ import java.util.regex.Pattern;
  * Guardrails over HTTP: Bedrock Runtime's {@code ApplyGuardrail}, which checks any text against a
  * guardrail version without calling a model, and the admin API that defines guardrails (a draft,
  * then immutable published versions). Definitions are Bedrock {@code CreateGuardrail} bodies.
- * Every call is authorized and audited by {@link AdminCalls}; an intervention of ApplyGuardrail is
+ * Every call is authorized and audited by {@link PlatformCalls}; an intervention of ApplyGuardrail is
  * audited too, as a model call's is.
  */
 final class GuardrailRoutes implements HttpService {
     /** An ApplyGuardrail body: {@link ApplyGuardrailCodec#MAX_CHARACTERS} of text, JSON-escaped, with room to spare. */
     private static final long MAX_APPLY_BODY = 1024 * 1024;
     private static final Pattern APPLY_PATH = Pattern.compile("/guardrail/([^/]+)/version/([^/]+)/apply");
-    private static final AdminCalls.Wire BEDROCK = new AdminCalls.Wire(BedrockRoutes::credential, BedrockErrors::reply, MAX_APPLY_BODY);
+    private static final PlatformCalls.Wire BEDROCK =
+            new PlatformCalls.Wire("bedrock.guardrail", BedrockRoutes::credential, BedrockErrors::reply, MAX_APPLY_BODY);
 
-    private final AdminCalls calls;
+    private final PlatformCalls calls;
     private final GuardrailStore store;
     private final Guardrails guardrails;
     private final AuditLog audit;
     private final Clock clock;
 
-    GuardrailRoutes(AdminCalls calls, GuardrailStore store, Guardrails guardrails, AuditLog audit, Clock clock) {
+    GuardrailRoutes(PlatformCalls calls, GuardrailStore store, Guardrails guardrails, AuditLog audit, Clock clock) {
         this.calls = calls;
         this.store = store;
         this.guardrails = guardrails;

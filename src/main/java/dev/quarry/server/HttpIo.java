@@ -106,7 +106,7 @@ final class HttpIo {
      * ordinary oversized bodies themselves, in their own error shape.
      */
     static long bufferCeiling(long maxBodyBytes) {
-        return 2 * Math.max(maxBodyBytes, AdminCalls.MAX_BODY);
+        return 2 * Math.max(maxBodyBytes, PlatformCalls.MAX_BODY);
     }
 
     static void send(ServerResponse res, WireReply reply) {

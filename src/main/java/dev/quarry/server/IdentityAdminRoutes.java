@@ -3,17 +3,12 @@ package dev.quarry.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.quarry.canonical.ErrorKind;
 import dev.quarry.canonical.QuarryException;
 import dev.quarry.identity.Groups;
-import dev.quarry.identity.IdentityStore;
-import dev.quarry.identity.IssuedKey;
-import dev.quarry.identity.KeyTerms;
+import dev.quarry.identity.IdentityAdmin;
 import dev.quarry.identity.Principal;
 import dev.quarry.identity.PrincipalKind;
-import dev.quarry.identity.Roles;
 import dev.quarry.policy.Actions;
-import dev.quarry.policy.EscalationGuard;
 import dev.quarry.surface.Json;
 import dev.quarry.surface.WireReply;
 import io.helidon.webserver.http.HttpRules;
@@ -25,36 +20,20 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
 
 /**
- * The admin API for identities: principals and their tags, groups, roles, keys, and STS's
- * assume-role. Each route is an action authorized and audited by {@link AdminCalls}; errors are
- * OpenAI-shaped. A call that acts on a principal besides its own resource (a member, a key's
- * owner, a role reached through the principal routes) is authorized on that too. Every change to
- * what a principal may do (membership, tags, a key, a role's trust, deleting a group) also passes
- * the {@link EscalationGuard}. A change is in force on this node when its call returns ({@code identityChanged}
- * drops this node's caches) and on other nodes within a poll of the identity version.
+ * The admin API for identities over HTTP: principals and their tags, groups, roles, keys, and STS's
+ * assume-role, as paths and bodies to {@link IdentityAdmin} calls and JSON replies. Each route is
+ * an action authorized and audited by {@link PlatformCalls}; errors are OpenAI-shaped.
  */
 final class IdentityAdminRoutes implements HttpService {
-    private final AdminCalls calls;
-    private final IdentityStore identities;
-    private final Consumer<IssuedKey> onKeyIssued;
-    private final Runnable identityChanged;
-    private final EscalationGuard guard;
+    private final PlatformCalls calls;
+    private final IdentityAdmin identities;
     private final Clock clock;
 
-    /**
-     * @param onKeyIssued     remembers a new key, so its first use needs no lookup
-     * @param identityChanged drops what this node remembers of identities
-     */
-    IdentityAdminRoutes(AdminCalls calls, IdentityStore identities, Consumer<IssuedKey> onKeyIssued, Runnable identityChanged,
-                        EscalationGuard guard, Clock clock) {
+    IdentityAdminRoutes(PlatformCalls calls, IdentityAdmin identities, Clock clock) {
         this.calls = calls;
         this.identities = identities;
-        this.onKeyIssued = onKeyIssued;
-        this.identityChanged = identityChanged;
-        this.guard = guard;
         this.clock = clock;
     }
 
@@ -87,9 +66,8 @@ final class IdentityAdminRoutes implements HttpService {
         calls.serveNamedInBody(req, res, "quarry:CreatePrincipal", "principal", IdentityAdminRoutes::name, call -> {
             ObjectNode body = call.body().get();
             String kind = Json.optText(body, "kind", "kind");
-            Principal created = identities.createPrincipal(call.name(), kind == null ? PrincipalKind.USER : PrincipalKind.creatable(kind), tags(body));
-            identityChanged.run();
-            return json(201, principal(created));
+            return json(201, principal(identities.createPrincipal(call.name(), kind == null ? PrincipalKind.USER : PrincipalKind.creatable(kind),
+                    tags(body))));
         });
     }
 
@@ -105,11 +83,9 @@ final class IdentityAdminRoutes implements HttpService {
     private void getPrincipal(ServerRequest req, ServerResponse res) {
         String name = param(req, "name");
         calls.serve(req, res, "quarry:GetPrincipal", "principal/" + name, call -> {
-            alsoAsRole(call, identities, name);
-            Principal p = identities.principal(name).orElseThrow(() -> notFound("principal", name));
-            ObjectNode reply = principal(p);
-            ArrayNode groups = reply.putArray("groups");
-            identities.groups().list().stream().filter(g -> g.members().contains(name)).forEach(g -> groups.add(g.name()));
+            IdentityAdmin.Membership found = identities.principal(call, name);
+            ObjectNode reply = principal(found.principal());
+            found.groups().forEach(reply.putArray("groups")::add);
             return json(200, reply);
         });
     }
@@ -117,9 +93,8 @@ final class IdentityAdminRoutes implements HttpService {
     private void deletePrincipal(ServerRequest req, ServerResponse res) {
         String name = param(req, "name");
         calls.serve(req, res, "quarry:DeletePrincipal", "principal/" + name, call -> {
-            alsoAsRole(call, identities, name);
-            identities.deletePrincipal(name);
-            return changed();
+            identities.deletePrincipal(call, name);
+            return noContent();
         });
     }
 
@@ -127,19 +102,9 @@ final class IdentityAdminRoutes implements HttpService {
     private void tag(ServerRequest req, ServerResponse res) {
         String name = param(req, "name");
         calls.serve(req, res, "quarry:TagPrincipal", "principal/" + name, call -> {
-            alsoAsRole(call, identities, name);
             ObjectNode body = call.body().get();
             List<String> remove = Json.optArray(body, "remove", "remove").stream().map(key -> text(key, "remove")).toList();
-            Map<String, String> set = tags(body);
-            Principal p = identities.principal(name).orElseThrow(() -> notFound("principal", name));
-            Map<String, String> after = new LinkedHashMap<>(p.tags());
-            after.putAll(set);
-            remove.forEach(after::remove);
-            guard.checkTags(call.caller(), name, after, call.conditions());
-            if (!set.isEmpty()) p = identities.tag(name, set);
-            if (!remove.isEmpty()) p = identities.untag(name, remove);
-            identityChanged.run();
-            return json(200, principal(p));
+            return json(200, principal(identities.tag(call, name, tags(body), remove)));
         });
     }
 
@@ -147,37 +112,25 @@ final class IdentityAdminRoutes implements HttpService {
     private void createKey(ServerRequest req, ServerResponse res) {
         String name = param(req, "name");
         calls.serve(req, res, "quarry:CreateKey", "principal/" + name, call -> {
-            alsoAsRole(call, identities, name);
             ObjectNode body = req.content().hasEntity() ? call.body().get() : Json.object();
-            Principal p = identities.principal(name).orElseThrow(() -> notFound("principal", name));
-            guard.checkKeyFor(call.caller(), name, call.conditions());
             Integer expiresIn = Json.optInt(body, "expires_in_seconds", "expires_in_seconds", 60);
-            IssuedKey key = identities.keys().create(p, new KeyTerms(expiresIn == null ? null : clock.instant().plusSeconds(expiresIn),
-                    Json.optText(body, "description", "description")));
-            onKeyIssued.accept(key);
-            return json(201, KeyJson.of(key));
+            return json(201, KeyJson.of(identities.createKey(call, name, expiresIn == null ? null : Duration.ofSeconds(expiresIn),
+                    Json.optText(body, "description", "description"))));
         });
     }
 
     /** Body: {@code {"name"}}: a key for that principal, made a user if it is new — an operator's first call. */
     private void createUserKey(ServerRequest req, ServerResponse res) {
-        calls.serveNamedInBody(req, res, "quarry:CreateKey", "principal", IdentityAdminRoutes::name, call -> {
-            alsoAsRole(call, identities, call.name());
-            guard.checkKeyFor(call.caller(), call.name(), call.conditions());
-            IssuedKey key = identities.createKey(call.name(), PrincipalKind.USER);
-            onKeyIssued.accept(key);
-            identityChanged.run();
-            return json(201, KeyJson.of(key));
-        });
+        calls.serveNamedInBody(req, res, "quarry:CreateKey", "principal", IdentityAdminRoutes::name,
+                call -> json(201, KeyJson.of(identities.createUserKey(call, call.name()))));
     }
 
     private void listKeys(ServerRequest req, ServerResponse res) {
         String name = param(req, "name");
         calls.serve(req, res, "quarry:ListKeys", "principal/" + name, call -> {
-            alsoAsRole(call, identities, name);
             ObjectNode reply = Json.object();
             ArrayNode keys = reply.putArray("keys");
-            identities.keys().list(name).forEach(k -> keys.add(KeyJson.listed(k, clock.instant())));
+            identities.keys(call, name).forEach(k -> keys.add(KeyJson.listed(k, clock.instant())));
             return json(200, reply);
         });
     }
@@ -185,9 +138,7 @@ final class IdentityAdminRoutes implements HttpService {
     private void disableKey(ServerRequest req, ServerResponse res) {
         String id = param(req, "id");
         calls.serve(req, res, "quarry:DisableKey", "key/" + id, call -> {
-            alsoOnOwner(call, id);
-            identities.keys().disable(id);
-            identityChanged.run();
+            identities.disableKey(call, id);
             return json(200, Json.object().put("key_id", id).put("status", "disabled"));
         });
     }
@@ -195,9 +146,7 @@ final class IdentityAdminRoutes implements HttpService {
     private void enableKey(ServerRequest req, ServerResponse res) {
         String id = param(req, "id");
         calls.serve(req, res, "quarry:EnableKey", "key/" + id, call -> {
-            alsoOnOwner(call, id);
-            identities.keys().enable(id);
-            identityChanged.run();
+            identities.enableKey(call, id);
             return json(200, Json.object().put("key_id", id).put("status", "enabled"));
         });
     }
@@ -205,69 +154,49 @@ final class IdentityAdminRoutes implements HttpService {
     private void deleteKey(ServerRequest req, ServerResponse res) {
         String id = param(req, "id");
         calls.serve(req, res, "quarry:DeleteKey", "key/" + id, call -> {
-            alsoOnOwner(call, id);
-            identities.keys().delete(id);
-            return changed();
+            identities.deleteKey(call, id);
+            return noContent();
         });
     }
 
     /** Body: {@code {"name"}}. */
     private void createGroup(ServerRequest req, ServerResponse res) {
-        calls.serveNamedInBody(req, res, "quarry:CreateGroup", "group", IdentityAdminRoutes::name, call -> {
-            Groups.Group group = identities.groups().create(call.name());
-            identityChanged.run();
-            return json(201, group(group));
-        });
+        calls.serveNamedInBody(req, res, "quarry:CreateGroup", "group", IdentityAdminRoutes::name,
+                call -> json(201, group(identities.createGroup(call.name()))));
     }
 
     private void listGroups(ServerRequest req, ServerResponse res) {
         calls.serve(req, res, "quarry:ListGroups", "group/*", call -> {
             ObjectNode reply = Json.object();
             ArrayNode groups = reply.putArray("groups");
-            identities.groups().list().forEach(g -> groups.add(group(g)));
+            identities.groups().forEach(g -> groups.add(group(g)));
             return json(200, reply);
         });
     }
 
     private void getGroup(ServerRequest req, ServerResponse res) {
         String name = param(req, "name");
-        calls.serve(req, res, "quarry:GetGroup", "group/" + name, call ->
-                json(200, group(identities.groups().get(name).orElseThrow(() -> notFound("group", name)))));
+        calls.serve(req, res, "quarry:GetGroup", "group/" + name, call -> json(200, group(identities.group(name))));
     }
 
     private void deleteGroup(ServerRequest req, ServerResponse res) {
         String name = param(req, "name");
         calls.serve(req, res, "quarry:DeleteGroup", "group/" + name, call -> {
-            guard.checkDeleteGroup(call.caller(), name, call.conditions());
-            identities.groups().delete(name);
-            return changed();
+            identities.deleteGroup(call, name);
+            return noContent();
         });
     }
 
     private void addMember(ServerRequest req, ServerResponse res) {
         String name = param(req, "name");
-        calls.serve(req, res, "quarry:AddToGroup", "group/" + name, call -> {
-            String principal = param(req, "principal");
-            call.alsoOn("principal/" + principal);
-            alsoAsRole(call, identities, principal);
-            guard.checkJoin(call.caller(), name, principal, call.conditions());
-            Groups.Group group = identities.groups().add(name, principal);
-            identityChanged.run();
-            return json(200, group(group));
-        });
+        calls.serve(req, res, "quarry:AddToGroup", "group/" + name,
+                call -> json(200, group(identities.addMember(call, name, param(req, "principal")))));
     }
 
     private void removeMember(ServerRequest req, ServerResponse res) {
         String name = param(req, "name");
-        calls.serve(req, res, "quarry:RemoveFromGroup", "group/" + name, call -> {
-            String principal = param(req, "principal");
-            call.alsoOn("principal/" + principal);
-            alsoAsRole(call, identities, principal);
-            guard.checkLeave(call.caller(), name, principal, call.conditions());
-            Groups.Group group = identities.groups().remove(name, principal);
-            identityChanged.run();
-            return json(200, group(group));
-        });
+        calls.serve(req, res, "quarry:RemoveFromGroup", "group/" + name,
+                call -> json(200, group(identities.removeMember(call, name, param(req, "principal")))));
     }
 
     /** Body: {@code {"name", "trust": ["principal", "group:NAME"], "tags": {...}}}. */
@@ -275,11 +204,9 @@ final class IdentityAdminRoutes implements HttpService {
         calls.serveNamedInBody(req, res, "quarry:CreateRole", "role", IdentityAdminRoutes::name, call -> {
             ObjectNode body = call.body().get();
             List<String> trust = Json.optArray(body, "trust", "trust").stream().map(entry -> text(entry, "trust")).toList();
-            guard.checkTrust(call.caller(), call.name(), trust, call.conditions());
-            Principal role = identities.roles().create(call.name(), trust, tags(body));
-            identityChanged.run();
-            ObjectNode reply = principal(role);
-            trust.stream().distinct().sorted().forEach(reply.putArray("trust")::add);
+            IdentityAdmin.CreatedRole created = identities.createRole(call, call.name(), trust, tags(body));
+            ObjectNode reply = principal(created.role());
+            created.trust().forEach(reply.putArray("trust")::add);
             return json(201, reply);
         });
     }
@@ -288,7 +215,7 @@ final class IdentityAdminRoutes implements HttpService {
         String name = param(req, "name");
         calls.serve(req, res, "quarry:DeleteRole", "role/" + name, call -> {
             identities.deleteRole(name);
-            return changed();
+            return noContent();
         });
     }
 
@@ -299,25 +226,7 @@ final class IdentityAdminRoutes implements HttpService {
     private void assumeRole(ServerRequest req, ServerResponse res) {
         calls.serveNamedInBody(req, res, Actions.ASSUME_ROLE, "role", body -> Json.requireText(body, "role", "role"), call -> {
             Integer seconds = Json.optInt(call.body().get(), "duration_seconds", "duration_seconds", 1);
-            Duration duration = seconds == null ? Roles.DEFAULT_SESSION : Duration.ofSeconds(seconds);
-            return json(200, KeyJson.session(identities.roles().assume(call.name(), call.caller(), duration)));
-        });
-    }
-
-    /**
-     * A call that reaches a role as a principal (a principal route, an attachment, a membership, a
-     * session key's owner) is authorized on {@code role/NAME} as well, so a Deny on a role holds
-     * whichever route names it.
-     */
-    static void alsoAsRole(AdminCalls.AdminContext call, IdentityStore identities, String name) {
-        if (identities.principal(name).filter(p -> p.kind() == PrincipalKind.ROLE).isPresent()) call.alsoOn("role/" + name);
-    }
-
-    /** A key is acted on as part of its owner: a Deny on {@code principal/OWNER} (or {@code role/OWNER}, for a role's sessions) holds for its keys. */
-    private void alsoOnOwner(AdminCalls.AdminContext call, String keyId) {
-        identities.keys().owner(keyId).ifPresent(owner -> {
-            call.alsoOn("principal/" + owner);
-            alsoAsRole(call, identities, owner);
+            return json(200, KeyJson.session(identities.assumeRole(call, call.name(), seconds == null ? null : Duration.ofSeconds(seconds))));
         });
     }
 
@@ -326,8 +235,7 @@ final class IdentityAdminRoutes implements HttpService {
         return Json.requireText(body, "name", "name");
     }
 
-    private WireReply changed() {
-        identityChanged.run();
+    private static WireReply noContent() {
         return WireReply.json(204, new byte[0]);
     }
 
@@ -356,10 +264,6 @@ final class IdentityAdminRoutes implements HttpService {
     private static String text(JsonNode node, String path) {
         if (!node.isTextual()) throw QuarryException.invalid(path, "'" + path + "' must be a string.");
         return node.textValue();
-    }
-
-    private static QuarryException notFound(String what, String name) {
-        return QuarryException.of(ErrorKind.NOT_FOUND, "There is no " + what + " named '" + name + "'.");
     }
 
     private static String param(ServerRequest req, String name) {

@@ -1,14 +1,10 @@
 package dev.quarry.server;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.quarry.canonical.EventStream;
-import dev.quarry.canonical.QuarryError;
 import dev.quarry.canonical.QuarryException;
 import dev.quarry.gateway.Exchange;
 import dev.quarry.gateway.Gateway;
 import dev.quarry.gateway.Outcome;
-import dev.quarry.identity.Credential;
-import dev.quarry.identity.Principal;
 import dev.quarry.routing.Experiments;
 import dev.quarry.routing.Planner;
 import dev.quarry.routing.RoutingHints;
@@ -16,8 +12,6 @@ import dev.quarry.surface.Json;
 import dev.quarry.surface.WireReply;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import java.util.function.BiFunction;
-import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
 
@@ -65,33 +59,6 @@ final class ModelCalls {
             } catch (QuarryException e) {
                 status = reply(res, endpoint.errors().apply(e.error()));
             }
-        }
-        access(req, requestId, status, start);
-    }
-
-    /**
-     * Serves a request that needs a valid key but invokes no model (a model list, a token count),
-     * so it leaves no ledger row. As for a model call, an oversized body is refused first and the
-     * body is read only once the key is known good; {@code answer} gets it parsed, on demand.
-     */
-    void serveAuthenticated(ServerRequest req, ServerResponse res, Credential credential,
-                            Function<QuarryError, WireReply> errors, Function<Supplier<ObjectNode>, WireReply> answer) {
-        serveAs(req, res, credential, errors, (caller, body) -> answer.apply(body));
-    }
-
-    /** As {@link #serveAuthenticated}, for answers that depend on who the caller is. */
-    void serveAs(ServerRequest req, ServerResponse res, Credential credential,
-                 Function<QuarryError, WireReply> errors, BiFunction<Principal, Supplier<ObjectNode>, WireReply> answer) {
-        String requestId = begin(res);
-        long start = System.nanoTime();
-        int status;
-        try {
-            var declaredTooLarge = HttpIo.declaredTooLarge(req, maxBodyBytes);
-            if (declaredTooLarge.isPresent()) throw new QuarryException(declaredTooLarge.get());
-            Principal caller = gateway.authenticate(credential);
-            status = reply(res, answer.apply(caller, () -> Json.parseObject(HttpIo.readJsonBody(req, maxBodyBytes))));
-        } catch (QuarryException e) {
-            status = reply(res, errors.apply(e.error()));
         }
         access(req, requestId, status, start);
     }

@@ -8,6 +8,7 @@ import dev.quarry.catalog.Catalog;
 import dev.quarry.gateway.Operation;
 import dev.quarry.gateway.Outcome;
 import dev.quarry.identity.Credential;
+import dev.quarry.policy.Actions;
 import dev.quarry.surface.Json;
 import dev.quarry.surface.WireReply;
 import dev.quarry.surface.openai.ChatCall;
@@ -26,14 +27,24 @@ import io.helidon.webserver.http.ServerResponse;
 import java.time.Clock;
 import java.util.List;
 
-/** The OpenAI surface's routes: decode with the surface, run the gateway, encode with the surface. */
+/**
+ * The OpenAI surface's routes: decode with the surface, run the gateway, encode with the surface.
+ * The model list shows only the models the caller may invoke; listing is authorized as
+ * {@code quarry:ListModels} on {@code model/*}, or on {@code model/ID} for one model.
+ */
 final class OpenAiRoutes implements HttpService {
+    /** A model list: a bearer key, OpenAI's error object, no body. */
+    private static final PlatformCalls.Wire MODELS = new PlatformCalls.Wire("openai.models", (req, body) -> bearer(req), OpenAiErrors::reply,
+            PlatformCalls.MAX_BODY);
+
     private final ModelCalls calls;
+    private final PlatformCalls platform;
     private final Catalog catalog;
     private final Clock clock;
 
-    OpenAiRoutes(ModelCalls calls, Catalog catalog, Clock clock) {
+    OpenAiRoutes(ModelCalls calls, PlatformCalls platform, Catalog catalog, Clock clock) {
         this.calls = calls;
+        this.platform = platform;
         this.catalog = catalog;
         this.clock = clock;
     }
@@ -77,13 +88,14 @@ final class OpenAiRoutes implements HttpService {
             });
 
     private void models(ServerRequest req, ServerResponse res) {
-        calls.serveAuthenticated(req, res, bearer(req), OpenAiErrors::reply,
-                body -> WireReply.json(200, ModelsEncoder.encode(ModelListings.of(catalog), epochSeconds())));
+        platform.serve(req, res, MODELS, Actions.LIST_MODELS, "model/*",
+                call -> WireReply.json(200, ModelsEncoder.encode(ModelListings.of(catalog, call::mayInvoke), epochSeconds())));
     }
 
     private void model(ServerRequest req, ServerResponse res) {
-        calls.serveAuthenticated(req, res, bearer(req), OpenAiErrors::reply, body -> {
-            var listing = ModelListings.require(catalog, req.path().pathParameters().get("id"));
+        String id = req.path().pathParameters().get("id");
+        platform.serve(req, res, MODELS, Actions.LIST_MODELS, ModelListings.resource(catalog, id), call -> {
+            var listing = ModelListings.require(catalog, id, call::mayInvoke);
             byte[] list = ModelsEncoder.encode(List.of(listing), epochSeconds());
             return WireReply.json(200, Json.bytes(Json.parseObject(list).get("data").get(0)));
         });

@@ -3,16 +3,10 @@ package dev.quarry.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.quarry.canonical.QuarryException;
-import dev.quarry.identity.IdentityStore;
 import dev.quarry.policy.AccessRequest;
 import dev.quarry.policy.Actions;
 import dev.quarry.policy.Decision;
-import dev.quarry.policy.EscalationGuard;
-import dev.quarry.policy.Policy;
-import dev.quarry.policy.PolicyDirectory;
-import dev.quarry.policy.PolicyException;
-import dev.quarry.policy.PolicyParser;
-import dev.quarry.policy.PolicyStore;
+import dev.quarry.policy.PolicyAdmin;
 import dev.quarry.policy.PolicyTarget;
 import dev.quarry.surface.Json;
 import dev.quarry.surface.WireReply;
@@ -27,26 +21,18 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The admin API for policies: write, read, list and delete them, attach them to principals and
- * groups, set permission boundaries, and simulate a decision. Each route is an admin action,
- * authorized and audited by {@link AdminCalls}, attaching and detaching on the target principal
- * (and {@code role/NAME} when it is a role) or group as well; writing, attaching or detaching a policy, and changing a boundary, also pass the
- * {@link EscalationGuard}. A change is in force on this node when its
- * call returns, and on other nodes within {@link PolicyDirectory#POLL_INTERVAL}.
+ * The admin API for policies over HTTP: paths and bodies to {@link PolicyAdmin} calls, and JSON
+ * replies. Each route is an admin action, authorized and audited by {@link PlatformCalls};
+ * attaching and detaching are authorized on the target principal (and {@code role/NAME} when it
+ * is a role) or group as well, by the service.
  */
 final class PolicyAdminRoutes implements HttpService {
-    private final AdminCalls calls;
-    private final PolicyStore store;
-    private final PolicyDirectory directory;
-    private final EscalationGuard guard;
-    private final IdentityStore identities;
+    private final PlatformCalls calls;
+    private final PolicyAdmin policies;
 
-    PolicyAdminRoutes(AdminCalls calls, PolicyStore store, PolicyDirectory directory, EscalationGuard guard, IdentityStore identities) {
-        this.identities = identities;
+    PolicyAdminRoutes(PlatformCalls calls, PolicyAdmin policies) {
         this.calls = calls;
-        this.store = store;
-        this.directory = directory;
-        this.guard = guard;
+        this.policies = policies;
     }
 
     @Override
@@ -64,7 +50,7 @@ final class PolicyAdminRoutes implements HttpService {
     private void list(ServerRequest req, ServerResponse res) {
         calls.serve(req, res, "quarry:ListPolicies", "policy/*", call -> {
             ObjectNode reply = Json.object();
-            store.names().forEach(reply.putArray("policies")::add);
+            policies.names().forEach(reply.putArray("policies")::add);
             return ok(reply);
         });
     }
@@ -73,10 +59,7 @@ final class PolicyAdminRoutes implements HttpService {
     private void put(ServerRequest req, ServerResponse res) {
         String name = name(req);
         calls.serve(req, res, "quarry:PutPolicy", "policy/" + name, call -> {
-            String document = Json.write(call.body().get());
-            guard.checkPut(call.caller(), parsed(name, document), call.conditions());
-            store.put(name, document);
-            directory.reload();
+            policies.put(call, name, Json.write(call.body().get()));
             return ok(Json.object().put("name", name));
         });
     }
@@ -85,7 +68,7 @@ final class PolicyAdminRoutes implements HttpService {
         String name = name(req);
         calls.serve(req, res, "quarry:GetPolicy", "policy/" + name, call -> {
             ObjectNode reply = Json.object().put("name", name);
-            reply.set("document", Json.parseObject(store.document(name).getBytes(StandardCharsets.UTF_8)));
+            reply.set("document", Json.parseObject(policies.document(name).getBytes(StandardCharsets.UTF_8)));
             return ok(reply);
         });
     }
@@ -93,8 +76,7 @@ final class PolicyAdminRoutes implements HttpService {
     private void delete(ServerRequest req, ServerResponse res) {
         String name = name(req);
         calls.serve(req, res, "quarry:DeletePolicy", "policy/" + name, call -> {
-            store.delete(name);
-            directory.reload();
+            policies.delete(name);
             return WireReply.json(204, new byte[0]);
         });
     }
@@ -104,10 +86,7 @@ final class PolicyAdminRoutes implements HttpService {
         String name = name(req);
         calls.serve(req, res, "quarry:AttachPolicy", "policy/" + name, call -> {
             PolicyTarget target = target(call.body().get());
-            alsoOnTarget(call, target);
-            guard.check(call.caller(), PolicyParser.parse(name, store.document(name)), call.conditions());
-            store.attach(name, target);
-            directory.reload();
+            policies.attach(call, name, target);
             return ok(Json.object().put("policy", name).put("target_type", target.type().wire()).put("target_name", target.name()));
         });
     }
@@ -115,11 +94,7 @@ final class PolicyAdminRoutes implements HttpService {
     private void detach(ServerRequest req, ServerResponse res) {
         String name = name(req);
         calls.serve(req, res, "quarry:DetachPolicy", "policy/" + name, call -> {
-            PolicyTarget target = target(call.body().get());
-            alsoOnTarget(call, target);
-            guard.checkDetach(call.caller(), name, target, call.conditions());
-            store.detach(name, target);
-            directory.reload();
+            policies.detach(call, name, target(call.body().get()));
             return WireReply.json(204, new byte[0]);
         });
     }
@@ -128,11 +103,8 @@ final class PolicyAdminRoutes implements HttpService {
     private void boundary(ServerRequest req, ServerResponse res) {
         String principal = name(req);
         calls.serve(req, res, "quarry:PutPermissionBoundary", "principal/" + principal, call -> {
-            IdentityAdminRoutes.alsoAsRole(call, identities, principal);
             String policy = Json.optText(call.body().get(), "policy", "policy");
-            guard.checkBoundary(call.caller(), principal, policy, call.conditions());
-            store.setBoundary(principal, policy);
-            directory.reload();
+            policies.setBoundary(call, principal, policy);
             return ok(Json.object().put("principal", principal).put("policy", policy));
         });
     }
@@ -148,8 +120,7 @@ final class PolicyAdminRoutes implements HttpService {
             String action = Json.requireText(body, "action", "action");
             if (!Actions.isKnown(action)) throw QuarryException.invalid("action", "'" + action + "' is not a Quarry action; known: " + Actions.ALL);
             AccessRequest request = new AccessRequest(action, Json.requireText(body, "resource", "resource"), simulatedContext(body));
-            IdentityAdminRoutes.alsoAsRole(call, identities, call.name());
-            Decision decision = directory.simulate(call.name(), request);
+            Decision decision = policies.simulate(call, call.name(), request);
             return ok(Json.object()
                     .put("allowed", decision.allowed())
                     .put("reason", decision.reason().name())
@@ -174,21 +145,6 @@ final class PolicyAdminRoutes implements HttpService {
             keys.put(entry.getKey(), values);
         }
         return keys;
-    }
-
-    /** A policy document parsed, or a 400 naming the place in it that is wrong. */
-    private static Policy parsed(String name, String document) {
-        try {
-            return PolicyParser.parse(name, document);
-        } catch (PolicyException e) {
-            throw QuarryException.invalid(e.path().isEmpty() ? "document" : e.path(), "The policy document is not valid: " + e.getMessage());
-        }
-    }
-
-    /** What a policy is attached to or detached from is acted on too: the group, or the principal (and the role it may be). */
-    private void alsoOnTarget(AdminCalls.AdminContext call, PolicyTarget target) {
-        call.alsoOn(target.toString());
-        if (target.type() == PolicyTarget.Type.PRINCIPAL) IdentityAdminRoutes.alsoAsRole(call, identities, target.name());
     }
 
     private static PolicyTarget target(ObjectNode body) {

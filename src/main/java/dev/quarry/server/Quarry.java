@@ -4,6 +4,7 @@ import dev.quarry.audit.AuditAnchor;
 import dev.quarry.audit.AuditLog;
 import dev.quarry.audit.AuditQueries;
 import dev.quarry.audit.SigningKey;
+import dev.quarry.budget.BudgetAdmin;
 import dev.quarry.budget.BudgetBook;
 import dev.quarry.budget.BudgetDirectory;
 import dev.quarry.budget.BudgetStore;
@@ -23,6 +24,7 @@ import dev.quarry.guardrails.GuardrailRef;
 import dev.quarry.guardrails.GuardrailStore;
 import dev.quarry.guardrails.Guardrails;
 import dev.quarry.identity.Authenticator;
+import dev.quarry.identity.IdentityAdmin;
 import dev.quarry.identity.BootstrapAdmin;
 import dev.quarry.identity.KeyUsageWriter;
 import dev.quarry.identity.IdentityStore;
@@ -35,10 +37,11 @@ import dev.quarry.metering.ExperimentReport;
 import dev.quarry.metering.UsageQueries;
 import dev.quarry.metering.UsageReport;
 import dev.quarry.policy.EscalationGuard;
+import dev.quarry.policy.PolicyAdmin;
 import dev.quarry.policy.PolicyDirectory;
 import dev.quarry.policy.PolicyStore;
-import dev.quarry.policy.RequestContext;
 import dev.quarry.pricing.CommitmentStore;
+import dev.quarry.pricing.CostAdmin;
 import dev.quarry.config.ConfiguredPrices;
 import dev.quarry.pricing.PriceSheet;
 import dev.quarry.pricing.PriceStore;
@@ -148,31 +151,29 @@ public final class Quarry implements AutoCloseable {
                 rateLimits, principal -> policyDirectory.groupsOf(principal.id()), budgets, Assembly.routing(config, catalog), guardrails,
                 byDefault);
         ModelCalls calls = new ModelCalls(gateway, config.server().maxBodyBytes());
-        RequestContext requestContext = new RequestContext(clock);
-        AdminCalls adminCalls = new AdminCalls(gateway, policyDirectory,
-                (caller, req) -> requestContext.caller(caller, AnthropicRoutes.credential(req), HttpIo.clientAddress(req)), audit, clock);
+        PlatformCalls platformCalls = new PlatformCalls(gateway);
         EscalationGuard escalation = new EscalationGuard(policyDirectory);
-        var policyAdmin = new PolicyAdminRoutes(adminCalls, policies, policyDirectory, escalation, identities);
-        var identityAdmin = new IdentityAdminRoutes(adminCalls, identities, authenticator::remember, () -> {
+        var policyAdmin = new PolicyAdminRoutes(platformCalls, new PolicyAdmin(policies, policyDirectory, escalation, identities));
+        var identityAdmin = new IdentityAdminRoutes(platformCalls, new IdentityAdmin(identities, escalation, authenticator::remember, () -> {
             authenticator.forget();
             policyDirectory.reload();
-        }, escalation, clock);
-        var costAdmin = new CostAdminRoutes(adminCalls, priceStore, prices, new CommitmentStore(db, clock), new UsageReport(db));
-        var budgetAdmin = new BudgetAdminRoutes(adminCalls, budgetStore, budgets);
-        var guardrailRoutes = new GuardrailRoutes(adminCalls, guardrailStore, guardrails, audit, clock);
-        var cliRoutes = List.of(new AuditAdminRoutes(adminCalls, new AuditQueries(db)), new CatalogAdminRoutes(adminCalls, catalog),
-                new WhatIfAdminRoutes(adminCalls, new UsageReport(db), prices, catalog));
-        var experiments = List.of(new FeedbackRoutes(calls, new AnswerFeedback(db, clock)),
-                new ExperimentAdminRoutes(adminCalls, new ExperimentReport(db)));
+        }, clock), clock);
+        var costAdmin = new CostAdminRoutes(platformCalls, new CostAdmin(priceStore, prices, new CommitmentStore(db, clock), new UsageReport(db)));
+        var budgetAdmin = new BudgetAdminRoutes(platformCalls, new BudgetAdmin(budgetStore, budgets));
+        var guardrailRoutes = new GuardrailRoutes(platformCalls, guardrailStore, guardrails, audit, clock);
+        var cliRoutes = List.of(new AuditAdminRoutes(platformCalls, new AuditQueries(db)), new CatalogAdminRoutes(platformCalls, catalog),
+                new WhatIfAdminRoutes(platformCalls, new UsageReport(db), prices, catalog));
+        var experiments = List.of(new FeedbackRoutes(platformCalls, new AnswerFeedback(db, clock)),
+                new ExperimentAdminRoutes(platformCalls, new ExperimentReport(db)));
         this.listener = new ListenerSupervisor(config.server().host());
-        startServer(config, calls, catalog, clock, Stream.concat(Stream.of(policyAdmin, identityAdmin, costAdmin, budgetAdmin, guardrailRoutes),
-                cliRoutes.stream()).toList(), experiments);
+        startServer(config, calls, platformCalls, catalog, clock, Stream.concat(Stream.of(policyAdmin, identityAdmin, costAdmin, budgetAdmin,
+                guardrailRoutes), cliRoutes.stream()).toList(), experiments);
         LOG.info(() -> "Quarry listening on http://" + config.server().host() + ":" + listener.port()
-                + " pipeline=" + gateway.steps() + " store=" + (config.storeUrl() == null ? "sqlite:" + config.dataDir() : "configured"));
+                + " pipeline=" + gateway.steps() + " platform=" + gateway.platformSteps() + " store=" + (config.storeUrl() == null ? "sqlite:" + config.dataDir() : "configured"));
     }
 
     /** The listener, capped and timed out by {@link #connections}, restarted by {@link #listener} if Helidon closes it. */
-    private void startServer(QuarryConfig config, ModelCalls calls, Catalog catalog, Clock clock,
+    private void startServer(QuarryConfig config, ModelCalls calls, PlatformCalls platform, Catalog catalog, Clock clock,
                              List<HttpService> admin, List<HttpService> experiments) {
         try {
             HealthRoutes health = new HealthRoutes(db, draining, connections, listener, audit);
@@ -191,8 +192,9 @@ public final class Quarry implements AutoCloseable {
                         .addFilter(new ConnectionClose())
                         .addFilter(connections)
                         .addFilter(draining)
-                        .register(new AnthropicRoutes(calls, catalog, clock))
-                        .register(new OpenAiRoutes(calls, catalog, clock))
+                        .error(Throwable.class, new UnhandledErrors())
+                        .register(new AnthropicRoutes(calls, platform, catalog, clock, config.server().maxBodyBytes()))
+                        .register(new OpenAiRoutes(calls, platform, catalog, clock))
                         .register(new BedrockRoutes(calls))
                         .register(health)
                         .register(admin.toArray(HttpService[]::new))

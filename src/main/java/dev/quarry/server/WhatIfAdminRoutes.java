@@ -25,12 +25,12 @@ import java.time.Instant;
  * have cost it, at this server's price sheet. Reads usage, so authorized as {@code quarry:ReadUsage}.
  */
 final class WhatIfAdminRoutes implements HttpService {
-    private final AdminCalls calls;
+    private final PlatformCalls calls;
     private final UsageReport usage;
     private final PriceSheet sheet;
     private final Catalog catalog;
 
-    WhatIfAdminRoutes(AdminCalls calls, UsageReport usage, PriceSheet sheet, Catalog catalog) {
+    WhatIfAdminRoutes(PlatformCalls calls, UsageReport usage, PriceSheet sheet, Catalog catalog) {
         this.calls = calls;
         this.usage = usage;
         this.sheet = sheet;

@@ -461,6 +461,27 @@ class BedrockGuardrailTest {
         }
     }
 
+    /** A signed call's region is a condition key of ApplyGuardrail too: it is read from the signature's scope, as for a model call. */
+    @Test
+    void aRegionConditionDecidesASignedApplyGuardrail() {
+        IssuedKey regional = quarry.quarry().identities().createKey("guardrail-regional", PrincipalKind.USER);
+        quarry.admin("PUT", "/admin/policies/GuardrailsInParis", """
+                {"Version": "2012-10-17", "Statement": [
+                  {"Sid": "ParisOnly", "Effect": "Allow", "Action": "quarry:ApplyGuardrail", "Resource": "guardrail/*",
+                   "Condition": {"StringEquals": {"quarry:RequestedRegion": "eu-west-3"}}}]}""").expect(200);
+        quarry.admin("POST", "/admin/policies/GuardrailsInParis/attachments", "{\"target_type\": \"principal\", \"target_name\": \"guardrail-regional\"}")
+                .expect(200);
+        try (BedrockRuntimeClient paris = syncClient(b -> b.credentialsProvider(pair(regional)));
+             BedrockRuntimeClient virginia = syncClient(b -> b.credentialsProvider(pair(regional)).region(Region.US_EAST_1))) {
+            assertThat(paris.applyGuardrail(a -> a.guardrailIdentifier("strict").guardrailVersion("1").source(GuardrailContentSource.INPUT)
+                    .content(text("hi"))).action()).isEqualTo(GuardrailAction.NONE);
+            assertThatThrownBy(() -> virginia.applyGuardrail(a -> a.guardrailIdentifier("strict").guardrailVersion("1")
+                    .source(GuardrailContentSource.INPUT).content(text("hi"))))
+                    .isInstanceOfSatisfying(AccessDeniedException.class, e -> assertThat(e.awsErrorDetails().errorMessage())
+                            .contains("quarry:ApplyGuardrail on guardrail/strict"));
+        }
+    }
+
     // ---- helpers ----
 
     private record Streamed(List<String> events, StringBuffer text, StopReason[] stop) {}

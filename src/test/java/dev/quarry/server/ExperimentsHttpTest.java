@@ -8,8 +8,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.quarry.audit.AuditAnchor;
 import dev.quarry.audit.AuditLog;
 import dev.quarry.audit.SigningKey;
+import dev.quarry.gateway.AuditStep;
 import dev.quarry.gateway.AuthenticateStep;
+import dev.quarry.gateway.AuthorizeStep;
+import dev.quarry.gateway.DecodeStep;
 import dev.quarry.gateway.Gateway;
+import dev.quarry.gateway.PerformStep;
 import dev.quarry.gateway.Pipeline;
 import dev.quarry.identity.Authenticator;
 import dev.quarry.identity.IdentityStore;
@@ -20,6 +24,7 @@ import dev.quarry.metering.ExperimentReport;
 import dev.quarry.metering.GroupCommitLedger;
 import dev.quarry.policy.PolicyDirectory;
 import dev.quarry.policy.PolicyStore;
+import dev.quarry.policy.RequestContext;
 import dev.quarry.store.Database;
 import dev.quarry.testing.StoreTargets;
 import io.helidon.webserver.WebServer;
@@ -68,13 +73,15 @@ class ExperimentsHttpTest {
             ledger.record(request("req-bob", bob.principal().id(), "duel", "gpt", "gpt-5.5", "completed", 120, 2_000L, "2026-03-02T10:00:00Z"));
         }
         Authenticator authenticator = new Authenticator(identities, clock);
-        Gateway gateway = new Gateway(new Pipeline(List.of(new AuthenticateStep(authenticator))), authenticator);
         Path auditDir = Files.createTempDirectory("quarry-audit-");
         audit = new AuditLog(db, SigningKey.inDataDir(auditDir), AuditAnchor.inDataDir(auditDir), clock, 100, Duration.ofHours(1));
-        AdminCalls admin = new AdminCalls(gateway, new PolicyDirectory(new PolicyStore(db, clock)), (caller, req) -> Map.of(), audit, clock);
+        Gateway gateway = new Gateway(new Pipeline(List.of(new AuthenticateStep(authenticator))), new Pipeline(List.of(new AuditStep(audit, clock),
+                new AuthenticateStep(authenticator), new DecodeStep(), new AuthorizeStep(new PolicyDirectory(new PolicyStore(db, clock)),
+                new RequestContext(clock)), new PerformStep())));
+        PlatformCalls admin = new PlatformCalls(gateway);
         server = WebServer.builder().host("127.0.0.1").port(0)
                 .routing(routing -> routing
-                        .register(new FeedbackRoutes(new ModelCalls(gateway, 1 << 20), new AnswerFeedback(db, clock)))
+                        .register(new FeedbackRoutes(admin, new AnswerFeedback(db, clock)))
                         .register(new ExperimentAdminRoutes(admin, new ExperimentReport(db))))
                 .build().start();
     }

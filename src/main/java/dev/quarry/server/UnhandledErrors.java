@@ -1,0 +1,68 @@
+package dev.quarry.server;
+
+import dev.quarry.canonical.ErrorKind;
+import dev.quarry.canonical.QuarryError;
+import dev.quarry.surface.WireReply;
+import dev.quarry.surface.anthropic.AnthropicErrors;
+import dev.quarry.surface.bedrock.BedrockErrors;
+import dev.quarry.surface.openai.OpenAiErrors;
+import io.helidon.http.HeaderName;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.HttpException;
+import io.helidon.webserver.http.ErrorHandler;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.util.Arrays;
+import java.util.function.Function;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The last resort for anything a route lets escape (the pipeline turns a step's failure into an
+ * answer, so this is a fault outside it: a surface's encoder, a route's own code). The client
+ * still gets a 500 in its protocol's error shape, chosen by path, naming the request id, rather
+ * than the HTTP server's bare default; the server log gets the stack trace.
+ */
+final class UnhandledErrors implements ErrorHandler<Throwable> {
+    private static final Logger LOG = Logger.getLogger(UnhandledErrors.class.getName());
+    private static final HeaderName REQUEST_ID = HeaderNames.create("X-Request-Id");
+
+    @Override
+    public void handle(ServerRequest req, ServerResponse res, Throwable thrown) {
+        String path = req.path().path();
+        if (thrown instanceof HttpException http && !res.isSent()) {
+            // The HTTP layer's own verdict (no route for this path, say): its status, in the surface's shape. No route
+            // took the request, so it has no request id, which would name an audited call.
+            WireReply reply = shapeFor(path).apply(QuarryError.of(kindOf(http.status().code()), http.getMessage()));
+            HttpIo.send(res, new WireReply(http.status().code(), reply.contentType(), reply.body(), reply.headers()));
+            return;
+        }
+        String requestId = res.headers().first(REQUEST_ID).orElse(null);
+        if (requestId == null) {
+            // Failed before a route gave it an id: one for the log, so the client's report can be matched to the cause.
+            requestId = HttpIo.newRequestId();
+            if (!res.isSent()) res.header(REQUEST_ID.defaultCase(), requestId);
+        }
+        if (res.isSent()) {
+            LOG.log(Level.SEVERE, "request " + requestId + " (" + req.prologue().method().text() + " " + path + ") failed after its answer began", thrown);
+            return;
+        }
+        LOG.log(Level.SEVERE, "request " + requestId + " (" + req.prologue().method().text() + " " + path + ") failed", thrown);
+        QuarryError error = QuarryError.of(ErrorKind.INTERNAL,
+                "The call failed inside Quarry (request " + requestId + "); the server log has the cause.");
+        HttpIo.send(res, shapeFor(path).apply(error));
+    }
+
+    /** The first error kind sent with that status; a client error without one reads as a bad request. */
+    private static ErrorKind kindOf(int status) {
+        return Arrays.stream(ErrorKind.values()).filter(kind -> kind.httpStatus() == status).findFirst()
+                .orElse(status < 500 ? ErrorKind.INVALID_REQUEST : ErrorKind.INTERNAL);
+    }
+
+    /** The error shape of the surface that serves {@code path}. */
+    static Function<QuarryError, WireReply> shapeFor(String path) {
+        if (path.startsWith("/v1/messages")) return AnthropicErrors::reply;
+        if (path.startsWith("/model/") || path.startsWith("/guardrail/")) return BedrockErrors::reply;
+        return OpenAiErrors::reply;
+    }
+}
