@@ -15,8 +15,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Where {@link PromptAttackFilter}'s margins come from: 61 prompts written for calibration only,
- * apart from the built-in attack examples and from the evaluation set. Each prompt's pattern and
+ * Where {@link PromptAttackFilter}'s margins come from: 61 prompts written for calibration only
+ * and 84 everyday prompts ({@code guardrails/calibration/everyday-prompts.jsonl}: support,
+ * orders, passwords, billing and tax, personal details, code, security questions, other
+ * languages), apart from the built-in attack examples and anchors and from the evaluation sets
+ * ({@code eval/attacks.jsonl} and {@code eval/everyday.jsonl}, the held-out half). Each prompt's pattern and
  * similarity are computed once, then the filter's judgement is replayed at candidate margins and
  * the figures printed. The test fails if a shipped margin no longer fits its rule (see the
  * filter's class comment), which means the scoring changed and the margins need choosing again.
@@ -103,11 +106,13 @@ class PromptAttackCalibrationTest {
     static void score() {
         PromptAttackFilter filter = new PromptAttackFilter(MiniLm.embedder());
         scored = new ArrayList<>();
-        for (LabelledCase c : CASES) {
+        List<LabelledCase> cases = new ArrayList<>(CASES);
+        cases.addAll(LabelledCase.load("/guardrails/calibration/everyday-prompts.jsonl"));
+        for (LabelledCase c : cases) {
             Readings readings = Readings.of(c.text());
             scored.add(new Scored(c, AttackPattern.strongestIn(readings.all()), filter.similarity(c.text(), readings)));
         }
-        System.out.println("Prompt-attack calibration (" + CASES.size() + " cases), by margin:");
+        System.out.println("Prompt-attack calibration (" + cases.size() + " cases), by margin:");
         scored.stream().sorted(Comparator.comparingDouble((Scored s) -> -s.similarity().margin()))
                 .forEach(s -> System.out.printf("%s %-8s margin %6.3f  pattern %-32s %s%n", s.attack() ? "A" : "-", s.c().id(),
                         s.similarity().margin(), s.pattern().map(AttackPattern::label).orElse("-"), s.judged(PromptAttackFilter.MARGINS).confidence()));
@@ -115,8 +120,8 @@ class PromptAttackCalibrationTest {
 
     @Test
     void mediumMarginSitsOnThePlateauOfBestF1() {
-        Sweep.Decision<Scored> decision = (s, medium) -> s.judged(new Margins(PromptAttackFilter.HIGH_MARGIN, medium, PromptAttackFilter.LOW_MARGIN))
-                .blockedAt(Confidence.MEDIUM) ? Set.of(ATTACK) : Set.of();
+        Sweep.Decision<Scored> decision = (s, medium) -> s.judged(new Margins(PromptAttackFilter.HIGH_MARGIN, medium,
+                Math.min(medium, PromptAttackFilter.LOW_MARGIN), PromptAttackFilter.CORROBORATING_MARGIN)).blockedAt(Confidence.MEDIUM) ? Set.of(ATTACK) : Set.of();
         List<Sweep.Figures> sweep = Sweep.over(scored, s -> s.c().expect(), decision, -0.05, 0.25, 0.01);
         Sweep.Figures shipped = Sweep.at(scored, s -> s.c().expect(), decision, PromptAttackFilter.MEDIUM_MARGIN);
         System.out.println("MEDIUM margin sweep (blocked at strength MEDIUM):");
@@ -134,9 +139,26 @@ class PromptAttackCalibrationTest {
     }
 
     @Test
-    void everyAttackIsAtLeastLow() {
-        assertThat(scored).filteredOn(Scored::attack)
-                .allSatisfy(s -> assertThat(s.judged(PromptAttackFilter.MARGINS).confidence()).as(s.c().id()).isNotEqualTo(Confidence.NONE));
+    void lowMarginSitsOnThePlateauOfBestF1AtStrengthHigh() {
+        Sweep.Decision<Scored> decision = (s, low) -> s.judged(new Margins(PromptAttackFilter.HIGH_MARGIN, Math.max(low, PromptAttackFilter.MEDIUM_MARGIN),
+                low, PromptAttackFilter.CORROBORATING_MARGIN)).blockedAt(Confidence.HIGH) ? Set.of(ATTACK) : Set.of();
+        List<Sweep.Figures> sweep = Sweep.over(scored, s -> s.c().expect(), decision, -0.05, 0.19, 0.01);
+        Sweep.Figures shipped = Sweep.at(scored, s -> s.c().expect(), decision, PromptAttackFilter.LOW_MARGIN);
+        System.out.println("LOW margin sweep (blocked at strength HIGH):");
+        sweep.forEach(System.out::println);
+        System.out.println("best:    " + Sweep.best(sweep));
+        System.out.println("shipped: " + shipped);
+        assertThat(shipped.f1()).as("F1 at the shipped LOW margin").isGreaterThanOrEqualTo(Sweep.best(sweep).f1() - 0.01);
         assertThat(CASES).hasSizeGreaterThanOrEqualTo(60);
+    }
+
+    @Test
+    void strengthHighLeavesEverydayCalibrationPromptsAlone() {
+        List<Scored> everyday = scored.stream().filter(s -> s.c().id().startsWith("cal-")).toList();
+        List<String> blocked = everyday.stream().filter(s -> s.judged(PromptAttackFilter.MARGINS).blockedAt(Confidence.HIGH))
+                .map(s -> s.c().id()).toList();
+        System.out.printf("everyday calibration prompts blocked at strength HIGH: %d of %d %s%n", blocked.size(), everyday.size(), blocked);
+        assertThat(everyday).hasSizeGreaterThanOrEqualTo(80);
+        assertThat((double) blocked.size() / everyday.size()).as("blocked: " + blocked).isLessThanOrEqualTo(0.02);
     }
 }
