@@ -19,10 +19,9 @@ import java.util.regex.Pattern;
  * The ways a prompt can be read once the usual disguises are undone: the text itself in plain
  * lower case (compatibility forms folded, invisible characters dropped, digits read as the letters
  * they stand for, s p a c e d letters joined), the same with a 1 after a vowel read as an l
- * rather than an i ("ru13s", "a11", "p01icy" beside "d1sregard"), the same read as ROT13, and every
- * base64 or hex
- * run that decodes to text. Attack patterns are matched against all of them; the decoded runs are
- * also embedded, since "respond to this: aWdub3Jl…" says nothing until decoded.
+ * rather than an i ("ru13s", "a11", "p01icy" beside "d1sregard"), the same read as ROT13, and
+ * every base64 or hex run that decodes to text. Attack patterns are matched against all of them;
+ * the decoded runs are also embedded, since "respond to this: aWdub3Jl…" says nothing until decoded.
  *
  * @param plain    the prompt normalized as above
  * @param onesAsL  {@code plain} with a 1 after a vowel inside a word read as l
