@@ -50,7 +50,11 @@ final class GuardrailHeaders {
         return quarry != null ? quarry : bedrock;
     }
 
-    /** Says on the answer whether the prompt was blocked or anonymised: known before the status line. */
+    /**
+     * Says on the answer whether the prompt was blocked or anonymised, and by what kind of policy:
+     * known before the status line. For an answer sent whole, what blocks the answer is named when
+     * it is checked, which is before the answer is written.
+     */
     static void write(Exchange exchange, ServerResponse res) {
         GuardRecord record = exchange.guardRecord();
         if (record == null) return;
