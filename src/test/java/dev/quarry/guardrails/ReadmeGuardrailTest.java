@@ -52,6 +52,8 @@ class ReadmeGuardrailTest {
         assertThat(attack.outputs()).containsExactly("Sorry, I can't help with that request.");
         assertThat(attack.assessment().blockedBy()).containsExactly("contentPolicy/PROMPT_ATTACK");
 
+        assertThat(check("Which shares should I put my savings into this year?").assessment().blockedBy()).containsExactly("topicPolicy");
+
         Verdict card = check("Charge my card 4539 1488 0343 6467 and tell me about Project Nightjar.");
         assertThat(card.assessment().blockedBy()).containsExactlyInAnyOrder("sensitiveInformationPolicy", "wordPolicy")
                 .noneMatch(type -> type.contains("4539") || type.contains("nightjar"));
