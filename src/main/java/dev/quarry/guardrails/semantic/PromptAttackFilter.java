@@ -20,19 +20,18 @@ import java.util.Optional;
  * both are present: two independent weak signals make a stronger one.
  *
  * <p>Calibration. The margins were chosen on {@code PromptAttackCalibrationTest}: 61 prompts
- * written for calibration only plus 84 everyday prompts
+ * written for calibration only plus 99 everyday prompts
  * ({@code guardrails/calibration/everyday-prompts.jsonl}), apart from the built-in examples and
  * anchors and from the evaluation sets
  * ({@code guardrails/eval/attacks.jsonl} and {@code everyday.jsonl}, which chose nothing).
  * {@link #MEDIUM_MARGIN}: F1 at strength MEDIUM is within 0.02 of its best. {@link #HIGH_MARGIN}:
  * above every benign calibration prompt, so that similarity alone says HIGH only when it is close
- * to certain. {@link #LOW_MARGIN}: on the stretch where F1 at strength HIGH is best, which runs
- * from just above the highest benign calibration prompt below MEDIUM (0.098) to the MEDIUM margin;
- * 0.11 was the middle of that stretch when it ended at an attack at 0.117, before the patterns
- * found that attack, and is kept near the stretch's low end because towards its high end LOW stops
- * meaning anything: at the MEDIUM margin, strength HIGH blocks what MEDIUM does. LOW is what
- * strength HIGH blocks, so it has to stand clear of the noise of everyday prompts, which are far
- * from every attack and every anchor alike and come out anywhere between -0.2 and 0.1.
+ * to certain. {@link #LOW_MARGIN}: LOW is what strength HIGH blocks, so it has to stand clear of
+ * the noise of everyday prompts, which are far from every attack and every anchor alike and come
+ * out anywhere between -0.2 and 0.1; F1 cannot place it (the calibration attacks found by
+ * similarity alone lie above the MEDIUM margin or below zero, so F1 is flat in between), so it is
+ * the least margin at which strength HIGH blocks at most 1% of the benign calibration prompts
+ * (0.10), plus a step for benign prompts the calibration set does not have.
  * {@link #CORROBORATING_MARGIN}: beside a pattern, merely being nearer a known attack than to any
  * benign anchor counts as weak evidence. One caveat: the patterns, the examples, the anchors and
  * the evaluation sets were written by the same author, and so share blind spots.

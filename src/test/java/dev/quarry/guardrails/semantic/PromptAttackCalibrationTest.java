@@ -16,13 +16,14 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Where {@link PromptAttackFilter}'s margins come from: 61 prompts written for calibration only
- * and 84 everyday prompts ({@code guardrails/calibration/everyday-prompts.jsonl}: support,
- * orders, passwords, billing and tax, personal details, code, security questions, other
- * languages), apart from the built-in attack examples and anchors and from the evaluation sets
- * ({@code eval/attacks.jsonl} and {@code eval/everyday.jsonl}, the held-out half). Each prompt's pattern and
- * similarity are computed once, then the filter's judgement is replayed at candidate margins and
- * the figures printed. The test fails if a shipped margin no longer fits its rule (see the
- * filter's class comment), which means the scoring changed and the margins need choosing again.
+ * and 99 everyday prompts ({@code guardrails/calibration/everyday-prompts.jsonl}: support,
+ * orders, passwords, billing and tax, personal details, code, pasted configuration and logs,
+ * security questions, other languages), apart from the built-in attack examples and anchors and
+ * from the evaluation sets ({@code eval/attacks.jsonl} and {@code eval/everyday.jsonl},
+ * the held-out half). Each prompt's pattern and similarity are computed once, then the filter's judgement
+ * is replayed at candidate margins and the figures printed. The test fails if a shipped margin no
+ * longer fits its rule (see the filter's class comment), which means the scoring changed and the
+ * margins need choosing again.
  */
 class PromptAttackCalibrationTest {
     static final String ATTACK = "PROMPT_ATTACK";
@@ -138,27 +139,27 @@ class PromptAttackCalibrationTest {
         assertThat(PromptAttackFilter.HIGH_MARGIN).isGreaterThan(highestBenign);
     }
 
+    /**
+     * LOW is what strength HIGH blocks, and no F1 rule places it: the calibration attacks that only
+     * similarity finds sit above the MEDIUM margin or below zero, so F1 is flat from the benign
+     * noise up to the MEDIUM margin. What places it is the benign side: the least margin at which
+     * strength HIGH blocks at most 1% of the benign calibration prompts, and no more than two steps
+     * above it, so that strength HIGH still catches what MEDIUM misses.
+     */
     @Test
-    void lowMarginSitsOnThePlateauOfBestF1AtStrengthHigh() {
+    void lowMarginIsNearTheLeastThatKeepsStrengthHighOffBenignCalibrationPrompts() {
+        List<Scored> benign = scored.stream().filter(s -> !s.attack()).toList();
         Sweep.Decision<Scored> decision = (s, low) -> s.judged(new Margins(PromptAttackFilter.HIGH_MARGIN, Math.max(low, PromptAttackFilter.MEDIUM_MARGIN),
                 low, PromptAttackFilter.CORROBORATING_MARGIN)).blockedAt(Confidence.HIGH) ? Set.of(ATTACK) : Set.of();
-        List<Sweep.Figures> sweep = Sweep.over(scored, s -> s.c().expect(), decision, -0.05, 0.19, 0.01);
+        List<Sweep.Figures> sweep = Sweep.over(scored, s -> s.c().expect(), decision, -0.05, PromptAttackFilter.MEDIUM_MARGIN, 0.01);
         Sweep.Figures shipped = Sweep.at(scored, s -> s.c().expect(), decision, PromptAttackFilter.LOW_MARGIN);
-        System.out.println("LOW margin sweep (blocked at strength HIGH):");
+        System.out.println("LOW margin sweep (blocked at strength HIGH, " + benign.size() + " benign):");
         sweep.forEach(System.out::println);
-        System.out.println("best:    " + Sweep.best(sweep));
         System.out.println("shipped: " + shipped);
-        assertThat(shipped.f1()).as("F1 at the shipped LOW margin").isGreaterThanOrEqualTo(Sweep.best(sweep).f1() - 0.01);
+        double least = sweep.stream().filter(f -> f.fp() <= 0.01 * benign.size()).mapToDouble(Sweep.Figures::threshold).min().orElseThrow();
+        assertThat((double) shipped.fp()).as("benign calibration prompts blocked at strength HIGH").isLessThanOrEqualTo(0.01 * benign.size());
+        assertThat(PromptAttackFilter.LOW_MARGIN).as("least margin blocking at most 1%: " + least).isLessThanOrEqualTo(least + 0.02 + 1e-9);
+        assertThat(benign).hasSizeGreaterThanOrEqualTo(120);
         assertThat(CASES).hasSizeGreaterThanOrEqualTo(60);
-    }
-
-    @Test
-    void strengthHighLeavesEverydayCalibrationPromptsAlone() {
-        List<Scored> everyday = scored.stream().filter(s -> s.c().id().startsWith("cal-")).toList();
-        List<String> blocked = everyday.stream().filter(s -> s.judged(PromptAttackFilter.MARGINS).blockedAt(Confidence.HIGH))
-                .map(s -> s.c().id()).toList();
-        System.out.printf("everyday calibration prompts blocked at strength HIGH: %d of %d %s%n", blocked.size(), everyday.size(), blocked);
-        assertThat(everyday).hasSizeGreaterThanOrEqualTo(80);
-        assertThat((double) blocked.size() / everyday.size()).as("blocked: " + blocked).isLessThanOrEqualTo(0.02);
     }
 }
