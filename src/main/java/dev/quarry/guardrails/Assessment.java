@@ -28,6 +28,15 @@ public record Assessment(List<Finding> findings, long processingMillis, long cha
         return findings.stream().anyMatch(f -> f.action() == Finding.Taken.BLOCKED);
     }
 
+    /**
+     * The types of the policies that blocked, in the order found, without repeats, e.g.
+     * {@code [contentPolicy/PROMPT_ATTACK, sensitiveInformationPolicy]}: what a blocked client is
+     * told ({@link Finding#policyType}), never what matched. Empty when nothing was blocked.
+     */
+    public List<String> blockedBy() {
+        return findings.stream().filter(f -> f.action() == Finding.Taken.BLOCKED).map(Finding::policyType).distinct().toList();
+    }
+
     /** Text units of 1,000 characters, at least one for any text: what one policy's check costs Bedrock's way. */
     public long textUnits() {
         return characters == 0 ? 0 : (characters + 999) / 1000;

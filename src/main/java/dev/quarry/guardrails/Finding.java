@@ -19,6 +19,15 @@ public sealed interface Finding {
     /** What was found, without the text itself: an entity type, a topic, a regex's name. */
     String label();
 
+    /**
+     * The kind of policy, as a blocked client may be told it: the policy, and for the content
+     * policy its filter, whose name is the only thing that tells its filters apart. Never a topic's,
+     * a regex's or an entity's name: those would tell the client what to rephrase.
+     */
+    default String policyType() {
+        return policy();
+    }
+
     record Topic(String name, Taken action) implements Finding {
         public String policy() {
             return "topicPolicy";
@@ -37,6 +46,11 @@ public sealed interface Finding {
 
         public String label() {
             return "PROMPT_ATTACK";
+        }
+
+        @Override
+        public String policyType() {
+            return policy() + "/" + label();
         }
     }
 

@@ -2,6 +2,7 @@ package dev.quarry.guardrails;
 
 import dev.quarry.guardrails.GuardrailSpec.Source;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 /**
  * What a guardrail did on one request: its verdict on the prompt and its assessment of the
@@ -15,6 +16,7 @@ public final class GuardRecord {
     private final BiConsumer<Source, Assessment> onIntervention;
     private volatile Assessment input;
     private volatile Assessment output;
+    private volatile Consumer<Assessment> answerListener = assessment -> {};
 
     /** @param onIntervention told once per direction the guardrail intervened in (the audit trail) */
     public GuardRecord(GuardrailRef ref, BiConsumer<Source, Assessment> onIntervention) {
@@ -30,6 +32,16 @@ public final class GuardRecord {
         if (source == Source.INPUT) input = assessment;
         else output = assessment;
         if (assessment.intervened()) onIntervention.accept(source, assessment);
+        if (source == Source.OUTPUT) answerListener.accept(assessment);
+    }
+
+    /**
+     * Has {@code listener} told of the answer's assessment as soon as it is made: an answer sent
+     * whole is checked before its status line goes out, so the server can still say in a header
+     * what blocked it.
+     */
+    public void whenAnswerAssessed(Consumer<Assessment> listener) {
+        answerListener = listener;
     }
 
     /** The prompt's assessment, or {@code null} before it was checked. */

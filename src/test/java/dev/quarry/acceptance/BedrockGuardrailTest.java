@@ -282,6 +282,7 @@ class BedrockGuardrailTest {
         assertThat(response.usage().inputTokens()).isZero();
         assertThat(response.usage().outputTokens()).isZero();
         assertThat(response.usage().totalTokens()).isZero();
+        assertThat(response.sdkHttpResponse().firstMatchingHeader("X-Quarry-Guardrail-Blocked-By")).hasValue("sensitiveInformationPolicy");
 
         UsageRecord record = awaitLedger("guardrail-user", r -> "INPUT_BLOCKED".equals(r.guarding().action()));
         assertThat(record.guarding().guardrail()).isEqualTo("strict:1");
@@ -339,6 +340,7 @@ class BedrockGuardrailTest {
         assertThat(response.stopReason()).isEqualTo(StopReason.GUARDRAIL_INTERVENED);
         String text = response.output().message().content().stream().map(ContentBlock::text).reduce("", String::concat);
         assertThat(text).isEqualTo(OUTBOUND_BLOCKED).doesNotContain("6467");
+        assertThat(response.sdkHttpResponse().firstMatchingHeader("X-Quarry-Guardrail-Blocked-By")).hasValue("sensitiveInformationPolicy");
     }
 
     @Test

@@ -86,6 +86,9 @@ enum AttackPattern {
     DISABLE_SAFETY("request to disable safety", MEDIUM,
             "\\b(?:disable|turn\\s+off|switch\\s+off|deactivate|remove|bypass|lift)\\s+(?:all\\s+(?:of\\s+)?(?:your\\s+|the\\s+|its\\s+)?|your\\s+|its\\s+)"
                     + "(?:(?:content|safety|ethical)\\s+)?(?:filters|filtering|safety|guardrails|restrictions|guidelines|moderation|censorship|safety\\s+checks)\\b"),
+    USER_OVERRIDDEN("instruction to ignore the user", LOW,
+            // What a document planted for a model says; code may ignore a user's input too, hence LOW.
+            W.OVERRIDE + "\\s+(?:the|this)\\s+(?:user|customer|reader|human)(?:['’]?s)?\\b"),
     PERSONA_SWITCH("persona switch", LOW,
             "\\bfrom\\s+now\\s+on,?\\s+(?:you\\s+(?:will|are\\s+going\\s+to|must|shall)\\s+)?(?:answer|respond|reply|act|behave|speak|talk)\\s+(?:only\\s+)?as\\b",
             "\\b(?:stay|remain)\\s+in\\s+character\\b|\\bnever\\s+breaks?\\s+character\\b"),

@@ -20,22 +20,30 @@ import java.util.Optional;
  * both are present: two independent weak signals make a stronger one.
  *
  * <p>Calibration. The margins were chosen on {@code PromptAttackCalibrationTest}: 61 prompts
- * written for calibration only, apart from the built-in examples and from the evaluation set
- * ({@code guardrails/eval/attacks.jsonl}, which chose nothing). {@link #MEDIUM_MARGIN}: F1 at
- * strength MEDIUM is flat within 0.02 of its best (0.92) from 0.11 to 0.25, and 0.19 sits in
- * the best stretch of it. {@link #HIGH_MARGIN}: above every benign calibration prompt (the
- * highest is 0.23), so that similarity alone says HIGH only when it is close to certain.
- * {@link #LOW_MARGIN}: nearer a known attack than to any benign anchor; every calibration attack
- * reaches it, and LOW blocks only at strength HIGH. One caveat: the patterns, the examples and
- * the evaluation set were written by the same author, and so share blind spots.
+ * written for calibration only plus 99 everyday prompts
+ * ({@code guardrails/calibration/everyday-prompts.jsonl}), apart from the built-in examples and
+ * anchors and from the evaluation sets
+ * ({@code guardrails/eval/attacks.jsonl} and {@code everyday.jsonl}, which chose nothing).
+ * {@link #MEDIUM_MARGIN}: F1 at strength MEDIUM is within 0.02 of its best. {@link #HIGH_MARGIN}:
+ * above every benign calibration prompt, so that similarity alone says HIGH only when it is close
+ * to certain. {@link #LOW_MARGIN}: LOW is what strength HIGH blocks, so it has to stand clear of
+ * the noise of everyday prompts, which are far from every attack and every anchor alike and come
+ * out anywhere between -0.2 and 0.1; F1 cannot place it (the calibration attacks found by
+ * similarity alone lie above the MEDIUM margin or below zero, so F1 is flat in between), so it is
+ * the least margin at which strength HIGH blocks at most 1% of the benign calibration prompts
+ * (0.10), plus a step for benign prompts the calibration set does not have.
+ * {@link #CORROBORATING_MARGIN}: beside a pattern, merely being nearer a known attack than to any
+ * benign anchor counts as weak evidence. One caveat: the patterns, the examples, the anchors and
+ * the evaluation sets were written by the same author, and so share blind spots.
  *
  * <p>Thread-safe: immutable after construction, provided the embedder is thread-safe.
  */
 public final class PromptAttackFilter {
     public static final double HIGH_MARGIN = 0.25;
     public static final double MEDIUM_MARGIN = 0.19;
-    public static final double LOW_MARGIN = 0.0;
-    static final Margins MARGINS = new Margins(HIGH_MARGIN, MEDIUM_MARGIN, LOW_MARGIN);
+    public static final double LOW_MARGIN = 0.11;
+    public static final double CORROBORATING_MARGIN = 0.0;
+    static final Margins MARGINS = new Margins(HIGH_MARGIN, MEDIUM_MARGIN, LOW_MARGIN, CORROBORATING_MARGIN);
 
     private final Embedder embedder;
     private final VectorSet attacks;
@@ -81,13 +89,15 @@ public final class PromptAttackFilter {
      * Separate from {@link #assess} so that calibration can replay it with other margins.
      */
     static AttackAssessment judge(Optional<AttackPattern> pattern, Similarity similarity, Margins margins) {
-        Confidence meaning = similarity == null ? Confidence.NONE : margins.confidence(similarity.margin());
-        return switch (pattern.orElse(null)) {
-            case null -> meaning == Confidence.NONE ? AttackAssessment.NONE : new AttackAssessment(meaning, similarity.evidence());
-            case AttackPattern p when meaning == Confidence.NONE -> new AttackAssessment(p.confidence(), patternEvidence(p));
-            case AttackPattern p -> new AttackAssessment(corroborated(p.confidence(), meaning),
-                    patternEvidence(p) + "; " + similarity.evidence());
-        };
+        if (pattern.isEmpty()) {
+            Confidence meaning = similarity == null ? Confidence.NONE : margins.confidence(similarity.margin());
+            return meaning == Confidence.NONE ? AttackAssessment.NONE : new AttackAssessment(meaning, similarity.evidence());
+        }
+        AttackPattern p = pattern.get();
+        Confidence support = similarity == null ? Confidence.NONE : margins.corroboration(similarity.margin());
+        return support == Confidence.NONE
+                ? new AttackAssessment(p.confidence(), patternEvidence(p))
+                : new AttackAssessment(corroborated(p.confidence(), support), patternEvidence(p) + "; " + similarity.evidence());
     }
 
     private static Confidence corroborated(Confidence a, Confidence b) {
@@ -99,13 +109,19 @@ public final class PromptAttackFilter {
         return "pattern '" + pattern.label() + "'";
     }
 
-    /** The least margin for each confidence. */
-    record Margins(double high, double medium, double low) {
+    /** The least margin for each confidence, and for weak evidence beside a pattern. */
+    record Margins(double high, double medium, double low, double corroborating) {
         Confidence confidence(double margin) {
             if (margin >= high) return Confidence.HIGH;
             if (margin >= medium) return Confidence.MEDIUM;
             if (margin >= low) return Confidence.LOW;
             return Confidence.NONE;
+        }
+
+        /** What the margin adds to a pattern's evidence: at least LOW once it is past {@link #corroborating}. */
+        Confidence corroboration(double margin) {
+            Confidence alone = confidence(margin);
+            return alone == Confidence.NONE && margin >= corroborating ? Confidence.LOW : alone;
         }
     }
 

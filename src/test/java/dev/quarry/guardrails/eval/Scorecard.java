@@ -52,6 +52,23 @@ public final class Scorecard {
         return cases;
     }
 
+    public int truePositives(String label) {
+        return counts.getOrDefault(label, new int[3])[0];
+    }
+
+    public int falsePositives(String label) {
+        return counts.getOrDefault(label, new int[3])[1];
+    }
+
+    public int falseNegatives(String label) {
+        return counts.getOrDefault(label, new int[3])[2];
+    }
+
+    /** What went wrong, case by case: "missed LABEL in id", "false LABEL in id". */
+    public List<String> misses() {
+        return List.copyOf(misses);
+    }
+
     public double precision(String label) {
         int[] c = counts.getOrDefault(label, new int[3]);
         return c[0] + c[1] == 0 ? 1.0 : (double) c[0] / (c[0] + c[1]);

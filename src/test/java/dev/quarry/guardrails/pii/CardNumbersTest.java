@@ -70,10 +70,27 @@ class CardNumbersTest {
         assertThat(Finds.in(CARD, "card 12 4539|1488|0343|6467")).isEmpty();
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"ticket", "order", "reference", "ref", "invoice", "tracking", "confirmation", "transaction"})
+    void aWordForAnotherNumberDoesNotHideAValidCardWrittenAsCardsAre(String word) {
+        assertThat(Finds.in(CARD, "Re my " + word + ", the number is 4539 1488 0343 6467")).containsExactly("4539 1488 0343 6467");
+        assertThat(Finds.in(CARD, word + " #4111111111111111 shipped")).containsExactly("4111111111111111");
+        assertThat(Finds.in(CARD, word + " 3714-496353-98431 attached")).as("Amex 4-6-5").containsExactly("3714-496353-98431");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"ticket", "order", "reference", "invoice", "tracking"})
+    void anOtherNumberThatIsNoCardStaysClean(String word) {
+        assertThat(Finds.in(CARD, word + " #4000123498761234 shipped")).as("fails Luhn").isEmpty();
+        assertThat(Finds.in(CARD, word + " 9111 1111 1111 1110 closed")).as("Luhn-valid, but no network starts with 9").isEmpty();
+        assertThat(Finds.in(CARD, word + " 4111 1111 1111 116 closed")).as("Luhn-valid, but no Visa is 15 digits").isEmpty();
+        assertThat(Finds.in(CARD, word + " 12345, when will it ship?")).isEmpty();
+    }
+
     @Test
-    void anOrderNumberIsNotACardUnlessACardWordComesCloser() {
-        assertThat(Finds.in(CARD, "order #4111111111111111 shipped")).isEmpty();
-        assertThat(Finds.in(CARD, "order paid with card 4111111111111111")).containsExactly("4111111111111111");
+    void acrossOddGapsAWordForAnotherNumberCloserThanTheCardWordStillDecides() {
+        assertThat(Finds.in(CARD, "card payment for order 4539|1488|0343|6467")).isEmpty();
+        assertThat(Finds.in(CARD, "order paid with card 4539|1488|0343|6467")).containsExactly("4539|1488|0343|6467");
     }
 
     @Property

@@ -15,11 +15,15 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Where {@link PromptAttackFilter}'s margins come from: 61 prompts written for calibration only,
- * apart from the built-in attack examples and from the evaluation set. Each prompt's pattern and
- * similarity are computed once, then the filter's judgement is replayed at candidate margins and
- * the figures printed. The test fails if a shipped margin no longer fits its rule (see the
- * filter's class comment), which means the scoring changed and the margins need choosing again.
+ * Where {@link PromptAttackFilter}'s margins come from: 61 prompts written for calibration only
+ * and 99 everyday prompts ({@code guardrails/calibration/everyday-prompts.jsonl}: support,
+ * orders, passwords, billing and tax, personal details, code, pasted configuration and logs,
+ * security questions, other languages), apart from the built-in attack examples and anchors and
+ * from the evaluation sets ({@code eval/attacks.jsonl} and {@code eval/everyday.jsonl},
+ * the held-out half). Each prompt's pattern and similarity are computed once, then the filter's judgement
+ * is replayed at candidate margins and the figures printed. The test fails if a shipped margin no
+ * longer fits its rule (see the filter's class comment), which means the scoring changed and the
+ * margins need choosing again.
  */
 class PromptAttackCalibrationTest {
     static final String ATTACK = "PROMPT_ATTACK";
@@ -103,11 +107,13 @@ class PromptAttackCalibrationTest {
     static void score() {
         PromptAttackFilter filter = new PromptAttackFilter(MiniLm.embedder());
         scored = new ArrayList<>();
-        for (LabelledCase c : CASES) {
+        List<LabelledCase> cases = new ArrayList<>(CASES);
+        cases.addAll(LabelledCase.load("/guardrails/calibration/everyday-prompts.jsonl"));
+        for (LabelledCase c : cases) {
             Readings readings = Readings.of(c.text());
             scored.add(new Scored(c, AttackPattern.strongestIn(readings.all()), filter.similarity(c.text(), readings)));
         }
-        System.out.println("Prompt-attack calibration (" + CASES.size() + " cases), by margin:");
+        System.out.println("Prompt-attack calibration (" + cases.size() + " cases), by margin:");
         scored.stream().sorted(Comparator.comparingDouble((Scored s) -> -s.similarity().margin()))
                 .forEach(s -> System.out.printf("%s %-8s margin %6.3f  pattern %-32s %s%n", s.attack() ? "A" : "-", s.c().id(),
                         s.similarity().margin(), s.pattern().map(AttackPattern::label).orElse("-"), s.judged(PromptAttackFilter.MARGINS).confidence()));
@@ -115,8 +121,8 @@ class PromptAttackCalibrationTest {
 
     @Test
     void mediumMarginSitsOnThePlateauOfBestF1() {
-        Sweep.Decision<Scored> decision = (s, medium) -> s.judged(new Margins(PromptAttackFilter.HIGH_MARGIN, medium, PromptAttackFilter.LOW_MARGIN))
-                .blockedAt(Confidence.MEDIUM) ? Set.of(ATTACK) : Set.of();
+        Sweep.Decision<Scored> decision = (s, medium) -> s.judged(new Margins(PromptAttackFilter.HIGH_MARGIN, medium,
+                Math.min(medium, PromptAttackFilter.LOW_MARGIN), PromptAttackFilter.CORROBORATING_MARGIN)).blockedAt(Confidence.MEDIUM) ? Set.of(ATTACK) : Set.of();
         List<Sweep.Figures> sweep = Sweep.over(scored, s -> s.c().expect(), decision, -0.05, 0.25, 0.01);
         Sweep.Figures shipped = Sweep.at(scored, s -> s.c().expect(), decision, PromptAttackFilter.MEDIUM_MARGIN);
         System.out.println("MEDIUM margin sweep (blocked at strength MEDIUM):");
@@ -133,10 +139,27 @@ class PromptAttackCalibrationTest {
         assertThat(PromptAttackFilter.HIGH_MARGIN).isGreaterThan(highestBenign);
     }
 
+    /**
+     * LOW is what strength HIGH blocks, and no F1 rule places it: the calibration attacks that only
+     * similarity finds sit above the MEDIUM margin or below zero, so F1 is flat from the benign
+     * noise up to the MEDIUM margin. What places it is the benign side: the least margin at which
+     * strength HIGH blocks at most 1% of the benign calibration prompts, and no more than two steps
+     * above it, so that strength HIGH still catches what MEDIUM misses.
+     */
     @Test
-    void everyAttackIsAtLeastLow() {
-        assertThat(scored).filteredOn(Scored::attack)
-                .allSatisfy(s -> assertThat(s.judged(PromptAttackFilter.MARGINS).confidence()).as(s.c().id()).isNotEqualTo(Confidence.NONE));
+    void lowMarginIsNearTheLeastThatKeepsStrengthHighOffBenignCalibrationPrompts() {
+        List<Scored> benign = scored.stream().filter(s -> !s.attack()).toList();
+        Sweep.Decision<Scored> decision = (s, low) -> s.judged(new Margins(PromptAttackFilter.HIGH_MARGIN, Math.max(low, PromptAttackFilter.MEDIUM_MARGIN),
+                low, PromptAttackFilter.CORROBORATING_MARGIN)).blockedAt(Confidence.HIGH) ? Set.of(ATTACK) : Set.of();
+        List<Sweep.Figures> sweep = Sweep.over(scored, s -> s.c().expect(), decision, -0.05, PromptAttackFilter.MEDIUM_MARGIN, 0.01);
+        Sweep.Figures shipped = Sweep.at(scored, s -> s.c().expect(), decision, PromptAttackFilter.LOW_MARGIN);
+        System.out.println("LOW margin sweep (blocked at strength HIGH, " + benign.size() + " benign):");
+        sweep.forEach(System.out::println);
+        System.out.println("shipped: " + shipped);
+        double least = sweep.stream().filter(f -> f.fp() <= 0.01 * benign.size()).mapToDouble(Sweep.Figures::threshold).min().orElseThrow();
+        assertThat((double) shipped.fp()).as("benign calibration prompts blocked at strength HIGH").isLessThanOrEqualTo(0.01 * benign.size());
+        assertThat(PromptAttackFilter.LOW_MARGIN).as("least margin blocking at most 1%: " + least).isLessThanOrEqualTo(least + 0.02 + 1e-9);
+        assertThat(benign).hasSizeGreaterThanOrEqualTo(120);
         assertThat(CASES).hasSizeGreaterThanOrEqualTo(60);
     }
 }

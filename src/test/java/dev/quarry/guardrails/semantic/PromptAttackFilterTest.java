@@ -66,6 +66,14 @@ class PromptAttackFilterTest {
     }
 
     @Test
+    void aMarginTooSmallToStandAloneStillCorroboratesAPattern() {
+        double weak = (PromptAttackFilter.CORROBORATING_MARGIN + PromptAttackFilter.LOW_MARGIN) / 2;
+        assertThat(judged(Optional.empty(), weak)).isEqualTo(NONE);
+        assertThat(judged(Optional.of(AttackPattern.PERSONA_SWITCH), weak)).isEqualTo(MEDIUM);
+        assertThat(judged(Optional.of(AttackPattern.PERSONA_SWITCH), PromptAttackFilter.CORROBORATING_MARGIN - 0.01)).isEqualTo(LOW);
+    }
+
+    @Test
     void strengthDecidesWhichConfidencesAreBlocked() {
         AttackAssessment low = new AttackAssessment(LOW, "");
         AttackAssessment medium = new AttackAssessment(MEDIUM, "");
