@@ -1,6 +1,5 @@
 package dev.quarry.gateway;
 
-import dev.quarry.canonical.ErrorKind;
 import dev.quarry.canonical.QuarryError;
 import dev.quarry.canonical.SettlingStream;
 import dev.quarry.canonical.Usage;
@@ -42,17 +41,8 @@ public final class SettleStep implements Step {
         Settlement settlement = new Settlement();
         settlement.on(Settlement.Order.LEDGER, settled -> record(settled.exchange(), settled.usage(),
                 settled.ending().name().toLowerCase(Locale.ROOT), settled.error()));
-        Outcome outcome;
-        try {
-            outcome = chain.proceed(exchange.withSettlement(settlement));
-        } catch (RuntimeException e) {
-            try {
-                settlement.settle(Settled.refused(exchange, QuarryError.of(ErrorKind.INTERNAL, String.valueOf(e.getMessage()))));
-            } catch (RuntimeException alsoFailed) {
-                e.addSuppressed(alsoFailed);
-            }
-            throw e;
-        }
+        // A fault further on comes back as a refusal (the pipeline's cursor turns it into one), so it settles below too.
+        Outcome outcome = chain.proceed(exchange.withSettlement(settlement));
         return switch (outcome) {
             case Outcome.Streamed s -> new Outcome.Streamed(s.exchange(), new SettlingStream(s.stream(), exchange.operation()::promptEstimate,
                     end -> settlement.settle(new Settled(s.exchange(), end.ending(), end.usage(), end.error()))));

@@ -63,7 +63,8 @@ class IdentityCliTest {
         JsonNode session = JSON.readTree(QuarryCli.succeed("sts", "assume-role", "--role", "deployer", "--duration-seconds", "900",
                 "--url", quarry.baseUrl(), "--key", opsKey));
         assertThat(session.path("role").asText()).isEqualTo("deployer");
-        quarry.call("GET", "/v1/models", session.path("api_key").asText(), null).expect(200);
+        // The session's key is known (not 401); the role holds no ListModels, so the listing is refused by policy.
+        quarry.call("GET", "/v1/models", session.path("api_key").asText(), null).expect(403);
         assertThat(quarry("roles", "delete", "--name", "deployer")).contains("deleted deployer");
     }
 

@@ -126,10 +126,12 @@ class SettleStepTest {
     }
 
     @Test
-    void aCrashFurtherOnStillSettlesAndIsNotSwallowed() {
-        assertThatThrownBy(() -> run(reserving, step("buggy", (exchange, chain) -> {
+    void aCrashFurtherOnStillSettlesAsAnInternalError() {
+        Outcome outcome = run(reserving, step("buggy", (exchange, chain) -> {
             throw new IllegalStateException("bug");
-        }))).hasMessage("bug");
+        }));
+
+        assertThat(outcome).isInstanceOfSatisfying(Outcome.Rejected.class, r -> assertThat(r.error().kind()).isEqualTo(ErrorKind.INTERNAL));
 
         assertThat(givenBack).singleElement().satisfies(settled -> assertThat(settled.error().kind()).isEqualTo(ErrorKind.INTERNAL));
         assertThat(ledger.records()).singleElement().extracting(UsageRecord::status).isEqualTo("failed");
