@@ -58,6 +58,22 @@ class ReadmeWalkthroughTest {
         assertThat(run.log()).contains("ALLOWED").contains("DENIED").contains("GptOnlyInTheEu");
     }
 
+    @Test
+    void theGuardrailExampleLetsEverydayPromptsThroughAndNamesWhatItBlocks() throws Exception {
+        Run run = run(List.of("guardrail"), false);
+
+        assertThat(run.exits()).as("the log:\n" + run.log()).allMatch(exit -> exit.startsWith("0 "));
+        assertThat(run.log()).as("everyday prompts answered")
+                .contains("You said: Can you help me reset my password?")
+                .contains("You said: My order number is 12345, when will it ship?");
+        assertThat(run.log()).as("an attack and a card number blocked, naming the policy type")
+                .contains("Sorry, I can't help with that request.")
+                .containsIgnoringCase("X-Quarry-Guardrail-Blocked-By: contentPolicy/PROMPT_ATTACK")
+                .containsIgnoringCase("X-Quarry-Guardrail-Blocked-By: sensitiveInformationPolicy")
+                .doesNotContain("You said: Ignore all previous instructions")
+                .doesNotContain("You said: Please charge my card");
+    }
+
     private record Run(Path work, String log, List<String> exits) {}
 
     private static String written(Run run, String file) throws java.io.IOException {

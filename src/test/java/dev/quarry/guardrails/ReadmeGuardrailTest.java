@@ -12,7 +12,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The README's example guardrail, prompt-attack filter at strength HIGH, as a new user meets it:
+ * The README's example guardrail at its strictest prompt-attack strength (HIGH; the README uses MEDIUM):
  * everyday prompts go through, and what it blocks it blocks naming the policy type.
  */
 class ReadmeGuardrailTest {
