@@ -30,6 +30,12 @@ public final class Main implements Runnable {
                     cmd.getErr().println("quarry: " + e.getMessage());
                     return 1;
                 })
+                // A mistake on the command line is one line, not the whole usage text.
+                .setParameterExceptionHandler((e, args) -> {
+                    CommandLine cmd = e.getCommandLine();
+                    cmd.getErr().println("quarry: " + e.getMessage() + " (see '" + cmd.getCommandSpec().qualifiedName() + " --help')");
+                    return cmd.getCommandSpec().exitCodeOnInvalidInput();
+                })
                 .execute(args);
     }
 

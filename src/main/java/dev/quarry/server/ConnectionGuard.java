@@ -4,7 +4,6 @@ import dev.quarry.canonical.ErrorKind;
 import dev.quarry.canonical.QuarryError;
 import dev.quarry.config.ConfigException;
 import dev.quarry.config.ConnectionLimits;
-import dev.quarry.surface.openai.OpenAiErrors;
 import com.sun.management.UnixOperatingSystemMXBean;
 import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
@@ -166,7 +165,7 @@ final class ConnectionGuard implements Filter, AutoCloseable {
             if (connection.beyondCap) {
                 ConnectionClose.after(req);
                 if (!HealthRoutes.PATHS.contains(req.path().path())) {
-                    HttpIo.send(res, OpenAiErrors.reply(new QuarryError(ErrorKind.UPSTREAM_UNAVAILABLE, "This Quarry node is at its "
+                    HttpIo.send(res, SurfaceErrors.reply(req.path().path(), new QuarryError(ErrorKind.UPSTREAM_UNAVAILABLE, "This Quarry node is at its "
                             + "connection limit; retry shortly or on another node.", null, Duration.ofSeconds(1))));
                     return;
                 }

@@ -56,6 +56,7 @@ import io.helidon.webserver.http.HttpService;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.logging.Logger;
@@ -98,7 +99,9 @@ public final class Quarry implements AutoCloseable {
                 Assembly.providers(config, env), env);
         Detectors detectors = new Detectors(minilm::embedTexts);
         compileConfigGuardrails(config, detectors);
-        // Refused before the store is opened, so a bad admin key leaves nothing open behind it.
+        // Refused before the store is opened, so that each is one line and leaves nothing open behind it.
+        DataFolder.requireWritable(config.dataDir());
+        ListenerSupervisor.requireBindable(config.server().host(), config.server().port());
         this.admin = BootstrapAdmin.resolve(config.dataDir(), env.apply(BootstrapAdmin.ENV));
         this.connections = ConnectionGuard.within(config.server().connections(), ConnectionGuard.descriptorLimit());
         this.db = config.openStore();
@@ -242,32 +245,44 @@ public final class Quarry implements AutoCloseable {
     }
 
     /**
-     * Graceful shutdown: new requests get 503 with Retry-After, open requests and streams get up
-     * to the configured grace period to finish, then the server stops and the ledger and the audit
-     * trail write what they hold. Safe to call more than once.
+     * Graceful shutdown: {@code /readyz} fails and new requests get 503 with Retry-After at once;
+     * the listener stays open until open requests and streams have finished and traffic has
+     * stopped coming ({@link Draining#QUIET}), within the configured grace period; then the
+     * server stops and the ledger and the audit trail write what they hold. Safe to call more
+     * than once.
      */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) return;
         Duration grace = config.server().shutdownGrace();
-        LOG.info(() -> "Quarry draining: new requests get 503; " + draining.inFlight() + " requests in flight get up to "
-                + grace.toSeconds() + "s to finish");
-        long start = System.nanoTime();
+        int open = draining.begin();
+        LOG.info(() -> "draining for up to " + grace.toSeconds() + " s: /readyz answers 503 and new requests get 503 with "
+                + "Retry-After; " + requests(open) + " open");
+        Draining.Drained drained;
         try {
-            if (draining.drain(grace)) {
-                LOG.info(() -> "Quarry drained: every request finished after " + (System.nanoTime() - start) / 1_000_000 + " ms");
-            } else {
-                LOG.warning(() -> draining.inFlight() + " requests still open after " + grace.toSeconds() + "s; stopping anyway");
-            }
+            drained = draining.await(open, grace);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            drained = new Draining.Drained(open, 0, 0, Duration.ZERO);
+        }
+        if (!drained.complete()) {
+            int cut = drained.open() - drained.finished();
+            LOG.warning(() -> requests(cut) + " still open after the " + grace.toSeconds() + " s grace period "
+                    + "(server.shutdown_grace_seconds); stopping anyway");
         }
         listener.close();
         connections.close();
         int ledgerRows = ledger.queued();
         int auditEvents = audit.queued();
         release();
-        LOG.info(() -> "Quarry stopped; flushed " + ledgerRows + " queued ledger rows and " + auditEvents + " queued audit events");
+        Draining.Drained summary = drained;
+        LOG.info(() -> "drained " + summary.finished() + " of " + requests(summary.open()) + " open in "
+                + String.format(Locale.ROOT, "%.1f s", summary.took().toMillis() / 1000.0) + " and turned away " + summary.turnedAway()
+                + " new; flushed " + ledgerRows + " ledger rows and " + auditEvents + " audit events; stopped");
+    }
+
+    private static String requests(int n) {
+        return n == 1 ? "1 request" : n + " requests";
     }
 
     /** Stops the background work and flushes what it holds (ledger, audit trail, key use), then closes the store. */
