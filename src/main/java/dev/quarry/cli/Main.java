@@ -31,7 +31,7 @@ public final class Main implements Runnable {
                     return 1;
                 })
                 // A mistake on the command line is one line, not the whole usage text.
-                .setParameterExceptionHandler((e, args) -> {
+                .setParameterExceptionHandler((e, given) -> {
                     CommandLine cmd = e.getCommandLine();
                     cmd.getErr().println("quarry: " + e.getMessage() + " (see '" + cmd.getCommandSpec().qualifiedName() + " --help')");
                     return cmd.getCommandSpec().exitCodeOnInvalidInput();
