@@ -45,10 +45,10 @@ final class ServeCommand implements Callable<Integer> {
                 ? "Admin key: taken from " + admin.ENV
                 : "Admin key: " + (admin.generated() ? "generated and written to " : "read from ") + admin.file().toAbsolutePath());
         System.out.flush();
-        // For the other ways a JVM ends (SIGHUP, a signal -Xrs leaves to the OS): close() runs once.
-        Runtime.getRuntime().addShutdownHook(new Thread(quarry::close, "quarry-shutdown"));
+        // For the other ways a JVM ends (SIGHUP, System.exit): the shutdown runs once, whichever starts it.
+        Runtime.getRuntime().addShutdownHook(new Thread(quarry::closeWhenQuiet, "quarry-shutdown"));
         awaitStopSignal();
-        quarry.close();
+        quarry.closeWhenQuiet();
         return 0;
     }
 

@@ -19,9 +19,9 @@ import java.util.concurrent.atomic.LongAdder;
  */
 final class Draining implements Filter {
     /**
-     * After the last request is done, the listener stays open this long without a new one
-     * arriving before it stops: a load balancer still sending traffic gets 503s it can act on,
-     * not refused connections, until it has seen {@code /readyz} fail.
+     * How long a node behind a load balancer stays open without a request arriving before it
+     * stops: one still sending traffic gets 503s it can act on, not refused connections, until it
+     * has seen {@code /readyz} fail.
      */
     static final Duration QUIET = Duration.ofSeconds(2);
     private static final Duration TICK = Duration.ofMillis(20);
@@ -29,7 +29,7 @@ final class Draining implements Filter {
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicBoolean draining = new AtomicBoolean();
     private final LongAdder turnedAway = new LongAdder();
-    private volatile long lastArrival = System.nanoTime();
+    private volatile long lastArrival;
 
     /** What a drain did: requests open when it began and how many of them finished, new ones turned away, how long it took. */
     record Drained(int open, int finished, long turnedAway, Duration took) {
@@ -65,22 +65,22 @@ final class Draining implements Filter {
         return draining.get();
     }
 
-    /** Turns new requests away from now on and returns how many are open. */
+    /** Turns new requests away from now on and returns how many are open; the quiet of {@link #await} counts from here at the earliest. */
     int begin() {
+        lastArrival = System.nanoTime();
         draining.set(true);
         return inFlight.get();
     }
 
     /**
      * Waits, up to {@code grace} from now, until no request is open and none has arrived for
-     * {@link #QUIET}. A request admitted just before {@link #begin} may still be counted in: it
-     * is then one more to wait for, never one cut off.
+     * {@code quiet}. A request admitted just before {@link #begin} may still be counted in: it is
+     * then one more to wait for, never one cut off.
      */
-    Drained await(int open, Duration grace) throws InterruptedException {
+    Drained await(int open, Duration grace, Duration quiet) throws InterruptedException {
         long start = System.nanoTime();
         long deadline = start + grace.toNanos();
-        long quiet = Math.min(QUIET.toNanos(), grace.toNanos());
-        while (System.nanoTime() < deadline && (inFlight.get() > 0 || System.nanoTime() - lastArrival < quiet)) {
+        while (System.nanoTime() < deadline && (inFlight.get() > 0 || System.nanoTime() - lastArrival < quiet.toNanos())) {
             Thread.sleep(TICK);
         }
         int stillOpen = inFlight.get();

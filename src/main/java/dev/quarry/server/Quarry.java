@@ -245,14 +245,25 @@ public final class Quarry implements AutoCloseable {
     }
 
     /**
-     * Graceful shutdown: {@code /readyz} fails and new requests get 503 with Retry-After at once;
-     * the listener stays open until open requests and streams have finished and traffic has
-     * stopped coming ({@link Draining#QUIET}), within the configured grace period; then the
-     * server stops and the ledger and the audit trail write what they hold. Safe to call more
-     * than once.
+     * Graceful shutdown: {@code /readyz} fails and new requests get 503 with Retry-After at once,
+     * open requests and streams get the configured grace period to finish, then the server stops
+     * and the ledger and the audit trail write what they hold. Safe to call more than once.
      */
     @Override
     public void close() {
+        shutDown(Duration.ZERO);
+    }
+
+    /**
+     * {@link #close} for a node behind a load balancer: the listener also stays open, answering
+     * 503, until no request has arrived for {@link Draining#QUIET} (within the grace period), so
+     * traffic sent before the balancer saw {@code /readyz} fail is turned away, not refused.
+     */
+    public void closeWhenQuiet() {
+        shutDown(Draining.QUIET);
+    }
+
+    private void shutDown(Duration quiet) {
         if (!closed.compareAndSet(false, true)) return;
         Duration grace = config.server().shutdownGrace();
         int open = draining.begin();
@@ -260,7 +271,7 @@ public final class Quarry implements AutoCloseable {
                 + "Retry-After; " + requests(open) + " open");
         Draining.Drained drained;
         try {
-            drained = draining.await(open, grace);
+            drained = draining.await(open, grace, quiet);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             drained = new Draining.Drained(open, 0, 0, Duration.ZERO);

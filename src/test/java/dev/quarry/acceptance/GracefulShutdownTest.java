@@ -90,6 +90,22 @@ class GracefulShutdownTest {
         }
     }
 
+    @Test
+    void anIdleNodeTurnsRequestsAwayAfterSigtermRatherThanRefusingThem() throws Exception {
+        Path config = Files.writeString(dir.resolve("quarry.yaml"), "server: { shutdown_grace_seconds: 10 }\n");
+        try (QuarryProcess quarry = QuarryProcess.start(dir, config, QuarryProcess.freePort())) {
+            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            quarry.terminate();
+            assertThat(awaitDraining(http, quarry).statusCode()).isEqualTo(503);
+
+            HttpResponse<String> late = http.send(post(quarry, "/v1/chat/completions", BODY), HttpResponse.BodyHandlers.ofString());
+            assertThat(late.statusCode()).isEqualTo(503);
+            assertThat(late.headers().firstValue("retry-after")).hasValue("1");
+            assertThat(quarry.exitCode(Duration.ofSeconds(30))).isZero();
+            assertThat(quarry.log()).containsPattern("drained 0 of 0 requests open in \\d+\\.\\d s and turned away 1 new");
+        }
+    }
+
     /** {@code /readyz}'s answer once it no longer says ready: the first thing that changes on SIGTERM. */
     private static HttpResponse<String> awaitDraining(HttpClient http, QuarryProcess quarry) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
