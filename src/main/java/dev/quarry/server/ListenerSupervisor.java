@@ -12,6 +12,7 @@ import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.IntFunction;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -26,6 +27,12 @@ import java.util.logging.Logger;
  */
 final class ListenerSupervisor implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ListenerSupervisor.class.getName());
+    /**
+     * Helidon's listener, which logs as an error, with its stack trace, a connection accepted in
+     * the instant it stops (its executor, already shut down, rejects the connection's handler).
+     * The connection is closed, as the listener is: expected in a shutdown, so not logged.
+     */
+    private static final Logger HELIDON_LISTENER = Logger.getLogger("io.helidon.webserver.ServerListener");
     private static final Duration TICK = Duration.ofSeconds(1);
     private static final int PROBE_TIMEOUT_MILLIS = 1000;
 
@@ -134,6 +141,7 @@ final class ListenerSupervisor implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        HELIDON_LISTENER.setFilter(r -> !(r.getThrown() instanceof RejectedExecutionException));
         server.stop();
     }
 
