@@ -100,8 +100,8 @@ public final class Quarry implements AutoCloseable {
         Detectors detectors = new Detectors(minilm::embedTexts);
         compileConfigGuardrails(config, detectors);
         // Refused before the store is opened, so that each is one line and leaves nothing open behind it.
-        DataFolder.requireWritable(config.dataDir());
         ListenerSupervisor.requireBindable(config.server().host(), config.server().port());
+        DataFolder.requireWritable(config.dataDir());
         this.admin = BootstrapAdmin.resolve(config.dataDir(), env.apply(BootstrapAdmin.ENV));
         this.connections = ConnectionGuard.within(config.server().connections(), ConnectionGuard.descriptorLimit());
         this.db = config.openStore();

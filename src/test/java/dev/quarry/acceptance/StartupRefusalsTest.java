@@ -39,7 +39,7 @@ class StartupRefusalsTest {
             assertThat(ended.output()).isEqualTo("quarry: port " + port + " on 127.0.0.1 is already in use; stop the other "
                     + "process or choose another with --port\n");
         }
-        assertThat(data.resolve("quarry.db")).as("refused before the store is opened").doesNotExist();
+        assertThat(data).as("refused before the data folder is created and the store opened").doesNotExist();
     }
 
     @Test
