@@ -235,6 +235,15 @@ final class ConnectionGuard implements Filter, AutoCloseable {
         });
     }
 
+    /**
+     * Closes every connection, for a shutdown whose grace period has run out: a request still
+     * writing to one fails at its next write and settles (records what it used) on its own
+     * thread, undisturbed, as when a client hangs up.
+     */
+    void closeAll() {
+        byPeer.values().forEach(this::close);
+    }
+
     @Override
     public void close() {
         if (watchdog != null) watchdog.interrupt();

@@ -56,7 +56,6 @@ import io.helidon.webserver.http.HttpService;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.logging.Logger;
@@ -71,6 +70,8 @@ public final class Quarry implements AutoCloseable {
     /** A signed audit digest at least this often, and after this many events, whichever comes first. */
     private static final Duration AUDIT_DIGEST_INTERVAL = Duration.ofMinutes(1);
     private static final int AUDIT_DIGEST_EVERY = 10_000;
+    /** How long requests cut off at the end of the grace period get to record their usage before the ledger closes. */
+    private static final Duration CUT_REQUESTS_SETTLE = Duration.ofSeconds(5);
 
     private final QuarryConfig config;
     private final Database db;
@@ -268,7 +269,23 @@ public final class Quarry implements AutoCloseable {
         Duration grace = config.server().shutdownGrace();
         int open = draining.begin();
         LOG.info(() -> "draining for up to " + grace.toSeconds() + " s: /readyz answers 503 and new requests get 503 with "
-                + "Retry-After; " + requests(open) + " open");
+                + "Retry-After; " + Draining.Drained.openRequests(open));
+        Draining.Drained drained = drain(open, grace, quiet);
+        if (!drained.complete()) {
+            // Cut them as a hanging-up client would: stopping the listener would interrupt their threads mid-settlement.
+            connections.closeAll();
+            settleCutRequests();
+        }
+        listener.close();
+        connections.close();
+        int ledgerRows = ledger.queued();
+        int auditEvents = audit.queued();
+        release();
+        String summary = drained.summary();
+        LOG.info(() -> summary + "; flushed " + ledgerRows + " ledger rows and " + auditEvents + " audit events; stopped");
+    }
+
+    private Draining.Drained drain(int open, Duration grace, Duration quiet) {
         Draining.Drained drained;
         try {
             drained = draining.await(open, grace, quiet);
@@ -278,22 +295,21 @@ public final class Quarry implements AutoCloseable {
         }
         if (!drained.complete()) {
             int cut = drained.open() - drained.finished();
-            LOG.warning(() -> requests(cut) + " still open after the " + grace.toSeconds() + " s grace period "
+            LOG.warning(() -> Draining.Drained.openRequests(cut) + " left after the " + grace.toSeconds() + " s grace period "
                     + "(server.shutdown_grace_seconds); stopping anyway");
         }
-        listener.close();
-        connections.close();
-        int ledgerRows = ledger.queued();
-        int auditEvents = audit.queued();
-        release();
-        Draining.Drained summary = drained;
-        LOG.info(() -> "drained " + summary.finished() + " of " + requests(summary.open()) + " open in "
-                + String.format(Locale.ROOT, "%.1f s", summary.took().toMillis() / 1000.0) + " and turned away " + summary.turnedAway()
-                + " new; flushed " + ledgerRows + " ledger rows and " + auditEvents + " audit events; stopped");
+        return drained;
     }
 
-    private static String requests(int n) {
-        return n == 1 ? "1 request" : n + " requests";
+    /** Requests whose connections were cut still record their usage and audit events: the ledger waits for them, a little. */
+    private void settleCutRequests() {
+        try {
+            if (draining.awaitCutRequests(CUT_REQUESTS_SETTLE)) return;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        LOG.warning(() -> "requests whose connections were cut had not ended " + CUT_REQUESTS_SETTLE.toSeconds() + " s later; "
+                + "their usage may go unrecorded");
     }
 
     /** Stops the background work and flushes what it holds (ledger, audit trail, key use), then closes the store. */

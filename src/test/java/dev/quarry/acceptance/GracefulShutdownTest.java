@@ -75,8 +75,8 @@ class GracefulShutdownTest {
                 String shutdown = quarry.log().substring(logBefore);
                 // Health probes are not counted: one request open, the stream; three turned away.
                 assertThat(shutdown).contains("draining for up to 10 s: /readyz answers 503 and new requests get 503 with "
-                                + "Retry-After; 1 request open")
-                        .containsPattern("drained 1 of 1 request open in \\d+\\.\\d s and turned away 3 new; "
+                                + "Retry-After; 1 open request")
+                        .containsPattern("drained 1 open request in \\d+\\.\\d s and turned away 3 new ones; "
                                 + "flushed \\d+ ledger rows and \\d+ audit events; stopped")
                         .doesNotContain("SEVERE", "Exception", "\tat ");
 
@@ -102,7 +102,37 @@ class GracefulShutdownTest {
             assertThat(late.statusCode()).isEqualTo(503);
             assertThat(late.headers().firstValue("retry-after")).hasValue("1");
             assertThat(quarry.exitCode(Duration.ofSeconds(30))).isZero();
-            assertThat(quarry.log()).containsPattern("drained 0 of 0 requests open in \\d+\\.\\d s and turned away 1 new");
+            assertThat(quarry.log()).containsPattern("drained 0 open requests in \\d+\\.\\d s and turned away 1 new one; flushed");
+        }
+    }
+
+    @Test
+    void aStreamLongerThanTheGracePeriodIsCutAndSaidSo() throws Exception {
+        try (SlowChatUpstream upstream = new SlowChatUpstream(300, Duration.ofMillis(100))) {
+            Path config = Files.writeString(dir.resolve("quarry.yaml"), """
+                    server: { shutdown_grace_seconds: 1 }
+                    providers: [{ name: slow-upstream, type: openai-compatible, base_url: "%s" }]
+                    models: [{ id: slow, deployments: [{ provider: slow-upstream, model: slow }] }]
+                    """.formatted(upstream.baseUrl()));
+            try (QuarryProcess quarry = QuarryProcess.start(dir, config, QuarryProcess.freePort())) {
+                HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+                HttpResponse<InputStream> open = http.send(post(quarry, "/v1/chat/completions", BODY), HttpResponse.BodyHandlers.ofInputStream());
+                assertThat(new BufferedReader(new InputStreamReader(open.body(), StandardCharsets.UTF_8)).readLine()).startsWith("data: ");
+
+                quarry.terminate();
+                assertThat(quarry.exitCode(Duration.ofSeconds(30))).isZero();
+                assertThat(quarry.log()).contains("1 open request left after the 1 s grace period (server.shutdown_grace_seconds); "
+                                + "stopping anyway")
+                        .containsPattern("drained 0 of 1 open request in \\d+\\.\\d s and turned away 0 new ones; flushed")
+                        .doesNotContain("SEVERE", "\tat ");
+
+                String requestId = open.headers().firstValue("x-request-id").orElseThrow();
+                try (Database db = Database.sqliteIn(dir.resolve("data"))) {
+                    UsageRecord record = new UsageQueries(db).byRequestId(requestId).orElseThrow();
+                    assertThat(record.status()).as("billed for what it streamed, as a client that hung up").isEqualTo("cancelled");
+                    assertThat(record.usage().outputTokens()).isPositive();
+                }
+            }
         }
     }
 
