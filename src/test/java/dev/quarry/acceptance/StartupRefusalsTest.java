@@ -72,7 +72,7 @@ class StartupRefusalsTest {
     }
 
     @Test
-    void configurationMistakesAreOneLineEach() throws Exception {
+    void configurationAndStoreMistakesAreOneLineEach() throws Exception {
         String data = dir.resolve("data").toString();
         Path missing = dir.resolve("missing.yaml");
         Path broken = Files.writeString(dir.resolve("broken.yaml"), "models: [\n");
@@ -84,6 +84,12 @@ class StartupRefusalsTest {
                 "serve", "--config", broken.toString(), "--data", data);
         assertRefused(1, "quarry: " + wrongType + ": server.port must be a whole number, at least 0",
                 "serve", "--config", wrongType.toString(), "--data", data);
+        Path unreachable = Files.writeString(dir.resolve("pg.yaml"), "store: { url: \"jdbc:postgresql://127.0.0.1:%d/quarry\" }\n"
+                .formatted(QuarryProcess.freePort()));
+        QuarryCli.Output output = QuarryCli.run("serve", "--config", unreachable.toString(), "--data", data, "--port", "0");
+        assertThat(output.code()).isEqualTo(1);
+        assertThat(output.stderr()).startsWith("quarry: cannot open the store at jdbc:postgresql://127.0.0.1:")
+                .contains("refused").hasLineCount(1);
         assertRefused(2, "quarry: Invalid value for option '--port': 'abc' is not an int (see 'quarry serve --help')",
                 "serve", "--data", data, "--port", "abc");
         assertRefused(2, "quarry: --port must be between 0 and 65535, not 70000 (see 'quarry serve --help')",
