@@ -88,7 +88,7 @@ public final class ConfigLoader {
             text = Files.readString(path);
         } catch (IOException e) {
             // The JDK's message for a missing or unreadable file is often the path alone.
-            String reason = e instanceof NoSuchFileException ? "no such file" : e instanceof AccessDeniedException ? "permission denied" : e.toString();
+            String reason = e instanceof NoSuchFileException ? "no such file" : e instanceof AccessDeniedException ? "permission denied" : e.getMessage();
             throw new ConfigException("cannot read the configuration file " + path + ": " + reason, e);
         }
         return parse(text, path.toString(), dataDir);

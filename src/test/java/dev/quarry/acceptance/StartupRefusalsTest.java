@@ -80,6 +80,8 @@ class StartupRefusalsTest {
 
         assertRefused(1, "quarry: cannot read the configuration file " + missing + ": no such file",
                 "serve", "--config", missing.toString(), "--data", data);
+        assertRefused(1, "quarry: cannot read the configuration file " + dir + ": Is a directory",
+                "serve", "--config", dir.toString(), "--data", data);
         assertRefused(1, "quarry: " + broken + " is not valid YAML at line 2, column 1: expected the node content, but found '<stream end>'",
                 "serve", "--config", broken.toString(), "--data", data);
         assertRefused(1, "quarry: " + wrongType + ": server.port must be a whole number, at least 0",
