@@ -4,9 +4,10 @@ import java.util.logging.LogManager;
 
 /**
  * java.util.logging's manager, less the reset it does in its own JVM shutdown hook. That hook
- * runs alongside Quarry's, which drains for up to the grace period and would otherwise log its
- * progress (what it waits for, what it flushed) into handlers already closed. Handlers flush
- * every record, so nothing is left to write at exit.
+ * runs alongside Quarry's, which drains for up to the grace period when the JVM is ended another
+ * way than SIGTERM or Ctrl-C (which 'serve' handles before the JVM exits: SIGHUP, say), and would
+ * otherwise log its progress (what it waits for, what it flushed) into handlers already closed.
+ * Handlers flush every record, so nothing is left to write at exit.
  */
 public final class ExitSafeLogManager extends LogManager {
 

@@ -41,6 +41,12 @@ public final class Main implements Runnable {
                 .setExecutionExceptionHandler((e, cmd, parsed) -> {
                     cmd.getErr().println("quarry: " + e.getMessage());
                     return 1;
+                })
+                // A mistake on the command line is one line, not the whole usage text.
+                .setParameterExceptionHandler((e, given) -> {
+                    CommandLine cmd = e.getCommandLine();
+                    cmd.getErr().println("quarry: " + e.getMessage() + " (see '" + cmd.getCommandSpec().qualifiedName() + " --help')");
+                    return cmd.getCommandSpec().exitCodeOnInvalidInput();
                 });
         withHelp(line);
         return line;

@@ -28,6 +28,8 @@ import java.math.BigDecimal;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -38,6 +40,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
  * Reads the YAML configuration file. Every mistake is reported with the file and the field's
@@ -88,9 +91,22 @@ public final class ConfigLoader {
         try {
             text = Files.readString(path);
         } catch (IOException e) {
-            throw new ConfigException("cannot read the configuration file " + path + ": " + e.getMessage(), e);
+            // The JDK's message for a missing or unreadable file is often the path alone.
+            String reason = e instanceof NoSuchFileException ? "no such file" : e instanceof AccessDeniedException ? "permission denied" : e.getMessage();
+            throw new ConfigException("cannot read the configuration file " + path + ": " + reason, e);
         }
         return parse(text, path.toString(), dataDir);
+    }
+
+    /** Where and what, on one line: the YAML parser's own message spans several, with an excerpt of the file. */
+    private static String yamlProblem(IOException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof MarkedYAMLException yaml && yaml.getProblemMark() != null) {
+                return " at line " + (yaml.getProblemMark().getLine() + 1) + ", column " + (yaml.getProblemMark().getColumn() + 1)
+                        + ": " + yaml.getProblem();
+            }
+        }
+        return ": " + e.getMessage().lines().findFirst().orElse("");
     }
 
     public static QuarryConfig parse(String yaml, String fileName, Path dataDir) {
@@ -98,7 +114,7 @@ public final class ConfigLoader {
         try {
             root = YAML.readTree(yaml);
         } catch (IOException e) {
-            throw new ConfigException(fileName + " is not valid YAML: " + e.getMessage(), e);
+            throw new ConfigException(fileName + " is not valid YAML" + yamlProblem(e), e);
         }
         ConfigLoader loader = new ConfigLoader(fileName);
         if (root == null || root.isMissingNode() || root.isNull()) return QuarryConfig.defaults(dataDir);

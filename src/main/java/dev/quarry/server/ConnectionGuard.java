@@ -4,7 +4,6 @@ import dev.quarry.canonical.ErrorKind;
 import dev.quarry.canonical.QuarryError;
 import dev.quarry.config.ConfigException;
 import dev.quarry.config.ConnectionLimits;
-import dev.quarry.surface.openai.OpenAiErrors;
 import com.sun.management.UnixOperatingSystemMXBean;
 import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
@@ -166,7 +165,7 @@ final class ConnectionGuard implements Filter, AutoCloseable {
             if (connection.beyondCap) {
                 ConnectionClose.after(req);
                 if (!HealthRoutes.PATHS.contains(req.path().path())) {
-                    HttpIo.send(res, OpenAiErrors.reply(new QuarryError(ErrorKind.UPSTREAM_UNAVAILABLE, "This Quarry node is at its "
+                    HttpIo.send(res, SurfaceErrors.reply(req.path().path(), new QuarryError(ErrorKind.UPSTREAM_UNAVAILABLE, "This Quarry node is at its "
                             + "connection limit; retry shortly or on another node.", null, Duration.ofSeconds(1))));
                     return;
                 }
@@ -234,6 +233,15 @@ final class ConnectionGuard implements Filter, AutoCloseable {
         connections.forEach(c -> {
             if (!c.channel.isOpen()) forget(c);
         });
+    }
+
+    /**
+     * Closes every connection, for a shutdown whose grace period has run out: a request still
+     * writing to one fails at its next write and settles (records what it used) on its own
+     * thread, undisturbed, as when a client hangs up.
+     */
+    void closeAll() {
+        byPeer.values().forEach(this::close);
     }
 
     @Override

@@ -2,14 +2,17 @@ package dev.quarry.server;
 
 import io.helidon.webserver.WebServer;
 import java.io.IOException;
+import java.net.BindException;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.IntFunction;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -24,9 +27,16 @@ import java.util.logging.Logger;
  */
 final class ListenerSupervisor implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ListenerSupervisor.class.getName());
+    /**
+     * Helidon's listener, which logs as an error, with its stack trace, a connection accepted in
+     * the instant it stops (its executor, already shut down, rejects the connection's handler).
+     * The connection is closed, as the listener is: expected in a shutdown, so not logged.
+     */
+    private static final Logger HELIDON_LISTENER = Logger.getLogger("io.helidon.webserver.ServerListener");
     private static final Duration TICK = Duration.ofSeconds(1);
     private static final int PROBE_TIMEOUT_MILLIS = 1000;
 
+    private final String host;
     private final InetAddress probeAddress;
     private IntFunction<WebServer> starter;
     private int port;
@@ -36,13 +46,36 @@ final class ListenerSupervisor implements AutoCloseable {
 
     /** For a listener on {@code host}; {@link #start} starts it. */
     ListenerSupervisor(String host) {
+        this.host = host;
         this.probeAddress = probeAddress(host);
+    }
+
+    /**
+     * Fails with {@link PortUnavailable} unless {@code port} can be bound on {@code host}, so a
+     * port in use is known before the store is opened. Helidon only logs a failed bind, with a
+     * stack trace, and returns a server that is not running.
+     */
+    static void requireBindable(String host, int port) {
+        try (ServerSocket probe = new ServerSocket()) {
+            // As Helidon binds: a port whose last connections linger in TIME_WAIT is free to it.
+            probe.setReuseAddress(true);
+            probe.bind(new InetSocketAddress(InetAddress.getByName(host), port));
+        } catch (BindException e) {
+            throw e.getMessage() != null && e.getMessage().contains("in use") ? PortUnavailable.inUse(host, port)
+                    : new PortUnavailable("cannot listen on " + host + ":" + port + " (" + e.getMessage() + "); check server.host and --port");
+        } catch (UnknownHostException e) {
+            throw new PortUnavailable("cannot listen on " + host + ": no such host; check server.host");
+        } catch (IOException e) {
+            throw new PortUnavailable("cannot listen on " + host + ":" + port + " (" + e.getMessage() + ")");
+        }
     }
 
     /** Starts a server with {@code starter}, given the port to bind, and watches it. */
     void start(int port, IntFunction<WebServer> starter) {
         this.starter = starter;
         this.server = starter.apply(port);
+        // Bound by another process since requireBindable looked: Helidon has logged why.
+        if (!server.isRunning()) throw PortUnavailable.inUse(host, port);
         this.port = server.port();
         this.watcher = Thread.ofVirtual().name("quarry-listener-supervisor").start(this::watch);
     }
@@ -108,6 +141,7 @@ final class ListenerSupervisor implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        HELIDON_LISTENER.setFilter(r -> !(r.getThrown() instanceof RejectedExecutionException));
         server.stop();
     }
 

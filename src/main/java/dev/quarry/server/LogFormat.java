@@ -3,6 +3,7 @@ package dev.quarry.server;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Instant;
+import java.util.List;
 import java.util.logging.ConsoleHandler;
 import java.util.logging.Formatter;
 import java.util.logging.Level;
@@ -15,6 +16,19 @@ import java.util.logging.Logger;
  */
 public final class LogFormat extends Formatter {
 
+    /**
+     * Libraries' own reports of routine progress (Flyway's migration steps, Helidon's listener
+     * and feature lines, DJL's platform probe) would bury Quarry's lines; their warnings and
+     * errors still show. DJL, under the MiniLM model's tokenizer, also probes for a GPU and warns
+     * when a CUDA runtime is installed without a driver: the model runs on the CPU either way.
+     * Held here because java.util.logging keeps its loggers, and so their levels, only weakly.
+     */
+    private static final List<Logger> LIBRARIES = List.of(
+            quieted("org.flywaydb", Level.WARNING),
+            quieted("io.helidon", Level.WARNING),
+            quieted("ai.djl", Level.WARNING),
+            quieted("ai.djl.util.cuda", Level.SEVERE));
+
     /** Routes java.util.logging (which Helidon, Flyway and the drivers also use) to stderr in this format. */
     public static void install(Level level) {
         Logger root = Logger.getLogger("");
@@ -24,6 +38,12 @@ public final class LogFormat extends Formatter {
         console.setLevel(level);
         root.addHandler(console);
         root.setLevel(level);
+    }
+
+    private static Logger quieted(String name, Level level) {
+        Logger logger = Logger.getLogger(name);
+        logger.setLevel(level);
+        return logger;
     }
 
     @Override

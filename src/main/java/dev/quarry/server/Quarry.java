@@ -75,6 +75,8 @@ public final class Quarry implements AutoCloseable {
     /** A signed audit digest at least this often, and after this many events, whichever comes first. */
     private static final Duration AUDIT_DIGEST_INTERVAL = Duration.ofMinutes(1);
     private static final int AUDIT_DIGEST_EVERY = 10_000;
+    /** How long requests cut off at the end of the grace period get to record their usage before the ledger closes. */
+    private static final Duration CUT_REQUESTS_SETTLE = Duration.ofSeconds(5);
 
     private final QuarryConfig config;
     private final Database db;
@@ -103,7 +105,9 @@ public final class Quarry implements AutoCloseable {
                 Assembly.providers(config, env), env);
         Detectors detectors = new Detectors(minilm::embedTexts);
         compileConfigGuardrails(config, detectors);
-        // Refused before the store is opened, so a bad admin key leaves nothing open behind it.
+        // Refused before the store is opened, so that each is one line and leaves nothing open behind it.
+        ListenerSupervisor.requireBindable(config.server().host(), config.server().port());
+        DataFolder.requireWritable(config.dataDir());
         this.admin = BootstrapAdmin.resolve(config.dataDir(), env.apply(BootstrapAdmin.ENV));
         this.connections = ConnectionGuard.within(config.server().connections(), ConnectionGuard.descriptorLimit());
         this.db = config.openStore();
@@ -249,32 +253,70 @@ public final class Quarry implements AutoCloseable {
     }
 
     /**
-     * Graceful shutdown: new requests get 503 with Retry-After, open requests and streams get up
-     * to the configured grace period to finish, then the server stops and the ledger and the audit
-     * trail write what they hold. Safe to call more than once.
+     * Graceful shutdown: {@code /readyz} fails and new requests get 503 with Retry-After at once,
+     * open requests and streams get the configured grace period to finish, then the server stops
+     * and the ledger and the audit trail write what they hold. Safe to call more than once.
      */
     @Override
     public void close() {
+        shutDown(Duration.ZERO);
+    }
+
+    /**
+     * {@link #close} for a node behind a load balancer: the listener also stays open, answering
+     * 503, until no request has arrived for {@link Draining#QUIET} (within the grace period), so
+     * traffic sent before the balancer saw {@code /readyz} fail is turned away, not refused.
+     */
+    public void closeWhenQuiet() {
+        shutDown(Draining.QUIET);
+    }
+
+    private void shutDown(Duration quiet) {
         if (!closed.compareAndSet(false, true)) return;
         Duration grace = config.server().shutdownGrace();
-        LOG.info(() -> "Quarry draining: new requests get 503; " + draining.inFlight() + " requests in flight get up to "
-                + grace.toSeconds() + "s to finish");
-        long start = System.nanoTime();
-        try {
-            if (draining.drain(grace)) {
-                LOG.info(() -> "Quarry drained: every request finished after " + (System.nanoTime() - start) / 1_000_000 + " ms");
-            } else {
-                LOG.warning(() -> draining.inFlight() + " requests still open after " + grace.toSeconds() + "s; stopping anyway");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        int open = draining.begin();
+        LOG.info(() -> "draining for up to " + grace.toSeconds() + " s: /readyz answers 503 and new requests get 503 with "
+                + "Retry-After; " + Draining.Drained.openRequests(open));
+        Draining.Drained drained = drain(open, grace, quiet);
+        if (!drained.complete()) {
+            // Cut them as a hanging-up client would: stopping the listener would interrupt their threads mid-settlement.
+            connections.closeAll();
+            settleCutRequests();
         }
         listener.close();
         connections.close();
         int ledgerRows = ledger.queued();
         int auditEvents = audit.queued();
         release();
-        LOG.info(() -> "Quarry stopped; flushed " + ledgerRows + " queued ledger rows and " + auditEvents + " queued audit events");
+        String summary = drained.summary();
+        LOG.info(() -> summary + "; flushed " + ledgerRows + " ledger rows and " + auditEvents + " audit events; stopped");
+    }
+
+    private Draining.Drained drain(int open, Duration grace, Duration quiet) {
+        Draining.Drained drained;
+        try {
+            drained = draining.await(open, grace, quiet);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            drained = new Draining.Drained(open, 0, 0, Duration.ZERO);
+        }
+        if (!drained.complete()) {
+            int cut = drained.open() - drained.finished();
+            LOG.warning(() -> Draining.Drained.openRequests(cut) + " left after the " + grace.toSeconds() + " s grace period "
+                    + "(server.shutdown_grace_seconds); stopping anyway");
+        }
+        return drained;
+    }
+
+    /** Requests whose connections were cut still record their usage and audit events: the ledger waits for them, a little. */
+    private void settleCutRequests() {
+        try {
+            if (draining.awaitCutRequests(CUT_REQUESTS_SETTLE)) return;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        LOG.warning(() -> "requests whose connections were cut had not ended " + CUT_REQUESTS_SETTLE.toSeconds() + " s later; "
+                + "their usage may go unrecorded");
     }
 
     /** Stops the background work and flushes what it holds (ledger, audit trail, key use), then closes the store. */

@@ -3,9 +3,6 @@ package dev.quarry.server;
 import dev.quarry.canonical.ErrorKind;
 import dev.quarry.canonical.QuarryError;
 import dev.quarry.surface.WireReply;
-import dev.quarry.surface.anthropic.AnthropicErrors;
-import dev.quarry.surface.bedrock.BedrockErrors;
-import dev.quarry.surface.openai.OpenAiErrors;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HttpException;
@@ -13,7 +10,6 @@ import io.helidon.webserver.http.ErrorHandler;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.util.Arrays;
-import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -33,7 +29,7 @@ final class UnhandledErrors implements ErrorHandler<Throwable> {
         if (thrown instanceof HttpException http && !res.isSent()) {
             // The HTTP layer's own verdict (no route for this path, say): its status, in the surface's shape. No route
             // took the request, so it has no request id, which would name an audited call.
-            WireReply reply = shapeFor(path).apply(QuarryError.of(kindOf(http.status().code()), http.getMessage()));
+            WireReply reply = SurfaceErrors.reply(path, QuarryError.of(kindOf(http.status().code()), http.getMessage()));
             HttpIo.send(res, new WireReply(http.status().code(), reply.contentType(), reply.body(), reply.headers()));
             return;
         }
@@ -50,19 +46,12 @@ final class UnhandledErrors implements ErrorHandler<Throwable> {
         LOG.log(Level.SEVERE, "request " + requestId + " (" + req.prologue().method().text() + " " + path + ") failed", thrown);
         QuarryError error = QuarryError.of(ErrorKind.INTERNAL,
                 "The call failed inside Quarry (request " + requestId + "); the server log has the cause.");
-        HttpIo.send(res, shapeFor(path).apply(error));
+        HttpIo.send(res, SurfaceErrors.reply(path, error));
     }
 
     /** The first error kind sent with that status; a client error without one reads as a bad request. */
     private static ErrorKind kindOf(int status) {
         return Arrays.stream(ErrorKind.values()).filter(kind -> kind.httpStatus() == status).findFirst()
                 .orElse(status < 500 ? ErrorKind.INVALID_REQUEST : ErrorKind.INTERNAL);
-    }
-
-    /** The error shape of the surface that serves {@code path}. */
-    static Function<QuarryError, WireReply> shapeFor(String path) {
-        if (path.startsWith("/v1/messages")) return AnthropicErrors::reply;
-        if (path.startsWith("/model/") || path.startsWith("/guardrail/")) return BedrockErrors::reply;
-        return OpenAiErrors::reply;
     }
 }

@@ -2,7 +2,9 @@ package dev.quarry.store;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileAttribute;
@@ -10,6 +12,7 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
@@ -40,8 +43,36 @@ public final class DataFolder {
             }
             return dir;
         } catch (IOException e) {
-            throw new StoreException("cannot create the data folder " + dir, e);
+            throw new StoreException("cannot create the data folder " + dir.toAbsolutePath() + " (" + reason(e)
+                    + "); create it, or choose another with --data", e);
         }
+    }
+
+    /**
+     * Creates the folder if need be and proves it writable by writing a file in it, before the
+     * store is opened: SQLite and Flyway would otherwise report an unwritable folder as
+     * {@code SQLITE_CANTOPEN} after seconds of retries. Writing is the test rather than the mode
+     * bits, which a read-only mount, an ACL or root's privileges make untrue.
+     */
+    public static Path requireWritable(Path dir) {
+        ensure(dir);
+        try {
+            Files.delete(Files.createTempFile(dir, ".write-check-", ".tmp"));
+            return dir;
+        } catch (IOException e) {
+            throw new StoreException("the data folder " + dir.toAbsolutePath() + " is not writable (" + reason(e)
+                    + "); Quarry keeps its store and keys there: make it writable, or choose another with --data", e);
+        }
+    }
+
+    /** An I/O failure in words: the JDK's exceptions often carry only the path as their message. */
+    private static String reason(IOException e) {
+        return switch (e) {
+            case AccessDeniedException _ -> "permission denied";
+            case FileAlreadyExistsException f -> f.getFile() + " is a file, not a folder";
+            case FileSystemException f when f.getReason() != null -> f.getReason().toLowerCase(Locale.ROOT);
+            default -> e.toString();
+        };
     }
 
     /**

@@ -10,7 +10,9 @@ import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.stream.Collectors;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
 
 /**
  * The store's connections: a small fixed pool, opened at start-up and migrated to the newest
@@ -68,11 +70,20 @@ public final class Database implements AutoCloseable {
     }
 
     private static void migrate(String url) {
-        Flyway.configure()
-                .dataSource(url, null, null)
-                .locations("classpath:db/migration")
-                .load()
-                .migrate();
+        try {
+            Flyway.configure()
+                    .dataSource(url, null, null)
+                    .locations("classpath:db/migration")
+                    .load()
+                    .migrate();
+        } catch (FlywayException e) {
+            // Flyway's message is a table of SQL state, error code and message over several lines: the driver's says it in one.
+            Throwable cause = e;
+            while (cause.getCause() != null) cause = cause.getCause();
+            String reason = String.valueOf(cause.getMessage()).lines().map(String::strip)
+                    .filter(line -> !line.isEmpty() && !line.startsWith("---")).collect(Collectors.joining("; "));
+            throw new StoreException("cannot open the store at " + redacted(url) + ": " + reason, e);
+        }
     }
 
     private Connection connect() throws SQLException {

@@ -10,6 +10,8 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -33,19 +35,9 @@ public final class QuarryProcess implements AutoCloseable {
 
     /** Starts Quarry with that config on that port and returns once {@code /healthz} answers. */
     public static QuarryProcess start(Path dir, Path config, int port) throws InterruptedException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Path log = dir.resolve("quarry.log");
-        ProcessBuilder builder = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                "dev.quarry.cli.Main", "serve", "--config", config.toString(), "--data", dir.resolve("data").toString(),
-                "--port", Integer.toString(port))
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        builder.environment().put("QUARRY_ADMIN_KEY", ADMIN_KEY);
-        QuarryProcess quarry;
-        try {
-            quarry = new QuarryProcess(builder.start(), port, log);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        QuarryProcess quarry = new QuarryProcess(serve(log, "--config", config.toString(), "--data", dir.resolve("data").toString(),
+                "--port", Integer.toString(port)), port, log);
         HttpClient http = HttpClient.newHttpClient();
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (System.nanoTime() < deadline && quarry.process.isAlive()) {
@@ -59,6 +51,35 @@ public final class QuarryProcess implements AutoCloseable {
         }
         quarry.close();
         throw new AssertionError("Quarry did not start; its log:\n" + quarry.log());
+    }
+
+    /** The exit code and the output (stdout and stderr) of a {@code quarry serve} that ended by itself. */
+    public record Ended(int code, String output) {}
+
+    /**
+     * Runs {@code quarry serve} with these arguments, which must make it end by itself (a port in
+     * use, a bad option) within {@code timeout}; its output is kept in {@code quarry.log} in {@code dir}.
+     */
+    public static Ended serveUntilItEnds(Path dir, Duration timeout, String... args) throws InterruptedException {
+        QuarryProcess quarry = new QuarryProcess(serve(dir.resolve("quarry.log"), args), -1, dir.resolve("quarry.log"));
+        try (quarry) {
+            return new Ended(quarry.exitCode(timeout), quarry.log());
+        }
+    }
+
+    private static Process serve(Path log, String... args) {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> command = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                "dev.quarry.cli.Main", "serve"));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        builder.environment().put("QUARRY_ADMIN_KEY", ADMIN_KEY);
+        try {
+            return builder.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public static int freePort() {
