@@ -123,8 +123,8 @@ final class PolicyCommand {
         }
     }
 
-    @Command(name = "attach", description = "Attach a policy to a principal or a group.")
-    static final class Attach implements Callable<Integer> {
+    /** Attach and detach: one policy, exactly one principal or group, one call on its attachments. */
+    abstract static class AttachmentChange implements Callable<Integer> {
         @Mixin
         Connection connection;
 
@@ -134,30 +134,32 @@ final class PolicyCommand {
         @ArgGroup(multiplicity = "1")
         Target target;
 
+        /** Sends the change; returns the past participle for the confirmation, e.g. "attached to". */
+        abstract String change(AdminApi api, String attachments, ObjectNode target);
+
         @Override
         public Integer call() {
-            connection.api().post(path(name) + "/attachments", target.json());
-            System.out.println("Policy '" + name + "' attached to " + target + ".");
+            String done = change(connection.api(), path(name) + "/attachments", target.json());
+            System.out.println("Policy '" + name + "' " + done + " " + target + ".");
             return 0;
         }
     }
 
-    @Command(name = "detach", description = "Detach a policy from a principal or a group.")
-    static final class Detach implements Callable<Integer> {
-        @Mixin
-        Connection connection;
-
-        @Option(names = "--name", required = true, description = "The policy.")
-        String name;
-
-        @ArgGroup(multiplicity = "1")
-        Target target;
-
+    @Command(name = "attach", description = "Attach a policy to a principal or a group.")
+    static final class Attach extends AttachmentChange {
         @Override
-        public Integer call() {
-            connection.api().delete(path(name) + "/attachments", target.json());
-            System.out.println("Policy '" + name + "' detached from " + target + ".");
-            return 0;
+        String change(AdminApi api, String attachments, ObjectNode target) {
+            api.post(attachments, target);
+            return "attached to";
+        }
+    }
+
+    @Command(name = "detach", description = "Detach a policy from a principal or a group.")
+    static final class Detach extends AttachmentChange {
+        @Override
+        String change(AdminApi api, String attachments, ObjectNode target) {
+            api.delete(attachments, target);
+            return "detached from";
         }
     }
 
