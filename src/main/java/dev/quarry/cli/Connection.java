@@ -14,7 +14,8 @@ import picocli.CommandLine.Option;
  * Where the running Quarry an admin command talks to is, and the key it calls with: {@code --key},
  * else {@code QUARRY_ADMIN_KEY}, else — for a server on this machine only — the admin key that
  * {@code quarry serve} keeps in its data folder. A remote server never gets a key read from a
- * local file, so pointing {@code --url} elsewhere cannot leak this machine's admin key.
+ * local file, so pointing {@code --url} elsewhere cannot leak this machine's admin key; "on this
+ * machine" is decided from the URL as written (see {@link #isLoopback}), never from DNS.
  */
 final class Connection {
     @Option(names = "--url", paramLabel = "URL", defaultValue = "${env:QUARRY_URL:-http://127.0.0.1:8080}",
@@ -55,7 +56,7 @@ final class Connection {
         if (fromEnv != null && !fromEnv.isBlank()) return fromEnv.strip();
         if (!local) {
             throw new CliFailure("No key to call " + base + " with: pass --key or set " + BootstrapAdmin.ENV
-                    + " (a data folder's admin.key is used only for a Quarry on this machine).");
+                    + " (a data folder's admin.key is used only for a --url of localhost, 127.0.0.1 or [::1]).");
         }
         Path file = data.resolve("admin.key");
         if (!Files.isRegularFile(file)) {
@@ -69,12 +70,19 @@ final class Connection {
         }
     }
 
+    /**
+     * Only a loopback address written as one (127.0.0.0/8, ::1) or the name {@code localhost} is
+     * this machine. Any other name is judged by whoever answers for it in DNS: a name that resolves
+     * to 127.0.0.1 when checked can resolve elsewhere when the HTTP client connects a moment later
+     * (DNS rebinding, or a JVM not caching lookups), and the data folder's admin key would go with it.
+     */
     static boolean isLoopback(URI base) {
         String host = base.getHost();
         if (host.startsWith("[") && host.endsWith("]")) host = host.substring(1, host.length() - 1);
         try {
-            return InetAddress.getByName(host).isLoopbackAddress();
-        } catch (UnknownHostException e) {
+            if (host.equalsIgnoreCase("localhost")) return InetAddress.getByName(host).isLoopbackAddress();
+            return InetAddress.ofLiteral(host).isLoopbackAddress();
+        } catch (UnknownHostException | IllegalArgumentException notLocal) {
             return false;
         }
     }
