@@ -51,9 +51,9 @@ final class Connection {
 
     /** Read only once the server answers: a server started a moment ago writes its admin.key before it listens. */
     private String credential(URI base, boolean local) {
-        if (key != null && !key.isBlank()) return key.strip();
+        if (key != null && !key.isBlank()) return sendable(key.strip(), "--key");
         String fromEnv = System.getenv(BootstrapAdmin.ENV);
-        if (fromEnv != null && !fromEnv.isBlank()) return fromEnv.strip();
+        if (fromEnv != null && !fromEnv.isBlank()) return sendable(fromEnv.strip(), BootstrapAdmin.ENV);
         if (!local) {
             throw new CliFailure("No key to call " + base + " with: pass --key or set " + BootstrapAdmin.ENV
                     + " (a data folder's admin.key is used only for a --url of localhost, 127.0.0.1 or [::1]).");
@@ -64,10 +64,21 @@ final class Connection {
                     + "the server was started with (there is no " + file + ").");
         }
         try {
-            return Files.readString(file).strip();
+            return sendable(Files.readString(file).strip(), file.toString());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the admin key in " + file, e);
         }
+    }
+
+    /**
+     * A key the Authorization header can carry. The HTTP client's own refusal of one that cannot
+     * quotes the whole header, key included, onto stderr and into whatever log collects it.
+     */
+    private static String sendable(String credential, String source) {
+        // What java.net.http refuses in a header value: controls (line breaks among them) and characters beyond Latin-1.
+        if (credential.chars().noneMatch(c -> Character.isISOControl(c) && c != '\t' || c > 0xff)) return credential;
+        throw new CliFailure("The key from " + source + " holds a line break, a control character or a character no HTTP header "
+                + "can carry; it is not shown here. Give the key alone, on one line.");
     }
 
     /**

@@ -100,6 +100,21 @@ class CliConnectionSafetyTest {
         assertThat(out.stderr().length()).isLessThan(500);
     }
 
+    @Test
+    void aKeyNoHeaderCanCarryIsRefusedWithoutQuotingIt() throws Exception {
+        int port = listen(200, "{\"principals\": []}");
+        QuarryCli.Output given = QuarryCli.run("principals", "list", "--url", "http://127.0.0.1:" + port, "--key", ADMIN_KEY + "\nsecond line");
+        assertThat(given.code()).isEqualTo(1);
+        assertThat(given.stderr()).contains("The key from --key holds a line break").doesNotContain(ADMIN_KEY);
+
+        Path data = Files.createDirectories(dir.resolve("data"));
+        Files.writeString(data.resolve("admin.key"), ADMIN_KEY + "\n# rotated 2026-11-01\n");
+        QuarryCli.Output kept = QuarryCli.run("principals", "list", "--url", "http://127.0.0.1:" + port, "--data", data.toString());
+        assertThat(kept.code()).isEqualTo(1);
+        assertThat(kept.stderr()).contains("admin.key holds a line break").doesNotContain(ADMIN_KEY);
+        assertThat(seen).isEmpty();
+    }
+
     /** Answers every request with the status, body and headers given, noting each request line. */
     private int listen(int status, String body, String... headers) throws IOException {
         listener = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
