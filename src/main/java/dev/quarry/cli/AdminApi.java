@@ -31,6 +31,8 @@ final class AdminApi {
     private static final Duration LOCAL_PATIENCE = Duration.ofSeconds(15);
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration CALL_TIMEOUT = Duration.ofSeconds(120);
+    /** The most of a reply that is not what was expected a message quotes. */
+    private static final int MAX_QUOTED = 300;
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build();
     private final URI base;
@@ -104,7 +106,15 @@ final class AdminApi {
             Thread.currentThread().interrupt();
             throw new CliFailure("Interrupted while calling Quarry at " + base);
         }
-        if (response.statusCode() >= 400) throw new CliFailure(refusal(response));
+        int status = response.statusCode();
+        if (status >= 300 && status < 400) {
+            // Never followed (the client's default): following would resend the admin key to wherever the
+            // Location points. Nor is it a success: the change was not made, so saying nothing and exiting 0 would lie.
+            throw new CliFailure("Quarry at " + base + " answered HTTP " + status + ", a redirect"
+                    + response.headers().firstValue("Location").map(to -> " to " + to).orElse("")
+                    + ", which is not followed with a key; point --url or QUARRY_URL at the Quarry itself.");
+        }
+        if (status < 200 || status >= 300) throw new CliFailure(refusal(response));
         return response.body();
     }
 
@@ -149,7 +159,7 @@ final class AdminApi {
         } catch (IOException notJson) {
             // A proxy's page or plain text: shown as it came.
         }
-        return oneLine(message.isBlank() ? "no message" : message) + " (HTTP " + response.statusCode() + ")";
+        return shortened(oneLine(message.isBlank() ? "no message" : message)) + " (HTTP " + response.statusCode() + ")";
     }
 
     private static JsonNode json(String body) {
@@ -157,8 +167,13 @@ final class AdminApi {
         try {
             return JSON.readTree(body);
         } catch (IOException e) {
-            throw new CliFailure("Quarry answered with something other than JSON: " + oneLine(body));
+            throw new CliFailure("Quarry answered with something other than JSON: " + shortened(oneLine(body)));
         }
+    }
+
+    /** A proxy's error page or a stray document is quoted, not dumped: one readable line, not a screenful. */
+    private static String shortened(String text) {
+        return text.length() <= MAX_QUOTED ? text : text.substring(0, MAX_QUOTED) + "… (" + text.length() + " characters)";
     }
 
     private static String oneLine(String text) {

@@ -48,13 +48,15 @@ final class AuditCommand {
                         Duration.ofSeconds(maxUncoveredSeconds));
                 System.out.printf("%d events, %d signed digests, %d events awaiting a digest%n", report.events(), report.digests(),
                         report.uncovered());
-                if (!singleWriter) report.notices().forEach(n -> System.out.println("NOTICE: " + n));
+                // Findings quote stored values (event ids, resources) that whoever tampered with the store wrote:
+                // printed raw, an escape sequence among them could erase the very line reporting the tampering.
+                if (!singleWriter) report.notices().forEach(n -> System.out.println("NOTICE: " + Terminal.line(n)));
                 if (report.intact() && (!singleWriter || report.notices().isEmpty())) {
                     System.out.println("The audit trail is intact.");
                     return 0;
                 }
-                report.problems().forEach(p -> System.out.println("TAMPERED: " + p));
-                if (singleWriter) report.notices().forEach(n -> System.out.println("TAMPERED: " + n));
+                report.problems().forEach(p -> System.out.println("TAMPERED: " + Terminal.line(p)));
+                if (singleWriter) report.notices().forEach(n -> System.out.println("TAMPERED: " + Terminal.line(n)));
                 return 1;
             }
         }

@@ -46,7 +46,7 @@ final class CommitmentsCommand {
                     .put("discount_rate", discount);
             body.set("models", AdminApi.JSON.valueToTree(models));
             body.set("platforms", AdminApi.JSON.valueToTree(platforms));
-            System.out.println(connection.api().post("/admin/commitments", body).path("id").asText());
+            System.out.println(Terminal.line(connection.api().post("/admin/commitments", body).path("id").asText()));
             return 0;
         }
     }

@@ -25,7 +25,7 @@ final class KeysCommand {
 
         @Override
         public Integer call() {
-            System.out.println(connection.api().post("/admin/keys", AdminApi.JSON.createObjectNode().put("name", name)).toPrettyString());
+            System.out.println(Terminal.json(connection.api().post("/admin/keys", AdminApi.JSON.createObjectNode().put("name", name))));
             return 0;
         }
     }
@@ -99,7 +99,7 @@ final class KeysCommand {
                 connection.api().delete(path);
                 System.out.println("deleted " + keyId);
             } else {
-                System.out.println(connection.api().post(path + "/" + verb, null).path("status").asText() + " " + keyId);
+                System.out.println(Terminal.line(connection.api().post(path + "/" + verb, null).path("status").asText() + " " + keyId));
             }
             return 0;
         }

@@ -39,7 +39,8 @@ public final class Main implements Runnable {
         CommandLine line = new CommandLine(new Main())
                 .setCaseInsensitiveEnumValuesAllowed(true)
                 .setExecutionExceptionHandler((e, cmd, parsed) -> {
-                    cmd.getErr().println("quarry: " + e.getMessage());
+                    // Messages carry the server's words, which may quote names any caller chose.
+                    cmd.getErr().println("quarry: " + Terminal.line(String.valueOf(e.getMessage())));
                     return 1;
                 })
                 // A mistake on the command line is one line, not the whole usage text.

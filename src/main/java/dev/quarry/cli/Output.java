@@ -14,6 +14,6 @@ final class Output {
 
     /** Prints the server's document as JSON, or the table made from it. */
     void print(JsonNode document, Supplier<Table> table) {
-        System.out.print(format == Format.JSON ? document.toPrettyString() + System.lineSeparator() : table.get().render());
+        System.out.print(format == Format.JSON ? Terminal.json(document) + System.lineSeparator() : table.get().render());
     }
 }

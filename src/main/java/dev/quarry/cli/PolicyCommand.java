@@ -63,7 +63,7 @@ final class PolicyCommand {
 
         @Override
         public Integer call() {
-            System.out.println(connection.api().get(path(name)).path("document").toPrettyString());
+            System.out.println(Terminal.json(connection.api().get(path(name)).path("document")));
             return 0;
         }
     }
@@ -189,7 +189,7 @@ final class PolicyCommand {
             request.set("context", context());
             JsonNode decision = connection.api().post("/admin/policies/simulate", request);
             boolean allowed = decision.path("allowed").asBoolean();
-            System.out.println((allowed ? "ALLOWED: " : "DENIED: ") + decision.path("explanation").asText());
+            System.out.println((allowed ? "ALLOWED: " : "DENIED: ") + Terminal.line(decision.path("explanation").asText()));
             return allowed ? 0 : 2;
         }
 

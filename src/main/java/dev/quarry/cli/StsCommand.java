@@ -27,7 +27,7 @@ final class StsCommand {
         public Integer call() {
             ObjectNode body = AdminApi.JSON.createObjectNode().put("role", role);
             if (durationSeconds != null) body.put("duration_seconds", durationSeconds);
-            System.out.println(connection.api().post("/sts/assume-role", body).toPrettyString());
+            System.out.println(Terminal.json(connection.api().post("/sts/assume-role", body)));
             return 0;
         }
     }

@@ -17,7 +17,8 @@ final class Table {
 
     Table row(String... cells) {
         if (cells.length != headings.size()) throw new IllegalArgumentException(cells.length + " cells for " + headings.size() + " columns");
-        rows.add(Arrays.asList(cells));
+        // Made safe here, before widths are measured: cells hold what any API caller may have named things.
+        rows.add(Arrays.stream(cells).map(Terminal::line).toList());
         return this;
     }
 

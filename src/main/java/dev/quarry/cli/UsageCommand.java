@@ -21,8 +21,8 @@ final class UsageCommand {
 
         @Override
         public Integer call() {
-            System.out.print(connection.api().text(AdminApi.withQuery("/admin/usage/report", "by", by, "from", report.from, "to", report.to,
-                    "format", report.format)));
+            System.out.print(Terminal.text(connection.api().text(AdminApi.withQuery("/admin/usage/report", "by", by, "from", report.from, "to", report.to,
+                    "format", report.format))));
             return 0;
         }
     }
