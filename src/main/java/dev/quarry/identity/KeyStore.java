@@ -118,6 +118,11 @@ public final class KeyStore {
     }
 
     /** The key with this API key hash, in whatever state it is. */
+    /** The principal an API key was issued to, if it is one this store issued (deleted keys included). */
+    public Optional<Principal> ownerOf(String apiKey) {
+        return byHash(ApiKeys.hash(apiKey)).map(StoredKey::principal);
+    }
+
     Optional<StoredKey> byHash(String keyHash) {
         return db.read(c -> {
             try (PreparedStatement s = c.prepareStatement(

@@ -115,6 +115,7 @@ public final class Quarry implements AutoCloseable {
         this.identities = new IdentityStore(db, MasterKey.resolve(config.dataDir(), env.apply(MasterKey.ENV)));
         DataFolder.warnIfExposed(config.dataDir(), List.of("admin.key", "master.key", "audit-signing.key", "quarry.db"));
         Principal adminPrincipal = identities.ensurePrincipal(BootstrapAdmin.PRINCIPAL, PrincipalKind.ADMIN);
+        refuseAnotherPrincipalsKeyAsAdmin(adminPrincipal);
         Authenticator authenticator = new Authenticator(identities, clock);
         authenticator.trust(admin.apiKey(), adminPrincipal);
         this.keyUsage = KeyUsageWriter.start(authenticator);
@@ -228,6 +229,20 @@ public final class Quarry implements AutoCloseable {
     }
 
     /** Starts Quarry; the environment supplies provider keys and {@code QUARRY_ADMIN_KEY}. */
+    /**
+     * {@code QUARRY_ADMIN_KEY} is also the CLI's credential: set to a user's key for a command and
+     * left set for {@code serve}, it would make that user's key the admin's. Refused, before anything
+     * listens, with the store closed again.
+     */
+    private void refuseAnotherPrincipalsKeyAsAdmin(Principal adminPrincipal) {
+        identities.keys().ownerOf(admin.apiKey()).filter(owner -> !owner.id().equals(adminPrincipal.id())).ifPresent(owner -> {
+            db.close();
+            throw new IllegalArgumentException(BootstrapAdmin.ENV + " holds the API key of principal '" + owner.name()
+                    + "'; the admin key must be a key of its own (unset it to use " + config.dataDir().resolve("admin.key")
+                    + ", or set a new one: openssl rand -hex 32).");
+        });
+    }
+
     public static Quarry start(QuarryConfig config, Function<String, String> env) {
         return new Quarry(config, env);
     }
