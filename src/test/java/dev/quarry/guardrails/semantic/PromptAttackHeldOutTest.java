@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The evaluation sets of the prompt-attack filter ({@code eval/attacks.jsonl},
- * {@code eval/everyday.jsonl}) are held out only if nothing the filter was built or calibrated
+ * {@code eval/everyday.jsonl}, {@code eval/outside.jsonl}) are held out only if nothing the filter was built or calibrated
  * with is one of their prompts. A benign anchor that all but repeats an evaluation prompt scores
  * that prompt by itself and inflates the held-out figures; so does a calibration prompt that is
  * an evaluation prompt. Compared here: the texts as written once case, punctuation and spacing
@@ -31,6 +31,7 @@ class PromptAttackHeldOutTest {
     static void load() {
         evaluation = new ArrayList<>(LabelledCase.load("/guardrails/eval/attacks.jsonl"));
         evaluation.addAll(LabelledCase.load("/guardrails/eval/everyday.jsonl"));
+        evaluation.addAll(LabelledCase.load("/guardrails/eval/outside.jsonl"));
         calibration = new ArrayList<>(PromptAttackCalibrationTest.CASES.stream().map(LabelledCase::text).toList());
         calibration.addAll(LabelledCase.load("/guardrails/calibration/everyday-prompts.jsonl").stream().map(LabelledCase::text).toList());
     }
