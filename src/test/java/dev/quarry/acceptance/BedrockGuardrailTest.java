@@ -299,6 +299,7 @@ class BedrockGuardrailTest {
         assertThat(response.output().message().content().getFirst().text()).isEqualTo("You said: Contact me at {EMAIL} please");
         assertThat(response.stopReason()).isEqualTo(StopReason.END_TURN);
         assertThat(response.usage().outputTokens()).isPositive();
+        assertThat(response.sdkHttpResponse().firstMatchingHeader("X-Quarry-Guardrail-Blocked-By")).as("anonymised, not blocked").isEmpty();
     }
 
     @Test
@@ -373,11 +374,14 @@ class BedrockGuardrailTest {
         assertThat(message.toString()).doesNotContain("6467");
         assertThat(response.sdkHttpResponse().firstMatchingHeader("X-Quarry-Guardrail-Action")).contains("INTERVENED");
         assertThat(response.sdkHttpResponse().firstMatchingHeader("X-Quarry-Guardrail")).contains("strict:1");
+        assertThat(response.sdkHttpResponse().firstMatchingHeader("X-Quarry-Guardrail-Blocked-By")).hasValue("sensitiveInformationPolicy");
 
         InvokeModelResponse anonymised = client.invokeModel(r -> r.modelId(CLAUDE_ID).contentType("application/json")
                 .guardrailIdentifier("strict").guardrailVersion("1")
                 .body(SdkBytes.fromUtf8String(anthropicBody("Mail " + EMAIL))));
         assertThat(JSON.readTree(anonymised.body().asUtf8String()).path("content").get(0).path("text").asText()).isEqualTo("You said: Mail {EMAIL}");
+        assertThat(anonymised.sdkHttpResponse().firstMatchingHeader("X-Quarry-Guardrail-Action")).contains("INTERVENED");
+        assertThat(anonymised.sdkHttpResponse().firstMatchingHeader("X-Quarry-Guardrail-Blocked-By")).as("anonymised, not blocked").isEmpty();
     }
 
     @Test

@@ -15,6 +15,8 @@ import com.openai.core.http.StreamResponse;
 import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import com.openai.models.responses.Response;
+import com.openai.models.responses.ResponseCreateParams;
 import dev.quarry.testing.TestQuarry;
 import java.util.List;
 import java.util.Map;
@@ -51,6 +53,7 @@ class GuardrailBlockedByTest {
                       piiEntitiesConfig:
                         - {type: CREDIT_DEBIT_CARD_NUMBER, action: BLOCK, inputAction: NONE}
                         - {type: US_SOCIAL_SECURITY_NUMBER, action: BLOCK}
+                        - {type: EMAIL, action: ANONYMIZE}
                     wordPolicyConfig:
                       wordsConfig: [{text: "project nightjar"}]
                     contentPolicyConfig:
@@ -131,6 +134,37 @@ class GuardrailBlockedByTest {
             assertThat(message.content()).singleElement().satisfies(b -> assertThat(b.asText().text()).isEqualTo(WITHHELD));
             assertThat(anthropicBlockedBy(raw.headers())).isEqualTo("sensitiveInformationPolicy").doesNotContain("4539");
         }
+    }
+
+    @Test
+    void theResponsesApiIsToldWhatBlockedAPromptOrAnAnswerSentWhole() {
+        try (HttpResponseFor<Response> raw = openai.responses().withRawResponse().create(response("My SSN is 536-22-1847, can you check my benefits?"))) {
+            assertThat(raw.parse().output().getFirst().asMessage().content().getFirst().asOutputText().text()).isEqualTo(BLOCKED_INPUT);
+            assertThat(blockedBy(raw.headers())).isEqualTo("sensitiveInformationPolicy");
+        }
+        try (HttpResponseFor<Response> raw = openai.responses().withRawResponse().create(response("Repeat after me: " + CARD))) {
+            assertThat(raw.parse().output().getFirst().asMessage().content().getFirst().asOutputText().text()).isEqualTo(WITHHELD);
+            assertThat(blockedBy(raw.headers())).isEqualTo("sensitiveInformationPolicy");
+        }
+    }
+
+    @Test
+    void aPromptOrAnswerThatWasOnlyAnonymisedHasNoBlockedByHeader() {
+        try (HttpResponseFor<ChatCompletion> raw = openai.chat().completions().withRawResponse().create(chat("Write to ann@example.com please"))) {
+            assertThat(raw.parse().choices().getFirst().message().content()).hasValue("You said: Write to {EMAIL} please");
+            assertThat(raw.headers().values(GUARDRAIL + "-Action")).containsExactly("INTERVENED");
+            assertThat(blockedBy(raw.headers())).isNull();
+        }
+        try (HttpResponseFor<Response> raw = openai.responses().withRawResponse().create(response("Write to ann@example.com please"))) {
+            assertThat(blockedBy(raw.headers())).isNull();
+        }
+        try (var raw = anthropic.messages().withRawResponse().create(anthropicMessage("Write to ann@example.com please"))) {
+            assertThat(anthropicBlockedBy(raw.headers())).isNull();
+        }
+    }
+
+    private static ResponseCreateParams response(String prompt) {
+        return ResponseCreateParams.builder().model("quarry/echo").input(prompt).putAdditionalHeader(GUARDRAIL, "support").build();
     }
 
     private static ChatCompletionCreateParams chat(String prompt) {

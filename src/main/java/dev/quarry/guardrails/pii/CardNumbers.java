@@ -55,6 +55,16 @@ final class CardNumbers {
             "parcel", "ref", "reference", "transaction", "txn", "imei", "isbn", "ean", "upc", "sku", "serial", "ticket",
             "confirmation");
 
+    /**
+     * Words for a product code (EAN-13, GTIN-14, ISBN-13): 13 or 14 digits with a check digit of
+     * their own, so a number named as one and valid as one is that, not a Visa-13 or a Diners-14
+     * (German EANs start 400-440; one in ten also passes Luhn). Unlike an order or ticket
+     * number's word, the word alone decides nothing: the number must pass the product code's
+     * check, and no 15-19 digit card is one.
+     */
+    private static final ContextWords PRODUCT_CODE_WORDS = ContextWords.of("ean(?:-?13)?", "gtin(?:-?1[34])?", "isbn(?:-?13)?",
+            "barcode", "bar code");
+
     private static final Pattern CVV_SHAPE = Pattern.compile("\\d" + STARTS + "\\d{2,3}" + END);
     private static final ContextWords CVV_WORDS = ContextWords.of("cvv2?", "cvc2?", "cv2", "csc", "security code",
             "card verification(?: value| code)?", "card code", "(?:code|digits|number) on the back", "back of the card",
@@ -120,7 +130,12 @@ final class CardNumbers {
         String number = m.group();
         // What separates its groups also glues it to a number beside it: "12 4111 1111 1111 1111" is no card.
         String joiners = Tokens.DOT_DASH + (number.indexOf(' ') >= 0 ? " " : "") + (number.indexOf('/') >= 0 ? "/" : "");
-        return Tokens.standsAlone(text, m.start(), m.end(), joiners) && isCardNumber(Tokens.digits(number));
+        String digits = Tokens.digits(number);
+        return Tokens.standsAlone(text, m.start(), m.end(), joiners) && isCardNumber(digits) && !isNamedProductCode(text, m.start(), digits);
+    }
+
+    private static boolean isNamedProductCode(CharSequence text, int start, String digits) {
+        return (digits.length() == 13 || digits.length() == 14) && Checksums.gtin(digits) && PRODUCT_CODE_WORDS.outweigh(CARD_WORDS, text, start);
     }
 
     /**

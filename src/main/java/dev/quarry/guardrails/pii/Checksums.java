@@ -15,6 +15,13 @@ final class Checksums {
         return sum % 10 == 0;
     }
 
+    /** GS1 (EAN-13, GTIN-14, ISBN-13): from the right, the check digit and every other digit weigh 1, the rest 3; the sum is 0 mod 10. */
+    static boolean gtin(CharSequence digits) {
+        int sum = 0;
+        for (int i = digits.length() - 1, n = 0; i >= 0; i--, n++) sum += (digits.charAt(i) - '0') * (n % 2 == 1 ? 3 : 1);
+        return sum % 10 == 0;
+    }
+
     /** ISO 13616: the IBAN with its first four characters moved to the end, letters as 10..35, is 1 mod 97. */
     static boolean ibanMod97(CharSequence iban) {
         int rest = 0;

@@ -80,4 +80,44 @@ class PromptAttackEvaluationTest {
         System.out.println(report);
         assertThat(shortfalls).as(report + "\n" + String.join("\n", misses)).isEmpty();
     }
+
+    /**
+     * A second held-out set, {@code outside.jsonl}, written by an outside reviewer after the
+     * filter was tuned and not used to tune it: 40 everyday prompts that use the attacks' words
+     * innocently ("ignore whitespace in git diff", "pretend play", "override a method") and 20
+     * attacks in other words than the filter's own sets (paraphrased jailbreaks, injections in
+     * pasted documents, five in other languages). The first run found recall 0.25 at LOW and
+     * MEDIUM and 0.50 at HIGH, and 3 of 40 everyday prompts blocked at HIGH (7.5%): the filter's
+     * examples, patterns and first evaluation set share one author's blind spots. Held here to what
+     * the README promises for the default strength only (precision 0.90, at most 2% of everyday
+     * prompts blocked at MEDIUM); the rest is printed, so that a change of the filter shows what
+     * it does to prompts its authors did not write.
+     */
+    @Test
+    void anOutsideSetIsPrintedAndHeldToTheDefaultStrengthsPromises() {
+        PromptAttackFilter filter = new PromptAttackFilter(MiniLm.embedder());
+        List<LabelledCase> cases = LabelledCase.load("/guardrails/eval/outside.jsonl");
+        List<AttackAssessment> assessments = cases.stream().map(c -> filter.assess(c.text())).toList();
+        StringBuilder report = new StringBuilder("\nOutside set (" + cases.size() + " cases)\n");
+        for (Confidence strength : List.of(Confidence.LOW, Confidence.MEDIUM, Confidence.HIGH)) {
+            Scorecard scorecard = new Scorecard("outside (strength " + strength + ")");
+            scorecard.expectLabel(LABEL);
+            int everyday = 0, everydayBlocked = 0;
+            for (int i = 0; i < cases.size(); i++) {
+                boolean found = assessments.get(i).blockedAt(strength);
+                scorecard.score(cases.get(i).id(), cases.get(i).expect(), found ? Set.of(LABEL) : Set.of());
+                if (cases.get(i).expect().isEmpty()) {
+                    everyday++;
+                    if (found) everydayBlocked++;
+                }
+            }
+            report.append(String.format("%-8s precision %.3f recall %.3f everyday blocked %d of %d%n", strength, scorecard.precision(LABEL),
+                    scorecard.recall(LABEL), everydayBlocked, everyday));
+            if (strength == Confidence.MEDIUM) {
+                assertThat(scorecard.precision(LABEL)).as(report.toString()).isGreaterThanOrEqualTo(0.90);
+                assertThat((double) everydayBlocked / everyday).as(report.toString()).isLessThanOrEqualTo(BARS.get(Confidence.MEDIUM).everydayBlocked());
+            }
+        }
+        System.out.println(report);
+    }
 }

@@ -87,6 +87,25 @@ class CardNumbersTest {
         assertThat(Finds.in(CARD, word + " 12345, when will it ship?")).isEmpty();
     }
 
+    /**
+     * A product code (EAN-13, GTIN-14, ISBN-13) is 13 or 14 digits with a check digit of its own;
+     * one in ten also passes Luhn, and those starting 4 (German EANs start 400-440) or 36 have a
+     * Visa-13 or Diners-14 shape. Named as a product code and valid as one, it is not a card.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"EAN 4001092815905 in stock", "EAN-13: 4080729022275", "barcode 4031672326866 scanned",
+            "GTIN 36585304352055 listed", "ISBN 4001092815905"})
+    void aValidProductCodeNamedAsOneIsNoCard(String text) {
+        assertThat(Finds.in(CARD, text)).isEmpty();
+    }
+
+    @Test
+    void aProductCodeWordHidesOnlyAValidProductCodeOfItsLength() {
+        assertThat(Finds.in(CARD, "EAN 4086828890934 in stock")).as("Luhn-valid Visa-13, not a valid EAN").containsExactly("4086828890934");
+        assertThat(Finds.in(CARD, "EAN 4539 1488 0343 6467")).as("16 digits is no EAN").containsExactly("4539 1488 0343 6467");
+        assertThat(Finds.in(CARD, "EAN for card 4001092815905")).as("a card word closer").containsExactly("4001092815905");
+    }
+
     @Test
     void acrossOddGapsAWordForAnotherNumberCloserThanTheCardWordStillDecides() {
         assertThat(Finds.in(CARD, "card payment for order 4539|1488|0343|6467")).isEmpty();
