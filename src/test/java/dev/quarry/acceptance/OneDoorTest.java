@@ -162,6 +162,34 @@ class OneDoorTest {
         quarry.admin("GET", "/admin/commitments", null).expect(200);
     }
 
+    @Test
+    void anAdminCallWithABodyOverTheLimitIsRefusedAndAuditedUnderItsRequestId() {
+        String big = "{\"name\": \"" + "x".repeat(70 * 1024) + "\"}";
+        Reply create = send("POST", "/admin/principals", Map.of("Authorization", "Bearer " + quarry.adminKey()), big);
+        assertThat(create.status()).as(create.body()).isEqualTo(413);
+        assertThat(auditedRequest(create.requestId())).extracting(AuditEvent::principalName, AuditEvent::action, AuditEvent::resource,
+                AuditEvent::decision, AuditEvent::errorCode)
+                .containsExactly("admin", "quarry:CreatePrincipal", "principal/*", "error", "PAYLOAD_TOO_LARGE");
+
+        Reply put = send("PUT", "/admin/policies/Huge", Map.of("Authorization", "Bearer " + quarry.adminKey()), big);
+        assertThat(put.status()).as(put.body()).isEqualTo(413);
+        assertThat(auditedRequest(put.requestId())).extracting(AuditEvent::action, AuditEvent::resource, AuditEvent::errorCode)
+                .containsExactly("quarry:PutPolicy", "policy/Huge", "PAYLOAD_TOO_LARGE");
+    }
+
+    @Test
+    void aSignedApplyGuardrailWhoseBodyCannotBeReadIsAuditedAsAFailedAuthentication() {
+        // The signature covers the body, so a body over the limit leaves nothing to verify: no one is authenticated.
+        String big = "{\"source\": \"INPUT\", \"content\": [{\"text\": {\"text\": \"" + "x".repeat(1100 * 1024) + "\"}}]}";
+        Reply refused = send("POST", "/guardrail/some-guardrail/version/1/apply", Map.of("Authorization",
+                "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20260101/us-east-1/bedrock/aws4_request, SignedHeaders=host, Signature=00"), big);
+        // Bedrock answers a body over the limit as a ValidationException (400).
+        assertThat(refused.status()).as(refused.body()).isEqualTo(400);
+        assertThat(refused.body()).contains("larger than");
+        assertThat(auditedRequest(refused.requestId())).extracting(AuditEvent::principalId, AuditEvent::action, AuditEvent::resource,
+                AuditEvent::errorCode).containsExactly(null, "quarry:ApplyGuardrail", "guardrail/some-guardrail", "PAYLOAD_TOO_LARGE");
+    }
+
     /** Renames a table away while open, as a store that fails every query on it; restores it on close. */
     private static final class TableGone implements AutoCloseable {
         private final String table;
