@@ -126,6 +126,20 @@ class OneDoorTest {
     }
 
     @Test
+    void aDenyOnListingOneModelHidesItFromTheListAsItRefusesThatModel() {
+        quarry.admin("PUT", "/admin/policies/HideGpt", """
+                {"Statement": [{"Sid": "HideGpt", "Effect": "Deny", "Action": "quarry:ListModels", "Resource": "model/gpt-5.5"}]}""")
+                .expect(200);
+        String key = keyUnder("gpt-hidden", "HideGpt");
+        assertThat(send("GET", "/v1/models/" + GPT, Map.of("Authorization", "Bearer " + key), null).status()).isEqualTo(403);
+        List<String> openAi = ids(send("GET", "/v1/models", Map.of("Authorization", "Bearer " + key), null).json());
+        List<String> anthropic = ids(send("GET", "/v1/models?limit=1000", Map.of("x-api-key", key, "anthropic-version", "2023-06-01"), null)
+                .json());
+        assertThat(openAi).contains(ECHO).doesNotContain(GPT);
+        assertThat(anthropic).contains(ECHO).doesNotContain(GPT);
+    }
+
+    @Test
     void aStoreFailureDuringAChatCallIsAnAuditedInternalErrorInAnthropicsShape() throws Exception {
         // A key never used yet: authenticating it reads the store, whose key table is gone for now.
         String key = quarry.newKey("unlucky-chatter");
