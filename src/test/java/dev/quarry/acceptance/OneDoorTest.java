@@ -38,12 +38,14 @@ class OneDoorTest {
     private static final String ECHO = "quarry/echo";
     /** A model id without a slash, so that it fits {@code /v1/models/{id}}. */
     private static final String GPT = "gpt-5.5";
+    private static final int MODEL_BODY_LIMIT = 48 * 1024;
 
     static TestQuarry quarry;
 
     @BeforeAll
     static void start() {
-        quarry = TestQuarry.start();
+        // A model call's body limit small enough to exceed cheaply; the admin API's and ApplyGuardrail's are their own.
+        quarry = TestQuarry.start("server: { max_body_bytes: " + MODEL_BODY_LIMIT + " }", Map.of());
         quarry.admin("PUT", "/admin/policies/NoListing", """
                 {"Statement": [{"Sid": "NoList", "Effect": "Deny", "Action": "quarry:ListModels", "Resource": "*"}]}""").expect(200);
         quarry.admin("PUT", "/admin/policies/NoCounting", """
@@ -204,6 +206,22 @@ class OneDoorTest {
                 AuditEvent::errorCode).containsExactly(null, "quarry:ApplyGuardrail", "guardrail/some-guardrail", "PAYLOAD_TOO_LARGE");
     }
 
+    @Test
+    void aModelCallWithABodyOverTheLimitIsRefusedAndAuditedUnderItsRequestId() {
+        String big = "{\"model\": \"" + ECHO + "\", \"messages\": [{\"role\": \"user\", \"content\": \"" + "x".repeat(MODEL_BODY_LIMIT)
+                + "\"}]}";
+        Reply keyed = send("POST", "/v1/chat/completions", Map.of("Authorization", "Bearer " + quarry.newKey("big-sender")), big);
+        assertThat(keyed.status()).as(keyed.body()).isEqualTo(413);
+        assertThat(auditedRequest(keyed.requestId())).extracting(AuditEvent::principalName, AuditEvent::action, AuditEvent::errorCode)
+                .containsExactly("big-sender", "quarry:InvokeModel", "PAYLOAD_TOO_LARGE");
+
+        Reply signed = send("POST", "/model/" + ECHO.replace("/", "%2F") + "/converse", Map.of("Authorization",
+                "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20260101/us-east-1/bedrock/aws4_request, SignedHeaders=host, Signature=00"), big);
+        assertThat(signed.status()).as(signed.body()).isEqualTo(400);
+        assertThat(auditedRequest(signed.requestId())).extracting(AuditEvent::principalId, AuditEvent::errorCode)
+                .containsExactly(null, "PAYLOAD_TOO_LARGE");
+    }
+
     /** Renames a table away while open, as a store that fails every query on it; restores it on close. */
     private static final class TableGone implements AutoCloseable {
         private final String table;
@@ -280,6 +298,8 @@ class OneDoorTest {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(quarry.baseUrl() + path))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         headers.forEach(request::header);
+        // A body the server refuses unread: sent only once asked for, as curl does, so the refusal is not cut off by a reset.
+        if (body != null && body.length() > 32 * 1024) request.expectContinue(true);
         if (body != null && !headers.containsKey("Content-Type")) request.header("Content-Type", "application/json");
         try {
             HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
