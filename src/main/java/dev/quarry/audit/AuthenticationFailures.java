@@ -57,12 +57,25 @@ final class AuthenticationFailures {
     private long minute = Long.MIN_VALUE;
 
     /**
-     * Whether the event is a failed authentication: of no known credential (no principal), or of a
+     * Whether the event is a failed authentication: of no known credential (no principal: see
+     * {@link #anonymousRefusal}), or of a
      * known key (its owner as principal, the key as what decided). A principal's call that failed
      * upstream for the provider's credentials is not one.
      */
     static boolean isFailure(AuditEvent e) {
-        return FAILURE.equals(e.errorCode()) && (e.principalId() == null || e.decidingPolicy() != null && e.decidingPolicy().startsWith(KEY));
+        if (e.principalId() == null) return FAILURE.equals(e.errorCode()) || anonymousRefusal(e);
+        return FAILURE.equals(e.errorCode()) && e.decidingPolicy() != null && e.decidingPolicy().startsWith(KEY);
+    }
+
+    /**
+     * A call refused before anyone was authenticated, for something its sender controls: no valid
+     * key, or a signed body too large or not JSON, so that its signature could not be checked.
+     * Anyone can send those, so they share the anonymous buckets. A fault of ours ({@code INTERNAL})
+     * is not the sender's doing and is always recorded as itself, as are Quarry's own events about
+     * the trail, which belong to no request.
+     */
+    private static boolean anonymousRefusal(AuditEvent e) {
+        return e.requestId() != null && e.errorCode() != null && !e.errorCode().equals("INTERNAL");
     }
 
     /** Counts a failed authentication; true when it is to be recorded as itself, false when only counted. */

@@ -60,6 +60,11 @@ public final class Grant {
         }
     }
 
+    /** Whether the call's action is allowed on {@code on} too, asked without refusing the call or changing what is audited. */
+    boolean allows(String on) {
+        return authorizer.decide(principalId, new AccessRequest(action, on, conditions)).allowed();
+    }
+
     /**
      * Whether a model call on {@code model} could be allowed: its kind's action on one of its
      * deployments, with the condition keys a call would carry (the request's own, such as

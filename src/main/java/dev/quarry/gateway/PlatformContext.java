@@ -34,8 +34,12 @@ public record PlatformContext(Principal caller, Supplier<ObjectNode> body, Strin
         grant.require(resource);
     }
 
-    /** Whether the caller may invoke the model on at least one of its deployments: what a model list shows. */
-    public boolean mayInvoke(ModelEntry model) {
-        return grant.mayInvoke(model);
+    /**
+     * Whether a model list shows the model: the call's own action is allowed on {@code model/ID}
+     * (so a Deny of {@code quarry:ListModels} on one model hides it from the list as it refuses
+     * {@code /v1/models/ID}), and the caller may invoke it on at least one of its deployments.
+     */
+    public boolean mayList(ModelEntry model) {
+        return grant.allows("model/" + model.id()) && grant.mayInvoke(model);
     }
 }

@@ -77,6 +77,7 @@ public final class Authenticator {
                     "No API key was presented. Send your Quarry key as 'Authorization: Bearer <key>'.");
             case Credential.ApiKey key -> byApiKey(key.secret());
             case Credential.SigV4 signed -> bySignature(signed);
+            case Credential.Unreadable unreadable -> throw new QuarryException(unreadable.problem());
         };
     }
 

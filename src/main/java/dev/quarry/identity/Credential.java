@@ -1,6 +1,7 @@
 package dev.quarry.identity;
 
 import dev.quarry.aws.SignableRequest;
+import dev.quarry.canonical.QuarryError;
 
 /**
  * What a client presented to prove who it is. Each surface extracts it from its own headers
@@ -20,6 +21,13 @@ public sealed interface Credential {
      * signature, and the signing name the request must be scoped to (e.g. {@code bedrock}).
      */
     record SigV4(SignableRequest request, String service) implements Credential {}
+
+    /**
+     * A credential that could not even be read: a SigV4 signature covers the body, so a body too
+     * large or not JSON leaves nothing to verify. Authenticating it fails with {@code problem},
+     * inside the pipeline, so that the refusal is audited like any failed authentication.
+     */
+    record Unreadable(QuarryError problem) implements Credential {}
 
     Credential NONE = new None();
 

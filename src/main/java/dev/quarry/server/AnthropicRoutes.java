@@ -93,7 +93,7 @@ final class AnthropicRoutes implements HttpService {
         platform.serve(req, res, wire, Actions.LIST_MODELS, "model/*", call -> {
             var page = ModelsEncoder.Page.of(req.query().first("limit").orElse(null),
                     req.query().first("after_id").orElse(null), req.query().first("before_id").orElse(null));
-            return WireReply.json(200, ModelsEncoder.list(ModelListings.of(catalog, call::mayInvoke), page, clock.instant()));
+            return WireReply.json(200, ModelsEncoder.list(ModelListings.of(catalog, call::mayList), page, clock.instant()));
         });
     }
 
@@ -104,7 +104,7 @@ final class AnthropicRoutes implements HttpService {
         }
         String id = req.path().pathParameters().get("id");
         platform.serve(req, res, wire, Actions.LIST_MODELS, ModelListings.resource(catalog, id),
-                call -> WireReply.json(200, ModelsEncoder.one(ModelListings.require(catalog, id, call::mayInvoke), clock.instant())));
+                call -> WireReply.json(200, ModelsEncoder.one(ModelListings.require(catalog, id, call::mayList), clock.instant())));
     }
 
     private static boolean fromAnthropicClient(ServerRequest req) {

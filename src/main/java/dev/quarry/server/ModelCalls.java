@@ -5,6 +5,7 @@ import dev.quarry.canonical.QuarryException;
 import dev.quarry.gateway.Exchange;
 import dev.quarry.gateway.Gateway;
 import dev.quarry.gateway.Outcome;
+import dev.quarry.identity.Credential;
 import dev.quarry.routing.Experiments;
 import dev.quarry.routing.Planner;
 import dev.quarry.routing.RoutingHints;
@@ -16,9 +17,9 @@ import java.util.function.Supplier;
 import java.util.logging.Logger;
 
 /**
- * The one way every surface serves a model call: refuse an oversized body before anything
- * else, let the gateway authenticate and then decode (a stranger's body is never parsed),
- * answer a refusal in the surface's error shape, or hand the outcome to the endpoint.
+ * The one way every surface serves a model call: let the gateway authenticate and then decode (a
+ * stranger's body is never parsed; an oversized one is refused unread), answer a refusal in the
+ * surface's error shape, or hand the outcome to the endpoint.
  */
 final class ModelCalls {
     private static final Logger ACCESS = Logger.getLogger("quarry.access");
@@ -35,32 +36,42 @@ final class ModelCalls {
         String requestId = begin(res);
         long start = System.nanoTime();
         int status;
+        // Refused unread when first asked for (by the decode step, or a signature that covers it), inside the
+        // pipeline, so that the refusal is audited under the request id the client gets.
         var declaredTooLarge = HttpIo.declaredTooLarge(req, maxBodyBytes);
-        if (declaredTooLarge.isPresent()) {
-            status = reply(res, endpoint.errors().apply(declaredTooLarge.get()));
-        } else {
-            Supplier<byte[]> body = memoized(() -> HttpIo.readJsonBody(req, maxBodyBytes));
-            var decoded = new Object() {
-                T call;
-            };
-            try {
-                Exchange exchange = Exchange.start(requestId, endpoint.surface(), () -> {
-                    decoded.call = endpoint.decode().apply(Json.parseObject(body.get()));
-                    return endpoint.operation().apply(decoded.call);
-                }, endpoint.credential().apply(req, body), HttpIo.clientAddress(req), HttpIo.userAgent(req))
-                        .withHints(RoutingHints.of(HttpIo.header(req, Planner.FALLBACKS_HEADER), HttpIo.header(req, Experiments.SESSION_HEADER)))
-                        .withGuardrailAsked(() -> GuardrailHeaders.read(req));
-                Outcome outcome = gateway.handle(exchange);
-                RouteHeaders.write(outcome.exchange(), res);
-                GuardrailHeaders.write(outcome.exchange(), res);
-                status = outcome instanceof Outcome.Rejected rejected
-                        ? reply(res, endpoint.errors().apply(rejected.error()))
-                        : endpoint.answer().send(decoded.call, outcome, requestId, res);
-            } catch (QuarryException e) {
-                status = reply(res, endpoint.errors().apply(e.error()));
-            }
+        Supplier<byte[]> body = memoized(() -> {
+            if (declaredTooLarge.isPresent()) throw new QuarryException(declaredTooLarge.get());
+            return HttpIo.readJsonBody(req, maxBodyBytes);
+        });
+        var decoded = new Object() {
+            T call;
+        };
+        try {
+            Exchange exchange = Exchange.start(requestId, endpoint.surface(), () -> {
+                decoded.call = endpoint.decode().apply(Json.parseObject(body.get()));
+                return endpoint.operation().apply(decoded.call);
+            }, credential(req, body, endpoint), HttpIo.clientAddress(req), HttpIo.userAgent(req))
+                    .withHints(RoutingHints.of(HttpIo.header(req, Planner.FALLBACKS_HEADER), HttpIo.header(req, Experiments.SESSION_HEADER)))
+                    .withGuardrailAsked(() -> GuardrailHeaders.read(req));
+            Outcome outcome = gateway.handle(exchange);
+            RouteHeaders.write(outcome.exchange(), res);
+            GuardrailHeaders.write(outcome.exchange(), res);
+            status = outcome instanceof Outcome.Rejected rejected
+                    ? reply(res, endpoint.errors().apply(rejected.error()))
+                    : endpoint.answer().send(decoded.call, outcome, requestId, res);
+        } catch (QuarryException e) {
+            status = reply(res, endpoint.errors().apply(e.error()));
         }
         access(req, requestId, status, start);
+    }
+
+    /** The endpoint's credential; a signature over a body that cannot be read fails authentication in the pipeline, audited as such. */
+    private static Credential credential(ServerRequest req, Supplier<byte[]> body, Endpoint<?> endpoint) {
+        try {
+            return endpoint.credential().apply(req, body);
+        } catch (QuarryException e) {
+            return new Credential.Unreadable(e.error());
+        }
     }
 
     /** The stream of a chat outcome. */

@@ -89,13 +89,13 @@ final class OpenAiRoutes implements HttpService {
 
     private void models(ServerRequest req, ServerResponse res) {
         platform.serve(req, res, MODELS, Actions.LIST_MODELS, "model/*",
-                call -> WireReply.json(200, ModelsEncoder.encode(ModelListings.of(catalog, call::mayInvoke), epochSeconds())));
+                call -> WireReply.json(200, ModelsEncoder.encode(ModelListings.of(catalog, call::mayList), epochSeconds())));
     }
 
     private void model(ServerRequest req, ServerResponse res) {
         String id = req.path().pathParameters().get("id");
         platform.serve(req, res, MODELS, Actions.LIST_MODELS, ModelListings.resource(catalog, id), call -> {
-            var listing = ModelListings.require(catalog, id, call::mayInvoke);
+            var listing = ModelListings.require(catalog, id, call::mayList);
             byte[] list = ModelsEncoder.encode(List.of(listing), epochSeconds());
             return WireReply.json(200, Json.bytes(Json.parseObject(list).get("data").get(0)));
         });

@@ -76,17 +76,25 @@ final class PlatformCalls {
         ModelCalls.access(req, requestId, status, start);
     }
 
-    /** Answers the call; returns the HTTP status sent. An oversized or unreadable signed body is refused before the pipeline, as for a model call. */
+    /**
+     * Answers the call; returns the HTTP status sent. Every refusal, an oversized or unreadable
+     * body's included, comes from the pipeline, so it is audited under the request id the client
+     * is given: a body declared too large is refused (unread) when something first asks for it,
+     * which is after authentication unless a SigV4 signature needs it to authenticate at all.
+     */
     private int answer(ServerRequest req, ServerResponse res, Wire wire, String requestId, String action, PlatformCall.Target target,
                        Handler handler) {
         var declaredTooLarge = HttpIo.declaredTooLarge(req, wire.maxBody());
-        if (declaredTooLarge.isPresent()) return ModelCalls.reply(res, wire.errors().apply(declaredTooLarge.get()));
-        Supplier<byte[]> body = ModelCalls.memoized(() -> HttpIo.readJsonBody(req, wire.maxBody()));
+        Supplier<byte[]> body = ModelCalls.memoized(() -> {
+            if (declaredTooLarge.isPresent()) throw new QuarryException(declaredTooLarge.get());
+            return HttpIo.readJsonBody(req, wire.maxBody());
+        });
         Credential credential;
         try {
             credential = wire.credential().apply(req, body);
         } catch (QuarryException e) {
-            return ModelCalls.reply(res, wire.errors().apply(e.error()));
+            // A signature over a body that cannot be read: a failed authentication, audited (and throttled) as one.
+            credential = new Credential.Unreadable(e.error());
         }
         PlatformCall call = new PlatformCall(action, target, ModelCalls.memoized(() -> Json.parseObject(body.get())), handler::handle);
         Outcome outcome = gateway.perform(Exchange.platform(requestId, wire.surface(), call, credential, HttpIo.clientAddress(req),

@@ -38,12 +38,14 @@ class OneDoorTest {
     private static final String ECHO = "quarry/echo";
     /** A model id without a slash, so that it fits {@code /v1/models/{id}}. */
     private static final String GPT = "gpt-5.5";
+    private static final int MODEL_BODY_LIMIT = 48 * 1024;
 
     static TestQuarry quarry;
 
     @BeforeAll
     static void start() {
-        quarry = TestQuarry.start();
+        // A model call's body limit small enough to exceed cheaply; the admin API's and ApplyGuardrail's are their own.
+        quarry = TestQuarry.start("server: { max_body_bytes: " + MODEL_BODY_LIMIT + " }", Map.of());
         quarry.admin("PUT", "/admin/policies/NoListing", """
                 {"Statement": [{"Sid": "NoList", "Effect": "Deny", "Action": "quarry:ListModels", "Resource": "*"}]}""").expect(200);
         quarry.admin("PUT", "/admin/policies/NoCounting", """
@@ -126,6 +128,20 @@ class OneDoorTest {
     }
 
     @Test
+    void aDenyOnListingOneModelHidesItFromTheListAsItRefusesThatModel() {
+        quarry.admin("PUT", "/admin/policies/HideGpt", """
+                {"Statement": [{"Sid": "HideGpt", "Effect": "Deny", "Action": "quarry:ListModels", "Resource": "model/gpt-5.5"}]}""")
+                .expect(200);
+        String key = keyUnder("gpt-hidden", "HideGpt");
+        assertThat(send("GET", "/v1/models/" + GPT, Map.of("Authorization", "Bearer " + key), null).status()).isEqualTo(403);
+        List<String> openAi = ids(send("GET", "/v1/models", Map.of("Authorization", "Bearer " + key), null).json());
+        List<String> anthropic = ids(send("GET", "/v1/models?limit=1000", Map.of("x-api-key", key, "anthropic-version", "2023-06-01"), null)
+                .json());
+        assertThat(openAi).contains(ECHO).doesNotContain(GPT);
+        assertThat(anthropic).contains(ECHO).doesNotContain(GPT);
+    }
+
+    @Test
     void aStoreFailureDuringAChatCallIsAnAuditedInternalErrorInAnthropicsShape() throws Exception {
         // A key never used yet: authenticating it reads the store, whose key table is gone for now.
         String key = quarry.newKey("unlucky-chatter");
@@ -160,6 +176,50 @@ class OneDoorTest {
                 AuditEvent::errorCode).containsExactly("admin", "quarry:ListCommitments", "commitment/*", "error", "INTERNAL");
 
         quarry.admin("GET", "/admin/commitments", null).expect(200);
+    }
+
+    @Test
+    void anAdminCallWithABodyOverTheLimitIsRefusedAndAuditedUnderItsRequestId() {
+        String big = "{\"name\": \"" + "x".repeat(70 * 1024) + "\"}";
+        Reply create = send("POST", "/admin/principals", Map.of("Authorization", "Bearer " + quarry.adminKey()), big);
+        assertThat(create.status()).as(create.body()).isEqualTo(413);
+        assertThat(auditedRequest(create.requestId())).extracting(AuditEvent::principalName, AuditEvent::action, AuditEvent::resource,
+                AuditEvent::decision, AuditEvent::errorCode)
+                .containsExactly("admin", "quarry:CreatePrincipal", "principal/*", "error", "PAYLOAD_TOO_LARGE");
+
+        Reply put = send("PUT", "/admin/policies/Huge", Map.of("Authorization", "Bearer " + quarry.adminKey()), big);
+        assertThat(put.status()).as(put.body()).isEqualTo(413);
+        assertThat(auditedRequest(put.requestId())).extracting(AuditEvent::action, AuditEvent::resource, AuditEvent::errorCode)
+                .containsExactly("quarry:PutPolicy", "policy/Huge", "PAYLOAD_TOO_LARGE");
+    }
+
+    @Test
+    void aSignedApplyGuardrailWhoseBodyCannotBeReadIsAuditedAsAFailedAuthentication() {
+        // The signature covers the body, so a body over the limit leaves nothing to verify: no one is authenticated.
+        String big = "{\"source\": \"INPUT\", \"content\": [{\"text\": {\"text\": \"" + "x".repeat(1100 * 1024) + "\"}}]}";
+        Reply refused = send("POST", "/guardrail/some-guardrail/version/1/apply", Map.of("Authorization",
+                "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20260101/us-east-1/bedrock/aws4_request, SignedHeaders=host, Signature=00"), big);
+        // Bedrock answers a body over the limit as a ValidationException (400).
+        assertThat(refused.status()).as(refused.body()).isEqualTo(400);
+        assertThat(refused.body()).contains("larger than");
+        assertThat(auditedRequest(refused.requestId())).extracting(AuditEvent::principalId, AuditEvent::action, AuditEvent::resource,
+                AuditEvent::errorCode).containsExactly(null, "quarry:ApplyGuardrail", "guardrail/some-guardrail", "PAYLOAD_TOO_LARGE");
+    }
+
+    @Test
+    void aModelCallWithABodyOverTheLimitIsRefusedAndAuditedUnderItsRequestId() {
+        String big = "{\"model\": \"" + ECHO + "\", \"messages\": [{\"role\": \"user\", \"content\": \"" + "x".repeat(MODEL_BODY_LIMIT)
+                + "\"}]}";
+        Reply keyed = send("POST", "/v1/chat/completions", Map.of("Authorization", "Bearer " + quarry.newKey("big-sender")), big);
+        assertThat(keyed.status()).as(keyed.body()).isEqualTo(413);
+        assertThat(auditedRequest(keyed.requestId())).extracting(AuditEvent::principalName, AuditEvent::action, AuditEvent::errorCode)
+                .containsExactly("big-sender", "quarry:InvokeModel", "PAYLOAD_TOO_LARGE");
+
+        Reply signed = send("POST", "/model/" + ECHO.replace("/", "%2F") + "/converse", Map.of("Authorization",
+                "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20260101/us-east-1/bedrock/aws4_request, SignedHeaders=host, Signature=00"), big);
+        assertThat(signed.status()).as(signed.body()).isEqualTo(400);
+        assertThat(auditedRequest(signed.requestId())).extracting(AuditEvent::principalId, AuditEvent::errorCode)
+                .containsExactly(null, "PAYLOAD_TOO_LARGE");
     }
 
     /** Renames a table away while open, as a store that fails every query on it; restores it on close. */
@@ -238,6 +298,8 @@ class OneDoorTest {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(quarry.baseUrl() + path))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         headers.forEach(request::header);
+        // A body the server refuses unread: sent only once asked for, as curl does, so the refusal is not cut off by a reset.
+        if (body != null && body.length() > 32 * 1024) request.expectContinue(true);
         if (body != null && !headers.containsKey("Content-Type")) request.header("Content-Type", "application/json");
         try {
             HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());

@@ -42,6 +42,20 @@ class AuthenticationFailuresTest {
         assertThat(IntStream.range(0, 3).allMatch(i -> failures.admit(tried))).isTrue();
     }
 
+    @Test
+    void anAnonymousCallRefusedForItsBodyIsThrottledLikeAFailedAuthenticationButAFaultOfOursIsNot() {
+        // A SigV4 call whose body cannot be read authenticates no one: anyone can send it, so it must not bloat the trail.
+        AuditEvent tooLarge = new AuditEvent(UUID.randomUUID().toString(), NOW, null, null, null, "10.0.0.9", null, "quarry:ApplyGuardrail",
+                "guardrail/g", "error", null, "req_1", "PAYLOAD_TOO_LARGE");
+        AuditEvent internal = new AuditEvent(UUID.randomUUID().toString(), NOW, null, null, null, "10.0.0.9", null, "quarry:InvokeModel",
+                "model/*", "error", null, "req_2", "INTERNAL");
+        assertThat(AuthenticationFailures.isFailure(tooLarge)).isTrue();
+        assertThat(AuthenticationFailures.isFailure(internal)).isFalse();
+        AuthenticationFailures failures = new AuthenticationFailures();
+        long recorded = IntStream.range(0, 50).filter(i -> failures.admit(tooLarge)).count();
+        assertThat(recorded).isEqualTo(AuthenticationFailures.RECORDED_PER_MINUTE);
+    }
+
     private static AuditEvent anonymous(String source) {
         return new AuditEvent(UUID.randomUUID().toString(), NOW, null, null, source, null, "quarry:InvokeModel", "model/*", "deny",
                 null, null, "AUTHENTICATION");
