@@ -6,6 +6,8 @@ import dev.quarry.canonical.ErrorKind;
 import dev.quarry.policy.Actions;
 import java.time.Clock;
 import java.util.UUID;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * Puts every call in the audit trail, refused and failed ones included: who (when known), from
@@ -15,6 +17,7 @@ import java.util.UUID;
  * escapes the steps below (as an internal error). It never sees prompts or answers.
  */
 public final class AuditStep implements Step {
+    private static final Logger LOG = Logger.getLogger(AuditStep.class.getName());
     private final AuditLog log;
     private final Clock clock;
 
@@ -37,7 +40,13 @@ public final class AuditStep implements Step {
         } finally {
             // The pipeline turns a step's exception into an outcome; only an Error leaves none.
             ErrorKind error = outcome == null ? ErrorKind.INTERNAL : outcome instanceof Outcome.Rejected r ? r.error().kind() : null;
-            record(outcome == null ? exchange : outcome.exchange(), error);
+            try {
+                record(outcome == null ? exchange : outcome.exchange(), error);
+            } catch (RuntimeException e) {
+                // Only a closed log refuses (it queues, it never writes here): the answer, perhaps an
+                // open stream whose end settles the ledger and budgets, must still reach the client.
+                LOG.log(Level.SEVERE, "request " + exchange.requestId() + " could not be audited", e);
+            }
         }
     }
 

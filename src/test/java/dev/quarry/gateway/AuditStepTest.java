@@ -71,6 +71,17 @@ class AuditStepTest {
                 .containsExactly("quarry:ListPolicies", "error", "INTERNAL");
     }
 
+    @Test
+    void anAnswerIsNotLostWhenTheAuditLogRefusesItsEvent() {
+        PlatformCall call = new PlatformCall("quarry:ListPolicies", new PlatformCall.Target.Known("policy/*"), () -> null, context -> "the reply");
+        Pipeline pipeline = new Pipeline(List.of(new AuditStep(audit, Clock.systemUTC()), known(), new PerformStep()));
+        audit.close();
+
+        Outcome outcome = pipeline.run(Exchange.platform("req_c", "admin", call, Credential.NONE, "10.0.0.1", "ua"));
+
+        assertThat(outcome).isInstanceOfSatisfying(Outcome.Performed.class, performed -> assertThat(performed.reply()).isEqualTo("the reply"));
+    }
+
     /** Stands in for authentication: the caller is known. */
     private static Step known() {
         return new Step() {
