@@ -1,6 +1,7 @@
 package dev.quarry.server;
 
 import static dev.quarry.server.CostAdminRoutes.invalidAsBadRequest;
+import static dev.quarry.server.CostAdminRoutes.requireOrdered;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -44,9 +45,7 @@ final class AuditAdminRoutes implements HttpService {
             String action = filter(req, "action");
             Instant from = time(req, "from");
             Instant to = time(req, "to");
-            if (from != null && to != null && !from.isBefore(to)) {
-                throw QuarryException.invalid("to", "'to' (" + to + ") must be after 'from' (" + from + ").");
-            }
+            requireOrdered(from, to);
             int limit = invalidAsBadRequest("limit", () -> limit(req));
             ObjectNode reply = Json.object();
             ArrayNode events = reply.putArray("events");

@@ -75,6 +75,7 @@ final class CostAdminRoutes implements HttpService {
             UsageReport.By by = invalidAsBadRequest("by", () -> UsageReport.By.of(query(req, "by")));
             Instant from = invalidAsBadRequest("from", () -> StoredTimes.dayOrInstant(query(req, "from")));
             Instant to = invalidAsBadRequest("to", () -> StoredTimes.dayOrInstant(query(req, "to")));
+            requireOrdered(from, to);
             ReportFormat format = invalidAsBadRequest("format", () -> ReportFormat.of(req.query().first("format").orElse("json")));
             return new WireReply(200, format.mediaType(), format.render(by, costs.report(by, from, to)).getBytes(StandardCharsets.UTF_8), Map.of());
         });
@@ -144,6 +145,13 @@ final class CostAdminRoutes implements HttpService {
             return work.get();
         } catch (PricingException | IllegalArgumentException e) {
             throw QuarryException.invalid(param, e.getMessage());
+        }
+    }
+
+    /** A period's bounds, either open: when both are given, {@code from} must come first. */
+    static void requireOrdered(Instant from, Instant to) {
+        if (from != null && to != null && !from.isBefore(to)) {
+            throw QuarryException.invalid("to", "'to' (" + to + ") must be after 'from' (" + from + ").");
         }
     }
 

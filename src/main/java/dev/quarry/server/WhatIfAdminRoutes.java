@@ -1,9 +1,9 @@
 package dev.quarry.server;
 
 import static dev.quarry.server.CostAdminRoutes.invalidAsBadRequest;
+import static dev.quarry.server.CostAdminRoutes.requireOrdered;
 import static dev.quarry.server.CostAdminRoutes.query;
 
-import dev.quarry.canonical.QuarryException;
 import dev.quarry.catalog.Catalog;
 import dev.quarry.catalog.ModelEntry;
 import dev.quarry.metering.UsageReport;
@@ -47,7 +47,7 @@ final class WhatIfAdminRoutes implements HttpService {
         calls.serve(req, res, "quarry:ReadUsage", "usage/*", call -> {
             Instant from = invalidAsBadRequest("from", () -> StoredTimes.dayOrInstant(query(req, "from")));
             Instant to = invalidAsBadRequest("to", () -> StoredTimes.dayOrInstant(query(req, "to")));
-            if (!from.isBefore(to)) throw QuarryException.invalid("to", "'to' (" + to + ") must be after 'from' (" + from + ").");
+            requireOrdered(from, to);
             String model = invalidAsBadRequest("model", () -> query(req, "model"));
             String platform = invalidAsBadRequest("platform", () -> Platforms.require(req.query().first("platform").orElse(Platforms.DIRECT)));
             boolean batch = invalidAsBadRequest("batch", () -> bool(req.query().first("batch").orElse("false")));

@@ -114,6 +114,8 @@ class CostAcceptanceTest {
         assertThat(row.path("cost_usd").decimalValue()).isEqualByComparingTo(cost);
         assertThat(admin("GET", "/admin/usage/report?by=team&from=" + TODAY + "&to=" + TOMORROW, null, 400)
                 .path("error").path("message").asText()).contains("cannot group by 'team'");
+        assertThat(admin("GET", "/admin/usage/report?by=model&from=" + TOMORROW + "&to=" + TODAY, null, 400)
+                .path("error").path("message").asText()).contains("must be after 'from'");
         // A caller without the admin action is refused.
         call(quarry, "GET", "/admin/usage/report?by=model&from=" + TODAY + "&to=" + TOMORROW, key, null, 403);
 
