@@ -107,7 +107,7 @@ final class AnthropicRoutes implements HttpService {
                 call -> WireReply.json(200, ModelsEncoder.one(ModelListings.require(catalog, id, call::mayList), clock.instant())));
     }
 
-    private static boolean fromAnthropicClient(ServerRequest req) {
+    static boolean fromAnthropicClient(ServerRequest req) {
         return req.headers().contains(ANTHROPIC_VERSION);
     }
 }

@@ -165,7 +165,7 @@ final class ConnectionGuard implements Filter, AutoCloseable {
             if (connection.beyondCap) {
                 ConnectionClose.after(req);
                 if (!HealthRoutes.PATHS.contains(req.path().path())) {
-                    HttpIo.send(res, SurfaceErrors.reply(req.path().path(), new QuarryError(ErrorKind.UPSTREAM_UNAVAILABLE, "This Quarry node is at its "
+                    HttpIo.send(res, SurfaceErrors.reply(req, new QuarryError(ErrorKind.UPSTREAM_UNAVAILABLE, "This Quarry node is at its "
                             + "connection limit; retry shortly or on another node.", null, Duration.ofSeconds(1))));
                     return;
                 }

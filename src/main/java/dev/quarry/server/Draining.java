@@ -61,7 +61,7 @@ final class Draining implements Filter {
         if (draining.get()) {
             turnedAway.increment();
             ConnectionClose.after(req);
-            HttpIo.send(res, SurfaceErrors.reply(path, new QuarryError(ErrorKind.UPSTREAM_UNAVAILABLE,
+            HttpIo.send(res, SurfaceErrors.reply(req, new QuarryError(ErrorKind.UPSTREAM_UNAVAILABLE,
                     "This Quarry node is shutting down; retry on another node.", null, Duration.ofSeconds(1))));
             return;
         }

@@ -5,17 +5,24 @@ import dev.quarry.surface.WireReply;
 import dev.quarry.surface.anthropic.AnthropicErrors;
 import dev.quarry.surface.bedrock.BedrockErrors;
 import dev.quarry.surface.openai.OpenAiErrors;
+import io.helidon.webserver.http.ServerRequest;
 
 /**
- * An error in the shape the client at a path expects, for code that answers before any route
- * has chosen (draining, the connection cap): an SDK reads the error object of its own API, and
- * Bedrock's SDKs pick their exception from {@code X-Amzn-Errortype}.
+ * An error in the shape the client of a request expects, by its path (and, on the model list both
+ * APIs share, its headers), for code that answers outside a route (draining, the connection cap, a
+ * fault that escaped): an SDK reads the error object of its own API, and Bedrock's SDKs pick their
+ * exception from {@code X-Amzn-Errortype}.
  */
 final class SurfaceErrors {
     private SurfaceErrors() {}
 
-    static WireReply reply(String path, QuarryError error) {
+    static WireReply reply(ServerRequest req, QuarryError error) {
+        String path = req.path().path();
         if (path.equals("/v1/messages") || path.startsWith("/v1/messages/")) return AnthropicErrors.reply(error);
+        // The model list is shared: an Anthropic SDK's request (it sends anthropic-version) gets Anthropic's shape there.
+        if ((path.equals("/v1/models") || path.startsWith("/v1/models/")) && AnthropicRoutes.fromAnthropicClient(req)) {
+            return AnthropicErrors.reply(error);
+        }
         if (path.startsWith("/model/") || path.startsWith("/guardrail/")) return BedrockErrors.reply(error);
         return OpenAiErrors.reply(error);
     }

@@ -29,7 +29,7 @@ final class UnhandledErrors implements ErrorHandler<Throwable> {
         if (thrown instanceof HttpException http && !res.isSent()) {
             // The HTTP layer's own verdict (no route for this path, say): its status, in the surface's shape. No route
             // took the request, so it has no request id, which would name an audited call.
-            WireReply reply = SurfaceErrors.reply(path, QuarryError.of(kindOf(http.status().code()), http.getMessage()));
+            WireReply reply = SurfaceErrors.reply(req, QuarryError.of(kindOf(http.status().code()), http.getMessage()));
             HttpIo.send(res, new WireReply(http.status().code(), reply.contentType(), reply.body(), reply.headers()));
             return;
         }
@@ -46,7 +46,7 @@ final class UnhandledErrors implements ErrorHandler<Throwable> {
         LOG.log(Level.SEVERE, "request " + requestId + " (" + req.prologue().method().text() + " " + path + ") failed", thrown);
         QuarryError error = QuarryError.of(ErrorKind.INTERNAL,
                 "The call failed inside Quarry (request " + requestId + "); the server log has the cause.");
-        HttpIo.send(res, SurfaceErrors.reply(path, error));
+        HttpIo.send(res, SurfaceErrors.reply(req, error));
     }
 
     /** The first error kind sent with that status; a client error without one reads as a bad request. */

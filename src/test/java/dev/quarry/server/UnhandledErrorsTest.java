@@ -32,7 +32,7 @@ class UnhandledErrorsTest {
                 .routing(routing -> routing.error(Throwable.class, new UnhandledErrors())
                         .post("/v1/messages", fails).post("/model/{id}/converse", fails).post("/guardrail/{id}/version/{v}/apply", fails)
                         .get("/v1/passes", (req, res) -> res.next())
-                        .post("/v1/chat/completions", fails).get("/admin/policies", (req, res) -> {
+                        .post("/v1/chat/completions", fails).get("/v1/models", fails).get("/admin/policies", (req, res) -> {
                             throw new AssertionError("not even an exception");
                         }))
                 .build().start();
@@ -51,6 +51,20 @@ class UnhandledErrorsTest {
         assertThat(reply.statusCode()).isEqualTo(404);
         assertThat(JSON.readTree(reply.body()).path("error").path("code").asText()).isEqualTo("not_found");
         assertThat(reply.headers().firstValue("X-Request-Id")).as("no route took it, so no call is audited under an id").isEmpty();
+    }
+
+    /** The model list is both APIs': an Anthropic SDK (it sends anthropic-version) reads Anthropic's error object there. */
+    @Test
+    void theSharedModelListAnswersAnAnthropicClientInAnthropicsShape() throws Exception {
+        URI models = URI.create("http://127.0.0.1:" + server.port() + "/v1/models");
+        HttpResponse<String> anthropic = HTTP.send(HttpRequest.newBuilder(models).header("anthropic-version", "2023-06-01").GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> openAi = HTTP.send(HttpRequest.newBuilder(models).GET().build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(anthropic.statusCode()).isEqualTo(500);
+        assertThat(JSON.readTree(anthropic.body()).path("type").asText()).isEqualTo("error");
+        assertThat(JSON.readTree(anthropic.body()).path("error").path("type").asText()).isEqualTo("api_error");
+        assertThat(JSON.readTree(openAi.body()).path("error").path("code").asText()).isEqualTo("internal_error");
     }
 
     @ParameterizedTest
