@@ -40,7 +40,7 @@ final class ServeCommand implements Callable<Integer> {
         if (port != null) config = config.withPort(port);
         Quarry quarry = Quarry.start(config, System::getenv);
         var admin = quarry.admin();
-        System.out.println("Quarry is serving on http://" + config.server().host() + ":" + quarry.port());
+        System.out.println("Quarry is serving on " + quarry.url());
         System.out.println(admin.file() == null
                 ? "Admin key: taken from " + admin.ENV
                 : "Admin key: " + (admin.generated() ? "generated and written to " : "read from ") + admin.file().toAbsolutePath());

@@ -1,5 +1,7 @@
 package dev.quarry.config;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.quarry.canonical.QuarryException;
@@ -75,7 +77,8 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
  * </pre>
  */
 public final class ConfigLoader {
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    /** A key given twice in one mapping is refused: YAML's last-one-wins would drop the first silently, a whole block at a time. */
+    private static final ObjectMapper YAML = new ObjectMapper(YAMLFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build());
 
     private final String file;
     /** Deployments' capacities ({@code rpm}, {@code tpm}), gathered while reading models: they are rate limits on the deployment. */
@@ -105,6 +108,10 @@ public final class ConfigLoader {
                 return " at line " + (yaml.getProblemMark().getLine() + 1) + ", column " + (yaml.getProblemMark().getColumn() + 1)
                         + ": " + yaml.getProblem();
             }
+        }
+        if (e instanceof JsonProcessingException json && json.getLocation() != null && json.getLocation().getLineNr() > 0) {
+            return " at line " + json.getLocation().getLineNr() + ", column " + json.getLocation().getColumnNr() + ": "
+                    + json.getOriginalMessage().lines().findFirst().orElse("");
         }
         return ": " + e.getMessage().lines().findFirst().orElse("");
     }
@@ -237,6 +244,10 @@ public final class ConfigLoader {
         if (url == null) return null;
         try {
             URI uri = new URI(url);
+            if (uri.getRawUserInfo() != null) {
+                // Secrets never live in the file; and the URL is shown in errors and logs.
+                fail(path, "must not carry credentials (user:password@): give the key with api_key_env");
+            }
             if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null) return url;
         } catch (URISyntaxException e) {
             // refused below, with the path
@@ -501,12 +512,18 @@ public final class ConfigLoader {
         }
     }
 
+    /**
+     * The longest provider timeout: more than the HTTP client's socket timeout holds in milliseconds
+     * (about 24 days) would fail every call; this is the routing timeouts' ceiling too.
+     */
+    private static final long MAX_TIMEOUT_SECONDS = 1_000_000;
+
     /** An optional whole number of seconds, at least 1: a timeout of none would never let a call end. */
     private Duration seconds(JsonNode node, String field, String path) {
         JsonNode v = node.get(field);
         if (v == null || v.isNull()) return null;
-        if (!v.isIntegralNumber() || !v.canConvertToLong() || v.asLong() < 1) {
-            fail(path + "." + field, "must be a whole number of seconds, at least 1, got " + v);
+        if (!v.isIntegralNumber() || !v.canConvertToLong() || v.asLong() < 1 || v.asLong() > MAX_TIMEOUT_SECONDS) {
+            fail(path + "." + field, "must be a whole number of seconds from 1 to " + MAX_TIMEOUT_SECONDS + ", got " + v);
         }
         return Duration.ofSeconds(v.asLong());
     }

@@ -1,6 +1,8 @@
 package dev.quarry.gateway;
 
+import dev.quarry.canonical.ErrorKind;
 import dev.quarry.canonical.QuarryError;
+import dev.quarry.canonical.QuarryException;
 import dev.quarry.canonical.SettlingStream;
 import dev.quarry.canonical.Usage;
 import dev.quarry.gateway.Settlement.Settled;
@@ -11,6 +13,8 @@ import dev.quarry.pricing.Pricer;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Locale;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * Settles every authenticated request once its answer ends, whatever its fate: refused, answered
@@ -21,6 +25,7 @@ import java.util.Locale;
  * from what a provider reports.
  */
 public final class SettleStep implements Step {
+    private static final Logger LOG = Logger.getLogger(SettleStep.class.getName());
     private final Ledger ledger;
     private final Pricer pricer;
     private final Clock clock;
@@ -45,7 +50,7 @@ public final class SettleStep implements Step {
         Outcome outcome = chain.proceed(exchange.withSettlement(settlement));
         return switch (outcome) {
             case Outcome.Streamed s -> new Outcome.Streamed(s.exchange(), new SettlingStream(s.stream(), exchange.operation()::promptEstimate,
-                    end -> settlement.settle(new Settled(s.exchange(), end.ending(), end.usage(), end.error()))));
+                    end -> settleStream(settlement, new Settled(s.exchange(), end.ending(), end.usage(), end.error()))));
             case Outcome.Embedded e -> {
                 settlement.settle(Settled.completed(e.exchange(), e.response().usage()));
                 yield e;
@@ -56,6 +61,27 @@ public final class SettleStep implements Step {
                 yield r;
             }
         };
+    }
+
+    /**
+     * Settles a stream as it ends. A settlement that fails (the ledger cannot record) withholds the
+     * answer's end and reaches the client as an internal error, in the surface's own in-stream
+     * error event: the encoders turn only a {@link QuarryException} into one, and anything else
+     * would end the HTTP body cleanly, a truncated answer the client cannot tell from a whole one.
+     * The cause goes to the server log.
+     */
+    private static void settleStream(Settlement settlement, Settled settled) {
+        try {
+            settlement.settle(settled);
+        } catch (QuarryException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            String requestId = settled.exchange().requestId();
+            LOG.log(Level.SEVERE, "request " + requestId + " could not settle as it ended (" + settled.ending().name().toLowerCase(Locale.ROOT)
+                    + ")", e);
+            throw QuarryException.of(ErrorKind.INTERNAL, "The call failed inside Quarry (request " + requestId
+                    + "): its usage could not be recorded, so its answer was not finished; the server log has the cause.");
+        }
     }
 
     private void record(Exchange exchange, Usage usage, String status, QuarryError error) {

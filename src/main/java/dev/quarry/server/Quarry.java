@@ -173,7 +173,7 @@ public final class Quarry implements AutoCloseable {
         this.listener = new ListenerSupervisor(config.server().host());
         startServer(config, calls, platformCalls, catalog, clock, Stream.concat(Stream.of(policyAdmin, identityAdmin, costAdmin, budgetAdmin,
                 guardrailRoutes), cliRoutes.stream()).toList(), experiments);
-        LOG.info(() -> "Quarry listening on http://" + config.server().host() + ":" + listener.port()
+        LOG.info(() -> "Quarry listening on " + url()
                 + " pipeline=" + gateway.steps() + " platform=" + gateway.platformSteps() + " store=" + (config.storeUrl() == null ? "sqlite:" + config.dataDir() : "configured"));
     }
 
@@ -249,6 +249,12 @@ public final class Quarry implements AutoCloseable {
 
     public int port() {
         return listener.port();
+    }
+
+    /** Where clients reach it: {@code http://host:port}, an IPv6 address in brackets ({@code http://[::1]:8080}). */
+    public String url() {
+        String host = config.server().host();
+        return "http://" + (host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host) + ":" + listener.port();
     }
 
     public BootstrapAdmin admin() {

@@ -85,8 +85,8 @@ class ProviderConfigTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', textBlock = """
-            openai    | connect_timeout_seconds: ten | providers[0].connect_timeout_seconds must be a whole number of seconds, at least 1, got "ten"
-            openai    | read_timeout_seconds: 0      | providers[0].read_timeout_seconds must be a whole number of seconds, at least 1, got 0
+            openai    | connect_timeout_seconds: ten | providers[0].connect_timeout_seconds must be a whole number of seconds from 1 to 1000000, got "ten"
+            openai    | read_timeout_seconds: 0      | providers[0].read_timeout_seconds must be a whole number of seconds from 1 to 1000000, got 0
             openai    | api: completions             | providers[0].api must be one of [chat_completions, responses], got "completions"
             anthropic | default_max_tokens: lots     | providers[0].default_max_tokens must be a positive whole number, got "lots"
             anthropic | default_max_tokens: -5       | providers[0].default_max_tokens must be a positive whole number, got "-5"
@@ -110,5 +110,53 @@ class ProviderConfigTest {
     void aTypeWithoutADefaultAddressNeedsABaseUrl() {
         assertThatThrownBy(() -> ConfigLoader.parse("providers: [{ name: az, type: azure-openai, api_key_env: KEY }]", "q.yaml", DATA))
                 .hasMessage("q.yaml: providers[0].base_url is required: provider type azure-openai has no default address");
+    }
+
+    @Test
+    void aKeyGivenTwiceIsRefusedNotSilentlyOverwritten() {
+        // A second server: block would otherwise replace the first whole, here moving the listener to every interface.
+        assertThatThrownBy(() -> ConfigLoader.parse("""
+                server:
+                  port: 9999
+                server:
+                  host: 0.0.0.0
+                """, "q.yaml", DATA))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("q.yaml")
+                .hasMessageContaining("line 3")
+                .hasMessageContaining("server")
+                .hasMessageNotContaining("\n");
+        assertThatThrownBy(() -> ConfigLoader.parse("""
+                providers:
+                  - { name: v, type: openai-compatible, base_url: "http://127.0.0.1:8000/v1", api: responses, api: chat_completions }
+                """, "q.yaml", DATA))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("api");
+    }
+
+    @Test
+    void aBaseUrlCarryingCredentialsIsRefused() {
+        assertThatThrownBy(() -> ConfigLoader.parse("""
+                providers:
+                  - { name: v, type: openai-compatible, base_url: "https://user:s3cret@llm.example.com/v1" }
+                """, "q.yaml", DATA))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("providers[0].base_url")
+                .hasMessageNotContaining("s3cret");
+    }
+
+    @Test
+    void aTimeoutTooLargeForTheHttpClientIsRefusedAtStartUpNotOnEveryCall() {
+        // 3,000,000 s is more milliseconds than a socket timeout holds: every call failed with "timeout can't be negative".
+        assertThatThrownBy(() -> ConfigLoader.parse("""
+                providers:
+                  - { name: v, type: openai-compatible, base_url: "http://127.0.0.1:8000/v1", read_timeout_seconds: 3000000 }
+                """, "q.yaml", DATA))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("providers[0].read_timeout_seconds");
+        assertThat(ConfigLoader.parse("""
+                providers:
+                  - { name: v, type: openai-compatible, base_url: "http://127.0.0.1:8000/v1", read_timeout_seconds: 86400 }
+                """, "q.yaml", DATA).providers().getFirst().readTimeout()).hasDays(1);
     }
 }

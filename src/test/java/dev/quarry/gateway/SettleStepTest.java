@@ -151,11 +151,54 @@ class SettleStepTest {
                 new StreamEvent.MessageStop(StopReason.END_TURN)))));
 
         stream.next();
-        assertThatThrownBy(stream::next).hasMessage("budget broken");
+        assertThatThrownBy(stream::next).as("the client is told of an internal error; the cause is logged")
+                .isInstanceOfSatisfying(QuarryException.class, e -> assertThat(e.error().kind()).isEqualTo(ErrorKind.INTERNAL))
+                .hasMessageNotContaining("budget broken");
         stream.close();
 
         assertThat(ledger.records()).singleElement().extracting(UsageRecord::status).isEqualTo("completed");
         assertThat(rateLimits).containsExactly("COMPLETED");
+    }
+
+    /**
+     * A stream whose ledger row cannot be written is not handed its end; and the client is told,
+     * in the surface's in-stream error, rather than seeing a stream that simply stops (the
+     * encoders turn only a {@link QuarryException} into an error event; anything else escaped them,
+     * the HTTP layer closed the chunked body cleanly, and an SDK read a truncated answer as whole).
+     */
+    @Test
+    void aLedgerThatCannotRecordEndsTheStreamWithAnErrorTheClientSees() {
+        dev.quarry.metering.Ledger broken = new dev.quarry.metering.Ledger() {
+            @Override
+            public void record(UsageRecord record) {
+                throw new dev.quarry.store.StoreException("disk full", null);
+            }
+
+            @Override
+            public void close() {}
+        };
+        List<Step> steps = List.of(new SettleStep(broken, new NoPrices(), Clock.systemUTC()), reservingWithoutLedgerCheck(),
+                answering(List.of(new StreamEvent.MessageStart("id", "m"), new StreamEvent.TextDelta(0, "hello"),
+                        new StreamEvent.UsageReport(new Usage(1, 1, 0, 0)), new StreamEvent.MessageStop(StopReason.END_TURN))));
+        EventStream stream = streamed(new Pipeline(steps).run(exchange(100)));
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+
+        new dev.quarry.surface.openai.ChatCompletionsEncoder("chatcmpl-1", "m", 0)
+                .stream(stream, new dev.quarry.surface.SseWriter(out), false);
+        stream.close();
+
+        String sent = out.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(sent).as("the answer never reaches its end").doesNotContain("[DONE]", "\"finish_reason\":\"stop\"");
+        assertThat(sent).as("an error event naming the request, not the cause").contains("\"error\"", "request r").doesNotContain("disk full");
+        assertThat(givenBack).as("what was reserved is given back all the same").singleElement()
+                .extracting(Settled::ending).isEqualTo(Ending.COMPLETED);
+    }
+
+    private Step reservingWithoutLedgerCheck() {
+        return step("reserving", (exchange, chain) -> {
+            Settlement.of(exchange).on(Order.BUDGETS, givenBack::add);
+            return chain.proceed(exchange);
+        });
     }
 
     @Test
