@@ -310,7 +310,7 @@ public final class Quarry implements AutoCloseable {
         int auditEvents = audit.queued();
         release();
         String summary = drained.summary();
-        LOG.info(() -> summary + "; flushed " + ledgerRows + " ledger rows and " + auditEvents + " audit events; stopped");
+        LOG.info(() -> summary + "; wrote the " + ledgerRows + " ledger rows and " + auditEvents + " audit events still queued; stopped");
     }
 
     private Draining.Drained drain(int open, Duration grace, Duration quiet) {

@@ -77,7 +77,7 @@ class GracefulShutdownTest {
                 assertThat(shutdown).contains("draining for up to 10 s: /readyz answers 503 and new requests get 503 with "
                                 + "Retry-After; 1 open request")
                         .containsPattern("drained 1 open request in \\d+\\.\\d s and turned away 3 new ones; "
-                                + "flushed \\d+ ledger rows and \\d+ audit events; stopped")
+                                + "wrote the \\d+ ledger rows and \\d+ audit events still queued; stopped")
                         .doesNotContain("SEVERE", "Exception", "\tat ");
 
                 String requestId = open.headers().firstValue("x-request-id").orElseThrow();
@@ -102,7 +102,7 @@ class GracefulShutdownTest {
             assertThat(late.statusCode()).isEqualTo(503);
             assertThat(late.headers().firstValue("retry-after")).hasValue("1");
             assertThat(quarry.exitCode(Duration.ofSeconds(30))).isZero();
-            assertThat(quarry.log()).containsPattern("drained 0 open requests in \\d+\\.\\d s and turned away 1 new one; flushed");
+            assertThat(quarry.log()).containsPattern("drained 0 open requests in \\d+\\.\\d s and turned away 1 new one; wrote the");
         }
     }
 
@@ -123,7 +123,7 @@ class GracefulShutdownTest {
                 assertThat(quarry.exitCode(Duration.ofSeconds(30))).isZero();
                 assertThat(quarry.log()).contains("1 open request left after the 1 s grace period (server.shutdown_grace_seconds); "
                                 + "stopping anyway")
-                        .containsPattern("drained 0 of 1 open request in \\d+\\.\\d s and turned away 0 new ones; flushed")
+                        .containsPattern("drained 0 of 1 open request in \\d+\\.\\d s and turned away 0 new ones; wrote the")
                         .doesNotContain("SEVERE", "\tat ");
 
                 String requestId = open.headers().firstValue("x-request-id").orElseThrow();
