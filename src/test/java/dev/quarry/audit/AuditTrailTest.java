@@ -282,6 +282,40 @@ class AuditTrailTest {
         log.close();
     }
 
+    /**
+     * kill -9 (or an OOM) between a batch's commit and the tail recording it: the store is ahead of
+     * the tail. The restart knows the batch as its own (the tail named it as pending before the
+     * commit), so it adopts nothing and a single writer's trail verifies clean.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.quarry.testing.StoreTargets#names")
+    void aBatchCommittedJustBeforeACrashIsNotTakenForRowsSomeoneElseWrote(String target) throws Exception {
+        try (Trail trail = Trail.crashedBetweenCommitAndTail(target)) {
+            try (AuditLog restarted = trail.open()) {
+                restarted.record(event(7));
+                assertThat(restarted.flush()).isTrue();
+            }
+            assertThat(count(trail.db, "SELECT COUNT(*) FROM audit_events WHERE action = 'quarry:AuditRowsAdopted'")).isZero();
+            AuditVerifier.Report report = trail.verify(Instant.now());
+            assertThat(report.problems()).isEmpty();
+            assertThat(report.notices()).as("what verify --single-writer fails on").isEmpty();
+        }
+    }
+
+    /** Rows appended after the batch a crash left untailed are still someone else's: adopted, and only they. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.quarry.testing.StoreTargets#names")
+    void rowsInsertedAfterABatchACrashLeftUntailedAreStillAdopted(String target) throws Exception {
+        try (Trail trail = Trail.crashedBetweenCommitAndTail(target)) {
+            long forged = insertLinkedForgery(trail.db);
+            trail.open().close();
+            AuditVerifier.Report report = trail.verify(Instant.now());
+            assertThat(report.problems()).isEmpty();
+            assertThat(report.notices()).containsExactly("event " + (forged + 1) + " records that its writer continued after events it did not write (audit/seq/"
+                    + forged + "-" + forged + "): another node's, or inserted into the store directly");
+        }
+    }
+
     @Test
     void theTailFileIsOwnerOnlyNeverWrittenThroughALinkAndNeverGoesBack() throws Exception {
         Path dir = Files.createTempDirectory("quarry-audit-");
@@ -563,6 +597,37 @@ class AuditTrailTest {
                     if (i % 5 == 0) log.flush();
                 }
             }
+            return trail;
+        }
+
+        /**
+         * Events 1..3 written and tailed, then a batch of events 4.. committed whose writer never
+         * gets to record its tail: as a process killed in that window, it never resumes.
+         */
+        static Trail crashedBetweenCommitAndTail(String target) throws Exception {
+            Trail trail = empty(target);
+            Database crashed = Database.open(trail.url);
+            java.util.concurrent.atomic.AtomicBoolean armed = new java.util.concurrent.atomic.AtomicBoolean();
+            java.util.concurrent.CountDownLatch frozen = new java.util.concurrent.CountDownLatch(1);
+            AuditLog log = new AuditLog(crashed, SigningKey.inDataDir(trail.dataDir), AuditAnchor.inDataDir(trail.dataDir), Clock.systemUTC(),
+                    10, Duration.ofHours(1), AuditLog.MAX_QUEUED, () -> {
+                        if (!armed.get()) return;
+                        frozen.countDown();
+                        try {
+                            new java.util.concurrent.CountDownLatch(1).await(); // for good: the process is gone
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    });
+            for (int i = 1; i <= 3; i++) log.record(event(i));
+            assertThat(log.flush()).isTrue();
+            armed.set(true);
+            for (int i = 4; i <= 6; i++) log.record(event(i));
+            assertThat(frozen.await(10, java.util.concurrent.TimeUnit.SECONDS)).as("a batch committed").isTrue();
+            assertThat(AuditAnchor.inDataDir(trail.dataDir).readTail()).as("the tail the crash left").hasValueSatisfying(
+                    t -> assertThat(t.lastEventSeq()).isEqualTo(3));
+            assertThat(count(trail.db, "SELECT COUNT(*) FROM audit_events")).as("the store ahead of it").isGreaterThan(3);
+            crashed.close();
             return trail;
         }
 
