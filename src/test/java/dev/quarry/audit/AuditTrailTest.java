@@ -17,6 +17,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
@@ -316,6 +317,46 @@ class AuditTrailTest {
         }
     }
 
+    /**
+     * A batch whose insert conflicts (a row appeared at its seq) is renumbered after that row and
+     * named as pending again before it is retried: a crash after the retry's commit leaves a tail
+     * that knows the renumbered batch, and only the row someone else wrote stays adopted, once.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.quarry.testing.StoreTargets#names")
+    void aBatchRenumberedAfterAConflictIsStillKnownAsItsOwnAfterACrash(String target) throws Exception {
+        try (Trail trail = Trail.crashedBetweenCommitAndTail(target, db -> assertThat(insertLinkedForgery(db)).isEqualTo(4))) {
+            trail.open().close();
+            AuditVerifier.Report report = trail.verify(Instant.now());
+            assertThat(report.problems()).isEmpty();
+            assertThat(report.notices()).containsExactly(
+                    "event 5 records that its writer continued after events it did not write (audit/seq/4-4): another node's, or inserted into the store directly");
+        }
+    }
+
+    /** The pending end sits beside the claim without moving it (verify reads the claim), and a tail written before it existed still reads. */
+    @Test
+    void aPendingBatchIsNamedBesideTheTailsClaimWithoutMovingIt() throws Exception {
+        Path dir = Files.createTempDirectory("quarry-audit-");
+        Path tailFile = dir.resolve(AuditAnchor.FILE + ".tail");
+        Files.writeString(tailFile, "quarry-audit-tail last_event=5 last_event_hash=five\n"); // as Quarry wrote it before
+        AuditAnchor anchor = AuditAnchor.inDataDir(dir);
+        assertThat(anchor.readTailFile()).contains(new AuditAnchor.TailFile(Optional.of(new AuditAnchor.Tail(5, "five")), Optional.empty()));
+
+        anchor.pending(4, "four");
+        assertThat(Files.readString(tailFile)).as("a batch within the claim names nothing new").doesNotContain("pending");
+        anchor.pending(9, "nine");
+        assertThat(AuditAnchor.inDataDir(dir).readTailFile()).contains(
+                new AuditAnchor.TailFile(Optional.of(new AuditAnchor.Tail(5, "five")), Optional.of(new AuditAnchor.Tail(9, "nine"))));
+        assertThat(AuditAnchor.inDataDir(dir).readTail()).contains(new AuditAnchor.Tail(5, "five"));
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(tailFile))).isEqualTo("rw-------");
+
+        anchor.tail(9, "nine");
+        assertThat(AuditAnchor.inDataDir(dir).readTailFile()).contains(new AuditAnchor.TailFile(Optional.of(new AuditAnchor.Tail(9, "nine")), Optional.empty()));
+        Files.writeString(tailFile, "quarry-audit-tail last_event=9 last_event_hash=nine pending_event=x\n");
+        org.assertj.core.api.Assertions.assertThatThrownBy(AuditAnchor.inDataDir(dir)::readTailFile).isInstanceOf(IllegalStateException.class);
+    }
+
     @Test
     void theTailFileIsOwnerOnlyNeverWrittenThroughALinkAndNeverGoesBack() throws Exception {
         Path dir = Files.createTempDirectory("quarry-audit-");
@@ -605,6 +646,11 @@ class AuditTrailTest {
          * gets to record its tail: as a process killed in that window, it never resumes.
          */
         static Trail crashedBetweenCommitAndTail(String target) throws Exception {
+            return crashedBetweenCommitAndTail(target, db -> {});
+        }
+
+        /** The same, {@code meanwhile} done to the store between events 1..3 and the batch. */
+        static Trail crashedBetweenCommitAndTail(String target, Consumer<Database> meanwhile) throws Exception {
             Trail trail = empty(target);
             Database crashed = Database.open(trail.url);
             java.util.concurrent.atomic.AtomicBoolean armed = new java.util.concurrent.atomic.AtomicBoolean();
@@ -621,6 +667,7 @@ class AuditTrailTest {
                     });
             for (int i = 1; i <= 3; i++) log.record(event(i));
             assertThat(log.flush()).isTrue();
+            meanwhile.accept(trail.db);
             armed.set(true);
             for (int i = 4; i <= 6; i++) log.record(event(i));
             assertThat(frozen.await(10, java.util.concurrent.TimeUnit.SECONDS)).as("a batch committed").isTrue();
