@@ -31,6 +31,13 @@ import java.util.logging.Logger;
  * writer has recorded in the chain itself that the store was found shorter than the claim (a cut),
  * the tail follows the chain's new end, so that a further cut is measured against it, and is
  * recorded too. The first cut stays visible to verify as the event that records it.
+ *
+ * <p>The tail is two-phase. Before a batch commits, the file also names the batch as pending: the
+ * seq and hash of its last event, which the writer computed. A crash between the commit and the
+ * tail that follows leaves the store ahead of the committed claim; rows up to a pending end that
+ * the store holds with that very hash are then the writer's own (the hash chains every row before
+ * it), not rows someone else wrote. The pending end is no claim: a batch the store refused is not
+ * missing from it. A tail without one (as Quarry wrote before) reads as no batch pending.
  */
 public final class AuditAnchor {
     /** Its name in the data folder. */
@@ -38,14 +45,20 @@ public final class AuditAnchor {
     private static final Logger LOG = Logger.getLogger("quarry.audit.anchor");
 
     private static final String TAIL_PREFIX = "quarry-audit-tail";
+    private static final String LAST = "last_event", PENDING = "pending_event";
 
-    /** Where the chain ended after a committed batch. */
+    /** Where the chain ended after a committed batch (or, as pending, where a batch about to commit ends). */
     record Tail(long lastEventSeq, String lastEventHash) {}
+
+    /** What the tail file says: where the chain ended, if it says, and the batch committing after it, if any. */
+    record TailFile(Optional<Tail> committed, Optional<Tail> pending) {}
 
     private final Path file;
     private final Path tailFile;
     /** The highest event the tail file claims; -1 until read. Guarded by {@code this}. */
     private long claimed = -1;
+    /** What the tail file claims, kept when a pending batch is added; null when it claims nothing. Guarded by {@code this}. */
+    private Tail claim;
 
     private AuditAnchor(Path file) {
         this.file = file;
@@ -92,28 +105,38 @@ public final class AuditAnchor {
     }
 
     /**
+     * Names the batch about to commit, ending at that event, beside the claim (which stays as it
+     * is); unless the tail already claims as much. Written like {@link #tail}, before the commit.
+     */
+    synchronized void pending(long lastEventSeq, String lastEventHash) {
+        if (claimed < 0) load();
+        if (lastEventSeq > claimed) write(claim, new Tail(lastEventSeq, lastEventHash));
+    }
+
+    /**
      * Records where the chain now ends, unless the tail already claims as much: the claim never goes
      * back. Written to a new owner-only file of a random name (created exclusively, so a link planted
      * in the folder is never followed), then renamed over the tail in one step.
      */
     synchronized void tail(long lastEventSeq, String lastEventHash) {
-        if (claimed < 0) claimed = claimedSoFar();
-        if (lastEventSeq > claimed) write(lastEventSeq, lastEventHash);
+        if (claimed < 0) load();
+        if (lastEventSeq > claimed) write(new Tail(lastEventSeq, lastEventHash), null);
     }
 
     /** Records where the chain now ends, lower than the tail claimed: only once the chain records the cut. */
     synchronized void tailAfterCut(long lastEventSeq, String lastEventHash) {
-        write(lastEventSeq, lastEventHash);
+        write(new Tail(lastEventSeq, lastEventHash), null);
     }
 
-    private void write(long lastEventSeq, String lastEventHash) {
+    private void write(Tail committed, Tail pending) {
+        String line = TAIL_PREFIX + (committed == null ? "" : words(LAST, committed)) + (pending == null ? "" : words(PENDING, pending)) + "\n";
         Path dir = tailFile.toAbsolutePath().getParent();
         try {
             // A temporary file is created exclusively and, where permissions exist, readable by its owner only.
             Path written = Files.createTempFile(dir, tailFile.getFileName() + ".", ".new");
             try {
-                Files.writeString(written, TAIL_PREFIX + " last_event=" + lastEventSeq + " last_event_hash=" + lastEventHash + "\n",
-                        StandardCharsets.US_ASCII, LinkOption.NOFOLLOW_LINKS, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+                Files.writeString(written, line, StandardCharsets.US_ASCII, LinkOption.NOFOLLOW_LINKS, StandardOpenOption.WRITE,
+                        StandardOpenOption.TRUNCATE_EXISTING);
                 Files.move(written, tailFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (IOException | RuntimeException e) {
                 Files.deleteIfExists(written);
@@ -122,24 +145,40 @@ public final class AuditAnchor {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot record the audit tail in " + tailFile, e);
         }
-        claimed = lastEventSeq;
+        claim = committed;
+        claimed = committed == null ? 0 : committed.lastEventSeq();
+    }
+
+    private static String words(String key, Tail t) {
+        return " " + key + "=" + t.lastEventSeq() + " " + key + "_hash=" + t.lastEventHash();
     }
 
     /** A tail Quarry did not write claims nothing: it is replaced, and start-up has already said it is bad. */
-    private long claimedSoFar() {
+    private void load() {
         try {
-            return readTail().map(Tail::lastEventSeq).orElse(0L);
+            claim = readTail().orElse(null);
         } catch (IllegalStateException e) {
-            return 0;
+            claim = null;
         }
+        claimed = claim == null ? 0 : claim.lastEventSeq();
     }
 
     /**
-     * The tail recorded beside the anchor; empty when there is none (a copy shipped elsewhere has none).
+     * Where the tail recorded beside the anchor says the chain ended; empty when there is none (a
+     * copy shipped elsewhere has none), or it names only a pending batch.
      *
      * @throws IllegalStateException when the file is not a tail this class wrote
      */
     Optional<Tail> readTail() {
+        return readTailFile().flatMap(TailFile::committed);
+    }
+
+    /**
+     * The whole tail file, pending batch included; empty when there is none.
+     *
+     * @throws IllegalStateException when the file is not a tail this class wrote
+     */
+    Optional<TailFile> readTailFile() {
         String text;
         try {
             text = Files.readString(tailFile, StandardCharsets.US_ASCII).strip();
@@ -149,14 +188,33 @@ public final class AuditAnchor {
             throw new UncheckedIOException("cannot read the audit tail " + tailFile, e);
         }
         String[] words = text.split(" ");
-        if (words.length != 3 || !words[0].equals(TAIL_PREFIX) || !words[1].startsWith("last_event=") || !words[2].startsWith("last_event_hash=")) {
-            throw new IllegalStateException("the audit tail " + tailFile + " is not one Quarry wrote");
+        if (!words[0].equals(TAIL_PREFIX)) throw notOurs(null);
+        int at = 1;
+        Optional<Tail> committed = Optional.empty(), pending = Optional.empty();
+        if (at < words.length && words[at].startsWith(LAST + "=")) {
+            committed = Optional.of(parse(words, at, LAST));
+            at += 2;
         }
+        if (at < words.length && words[at].startsWith(PENDING + "=")) {
+            pending = Optional.of(parse(words, at, PENDING));
+            at += 2;
+        }
+        if (at != words.length || committed.isEmpty() && pending.isEmpty()) throw notOurs(null);
+        return Optional.of(new TailFile(committed, pending));
+    }
+
+    /** The pair {@code KEY=SEQ KEY_hash=HASH} at {@code at}. */
+    private Tail parse(String[] words, int at, String key) {
+        if (at + 1 >= words.length || !words[at + 1].startsWith(key + "_hash=")) throw notOurs(null);
         try {
-            return Optional.of(new Tail(Long.parseLong(words[1].substring("last_event=".length())), words[2].substring("last_event_hash=".length())));
+            return new Tail(Long.parseLong(words[at].substring(key.length() + 1)), words[at + 1].substring(key.length() + "_hash=".length()));
         } catch (NumberFormatException e) {
-            throw new IllegalStateException("the audit tail " + tailFile + " is not one Quarry wrote", e);
+            throw notOurs(e);
         }
+    }
+
+    private IllegalStateException notOurs(Exception cause) {
+        return new IllegalStateException("the audit tail " + tailFile + " is not one Quarry wrote", cause);
     }
 
     /**

@@ -105,12 +105,21 @@ public final class AuditLog implements AutoCloseable {
     /** Rows adopted that no committed event names yet; the next commit names them first. Only the writer touches it. */
     private Adopted adopted;
 
+    /** Runs after a batch of events commits, before the tail records it: a test's way to crash in that window. */
+    private final Runnable committedUntailed;
+
     public AuditLog(Database db, SigningKey key, AuditAnchor anchor, Clock clock, int digestEvery, Duration digestInterval) {
-        this(db, key, anchor, clock, digestEvery, digestInterval, MAX_QUEUED);
+        this(db, key, anchor, clock, digestEvery, digestInterval, MAX_QUEUED, () -> {});
     }
 
     AuditLog(Database db, SigningKey key, AuditAnchor anchor, Clock clock, int digestEvery, Duration digestInterval, int maxQueued) {
+        this(db, key, anchor, clock, digestEvery, digestInterval, maxQueued, () -> {});
+    }
+
+    AuditLog(Database db, SigningKey key, AuditAnchor anchor, Clock clock, int digestEvery, Duration digestInterval, int maxQueued,
+             Runnable committedUntailed) {
         this.db = db;
+        this.committedUntailed = committedUntailed;
         this.key = key;
         this.anchor = anchor;
         this.clock = clock;
@@ -326,11 +335,18 @@ public final class AuditLog implements AutoCloseable {
         if (e != null) LOG.log(Level.SEVERE, "could not sign the closing audit digest", e);
     }
 
-    /** Inserts events, and a digest when one is due (or now, if asked and any event is unsigned), in one transaction; then anchors the digest. */
+    /**
+     * Inserts events, and a digest when one is due (or now, if asked and any event is unsigned), in
+     * one transaction; then anchors the digest. The tail names the batch as pending before the
+     * commit and records it as written after, so a crash in between leaves a tail that still knows
+     * the batch as this writer's own.
+     */
     private void commit(List<AuditEvent> events, boolean signNow) {
         record Committed(Tail tail, SignedDigest digest) {}
         List<AuditEvent> all = adopted == null ? events : Stream.concat(
                 Stream.of(AuditFields.rowsAdopted(clock.instant(), adopted.first(), adopted.last())), events.stream()).toList();
+        List<String> hashes = hashes(all);
+        if (!all.isEmpty()) markPending(tail.lastSeq() + all.size(), hashes.getLast());
         Committed done = db.transaction(c -> {
             Tail t = tail;
             if (!all.isEmpty()) {
@@ -338,12 +354,11 @@ public final class AuditLog implements AutoCloseable {
                         INSERT INTO audit_events (seq, event_id, event_time, principal_id, principal_name, source_ip, user_agent,
                             action, resource, decision, deciding_policy, request_id, error_code, prev_hash, hash, on_behalf_of)
                         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
-                    for (AuditEvent e : all) {
+                    for (int i = 0; i < all.size(); i++) {
                         long seq = t.lastSeq() + 1;
-                        String hash = AuditHash.ofEvent(seq, e, t.lastHash());
-                        AuditRows.bind(s, seq, e, t.lastHash(), hash);
+                        AuditRows.bind(s, seq, all.get(i), t.lastHash(), hashes.get(i));
                         s.addBatch();
-                        t = t.append(seq, hash);
+                        t = t.append(seq, hashes.get(i));
                     }
                     s.executeBatch();
                 }
@@ -356,11 +371,35 @@ public final class AuditLog implements AutoCloseable {
         adopted = null;
         if (done.digest() != null) anchor(done.digest());
         if (!all.isEmpty()) {
+            committedUntailed.run();
             try {
                 anchor.tail(tail.lastSeq(), tail.lastHash());
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "could not record the audit tail beside " + anchor.file(), e);
             }
+        }
+    }
+
+    /** The hash of each event as numbered after the writer's tail: computed before the commit, so the pending tail names the very rows inserted. */
+    private List<String> hashes(List<AuditEvent> events) {
+        List<String> hashes = new ArrayList<>(events.size());
+        String prev = tail.lastHash();
+        for (AuditEvent e : events) {
+            prev = AuditHash.ofEvent(tail.lastSeq() + hashes.size() + 1, e, prev);
+            hashes.add(prev);
+        }
+        return hashes;
+    }
+
+    /**
+     * Without it a crash after the commit makes the next start adopt the batch as rows it did not
+     * write; failing to write it only brings that back, so the batch goes on.
+     */
+    private void markPending(long lastSeq, String lastHash) {
+        try {
+            anchor.pending(lastSeq, lastHash);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "could not record the pending audit batch beside " + anchor.file(), e);
         }
     }
 
@@ -465,15 +504,17 @@ public final class AuditLog implements AutoCloseable {
                         + last.seq() + " over events up to " + last.lastEventSeq() + ": the trail was cut; run 'quarry audit verify'");
             }
         });
-        Optional<AuditAnchor.Tail> claimed;
+        Optional<AuditAnchor.TailFile> tailFile;
         try {
-            claimed = anchor.readTail();
+            tailFile = anchor.readTailFile();
         } catch (IllegalStateException e) {
             LOG.severe(e.getMessage());
-            claimed = Optional.empty();
+            tailFile = Optional.empty();
         }
+        Optional<AuditAnchor.Tail> claimed = tailFile.flatMap(AuditAnchor.TailFile::committed);
         // The tail is written after every batch, so it is the furthest this node wrote; after a cut, the newest digest may claim more.
         long wroteThrough = claimed.map(AuditAnchor.Tail::lastEventSeq).orElse(anchored.map(SignedDigest::lastEventSeq).orElse(0L));
+        wroteThrough = ownBatchThrough(tailFile.flatMap(AuditAnchor.TailFile::pending), wroteThrough);
         if (tail.lastSeq() > wroteThrough) adopt(wroteThrough + 1, tail.lastSeq());
         List<AuditEvent> cut = recordCut(anchored, claimed);
         RuntimeException e = tryCommit(cut, true);
@@ -511,6 +552,34 @@ public final class AuditLog implements AutoCloseable {
 
     private boolean lacks(AuditAnchor.Tail claim) {
         return claim.lastEventSeq() > tail.lastSeq() || claim.lastEventSeq() == tail.lastSeq() && !claim.lastEventHash().equals(tail.lastHash());
+    }
+
+    /**
+     * How far this node wrote, counting the batch the tail names as pending when the store holds
+     * it: the last run crashed between committing it and recording its tail. The tail says so now.
+     */
+    private long ownBatchThrough(Optional<AuditAnchor.Tail> pending, long wroteThrough) {
+        Optional<AuditAnchor.Tail> own = pending.filter(p -> p.lastEventSeq() > wroteThrough && db.read(c -> holds(c, p)));
+        if (own.isEmpty()) return wroteThrough;
+        long through = own.get().lastEventSeq();
+        LOG.info("audit events " + (wroteThrough + 1) + ".." + through + " were committed by this node's last run just before it stopped, "
+                + "their tail unrecorded; they are its own");
+        try {
+            anchor.tail(through, own.get().lastEventHash());
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "could not record the audit tail beside " + anchor.file(), e);
+        }
+        return through;
+    }
+
+    /** Whether the store holds that event with that hash: the whole chain up to it as the writer computed it. */
+    private static boolean holds(Connection c, AuditAnchor.Tail event) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT hash FROM audit_events WHERE seq = ?")) {
+            s.setLong(1, event.lastEventSeq());
+            try (ResultSet r = s.executeQuery()) {
+                return r.next() && r.getString(1).equals(event.lastEventHash());
+            }
+        }
     }
 
     /** Whether a cut event already recorded this claim, so a restart does not record the same cut again. */

@@ -33,18 +33,34 @@ public final class GroupCommitLedger implements Ledger {
     private final Database db;
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     private final Thread writer;
-    private volatile boolean closed;
+    /**
+     * Guards {@code closed} with the queueing: a record checks and queues, close sets it and queues
+     * the stop marker, each pair under this lock, so no record is ever queued behind the marker
+     * (where the writer, gone, would leave its caller waiting for good).
+     */
+    private final Object queueLock = new Object();
+    private boolean closed;
+    /** Runs between a record's check that the ledger is open and its queueing: a test's way into that window. */
+    private final Runnable queueing;
 
     public GroupCommitLedger(Database db) {
+        this(db, () -> {});
+    }
+
+    GroupCommitLedger(Database db, Runnable queueing) {
         this.db = db;
+        this.queueing = queueing;
         this.writer = Thread.ofPlatform().name("quarry-ledger-writer").daemon(true).start(this::writeLoop);
     }
 
     @Override
     public void record(UsageRecord record) {
-        if (closed) throw new IllegalStateException("the ledger is closed");
         Pending pending = new Pending(record, new CompletableFuture<>());
-        queue.add(pending);
+        synchronized (queueLock) {
+            if (closed) throw new IllegalStateException("the ledger is closed");
+            queueing.run();
+            queue.add(pending);
+        }
         try {
             pending.done().get();
         } catch (InterruptedException e) {
@@ -183,9 +199,11 @@ public final class GroupCommitLedger implements Ledger {
 
     @Override
     public void close() {
-        if (closed) return;
-        closed = true;
-        queue.add(STOP);
+        synchronized (queueLock) {
+            if (closed) return;
+            closed = true;
+            queue.add(STOP);
+        }
         try {
             writer.join();
         } catch (InterruptedException e) {

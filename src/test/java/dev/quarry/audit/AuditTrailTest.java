@@ -17,6 +17,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
@@ -280,6 +281,80 @@ class AuditTrailTest {
         log.flush();
         trail.db.close();
         log.close();
+    }
+
+    /**
+     * kill -9 (or an OOM) between a batch's commit and the tail recording it: the store is ahead of
+     * the tail. The restart knows the batch as its own (the tail named it as pending before the
+     * commit), so it adopts nothing and a single writer's trail verifies clean.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.quarry.testing.StoreTargets#names")
+    void aBatchCommittedJustBeforeACrashIsNotTakenForRowsSomeoneElseWrote(String target) throws Exception {
+        try (Trail trail = Trail.crashedBetweenCommitAndTail(target)) {
+            try (AuditLog restarted = trail.open()) {
+                restarted.record(event(7));
+                assertThat(restarted.flush()).isTrue();
+            }
+            assertThat(count(trail.db, "SELECT COUNT(*) FROM audit_events WHERE action = 'quarry:AuditRowsAdopted'")).isZero();
+            AuditVerifier.Report report = trail.verify(Instant.now());
+            assertThat(report.problems()).isEmpty();
+            assertThat(report.notices()).as("what verify --single-writer fails on").isEmpty();
+        }
+    }
+
+    /** Rows appended after the batch a crash left untailed are still someone else's: adopted, and only they. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.quarry.testing.StoreTargets#names")
+    void rowsInsertedAfterABatchACrashLeftUntailedAreStillAdopted(String target) throws Exception {
+        try (Trail trail = Trail.crashedBetweenCommitAndTail(target)) {
+            long forged = insertLinkedForgery(trail.db);
+            trail.open().close();
+            AuditVerifier.Report report = trail.verify(Instant.now());
+            assertThat(report.problems()).isEmpty();
+            assertThat(report.notices()).containsExactly("event " + (forged + 1) + " records that its writer continued after events it did not write (audit/seq/"
+                    + forged + "-" + forged + "): another node's, or inserted into the store directly");
+        }
+    }
+
+    /**
+     * A batch whose insert conflicts (a row appeared at its seq) is renumbered after that row and
+     * named as pending again before it is retried: a crash after the retry's commit leaves a tail
+     * that knows the renumbered batch, and only the row someone else wrote stays adopted, once.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.quarry.testing.StoreTargets#names")
+    void aBatchRenumberedAfterAConflictIsStillKnownAsItsOwnAfterACrash(String target) throws Exception {
+        try (Trail trail = Trail.crashedBetweenCommitAndTail(target, db -> assertThat(insertLinkedForgery(db)).isEqualTo(4))) {
+            trail.open().close();
+            AuditVerifier.Report report = trail.verify(Instant.now());
+            assertThat(report.problems()).isEmpty();
+            assertThat(report.notices()).containsExactly(
+                    "event 5 records that its writer continued after events it did not write (audit/seq/4-4): another node's, or inserted into the store directly");
+        }
+    }
+
+    /** The pending end sits beside the claim without moving it (verify reads the claim), and a tail written before it existed still reads. */
+    @Test
+    void aPendingBatchIsNamedBesideTheTailsClaimWithoutMovingIt() throws Exception {
+        Path dir = Files.createTempDirectory("quarry-audit-");
+        Path tailFile = dir.resolve(AuditAnchor.FILE + ".tail");
+        Files.writeString(tailFile, "quarry-audit-tail last_event=5 last_event_hash=five\n"); // as Quarry wrote it before
+        AuditAnchor anchor = AuditAnchor.inDataDir(dir);
+        assertThat(anchor.readTailFile()).contains(new AuditAnchor.TailFile(Optional.of(new AuditAnchor.Tail(5, "five")), Optional.empty()));
+
+        anchor.pending(4, "four");
+        assertThat(Files.readString(tailFile)).as("a batch within the claim names nothing new").doesNotContain("pending");
+        anchor.pending(9, "nine");
+        assertThat(AuditAnchor.inDataDir(dir).readTailFile()).contains(
+                new AuditAnchor.TailFile(Optional.of(new AuditAnchor.Tail(5, "five")), Optional.of(new AuditAnchor.Tail(9, "nine"))));
+        assertThat(AuditAnchor.inDataDir(dir).readTail()).contains(new AuditAnchor.Tail(5, "five"));
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(tailFile))).isEqualTo("rw-------");
+
+        anchor.tail(9, "nine");
+        assertThat(AuditAnchor.inDataDir(dir).readTailFile()).contains(new AuditAnchor.TailFile(Optional.of(new AuditAnchor.Tail(9, "nine")), Optional.empty()));
+        Files.writeString(tailFile, "quarry-audit-tail last_event=9 last_event_hash=nine pending_event=x\n");
+        org.assertj.core.api.Assertions.assertThatThrownBy(AuditAnchor.inDataDir(dir)::readTailFile).isInstanceOf(IllegalStateException.class);
     }
 
     @Test
@@ -563,6 +638,43 @@ class AuditTrailTest {
                     if (i % 5 == 0) log.flush();
                 }
             }
+            return trail;
+        }
+
+        /**
+         * Events 1..3 written and tailed, then a batch of events 4.. committed whose writer never
+         * gets to record its tail: as a process killed in that window, it never resumes.
+         */
+        static Trail crashedBetweenCommitAndTail(String target) throws Exception {
+            return crashedBetweenCommitAndTail(target, db -> {});
+        }
+
+        /** The same, {@code meanwhile} done to the store between events 1..3 and the batch. */
+        static Trail crashedBetweenCommitAndTail(String target, Consumer<Database> meanwhile) throws Exception {
+            Trail trail = empty(target);
+            Database crashed = Database.open(trail.url);
+            java.util.concurrent.atomic.AtomicBoolean armed = new java.util.concurrent.atomic.AtomicBoolean();
+            java.util.concurrent.CountDownLatch frozen = new java.util.concurrent.CountDownLatch(1);
+            AuditLog log = new AuditLog(crashed, SigningKey.inDataDir(trail.dataDir), AuditAnchor.inDataDir(trail.dataDir), Clock.systemUTC(),
+                    10, Duration.ofHours(1), AuditLog.MAX_QUEUED, () -> {
+                        if (!armed.get()) return;
+                        frozen.countDown();
+                        try {
+                            new java.util.concurrent.CountDownLatch(1).await(); // for good: the process is gone
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    });
+            for (int i = 1; i <= 3; i++) log.record(event(i));
+            assertThat(log.flush()).isTrue();
+            meanwhile.accept(trail.db);
+            armed.set(true);
+            for (int i = 4; i <= 6; i++) log.record(event(i));
+            assertThat(frozen.await(10, java.util.concurrent.TimeUnit.SECONDS)).as("a batch committed").isTrue();
+            assertThat(AuditAnchor.inDataDir(trail.dataDir).readTail()).as("the tail the crash left").hasValueSatisfying(
+                    t -> assertThat(t.lastEventSeq()).isEqualTo(3));
+            assertThat(count(trail.db, "SELECT COUNT(*) FROM audit_events")).as("the store ahead of it").isGreaterThan(3);
+            crashed.close();
             return trail;
         }
 
