@@ -117,12 +117,12 @@ public final class KeyStore {
         change(keyId, "UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", clock.millis(), keyId);
     }
 
-    /** The key with this API key hash, in whatever state it is. */
     /** The principal an API key was issued to, if it is one this store issued (deleted keys included). */
     public Optional<Principal> ownerOf(String apiKey) {
         return byHash(ApiKeys.hash(apiKey)).map(StoredKey::principal);
     }
 
+    /** The key with this API key hash, in whatever state it is. */
     Optional<StoredKey> byHash(String keyHash) {
         return db.read(c -> {
             try (PreparedStatement s = c.prepareStatement(

@@ -228,7 +228,6 @@ public final class Quarry implements AutoCloseable {
         }
     }
 
-    /** Starts Quarry; the environment supplies provider keys and {@code QUARRY_ADMIN_KEY}. */
     /**
      * {@code QUARRY_ADMIN_KEY} is also the CLI's credential: set to a user's key for a command and
      * left set for {@code serve}, it would make that user's key the admin's. Refused, before anything
@@ -243,6 +242,7 @@ public final class Quarry implements AutoCloseable {
         });
     }
 
+    /** Starts Quarry; the environment supplies provider keys and {@code QUARRY_ADMIN_KEY}. */
     public static Quarry start(QuarryConfig config, Function<String, String> env) {
         return new Quarry(config, env);
     }
