@@ -40,7 +40,7 @@ final class StreamReply {
      */
     static int sendFramed(ServerResponse res, EventStream stream, Function<QuarryError, WireReply> errors, Map<String, String> headers,
                           String requestId, Consumer<OutputStream> encoder) {
-        try (stream) {
+        try {
             try {
                 stream.hasNext();
             } catch (QuarryException e) {
@@ -57,6 +57,21 @@ final class StreamReply {
                 LOG.log(Level.FINE, () -> "request_id=" + requestId + " client disconnected: " + e.getMessage());
             }
             return 200;
+        } finally {
+            closeAfterAnswer(stream, requestId);
+        }
+    }
+
+    /**
+     * Closing settles the stream (a client that hung up, a stream that ended early). The answer is
+     * sent by then, so a failure to settle (logged with its cause where it happened) can reach
+     * the client no more; thrown on, it would be answered a second time.
+     */
+    private static void closeAfterAnswer(EventStream stream, String requestId) {
+        try {
+            stream.close();
+        } catch (RuntimeException e) {
+            LOG.warning(() -> "request_id=" + requestId + " could not be settled after its answer was sent: " + e.getMessage());
         }
     }
 }
