@@ -6,6 +6,7 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
@@ -69,6 +70,7 @@ public final class DataFolder {
     private static String reason(IOException e) {
         return switch (e) {
             case AccessDeniedException _ -> "permission denied";
+            case NoSuchFileException _ -> "no file can be created in it";
             case FileAlreadyExistsException f -> f.getFile() + " is a file, not a folder";
             case FileSystemException f when f.getReason() != null -> f.getReason().toLowerCase(Locale.ROOT);
             default -> e.toString();

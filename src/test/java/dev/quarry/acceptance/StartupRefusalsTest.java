@@ -59,6 +59,22 @@ class StartupRefusalsTest {
         }
     }
 
+    /**
+     * The same refusal where even root cannot write: sysfs takes no new files (and a container
+     * mounts it read-only), so this runs whoever runs the tests.
+     */
+    @Test
+    void aFolderNoOneCanWriteIsOneLineAndExitCodeOneEvenForRoot() throws Exception {
+        Path sysfs = Path.of("/sys/kernel");
+        Assumptions.assumeTrue(Files.isDirectory(sysfs), "no sysfs on this machine (not Linux)");
+        QuarryProcess.Ended ended = QuarryProcess.serveUntilItEnds(dir, EXIT_WITHIN, "--data", sysfs.toString(), "--port", "0");
+
+        assertThat(ended.code()).isEqualTo(1);
+        assertThat(ended.output()).startsWith("quarry: the data folder /sys/kernel is not writable (")
+                .endsWith("); Quarry keeps its store and keys there: make it writable, or choose another with --data\n")
+                .hasLineCount(1).doesNotContain("Exception", "SQLITE");
+    }
+
     @Test
     void aDataFolderThatCannotBeCreatedIsOneLineAndExitCodeOne() throws Exception {
         // A file where a parent folder should be: not even root can create the folder.
