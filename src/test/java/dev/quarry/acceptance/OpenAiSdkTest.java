@@ -1,11 +1,13 @@
 package dev.quarry.acceptance;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.JsonValue;
 import com.openai.core.http.StreamResponse;
+import com.openai.errors.BadRequestException;
 import com.openai.models.FunctionDefinition;
 import com.openai.models.FunctionParameters;
 import com.openai.models.chat.completions.ChatCompletion;
@@ -112,6 +114,22 @@ class OpenAiSdkTest {
         assertThat(item.isMessage()).isTrue();
         assertThat(item.asMessage().content().getFirst().asOutputText().text()).isEqualTo("You said: Hi from the Responses API");
         assertThat(response.usage().orElseThrow().outputTokens()).isPositive();
+    }
+
+    @Test
+    void responsesWithTheSdksDefaultStoreAnswerButAnExplicitStoreTrueIsRefused() {
+        // OpenAI treats an omitted 'store' as true; the SDK leaves it out unless set, so plain calls must keep working.
+        var plain = ResponseCreateParams.builder().model("quarry/echo").input("Hi").build();
+        assertThat(plain.store()).isEmpty();
+        assertThat(client.responses().create(plain).output()).isNotEmpty();
+        assertThat(client.responses().create(plain.toBuilder().store(false).build()).output()).isNotEmpty();
+
+        BadRequestException refused = catchThrowableOfType(BadRequestException.class,
+                () -> client.responses().create(plain.toBuilder().store(true).build()));
+        assertThat(refused.statusCode()).isEqualTo(400);
+        assertThat(refused.param()).hasValue("store");
+        assertThat(refused.code()).hasValue("unsupported_feature");
+        assertThat(refused.getMessage()).contains("store: false");
     }
 
     @Test

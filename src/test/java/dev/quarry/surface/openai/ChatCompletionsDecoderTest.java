@@ -1,0 +1,37 @@
+package dev.quarry.surface.openai;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.quarry.canonical.ErrorKind;
+import dev.quarry.canonical.QuarryError;
+import dev.quarry.canonical.QuarryException;
+import org.junit.jupiter.api.Test;
+
+/** {@code store: true} on chat completions asks OpenAI to keep the completion; Quarry keeps none, so it says so. */
+class ChatCompletionsDecoderTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static ObjectNode body(String extra) throws Exception {
+        return (ObjectNode) JSON.readTree("{\"model\":\"quarry/echo\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]"
+                + extra + "}");
+    }
+
+    @Test
+    void omittedFalseOrNullStoreDecodes() throws Exception {
+        assertThat(ChatCompletionsDecoder.decode(body("")).request().messages()).hasSize(1);
+        assertThat(ChatCompletionsDecoder.decode(body(",\"store\":false")).request().messages()).hasSize(1);
+        assertThat(ChatCompletionsDecoder.decode(body(",\"store\":null")).request().messages()).hasSize(1);
+    }
+
+    @Test
+    void explicitStoreTrueIsRefusedNamingStore() throws Exception {
+        ObjectNode body = body(",\"store\":true");
+        QuarryError error = catchThrowableOfType(QuarryException.class, () -> ChatCompletionsDecoder.decode(body)).error();
+        assertThat(error.kind()).isEqualTo(ErrorKind.UNSUPPORTED_FEATURE);
+        assertThat(error.param()).isEqualTo("store");
+        assertThat(error.message()).contains("store: false");
+    }
+}
