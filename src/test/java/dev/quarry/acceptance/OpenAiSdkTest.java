@@ -126,6 +126,7 @@ class OpenAiSdkTest {
 
         BadRequestException refused = catchThrowableOfType(BadRequestException.class,
                 () -> client.responses().create(plain.toBuilder().store(true).build()));
+        assertThat(refused).as("store: true refused").isNotNull();
         assertThat(refused.statusCode()).isEqualTo(400);
         assertThat(refused.param()).hasValue("store");
         assertThat(refused.code()).hasValue("unsupported_feature");

@@ -38,6 +38,12 @@ public final class ChatCompletionsDecoder {
         if (n != null && !n.isNull() && n.asInt(1) != 1) {
             throw QuarryException.unsupported("n", "Only n=1 is supported: ask again for more choices.");
         }
+        // On OpenAI, 'store: true' keeps the completion for evals and distillation (it defaults to
+        // false here, unlike Responses). Quarry keeps no completions, so saying yes would mislead.
+        if (Json.optBoolean(body, "store", "store", false)) {
+            throw QuarryException.unsupported("store", "Quarry does not store chat completions yet, so 'store: true' "
+                    + "cannot be honoured: leave 'store' out or send 'store: false'.");
+        }
         List<ContentBlock> system = new ArrayList<>();
         List<Message> messages = new ArrayList<>();
         List<JsonNode> raw = optArray(body, "messages", "messages");

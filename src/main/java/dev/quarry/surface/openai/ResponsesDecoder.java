@@ -24,9 +24,10 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * {@code POST /v1/responses} request body → canonical request. Quarry keeps no conversation
- * state, so {@code previous_response_id} is refused and clients send the whole input each turn,
- * as Codex does ({@code store: false}).
+ * {@code POST /v1/responses} request body → canonical request. Quarry answers synchronously and
+ * keeps no conversation state, so {@code background: true}, {@code conversation},
+ * {@code previous_response_id} and an explicit {@code store: true} are refused, and clients send
+ * the whole input each turn, as Codex does ({@code store: false}).
  */
 public final class ResponsesDecoder {
     private static final String[] EXTENSIONS = {
@@ -43,10 +44,7 @@ public final class ResponsesDecoder {
 
     public static ResponsesCall decode(ObjectNode body) {
         String model = requireText(body, "model", "model");
-        if (optText(body, "previous_response_id", "previous_response_id") != null) {
-            throw QuarryException.unsupported("previous_response_id",
-                    "Quarry does not store responses, so 'previous_response_id' cannot be used: send the whole conversation in 'input' (store: false).");
-        }
+        refuseUnhonouredFields(body);
         List<ContentBlock> system = new ArrayList<>();
         String instructions = optText(body, "instructions", "instructions");
         if (instructions != null && !instructions.isEmpty()) system.add(new ContentBlock.Text(instructions));
@@ -70,6 +68,35 @@ public final class ResponsesDecoder {
         ChatRequest request = new ChatRequest(model, system, conversation.messages, tools(body, setAside),
                 toolChoice(body.get("tool_choice")), config, extensions);
         return new ResponsesCall(request, Json.optBoolean(body, "stream", "stream", false), setAside);
+    }
+
+    /**
+     * Fields that ask for state or deferred work Quarry does not have yet. Answering them with an
+     * ordinary synchronous, unstored response would mislead: a client polling for a background
+     * response or chaining on a stored one would break later and obscurely. So each is a 400 naming
+     * the field until it is honoured.
+     */
+    private static void refuseUnhonouredFields(ObjectNode body) {
+        if (Json.optBoolean(body, "background", "background", false)) {
+            throw QuarryException.unsupported("background", "Background responses are not supported yet: send the request "
+                    + "without 'background' (or false) and read the answer from this call.");
+        }
+        JsonNode conversation = body.get("conversation");
+        if (conversation != null && !conversation.isNull()) {
+            throw QuarryException.unsupported("conversation", "Quarry does not store conversations yet, so 'conversation' "
+                    + "cannot be used: leave it out and send the whole conversation in 'input' (store: false).");
+        }
+        if (optText(body, "previous_response_id", "previous_response_id") != null) {
+            throw QuarryException.unsupported("previous_response_id",
+                    "Quarry does not store responses, so 'previous_response_id' cannot be used: send the whole conversation in 'input' (store: false).");
+        }
+        // OpenAI defaults 'store' to true, but the SDKs and most clients simply omit it and never read
+        // the response back; refusing the omission would break them for nothing. Only an explicit
+        // true is a client relying on a stored response.
+        if (Json.optBoolean(body, "store", "store", false)) {
+            throw QuarryException.unsupported("store", "Quarry does not store responses yet, so 'store: true' cannot be "
+                    + "honoured: send 'store: false' (as Codex does) and keep the conversation on the client.");
+        }
     }
 
     /** Groups input items into alternating messages: consecutive items of one side share a message. */

@@ -29,7 +29,9 @@ class ChatCompletionsDecoderTest {
     @Test
     void explicitStoreTrueIsRefusedNamingStore() throws Exception {
         ObjectNode body = body(",\"store\":true");
-        QuarryError error = catchThrowableOfType(QuarryException.class, () -> ChatCompletionsDecoder.decode(body)).error();
+        QuarryException thrown = catchThrowableOfType(QuarryException.class, () -> ChatCompletionsDecoder.decode(body));
+        assertThat(thrown).as("store: true refused").isNotNull();
+        QuarryError error = thrown.error();
         assertThat(error.kind()).isEqualTo(ErrorKind.UNSUPPORTED_FEATURE);
         assertThat(error.param()).isEqualTo("store");
         assertThat(error.message()).contains("store: false");

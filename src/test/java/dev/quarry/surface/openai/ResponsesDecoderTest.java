@@ -23,7 +23,9 @@ class ResponsesDecoderTest {
 
     private static QuarryError refusal(String extra) throws Exception {
         ObjectNode body = body(extra);
-        return catchThrowableOfType(QuarryException.class, () -> ResponsesDecoder.decode(body)).error();
+        QuarryException thrown = catchThrowableOfType(QuarryException.class, () -> ResponsesDecoder.decode(body));
+        assertThat(thrown).as("refusal of %s", extra).isNotNull();
+        return thrown.error();
     }
 
     @Test
