@@ -157,6 +157,23 @@ class OpenAiBadInputTest {
     }
 
     @Test
+    void responsesRefusesBackgroundConversationAndStoreTrueByName() throws Exception {
+        for (var field : Map.of("background", "true", "conversation", "{\"id\":\"conv_1\"}", "store", "true").entrySet()) {
+            String body = "{\"model\":\"quarry/echo\",\"input\":\"hi\",\"" + field.getKey() + "\":" + field.getValue() + "}";
+            Reply r = post("/v1/responses", "application/json", body.getBytes(StandardCharsets.UTF_8), key);
+            assertError(r, 400, "invalid_request_error", field.getKey());
+            assertThat(r.json().at("/error/code").asText()).isEqualTo("unsupported_feature");
+        }
+    }
+
+    @Test
+    void chatCompletionsRefusesStoreTrueByName() throws Exception {
+        String body = "{\"model\":\"quarry/echo\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"store\":true}";
+        Reply r = post("/v1/chat/completions", "application/json", body.getBytes(StandardCharsets.UTF_8), key);
+        assertError(r, 400, "invalid_request_error", "store");
+    }
+
+    @Test
     void responsesSetsAsideHostedToolsAndSaysSo() throws Exception {
         String body = "{\"model\":\"quarry/echo\",\"input\":\"hi\",\"tools\":[{\"type\":\"web_search\"}]}";
         Reply r = post("/v1/responses", "application/json", body.getBytes(StandardCharsets.UTF_8), key);
