@@ -74,8 +74,9 @@ public final class CustomTools {
 
     /**
      * The upstream's stream with each call of a custom tool's function turned back into a custom tool
-     * call. The call's JSON arguments are held until its block closes, then sent as one input delta
-     * holding the {@value #ARGUMENT} string, since the raw text cannot be read out of half a JSON document.
+     * call. The arguments usually open with {@code {"input":"}, and then the string is decoded as its
+     * fragments arrive, so the client sees the input stream as the model writes it; arguments of any
+     * other shape are held until the call's block closes and then read whole (see {@link #rawInput}).
      */
     public static EventStream restore(EventStream upstream, ChatRequest request) {
         Set<String> custom = customNames(request);
@@ -135,8 +136,8 @@ public final class CustomTools {
     private static final class Restoring extends PullingEventStream {
         private final EventStream upstream;
         private final Set<String> custom;
-        /** The arguments of each open custom call so far, by block index. */
-        private final Map<Integer, StringBuilder> held = new HashMap<>();
+        /** The decoder of each open custom call, by block index. */
+        private final Map<Integer, InputDecoder> open = new HashMap<>();
         private final Deque<StreamEvent> ready = new ArrayDeque<>();
 
         Restoring(EventStream upstream, Set<String> custom) {
@@ -151,13 +152,14 @@ public final class CustomTools {
                 StreamEvent event = upstream.next();
                 switch (event) {
                     case StreamEvent.BlockStart(int index, ContentBlock.ToolUse u) when u.kind() == ToolKind.FUNCTION && custom.contains(u.name()) -> {
-                        held.put(index, new StringBuilder(u.input()));
+                        InputDecoder decoder = new InputDecoder();
+                        open.put(index, decoder);
                         ready.add(new StreamEvent.BlockStart(index, new ContentBlock.ToolUse(u.id(), u.name(), "", ToolKind.CUSTOM)));
+                        emit(index, decoder.feed(u.input()));
                     }
-                    case StreamEvent.ToolInputDelta(int index, String fragment) when held.containsKey(index) -> held.get(index).append(fragment);
-                    case StreamEvent.BlockStop(int index) when held.containsKey(index) -> {
-                        String input = rawInput(held.remove(index).toString());
-                        if (!input.isEmpty()) ready.add(new StreamEvent.ToolInputDelta(index, input));
+                    case StreamEvent.ToolInputDelta(int index, String fragment) when open.containsKey(index) -> emit(index, open.get(index).feed(fragment));
+                    case StreamEvent.BlockStop(int index) when open.containsKey(index) -> {
+                        emit(index, open.remove(index).finish());
                         ready.add(event);
                     }
                     default -> ready.add(event);
@@ -166,9 +168,106 @@ public final class CustomTools {
             return ready.poll();
         }
 
+        private void emit(int index, String text) {
+            if (!text.isEmpty()) ready.add(new StreamEvent.ToolInputDelta(index, text));
+        }
+
         @Override
         protected void release() {
             upstream.close();
+        }
+    }
+
+    /**
+     * Reads the {@value #ARGUMENT} string out of a call's JSON arguments fragment by fragment. While the
+     * arguments match {@code {"input":"} (with any whitespace) it waits; inside the string it hands out
+     * each fragment's decoded characters, holding back an escape cut in two and a high surrogate
+     * whose low half is still to come (half a character cannot be sent as UTF-8). Arguments that open
+     * any other way are kept whole and read at the end.
+     */
+    static final class InputDecoder {
+        private static final String OPENING = "{\"" + ARGUMENT + "\":\"";
+        private enum State { OPENING, STRING, AFTER, WHOLE }
+
+        private final StringBuilder all = new StringBuilder();
+        private State state = State.OPENING;
+        private int matched;
+        /** An escape sequence begun and not yet complete: "\\", "\\u", "\\u00"... */
+        private final StringBuilder escape = new StringBuilder();
+        /** A high surrogate waiting for its low half, or 0. */
+        private char high;
+
+        /** The input characters this fragment completes. */
+        String feed(String fragment) {
+            all.append(fragment);
+            StringBuilder out = new StringBuilder();
+            for (int i = 0; i < fragment.length(); i++) {
+                char c = fragment.charAt(i);
+                switch (state) {
+                    case OPENING -> {
+                        // JSON allows whitespace around the brace, the colon and the key.
+                        if (Character.isWhitespace(c) && (matched <= 1 || matched >= OPENING.length() - 2)) continue;
+                        if (c != OPENING.charAt(matched)) state = State.WHOLE;
+                        else if (++matched == OPENING.length()) state = State.STRING;
+                    }
+                    case STRING -> string(c, out);
+                    case AFTER, WHOLE -> { }
+                }
+            }
+            return out.toString();
+        }
+
+        /** What is left when the call's block closes: for arguments of another shape, the whole input. */
+        String finish() {
+            return switch (state) {
+                case OPENING, WHOLE -> rawInput(all.toString());
+                // A string the upstream never closed: what was decoded is all there is.
+                case STRING -> escape + (high == 0 ? "" : String.valueOf(high));
+                case AFTER -> "";
+            };
+        }
+
+        private void string(char c, StringBuilder out) {
+            if (escape.isEmpty()) {
+                if (c == '\\') {
+                    escape.append(c);
+                } else if (c == '"') {
+                    if (high != 0) out.append(high);
+                    high = 0;
+                    state = State.AFTER;
+                } else {
+                    put(c, out);
+                }
+                return;
+            }
+            escape.append(c);
+            if (escape.length() == 2 && c != 'u') {
+                put(switch (c) {
+                    case 'n' -> '\n';
+                    case 't' -> '\t';
+                    case 'r' -> '\r';
+                    case 'b' -> '\b';
+                    case 'f' -> '\f';
+                    default -> c; // \" \\ \/
+                }, out);
+                escape.setLength(0);
+            } else if (escape.length() == 6) {
+                String hex = escape.substring(2);
+                escape.setLength(0);
+                if (hex.chars().allMatch(h -> Character.digit(h, 16) >= 0)) {
+                    put((char) Integer.parseInt(hex, 16), out);
+                } else {
+                    // Not JSON; the model's characters are passed on as written rather than failing the turn.
+                    ("\\u" + hex).chars().forEach(x -> put((char) x, out));
+                }
+            }
+        }
+
+        private void put(char c, StringBuilder out) {
+            if (high != 0) out.append(high);
+            high = 0;
+            if (Character.isHighSurrogate(c)) high = c;
+            else out.append(c);
         }
     }
 }

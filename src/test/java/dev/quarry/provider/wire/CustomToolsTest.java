@@ -58,21 +58,47 @@ class CustomToolsTest {
     }
 
     @Test
-    void anInputStringSplitAcrossFragmentsAndEscapesIsDecodedWhole() {
-        String arguments = Json.object().put("input", CustomToolFixture.PATCH).toString();
+    void theInputStreamsAsItsJsonFragmentsArriveAndFoldsToTheRawText() {
+        List<StreamEvent> out = restored(Json.object().put("input", CustomToolFixture.PATCH).toString(), 3);
+
+        assertThat(out.get(1)).isEqualTo(new StreamEvent.BlockStart(0, new ContentBlock.ToolUse("c", "apply_patch", "", ToolKind.CUSTOM)));
+        assertThat(deltas(out)).as("streamed in pieces, not held to the end").hasSizeGreaterThan(5);
+        assertThat(String.join("", deltas(out))).isEqualTo(CustomToolFixture.PATCH);
+        assertThat(out.subList(out.size() - 2, out.size())).containsExactly(new StreamEvent.BlockStop(0), new StreamEvent.MessageStop(StopReason.TOOL_USE));
+    }
+
+    @Test
+    void escapesAndSurrogatePairsCutBetweenFragmentsAreDecodedWholeAndNeverSentHalved() {
+        String input = "tab\t quote\" slash\\ é \uD83D\uDE00 end";
+        String arguments = "{ \"input\" : \"tab\\t quote\\\" slash\\\\ \\u00e9 \\ud83d\\ude00 end\" }";
+        for (int size = 1; size <= 4; size++) {
+            List<String> deltas = deltas(restored(arguments, size));
+
+            assertThat(String.join("", deltas)).as("fragments of %d", size).isEqualTo(input);
+            assertThat(deltas).as("no delta ends in half a character").noneMatch(d -> Character.isHighSurrogate(d.charAt(d.length() - 1)));
+        }
+    }
+
+    @Test
+    void argumentsOfAnotherShapeAreHeldAndPassedOnWhole() {
+        assertThat(deltas(restored("{\"patch\":\"x\",\"input\":\"y\"}", 2))).containsExactly("y");
+        assertThat(deltas(restored("[\"not an object\"]", 2))).containsExactly("[\"not an object\"]");
+    }
+
+    /** A call of apply_patch's function form whose arguments arrive in fragments of {@code size}, through {@link CustomTools#restore}. */
+    private static List<StreamEvent> restored(String arguments, int size) {
         List<StreamEvent> upstream = new ArrayList<>(List.of(new StreamEvent.MessageStart("id", "m"),
                 new StreamEvent.BlockStart(0, new ContentBlock.ToolUse("c", "apply_patch", "", ToolKind.FUNCTION))));
-        for (int at = 0; at < arguments.length(); at += 3) {
-            upstream.add(new StreamEvent.ToolInputDelta(0, arguments.substring(at, Math.min(arguments.length(), at + 3))));
+        for (int at = 0; at < arguments.length(); at += size) {
+            upstream.add(new StreamEvent.ToolInputDelta(0, arguments.substring(at, Math.min(arguments.length(), at + size))));
         }
         upstream.addAll(List.of(new StreamEvent.BlockStop(0), new StreamEvent.MessageStop(StopReason.TOOL_USE)));
-
         List<StreamEvent> out = new ArrayList<>();
         CustomTools.restore(EventStream.of(upstream), CustomToolFixture.request("m")).forEachRemaining(out::add);
+        return out;
+    }
 
-        assertThat(out).containsExactly(new StreamEvent.MessageStart("id", "m"),
-                new StreamEvent.BlockStart(0, new ContentBlock.ToolUse("c", "apply_patch", "", ToolKind.CUSTOM)),
-                new StreamEvent.ToolInputDelta(0, CustomToolFixture.PATCH), new StreamEvent.BlockStop(0),
-                new StreamEvent.MessageStop(StopReason.TOOL_USE));
+    private static List<String> deltas(List<StreamEvent> events) {
+        return events.stream().filter(StreamEvent.ToolInputDelta.class::isInstance).map(e -> ((StreamEvent.ToolInputDelta) e).fragment()).toList();
     }
 }
