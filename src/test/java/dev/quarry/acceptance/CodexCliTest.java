@@ -1,14 +1,21 @@
 package dev.quarry.acceptance;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static dev.quarry.provider.UpstreamScript.answer;
+import static dev.quarry.provider.UpstreamScript.text;
+import static dev.quarry.provider.UpstreamScript.toolCall;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.quarry.metering.UsageRecord;
+import dev.quarry.provider.anthropic.AnthropicStub;
 import dev.quarry.testing.NpmTools;
 import dev.quarry.testing.TestQuarry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,6 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
  * cache folder outside the repository on first use.
  */
 class CodexCliTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     Path tmp;
@@ -83,6 +92,78 @@ class CodexCliTest {
                         assertThat(r.status()).isEqualTo("completed");
                         assertThat(r.usage().inputTokens()).isPositive();
                     });
+        }
+    }
+
+    /**
+     * Codex offers apply_patch as a free-form (custom) tool with a grammar; a Claude model behind the
+     * Anthropic Messages API has only JSON tools, so Quarry sends apply_patch as a function taking one
+     * string. The stub Claude calls that function with a patch; Codex must receive a custom_tool_call
+     * with the raw patch, apply it (writing the file), and send the result back. The model is deployed
+     * under the id gpt-5.5 because Codex offers apply_patch only to models its built-in catalog lists
+     * as taking it free-form; the id is only a catalog name, the answers come from the Anthropic stub.
+     */
+    @Test
+    void codexAppliesAPatchThatAClaudeModelWroteThroughTheFunctionFormOfItsFreeFormTool() throws Exception {
+        assumeTrue(NpmTools.npmAvailable(), "npm is not installed, so the Codex CLI acceptance test cannot run (install Node.js and npm)");
+        Path codex = NpmTools.install(NpmTools.CODEX, "codex");
+        String patch = "*** Begin Patch\n*** Add File: hello.txt\n+patched through quarry\n*** End Patch\n";
+
+        try (AnthropicStub claude = new AnthropicStub();
+             TestQuarry quarry = TestQuarry.start("""
+                     providers:
+                       - { name: up-anthropic, type: anthropic, base_url: "%s", api_key_env: ANTHROPIC_KEY }
+                     models:
+                       - { id: gpt-5.5, deployments: [{ provider: up-anthropic, model: claude-upstream }] }
+                     """.formatted(claude.baseUrl()), Map.of("ANTHROPIC_KEY", "sk-ant"))) {
+            claude.then(answer(toolCall("toolu_patch", "apply_patch", JSON.createObjectNode().put("input", patch).toString())));
+            for (int i = 0; i < 4; i++) claude.then(answer(text("Patched.")));
+            Path home = Files.createDirectories(tmp.resolve("codex-home-claude"));
+            Path work = Files.createDirectories(tmp.resolve("work-claude"));
+            Files.writeString(home.resolve("config.toml"), """
+                    model = "gpt-5.5"
+                    model_provider = "quarry"
+                    check_for_update_on_startup = false
+
+                    [analytics]
+                    enabled = false
+
+                    [feedback]
+                    enabled = false
+
+                    [features]
+                    plugins = false
+                    apply_patch_freeform = true
+
+                    [model_providers.quarry]
+                    name = "Quarry"
+                    base_url = "%s/v1"
+                    env_key = "QUARRY_KEY"
+                    wire_api = "responses"
+                    request_max_retries = 0
+                    stream_max_retries = 0
+                    """.formatted(quarry.baseUrl()));
+
+            ProcessBuilder builder = new ProcessBuilder(codex.toString(), "exec", "--skip-git-repo-check",
+                    "--dangerously-bypass-approvals-and-sandbox", "-m", "gpt-5.5", "Create hello.txt.")
+                    .directory(work.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                    .redirectErrorStream(true)
+                    .redirectOutput(tmp.resolve("codex-claude.log").toFile());
+            builder.environment().put("CODEX_HOME", home.toString());
+            builder.environment().put("QUARRY_KEY", quarry.newKey("codex"));
+            Process process = builder.start();
+            boolean finished = process.waitFor(120, TimeUnit.SECONDS);
+            String log = Files.readString(tmp.resolve("codex-claude.log"));
+            if (!finished) process.destroyForcibly();
+            assertThat(finished).as("codex exec finished; its output:\n" + log).isTrue();
+            assertThat(process.exitValue()).as("codex exit code; its output:\n" + log).isZero();
+
+            JsonNode firstCall = JSON.readTree(claude.requests().getFirst().body());
+            assertThat(firstCall.path("tools").findValuesAsText("name")).as("the tools Claude was offered").contains("apply_patch");
+            assertThat(work.resolve("hello.txt")).as("the file Codex's patch added; its output:\n" + log).exists();
+            assertThat(Files.readString(work.resolve("hello.txt")).strip()).isEqualTo("patched through quarry");
+            assertThat(claude.lastRequest().text()).as("the patch's result went back to Claude").contains("toolu_patch", "tool_result");
         }
     }
 }

@@ -34,6 +34,9 @@ import dev.quarry.provider.gemini.GeminiStub;
 import dev.quarry.provider.openai.OpenAiStub;
 import dev.quarry.testing.TestQuarry;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -78,6 +81,7 @@ class TranslationMatrixTest {
     static AzureOpenAiStub azure;
     static BedrockStub bedrock;
     static TestQuarry quarry;
+    static IssuedKey matrixKey;
     static OpenAIClient openaiClient;
     static AnthropicClient anthropicClient;
     static BedrockRuntimeClient bedrockClient;
@@ -110,6 +114,7 @@ class TranslationMatrixTest {
                 """.formatted(openai.baseUrl(), openai.baseUrl(), anthropic.baseUrl(), gemini.baseUrl(), azure.baseUrl(),
                 bedrock.baseUrl()), env);
         IssuedKey key = quarry.quarry().identities().createKey("matrix", PrincipalKind.USER);
+        matrixKey = key;
         openaiClient = OpenAIOkHttpClient.builder().baseUrl(quarry.baseUrl() + "/v1").apiKey(key.apiKey()).maxRetries(0).build();
         anthropicClient = AnthropicOkHttpClient.builder().baseUrl(quarry.baseUrl()).apiKey(key.apiKey()).maxRetries(0).build();
         var credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create(key.accessKeyId(), key.secretAccessKey()));
@@ -154,6 +159,59 @@ class TranslationMatrixTest {
         ToolCall call = callTool(surface, model(upstream), "What is the weather in Paris?");
         assertThat(call.name()).isEqualTo("get_weather");
         assertThat(JSON.readTree(call.arguments())).isEqualTo(JSON.readTree(ARGUMENTS));
+    }
+
+    /**
+     * Codex's apply_patch is a free-form (custom) tool: on every upstream the Responses client gets
+     * a custom_tool_call carrying the patch as raw text, whether the upstream has custom tools
+     * (OpenAI Responses) or Quarry sent it as a function taking one string.
+     */
+    @ParameterizedTest(name = "OPENAI_RESPONSES client ← {0} upstream: custom tool call, streamed {1}")
+    @MethodSource("customToolGrid")
+    void aCustomToolCallArrivesWithItsRawInput(Upstream upstream, boolean streamed) throws Exception {
+        String patch = "*** Begin Patch\n*** Add File: a.txt\n+\"hi\" \\o/\n*** End Patch";
+        if (upstream == Upstream.OPENAI_RESPONSES_API) {
+            openai.then(OpenAiStub.answer(OpenAiStub.customToolCall("call_p", "apply_patch", patch)));
+        } else {
+            script(upstream, answer(toolCall("call_p", "apply_patch", JSON.createObjectNode().put("input", patch).toString())));
+        }
+        var body = JSON.createObjectNode().put("model", model(upstream)).put("input", "Add a.txt").put("stream", streamed);
+        body.putArray("tools").addObject().put("type", "custom").put("name", "apply_patch").put("description", "Edits files.")
+                .putObject("format").put("type", "grammar").put("syntax", "lark").put("definition", "start: begin_patch hunk+ end_patch");
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(quarry.baseUrl() + "/v1/responses"))
+                .header("Authorization", "Bearer " + matrixKey.apiKey()).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+
+        JsonNode item;
+        if (streamed) {
+            var deltas = new StringBuilder();
+            JsonNode done = null;
+            for (String line : response.body().split("\n")) {
+                if (!line.startsWith("data: ")) continue;
+                JsonNode event = JSON.readTree(line.substring("data: ".length()));
+                if (event.path("type").asText().equals("response.custom_tool_call_input.delta")) deltas.append(event.path("delta").asText());
+                if (event.path("type").asText().equals("response.output_item.done") && event.path("item").path("type").asText().equals("custom_tool_call")) {
+                    done = event.path("item");
+                }
+            }
+            assertThat(deltas.toString()).isEqualTo(patch);
+            item = done;
+        } else {
+            item = null;
+            // Upstreams that reason (Gemini's thought signatures) put a reasoning item first.
+            for (JsonNode output : JSON.readTree(response.body()).path("output")) {
+                if (output.path("type").asText().equals("custom_tool_call")) item = output;
+            }
+        }
+        assertThat(item).as(response.body()).isNotNull();
+        assertThat(item.path("name").asText()).isEqualTo("apply_patch");
+        assertThat(item.path("call_id").asText()).isEqualTo("call_p");
+        assertThat(item.path("input").asText()).isEqualTo(patch);
+    }
+
+    static Stream<Arguments> customToolGrid() {
+        return Stream.of(Upstream.values()).flatMap(u -> Stream.of(Arguments.of(u, false), Arguments.of(u, true)));
     }
 
     private static String model(Upstream upstream) {

@@ -2,6 +2,7 @@ package dev.quarry.provider;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.quarry.canonical.ChatRequest;
 import dev.quarry.canonical.ChatResponse;
@@ -19,6 +20,9 @@ import dev.quarry.canonical.ToolChoice;
 import dev.quarry.canonical.ToolKind;
 import dev.quarry.canonical.ToolSpec;
 import dev.quarry.canonical.Usage;
+import dev.quarry.provider.wire.CustomToolFixture;
+import dev.quarry.provider.wire.CustomTools;
+import dev.quarry.provider.wire.Json;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -82,6 +86,20 @@ public abstract class ProviderContractTest {
         script(UpstreamScript.answer(UpstreamScript.toolCall(id, name, arguments)));
     }
 
+    /**
+     * Scripts an answer that calls custom tool {@code name} with raw {@code input}, as this upstream's
+     * model does: by default as a call of the function form Quarry gives a custom tool on upstreams
+     * with only JSON tools, the input as its one string argument.
+     */
+    protected void answerWithCustomToolCall(String id, String name, String input) {
+        answerWithToolCall(id, name, Json.object().put(CustomTools.ARGUMENT, input).toString());
+    }
+
+    /** Whether this upstream gets custom tools as functions (every upstream but OpenAI Responses). */
+    protected boolean customToolsTravelAsFunctions() {
+        return true;
+    }
+
     protected void answerTruncated(String text) {
         script(UpstreamScript.truncated(UpstreamScript.text(text)));
     }
@@ -138,6 +156,32 @@ public abstract class ProviderContractTest {
         assertThat(answer.toolUses()).containsExactly(
                 new ContentBlock.ToolUse("call_7", "get_weather", "{\"city\":\"Paris\"}", ToolKind.FUNCTION));
         assertThat(answer.stopReason()).isEqualTo(StopReason.TOOL_USE);
+    }
+
+    @Test
+    public void callsOfAFreeFormToolComeBackAsCustomToolUseWithTheRawInput() {
+        answerWithCustomToolCall("call_p", "apply_patch", CustomToolFixture.PATCH);
+
+        List<StreamEvent> events = events(CustomToolFixture.request(MODEL));
+
+        StreamRules.assertWellFormed(events);
+        assertThat(events).filteredOn(StreamEvent.BlockStart.class::isInstance).map(e -> ((StreamEvent.BlockStart) e).block())
+                .filteredOn(ContentBlock.ToolUse.class::isInstance).containsExactly(new ContentBlock.ToolUse("call_p", "apply_patch", "", ToolKind.CUSTOM));
+        ChatResponse answer = Fold.of(EventStream.of(events));
+        assertThat(answer.toolUses()).containsExactly(new ContentBlock.ToolUse("call_p", "apply_patch", CustomToolFixture.PATCH, ToolKind.CUSTOM));
+        assertThat(answer.stopReason()).isEqualTo(StopReason.TOOL_USE);
+        assertThat(lastRequestBody()).contains("apply_patch", "call_1", "Done.");
+    }
+
+    @Test
+    public void aFreeFormToolCalledWithArgumentsOfAnotherShapeComesBackWithTheArgumentsAsItsInput() {
+        assumeTrue(customToolsTravelAsFunctions(), "this upstream calls custom tools with raw text");
+        answerWithToolCall("call_p", "apply_patch", "{\"patch\":\"*** Begin Patch\"}");
+
+        ChatResponse answer = Fold.of(provider().stream(call(CustomToolFixture.request(MODEL))));
+
+        assertThat(answer.toolUses()).containsExactly(
+                new ContentBlock.ToolUse("call_p", "apply_patch", "{\"patch\":\"*** Begin Patch\"}", ToolKind.CUSTOM));
     }
 
     @Test

@@ -10,6 +10,7 @@ import dev.quarry.provider.UpstreamHttp;
 import dev.quarry.provider.anthropic.internal.AnthropicErrors;
 import dev.quarry.provider.anthropic.internal.MessagesRequestEncoder;
 import dev.quarry.provider.anthropic.internal.MessagesStreamDecoder;
+import dev.quarry.provider.wire.CustomTools;
 import dev.quarry.provider.wire.Json;
 import dev.quarry.provider.wire.UpstreamBody;
 import io.helidon.webclient.api.HttpClientResponse;
@@ -66,6 +67,7 @@ public final class AnthropicProvider implements Provider {
     public EventStream stream(ProviderCall call) {
         byte[] body = Json.bytes(MessagesRequestEncoder.encode(call.request(), call.upstreamModel(), defaultMaxTokens));
         HttpClientResponse response = http.postJson(MESSAGES, body, headers);
-        return new MessagesStreamDecoder(new UpstreamBody(name, response.inputStream(), response, http::transportFailure)).begin();
+        // The encoder sent custom tools as functions; their calls go back to the client as custom calls.
+        return CustomTools.restore(new MessagesStreamDecoder(new UpstreamBody(name, response.inputStream(), response, http::transportFailure)).begin(), call.request());
     }
 }

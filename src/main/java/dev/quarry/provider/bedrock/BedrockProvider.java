@@ -15,6 +15,7 @@ import dev.quarry.provider.UpstreamHttp;
 import dev.quarry.provider.bedrock.internal.BedrockErrors;
 import dev.quarry.provider.bedrock.internal.ConverseRequestEncoder;
 import dev.quarry.provider.bedrock.internal.ConverseStreamDecoder;
+import dev.quarry.provider.wire.CustomTools;
 import dev.quarry.provider.wire.Json;
 import dev.quarry.provider.wire.UpstreamBody;
 import io.helidon.http.HeaderNames;
@@ -131,7 +132,8 @@ public final class BedrockProvider implements Provider {
         byte[] body = Json.bytes(ConverseRequestEncoder.encode(call.request()));
         HttpClientResponse response = http.postJson(path, body, headers(basePath + path, body));
         String requestId = response.headers().first(HeaderNames.create("x-amzn-RequestId")).orElse("");
-        return new ConverseStreamDecoder(new UpstreamBody(name, response.inputStream(), response, http::transportFailure), requestId, model).begin();
+        // The encoder sent custom tools as functions; their calls go back to the client as custom calls.
+        return CustomTools.restore(new ConverseStreamDecoder(new UpstreamBody(name, response.inputStream(), response, http::transportFailure), requestId, model).begin(), call.request());
     }
 
     /** The headers of one call; with access keys, signed over the host and the body as they go on the wire. */

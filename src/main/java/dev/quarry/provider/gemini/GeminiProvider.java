@@ -9,6 +9,7 @@ import dev.quarry.provider.UpstreamHttp;
 import dev.quarry.provider.gemini.internal.GeminiErrors;
 import dev.quarry.provider.gemini.internal.GenerateContentRequestEncoder;
 import dev.quarry.provider.gemini.internal.GenerateContentStreamDecoder;
+import dev.quarry.provider.wire.CustomTools;
 import dev.quarry.provider.wire.Json;
 import dev.quarry.provider.wire.UpstreamBody;
 import io.helidon.webclient.api.HttpClientResponse;
@@ -50,7 +51,8 @@ public final class GeminiProvider implements Provider {
     public EventStream stream(ProviderCall call) {
         byte[] body = Json.bytes(GenerateContentRequestEncoder.encode(call.request()));
         HttpClientResponse response = http.postJson(path(call.upstreamModel()), STREAM_AS_SSE, body, headers);
-        return new GenerateContentStreamDecoder(new UpstreamBody(name, response.inputStream(), response, http::transportFailure)).begin();
+        // The encoder sent custom tools as functions; their calls go back to the client as custom calls.
+        return CustomTools.restore(new GenerateContentStreamDecoder(new UpstreamBody(name, response.inputStream(), response, http::transportFailure)).begin(), call.request());
     }
 
     /** Google names models {@code models/gemini-...} in its own listings; a deployment may use either form. */

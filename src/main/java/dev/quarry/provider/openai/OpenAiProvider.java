@@ -16,6 +16,7 @@ import dev.quarry.provider.openai.internal.OpenAiErrors;
 import dev.quarry.provider.openai.internal.ResponsesRequestEncoder;
 import dev.quarry.provider.openai.internal.ResponsesStreamDecoder;
 import dev.quarry.provider.wire.FrameDecoder;
+import dev.quarry.provider.wire.CustomTools;
 import dev.quarry.provider.wire.Json;
 import dev.quarry.provider.wire.UpstreamBody;
 import io.helidon.webclient.api.HttpClientResponse;
@@ -153,7 +154,8 @@ public final class OpenAiProvider implements Provider {
             case CHAT_COMPLETIONS -> new ChatCompletionsStreamDecoder(upstream);
             case RESPONSES -> new ResponsesStreamDecoder(upstream);
         };
-        return events.begin();
+        // Responses carries custom tools as they are; Chat Completions got them as functions, whose calls go back as custom calls.
+        return api == Api.CHAT_COMPLETIONS ? CustomTools.restore(events.begin(), call.request()) : events.begin();
     }
 
     @Override

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.quarry.canonical.ChatRequest;
 import dev.quarry.canonical.ChatResponse;
 import dev.quarry.canonical.ContentBlock;
@@ -27,6 +28,7 @@ import dev.quarry.canonical.ToolSpec;
 import dev.quarry.provider.Provider;
 import java.net.URI;
 import java.time.Duration;
+import dev.quarry.provider.wire.CustomToolFixture;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Nested;
@@ -89,16 +91,14 @@ class OpenAiChatCompletionsProviderTest extends OpenAiProviderContractTest {
     }
 
     @Test
-    void freeFormToolsAreRefusedBeforeAnythingIsSent() {
-        ToolSpec patch = new ToolSpec("apply_patch", "Edits files.", null, ToolKind.CUSTOM, null);
-        ChatRequest request = new ChatRequest(MODEL, List.of(), List.of(Message.user("Fix it.")), List.of(patch), ToolChoice.AUTO, null, Map.of());
+    void aFreeFormToolGoesUpstreamAsAFunctionTakingOneString() {
+        answerWithText("Done.");
 
-        assertThatThrownBy(() -> provider.stream(call(request)))
-                .isInstanceOfSatisfying(QuarryException.class, e -> {
-                    assertThat(e.kind()).isEqualTo(ErrorKind.UNSUPPORTED_FEATURE);
-                    assertThat(e.getMessage()).contains("apply_patch", "chat_completions", "free-form");
-                });
-        assertThat(stub.requests()).isEmpty();
+        Fold.of(provider.stream(call(CustomToolFixture.request(MODEL))));
+
+        JsonNode tool = stub.lastRequest().body().path("tools").get(0);
+        assertThat(tool.path("type").asText()).isEqualTo("function");
+        assertThat(tool.path("function").path("parameters").path("required").toString()).isEqualTo("[\"input\"]");
     }
 
     @Test

@@ -53,6 +53,16 @@ class OpenAiResponsesProviderTest extends OpenAiProviderContractTest {
         assertThat(sent.body().path("store").asBoolean(true)).isFalse();
     }
 
+    @Override
+    protected void answerWithCustomToolCall(String id, String name, String input) {
+        stub.then(answer(customToolCall(id, name, input)));
+    }
+
+    @Override
+    protected boolean customToolsTravelAsFunctions() {
+        return false;
+    }
+
     @Test
     void freeFormToolCallsComeBackAsCustomToolUse() {
         String patch = "*** Begin Patch\n*** Add File: a.txt\n+hello\n*** End Patch";

@@ -9,9 +9,9 @@ import dev.quarry.canonical.InferenceConfig;
 import dev.quarry.canonical.Message;
 import dev.quarry.canonical.QuarryException;
 import dev.quarry.canonical.ToolChoice;
-import dev.quarry.canonical.ToolKind;
 import dev.quarry.canonical.ToolSpec;
 import dev.quarry.canonical.DataUrl;
+import dev.quarry.provider.wire.CustomTools;
 import dev.quarry.provider.wire.Json;
 import dev.quarry.provider.wire.ToolSchemas;
 import dev.quarry.provider.wire.Unsupported;
@@ -39,6 +39,8 @@ public final class MessagesRequestEncoder {
      * @throws QuarryException when the request holds something the Messages API cannot carry
      */
     public static ObjectNode encode(ChatRequest request, String upstreamModel, int defaultMaxTokens) {
+        // This API has only JSON tools: free-form ones travel as functions taking one string (CustomTools).
+        request = CustomTools.asFunctions(request);
         return new MessagesRequestEncoder().body(request, upstreamModel, defaultMaxTokens);
     }
 
@@ -106,10 +108,9 @@ public final class MessagesRequestEncoder {
     private void assistantBlock(ContentBlock block, ArrayNode content) {
         switch (block) {
             case ContentBlock.Text text -> addText(content, text.text());
-            case ContentBlock.ToolUse use when use.kind() == ToolKind.FUNCTION -> add(content, Json.object()
+            case ContentBlock.ToolUse use -> add(content, Json.object()
                     .put("type", "tool_use").put("id", use.id()).put("name", use.name())
                     .set("input", toolInput(use)));
-            case ContentBlock.ToolUse use -> throw freeFormTool(use.name());
             case ContentBlock.Reasoning reasoning when reasoning.signature() != null -> add(content, Json.object()
                     .put("type", "thinking").put("thinking", reasoning.text()).put("signature", reasoning.signature()));
             // Anthropic verifies every thinking block it is sent by its signature; one without (another
@@ -172,7 +173,6 @@ public final class MessagesRequestEncoder {
     }
 
     private static ObjectNode tool(ToolSpec tool) {
-        if (tool.kind() == ToolKind.CUSTOM) throw freeFormTool(tool.name());
         ObjectNode out = Json.object().put("name", tool.name());
         if (tool.description() != null) out.put("description", tool.description());
         out.set("input_schema", ToolSchemas.parameters(tool));
@@ -186,10 +186,5 @@ public final class MessagesRequestEncoder {
             case ToolChoice.Any _ -> Json.object().put("type", "any");
             case ToolChoice.Named named -> Json.object().put("type", "tool").put("name", named.name());
         };
-    }
-
-    private static QuarryException freeFormTool(String name) {
-        return QuarryException.unsupported("tools", "Tool '" + name + "' is a free-form (custom) tool, and the "
-                + API + " API has only JSON tools; use a deployment whose provider calls the OpenAI responses API.");
     }
 }

@@ -9,9 +9,9 @@ import dev.quarry.canonical.InferenceConfig;
 import dev.quarry.canonical.Message;
 import dev.quarry.canonical.QuarryException;
 import dev.quarry.canonical.ToolChoice;
-import dev.quarry.canonical.ToolKind;
 import dev.quarry.canonical.ToolSpec;
 import dev.quarry.canonical.DataUrl;
+import dev.quarry.provider.wire.CustomTools;
 import dev.quarry.provider.wire.Json;
 import dev.quarry.provider.wire.ToolSchemas;
 import dev.quarry.provider.wire.Unsupported;
@@ -31,6 +31,8 @@ public final class ConverseRequestEncoder {
 
     /** @throws QuarryException when the request holds something Converse cannot carry */
     public static ObjectNode encode(ChatRequest request) {
+        // This API has only JSON tools: free-form ones travel as functions taking one string (CustomTools).
+        request = CustomTools.asFunctions(request);
         ObjectNode body = Json.object();
         ArrayNode messages = body.putArray("messages");
         for (Message message : request.messages()) {
@@ -79,9 +81,8 @@ public final class ConverseRequestEncoder {
         switch (block) {
             case ContentBlock.Text text when !text.text().isEmpty() -> content.addObject().put("text", text.text());
             case ContentBlock.Text _ -> { }
-            case ContentBlock.ToolUse use when use.kind() == ToolKind.FUNCTION -> content.addObject().putObject("toolUse")
+            case ContentBlock.ToolUse use -> content.addObject().putObject("toolUse")
                     .put("toolUseId", use.id()).put("name", use.name()).set("input", toolInput(use));
-            case ContentBlock.ToolUse use -> throw freeFormTool(use.name());
             case ContentBlock.Reasoning reasoning when reasoning.signature() != null -> content.addObject().putObject("reasoningContent")
                     .putObject("reasoningText").put("text", reasoning.text()).put("signature", reasoning.signature());
             // The models behind Converse verify reasoning they are sent by its signature; unsigned reasoning
@@ -161,7 +162,6 @@ public final class ConverseRequestEncoder {
     }
 
     private static ObjectNode toolSpec(ToolSpec tool) {
-        if (tool.kind() == ToolKind.CUSTOM) throw freeFormTool(tool.name());
         ObjectNode out = Json.object().put("name", tool.name());
         if (tool.description() != null) out.put("description", tool.description());
         out.putObject("inputSchema").set("json", ToolSchemas.parameters(tool));
@@ -175,10 +175,5 @@ public final class ConverseRequestEncoder {
         if (config.topP() != null) out.put("topP", config.topP());
         if (!config.stopSequences().isEmpty()) out.set("stopSequences", Json.MAPPER.valueToTree(config.stopSequences()));
         return out;
-    }
-
-    private static QuarryException freeFormTool(String name) {
-        return QuarryException.unsupported("tools", "Tool '" + name + "' is a free-form (custom) tool, and the "
-                + API + " API has only JSON tools; use a deployment whose provider calls the OpenAI responses API.");
     }
 }

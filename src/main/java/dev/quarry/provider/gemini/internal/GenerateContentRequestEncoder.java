@@ -10,9 +10,9 @@ import dev.quarry.canonical.Message;
 import dev.quarry.canonical.QuarryException;
 import dev.quarry.canonical.Role;
 import dev.quarry.canonical.ToolChoice;
-import dev.quarry.canonical.ToolKind;
 import dev.quarry.canonical.ToolSpec;
 import dev.quarry.canonical.DataUrl;
+import dev.quarry.provider.wire.CustomTools;
 import dev.quarry.provider.wire.Json;
 import dev.quarry.provider.wire.ToolSchemas;
 import dev.quarry.provider.wire.Unsupported;
@@ -42,6 +42,8 @@ public final class GenerateContentRequestEncoder {
 
     /** @throws QuarryException when the request holds something Gemini cannot carry */
     public static ObjectNode encode(ChatRequest request) {
+        // This API has only JSON tools: free-form ones travel as functions taking one string (CustomTools).
+        request = CustomTools.asFunctions(request);
         return new GenerateContentRequestEncoder().body(request);
     }
 
@@ -94,13 +96,12 @@ public final class GenerateContentRequestEncoder {
         for (ContentBlock block : message.content()) {
             ObjectNode part = switch (block) {
                 case ContentBlock.Text text -> Json.object().put("text", text.text());
-                case ContentBlock.ToolUse use when use.kind() == ToolKind.FUNCTION -> {
+                case ContentBlock.ToolUse use -> {
                     toolNames.put(use.id(), use.name());
                     ObjectNode call = Json.object();
                     call.putObject("functionCall").put("id", use.id()).put("name", use.name()).set("args", arguments(use));
                     yield call;
                 }
-                case ContentBlock.ToolUse use -> throw freeFormTool(use.name());
                 case ContentBlock.Reasoning reasoning -> {
                     if (reasoning.signature() != null) signature = reasoning.signature();
                     yield null;
@@ -159,7 +160,6 @@ public final class GenerateContentRequestEncoder {
     }
 
     private static ObjectNode declaration(ToolSpec tool) {
-        if (tool.kind() == ToolKind.CUSTOM) throw freeFormTool(tool.name());
         ObjectNode out = Json.object().put("name", tool.name());
         if (tool.description() != null) out.put("description", tool.description());
         ObjectNode parameters = GeminiSchema.parameters(ToolSchemas.parameters(tool));
@@ -202,10 +202,5 @@ public final class GenerateContentRequestEncoder {
             }
         }
         return out;
-    }
-
-    private static QuarryException freeFormTool(String name) {
-        return QuarryException.unsupported("tools", "Tool '" + name + "' is a free-form (custom) tool, and the "
-                + API + " API has only JSON tools; use a deployment whose provider calls the OpenAI responses API.");
     }
 }

@@ -6,13 +6,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.quarry.canonical.ChatRequest;
 import dev.quarry.canonical.ContentBlock;
-import dev.quarry.canonical.ErrorKind;
 import dev.quarry.canonical.InferenceConfig;
 import dev.quarry.canonical.Message;
 import dev.quarry.canonical.QuarryException;
 import dev.quarry.canonical.ToolChoice;
-import dev.quarry.canonical.ToolKind;
 import dev.quarry.canonical.ToolSpec;
+import dev.quarry.provider.wire.CustomTools;
 import dev.quarry.provider.wire.Json;
 import dev.quarry.provider.wire.ToolSchemas;
 import dev.quarry.provider.wire.Unsupported;
@@ -41,6 +40,8 @@ public final class ChatCompletionsRequestEncoder {
 
     /** @throws QuarryException when the request holds something Chat Completions cannot carry */
     public static ObjectNode encode(ChatRequest request, String upstreamModel, Dialect dialect) {
+        // This API has only JSON tools: free-form ones travel as functions taking one string (CustomTools).
+        request = CustomTools.asFunctions(request);
         ObjectNode body = Json.object().put("model", upstreamModel);
         body.set("messages", messages(request));
         body.put("stream", true);
@@ -118,11 +119,10 @@ public final class ChatCompletionsRequestEncoder {
         for (ContentBlock block : message.content()) {
             switch (block) {
                 case ContentBlock.Text t -> text.append(t.text());
-                case ContentBlock.ToolUse use when use.kind() == ToolKind.FUNCTION -> calls.addObject()
+                case ContentBlock.ToolUse use -> calls.addObject()
                         .put("id", use.id())
                         .put("type", "function")
                         .putObject("function").put("name", use.name()).put("arguments", use.input().isEmpty() ? "{}" : use.input());
-                case ContentBlock.ToolUse use -> throw freeFormTool(use.name());
                 // Chat Completions has no field for earlier reasoning; models reason afresh each turn.
                 case ContentBlock.Reasoning _, ContentBlock.CachePoint _ -> { }
                 default -> throw cannotCarry(block, "an assistant message");
@@ -135,7 +135,6 @@ public final class ChatCompletionsRequestEncoder {
     }
 
     private static ObjectNode tool(ToolSpec tool) {
-        if (tool.kind() == ToolKind.CUSTOM) throw freeFormTool(tool.name());
         ObjectNode function = Json.object().put("name", tool.name());
         if (tool.description() != null) function.put("description", tool.description());
         function.set("parameters", ToolSchemas.parameters(tool));
@@ -155,11 +154,6 @@ public final class ChatCompletionsRequestEncoder {
                 yield out;
             }
         };
-    }
-
-    private static QuarryException freeFormTool(String name) {
-        return QuarryException.of(ErrorKind.UNSUPPORTED_FEATURE, "Tool '" + name + "' is a free-form (custom) tool, and the "
-                + "chat_completions API cannot carry free-form tools; use a deployment whose provider calls the responses API.");
     }
 
     private static QuarryException cannotCarry(ContentBlock block, String where) {

@@ -15,6 +15,7 @@ import dev.quarry.canonical.ToolChoice;
 import dev.quarry.canonical.ToolKind;
 import dev.quarry.canonical.ToolSpec;
 import dev.quarry.provider.wire.Json;
+import dev.quarry.provider.wire.CustomToolFixture;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -89,15 +90,17 @@ class MessagesRequestEncoderTest {
     }
 
     @Test
-    void freeFormToolsAreRefusedAsUnsupported() {
-        ToolSpec patch = new ToolSpec("apply_patch", "Edits files.", null, ToolKind.CUSTOM, null);
-        ChatRequest request = new ChatRequest("m", List.of(), List.of(Message.user("Fix it.")), List.of(patch), null, null, Map.of());
+    void aFreeFormToolGoesUpstreamAsAFunctionTakingOneStringAndItsCallsAsThatFunctionsCalls() {
+        JsonNode body = MessagesRequestEncoder.encode(CustomToolFixture.request("m"), "m", 4096);
 
-        assertThatThrownBy(() -> MessagesRequestEncoder.encode(request, "m", 4096))
-                .isInstanceOfSatisfying(QuarryException.class, e -> {
-                    assertThat(e.kind()).isEqualTo(ErrorKind.UNSUPPORTED_FEATURE);
-                    assertThat(e.getMessage()).contains("apply_patch", "free-form");
-                });
+        JsonNode tool = body.path("tools").get(0);
+        assertThat(tool.path("name").asText()).isEqualTo("apply_patch");
+        assertThat(tool.path("input_schema")).isEqualTo(Json.parse(CustomToolFixture.SCHEMA).orElseThrow());
+        assertThat(tool.path("description").asText()).startsWith("Edits files.").contains("lark grammar", CustomToolFixture.GRAMMAR);
+        JsonNode call = body.path("messages").get(1).path("content").get(0);
+        assertThat(call.path("type").asText()).isEqualTo("tool_use");
+        assertThat(call.path("input").path("input").asText()).isEqualTo(CustomToolFixture.PATCH);
+        assertThat(body.path("messages").get(2).path("content").get(0).path("tool_use_id").asText()).isEqualTo("call_1");
     }
 
     @Test

@@ -15,6 +15,7 @@ import dev.quarry.canonical.ToolChoice;
 import dev.quarry.canonical.ToolKind;
 import dev.quarry.canonical.ToolSpec;
 import dev.quarry.provider.wire.Json;
+import dev.quarry.provider.wire.CustomToolFixture;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -58,6 +59,19 @@ class ConverseRequestEncoderTest {
                                "toolChoice":{"tool":{"name":"get_weather"}}},
                  "inferenceConfig":{"maxTokens":256,"temperature":0.2,"topP":0.9,"stopSequences":["END"]},
                  "additionalModelRequestFields":{"thinking":{"type":"enabled","budget_tokens":1024}}}""").orElseThrow());
+    }
+
+    @Test
+    void aFreeFormToolGoesUpstreamAsAFunctionTakingOneStringAndItsCallsAsThatFunctionsCalls() {
+        JsonNode body = ConverseRequestEncoder.encode(CustomToolFixture.request("m"));
+
+        JsonNode spec = body.path("toolConfig").path("tools").get(0).path("toolSpec");
+        assertThat(spec.path("name").asText()).isEqualTo("apply_patch");
+        assertThat(spec.path("inputSchema").path("json")).isEqualTo(Json.parse(CustomToolFixture.SCHEMA).orElseThrow());
+        assertThat(spec.path("description").asText()).startsWith("Edits files.").contains("lark grammar", CustomToolFixture.GRAMMAR);
+        JsonNode call = body.path("messages").get(1).path("content").get(0).path("toolUse");
+        assertThat(call.path("input").path("input").asText()).isEqualTo(CustomToolFixture.PATCH);
+        assertThat(body.path("messages").get(2).path("content").get(0).path("toolResult").path("toolUseId").asText()).isEqualTo("call_1");
     }
 
     @Test

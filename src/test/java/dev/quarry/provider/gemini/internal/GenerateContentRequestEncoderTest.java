@@ -15,6 +15,7 @@ import dev.quarry.canonical.ToolChoice;
 import dev.quarry.canonical.ToolKind;
 import dev.quarry.canonical.ToolSpec;
 import dev.quarry.provider.wire.Json;
+import dev.quarry.provider.wire.CustomToolFixture;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -119,12 +120,17 @@ class GenerateContentRequestEncoderTest {
     }
 
     @Test
-    void freeFormToolsAreRefusedAsUnsupported() {
-        ToolSpec patch = new ToolSpec("apply_patch", "Edits files.", null, ToolKind.CUSTOM, null);
-        ChatRequest request = new ChatRequest("m", List.of(), List.of(Message.user("Fix it.")), List.of(patch), null, null, Map.of());
+    void aFreeFormToolGoesUpstreamAsAFunctionTakingOneStringAndItsCallsAsThatFunctionsCalls() {
+        JsonNode body = GenerateContentRequestEncoder.encode(CustomToolFixture.request("m"));
 
-        assertThatThrownBy(() -> GenerateContentRequestEncoder.encode(request))
-                .isInstanceOfSatisfying(QuarryException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.UNSUPPORTED_FEATURE));
+        JsonNode declaration = body.path("tools").get(0).path("functionDeclarations").get(0);
+        assertThat(declaration.path("name").asText()).isEqualTo("apply_patch");
+        assertThat(declaration.path("parameters").path("properties").path("input").path("type").asText()).isEqualToIgnoringCase("string");
+        assertThat(declaration.path("parameters").path("required").toString()).isEqualTo("[\"input\"]");
+        assertThat(declaration.path("description").asText()).startsWith("Edits files.").contains("lark grammar", CustomToolFixture.GRAMMAR);
+        JsonNode call = body.path("contents").get(1).path("parts").get(0).path("functionCall");
+        assertThat(call.path("args").path("input").asText()).isEqualTo(CustomToolFixture.PATCH);
+        assertThat(body.path("contents").get(2).path("parts").get(0).path("functionResponse").path("name").asText()).isEqualTo("apply_patch");
     }
 
     private static String functionCalling(ToolChoice choice) {

@@ -16,6 +16,7 @@ import dev.quarry.canonical.ToolKind;
 import dev.quarry.canonical.ToolSpec;
 import dev.quarry.provider.openai.internal.ChatCompletionsRequestEncoder.Dialect;
 import dev.quarry.provider.wire.Json;
+import dev.quarry.provider.wire.CustomToolFixture;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -97,15 +98,18 @@ class ChatCompletionsRequestEncoderTest {
     }
 
     @Test
-    void aFreeFormToolIsRefusedNamingIt() {
-        ChatRequest request = new ChatRequest("m", List.of(), List.of(Message.user("Hi")),
-                List.of(new ToolSpec("apply_patch", null, null, ToolKind.CUSTOM, null)), ToolChoice.AUTO, null, Map.of());
+    void aFreeFormToolGoesUpstreamAsAFunctionTakingOneStringAndItsCallsAsThatFunctionsCalls() {
+        JsonNode body = ChatCompletionsRequestEncoder.encode(CustomToolFixture.request("m"), "m", Dialect.OPENAI);
 
-        assertThatThrownBy(() -> ChatCompletionsRequestEncoder.encode(request, "m", Dialect.OPENAI))
-                .isInstanceOfSatisfying(QuarryException.class, e -> {
-                    assertThat(e.kind()).isEqualTo(ErrorKind.UNSUPPORTED_FEATURE);
-                    assertThat(e.getMessage()).contains("'apply_patch'", "chat_completions API cannot carry free-form tools");
-                });
+        JsonNode function = body.path("tools").get(0).path("function");
+        assertThat(body.path("tools").get(0).path("type").asText()).isEqualTo("function");
+        assertThat(function.path("name").asText()).isEqualTo("apply_patch");
+        assertThat(function.path("parameters")).isEqualTo(Json.parse(CustomToolFixture.SCHEMA).orElseThrow());
+        assertThat(function.path("description").asText()).startsWith("Edits files.").contains("lark grammar", CustomToolFixture.GRAMMAR);
+        JsonNode call = body.path("messages").get(1).path("tool_calls").get(0);
+        assertThat(call.path("type").asText()).isEqualTo("function");
+        assertThat(Json.parse(call.path("function").path("arguments").asText()).orElseThrow().path("input").asText()).isEqualTo(CustomToolFixture.PATCH);
+        assertThat(body.path("messages").get(2).path("tool_call_id").asText()).isEqualTo("call_1");
     }
 
     @Test
