@@ -12,6 +12,9 @@ import dev.quarry.identity.PrincipalKind;
 import dev.quarry.testing.RawH2c;
 import dev.quarry.testing.TestQuarry;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -86,6 +89,24 @@ class BedrockHttp2AuthorityTest {
         JsonNode error = read(response);
         assertThat(error.size()).as("restJson1 error bodies hold only the message").isEqualTo(1);
         assertThat(error.path("message").asText()).isEqualTo("'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.");
+    }
+
+    /** HTTP/1.1 has no :authority: a signature over one names a header the request cannot carry, and says so. */
+    @Test
+    void anAuthoritySignedOverHttp11IsRefusedInBedrocksShape() throws Exception {
+        Map<String, String> signed = sign(Map.of(":authority", "127.0.0.1:" + port, "content-type", "application/json"));
+        HttpRequest request = HttpRequest.newBuilder(URI.create(quarry.baseUrl() + PATH)).version(HttpClient.Version.HTTP_1_1)
+                .header("Content-Type", "application/json").header("X-Amz-Date", signed.get("X-Amz-Date"))
+                .header("Authorization", signed.get("Authorization")).POST(HttpRequest.BodyPublishers.ofByteArray(BODY)).build();
+
+        HttpResponse<byte[]> response;
+        try (HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
+            response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        }
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(response.headers().firstValue("X-Amzn-ErrorType")).contains("IncompleteSignatureException");
+        assertThat(JSON.readTree(response.body()).path("message").asText()).isEqualTo("Signed header ':authority' is missing from the request.");
     }
 
     /**
