@@ -33,16 +33,24 @@ public final class SigV4 {
     private static final DateTimeFormatter AMZ_DATE = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
     private static final String X_AMZ_DATE = "x-amz-date";
     private static final String X_AMZ_SECURITY_TOKEN = "x-amz-security-token";
+    /**
+     * HTTP/2's request authority as a header name. Clients that speak HTTP/2 (the AWS SDK for
+     * JavaScript v3, for one) send no {@code host} header and sign this pseudo-header in its place,
+     * so either one names the authority the signature was made for.
+     */
+    public static final String AUTHORITY = ":authority";
 
     private SigV4() {}
 
     /**
      * Signs a request and returns the headers to add to it ({@code X-Amz-Date}, the session
      * token if any, and {@code Authorization}). Every header of {@code request} is signed, so it
-     * must hold exactly the headers that will be sent, {@code host} included.
+     * must hold exactly the headers that will be sent, {@code host} (or, for HTTP/2, {@code :authority}) included.
      */
     public static Map<String, String> sign(SignableRequest request, AwsCredentials credentials, String region, String service, Instant now) {
-        if (request.header("host") == null) throw new IllegalArgumentException("a SigV4-signed request needs its host header");
+        if (request.header("host") == null && request.header(AUTHORITY) == null) {
+            throw new IllegalArgumentException("a SigV4-signed request needs its host header (or, over HTTP/2, its :authority)");
+        }
         String amzDate = AMZ_DATE.format(now);
         var added = new LinkedHashMap<String, String>();
         added.put("X-Amz-Date", amzDate);
@@ -71,11 +79,14 @@ public final class SigV4 {
         if (!AwsRegions.isKnown(scope.region())) {
             throw new SigV4Exception(SigV4Exception.Problem.WRONG_SCOPE, "Credential should be scoped to a valid region.");
         }
-        for (String required : List.of("host", X_AMZ_DATE)) {
-            if (!authorization.signedHeaders().contains(required)) {
-                throw new SigV4Exception(SigV4Exception.Problem.INCOMPLETE, "'" + required + "' must be a 'SignedHeader' in the AWS Authorization.");
-            }
+        // AWS's own wording: a signature must pin the authority it was made for, by either name.
+        if (!authorization.signedHeaders().contains("host") && !authorization.signedHeaders().contains(AUTHORITY)) {
+            throw new SigV4Exception(SigV4Exception.Problem.INCOMPLETE, "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.");
         }
+        if (!authorization.signedHeaders().contains(X_AMZ_DATE)) {
+            throw new SigV4Exception(SigV4Exception.Problem.INCOMPLETE, "'" + X_AMZ_DATE + "' must be a 'SignedHeader' in the AWS Authorization.");
+        }
+        checkOneAuthority(request);
         for (String name : authorization.signedHeaders()) {
             if (!request.headers().containsKey(name)) {
                 throw new SigV4Exception(SigV4Exception.Problem.INCOMPLETE, "Signed header '" + name + "' is missing from the request.");
@@ -107,6 +118,22 @@ public final class SigV4 {
         if (signedAt.isAfter(now.plus(MAX_SKEW))) {
             throw new SigV4Exception(SigV4Exception.Problem.EXPIRED, "Signature not yet current: " + amzDate + " is still later than "
                     + AMZ_DATE.format(now.plus(MAX_SKEW)) + " (" + AMZ_DATE.format(now) + " + 5 min.)");
+        }
+    }
+
+    /**
+     * A request that names two authorities is refused whichever one is signed: a signature pins one
+     * of them, and whatever routes or logs by the other would trust a name no one signed. HTTP/2
+     * servers should refuse such a request already (RFC 9113 §8.3.1); this does not depend on it.
+     */
+    private static void checkOneAuthority(SignableRequest request) throws SigV4Exception {
+        List<String> hosts = request.headers().getOrDefault("host", List.of());
+        List<String> authorities = request.headers().getOrDefault(AUTHORITY, List.of());
+        if (hosts.size() > 1 || authorities.size() > 1) {
+            throw new SigV4Exception(SigV4Exception.Problem.INCOMPLETE, "A request may carry at most one 'Host' header and one ':authority'.");
+        }
+        if (!hosts.isEmpty() && !authorities.isEmpty() && !hosts.getFirst().strip().equalsIgnoreCase(authorities.getFirst().strip())) {
+            throw new SigV4Exception(SigV4Exception.Problem.INCOMPLETE, "The 'Host' header and the ':authority' of the request name different authorities.");
         }
     }
 

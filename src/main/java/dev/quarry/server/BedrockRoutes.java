@@ -4,6 +4,7 @@ import static dev.quarry.server.ModelCalls.reply;
 import static dev.quarry.server.ModelCalls.stream;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.quarry.aws.SigV4;
 import dev.quarry.aws.SigV4Authorization;
 import dev.quarry.aws.SignableRequest;
 import dev.quarry.canonical.ChatRequest;
@@ -48,6 +49,8 @@ import java.util.function.Supplier;
 final class BedrockRoutes implements HttpService {
     private static final String SIGNING_NAME = "bedrock";
     private static final String EVENT_STREAM = "application/vnd.amazon.eventstream";
+    /** Helidon's protocol version for a request that came over HTTP/2 (h2c or h2). */
+    private static final String HTTP_2 = "2.0";
 
     private final ModelCalls calls;
 
@@ -85,6 +88,11 @@ final class BedrockRoutes implements HttpService {
         if (!SigV4Authorization.claimedBy(authorization)) return Credential.apiKey(HttpIo.bearer(req));
         Map<String, List<String>> headers = new LinkedHashMap<>();
         for (Header header : req.headers()) headers.put(header.name(), header.allValues());
+        // HTTP/2 clients may sign the :authority pseudo-header instead of host. Helidon keeps pseudo-headers
+        // out of req.headers() (and copies :authority into Host), so it is added here under its own name.
+        if (HTTP_2.equals(req.prologue().protocolVersion()) && req.authority() != null) {
+            headers.put(SigV4.AUTHORITY, List.of(req.authority()));
+        }
         String query = req.query().rawValue();
         return new Credential.SigV4(SignableRequest.of(req.prologue().method().text(), req.path().rawPath(), query, headers, body.get()),
                 SIGNING_NAME);

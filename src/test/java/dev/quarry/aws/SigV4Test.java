@@ -231,7 +231,105 @@ class SigV4Test {
         var withoutHost = new SigV4Authorization(full.accessKeyId(), full.scope(), List.of("x-amz-date"), full.signature());
 
         assertProblem(() -> SigV4.verify(received, withoutHost, SUITE.secretAccessKey(), "bedrock", SUITE_TIME),
-                SigV4Exception.Problem.INCOMPLETE, "'host' must be a 'SignedHeader'");
+                SigV4Exception.Problem.INCOMPLETE, "'Host' or ':authority' must be a 'SignedHeader'");
+    }
+
+    /** HTTP/2 clients sign {@code :authority}: lower-case name, value trimmed, sorted before letters as ':' is. */
+    @Test
+    void theAuthorityPseudoHeaderIsCanonicalisedLikeAnyHeader() {
+        var headers = new LinkedHashMap<String, List<String>>();
+        headers.put(":Authority", List.of("  127.0.0.1:8080 "));
+        headers.put("Content-Type", List.of("application/json"));
+        headers.put("X-Amz-Date", List.of("20150830T123600Z"));
+        var request = SignableRequest.of("POST", "/model/quarry%2Fecho/converse", "", headers, "{}".getBytes(StandardCharsets.UTF_8));
+
+        assertThat(CanonicalRequest.of(request, List.of(":authority", "content-type", "x-amz-date"))).isEqualTo("""
+                POST
+                /model/quarry%252Fecho/converse
+
+                :authority:127.0.0.1:8080
+                content-type:application/json
+                x-amz-date:20150830T123600Z
+
+                :authority;content-type;x-amz-date
+                44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a""");
+    }
+
+    @Test
+    void aSignatureOverTheAuthorityAloneVerifies() throws SigV4Exception {
+        SignableRequest received = signedHttp2Call("127.0.0.1:8080");
+
+        assertThat(parse(received).signedHeaders()).containsExactly(":authority", "content-type", "x-amz-date");
+        SigV4.verify(received, parse(received), SUITE.secretAccessKey(), "bedrock", SUITE_TIME);
+    }
+
+    @Test
+    void anAuthoritySignatureReplayedAtAnotherAuthorityIsAMismatch() {
+        SignableRequest signed = signedHttp2Call("127.0.0.1:8080");
+        var headers = new LinkedHashMap<>(signed.headers());
+        headers.put(":authority", List.of("quarry.internal:8080"));
+        var replayed = new SignableRequest(signed.method(), signed.path(), signed.query(), headers, signed.payloadHash());
+
+        assertProblem(() -> SigV4.verify(replayed, parse(signed), SUITE.secretAccessKey(), "bedrock", SUITE_TIME),
+                SigV4Exception.Problem.MISMATCH, "does not match");
+    }
+
+    /** Whichever of the two is signed, a request naming two authorities is refused before its signature is checked. */
+    @Test
+    void aHostAndAnAuthorityThatDisagreeAreRefused() {
+        SignableRequest byHost = signedBedrockCall("{}", SUITE_TIME);
+        var withAuthority = new LinkedHashMap<>(byHost.headers());
+        withAuthority.put(":authority", List.of("elsewhere:8080"));
+        SignableRequest hostSigned = new SignableRequest("POST", byHost.path(), "", withAuthority, byHost.payloadHash());
+
+        SignableRequest byAuthority = signedHttp2Call("127.0.0.1:8080");
+        var withHost = new LinkedHashMap<>(byAuthority.headers());
+        withHost.put("host", List.of("elsewhere:8080"));
+        SignableRequest authoritySigned = new SignableRequest("POST", byAuthority.path(), "", withHost, byAuthority.payloadHash());
+
+        for (SignableRequest received : List.of(hostSigned, authoritySigned)) {
+            assertProblem(() -> SigV4.verify(received, parse(received), SUITE.secretAccessKey(), "bedrock", SUITE_TIME),
+                    SigV4Exception.Problem.INCOMPLETE, "The 'Host' header and the ':authority' of the request name different authorities.");
+        }
+    }
+
+    /** The AWS SDK for Java v2 signer signs whatever headers it is given, {@code :authority} too: ours must agree with it. */
+    @Test
+    void weAgreeWithTheAwsSdkSignerOnASignedAuthority() throws SigV4Exception {
+        byte[] body = "{}".getBytes(StandardCharsets.UTF_8);
+        Instant now = Instant.parse("2025-06-01T08:30:00Z");
+        SdkHttpRequest unsigned = SdkHttpRequest.builder()
+                .method(SdkHttpMethod.POST)
+                .uri(URI.create("http://127.0.0.1:8080/model/quarry%2Fecho/converse"))
+                .putHeader(":authority", "127.0.0.1:8080")
+                .putHeader("Content-Type", "application/json")
+                .build();
+        SdkHttpRequest sdkSigned = AwsV4HttpSigner.create().sign(r -> r
+                .identity(AwsCredentialsIdentity.create("QKIAEXAMPLE", "secret/Example+Key"))
+                .request(unsigned)
+                .payload(ContentStreamProvider.fromByteArray(body))
+                .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "bedrock")
+                .putProperty(AwsV4HttpSigner.REGION_NAME, "eu-west-1")
+                .putProperty(HttpSigner.SIGNING_CLOCK, Clock.fixed(now, ZoneOffset.UTC))).request();
+
+        var received = SignableRequest.of("POST", sdkSigned.encodedPath(), "", sdkSigned.headers(), body);
+        SigV4Authorization authorization = SigV4Authorization.parse(received.header("Authorization"));
+        assertThat(authorization.signedHeaders()).contains(":authority");
+        SigV4.verify(received, authorization, "secret/Example+Key", "bedrock", now.plusSeconds(30));
+    }
+
+    @Test
+    void aHostAndAnAuthorityThatAgreeMayBothBeSigned() throws SigV4Exception {
+        var headers = new LinkedHashMap<String, List<String>>();
+        headers.put("Host", List.of("127.0.0.1:8080"));
+        headers.put(":authority", List.of("127.0.0.1:8080"));
+        byte[] body = "{}".getBytes(StandardCharsets.UTF_8);
+        SigV4.sign(SignableRequest.of("POST", "/model/quarry%2Fecho/converse", "", headers, body), SUITE, "us-west-2", "bedrock", SUITE_TIME)
+                .forEach((name, value) -> headers.put(name, List.of(value)));
+        SignableRequest received = SignableRequest.of("POST", "/model/quarry%2Fecho/converse", "", headers, body);
+
+        assertThat(parse(received).signedHeaders()).containsExactly(":authority", "host", "x-amz-date");
+        SigV4.verify(received, parse(received), SUITE.secretAccessKey(), "bedrock", SUITE_TIME);
     }
 
     @Test
@@ -280,6 +378,18 @@ class SigV4Test {
         headers.put("Content-Type", List.of("application/json"));
         String path = "/model/" + AwsUri.encode("anthropic.claude-sonnet-4-5-20250929-v1:0") + "/converse";
         SigV4.sign(SignableRequest.of("POST", path, "", headers, bytes), SUITE, region, "bedrock", at)
+                .forEach((name, value) -> headers.put(name, List.of(value)));
+        return SignableRequest.of("POST", path, "", headers, bytes);
+    }
+
+    /** A Converse call as an HTTP/2 client signs it: {@code :authority}, no {@code host}. */
+    private static SignableRequest signedHttp2Call(String authority) {
+        byte[] bytes = "{}".getBytes(StandardCharsets.UTF_8);
+        var headers = new LinkedHashMap<String, List<String>>();
+        headers.put(":authority", List.of(authority));
+        headers.put("Content-Type", List.of("application/json"));
+        String path = "/model/quarry%2Fecho/converse";
+        SigV4.sign(SignableRequest.of("POST", path, "", headers, bytes), SUITE, "us-west-2", "bedrock", SUITE_TIME)
                 .forEach((name, value) -> headers.put(name, List.of(value)));
         return SignableRequest.of("POST", path, "", headers, bytes);
     }

@@ -1,0 +1,163 @@
+package dev.quarry.testing;
+
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http2.DefaultHttp2HeadersDecoder;
+import io.netty.handler.codec.http2.Http2Exception;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One request over HTTP/2 cleartext with prior knowledge (RFC 9113 §3.3), as the AWS SDK for
+ * JavaScript v3 speaks to an {@code http://} endpoint. No Java client sends exactly the header
+ * block a test needs (the JDK's upgrades from HTTP/1.1, and all of them add {@code host} or
+ * {@code :authority} themselves), so the block is written here verbatim: HPACK literals, never
+ * indexed, in the order given. The answer's block is read with Netty's HPACK decoder, since a
+ * server may Huffman-code it.
+ */
+public final class RawH2c {
+    private static final int TIMEOUT_MILLIS = 20_000;
+    private static final byte[] PREFACE = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
+    private static final int DATA = 0, HEADERS = 1, RST_STREAM = 3, SETTINGS = 4, GOAWAY = 7, CONTINUATION = 9;
+    private static final int END_STREAM = 0x1, ACK = 0x1, END_HEADERS = 0x4;
+    private static final int STREAM = 1;
+    /** The first entry of RFC 7541's static table (Appendix A) for each request pseudo-header. */
+    private static final Map<String, Integer> STATIC_PSEUDO_HEADERS = Map.of(":authority", 1, ":method", 2, ":path", 4, ":scheme", 6);
+
+    /**
+     * What came back for stream 1: its status and headers (0 and empty when none came), its body,
+     * and the error code of a RST_STREAM or GOAWAY that ended it, or -1.
+     */
+    public record Response(int status, Map<String, String> headers, byte[] body, int resetCode, int goAwayCode) {
+        public String bodyText() {
+            return new String(body, StandardCharsets.UTF_8);
+        }
+    }
+
+    private RawH2c() {}
+
+    /** Sends one request on stream 1 with exactly {@code headerBlock} (pseudo-headers first, as HTTP/2 requires) and {@code body}. */
+    public static Response send(int port, List<Map.Entry<String, String>> headerBlock, byte[] body) throws IOException {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), TIMEOUT_MILLIS);
+            socket.setSoTimeout(TIMEOUT_MILLIS);
+            OutputStream out = socket.getOutputStream();
+            out.write(PREFACE);
+            frame(out, SETTINGS, 0, 0, new byte[0]);
+            frame(out, HEADERS, body.length == 0 ? END_HEADERS | END_STREAM : END_HEADERS, STREAM, encode(headerBlock));
+            if (body.length > 0) frame(out, DATA, END_STREAM, STREAM, body);
+            out.flush();
+            return read(new DataInputStream(socket.getInputStream()), out);
+        }
+    }
+
+    private static Response read(DataInputStream in, OutputStream out) throws IOException {
+        var decoder = new DefaultHttp2HeadersDecoder(false);
+        var block = new ByteArrayOutputStream();
+        var body = new ByteArrayOutputStream();
+        Map<String, String> headers = new LinkedHashMap<>();
+        int status = 0;
+        while (true) {
+            int length, type, flags, streamId;
+            byte[] payload;
+            try {
+                length = (in.readUnsignedByte() << 16) | (in.readUnsignedByte() << 8) | in.readUnsignedByte();
+                type = in.readUnsignedByte();
+                flags = in.readUnsignedByte();
+                streamId = in.readInt() & 0x7fff_ffff;
+                payload = in.readNBytes(length);
+                if (payload.length < length) throw new EOFException();
+            } catch (EOFException closed) {
+                return new Response(status, headers, body.toByteArray(), -1, -1);
+            }
+            if (Boolean.getBoolean("rawh2c.debug")) System.err.println("frame type=" + type + " flags=" + flags + " stream=" + streamId + " len=" + length + " " + new String(payload, StandardCharsets.ISO_8859_1));
+            switch (type) {
+                case SETTINGS -> {
+                    if ((flags & ACK) == 0) {
+                        frame(out, SETTINGS, ACK, 0, new byte[0]);
+                        out.flush();
+                    }
+                }
+                case GOAWAY -> {
+                    int code = ((payload[4] & 0xff) << 24) | ((payload[5] & 0xff) << 16) | ((payload[6] & 0xff) << 8) | (payload[7] & 0xff);
+                    return new Response(status, headers, body.toByteArray(), -1, code);
+                }
+                case RST_STREAM -> {
+                    if (streamId != STREAM) continue;
+                    int code = ((payload[0] & 0xff) << 24) | ((payload[1] & 0xff) << 16) | ((payload[2] & 0xff) << 8) | (payload[3] & 0xff);
+                    return new Response(status, headers, body.toByteArray(), code, -1);
+                }
+                case HEADERS, CONTINUATION -> {
+                    if (streamId != STREAM) continue;
+                    block.write(payload);
+                    if ((flags & END_HEADERS) != 0) {
+                        try {
+                            for (var header : decoder.decodeHeaders(STREAM, Unpooled.wrappedBuffer(block.toByteArray()))) {
+                                headers.put(header.getKey().toString(), header.getValue().toString());
+                            }
+                        } catch (Http2Exception e) {
+                            throw new IOException("the server's header block is not HPACK", e);
+                        }
+                        block.reset();
+                        if (headers.containsKey(":status")) status = Integer.parseInt(headers.get(":status"));
+                    }
+                    if ((flags & END_STREAM) != 0) return new Response(status, headers, body.toByteArray(), -1, -1);
+                }
+                case DATA -> {
+                    if (streamId != STREAM) continue;
+                    body.write(payload);
+                    if ((flags & END_STREAM) != 0) return new Response(status, headers, body.toByteArray(), -1, -1);
+                }
+                default -> { } // PING, WINDOW_UPDATE, PRIORITY: nothing this one request needs to answer
+            }
+        }
+    }
+
+    /**
+     * "Literal Header Field without Indexing" (RFC 7541 §6.2.2) for each header, with no Huffman
+     * coding: by name for ordinary headers, by the static table's index for pseudo-headers, since
+     * Helidon refuses a pseudo-header whose name is spelled out (and HTTP/2 clients never do it).
+     */
+    private static byte[] encode(List<Map.Entry<String, String>> headerBlock) {
+        var out = new ByteArrayOutputStream();
+        for (var header : headerBlock) {
+            Integer index = STATIC_PSEUDO_HEADERS.get(header.getKey());
+            if (index != null) {
+                out.write(index); // 0000 + a 4-bit index: every pseudo-header's is below 15
+            } else {
+                out.write(0x00);
+                string(out, header.getKey().getBytes(StandardCharsets.ISO_8859_1));
+            }
+            string(out, header.getValue().getBytes(StandardCharsets.ISO_8859_1));
+        }
+        return out.toByteArray();
+    }
+
+    /** An HPACK string: its length as a 7-bit-prefix integer (RFC 7541 §5.1), then its octets. */
+    private static void string(ByteArrayOutputStream out, byte[] octets) {
+        int length = octets.length;
+        if (length < 127) {
+            out.write(length);
+        } else {
+            out.write(127);
+            for (length -= 127; length >= 128; length >>>= 7) out.write((length & 0x7f) | 0x80);
+            out.write(length);
+        }
+        out.writeBytes(octets);
+    }
+
+    private static void frame(OutputStream out, int type, int flags, int streamId, byte[] payload) throws IOException {
+        int length = payload.length;
+        out.write(new byte[] {(byte) (length >>> 16), (byte) (length >>> 8), (byte) length, (byte) type, (byte) flags,
+                (byte) (streamId >>> 24), (byte) (streamId >>> 16), (byte) (streamId >>> 8), (byte) streamId});
+        out.write(payload);
+    }
+}
