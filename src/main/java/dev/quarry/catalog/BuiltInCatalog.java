@@ -16,6 +16,10 @@ import java.util.Set;
  *
  * <p>No prices are built in: list prices change, and a wrong built-in price is worse than an
  * honest "unpriced". Configure them per model.
+ *
+ * <p>Built-in aliases yield to the configuration: a configured model id or alias that equals one
+ * of them takes the name (see {@code Assembly.catalog}), so a configuration written before an
+ * alias was added keeps working.
  */
 public final class BuiltInCatalog {
     /** Provider names of the built-in offline providers; configured providers may not reuse them. */
@@ -26,12 +30,21 @@ public final class BuiltInCatalog {
 
     public static List<ModelEntry> models() {
         return List.of(
-                chat("gpt-5.5", "gpt", "OpenAI GPT-5.5", 400_000, 128_000, Set.of(TOOLS, VISION, REASONING, PROMPT_CACHE, DOCUMENTS)),
-                chat("gpt-5.4", "gpt", "OpenAI GPT-5.4", 400_000, 128_000, Set.of(TOOLS, VISION, REASONING, PROMPT_CACHE, DOCUMENTS)),
+                chat("gpt-5.6-sol", "gpt", "OpenAI GPT-5.6 Sol", 1_050_000, 128_000, Set.of(TOOLS, VISION, REASONING, PROMPT_CACHE, DOCUMENTS),
+                        "gpt-5.6", "openai.gpt-5.6-sol"),
+                chat("gpt-5.6-terra", "gpt", "OpenAI GPT-5.6 Terra", 1_050_000, 128_000, Set.of(TOOLS, VISION, REASONING, PROMPT_CACHE, DOCUMENTS),
+                        "openai.gpt-5.6-terra"),
+                chat("gpt-5.6-luna", "gpt", "OpenAI GPT-5.6 Luna", 1_050_000, 128_000, Set.of(TOOLS, VISION, REASONING, PROMPT_CACHE, DOCUMENTS),
+                        "openai.gpt-5.6-luna"),
+                chat("gpt-5.5", "gpt", "OpenAI GPT-5.5", 400_000, 128_000, Set.of(TOOLS, VISION, REASONING, PROMPT_CACHE, DOCUMENTS),
+                        "openai.gpt-5.5"),
+                chat("gpt-5.4", "gpt", "OpenAI GPT-5.4", 400_000, 128_000, Set.of(TOOLS, VISION, REASONING, PROMPT_CACHE, DOCUMENTS),
+                        "openai.gpt-5.4"),
                 chat("gpt-5.4-mini", "gpt", "OpenAI GPT-5.4 mini", 400_000, 128_000, Set.of(TOOLS, VISION, REASONING, PROMPT_CACHE)),
                 chat("claude-opus-4-5", "claude", "Anthropic Claude Opus 4.5", 200_000, 64_000, Set.of(TOOLS, VISION, REASONING, PROMPT_CACHE, DOCUMENTS)),
                 chat("claude-sonnet-4-5", "claude", "Anthropic Claude Sonnet 4.5", 200_000, 64_000, Set.of(TOOLS, VISION, REASONING, PROMPT_CACHE, DOCUMENTS)),
-                chat("claude-haiku-4-5", "claude", "Anthropic Claude Haiku 4.5", 200_000, 64_000, Set.of(TOOLS, VISION, REASONING, PROMPT_CACHE, DOCUMENTS)),
+                chat("claude-haiku-4-5", "claude", "Anthropic Claude Haiku 4.5", 200_000, 64_000, Set.of(TOOLS, VISION, REASONING, PROMPT_CACHE, DOCUMENTS),
+                        "claude-haiku-4-5-20251001"),
                 chat("llama-4-maverick", "llama", "Meta Llama 4 Maverick", 1_000_000, 8_192, Set.of(TOOLS, VISION)),
                 chat("llama-3.3-70b", "llama", "Meta Llama 3.3 70B Instruct", 128_000, 8_192, Set.of(TOOLS)),
                 chat("nova-pro", "nova", "Amazon Nova Pro", 300_000, 10_000, Set.of(TOOLS, VISION, PROMPT_CACHE, DOCUMENTS)),
@@ -49,9 +62,14 @@ public final class BuiltInCatalog {
                         List.of(new Deployment(MINILM_PROVIDER, "all-MiniLM-L6-v2")), Price.UNPRICED, false));
     }
 
+    /**
+     * A frontier chat model without deployments. Aliases are other names clients type for it, such as the
+     * dated or Bedrock-style id ({@code openai.gpt-5.6-sol}); the name a deployment sends upstream is the
+     * deployment's own {@code model}, set in the configuration, never an alias.
+     */
     private static ModelEntry chat(String id, String family, String description, int contextWindow, int maxOutput,
-                                   Set<Capability> capabilities) {
+                                   Set<Capability> capabilities, String... aliases) {
         return new ModelEntry(id, family, ModelKind.CHAT, description, contextWindow, maxOutput, capabilities,
-                List.of(), List.of(), Price.UNPRICED, false);
+                List.of(aliases), List.of(), Price.UNPRICED, false);
     }
 }

@@ -44,6 +44,13 @@ public record ModelEntry(
         return capabilities.contains(capability);
     }
 
+    /** This entry without the given aliases, for names the configuration claims for itself. */
+    public ModelEntry withoutAliases(Set<String> names) {
+        if (aliases.stream().noneMatch(names::contains)) return this;
+        return new ModelEntry(id, family, kind, description, contextWindow, maxOutputTokens, capabilities,
+                aliases.stream().filter(a -> !names.contains(a)).toList(), deployments, price, testModel);
+    }
+
     /**
      * This entry with a configuration's additions: its aliases are added, and its deployments and
      * price replace the entry's when given.

@@ -22,8 +22,15 @@ public final class Assembly {
 
     /** The built-in catalog with the configuration's additions and new models. */
     public static Catalog catalog(QuarryConfig config) {
+        // A name the configuration gives a model (its id or an alias) or an experiment wins over a built-in alias.
+        Set<String> configuredNames = new HashSet<>();
+        for (ModelConfig m : config.models()) {
+            configuredNames.add(m.id());
+            configuredNames.addAll(m.aliases());
+        }
+        config.routing().experiments().forEach(e -> configuredNames.add(e.model()));
         Map<String, ModelEntry> byId = new LinkedHashMap<>();
-        for (ModelEntry entry : BuiltInCatalog.models()) byId.put(entry.id(), entry);
+        for (ModelEntry entry : BuiltInCatalog.models()) byId.put(entry.id(), entry.withoutAliases(configuredNames));
         Set<String> providerNames = new HashSet<>(List.of(BuiltInCatalog.ECHO_PROVIDER, BuiltInCatalog.MINILM_PROVIDER));
         config.providers().forEach(p -> providerNames.add(p.name()));
         for (ModelConfig m : config.models()) {
