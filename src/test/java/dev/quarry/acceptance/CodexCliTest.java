@@ -39,46 +39,9 @@ class CodexCliTest {
         Path codex = NpmTools.install(NpmTools.CODEX, "codex");
 
         try (TestQuarry quarry = TestQuarry.start()) {
-            Path home = Files.createDirectories(tmp.resolve("codex-home"));
             Path work = Files.createDirectories(tmp.resolve("work"));
-            Files.writeString(home.resolve("config.toml"), """
-                    model = "quarry/echo"
-                    model_provider = "quarry"
-                    check_for_update_on_startup = false
-
-                    [analytics]
-                    enabled = false
-
-                    [feedback]
-                    enabled = false
-
-                    [features]
-                    plugins = false
-
-                    [model_providers.quarry]
-                    name = "Quarry"
-                    base_url = "%s/v1"
-                    env_key = "QUARRY_KEY"
-                    wire_api = "responses"
-                    request_max_retries = 0
-                    stream_max_retries = 0
-                    """.formatted(quarry.baseUrl()));
-
-            ProcessBuilder builder = new ProcessBuilder(codex.toString(), "exec", "--skip-git-repo-check",
-                    "--dangerously-bypass-approvals-and-sandbox", "-m", "quarry/echo",
-                    "Please run: [[call exec_command {\"cmd\":\"echo quarry-was-here > out.txt\"}]]")
-                    .directory(work.toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-                    .redirectErrorStream(true)
-                    .redirectOutput(tmp.resolve("codex.log").toFile());
-            builder.environment().put("CODEX_HOME", home.toString());
-            builder.environment().put("QUARRY_KEY", quarry.newKey("codex"));
-            Process process = builder.start();
-            boolean finished = process.waitFor(120, TimeUnit.SECONDS);
-            String log = Files.readString(tmp.resolve("codex.log"));
-            if (!finished) process.destroyForcibly();
-            assertThat(finished).as("codex exec finished; its output:\n" + log).isTrue();
-            assertThat(process.exitValue()).as("codex exit code; its output:\n" + log).isZero();
+            String log = runCodex(codex, quarry, "quarry/echo", "", work,
+                    "Please run: [[call exec_command {\"cmd\":\"echo quarry-was-here > out.txt\"}]]");
 
             assertThat(work.resolve("out.txt")).as("the file Codex's shell call wrote").exists();
             assertThat(Files.readString(work.resolve("out.txt")).strip()).isEqualTo("quarry-was-here");
@@ -118,46 +81,8 @@ class CodexCliTest {
                      """.formatted(claude.baseUrl()), Map.of("ANTHROPIC_KEY", "sk-ant"))) {
             claude.then(answer(toolCall("toolu_patch", "apply_patch", JSON.createObjectNode().put("input", patch).toString())));
             for (int i = 0; i < 4; i++) claude.then(answer(text("Patched.")));
-            Path home = Files.createDirectories(tmp.resolve("codex-home-claude"));
             Path work = Files.createDirectories(tmp.resolve("work-claude"));
-            Files.writeString(home.resolve("config.toml"), """
-                    model = "gpt-5.5"
-                    model_provider = "quarry"
-                    check_for_update_on_startup = false
-
-                    [analytics]
-                    enabled = false
-
-                    [feedback]
-                    enabled = false
-
-                    [features]
-                    plugins = false
-                    apply_patch_freeform = true
-
-                    [model_providers.quarry]
-                    name = "Quarry"
-                    base_url = "%s/v1"
-                    env_key = "QUARRY_KEY"
-                    wire_api = "responses"
-                    request_max_retries = 0
-                    stream_max_retries = 0
-                    """.formatted(quarry.baseUrl()));
-
-            ProcessBuilder builder = new ProcessBuilder(codex.toString(), "exec", "--skip-git-repo-check",
-                    "--dangerously-bypass-approvals-and-sandbox", "-m", "gpt-5.5", "Create hello.txt.")
-                    .directory(work.toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-                    .redirectErrorStream(true)
-                    .redirectOutput(tmp.resolve("codex-claude.log").toFile());
-            builder.environment().put("CODEX_HOME", home.toString());
-            builder.environment().put("QUARRY_KEY", quarry.newKey("codex"));
-            Process process = builder.start();
-            boolean finished = process.waitFor(120, TimeUnit.SECONDS);
-            String log = Files.readString(tmp.resolve("codex-claude.log"));
-            if (!finished) process.destroyForcibly();
-            assertThat(finished).as("codex exec finished; its output:\n" + log).isTrue();
-            assertThat(process.exitValue()).as("codex exit code; its output:\n" + log).isZero();
+            String log = runCodex(codex, quarry, "gpt-5.5", "apply_patch_freeform = true\n", work, "Create hello.txt.");
 
             JsonNode firstCall = JSON.readTree(claude.requests().getFirst().body());
             assertThat(firstCall.path("tools").findValuesAsText("name")).as("the tools Claude was offered").contains("apply_patch");
@@ -165,5 +90,52 @@ class CodexCliTest {
             assertThat(Files.readString(work.resolve("hello.txt")).strip()).isEqualTo("patched through quarry");
             assertThat(claude.lastRequest().text()).as("the patch's result went back to Claude").contains("toolu_patch", "tool_result");
         }
+    }
+
+    /**
+     * Runs {@code codex exec} on {@code model} through Quarry, offline (no update check, analytics,
+     * feedback or plugins), in {@code work} with a home of its own; asserts it finished with exit 0
+     * and returns its output.
+     */
+    private String runCodex(Path codex, TestQuarry quarry, String model, String features, Path work, String prompt) throws Exception {
+        Path home = Files.createDirectories(work.resolveSibling(work.getFileName() + "-codex-home"));
+        Files.writeString(home.resolve("config.toml"), """
+                model = "%s"
+                model_provider = "quarry"
+                check_for_update_on_startup = false
+
+                [analytics]
+                enabled = false
+
+                [feedback]
+                enabled = false
+
+                [features]
+                plugins = false
+                %s
+                [model_providers.quarry]
+                name = "Quarry"
+                base_url = "%s/v1"
+                env_key = "QUARRY_KEY"
+                wire_api = "responses"
+                request_max_retries = 0
+                stream_max_retries = 0
+                """.formatted(model, features, quarry.baseUrl()));
+        Path output = work.resolveSibling(work.getFileName() + "-codex.log");
+        ProcessBuilder builder = new ProcessBuilder(codex.toString(), "exec", "--skip-git-repo-check",
+                "--dangerously-bypass-approvals-and-sandbox", "-m", model, prompt)
+                .directory(work.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .redirectErrorStream(true)
+                .redirectOutput(output.toFile());
+        builder.environment().put("CODEX_HOME", home.toString());
+        builder.environment().put("QUARRY_KEY", quarry.newKey("codex"));
+        Process process = builder.start();
+        boolean finished = process.waitFor(120, TimeUnit.SECONDS);
+        String log = Files.readString(output);
+        if (!finished) process.destroyForcibly();
+        assertThat(finished).as("codex exec finished; its output:\n" + log).isTrue();
+        assertThat(process.exitValue()).as("codex exit code; its output:\n" + log).isZero();
+        return log;
     }
 }

@@ -38,11 +38,7 @@ class GracefulShutdownTest {
     @Test
     void sigtermLetsAnOpenStreamFinishAndTurnsNewRequestsAway() throws Exception {
         try (SlowChatUpstream upstream = new SlowChatUpstream(30, Duration.ofMillis(100))) {
-            Path config = Files.writeString(dir.resolve("quarry.yaml"), """
-                    server: { shutdown_grace_seconds: 10 }
-                    providers: [{ name: slow-upstream, type: openai-compatible, base_url: "%s" }]
-                    models: [{ id: slow, deployments: [{ provider: slow-upstream, model: slow }] }]
-                    """.formatted(upstream.baseUrl()));
+            Path config = slowModelConfig(upstream, 10);
             try (QuarryProcess quarry = QuarryProcess.start(dir, config, QuarryProcess.freePort())) {
                 HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
                 HttpResponse<InputStream> open = http.send(post(quarry, "/v1/chat/completions", BODY), HttpResponse.BodyHandlers.ofInputStream());
@@ -109,11 +105,7 @@ class GracefulShutdownTest {
     @Test
     void aStreamLongerThanTheGracePeriodIsCutAndSaidSo() throws Exception {
         try (SlowChatUpstream upstream = new SlowChatUpstream(300, Duration.ofMillis(100))) {
-            Path config = Files.writeString(dir.resolve("quarry.yaml"), """
-                    server: { shutdown_grace_seconds: 1 }
-                    providers: [{ name: slow-upstream, type: openai-compatible, base_url: "%s" }]
-                    models: [{ id: slow, deployments: [{ provider: slow-upstream, model: slow }] }]
-                    """.formatted(upstream.baseUrl()));
+            Path config = slowModelConfig(upstream, 1);
             try (QuarryProcess quarry = QuarryProcess.start(dir, config, QuarryProcess.freePort())) {
                 HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
                 HttpResponse<InputStream> open = http.send(post(quarry, "/v1/chat/completions", BODY), HttpResponse.BodyHandlers.ofInputStream());
@@ -156,5 +148,14 @@ class GracefulShutdownTest {
                 .header("Authorization", "Bearer " + QuarryProcess.ADMIN_KEY).header("x-api-key", QuarryProcess.ADMIN_KEY)
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+    }
+
+    /** A configuration serving model {@code slow} from the slow upstream, with that shutdown grace. */
+    private Path slowModelConfig(SlowChatUpstream upstream, int graceSeconds) throws java.io.IOException {
+        return Files.writeString(dir.resolve("quarry.yaml"), """
+                server: { shutdown_grace_seconds: %d }
+                providers: [{ name: slow-upstream, type: openai-compatible, base_url: "%s" }]
+                models: [{ id: slow, deployments: [{ provider: slow-upstream, model: slow }] }]
+                """.formatted(graceSeconds, upstream.baseUrl()));
     }
 }

@@ -133,13 +133,7 @@ class SigV4Test {
                 .putHeader("Content-Type", "application/json")
                 .putHeader("Content-Length", Integer.toString(body.length))
                 .build();
-        SdkHttpRequest sdkSigned = AwsV4HttpSigner.create().sign(r -> r
-                .identity(AwsCredentialsIdentity.create("QKIAEXAMPLE", "secret/Example+Key"))
-                .request(unsigned)
-                .payload(ContentStreamProvider.fromByteArray(body))
-                .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "bedrock")
-                .putProperty(AwsV4HttpSigner.REGION_NAME, "eu-west-1")
-                .putProperty(HttpSigner.SIGNING_CLOCK, Clock.fixed(now, ZoneOffset.UTC))).request();
+        SdkHttpRequest sdkSigned = signedBySdk(unsigned, body, now);
 
         var received = SignableRequest.of("POST", sdkSigned.encodedPath(), "", sdkSigned.headers(), body);
         SigV4Authorization authorization = SigV4Authorization.parse(received.header("Authorization"));
@@ -304,13 +298,7 @@ class SigV4Test {
                 .putHeader(":authority", "127.0.0.1:8080")
                 .putHeader("Content-Type", "application/json")
                 .build();
-        SdkHttpRequest sdkSigned = AwsV4HttpSigner.create().sign(r -> r
-                .identity(AwsCredentialsIdentity.create("QKIAEXAMPLE", "secret/Example+Key"))
-                .request(unsigned)
-                .payload(ContentStreamProvider.fromByteArray(body))
-                .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "bedrock")
-                .putProperty(AwsV4HttpSigner.REGION_NAME, "eu-west-1")
-                .putProperty(HttpSigner.SIGNING_CLOCK, Clock.fixed(now, ZoneOffset.UTC))).request();
+        SdkHttpRequest sdkSigned = signedBySdk(unsigned, body, now);
 
         var received = SignableRequest.of("POST", sdkSigned.encodedPath(), "", sdkSigned.headers(), body);
         SigV4Authorization authorization = SigV4Authorization.parse(received.header("Authorization"));
@@ -405,5 +393,16 @@ class SigV4Test {
     private static void assertProblem(ThrowingCallable call, SigV4Exception.Problem problem, String message) {
         assertThatThrownBy(call).isInstanceOfSatisfying(SigV4Exception.class, e -> assertThat(e.problem()).isEqualTo(problem))
                 .hasMessageContaining(message);
+    }
+
+    /** The request as the AWS SDK for Java v2 signs it for Bedrock in eu-west-1 at {@code now}. */
+    private static SdkHttpRequest signedBySdk(SdkHttpRequest unsigned, byte[] body, Instant now) {
+        return AwsV4HttpSigner.create().sign(r -> r
+                .identity(AwsCredentialsIdentity.create("QKIAEXAMPLE", "secret/Example+Key"))
+                .request(unsigned)
+                .payload(ContentStreamProvider.fromByteArray(body))
+                .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "bedrock")
+                .putProperty(AwsV4HttpSigner.REGION_NAME, "eu-west-1")
+                .putProperty(HttpSigner.SIGNING_CLOCK, Clock.fixed(now, ZoneOffset.UTC))).request();
     }
 }
