@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.quarry.audit.AuditEvent;
 import dev.quarry.audit.AuditQueries;
 import dev.quarry.canonical.QuarryException;
+import dev.quarry.store.StoredText;
 import dev.quarry.store.StoredTimes;
 import dev.quarry.surface.Json;
 import dev.quarry.surface.WireReply;
@@ -59,7 +60,8 @@ final class AuditAdminRoutes implements HttpService {
         if (value != null && value.length() > MAX_FILTER) {
             throw QuarryException.invalid(name, "'" + name + "' is longer than " + MAX_FILTER + " characters.");
         }
-        return value;
+        // Compared in the form values were stored in: a NUL, which PostgreSQL refuses in a query, is stored as U+FFFD.
+        return StoredText.fit(value, Integer.MAX_VALUE - 1);
     }
 
     private static Instant time(ServerRequest req, String name) {
