@@ -31,6 +31,25 @@ class CatalogFreshnessTest {
     }
 
     @Test
+    void theCurrentGenerationsResolveByTheirIdsAndBedrockIds() {
+        Catalog catalog = catalog("""
+                providers: [{ name: aws, type: bedrock, region: us-east-2 }]
+                models:
+                  - { id: gpt-6.1-sol, deployments: [{ provider: aws, model: openai.gpt-6.1-sol }] }
+                  - { id: claude-opus-5-5, deployments: [{ provider: aws, model: global.anthropic.claude-opus-5-5 }] }
+                """);
+        assertThat(catalog.resolve("openai.gpt-6.1-sol", ModelKind.CHAT).id()).isEqualTo("gpt-6.1-sol");
+        assertThat(catalog.resolve("anthropic.claude-opus-5-5", ModelKind.CHAT).deployments())
+                .containsExactly(new Deployment("aws", "global.anthropic.claude-opus-5-5"));
+        for (String id : new String[] {"gpt-6.2-astra", "gpt-6.2-sol", "gpt-6.1-terra", "gpt-6-luna", "claude-fable-5-1",
+                "claude-sonnet-5-5", "claude-haiku-5-5", "gemini-3.8-flash", "gemini-3.1-pro-preview"}) {
+            ModelEntry entry = catalog.find(id).orElseThrow();
+            assertThat(entry.contextWindow()).as(id).isGreaterThanOrEqualTo(1_000_000);
+            assertThat(entry.deployments()).as(id + " has no deployment until configured").isEmpty();
+        }
+    }
+
+    @Test
     void anUnknownConfiguredIdStillWorks() {
         Catalog catalog = catalog("""
                 providers: [{ name: up, type: openai-compatible, base_url: "http://127.0.0.1:9" }]
