@@ -102,7 +102,9 @@ final class BedrockRoutes implements HttpService {
             headers.put(SigV4.AUTHORITY, List.of(req.authority()));
         }
         String query = req.query().rawValue();
-        return new Credential.SigV4(SignableRequest.of(req.prologue().method().text(), req.path().rawPath(), query, headers, body.get()),
+        // A request without a body (a signed GET of the model list) signs the empty payload; there is no JSON to read.
+        byte[] signedBody = req.content().hasEntity() ? body.get() : new byte[0];
+        return new Credential.SigV4(SignableRequest.of(req.prologue().method().text(), req.path().rawPath(), query, headers, signedBody),
                 signingName);
     }
 
