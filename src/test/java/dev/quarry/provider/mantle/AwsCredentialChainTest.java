@@ -18,12 +18,15 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
@@ -34,7 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A provider configured with no keys at all signs with what the AWS SDK's default chain finds: here
  * a container role, served by a stub of the ECS/EKS credentials endpoint named by the system property
- * {@code aws.containerCredentialsFullUri}, whose n-th answer is the key pair {@code ASIACHAIN<n>}.
+ * {@code aws.containerCredentialsFullUri}, whose n-th answer is the key pair {@code ASIACHAIN<n>}; or
+ * web identity, a token file exchanged for keys at a stub of STS's {@code AssumeRoleWithWebIdentity}.
  * The bedrock-mantle stub accepts every pair the endpoint hands out and tells which one signed.
  * The SDK's system properties are set for each test and put back after it; the machine's own AWS
  * profile files and instance metadata are kept out of the chain.
@@ -42,7 +46,7 @@ import org.junit.jupiter.api.io.TempDir;
 class AwsCredentialChainTest {
     private static final List<String> SDK_PROPERTIES = List.of("aws.containerCredentialsFullUri", "aws.sharedCredentialsFile",
             "aws.configFile", "aws.ec2MetadataDisabled", "aws.accessKeyId", "aws.secretAccessKey", "aws.sessionToken",
-            "aws.webIdentityTokenFile", "aws.profile");
+            "aws.webIdentityTokenFile", "aws.roleArn", "aws.roleSessionName", "aws.region", "aws.endpointUrlSts", "aws.profile");
     private static final int KEY_PAIRS = 50;
 
     @TempDir
@@ -71,7 +75,7 @@ class AwsCredentialChainTest {
         credentialsEndpoint.createContext("/credentials", exchange -> {
             int n = fetches.incrementAndGet();
             byte[] body = ("{\"AccessKeyId\":\"ASIACHAIN" + n + "\",\"SecretAccessKey\":\"chain-secret-" + n + "\",\"Token\":\"chain-token-" + n
-                    + "\",\"Expiration\":\"" + Instant.now().plus(lifetime).truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + "\"}")
+                    + "\",\"Expiration\":\"" + Instant.now().plus(lifetime).truncatedTo(ChronoUnit.SECONDS) + "\"}")
                     .getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().add("Content-Type", "application/json");
             exchange.sendResponseHeaders(200, body.length);
@@ -143,6 +147,45 @@ class AwsCredentialChainTest {
         assertThat(later).isNotEqualTo("ASIACHAIN1").startsWith("ASIACHAIN");
         assertThat(fetches.get()).isGreaterThanOrEqualTo(2);
         assertThat(mantle.lastRequest().header("X-Amz-Security-Token")).isEqualTo("chain-token-" + later.substring("ASIACHAIN".length()));
+    }
+
+    @Test
+    void aWebIdentityTokenIsExchangedAtStsForKeysThatSignTheCall() throws IOException {
+        List<String> exchanges = new CopyOnWriteArrayList<>();
+        HttpServer sts = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        sts.createContext("/", exchange -> {
+            exchanges.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            byte[] body = ("<AssumeRoleWithWebIdentityResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">"
+                    + "<AssumeRoleWithWebIdentityResult><Credentials><AccessKeyId>ASIACHAIN7</AccessKeyId>"
+                    + "<SecretAccessKey>chain-secret-7</SecretAccessKey><SessionToken>chain-token-7</SessionToken>"
+                    + "<Expiration>" + Instant.now().plus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS) + "</Expiration>"
+                    + "</Credentials><AssumedRoleUser><Arn>arn:aws:sts::123456789012:assumed-role/quarry/session</Arn>"
+                    + "<AssumedRoleId>AROAEXAMPLE:session</AssumedRoleId></AssumedRoleUser></AssumeRoleWithWebIdentityResult>"
+                    + "<ResponseMetadata><RequestId>00000000-0000-0000-0000-000000000001</RequestId></ResponseMetadata>"
+                    + "</AssumeRoleWithWebIdentityResponse>").getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "text/xml");
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        sts.start();
+        try {
+            Path token = Files.writeString(home.resolve("token"), "eyJ.web-identity.token");
+            System.setProperty("aws.webIdentityTokenFile", token.toString());
+            System.setProperty("aws.roleArn", "arn:aws:iam::123456789012:role/quarry");
+            System.setProperty("aws.roleSessionName", "quarry");
+            System.setProperty("aws.region", "us-east-2");
+            System.setProperty("aws.endpointUrlSts", "http://127.0.0.1:" + sts.getAddress().getPort());
+
+            SigV4Authorization signature = call(keylessProvider());
+
+            assertThat(signature.accessKeyId()).isEqualTo("ASIACHAIN7");
+            assertThat(mantle.lastRequest().header("X-Amz-Security-Token")).isEqualTo("chain-token-7");
+            assertThat(exchanges).singleElement().asString().contains("Action=AssumeRoleWithWebIdentity")
+                    .contains("WebIdentityToken=eyJ.web-identity.token");
+        } finally {
+            sts.stop(0);
+        }
     }
 
     @Test
