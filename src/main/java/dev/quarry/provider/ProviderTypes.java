@@ -4,6 +4,7 @@ import dev.quarry.provider.anthropic.AnthropicProvider;
 import dev.quarry.provider.azure.AzureOpenAi;
 import dev.quarry.provider.bedrock.BedrockProvider;
 import dev.quarry.provider.gemini.GeminiProvider;
+import dev.quarry.provider.mantle.BedrockMantle;
 import dev.quarry.provider.openai.OpenAiProvider;
 import java.util.List;
 import java.util.Optional;
@@ -11,7 +12,7 @@ import java.util.Optional;
 /** The provider types a configuration may name: the one list every part of Quarry that knows provider types reads. */
 public final class ProviderTypes {
     public static final List<ProviderType> ALL = List.of(OpenAiProvider.TYPE, OpenAiProvider.COMPATIBLE_TYPE, AzureOpenAi.TYPE,
-            AnthropicProvider.TYPE, GeminiProvider.TYPE, BedrockProvider.TYPE);
+            AnthropicProvider.TYPE, GeminiProvider.TYPE, BedrockProvider.TYPE, BedrockMantle.TYPE);
 
     private ProviderTypes() {}
 

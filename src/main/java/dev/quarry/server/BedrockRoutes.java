@@ -82,8 +82,16 @@ final class BedrockRoutes implements HttpService {
         };
     }
 
-    /** A SigV4 signature when the Authorization header carries one (it covers the body, so the body is read); else a bearer key. */
+    /** A SigV4 signature for {@code bedrock} when the Authorization header carries one; else a bearer key. */
     static Credential credential(ServerRequest req, Supplier<byte[]> body) {
+        return credential(req, body, SIGNING_NAME);
+    }
+
+    /**
+     * A SigV4 signature when the Authorization header carries one (it covers the body, so the body is
+     * read), which must be scoped to {@code signingName}; else a bearer key.
+     */
+    static Credential credential(ServerRequest req, Supplier<byte[]> body, String signingName) {
         String authorization = req.headers().first(HeaderNames.AUTHORIZATION).orElse(null);
         if (!SigV4Authorization.claimedBy(authorization)) return Credential.apiKey(HttpIo.bearer(req));
         Map<String, List<String>> headers = new LinkedHashMap<>();
@@ -94,8 +102,10 @@ final class BedrockRoutes implements HttpService {
             headers.put(SigV4.AUTHORITY, List.of(req.authority()));
         }
         String query = req.query().rawValue();
-        return new Credential.SigV4(SignableRequest.of(req.prologue().method().text(), req.path().rawPath(), query, headers, body.get()),
-                SIGNING_NAME);
+        // A request without a body (a signed GET of the model list) signs the empty payload; there is no JSON to read.
+        byte[] signedBody = req.content().hasEntity() ? body.get() : new byte[0];
+        return new Credential.SigV4(SignableRequest.of(req.prologue().method().text(), req.path().rawPath(), query, headers, signedBody),
+                signingName);
     }
 
     private Endpoint<ChatRequest> converse(String modelId) {

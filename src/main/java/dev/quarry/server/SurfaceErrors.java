@@ -24,6 +24,7 @@ final class SurfaceErrors {
             return AnthropicErrors.reply(error);
         }
         if (path.startsWith("/model/") || path.startsWith("/guardrail/")) return BedrockErrors.reply(error);
+        // Everything else is OpenAI's, /openai/v1 included: Bedrock's OpenAI-compatible endpoint answers its clients in OpenAI's shape.
         return OpenAiErrors.reply(error);
     }
 }

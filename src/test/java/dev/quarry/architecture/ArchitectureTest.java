@@ -50,6 +50,16 @@ class ArchitectureTest {
     static final ArchRule awsProtocolsDependOnTheJdkOnly = classes().that().resideInAPackage("dev.quarry.aws..")
             .should().onlyDependOnClassesThat().resideInAnyPackage("dev.quarry.aws..", "java..", "javax.crypto..");
 
+    /**
+     * The AWS SDK is a source of credentials (its default chain: profiles, web identity, container
+     * and instance roles), not a way to call AWS: one small adapter in the providers' shared AWS
+     * package turns what it finds into {@code dev.quarry.aws.AwsCredentials}, and Quarry's own client
+     * and SigV4 make the calls.
+     */
+    @ArchTest
+    static final ArchRule onlyTheProvidersAwsPackageUsesTheAwsSdk = noClasses().that().resideOutsideOfPackage("dev.quarry.provider.aws..")
+            .should().dependOnClassesThat().resideInAPackage("software.amazon..");
+
     @ArchTest
     static final ArchRule surfacesKnowOnlyTheCanonicalModel = noClasses().that().resideInAPackage("dev.quarry.surface..")
             .should().dependOnClassesThat().resideInAnyPackage("dev.quarry.provider..", "dev.quarry.gateway..",

@@ -29,6 +29,8 @@ class ProviderConfigTest {
               - { name: g, type: gemini, api_key_env: KEY, platform: direct }
               - { name: aws, type: bedrock, region: eu-west-1, access_key_id_env: AWS_ACCESS_KEY_ID,
                   secret_access_key_env: AWS_SECRET_ACCESS_KEY, session_token_env: AWS_SESSION_TOKEN }
+              - { name: mantle, type: bedrock-mantle, region: us-east-2, api: chat_completions, access_key_id_env: AWS_ACCESS_KEY_ID,
+                  secret_access_key_env: AWS_SECRET_ACCESS_KEY, session_token_env: AWS_SESSION_TOKEN }
             """;
 
     @Test
@@ -40,7 +42,7 @@ class ProviderConfigTest {
         assertThat(config.providers().get(3).options()).containsEntry("default_max_tokens", "8192");
         assertThat(config.providers().getFirst().connectTimeout()).hasSeconds(5);
         ProviderRegistry registry = ProviderRegistry.create(List.of(), Assembly.providers(config, ENV::get), ENV::get);
-        assertThat(registry.names()).containsExactly("o", "vllm", "az", "claude", "g", "aws");
+        assertThat(registry.names()).containsExactly("o", "vllm", "az", "claude", "g", "aws", "mantle");
     }
 
     @Test
@@ -48,7 +50,8 @@ class ProviderConfigTest {
         Map<String, String> platforms = ConfiguredPrices.platforms(ConfigLoader.parse(EVERY_TYPE, "q.yaml", DATA));
 
         assertThat(platforms).containsEntry("o", "direct").containsEntry("vllm", "local").containsEntry("az", "azure")
-                .containsEntry("claude", "direct").containsEntry("g", "direct").containsEntry("aws", "bedrock");
+                .containsEntry("claude", "direct").containsEntry("g", "direct").containsEntry("aws", "bedrock")
+                .containsEntry("mantle", "bedrock");
     }
 
     @Test

@@ -39,7 +39,7 @@ public final class AzureOpenAi {
             throw new IllegalArgumentException("provider '" + settings.name() + "' (type azure-openai) has no API key: set the "
                     + "environment variable named by its api_key_env to the key.");
         }
-        Map<String, String> headers = Map.of("api-key", settings.apiKey());
+        OpenAiProvider.CallHeaders headers = OpenAiProvider.CallHeaders.fixed(Map.of("api-key", settings.apiKey()));
         String version = settings.option(API_VERSION.name(), DEFAULT_API_VERSION);
         OpenAiProvider.Host host = version.equals(V1)
                 ? new OpenAiProvider.Host((openAiPath, deployment) -> "/openai/v1" + openAiPath, Map.of(), headers,

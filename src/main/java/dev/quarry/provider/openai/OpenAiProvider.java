@@ -32,8 +32,8 @@ import java.util.Map;
  * (the default for OpenAI) or {@code chat_completions} (the default for compatible servers, most of
  * which have nothing else). Calls always stream upstream; a non-streaming client is served by folding.
  *
- * <p>Other hosts of OpenAI's wire format (Azure OpenAI) reuse this class with their own {@link Host}:
- * the same codecs, other addresses and another key header.
+ * <p>Other hosts of OpenAI's wire format (Azure OpenAI, Bedrock's OpenAI-compatible endpoint) reuse
+ * this class with their own {@link Host}: the same codecs, other addresses and other credentials.
  */
 public final class OpenAiProvider implements Provider {
     /**
@@ -79,6 +79,26 @@ public final class OpenAiProvider implements Provider {
     }
 
     /**
+     * The headers that prove who Quarry is on one call. Most hosts send the same key every time; a
+     * host that wants each call signed (Bedrock's, with SigV4) signs the path and body it is given,
+     * which are exactly those sent.
+     */
+    @FunctionalInterface
+    public interface CallHeaders {
+        /**
+         * @param path the path relative to the base URL, as {@link Endpoints} gave it
+         * @param body the bytes of the request body
+         */
+        Map<String, String> of(String path, byte[] body);
+
+        /** The same headers on every call. */
+        static CallHeaders fixed(Map<String, String> headers) {
+            Map<String, String> copy = Map.copyOf(headers);
+            return (path, body) -> copy;
+        }
+    }
+
+    /**
      * A host that speaks OpenAI's wire format.
      *
      * @param query      query parameters every call carries (Azure's {@code api-version})
@@ -86,10 +106,9 @@ public final class OpenAiProvider implements Provider {
      * @param defaultApi the API used when the {@code api} option is unset
      * @param compatible whether it is an OpenAI-compatible server, which knows only the older request fields
      */
-    public record Host(Endpoints endpoints, Map<String, String> query, Map<String, String> headers, Api defaultApi, boolean compatible) {
+    public record Host(Endpoints endpoints, Map<String, String> query, CallHeaders headers, Api defaultApi, boolean compatible) {
         public Host {
             query = Map.copyOf(query);
-            headers = Map.copyOf(headers);
         }
     }
 
@@ -98,7 +117,7 @@ public final class OpenAiProvider implements Provider {
     private final ChatCompletionsRequestEncoder.Dialect dialect;
     private final Endpoints endpoints;
     private final Map<String, String> query;
-    private final Map<String, String> headers;
+    private final CallHeaders headers;
     private final UpstreamHttp http;
 
     /** @throws IllegalArgumentException for an unknown type or {@code api}, or an {@code openai} provider without a key */
@@ -134,7 +153,7 @@ public final class OpenAiProvider implements Provider {
         }
         // Without a key a compatible server gets no Authorization header at all, not an empty bearer token.
         Map<String, String> headers = hasKey ? Map.of("Authorization", "Bearer " + settings.apiKey()) : Map.of();
-        return new Host((openAiPath, model) -> openAiPath, Map.of(), headers, compatible ? Api.CHAT_COMPLETIONS : Api.RESPONSES, compatible);
+        return new Host((openAiPath, model) -> openAiPath, Map.of(), CallHeaders.fixed(headers), compatible ? Api.CHAT_COMPLETIONS : Api.RESPONSES, compatible);
     }
 
     @Override
@@ -171,6 +190,6 @@ public final class OpenAiProvider implements Provider {
 
     private HttpClientResponse post(String openAiPath, byte[] body, String upstreamModel) {
         String path = endpoints.path(openAiPath, upstreamModel);
-        return ScopedValue.where(UPSTREAM_MODEL, upstreamModel).call(() -> http.postJson(path, query, body, headers));
+        return ScopedValue.where(UPSTREAM_MODEL, upstreamModel).call(() -> http.postJson(path, query, body, headers.of(path, body)));
     }
 }

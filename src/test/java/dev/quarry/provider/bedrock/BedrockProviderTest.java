@@ -151,10 +151,12 @@ class BedrockProviderTest extends ScriptedProviderContractTest {
     }
 
     @Test
-    void aProviderWithoutRegionOrCredentialsIsRefusedNamingWhatToSet() {
+    void aProviderWithoutRegionOrWithKeyOptionsNamingEmptyVariablesIsRefusedNamingWhatToSet() {
         assertThatThrownBy(() -> new BedrockProvider(settings(stub.baseUrl(), null, Map.of()), BedrockStub.credentials()::get))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("region").hasMessageContaining("AWS_REGION");
-        assertThatThrownBy(() -> new BedrockProvider(settings(stub.baseUrl(), null, Map.of("region", "us-east-1")), Map.<String, String>of()::get))
+        // Without key options a provider falls back on the AWS SDK's chain (see AwsCredentialChainTest); with them it needs their keys.
+        assertThatThrownBy(() -> new BedrockProvider(settings(stub.baseUrl(), null, Map.of("region", "us-east-1", "session_token_env", "TEAM_TOKEN")),
+                Map.<String, String>of()::get))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("AWS_ACCESS_KEY_ID").hasMessageContaining("AWS_SECRET_ACCESS_KEY");
     }
 

@@ -19,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -77,12 +78,27 @@ public final class OpenAiStub implements AutoCloseable {
     /** An embeddings answer, listing the vectors in reverse order, as the API is free to. */
     public record Embeddings(List<float[]> vectors) implements Script {}
 
+    /**
+     * Checks each request's credentials before it is answered, as an upstream does; stubs of hosts
+     * that sign their calls (Bedrock's OpenAI-compatible endpoint) verify signatures here.
+     */
+    @FunctionalInterface
+    public interface Gate {
+        /**
+         * @param rawPath the path as it arrived, still percent-encoded
+         * @return the refusal to send instead of the scripted answer, or empty to answer
+         */
+        Optional<Failure> check(String method, String rawPath, String rawQuery, Map<String, List<String>> headers, byte[] body);
+    }
+
+    private final Gate gate;
     private final HttpServer server;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final Queue<Script> scripts = new ConcurrentLinkedQueue<>();
     private final List<Request> requests = new CopyOnWriteArrayList<>();
 
-    private OpenAiStub() throws IOException {
+    private OpenAiStub(Gate gate) throws IOException {
+        this.gate = gate;
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/", this::handle);
         server.setExecutor(executor);
@@ -90,8 +106,13 @@ public final class OpenAiStub implements AutoCloseable {
     }
 
     public static OpenAiStub start() {
+        return start((method, rawPath, rawQuery, headers, body) -> Optional.empty());
+    }
+
+    /** A stub that answers only the requests {@code gate} lets through. */
+    public static OpenAiStub start(Gate gate) {
         try {
-            return new OpenAiStub();
+            return new OpenAiStub(gate);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -203,6 +224,13 @@ public final class OpenAiStub implements AutoCloseable {
         JsonNode body = raw.length == 0 ? JSON.nullNode() : JSON.readTree(raw);
         String path = exchange.getRequestURI().getPath();
         requests.add(new Request(exchange.getRequestMethod(), path, Map.copyOf(exchange.getRequestHeaders()), body));
+        Optional<Failure> refused = gate.check(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(),
+                exchange.getRequestURI().getRawQuery(), exchange.getRequestHeaders(), raw);
+        if (refused.isPresent()) {
+            sendJson(exchange, refused.get().status(), error(refused.get().type(), refused.get().code(), refused.get().message(), null));
+            exchange.close();
+            return;
+        }
         Script script = scripts.poll();
         switch (script) {
             case null -> sendJson(exchange, 500, error("server_error", null, "stub: no answer was scripted for " + path, null));
