@@ -24,6 +24,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
@@ -31,6 +32,19 @@ import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.http.Http2Metric;
+import software.amazon.awssdk.http.Protocol;
+import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
+import software.amazon.awssdk.metrics.MetricCollection;
+import software.amazon.awssdk.metrics.MetricPublisher;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.bedrockruntime.BedrockRuntimeAsyncClient;
+import software.amazon.awssdk.services.bedrockruntime.model.ContentBlock;
+import software.amazon.awssdk.services.bedrockruntime.model.ConversationRole;
+import software.amazon.awssdk.services.bedrockruntime.model.ConverseStreamResponseHandler;
 
 /**
  * A client that sends GOAWAY(NO_ERROR, last-stream-id 0) as soon as an answer's headers arrive,
@@ -139,6 +153,54 @@ class Http2GoAwayTest {
             sse(response, "data: ").forEach(d -> text.append(read(d).at("/delta/text").asText("")));
             assertThat(text).as("round " + round).hasToString(ANSWER);
         }
+    }
+
+    /**
+     * The AWS SDK for Java's async client over HTTP/2 (its Netty transport, h2c to an {@code
+     * http://} endpoint): every ConverseStream event arrives, 50 times. Its HTTP/2 stream metrics
+     * show the calls did go over HTTP/2.
+     */
+    @Test
+    void theAwsSdkForJavaOverHttp2StreamsEveryEvent() throws Exception {
+        var metrics = new CopyOnWriteArrayList<String>();
+        MetricPublisher publisher = new MetricPublisher() {
+            @Override
+            public void publish(MetricCollection collection) {
+                collect(collection, metrics);
+            }
+
+            @Override
+            public void close() {}
+        };
+        try (BedrockRuntimeAsyncClient client = BedrockRuntimeAsyncClient.builder()
+                .endpointOverride(URI.create(quarry.baseUrl())).region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(key.accessKeyId(), key.secretAccessKey())))
+                .httpClientBuilder(NettyNioAsyncHttpClient.builder().protocol(Protocol.HTTP2))
+                .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()).addMetricPublisher(publisher)).build()) {
+            for (int round = 0; round < ROUNDS; round++) {
+                var events = new CopyOnWriteArrayList<String>();
+                var text = new StringBuffer();
+                ConverseStreamResponseHandler handler = ConverseStreamResponseHandler.builder()
+                        .subscriber(ConverseStreamResponseHandler.Visitor.builder()
+                                .onMessageStart(e -> events.add("messageStart"))
+                                .onContentBlockDelta(e -> text.append(e.delta().text()))
+                                .onMessageStop(e -> events.add("messageStop"))
+                                .onMetadata(e -> events.add("metadata"))
+                                .build())
+                        .build();
+                client.converseStream(r -> r.modelId("quarry/echo").messages(m -> m.role(ConversationRole.USER).content(ContentBlock.fromText(SAID))),
+                        handler).get(30, TimeUnit.SECONDS);
+
+                assertThat(text).as("round " + round).hasToString(ANSWER);
+                assertThat(events).as("round " + round).containsExactly("messageStart", "messageStop", "metadata");
+            }
+        }
+        assertThat(metrics).contains(Http2Metric.LOCAL_STREAM_WINDOW_SIZE_IN_BYTES.name());
+    }
+
+    private static void collect(MetricCollection collection, List<String> names) {
+        collection.forEach(record -> names.add(record.metric().name()));
+        collection.children().forEach(child -> collect(child, names));
     }
 
     /**
