@@ -56,6 +56,11 @@ class Http2GoAwayTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int ROUNDS = 50;
     private static final int FLOW_CONTROL_WINDOW = 65_535;
+    /** The slow model's answer takes two seconds. */
+    private static final int SLOW_WORDS = 40;
+    private static final Duration SLOW_PAUSE = Duration.ofMillis(50);
+    /** HTTP/2 error codes (RFC 9113 §7). */
+    private static final int NO_ERROR = 0x0, CANCEL = 0x8;
     /** Long enough for a few hundred events: a stream over HTTP/2's initial flow-control window on the SSE surfaces. */
     private static final String SAID = "going away ".repeat(800).strip();
     private static final String ANSWER = "You said: " + SAID;
@@ -67,7 +72,7 @@ class Http2GoAwayTest {
 
     @BeforeAll
     static void start() {
-        slow = new SlowChatUpstream(40, Duration.ofMillis(50));
+        slow = new SlowChatUpstream(SLOW_WORDS, SLOW_PAUSE);
         quarry = TestQuarry.start("""
                 providers: [{ name: slow-upstream, type: openai-compatible, base_url: "%s" }]
                 models: [{ id: slow, deployments: [{ provider: slow-upstream, model: slow }] }]
@@ -153,6 +158,33 @@ class Http2GoAwayTest {
             sse(response, "data: ").forEach(d -> text.append(read(d).at("/delta/text").asText("")));
             assertThat(text).as("round " + round).hasToString(ANSWER);
         }
+    }
+
+    /** A client that went away but keeps its socket open has the connection closed once its last stream has ended. */
+    @Test
+    void theConnectionOfAClientThatWentAwayIsClosedOnceItsStreamsHaveEnded() throws Exception {
+        byte[] body = JSON.writeValueAsBytes(Map.of("model", "quarry/echo", "stream", true, "messages", List.of(Map.of("role", "user", "content", SAID))));
+        long start = System.nanoTime();
+
+        RawH2c.Response response = RawH2c.sendGoingAwayUntilClosed(port, request("/v1/chat/completions", Map.of("authorization", "Bearer " + key.apiKey())),
+                body, NO_ERROR);
+
+        assertThat(sse(response, "data: ").getLast()).isEqualTo("[DONE]");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+    }
+
+    /** A GOAWAY with an error code is a client aborting: its connection, and the stream on it, end at once. */
+    @Test
+    void aGoAwayWithAnErrorCodeEndsTheConnectionAtOnce() throws Exception {
+        byte[] body = JSON.writeValueAsBytes(Map.of("model", "slow", "stream", true, "messages", List.of(Map.of("role", "user", "content", "go"))));
+        long start = System.nanoTime();
+
+        RawH2c.Response response = RawH2c.sendGoingAwayUntilClosed(port, request("/v1/chat/completions", Map.of("authorization", "Bearer " + key.apiKey())),
+                body, CANCEL);
+
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.bodyText()).doesNotContain("[DONE]");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(SLOW_PAUSE.multipliedBy(SLOW_WORDS));
     }
 
     /**

@@ -45,13 +45,13 @@ public final class RawH2c {
         }
     }
 
-    /** What the client does once the answer's headers are in. */
-    private enum AfterHeaders {
-        READ_ON,
-        /** GOAWAY(NO_ERROR, last-stream-id 0), as the AWS SDK for JavaScript v3 sends on every event-stream call, then read on. */
-        GO_AWAY,
-        /** That GOAWAY, then close the connection without reading the body. */
-        GO_AWAY_AND_HANG_UP
+    /**
+     * What the client does once the answer's headers are in: send GOAWAY(last-stream-id 0) with
+     * {@code goAwayCode} (none if negative); then close the connection ({@code hangUp}), or read
+     * the answer and, with {@code untilClosed}, read on past its end until the server closes.
+     */
+    private record AfterHeaders(int goAwayCode, boolean hangUp, boolean untilClosed) {
+        static final AfterHeaders READ_ON = new AfterHeaders(-1, false, false);
     }
 
     private RawH2c() {}
@@ -61,14 +61,27 @@ public final class RawH2c {
         return exchange(port, headerBlock, body, AfterHeaders.READ_ON);
     }
 
-    /** As {@link #send}, sending GOAWAY(NO_ERROR, last-stream-id 0) as soon as the answer's headers arrive, then reading the whole answer. */
+    /**
+     * As {@link #send}, sending GOAWAY(NO_ERROR, last-stream-id 0) as soon as the answer's headers
+     * arrive, as the AWS SDK for JavaScript v3 does on every event-stream call, then reading the whole answer.
+     */
     public static Response sendGoingAway(int port, List<Map.Entry<String, String>> headerBlock, byte[] body) throws IOException {
-        return exchange(port, headerBlock, body, AfterHeaders.GO_AWAY);
+        return exchange(port, headerBlock, body, new AfterHeaders(NO_ERROR, false, false));
+    }
+
+    /**
+     * As {@link #sendGoingAway} with {@code goAwayCode} as the GOAWAY's error code, then reading
+     * until the server closes the connection (past the answer's end): the response is what came
+     * before that, its {@code goAwayCode} the server's GOAWAY if it sent one.
+     */
+    public static Response sendGoingAwayUntilClosed(int port, List<Map.Entry<String, String>> headerBlock, byte[] body, int goAwayCode)
+            throws IOException {
+        return exchange(port, headerBlock, body, new AfterHeaders(goAwayCode, false, true));
     }
 
     /** As {@link #sendGoingAway}, but closing the connection right after that GOAWAY: the answer has its headers and no body. */
     public static Response goAwayAndHangUp(int port, List<Map.Entry<String, String>> headerBlock, byte[] body) throws IOException {
-        return exchange(port, headerBlock, body, AfterHeaders.GO_AWAY_AND_HANG_UP);
+        return exchange(port, headerBlock, body, new AfterHeaders(NO_ERROR, true, false));
     }
 
     private static Response exchange(int port, List<Map.Entry<String, String>> headerBlock, byte[] body, AfterHeaders after)
@@ -92,6 +105,7 @@ public final class RawH2c {
         var body = new ByteArrayOutputStream();
         Map<String, String> headers = new LinkedHashMap<>();
         int status = 0;
+        int goAwayCode = -1;
         while (true) {
             int length, type, flags, streamId;
             byte[] payload;
@@ -102,8 +116,8 @@ public final class RawH2c {
                 streamId = in.readInt() & 0x7fff_ffff;
                 payload = in.readNBytes(length);
                 if (payload.length < length) throw new EOFException();
-            } catch (EOFException closed) {
-                return new Response(status, headers, body.toByteArray(), -1, -1);
+            } catch (EOFException | SocketException closed) {
+                return new Response(status, headers, body.toByteArray(), -1, goAwayCode);
             }
             if (Boolean.getBoolean("rawh2c.debug")) System.err.println("frame type=" + type + " flags=" + flags + " stream=" + streamId + " len=" + length + " " + new String(payload, StandardCharsets.ISO_8859_1));
             switch (type) {
@@ -114,8 +128,8 @@ public final class RawH2c {
                     }
                 }
                 case GOAWAY -> {
-                    int code = ((payload[4] & 0xff) << 24) | ((payload[5] & 0xff) << 16) | ((payload[6] & 0xff) << 8) | (payload[7] & 0xff);
-                    return new Response(status, headers, body.toByteArray(), -1, code);
+                    goAwayCode = ((payload[4] & 0xff) << 24) | ((payload[5] & 0xff) << 16) | ((payload[6] & 0xff) << 8) | (payload[7] & 0xff);
+                    if (!after.untilClosed()) return new Response(status, headers, body.toByteArray(), -1, goAwayCode);
                 }
                 case RST_STREAM -> {
                     if (streamId != STREAM) continue;
@@ -135,18 +149,18 @@ public final class RawH2c {
                         }
                         block.reset();
                         if (headers.containsKey(":status")) status = Integer.parseInt(headers.get(":status"));
-                        if (after != AfterHeaders.READ_ON && (flags & END_STREAM) == 0) {
-                            frame(out, GOAWAY, 0, 0, ByteBuffer.allocate(8).putInt(0).putInt(NO_ERROR).array());
+                        if (after.goAwayCode() >= 0 && (flags & END_STREAM) == 0) {
+                            frame(out, GOAWAY, 0, 0, ByteBuffer.allocate(8).putInt(0).putInt(after.goAwayCode()).array());
                             out.flush();
-                            if (after == AfterHeaders.GO_AWAY_AND_HANG_UP) return new Response(status, headers, new byte[0], -1, -1);
+                            if (after.hangUp()) return new Response(status, headers, new byte[0], -1, -1);
                         }
                     }
-                    if ((flags & END_STREAM) != 0) return new Response(status, headers, body.toByteArray(), -1, -1);
+                    if ((flags & END_STREAM) != 0 && !after.untilClosed()) return new Response(status, headers, body.toByteArray(), -1, -1);
                 }
                 case DATA -> {
                     if (streamId != STREAM) continue;
                     body.write(payload);
-                    if ((flags & END_STREAM) != 0) return new Response(status, headers, body.toByteArray(), -1, -1);
+                    if ((flags & END_STREAM) != 0 && !after.untilClosed()) return new Response(status, headers, body.toByteArray(), -1, -1);
                     if (length > 0) {
                         // Hand the window back at once, for the stream and the connection: an answer over 64 KiB is never
                         // stalled. A server that has closed the connection is found by the next read.
