@@ -21,7 +21,7 @@ async function main() {
     console.log(JSON.stringify({ call: 'ConverseStream', events, text }));
   }
   const answer = await client.send(new ConverseCommand({ modelId: 'quarry/echo', messages }));
-  console.log(JSON.stringify({ call: 'Converse', events: [answer.stopReason], text: answer.output.message.content[0].text }));
+  console.log(JSON.stringify({ call: 'Converse', stopReason: answer.stopReason, text: answer.output.message.content[0].text }));
 }
 
 main().catch((error) => {

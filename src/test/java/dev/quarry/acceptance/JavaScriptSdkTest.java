@@ -68,5 +68,6 @@ class JavaScriptSdkTest {
         JsonNode converse = calls.getLast();
         assertThat(converse.path("call").asText()).isEqualTo("Converse");
         assertThat(converse.path("text").asText()).isEqualTo("You said: " + SAID);
+        assertThat(converse.path("stopReason").asText()).isEqualTo("end_turn");
     }
 }
