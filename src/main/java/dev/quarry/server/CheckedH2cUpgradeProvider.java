@@ -21,7 +21,8 @@ import java.util.List;
  * HTTP client sends), less its 500 when the {@code HTTP2-Settings} header is missing or is not
  * base64url-encoded settings: such a request is served as the HTTP/1.1 request it also is, since a
  * server may always ignore an upgrade (RFC 9110, section 7.8). Found by Helidon's service loader
- * ahead of its own provider for the same protocol.
+ * ahead of its own provider for the same protocol. The upgraded connection is behind a {@link
+ * GoAwayDeferral}, as prior knowledge's is.
  */
 @Weight(Weighted.DEFAULT_WEIGHT + 10)
 public final class CheckedH2cUpgradeProvider implements Http1UpgradeProvider<Http2Config> {
@@ -52,7 +53,7 @@ public final class CheckedH2cUpgradeProvider implements Http1UpgradeProvider<Htt
 
             @Override
             public ServerConnection upgrade(ConnectionContext ctx, HttpPrologue prologue, WritableHeaders<?> headers) {
-                return wellFormedSettings(headers) ? upgrader.upgrade(ctx, prologue, headers) : null;
+                return wellFormedSettings(headers) ? GoAwayDeferral.open(ctx, deferring -> upgrader.upgrade(deferring, prologue, headers)) : null;
             }
         };
     }

@@ -5,6 +5,7 @@ import dev.quarry.canonical.QuarryError;
 import dev.quarry.canonical.QuarryException;
 import dev.quarry.surface.SseWriter;
 import dev.quarry.surface.WireReply;
+import io.helidon.webserver.ServerConnectionException;
 import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -52,8 +53,10 @@ final class StreamReply {
             headers.forEach(res::header);
             try (OutputStream out = res.outputStream()) {
                 encoder.accept(out);
-            } catch (IOException | UncheckedIOException e) {
-                // The client went away mid-stream; closing the stream bills what was produced.
+            } catch (IOException | UncheckedIOException | ServerConnectionException e) {
+                // The client went away mid-stream (over HTTP/2 Helidon reports the socket it can no
+                // longer write as a ServerConnectionException, an unchecked exception of its own);
+                // closing the stream bills what was produced, and the call is logged as any other.
                 LOG.log(Level.FINE, () -> "request_id=" + requestId + " client disconnected: " + e.getMessage());
             }
             return 200;

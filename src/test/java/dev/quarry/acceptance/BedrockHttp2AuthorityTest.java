@@ -4,11 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.quarry.aws.AwsCredentials;
-import dev.quarry.aws.SigV4;
-import dev.quarry.aws.SignableRequest;
 import dev.quarry.identity.IssuedKey;
 import dev.quarry.identity.PrincipalKind;
+import dev.quarry.testing.BedrockH2c;
 import dev.quarry.testing.RawH2c;
 import dev.quarry.testing.TestQuarry;
 import java.net.URI;
@@ -16,11 +14,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -125,25 +119,12 @@ class BedrockHttp2AuthorityTest {
         assertThat(List.of(response.resetCode(), response.goAwayCode())).contains(PROTOCOL_ERROR);
     }
 
-    /** The signed headers plus what signing added, with Quarry's key; the clock is the machine's, as Quarry's is. */
     private static Map<String, String> sign(Map<String, String> headers) {
-        var toSign = new LinkedHashMap<String, List<String>>();
-        headers.forEach((name, value) -> toSign.put(name, List.of(value)));
-        var result = new LinkedHashMap<>(headers);
-        result.putAll(SigV4.sign(SignableRequest.of("POST", PATH, "", toSign, BODY), AwsCredentials.of(key.accessKeyId(), key.secretAccessKey()),
-                "us-east-1", "bedrock", Instant.now()));
-        return result;
+        return BedrockH2c.sign(key, PATH, headers, BODY);
     }
 
-    /** The request's header block: pseudo-headers first, then {@code host} if given, then the rest (lower-case, as HTTP/2 requires). */
     private static List<Map.Entry<String, String>> block(String authority, String host, Map<String, String> headers) {
-        List<Map.Entry<String, String>> block = new ArrayList<>(List.of(Map.entry(":method", "POST"), Map.entry(":scheme", "http"),
-                Map.entry(":path", PATH), Map.entry(":authority", authority)));
-        if (host != null) block.add(Map.entry("host", host));
-        headers.forEach((name, value) -> {
-            if (!name.startsWith(":")) block.add(Map.entry(name.toLowerCase(Locale.ROOT), value));
-        });
-        return block;
+        return BedrockH2c.block(PATH, authority, host, headers);
     }
 
     private static JsonNode read(RawH2c.Response response) throws Exception {

@@ -10,6 +10,8 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,7 +28,8 @@ import java.util.Map;
 public final class RawH2c {
     private static final int TIMEOUT_MILLIS = 20_000;
     private static final byte[] PREFACE = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
-    private static final int DATA = 0, HEADERS = 1, RST_STREAM = 3, SETTINGS = 4, GOAWAY = 7, CONTINUATION = 9;
+    private static final int DATA = 0, HEADERS = 1, RST_STREAM = 3, SETTINGS = 4, GOAWAY = 7, WINDOW_UPDATE = 8, CONTINUATION = 9;
+    private static final int NO_ERROR = 0;
     private static final int END_STREAM = 0x1, ACK = 0x1, END_HEADERS = 0x4;
     private static final int STREAM = 1;
     /** The first entry of RFC 7541's static table (Appendix A) for each request pseudo-header. */
@@ -42,10 +45,47 @@ public final class RawH2c {
         }
     }
 
+    /**
+     * What the client does once the answer's headers are in: send GOAWAY(last-stream-id 0) with
+     * {@code goAwayCode} (none if negative); then close the connection ({@code hangUp}), or read
+     * the answer and, with {@code untilClosed}, read on past its end until the server closes.
+     */
+    private record AfterHeaders(int goAwayCode, boolean hangUp, boolean untilClosed) {
+        static final AfterHeaders READ_ON = new AfterHeaders(-1, false, false);
+    }
+
     private RawH2c() {}
 
     /** Sends one request on stream 1 with exactly {@code headerBlock} (pseudo-headers first, as HTTP/2 requires) and {@code body}. */
     public static Response send(int port, List<Map.Entry<String, String>> headerBlock, byte[] body) throws IOException {
+        return exchange(port, headerBlock, body, AfterHeaders.READ_ON);
+    }
+
+    /**
+     * As {@link #send}, sending GOAWAY(NO_ERROR, last-stream-id 0) as soon as the answer's headers
+     * arrive, as the AWS SDK for JavaScript v3 does on every event-stream call, then reading the whole answer.
+     */
+    public static Response sendGoingAway(int port, List<Map.Entry<String, String>> headerBlock, byte[] body) throws IOException {
+        return exchange(port, headerBlock, body, new AfterHeaders(NO_ERROR, false, false));
+    }
+
+    /**
+     * As {@link #sendGoingAway} with {@code goAwayCode} as the GOAWAY's error code, then reading
+     * until the server closes the connection (past the answer's end): the response is what came
+     * before that, its {@code goAwayCode} the server's GOAWAY if it sent one.
+     */
+    public static Response sendGoingAwayUntilClosed(int port, List<Map.Entry<String, String>> headerBlock, byte[] body, int goAwayCode)
+            throws IOException {
+        return exchange(port, headerBlock, body, new AfterHeaders(goAwayCode, false, true));
+    }
+
+    /** As {@link #sendGoingAway}, but closing the connection right after that GOAWAY: the answer has its headers and no body. */
+    public static Response goAwayAndHangUp(int port, List<Map.Entry<String, String>> headerBlock, byte[] body) throws IOException {
+        return exchange(port, headerBlock, body, new AfterHeaders(NO_ERROR, true, false));
+    }
+
+    private static Response exchange(int port, List<Map.Entry<String, String>> headerBlock, byte[] body, AfterHeaders after)
+            throws IOException {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress("127.0.0.1", port), TIMEOUT_MILLIS);
             socket.setSoTimeout(TIMEOUT_MILLIS);
@@ -55,16 +95,17 @@ public final class RawH2c {
             frame(out, HEADERS, body.length == 0 ? END_HEADERS | END_STREAM : END_HEADERS, STREAM, encode(headerBlock));
             if (body.length > 0) frame(out, DATA, END_STREAM, STREAM, body);
             out.flush();
-            return read(new DataInputStream(socket.getInputStream()), out);
+            return read(new DataInputStream(socket.getInputStream()), out, after);
         }
     }
 
-    private static Response read(DataInputStream in, OutputStream out) throws IOException {
+    private static Response read(DataInputStream in, OutputStream out, AfterHeaders after) throws IOException {
         var decoder = new DefaultHttp2HeadersDecoder(false);
         var block = new ByteArrayOutputStream();
         var body = new ByteArrayOutputStream();
         Map<String, String> headers = new LinkedHashMap<>();
         int status = 0;
+        int goAwayCode = -1;
         while (true) {
             int length, type, flags, streamId;
             byte[] payload;
@@ -75,8 +116,8 @@ public final class RawH2c {
                 streamId = in.readInt() & 0x7fff_ffff;
                 payload = in.readNBytes(length);
                 if (payload.length < length) throw new EOFException();
-            } catch (EOFException closed) {
-                return new Response(status, headers, body.toByteArray(), -1, -1);
+            } catch (EOFException | SocketException closed) {
+                return new Response(status, headers, body.toByteArray(), -1, goAwayCode);
             }
             if (Boolean.getBoolean("rawh2c.debug")) System.err.println("frame type=" + type + " flags=" + flags + " stream=" + streamId + " len=" + length + " " + new String(payload, StandardCharsets.ISO_8859_1));
             switch (type) {
@@ -87,8 +128,8 @@ public final class RawH2c {
                     }
                 }
                 case GOAWAY -> {
-                    int code = ((payload[4] & 0xff) << 24) | ((payload[5] & 0xff) << 16) | ((payload[6] & 0xff) << 8) | (payload[7] & 0xff);
-                    return new Response(status, headers, body.toByteArray(), -1, code);
+                    goAwayCode = ((payload[4] & 0xff) << 24) | ((payload[5] & 0xff) << 16) | ((payload[6] & 0xff) << 8) | (payload[7] & 0xff);
+                    if (!after.untilClosed()) return new Response(status, headers, body.toByteArray(), -1, goAwayCode);
                 }
                 case RST_STREAM -> {
                     if (streamId != STREAM) continue;
@@ -108,13 +149,30 @@ public final class RawH2c {
                         }
                         block.reset();
                         if (headers.containsKey(":status")) status = Integer.parseInt(headers.get(":status"));
+                        if (after.goAwayCode() >= 0 && (flags & END_STREAM) == 0) {
+                            frame(out, GOAWAY, 0, 0, ByteBuffer.allocate(8).putInt(0).putInt(after.goAwayCode()).array());
+                            out.flush();
+                            if (after.hangUp()) return new Response(status, headers, new byte[0], -1, -1);
+                        }
                     }
-                    if ((flags & END_STREAM) != 0) return new Response(status, headers, body.toByteArray(), -1, -1);
+                    if ((flags & END_STREAM) != 0 && !after.untilClosed()) return new Response(status, headers, body.toByteArray(), -1, -1);
                 }
                 case DATA -> {
                     if (streamId != STREAM) continue;
                     body.write(payload);
-                    if ((flags & END_STREAM) != 0) return new Response(status, headers, body.toByteArray(), -1, -1);
+                    if ((flags & END_STREAM) != 0 && !after.untilClosed()) return new Response(status, headers, body.toByteArray(), -1, -1);
+                    if (length > 0) {
+                        // Hand the window back at once, for the stream and the connection: an answer over 64 KiB is never
+                        // stalled. A server that has closed the connection is found by the next read.
+                        byte[] increment = ByteBuffer.allocate(4).putInt(length).array();
+                        try {
+                            frame(out, WINDOW_UPDATE, 0, STREAM, increment);
+                            frame(out, WINDOW_UPDATE, 0, 0, increment);
+                            out.flush();
+                        } catch (SocketException closed) {
+                            // read on
+                        }
+                    }
                 }
                 default -> { } // PING, WINDOW_UPDATE, PRIORITY: nothing this one request needs to answer
             }

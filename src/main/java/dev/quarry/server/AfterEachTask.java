@@ -1,0 +1,53 @@
+package dev.quarry.server;
+
+import java.util.List;
+import java.util.concurrent.AbstractExecutorService;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/** Runs tasks on another executor, and {@code after} once each has ended, however it ended. */
+final class AfterEachTask extends AbstractExecutorService {
+    private final ExecutorService executor;
+    private final Runnable after;
+
+    AfterEachTask(ExecutorService executor, Runnable after) {
+        this.executor = executor;
+        this.after = after;
+    }
+
+    @Override
+    public void execute(Runnable task) {
+        executor.execute(() -> {
+            try {
+                task.run();
+            } finally {
+                after.run();
+            }
+        });
+    }
+
+    @Override
+    public void shutdown() {
+        executor.shutdown();
+    }
+
+    @Override
+    public List<Runnable> shutdownNow() {
+        return executor.shutdownNow();
+    }
+
+    @Override
+    public boolean isShutdown() {
+        return executor.isShutdown();
+    }
+
+    @Override
+    public boolean isTerminated() {
+        return executor.isTerminated();
+    }
+
+    @Override
+    public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
+        return executor.awaitTermination(timeout, unit);
+    }
+}
