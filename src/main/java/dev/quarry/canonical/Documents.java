@@ -15,6 +15,8 @@ public final class Documents {
      * Bedrock. The server's {@code max_body_bytes} (10 MiB by default) applies first.
      */
     public static final long MAX_BYTES = 32L * 1024 * 1024;
+    /** Bedrock's limit for one document (4.5 MB), which its surface and its provider both apply. */
+    public static final long BEDROCK_MAX_BYTES = 4_718_592;
     /** The longest document name accepted: a file name's usual limit. */
     public static final int MAX_NAME = 255;
 
@@ -42,12 +44,13 @@ public final class Documents {
         return new ContentBlock.Document(type, base64, name(name, nameField));
     }
 
-    /** A plain-text document given as its text (Anthropic's text source). */
-    public static ContentBlock.Document text(String text, String textField, String name, String nameField) {
+    /** A text document given as its text (Anthropic's and Converse's text sources). */
+    public static ContentBlock.Document text(DocumentType type, String text, String textField, String name, String nameField) {
+        if (!type.text()) throw new IllegalArgumentException(type + " documents are not text");
         if (text.isEmpty()) throw QuarryException.invalid(textField, "'" + textField + "' must not be empty.");
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
         requireSize(bytes.length, textField);
-        return new ContentBlock.Document(DocumentType.TEXT, Base64.getEncoder().encodeToString(bytes), name(name, nameField));
+        return new ContentBlock.Document(type, Base64.getEncoder().encodeToString(bytes), name(name, nameField));
     }
 
     /** A document given as a {@code data:<media type>;base64,<data>} URL (OpenAI's {@code file_data}). */
@@ -75,9 +78,14 @@ public final class Documents {
     }
 
     private static void requireSize(long bytes, String field) {
-        if (bytes > MAX_BYTES) {
+        requireSize(bytes, MAX_BYTES, field);
+    }
+
+    /** @throws QuarryException 400 naming the field and the limit when a document of {@code bytes} is over {@code limit} */
+    public static void requireSize(long bytes, long limit, String field) {
+        if (bytes > limit) {
             throw QuarryException.invalid(field, "The document in '" + field + "' is " + bytes + " bytes; documents may be at most "
-                    + MAX_BYTES + " bytes (32 MiB).");
+                    + limit + " bytes here.");
         }
     }
 
