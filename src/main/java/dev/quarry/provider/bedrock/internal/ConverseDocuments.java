@@ -3,6 +3,7 @@ package dev.quarry.provider.bedrock.internal;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.quarry.canonical.ContentBlock;
 import dev.quarry.provider.wire.Json;
+import java.text.Normalizer;
 import java.util.HashSet;
 import java.util.Locale;
 import java.util.Set;
@@ -44,12 +45,17 @@ final class ConverseDocuments {
         return name.toLowerCase(Locale.ROOT).endsWith("." + extension) ? name.substring(0, name.length() - extension.length() - 1) : name;
     }
 
-    /** ASCII letters and digits only: what "alphanumeric" surely means to every model behind Converse. */
+    /**
+     * ASCII letters and digits only, what "alphanumeric" surely means to every model behind
+     * Converse; accented letters keep their base letter ("données" is "donnees").
+     */
     private static String allowed(String name) {
-        StringBuilder out = new StringBuilder(Math.min(name.length(), MAX_NAME));
+        String decomposed = Normalizer.normalize(name, Normalizer.Form.NFD);
+        StringBuilder out = new StringBuilder(Math.min(decomposed.length(), MAX_NAME));
         boolean gap = false;
-        for (int i = 0; i < name.length(); i++) {
-            char c = name.charAt(i);
+        for (int i = 0; i < decomposed.length(); i++) {
+            char c = decomposed.charAt(i);
+            if (Character.getType(c) == Character.NON_SPACING_MARK) continue;
             if (c < 0x80 && (Character.isLetterOrDigit(c) || c == '-' || c == '(' || c == ')' || c == '[' || c == ']')) {
                 boolean space = gap && !out.isEmpty();
                 if (out.length() + (space ? 2 : 1) > MAX_NAME) break;

@@ -1,5 +1,6 @@
 package dev.quarry.provider.openai.internal;
 
+import dev.quarry.canonical.DocumentType;
 import static dev.quarry.provider.openai.internal.ChatCompletionsRequestEncoderTest.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -117,5 +118,15 @@ class ResponsesRequestEncoderTest {
         ChatRequest request = new ChatRequest("m", List.of(), List.of(Message.user("Go.")), List.of(SHELL, APPLY_PATCH),
                 new ToolChoice.Named(name), null, Map.of());
         return ResponsesRequestEncoder.encode(request, "m").path("tool_choice");
+    }
+
+    @Test
+    void everyDocumentTypeGoesAsAnInputFileWithItsMediaType() {
+        ChatRequest request = ChatRequest.of("m", List.of(new Message(Role.USER, List.of(new ContentBlock.Text("Read."),
+                new ContentBlock.Document(DocumentType.DOCX, "UEsDBA==", "notes.docx")))));
+        JsonNode content = ResponsesRequestEncoder.encode(request, "gpt").path("input").get(0).path("content");
+        assertThat(content.get(1)).isEqualTo(json("""
+                {"type":"input_file","filename":"notes.docx",
+                 "file_data":"data:application/vnd.openxmlformats-officedocument.wordprocessingml.document;base64,UEsDBA=="}"""));
     }
 }
