@@ -164,6 +164,23 @@ class DocumentsAcceptanceTest {
         assertThat(received.question()).isEqualTo(QUESTION);
     }
 
+    /** InvokeModel with an Anthropic body is read by the Anthropic decoder, documents included. */
+    @Test
+    void anAnthropicBodyThroughInvokeModelCarriesItsDocument() throws Exception {
+        anthropic.then(answer(text("Revenue rose.")));
+        var body = JSON.createObjectNode().put("anthropic_version", "bedrock-2023-05-31").put("max_tokens", 64);
+        var content = body.putArray("messages").addObject().put("role", "user").putArray("content");
+        content.addObject().put("type", "document").put("title", "quarterly-report").putObject("source")
+                .put("type", "base64").put("media_type", "application/pdf").put("data", PDF_BASE64);
+        content.addObject().put("type", "text").put("text", QUESTION);
+        var reply = bedrockClient.invokeModel(r -> r.modelId("claude-sonnet-4-5").contentType("application/json")
+                .body(SdkBytes.fromUtf8String(body.toString())));
+        assertThat(JSON.readTree(reply.body().asUtf8String()).path("content").get(0).path("text").asText()).isEqualTo("Revenue rose.");
+        Received received = received(Upstream.ANTHROPIC);
+        assertThat(Base64.getDecoder().decode(received.base64())).isEqualTo(PDF);
+        assertThat(received.name()).isEqualTo("quarterly-report");
+    }
+
     @ParameterizedTest(name = "{0} client → quarry/echo: refused, naming the model and the alternative")
     @EnumSource(Surface.class)
     void aModelWithoutDocumentsRefusesOneInTheClientsProtocol(Surface surface) {
