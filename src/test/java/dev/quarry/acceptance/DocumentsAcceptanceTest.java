@@ -107,6 +107,19 @@ class DocumentsAcceptanceTest {
         Map<String, String> env = new HashMap<>(BedrockStub.credentials());
         env.putAll(Map.of("OPENAI_KEY", "sk-openai", "ANTHROPIC_KEY", "sk-ant", "GEMINI_KEY", "AIza-gemini"));
         quarry = TestQuarry.start("""
+                guardrails:
+                  - id: cards
+                    name: cards
+                    blockedInputMessaging: "Not with card numbers, please."
+                    blockedOutputsMessaging: "Withheld."
+                    sensitiveInformationPolicyConfig:
+                      piiEntitiesConfig: [{type: CREDIT_DEBIT_CARD_NUMBER, action: BLOCK}]
+                  - id: emails
+                    name: emails
+                    blockedInputMessaging: "Blocked."
+                    blockedOutputsMessaging: "Withheld."
+                    sensitiveInformationPolicyConfig:
+                      piiEntitiesConfig: [{type: EMAIL, action: ANONYMIZE}]
                 providers:
                   - { name: up-openai-chat, type: openai, base_url: "%1$s", api_key_env: OPENAI_KEY, api: chat_completions }
                   - { name: up-openai-responses, type: openai, base_url: "%1$s", api_key_env: OPENAI_KEY, api: responses }
@@ -179,6 +192,28 @@ class DocumentsAcceptanceTest {
         Received received = received(Upstream.ANTHROPIC);
         assertThat(Base64.getDecoder().decode(received.base64())).isEqualTo(PDF);
         assertThat(received.name()).isEqualTo("quarterly-report");
+    }
+
+    /** Guardrails read a text document as the user's words: they anonymise it in place, or block the request. */
+    @Test
+    void guardrailsReadTextDocuments() {
+        anthropic.then(answer(text("Noted.")));
+        anthropicClient.messages().create(textDocument("Contact: ann@example.com", "emails"));
+        JsonNode document = part(body(anthropic).path("messages").get(0).path("content"), p -> p.path("type").asText().equals("document"));
+        assertThat(document.path("source").path("type").asText()).isEqualTo("text");
+        assertThat(document.path("source").path("data").asText()).doesNotContain("ann@example.com").contains("Contact: {EMAIL}");
+
+        int before = anthropic.requests().size();
+        var blocked = anthropicClient.messages().create(textDocument("Card: 4539 1488 0343 6467", "cards"));
+        assertThat(blocked.content().getFirst().text().orElseThrow().text()).isEqualTo("Not with card numbers, please.");
+        assertThat(anthropic.requests()).hasSize(before);
+    }
+
+    private static MessageCreateParams textDocument(String text, String guardrail) {
+        return MessageCreateParams.builder().model("claude-sonnet-4-5").maxTokens(64)
+                .addUserMessageOfContentBlockParams(List.of(ContentBlockParam.ofText(QUESTION),
+                        ContentBlockParam.ofDocument(DocumentBlockParam.builder().textSource(text).build())))
+                .putAdditionalHeader("X-Quarry-Guardrail", guardrail).build();
     }
 
     @ParameterizedTest(name = "{0} client → quarry/echo: refused, naming the model and the alternative")
