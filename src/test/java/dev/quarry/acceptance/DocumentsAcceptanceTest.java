@@ -25,7 +25,9 @@ import com.openai.models.responses.ResponseInputItem;
 import com.openai.models.responses.ResponseInputText;
 import dev.quarry.identity.IssuedKey;
 import dev.quarry.identity.PrincipalKind;
+import dev.quarry.provider.ProviderContractTest.UpstreamFailure;
 import dev.quarry.provider.ScriptedStub;
+import dev.quarry.provider.UpstreamScript;
 import dev.quarry.provider.anthropic.AnthropicStub;
 import dev.quarry.provider.bedrock.BedrockStub;
 import dev.quarry.provider.gemini.GeminiStub;
@@ -133,6 +135,11 @@ class DocumentsAcceptanceTest {
                   - { id: gemini-2.5-pro, deployments: [{ provider: up-gemini, model: gemini-upstream }] }
                   - { id: nova-pro, deployments: [{ provider: up-bedrock, model: "amazon.nova-pro-v1:0" }] }
                   - { id: plain-model, deployments: [{ provider: up-openai-chat, model: plain-upstream }] }
+                  - id: gemini-2.5-flash
+                    deployments: [{ provider: up-gemini, model: gemini-flash-upstream }]
+                    routing: { fallbacks: [quarry/echo, claude-haiku-4-5] }
+                  - { id: claude-haiku-4-5, deployments: [{ provider: up-anthropic, model: claude-haiku-upstream }] }
+                routing: { attempts_per_model: 1, initial_backoff_ms: 1, max_backoff_ms: 2 }
                 """.formatted(openai.baseUrl(), anthropic.baseUrl(), gemini.baseUrl(), bedrock.baseUrl()), env);
         key = quarry.quarry().identities().createKey("documents", PrincipalKind.USER);
         openaiClient = OpenAIOkHttpClient.builder().baseUrl(quarry.baseUrl() + "/v1").apiKey(key.apiKey()).maxRetries(0).build();
@@ -175,6 +182,16 @@ class DocumentsAcceptanceTest {
             assertThat(received.name()).isEqualTo(fileName && upstream != Upstream.BEDROCK ? "quarterly-report.pdf" : "quarterly-report");
         }
         assertThat(received.question()).isEqualTo(QUESTION);
+    }
+
+    /** A failed model falls back past a model that cannot read the document to one that can. */
+    @Test
+    void aFallbackThatCannotReadDocumentsIsPassedOver() {
+        gemini.then(new UpstreamScript.Failure(UpstreamFailure.SERVER_ERROR));
+        anthropic.then(answer(text("Revenue rose.")));
+        assertThat(ask(Surface.OPENAI_CHAT, "gemini-2.5-flash", PDF, "quarterly-report")).isEqualTo("Revenue rose.");
+        assertThat(body(anthropic).path("model").asText()).isEqualTo("claude-haiku-upstream");
+        assertThat(Base64.getDecoder().decode(received(Upstream.ANTHROPIC).base64())).isEqualTo(PDF);
     }
 
     /** InvokeModel with an Anthropic body is read by the Anthropic decoder, documents included. */
