@@ -17,8 +17,10 @@ public final class Documents {
     public static final long MAX_BYTES = 32L * 1024 * 1024;
     /** Bedrock's limit for one document (4.5 MB), which its surface and its provider both apply. */
     public static final long BEDROCK_MAX_BYTES = 4_718_592;
-    /** The longest document name accepted: a file name's usual limit. */
-    public static final int MAX_NAME = 255;
+    /** The longest document name or title accepted: Anthropic's limit for a title. */
+    public static final int MAX_NAME = 500;
+    /** The longest file name accepted: the usual limit of file systems. */
+    public static final int MAX_FILE_NAME = 255;
 
     private static final String DATA = "data:";
     private static final String BASE64_MARK = ";base64,";
@@ -62,7 +64,24 @@ public final class Documents {
         return of(url.substring(DATA.length(), mark), field, url.substring(mark + BASE64_MARK.length()), field, name, nameField);
     }
 
-    /** A checked name, or null for none. */
+    /**
+     * A client's file name, checked as one before it becomes a document's name: a path cannot
+     * travel as a name, where an upstream or a log would read it as one.
+     *
+     * @return the name, or null for none
+     */
+    public static String fileName(String name, String field) {
+        if (name == null) return null;
+        if (name.length() > MAX_FILE_NAME) {
+            throw QuarryException.invalid(field, "'" + field + "' must be at most " + MAX_FILE_NAME + " characters long (got " + name.length() + ").");
+        }
+        if (name.indexOf('/') >= 0 || name.indexOf('\\') >= 0) {
+            throw QuarryException.invalid(field, "'" + field + "' must be a plain file name, without path separators.");
+        }
+        return name;
+    }
+
+    /** A name or title: visible text only, since it reaches the model and the logs as it is. */
     private static String name(String name, String field) {
         if (name == null) return null;
         if (name.isBlank() || name.length() > MAX_NAME) {
@@ -70,8 +89,8 @@ public final class Documents {
         }
         for (int i = 0; i < name.length(); i++) {
             char c = name.charAt(i);
-            if (Character.isISOControl(c) || c == '/' || c == '\\' || Character.getType(c) == Character.FORMAT) {
-                throw QuarryException.invalid(field, "'" + field + "' must be a plain file name: no path separators or control characters.");
+            if (Character.isISOControl(c) || Character.getType(c) == Character.FORMAT) {
+                throw QuarryException.invalid(field, "'" + field + "' must hold no control or invisible formatting characters.");
             }
         }
         return name;

@@ -175,11 +175,14 @@ class DocumentsAcceptanceTest {
         Received received = received(upstream);
         assertThat(Base64.getDecoder().decode(received.base64())).isEqualTo(PDF);
         assertThat(received.mediaType()).isEqualTo("application/pdf");
-        // OpenAI clients name the file, Anthropic and Converse clients give a title or a name; Converse names lose the
-        // extension, and Gemini's inline data carries no name at all.
+        // OpenAI clients name the file, Anthropic and Converse clients give a title or a name. OpenAI upstreams read the type
+        // from a file name's extension, Converse names may have none, and Gemini's inline data carries no name at all.
         boolean fileName = surface == Surface.OPENAI_CHAT || surface == Surface.OPENAI_RESPONSES;
-        if (upstream != Upstream.GEMINI) {
-            assertThat(received.name()).isEqualTo(fileName && upstream != Upstream.BEDROCK ? "quarterly-report.pdf" : "quarterly-report");
+        switch (upstream) {
+            case OPENAI_CHAT_API, OPENAI_RESPONSES_API -> assertThat(received.name()).isEqualTo("quarterly-report.pdf");
+            case ANTHROPIC -> assertThat(received.name()).isEqualTo(fileName ? "quarterly-report.pdf" : "quarterly-report");
+            case BEDROCK -> assertThat(received.name()).isEqualTo("quarterly-report");
+            case GEMINI -> assertThat(received.name()).isNull();
         }
         assertThat(received.question()).isEqualTo(QUESTION);
     }
@@ -286,9 +289,9 @@ class DocumentsAcceptanceTest {
                 "data: URL");
         assertChatRefused(file(b -> b.put("file_id", "file-abc123")), "messages[0].content[1].file.file_id", "no Files API");
         assertChatRefused(file(b -> b.put("file_data", "data:application/pdf;base64," + PDF_BASE64).put("filename", "../../etc/passwd")),
-                "messages[0].content[1].file.filename", "no path separators");
+                "messages[0].content[1].file.filename", "without path separators");
         assertChatRefused(file(b -> b.put("file_data", "data:application/pdf;base64," + PDF_BASE64).put("filename", "x".repeat(256))),
-                "messages[0].content[1].file.filename", "1 to 255 characters");
+                "messages[0].content[1].file.filename", "at most 255 characters");
 
         var urlSource = JSON.createObjectNode().put("model", "claude-sonnet-4-5").put("max_tokens", 64);
         var block = urlSource.putArray("messages").addObject().put("role", "user").putArray("content").addObject().put("type", "document");

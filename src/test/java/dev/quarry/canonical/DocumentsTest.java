@@ -69,16 +69,25 @@ class DocumentsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"../etc/passwd", "C:\\boot.ini", "report\u0000.pdf", "line\nbreak", "evil\u202Efdp.exe", " "})
-    void hostileNamesAreRefused(String name) {
-        assertRefused(() -> Documents.of(DocumentType.PDF, PDF, "data", name, "filename"), "filename", "filename");
+    @ValueSource(strings = {"report\u0000.pdf", "line\nbreak", "evil\u202Efdp.exe", "zero\u200Bwidth", " "})
+    void namesWithInvisibleCharactersAreRefused(String name) {
+        assertRefused(() -> Documents.of(DocumentType.PDF, PDF, "data", name, "title"), "title", "'title' must");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"../etc/passwd", "C:\\boot.ini", "reports/q3.pdf"})
+    void fileNamesThatArePathsAreRefused(String name) {
+        assertRefused(() -> Documents.fileName(name, "filename"), "filename", "without path separators");
     }
 
     @Test
-    void namesAreBounded() {
-        assertThat(Documents.of(DocumentType.PDF, PDF, "data", "é".repeat(Documents.MAX_NAME), "filename").name()).hasSize(Documents.MAX_NAME);
-        assertRefused(() -> Documents.of(DocumentType.PDF, PDF, "data", "x".repeat(Documents.MAX_NAME + 1), "filename"), "filename",
-                "1 to 255 characters");
+    void namesAndFileNamesAreBounded() {
+        assertThat(Documents.of(DocumentType.PDF, PDF, "data", "Q3/Q4 é".repeat(70), "title").name()).hasSize(490);
+        assertRefused(() -> Documents.of(DocumentType.PDF, PDF, "data", "x".repeat(Documents.MAX_NAME + 1), "title"), "title",
+                "1 to 500 characters");
+        assertThat(Documents.fileName("x".repeat(Documents.MAX_FILE_NAME), "filename")).hasSize(255);
+        assertThat(Documents.fileName(null, "filename")).isNull();
+        assertRefused(() -> Documents.fileName("x".repeat(Documents.MAX_FILE_NAME + 1), "filename"), "filename", "at most 255 characters");
     }
 
     private static void assertRefused(Runnable call, String param, String fragment) {

@@ -39,7 +39,7 @@ final class ContentParts {
                     + "cannot be honoured: send the file inline in 'file_data' as a data: URL (data:application/pdf;base64,<data>).");
         }
         return Documents.dataUrl(requireText(file, "file_data", path + ".file_data"), path + ".file_data",
-                optText(file, "filename", path + ".filename"), path + ".filename");
+                Documents.fileName(optText(file, "filename", path + ".filename"), path + ".filename"), path + ".filename");
     }
 
     static List<ContentBlock> decode(JsonNode content, String path, PartDecoder parts) {

@@ -128,5 +128,9 @@ class ResponsesRequestEncoderTest {
         assertThat(content.get(1)).isEqualTo(json("""
                 {"type":"input_file","filename":"notes.docx",
                  "file_data":"data:application/vnd.openxmlformats-officedocument.wordprocessingml.document;base64,UEsDBA=="}"""));
+        ChatRequest titled = ChatRequest.of("m", List.of(new Message(Role.USER, List.of(new ContentBlock.Text("Read."),
+                new ContentBlock.Document(DocumentType.PDF, "JVBERi0xLjQK", "Q3/Q4 report")))));
+        assertThat(ResponsesRequestEncoder.encode(titled, "gpt").path("input").get(0).path("content").get(1).path("filename").asText())
+                .as("OpenAI reads the type from the extension").isEqualTo("Q3-Q4 report.pdf");
     }
 }
