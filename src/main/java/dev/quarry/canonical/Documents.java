@@ -17,7 +17,7 @@ public final class Documents {
     public static final long MAX_BYTES = 32L * 1024 * 1024;
     /** Bedrock's limit for one document (4.5 MB), which its surface and its provider both apply. */
     public static final long BEDROCK_MAX_BYTES = 4_718_592;
-    /** The longest document name or title accepted: Anthropic's limit for a title. */
+    /** The longest document name or title accepted: ample for a title, bounded for the guard and the logs. */
     public static final int MAX_NAME = 500;
     /** The longest file name accepted: the usual limit of file systems. */
     public static final int MAX_FILE_NAME = 255;
