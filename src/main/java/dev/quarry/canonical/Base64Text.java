@@ -23,6 +23,12 @@ public final class Base64Text {
         return inAlphabet(text, end, false);
     }
 
+    /** The number of bytes well-formed base64 text ({@link #isBase64}) decodes to, without decoding it. */
+    public static long decodedLength(CharSequence text) {
+        int end = unpadded(text);
+        return end / 4 * 3L + Math.max(0, end % 4 - 1);
+    }
+
     /**
      * An opaque token a provider handed out and wants back verbatim: base64 in either alphabet
      * (standard or URL-safe), padded or not, possibly empty, at most {@link #MAX_TOKEN_LENGTH}

@@ -1,5 +1,7 @@
 package dev.quarry.canonical;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
 
@@ -23,6 +25,31 @@ public sealed interface ContentBlock {
 
         public boolean inline() {
             return url.startsWith("data:");
+        }
+    }
+
+    /**
+     * A document the model reads (a PDF, a spreadsheet, a text file), as the base64 of its bytes,
+     * which is how every surface and provider carries one. Built through {@link Documents}, which
+     * checks the data, the size and the name.
+     *
+     * @param name the client's file name or title, or null when it gave none
+     */
+    record Document(DocumentType type, String base64, String name) implements ContentBlock {
+        public Document {
+            Objects.requireNonNull(type, "type");
+            Objects.requireNonNull(base64, "base64");
+        }
+
+        /** The size of the document in bytes. */
+        public long size() {
+            return Base64Text.decodedLength(base64);
+        }
+
+        /** The content of a {@link DocumentType#text() text} document. */
+        public String text() {
+            if (!type.text()) throw new IllegalStateException(type + " documents are not text");
+            return new String(Base64.getDecoder().decode(base64), StandardCharsets.UTF_8);
         }
     }
 

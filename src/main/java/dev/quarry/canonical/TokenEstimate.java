@@ -34,6 +34,14 @@ public final class TokenEstimate {
     /** What an image is estimated at: a large one as Anthropic counts it (about 1.15 megapixels / 750). */
     private static final long IMAGE = 1_600;
 
+    /**
+     * What a binary document (PDF, Word, Excel) is estimated at, since its bytes are not text: a
+     * page as Anthropic counts a PDF page at most (3,000 tokens, text and page image), a page per
+     * 50 KB begun. Text documents are counted as their text.
+     */
+    private static final long DOCUMENT_PAGE = 3_000;
+    private static final long DOCUMENT_PAGE_BYTES = 50_000;
+
     private TokenEstimate() {}
 
     public static long of(CharSequence text) {
@@ -139,6 +147,7 @@ public final class TokenEstimate {
             case ContentBlock.ToolResult r -> of(r.text());
             case ContentBlock.Reasoning r -> of(r.text());
             case ContentBlock.Image i -> IMAGE;
+            case ContentBlock.Document d -> d.type().text() ? of(d.text()) : DOCUMENT_PAGE * (1 + (d.size() - 1) / DOCUMENT_PAGE_BYTES);
             case ContentBlock.CachePoint c -> 0;
         };
     }

@@ -17,6 +17,10 @@ import java.util.Set;
  * <p>No prices are built in: list prices change, and a wrong built-in price is worse than an
  * honest "unpriced". Configure them per model.
  *
+ * <p>DOCUMENTS marks the models that read PDF and text documents where they are served: OpenAI's
+ * vision models, Claude, Gemini, and the models Bedrock Converse gives document chat (Nova Pro and
+ * Lite, Llama, Mistral Large; Nova Micro has none). The echo model reads text only.
+ *
  * <p>Built-in aliases yield to the configuration: a configured model id or alias that equals one
  * of them takes the name (see {@code Assembly.catalog}), so a configuration written before an
  * alias was added keeps working.
@@ -48,7 +52,7 @@ public final class BuiltInCatalog {
                         "openai.gpt-5.5"),
                 chat("gpt-5.4", "gpt", "OpenAI GPT-5.4", 400_000, 128_000, Set.of(TOOLS, VISION, REASONING, PROMPT_CACHE, DOCUMENTS),
                         "openai.gpt-5.4"),
-                chat("gpt-5.4-mini", "gpt", "OpenAI GPT-5.4 mini", 400_000, 128_000, Set.of(TOOLS, VISION, REASONING, PROMPT_CACHE)),
+                chat("gpt-5.4-mini", "gpt", "OpenAI GPT-5.4 mini", 400_000, 128_000, Set.of(TOOLS, VISION, REASONING, PROMPT_CACHE, DOCUMENTS)),
                 chat("claude-fable-5-1", "claude", "Anthropic Claude Fable 5.1", 1_000_000, 128_000, Set.of(TOOLS, VISION, REASONING, PROMPT_CACHE, DOCUMENTS),
                         "anthropic.claude-fable-5-1"),
                 chat("claude-opus-5-5", "claude", "Anthropic Claude Opus 5.5", 1_000_000, 128_000, Set.of(TOOLS, VISION, REASONING, PROMPT_CACHE, DOCUMENTS),
@@ -59,11 +63,11 @@ public final class BuiltInCatalog {
                 chat("claude-sonnet-4-5", "claude", "Anthropic Claude Sonnet 4.5", 200_000, 64_000, Set.of(TOOLS, VISION, REASONING, PROMPT_CACHE, DOCUMENTS)),
                 chat("claude-haiku-4-5", "claude", "Anthropic Claude Haiku 4.5", 200_000, 64_000, Set.of(TOOLS, VISION, REASONING, PROMPT_CACHE, DOCUMENTS),
                         "claude-haiku-4-5-20251001"),
-                chat("llama-4-maverick", "llama", "Meta Llama 4 Maverick", 1_000_000, 8_192, Set.of(TOOLS, VISION)),
-                chat("llama-3.3-70b", "llama", "Meta Llama 3.3 70B Instruct", 128_000, 8_192, Set.of(TOOLS)),
+                chat("llama-4-maverick", "llama", "Meta Llama 4 Maverick", 1_000_000, 8_192, Set.of(TOOLS, VISION, DOCUMENTS)),
+                chat("llama-3.3-70b", "llama", "Meta Llama 3.3 70B Instruct", 128_000, 8_192, Set.of(TOOLS, DOCUMENTS)),
                 chat("nova-pro", "nova", "Amazon Nova Pro", 300_000, 10_000, Set.of(TOOLS, VISION, PROMPT_CACHE, DOCUMENTS)),
                 chat("nova-lite", "nova", "Amazon Nova Lite", 300_000, 10_000, Set.of(TOOLS, VISION, PROMPT_CACHE, DOCUMENTS)),
-                chat("mistral-large", "mistral", "Mistral Large", 128_000, 8_192, Set.of(TOOLS)),
+                chat("mistral-large", "mistral", "Mistral Large", 128_000, 8_192, Set.of(TOOLS, DOCUMENTS)),
                 chat("gemini-3.8-flash", "gemini", "Google Gemini 3.8 Flash", 1_048_576, 65_536, Set.of(TOOLS, VISION, REASONING, PROMPT_CACHE, DOCUMENTS)),
                 chat("gemini-3.1-pro-preview", "gemini", "Google Gemini 3.1 Pro (preview)", 1_048_576, 65_536, Set.of(TOOLS, VISION, REASONING, PROMPT_CACHE, DOCUMENTS)),
                 chat("gemini-2.5-pro", "gemini", "Google Gemini 2.5 Pro", 1_048_576, 65_536, Set.of(TOOLS, VISION, REASONING, PROMPT_CACHE, DOCUMENTS)),

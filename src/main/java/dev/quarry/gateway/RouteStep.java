@@ -2,6 +2,7 @@ package dev.quarry.gateway;
 
 import dev.quarry.canonical.ChatRequest;
 import dev.quarry.canonical.ContentBlock;
+import dev.quarry.canonical.QuarryException;
 import dev.quarry.catalog.Capability;
 import dev.quarry.catalog.Catalog;
 import dev.quarry.catalog.ModelEntry;
@@ -9,7 +10,9 @@ import dev.quarry.catalog.ModelKind;
 import dev.quarry.routing.Assignment;
 import dev.quarry.routing.Experiments;
 import dev.quarry.routing.Planner;
+import java.util.Comparator;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -43,7 +46,9 @@ public final class RouteStep implements Step {
         Assignment assignment = experiments.isEmpty() ? null
                 : experiments.assign(requested, exchange.principal().id(), exchange.hints().session()).orElse(null);
         ModelEntry model = catalog.resolve(assignment == null ? requested : assignment.model(), kind);
-        Route route = new Route(assignment, planner.plan(model, exchange.hints().fallbacks(), needs(exchange.operation())));
+        Set<Capability> needs = needs(exchange.operation());
+        if (needs.contains(Capability.DOCUMENTS) && !model.supports(Capability.DOCUMENTS)) throw cannotReadDocuments(model);
+        Route route = new Route(assignment, planner.plan(model, exchange.hints().fallbacks(), needs));
         return chain.proceed(exchange.withRoute(model, model.deployments().getFirst()).withRouting(route));
     }
 
@@ -55,7 +60,23 @@ public final class RouteStep implements Step {
             if (!request.tools().isEmpty()) needs.add(Capability.TOOLS);
             boolean images = request.messages().stream().flatMap(m -> m.content().stream()).anyMatch(b -> b instanceof ContentBlock.Image);
             if (images) needs.add(Capability.VISION);
+            boolean documents = request.messages().stream().flatMap(m -> m.content().stream()).anyMatch(b -> b instanceof ContentBlock.Document);
+            if (documents) needs.add(Capability.DOCUMENTS);
         }
         return needs;
+    }
+
+    /**
+     * A model that cannot read documents is refused one, rather than have its provider drop it or
+     * fail upstream; the refusal names the models here that can, available ones first.
+     */
+    private QuarryException cannotReadDocuments(ModelEntry model) {
+        List<String> readers = catalog.models().stream()
+                .filter(m -> m.kind() == ModelKind.CHAT && m.supports(Capability.DOCUMENTS))
+                .sorted(Comparator.comparing((ModelEntry m) -> !m.available()))
+                .map(ModelEntry::id).limit(3).toList();
+        String instead = readers.isEmpty() ? "" : ", or use a model with DOCUMENTS such as " + String.join(", ", readers);
+        return QuarryException.unsupported("model", "Model '" + model.id() + "' cannot read documents (its catalog entry lacks"
+                + " DOCUMENTS): send the document's content as text" + instead + ".");
     }
 }

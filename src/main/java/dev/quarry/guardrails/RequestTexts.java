@@ -11,7 +11,9 @@ import dev.quarry.canonical.Role;
 import dev.quarry.canonical.ToolChoice;
 import dev.quarry.canonical.ToolSpec;
 import dev.quarry.guardrails.GuardedText.Kind;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -41,7 +43,9 @@ import java.util.TreeMap;
  *     ({@code response_format}, {@code text}, {@code metadata}, {@code requestMetadata}…).
  * </ul>
  * Not read: inline images ({@code data:} URLs), whose media type and base64 data the surfaces
- * checked as they decoded them ({@link dev.quarry.canonical.DataUrl}).
+ * checked as they decoded them ({@link dev.quarry.canonical.DataUrl}), and binary documents (PDF,
+ * Office), checked likewise ({@link dev.quarry.canonical.Documents}); text documents are read as
+ * conversation, and their names as fixed values.
  * Paths name the canonical request's parts, the same whichever surface the request came in by.
  */
 public final class RequestTexts {
@@ -132,6 +136,7 @@ public final class RequestTexts {
                         if (!image.inline()) fixed(at + ".url", image.url());
                         yield image;
                     }
+                    case ContentBlock.Document document -> document(document, at, user);
                     // A provider verifies signed reasoning as it was signed: it cannot be rewritten. The signature
                     // (or the redacted or encrypted reasoning it stands for) is opaque base64, checked so as it
                     // was decoded; it is read all the same, as it reaches the provider.
@@ -145,6 +150,21 @@ public final class RequestTexts {
                 });
             }
             return out;
+        }
+
+        /**
+         * A text document is read as the conversation it is part of, and rewritten (re-encoded) when
+         * anonymised; a binary one (PDF, Office) is not read, as inline image bytes are not. Its name
+         * reaches the provider as written, so it is read and a find in it blocks.
+         */
+        private ContentBlock.Document document(ContentBlock.Document document, String at, boolean user) {
+            if (document.name() != null) fixed(at + ".name", document.name());
+            if (!document.type().text()) return document;
+            String text = document.text();
+            String seen = visit.text(at + ".document", text, Kind.CONVERSATION, user);
+            if (seen.equals(text)) return document;
+            return new ContentBlock.Document(document.type(),
+                    Base64.getEncoder().encodeToString(seen.getBytes(StandardCharsets.UTF_8)), document.name());
         }
 
         private ToolSpec tool(ToolSpec tool, String path) {

@@ -65,8 +65,8 @@ class BedrockBadInputTest {
 
     @Test
     void anUnsupportedBlockIsRefusedByName() throws Exception {
-        String body = "{\"messages\":[{\"role\":\"user\",\"content\":[{\"document\":{\"name\":\"d\"}}]}]}";
-        assertError(post(CONVERSE, "application/json", body, "Bearer " + key), 400, "ValidationException", "'document' content blocks");
+        String body = "{\"messages\":[{\"role\":\"user\",\"content\":[{\"video\":{\"format\":\"mp4\"}}]}]}";
+        assertError(post(CONVERSE, "application/json", body, "Bearer " + key), 400, "ValidationException", "'video' content blocks");
     }
 
     @Test

@@ -2,6 +2,8 @@ package dev.quarry.canonical;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.Base64;
+import java.util.List;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import org.junit.jupiter.api.Test;
@@ -79,5 +81,24 @@ class TokenEstimateTest {
         tally.add(text.substring(0, at));
         tally.add(text.substring(at));
         assertThat(tally.tokens()).isBetween(TokenEstimate.of(text) - 1, TokenEstimate.of(text) + 2);
+    }
+
+    /** A binary document is a page (3,000 tokens) per 50 KB begun; a text document is its text. */
+    @Test
+    void documentsAreEstimatedByThePageOrAsTheirText() {
+        assertThat(documentTokens(new byte[1])).isEqualTo(3_000);
+        assertThat(documentTokens(new byte[50_000])).isEqualTo(3_000);
+        assertThat(documentTokens(new byte[50_001])).isEqualTo(6_000);
+        String text = "The quick brown fox jumps over the lazy dog";
+        assertThat(estimate(Documents.text(DocumentType.TEXT, text, "data", null, "title"))).isEqualTo(estimate(new ContentBlock.Text(text)));
+    }
+
+    private static long documentTokens(byte[] bytes) {
+        return estimate(new ContentBlock.Document(DocumentType.PDF, Base64.getEncoder().encodeToString(bytes), null))
+                - estimate(new ContentBlock.CachePoint());
+    }
+
+    private static long estimate(ContentBlock block) {
+        return TokenEstimate.of(ChatRequest.of("m", List.of(new Message(Role.USER, List.of(block)))));
     }
 }

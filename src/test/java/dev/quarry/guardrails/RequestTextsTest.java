@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quarry.canonical.ChatRequest;
 import dev.quarry.canonical.ContentBlock;
+import dev.quarry.canonical.DocumentType;
+import dev.quarry.canonical.Documents;
 import dev.quarry.canonical.InferenceConfig;
 import dev.quarry.canonical.Message;
 import dev.quarry.canonical.Role;
@@ -86,5 +88,25 @@ class RequestTextsTest {
                 new ContentBlock.Reasoning("LOOSE THOUGHT", null));
         assertThat(replaced.toolChoice()).isEqualTo(new ToolChoice.Named("lookup"));
         assertThat(replaced.config().stopSequences()).containsExactly("STOP");
+    }
+
+    /** A text document is conversation the user sent, anonymised in place; a PDF's bytes are not read; names are fixed values. */
+    @Test
+    void textDocumentsAreReadAndRewrittenBinaryOnesOnlyByTheirName() {
+        ChatRequest request = ChatRequest.of("m", List.of(new Message(Role.USER, List.of(
+                Documents.text(DocumentType.CSV, "name,email\nAnn,ann@example.com\n", "data", "customers.csv", "title"),
+                new ContentBlock.Document(DocumentType.PDF, "JVBERi0xLjQK", "scan.pdf")))));
+
+        assertThat(RequestTexts.of(request)).containsExactly(
+                new GuardedText("messages[0].content[0].name", "customers.csv", Kind.FIXED, false),
+                new GuardedText("messages[0].content[0].document", "name,email\nAnn,ann@example.com\n", Kind.CONVERSATION, true),
+                new GuardedText("messages[0].content[1].name", "scan.pdf", Kind.FIXED, false));
+
+        ChatRequest replaced = RequestTexts.replace(request, List.of("customers.csv", "name,email\nAnn,{EMAIL}\n", "scan.pdf"));
+        var csv = (ContentBlock.Document) replaced.messages().getFirst().content().get(0);
+        assertThat(csv.text()).isEqualTo("name,email\nAnn,{EMAIL}\n");
+        assertThat(csv.type()).isEqualTo(DocumentType.CSV);
+        assertThat(csv.name()).isEqualTo("customers.csv");
+        assertThat(replaced.messages().getFirst().content().get(1)).isSameAs(request.messages().getFirst().content().get(1));
     }
 }

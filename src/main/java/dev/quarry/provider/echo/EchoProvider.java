@@ -8,8 +8,10 @@ import dev.quarry.canonical.TokenEstimate;
 import dev.quarry.canonical.Usage;
 import dev.quarry.provider.Provider;
 import dev.quarry.provider.ProviderCall;
+import dev.quarry.provider.wire.DocumentSupport;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -20,6 +22,10 @@ import java.util.UUID;
 public final class EchoProvider implements Provider {
     /** Characters per text delta: small enough that every answer streams in several pieces. */
     private static final int CHUNK = 16;
+
+    /** The echo model reads text only; a document sent to it would be dropped without a word. */
+    private static final DocumentSupport DOCUMENTS = new DocumentSupport("Quarry echo", Set.of(), 0,
+            "send the document's content as text, or use a model with DOCUMENTS");
 
     private final String name;
 
@@ -34,6 +40,7 @@ public final class EchoProvider implements Provider {
 
     @Override
     public EventStream stream(ProviderCall call) {
+        DOCUMENTS.require(call.request());
         List<StreamEvent> events = new ArrayList<>();
         events.add(new StreamEvent.MessageStart("echo_" + UUID.randomUUID(), "quarry/echo"));
         long output;

@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.quarry.canonical.Base64Text;
 import dev.quarry.canonical.ContentBlock;
 import dev.quarry.canonical.DataUrl;
+import dev.quarry.canonical.DocumentType;
+import dev.quarry.canonical.Documents;
 import dev.quarry.canonical.QuarryException;
 import dev.quarry.canonical.ToolKind;
 import dev.quarry.surface.Json;
@@ -29,7 +31,7 @@ import java.util.stream.Collectors;
 final class ContentDecoder {
     /** Who wrote the content decides which blocks it may hold, as Anthropic's API checks too. */
     enum Author {
-        USER(Set.of("text", "image", "tool_result")),
+        USER(Set.of("text", "image", "document", "tool_result")),
         ASSISTANT(Set.of("text", "tool_use", "thinking", "redacted_thinking")),
         SYSTEM(Set.of("text"));
 
@@ -57,7 +59,7 @@ final class ContentDecoder {
             String type = requireText(block, "type", blockPath + ".type");
             if (!KNOWN.contains(type)) {
                 throw QuarryException.unsupported(blockPath + ".type", "Content blocks of type '" + type
-                        + "' are not supported; send text, image, tool_use, tool_result, thinking or redacted_thinking blocks.");
+                        + "' are not supported; send text, image, document, tool_use, tool_result, thinking or redacted_thinking blocks.");
             }
             if (!author.blocks.contains(type)) {
                 throw QuarryException.invalid(blockPath + ".type", "'" + type + "' blocks cannot appear in a "
@@ -67,6 +69,7 @@ final class ContentDecoder {
             switch (type) {
                 case "text" -> blocks.add(text(block, blockPath));
                 case "image" -> blocks.add(image(block, blockPath));
+                case "document" -> document(block, blockPath, blocks);
                 case "tool_use" -> blocks.add(new ContentBlock.ToolUse(requireText(block, "id", blockPath + ".id"),
                         requireText(block, "name", blockPath + ".name"),
                         Json.requireObject(block, "input", blockPath + ".input").toString(), ToolKind.FUNCTION));
@@ -138,6 +141,51 @@ final class ContentDecoder {
             default -> throw QuarryException.unsupported(path + ".source.type", "Image sources of type '" + type
                     + "' are not supported; send a 'base64' or 'url' source (Quarry has no Files API for file ids).");
         };
+    }
+
+    /**
+     * A document, as Anthropic takes one: a PDF in a base64 source or plain text in a text source.
+     * Its {@code title} is kept as the document's name; its {@code context} (what the model may
+     * read about the document but not cite) follows it as a text block, which is what the model
+     * reads elsewhere. Citations would come back as blocks no other surface has, so they cannot
+     * be asked for.
+     */
+    private static void document(JsonNode block, String path, List<ContentBlock> blocks) {
+        JsonNode citations = block.get("citations");
+        if (citations != null && !citations.isNull()) {
+            if (!citations.isObject()) throw QuarryException.invalid(path + ".citations", "'" + path + ".citations' must be an object.");
+            if (Json.optBoolean(citations, "enabled", path + ".citations.enabled", false)) {
+                throw QuarryException.unsupported(path + ".citations.enabled", "Quarry does not relay citations yet: leave '"
+                        + path + ".citations' out or set 'enabled' to false.");
+            }
+        }
+        String title = optText(block, "title", path + ".title");
+        JsonNode source = Json.requireObject(block, "source", path + ".source");
+        String type = requireText(source, "type", path + ".source.type");
+        blocks.add(switch (type) {
+            case "base64" -> {
+                String mediaType = requireMediaType(source, "application/pdf", path);
+                yield Documents.of(mediaType, path + ".source.media_type", requireText(source, "data", path + ".source.data"),
+                        path + ".source.data", title, path + ".title");
+            }
+            case "text" -> {
+                requireMediaType(source, "text/plain", path);
+                yield Documents.text(DocumentType.TEXT, requireText(source, "data", path + ".source.data"), path + ".source.data", title, path + ".title");
+            }
+            default -> throw QuarryException.unsupported(path + ".source.type", "Document sources of type '" + type
+                    + "' are not supported; send a 'base64' (PDF) or 'text' source (Quarry has no Files API and does not fetch URLs).");
+        });
+        String context = optText(block, "context", path + ".context");
+        if (context != null) blocks.add(new ContentBlock.Text(context));
+    }
+
+    private static String requireMediaType(JsonNode source, String expected, String path) {
+        String mediaType = requireText(source, "media_type", path + ".source.media_type");
+        if (!mediaType.equals(expected)) {
+            throw QuarryException.invalid(path + ".source.media_type", "'" + path + ".source.media_type' must be '" + expected
+                    + "' for this source (got '" + (mediaType.length() > 100 ? mediaType.substring(0, 100) + "…" : mediaType) + "').");
+        }
+        return mediaType;
     }
 
     private static boolean cached(JsonNode block, String path) {

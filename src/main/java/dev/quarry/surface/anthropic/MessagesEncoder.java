@@ -154,7 +154,7 @@ public record MessagesEncoder(String id, String model) {
 
     /**
      * The wire form of a block of the answer, or {@code null} for the kinds that are only ever
-     * input (images, tool results, cache points), which a model's answer does not hold.
+     * input (images, documents, tool results, cache points), which a model's answer does not hold.
      */
     private static ObjectNode block(ContentBlock block) {
         return switch (block) {
@@ -167,7 +167,7 @@ public record MessagesEncoder(String id, String model) {
             // Anthropic's thinking blocks always carry a signature; an unsigned one (from another provider) has an empty one.
             case ContentBlock.Reasoning r -> Json.object().put("type", "thinking").put("thinking", r.text())
                     .put("signature", r.signature() == null ? "" : r.signature());
-            case ContentBlock.Image _, ContentBlock.ToolResult _, ContentBlock.CachePoint _ -> null;
+            case ContentBlock.Image _, ContentBlock.Document _, ContentBlock.ToolResult _, ContentBlock.CachePoint _ -> null;
         };
     }
 

@@ -22,7 +22,7 @@ import java.util.Set;
 final class ConverseContent {
     /** Which block kinds each place accepts, as Bedrock checks too. */
     enum Place {
-        USER(Set.of("text", "image", "toolResult", "cachePoint", "guardContent")),
+        USER(Set.of("text", "image", "document", "toolResult", "cachePoint", "guardContent")),
         ASSISTANT(Set.of("text", "toolUse", "reasoningContent", "cachePoint")),
         SYSTEM(Set.of("text", "cachePoint", "guardContent")),
         TOOL_RESULT(Set.of("text", "json", "image"));
@@ -35,7 +35,7 @@ final class ConverseContent {
     }
 
     private static final Map<String, String> IMAGE_TYPES = Map.of("png", "image/png", "jpeg", "image/jpeg", "gif", "image/gif", "webp", "image/webp");
-    private static final Set<String> NOT_SUPPORTED = Set.of("document", "video", "citationsContent", "searchResult");
+    private static final Set<String> NOT_SUPPORTED = Set.of("video", "citationsContent", "searchResult");
 
     private ConverseContent() {}
 
@@ -55,7 +55,7 @@ final class ConverseContent {
         JsonNode value = block.get(kind);
         String at = path + "." + kind;
         if (NOT_SUPPORTED.contains(kind)) {
-            throw QuarryException.unsupported(at, "'" + kind + "' content blocks are not supported by Quarry; send text, image, toolUse, "
+            throw QuarryException.unsupported(at, "'" + kind + "' content blocks are not supported by Quarry; send text, image, document, toolUse, "
                     + "toolResult, reasoningContent or cachePoint blocks.");
         }
         if (!place.kinds.contains(kind)) {
@@ -65,6 +65,7 @@ final class ConverseContent {
             case "text" -> new ContentBlock.Text(text(value, at));
             case "json" -> new ContentBlock.Text(value.toString());
             case "image" -> image(value, at);
+            case "document" -> ConverseDocument.decode(value, at);
             case "toolUse" -> new ContentBlock.ToolUse(requireText(value, "toolUseId", at + ".toolUseId"), requireText(value, "name", at + ".name"),
                     Json.requireObject(value, "input", at + ".input").toString(), ToolKind.FUNCTION);
             case "toolResult" -> toolResult(value, at);

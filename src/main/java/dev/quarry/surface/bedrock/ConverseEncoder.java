@@ -55,7 +55,7 @@ public final class ConverseEncoder {
                 if (r.signature() != null) text.put("signature", r.signature());
                 yield Json.object().set("reasoningContent", Json.object().set("reasoningText", text));
             }
-            case ContentBlock.Image _, ContentBlock.ToolResult _, ContentBlock.CachePoint _ -> null;
+            case ContentBlock.Image _, ContentBlock.Document _, ContentBlock.ToolResult _, ContentBlock.CachePoint _ -> null;
         };
     }
 

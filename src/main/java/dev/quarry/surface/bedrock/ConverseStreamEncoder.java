@@ -102,7 +102,7 @@ public final class ConverseStreamEncoder {
                     delta(canonicalIndex, Json.object().set("reasoningContent", Json.object().put("text", reasoning.text())));
                 }
             }
-            case ContentBlock.Image _, ContentBlock.ToolResult _, ContentBlock.CachePoint _ -> { }
+            case ContentBlock.Image _, ContentBlock.Document _, ContentBlock.ToolResult _, ContentBlock.CachePoint _ -> { }
         }
     }
 

@@ -116,8 +116,9 @@ public final class ChatCompletionsDecoder {
             case "image_url" -> DataUrl.image(
                     requireText(Json.requireObject(part, "image_url", partPath + ".image_url"), "url", partPath + ".image_url.url"),
                     partPath + ".image_url.url");
+            case "file" -> ContentParts.file(Json.requireObject(part, "file", partPath + ".file"), partPath + ".file");
             default -> throw QuarryException.unsupported(partPath + ".type",
-                    "Content parts of type '" + type + "' are not supported; use 'text' or 'image_url'.");
+                    "Content parts of type '" + type + "' are not supported; use 'text', 'image_url' or 'file'.");
         });
     }
 

@@ -1,9 +1,11 @@
 package dev.quarry.surface.openai;
 
+import static dev.quarry.surface.Json.optText;
 import static dev.quarry.surface.Json.requireText;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.quarry.canonical.ContentBlock;
+import dev.quarry.canonical.Documents;
 import dev.quarry.canonical.QuarryException;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,6 +23,24 @@ final class ContentParts {
     }
 
     private ContentParts() {}
+
+    /**
+     * A file part's document, from the fields both APIs share ({@code filename}, {@code file_data},
+     * {@code file_id}, and Responses' {@code file_url}), read from {@code file} at {@code path}.
+     * Quarry has no Files API and does not fetch URLs, so only inline data can be honoured.
+     */
+    static ContentBlock.Document file(JsonNode file, String path) {
+        if (file.hasNonNull("file_id")) {
+            throw QuarryException.unsupported(path + ".file_id", "Quarry has no Files API, so '" + path + ".file_id' cannot be "
+                    + "honoured: send the file inline in 'file_data' as a data: URL (data:application/pdf;base64,<data>).");
+        }
+        if (file.hasNonNull("file_url")) {
+            throw QuarryException.unsupported(path + ".file_url", "Quarry does not fetch files from URLs, so '" + path + ".file_url' "
+                    + "cannot be honoured: send the file inline in 'file_data' as a data: URL (data:application/pdf;base64,<data>).");
+        }
+        return Documents.dataUrl(requireText(file, "file_data", path + ".file_data"), path + ".file_data",
+                Documents.fileName(optText(file, "filename", path + ".filename"), path + ".filename"), path + ".filename");
+    }
 
     static List<ContentBlock> decode(JsonNode content, String path, PartDecoder parts) {
         if (content == null || content.isNull()) throw QuarryException.invalid(path, "Missing required parameter: '" + path + "'.");

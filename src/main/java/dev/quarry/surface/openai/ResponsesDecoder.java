@@ -157,6 +157,10 @@ public final class ResponsesDecoder {
     private static void decodeMessage(JsonNode item, String path, Conversation conversation) {
         String role = requireText(item, "role", path + ".role");
         List<ContentBlock> content = content(item.get("content"), path + ".content");
+        if (!role.equals("user") && content.stream().anyMatch(ContentBlock.Document.class::isInstance)) {
+            throw QuarryException.invalid(path + ".content", "'input_file' parts may only appear in user messages (" + path + " is a "
+                    + role + " message).");
+        }
         switch (role) {
             case "system", "developer" -> conversation.system.addAll(content);
             case "user" -> conversation.addAll(Role.USER, content);
@@ -177,15 +181,20 @@ public final class ResponsesDecoder {
                 }
                 yield DataUrl.image(url, partPath + ".image_url");
             }
+            case "input_file" -> ContentParts.file(part, partPath);
             default -> throw QuarryException.unsupported(partPath + ".type",
-                    "Content parts of type '" + type + "' are not supported; use input_text, output_text or input_image.");
+                    "Content parts of type '" + type + "' are not supported; use input_text, output_text, input_image or input_file.");
         });
     }
 
     /** A tool output: a string, or an array of content parts. */
     private static List<ContentBlock> output(JsonNode output, String path) {
         if (output == null || output.isNull()) return List.of(new ContentBlock.Text(""));
-        return content(output, path);
+        List<ContentBlock> content = content(output, path);
+        if (content.stream().anyMatch(ContentBlock.Document.class::isInstance)) {
+            throw QuarryException.unsupported(path, "Files in tool outputs are not supported; send the 'input_file' in a user message.");
+        }
+        return content;
     }
 
     /**

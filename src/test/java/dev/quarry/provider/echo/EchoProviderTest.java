@@ -1,5 +1,8 @@
 package dev.quarry.provider.echo;
 
+import dev.quarry.canonical.QuarryException;
+import dev.quarry.canonical.ErrorKind;
+import dev.quarry.canonical.DocumentType;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.quarry.canonical.ChatRequest;
@@ -67,5 +70,16 @@ class EchoProviderTest {
     private static ChatRequest request(List<Message> messages, List<ToolSpec> tools, Integer maxTokens) {
         return new ChatRequest("quarry/echo", List.of(), messages, tools, ToolChoice.AUTO,
                 new InferenceConfig(maxTokens, null, null, List.of()), Map.of());
+    }
+
+    @Test
+    void aDocumentIsRefusedRatherThanIgnored() {
+        var request = ChatRequest.of("quarry/echo", List.of(new Message(Role.USER, List.of(new ContentBlock.Text("Read."),
+                new ContentBlock.Document(DocumentType.PDF, "JVBERi0xLjQK", null)))));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> echo.stream(new ProviderCall(request, "echo")))
+                .isInstanceOfSatisfying(QuarryException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(ErrorKind.UNSUPPORTED_FEATURE);
+                    assertThat(e.getMessage()).contains("Model 'quarry/echo'", "it takes none", "send the document's content as text");
+                });
     }
 }

@@ -1,5 +1,7 @@
 package dev.quarry.surface.anthropic;
 
+import dev.quarry.canonical.DocumentType;
+import dev.quarry.canonical.ContentBlock.Document;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -172,8 +174,8 @@ class AnthropicMessagesDecoderTest {
     void unsupportedBlocksAndSourcesAreNamed() {
         assertRefused("""
                 {"model":"m","max_tokens":1,"messages":[{"role":"user","content":[
-                  {"type":"document","source":{"type":"text","media_type":"text/plain","data":"x"}}]}]}
-                """, ErrorKind.UNSUPPORTED_FEATURE, "messages[0].content[0].type", "'document'");
+                  {"type":"search_result","source":"https://x.test","title":"t","content":[{"type":"text","text":"x"}]}]}]}
+                """, ErrorKind.UNSUPPORTED_FEATURE, "messages[0].content[0].type", "'search_result'");
         assertRefused("""
                 {"model":"m","max_tokens":1,"messages":[{"role":"user","content":[
                   {"type":"image","source":{"type":"file","file_id":"file_1"}}]}]}
@@ -218,5 +220,38 @@ class AnthropicMessagesDecoderTest {
             assertThat(e.error().param()).isEqualTo(param);
             assertThat(e.getMessage()).contains(messageFragment);
         });
+    }
+
+    @Test
+    void documentBlocksBecomeDocumentsTheirTitleTheNameTheirContextATextAfterThem() {
+        var content = decode("""
+                {"model": "m", "max_tokens": 10, "messages": [{"role": "user", "content": [
+                  {"type": "document", "source": {"type": "base64", "media_type": "application/pdf", "data": "JVBERi0xLjQK"},
+                   "title": "Q3 report", "context": "Written by finance.", "citations": {"enabled": false}, "cache_control": {"type": "ephemeral"}},
+                  {"type": "document", "source": {"type": "text", "media_type": "text/plain", "data": "Plain notes."}},
+                  {"type": "text", "text": "Compare them."}]}]}""").request().messages().getFirst().content();
+        assertThat(content).hasSize(5);
+        assertThat(content.get(0)).isEqualTo(new Document(DocumentType.PDF, "JVBERi0xLjQK", "Q3 report"));
+        assertThat(content.get(1)).isEqualTo(new Text("Written by finance."));
+        assertThat(content.get(2)).isInstanceOf(CachePoint.class);
+        assertThat(((Document) content.get(3)).text()).isEqualTo("Plain notes.");
+        assertThat(((Document) content.get(3)).name()).isNull();
+    }
+
+    @Test
+    void documentSourcesQuarryCannotHonourAreRefused() {
+        String block = "{\"model\": \"m\", \"max_tokens\": 10, \"messages\": [{\"role\": \"user\", \"content\": [%s]}]}";
+        assertRefused(block.formatted("{\"type\": \"document\", \"source\": {\"type\": \"url\", \"url\": \"https://x.test/a.pdf\"}}"),
+                ErrorKind.UNSUPPORTED_FEATURE, "messages[0].content[0].source.type", "does not fetch URLs");
+        assertRefused(block.formatted("{\"type\": \"document\", \"source\": {\"type\": \"file\", \"file_id\": \"file_1\"}}"),
+                ErrorKind.UNSUPPORTED_FEATURE, "messages[0].content[0].source.type", "no Files API");
+        assertRefused(block.formatted("{\"type\": \"document\", \"source\": {\"type\": \"base64\", \"media_type\": \"text/csv\", "
+                + "\"data\": \"YQ==\"}}"), ErrorKind.INVALID_REQUEST, "messages[0].content[0].source.media_type", "'application/pdf'");
+        assertRefused(block.formatted("{\"type\": \"document\", \"source\": {\"type\": \"base64\", \"media_type\": \"application/pdf\", "
+                + "\"data\": \"JVBERi0xLjQK\"}, \"citations\": {\"enabled\": true}}"), ErrorKind.UNSUPPORTED_FEATURE,
+                "messages[0].content[0].citations.enabled", "citations");
+        assertRefused("{\"model\": \"m\", \"max_tokens\": 10, \"messages\": [{\"role\": \"user\", \"content\": \"hi\"}, {\"role\": "
+                + "\"assistant\", \"content\": [{\"type\": \"document\", \"source\": {\"type\": \"text\", \"media_type\": \"text/plain\", "
+                + "\"data\": \"x\"}}]}]}", ErrorKind.INVALID_REQUEST, "messages[1].content[0].type", "cannot appear in a assistant message");
     }
 }

@@ -1,5 +1,6 @@
 package dev.quarry.surface.bedrock;
 
+import dev.quarry.canonical.DocumentType;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -106,5 +107,41 @@ class ConverseDecoderTest {
             assertThat(e.kind()).isEqualTo(kind);
             assertThat(e.error().param()).isEqualTo(param);
         });
+    }
+
+    @Test
+    void documentBlocksBecomeDocumentsOfTheirFormat() {
+        ChatRequest request = decode("""
+                {"messages": [{"role": "user", "content": [
+                  {"document": {"format": "pdf", "name": "Q3 report (final)", "source": {"bytes": "JVBERi0xLjQK"}}},
+                  {"document": {"format": "md", "name": "notes", "source": {"text": "# Notes"}}},
+                  {"text": "Compare them."}]}]}""");
+        var content = request.messages().getFirst().content();
+        assertThat(content.get(0)).isEqualTo(new ContentBlock.Document(DocumentType.PDF, "JVBERi0xLjQK", "Q3 report (final)"));
+        assertThat(((ContentBlock.Document) content.get(1)).type()).isEqualTo(DocumentType.MARKDOWN);
+        assertThat(((ContentBlock.Document) content.get(1)).text()).isEqualTo("# Notes");
+    }
+
+    @Test
+    void documentsAreCheckedAsBedrockChecksThem() {
+        String document = "{\"messages\": [{\"role\": \"user\", \"content\": [{\"document\": %s}, {\"text\": \"Read it.\"}]}]}";
+        assertRefused(document.formatted("{\"format\": \"pdf\", \"name\": \"report.pdf\", \"source\": {\"bytes\": \"JVBERi0xLjQK\"}}"),
+                ErrorKind.INVALID_REQUEST, "messages[0].content[0].document.name");
+        assertRefused(document.formatted("{\"format\": \"pdf\", \"name\": \"two  spaces\", \"source\": {\"bytes\": \"JVBERi0xLjQK\"}}"),
+                ErrorKind.INVALID_REQUEST, "messages[0].content[0].document.name");
+        assertRefused(document.formatted("{\"format\": \"pdf\", \"name\": \"" + "a".repeat(201) + "\", \"source\": {\"bytes\": \"JVBERi0xLjQK\"}}"),
+                ErrorKind.INVALID_REQUEST, "messages[0].content[0].document.name");
+        assertRefused(document.formatted("{\"format\": \"exe\", \"name\": \"a\", \"source\": {\"bytes\": \"JVBERi0xLjQK\"}}"),
+                ErrorKind.INVALID_REQUEST, "messages[0].content[0].document.format");
+        assertRefused(document.formatted("{\"format\": \"pdf\", \"name\": \"a\", \"source\": {\"bytes\": \"not base64\"}}"),
+                ErrorKind.INVALID_REQUEST, "messages[0].content[0].document.source.bytes");
+        assertRefused(document.formatted("{\"format\": \"docx\", \"name\": \"a\", \"source\": {\"text\": \"hi\"}}"),
+                ErrorKind.INVALID_REQUEST, "messages[0].content[0].document.format");
+        assertRefused(document.formatted("{\"format\": \"pdf\", \"name\": \"a\", \"source\": {\"s3Location\": {\"uri\": \"s3://b/k\"}}}"),
+                ErrorKind.UNSUPPORTED_FEATURE, "messages[0].content[0].document.source.s3Location");
+        assertRefused(document.formatted("{\"format\": \"pdf\", \"name\": \"a\", \"context\": \"c\", \"source\": {\"bytes\": \"JVBERi0xLjQK\"}}"),
+                ErrorKind.UNSUPPORTED_FEATURE, "messages[0].content[0].document.context");
+        assertRefused(document.formatted("{\"format\": \"pdf\", \"name\": \"a\", \"citations\": {\"enabled\": true}, "
+                + "\"source\": {\"bytes\": \"JVBERi0xLjQK\"}}"), ErrorKind.UNSUPPORTED_FEATURE, "messages[0].content[0].document.citations.enabled");
     }
 }

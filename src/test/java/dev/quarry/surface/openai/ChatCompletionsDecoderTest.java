@@ -1,5 +1,7 @@
 package dev.quarry.surface.openai;
 
+import dev.quarry.canonical.DocumentType;
+import dev.quarry.canonical.ContentBlock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -35,5 +37,27 @@ class ChatCompletionsDecoderTest {
         assertThat(error.kind()).isEqualTo(ErrorKind.UNSUPPORTED_FEATURE);
         assertThat(error.param()).isEqualTo("store");
         assertThat(error.message()).contains("store: false");
+    }
+
+    private static final String PDF = "JVBERi0xLjQK";
+
+    @Test
+    void aFilePartBecomesADocumentWithItsNameAndBytes() throws Exception {
+        var request = ChatCompletionsDecoder.decode((ObjectNode) JSON.readTree("""
+                {"model":"m","messages":[{"role":"user","content":[{"type":"text","text":"Summarise"},
+                 {"type":"file","file":{"filename":"report.pdf","file_data":"data:application/pdf;base64,%s"}}]}]}
+                """.formatted(PDF))).request();
+        assertThat(request.messages().getFirst().content()).containsExactly(new ContentBlock.Text("Summarise"),
+                new ContentBlock.Document(DocumentType.PDF, PDF, "report.pdf"));
+    }
+
+    @Test
+    void aFileIdIsRefusedNamingTheFieldForQuarryHasNoFilesApi() throws Exception {
+        ObjectNode body = (ObjectNode) JSON.readTree("""
+                {"model":"m","messages":[{"role":"user","content":[{"type":"file","file":{"file_id":"file-123"}}]}]}""");
+        QuarryError error = catchThrowableOfType(QuarryException.class, () -> ChatCompletionsDecoder.decode(body)).error();
+        assertThat(error.kind()).isEqualTo(ErrorKind.UNSUPPORTED_FEATURE);
+        assertThat(error.param()).isEqualTo("messages[0].content[0].file.file_id");
+        assertThat(error.message()).contains("no Files API", "file_data");
     }
 }

@@ -1,5 +1,7 @@
 package dev.quarry.surface.openai;
 
+import dev.quarry.canonical.DocumentType;
+import dev.quarry.canonical.ContentBlock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -93,5 +95,32 @@ class ResponsesDecoderTest {
         QuarryError error = refusal(",\"previous_response_id\":\"resp_1\"");
         assertThat(error.kind()).isEqualTo(ErrorKind.UNSUPPORTED_FEATURE);
         assertThat(error.param()).isEqualTo("previous_response_id");
+    }
+
+    @Test
+    void anInputFileBecomesADocumentOfItsType() throws Exception {
+        String csv = "bW9udGgsc2FsZXMKTWF5LDEyCg==";
+        var content = ResponsesDecoder.decode(body(",\"input\":[{\"role\":\"user\",\"content\":[{\"type\":\"input_file\","
+                + "\"filename\":\"sales.csv\",\"file_data\":\"data:text/csv;base64," + csv + "\"}]}]")).request().messages().getFirst().content();
+        assertThat(content).containsExactly(new ContentBlock.Document(DocumentType.CSV, csv, "sales.csv"));
+    }
+
+    @Test
+    void fileUrlsAreRefusedForQuarryFetchesNothing() throws Exception {
+        QuarryError error = refusal(",\"input\":[{\"role\":\"user\",\"content\":[{\"type\":\"input_file\","
+                + "\"file_url\":\"https://example.com/a.pdf\"}]}]");
+        assertThat(error.kind()).isEqualTo(ErrorKind.UNSUPPORTED_FEATURE);
+        assertThat(error.param()).isEqualTo("input[0].content[0].file_url");
+        assertThat(error.message()).contains("does not fetch", "file_data");
+    }
+
+    @Test
+    void filesOutsideUserMessagesAreRefused() throws Exception {
+        String file = "{\"type\":\"input_file\",\"file_data\":\"data:application/pdf;base64,JVBERi0xLjQK\"}";
+        QuarryError system = refusal(",\"input\":[{\"role\":\"system\",\"content\":[" + file + "]},{\"role\":\"user\",\"content\":\"hi\"}]");
+        assertThat(system.param()).isEqualTo("input[0].content");
+        assertThat(system.message()).contains("only appear in user messages");
+        QuarryError output = refusal(",\"input\":[{\"type\":\"function_call_output\",\"call_id\":\"c1\",\"output\":[" + file + "]}]");
+        assertThat(output.param()).isEqualTo("input[0].output");
     }
 }

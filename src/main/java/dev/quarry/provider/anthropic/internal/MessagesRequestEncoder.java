@@ -11,7 +11,10 @@ import dev.quarry.canonical.QuarryException;
 import dev.quarry.canonical.ToolChoice;
 import dev.quarry.canonical.ToolSpec;
 import dev.quarry.canonical.DataUrl;
+import dev.quarry.canonical.DocumentType;
+import dev.quarry.canonical.Documents;
 import dev.quarry.provider.wire.CustomTools;
+import dev.quarry.provider.wire.DocumentSupport;
 import dev.quarry.provider.wire.Json;
 import dev.quarry.provider.wire.ToolSchemas;
 import dev.quarry.provider.wire.Unsupported;
@@ -30,6 +33,9 @@ public final class MessagesRequestEncoder {
     /** Request fields of the Messages API that travel as canonical extensions. */
     private static final List<String> EXTENSIONS = List.of("thinking", "top_k");
 
+    private static final DocumentSupport DOCUMENTS = new DocumentSupport(API, DocumentSupport.PDF_AND_TEXT, Documents.MAX_BYTES,
+            "convert it to PDF or send its content as text, or use a model served through Bedrock Converse or OpenAI Responses");
+
     private ObjectNode lastBlock;
 
     private MessagesRequestEncoder() {}
@@ -41,6 +47,7 @@ public final class MessagesRequestEncoder {
     public static ObjectNode encode(ChatRequest request, String upstreamModel, int defaultMaxTokens) {
         // This API has only JSON tools: free-form ones travel as functions taking one string (CustomTools).
         request = CustomTools.asFunctions(request);
+        DOCUMENTS.require(request);
         return new MessagesRequestEncoder().body(request, upstreamModel, defaultMaxTokens);
     }
 
@@ -99,6 +106,7 @@ public final class MessagesRequestEncoder {
         switch (block) {
             case ContentBlock.Text text -> addText(content, text.text());
             case ContentBlock.Image image -> add(content, image(image));
+            case ContentBlock.Document document -> add(content, document(document));
             case ContentBlock.ToolResult result -> add(content, toolResult(result));
             case ContentBlock.CachePoint _ -> markCachePoint();
             default -> throw Unsupported.block(API, block, "a user message");
@@ -146,6 +154,19 @@ public final class MessagesRequestEncoder {
         }
         ObjectNode out = Json.object().put("type", "image");
         out.set("source", source);
+        return out;
+    }
+
+    /** A PDF as a base64 source; a text document (csv, html, markdown too) as a text source, which Anthropic takes as text/plain. */
+    private static ObjectNode document(ContentBlock.Document document) {
+        ObjectNode out = Json.object().put("type", "document");
+        ObjectNode source = out.putObject("source");
+        if (document.type() == DocumentType.PDF) {
+            source.put("type", "base64").put("media_type", DocumentType.PDF.mediaType()).put("data", document.base64());
+        } else {
+            source.put("type", "text").put("media_type", DocumentType.TEXT.mediaType()).put("data", document.text());
+        }
+        if (document.name() != null) out.put("title", document.name());
         return out;
     }
 

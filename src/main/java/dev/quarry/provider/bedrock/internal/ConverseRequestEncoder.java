@@ -11,10 +11,14 @@ import dev.quarry.canonical.QuarryException;
 import dev.quarry.canonical.ToolChoice;
 import dev.quarry.canonical.ToolSpec;
 import dev.quarry.canonical.DataUrl;
+import dev.quarry.canonical.DocumentType;
+import dev.quarry.canonical.Documents;
 import dev.quarry.provider.wire.CustomTools;
+import dev.quarry.provider.wire.DocumentSupport;
 import dev.quarry.provider.wire.Json;
 import dev.quarry.provider.wire.ToolSchemas;
 import dev.quarry.provider.wire.Unsupported;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 
@@ -27,22 +31,28 @@ public final class ConverseRequestEncoder {
     /** Model-specific request fields (Claude's extended thinking, top_k) that Converse carries in additionalModelRequestFields. */
     private static final List<String> EXTENSIONS = List.of("thinking", "top_k");
 
+    private static final DocumentSupport DOCUMENTS = new DocumentSupport(API, EnumSet.allOf(DocumentType.class),
+            Documents.BEDROCK_MAX_BYTES, "convert it to one of those");
+
     private ConverseRequestEncoder() {}
 
     /** @throws QuarryException when the request holds something Converse cannot carry */
     public static ObjectNode encode(ChatRequest request) {
         // This API has only JSON tools: free-form ones travel as functions taking one string (CustomTools).
         request = CustomTools.asFunctions(request);
+        DOCUMENTS.require(request);
         ObjectNode body = Json.object();
         ArrayNode messages = body.putArray("messages");
+        ConverseDocuments documents = new ConverseDocuments();
         for (Message message : request.messages()) {
             ArrayNode content = Json.MAPPER.createArrayNode();
             for (ContentBlock block : message.content()) {
                 switch (message.role()) {
-                    case USER -> userBlock(block, content);
+                    case USER -> userBlock(block, content, documents);
                     case ASSISTANT -> assistantBlock(block, content);
                 }
             }
+            requireTextBesideDocuments(content);
             if (!content.isEmpty()) messages.addObject().put("role", message.role().name().toLowerCase(Locale.ROOT)).set("content", content);
         }
         ArrayNode system = Json.MAPPER.createArrayNode();
@@ -65,12 +75,27 @@ public final class ConverseRequestEncoder {
         return body;
     }
 
-    private static void userBlock(ContentBlock block, ArrayNode content) {
+    /** Converse refuses a message with a document but no text: the text says what to do with it. */
+    private static void requireTextBesideDocuments(ArrayNode content) {
+        boolean documents = false;
+        boolean text = false;
+        for (JsonNode block : content) {
+            documents |= block.has("document");
+            text |= block.has("text");
+        }
+        if (documents && !text) {
+            throw QuarryException.unsupported("messages", "The " + API + " API needs a text block beside a document in the same message:"
+                    + " add the question about the document as text.");
+        }
+    }
+
+    private static void userBlock(ContentBlock block, ArrayNode content, ConverseDocuments documents) {
         switch (block) {
             // Converse refuses blank text blocks, which clients send (an assistant turn that only called tools).
             case ContentBlock.Text text when !text.text().isEmpty() -> content.addObject().put("text", text.text());
             case ContentBlock.Text _ -> { }
             case ContentBlock.Image image -> content.add(image(image));
+            case ContentBlock.Document document -> content.add(documents.encode(document));
             case ContentBlock.ToolResult result -> content.addObject().set("toolResult", toolResult(result));
             case ContentBlock.CachePoint _ -> content.add(cachePoint());
             default -> throw Unsupported.block(API, block, "a user message");

@@ -12,7 +12,10 @@ import dev.quarry.canonical.Role;
 import dev.quarry.canonical.ToolChoice;
 import dev.quarry.canonical.ToolSpec;
 import dev.quarry.canonical.DataUrl;
+import dev.quarry.canonical.DocumentType;
+import dev.quarry.canonical.Documents;
 import dev.quarry.provider.wire.CustomTools;
+import dev.quarry.provider.wire.DocumentSupport;
 import dev.quarry.provider.wire.Json;
 import dev.quarry.provider.wire.ToolSchemas;
 import dev.quarry.provider.wire.Unsupported;
@@ -36,6 +39,9 @@ import java.util.Map;
 public final class GenerateContentRequestEncoder {
     private static final String API = "Gemini generateContent";
 
+    private static final DocumentSupport DOCUMENTS = new DocumentSupport(API, DocumentSupport.PDF_AND_TEXT, Documents.MAX_BYTES,
+            "convert it to PDF or send its content as text, or use a model served through Bedrock Converse or OpenAI Responses");
+
     private final Map<String, String> toolNames = new HashMap<>();
 
     private GenerateContentRequestEncoder() {}
@@ -44,6 +50,7 @@ public final class GenerateContentRequestEncoder {
     public static ObjectNode encode(ChatRequest request) {
         // This API has only JSON tools: free-form ones travel as functions taking one string (CustomTools).
         request = CustomTools.asFunctions(request);
+        DOCUMENTS.require(request);
         return new GenerateContentRequestEncoder().body(request);
     }
 
@@ -82,6 +89,7 @@ public final class GenerateContentRequestEncoder {
             switch (block) {
                 case ContentBlock.Text text -> parts.addObject().put("text", text.text());
                 case ContentBlock.Image image -> parts.add(image(image));
+                case ContentBlock.Document document -> parts.add(document(document));
                 case ContentBlock.ToolResult result -> parts.add(functionResponse(result));
                 case ContentBlock.CachePoint _ -> { }
                 default -> throw Unsupported.block(API, block, "a user message");
@@ -117,6 +125,14 @@ public final class GenerateContentRequestEncoder {
         // A signature that came last arrived on an empty text part, the way Gemini ends a streamed turn; it goes back the same way.
         if (signature != null) parts.addObject().put("text", "").put("thoughtSignature", signature);
         return parts;
+    }
+
+    /** Inline data, under the media type Gemini lists for the format (it names Markdown {@code text/md}). */
+    private static ObjectNode document(ContentBlock.Document document) {
+        String mimeType = document.type() == DocumentType.MARKDOWN ? "text/md" : document.type().mediaType();
+        ObjectNode part = Json.object();
+        part.putObject("inlineData").put("mimeType", mimeType).put("data", document.base64());
+        return part;
     }
 
     /** Gemini takes images inline as bytes, or by URI as file data. */

@@ -6,16 +6,20 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.quarry.canonical.ChatRequest;
 import dev.quarry.canonical.ContentBlock;
+import dev.quarry.canonical.DocumentType;
+import dev.quarry.canonical.Documents;
 import dev.quarry.canonical.InferenceConfig;
 import dev.quarry.canonical.Message;
 import dev.quarry.canonical.QuarryException;
 import dev.quarry.canonical.ToolChoice;
 import dev.quarry.canonical.ToolSpec;
 import dev.quarry.provider.wire.CustomTools;
+import dev.quarry.provider.wire.DocumentSupport;
 import dev.quarry.provider.wire.Json;
 import dev.quarry.provider.wire.ToolSchemas;
 import dev.quarry.provider.wire.Unsupported;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 
 /** Encodes a canonical request as a streaming OpenAI Chat Completions request body. */
@@ -36,12 +40,16 @@ public final class ChatCompletionsRequestEncoder {
         }
     }
 
+    private static final DocumentSupport DOCUMENTS = new DocumentSupport("OpenAI Chat Completions", EnumSet.of(DocumentType.PDF),
+            Documents.MAX_BYTES, "send its content as text, or use a model served through the OpenAI Responses API (api: responses)");
+
     private ChatCompletionsRequestEncoder() {}
 
     /** @throws QuarryException when the request holds something Chat Completions cannot carry */
     public static ObjectNode encode(ChatRequest request, String upstreamModel, Dialect dialect) {
         // This API has only JSON tools: free-form ones travel as functions taking one string (CustomTools).
         request = CustomTools.asFunctions(request);
+        DOCUMENTS.require(request);
         ObjectNode body = Json.object().put("model", upstreamModel);
         body.set("messages", messages(request));
         body.put("stream", true);
@@ -82,6 +90,11 @@ public final class ChatCompletionsRequestEncoder {
                 case ContentBlock.Image image -> {
                     ObjectNode part = Json.object().put("type", "image_url");
                     part.putObject("image_url").put("url", image.url());
+                    parts.add(part);
+                }
+                case ContentBlock.Document document -> {
+                    ObjectNode part = Json.object().put("type", "file");
+                    FileParts.fill(part.putObject("file"), document);
                     parts.add(part);
                 }
                 case ContentBlock.ToolResult result -> {

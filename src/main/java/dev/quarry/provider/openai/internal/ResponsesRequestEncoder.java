@@ -95,6 +95,8 @@ public final class ResponsesRequestEncoder {
                     case ContentBlock.Text text when role == Role.USER -> content().add(inputText(text));
                     case ContentBlock.Text text -> content().addObject().put("type", "output_text").put("text", text.text());
                     case ContentBlock.Image image when role == Role.USER -> content().add(inputImage(image));
+                    case ContentBlock.Document document when role == Role.USER ->
+                            content().add(FileParts.fill(Json.object().put("type", "input_file"), document));
                     case ContentBlock.ToolUse use when role == Role.ASSISTANT -> item(toolCall(use));
                     case ContentBlock.ToolResult result when role == Role.USER -> item(toolOutput(result));
                     // Reasoning is dropped: Quarry does not ask OpenAI for the encrypted reasoning it would

@@ -1,5 +1,6 @@
 package dev.quarry.provider.anthropic.internal;
 
+import dev.quarry.canonical.DocumentType;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -133,5 +134,30 @@ class MessagesRequestEncoderTest {
 
     private static JsonNode json(String text) {
         return Json.parse(text).orElseThrow();
+    }
+
+    @Test
+    void aPdfGoesAsABase64DocumentAndTextDocumentsAsTextSources() {
+        ChatRequest request = ChatRequest.of("m", List.of(new Message(Role.USER, List.of(
+                new ContentBlock.Document(DocumentType.PDF, "JVBERi0xLjQK", "Q3 report"),
+                new ContentBlock.Document(DocumentType.CSV, "YSxiCjEsMgo=", null),
+                new ContentBlock.CachePoint(),
+                new ContentBlock.Text("Compare.")))));
+        JsonNode content = MessagesRequestEncoder.encode(request, "claude-upstream", 4096).path("messages").get(0).path("content");
+        assertThat(content.get(0)).isEqualTo(json("""
+                {"type":"document","source":{"type":"base64","media_type":"application/pdf","data":"JVBERi0xLjQK"},"title":"Q3 report"}"""));
+        assertThat(content.get(1)).isEqualTo(json("""
+                {"type":"document","source":{"type":"text","media_type":"text/plain","data":"a,b\\n1,2\\n"},"cache_control":{"type":"ephemeral"}}"""));
+    }
+
+    @Test
+    void anOfficeDocumentIsRefusedNamingTheModelAndTheWayOut() {
+        ChatRequest request = ChatRequest.of("claude-sonnet-4-5", List.of(new Message(Role.USER, List.of(new ContentBlock.Text("Read."),
+                new ContentBlock.Document(DocumentType.XLSX, "UEsDBA==", "sales.xlsx")))));
+        assertThatThrownBy(() -> MessagesRequestEncoder.encode(request, "m", 4096)).isInstanceOfSatisfying(QuarryException.class, e -> {
+            assertThat(e.kind()).isEqualTo(ErrorKind.UNSUPPORTED_FEATURE);
+            assertThat(e.getMessage()).contains("Model 'claude-sonnet-4-5'", "xlsx document", "it takes pdf, txt, csv, html, md",
+                    "convert it to PDF");
+        });
     }
 }

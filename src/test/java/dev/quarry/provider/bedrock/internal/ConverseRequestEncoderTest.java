@@ -1,5 +1,7 @@
 package dev.quarry.provider.bedrock.internal;
 
+import dev.quarry.canonical.Documents;
+import dev.quarry.canonical.DocumentType;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -101,5 +103,42 @@ class ConverseRequestEncoderTest {
                     assertThat(e.kind()).isEqualTo(ErrorKind.UNSUPPORTED_FEATURE);
                     assertThat(e.getMessage()).contains("data: URL");
                 });
+    }
+
+    @Test
+    void documentsGoAsConverseDocumentsWithValidDistinctNames() {
+        ChatRequest request = ChatRequest.of("client-model", List.of(new Message(Role.USER, List.of(
+                new ContentBlock.Text("Compare."),
+                new ContentBlock.Document(DocumentType.PDF, "JVBERi0xLjQK", "Q3 report.final.PDF"),
+                new ContentBlock.Document(DocumentType.PDF, "JVBERi0xLjQK", "Q3 report.final.pdf"),
+                new ContentBlock.Document(DocumentType.CSV, "YSxiCg==", "données_ventes.csv"),
+                new ContentBlock.Document(DocumentType.TEXT, "aGk=", "..."),
+                new ContentBlock.Document(DocumentType.DOCX, "UEsDBA==", null)))));
+
+        JsonNode content = ConverseRequestEncoder.encode(request).path("messages").get(0).path("content");
+
+        assertThat(content.get(1)).isEqualTo(Json.parse("""
+                {"document":{"format":"pdf","name":"Q3 report final","source":{"bytes":"JVBERi0xLjQK"}}}""").orElseThrow());
+        assertThat(content.get(2).path("document").path("name").asText()).isEqualTo("Q3 report final (2)");
+        assertThat(content.get(3).path("document").path("name").asText()).isEqualTo("donnees ventes");
+        assertThat(content.get(3).path("document").path("format").asText()).isEqualTo("csv");
+        assertThat(content.get(4).path("document").path("name").asText()).isEqualTo("document 4");
+        assertThat(content.get(5).path("document").path("name").asText()).isEqualTo("document 5");
+        assertThat(content.get(5).path("document").path("format").asText()).isEqualTo("docx");
+    }
+
+    @Test
+    void aDocumentWithoutTextBesideItOrOverBedrocksLimitIsRefused() {
+        ChatRequest alone = ChatRequest.of("m", List.of(new Message(Role.USER, List.of(
+                new ContentBlock.Document(DocumentType.PDF, "JVBERi0xLjQK", null)))));
+        assertThatThrownBy(() -> ConverseRequestEncoder.encode(alone)).isInstanceOfSatisfying(QuarryException.class,
+                e -> assertThat(e.getMessage()).contains("text block beside a document"));
+        String large = "A".repeat((int) (Documents.BEDROCK_MAX_BYTES / 3 * 4 + 4));
+        ChatRequest big = ChatRequest.of("nova-pro", List.of(new Message(Role.USER, List.of(new ContentBlock.Text("Read."),
+                new ContentBlock.Document(DocumentType.PDF, large, null)))));
+        assertThatThrownBy(() -> ConverseRequestEncoder.encode(big)).isInstanceOfSatisfying(QuarryException.class, e -> {
+            assertThat(e.kind()).isEqualTo(ErrorKind.UNSUPPORTED_FEATURE);
+            assertThat(e.getMessage()).contains("Model 'nova-pro'", "at most 4718592 bytes");
+        });
     }
 }

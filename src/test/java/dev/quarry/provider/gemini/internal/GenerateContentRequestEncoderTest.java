@@ -1,5 +1,6 @@
 package dev.quarry.provider.gemini.internal;
 
+import dev.quarry.canonical.DocumentType;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -140,5 +141,20 @@ class GenerateContentRequestEncoderTest {
 
     private static JsonNode json(String text) {
         return Json.parse(text).orElseThrow();
+    }
+
+    @Test
+    void documentsGoAsInlineDataUnderGeminisMediaTypes() {
+        ChatRequest request = ChatRequest.of("m", List.of(new Message(Role.USER, List.of(new ContentBlock.Text("Compare."),
+                new ContentBlock.Document(DocumentType.PDF, "JVBERi0xLjQK", "Q3 report"),
+                new ContentBlock.Document(DocumentType.MARKDOWN, "IyBOb3Rlcw==", null)))));
+        JsonNode parts = GenerateContentRequestEncoder.encode(request).path("contents").get(0).path("parts");
+        assertThat(parts.get(1)).isEqualTo(json("{\"inlineData\":{\"mimeType\":\"application/pdf\",\"data\":\"JVBERi0xLjQK\"}}"));
+        assertThat(parts.get(2)).isEqualTo(json("{\"inlineData\":{\"mimeType\":\"text/md\",\"data\":\"IyBOb3Rlcw==\"}}"));
+
+        ChatRequest docx = ChatRequest.of("gemini-2.5-pro", List.of(new Message(Role.USER, List.of(
+                new ContentBlock.Document(DocumentType.DOCX, "UEsDBA==", null)))));
+        assertThatThrownBy(() -> GenerateContentRequestEncoder.encode(docx)).isInstanceOfSatisfying(QuarryException.class,
+                e -> assertThat(e.getMessage()).contains("Model 'gemini-2.5-pro'", "Gemini generateContent", "docx document"));
     }
 }

@@ -1,5 +1,6 @@
 package dev.quarry.provider.openai.internal;
 
+import dev.quarry.canonical.DocumentType;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -140,5 +141,22 @@ class ChatCompletionsRequestEncoderTest {
 
     static JsonNode json(String text) {
         return Json.parse(text).orElseThrow();
+    }
+
+    @Test
+    void aPdfGoesAsAFilePartNamedForItsTypeWhenTheClientGaveNoName() {
+        ChatRequest request = ChatRequest.of("m", List.of(new Message(Role.USER, List.of(new ContentBlock.Text("Read."),
+                new ContentBlock.Document(DocumentType.PDF, "JVBERi0xLjQK", null)))));
+        JsonNode content = ChatCompletionsRequestEncoder.encode(request, "gpt", Dialect.OPENAI).path("messages").get(0).path("content");
+        assertThat(content.get(1)).isEqualTo(json("""
+                {"type":"file","file":{"filename":"document.pdf","file_data":"data:application/pdf;base64,JVBERi0xLjQK"}}"""));
+    }
+
+    @Test
+    void otherDocumentsAreRefusedPointingToTheResponsesApi() {
+        ChatRequest request = ChatRequest.of("gpt-5.5", List.of(new Message(Role.USER, List.of(
+                new ContentBlock.Document(DocumentType.TEXT, "aGk=", "a.txt")))));
+        assertThatThrownBy(() -> ChatCompletionsRequestEncoder.encode(request, "gpt", Dialect.OPENAI)).isInstanceOfSatisfying(
+                QuarryException.class, e -> assertThat(e.getMessage()).contains("Model 'gpt-5.5'", "txt document", "(it takes pdf)", "api: responses"));
     }
 }

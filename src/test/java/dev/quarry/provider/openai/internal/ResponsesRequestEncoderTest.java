@@ -1,5 +1,6 @@
 package dev.quarry.provider.openai.internal;
 
+import dev.quarry.canonical.DocumentType;
 import static dev.quarry.provider.openai.internal.ChatCompletionsRequestEncoderTest.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -117,5 +118,19 @@ class ResponsesRequestEncoderTest {
         ChatRequest request = new ChatRequest("m", List.of(), List.of(Message.user("Go.")), List.of(SHELL, APPLY_PATCH),
                 new ToolChoice.Named(name), null, Map.of());
         return ResponsesRequestEncoder.encode(request, "m").path("tool_choice");
+    }
+
+    @Test
+    void everyDocumentTypeGoesAsAnInputFileWithItsMediaType() {
+        ChatRequest request = ChatRequest.of("m", List.of(new Message(Role.USER, List.of(new ContentBlock.Text("Read."),
+                new ContentBlock.Document(DocumentType.DOCX, "UEsDBA==", "notes.docx")))));
+        JsonNode content = ResponsesRequestEncoder.encode(request, "gpt").path("input").get(0).path("content");
+        assertThat(content.get(1)).isEqualTo(json("""
+                {"type":"input_file","filename":"notes.docx",
+                 "file_data":"data:application/vnd.openxmlformats-officedocument.wordprocessingml.document;base64,UEsDBA=="}"""));
+        ChatRequest titled = ChatRequest.of("m", List.of(new Message(Role.USER, List.of(new ContentBlock.Text("Read."),
+                new ContentBlock.Document(DocumentType.PDF, "JVBERi0xLjQK", "Q3/Q4 report")))));
+        assertThat(ResponsesRequestEncoder.encode(titled, "gpt").path("input").get(0).path("content").get(1).path("filename").asText())
+                .as("OpenAI reads the type from the extension").isEqualTo("Q3-Q4 report.pdf");
     }
 }
