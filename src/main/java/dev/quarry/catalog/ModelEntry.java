@@ -52,13 +52,15 @@ public record ModelEntry(
     }
 
     /**
-     * This entry with a configuration's additions: its aliases are added, and its deployments and
-     * price replace the entry's when given.
+     * This entry with a configuration's additions: its aliases are added, and its capabilities,
+     * deployments and price replace the entry's when given ({@code null} capabilities: keep them).
      */
-    public ModelEntry configuredWith(List<String> moreAliases, List<Deployment> newDeployments, Price newPrice) {
+    public ModelEntry configuredWith(List<String> moreAliases, Set<Capability> newCapabilities, List<Deployment> newDeployments,
+                                     Price newPrice) {
         Set<String> allAliases = new LinkedHashSet<>(aliases);
         allAliases.addAll(moreAliases);
-        return new ModelEntry(id, family, kind, description, contextWindow, maxOutputTokens, capabilities,
+        return new ModelEntry(id, family, kind, description, contextWindow, maxOutputTokens,
+                newCapabilities == null ? capabilities : newCapabilities,
                 new ArrayList<>(allAliases),
                 newDeployments.isEmpty() ? deployments : newDeployments,
                 newPrice == null ? price : newPrice,

@@ -45,7 +45,7 @@ public final class Assembly {
                 base = new ModelEntry(m.id(), "custom", m.kind() == null ? ModelKind.CHAT : m.kind(), "Configured model",
                         m.contextWindow() == null ? 0 : m.contextWindow(), 0, Set.of(), List.of(), List.of(), null, false);
             }
-            byId.put(m.id(), base.configuredWith(m.aliases(), m.deployments(), m.price()));
+            byId.put(m.id(), base.configuredWith(m.aliases(), m.capabilities(), m.deployments(), m.price()));
         }
         return new Catalog(new ArrayList<>(byId.values()));
     }

@@ -10,6 +10,7 @@ import dev.quarry.guardrails.GuardrailRef;
 import dev.quarry.guardrails.GuardrailSettings;
 import dev.quarry.guardrails.GuardrailSpec;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.quarry.catalog.Capability;
 import dev.quarry.catalog.Deployment;
 import dev.quarry.catalog.ModelKind;
 import dev.quarry.catalog.Price;
@@ -36,6 +37,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -58,6 +60,7 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
  * models:
  *   - id: gpt-5.5
  *     aliases: [gpt]
+ *     capabilities: [tools, vision, reasoning, prompt_cache, documents]   # replaces a built-in model's set
  *     deployments:                                 # region, weight, priority, context_window, rpm, tpm optional
  *       - { provider: openai, model: gpt-5.5, region: us-east-1, priority: 0, rpm: 500, tpm: 2000000 }
  *       - { provider: azure-eu, model: gpt-55, region: eu-west-1, priority: 1 }
@@ -293,7 +296,7 @@ public final class ConfigLoader {
         for (int i = 0; i < items.size(); i++) {
             JsonNode m = items.get(i);
             String path = "models[" + i + "]";
-            expectKeys(m, path, Set.of("id", "aliases", "kind", "context_window", "deployments", "price", "routing"));
+            expectKeys(m, path, Set.of("id", "aliases", "kind", "context_window", "capabilities", "deployments", "price", "routing"));
             String id = requireText(m, "id", path + ".id");
             List<String> aliases = names(m, "aliases", path);
             List<Deployment> deployments = new ArrayList<>();
@@ -313,6 +316,7 @@ public final class ConfigLoader {
                     aliases,
                     kind == null ? null : modelKind(kind, path + ".kind"),
                     m.has("context_window") ? (int) optLong(m, "context_window", path + ".context_window", 0) : null,
+                    m.has("capabilities") ? capabilities(m, path) : null,
                     deployments,
                     m.has("price") ? price(m.get("price"), path + ".price") : null,
                     modelRoutes));
@@ -345,6 +349,19 @@ public final class ConfigLoader {
                         + Arrays.stream(Strategy.values()).map(Strategy::configName).toList() + ", not '" + strategyName + "'"));
         return new ModelRoutes(strategy, names(node, "fallbacks", path), names(node, "context_window_fallbacks", path),
                 names(node, "content_policy_fallbacks", path));
+    }
+
+    /** Capability names as the configuration spells them: {@code documents}, {@code prompt_cache}. */
+    private Set<Capability> capabilities(JsonNode model, String path) {
+        List<String> known = Arrays.stream(Capability.values()).map(c -> c.name().toLowerCase(Locale.ROOT)).toList();
+        Set<Capability> capabilities = EnumSet.noneOf(Capability.class);
+        List<String> names = names(model, "capabilities", path);
+        for (int i = 0; i < names.size(); i++) {
+            int index = known.indexOf(names.get(i));
+            if (index < 0) fail(path + ".capabilities[" + i + "]", "must be one of " + known + ", got \"" + names.get(i) + "\"");
+            capabilities.add(Capability.values()[index]);
+        }
+        return capabilities;
     }
 
     private List<String> names(JsonNode node, String field, String path) {

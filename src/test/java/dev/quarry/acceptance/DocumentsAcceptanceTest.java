@@ -135,6 +135,7 @@ class DocumentsAcceptanceTest {
                   - { id: gemini-2.5-pro, deployments: [{ provider: up-gemini, model: gemini-upstream }] }
                   - { id: nova-pro, deployments: [{ provider: up-bedrock, model: "amazon.nova-pro-v1:0" }] }
                   - { id: plain-model, deployments: [{ provider: up-openai-chat, model: plain-upstream }] }
+                  - { id: reader-model, capabilities: [documents], deployments: [{ provider: up-openai-chat, model: reader-upstream }] }
                   - id: gemini-2.5-flash
                     deployments: [{ provider: up-gemini, model: gemini-flash-upstream }]
                     routing: { fallbacks: [quarry/echo, claude-haiku-4-5] }
@@ -247,6 +248,13 @@ class DocumentsAcceptanceTest {
         int before = openai.requests().size();
         assertRefused(Surface.OPENAI_CHAT, "plain-model", PDF, "Model 'plain-model' cannot read documents", "send the document's content as text");
         assertThat(openai.requests()).hasSize(before);
+    }
+
+    @Test
+    void aConfiguredModelThatListsDocumentsTakesThem() {
+        script(Upstream.OPENAI_CHAT_API);
+        assertThat(ask(Surface.ANTHROPIC_MESSAGES, "reader-model", PDF, "quarterly-report")).isEqualTo("Revenue rose.");
+        assertThat(Base64.getDecoder().decode(received(Upstream.OPENAI_CHAT_API).base64())).isEqualTo(PDF);
     }
 
     @Test

@@ -1,7 +1,9 @@
 package dev.quarry.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.quarry.catalog.Capability;
 import dev.quarry.catalog.Catalog;
 import dev.quarry.catalog.Deployment;
 import dev.quarry.catalog.ModelEntry;
@@ -59,6 +61,33 @@ class CatalogFreshnessTest {
         assertThat(entry.family()).isEqualTo("custom");
         assertThat(entry.deployments()).containsExactly(new Deployment("up", "gpt-7-preview-2026-12"));
         assertThat(catalog.resolve("next", ModelKind.CHAT)).isSameAs(entry);
+    }
+
+    @Test
+    void configuredCapabilitiesDescribeANewModelAndReplaceABuiltInModelsSet() {
+        Catalog catalog = catalog("""
+                providers: [{ name: up, type: openai-compatible, base_url: "http://127.0.0.1:9" }]
+                models:
+                  - { id: qwen-vl, capabilities: [vision, documents], deployments: [{ provider: up, model: qwen }] }
+                  - { id: llama-3.3-70b, capabilities: [tools], deployments: [{ provider: up, model: llama }] }
+                  - { id: plain, deployments: [{ provider: up, model: plain }] }
+                """);
+        assertThat(catalog.find("qwen-vl").orElseThrow().capabilities()).containsExactlyInAnyOrder(Capability.VISION, Capability.DOCUMENTS);
+        assertThat(catalog.find("llama-3.3-70b").orElseThrow().capabilities()).containsExactly(Capability.TOOLS);
+        assertThat(catalog.find("plain").orElseThrow().capabilities()).isEmpty();
+        assertThat(catalog.find("gpt-5.5").orElseThrow().supports(Capability.DOCUMENTS)).isTrue();
+    }
+
+    @Test
+    void anUnknownCapabilityIsRefusedWithItsPathAndTheKnownOnes() {
+        assertThatThrownBy(() -> catalog("""
+                providers: [{ name: up, type: openai-compatible, base_url: "http://127.0.0.1:9" }]
+                models: [{ id: m, capabilities: [vision, pdf], deployments: [{ provider: up, model: m }] }]
+                """))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("models[0].capabilities[1]")
+                .hasMessageContaining("[tools, vision, reasoning, prompt_cache, documents]")
+                .hasMessageContaining("\"pdf\"");
     }
 
     @Test
