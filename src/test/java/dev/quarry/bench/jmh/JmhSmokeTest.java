@@ -87,6 +87,12 @@ class JmhSmokeTest {
         assertThat(routing.failoverToSecond().trace().attempts()).hasSize(2);
         assertThat(routing.virtualThreadHandOff()).isEqualTo("stream");
         assertThat(routing.firstDeploymentServesOnVirtualThread()).isEqualTo(RoutingBench.BATCH);
+
+        var tokens = new TokenCountBench();
+        tokens.chars = 1024;
+        tokens.setUp();
+        assertThat(tokens.o200k()).as("o200k_base packs this text tighter than the estimate").isPositive().isLessThan(tokens.estimate());
+        assertThat(tokens.cl100k()).isPositive();
     }
 
     private static int countFrames(byte[] body) throws IOException {
