@@ -111,8 +111,11 @@ public final class TokenEstimate {
      * Prompt tokens of a request as {@code tokenizer} counts them: system, messages, tool definitions
      * (a function's JSON schema and a custom tool's format by their serialized text) and
      * provider-specific fields (schemas...), with the tokenizer's framing for each message and the reply.
+     * A real tokenizer encodes the first {@value BoundedCount#EXACT_CHARS} characters and extrapolates
+     * the rest ({@link BoundedCount}).
      */
-    public static long of(ChatRequest request, Tokenizer tokenizer) {
+    public static long of(ChatRequest request, Tokenizer exact) {
+        Tokenizer tokenizer = exact == Tokenizer.ESTIMATE ? exact : new BoundedCount(exact);
         long total = tokenizer.perReply();
         if (!request.systemText().isEmpty()) total += tokenizer.perMessage() + tokenizer.count(request.systemText());
         for (Message message : request.messages()) {

@@ -93,6 +93,8 @@ class JmhSmokeTest {
         tokens.setUp();
         assertThat(tokens.o200k()).as("o200k_base packs this text tighter than the estimate").isPositive().isLessThan(tokens.estimate());
         assertThat(tokens.cl100k()).isPositive();
+        assertThat(tokens.requestO200k()).as("within the bound, the request is the text plus its framing").isEqualTo(tokens.o200k() + 3 + 3);
+        assertThat(tokens.requestEstimate()).isEqualTo(tokens.estimate() + 4);
     }
 
     private static int countFrames(byte[] body) throws IOException {
