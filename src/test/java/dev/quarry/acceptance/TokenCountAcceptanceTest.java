@@ -5,8 +5,12 @@ import static org.assertj.core.api.Assertions.withinPercentage;
 
 import com.anthropic.client.AnthropicClient;
 import com.anthropic.client.okhttp.AnthropicOkHttpClient;
+import com.anthropic.core.http.StreamResponse;
 import com.anthropic.models.messages.MessageCountTokensParams;
+import com.anthropic.models.messages.MessageCreateParams;
+import com.anthropic.models.messages.RawMessageStreamEvent;
 import dev.quarry.canonical.Tokenizer;
+import dev.quarry.provider.openai.OpenAiStub;
 import dev.quarry.testing.JsonCalls;
 import dev.quarry.testing.TestQuarry;
 import dev.quarry.tokenizer.Tokenizers;
@@ -31,14 +35,17 @@ class TokenCountAcceptanceTest {
     private static final String LONG = "The quick brown fox jumps over the lazy dog. ".repeat(2_000).strip();
     private static final long LONG_TOKENS = 20_000;
 
+    static OpenAiStub gpt;
     static TestQuarry quarry;
     static AnthropicClient anthropic;
     static String key;
 
     @BeforeAll
     static void start() {
+        gpt = OpenAiStub.start();
         quarry = TestQuarry.start("""
                 providers:
+                  - { name: stub-openai, type: openai-compatible, base_url: "%s" }
                   - { name: nowhere-openai, type: openai-compatible, base_url: "http://127.0.0.1:9/v1" }
                   - { name: nowhere-anthropic, type: anthropic, base_url: "http://127.0.0.1:9", api_key_env: ANTHROPIC_KEY }
                 rate_limits:
@@ -46,7 +53,8 @@ class TokenCountAcceptanceTest {
                 models:
                   - { id: gpt-5.5, deployments: [{ provider: nowhere-openai, model: gpt-upstream }] }
                   - { id: claude-sonnet-4-5, deployments: [{ provider: nowhere-anthropic, model: claude-upstream }] }
-                """, Map.of("ANTHROPIC_KEY", "sk-ant"));
+                  - { id: gpt-5.4, deployments: [{ provider: stub-openai, model: gpt-upstream }] }
+                """.formatted(gpt.baseUrl()), Map.of("ANTHROPIC_KEY", "sk-ant"));
         key = quarry.newKey("counted");
         anthropic = AnthropicOkHttpClient.builder().baseUrl(quarry.baseUrl()).apiKey(quarry.newKey("token-counter")).maxRetries(0).build();
     }
@@ -55,6 +63,7 @@ class TokenCountAcceptanceTest {
     static void stop() {
         anthropic.close();
         quarry.close();
+        gpt.close();
     }
 
     private static long countTokens(String model, String system, String user) {
@@ -85,6 +94,20 @@ class TokenCountAcceptanceTest {
         assertThat(refusal("gpt-5.5", USER)).contains("This request needs " + (17 + MAX_TOKENS) + " tokens");
         assertThat(refusal("claude-sonnet-4-5", USER)).contains("This request needs " + (estimated(SYSTEM, USER) + MAX_TOKENS) + " tokens");
         assertThat(refusal("gpt-5.5", LONG)).contains("This request needs " + (countTokens("gpt-5.5", SYSTEM, LONG) + MAX_TOKENS) + " tokens");
+    }
+
+    @Test
+    void aStreamedAnswersMessageStartReportsTheSameCount() {
+        gpt.then(OpenAiStub.answer(OpenAiStub.text("Hi.")));
+        var params = MessageCreateParams.builder().model("gpt-5.4").maxTokens(MAX_TOKENS).system(SYSTEM).addUserMessage(LONG).build();
+        AnthropicClient streamer = AnthropicOkHttpClient.builder().baseUrl(quarry.baseUrl()).apiKey(quarry.newKey("streamer")).maxRetries(0).build();
+        try (StreamResponse<RawMessageStreamEvent> stream = streamer.messages().createStreaming(params)) {
+            RawMessageStreamEvent first = stream.stream().findFirst().orElseThrow();
+            assertThat(first.asMessageStart().message().usage().inputTokens()).isEqualTo(countTokens("gpt-5.4", SYSTEM, LONG))
+                    .isNotEqualTo(estimated(SYSTEM, LONG));
+        } finally {
+            streamer.close();
+        }
     }
 
     @Test
