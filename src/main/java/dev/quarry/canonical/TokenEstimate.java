@@ -114,8 +114,8 @@ public final class TokenEstimate {
      * A real tokenizer encodes the first {@value BoundedCount#EXACT_CHARS} characters and extrapolates
      * the rest ({@link BoundedCount}).
      */
-    public static long of(ChatRequest request, Tokenizer exact) {
-        Tokenizer tokenizer = exact == Tokenizer.ESTIMATE ? exact : new BoundedCount(exact);
+    public static long of(ChatRequest request, Tokenizer given) {
+        Tokenizer tokenizer = given == Tokenizer.ESTIMATE ? given : new BoundedCount(given);
         long total = tokenizer.perReply();
         if (!request.systemText().isEmpty()) total += tokenizer.perMessage() + tokenizer.count(request.systemText());
         for (Message message : request.messages()) {
