@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.errors.BadRequestException;
 import com.openai.errors.NotFoundException;
@@ -17,6 +18,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -231,11 +233,21 @@ class OpenAiBadInputTest {
         assertThat(r.json().at("/error/message").asText()).contains(problem);
         assertThat(r.json().at("/error/param").asText()).isEqualTo("tools[0]." + field);
 
+        // Chat Completions nests a grammar's syntax and definition under "grammar".
+        ObjectNode chatFormat = (ObjectNode) JSON.readTree(format);
+        if (chatFormat.path("type").asText().equals("grammar")) {
+            ObjectNode grammar = chatFormat.putObject("grammar");
+            for (String moved : List.of("syntax", "definition")) {
+                if (chatFormat.has(moved)) grammar.set(moved, chatFormat.remove(moved));
+            }
+        }
+        String chatField = field.equals("format.type") ? field : field.replace("format.", "format.grammar.");
         String chat = "{\"model\":\"quarry/echo\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],"
-                + "\"tools\":[{\"type\":\"custom\",\"custom\":{\"name\":\"apply_patch\",\"format\":" + format + "}}]}";
+                + "\"tools\":[{\"type\":\"custom\",\"custom\":{\"name\":\"apply_patch\",\"format\":" + chatFormat + "}}]}";
         Reply c = post("/v1/chat/completions", "application/json", chat.getBytes(StandardCharsets.UTF_8), key);
-        assertError(c, 400, "invalid_request_error", "Custom tool 'apply_patch': tools[0].custom." + field);
-        assertThat(c.json().at("/error/param").asText()).isEqualTo("tools[0].custom." + field);
+        assertError(c, 400, "invalid_request_error", "Custom tool 'apply_patch': tools[0].custom." + chatField);
+        assertThat(c.json().at("/error/message").asText()).contains(problem);
+        assertThat(c.json().at("/error/param").asText()).isEqualTo("tools[0].custom." + chatField);
     }
 
     record Reply(int status, String contentType, JsonNode json, java.net.http.HttpHeaders headers) {}

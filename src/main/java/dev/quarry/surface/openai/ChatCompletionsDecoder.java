@@ -176,7 +176,7 @@ public final class ChatCompletionsDecoder {
                     JsonNode c = Json.requireObject(tool, "custom", path + ".custom");
                     String name = requireText(c, "name", path + ".custom.name");
                     tools.add(new ToolSpec(name, optText(c, "description", path + ".custom.description"), null, ToolKind.CUSTOM,
-                            CustomToolFormat.decode(c.get("format"), name, path + ".custom.format")));
+                            CustomToolFormat.chatCompletions(c.get("format"), name, path + ".custom.format")));
                 }
                 default -> throw QuarryException.unsupported(path + ".type", "Tools of type '" + type + "' are not supported; use 'function' or 'custom'.");
             }

@@ -2,14 +2,18 @@ package dev.quarry.surface.openai;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.quarry.canonical.QuarryException;
+import dev.quarry.surface.Json;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
 /**
- * A custom tool's {@code format}, as both OpenAI APIs define it: {@code {"type":"text"}} or
- * {@code {"type":"grammar","syntax":"lark"|"regex","definition":"…"}}. Checked here because an
- * upstream with only JSON tools gets the grammar as prose in a function's description: a broken one
- * would never be refused there, the model would just be told nonsense.
+ * A custom tool's {@code format}: {@code {"type":"text"}} or a grammar. The Responses API writes a
+ * grammar as {@code {"type":"grammar","syntax":"lark"|"regex","definition":"…"}}, and that is its
+ * canonical form (a Responses upstream takes it as it is; the function form of other upstreams
+ * quotes its definition); Chat Completions nests the two under {@code grammar}
+ * ({@code {"type":"grammar","grammar":{"syntax":…,"definition":…}}}) and is read into that form.
+ * Checked here because an upstream with only JSON tools gets the grammar as prose in a function's
+ * description: a broken one would never be refused there, the model would just be told nonsense.
  *
  * <p>A regex is compiled with {@code java.util.regex}. OpenAI's regex syntax is Rust's; the two agree
  * on everything but a few constructs, so Rust's {@code (?P<name>…)} groups are read as Java's
@@ -23,26 +27,43 @@ final class CustomToolFormat {
 
     private CustomToolFormat() {}
 
-    /** The format as JSON text, or {@code null} when there is none; {@code path} is the format's place in the body. */
-    static String decode(JsonNode format, String tool, String path) {
+    /** A Responses tool's format as JSON text, or {@code null} when there is none; {@code path} is the format's place in the body. */
+    static String responses(JsonNode format, String tool, String path) {
         if (format == null || format.isNull()) return null;
-        if (!format.isObject()) throw invalid(tool, path, "must be an object");
-        JsonNode type = format.get("type");
-        if (type == null || !type.isTextual()) throw invalid(tool, path + ".type", "must be \"text\" or \"grammar\"");
-        switch (type.asText()) {
-            case "text" -> {}
-            case "grammar" -> grammar(format, tool, path);
-            default -> throw invalid(tool, path + ".type", "must be \"text\" or \"grammar\", not \"" + clip(type.asText()) + "\"");
-        }
+        if (isGrammar(format, tool, path)) grammar(format, tool, path);
         return format.toString();
     }
 
-    private static void grammar(JsonNode format, String tool, String path) {
-        JsonNode syntax = format.get("syntax");
+    /** A Chat Completions tool's format in the canonical (Responses) form, or {@code null} when there is none. */
+    static String chatCompletions(JsonNode format, String tool, String path) {
+        if (format == null || format.isNull()) return null;
+        if (!isGrammar(format, tool, path)) return format.toString();
+        JsonNode grammar = format.get("grammar");
+        if (grammar == null || !grammar.isObject()) throw invalid(tool, path + ".grammar", "must be an object with syntax and definition");
+        grammar(grammar, tool, path + ".grammar");
+        return Json.object().put("type", "grammar").put("syntax", grammar.get("syntax").asText())
+                .put("definition", grammar.get("definition").asText()).toString();
+    }
+
+    /** Whether the format is a grammar; {@code false} for text, refused when it is neither. */
+    private static boolean isGrammar(JsonNode format, String tool, String path) {
+        if (!format.isObject()) throw invalid(tool, path, "must be an object");
+        JsonNode type = format.get("type");
+        if (type == null || !type.isTextual()) throw invalid(tool, path + ".type", "must be \"text\" or \"grammar\"");
+        return switch (type.asText()) {
+            case "text" -> false;
+            case "grammar" -> true;
+            default -> throw invalid(tool, path + ".type", "must be \"text\" or \"grammar\", not \"" + clip(type.asText()) + "\"");
+        };
+    }
+
+    /** Checks the {@code syntax} and {@code definition} that {@code holder} carries at {@code path}. */
+    private static void grammar(JsonNode holder, String tool, String path) {
+        JsonNode syntax = holder.get("syntax");
         if (syntax == null || !syntax.isTextual() || !(syntax.asText().equals("lark") || syntax.asText().equals("regex"))) {
             throw invalid(tool, path + ".syntax", "must be \"lark\" or \"regex\"");
         }
-        JsonNode definition = format.get("definition");
+        JsonNode definition = holder.get("definition");
         String at = path + ".definition";
         if (definition == null || !definition.isTextual()) throw invalid(tool, at, "must be a string holding the grammar");
         String text = definition.asText();

@@ -210,7 +210,7 @@ public final class ResponsesDecoder {
                 case "custom" -> {
                     String name = requireText(tool, "name", path + ".name");
                     tools.add(new ToolSpec(name, optText(tool, "description", path + ".description"),
-                            null, ToolKind.CUSTOM, CustomToolFormat.decode(tool.get("format"), name, path + ".format")));
+                            null, ToolKind.CUSTOM, CustomToolFormat.responses(tool.get("format"), name, path + ".format")));
                 }
                 default -> {
                     if (!HOSTED_TOOLS.contains(type)) {

@@ -38,7 +38,7 @@ class CustomToolFormatTest {
 
     private static String problem(ObjectNode format) {
         try {
-            CustomToolFormat.decode(format, "t", "tools[0].format");
+            CustomToolFormat.responses(format, "t", "tools[0].format");
             return null;
         } catch (QuarryException e) {
             return e.getMessage();
@@ -47,11 +47,28 @@ class CustomToolFormatTest {
 
     @Test
     void textGrammarsAndNoFormatAreKeptAsTheyCame() {
-        assertThat(CustomToolFormat.decode(null, "t", "f")).isNull();
-        assertThat(CustomToolFormat.decode(JSON.createObjectNode().put("type", "text"), "t", "f")).isEqualTo("{\"type\":\"text\"}");
+        assertThat(CustomToolFormat.responses(null, "t", "f")).isNull();
+        assertThat(CustomToolFormat.responses(JSON.createObjectNode().put("type", "text"), "t", "f")).isEqualTo("{\"type\":\"text\"}");
         ObjectNode lark = grammar("lark", PATCH_GRAMMAR);
-        assertThat(CustomToolFormat.decode(lark, "apply_patch", "f")).isEqualTo(lark.toString());
+        assertThat(CustomToolFormat.responses(lark, "apply_patch", "f")).isEqualTo(lark.toString());
         assertThat(problem(grammar("regex", "^(?P<year>\\d{4})-(?<month>\\d{2})$"))).as("Rust's named groups are accepted").isNull();
+    }
+
+    @Test
+    void aChatCompletionsGrammarIsCheckedWhereItIsNestedAndReadIntoTheResponsesForm() {
+        ObjectNode chat = JSON.createObjectNode().put("type", "grammar");
+        chat.putObject("grammar").put("syntax", "lark").put("definition", PATCH_GRAMMAR);
+        assertThat(CustomToolFormat.chatCompletions(chat, "apply_patch", "tools[0].custom.format"))
+                .isEqualTo(grammar("lark", PATCH_GRAMMAR).toString());
+        assertThat(CustomToolFormat.chatCompletions(JSON.createObjectNode().put("type", "text"), "t", "f")).isEqualTo("{\"type\":\"text\"}");
+
+        assertThatThrownBy(() -> CustomToolFormat.chatCompletions(grammar("lark", PATCH_GRAMMAR), "t", "tools[0].custom.format"))
+                .as("the Responses form is not Chat Completions'")
+                .hasMessage("Custom tool 't': tools[0].custom.format.grammar must be an object with syntax and definition.");
+        ObjectNode badRegex = JSON.createObjectNode().put("type", "grammar");
+        badRegex.putObject("grammar").put("syntax", "regex").put("definition", "(unclosed");
+        assertThatThrownBy(() -> CustomToolFormat.chatCompletions(badRegex, "t", "tools[0].custom.format"))
+                .hasMessageStartingWith("Custom tool 't': tools[0].custom.format.grammar.definition is not a valid regex");
     }
 
     @Test
@@ -84,7 +101,7 @@ class CustomToolFormatTest {
     @Test
     void aFormatNotAnObjectOrOfAnUnknownTypeIsRefused() {
         assertThat(problem((ObjectNode) JSON.createObjectNode().put("x", 1))).contains("tools[0].format.type must be");
-        assertThatThrownBy(() -> CustomToolFormat.decode(JSON.getNodeFactory().textNode("lark"), "t", "tools[0].format"))
+        assertThatThrownBy(() -> CustomToolFormat.responses(JSON.getNodeFactory().textNode("lark"), "t", "tools[0].format"))
                 .hasMessage("Custom tool 't': tools[0].format must be an object.");
         assertThat(problem(grammar("LARK", "start: x"))).contains("tools[0].format.syntax must be \"lark\" or \"regex\"");
     }
