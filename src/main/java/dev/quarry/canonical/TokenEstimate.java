@@ -1,10 +1,12 @@
 package dev.quarry.canonical;
 
 /**
- * A tokenizer-free estimate of token counts. Used where no provider count exists: budget
- * reservations, pre-flight context-window checks, the offline echo model. Never used to bill a real
- * provider's call, but a reservation built on it is what keeps concurrent requests inside a hard
- * budget, so it must not be fooled by the script or the shape of a prompt.
+ * A tokenizer-free estimate of token counts, and the walk that counts a whole request's prompt
+ * with any {@link Tokenizer} (a family's real one where Quarry has it, else this estimate). Used
+ * where no provider count exists: budget reservations, pre-flight context-window checks,
+ * count_tokens, the offline echo model. Never used to bill a real provider's call, but a
+ * reservation built on it is what keeps concurrent requests inside a hard budget, so it must not
+ * be fooled by the script or the shape of a prompt.
  *
  * <p>English prose runs at about four characters a token (the rule of thumb OpenAI and Anthropic
  * both publish), and so do letters here. What byte-level BPE tokenizers spend more on is counted
@@ -108,46 +110,64 @@ public final class TokenEstimate {
         return OTHER;
     }
 
-    /** Estimated prompt tokens of a request: system, messages, tool definitions and provider-specific fields (schemas...). */
+    /** Estimated prompt tokens of a request, by the tokenizer-free rule. */
     public static long of(ChatRequest request) {
-        long total = of(request.systemText());
+        return of(request, Tokenizer.ESTIMATE);
+    }
+
+    /**
+     * Prompt tokens of a request as {@code tokenizer} counts them: system, messages, tool definitions
+     * (a function's JSON schema and a custom tool's format by their serialized text) and
+     * provider-specific fields (schemas...), with the tokenizer's framing for each message and the reply.
+     * A real tokenizer encodes the first {@value BoundedCount#EXACT_CHARS} characters and extrapolates
+     * the rest ({@link BoundedCount}).
+     */
+    public static long of(ChatRequest request, Tokenizer given) {
+        Tokenizer tokenizer = given == Tokenizer.ESTIMATE ? given : new BoundedCount(given);
+        long total = tokenizer.perReply();
+        if (!request.systemText().isEmpty()) total += tokenizer.perMessage() + tokenizer.count(request.systemText());
         for (Message message : request.messages()) {
-            total += 4; // per-message framing, as chat templates add role markers
-            for (ContentBlock block : message.content()) total += of(block);
+            total += tokenizer.perMessage();
+            for (ContentBlock block : message.content()) total += of(block, tokenizer);
         }
         for (ToolSpec tool : request.tools()) {
-            total += of(tool.name()) + of(nullToEmpty(tool.description())) + of(nullToEmpty(tool.inputSchema()));
+            total += tokenizer.count(tool.name()) + tokenizer.count(nullToEmpty(tool.description()))
+                    + tokenizer.count(nullToEmpty(tool.inputSchema())) + tokenizer.count(nullToEmpty(tool.format()));
         }
-        return total + ofValue(request.extensions());
+        for (var extension : request.extensions().entrySet()) {
+            total += tokenizer.count(extension.getKey()) + ofValue(extension.getValue(), tokenizer);
+        }
+        return total;
     }
 
     /** A JSON-like value as plain Java values: its keys, strings and a token per other value. */
-    private static long ofValue(Object value) {
+    private static long ofValue(Object value, Tokenizer tokenizer) {
         return switch (value) {
             case null -> 0;
-            case CharSequence text -> 1 + of(text);
+            case CharSequence text -> 1 + tokenizer.count(text.toString());
             case java.util.Map<?, ?> map -> {
                 long total = 1;
-                for (var entry : map.entrySet()) total += 1 + of(String.valueOf(entry.getKey())) + ofValue(entry.getValue());
+                for (var entry : map.entrySet()) total += 1 + tokenizer.count(String.valueOf(entry.getKey())) + ofValue(entry.getValue(), tokenizer);
                 yield total;
             }
             case Iterable<?> list -> {
                 long total = 1;
-                for (Object item : list) total += ofValue(item);
+                for (Object item : list) total += ofValue(item, tokenizer);
                 yield total;
             }
             default -> 1;
         };
     }
 
-    private static long of(ContentBlock block) {
+    /** Text by the tokenizer; an image at its fixed estimate, as no tokenizer here sees pixels. */
+    private static long of(ContentBlock block, Tokenizer tokenizer) {
         return switch (block) {
-            case ContentBlock.Text t -> of(t.text());
-            case ContentBlock.ToolUse u -> of(u.name()) + of(u.input());
-            case ContentBlock.ToolResult r -> of(r.text());
-            case ContentBlock.Reasoning r -> of(r.text());
+            case ContentBlock.Text t -> tokenizer.count(t.text());
+            case ContentBlock.ToolUse u -> tokenizer.count(u.name()) + tokenizer.count(u.input());
+            case ContentBlock.ToolResult r -> tokenizer.count(r.text());
+            case ContentBlock.Reasoning r -> tokenizer.count(r.text());
             case ContentBlock.Image i -> IMAGE;
-            case ContentBlock.Document d -> d.type().text() ? of(d.text()) : DOCUMENT_PAGE * (1 + (d.size() - 1) / DOCUMENT_PAGE_BYTES);
+            case ContentBlock.Document d -> d.type().text() ? tokenizer.count(d.text()) : DOCUMENT_PAGE * (1 + (d.size() - 1) / DOCUMENT_PAGE_BYTES);
             case ContentBlock.CachePoint c -> 0;
         };
     }

@@ -63,7 +63,7 @@ public final class GuardStep implements Step {
         }
         Exchange guarded = exchange;
         if (verdict.intervened()) {
-            guarded = exchange.withOperation(new Operation.Chat(RequestTexts.replace(chat.request(), verdict.outputs()), chat.streaming()));
+            guarded = exchange.withOperation(chat.withRequest(RequestTexts.replace(chat.request(), verdict.outputs())));
         }
         long promptEstimate = guarded.operation().promptEstimate();
         Outcome outcome = chain.proceed(guarded);

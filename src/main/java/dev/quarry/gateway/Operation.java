@@ -3,6 +3,7 @@ package dev.quarry.gateway;
 import dev.quarry.canonical.ChatRequest;
 import dev.quarry.canonical.EmbeddingRequest;
 import dev.quarry.canonical.TokenEstimate;
+import dev.quarry.canonical.Tokenizer;
 import dev.quarry.catalog.ModelEntry;
 import dev.quarry.policy.Actions;
 
@@ -25,12 +26,27 @@ public sealed interface Operation extends Call {
 
     /**
      * @param streaming      whether the client asked for the answer as a stream (a different action)
-     * @param promptEstimate the prompt's estimated tokens, counted once: rate limits, budgets, routing
-     *                       and settlement all ask for it
+     * @param tokenizer      what counted the prompt: the estimate until routing knows the model, then its family's
+     * @param promptEstimate the prompt's tokens by {@code tokenizer}, counted once per tokenizer: rate limits, budgets,
+     *                       routing and settlement all ask for it
      */
-    record Chat(ChatRequest request, boolean streaming, long promptEstimate) implements Operation {
+    record Chat(ChatRequest request, boolean streaming, Tokenizer tokenizer, long promptEstimate) implements Operation {
         public Chat(ChatRequest request, boolean streaming) {
-            this(request, streaming, TokenEstimate.of(request));
+            this(request, streaming, Tokenizer.ESTIMATE);
+        }
+
+        private Chat(ChatRequest request, boolean streaming, Tokenizer tokenizer) {
+            this(request, streaming, tokenizer, TokenEstimate.of(request, tokenizer));
+        }
+
+        /** This call with its prompt counted by {@code other}; itself when that is what counted it. */
+        public Chat countedBy(Tokenizer other) {
+            return other == tokenizer ? this : new Chat(request, streaming, other);
+        }
+
+        /** The same call for a changed prompt (a guardrail's rewrite), counted by the same tokenizer. */
+        public Chat withRequest(ChatRequest changed) {
+            return new Chat(changed, streaming, tokenizer);
         }
 
         public String model() {

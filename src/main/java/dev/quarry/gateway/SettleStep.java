@@ -49,7 +49,7 @@ public final class SettleStep implements Step {
         // A fault further on comes back as a refusal (the pipeline's cursor turns it into one), so it settles below too.
         Outcome outcome = chain.proceed(exchange.withSettlement(settlement));
         return switch (outcome) {
-            case Outcome.Streamed s -> new Outcome.Streamed(s.exchange(), new SettlingStream(s.stream(), exchange.operation()::promptEstimate,
+            case Outcome.Streamed s -> new Outcome.Streamed(s.exchange(), new SettlingStream(s.stream(), s.exchange().operation()::promptEstimate,
                     end -> settleStream(settlement, new Settled(s.exchange(), end.ending(), end.usage(), end.error()))));
             case Outcome.Embedded e -> {
                 settlement.settle(Settled.completed(e.exchange(), e.response().usage()));

@@ -3,9 +3,11 @@ package dev.quarry.server;
 import static dev.quarry.server.ModelCalls.reply;
 import static dev.quarry.server.ModelCalls.stream;
 
+import dev.quarry.canonical.ChatRequest;
 import dev.quarry.canonical.Fold;
 import dev.quarry.canonical.TokenEstimate;
 import dev.quarry.catalog.Catalog;
+import dev.quarry.catalog.ModelEntry;
 import dev.quarry.gateway.Operation;
 import dev.quarry.identity.Credential;
 import dev.quarry.policy.Actions;
@@ -16,6 +18,7 @@ import dev.quarry.surface.anthropic.MessagesDecoder;
 import dev.quarry.surface.anthropic.MessagesEncoder;
 import dev.quarry.surface.anthropic.ModelsEncoder;
 import dev.quarry.surface.anthropic.TokenCounts;
+import dev.quarry.tokenizer.Tokenizers;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.HttpRules;
@@ -72,17 +75,22 @@ final class AnthropicRoutes implements HttpService {
                 var encoder = new MessagesEncoder("msg_" + requestId.substring(4), call.request().model());
                 if (!call.stream()) return reply(res, WireReply.json(200, encoder.encode(Fold.of(stream(outcome)))));
                 return StreamReply.send(res, stream(outcome), AnthropicErrors::reply,
-                        sse -> encoder.stream(stream(outcome), sse, TokenEstimate.of(call.request())), requestId);
+                        sse -> encoder.stream(stream(outcome), sse, outcome.exchange().operation().promptEstimate()), requestId);
             });
 
     /**
-     * An estimate, not a model call: no ledger row. Authorized as {@code quarry:CountTokens} on the
-     * model the body names (by its canonical id); the model must exist, as Anthropic checks.
+     * A count, not a model call: no ledger row. Authorized as {@code quarry:CountTokens} on the
+     * model the body names (by its canonical id); the model must exist, as Anthropic checks. Counted
+     * by that model's family's tokenizer, as a call to it is for rate limits and budgets.
      */
     private void countTokens(ServerRequest req, ServerResponse res) {
         platform.serveNamedInBody(req, res, wire, Actions.COUNT_TOKENS, "model",
                 body -> ModelListings.require(catalog, TokenCounts.decode(body).model()).id(),
-                call -> WireReply.json(200, TokenCounts.encode(TokenCounts.decode(call.body().get()))));
+                call -> {
+                    ChatRequest request = TokenCounts.decode(call.body().get());
+                    ModelEntry model = ModelListings.require(catalog, request.model());
+                    return WireReply.json(200, TokenCounts.encode(TokenEstimate.of(request, Tokenizers.forModel(model.family(), model.id()))));
+                });
     }
 
     private void models(ServerRequest req, ServerResponse res) {

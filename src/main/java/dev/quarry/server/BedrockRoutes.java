@@ -9,7 +9,6 @@ import dev.quarry.aws.SigV4Authorization;
 import dev.quarry.aws.SignableRequest;
 import dev.quarry.canonical.ChatRequest;
 import dev.quarry.canonical.Fold;
-import dev.quarry.canonical.TokenEstimate;
 import dev.quarry.gateway.Exchange;
 import dev.quarry.gateway.Operation;
 import dev.quarry.guardrails.GuardRecord;
@@ -138,7 +137,7 @@ final class BedrockRoutes implements HttpService {
         return invocation(true, modelId, (call, outcome, requestId, res) ->
                 StreamReply.sendFramed(res, stream(outcome), BedrockErrors::reply,
                         Map.of("Content-Type", EVENT_STREAM, "X-Amzn-Bedrock-Content-Type", "application/json"), requestId,
-                        out -> call.family().stream(stream(outcome), out, requestId, modelId, TokenEstimate.of(call.request()),
+                        out -> call.family().stream(stream(outcome), out, requestId, modelId, outcome.exchange().operation().promptEstimate(),
                                 outcome.exchange()::elapsedMillis)));
     }
 

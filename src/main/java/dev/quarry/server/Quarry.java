@@ -13,6 +13,7 @@ import dev.quarry.budget.WebhookAlerts;
 import dev.quarry.budget.WebhookTargets;
 import dev.quarry.catalog.BuiltInCatalog;
 import dev.quarry.catalog.Catalog;
+import dev.quarry.catalog.ModelEntry;
 import dev.quarry.canonical.QuarryException;
 import dev.quarry.config.Assembly;
 import dev.quarry.config.ConfigException;
@@ -53,6 +54,7 @@ import dev.quarry.store.ChangeWatcher;
 import dev.quarry.store.DataFolder;
 import dev.quarry.store.Database;
 import dev.quarry.store.StoreVersions;
+import dev.quarry.tokenizer.Tokenizers;
 import io.helidon.http.DirectHandler;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.DirectHandlers;
@@ -155,6 +157,7 @@ public final class Quarry implements AutoCloseable {
         this.gateway = Gateway.standard(authenticator, policyDirectory, ledger, prices, catalog, providers, audit, clock,
                 rateLimits, principal -> policyDirectory.groupsOf(principal.id()), budgets, Assembly.routing(config, catalog), guardrails,
                 byDefault);
+        preloadTokenizers(catalog);
         ModelCalls calls = new ModelCalls(gateway, config.server().maxBodyBytes());
         PlatformCalls platformCalls = new PlatformCalls(gateway);
         EscalationGuard escalation = new EscalationGuard(policyDirectory);
@@ -175,6 +178,16 @@ public final class Quarry implements AutoCloseable {
                 guardrailRoutes), cliRoutes.stream()).toList(), experiments);
         LOG.info(() -> "Quarry listening on " + url()
                 + " pipeline=" + gateway.steps() + " platform=" + gateway.platformSteps() + " store=" + (config.storeUrl() == null ? "sqlite:" + config.dataDir() : "configured"));
+    }
+
+    /**
+     * Loads the encodings the served models use (o200k_base takes most of a second and about 30 MB)
+     * off the start-up path, so the first request to a GPT model does not wait for it; a request that
+     * comes sooner waits on the same load.
+     */
+    private static void preloadTokenizers(Catalog catalog) {
+        List<ModelEntry> served = catalog.models().stream().filter(ModelEntry::available).toList();
+        Thread.ofVirtual().name("tokenizer-preload").start(() -> served.forEach(m -> Tokenizers.forModel(m.family(), m.id()).count("")));
     }
 
     /** The listener, capped and timed out by {@link #connections}, restarted by {@link #listener} if Helidon closes it. */

@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.quarry.metering.UsageRecord;
-import dev.quarry.provider.anthropic.AnthropicStub;
 import dev.quarry.testing.NpmTools;
 import dev.quarry.testing.TestQuarry;
 import java.nio.file.Files;
@@ -19,6 +18,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The real Codex CLI runs a turn through Quarry: it sends Responses requests, the echo model
@@ -59,36 +60,38 @@ class CodexCliTest {
     }
 
     /**
-     * Codex offers apply_patch as a free-form (custom) tool with a grammar; a Claude model behind the
-     * Anthropic Messages API has only JSON tools, so Quarry sends apply_patch as a function taking one
-     * string. The stub Claude calls that function with a patch; Codex must receive a custom_tool_call
-     * with the raw patch, apply it (writing the file), and send the result back. The model is deployed
-     * under the id gpt-5.5 because Codex offers apply_patch only to models its built-in catalog lists
-     * as taking it free-form; the id is only a catalog name, the answers come from the Anthropic stub.
+     * Codex offers apply_patch as a free-form (custom) tool with a grammar; an upstream with only JSON
+     * tools (Bedrock Converse, Anthropic Messages, Gemini, Chat Completions) gets it as a function
+     * taking one string. The stub model calls that function with a patch; Codex must receive a
+     * custom_tool_call with the raw patch, apply it (writing the file), and send the result back,
+     * which the upstream must see as its own kind of tool result. The model is deployed under the id
+     * gpt-5.5 because Codex offers apply_patch only to models its built-in catalog lists as taking it
+     * free-form; the id is only a catalog name, the answers come from the stub.
      */
-    @Test
-    void codexAppliesAPatchThatAClaudeModelWroteThroughTheFunctionFormOfItsFreeFormTool() throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(PatchUpstream.Wire.class)
+    void codexAppliesAPatchThatAJsonToolsModelWroteThroughTheFunctionFormOfItsFreeFormTool(PatchUpstream.Wire wire) throws Exception {
         assumeTrue(NpmTools.npmAvailable(), "npm is not installed, so the Codex CLI acceptance test cannot run (install Node.js and npm)");
         Path codex = NpmTools.install(NpmTools.CODEX, "codex");
         String patch = "*** Begin Patch\n*** Add File: hello.txt\n+patched through quarry\n*** End Patch\n";
 
-        try (AnthropicStub claude = new AnthropicStub();
+        try (PatchUpstream upstream = PatchUpstream.start(wire);
              TestQuarry quarry = TestQuarry.start("""
                      providers:
-                       - { name: up-anthropic, type: anthropic, base_url: "%s", api_key_env: ANTHROPIC_KEY }
+                       - %s
                      models:
-                       - { id: gpt-5.5, deployments: [{ provider: up-anthropic, model: claude-upstream }] }
-                     """.formatted(claude.baseUrl()), Map.of("ANTHROPIC_KEY", "sk-ant"))) {
-            claude.then(answer(toolCall("toolu_patch", "apply_patch", JSON.createObjectNode().put("input", patch).toString())));
-            for (int i = 0; i < 4; i++) claude.then(answer(text("Patched.")));
-            Path work = Files.createDirectories(tmp.resolve("work-claude"));
+                       - { id: gpt-5.5, deployments: [{ provider: up, model: %s }] }
+                     """.formatted(upstream.provider(), upstream.upstreamModel()), upstream.environment())) {
+            upstream.then(answer(toolCall("call_patch", "apply_patch", JSON.createObjectNode().put("input", patch).toString())));
+            for (int i = 0; i < 4; i++) upstream.then(answer(text("Patched.")));
+            Path work = Files.createDirectories(tmp.resolve("work-" + wire));
             String log = runCodex(codex, quarry, "gpt-5.5", "apply_patch_freeform = true\n", work, "Create hello.txt.");
 
-            JsonNode firstCall = JSON.readTree(claude.requests().getFirst().body());
-            assertThat(firstCall.path("tools").findValuesAsText("name")).as("the tools Claude was offered").contains("apply_patch");
+            assertThat(upstream.firstBody().findValuesAsText("name")).as("the tools the model was offered").contains("apply_patch");
             assertThat(work.resolve("hello.txt")).as("the file Codex's patch added; its output:\n" + log).exists();
-            assertThat(Files.readString(work.resolve("hello.txt")).strip()).isEqualTo("patched through quarry");
-            assertThat(claude.lastRequest().text()).as("the patch's result went back to Claude").contains("toolu_patch", "tool_result");
+            assertThat(Files.readString(work.resolve("hello.txt"))).isEqualTo("patched through quarry\n");
+            assertThat(upstream.secondBody()).as("the patch's result went back to the model in its own format")
+                    .contains(wire.toolResultMarker(), "call_patch");
         }
     }
 

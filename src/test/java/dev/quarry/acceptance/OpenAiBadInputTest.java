@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.errors.BadRequestException;
 import com.openai.errors.NotFoundException;
@@ -17,11 +18,14 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Malformed, oversized, unauthenticated and hostile requests each get a clear 4xx in OpenAI's
@@ -207,6 +211,43 @@ class OpenAiBadInputTest {
         assertThat(r.status()).isEqualTo(200);
         assertThat(r.json().at("/object").asText()).isEqualTo("list");
         assertThat(r.json().get("data").findValuesAsText("id")).contains("quarry/echo", "quarry/minilm", "gpt-5.5", "claude-sonnet-4-5");
+    }
+
+    /**
+     * A custom tool's format that cannot be a grammar is refused on both OpenAI APIs that carry
+     * custom tools, naming the tool and the field, before any upstream sees it.
+     */
+    @ParameterizedTest
+    @CsvSource(delimiterString = " ;; ", quoteCharacter = '`', value = {
+            "{\"type\":\"grammar\",\"syntax\":\"ebnf\",\"definition\":\"start: x\"} ;; format.syntax ;; \"lark\" or \"regex\"",
+            "{\"type\":\"grammar\",\"syntax\":\"regex\"} ;; format.definition ;; must be a string",
+            "{\"type\":\"grammar\",\"syntax\":\"regex\",\"definition\":42} ;; format.definition ;; must be a string",
+            "{\"type\":\"grammar\",\"syntax\":\"regex\",\"definition\":\"[a-z\"} ;; format.definition ;; not a valid regex",
+            "{\"type\":\"grammar\",\"syntax\":\"lark\",\"definition\":\"start: (\\\"a\\\" \\\"b\\\"\"} ;; format.definition ;; is never closed",
+            "{\"type\":\"json\"} ;; format.type ;; \"text\" or \"grammar\""})
+    void anUnparseableCustomToolGrammarIsA400NamingTheToolAndTheField(String format, String field, String problem) throws Exception {
+        String responses = "{\"model\":\"quarry/echo\",\"input\":\"hi\",\"tools\":[{\"type\":\"custom\",\"name\":\"apply_patch\",\"format\":"
+                + format + "}]}";
+        Reply r = post("/v1/responses", "application/json", responses.getBytes(StandardCharsets.UTF_8), key);
+        assertError(r, 400, "invalid_request_error", "Custom tool 'apply_patch': tools[0]." + field);
+        assertThat(r.json().at("/error/message").asText()).contains(problem);
+        assertThat(r.json().at("/error/param").asText()).isEqualTo("tools[0]." + field);
+
+        // Chat Completions nests a grammar's syntax and definition under "grammar".
+        ObjectNode chatFormat = (ObjectNode) JSON.readTree(format);
+        if (chatFormat.path("type").asText().equals("grammar")) {
+            ObjectNode grammar = chatFormat.putObject("grammar");
+            for (String moved : List.of("syntax", "definition")) {
+                if (chatFormat.has(moved)) grammar.set(moved, chatFormat.remove(moved));
+            }
+        }
+        String chatField = field.equals("format.type") ? field : field.replace("format.", "format.grammar.");
+        String chat = "{\"model\":\"quarry/echo\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],"
+                + "\"tools\":[{\"type\":\"custom\",\"custom\":{\"name\":\"apply_patch\",\"format\":" + chatFormat + "}}]}";
+        Reply c = post("/v1/chat/completions", "application/json", chat.getBytes(StandardCharsets.UTF_8), key);
+        assertError(c, 400, "invalid_request_error", "Custom tool 'apply_patch': tools[0].custom." + chatField);
+        assertThat(c.json().at("/error/message").asText()).contains(problem);
+        assertThat(c.json().at("/error/param").asText()).isEqualTo("tools[0].custom." + chatField);
     }
 
     record Reply(int status, String contentType, JsonNode json, java.net.http.HttpHeaders headers) {}

@@ -13,6 +13,7 @@ import com.anthropic.models.messages.RawMessageStreamEvent;
 import com.anthropic.models.messages.ToolUseBlock;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.JsonValue;
@@ -45,6 +46,7 @@ import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -208,6 +210,27 @@ class TranslationMatrixTest {
         assertThat(item.path("name").asText()).isEqualTo("apply_patch");
         assertThat(item.path("call_id").asText()).isEqualTo("call_p");
         assertThat(item.path("input").asText()).isEqualTo(patch);
+    }
+
+    /**
+     * Chat Completions nests a custom tool's grammar under {@code grammar}; a Responses upstream must
+     * get it in its own form, with syntax and definition beside the type.
+     */
+    @Test
+    void aChatCompletionsGrammarReachesAResponsesUpstreamInTheResponsesForm() throws Exception {
+        openai.then(OpenAiStub.answer(OpenAiStub.text("ok")));
+        var body = JSON.createObjectNode().put("model", model(Upstream.OPENAI_RESPONSES_API));
+        body.putArray("messages").addObject().put("role", "user").put("content", "Add a.txt");
+        ObjectNode format = body.putArray("tools").addObject().put("type", "custom").putObject("custom").put("name", "apply_patch")
+                .putObject("format").put("type", "grammar");
+        format.putObject("grammar").put("syntax", "lark").put("definition", "start: \"*** Begin Patch\" LF");
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(quarry.baseUrl() + "/v1/chat/completions"))
+                .header("Authorization", "Bearer " + matrixKey.apiKey()).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+
+        assertThat(openai.lastRequest().body().path("tools").get(0).path("format")).isEqualTo(JSON.readTree(
+                "{\"type\":\"grammar\",\"syntax\":\"lark\",\"definition\":\"start: \\\"*** Begin Patch\\\" LF\"}"));
     }
 
     static Stream<Arguments> customToolGrid() {

@@ -60,6 +60,19 @@ class ArchitectureTest {
     static final ArchRule onlyTheProvidersAwsPackageUsesTheAwsSdk = noClasses().that().resideOutsideOfPackage("dev.quarry.provider.aws..")
             .should().dependOnClassesThat().resideInAPackage("software.amazon..");
 
+    /**
+     * Real tokenizers sit beside canonical, whose {@code Tokenizer} they implement: they use a
+     * tokenizer library and nothing of Quarry's but canonical, and only they use that library.
+     */
+    @ArchTest
+    static final ArchRule tokenizersUseCanonicalAndTheirLibraryOnly = classes().that().resideInAPackage("dev.quarry.tokenizer..")
+            .should().onlyDependOnClassesThat().resideInAnyPackage("dev.quarry.tokenizer..", "dev.quarry.canonical..", "java..",
+                    "com.knuddels.jtokkit..");
+
+    @ArchTest
+    static final ArchRule onlyTheTokenizersUseJtokkit = noClasses().that().resideOutsideOfPackage("dev.quarry.tokenizer..")
+            .should().dependOnClassesThat().resideInAPackage("com.knuddels.jtokkit..");
+
     @ArchTest
     static final ArchRule surfacesKnowOnlyTheCanonicalModel = noClasses().that().resideInAPackage("dev.quarry.surface..")
             .should().dependOnClassesThat().resideInAnyPackage("dev.quarry.provider..", "dev.quarry.gateway..",

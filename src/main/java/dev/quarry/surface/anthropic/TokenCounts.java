@@ -2,14 +2,13 @@ package dev.quarry.surface.anthropic;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.quarry.canonical.ChatRequest;
-import dev.quarry.canonical.TokenEstimate;
 import dev.quarry.surface.Json;
 
 /**
  * {@code POST /v1/messages/count_tokens}: the body is a Messages request without
- * {@code max_tokens}; the answer is {@code {"input_tokens": N}}. N is Quarry's tokenizer-free
- * estimate, the same one the streamed {@code message_start} reports, since the model behind a
- * name may use any tokenizer.
+ * {@code max_tokens}; the answer is {@code {"input_tokens": N}}. N is counted by the named model's
+ * family's tokenizer where Quarry has it and is otherwise Quarry's tokenizer-free estimate; the
+ * streamed {@code message_start} reports the same count.
  */
 public final class TokenCounts {
     private TokenCounts() {}
@@ -18,7 +17,7 @@ public final class TokenCounts {
         return MessagesDecoder.request(body, null);
     }
 
-    public static byte[] encode(ChatRequest request) {
-        return Json.bytes(Json.object().put("input_tokens", TokenEstimate.of(request)));
+    public static byte[] encode(long inputTokens) {
+        return Json.bytes(Json.object().put("input_tokens", inputTokens));
     }
 }

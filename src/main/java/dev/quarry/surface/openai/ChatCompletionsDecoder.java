@@ -175,10 +175,9 @@ public final class ChatCompletionsDecoder {
                 }
                 case "custom" -> {
                     JsonNode c = Json.requireObject(tool, "custom", path + ".custom");
-                    JsonNode format = c.get("format");
-                    tools.add(new ToolSpec(requireText(c, "name", path + ".custom.name"),
-                            optText(c, "description", path + ".custom.description"), null, ToolKind.CUSTOM,
-                            format == null || format.isNull() ? null : format.toString()));
+                    String name = requireText(c, "name", path + ".custom.name");
+                    tools.add(new ToolSpec(name, optText(c, "description", path + ".custom.description"), null, ToolKind.CUSTOM,
+                            CustomToolFormat.chatCompletions(c.get("format"), name, path + ".custom.format")));
                 }
                 default -> throw QuarryException.unsupported(path + ".type", "Tools of type '" + type + "' are not supported; use 'function' or 'custom'.");
             }

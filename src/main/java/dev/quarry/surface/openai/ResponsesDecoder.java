@@ -217,9 +217,9 @@ public final class ResponsesDecoder {
                             params == null || params.isNull() ? "{\"type\":\"object\",\"properties\":{}}" : params.toString()));
                 }
                 case "custom" -> {
-                    JsonNode format = tool.get("format");
-                    tools.add(new ToolSpec(requireText(tool, "name", path + ".name"), optText(tool, "description", path + ".description"),
-                            null, ToolKind.CUSTOM, format == null || format.isNull() ? null : format.toString()));
+                    String name = requireText(tool, "name", path + ".name");
+                    tools.add(new ToolSpec(name, optText(tool, "description", path + ".description"),
+                            null, ToolKind.CUSTOM, CustomToolFormat.responses(tool.get("format"), name, path + ".format")));
                 }
                 default -> {
                     if (!HOSTED_TOOLS.contains(type)) {

@@ -87,6 +87,14 @@ class JmhSmokeTest {
         assertThat(routing.failoverToSecond().trace().attempts()).hasSize(2);
         assertThat(routing.virtualThreadHandOff()).isEqualTo("stream");
         assertThat(routing.firstDeploymentServesOnVirtualThread()).isEqualTo(RoutingBench.BATCH);
+
+        var tokens = new TokenCountBench();
+        tokens.chars = 1024;
+        tokens.setUp();
+        assertThat(tokens.o200k()).as("o200k_base packs this text tighter than the estimate").isPositive().isLessThan(tokens.estimate());
+        assertThat(tokens.cl100k()).isPositive();
+        assertThat(tokens.requestO200k()).as("within the bound, the request is the text plus its framing").isEqualTo(tokens.o200k() + 3 + 3);
+        assertThat(tokens.requestEstimate()).isEqualTo(tokens.estimate() + 4);
     }
 
     private static int countFrames(byte[] body) throws IOException {

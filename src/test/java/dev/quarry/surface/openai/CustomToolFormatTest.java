@@ -1,0 +1,108 @@
+package dev.quarry.surface.openai;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.quarry.canonical.QuarryException;
+import org.junit.jupiter.api.Test;
+
+class CustomToolFormatTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** The shape of Codex's apply_patch grammar: rules, terminals, regex literals, alternatives on their own lines, an import. */
+    private static final String PATCH_GRAMMAR = """
+            start: begin_patch hunk+ end_patch
+            begin_patch: "*** Begin Patch" LF
+            end_patch: "*** End Patch" LF?
+
+            hunk: add_hunk | delete_hunk | update_hunk
+            add_hunk: "*** Add File: " filename LF add_line+
+            delete_hunk: "*** Delete File: " filename LF
+            update_hunk: "*** Update File: " filename LF change_move? change?
+            filename: /(.+)/
+            add_line: "+" /(.*)/ LF -> line
+
+            change_move: "*** Move to: " filename LF
+            change: (change_context | change_line)+ eof_line?
+            change_context: ("@@" | "@@ " /(.+)/) LF
+            change_line: ("+" | "-" | " ") /(.*)/ LF
+            eof_line: "*** End of File" LF
+               | "*** End of File" // a comment with ( in it
+            %import common.LF
+            """;
+
+    private static ObjectNode grammar(String syntax, String definition) {
+        return JSON.createObjectNode().put("type", "grammar").put("syntax", syntax).put("definition", definition);
+    }
+
+    private static String problem(ObjectNode format) {
+        try {
+            CustomToolFormat.responses(format, "t", "tools[0].format");
+            return null;
+        } catch (QuarryException e) {
+            return e.getMessage();
+        }
+    }
+
+    @Test
+    void textGrammarsAndNoFormatAreKeptAsTheyCame() {
+        assertThat(CustomToolFormat.responses(null, "t", "f")).isNull();
+        assertThat(CustomToolFormat.responses(JSON.createObjectNode().put("type", "text"), "t", "f")).isEqualTo("{\"type\":\"text\"}");
+        ObjectNode lark = grammar("lark", PATCH_GRAMMAR);
+        assertThat(CustomToolFormat.responses(lark, "apply_patch", "f")).isEqualTo(lark.toString());
+        assertThat(problem(grammar("regex", "^(?P<year>\\d{4})-(?<month>\\d{2})$"))).as("Rust's named groups are accepted").isNull();
+    }
+
+    @Test
+    void aChatCompletionsGrammarIsCheckedWhereItIsNestedAndReadIntoTheResponsesForm() {
+        ObjectNode chat = JSON.createObjectNode().put("type", "grammar");
+        chat.putObject("grammar").put("syntax", "lark").put("definition", PATCH_GRAMMAR);
+        assertThat(CustomToolFormat.chatCompletions(chat, "apply_patch", "tools[0].custom.format"))
+                .isEqualTo(grammar("lark", PATCH_GRAMMAR).toString());
+        assertThat(CustomToolFormat.chatCompletions(JSON.createObjectNode().put("type", "text"), "t", "f")).isEqualTo("{\"type\":\"text\"}");
+
+        assertThatThrownBy(() -> CustomToolFormat.chatCompletions(grammar("lark", PATCH_GRAMMAR), "t", "tools[0].custom.format"))
+                .as("the Responses form is not Chat Completions'")
+                .hasMessage("Custom tool 't': tools[0].custom.format.grammar must be an object with syntax and definition.");
+        ObjectNode badRegex = JSON.createObjectNode().put("type", "grammar");
+        badRegex.putObject("grammar").put("syntax", "regex").put("definition", "(unclosed");
+        assertThatThrownBy(() -> CustomToolFormat.chatCompletions(badRegex, "t", "tools[0].custom.format"))
+                .hasMessageStartingWith("Custom tool 't': tools[0].custom.format.grammar.definition is not a valid regex");
+    }
+
+    @Test
+    void anOverLongDefinitionIsRefusedWithItsLength() {
+        String big = "a".repeat(CustomToolFormat.MAX_DEFINITION_CHARS + 1);
+        assertThat(problem(grammar("regex", big))).contains("tools[0].format.definition", "65537 characters", "at most 65536");
+        assertThat(problem(grammar("regex", big.substring(1)))).isNull();
+    }
+
+    @Test
+    void aRegexIsCompiledAndARustOnlyFlagIsRefused() {
+        assertThat(problem(grammar("regex", "a{2,1}"))).contains("Custom tool 't': tools[0].format.definition is not a valid regex");
+        assertThat(problem(grammar("regex", "(?R)a"))).contains("not a valid regex");
+        assertThat(problem(grammar("regex", "  "))).contains("is empty");
+    }
+
+    @Test
+    void theLarkOutlineFindsWhatNoLarkParserAccepts() {
+        assertThat(LarkOutline.problem(PATCH_GRAMMAR)).isNull();
+        assertThat(LarkOutline.problem("start: \"a\" ]")).isEqualTo("line 1: ']' closes nothing that is open");
+        assertThat(LarkOutline.problem("start: (\"a\"]")).isEqualTo("line 1: ']' closes nothing that is open");
+        assertThat(LarkOutline.problem("start: \"abc")).isEqualTo("line 1: a string literal is not closed");
+        assertThat(LarkOutline.problem("start: /ab\\/c")).isEqualTo("line 1: a regex literal is not closed");
+        assertThat(LarkOutline.problem("start: x\nthis is prose")).startsWith("line 2 is neither a rule or terminal definition");
+        assertThat(LarkOutline.problem("// only a comment\n%import common.LF")).isEqualTo("it defines no rule or terminal");
+        assertThat(LarkOutline.problem("start: a{\n")).isEqualTo("'{' is never closed");
+        assertThat(LarkOutline.problem("?expr.2: \"(\" | /\\)/\n_sep{x, s}: x (s x)*\nNAME.-1: /[a-z]+/i")).isNull();
+    }
+
+    @Test
+    void aFormatNotAnObjectOrOfAnUnknownTypeIsRefused() {
+        assertThat(problem((ObjectNode) JSON.createObjectNode().put("x", 1))).contains("tools[0].format.type must be");
+        assertThatThrownBy(() -> CustomToolFormat.responses(JSON.getNodeFactory().textNode("lark"), "t", "tools[0].format"))
+                .hasMessage("Custom tool 't': tools[0].format must be an object.");
+        assertThat(problem(grammar("LARK", "start: x"))).contains("tools[0].format.syntax must be \"lark\" or \"regex\"");
+    }
+}
