@@ -36,13 +36,14 @@ public sealed interface AwsAuthentication {
      *
      * @param host     the authority the call goes to, with its port when not the scheme's default
      * @param wirePath the path exactly as sent, base path included
+     * @param query    the raw query sent, or empty
      * @param body     the exact bytes sent
      */
-    Map<String, String> headers(String host, String wirePath, byte[] body);
+    Map<String, String> headers(String host, String wirePath, String query, byte[] body);
 
     record BearerToken(String token) implements AwsAuthentication {
         @Override
-        public Map<String, String> headers(String host, String wirePath, byte[] body) {
+        public Map<String, String> headers(String host, String wirePath, String query, byte[] body) {
             return Map.of("Authorization", "Bearer " + token);
         }
 
@@ -52,13 +53,13 @@ public sealed interface AwsAuthentication {
         }
     }
 
-    /** SigV4 over the host, the date, the session token if any and the body; the keys are asked for on each call. */
+    /** SigV4 over the path and query, the host, the date, the session token if any and the body; the keys are asked for on each call. */
     record SigV4Signed(AwsCredentialSource credentials, String region, String service) implements AwsAuthentication {
         @Override
-        public Map<String, String> headers(String host, String wirePath, byte[] body) {
+        public Map<String, String> headers(String host, String wirePath, String query, byte[] body) {
             AwsCredentials keys = credentials.current();
             Map<String, String> headers = new HashMap<>(Map.of("Host", host));
-            SignableRequest request = SignableRequest.of("POST", wirePath, "", Map.of("host", List.of(host)), body);
+            SignableRequest request = SignableRequest.of("POST", wirePath, query, Map.of("host", List.of(host)), body);
             headers.putAll(SigV4.sign(request, keys, region, service, Instant.now()));
             return headers;
         }

@@ -11,8 +11,9 @@ import java.util.function.Function;
  *
  * @param host     the authority as the {@code Host} header carries it: the port only when the URL names one
  * @param basePath the base URL's path without a trailing {@code /} ({@code /openai/v1}, or empty)
+ * @param query    the base URL's raw query, or empty: the HTTP client sends it with every call, so signatures cover it
  */
-public record AwsEndpoint(String region, URI baseUrl, String host, String basePath) {
+public record AwsEndpoint(String region, URI baseUrl, String host, String basePath, String query) {
     /** The region option; else the {@code AWS_REGION} environment variable. One provider serves one region. */
     public static final ProviderOption REGION = new ProviderOption.Text("region");
     /** What a regional default base URL writes where the region goes. */
@@ -41,7 +42,8 @@ public record AwsEndpoint(String region, URI baseUrl, String host, String basePa
                 ? URI.create(regionalDefault.replace(REGION_PLACEHOLDER, region)) : settings.baseUrl();
         String host = baseUrl.getPort() < 0 ? baseUrl.getHost() : baseUrl.getHost() + ":" + baseUrl.getPort();
         String path = baseUrl.getRawPath() == null ? "" : baseUrl.getRawPath();
-        return new AwsEndpoint(region, baseUrl, host, path.endsWith("/") ? path.substring(0, path.length() - 1) : path);
+        return new AwsEndpoint(region, baseUrl, host, path.endsWith("/") ? path.substring(0, path.length() - 1) : path,
+                baseUrl.getRawQuery() == null ? "" : baseUrl.getRawQuery());
     }
 
     /** The same settings, calling this endpoint's base URL. */

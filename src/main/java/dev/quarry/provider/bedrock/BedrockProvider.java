@@ -55,6 +55,7 @@ public final class BedrockProvider implements Provider {
     private final String name;
     private final String host;
     private final String basePath;
+    private final String query;
     private final AwsAuthentication authentication;
     private final UpstreamHttp http;
 
@@ -64,6 +65,7 @@ public final class BedrockProvider implements Provider {
         AwsEndpoint endpoint = AwsEndpoint.of(settings, env, REGIONAL_BASE_URL);
         this.host = endpoint.host();
         this.basePath = endpoint.basePath();
+        this.query = endpoint.query();
         this.authentication = AwsAuthentication.of(settings, env, endpoint.region(), SERVICE);
         this.http = new UpstreamHttp(endpoint.settings(settings), (status, body, retryAfter) -> BedrockErrors.fromStatus(name, status, body, retryAfter));
     }
@@ -88,9 +90,9 @@ public final class BedrockProvider implements Provider {
         return CustomTools.restore(new ConverseStreamDecoder(new UpstreamBody(name, response.inputStream(), response, http::transportFailure), requestId, model).begin(), call.request());
     }
 
-    /** The headers of one call; with access keys, signed over the host and the body as they go on the wire. */
+    /** The headers of one call; with access keys, signed over the host, path, query and body as they go on the wire. */
     private Map<String, String> headers(String wirePath, byte[] body) {
-        Map<String, String> headers = new HashMap<>(authentication.headers(host, wirePath, body));
+        Map<String, String> headers = new HashMap<>(authentication.headers(host, wirePath, query, body));
         headers.put("Accept", EVENT_STREAM);
         return headers;
     }

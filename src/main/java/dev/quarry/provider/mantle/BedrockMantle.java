@@ -40,7 +40,7 @@ public final class BedrockMantle {
     public static Provider provider(ProviderSettings settings, Function<String, String> env) {
         AwsEndpoint endpoint = AwsEndpoint.of(settings, env, REGIONAL_BASE_URL);
         AwsAuthentication authentication = AwsAuthentication.of(settings, env, endpoint.region(), SERVICE);
-        OpenAiProvider.CallHeaders signed = (path, body) -> authentication.headers(endpoint.host(), endpoint.basePath() + path, body);
+        OpenAiProvider.CallHeaders signed = (path, body) -> authentication.headers(endpoint.host(), endpoint.basePath() + path, endpoint.query(), body);
         return new OpenAiProvider(endpoint.settings(settings),
                 new OpenAiProvider.Host((openAiPath, model) -> openAiPath, Map.of(), signed, OpenAiProvider.Api.RESPONSES, false));
     }

@@ -77,6 +77,19 @@ class BedrockProviderTest extends ScriptedProviderContractTest {
     }
 
     @Test
+    void aQueryInTheBaseUrlIsSentAndSigned() {
+        Provider proxied = new BedrockProvider(settings(URI.create(stub.baseUrl() + "?tenant=team%20a&route=eu"), null,
+                Map.of("region", "us-east-1")), BedrockStub.credentials()::get);
+        answerWithText("Hi.");
+
+        var answer = Fold.of(proxied.stream(new ProviderCall(ChatRequest.of(MODEL, List.of(Message.user("Hello."))), CLAUDE)));
+
+        assertThat(answer.text()).isEqualTo("Hi.");
+        assertThat(stub.lastRequest().query().split("&")).containsExactlyInAnyOrder("tenant=team%20a", "route=eu");
+        assertThat(stub.lastSignature().accessKeyId()).isEqualTo(BedrockStub.ACCESS_KEY_ID);
+    }
+
+    @Test
     void temporaryCredentialsSendTheirSessionTokenSigned() {
         Map<String, String> env = new HashMap<>(BedrockStub.credentials());
         env.put("AWS_SESSION_TOKEN", "session-token-stub");

@@ -138,6 +138,20 @@ class BedrockMantleProviderTest extends ProviderContractTest {
     }
 
     @Test
+    void aQueryInTheBaseUrlIsSentAndSigned() {
+        // A proxy in front of the endpoint may want one; the client sends it, so the signature must cover it.
+        URI withQuery = URI.create(stub.baseUrl() + "?tenant=team%20a&route=eu");
+        Provider proxied = BedrockMantle.provider(settings(withQuery, null, Map.of("region", "us-east-2")), ENV::get);
+        stub.then(OpenAiStub.answer(OpenAiStub.text("Hi.")));
+
+        var answer = Fold.of(proxied.stream(call(ChatRequest.of(MODEL, List.of(Message.user("Hello."))))));
+
+        assertThat(answer.text()).isEqualTo("Hi.");
+        assertThat(stub.lastRequest().path()).isEqualTo("/v1/responses");
+        assertThat(signatures.verified()).hasSize(1);
+    }
+
+    @Test
     void aBedrockApiKeyIsSentAsABearerTokenInsteadOfSigning() {
         Provider keyed = BedrockMantle.provider(settings(stub.baseUrl(), "bedrock-api-key-stub", Map.of("region", "us-east-2")), ENV::get);
         stub.then(OpenAiStub.answer(OpenAiStub.text("Hi.")));
