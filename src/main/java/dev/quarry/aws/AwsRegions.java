@@ -1,6 +1,7 @@
 package dev.quarry.aws;
 
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * The AWS regions a SigV4 signature may be scoped to. AWS itself refuses a signature scoped to a
@@ -23,9 +24,20 @@ public final class AwsRegions {
             "cn-north-1", "cn-northwest-1",
             "eusc-de-east-1");
 
+    /**
+     * The shape of a region name: partition words then a number (us-east-1, us-iso-east-1,
+     * eusc-de-east-1). Enough where a region only names a host to call, as for an upstream in a
+     * partition or a region newer than {@link #KNOWN}: it cannot smuggle a host, port or path.
+     */
+    private static final Pattern SHAPE = Pattern.compile("[a-z]{2,5}(-[a-z]{2,10}){1,3}-[0-9]{1,2}");
+
     private AwsRegions() {}
 
     public static boolean isKnown(String region) {
         return KNOWN.contains(region);
+    }
+
+    public static boolean isWellFormed(String region) {
+        return SHAPE.matcher(region).matches();
     }
 }

@@ -33,8 +33,9 @@ public record AwsEndpoint(String region, URI baseUrl, String host, String basePa
                     + "region option (e.g. region: us-east-1) or the environment variable AWS_REGION.");
         }
         region = region.strip();
-        // The region becomes part of a host name and of every signature's scope.
-        if (!AwsRegions.isKnown(region)) {
+        // The region becomes part of a host name and of every signature's scope. Only its shape is checked:
+        // calling out, a partition (us-iso-east-1) or a region newer than Quarry's list must work.
+        if (!AwsRegions.isWellFormed(region)) {
             throw new IllegalArgumentException("provider '" + settings.name() + "' (type " + settings.type() + ") has region '" + region
                     + "', which is not an AWS region (such as us-east-1 or eu-central-1).");
         }

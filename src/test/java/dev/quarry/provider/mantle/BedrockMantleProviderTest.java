@@ -192,6 +192,16 @@ class BedrockMantleProviderTest extends ProviderContractTest {
         assertThatThrownBy(() -> BedrockMantle.provider(settings(URI.create(BedrockMantle.REGIONAL_BASE_URL), null,
                 Map.of("region", "evil.example.com/x")), ENV::get))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not an AWS region");
+        assertThatThrownBy(() -> BedrockMantle.provider(settings(URI.create(BedrockMantle.REGIONAL_BASE_URL), null,
+                Map.of("region", "us-east-1.evil.example.com")), ENV::get))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not an AWS region");
+    }
+
+    @Test
+    void aRegionOutsideTheCommercialListIsCalledAsItIsNamed() {
+        AwsEndpoint endpoint = AwsEndpoint.of(settings(URI.create(BedrockMantle.REGIONAL_BASE_URL), null, Map.of("region", "us-iso-east-1")),
+                Map.<String, String>of()::get, BedrockMantle.REGIONAL_BASE_URL);
+        assertThat(endpoint.host()).isEqualTo("bedrock-mantle.us-iso-east-1.api.aws");
     }
 
     @Test
