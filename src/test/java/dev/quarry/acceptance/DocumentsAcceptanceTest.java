@@ -139,7 +139,14 @@ class DocumentsAcceptanceTest {
                   - id: gemini-2.5-flash
                     deployments: [{ provider: up-gemini, model: gemini-flash-upstream }]
                     routing: { fallbacks: [quarry/echo, claude-haiku-4-5] }
-                  - { id: claude-haiku-4-5, deployments: [{ provider: up-anthropic, model: claude-haiku-upstream }] }
+                  - { id: claude-haiku-4-5, deployments: [{ provider: up-anthropic, model: claude-haiku-upstream, context_window: 1000000 }] }
+                  - id: claude-opus-4-5
+                    deployments:
+                      - { provider: up-bedrock, model: claude-opus-on-bedrock, context_window: 1000000 }
+                      - { provider: up-anthropic, model: claude-opus-upstream, context_window: 1000000 }
+                  - id: nova-lite
+                    deployments: [{ provider: up-bedrock, model: "amazon.nova-lite-v1:0" }]
+                    routing: { fallbacks: [claude-haiku-4-5] }
                 routing: { attempts_per_model: 1, initial_backoff_ms: 1, max_backoff_ms: 2 }
                 """.formatted(openai.baseUrl(), anthropic.baseUrl(), gemini.baseUrl(), bedrock.baseUrl()), env);
         key = quarry.quarry().identities().createKey("documents", PrincipalKind.USER);
@@ -284,6 +291,27 @@ class DocumentsAcceptanceTest {
         // The same document from another surface reaches the Bedrock provider, which refuses it for the same limit.
         int before = bedrock.requests().size();
         assertRefused(Surface.OPENAI_CHAT, "nova-pro", large, "Model 'nova-pro'", "at most 4718592 bytes");
+        assertThat(bedrock.requests()).hasSize(before);
+    }
+
+    /**
+     * Claude on Bedrock takes documents of at most 4.5 MB, Claude on Anthropic 32 MiB: a larger one goes to the deployment
+     * that can take it, or to a fallback model that can, instead of ending the request with the first one's refusal.
+     */
+    @Test
+    void aDocumentOneDeploymentCannotTakeGoesToOneThatCan() {
+        byte[] large = new byte[4_718_592 + 1];
+        System.arraycopy(PDF, 0, large, 0, PDF.length);
+        int before = bedrock.requests().size();
+
+        anthropic.then(answer(text("Revenue rose.")));
+        assertThat(ask(Surface.ANTHROPIC_MESSAGES, "claude-opus-4-5", large, "large")).isEqualTo("Revenue rose.");
+        assertThat(body(anthropic).path("model").asText()).isEqualTo("claude-opus-upstream");
+        assertThat(Base64.getDecoder().decode(received(Upstream.ANTHROPIC).base64())).isEqualTo(large);
+
+        anthropic.then(answer(text("Revenue rose.")));
+        assertThat(ask(Surface.OPENAI_CHAT, "nova-lite", large, "large")).isEqualTo("Revenue rose.");
+        assertThat(body(anthropic).path("model").asText()).isEqualTo("claude-haiku-upstream");
         assertThat(bedrock.requests()).hasSize(before);
     }
 
