@@ -315,6 +315,31 @@ class DocumentsAcceptanceTest {
         assertThat(bedrock.requests()).hasSize(before);
     }
 
+    /**
+     * Converse takes at most five documents in a message: a sixth goes to a deployment that takes more, and where none
+     * does it is refused before anything leaves, rather than sent for Bedrock to refuse.
+     */
+    @Test
+    void sixDocumentsInAMessageDoNotGoToConverse() {
+        var body = JSON.createObjectNode().put("model", "claude-opus-4-5").put("max_tokens", 64);
+        var content = body.putArray("messages").addObject().put("role", "user").putArray("content");
+        for (int i = 1; i <= 6; i++) {
+            content.addObject().put("type", "document").put("title", "part " + i).putObject("source")
+                    .put("type", "base64").put("media_type", "application/pdf").put("data", PDF_BASE64);
+        }
+        content.addObject().put("type", "text").put("text", QUESTION);
+        int before = bedrock.requests().size();
+
+        anthropic.then(answer(text("Revenue rose.")));
+        quarry.call("POST", "/v1/messages", key.apiKey(), body.toString()).expect(200);
+        assertThat(body(anthropic).path("model").asText()).isEqualTo("claude-opus-upstream");
+
+        body.put("model", "nova-pro");
+        JsonNode error = quarry.call("POST", "/v1/messages", key.apiKey(), body.toString()).expect(400).path("error");
+        assertThat(error.path("message").asText()).contains("Model 'nova-pro'", "Bedrock Converse", "at most 5 documents");
+        assertThat(bedrock.requests()).hasSize(before);
+    }
+
     @Test
     void badDocumentsAreRefusedNamingTheField() {
         assertChatRefused(file(b -> b.put("file_data", "data:application/pdf;base64,not base64!")), "messages[0].content[1].file.file_data",
