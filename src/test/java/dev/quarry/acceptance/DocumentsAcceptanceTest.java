@@ -139,6 +139,7 @@ class DocumentsAcceptanceTest {
                   - id: gemini-2.5-flash
                     deployments: [{ provider: up-gemini, model: gemini-flash-upstream }]
                     routing: { fallbacks: [quarry/echo, claude-haiku-4-5] }
+                  # Windows of a million tokens: a PDF over Bedrock's 4.5 MB is estimated at 95 pages (one per 50 KB), 285,000 tokens.
                   - { id: claude-haiku-4-5, deployments: [{ provider: up-anthropic, model: claude-haiku-upstream, context_window: 1000000 }] }
                   - id: claude-opus-4-5
                     deployments:
