@@ -350,6 +350,8 @@ class DocumentsAcceptanceTest {
         assertChatRefused(file(b -> b.put("file_data", "https://example.com/report.pdf")), "messages[0].content[1].file.file_data",
                 "data: URL");
         assertChatRefused(file(b -> b.put("file_id", "file-abc123")), "messages[0].content[1].file.file_id", "no Files API");
+        assertChatRefused(file(b -> b.put("file_data", "data:text/csv;base64," + Base64.getEncoder().encodeToString(
+                "name\nM\u00fcller\n".getBytes(StandardCharsets.ISO_8859_1)))), "messages[0].content[1].file.file_data", "UTF-8");
         assertChatRefused(file(b -> b.put("file_data", "data:application/pdf;base64," + PDF_BASE64).put("filename", "../../etc/passwd")),
                 "messages[0].content[1].file.filename", "without path separators");
         assertChatRefused(file(b -> b.put("file_data", "data:application/pdf;base64," + PDF_BASE64).put("filename", "x".repeat(256))),
