@@ -1,8 +1,9 @@
 package dev.quarry.canonical;
 
 import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Locale;
@@ -67,12 +68,16 @@ public final class Documents {
      * anonymised copy, written back as UTF-8, would lose every byte that is not ASCII.
      */
     private static void requireUtf8(byte[] bytes, String field) {
-        try {
-            StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes));
-        } catch (CharacterCodingException e) {
-            throw notUtf8(field);
-        }
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder();
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        // Checked a buffer at a time: the decoded text of a 32 MiB document is not kept.
+        CharBuffer out = CharBuffer.allocate(8192);
+        CoderResult result;
+        do {
+            out.clear();
+            result = decoder.decode(in, out, true);
+        } while (result.isOverflow());
+        if (result.isError() || decoder.flush(out.clear()).isError()) throw notUtf8(field);
     }
 
     private static QuarryException notUtf8(String field) {
