@@ -8,6 +8,11 @@ package dev.quarry.canonical;
  */
 public final class CannotCarry extends QuarryException {
     public CannotCarry(String message) {
-        super(QuarryError.of(ErrorKind.UNSUPPORTED_FEATURE, message));
+        this(null, message);
+    }
+
+    /** @param param the request field at fault, or {@code null} */
+    public CannotCarry(String param, String message) {
+        super(new QuarryError(ErrorKind.UNSUPPORTED_FEATURE, message, param, null));
     }
 }

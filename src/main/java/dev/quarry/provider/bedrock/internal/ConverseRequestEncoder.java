@@ -96,7 +96,7 @@ public final class ConverseRequestEncoder {
                     + " or use a model served by another provider.");
         }
         if (documents > 0 && !text) {
-            throw new CannotCarry("The " + API + " API needs a text block beside a document in the same message:"
+            throw new CannotCarry("messages", "The " + API + " API needs a text block beside a document in the same message:"
                     + " add the question about the document as text.");
         }
     }
