@@ -1,7 +1,13 @@
 package dev.quarry.canonical;
 
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.Locale;
+import java.util.Set;
 
 /**
  * The checks every surface applies to a document as it decodes one, so that what reaches the
@@ -36,6 +42,15 @@ public final class Documents {
     public static ContentBlock.Document of(String mediaType, String typeField, String base64, String dataField, String name, String nameField) {
         DocumentType type = DocumentType.ofMediaType(mediaType).orElseThrow(() -> QuarryException.invalid(typeField,
                 "'" + typeField + "' must be a document type: " + DocumentType.mediaTypes() + " (got '" + bounded(mediaType) + "')."));
+        if (type.text()) {
+            for (String parameter : mediaType.toLowerCase(Locale.ROOT).split(";")) {
+                String[] pair = parameter.split("=", 2);
+                if (pair.length == 2 && pair[0].strip().equals("charset")
+                        && !Set.of("utf-8", "utf8", "us-ascii").contains(pair[1].strip().replace("\"", ""))) {
+                    throw notUtf8(typeField);
+                }
+            }
+        }
         return of(type, base64, dataField, name, nameField);
     }
 
@@ -43,7 +58,30 @@ public final class Documents {
     public static ContentBlock.Document of(DocumentType type, String base64, String dataField, String name, String nameField) {
         if (!Base64Text.isBase64(base64)) throw QuarryException.invalid(dataField, "'" + dataField + "' must be non-empty base64 data.");
         requireSize(Base64Text.decodedLength(base64), dataField);
+        if (type.text()) requireUtf8(Base64.getDecoder().decode(base64), dataField);
         return new ContentBlock.Document(type, base64, name(name, nameField));
+    }
+
+    /**
+     * Text documents are read as UTF-8 (by the guard, the token estimate, and the upstreams that
+     * take text): in another encoding their text would be read as replacement characters, and an
+     * anonymised copy, written back as UTF-8, would lose every byte that is not ASCII.
+     */
+    private static void requireUtf8(byte[] bytes, String field) {
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder();
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        // Checked a buffer at a time: the decoded text of a 32 MiB document is not kept.
+        CharBuffer out = CharBuffer.allocate(8192);
+        CoderResult result;
+        do {
+            out.clear();
+            result = decoder.decode(in, out, true);
+        } while (result.isOverflow());
+        if (result.isError() || decoder.flush(out.clear()).isError()) throw notUtf8(field);
+    }
+
+    private static QuarryException notUtf8(String field) {
+        return QuarryException.invalid(field, "The text document in '" + field + "' must be UTF-8: save it as UTF-8, or send it as PDF.");
     }
 
     /** A text document given as its text (Anthropic's and Converse's text sources). */

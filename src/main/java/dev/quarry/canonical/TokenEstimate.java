@@ -1,5 +1,8 @@
 package dev.quarry.canonical;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+
 /**
  * A tokenizer-free estimate of token counts, and the walk that counts a whole request's prompt
  * with any {@link Tokenizer} (a family's real one where Quarry has it, else this estimate). Used
@@ -39,7 +42,9 @@ public final class TokenEstimate {
     /**
      * What a binary document (PDF, Word, Excel) is estimated at, since its bytes are not text: a
      * page as Anthropic counts a PDF page at most (3,000 tokens, text and page image), a page per
-     * 50 KB begun. Text documents are counted as their text.
+     * 50 KB begun, or for a PDF each page object in plain sight if there are more: a text PDF
+     * takes a few KB a page, so by bytes alone a 100-page report of 500 KB would pass for 10
+     * pages, and reserve a tenth of what it costs. Text documents are counted as their text.
      */
     private static final long DOCUMENT_PAGE = 3_000;
     private static final long DOCUMENT_PAGE_BYTES = 50_000;
@@ -167,9 +172,49 @@ public final class TokenEstimate {
             case ContentBlock.ToolResult r -> tokenizer.count(r.text());
             case ContentBlock.Reasoning r -> tokenizer.count(r.text());
             case ContentBlock.Image i -> IMAGE;
-            case ContentBlock.Document d -> d.type().text() ? tokenizer.count(d.text()) : DOCUMENT_PAGE * (1 + (d.size() - 1) / DOCUMENT_PAGE_BYTES);
+            case ContentBlock.Document d -> d.type().text() ? tokenizer.count(d.text()) : DOCUMENT_PAGE * pages(d);
             case ContentBlock.CachePoint c -> 0;
         };
+    }
+
+    private static long pages(ContentBlock.Document document) {
+        long counted = document.type() == DocumentType.PDF ? pdfPageObjects(Base64.getDecoder().decode(document.base64())) : 0;
+        return Math.max(counted, 1 + (document.size() - 1) / DOCUMENT_PAGE_BYTES);
+    }
+
+    /**
+     * The objects of type {@code /Page} in a PDF's bytes ({@code /Type /Page}, not {@code /Pages});
+     * none when they are packed into compressed object streams, which is why bytes still bound the
+     * estimate from below.
+     */
+    private static long pdfPageObjects(byte[] pdf) {
+        byte[] type = "/Type".getBytes(StandardCharsets.US_ASCII);
+        byte[] page = "/Page".getBytes(StandardCharsets.US_ASCII);
+        long count = 0;
+        for (int i = 0; i + type.length <= pdf.length; i++) {
+            if (!at(pdf, i, type)) continue;
+            int j = i + type.length;
+            while (j < pdf.length && pdfWhitespace(pdf[j])) j++;
+            if (at(pdf, j, page) && (j + page.length == pdf.length || endsName(pdf[j + page.length]))) count++;
+            i = j - 1;
+        }
+        return count;
+    }
+
+    private static boolean at(byte[] bytes, int offset, byte[] expected) {
+        if (offset + expected.length > bytes.length) return false;
+        for (int k = 0; k < expected.length; k++) {
+            if (bytes[offset + k] != expected[k]) return false;
+        }
+        return true;
+    }
+
+    private static boolean pdfWhitespace(byte b) {
+        return b == 0 || b == '\t' || b == '\n' || b == '\f' || b == '\r' || b == ' ';
+    }
+
+    private static boolean endsName(byte b) {
+        return pdfWhitespace(b) || "()<>[]{}/%".indexOf(b) >= 0;
     }
 
     private static String nullToEmpty(String s) {

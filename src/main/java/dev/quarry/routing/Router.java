@@ -1,5 +1,6 @@
 package dev.quarry.routing;
 
+import dev.quarry.canonical.CannotCarry;
 import dev.quarry.canonical.ErrorKind;
 import dev.quarry.canonical.QuarryError;
 import dev.quarry.canonical.QuarryException;
@@ -23,6 +24,9 @@ import java.util.random.RandomGenerator;
  * and comes back to one that failed only after an exponential, jittered back-off (or its
  * Retry-After, when that is short). When a model cannot answer it moves to the fallback list that
  * fits the reason: errors and throttling, a context window too small, a content-policy refusal.
+ * A deployment whose upstream cannot carry the request ({@link CannotCarry}) is passed over
+ * without counting an attempt; when no deployment of a model can, the walk goes on to its error
+ * fallbacks, which may be served elsewhere.
  * Errors that another attempt cannot fix (a malformed request) end the walk at once. An attempt
  * ends at the answer's first event, so a failure before the client has seen anything is invisible
  * to it; a failure after that is the stream's.
@@ -82,6 +86,13 @@ public final class Router {
         /** Why deployments were passed over without an attempt, for the final error. */
         private final List<String> passedOver = new ArrayList<>();
         private final Set<String> tried = new HashSet<>();
+        /** Deployments whose upstream cannot carry this request: asking them again would only be refused again. */
+        private final Set<String> cannotCarry = new HashSet<>();
+        /**
+         * The deployment whose {@link CannotCarry} refusal {@link #lastError} is, or {@code null}: such a refusal is
+         * another provider's to answer, and goes to {@link #passedOver} once an error that says more replaces it.
+         */
+        private String refusedBy;
         /** Models already walked: one listed under two reasons is tried once. */
         private final Set<String> visited = new HashSet<>();
         private int attemptsLeft = retry.maxAttempts();
@@ -114,7 +125,7 @@ public final class Router {
                 Iterator<Stage> next = switch (why) {
                     case CONTEXT_WINDOW_EXCEEDED -> onContextWindow;
                     case CONTENT_FILTERED -> onContentPolicy;
-                    default -> why.retryable() ? onError : null;
+                    default -> why.retryable() || refusedBy != null ? onError : null;
                 };
                 stage = next != null && next.hasNext() ? next.next() : null;
             }
@@ -142,6 +153,7 @@ public final class Router {
                 for (Deployment deployment : order) {
                     if (spent == retry.attemptsPerModel() || attemptsLeft == 0 || expired()) return null;
                     if (Thread.currentThread().isInterrupted()) return null;
+                    if (cannotCarry.contains(RoutePlan.key(model, deployment))) continue;
                     DeploymentHealth h = health.of(deployment);
                     if (tried.contains(RoutePlan.key(model, deployment)) && !backOff(round, h)) continue;
                     if (alternatives && !h.tryAcquire(nanos.getAsLong())) {
@@ -181,7 +193,18 @@ public final class Router {
                 h.released();
                 passedOver.add(deployment.key() + ": " + e.getMessage());
                 if (e.retryAfter() != null) soonestAvailable = Math.min(soonestAvailable, saturatedNanos(e.retryAfter()));
-                if (lastError == null) note(QuarryError.of(ErrorKind.RATE_LIMITED, e.getMessage()));
+                if (lastError == null || refusedBy != null) note(QuarryError.of(ErrorKind.RATE_LIMITED, e.getMessage()));
+                return new Tried<>(null, false);
+            } catch (CannotCarry e) {
+                h.released();
+                cannotCarry.add(RoutePlan.key(model, deployment));
+                // The refusal is the answer only when nothing else went wrong: an upstream's failure says more.
+                if (lastError == null || refusedBy != null) {
+                    note(e.error());
+                    refusedBy = deployment.key();
+                } else {
+                    passedOver.add(deployment.key() + ": " + e.getMessage());
+                }
                 return new Tried<>(null, false);
             } catch (RuntimeException e) {
                 QuarryError error = e instanceof QuarryException q ? q.error()
@@ -241,14 +264,16 @@ public final class Router {
             long wait = h.nanosUntilAvailable(nanos.getAsLong());
             soonestAvailable = Math.min(soonestAvailable, wait);
             passedOver.add(deployment.key() + ": cooling down after failures, for " + seconds(wait) + " s more");
-            if (lastError == null) {
+            if (lastError == null || refusedBy != null) {
                 note(new QuarryError(ErrorKind.UPSTREAM_UNAVAILABLE, "Every deployment that could serve this request is cooling "
                         + "down after failures.", null, Duration.ofNanos(wait)));
             }
         }
 
         private void note(QuarryError error) {
+            if (refusedBy != null) passedOver.add(refusedBy + ": " + lastError.message());
             lastError = error;
+            refusedBy = null;
         }
 
         /** The last error, with the route told when there was more than one place to go. */

@@ -139,7 +139,15 @@ class DocumentsAcceptanceTest {
                   - id: gemini-2.5-flash
                     deployments: [{ provider: up-gemini, model: gemini-flash-upstream }]
                     routing: { fallbacks: [quarry/echo, claude-haiku-4-5] }
-                  - { id: claude-haiku-4-5, deployments: [{ provider: up-anthropic, model: claude-haiku-upstream }] }
+                  # Windows of a million tokens: a PDF over Bedrock's 4.5 MB is estimated at 95 pages (one per 50 KB), 285,000 tokens.
+                  - { id: claude-haiku-4-5, deployments: [{ provider: up-anthropic, model: claude-haiku-upstream, context_window: 1000000 }] }
+                  - id: claude-opus-4-5
+                    deployments:
+                      - { provider: up-bedrock, model: claude-opus-on-bedrock, context_window: 1000000 }
+                      - { provider: up-anthropic, model: claude-opus-upstream, context_window: 1000000 }
+                  - id: nova-lite
+                    deployments: [{ provider: up-bedrock, model: "amazon.nova-lite-v1:0" }]
+                    routing: { fallbacks: [claude-haiku-4-5] }
                 routing: { attempts_per_model: 1, initial_backoff_ms: 1, max_backoff_ms: 2 }
                 """.formatted(openai.baseUrl(), anthropic.baseUrl(), gemini.baseUrl(), bedrock.baseUrl()), env);
         key = quarry.quarry().identities().createKey("documents", PrincipalKind.USER);
@@ -287,6 +295,52 @@ class DocumentsAcceptanceTest {
         assertThat(bedrock.requests()).hasSize(before);
     }
 
+    /**
+     * Claude on Bedrock takes documents of at most 4.5 MB, Claude on Anthropic 32 MiB: a larger one goes to the deployment
+     * that can take it, or to a fallback model that can, instead of ending the request with the first one's refusal.
+     */
+    @Test
+    void aDocumentOneDeploymentCannotTakeGoesToOneThatCan() {
+        byte[] large = new byte[4_718_592 + 1];
+        System.arraycopy(PDF, 0, large, 0, PDF.length);
+        int before = bedrock.requests().size();
+
+        anthropic.then(answer(text("Revenue rose.")));
+        assertThat(ask(Surface.ANTHROPIC_MESSAGES, "claude-opus-4-5", large, "large")).isEqualTo("Revenue rose.");
+        assertThat(body(anthropic).path("model").asText()).isEqualTo("claude-opus-upstream");
+        assertThat(Base64.getDecoder().decode(received(Upstream.ANTHROPIC).base64())).isEqualTo(large);
+
+        anthropic.then(answer(text("Revenue rose.")));
+        assertThat(ask(Surface.OPENAI_CHAT, "nova-lite", large, "large")).isEqualTo("Revenue rose.");
+        assertThat(body(anthropic).path("model").asText()).isEqualTo("claude-haiku-upstream");
+        assertThat(bedrock.requests()).hasSize(before);
+    }
+
+    /**
+     * Converse takes at most five documents in a message: a sixth goes to a deployment that takes more, and where none
+     * does it is refused before anything leaves, rather than sent for Bedrock to refuse.
+     */
+    @Test
+    void sixDocumentsInAMessageDoNotGoToConverse() {
+        var body = JSON.createObjectNode().put("model", "claude-opus-4-5").put("max_tokens", 64);
+        var content = body.putArray("messages").addObject().put("role", "user").putArray("content");
+        for (int i = 1; i <= 6; i++) {
+            content.addObject().put("type", "document").put("title", "part " + i).putObject("source")
+                    .put("type", "base64").put("media_type", "application/pdf").put("data", PDF_BASE64);
+        }
+        content.addObject().put("type", "text").put("text", QUESTION);
+        int before = bedrock.requests().size();
+
+        anthropic.then(answer(text("Revenue rose.")));
+        quarry.call("POST", "/v1/messages", key.apiKey(), body.toString()).expect(200);
+        assertThat(body(anthropic).path("model").asText()).isEqualTo("claude-opus-upstream");
+
+        body.put("model", "nova-pro");
+        JsonNode error = quarry.call("POST", "/v1/messages", key.apiKey(), body.toString()).expect(400).path("error");
+        assertThat(error.path("message").asText()).contains("Model 'nova-pro'", "Bedrock Converse", "at most 5 documents");
+        assertThat(bedrock.requests()).hasSize(before);
+    }
+
     @Test
     void badDocumentsAreRefusedNamingTheField() {
         assertChatRefused(file(b -> b.put("file_data", "data:application/pdf;base64,not base64!")), "messages[0].content[1].file.file_data",
@@ -296,6 +350,8 @@ class DocumentsAcceptanceTest {
         assertChatRefused(file(b -> b.put("file_data", "https://example.com/report.pdf")), "messages[0].content[1].file.file_data",
                 "data: URL");
         assertChatRefused(file(b -> b.put("file_id", "file-abc123")), "messages[0].content[1].file.file_id", "no Files API");
+        assertChatRefused(file(b -> b.put("file_data", "data:text/csv;base64," + Base64.getEncoder().encodeToString(
+                "name\nM\u00fcller\n".getBytes(StandardCharsets.ISO_8859_1)))), "messages[0].content[1].file.file_data", "UTF-8");
         assertChatRefused(file(b -> b.put("file_data", "data:application/pdf;base64," + PDF_BASE64).put("filename", "../../etc/passwd")),
                 "messages[0].content[1].file.filename", "without path separators");
         assertChatRefused(file(b -> b.put("file_data", "data:application/pdf;base64," + PDF_BASE64).put("filename", "x".repeat(256))),

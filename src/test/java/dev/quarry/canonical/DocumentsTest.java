@@ -57,6 +57,26 @@ class DocumentsTest {
         assertRefused(() -> Documents.text(DocumentType.TEXT, "", "data", null, "title"), "data", "must not be empty");
     }
 
+    /**
+     * A text document is read as UTF-8 by the guard, the token estimate and the upstreams that take text: one in another
+     * encoding (a CSV saved by Excel in Windows-1252) would be read as replacement characters, and an anonymised copy
+     * would lose every byte that is not ASCII, so it is refused rather than garbled.
+     */
+    @Test
+    void aTextDocumentThatIsNotUtf8IsRefused() {
+        String latin1 = Base64.getEncoder().encodeToString("name\nM\u00fcller\n".getBytes(StandardCharsets.ISO_8859_1));
+        assertRefused(() -> Documents.dataUrl("data:text/csv;base64," + latin1, "file_data", null, "filename"), "file_data", "UTF-8");
+        String utf16 = Base64.getEncoder().encodeToString("name".getBytes(StandardCharsets.UTF_16LE));
+        assertRefused(() -> Documents.dataUrl("data:text/plain;charset=utf-16le;base64," + utf16, "file_data", null, "filename"),
+                "file_data", "UTF-8");
+        String bytes = Base64.getEncoder().encodeToString("M\u00fcller".getBytes(StandardCharsets.UTF_8));
+        for (String utf8 : new String[] {"charset=UTF-8", "charset=\"utf-8\"", "charset=utf8", "format=flowed"}) {
+            assertThat(Documents.dataUrl("data:text/plain;" + utf8 + ";base64," + bytes, "file_data", null, "filename").text())
+                    .isEqualTo("M\u00fcller");
+        }
+        assertThat(Documents.of(DocumentType.PDF, latin1, "data", null, "name").size()).as("a PDF's bytes are not text").isEqualTo(12);
+    }
+
     @Test
     void aDocumentOverTheLimitIsRefusedNamingTheLimit() {
         // One byte over 32 MiB, as base64: the check counts without decoding.

@@ -2,6 +2,7 @@ package dev.quarry.canonical;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
 import net.jqwik.api.ForAll;
@@ -91,6 +92,19 @@ class TokenEstimateTest {
         assertThat(documentTokens(new byte[50_001])).isEqualTo(6_000);
         String text = "The quick brown fox jumps over the lazy dog";
         assertThat(estimate(Documents.text(DocumentType.TEXT, text, "data", null, "title"))).isEqualTo(estimate(new ContentBlock.Text(text)));
+    }
+
+    /**
+     * A text PDF takes a few KB a page: its page objects count when there are more of them than 50 KB blocks, so a
+     * short report is not reserved as one page. The page tree ({@code /Pages}) is no page.
+     */
+    @Test
+    void aPdfIsAtLeastAPagePerPageObject() {
+        var pdf = new StringBuilder("%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n2 0 obj\n<< /Type /Pages /Count 70 >>\nendobj\n");
+        for (int i = 0; i < 70; i++) {
+            pdf.append(i + 3).append(i % 2 == 0 ? " 0 obj\n<< /Type /Page /Parent 2 0 R >>\nendobj\n" : " 0 obj\n<</Type/Page/Parent 2 0 R>>\nendobj\n");
+        }
+        assertThat(documentTokens(pdf.toString().getBytes(StandardCharsets.ISO_8859_1))).isEqualTo(70 * 3_000);
     }
 
     private static long documentTokens(byte[] bytes) {

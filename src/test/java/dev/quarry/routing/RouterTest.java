@@ -3,6 +3,7 @@ package dev.quarry.routing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.quarry.canonical.CannotCarry;
 import dev.quarry.canonical.ErrorKind;
 import dev.quarry.canonical.QuarryError;
 import dev.quarry.canonical.QuarryException;
@@ -109,6 +110,46 @@ class RouterTest {
         assertThat(calls).containsExactly("openai-us/gpt", "openai-eu/gpt");
         assertThat(served.trace().attempts()).extracting(RouteTrace.Attempt::failure).containsExactly(ErrorKind.UPSTREAM_UNAVAILABLE, null);
         assertThat(sleeps).as("a different deployment is tried without waiting").isEmpty();
+    }
+
+    private static Function<Deployment, String> cannotCarry() {
+        return d -> {
+            throw new CannotCarry(d.key() + " cannot carry this document");
+        };
+    }
+
+    @Test
+    void aDeploymentThatCannotCarryTheRequestIsPassedOverWithoutAnAttempt() {
+        on(US, cannotCarry());
+        var served = (Routed.Served<String>) route(plan(GPT));
+        assertThat(served.deployment()).isEqualTo(EU);
+        assertThat(served.trace().attempts()).singleElement().satisfies(a -> assertThat(a.deployment()).isEqualTo(EU.key()));
+    }
+
+    /** When no deployment of the model can carry the request, its error fallbacks may: they are other providers. */
+    @Test
+    void whenNoDeploymentCanCarryTheRequestTheErrorFallbacksAreTried() {
+        on(US, cannotCarry());
+        on(EU, cannotCarry());
+        var served = (Routed.Served<String>) route(plan(GPT, CLAUDE));
+        assertThat(served.deployment()).isEqualTo(CLAUDE_EU);
+        assertThat(calls).containsExactly("openai-us/gpt", "openai-eu/gpt", "anthropic-eu/claude");
+    }
+
+    /** The refusal is the client's answer only when nothing else went wrong: an upstream failure says it can be retried. */
+    @Test
+    void aRefusalToCarryDoesNotHideAnUpstreamFailure() {
+        on(US, cannotCarry());
+        on(EU, fail(ErrorKind.UPSTREAM_UNAVAILABLE));
+        var failed = (Routed.Failed<String>) route(plan(GPT));
+        assertThat(failed.error().kind()).isEqualTo(ErrorKind.UPSTREAM_UNAVAILABLE);
+        assertThat(failed.error().message()).contains("passed over openai-us/gpt: openai-us/gpt cannot carry this document");
+        assertThat(calls.stream().filter("openai-us/gpt"::equals)).as("a refusal is not asked again").hasSize(1);
+
+        calls.clear();
+        on(EU, cannotCarry());
+        failed = (Routed.Failed<String>) router(RETRY, CooldownPolicy.DEFAULT).route(plan(GPT), 1_000, CostOf.UNPRICED, attempter);
+        assertThat(failed.error().kind()).isEqualTo(ErrorKind.UNSUPPORTED_FEATURE);
     }
 
     @Test

@@ -1,10 +1,9 @@
 package dev.quarry.provider.wire;
 
+import dev.quarry.canonical.CannotCarry;
 import dev.quarry.canonical.ChatRequest;
 import dev.quarry.canonical.ContentBlock;
 import dev.quarry.canonical.DocumentType;
-import dev.quarry.canonical.ErrorKind;
-import dev.quarry.canonical.QuarryException;
 import java.util.EnumSet;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -28,7 +27,7 @@ public record DocumentSupport(String api, Set<DocumentType> accepted, long maxBy
     public static final Set<DocumentType> PDF_AND_TEXT = EnumSet.of(DocumentType.PDF, DocumentType.TEXT, DocumentType.CSV,
             DocumentType.HTML, DocumentType.MARKDOWN);
 
-    /** @throws QuarryException 400 for the first document of the request this API cannot take */
+    /** @throws CannotCarry (a 400 when no other deployment takes it) for the first document of the request this API cannot take */
     public void require(ChatRequest request) {
         request.messages().stream().flatMap(m -> m.content().stream())
                 .filter(ContentBlock.Document.class::isInstance).map(ContentBlock.Document.class::cast)
@@ -39,11 +38,11 @@ public record DocumentSupport(String api, Set<DocumentType> accepted, long maxBy
         if (!accepted.contains(document.type())) {
             String takes = accepted.isEmpty() ? "it takes none"
                     : "it takes " + accepted.stream().sorted().map(DocumentType::extension).collect(Collectors.joining(", "));
-            throw QuarryException.of(ErrorKind.UNSUPPORTED_FEATURE, "Model '" + model + "' is served here through the " + api
+            throw new CannotCarry("Model '" + model + "' is served here through the " + api
                     + " API, which cannot take a " + document.type().extension() + " document (" + takes + "): " + instead + ".");
         }
         if (document.size() > maxBytes) {
-            throw QuarryException.of(ErrorKind.UNSUPPORTED_FEATURE, "Model '" + model + "' is served here through the " + api
+            throw new CannotCarry("Model '" + model + "' is served here through the " + api
                     + " API, which takes documents of at most " + maxBytes + " bytes; this " + document.type().extension() + " document is "
                     + document.size() + " bytes: send a smaller document, or use a model served by another provider.");
         }

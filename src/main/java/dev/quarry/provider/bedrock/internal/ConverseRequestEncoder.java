@@ -3,6 +3,7 @@ package dev.quarry.provider.bedrock.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.quarry.canonical.CannotCarry;
 import dev.quarry.canonical.ChatRequest;
 import dev.quarry.canonical.ContentBlock;
 import dev.quarry.canonical.InferenceConfig;
@@ -31,6 +32,9 @@ public final class ConverseRequestEncoder {
     /** Model-specific request fields (Claude's extended thinking, top_k) that Converse carries in additionalModelRequestFields. */
     private static final List<String> EXTENSIONS = List.of("thinking", "top_k");
 
+    /** The most documents Converse takes in one message. */
+    private static final int MAX_DOCUMENTS = 5;
+
     private static final DocumentSupport DOCUMENTS = new DocumentSupport(API, EnumSet.allOf(DocumentType.class),
             Documents.BEDROCK_MAX_BYTES, "convert it to one of those");
 
@@ -52,7 +56,7 @@ public final class ConverseRequestEncoder {
                     case ASSISTANT -> assistantBlock(block, content);
                 }
             }
-            requireTextBesideDocuments(content);
+            requireConverseDocumentRules(content, request.model());
             if (!content.isEmpty()) messages.addObject().put("role", message.role().name().toLowerCase(Locale.ROOT)).set("content", content);
         }
         ArrayNode system = Json.MAPPER.createArrayNode();
@@ -75,16 +79,24 @@ public final class ConverseRequestEncoder {
         return body;
     }
 
-    /** Converse refuses a message with a document but no text: the text says what to do with it. */
-    private static void requireTextBesideDocuments(ArrayNode content) {
-        boolean documents = false;
+    /**
+     * Converse refuses a message with more than {@link #MAX_DOCUMENTS} documents, or with a document but no text (the
+     * text says what to do with it); other upstreams take both, so another deployment may carry the message.
+     */
+    private static void requireConverseDocumentRules(ArrayNode content, String model) {
+        int documents = 0;
         boolean text = false;
         for (JsonNode block : content) {
-            documents |= block.has("document");
+            if (block.has("document")) documents++;
             text |= block.has("text");
         }
-        if (documents && !text) {
-            throw QuarryException.unsupported("messages", "The " + API + " API needs a text block beside a document in the same message:"
+        if (documents > MAX_DOCUMENTS) {
+            throw new CannotCarry("Model '" + model + "' is served here through the " + API + " API, which takes at most "
+                    + MAX_DOCUMENTS + " documents in a message; this one has " + documents + ": send them over several turns,"
+                    + " or use a model served by another provider.");
+        }
+        if (documents > 0 && !text) {
+            throw new CannotCarry("messages", "The " + API + " API needs a text block beside a document in the same message:"
                     + " add the question about the document as text.");
         }
     }
