@@ -178,8 +178,29 @@ public final class TokenEstimate {
     }
 
     private static long pages(ContentBlock.Document document) {
-        long counted = document.type() == DocumentType.PDF ? pdfPageObjects(Base64.getDecoder().decode(document.base64())) : 0;
-        return Math.max(counted, 1 + (document.size() - 1) / DOCUMENT_PAGE_BYTES);
+        return Math.max(countedPages(document), 1 + (document.size() - 1) / DOCUMENT_PAGE_BYTES);
+    }
+
+    private static long countedPages(ContentBlock.Document document) {
+        return document.type() == DocumentType.PDF ? pdfPageObjects(Base64.getDecoder().decode(document.base64())) : 0;
+    }
+
+    /**
+     * What the estimate adds for binary documents beyond their pages as counted (at least one each):
+     * the floor that keeps budgets from being fooled by a PDF whose pages cannot be counted. Whether
+     * a prompt fits a context window is judged without it: a large one-page scan is not a thousand
+     * pages, and an upstream that finds a prompt too long says so (and the router falls back).
+     */
+    public static long documentFloor(ChatRequest request) {
+        long floor = 0;
+        for (Message message : request.messages()) {
+            for (ContentBlock block : message.content()) {
+                if (block instanceof ContentBlock.Document d && !d.type().text()) {
+                    floor += DOCUMENT_PAGE * (pages(d) - Math.max(1, countedPages(d)));
+                }
+            }
+        }
+        return floor;
     }
 
     /**

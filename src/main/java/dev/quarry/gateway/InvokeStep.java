@@ -61,7 +61,7 @@ public final class InvokeStep implements Step {
             case Operation.Chat chat -> {
                 long prompt = chat.promptEstimate();
                 CostOf costs = (model, d) -> pricer.worstCase(model.id(), d.provider(), prompt, chat.outputAllowance(model), clock.instant());
-                Routed<Attempt<EventStream>> routed = router.route(exchange.route().plan(), prompt, costs, new Attempter<>() {
+                Routed<Attempt<EventStream>> routed = router.route(exchange.route().plan(), chat.fitEstimate(), costs, new Attempter<>() {
                     @Override
                     public Attempt<EventStream> open(ModelEntry model, Deployment deployment) {
                         return stream(exchange, chat, model, deployment, reserved);

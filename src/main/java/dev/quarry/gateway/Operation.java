@@ -44,6 +44,11 @@ public sealed interface Operation extends Call {
             return other == tokenizer ? this : new Chat(request, streaming, other);
         }
 
+        /** The prompt's size as a context window must hold it: the estimate without its floor for binary documents. */
+        public long fitEstimate() {
+            return promptEstimate - TokenEstimate.documentFloor(request);
+        }
+
         /** The same call for a changed prompt (a guardrail's rewrite), counted by the same tokenizer. */
         public Chat withRequest(ChatRequest changed) {
             return new Chat(changed, streaming, tokenizer);

@@ -139,12 +139,13 @@ class DocumentsAcceptanceTest {
                   - id: gemini-2.5-flash
                     deployments: [{ provider: up-gemini, model: gemini-flash-upstream }]
                     routing: { fallbacks: [quarry/echo, claude-haiku-4-5] }
-                  # Windows of a million tokens: a PDF over Bedrock's 4.5 MB is estimated at 95 pages (one per 50 KB), 285,000 tokens.
-                  - { id: claude-haiku-4-5, deployments: [{ provider: up-anthropic, model: claude-haiku-upstream, context_window: 1000000 }] }
+                  # Windows of 200,000 tokens: a one-page PDF over Bedrock's 4.5 MB is reserved as 95 pages (one per 50 KB),
+                  # 285,000 tokens, but judged as the one page it has when it comes to fitting the window.
+                  - { id: claude-haiku-4-5, deployments: [{ provider: up-anthropic, model: claude-haiku-upstream }] }
                   - id: claude-opus-4-5
                     deployments:
-                      - { provider: up-bedrock, model: claude-opus-on-bedrock, context_window: 1000000 }
-                      - { provider: up-anthropic, model: claude-opus-upstream, context_window: 1000000 }
+                      - { provider: up-bedrock, model: claude-opus-on-bedrock }
+                      - { provider: up-anthropic, model: claude-opus-upstream }
                   - id: nova-lite
                     deployments: [{ provider: up-bedrock, model: "amazon.nova-lite-v1:0" }]
                     routing: { fallbacks: [claude-haiku-4-5] }
