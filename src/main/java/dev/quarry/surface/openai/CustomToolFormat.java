@@ -24,6 +24,13 @@ final class CustomToolFormat {
     /** The longest definition accepted: Codex's apply_patch grammar is about 2 KiB. */
     static final int MAX_DEFINITION_CHARS = 64 * 1024;
     private static final Pattern RUST_NAMED_GROUP = Pattern.compile("\\(\\?P<");
+    /**
+     * What a regex is compiled behind, so that it never starts with a literal: java.util.regex builds
+     * a Boyer-Moore table for a leading literal in time quadratic in its length (64 Ki of one letter:
+     * seconds). An empty group changes nothing a definition is refused for, except that a leading
+     * quantifier would quantify it: such a definition is compiled as it is.
+     */
+    private static final String NO_LEADING_LITERAL = "(?:)";
 
     private CustomToolFormat() {}
 
@@ -72,10 +79,13 @@ final class CustomToolFormat {
             throw invalid(tool, at, "is " + text.length() + " characters long; at most " + MAX_DEFINITION_CHARS + " are accepted");
         }
         if (syntax.asText().equals("regex")) {
+            String regex = RUST_NAMED_GROUP.matcher(text).replaceAll("(?<");
+            String prefix = "*+?".indexOf(regex.charAt(0)) >= 0 ? "" : NO_LEADING_LITERAL;
             try {
-                Pattern.compile(RUST_NAMED_GROUP.matcher(text).replaceAll("(?<"));
+                Pattern.compile(prefix + regex);
             } catch (PatternSyntaxException e) {
-                throw invalid(tool, at, "is not a valid regex: " + e.getDescription() + " near index " + e.getIndex());
+                int index = e.getIndex() < 0 ? e.getIndex() : e.getIndex() - prefix.length();
+                throw invalid(tool, at, "is not a valid regex: " + e.getDescription() + " near index " + index);
             }
         } else {
             String problem = LarkOutline.problem(text);

@@ -2,10 +2,12 @@ package dev.quarry.surface.openai;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeout;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.quarry.canonical.QuarryException;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 class CustomToolFormatTest {
@@ -76,6 +78,30 @@ class CustomToolFormatTest {
         String big = "a".repeat(CustomToolFormat.MAX_DEFINITION_CHARS + 1);
         assertThat(problem(grammar("regex", big))).contains("tools[0].format.definition", "65537 characters", "at most 65536");
         assertThat(problem(grammar("regex", big.substring(1)))).isNull();
+    }
+
+    @Test
+    void aLongLeadingLiteralIsCheckedInLinearTime() {
+        // java.util.regex builds a Boyer-Moore table for a pattern's leading literal in time quadratic in its length: 64 Ki
+        // of one letter took about a second of a request thread's CPU (ten on a busy machine), and a 10 MB body holds 160
+        // such tools. Eight of them here, as a literal and quoted.
+        String literal = "a".repeat(CustomToolFormat.MAX_DEFINITION_CHARS);
+        String quoted = "\\Q" + literal.substring(4) + "\\E";
+        assertTimeout(Duration.ofSeconds(1), () -> {
+            for (int i = 0; i < 4; i++) {
+                assertThat(problem(grammar("regex", literal))).isNull();
+                assertThat(problem(grammar("regex", quoted))).isNull();
+            }
+        });
+    }
+
+    @Test
+    void aRegexIsRefusedAsItsOwnTextWouldBe() {
+        assertThat(problem(grammar("regex", "*a"))).as("a leading quantifier quantifies nothing")
+                .isEqualTo("Custom tool 't': tools[0].format.definition is not a valid regex: Dangling meta character '*' near index 0.");
+        assertThat(problem(grammar("regex", "+"))).contains("Dangling meta character '+' near index 0");
+        assertThat(problem(grammar("regex", "ab[c"))).as("the index is the definition's")
+                .contains("Unclosed character class near index 3");
     }
 
     @Test
