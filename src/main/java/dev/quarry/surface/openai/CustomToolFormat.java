@@ -3,6 +3,7 @@ package dev.quarry.surface.openai;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.quarry.canonical.QuarryException;
 import dev.quarry.surface.Json;
+import java.util.List;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
@@ -23,6 +24,12 @@ import java.util.regex.PatternSyntaxException;
 final class CustomToolFormat {
     /** The longest definition accepted: Codex's apply_patch grammar is about 2 KiB. */
     static final int MAX_DEFINITION_CHARS = 64 * 1024;
+    /**
+     * The most definition text a request's custom tools carry together. Checking costs up to about
+     * 2 µs a character (regexes with many look-behinds, on a busy machine), so without it a body of
+     * the largest size would hold over a hundred full definitions and tens of seconds of CPU.
+     */
+    static final int MAX_TOTAL_DEFINITION_CHARS = 4 * MAX_DEFINITION_CHARS;
     private static final Pattern RUST_NAMED_GROUP = Pattern.compile("\\(\\?P<");
     /**
      * What a regex is compiled behind, so that it never starts with a literal: java.util.regex builds
@@ -33,6 +40,22 @@ final class CustomToolFormat {
     private static final String NO_LEADING_LITERAL = "(?:)";
 
     private CustomToolFormat() {}
+
+    /**
+     * Refuses a request whose custom tools' definitions add up to more than
+     * {@link #MAX_TOTAL_DEFINITION_CHARS}, before any is checked; {@code definition} is where a
+     * custom tool (of type {@code custom}) carries it, as a JSON pointer.
+     */
+    static void requireTotalWithinBound(List<JsonNode> tools, String definition) {
+        long total = 0;
+        for (JsonNode tool : tools) {
+            if (tool.path("type").asText().equals("custom")) total += tool.at(definition).asText("").length();
+        }
+        if (total > MAX_TOTAL_DEFINITION_CHARS) {
+            throw QuarryException.invalid("tools", "The custom tools' grammar definitions are " + total + " characters long together; at most "
+                    + MAX_TOTAL_DEFINITION_CHARS + " are accepted.");
+        }
+    }
 
     /** A Responses tool's format as JSON text, or {@code null} when there is none; {@code path} is the format's place in the body. */
     static String responses(JsonNode format, String tool, String path) {

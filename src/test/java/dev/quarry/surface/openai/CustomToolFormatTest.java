@@ -8,6 +8,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.quarry.canonical.QuarryException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class CustomToolFormatTest {
@@ -93,6 +96,47 @@ class CustomToolFormatTest {
                 assertThat(problem(grammar("regex", quoted))).isNull();
             }
         });
+    }
+
+    @Test
+    void aRequestsDefinitionsTogetherAreBoundedOnBothApis() throws Exception {
+        String definition = JSON.writeValueAsString("a".repeat(CustomToolFormat.MAX_DEFINITION_CHARS));
+        String responsesTool = "{\"type\":\"custom\",\"name\":\"t\",\"format\":{\"type\":\"grammar\",\"syntax\":\"regex\",\"definition\":"
+                + definition + "}}";
+        String function = "{\"type\":\"function\",\"name\":\"f\",\"format\":{\"definition\":" + definition + "}}";
+        assertThat(ResponsesDecoder.decode(responses(Collections.nCopies(4, responsesTool), function)).request().tools())
+                .as("four at the bound, and a function's fields are no definition").hasSize(5);
+
+        String over = "The custom tools' grammar definitions are 262145 characters long together; at most 262144 are accepted.";
+        String oneMore = "{\"type\":\"custom\",\"name\":\"x\",\"format\":{\"type\":\"grammar\",\"syntax\":\"regex\",\"definition\":\"b\"}}";
+        ObjectNode responses = responses(Collections.nCopies(4, responsesTool), oneMore);
+        assertThat(refusal(() -> ResponsesDecoder.decode(responses))).isEqualTo("tools: " + over);
+
+        String chatTool = "{\"type\":\"custom\",\"custom\":{\"name\":\"t\",\"format\":{\"type\":\"grammar\",\"grammar\":"
+                + "{\"syntax\":\"regex\",\"definition\":" + definition + "}}}}";
+        String chatOneMore = "{\"type\":\"custom\",\"custom\":{\"name\":\"x\",\"format\":{\"type\":\"grammar\",\"grammar\":"
+                + "{\"syntax\":\"regex\",\"definition\":\"b\"}}}}";
+        List<String> chatTools = new ArrayList<>(Collections.nCopies(4, chatTool));
+        chatTools.add(chatOneMore);
+        ObjectNode chat = (ObjectNode) JSON.readTree("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"tools\":["
+                + String.join(",", chatTools) + "]}");
+        assertThat(refusal(() -> ChatCompletionsDecoder.decode(chat))).isEqualTo("tools: " + over);
+    }
+
+    private static ObjectNode responses(List<String> tools, String last) throws Exception {
+        List<String> all = new ArrayList<>(tools);
+        all.add(last);
+        return (ObjectNode) JSON.readTree("{\"model\":\"m\",\"input\":\"hi\",\"tools\":[" + String.join(",", all) + "]}");
+    }
+
+    /** The refusal's param and message, or {@code null} when there is none. */
+    private static String refusal(Runnable decode) {
+        try {
+            decode.run();
+            return null;
+        } catch (QuarryException e) {
+            return e.error().param() + ": " + e.getMessage();
+        }
     }
 
     @Test
