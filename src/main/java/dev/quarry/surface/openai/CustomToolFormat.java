@@ -17,9 +17,10 @@ import java.util.regex.PatternSyntaxException;
  * description: a broken one would never be refused there, the model would just be told nonsense.
  *
  * <p>A regex is compiled with {@code java.util.regex}. OpenAI's regex syntax is Rust's; the two agree
- * on everything but a few constructs, so Rust's {@code (?P<name>…)} groups are read as Java's
- * {@code (?<name>…)}, and a Rust-only flag (such as {@code (?R)}) is refused. A Lark grammar is
- * checked by {@link LarkOutline}, which parses no Lark: see there for exactly what it checks.
+ * on everything but a few constructs, so Rust's named groups ({@code (?P<name>…)}, and names with
+ * {@code _} or {@code .}) are compiled as Java's {@code (?<name>…)}, and a Rust-only flag (such as
+ * {@code (?R)}) is refused. A Lark grammar is checked by {@link LarkOutline}, which parses no
+ * Lark: see there for exactly what it checks.
  */
 final class CustomToolFormat {
     /** The longest definition accepted: Codex's apply_patch grammar is about 2 KiB. */
@@ -30,7 +31,12 @@ final class CustomToolFormat {
      * the largest size would hold over a hundred full definitions and tens of seconds of CPU.
      */
     static final int MAX_TOTAL_DEFINITION_CHARS = 4 * MAX_DEFINITION_CHARS;
-    private static final Pattern RUST_NAMED_GROUP = Pattern.compile("\\(\\?P<");
+    /**
+     * A named group as Rust writes it, {@code (?P<name>} or {@code (?<name>}: Rust's names may hold
+     * {@code _}, {@code .}, {@code [} and {@code ]}, Java's only letters and digits, so each is
+     * compiled under a name of its own ({@code g} and where it starts).
+     */
+    private static final Pattern RUST_NAMED_GROUP = Pattern.compile("\\(\\?P?<[\\p{L}_][\\p{L}\\p{N}_.\\[\\]]*>");
     /**
      * What a regex is compiled behind, so that it never starts with a literal: java.util.regex builds
      * a Boyer-Moore table for a leading literal in time quadratic in its length (64 Ki of one letter:
@@ -102,7 +108,7 @@ final class CustomToolFormat {
             throw invalid(tool, at, "is " + text.length() + " characters long; at most " + MAX_DEFINITION_CHARS + " are accepted");
         }
         if (syntax.asText().equals("regex")) {
-            String regex = RUST_NAMED_GROUP.matcher(text).replaceAll("(?<");
+            String regex = RUST_NAMED_GROUP.matcher(text).replaceAll(group -> "(?<g" + group.start() + ">");
             String prefix = "*+?".indexOf(regex.charAt(0)) >= 0 ? "" : NO_LEADING_LITERAL;
             try {
                 Pattern.compile(prefix + regex);

@@ -57,6 +57,8 @@ class CustomToolFormatTest {
         ObjectNode lark = grammar("lark", PATCH_GRAMMAR);
         assertThat(CustomToolFormat.responses(lark, "apply_patch", "f")).isEqualTo(lark.toString());
         assertThat(problem(grammar("regex", "^(?P<year>\\d{4})-(?<month>\\d{2})$"))).as("Rust's named groups are accepted").isNull();
+        assertThat(problem(grammar("regex", "(?P<first_name>\\w+) (?<last.name>\\w+) (?<_x>a)(?P<y[0]>b)(?<=a)(?<!b)")))
+                .as("with the names Rust allows and Java does not").isNull();
     }
 
     @Test
