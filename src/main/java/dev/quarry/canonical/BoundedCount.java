@@ -5,10 +5,13 @@ import java.nio.CharBuffer;
 /**
  * One request's count by a real tokenizer, bounded in CPU: its first {@value #EXACT_CHARS}
  * characters (in the order the walk meets them) are encoded exactly; the rest is the
- * four-characters estimate scaled by how the exact count compared with that estimate on the part
- * encoded, rounded up. Encoding costs tens of microseconds a kilobyte (o200k_base most), far more
- * than the estimate; the bound keeps a 400 KB agent context to a few milliseconds of the request
- * path, while prompts up to the bound, most of them, are exact. Stateful: one per request walk.
+ * four-characters estimate, scaled up (rounded up) when the exact count of the part encoded was
+ * above that part's estimate, but never down: a client chooses what comes first, and a head the
+ * encoding finds cheap (a run of {@code =} is a token per 64 characters to o200k_base, 64 to the
+ * estimate) would otherwise discount everything after it. Encoding costs tens of microseconds a
+ * kilobyte (o200k_base most), far more than the estimate; the bound keeps a 400 KB agent context
+ * to a few milliseconds of the request path, while prompts up to the bound, most of them, are
+ * exact. Stateful: one per request walk.
  */
 final class BoundedCount implements Tokenizer {
     static final int EXACT_CHARS = 32 * 1024;
@@ -58,7 +61,7 @@ final class BoundedCount implements Tokenizer {
 
     private long extrapolate(CharSequence rest) {
         long estimate = TokenEstimate.of(rest);
-        if (estimatedTokens == 0) return estimate;
+        if (exactTokens <= estimatedTokens) return estimate;
         return Math.ceilDiv(estimate * exactTokens, estimatedTokens);
     }
 

@@ -1,7 +1,6 @@
 package dev.quarry.acceptance;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.withinPercentage;
 
 import com.anthropic.client.AnthropicClient;
 import com.anthropic.client.okhttp.AnthropicOkHttpClient;
@@ -82,11 +81,22 @@ class TokenCountAcceptanceTest {
         assertThat(countTokens("gpt-5.5", SYSTEM, USER)).isEqualTo(3 + 6 + 3 + 2 + 3);
         assertThat(countTokens("claude-sonnet-4-5", SYSTEM, USER)).isEqualTo(estimated(SYSTEM, USER));
 
-        // 90,000 characters: the first 32 Ki encoded, the rest extrapolated from how they compared with the estimate.
-        assertThat(countTokens("gpt-5.5", SYSTEM, LONG)).isCloseTo(3 + 6 + 3 + LONG_TOKENS + 3, withinPercentage(1));
+        // 90,000 characters: the first 32 Ki encoded, the rest by the estimate (never scaled below it), so at least the
+        // encoding's count and less than the estimate of the whole.
+        assertThat(countTokens("gpt-5.5", SYSTEM, LONG)).isBetween(3 + 6 + 3 + LONG_TOKENS + 3, estimated(SYSTEM, LONG) - 1);
         assertThat(countTokens("claude-sonnet-4-5", SYSTEM, LONG)).isEqualTo(estimated(SYSTEM, LONG))
                 .as("the estimate is not the encoding's count").isGreaterThan(3 + 6 + 3 + LONG_TOKENS * 101 / 100 + 3);
         assertThat(quarry.ledgerFor("token-counter", 10)).as("counting is not a model call").isEmpty();
+    }
+
+    @Test
+    void aPromptCheapInItsFirst32KiCharactersIsNotDiscountedBeyondThem() {
+        // A run of '=' is a token per 64 characters to o200k_base and a token a character to the estimate; the prose after it
+        // must not be counted at a 64th of its estimate.
+        String user = "=".repeat(32 * 1024) + " " + LONG;
+        long exact = 3 + 6 + 3 + Tokenizers.forModel("gpt", "gpt-5.5").count(user) + 3;
+        assertThat(countTokens("gpt-5.5", SYSTEM, user)).isGreaterThanOrEqualTo(exact);
+        assertThat(refusal("gpt-5.5", user)).contains("This request needs " + (countTokens("gpt-5.5", SYSTEM, user) + MAX_TOKENS) + " tokens");
     }
 
     @Test

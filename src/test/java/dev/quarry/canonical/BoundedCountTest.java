@@ -43,18 +43,39 @@ class BoundedCountTest {
     }
 
     @Test
-    void beyondTheBoundTheEstimateIsScaledByWhatTheEncodedPartShowed() {
+    void beyondTheBoundTheEstimateIsScaledUpByWhatTheEncodedPartShowed() {
         Words words = new Words();
         var count = new BoundedCount(words);
-        String text = WORD.repeat(2 * BoundedCount.EXACT_CHARS / WORD.length()); // 8,192 words
-        // Encoded: the first 4,096 words, cut before the space at the bound (estimate 8,192). The rest, " abcdefg"
-        // 4,096 times with its last space, is estimated at 8,193 and scaled by 4,096 / 8,192, rounded up: 4,097.
-        assertThat(count.count(text)).isEqualTo(4_096 + 4_097);
+        String text = "a ".repeat(BoundedCount.EXACT_CHARS); // 32,768 words, each half a token by the estimate
+        // Encoded: the first 16,384 words, cut before the space at the bound (estimate 8,192). The rest, " a" 16,384 times
+        // with its last space, is estimated at 8,193 and scaled by 16,384 / 8,192: 16,386.
+        assertThat(count.count(text)).isEqualTo(16_384 + 16_386);
         assertThat(words.encoded).hasSize(1);
-        assertThat(words.encoded.getFirst()).hasSize(BoundedCount.EXACT_CHARS - 1).endsWith("abcdefg");
+        assertThat(words.encoded.getFirst()).hasSize(BoundedCount.EXACT_CHARS - 1).endsWith("a");
 
-        assertThat(count.count("abcdefg abcdefg")).as("estimated at 4, scaled by a half").isEqualTo(2);
+        assertThat(count.count("a a a a")).as("estimated at 2, scaled by 2").isEqualTo(4);
         assertThat(words.encoded).as("nothing more is encoded").hasSize(1);
+    }
+
+    @Test
+    void aTokenizerCheaperThanTheEstimateLeavesTheRestAtTheEstimate() {
+        Words words = new Words();
+        var count = new BoundedCount(words);
+        String text = WORD.repeat(2 * BoundedCount.EXACT_CHARS / WORD.length()); // 8,192 words, two tokens each by the estimate
+        // Encoded: the first 4,096 words (estimate 8,192). The rest, " abcdefg" 4,096 times with its last space: 8,193.
+        assertThat(count.count(text)).isEqualTo(4_096 + 8_193);
+    }
+
+    @Test
+    void aCheapHeadNeverDiscountsTheRestBelowItsEstimate() {
+        Words words = new Words();
+        var count = new BoundedCount(words);
+        // One "word" of 32 Ki characters: a token to the encoding, 32 Ki to the estimate (as a run of '=' is to o200k_base
+        // and the estimate). Scaling by that would count what follows at a 32,768th of its estimate.
+        String head = "=".repeat(BoundedCount.EXACT_CHARS);
+        String rest = (" " + "漢字".repeat(1_000)).repeat(100);
+        assertThat(count.count(head + rest)).isGreaterThanOrEqualTo(1 + TokenEstimate.of(rest));
+        assertThat(count.count(rest)).as("later texts too").isGreaterThanOrEqualTo(TokenEstimate.of(rest));
     }
 
     @Test

@@ -160,6 +160,7 @@ public final class ChatCompletionsDecoder {
 
     private static List<ToolSpec> tools(JsonNode body) {
         List<JsonNode> raw = optArray(body, "tools", "tools");
+        CustomToolFormat.requireTotalWithinBound(raw, "/custom/format/grammar/definition");
         List<ToolSpec> tools = new ArrayList<>(raw.size());
         for (int i = 0; i < raw.size(); i++) {
             JsonNode tool = raw.get(i);

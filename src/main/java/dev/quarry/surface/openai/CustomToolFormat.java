@@ -3,6 +3,7 @@ package dev.quarry.surface.openai;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.quarry.canonical.QuarryException;
 import dev.quarry.surface.Json;
+import java.util.List;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
@@ -16,16 +17,51 @@ import java.util.regex.PatternSyntaxException;
  * description: a broken one would never be refused there, the model would just be told nonsense.
  *
  * <p>A regex is compiled with {@code java.util.regex}. OpenAI's regex syntax is Rust's; the two agree
- * on everything but a few constructs, so Rust's {@code (?P<name>…)} groups are read as Java's
- * {@code (?<name>…)}, and a Rust-only flag (such as {@code (?R)}) is refused. A Lark grammar is
- * checked by {@link LarkOutline}, which parses no Lark: see there for exactly what it checks.
+ * on everything but a few constructs, so Rust's named groups ({@code (?P<name>…)}, and names with
+ * {@code _} or {@code .}) are compiled as Java's {@code (?<name>…)}, and a Rust-only flag (such as
+ * {@code (?R)}) is refused. A Lark grammar is checked by {@link LarkOutline}, which parses no
+ * Lark: see there for exactly what it checks.
  */
 final class CustomToolFormat {
     /** The longest definition accepted: Codex's apply_patch grammar is about 2 KiB. */
     static final int MAX_DEFINITION_CHARS = 64 * 1024;
-    private static final Pattern RUST_NAMED_GROUP = Pattern.compile("\\(\\?P<");
+    /**
+     * The most definition text a request's custom tools carry together. Checking costs up to about
+     * 2 µs a character (regexes with many look-behinds, on a busy machine), so without it a body of
+     * the largest size would hold over a hundred full definitions and tens of seconds of CPU.
+     */
+    static final int MAX_TOTAL_DEFINITION_CHARS = 4 * MAX_DEFINITION_CHARS;
+    /**
+     * A named group as Rust writes it, {@code (?P<name>} or {@code (?<name>}: Rust's names may hold
+     * {@code _}, {@code .}, {@code [} and {@code ]}, Java's only letters and digits, so each is
+     * compiled under a name of its own ({@code g} and where it starts).
+     */
+    private static final Pattern RUST_NAMED_GROUP = Pattern.compile("\\(\\?P?<[\\p{L}_][\\p{L}\\p{N}_.\\[\\]]*>");
+    /**
+     * What a regex is compiled behind, so that it never starts with a literal: java.util.regex builds
+     * a Boyer-Moore table for a leading literal in time quadratic in its length (64 Ki of one letter:
+     * seconds). An empty group changes nothing a definition is refused for, except that a leading
+     * quantifier would quantify it: such a definition is compiled as it is.
+     */
+    private static final String NO_LEADING_LITERAL = "(?:)";
 
     private CustomToolFormat() {}
+
+    /**
+     * Refuses a request whose custom tools' definitions add up to more than
+     * {@link #MAX_TOTAL_DEFINITION_CHARS}, before any is checked; {@code definition} is where a
+     * custom tool (of type {@code custom}) carries it, as a JSON pointer.
+     */
+    static void requireTotalWithinBound(List<JsonNode> tools, String definition) {
+        long total = 0;
+        for (JsonNode tool : tools) {
+            if (tool.path("type").asText().equals("custom")) total += tool.at(definition).asText("").length();
+        }
+        if (total > MAX_TOTAL_DEFINITION_CHARS) {
+            throw QuarryException.invalid("tools", "The custom tools' grammar definitions are " + total + " characters long together; at most "
+                    + MAX_TOTAL_DEFINITION_CHARS + " are accepted.");
+        }
+    }
 
     /** A Responses tool's format as JSON text, or {@code null} when there is none; {@code path} is the format's place in the body. */
     static String responses(JsonNode format, String tool, String path) {
@@ -72,10 +108,13 @@ final class CustomToolFormat {
             throw invalid(tool, at, "is " + text.length() + " characters long; at most " + MAX_DEFINITION_CHARS + " are accepted");
         }
         if (syntax.asText().equals("regex")) {
+            String regex = RUST_NAMED_GROUP.matcher(text).replaceAll(group -> "(?<g" + group.start() + ">");
+            String prefix = "*+?".indexOf(regex.charAt(0)) >= 0 ? "" : NO_LEADING_LITERAL;
             try {
-                Pattern.compile(RUST_NAMED_GROUP.matcher(text).replaceAll("(?<"));
+                Pattern.compile(prefix + regex);
             } catch (PatternSyntaxException e) {
-                throw invalid(tool, at, "is not a valid regex: " + e.getDescription() + " near index " + e.getIndex());
+                int index = e.getIndex() < 0 ? e.getIndex() : e.getIndex() - prefix.length();
+                throw invalid(tool, at, "is not a valid regex: " + e.getDescription() + " near index " + index);
             }
         } else {
             String problem = LarkOutline.problem(text);

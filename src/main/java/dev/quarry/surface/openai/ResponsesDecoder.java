@@ -204,6 +204,7 @@ public final class ResponsesDecoder {
      */
     private static List<ToolSpec> tools(JsonNode body, List<String> setAside) {
         List<JsonNode> raw = optArray(body, "tools", "tools");
+        CustomToolFormat.requireTotalWithinBound(raw, "/format/definition");
         List<ToolSpec> tools = new ArrayList<>(raw.size());
         for (int i = 0; i < raw.size(); i++) {
             JsonNode tool = raw.get(i);
