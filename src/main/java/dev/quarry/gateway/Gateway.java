@@ -56,6 +56,7 @@ public final class Gateway {
                 new ChooseGuardrailStep(guardrails, defaultGuardrail),
                 new RouteStep(catalog, new Planner(catalog, routing.routes()), new Experiments(routing.experiments())),
                 authorizeStep,
+                new CountStep(),
                 new RateLimitStep(rateLimits, groupsOf),
                 new GuardStep(guardrails, audit, clock),
                 new BudgetStep(budgets, pricer, clock),

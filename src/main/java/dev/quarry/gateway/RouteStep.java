@@ -10,7 +10,6 @@ import dev.quarry.catalog.ModelKind;
 import dev.quarry.routing.Assignment;
 import dev.quarry.routing.Experiments;
 import dev.quarry.routing.Planner;
-import dev.quarry.tokenizer.Tokenizers;
 import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.List;
@@ -50,16 +49,7 @@ public final class RouteStep implements Step {
         Set<Capability> needs = needs(exchange.operation());
         if (needs.contains(Capability.DOCUMENTS) && !model.supports(Capability.DOCUMENTS)) throw cannotReadDocuments(model);
         Route route = new Route(assignment, planner.plan(model, exchange.hints().fallbacks(), needs));
-        return chain.proceed(counted(exchange, model).withRoute(model, model.deployments().getFirst()).withRouting(route));
-    }
-
-    /**
-     * A chat's prompt counted by the resolved model's tokenizer: what rate limits and budgets reserve.
-     * A fallback model of another family is held to the same count.
-     */
-    private static Exchange counted(Exchange exchange, ModelEntry model) {
-        if (!(exchange.operation() instanceof Operation.Chat chat)) return exchange;
-        return exchange.withOperation(chat.countedBy(Tokenizers.forModel(model.family(), model.id())));
+        return chain.proceed(exchange.withRoute(model, model.deployments().getFirst()).withRouting(route));
     }
 
     /** What a fallback model must support to serve this request. */
