@@ -20,18 +20,22 @@ import java.util.function.Supplier;
  *
  * <p>It sits between the socket and Helidon's frame reader, handing Helidon one frame (or part of
  * one) per read, so that a frame is read only once the one before it was acted on. A GOAWAY(NO_ERROR)
- * that arrives while streams are open is held back; every other frame passes, so the client's
- * WINDOW_UPDATEs keep long answers flowing and its RST_STREAMs still cancel. Once no stream is
- * open the connection ends: if that is seen before the next frame is read, the held GOAWAY is
- * handed on and Helidon ends the connection as it always did; if the client sends nothing more,
+ * that arrives while streams are open is held back, unless it interrupts a header block (where
+ * RFC 9113 §4.3 makes it a connection error, which Helidon raises); every other frame passes, so
+ * the client's WINDOW_UPDATEs keep long answers flowing and its RST_STREAMs still cancel. Once no
+ * stream is open the connection ends: if that is seen before the next frame is read, the held
+ * GOAWAY is handed on and Helidon ends the connection as it always did; if the client sends nothing more,
  * the handler of the last stream stops the connection with {@code Http2Connection.close(false)},
  * as Helidon's shutdown stops an idle one (its thread, waiting on the socket, is interrupted and
  * the socket closed, with no GOAWAY of Quarry's first). A GOAWAY with an error code passes at once:
  * that client is aborting, and its streams go with it. Streams the client opens after its own
- * GOAWAY are served: RFC 9113 forbids new streams to the receiver of a GOAWAY, not to its sender.
+ * GOAWAY are served while an earlier one is still open (RFC 9113 forbids new streams to the
+ * receiver of a GOAWAY, not to its sender); one whose HEADERS are read only after the last
+ * stream has ended finds the connection closed, unanswered.
  */
 final class GoAwayDeferral implements Supplier<byte[]> {
     private static final int PREFACE_LENGTH = 24, FRAME_HEADER_LENGTH = 9, GOAWAY = 0x7, NO_ERROR = 0x0;
+    private static final int HEADERS = 0x1, CONTINUATION = 0x9, END_HEADERS = 0x4;
     /** A GOAWAY's last-stream-id and error code; and a bound on the debug data after them beyond which the frame is left to Helidon. */
     private static final int GOAWAY_FIXED = 8, GOAWAY_MAX = 16_384;
 
@@ -39,6 +43,8 @@ final class GoAwayDeferral implements Supplier<byte[]> {
     // Read and written by the connection's thread only.
     private boolean prefaceRead;
     private int payloadLeft;
+    /** Whether the last HEADERS or CONTINUATION left its header block open: RFC 9113 §4.3 allows no other frame before it ends. */
+    private boolean inHeaderBlock;
     private byte[] heldGoAway;
     // Also read by the threads that run its streams.
     private volatile boolean held;
@@ -77,7 +83,9 @@ final class GoAwayDeferral implements Supplier<byte[]> {
         while (true) {
             byte[] header = socket.readBytes(FRAME_HEADER_LENGTH);
             int length = ((header[0] & 0xff) << 16) | ((header[1] & 0xff) << 8) | (header[2] & 0xff);
-            if (header[3] != GOAWAY || streamId(header) != 0 || length < GOAWAY_FIXED || length > GOAWAY_MAX) {
+            if (header[3] == HEADERS || header[3] == CONTINUATION) inHeaderBlock = (header[4] & END_HEADERS) == 0;
+            // A GOAWAY inside a header block is handed on, for Helidon to end the connection with PROTOCOL_ERROR.
+            if (header[3] != GOAWAY || inHeaderBlock || streamId(header) != 0 || length < GOAWAY_FIXED || length > GOAWAY_MAX) {
                 payloadLeft = length;
                 return header;
             }

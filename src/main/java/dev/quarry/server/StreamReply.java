@@ -5,6 +5,7 @@ import dev.quarry.canonical.QuarryError;
 import dev.quarry.canonical.QuarryException;
 import dev.quarry.surface.SseWriter;
 import dev.quarry.surface.WireReply;
+import io.helidon.http.http2.Http2Exception;
 import io.helidon.webserver.ServerConnectionException;
 import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
@@ -53,10 +54,11 @@ final class StreamReply {
             headers.forEach(res::header);
             try (OutputStream out = res.outputStream()) {
                 encoder.accept(out);
-            } catch (IOException | UncheckedIOException | ServerConnectionException e) {
+            } catch (IOException | UncheckedIOException | ServerConnectionException | Http2Exception e) {
                 // The client went away mid-stream (over HTTP/2 Helidon reports the socket it can no
-                // longer write as a ServerConnectionException, an unchecked exception of its own);
-                // closing the stream bills what was produced, and the call is logged as any other.
+                // longer write as a ServerConnectionException, an unchecked exception of its own, and a
+                // client that stopped granting flow-control window as an Http2Exception once the wait
+                // times out); closing the stream bills what was produced, and the call is logged as any other.
                 LOG.log(Level.FINE, () -> "request_id=" + requestId + " client disconnected: " + e.getMessage());
             }
             return 200;

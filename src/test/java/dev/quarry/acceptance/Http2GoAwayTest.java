@@ -60,7 +60,7 @@ class Http2GoAwayTest {
     private static final int SLOW_WORDS = 40;
     private static final Duration SLOW_PAUSE = Duration.ofMillis(50);
     /** HTTP/2 error codes (RFC 9113 §7). */
-    private static final int NO_ERROR = 0x0, CANCEL = 0x8;
+    private static final int NO_ERROR = 0x0, PROTOCOL_ERROR = 0x1, CANCEL = 0x8;
     /** Long enough for a few hundred events: a stream over HTTP/2's initial flow-control window on the SSE surfaces. */
     private static final String SAID = "going away ".repeat(800).strip();
     private static final String ANSWER = "You said: " + SAID;
@@ -185,6 +185,21 @@ class Http2GoAwayTest {
         assertThat(response.status()).isEqualTo(200);
         assertThat(response.bodyText()).doesNotContain("[DONE]");
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(SLOW_PAUSE.multipliedBy(SLOW_WORDS));
+    }
+
+    /**
+     * A header block is one unbroken run of frames (RFC 9113 §4.3): a GOAWAY inside one is a
+     * connection error, even when it comes while another stream is being answered.
+     */
+    @Test
+    void aGoAwayInsideAHeaderBlockIsAProtocolError() throws Exception {
+        byte[] body = JSON.writeValueAsBytes(Map.of("model", "slow", "stream", true, "messages", List.of(Map.of("role", "user", "content", "go"))));
+
+        RawH2c.Response response = RawH2c.goAwayInsideAHeaderBlock(port, request("/v1/chat/completions", Map.of("authorization", "Bearer " + key.apiKey())),
+                body);
+
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.goAwayCode()).isEqualTo(PROTOCOL_ERROR);
     }
 
     /**

@@ -13,6 +13,7 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +32,7 @@ public final class RawH2c {
     private static final int DATA = 0, HEADERS = 1, RST_STREAM = 3, SETTINGS = 4, GOAWAY = 7, WINDOW_UPDATE = 8, CONTINUATION = 9;
     private static final int NO_ERROR = 0;
     private static final int END_STREAM = 0x1, ACK = 0x1, END_HEADERS = 0x4;
-    private static final int STREAM = 1;
+    private static final int STREAM = 1, SECOND_STREAM = 3;
     /** The first entry of RFC 7541's static table (Appendix A) for each request pseudo-header. */
     private static final Map<String, Integer> STATIC_PSEUDO_HEADERS = Map.of(":authority", 1, ":method", 2, ":path", 4, ":scheme", 6);
 
@@ -47,11 +48,16 @@ public final class RawH2c {
 
     /**
      * What the client does once the answer's headers are in: send GOAWAY(last-stream-id 0) with
-     * {@code goAwayCode} (none if negative); then close the connection ({@code hangUp}), or read
-     * the answer and, with {@code untilClosed}, read on past its end until the server closes.
+     * {@code goAwayCode} (none if negative), inside the header block {@code interrupted} of a
+     * second request (on stream 3) if there is one; then close the connection ({@code hangUp}), or
+     * read the answer and, with {@code untilClosed}, read on past its end until the server closes.
      */
-    private record AfterHeaders(int goAwayCode, boolean hangUp, boolean untilClosed) {
-        static final AfterHeaders READ_ON = new AfterHeaders(-1, false, false);
+    private record AfterHeaders(int goAwayCode, boolean hangUp, boolean untilClosed, byte[] interrupted) {
+        static final AfterHeaders READ_ON = new AfterHeaders(-1, false, false, null);
+
+        AfterHeaders(int goAwayCode, boolean hangUp, boolean untilClosed) {
+            this(goAwayCode, hangUp, untilClosed, null);
+        }
     }
 
     private RawH2c() {}
@@ -77,6 +83,15 @@ public final class RawH2c {
     public static Response sendGoingAwayUntilClosed(int port, List<Map.Entry<String, String>> headerBlock, byte[] body, int goAwayCode)
             throws IOException {
         return exchange(port, headerBlock, body, new AfterHeaders(goAwayCode, false, true));
+    }
+
+    /**
+     * As {@link #sendGoingAwayUntilClosed} with NO_ERROR, the GOAWAY sent between the HEADERS and
+     * the CONTINUATION of a second request with the same header block (on stream 3, with no body),
+     * where RFC 9113 §4.3 allows no other frame.
+     */
+    public static Response goAwayInsideAHeaderBlock(int port, List<Map.Entry<String, String>> headerBlock, byte[] body) throws IOException {
+        return exchange(port, headerBlock, body, new AfterHeaders(NO_ERROR, false, true, encode(headerBlock)));
     }
 
     /** As {@link #sendGoingAway}, but closing the connection right after that GOAWAY: the answer has its headers and no body. */
@@ -150,7 +165,12 @@ public final class RawH2c {
                         block.reset();
                         if (headers.containsKey(":status")) status = Integer.parseInt(headers.get(":status"));
                         if (after.goAwayCode() >= 0 && (flags & END_STREAM) == 0) {
+                            byte[] second = after.interrupted();
+                            if (second != null) frame(out, HEADERS, END_STREAM, SECOND_STREAM, Arrays.copyOf(second, second.length / 2));
                             frame(out, GOAWAY, 0, 0, ByteBuffer.allocate(8).putInt(0).putInt(after.goAwayCode()).array());
+                            if (second != null) {
+                                frame(out, CONTINUATION, END_HEADERS, SECOND_STREAM, Arrays.copyOfRange(second, second.length / 2, second.length));
+                            }
                             out.flush();
                             if (after.hangUp()) return new Response(status, headers, new byte[0], -1, -1);
                         }
