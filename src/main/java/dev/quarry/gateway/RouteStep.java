@@ -10,9 +10,7 @@ import dev.quarry.catalog.ModelKind;
 import dev.quarry.routing.Assignment;
 import dev.quarry.routing.Experiments;
 import dev.quarry.routing.Planner;
-import java.util.Comparator;
 import java.util.EnumSet;
-import java.util.List;
 import java.util.Set;
 
 /**
@@ -68,15 +66,11 @@ public final class RouteStep implements Step {
 
     /**
      * A model that cannot read documents is refused one, rather than have its provider drop it or
-     * fail upstream; the refusal names the models here that can, available ones first.
+     * fail upstream. The refusal names no other model: it comes before the caller is authorized, and
+     * the catalog may hold models the caller may not know of.
      */
-    private QuarryException cannotReadDocuments(ModelEntry model) {
-        List<String> readers = catalog.models().stream()
-                .filter(m -> m.kind() == ModelKind.CHAT && m.supports(Capability.DOCUMENTS))
-                .sorted(Comparator.comparing((ModelEntry m) -> !m.available()))
-                .map(ModelEntry::id).limit(3).toList();
-        String instead = readers.isEmpty() ? "" : ", or use a model with DOCUMENTS such as " + String.join(", ", readers);
+    private static QuarryException cannotReadDocuments(ModelEntry model) {
         return QuarryException.unsupported("model", "Model '" + model.id() + "' cannot read documents (its catalog entry lacks"
-                + " DOCUMENTS): send the document's content as text" + instead + ".");
+                + " DOCUMENTS): send the document's content as text, or use a model whose catalog entry has DOCUMENTS.");
     }
 }

@@ -249,7 +249,7 @@ class DocumentsAcceptanceTest {
     @ParameterizedTest(name = "{0} client → quarry/echo: refused, naming the model and the alternative")
     @EnumSource(Surface.class)
     void aModelWithoutDocumentsRefusesOneInTheClientsProtocol(Surface surface) {
-        assertRefused(surface, "quarry/echo", PDF, "Model 'quarry/echo' cannot read documents", "DOCUMENTS such as");
+        assertRefused(surface, "quarry/echo", PDF, "Model 'quarry/echo' cannot read documents", "use a model whose catalog entry has DOCUMENTS");
     }
 
     @Test
