@@ -41,8 +41,12 @@ public final class Assembly {
                 }
             });
             ModelEntry base = byId.get(m.id());
+            if (base != null && m.family() != null && !m.family().equals(base.family())) {
+                throw new ConfigException("model '" + m.id() + "' is a built-in model of family '" + base.family()
+                        + "'; a family may be given only to a model the configuration adds");
+            }
             if (base == null) {
-                base = new ModelEntry(m.id(), "custom", m.kind() == null ? ModelKind.CHAT : m.kind(), "Configured model",
+                base = new ModelEntry(m.id(), m.family() == null ? "custom" : m.family(), m.kind() == null ? ModelKind.CHAT : m.kind(), "Configured model",
                         m.contextWindow() == null ? 0 : m.contextWindow(), 0, Set.of(), List.of(), List.of(), null, false);
             }
             byId.put(m.id(), base.configuredWith(m.aliases(), m.capabilities(), m.deployments(), m.price()));

@@ -44,6 +44,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
@@ -61,6 +62,7 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
  *   - id: gpt-5.5
  *     aliases: [gpt]
  *     capabilities: [tools, vision, reasoning, prompt_cache, documents]   # replaces a built-in model's set
+ *     family: gpt                                  # a model the configuration adds: its tokenizer and policy family
  *     deployments:                                 # region, weight, priority, context_window, rpm, tpm optional
  *       - { provider: openai, model: gpt-5.5, region: us-east-1, priority: 0, rpm: 500, tpm: 2000000 }
  *       - { provider: azure-eu, model: gpt-55, region: eu-west-1, priority: 1 }
@@ -83,7 +85,10 @@ public final class ConfigLoader {
     /** A key given twice in one mapping is refused: YAML's last-one-wins would drop the first silently, a whole block at a time. */
     private static final ObjectMapper YAML = new ObjectMapper(YAMLFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build());
 
+    private static final Pattern FAMILY = Pattern.compile("[a-z][a-z0-9-]{0,31}");
+
     private final String file;
+
     /** Deployments' capacities ({@code rpm}, {@code tpm}), gathered while reading models: they are rate limits on the deployment. */
     private final List<RateLimit> capacities = new ArrayList<>();
     private final Map<String, ModelRoutes> routes = new LinkedHashMap<>();
@@ -296,7 +301,7 @@ public final class ConfigLoader {
         for (int i = 0; i < items.size(); i++) {
             JsonNode m = items.get(i);
             String path = "models[" + i + "]";
-            expectKeys(m, path, Set.of("id", "aliases", "kind", "context_window", "capabilities", "deployments", "price", "routing"));
+            expectKeys(m, path, Set.of("id", "aliases", "kind", "family", "context_window", "capabilities", "deployments", "price", "routing"));
             String id = requireText(m, "id", path + ".id");
             List<String> aliases = names(m, "aliases", path);
             List<Deployment> deployments = new ArrayList<>();
@@ -315,6 +320,7 @@ public final class ConfigLoader {
                     id,
                     aliases,
                     kind == null ? null : modelKind(kind, path + ".kind"),
+                    family(m, path),
                     m.has("context_window") ? (int) optLong(m, "context_window", path + ".context_window", 0) : null,
                     m.has("capabilities") ? capabilities(m, path) : null,
                     deployments,
@@ -349,6 +355,16 @@ public final class ConfigLoader {
                         + Arrays.stream(Strategy.values()).map(Strategy::configName).toList() + ", not '" + strategyName + "'"));
         return new ModelRoutes(strategy, names(node, "fallbacks", path), names(node, "context_window_fallbacks", path),
                 names(node, "content_policy_fallbacks", path));
+    }
+
+    /** A family name as the built-in catalog writes them: a short lower-case word. */
+    private String family(JsonNode model, String path) {
+        String family = optText(model, "family", path + ".family");
+        if (family != null && !FAMILY.matcher(family).matches()) {
+            fail(path + ".family", "must be a lower-case name of up to 32 letters, digits and hyphens (such as gpt, claude, llama), got \""
+                    + family + "\"");
+        }
+        return family;
     }
 
     /** Capability names as the configuration spells them: {@code documents}, {@code prompt_cache}. */

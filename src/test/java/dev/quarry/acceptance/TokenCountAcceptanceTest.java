@@ -51,6 +51,8 @@ class TokenCountAcceptanceTest {
                   - { scope: principal, name: counted, tokens_per_minute: 5 }
                 models:
                   - { id: gpt-5.5, deployments: [{ provider: nowhere-openai, model: gpt-upstream }] }
+                  - { id: acme-gpt-finetune, family: gpt, deployments: [{ provider: nowhere-openai, model: ft-upstream }] }
+                  - { id: acme-unlabelled, deployments: [{ provider: nowhere-openai, model: ft-upstream }] }
                   - { id: claude-sonnet-4-5, deployments: [{ provider: nowhere-anthropic, model: claude-upstream }] }
                   - { id: gpt-5.4, deployments: [{ provider: stub-openai, model: gpt-upstream }] }
                 """.formatted(gpt.baseUrl()), Map.of("ANTHROPIC_KEY", "sk-ant"));
@@ -79,6 +81,9 @@ class TokenCountAcceptanceTest {
     void countTokensUsesTheGptEncodingAndTheEstimateForClaude() {
         // <|start|>system<|message|> 6 <|end|>, <|start|>user<|message|> 2 <|end|>, <|start|>assistant<|message|>
         assertThat(countTokens("gpt-5.5", SYSTEM, USER)).isEqualTo(3 + 6 + 3 + 2 + 3);
+        // A model the configuration adds is counted exactly when it names its family, by the estimate when not.
+        assertThat(countTokens("acme-gpt-finetune", SYSTEM, USER)).isEqualTo(3 + 6 + 3 + 2 + 3);
+        assertThat(countTokens("acme-unlabelled", SYSTEM, USER)).isEqualTo(estimated(SYSTEM, USER));
         assertThat(countTokens("claude-sonnet-4-5", SYSTEM, USER)).isEqualTo(estimated(SYSTEM, USER));
 
         // 90,000 characters: the first 32 Ki encoded, the rest by the estimate (never scaled below it), so at least the

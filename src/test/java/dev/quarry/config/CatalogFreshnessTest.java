@@ -79,6 +79,25 @@ class CatalogFreshnessTest {
     }
 
     @Test
+    void anAddedModelNamesItsFamilyAndABuiltInOneKeepsItsOwn() {
+        Catalog catalog = catalog("""
+                providers: [{ name: up, type: openai-compatible, base_url: "http://127.0.0.1:9" }]
+                models:
+                  - { id: gpt-4o-finetune, family: gpt, deployments: [{ provider: up, model: ft:gpt-4o:acme }] }
+                  - { id: gpt-5.5, family: gpt, deployments: [{ provider: up, model: gpt-5.5 }] }
+                """);
+        assertThat(catalog.find("gpt-4o-finetune").orElseThrow().family()).isEqualTo("gpt");
+        assertThatThrownBy(() -> catalog("""
+                providers: [{ name: up, type: openai-compatible, base_url: "http://127.0.0.1:9" }]
+                models: [{ id: gpt-5.5, family: claude, deployments: [{ provider: up, model: gpt-5.5 }] }]
+                """)).isInstanceOf(ConfigException.class).hasMessageContaining("built-in model of family 'gpt'");
+        assertThatThrownBy(() -> catalog("""
+                providers: [{ name: up, type: openai-compatible, base_url: "http://127.0.0.1:9" }]
+                models: [{ id: m, family: "GPT 4", deployments: [{ provider: up, model: m }] }]
+                """)).isInstanceOf(ConfigException.class).hasMessageContaining("models[0].family");
+    }
+
+    @Test
     void anUnknownCapabilityIsRefusedWithItsPathAndTheKnownOnes() {
         assertThatThrownBy(() -> catalog("""
                 providers: [{ name: up, type: openai-compatible, base_url: "http://127.0.0.1:9" }]
