@@ -40,6 +40,15 @@ final class ResetStreams {
         if (reset.size() > KEPT) reset.remove(Collections.min(reset));
     }
 
+    boolean wasReset(int streamId) {
+        return reset.contains(streamId);
+    }
+
+    /** The reply on {@code streamId} has ended: a reset of it no longer matters. */
+    void forget(int streamId) {
+        reset.remove(streamId);
+    }
+
     /** This connection's registry, bound for a task that runs one of its streams. */
     ScopedValue.Carrier scope() {
         return ScopedValue.where(OF_CONNECTION, this);
@@ -75,12 +84,12 @@ final class ResetStreams {
 
             @Override
             public void close() throws IOException {
-                streams.reset.remove(streamId);
+                streams.forget(streamId);
                 out.close();
             }
 
             private void checkNotReset() throws IOException {
-                if (streams.reset.contains(streamId)) throw new IOException("the client reset HTTP/2 stream " + streamId);
+                if (streams.wasReset(streamId)) throw new IOException("the client reset HTTP/2 stream " + streamId);
             }
         });
     }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.quarry.identity.IssuedKey;
 import dev.quarry.identity.PrincipalKind;
 import dev.quarry.metering.UsageRecord;
+import dev.quarry.testing.BedrockH2c;
 import dev.quarry.testing.Eventually;
 import dev.quarry.testing.H2cConnection;
 import dev.quarry.testing.SlowChatUpstream;
@@ -113,6 +114,17 @@ class Http2ResetStreamTest {
                 "messages", List.of(Map.of("role", "user", "content", "go"))));
         try (var h2 = H2cConnection.open(port)) {
             h2.post(1, "/v1/messages", headers, body);
+
+            resetMidAnswer(h2, 1);
+        }
+    }
+
+    @Test
+    void aResetConverseStreamIsCancelled() throws Exception {
+        byte[] body = JSON.writeValueAsBytes(Map.of("messages", List.of(Map.of("role", "user", "content", List.of(Map.of("text", "go"))))));
+        String path = "/model/slow/converse-stream";
+        try (var h2 = H2cConnection.open(port)) {
+            h2.post(1, path, BedrockH2c.sign(key, path, Map.of(":authority", h2.authority(), "content-type", "application/json"), body), body);
 
             resetMidAnswer(h2, 1);
         }

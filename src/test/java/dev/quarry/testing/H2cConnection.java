@@ -16,6 +16,7 @@ import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -60,11 +61,16 @@ public final class H2cConnection implements AutoCloseable {
         return new H2cConnection(port);
     }
 
-    /** A POST of {@code body} to {@code path} on {@code streamId} (odd, and above any used before), with {@code headers} after the pseudo-headers. */
+    /**
+     * A POST of {@code body} to {@code path} on {@code streamId} (odd, and above any used before),
+     * with {@code headers} after the pseudo-headers; a pseudo-header among them (a signature's
+     * {@code :authority}) is left out, the block has its own.
+     */
     public void post(int streamId, String path, Map<String, String> headers, byte[] body) throws IOException {
-        Http2Headers block = new DefaultHttp2Headers().method("POST").scheme("http").path(path)
-                .authority("127.0.0.1:" + socket.getPort());
-        headers.forEach(block::add);
+        Http2Headers block = new DefaultHttp2Headers().method("POST").scheme("http").path(path).authority(authority());
+        headers.forEach((name, value) -> {
+            if (!name.startsWith(":")) block.add(name.toLowerCase(Locale.ROOT), value);
+        });
         answers.put(streamId, new Answer());
         ByteBuf encoded = Unpooled.buffer();
         synchronized (this) {
@@ -78,6 +84,11 @@ public final class H2cConnection implements AutoCloseable {
             frame(HEADERS, END_HEADERS, streamId, bytes);
             frame(DATA, END_STREAM, streamId, body);
         }
+    }
+
+    /** The {@code :authority} of every request on this connection. */
+    public String authority() {
+        return "127.0.0.1:" + socket.getPort();
     }
 
     /** RST_STREAM on {@code streamId} with {@code errorCode}. */
