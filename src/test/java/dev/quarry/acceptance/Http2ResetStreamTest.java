@@ -11,7 +11,11 @@ import dev.quarry.testing.Eventually;
 import dev.quarry.testing.H2cConnection;
 import dev.quarry.testing.SlowChatUpstream;
 import dev.quarry.testing.TestQuarry;
+import java.io.InputStream;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -131,9 +135,32 @@ class Http2ResetStreamTest {
     }
 
     /**
+     * Java's HTTP client over HTTP/2 (upgraded from HTTP/1.1 by its first request, as it does for
+     * {@code http://}) resets a stream whose body the caller closes before its end.
+     */
+    @Test
+    void aJavaClientThatClosesAStreamingBodyCancelsTheCall() throws Exception {
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build();
+        assertThat(http.send(HttpRequest.newBuilder(URI.create(quarry.baseUrl() + "/healthz")).build(), HttpResponse.BodyHandlers.discarding())
+                .version()).isEqualTo(HttpClient.Version.HTTP_2);
+        byte[] body = JSON.writeValueAsBytes(Map.of("model", "slow", "stream", true, "messages", List.of(Map.of("role", "user", "content", "go"))));
+        int cut = slow.cut();
+        HttpResponse<InputStream> response = http.send(HttpRequest.newBuilder(URI.create(quarry.baseUrl() + "/v1/chat/completions"))
+                .header("Content-Type", "application/json").header("Authorization", "Bearer " + key.apiKey())
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofInputStream());
+        assertThat(response.version()).isEqualTo(HttpClient.Version.HTTP_2);
+        try (InputStream answer = response.body()) {
+            answer.readNBytes(1);
+            Thread.sleep(SLOW_PAUSE.multipliedBy(4));
+        }
+        long resetAt = System.nanoTime();
+
+        assertCancelledPromptly(response.headers().firstValue("x-request-id").orElseThrow(), cut, resetAt);
+    }
+
+    /**
      * Resets {@code stream} a few words into its answer, and checks that its call ended as a
-     * hung-up client's does: upstream cut promptly, settled as cancelled with what was produced,
-     * logged as answered (200) after less than the whole answer's time.
+     * hung-up client's does.
      */
     private static void resetMidAnswer(H2cConnection h2, int stream) throws Exception {
         int cut = slow.cut();
@@ -143,9 +170,18 @@ class Http2ResetStreamTest {
         h2.reset(stream, CANCEL);
         long resetAt = System.nanoTime();
 
+        assertCancelledPromptly(h2.headers(stream).get("x-request-id"), cut, resetAt);
+    }
+
+    /**
+     * The call {@code requestId}, whose client went away at {@code resetAt}, ended as a hung-up
+     * client's does: the upstream call cut promptly (the stub's count of cut answers past {@code
+     * cut}), settled as cancelled with what was produced, logged as answered (200) after less
+     * than the whole answer's time.
+     */
+    private static void assertCancelledPromptly(String requestId, int cut, long resetAt) throws InterruptedException {
         while (slow.cut() == cut && System.nanoTime() - resetAt < CUT_WITHIN.toNanos()) Thread.sleep(5);
         assertThat(slow.cut() - cut).as("upstream calls cut within %s of the reset", CUT_WITHIN).isEqualTo(1);
-        String requestId = h2.headers(stream).get("x-request-id");
         UsageRecord record = quarry.ledgerRecord(requestId);
         assertThat(record.status()).isEqualTo("cancelled");
         assertThat(record.usage().outputTokens()).as("what was produced").isBetween(1L, SLOW_WORDS - 1L);
