@@ -5,13 +5,15 @@ import java.util.concurrent.AbstractExecutorService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 
-/** Runs tasks on another executor, and {@code after} once each has ended, however it ended. */
+/** Runs tasks on another executor, each with {@code scope}'s values bound, and {@code after} once each has ended, however it ended. */
 final class AfterEachTask extends AbstractExecutorService {
     private final ExecutorService executor;
+    private final ScopedValue.Carrier scope;
     private final Runnable after;
 
-    AfterEachTask(ExecutorService executor, Runnable after) {
+    AfterEachTask(ExecutorService executor, ScopedValue.Carrier scope, Runnable after) {
         this.executor = executor;
+        this.scope = scope;
         this.after = after;
     }
 
@@ -19,7 +21,7 @@ final class AfterEachTask extends AbstractExecutorService {
     public void execute(Runnable task) {
         executor.execute(() -> {
             try {
-                task.run();
+                scope.run(task);
             } finally {
                 after.run();
             }

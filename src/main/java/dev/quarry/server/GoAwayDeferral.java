@@ -22,7 +22,8 @@ import java.util.function.Supplier;
  * one) per read, so that a frame is read only once the one before it was acted on. A GOAWAY(NO_ERROR)
  * that arrives while streams are open is held back, unless it interrupts a header block (where
  * RFC 9113 §4.3 makes it a connection error, which Helidon raises); every other frame passes, so
- * the client's WINDOW_UPDATEs keep long answers flowing and its RST_STREAMs still cancel. Once no
+ * the client's WINDOW_UPDATEs keep long answers flowing and its RST_STREAMs still cancel (each is
+ * also recorded in the connection's {@link ResetStreams}, for the answer on that stream to stop). Once no
  * stream is open the connection ends: if that is seen before the next frame is read, the held
  * GOAWAY is handed on and Helidon ends the connection as it always did; if the client sends nothing more,
  * the handler of the last stream stops the connection with {@code Http2Connection.close(false)},
@@ -35,11 +36,12 @@ import java.util.function.Supplier;
  */
 final class GoAwayDeferral implements Supplier<byte[]> {
     private static final int PREFACE_LENGTH = 24, FRAME_HEADER_LENGTH = 9, GOAWAY = 0x7, NO_ERROR = 0x0;
-    private static final int HEADERS = 0x1, CONTINUATION = 0x9, END_HEADERS = 0x4;
+    private static final int HEADERS = 0x1, RST_STREAM = 0x3, CONTINUATION = 0x9, END_HEADERS = 0x4;
     /** A GOAWAY's last-stream-id and error code; and a bound on the debug data after them beyond which the frame is left to Helidon. */
     private static final int GOAWAY_FIXED = 8, GOAWAY_MAX = 16_384;
 
     private final DataReader socket;
+    private final ResetStreams resets = new ResetStreams();
     // Read and written by the connection's thread only.
     private boolean prefaceRead;
     private int payloadLeft;
@@ -60,8 +62,8 @@ final class GoAwayDeferral implements Supplier<byte[]> {
      */
     static ServerConnection open(ConnectionContext ctx, Function<ConnectionContext, ServerConnection> open) {
         var deferral = new GoAwayDeferral(ctx.dataReader());
-        ServerConnection connection = open.apply(
-                new DeferringContext(ctx, DataReader.create(deferral), new AfterEachTask(ctx.executor(), deferral::streamEnded)));
+        var streamTasks = new AfterEachTask(ctx.executor(), deferral.resets.scope(), deferral::streamEnded);
+        ServerConnection connection = open.apply(new DeferringContext(ctx, DataReader.create(deferral), streamTasks));
         // Any other connection is passed through untouched: without one to ask about its streams, nothing is held.
         if (connection instanceof Http2Connection http2) deferral.connection = http2;
         return connection;
@@ -84,6 +86,7 @@ final class GoAwayDeferral implements Supplier<byte[]> {
             byte[] header = socket.readBytes(FRAME_HEADER_LENGTH);
             int length = ((header[0] & 0xff) << 16) | ((header[1] & 0xff) << 8) | (header[2] & 0xff);
             if (header[3] == HEADERS || header[3] == CONTINUATION) inHeaderBlock = (header[4] & END_HEADERS) == 0;
+            if (header[3] == RST_STREAM) resets.reset(streamId(header));
             // A GOAWAY inside a header block is handed on, for Helidon to end the connection with PROTOCOL_ERROR.
             if (header[3] != GOAWAY || inHeaderBlock || streamId(header) != 0 || length < GOAWAY_FIXED || length > GOAWAY_MAX) {
                 payloadLeft = length;

@@ -35,6 +35,8 @@ final class ModelCalls {
     <T> void serve(ServerRequest req, ServerResponse res, Endpoint<T> endpoint) {
         String requestId = begin(res);
         long start = System.nanoTime();
+        // Over HTTP/2, a stream the client resets fails the answer's next write, as a client that hung up does.
+        ResetStreams.failWritesOnReset(req, res);
         int status;
         // Refused unread when first asked for (by the decode step, or a signature that covers it), inside the
         // pipeline, so that the refusal is audited under the request id the client gets.

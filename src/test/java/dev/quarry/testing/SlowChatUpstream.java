@@ -19,6 +19,7 @@ public final class SlowChatUpstream implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final AtomicInteger served = new AtomicInteger();
+    private final AtomicInteger cut = new AtomicInteger();
 
     public SlowChatUpstream(int words, Duration pause) {
         try {
@@ -42,8 +43,11 @@ public final class SlowChatUpstream implements AutoCloseable {
                         + "\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":" + words + ",\"total_tokens\":" + (5 + words) + "}}");
                 write(out, "[DONE]");
                 served.incrementAndGet();
-            } catch (InterruptedException | IOException e) {
+            } catch (IOException e) {
                 // the client (Quarry) went away: nothing more to send
+                cut.incrementAndGet();
+            } catch (InterruptedException e) {
+                // the stub is closing
             }
         });
         server.setExecutor(executor);
@@ -53,6 +57,11 @@ public final class SlowChatUpstream implements AutoCloseable {
     /** Answers written out to their {@code [DONE]}. */
     public int served() {
         return served.get();
+    }
+
+    /** Answers whose client (Quarry) closed the connection before their {@code [DONE]}. */
+    public int cut() {
+        return cut.get();
     }
 
     public String baseUrl() {

@@ -1,0 +1,96 @@
+package dev.quarry.server;
+
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.Collections;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The streams of one HTTP/2 connection that its client has reset (RST_STREAM), so that a streaming
+ * answer on one ends as a hung-up client's does: the next write fails, and {@link StreamReply}
+ * closes the upstream call and settles what was produced. Helidon 4.5.0's {@code
+ * Http2ServerStream.rstStream} marks the stream closed, but its {@code writeData} goes on writing
+ * to it without an error, so the whole answer was streamed into the void and its upstream call ran
+ * (and was billed) to the end. Delete this class, and its uses in {@link GoAwayDeferral}, {@link
+ * AfterEachTask} and {@link ModelCalls}, once writes to a reset stream fail in the Helidon in use.
+ *
+ * <p>{@link GoAwayDeferral} records each RST_STREAM as it hands the frame to Helidon; the
+ * connection's stream handlers run with this registry bound ({@link #scope}), and a request finds
+ * its stream by {@code ServerRequest.id()}, which over HTTP/2 is the stream id. Writes are checked,
+ * not interrupted: a reset is acted on at the answer's next write (the next word, usually).
+ */
+final class ResetStreams {
+    private static final ScopedValue<ResetStreams> OF_CONNECTION = ScopedValue.newInstance();
+    /**
+     * A bound on the ids kept: a stream's reply forgets its id when it closes, but a reset that
+     * comes after that (or for a request answered without a stream) stays until this bound drops
+     * the oldest, the stream least likely to be answering still.
+     */
+    private static final int KEPT = 1024;
+
+    private final Set<Integer> reset = ConcurrentHashMap.newKeySet();
+
+    /** The client reset {@code streamId}; called by the connection's thread only. */
+    void reset(int streamId) {
+        reset.add(streamId);
+        if (reset.size() > KEPT) reset.remove(Collections.min(reset));
+    }
+
+    boolean wasReset(int streamId) {
+        return reset.contains(streamId);
+    }
+
+    /** The reply on {@code streamId} has ended: a reset of it no longer matters. */
+    void forget(int streamId) {
+        reset.remove(streamId);
+    }
+
+    /** This connection's registry, bound for a task that runs one of its streams. */
+    ScopedValue.Carrier scope() {
+        return ScopedValue.where(OF_CONNECTION, this);
+    }
+
+    /**
+     * Makes writes to {@code res}'s output stream fail with an {@link IOException} once the client
+     * has reset {@code req}'s stream; nothing over HTTP/1.1, where a client that hangs up is found
+     * by the write itself.
+     */
+    static void failWritesOnReset(ServerRequest req, ServerResponse res) {
+        if (!OF_CONNECTION.isBound()) return;
+        ResetStreams streams = OF_CONNECTION.get();
+        int streamId = req.id();
+        res.streamFilter(out -> new FilterOutputStream(out) {
+            @Override
+            public void write(int b) throws IOException {
+                checkNotReset();
+                out.write(b);
+            }
+
+            @Override
+            public void write(byte[] bytes, int off, int len) throws IOException {
+                checkNotReset();
+                out.write(bytes, off, len);
+            }
+
+            @Override
+            public void flush() throws IOException {
+                checkNotReset();
+                out.flush();
+            }
+
+            @Override
+            public void close() throws IOException {
+                streams.forget(streamId);
+                out.close();
+            }
+
+            private void checkNotReset() throws IOException {
+                if (streams.wasReset(streamId)) throw new IOException("the client reset HTTP/2 stream " + streamId);
+            }
+        });
+    }
+}
