@@ -3,11 +3,8 @@ package dev.quarry.server;
 import static dev.quarry.server.ModelCalls.reply;
 import static dev.quarry.server.ModelCalls.stream;
 
-import dev.quarry.canonical.ChatRequest;
 import dev.quarry.canonical.Fold;
-import dev.quarry.canonical.TokenEstimate;
 import dev.quarry.catalog.Catalog;
-import dev.quarry.catalog.ModelEntry;
 import dev.quarry.gateway.Operation;
 import dev.quarry.identity.Credential;
 import dev.quarry.policy.Actions;
@@ -18,7 +15,6 @@ import dev.quarry.surface.anthropic.MessagesDecoder;
 import dev.quarry.surface.anthropic.MessagesEncoder;
 import dev.quarry.surface.anthropic.ModelsEncoder;
 import dev.quarry.surface.anthropic.TokenCounts;
-import dev.quarry.tokenizer.Tokenizers;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.HttpRules;
@@ -86,11 +82,7 @@ final class AnthropicRoutes implements HttpService {
     private void countTokens(ServerRequest req, ServerResponse res) {
         platform.serveNamedInBody(req, res, wire, Actions.COUNT_TOKENS, "model",
                 body -> ModelListings.require(catalog, TokenCounts.decode(body).model()).id(),
-                call -> {
-                    ChatRequest request = TokenCounts.decode(call.body().get());
-                    ModelEntry model = ModelListings.require(catalog, request.model());
-                    return WireReply.json(200, TokenCounts.encode(TokenEstimate.of(request, Tokenizers.forModel(model.family(), model.id()))));
-                });
+                call -> WireReply.json(200, TokenCounts.encode(PromptCounts.of(catalog, TokenCounts.decode(call.body().get())))));
     }
 
     private void models(ServerRequest req, ServerResponse res) {
