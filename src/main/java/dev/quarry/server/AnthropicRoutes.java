@@ -30,7 +30,6 @@ import java.time.Clock;
  * through to the OpenAI routes, which must be registered after these.
  */
 final class AnthropicRoutes implements HttpService {
-    private static final HeaderName X_API_KEY = HeaderNames.create("x-api-key");
     private static final HeaderName ANTHROPIC_VERSION = HeaderNames.create("anthropic-version");
 
     private final ModelCalls calls;
@@ -56,13 +55,9 @@ final class AnthropicRoutes implements HttpService {
                 .get("/v1/models/{id}", this::model);
     }
 
-    /**
-     * Anthropic clients send the key as {@code x-api-key} (the SDKs, Claude Code's
-     * ANTHROPIC_API_KEY) or as a bearer token (Claude Code's ANTHROPIC_AUTH_TOKEN).
-     */
+    /** Anthropic clients send the key as {@code x-api-key} or as a bearer token (see {@link CredentialHeaders#apiKey}). */
     static Credential credential(ServerRequest req) {
-        String apiKey = req.headers().first(X_API_KEY).filter(key -> !key.isBlank()).orElseGet(() -> HttpIo.bearer(req));
-        return Credential.apiKey(apiKey);
+        return Credential.apiKey(CredentialHeaders.apiKey(req));
     }
 
     private final Endpoint<MessagesCall> messages = new Endpoint<>("anthropic.messages", (req, body) -> credential(req),

@@ -26,7 +26,6 @@ import dev.quarry.surface.bedrock.Invocation;
 import dev.quarry.surface.bedrock.InvokeFamily;
 import dev.quarry.surface.bedrock.ModelPath;
 import io.helidon.http.Header;
-import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
@@ -111,8 +110,8 @@ final class BedrockRoutes implements HttpService {
      * read), which must be scoped to {@code signingName}; else a bearer key.
      */
     static Credential credential(ServerRequest req, Supplier<byte[]> body, String signingName) {
-        String authorization = req.headers().first(HeaderNames.AUTHORIZATION).orElse(null);
-        if (!SigV4Authorization.claimedBy(authorization)) return Credential.apiKey(HttpIo.bearer(req));
+        String authorization = CredentialHeaders.authorization(req);
+        if (!SigV4Authorization.claimedBy(authorization)) return Credential.apiKey(CredentialHeaders.bearer(req));
         Map<String, List<String>> headers = new LinkedHashMap<>();
         for (Header header : req.headers()) headers.put(header.name(), header.allValues());
         // HTTP/2 clients may sign the :authority pseudo-header instead of host. Helidon keeps pseudo-headers

@@ -30,14 +30,6 @@ final class HttpIo {
         return "req_" + HexFormat.of().formatHex(bytes);
     }
 
-    /** The token of an {@code Authorization: Bearer} header, or {@code null}. */
-    static String bearer(ServerRequest req) {
-        Optional<String> header = req.headers().first(HeaderNames.AUTHORIZATION);
-        if (header.isEmpty()) return null;
-        String value = header.get().strip();
-        return value.regionMatches(true, 0, "Bearer ", 0, 7) ? value.substring(7).strip() : null;
-    }
-
     /** A request header's first value, or {@code null} when absent. */
     static String header(ServerRequest req, String name) {
         return req.headers().first(HeaderNames.create(name)).orElse(null);

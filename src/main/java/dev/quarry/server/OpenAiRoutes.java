@@ -80,7 +80,7 @@ final class OpenAiRoutes implements HttpService {
     }
 
     static Credential bearer(ServerRequest req) {
-        return Credential.apiKey(HttpIo.bearer(req));
+        return Credential.apiKey(CredentialHeaders.bearer(req));
     }
 
     private Endpoint<ChatCall> chatCompletions(Tree tree) {
