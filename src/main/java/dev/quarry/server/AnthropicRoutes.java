@@ -17,6 +17,7 @@ import dev.quarry.surface.anthropic.ModelsEncoder;
 import dev.quarry.surface.anthropic.TokenCounts;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
+import io.helidon.http.Method;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
@@ -52,7 +53,10 @@ final class AnthropicRoutes implements HttpService {
         rules.post("/v1/messages", (req, res) -> calls.serve(req, res, messages))
                 .post("/v1/messages/count_tokens", this::countTokens)
                 .get("/v1/models", this::models)
-                .get("/v1/models/{id}", this::model);
+                .get("/v1/models/{id}", this::model)
+                // The model list's other methods are the OpenAI routes' to refuse: they see every request these pass on.
+                .any("/v1/messages", MethodNotAllowed.allowing(Method.POST))
+                .any("/v1/messages/count_tokens", MethodNotAllowed.allowing(Method.POST));
     }
 
     /** Anthropic clients send the key as {@code x-api-key} or as a bearer token (see {@link CredentialHeaders#apiKey}). */
