@@ -78,7 +78,10 @@ final class BedrockRoutes implements HttpService {
         });
     }
 
-    /** Converse endpoints decode to a request; InvokeModel ones to an {@link Invocation}, which also names the body's family. */
+    /**
+     * Converse endpoints decode to a request; InvokeModel ones to an {@link Invocation}, which also
+     * names the body's family; CountTokens calls no model, so it is a platform call.
+     */
     private void serve(ServerRequest req, ServerResponse res, ModelPath path) {
         String modelId = path.modelId();
         switch (path.operation()) {
