@@ -26,6 +26,7 @@ import dev.quarry.surface.bedrock.Invocation;
 import dev.quarry.surface.bedrock.InvokeFamily;
 import dev.quarry.surface.bedrock.ModelPath;
 import io.helidon.http.Header;
+import io.helidon.http.Method;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
@@ -66,7 +67,7 @@ final class BedrockRoutes implements HttpService {
 
     @Override
     public void routing(HttpRules rules) {
-        rules.post("/model/*", this::model);
+        rules.post("/model/*", this::model).any("/model/*", MethodNotAllowed.allowing(Method.POST));
     }
 
     private void model(ServerRequest req, ServerResponse res) {

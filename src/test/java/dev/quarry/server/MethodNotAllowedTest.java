@@ -55,6 +55,16 @@ class MethodNotAllowedTest {
         assertThat(reply.body()).startsWith("{\"type\":\"error\",\"error\":{\"type\":\"invalid_request_error\"");
     }
 
+    @ParameterizedTest
+    @CsvSource({"GET, /model/quarry%2Fecho/converse", "PUT, /model/quarry%2Fecho/invoke", "GET, /model/quarry%2Fecho/count-tokens"})
+    void aBedrockRouteAskedWithAnotherMethodIsA405InRestJson1sShape(String method, String path) throws Exception {
+        HttpResponse<String> reply = send(method, path, false);
+        assertThat(reply.statusCode()).as(reply.body()).isEqualTo(405);
+        assertThat(reply.headers().firstValue("Allow")).contains("POST");
+        assertThat(reply.headers().firstValue("X-Amzn-Errortype")).contains("ValidationException");
+        assertThat(reply.body()).startsWith("{\"message\":");
+    }
+
     @Test
     void theRightMethodsAreStillServedAndAnUnknownPathIsStillA404() throws Exception {
         assertThat(send("GET", "/v1/models", false).statusCode()).isEqualTo(200);
