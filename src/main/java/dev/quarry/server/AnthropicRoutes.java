@@ -3,11 +3,8 @@ package dev.quarry.server;
 import static dev.quarry.server.ModelCalls.reply;
 import static dev.quarry.server.ModelCalls.stream;
 
-import dev.quarry.canonical.ChatRequest;
 import dev.quarry.canonical.Fold;
-import dev.quarry.canonical.TokenEstimate;
 import dev.quarry.catalog.Catalog;
-import dev.quarry.catalog.ModelEntry;
 import dev.quarry.gateway.Operation;
 import dev.quarry.identity.Credential;
 import dev.quarry.policy.Actions;
@@ -18,9 +15,9 @@ import dev.quarry.surface.anthropic.MessagesDecoder;
 import dev.quarry.surface.anthropic.MessagesEncoder;
 import dev.quarry.surface.anthropic.ModelsEncoder;
 import dev.quarry.surface.anthropic.TokenCounts;
-import dev.quarry.tokenizer.Tokenizers;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
+import io.helidon.http.Method;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
@@ -34,7 +31,6 @@ import java.time.Clock;
  * through to the OpenAI routes, which must be registered after these.
  */
 final class AnthropicRoutes implements HttpService {
-    private static final HeaderName X_API_KEY = HeaderNames.create("x-api-key");
     private static final HeaderName ANTHROPIC_VERSION = HeaderNames.create("anthropic-version");
 
     private final ModelCalls calls;
@@ -57,16 +53,15 @@ final class AnthropicRoutes implements HttpService {
         rules.post("/v1/messages", (req, res) -> calls.serve(req, res, messages))
                 .post("/v1/messages/count_tokens", this::countTokens)
                 .get("/v1/models", this::models)
-                .get("/v1/models/{id}", this::model);
+                .get("/v1/models/{id}", this::model)
+                // The model list's other methods are the OpenAI routes' to refuse: they see every request these pass on.
+                .any("/v1/messages", MethodNotAllowed.allowing(Method.POST))
+                .any("/v1/messages/count_tokens", MethodNotAllowed.allowing(Method.POST));
     }
 
-    /**
-     * Anthropic clients send the key as {@code x-api-key} (the SDKs, Claude Code's
-     * ANTHROPIC_API_KEY) or as a bearer token (Claude Code's ANTHROPIC_AUTH_TOKEN).
-     */
+    /** Anthropic clients send the key as {@code x-api-key} or as a bearer token (see {@link CredentialHeaders#apiKey}). */
     static Credential credential(ServerRequest req) {
-        String apiKey = req.headers().first(X_API_KEY).filter(key -> !key.isBlank()).orElseGet(() -> HttpIo.bearer(req));
-        return Credential.apiKey(apiKey);
+        return Credential.apiKey(CredentialHeaders.apiKey(req));
     }
 
     private final Endpoint<MessagesCall> messages = new Endpoint<>("anthropic.messages", (req, body) -> credential(req),
@@ -86,11 +81,7 @@ final class AnthropicRoutes implements HttpService {
     private void countTokens(ServerRequest req, ServerResponse res) {
         platform.serveNamedInBody(req, res, wire, Actions.COUNT_TOKENS, "model",
                 body -> ModelListings.require(catalog, TokenCounts.decode(body).model()).id(),
-                call -> {
-                    ChatRequest request = TokenCounts.decode(call.body().get());
-                    ModelEntry model = ModelListings.require(catalog, request.model());
-                    return WireReply.json(200, TokenCounts.encode(TokenEstimate.of(request, Tokenizers.forModel(model.family(), model.id()))));
-                });
+                call -> WireReply.json(200, TokenCounts.encode(PromptCounts.of(catalog, TokenCounts.decode(call.body().get())))));
     }
 
     private void models(ServerRequest req, ServerResponse res) {

@@ -9,28 +9,28 @@ import dev.quarry.aws.SigV4Authorization;
 import dev.quarry.aws.SignableRequest;
 import dev.quarry.canonical.ChatRequest;
 import dev.quarry.canonical.Fold;
+import dev.quarry.catalog.Catalog;
 import dev.quarry.gateway.Exchange;
 import dev.quarry.gateway.Operation;
 import dev.quarry.guardrails.GuardRecord;
 import dev.quarry.identity.Credential;
+import dev.quarry.policy.Actions;
 import dev.quarry.surface.WireReply;
 import dev.quarry.surface.bedrock.ApplyGuardrailCodec;
 import dev.quarry.surface.bedrock.BedrockErrors;
 import dev.quarry.surface.bedrock.ConverseDecoder;
 import dev.quarry.surface.bedrock.ConverseEncoder;
 import dev.quarry.surface.bedrock.ConverseStreamEncoder;
+import dev.quarry.surface.bedrock.CountTokensCodec;
 import dev.quarry.surface.bedrock.Invocation;
 import dev.quarry.surface.bedrock.InvokeFamily;
 import dev.quarry.surface.bedrock.ModelPath;
 import io.helidon.http.Header;
-import io.helidon.http.HeaderNames;
+import io.helidon.http.Method;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-
-
-
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,7 +39,8 @@ import java.util.function.Supplier;
 
 /**
  * The Bedrock Runtime surface's routes: {@code POST /model/{modelId}/converse},
- * {@code /converse-stream}, {@code /invoke} and {@code /invoke-with-response-stream}.
+ * {@code /converse-stream}, {@code /invoke} and {@code /invoke-with-response-stream}, and
+ * {@code /count-tokens}, which counts without calling the model.
  *
  * <p>The model id is read from the raw path (see {@link ModelPath}), since ARNs arrive with
  * encoded slashes. Clients authenticate as AWS clients do, with SigV4 (any region, signing name
@@ -52,33 +53,55 @@ final class BedrockRoutes implements HttpService {
     private static final String HTTP_2 = "2.0";
 
     private final ModelCalls calls;
+    private final PlatformCalls platform;
+    private final Catalog catalog;
+    /** CountTokens: a Bedrock client's credential, Bedrock's error shape, a prompt's size of body. */
+    private final PlatformCalls.Wire countTokens;
 
-    BedrockRoutes(ModelCalls calls) {
+    BedrockRoutes(ModelCalls calls, PlatformCalls platform, Catalog catalog, long maxBodyBytes) {
         this.calls = calls;
+        this.platform = platform;
+        this.catalog = catalog;
+        this.countTokens = new PlatformCalls.Wire("bedrock.count-tokens", BedrockRoutes::credential, BedrockErrors::reply, maxBodyBytes);
     }
 
     @Override
     public void routing(HttpRules rules) {
-        rules.post("/model/*", this::model);
+        rules.post("/model/*", this::model).any("/model/*", MethodNotAllowed.allowing(Method.POST));
     }
 
     private void model(ServerRequest req, ServerResponse res) {
         String rawPath = req.path().rawPath();
-        ModelPath.parse(rawPath).ifPresentOrElse(path -> calls.serve(req, res, endpoint(path)), () -> {
+        ModelPath.parse(rawPath).ifPresentOrElse(path -> serve(req, res, path), () -> {
             String requestId = ModelCalls.begin(res);
             long start = System.nanoTime();
             ModelCalls.access(req, requestId, reply(res, BedrockErrors.unknownOperation(rawPath)), start);
         });
     }
 
-    /** Converse endpoints decode to a request; InvokeModel ones to an {@link Invocation}, which also names the body's family. */
-    private Endpoint<?> endpoint(ModelPath path) {
-        return switch (path.operation()) {
-            case CONVERSE -> converse(path.modelId());
-            case CONVERSE_STREAM -> converseStream(path.modelId());
-            case INVOKE -> invoke(path.modelId());
-            case INVOKE_STREAM -> invokeStream(path.modelId());
-        };
+    /**
+     * Converse endpoints decode to a request; InvokeModel ones to an {@link Invocation}, which also
+     * names the body's family; CountTokens calls no model, so it is a platform call.
+     */
+    private void serve(ServerRequest req, ServerResponse res, ModelPath path) {
+        String modelId = path.modelId();
+        switch (path.operation()) {
+            case CONVERSE -> calls.serve(req, res, converse(modelId));
+            case CONVERSE_STREAM -> calls.serve(req, res, converseStream(modelId));
+            case INVOKE -> calls.serve(req, res, invoke(modelId));
+            case INVOKE_STREAM -> calls.serve(req, res, invokeStream(modelId));
+            case COUNT_TOKENS -> countTokens(req, res, modelId);
+        }
+    }
+
+    /**
+     * A count, not a model call: no ledger row. Authorized as {@code quarry:CountTokens} on the
+     * path's model (by its canonical id when it exists, so that a policy on the id holds for its
+     * aliases too), which must exist; counted as Anthropic's count_tokens counts (see {@link PromptCounts}).
+     */
+    private void countTokens(ServerRequest req, ServerResponse res, String modelId) {
+        platform.serve(req, res, countTokens, Actions.COUNT_TOKENS, ModelListings.resource(catalog, modelId),
+                call -> WireReply.json(200, CountTokensCodec.encode(PromptCounts.of(catalog, CountTokensCodec.decode(modelId, call.body().get())))));
     }
 
     /** A SigV4 signature for {@code bedrock} when the Authorization header carries one; else a bearer key. */
@@ -91,8 +114,8 @@ final class BedrockRoutes implements HttpService {
      * read), which must be scoped to {@code signingName}; else a bearer key.
      */
     static Credential credential(ServerRequest req, Supplier<byte[]> body, String signingName) {
-        String authorization = req.headers().first(HeaderNames.AUTHORIZATION).orElse(null);
-        if (!SigV4Authorization.claimedBy(authorization)) return Credential.apiKey(HttpIo.bearer(req));
+        String authorization = CredentialHeaders.authorization(req);
+        if (!SigV4Authorization.claimedBy(authorization)) return Credential.apiKey(CredentialHeaders.bearer(req));
         Map<String, List<String>> headers = new LinkedHashMap<>();
         for (Header header : req.headers()) headers.put(header.name(), header.allValues());
         // HTTP/2 clients may sign the :authority pseudo-header instead of host. Helidon keeps pseudo-headers

@@ -10,7 +10,7 @@ import io.helidon.http.RequestException;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
-import java.io.InputStream;
+import java.io.PushbackInputStream;
 import java.io.UncheckedIOException;
 import java.security.SecureRandom;
 import java.util.HexFormat;
@@ -28,14 +28,6 @@ final class HttpIo {
         byte[] bytes = new byte[12];
         RANDOM.nextBytes(bytes);
         return "req_" + HexFormat.of().formatHex(bytes);
-    }
-
-    /** The token of an {@code Authorization: Bearer} header, or {@code null}. */
-    static String bearer(ServerRequest req) {
-        Optional<String> header = req.headers().first(HeaderNames.AUTHORIZATION);
-        if (header.isEmpty()) return null;
-        String value = header.get().strip();
-        return value.regionMatches(true, 0, "Bearer ", 0, 7) ? value.substring(7).strip() : null;
     }
 
     /** A request header's first value, or {@code null} when absent. */
@@ -58,11 +50,32 @@ final class HttpIo {
     }
 
     /**
-     * Reads a JSON request body of at most {@code limit} bytes.
+     * Reads a JSON request body of at most {@code limit} bytes. An empty body is empty however it
+     * is framed (no body, {@code Content-Length: 0}, or a chunked body of its last chunk alone), and
+     * is returned without its type being asked for: a signed GET has nothing that could be JSON.
      *
      * @throws QuarryException 415 for another content type or charset, 413 for a larger body
      */
     static byte[] readJsonBody(ServerRequest req, long limit) {
+        // The stream is left unclosed when the read stops early: closing it would read the rest of
+        // the body, however long, where ending the connection after the answer costs nothing.
+        PushbackInputStream in = new PushbackInputStream(req.content().inputStream());
+        // One byte tells an empty body from another, so that a body of the wrong type is still refused unread.
+        int first = read(req, limit, in::read);
+        if (first < 0) return new byte[0];
+        requireJson(req);
+        byte[] body = read(req, limit, () -> {
+            in.unread(first);
+            return in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
+        });
+        if (body.length > limit) {
+            ConnectionClose.after(req);
+            throw new QuarryException(tooLarge(limit));
+        }
+        return body;
+    }
+
+    private static void requireJson(ServerRequest req) {
         Optional<HttpMediaType> type = req.headers().contentType();
         if (type.isEmpty() || !type.get().mediaType().text().toLowerCase(Locale.ROOT).equals("application/json")) {
             throw QuarryException.of(ErrorKind.UNSUPPORTED_MEDIA_TYPE, "The request body must be JSON: send 'Content-Type: application/json'"
@@ -72,12 +85,16 @@ final class HttpIo {
         if (charset.isPresent() && !charset.get().equalsIgnoreCase("utf-8")) {
             throw QuarryException.of(ErrorKind.UNSUPPORTED_MEDIA_TYPE, "JSON bodies must be UTF-8 (got charset '" + charset.get() + "').");
         }
-        // The stream is left unclosed when the read stops early: closing it would read the rest of
-        // the body, however long, where ending the connection after the answer costs nothing.
-        InputStream in = req.content().inputStream();
-        byte[] body;
+    }
+
+    @FunctionalInterface
+    private interface BodyRead<T> {
+        T read() throws IOException;
+    }
+
+    private static <T> T read(ServerRequest req, long limit, BodyRead<T> read) {
         try {
-            body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
+            return read.read();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (RuntimeException e) {
@@ -91,11 +108,6 @@ final class HttpIo {
             throw QuarryException.of(ErrorKind.INVALID_REQUEST, "The request body could not be read: its chunked transfer coding is "
                     + "malformed. Send a Content-Length body, or well-formed chunks without extensions or trailers.");
         }
-        if (body.length > limit) {
-            ConnectionClose.after(req);
-            throw new QuarryException(tooLarge(limit));
-        }
-        return body;
     }
 
     /**

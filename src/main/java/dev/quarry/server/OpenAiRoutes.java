@@ -20,6 +20,7 @@ import dev.quarry.surface.openai.OpenAiErrors;
 import dev.quarry.surface.openai.ResponsesCall;
 import dev.quarry.surface.openai.ResponsesDecoder;
 import dev.quarry.surface.openai.ResponsesEncoder;
+import io.helidon.http.Method;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
@@ -51,6 +52,9 @@ final class OpenAiRoutes implements HttpService {
     private static final Tree OPENAI = new Tree("/v1", (req, body) -> bearer(req));
     private static final Tree MANTLE = new Tree("/openai/v1", (req, body) -> BedrockRoutes.credential(req, body, MANTLE_SIGNING_NAME));
 
+    private static final MethodNotAllowed POST_ONLY = MethodNotAllowed.allowing(Method.POST);
+    private static final MethodNotAllowed GET_ONLY = MethodNotAllowed.allowing(Method.GET);
+
     private final ModelCalls calls;
     private final PlatformCalls platform;
     private final Catalog catalog;
@@ -76,11 +80,14 @@ final class OpenAiRoutes implements HttpService {
                     .post(tree.prefix() + "/embeddings", (req, res) -> calls.serve(req, res, embeddings))
                     .get(tree.prefix() + "/models", (req, res) -> models(req, res, models))
                     .get(tree.prefix() + "/models/{id}", (req, res) -> model(req, res, models));
+            // Last, so that they see only the methods the routes above (and the Anthropic routes before these) leave.
+            for (String path : List.of("/chat/completions", "/responses", "/embeddings")) rules.any(tree.prefix() + path, POST_ONLY);
+            rules.any(tree.prefix() + "/models", GET_ONLY).any(tree.prefix() + "/models/{id}", GET_ONLY);
         }
     }
 
     static Credential bearer(ServerRequest req) {
-        return Credential.apiKey(HttpIo.bearer(req));
+        return Credential.apiKey(CredentialHeaders.bearer(req));
     }
 
     private Endpoint<ChatCall> chatCompletions(Tree tree) {

@@ -213,7 +213,7 @@ public final class Quarry implements AutoCloseable {
                         .error(Throwable.class, new UnhandledErrors())
                         .register(new AnthropicRoutes(calls, platform, catalog, clock, config.server().maxBodyBytes()))
                         .register(new OpenAiRoutes(calls, platform, catalog, clock))
-                        .register(new BedrockRoutes(calls))
+                        .register(new BedrockRoutes(calls, platform, catalog, config.server().maxBodyBytes()))
                         .register(health)
                         .register(admin.toArray(HttpService[]::new))
                         .register(experiments.toArray(HttpService[]::new)))

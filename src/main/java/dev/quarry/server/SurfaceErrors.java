@@ -1,11 +1,13 @@
 package dev.quarry.server;
 
+import dev.quarry.canonical.ErrorKind;
 import dev.quarry.canonical.QuarryError;
 import dev.quarry.surface.WireReply;
 import dev.quarry.surface.anthropic.AnthropicErrors;
 import dev.quarry.surface.bedrock.BedrockErrors;
 import dev.quarry.surface.openai.OpenAiErrors;
 import io.helidon.webserver.http.ServerRequest;
+import java.util.Arrays;
 
 /**
  * An error in the shape the client of a request expects, by its path (and, on the model list both
@@ -26,5 +28,17 @@ final class SurfaceErrors {
         if (path.startsWith("/model/") || path.startsWith("/guardrail/")) return BedrockErrors.reply(error);
         // Everything else is OpenAI's, /openai/v1 included: Bedrock's OpenAI-compatible endpoint answers its clients in OpenAI's shape.
         return OpenAiErrors.reply(error);
+    }
+
+    /** An error the HTTP layer decides (no route for the path, a method the path does not take): its own status, in the surface's shape. */
+    static WireReply withStatus(ServerRequest req, int status, String message) {
+        WireReply reply = reply(req, QuarryError.of(kindOf(status), message));
+        return new WireReply(status, reply.contentType(), reply.body(), reply.headers());
+    }
+
+    /** The first error kind sent with that status; a client error without one reads as a bad request. */
+    private static ErrorKind kindOf(int status) {
+        return Arrays.stream(ErrorKind.values()).filter(kind -> kind.httpStatus() == status).findFirst()
+                .orElse(status < 500 ? ErrorKind.INVALID_REQUEST : ErrorKind.INTERNAL);
     }
 }

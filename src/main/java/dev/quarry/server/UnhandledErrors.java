@@ -2,14 +2,12 @@ package dev.quarry.server;
 
 import dev.quarry.canonical.ErrorKind;
 import dev.quarry.canonical.QuarryError;
-import dev.quarry.surface.WireReply;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HttpException;
 import io.helidon.webserver.http.ErrorHandler;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import java.util.Arrays;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -29,8 +27,7 @@ final class UnhandledErrors implements ErrorHandler<Throwable> {
         if (thrown instanceof HttpException http && !res.isSent()) {
             // The HTTP layer's own verdict (no route for this path, say): its status, in the surface's shape. No route
             // took the request, so it has no request id, which would name an audited call.
-            WireReply reply = SurfaceErrors.reply(req, QuarryError.of(kindOf(http.status().code()), http.getMessage()));
-            HttpIo.send(res, new WireReply(http.status().code(), reply.contentType(), reply.body(), reply.headers()));
+            HttpIo.send(res, SurfaceErrors.withStatus(req, http.status().code(), http.getMessage()));
             return;
         }
         String requestId = res.headers().first(REQUEST_ID).orElse(null);
@@ -47,11 +44,5 @@ final class UnhandledErrors implements ErrorHandler<Throwable> {
         QuarryError error = QuarryError.of(ErrorKind.INTERNAL,
                 "The call failed inside Quarry (request " + requestId + "); the server log has the cause.");
         HttpIo.send(res, SurfaceErrors.reply(req, error));
-    }
-
-    /** The first error kind sent with that status; a client error without one reads as a bad request. */
-    private static ErrorKind kindOf(int status) {
-        return Arrays.stream(ErrorKind.values()).filter(kind -> kind.httpStatus() == status).findFirst()
-                .orElse(status < 500 ? ErrorKind.INVALID_REQUEST : ErrorKind.INTERNAL);
     }
 }

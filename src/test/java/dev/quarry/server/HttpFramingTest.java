@@ -2,6 +2,11 @@ package dev.quarry.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.quarry.aws.AwsCredentials;
+import dev.quarry.aws.SigV4;
+import dev.quarry.aws.SignableRequest;
+import dev.quarry.identity.IssuedKey;
+import dev.quarry.identity.PrincipalKind;
 import dev.quarry.store.Database;
 import dev.quarry.testing.TestQuarry;
 import java.io.ByteArrayOutputStream;
@@ -15,8 +20,10 @@ import java.net.http.HttpResponse;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.sql.ResultSet;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -134,6 +141,22 @@ class HttpFramingTest {
         Answer answer = exchange("GET " + path + " HTTP/1.1\r\nHost: q\r\nConnection: close\r\n\r\n");
         assertThat(answer.status()).isBetween(200, 404);
         assertThat(answer.closedByServer()).as("the server closed the connection").isTrue();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "Content-Length: 0\r\n", "Transfer-Encoding: chunked\r\n"})
+    void aSignedGetWithAnEmptyBodyIsServedWhateverItsFraming(String framing) throws Exception {
+        IssuedKey pair = quarry.quarry().identities().createKey("signed-lister-" + framing.length(), PrincipalKind.USER);
+        Map<String, String> signature = SigV4.sign(SignableRequest.of("GET", "/openai/v1/models", "", Map.of("host", List.of("quarry")),
+                new byte[0]), AwsCredentials.of(pair.accessKeyId(), pair.secretAccessKey()), "us-east-1", "bedrock-mantle", Instant.now());
+        StringBuilder raw = new StringBuilder("GET /openai/v1/models HTTP/1.1\r\nHost: quarry\r\nConnection: close\r\n").append(framing);
+        signature.forEach((name, value) -> raw.append(name).append(": ").append(value).append("\r\n"));
+        // A chunked body with nothing in it is its last chunk alone.
+        raw.append("\r\n").append(framing.startsWith("Transfer-Encoding") ? "0\r\n\r\n" : "");
+
+        Answer answer = exchange(raw.toString());
+        assertThat(answer.status()).as(answer.text()).isEqualTo(200);
+        assertThat(answer.text()).contains("\"object\":\"list\"");
     }
 
     /** The error code the audit trail recorded for a request, waiting briefly: the trail is written in batches. */

@@ -15,7 +15,8 @@ public record ModelPath(String modelId, Operation operation) {
         CONVERSE("converse"),
         CONVERSE_STREAM("converse-stream"),
         INVOKE("invoke"),
-        INVOKE_STREAM("invoke-with-response-stream");
+        INVOKE_STREAM("invoke-with-response-stream"),
+        COUNT_TOKENS("count-tokens");
 
         private final String segment;
 

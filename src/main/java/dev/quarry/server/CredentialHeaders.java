@@ -1,0 +1,59 @@
+package dev.quarry.server;
+
+import dev.quarry.canonical.QuarryException;
+import io.helidon.http.HeaderName;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.ServerRequest;
+import java.util.List;
+
+/**
+ * The one place a request's credential headers are read, for every surface. A credential must be
+ * presented once: two {@code Authorization} headers, two {@code x-api-key} headers, or an
+ * {@code x-api-key} beside an {@code Authorization} that is not the same key as a bearer token are
+ * refused (400), not decided by whichever one is read first, since a proxy in front of Quarry that
+ * reads another would see another identity than the one Quarry served. Read inside the gateway's
+ * authentication, so that the refusal is audited as a failed authentication.
+ */
+final class CredentialHeaders {
+    private static final HeaderName X_API_KEY = HeaderNames.create("x-api-key");
+
+    private CredentialHeaders() {}
+
+    /** The {@code Authorization} header's value, or {@code null} when there is none. */
+    static String authorization(ServerRequest req) {
+        return single(req, HeaderNames.AUTHORIZATION);
+    }
+
+    /** The token of an {@code Authorization: Bearer} header, or {@code null}. */
+    static String bearer(ServerRequest req) {
+        String value = authorization(req);
+        if (value == null) return null;
+        value = value.strip();
+        return value.regionMatches(true, 0, "Bearer ", 0, 7) ? value.substring(7).strip() : null;
+    }
+
+    /**
+     * The key of a surface that takes it as {@code x-api-key} (the Anthropic SDKs, Claude Code's
+     * ANTHROPIC_API_KEY) or as a bearer token (Claude Code's ANTHROPIC_AUTH_TOKEN), or {@code null}.
+     * Both may be sent only with the same key, as an SDK configured with both sends it.
+     */
+    static String apiKey(ServerRequest req) {
+        String apiKey = single(req, X_API_KEY);
+        if (apiKey == null || apiKey.isBlank()) return bearer(req);
+        if (authorization(req) != null && !apiKey.strip().equals(bearer(req))) {
+            throw QuarryException.invalid(X_API_KEY.defaultCase(), "The request carries both an x-api-key header and an Authorization "
+                    + "header with another credential; send one of them.");
+        }
+        return apiKey;
+    }
+
+    private static String single(ServerRequest req, HeaderName name) {
+        if (!req.headers().contains(name)) return null;
+        List<String> values = req.headers().get(name).allValues();
+        if (values.size() > 1) {
+            throw QuarryException.invalid(name.defaultCase(), "The request carries " + values.size() + " " + name.defaultCase()
+                    + " headers; send exactly one credential.");
+        }
+        return values.getFirst();
+    }
+}
