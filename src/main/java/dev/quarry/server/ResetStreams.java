@@ -89,8 +89,22 @@ final class ResetStreams {
             }
 
             private void checkNotReset() throws IOException {
-                if (streams.wasReset(streamId)) throw new IOException("the client reset HTTP/2 stream " + streamId);
+                if (streams.wasReset(streamId)) throw new StreamReset(streamId);
             }
         });
+    }
+
+    /** Whether {@code thrown} is (or was caused by) a write refused because its stream was reset. */
+    static boolean wasCause(Throwable thrown) {
+        for (Throwable t = thrown; t != null; t = t.getCause()) {
+            if (t instanceof StreamReset) return true;
+        }
+        return false;
+    }
+
+    private static final class StreamReset extends IOException {
+        StreamReset(int streamId) {
+            super("the client reset HTTP/2 stream " + streamId);
+        }
     }
 }
