@@ -52,6 +52,8 @@ final class BedrockRoutes implements HttpService {
     /** Helidon's protocol version for a request that came over HTTP/2 (h2c or h2). */
     private static final String HTTP_2 = "2.0";
 
+    private static final MethodNotAllowed POST_ONLY = MethodNotAllowed.allowing(Method.POST);
+
     private final ModelCalls calls;
     private final PlatformCalls platform;
     private final Catalog catalog;
@@ -67,16 +69,27 @@ final class BedrockRoutes implements HttpService {
 
     @Override
     public void routing(HttpRules rules) {
-        rules.post("/model/*", this::model).any("/model/*", MethodNotAllowed.allowing(Method.POST));
+        rules.post("/model/*", this::model).any("/model/*", this::otherMethod);
     }
 
     private void model(ServerRequest req, ServerResponse res) {
         String rawPath = req.path().rawPath();
-        ModelPath.parse(rawPath).ifPresentOrElse(path -> serve(req, res, path), () -> {
-            String requestId = ModelCalls.begin(res);
-            long start = System.nanoTime();
-            ModelCalls.access(req, requestId, reply(res, BedrockErrors.unknownOperation(rawPath)), start);
-        });
+        ModelPath.parse(rawPath).ifPresentOrElse(path -> serve(req, res, path), () -> unknownOperation(req, res));
+    }
+
+    /** A 405 only for a path that names an operation: one that names none is not served by any method, and says so as a POST of it does. */
+    private void otherMethod(ServerRequest req, ServerResponse res) throws Exception {
+        if (ModelPath.parse(req.path().rawPath()).isPresent()) {
+            POST_ONLY.handle(req, res);
+        } else {
+            unknownOperation(req, res);
+        }
+    }
+
+    private static void unknownOperation(ServerRequest req, ServerResponse res) {
+        String requestId = ModelCalls.begin(res);
+        long start = System.nanoTime();
+        ModelCalls.access(req, requestId, reply(res, BedrockErrors.unknownOperation(req.path().rawPath())), start);
     }
 
     /**

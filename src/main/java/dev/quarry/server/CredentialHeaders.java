@@ -19,17 +19,24 @@ final class CredentialHeaders {
 
     private CredentialHeaders() {}
 
-    /** The {@code Authorization} header's value, or {@code null} when there is none. */
+    /**
+     * The {@code Authorization} header's value, or {@code null} when there is none. An {@code x-api-key}
+     * beside it must be the same key as its bearer token on every surface, those that take no
+     * {@code x-api-key} included: a proxy in front that reads it would otherwise see another identity.
+     */
     static String authorization(ServerRequest req) {
-        return single(req, HeaderNames.AUTHORIZATION);
+        String authorization = single(req, HeaderNames.AUTHORIZATION);
+        String apiKey = single(req, X_API_KEY);
+        if (authorization != null && apiKey != null && !apiKey.isBlank() && !apiKey.strip().equals(bearerToken(authorization))) {
+            throw QuarryException.invalid(X_API_KEY.defaultCase(), "The request carries both an x-api-key header and an Authorization "
+                    + "header with another credential; send one of them.");
+        }
+        return authorization;
     }
 
     /** The token of an {@code Authorization: Bearer} header, or {@code null}. */
     static String bearer(ServerRequest req) {
-        String value = authorization(req);
-        if (value == null) return null;
-        value = value.strip();
-        return value.regionMatches(true, 0, "Bearer ", 0, 7) ? value.substring(7).strip() : null;
+        return bearerToken(authorization(req));
     }
 
     /**
@@ -38,13 +45,15 @@ final class CredentialHeaders {
      * Both may be sent only with the same key, as an SDK configured with both sends it.
      */
     static String apiKey(ServerRequest req) {
+        String bearer = bearer(req);
         String apiKey = single(req, X_API_KEY);
-        if (apiKey == null || apiKey.isBlank()) return bearer(req);
-        if (authorization(req) != null && !apiKey.strip().equals(bearer(req))) {
-            throw QuarryException.invalid(X_API_KEY.defaultCase(), "The request carries both an x-api-key header and an Authorization "
-                    + "header with another credential; send one of them.");
-        }
-        return apiKey;
+        return apiKey == null || apiKey.isBlank() ? bearer : apiKey;
+    }
+
+    private static String bearerToken(String authorization) {
+        if (authorization == null) return null;
+        String value = authorization.strip();
+        return value.regionMatches(true, 0, "Bearer ", 0, 7) ? value.substring(7).strip() : null;
     }
 
     private static String single(ServerRequest req, HeaderName name) {

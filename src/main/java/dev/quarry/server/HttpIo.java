@@ -59,11 +59,15 @@ final class HttpIo {
     static byte[] readJsonBody(ServerRequest req, long limit) {
         // The stream is left unclosed when the read stops early: closing it would read the rest of
         // the body, however long, where ending the connection after the answer costs nothing.
+        // A body declared (a length above 0, or Expect: 100-continue) is of the wrong type before any read: a
+        // read would ask a client waiting for 100 Continue to send the body only for it to be refused.
+        boolean declared = req.headers().contentLength().orElse(0) > 0 || req.headers().contains(HeaderNames.EXPECT);
+        if (declared) requireJson(req);
         PushbackInputStream in = new PushbackInputStream(req.content().inputStream());
         // One byte tells an empty body from another, so that a body of the wrong type is still refused unread.
         int first = read(req, limit, in::read);
         if (first < 0) return new byte[0];
-        requireJson(req);
+        if (!declared) requireJson(req);
         byte[] body = read(req, limit, () -> {
             in.unread(first);
             return in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));

@@ -63,6 +63,11 @@ final class ModelCalls {
                     : endpoint.answer().send(decoded.call, outcome, requestId, res);
         } catch (QuarryException e) {
             status = reply(res, endpoint.errors().apply(e.error()));
+        } catch (RuntimeException e) {
+            // A whole answer (or refusal) written to a stream the client reset fails as a whole (Helidon wraps the
+            // write's failure); the call was answered all the same, and has its access line as a cut stream's answer has.
+            if (ResetStreams.wasCause(e)) access(req, requestId, res.status().code(), start);
+            throw e;
         }
         access(req, requestId, status, start);
     }

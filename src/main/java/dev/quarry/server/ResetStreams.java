@@ -6,7 +6,7 @@ import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.Collections;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -28,20 +28,24 @@ final class ResetStreams {
     /**
      * A bound on the ids kept: a stream's reply forgets its id when it closes, but a reset that
      * comes after that (or for a request answered without a stream) stays until this bound drops
-     * the oldest, the stream least likely to be answering still.
+     * the oldest reset, the one least likely to be waiting still for its answer's next write. Not the
+     * lowest stream id: a long answer on an early stream may be reset after a thousand later ones.
      */
     private static final int KEPT = 1024;
 
-    private final Set<Integer> reset = ConcurrentHashMap.newKeySet();
+    /** Each reset stream, with the order its reset came in. */
+    private final Map<Integer, Long> reset = new ConcurrentHashMap<>();
+    // Written by the connection's thread only.
+    private long resets;
 
     /** The client reset {@code streamId}; called by the connection's thread only. */
     void reset(int streamId) {
-        reset.add(streamId);
-        if (reset.size() > KEPT) reset.remove(Collections.min(reset));
+        reset.put(streamId, resets++);
+        if (reset.size() > KEPT) reset.remove(Collections.min(reset.entrySet(), Map.Entry.comparingByValue()).getKey());
     }
 
     boolean wasReset(int streamId) {
-        return reset.contains(streamId);
+        return reset.containsKey(streamId);
     }
 
     /** The reply on {@code streamId} has ended: a reset of it no longer matters. */
@@ -89,8 +93,22 @@ final class ResetStreams {
             }
 
             private void checkNotReset() throws IOException {
-                if (streams.wasReset(streamId)) throw new IOException("the client reset HTTP/2 stream " + streamId);
+                if (streams.wasReset(streamId)) throw new StreamReset(streamId);
             }
         });
+    }
+
+    /** Whether {@code thrown} is (or was caused by) a write refused because its stream was reset. */
+    static boolean wasCause(Throwable thrown) {
+        for (Throwable t = thrown; t != null; t = t.getCause()) {
+            if (t instanceof StreamReset) return true;
+        }
+        return false;
+    }
+
+    private static final class StreamReset extends IOException {
+        StreamReset(int streamId) {
+            super("the client reset HTTP/2 stream " + streamId);
+        }
     }
 }

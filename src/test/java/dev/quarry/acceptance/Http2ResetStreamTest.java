@@ -135,6 +135,27 @@ class Http2ResetStreamTest {
     }
 
     /**
+     * A non-streaming answer is written whole or not at all: the stream reset while the model
+     * answers fails that write, and the call still has its access line, with the status it answered with.
+     */
+    @Test
+    void aResetStreamAwaitingAWholeAnswerStillHasItsAccessLine() throws Exception {
+        Map<String, String> headers = Map.of("content-type", "application/json", "authorization", "Bearer " + key.apiKey());
+        byte[] body = JSON.writeValueAsBytes(Map.of("model", "slow", "messages", List.of(Map.of("role", "user", "content", "go"))));
+        int before = access.size();
+        try (var h2 = H2cConnection.open(port)) {
+            h2.post(1, "/v1/chat/completions", headers, body);
+            Thread.sleep(SLOW_PAUSE.multipliedBy(4));
+            h2.reset(1, CANCEL);
+
+            // The model answers within Eventually's patience.
+            String line = Eventually.theOne(() -> access.subList(before, access.size()).stream()
+                    .filter(l -> l.contains("path=/v1/chat/completions")).toList());
+            assertThat(line).contains("status=200");
+        }
+    }
+
+    /**
      * Java's HTTP client over HTTP/2 (upgraded from HTTP/1.1 by its first request, as it does for
      * {@code http://}) resets a stream whose body the caller closes before its end.
      */

@@ -17,7 +17,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * A request that presents its credential more than once is a 400 in its surface's shape on every
  * surface, even when the first one is a good key: a proxy in front of Quarry that reads another of
- * them would see another identity than the one Quarry served. The same key twice as
+ * them would see another identity than the one Quarry served; so too on the surfaces that take
+ * no {@code x-api-key}, where a proxy might still read one. The same key twice as
  * {@code x-api-key} and bearer token (as Anthropic's SDKs send it when both are configured) is one credential.
  */
 class DuplicateCredentialsTest {
@@ -54,7 +55,8 @@ class DuplicateCredentialsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"/v1/messages", "/admin/policies"})
+    @ValueSource(strings = {"/v1/messages", "/admin/policies", "/v1/chat/completions", "/openai/v1/chat/completions",
+            "/model/quarry%2Fecho/converse"})
     void twoApiKeysOrAnApiKeyAndAnotherBearerTokenAreA400(String path) throws Exception {
         String good = path.startsWith("/admin") ? quarry.adminKey() : key;
         assertThat(send(path, List.of("x-api-key", good, "Authorization", "Bearer " + good)).statusCode()).as("the same key twice is one")

@@ -159,6 +159,18 @@ class HttpFramingTest {
         assertThat(answer.text()).contains("\"object\":\"list\"");
     }
 
+    /**
+     * A client that waits for 100 Continue before sending a body of the wrong type is refused at
+     * once, not asked for the body only for it to be refused.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"Content-Length: 5\r\n", "Transfer-Encoding: chunked\r\n"})
+    void aBodyOfTheWrongTypeAwaitingContinueIsA415Unread(String framing) throws Exception {
+        Answer answer = exchange("POST /v1/chat/completions HTTP/1.1\r\nHost: q\r\nConnection: close\r\nAuthorization: Bearer " + key
+                + "\r\nContent-Type: text/plain\r\nExpect: 100-continue\r\n" + framing + "\r\n");
+        assertThat(answer.status()).as(answer.text()).isEqualTo(415);
+    }
+
     /** The error code the audit trail recorded for a request, waiting briefly: the trail is written in batches. */
     private static String auditedError(String requestId) throws InterruptedException {
         long deadline = System.nanoTime() + 5_000_000_000L;

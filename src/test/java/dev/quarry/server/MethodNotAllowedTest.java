@@ -65,6 +65,15 @@ class MethodNotAllowedTest {
         assertThat(reply.body()).startsWith("{\"message\":");
     }
 
+    @ParameterizedTest
+    @CsvSource({"GET, /model/quarry%2Fecho/nope", "DELETE, /model/quarry%2Fecho", "POST, /model/quarry%2Fecho/nope"})
+    void aBedrockPathThatNamesNoOperationIsA404WhateverTheMethod(String method, String path) throws Exception {
+        HttpResponse<String> reply = send(method, path, false);
+        assertThat(reply.statusCode()).as(reply.body()).isEqualTo(404);
+        assertThat(reply.headers().firstValue("Allow")).isEmpty();
+        assertThat(reply.headers().firstValue("X-Amzn-Errortype")).contains("UnknownOperationException");
+    }
+
     @Test
     void theRightMethodsAreStillServedAndAnUnknownPathIsStillA404() throws Exception {
         assertThat(send("GET", "/v1/models", false).statusCode()).isEqualTo(200);
