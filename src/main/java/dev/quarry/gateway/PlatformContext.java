@@ -42,4 +42,12 @@ public record PlatformContext(Principal caller, Supplier<ObjectNode> body, Strin
     public boolean mayList(ModelEntry model) {
         return grant.allows("model/" + model.id()) && grant.mayInvoke(model);
     }
+
+    /**
+     * Whether the caller could make a model call on {@code model} (its kind's action on one of its
+     * deployments, with this call's condition keys): what an agent session checks when its model is set.
+     */
+    public boolean mayInvoke(ModelEntry model) {
+        return grant.mayInvoke(model);
+    }
 }

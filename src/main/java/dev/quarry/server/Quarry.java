@@ -171,8 +171,11 @@ public final class Quarry implements AutoCloseable {
         var guardrailRoutes = new GuardrailRoutes(platformCalls, guardrailStore, guardrails, audit, clock);
         var cliRoutes = List.of(new AuditAdminRoutes(platformCalls, new AuditQueries(db)), new CatalogAdminRoutes(platformCalls, catalog),
                 new WhatIfAdminRoutes(platformCalls, new UsageReport(db), prices, catalog));
+        var agentStore = new dev.quarry.agents.store.AgentStore(db);
         var experiments = List.of(new FeedbackRoutes(platformCalls, new AnswerFeedback(db, clock)),
-                new ExperimentAdminRoutes(platformCalls, new ExperimentReport(db)));
+                new ExperimentAdminRoutes(platformCalls, new ExperimentReport(db)),
+                new AgentRoutes(platformCalls, new dev.quarry.agents.service.AgentSessions(new dev.quarry.agents.store.SessionStore(db), agentStore,
+                        clock), new dev.quarry.agents.service.SavedAgents(agentStore, clock), catalog));
         this.listener = new ListenerSupervisor(config.server().host());
         startServer(config, calls, platformCalls, catalog, clock, Stream.concat(Stream.of(policyAdmin, identityAdmin, costAdmin, budgetAdmin,
                 guardrailRoutes), cliRoutes.stream()).toList(), experiments);
