@@ -80,7 +80,7 @@ final class AgentRoutes implements HttpService {
 
     private void listSessions(ServerRequest req, ServerResponse res) {
         calls.serve(req, res, WIRE, Actions.READ_AGENT_SESSION, "agent-session/*", call -> {
-            ListQuery query = AgentsCodec.listQuery(name -> req.query().first(name).orElse(null), true);
+            ListQuery query = AgentsCodec.listQuery(name -> req.query().first(name).orElse(null), req.query().names(), true);
             return json(AgentsCodec.page(sessions.list(call, query), AgentsCodec::session, Session::id));
         });
     }
@@ -114,7 +114,7 @@ final class AgentRoutes implements HttpService {
 
     private void listAgents(ServerRequest req, ServerResponse res) {
         calls.serve(req, res, WIRE, Actions.READ_AGENT, "agent/*", call -> {
-            ListQuery query = AgentsCodec.listQuery(name -> req.query().first(name).orElse(null), false);
+            ListQuery query = AgentsCodec.listQuery(name -> req.query().first(name).orElse(null), req.query().names(), false);
             return json(AgentsCodec.page(agents.list(call, query), AgentsCodec::agent, SavedAgent::id));
         });
     }

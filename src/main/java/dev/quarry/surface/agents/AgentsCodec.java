@@ -97,7 +97,7 @@ public final class AgentsCodec {
      * A list's query: {@code after} (an id), {@code limit} 1–100 (default 20), {@code order}
      * {@code asc|desc} (default {@code desc}), and for sessions {@code agent_id}.
      */
-    public static ListQuery listQuery(Function<String, String> query, boolean sessions) {
+    public static ListQuery listQuery(Function<String, String> query, java.util.Collection<String> names, boolean sessions) {
         String after = query.apply("after");
         if (after != null && (after.isEmpty() || after.length() > ID)) throw QuarryException.invalid("after", "'after' must be an id.");
         String limitText = query.apply("limit");
@@ -118,7 +118,10 @@ public final class AgentsCodec {
         if (sessions) {
             agentId = query.apply("agent_id");
             if (agentId != null && (agentId.isEmpty() || agentId.length() > ID)) throw QuarryException.invalid("agent_id", "'agent_id' must be an id.");
-            if (query.apply("metadata") != null) throw QuarryException.unsupported("metadata", "Filtering sessions by metadata is not supported yet.");
+            // The SDK sends a metadata filter as metadata[KEY]=VALUE.
+            if (names.stream().anyMatch(n -> n.equals("metadata") || n.startsWith("metadata["))) {
+                throw QuarryException.unsupported("metadata", "Filtering sessions by metadata is not supported yet.");
+            }
         }
         return new ListQuery(after, limit, "asc".equals(order), agentId);
     }
