@@ -3,6 +3,7 @@ package dev.quarry.acceptance;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.quarry.agents.model.Session;
 import dev.quarry.testing.JsonCalls;
 import dev.quarry.testing.TestQuarry;
 import java.util.ArrayList;
@@ -155,6 +156,35 @@ class AgentSessionsBadInputTest {
         JsonCalls.Reply put = quarry.call("PUT", "/v1/agents/sessions", key, ECHO);
         assertThat(put.status()).isEqualTo(405);
         assertThat(quarry.call("GET", "/v1/agents/sessions", "not-a-key", null).status()).isEqualTo(401);
+    }
+
+    /**
+     * A session created through an assumed role belongs to the role: another session of the same role
+     * sees it, the user who assumed the role does not (as itself), and the store keeps the assumer.
+     */
+    @Test
+    void aSessionCreatedThroughARoleIsTheRoles() {
+        String carol = quarry.admin("POST", "/admin/keys", "{\"name\": \"carol\"}").expect(201).path("api_key").asText();
+        quarry.admin("POST", "/admin/roles", "{\"name\": \"agent-runner\", \"trust\": [\"carol\"]}").expect(201);
+        quarry.admin("POST", "/admin/policies/ModelAccess/attachments", "{\"target_type\": \"principal\", \"target_name\": \"agent-runner\"}")
+                .expect(200);
+        quarry.admin("PUT", "/admin/policies/MayRun", """
+                {"Statement": [{"Effect": "Allow", "Action": "quarry:AssumeRole", "Resource": "role/agent-runner"}]}""").expect(200);
+        quarry.admin("POST", "/admin/policies/MayRun/attachments", "{\"target_type\": \"principal\", \"target_name\": \"carol\"}").expect(200);
+        String first = quarry.call("POST", "/sts/assume-role", carol, "{\"role\": \"agent-runner\"}").expect(200).path("api_key").asText();
+        String second = quarry.call("POST", "/sts/assume-role", carol, "{\"role\": \"agent-runner\"}").expect(200).path("api_key").asText();
+
+        String id = quarry.call("POST", "/v1/agents/sessions", first, ECHO).expect(200).path("id").asText();
+        assertThat(quarry.call("GET", "/v1/agents/sessions/" + id, second, null).expect(200).path("id").asText()).isEqualTo(id);
+        assertThat(quarry.call("GET", "/v1/agents/sessions/" + id, carol, null).status()).isEqualTo(404);
+        assertThat(quarry.call("GET", "/v1/agents/sessions", carol, null).expect(200).path("data").size()).isZero();
+        var identities = quarry.quarry().identities();
+        try (var db = dev.quarry.store.Database.sqliteIn(quarry.dataDir())) {
+            Session stored = new dev.quarry.agents.store.SessionStore(db).find(id).orElseThrow();
+            assertThat(stored.ownerId()).isEqualTo(identities.principal("agent-runner").orElseThrow().id());
+            assertThat(stored.onBehalfOf()).isEqualTo(identities.principal("carol").orElseThrow().id());
+            assertThat(stored.surface()).isEqualTo("openai.agents");
+        }
     }
 
     /** Each route, denied its action on its exact resource, is a 403 naming the deciding statement, and changes nothing. */
