@@ -35,6 +35,16 @@ public record PlatformContext(Principal caller, Supplier<ObjectNode> body, Strin
     }
 
     /**
+     * Authorizes a further action the call needs on another resource, with the same keys: a
+     * session created from a saved agent needs {@code quarry:ReadAgent} on it. A Deny refuses the
+     * call (403 naming the action, resource and statement; audited with that resource).
+     */
+    @Override
+    public void alsoMay(String action, String resource) {
+        grant.require(action, resource);
+    }
+
+    /**
      * Whether a model list shows the model: the call's own action is allowed on {@code model/ID}
      * (so a Deny of {@code quarry:ListModels} on one model hides it from the list as it refuses
      * {@code /v1/models/ID}), and the caller may invoke it on at least one of its deployments.

@@ -196,7 +196,7 @@ class AgentSessionsBadInputTest {
         record Route(String method, String path, String body, String action, String resource) {}
         List<Route> routes = List.of(
                 new Route("POST", "/v1/agents/sessions", ECHO, "quarry:CreateAgentSession", "agent-session/*"),
-                new Route("POST", "/v1/agents/sessions", "{\"agent_id\": \"" + agent + "\"}", "quarry:CreateAgentSession", "agent/" + agent),
+                new Route("POST", "/v1/agents/sessions", "{\"agent_id\": \"" + agent + "\"}", "quarry:ReadAgent", "agent/" + agent),
                 new Route("GET", "/v1/agents/sessions", null, "quarry:ReadAgentSession", "agent-session/*"),
                 new Route("GET", "/v1/agents/sessions/" + session, null, "quarry:ReadAgentSession", "agent-session/" + session),
                 new Route("POST", "/v1/agents/sessions/" + session, "{\"metadata\": {\"a\": \"b\"}}", "quarry:UpdateAgentSession",

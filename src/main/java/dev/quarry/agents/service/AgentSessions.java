@@ -11,6 +11,7 @@ import dev.quarry.agents.model.SessionDraft;
 import dev.quarry.agents.store.AgentStore;
 import dev.quarry.agents.store.SessionStore;
 import dev.quarry.identity.Acting;
+import dev.quarry.policy.Actions;
 import java.time.Clock;
 
 /**
@@ -29,8 +30,8 @@ public final class AgentSessions {
     }
 
     /**
-     * Creates a session. From a saved agent, the caller must own it (else 404) and is authorized on
-     * {@code agent/ID} as well; the agent's model passes the gate as an inline one does.
+     * Creates a session. From a saved agent, the caller must own it (else 404) and be allowed
+     * {@code quarry:ReadAgent} on {@code agent/ID} (else 403); the agent's model passes the gate as an inline one does.
      */
     public Session create(Acting caller, SessionDraft draft, String surface, ModelGate models) {
         AgentSpec spec;
@@ -39,7 +40,7 @@ public final class AgentSessions {
         if (draft.agentId() != null) {
             SavedAgent saved = agents.find(draft.agentId()).filter(a -> Owned.by(caller, a.ownerId()))
                     .orElseThrow(() -> Owned.missing("agent", draft.agentId(), "agent_id"));
-            caller.alsoOn("agent/" + saved.id());
+            caller.alsoMay(Actions.READ_AGENT, "agent/" + saved.id());
             models.require(saved.spec().model(), "agent_id");
             spec = saved.spec();
             agentId = saved.id();
