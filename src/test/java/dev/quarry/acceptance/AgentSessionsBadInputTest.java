@@ -158,6 +158,23 @@ class AgentSessionsBadInputTest {
         assertThat(quarry.call("GET", "/v1/agents/sessions", "not-a-key", null).status()).isEqualTo(401);
     }
 
+    /** Every agents call is audited as a platform call: its action, its resource, the decision; refusals too. */
+    @Test
+    void agentsCallsAreAudited() {
+        String auditKey = quarry.newKey("audited-agents");
+        String id = quarry.call("POST", "/v1/agents/sessions", auditKey, ECHO).expect(200).path("id").asText();
+        quarry.call("GET", "/v1/agents/sessions/" + id, auditKey, null).expect(200);
+        quarry.call("POST", "/v1/agents/sessions", auditKey, "{\"agent\": {\"model\": \"quarry/echo\"}, \"input\": \"hi\"}").expect(400);
+        List<String> seen = dev.quarry.testing.Eventually.theOne(() -> {
+            JsonNode events = quarry.admin("GET", "/admin/audit?principal=audited-agents", null).expect(200).path("events");
+            List<String> rows = new ArrayList<>();
+            events.forEach(e -> rows.add(e.path("action").asText() + " " + e.path("resource").asText() + " " + e.path("decision").asText()));
+            return rows.size() >= 3 ? List.of(rows) : List.of();
+        });
+        assertThat(seen).contains("quarry:CreateAgentSession agent-session/* allow", "quarry:ReadAgentSession agent-session/" + id + " allow");
+        assertThat(seen).filteredOn(row -> row.startsWith("quarry:CreateAgentSession")).hasSize(2);
+    }
+
     /**
      * A session created through an assumed role belongs to the role: another session of the same role
      * sees it, the user who assumed the role does not (as itself), and the store keeps the assumer.
