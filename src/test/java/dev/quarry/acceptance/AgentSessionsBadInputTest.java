@@ -158,6 +158,23 @@ class AgentSessionsBadInputTest {
         assertThat(quarry.call("GET", "/v1/agents/sessions", "not-a-key", null).status()).isEqualTo(401);
     }
 
+    /** The agents' actions and resources are part of the policy language: the simulator and policy documents know them. */
+    @Test
+    void thePolicySimulatorKnowsTheAgentsActions() {
+        JsonNode create = quarry.admin("POST", "/admin/policies/simulate",
+                "{\"principal\": \"agent-user\", \"action\": \"quarry:CreateAgentSession\", \"resource\": \"agent-session/*\"}").expect(200);
+        assertThat(create.path("allowed").asBoolean()).isTrue();
+        assertThat(create.path("decided_by").asText()).isEqualTo("ModelAccess/AgentSessions");
+        JsonNode read = quarry.admin("POST", "/admin/policies/simulate",
+                "{\"principal\": \"agent-user\", \"action\": \"quarry:ReadAgent\", \"resource\": \"agent/agent_x\"}").expect(200);
+        assertThat(read.path("decided_by").asText()).isEqualTo("ModelAccess/SavedAgents");
+        quarry.admin("PUT", "/admin/policies/AgentsOnly", """
+                {"Statement": [{"Effect": "Deny", "Action": "quarry:*Agent*", "Resource": ["agent-session/sess_1", "agent/agent_1"]}]}""")
+                .expect(200);
+        quarry.admin("PUT", "/admin/policies/NoSuchType", """
+                {"Statement": [{"Effect": "Deny", "Action": "quarry:ReadAgent", "Resource": "agents/x"}]}""").expect(400);
+    }
+
     /** Every agents call is audited as a platform call: its action, its resource, the decision; refusals too. */
     @Test
     void agentsCallsAreAudited() {
