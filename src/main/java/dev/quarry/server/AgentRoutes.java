@@ -8,6 +8,7 @@ import dev.quarry.agents.service.AgentSessions;
 import dev.quarry.agents.service.ModelGate;
 import dev.quarry.agents.service.SavedAgents;
 import dev.quarry.canonical.ErrorKind;
+import dev.quarry.canonical.QuarryError;
 import dev.quarry.canonical.QuarryException;
 import dev.quarry.catalog.Catalog;
 import dev.quarry.catalog.ModelEntry;
@@ -152,7 +153,7 @@ final class AgentRoutes implements HttpService {
                 throw QuarryException.invalid(param, "The model '" + model + "' is not a chat model; an agent needs one.");
             }
             if (!call.mayInvoke(entry)) {
-                throw new QuarryException(new dev.quarry.canonical.QuarryError(ErrorKind.PERMISSION_DENIED,
+                throw new QuarryException(new QuarryError(ErrorKind.PERMISSION_DENIED,
                         "You are not allowed to invoke the model '" + model + "'.", param, null));
             }
         };

@@ -1,6 +1,7 @@
 package dev.quarry.agents.service;
 
 import dev.quarry.canonical.ErrorKind;
+import dev.quarry.canonical.QuarryError;
 import dev.quarry.canonical.QuarryException;
 import dev.quarry.identity.Acting;
 
@@ -17,7 +18,7 @@ final class Owned {
     }
 
     static QuarryException missing(String what, String id, String param) {
-        return new QuarryException(new dev.quarry.canonical.QuarryError(ErrorKind.NOT_FOUND, "No " + what + " found with id '" + id + "'.",
+        return new QuarryException(new QuarryError(ErrorKind.NOT_FOUND, "No " + what + " found with id '" + id + "'.",
                 param, null));
     }
 }

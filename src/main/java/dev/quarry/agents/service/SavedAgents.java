@@ -7,9 +7,11 @@ import dev.quarry.agents.model.ListQuery;
 import dev.quarry.agents.model.Page;
 import dev.quarry.agents.model.SavedAgent;
 import dev.quarry.agents.store.AgentStore;
+import dev.quarry.canonical.ErrorKind;
 import dev.quarry.canonical.QuarryException;
 import dev.quarry.identity.Acting;
 import java.time.Clock;
+import java.util.Map;
 import java.util.Optional;
 
 /** Saved agents, their owner's only: each update is a new version; sessions keep the version they were created from. */
@@ -29,7 +31,7 @@ public final class SavedAgents {
         models.require(draft.model(), "model");
         long now = clock.millis();
         return agents.create(Ids.next(Ids.AGENT, now), Owned.owner(caller), new AgentSpec(draft.name(), draft.model(), draft.instructions()),
-                draft.metadata() == null ? java.util.Map.of() : draft.metadata(), now);
+                draft.metadata() == null ? Map.of() : draft.metadata(), now);
     }
 
     public SavedAgent get(Acting caller, String id) {
@@ -52,7 +54,7 @@ public final class SavedAgents {
                     clock.millis());
             if (written.isPresent()) return written.get();
         }
-        throw QuarryException.of(dev.quarry.canonical.ErrorKind.RATE_LIMITED, "The agent '" + id + "' is being updated concurrently; try again.");
+        throw QuarryException.of(ErrorKind.RATE_LIMITED, "The agent '" + id + "' is being updated concurrently; try again.");
     }
 
     public void delete(Acting caller, String id) {

@@ -7,6 +7,7 @@ import dev.quarry.store.Database;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.util.Optional;
 
 /** Agent sessions: created, read, listed by owner, changed and (softly) deleted. */
@@ -30,7 +31,7 @@ public final class SessionStore {
                 s.setString(3, session.onBehalfOf());
                 s.setString(4, session.surface());
                 s.setString(5, session.agentId());
-                if (session.agentVersion() == null) s.setNull(6, java.sql.Types.INTEGER);
+                if (session.agentVersion() == null) s.setNull(6, Types.INTEGER);
                 else s.setInt(6, session.agentVersion());
                 s.setString(7, SpecJson.spec(session.spec()));
                 s.setString(8, SpecJson.metadata(session.metadata()));

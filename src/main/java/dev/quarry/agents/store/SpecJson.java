@@ -2,6 +2,7 @@ package dev.quarry.agents.store;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.quarry.agents.model.AgentSpec;
@@ -48,7 +49,7 @@ final class SpecJson {
         }
     }
 
-    private static String text(com.fasterxml.jackson.databind.JsonNode node) {
+    private static String text(JsonNode node) {
         return node == null || node.isNull() ? null : node.asText();
     }
 }

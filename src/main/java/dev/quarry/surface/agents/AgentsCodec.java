@@ -14,6 +14,7 @@ import dev.quarry.agents.model.SessionChange;
 import dev.quarry.agents.model.SessionDraft;
 import dev.quarry.canonical.QuarryException;
 import dev.quarry.surface.Json;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -97,7 +98,7 @@ public final class AgentsCodec {
      * A list's query: {@code after} (an id), {@code limit} 1–100 (default 20), {@code order}
      * {@code asc|desc} (default {@code desc}), and for sessions {@code agent_id}.
      */
-    public static ListQuery listQuery(Function<String, String> query, java.util.Collection<String> names, boolean sessions) {
+    public static ListQuery listQuery(Function<String, String> query, Collection<String> names, boolean sessions) {
         String after = query.apply("after");
         if (after != null && (after.isEmpty() || after.length() > ID)) throw QuarryException.invalid("after", "'after' must be an id.");
         String limitText = query.apply("limit");
