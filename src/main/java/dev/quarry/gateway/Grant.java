@@ -51,7 +51,12 @@ public final class Grant {
 
     /** @throws QuarryException 403 explaining the decision */
     void require(String on) {
-        AccessRequest request = new AccessRequest(action, on, conditions);
+        require(action, on);
+    }
+
+    /** Another action the call needs on {@code on} (a session created from a saved agent reads the agent). @throws QuarryException 403 */
+    void require(String otherAction, String on) {
+        AccessRequest request = new AccessRequest(otherAction, on, conditions);
         Decision decision = authorizer.decide(principalId, request);
         if (!decision.allowed()) {
             resource = on;

@@ -35,11 +35,29 @@ public record PlatformContext(Principal caller, Supplier<ObjectNode> body, Strin
     }
 
     /**
+     * Authorizes a further action the call needs on another resource, with the same keys: a
+     * session created from a saved agent needs {@code quarry:ReadAgent} on it. A Deny refuses the
+     * call (403 naming the action, resource and statement; audited with that resource).
+     */
+    @Override
+    public void alsoMay(String action, String resource) {
+        grant.require(action, resource);
+    }
+
+    /**
      * Whether a model list shows the model: the call's own action is allowed on {@code model/ID}
      * (so a Deny of {@code quarry:ListModels} on one model hides it from the list as it refuses
      * {@code /v1/models/ID}), and the caller may invoke it on at least one of its deployments.
      */
     public boolean mayList(ModelEntry model) {
         return grant.allows("model/" + model.id()) && grant.mayInvoke(model);
+    }
+
+    /**
+     * Whether the caller could make a model call on {@code model} (its kind's action on one of its
+     * deployments, with this call's condition keys): what an agent session checks when its model is set.
+     */
+    public boolean mayInvoke(ModelEntry model) {
+        return grant.mayInvoke(model);
     }
 }

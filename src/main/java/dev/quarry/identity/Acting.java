@@ -22,6 +22,14 @@ public interface Acting {
     void alsoOn(String resource);
 
     /**
+     * Authorizes another action the call needs on another resource (reading the saved agent a
+     * session is created from).
+     *
+     * @throws dev.quarry.canonical.QuarryException of kind PERMISSION_DENIED, naming the statement
+     */
+    void alsoMay(String action, String resource);
+
+    /**
      * A call that reaches a role as a principal (a principal route, an attachment, a membership, a
      * session key's owner) is authorized on {@code role/NAME} as well, so a Deny on a role holds
      * whichever route names it.

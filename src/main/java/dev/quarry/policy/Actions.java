@@ -18,6 +18,21 @@ public final class Actions {
     /** Rating an answer one got, for the experiment reports. */
     public static final String PUT_FEEDBACK = "quarry:PutFeedback";
 
+    /** Managed agents' sessions, on {@code agent-session/*} (create, list) or {@code agent-session/ID}. */
+    public static final String CREATE_AGENT_SESSION = "quarry:CreateAgentSession";
+    public static final String READ_AGENT_SESSION = "quarry:ReadAgentSession";
+    public static final String UPDATE_AGENT_SESSION = "quarry:UpdateAgentSession";
+    public static final String DELETE_AGENT_SESSION = "quarry:DeleteAgentSession";
+    /** Saved agents, on {@code agent/*} (create, list) or {@code agent/ID}. */
+    public static final String CREATE_AGENT = "quarry:CreateAgent";
+    public static final String READ_AGENT = "quarry:ReadAgent";
+    public static final String UPDATE_AGENT = "quarry:UpdateAgent";
+    public static final String DELETE_AGENT = "quarry:DeleteAgent";
+
+    /** What managed agents' API authorizes: a caller's own sessions and saved agents, not administration. */
+    public static final List<String> AGENTS = List.of(CREATE_AGENT_SESSION, READ_AGENT_SESSION, UPDATE_AGENT_SESSION, DELETE_AGENT_SESSION,
+            CREATE_AGENT, READ_AGENT, UPDATE_AGENT, DELETE_AGENT);
+
     /** Administrative actions; a principal allowed these can change who may do what. */
     public static final List<String> ADMIN = List.of(
             "quarry:CreatePrincipal", "quarry:DeletePrincipal", "quarry:GetPrincipal", "quarry:ListPrincipals",
@@ -33,8 +48,8 @@ public final class Actions {
             "quarry:CreateGuardrail", "quarry:UpdateGuardrail", "quarry:CreateGuardrailVersion", "quarry:DeleteGuardrail",
             "quarry:GetGuardrail", "quarry:ListGuardrails");
 
-    public static final List<String> ALL = concat(List.of(INVOKE_MODEL, INVOKE_MODEL_STREAM, EMBED, COUNT_TOKENS, LIST_MODELS,
-            APPLY_GUARDRAIL, ASSUME_ROLE, PUT_FEEDBACK), ADMIN);
+    public static final List<String> ALL = concat(concat(List.of(INVOKE_MODEL, INVOKE_MODEL_STREAM, EMBED, COUNT_TOKENS, LIST_MODELS,
+            APPLY_GUARDRAIL, ASSUME_ROLE, PUT_FEEDBACK), AGENTS), ADMIN);
 
     private static final Set<String> LOWER = ALL.stream().map(a -> a.toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
 

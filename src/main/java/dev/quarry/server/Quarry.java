@@ -1,5 +1,9 @@
 package dev.quarry.server;
 
+import dev.quarry.agents.service.AgentSessions;
+import dev.quarry.agents.service.SavedAgents;
+import dev.quarry.agents.store.AgentStore;
+import dev.quarry.agents.store.SessionStore;
 import dev.quarry.audit.AuditAnchor;
 import dev.quarry.audit.AuditLog;
 import dev.quarry.audit.AuditQueries;
@@ -171,11 +175,14 @@ public final class Quarry implements AutoCloseable {
         var guardrailRoutes = new GuardrailRoutes(platformCalls, guardrailStore, guardrails, audit, clock);
         var cliRoutes = List.of(new AuditAdminRoutes(platformCalls, new AuditQueries(db)), new CatalogAdminRoutes(platformCalls, catalog),
                 new WhatIfAdminRoutes(platformCalls, new UsageReport(db), prices, catalog));
-        var experiments = List.of(new FeedbackRoutes(platformCalls, new AnswerFeedback(db, clock)),
-                new ExperimentAdminRoutes(platformCalls, new ExperimentReport(db)));
+        AgentStore agentStore = new AgentStore(db);
+        // The routes that serve callers' own things rather than administration: feedback, experiment reports, managed agents.
+        var callerRoutes = List.of(new FeedbackRoutes(platformCalls, new AnswerFeedback(db, clock)),
+                new ExperimentAdminRoutes(platformCalls, new ExperimentReport(db)),
+                new AgentRoutes(platformCalls, new AgentSessions(new SessionStore(db), agentStore, clock), new SavedAgents(agentStore, clock), catalog));
         this.listener = new ListenerSupervisor(config.server().host());
         startServer(config, calls, platformCalls, catalog, clock, Stream.concat(Stream.of(policyAdmin, identityAdmin, costAdmin, budgetAdmin,
-                guardrailRoutes), cliRoutes.stream()).toList(), experiments);
+                guardrailRoutes), cliRoutes.stream()).toList(), callerRoutes);
         LOG.info(() -> "Quarry listening on " + url()
                 + " pipeline=" + gateway.steps() + " platform=" + gateway.platformSteps() + " store=" + (config.storeUrl() == null ? "sqlite:" + config.dataDir() : "configured"));
     }
@@ -192,7 +199,7 @@ public final class Quarry implements AutoCloseable {
 
     /** The listener, capped and timed out by {@link #connections}, restarted by {@link #listener} if Helidon closes it. */
     private void startServer(QuarryConfig config, ModelCalls calls, PlatformCalls platform, Catalog catalog, Clock clock,
-                             List<HttpService> admin, List<HttpService> experiments) {
+                             List<HttpService> admin, List<HttpService> callerRoutes) {
         try {
             HealthRoutes health = new HealthRoutes(db, draining, connections, listener, audit);
             connections.watch();
@@ -216,7 +223,7 @@ public final class Quarry implements AutoCloseable {
                         .register(new BedrockRoutes(calls, platform, catalog, config.server().maxBodyBytes()))
                         .register(health)
                         .register(admin.toArray(HttpService[]::new))
-                        .register(experiments.toArray(HttpService[]::new)))
+                        .register(callerRoutes.toArray(HttpService[]::new)))
                     .build()
                     .start());
         } catch (RuntimeException e) {

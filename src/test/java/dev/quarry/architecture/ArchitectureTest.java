@@ -162,6 +162,63 @@ class ArchitectureTest {
         }
     }
 
+    /** Managed agents' data is data only, like canonical: the JDK and the canonical model. */
+    @ArchTest
+    static final ArchRule agentsModelUsesTheJdkAndCanonicalOnly = classes().that().resideInAPackage("dev.quarry.agents.model..")
+            .should().onlyDependOnClassesThat().resideInAnyPackage("dev.quarry.agents.model..", "dev.quarry.canonical..", "java..");
+
+    /**
+     * The one argued edge out of a surface beyond canonical: the Agents API codec reads and writes
+     * the agents' model (data only). No other surface knows agents, and none knows their store,
+     * service or runtime.
+     */
+    @ArchTest
+    static final ArchRule surfaceAgentsUsesOnlyAgentsModel = CompositeArchRule.of(noClasses().that().resideInAPackage("dev.quarry.surface..")
+                    .should().dependOnClassesThat().resideInAnyPackage("dev.quarry.agents.store..", "dev.quarry.agents.service..",
+                            "dev.quarry.agents.runtime.."))
+            .and(noClasses().that().resideInAPackage("dev.quarry.surface..").and().resideOutsideOfPackage("dev.quarry.surface.agents..")
+                    .should().dependOnClassesThat().resideInAPackage("dev.quarry.agents.."));
+
+    /** Agents run through the gateway as any caller does; the gateway and governance learn only strings (session and turn ids). */
+    @ArchTest
+    static final ArchRule gatewayKnowsNoAgents = noClasses().that().resideInAnyPackage(concat(GOVERNANCE, "dev.quarry.gateway..", "dev.quarry.routing..",
+                    "dev.quarry.provider..", "dev.quarry.catalog..", "dev.quarry.canonical.."))
+            .should().dependOnClassesThat().resideInAPackage("dev.quarry.agents..");
+
+    /** Managed agents sit under the server: they never use it, the CLI, a surface, a provider or Helidon. */
+    @ArchTest
+    static final ArchRule agentsKnowNoEdge = noClasses().that().resideInAPackage("dev.quarry.agents..")
+            .should().dependOnClassesThat().resideInAnyPackage("dev.quarry.server..", "dev.quarry.cli..", "dev.quarry.surface..",
+                    "dev.quarry.provider..", "dev.quarry.config..", "io.helidon..");
+
+    /** The agents' store uses their model, the store and canonical: nothing above it. */
+    @ArchTest
+    static final ArchRule agentsStoreKnowsOnlyTheModelAndTheStore = noClasses().that().resideInAPackage("dev.quarry.agents.store..")
+            .should().dependOnClassesThat().resideInAnyPackage("dev.quarry.agents.service..", "dev.quarry.agents.runtime..",
+                    "dev.quarry.gateway..", "dev.quarry.identity..", "dev.quarry.policy..", "dev.quarry.audit..", "dev.quarry.budget..");
+
+    /** The agents' service sees the caller as identity.Acting and keeps rows through agents.store, never the raw store or the gateway. */
+    @ArchTest
+    static final ArchRule agentsServiceUsesTheAgentsStoreNotTheGateway = noClasses().that().resideInAPackage("dev.quarry.agents.service..")
+            .should().dependOnClassesThat().resideInAnyPackage("dev.quarry.gateway..", "dev.quarry.store..", "dev.quarry.catalog..",
+                    "dev.quarry.routing..");
+
+    /** The MCP SDK is used from one package only, behind its sync facade. */
+    @ArchTest
+    static final ArchRule onlyAgentsMcpUsesTheMcpSdk = noClasses().that().resideOutsideOfPackage("dev.quarry.agents.runtime.mcp..")
+            .should().dependOnClassesThat().resideInAPackage("io.modelcontextprotocol..");
+
+    /** Blocking I/O on virtual threads: no reactive code of ours (Reactor stays inside the MCP SDK). */
+    @ArchTest
+    static final ArchRule nothingOfOursUsesReactor = noClasses().that().resideInAPackage("dev.quarry..")
+            .should().dependOnClassesThat().resideInAnyPackage("reactor..", "org.reactivestreams..");
+
+    private static String[] concat(String[] a, String... b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
     @ArchTest
     static final ArchRule featurePackagesHaveNoCycles = slices().matching("dev.quarry.(*)..").should().beFreeOfCycles();
 }

@@ -1,0 +1,9 @@
+package dev.quarry.agents.model;
+
+import java.util.Map;
+
+/**
+ * A saved agent's create or update request, decoded. On create {@code model} is required; on
+ * update each field {@code null} is left as it is.
+ */
+public record AgentDraft(String name, String model, String instructions, Map<String, String> metadata) {}

@@ -1,0 +1,27 @@
+package dev.quarry.agents.model;
+
+import java.util.Map;
+
+/**
+ * An agent session.
+ *
+ * @param ownerId          the principal it belongs to: the caller that created it, or the role when created
+ *                         through an assumed role; everyone else is answered as if it did not exist
+ * @param onBehalfOf       the assumer when created through a role, else {@code null}
+ * @param agentId          the saved agent it was created from, {@code null} for an inline agent
+ * @param agentVersion     that saved agent's version, pinned at creation; {@code null} for an inline agent
+ * @param spec             the agent the session runs (a snapshot; a session update may change its model)
+ * @param status           {@link #IDLE} until turns exist
+ */
+public record Session(String id, String ownerId, String onBehalfOf, String surface, String agentId, Integer agentVersion, AgentSpec spec,
+                      Map<String, String> metadata, String status, String error, long createdAt, long lastActiveAt) {
+    public static final String IDLE = "idle";
+
+    public Session {
+        metadata = Map.copyOf(metadata);
+    }
+
+    public Session withChange(AgentSpec newSpec, Map<String, String> newMetadata, long now) {
+        return new Session(id, ownerId, onBehalfOf, surface, agentId, agentVersion, newSpec, newMetadata, status, error, createdAt, now);
+    }
+}

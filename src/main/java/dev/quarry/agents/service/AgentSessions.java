@@ -1,0 +1,84 @@
+package dev.quarry.agents.service;
+
+import dev.quarry.agents.model.AgentSpec;
+import dev.quarry.agents.model.Ids;
+import dev.quarry.agents.model.ListQuery;
+import dev.quarry.agents.model.Page;
+import dev.quarry.agents.model.SavedAgent;
+import dev.quarry.agents.model.Session;
+import dev.quarry.agents.model.SessionChange;
+import dev.quarry.agents.model.SessionDraft;
+import dev.quarry.agents.store.AgentStore;
+import dev.quarry.agents.store.SessionStore;
+import dev.quarry.identity.Acting;
+import dev.quarry.policy.Actions;
+import java.time.Clock;
+
+/**
+ * Agent sessions as the API sees them: created from an inline agent or a saved one (pinned to its
+ * latest version), read, listed, updated (model, metadata) and deleted by their owner only.
+ */
+public final class AgentSessions {
+    private final SessionStore sessions;
+    private final AgentStore agents;
+    private final Clock clock;
+
+    public AgentSessions(SessionStore sessions, AgentStore agents, Clock clock) {
+        this.sessions = sessions;
+        this.agents = agents;
+        this.clock = clock;
+    }
+
+    /**
+     * Creates a session. From a saved agent, the caller must own it (else 404) and be allowed
+     * {@code quarry:ReadAgent} on {@code agent/ID} (else 403); the agent's model passes the gate as an inline one does.
+     */
+    public Session create(Acting caller, SessionDraft draft, String surface, ModelGate models) {
+        AgentSpec spec;
+        String agentId = null;
+        Integer version = null;
+        if (draft.agentId() != null) {
+            SavedAgent saved = agents.find(draft.agentId()).filter(a -> Owned.by(caller, a.ownerId()))
+                    .orElseThrow(() -> Owned.missing("agent", draft.agentId(), "agent_id"));
+            caller.alsoMay(Actions.READ_AGENT, "agent/" + saved.id());
+            models.require(saved.spec().model(), "agent_id");
+            spec = saved.spec();
+            agentId = saved.id();
+            version = saved.version();
+        } else {
+            spec = draft.agent();
+            models.require(spec.model(), "agent.model");
+        }
+        long now = clock.millis();
+        Session session = new Session(Ids.next(Ids.SESSION, now), Owned.owner(caller), caller.caller().onBehalfOfId(), surface, agentId, version,
+                spec, draft.metadata(), Session.IDLE, null, now, now);
+        sessions.insert(session);
+        return session;
+    }
+
+    public Session get(Acting caller, String id) {
+        return sessions.find(id).filter(s -> Owned.by(caller, s.ownerId())).orElseThrow(() -> Owned.missing("session", id, "session_id"));
+    }
+
+    public Page<Session> list(Acting caller, ListQuery query) {
+        return sessions.list(Owned.owner(caller), query);
+    }
+
+    /** Changes the model later turns use and/or replaces the metadata. */
+    public Session update(Acting caller, String id, SessionChange change, ModelGate models) {
+        Session session = get(caller, id);
+        AgentSpec spec = session.spec();
+        if (change.model() != null) {
+            models.require(change.model(), "agent.model");
+            spec = spec.withModel(change.model());
+        }
+        Session changed = session.withChange(spec, change.metadata() == null ? session.metadata() : change.metadata(), clock.millis());
+        if (!sessions.update(changed)) throw Owned.missing("session", id, "session_id");
+        return changed;
+    }
+
+    public void delete(Acting caller, String id) {
+        get(caller, id);
+        if (!sessions.delete(id, clock.millis())) throw Owned.missing("session", id, "session_id");
+    }
+}

@@ -1,0 +1,108 @@
+package dev.quarry.agents.store;
+
+import dev.quarry.agents.model.ListQuery;
+import dev.quarry.agents.model.Page;
+import dev.quarry.agents.model.Session;
+import dev.quarry.store.Database;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.Optional;
+
+/** Agent sessions: created, read, listed by owner, changed and (softly) deleted. */
+public final class SessionStore {
+    private static final String COLUMNS = "id, owner_id, created_on_behalf_of, surface, agent_id, agent_version, spec, metadata, status, error, "
+            + "created_at, last_active_at";
+    private static final String ENVIRONMENT_NONE = "{\"type\":\"none\"}";
+
+    private final Database db;
+
+    public SessionStore(Database db) {
+        this.db = db;
+    }
+
+    public void insert(Session session) {
+        db.transaction(c -> {
+            try (PreparedStatement s = c.prepareStatement("INSERT INTO agent_sessions (" + COLUMNS + ", environment) "
+                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                s.setString(1, session.id());
+                s.setString(2, session.ownerId());
+                s.setString(3, session.onBehalfOf());
+                s.setString(4, session.surface());
+                s.setString(5, session.agentId());
+                if (session.agentVersion() == null) s.setNull(6, Types.INTEGER);
+                else s.setInt(6, session.agentVersion());
+                s.setString(7, SpecJson.spec(session.spec()));
+                s.setString(8, SpecJson.metadata(session.metadata()));
+                s.setString(9, session.status());
+                s.setString(10, session.error());
+                s.setLong(11, session.createdAt());
+                s.setLong(12, session.lastActiveAt());
+                s.setString(13, ENVIRONMENT_NONE);
+                s.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    /** A session that is not deleted. */
+    public Optional<Session> find(String id) {
+        return db.read(c -> {
+            try (PreparedStatement s = c.prepareStatement("SELECT " + COLUMNS + " FROM agent_sessions WHERE id = ? AND deleted_at IS NULL")) {
+                s.setString(1, id);
+                try (ResultSet r = s.executeQuery()) {
+                    return r.next() ? Optional.of(row(r)) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    /** The owner's sessions that are not deleted, in id (creation) order, optionally only those of one saved agent. */
+    public Page<Session> list(String ownerId, ListQuery query) {
+        return db.read(c -> {
+            String agent = query.agentId() == null ? "" : " AND agent_id = ?";
+            try (PreparedStatement s = c.prepareStatement("SELECT " + COLUMNS + " FROM agent_sessions WHERE owner_id = ? AND deleted_at IS NULL"
+                    + agent + Paging.tail(query))) {
+                s.setString(1, ownerId);
+                int used = 1;
+                if (query.agentId() != null) s.setString(++used, query.agentId());
+                Paging.bind(s, used, query);
+                return Paging.read(s, query, SessionStore::row);
+            }
+        });
+    }
+
+    /** Writes a session's agent, metadata and last-active time; false when it is gone. */
+    public boolean update(Session session) {
+        return db.transaction(c -> {
+            try (PreparedStatement s = c.prepareStatement("UPDATE agent_sessions SET spec = ?, metadata = ?, last_active_at = ? "
+                    + "WHERE id = ? AND deleted_at IS NULL")) {
+                s.setString(1, SpecJson.spec(session.spec()));
+                s.setString(2, SpecJson.metadata(session.metadata()));
+                s.setLong(3, session.lastActiveAt());
+                s.setString(4, session.id());
+                return s.executeUpdate() == 1;
+            }
+        });
+    }
+
+    /** Marks a session deleted; false when it already was (or never existed). */
+    public boolean delete(String id, long now) {
+        return db.transaction(c -> {
+            try (PreparedStatement s = c.prepareStatement("UPDATE agent_sessions SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL")) {
+                s.setLong(1, now);
+                s.setString(2, id);
+                return s.executeUpdate() == 1;
+            }
+        });
+    }
+
+    private static Session row(ResultSet r) throws SQLException {
+        int version = r.getInt("agent_version");
+        Integer agentVersion = r.wasNull() ? null : version;
+        return new Session(r.getString("id"), r.getString("owner_id"), r.getString("created_on_behalf_of"), r.getString("surface"),
+                r.getString("agent_id"), agentVersion, SpecJson.spec(r.getString("spec")), SpecJson.metadata(r.getString("metadata")),
+                r.getString("status"), r.getString("error"), r.getLong("created_at"), r.getLong("last_active_at"));
+    }
+}

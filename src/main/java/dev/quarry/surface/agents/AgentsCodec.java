@@ -1,0 +1,274 @@
+package dev.quarry.surface.agents;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.quarry.agents.model.AgentDraft;
+import dev.quarry.agents.model.AgentSpec;
+import dev.quarry.agents.model.Ids;
+import dev.quarry.agents.model.ListQuery;
+import dev.quarry.agents.model.Page;
+import dev.quarry.agents.model.SavedAgent;
+import dev.quarry.agents.model.Session;
+import dev.quarry.agents.model.SessionChange;
+import dev.quarry.agents.model.SessionDraft;
+import dev.quarry.canonical.QuarryException;
+import dev.quarry.surface.Json;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Function;
+
+/** Decodes the Agents API's requests and encodes its objects. */
+public final class AgentsCodec {
+    /** OpenAI's metadata bounds: 16 pairs, keys up to 64 characters, values up to 512. */
+    static final int METADATA_PAIRS = 16;
+    static final int METADATA_KEY = 64;
+    static final int METADATA_VALUE = 512;
+    static final int NAME = 200;
+    static final int MODEL = 256;
+    static final int INSTRUCTIONS = 256 * 1024;
+    static final int ID = 64;
+
+    /** An inline agent's fields: the first three are used; the others are accepted only when absent, null or empty. */
+    private static final Set<String> AGENT_FIELDS = Set.of("name", "model", "instructions", "tools", "reasoning", "text", "service_tier",
+            "multi_agent", "compaction", "experimental");
+    private static final Set<String> SESSION_CREATE_FIELDS = Set.of("agent", "agent_id", "environment", "input", "metadata", "review",
+            "spend_control", "vault_ids", "stream");
+    private static final Set<String> SESSION_UPDATE_FIELDS = Set.of("agent", "metadata", "review", "spend_control");
+    private static final Set<String> SESSION_UPDATE_AGENT_FIELDS = Set.of("model", "reasoning", "service_tier", "tools");
+    private static final Set<String> SAVED_AGENT_FIELDS = Set.of("name", "model", "instructions", "metadata", "tools", "reasoning", "text",
+            "service_tier", "multi_agent", "compaction", "experimental");
+
+    private AgentsCodec() {}
+
+    // ---- requests ----
+
+    public static SessionDraft sessionCreate(ObjectNode body) {
+        known(body, SESSION_CREATE_FIELDS, "");
+        notYet(body, "input", "input", "Creating a session with 'input' is not supported yet: create it without input.");
+        if (body.path("stream").isBoolean() && body.get("stream").booleanValue()) {
+            throw QuarryException.unsupported("stream", "Streaming a session's creation ('stream': true) is not supported yet.");
+        }
+        Json.optBoolean(body, "stream", "stream", false);
+        notYet(body, "review", "review", "'review' is not supported yet.");
+        notYet(body, "spend_control", "spend_control", "'spend_control' is not supported yet.");
+        if (!Json.optArray(body, "vault_ids", "vault_ids").isEmpty()) throw QuarryException.unsupported("vault_ids", "Vaults are not supported.");
+        environment(body);
+        String agentId = optId(body, "agent_id", "agent_id");
+        JsonNode agent = body.get("agent");
+        boolean inline = agent != null && !agent.isNull();
+        if (inline == (agentId != null)) {
+            throw QuarryException.invalid(inline ? "agent_id" : "agent", "Exactly one of 'agent' and 'agent_id' must be given.");
+        }
+        AgentSpec spec = inline ? inlineAgent(Json.requireObject(body, "agent", "agent")) : null;
+        return new SessionDraft(spec, agentId, metadata(body, "metadata", Map.of()));
+    }
+
+    public static SessionChange sessionUpdate(ObjectNode body) {
+        known(body, SESSION_UPDATE_FIELDS, "");
+        notYet(body, "review", "review", "'review' is not supported yet.");
+        notYet(body, "spend_control", "spend_control", "'spend_control' is not supported yet.");
+        String model = null;
+        JsonNode agent = body.get("agent");
+        if (agent != null && !agent.isNull()) {
+            JsonNode object = Json.requireObject(body, "agent", "agent");
+            known(object, SESSION_UPDATE_AGENT_FIELDS, "agent.");
+            unsupportedParts(object, "agent.", List.of("reasoning", "service_tier", "tools"));
+            model = bounded(Json.optText(object, "model", "agent.model"), "agent.model", MODEL);
+            if (model != null && model.isBlank()) throw QuarryException.invalid("agent.model", "'agent.model' must not be empty.");
+        }
+        return new SessionChange(model, metadata(body, "metadata", null));
+    }
+
+    /** A saved agent's create ({@code creating}: model required) or update (every field optional). */
+    public static AgentDraft savedAgent(ObjectNode body, boolean creating) {
+        known(body, SAVED_AGENT_FIELDS, "");
+        unsupportedParts(body, "", List.of("tools", "reasoning", "text", "service_tier", "multi_agent", "compaction", "experimental"));
+        String model = creating ? Json.requireText(body, "model", "model") : Json.optText(body, "model", "model");
+        if (model != null && model.isBlank()) throw QuarryException.invalid("model", "'model' must not be empty.");
+        return new AgentDraft(bounded(Json.optText(body, "name", "name"), "name", NAME), bounded(model, "model", MODEL),
+                bounded(Json.optText(body, "instructions", "instructions"), "instructions", INSTRUCTIONS), metadata(body, "metadata", null));
+    }
+
+    /**
+     * A list's query: {@code after} (an id), {@code limit} 1–100 (default 20), {@code order}
+     * {@code asc|desc} (default {@code desc}), and for sessions {@code agent_id}.
+     */
+    public static ListQuery listQuery(Function<String, String> query, Collection<String> names, boolean sessions) {
+        String after = query.apply("after");
+        if (after != null && (after.isEmpty() || after.length() > ID)) throw QuarryException.invalid("after", "'after' must be an id.");
+        String limitText = query.apply("limit");
+        int limit = ListQuery.DEFAULT_LIMIT;
+        if (limitText != null) {
+            try {
+                limit = Integer.parseInt(limitText);
+            } catch (NumberFormatException e) {
+                throw QuarryException.invalid("limit", "'limit' must be an integer from 1 to " + ListQuery.MAX_LIMIT + ".");
+            }
+            if (limit < 1 || limit > ListQuery.MAX_LIMIT) {
+                throw QuarryException.invalid("limit", "'limit' must be an integer from 1 to " + ListQuery.MAX_LIMIT + ".");
+            }
+        }
+        String order = query.apply("order");
+        if (order != null && !order.equals("asc") && !order.equals("desc")) throw QuarryException.invalid("order", "'order' must be 'asc' or 'desc'.");
+        String agentId = null;
+        if (sessions) {
+            agentId = query.apply("agent_id");
+            if (agentId != null && (agentId.isEmpty() || agentId.length() > ID)) throw QuarryException.invalid("agent_id", "'agent_id' must be an id.");
+            // The SDK sends a metadata filter as metadata[KEY]=VALUE.
+            if (names.stream().anyMatch(n -> n.equals("metadata") || n.startsWith("metadata["))) {
+                throw QuarryException.unsupported("metadata", "Filtering sessions by metadata is not supported yet.");
+            }
+        }
+        return new ListQuery(after, limit, "asc".equals(order), agentId);
+    }
+
+    private static AgentSpec inlineAgent(JsonNode agent) {
+        known(agent, AGENT_FIELDS, "agent.");
+        unsupportedParts(agent, "agent.", List.of("tools", "reasoning", "text", "service_tier", "multi_agent", "compaction", "experimental"));
+        String model = bounded(Json.requireText(agent, "model", "agent.model"), "agent.model", MODEL);
+        if (model.isBlank()) throw QuarryException.invalid("agent.model", "'agent.model' must not be empty.");
+        return new AgentSpec(bounded(Json.optText(agent, "name", "agent.name"), "agent.name", NAME), model,
+                bounded(Json.optText(agent, "instructions", "agent.instructions"), "agent.instructions", INSTRUCTIONS));
+    }
+
+    /** {@code environment}: absent, null or {@code {"type": "none"}}; execution environments come later. */
+    private static void environment(JsonNode body) {
+        JsonNode environment = body.get("environment");
+        if (environment == null || environment.isNull()) return;
+        if (!environment.isObject()) throw QuarryException.invalid("environment", "'environment' must be an object.");
+        JsonNode type = environment.get("type");
+        if (type == null || !type.isTextual()) throw QuarryException.invalid("environment.type", "Missing required parameter: 'environment.type'.");
+        if (!type.textValue().equals("none") || environment.size() != 1) {
+            throw QuarryException.unsupported("environment.type", "Only environment type 'none' is supported.");
+        }
+    }
+
+    /** Refuses fields a request may not carry at all. */
+    private static void known(JsonNode object, Set<String> fields, String prefix) {
+        object.fieldNames().forEachRemaining(name -> {
+            if (!fields.contains(name)) throw QuarryException.invalid(prefix + name, "Unrecognized request argument supplied: '" + prefix + name + "'.");
+        });
+    }
+
+    /** Fields of the API that Quarry does not do yet: accepted only absent, null or empty ({@code []}, {@code {}}). */
+    private static void unsupportedParts(JsonNode object, String prefix, List<String> fields) {
+        for (String field : fields) {
+            JsonNode value = object.get(field);
+            if (value == null || value.isNull() || (value.isContainerNode() && value.isEmpty())) continue;
+            throw QuarryException.unsupported(prefix + field, "'" + prefix + field + "' is not supported yet.");
+        }
+    }
+
+    private static void notYet(JsonNode body, String field, String param, String message) {
+        JsonNode value = body.get(field);
+        if (value != null && !value.isNull()) throw QuarryException.unsupported(param, message);
+    }
+
+    private static String optId(JsonNode body, String field, String param) {
+        String id = Json.optText(body, field, param);
+        if (id != null && (id.isEmpty() || id.length() > ID)) throw QuarryException.invalid(param, "'" + param + "' must be an id.");
+        return id;
+    }
+
+    private static String bounded(String text, String param, int max) {
+        if (text != null && text.length() > max) throw QuarryException.invalid(param, "'" + param + "' must be at most " + max + " characters.");
+        return text;
+    }
+
+    /** A metadata object: up to 16 string pairs; {@code absent} when the field is absent, empty when null. */
+    private static Map<String, String> metadata(JsonNode body, String field, Map<String, String> absent) {
+        JsonNode value = body.get(field);
+        if (value == null) return absent;
+        if (value.isNull()) return Map.of();
+        if (!value.isObject()) throw QuarryException.invalid(field, "'" + field + "' must be an object of strings.");
+        if (value.size() > METADATA_PAIRS) throw QuarryException.invalid(field, "'" + field + "' may have at most " + METADATA_PAIRS + " pairs.");
+        Map<String, String> pairs = new LinkedHashMap<>();
+        for (var entry : value.properties()) {
+            String path = field + "." + entry.getKey();
+            if (entry.getKey().isEmpty() || entry.getKey().length() > METADATA_KEY) {
+                throw QuarryException.invalid(field, "'" + field + "' keys must be 1 to " + METADATA_KEY + " characters.");
+            }
+            if (!entry.getValue().isTextual()) throw QuarryException.invalid(path, "'" + path + "' must be a string.");
+            if (entry.getValue().textValue().length() > METADATA_VALUE) {
+                throw QuarryException.invalid(path, "'" + path + "' must be at most " + METADATA_VALUE + " characters.");
+            }
+            pairs.put(entry.getKey(), entry.getValue().textValue());
+        }
+        return pairs;
+    }
+
+    // ---- objects ----
+
+    public static ObjectNode session(Session session) {
+        ObjectNode out = Json.object().put("id", session.id()).put("object", "agent.session");
+        ObjectNode agent = agentBody(session.agentId() != null ? session.agentId() : Ids.AGENT + "inline_" + Ids.ulid(session.id()), session.spec());
+        out.set("agent", agent);
+        out.put("created_at", seconds(session.createdAt()));
+        out.set("environment", Json.object().put("type", "none"));
+        out.put("error", session.error());
+        out.put("last_active_at", seconds(session.lastActiveAt()));
+        out.set("metadata", metadataJson(session.metadata()));
+        out.set("required_actions", Json.MAPPER.createArrayNode());
+        out.putNull("review");
+        out.putNull("spend_control");
+        out.put("status", session.status());
+        out.putNull("usage");
+        out.set("vault_ids", Json.MAPPER.createArrayNode());
+        // Quarry extensions: the saved agent's version the session runs (null for an inline agent).
+        if (session.agentVersion() == null) out.putNull("agent_version");
+        else out.put("agent_version", session.agentVersion());
+        return out;
+    }
+
+    public static ObjectNode agent(SavedAgent agent) {
+        ObjectNode out = Json.object().put("id", agent.id()).put("object", "agent");
+        out.setAll(agentBody(agent.id(), agent.spec()));
+        out.put("created_at", seconds(agent.createdAt()));
+        out.put("updated_at", seconds(agent.updatedAt()));
+        out.set("metadata", metadataJson(agent.metadata()));
+        out.put("version", agent.version()); // Quarry extension
+        return out;
+    }
+
+    public static <T> ObjectNode page(Page<T> page, Function<T, ObjectNode> encoder, Function<T, String> id) {
+        ObjectNode out = Json.object().put("object", "list");
+        ArrayNode data = out.putArray("data");
+        page.data().forEach(item -> data.add(encoder.apply(item)));
+        List<T> items = page.data();
+        out.put("first_id", items.isEmpty() ? null : id.apply(items.getFirst()));
+        out.put("last_id", items.isEmpty() ? null : id.apply(items.getLast()));
+        out.put("has_more", page.hasMore());
+        return out;
+    }
+
+    public static ObjectNode deleted(String id, String object) {
+        return Json.object().put("id", id).put("deleted", true).put("object", object);
+    }
+
+    private static ObjectNode agentBody(String id, AgentSpec spec) {
+        ObjectNode agent = Json.object().put("id", id).put("name", spec.name()).put("model", spec.model()).put("instructions", spec.instructions());
+        agent.set("multi_agent", Json.object().put("enabled", false));
+        agent.set("reasoning", Json.object());
+        agent.put("service_tier", "auto");
+        agent.set("text", Json.object());
+        agent.set("tools", Json.MAPPER.createArrayNode());
+        agent.putNull("compaction");
+        agent.putNull("experimental");
+        return agent;
+    }
+
+    private static ObjectNode metadataJson(Map<String, String> metadata) {
+        ObjectNode out = Json.object();
+        new TreeMap<>(metadata).forEach(out::put);
+        return out;
+    }
+
+    private static long seconds(long millis) {
+        return millis / 1000;
+    }
+}
