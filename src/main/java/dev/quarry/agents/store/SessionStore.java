@@ -1,5 +1,6 @@
 package dev.quarry.agents.store;
 
+import dev.quarry.agents.model.Ids;
 import dev.quarry.agents.model.ListQuery;
 import dev.quarry.agents.model.Page;
 import dev.quarry.agents.model.Session;
@@ -48,6 +49,7 @@ public final class SessionStore {
 
     /** A session that is not deleted. */
     public Optional<Session> find(String id) {
+        if (!Ids.wellFormed(id)) return Optional.empty();
         return db.read(c -> {
             try (PreparedStatement s = c.prepareStatement("SELECT " + COLUMNS + " FROM agent_sessions WHERE id = ? AND deleted_at IS NULL")) {
                 s.setString(1, id);
