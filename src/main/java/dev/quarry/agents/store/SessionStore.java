@@ -75,15 +75,21 @@ public final class SessionStore {
         });
     }
 
-    /** Writes a session's agent, metadata and last-active time; false when it is gone. */
-    public boolean update(Session session) {
+    /**
+     * Writes a session's agent, metadata and last-active time, if its agent and metadata are still
+     * those of {@code from} (what the caller read); false when it is gone or changed since, and the
+     * caller reads it again, so that two updates at once do not undo each other.
+     */
+    public boolean update(Session from, Session session) {
         return db.transaction(c -> {
             try (PreparedStatement s = c.prepareStatement("UPDATE agent_sessions SET spec = ?, metadata = ?, last_active_at = ? "
-                    + "WHERE id = ? AND deleted_at IS NULL")) {
+                    + "WHERE id = ? AND deleted_at IS NULL AND spec = ? AND metadata = ?")) {
                 s.setString(1, SpecJson.spec(session.spec()));
                 s.setString(2, SpecJson.metadata(session.metadata()));
                 s.setLong(3, session.lastActiveAt());
                 s.setString(4, session.id());
+                s.setString(5, SpecJson.spec(from.spec()));
+                s.setString(6, SpecJson.metadata(from.metadata()));
                 return s.executeUpdate() == 1;
             }
         });
