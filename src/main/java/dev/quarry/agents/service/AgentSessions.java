@@ -15,6 +15,7 @@ import dev.quarry.canonical.QuarryException;
 import dev.quarry.identity.Acting;
 import dev.quarry.policy.Actions;
 import java.time.Clock;
+import java.util.function.Predicate;
 
 /**
  * Agent sessions as the API sees them: created from an inline agent or a saved one (pinned to its
@@ -64,8 +65,9 @@ public final class AgentSessions {
         return sessions.find(id).filter(s -> Owned.by(caller, s.ownerId())).orElseThrow(() -> Owned.missing("session", id, "session_id"));
     }
 
-    public Page<Session> list(Acting caller, ListQuery query) {
-        return sessions.list(Owned.owner(caller), query);
+    /** The caller's sessions that {@code visible} admits (a Deny of reading one hides it), in full pages. */
+    public Page<Session> list(Acting caller, ListQuery query, Predicate<Session> visible) {
+        return Visible.page(query, q -> sessions.list(Owned.owner(caller), q), visible, Session::id);
     }
 
     /**
