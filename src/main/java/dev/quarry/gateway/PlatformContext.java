@@ -45,6 +45,14 @@ public record PlatformContext(Principal caller, Supplier<ObjectNode> body, Strin
     }
 
     /**
+     * Whether the call's own action is allowed on {@code resource}, with the same keys: a list of
+     * sessions or saved agents shows only those the caller could read one by one.
+     */
+    public boolean mayOn(String resource) {
+        return grant.allows(resource);
+    }
+
+    /**
      * Whether a model list shows the model: the call's own action is allowed on {@code model/ID}
      * (so a Deny of {@code quarry:ListModels} on one model hides it from the list as it refuses
      * {@code /v1/models/ID}), and the caller may invoke it on at least one of its deployments.

@@ -82,7 +82,7 @@ final class AgentRoutes implements HttpService {
     private void listSessions(ServerRequest req, ServerResponse res) {
         calls.serve(req, res, WIRE, Actions.READ_AGENT_SESSION, "agent-session/*", call -> {
             ListQuery query = AgentsCodec.listQuery(name -> req.query().first(name).orElse(null), req.query().names(), true);
-            return json(AgentsCodec.page(sessions.list(call, query), AgentsCodec::session, Session::id));
+            return json(AgentsCodec.page(sessions.list(call, query, s -> call.mayOn("agent-session/" + s.id())), AgentsCodec::session, Session::id));
         });
     }
 
@@ -116,7 +116,7 @@ final class AgentRoutes implements HttpService {
     private void listAgents(ServerRequest req, ServerResponse res) {
         calls.serve(req, res, WIRE, Actions.READ_AGENT, "agent/*", call -> {
             ListQuery query = AgentsCodec.listQuery(name -> req.query().first(name).orElse(null), req.query().names(), false);
-            return json(AgentsCodec.page(agents.list(call, query), AgentsCodec::agent, SavedAgent::id));
+            return json(AgentsCodec.page(agents.list(call, query, a -> call.mayOn("agent/" + a.id())), AgentsCodec::agent, SavedAgent::id));
         });
     }
 

@@ -47,6 +47,20 @@ public final class Ids {
         return prefix + new String(out);
     }
 
+    /**
+     * Whether {@code id} could be an id: 1 to 64 characters of letters, digits, {@code _} and
+     * {@code -}. Anything else (a NUL, which PostgreSQL refuses in text, or any other character)
+     * names nothing, and is answered without asking the store.
+     */
+    public static boolean wellFormed(String id) {
+        if (id == null || id.isEmpty() || id.length() > 64) return false;
+        for (int i = 0; i < id.length(); i++) {
+            char c = id.charAt(i);
+            if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-')) return false;
+        }
+        return true;
+    }
+
     /** The ULID part of an id, after its prefix. */
     public static String ulid(String id) {
         int at = id.lastIndexOf('_');

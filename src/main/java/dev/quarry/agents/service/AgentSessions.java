@@ -10,15 +10,20 @@ import dev.quarry.agents.model.SessionChange;
 import dev.quarry.agents.model.SessionDraft;
 import dev.quarry.agents.store.AgentStore;
 import dev.quarry.agents.store.SessionStore;
+import dev.quarry.canonical.ErrorKind;
+import dev.quarry.canonical.QuarryException;
 import dev.quarry.identity.Acting;
 import dev.quarry.policy.Actions;
 import java.time.Clock;
+import java.util.function.Predicate;
 
 /**
  * Agent sessions as the API sees them: created from an inline agent or a saved one (pinned to its
  * latest version), read, listed, updated (model, metadata) and deleted by their owner only.
  */
 public final class AgentSessions {
+    private static final int UPDATE_ATTEMPTS = 5;
+
     private final SessionStore sessions;
     private final AgentStore agents;
     private final Clock clock;
@@ -60,21 +65,25 @@ public final class AgentSessions {
         return sessions.find(id).filter(s -> Owned.by(caller, s.ownerId())).orElseThrow(() -> Owned.missing("session", id, "session_id"));
     }
 
-    public Page<Session> list(Acting caller, ListQuery query) {
-        return sessions.list(Owned.owner(caller), query);
+    /** The caller's sessions that {@code visible} admits (a Deny of reading one hides it), in full pages. */
+    public Page<Session> list(Acting caller, ListQuery query, Predicate<Session> visible) {
+        return Visible.page(query, q -> sessions.list(Owned.owner(caller), q), visible, Session::id);
     }
 
-    /** Changes the model later turns use and/or replaces the metadata. */
+    /**
+     * Changes the model later turns use and/or replaces the metadata. The change is applied to the
+     * session as it is when written: one written meanwhile by another update is read again, not undone.
+     */
     public Session update(Acting caller, String id, SessionChange change, ModelGate models) {
         Session session = get(caller, id);
-        AgentSpec spec = session.spec();
-        if (change.model() != null) {
-            models.require(change.model(), "agent.model");
-            spec = spec.withModel(change.model());
+        if (change.model() != null) models.require(change.model(), "agent.model");
+        for (int i = 0; i < UPDATE_ATTEMPTS; i++) {
+            if (i > 0) session = get(caller, id);
+            AgentSpec spec = change.model() != null ? session.spec().withModel(change.model()) : session.spec();
+            Session changed = session.withChange(spec, change.metadata() == null ? session.metadata() : change.metadata(), clock.millis());
+            if (sessions.update(session, changed)) return changed;
         }
-        Session changed = session.withChange(spec, change.metadata() == null ? session.metadata() : change.metadata(), clock.millis());
-        if (!sessions.update(changed)) throw Owned.missing("session", id, "session_id");
-        return changed;
+        throw QuarryException.of(ErrorKind.RATE_LIMITED, "The session '" + id + "' is being updated concurrently; try again.");
     }
 
     public void delete(Acting caller, String id) {

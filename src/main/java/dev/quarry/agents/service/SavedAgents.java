@@ -13,6 +13,7 @@ import dev.quarry.identity.Acting;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /** Saved agents, their owner's only: each update is a new version; sessions keep the version they were created from. */
 public final class SavedAgents {
@@ -38,8 +39,9 @@ public final class SavedAgents {
         return agents.find(id).filter(a -> Owned.by(caller, a.ownerId())).orElseThrow(() -> Owned.missing("agent", id, "agent_id"));
     }
 
-    public Page<SavedAgent> list(Acting caller, ListQuery query) {
-        return agents.list(Owned.owner(caller), query);
+    /** The caller's saved agents that {@code visible} admits (a Deny of reading one hides it), in full pages. */
+    public Page<SavedAgent> list(Acting caller, ListQuery query, Predicate<SavedAgent> visible) {
+        return Visible.page(query, q -> agents.list(Owned.owner(caller), q), visible, SavedAgent::id);
     }
 
     /** Writes the agent's next version: the fields given replace those of the latest version. */

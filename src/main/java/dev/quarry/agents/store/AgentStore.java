@@ -1,6 +1,7 @@
 package dev.quarry.agents.store;
 
 import dev.quarry.agents.model.AgentSpec;
+import dev.quarry.agents.model.Ids;
 import dev.quarry.agents.model.ListQuery;
 import dev.quarry.agents.model.Page;
 import dev.quarry.agents.model.SavedAgent;
@@ -46,6 +47,7 @@ public final class AgentStore {
 
     /** The latest version of an agent that is not deleted. */
     public Optional<SavedAgent> find(String id) {
+        if (!Ids.wellFormed(id)) return Optional.empty();
         return db.read(c -> {
             try (PreparedStatement s = c.prepareStatement(SELECT + "AND v.version = a.latest_version WHERE a.id = ? AND a.deleted_at IS NULL")) {
                 s.setString(1, id);

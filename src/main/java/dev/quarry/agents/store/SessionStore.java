@@ -1,5 +1,6 @@
 package dev.quarry.agents.store;
 
+import dev.quarry.agents.model.Ids;
 import dev.quarry.agents.model.ListQuery;
 import dev.quarry.agents.model.Page;
 import dev.quarry.agents.model.Session;
@@ -48,6 +49,7 @@ public final class SessionStore {
 
     /** A session that is not deleted. */
     public Optional<Session> find(String id) {
+        if (!Ids.wellFormed(id)) return Optional.empty();
         return db.read(c -> {
             try (PreparedStatement s = c.prepareStatement("SELECT " + COLUMNS + " FROM agent_sessions WHERE id = ? AND deleted_at IS NULL")) {
                 s.setString(1, id);
@@ -73,15 +75,21 @@ public final class SessionStore {
         });
     }
 
-    /** Writes a session's agent, metadata and last-active time; false when it is gone. */
-    public boolean update(Session session) {
+    /**
+     * Writes a session's agent, metadata and last-active time, if its agent and metadata are still
+     * those of {@code from} (what the caller read); false when it is gone or changed since, and the
+     * caller reads it again, so that two updates at once do not undo each other.
+     */
+    public boolean update(Session from, Session session) {
         return db.transaction(c -> {
             try (PreparedStatement s = c.prepareStatement("UPDATE agent_sessions SET spec = ?, metadata = ?, last_active_at = ? "
-                    + "WHERE id = ? AND deleted_at IS NULL")) {
+                    + "WHERE id = ? AND deleted_at IS NULL AND spec = ? AND metadata = ?")) {
                 s.setString(1, SpecJson.spec(session.spec()));
                 s.setString(2, SpecJson.metadata(session.metadata()));
                 s.setLong(3, session.lastActiveAt());
                 s.setString(4, session.id());
+                s.setString(5, SpecJson.spec(from.spec()));
+                s.setString(6, SpecJson.metadata(from.metadata()));
                 return s.executeUpdate() == 1;
             }
         });

@@ -31,7 +31,6 @@ public final class AgentsCodec {
     static final int NAME = 200;
     static final int MODEL = 256;
     static final int INSTRUCTIONS = 256 * 1024;
-    static final int ID = 64;
 
     /** An inline agent's fields: the first three are used; the others are accepted only when absent, null or empty. */
     private static final Set<String> AGENT_FIELDS = Set.of("name", "model", "instructions", "tools", "reasoning", "text", "service_tier",
@@ -90,7 +89,7 @@ public final class AgentsCodec {
         unsupportedParts(body, "", List.of("tools", "reasoning", "text", "service_tier", "multi_agent", "compaction", "experimental"));
         String model = creating ? Json.requireText(body, "model", "model") : Json.optText(body, "model", "model");
         if (model != null && model.isBlank()) throw QuarryException.invalid("model", "'model' must not be empty.");
-        return new AgentDraft(bounded(Json.optText(body, "name", "name"), "name", NAME), bounded(model, "model", MODEL),
+        return new AgentDraft(name(Json.optText(body, "name", "name"), "name"), bounded(model, "model", MODEL),
                 bounded(Json.optText(body, "instructions", "instructions"), "instructions", INSTRUCTIONS), metadata(body, "metadata", null));
     }
 
@@ -100,7 +99,7 @@ public final class AgentsCodec {
      */
     public static ListQuery listQuery(Function<String, String> query, Collection<String> names, boolean sessions) {
         String after = query.apply("after");
-        if (after != null && (after.isEmpty() || after.length() > ID)) throw QuarryException.invalid("after", "'after' must be an id.");
+        if (after != null && !Ids.wellFormed(after)) throw QuarryException.invalid("after", "'after' must be an id.");
         String limitText = query.apply("limit");
         int limit = ListQuery.DEFAULT_LIMIT;
         if (limitText != null) {
@@ -118,7 +117,7 @@ public final class AgentsCodec {
         String agentId = null;
         if (sessions) {
             agentId = query.apply("agent_id");
-            if (agentId != null && (agentId.isEmpty() || agentId.length() > ID)) throw QuarryException.invalid("agent_id", "'agent_id' must be an id.");
+            if (agentId != null && !Ids.wellFormed(agentId)) throw QuarryException.invalid("agent_id", "'agent_id' must be an id.");
             // The SDK sends a metadata filter as metadata[KEY]=VALUE.
             if (names.stream().anyMatch(n -> n.equals("metadata") || n.startsWith("metadata["))) {
                 throw QuarryException.unsupported("metadata", "Filtering sessions by metadata is not supported yet.");
@@ -132,7 +131,7 @@ public final class AgentsCodec {
         unsupportedParts(agent, "agent.", List.of("tools", "reasoning", "text", "service_tier", "multi_agent", "compaction", "experimental"));
         String model = bounded(Json.requireText(agent, "model", "agent.model"), "agent.model", MODEL);
         if (model.isBlank()) throw QuarryException.invalid("agent.model", "'agent.model' must not be empty.");
-        return new AgentSpec(bounded(Json.optText(agent, "name", "agent.name"), "agent.name", NAME), model,
+        return new AgentSpec(name(Json.optText(agent, "name", "agent.name"), "agent.name"), model,
                 bounded(Json.optText(agent, "instructions", "agent.instructions"), "agent.instructions", INSTRUCTIONS));
     }
 
@@ -171,8 +170,14 @@ public final class AgentsCodec {
 
     private static String optId(JsonNode body, String field, String param) {
         String id = Json.optText(body, field, param);
-        if (id != null && (id.isEmpty() || id.length() > ID)) throw QuarryException.invalid(param, "'" + param + "' must be an id.");
+        if (id != null && !Ids.wellFormed(id)) throw QuarryException.invalid(param, "'" + param + "' must be an id.");
         return id;
+    }
+
+    /** A name: bounded, and without NUL (a saved agent's name is a column of its own, which PostgreSQL refuses NUL in). */
+    private static String name(String text, String param) {
+        if (text != null && text.indexOf('\u0000') >= 0) throw QuarryException.invalid(param, "'" + param + "' must not contain NUL characters.");
+        return bounded(text, param, NAME);
     }
 
     private static String bounded(String text, String param, int max) {

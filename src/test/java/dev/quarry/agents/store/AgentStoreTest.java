@@ -62,11 +62,14 @@ class AgentStoreTest {
             assertThat(page.hasMore()).isTrue();
 
             Session first = sessions.find(mine.get(0)).orElseThrow();
-            assertThat(sessions.update(first.withChange(first.spec().withModel("gpt-6-luna"), Map.of(), 20_000))).isTrue();
+            Session luna = first.withChange(first.spec().withModel("gpt-6-luna"), Map.of(), 20_000);
+            assertThat(sessions.update(first, luna)).isTrue();
+            // A writer that read the session before that change does not overwrite it.
+            assertThat(sessions.update(first, first.withChange(first.spec(), Map.of("late", "x"), 25_000))).isFalse();
             assertThat(sessions.find(mine.get(0)).orElseThrow().spec().model()).isEqualTo("gpt-6-luna");
             assertThat(sessions.delete(mine.get(0), 30_000)).isTrue();
             assertThat(sessions.find(mine.get(0))).isEmpty();
-            assertThat(sessions.update(first)).isFalse();
+            assertThat(sessions.update(luna, luna)).isFalse();
             assertThat(sessions.list("me", new ListQuery(null, 10, true, null)).data()).extracting(Session::id)
                     .containsExactlyElementsOf(mine.subList(1, 3));
         }

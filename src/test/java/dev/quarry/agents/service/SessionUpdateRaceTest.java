@@ -1,0 +1,79 @@
+package dev.quarry.agents.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.quarry.agents.model.AgentSpec;
+import dev.quarry.agents.model.Session;
+import dev.quarry.agents.model.SessionChange;
+import dev.quarry.agents.model.SessionDraft;
+import dev.quarry.agents.store.AgentStore;
+import dev.quarry.agents.store.SessionStore;
+import dev.quarry.identity.Acting;
+import dev.quarry.identity.Principal;
+import dev.quarry.identity.PrincipalKind;
+import dev.quarry.store.Database;
+import dev.quarry.testing.StoreTargets;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Two updates of one session at once, one changing its model and one its metadata: both changes
+ * are kept. Before, each wrote the whole row it had read, and the later write undid the other.
+ */
+class SessionUpdateRaceTest {
+    private static final Acting ME = new Acting() {
+        private final Principal me = new Principal("prn_me", "me", PrincipalKind.USER);
+
+        @Override
+        public Principal caller() {
+            return me;
+        }
+
+        @Override
+        public Map<String, List<String>> conditions() {
+            return Map.of();
+        }
+
+        @Override
+        public void alsoOn(String resource) {}
+
+        @Override
+        public void alsoMay(String action, String resource) {}
+    };
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.quarry.testing.StoreTargets#names")
+    void aModelChangeAndAMetadataChangeAtOnceAreBothKept(String target) throws Exception {
+        try (Database db = Database.open(StoreTargets.freshUrl(target))) {
+            AgentSessions sessions = new AgentSessions(new SessionStore(db), new AgentStore(db), Clock.systemUTC());
+            Session session = sessions.create(ME, new SessionDraft(new AgentSpec(null, "model-a", null), null, Map.of()), "test", (m, p) -> {});
+            CountDownLatch read = new CountDownLatch(1);
+            CountDownLatch written = new CountDownLatch(1);
+            // The model change has read the session and is checking its model when the metadata change lands.
+            CompletableFuture<Session> modelChange = CompletableFuture.supplyAsync(() -> sessions.update(ME, session.id(),
+                    new SessionChange("model-b", null), (m, p) -> {
+                        read.countDown();
+                        try {
+                            written.await(10, TimeUnit.SECONDS);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }));
+            assertThat(read.await(10, TimeUnit.SECONDS)).isTrue();
+            sessions.update(ME, session.id(), new SessionChange(null, Map.of("k", "v")), (m, p) -> {});
+            written.countDown();
+            Session answered = modelChange.get(10, TimeUnit.SECONDS);
+
+            Session stored = sessions.get(ME, session.id());
+            assertThat(stored.spec().model()).isEqualTo("model-b");
+            assertThat(stored.metadata()).containsEntry("k", "v");
+            assertThat(answered.metadata()).containsEntry("k", "v");
+        }
+    }
+}
