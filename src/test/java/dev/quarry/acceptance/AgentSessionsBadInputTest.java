@@ -137,13 +137,28 @@ class AgentSessionsBadInputTest {
         refused(400, "POST", path, "{\"metadata\": {\"k\": 1}}", "metadata.k");
         assertThat(quarry.call("GET", path, key, null).expect(200).path("agent").path("model").asText()).isEqualTo("quarry/echo");
 
-        for (String query : List.of("limit=0", "limit=101", "limit=two", "order=sideways", "metadata[a]=b", "after=")) {
+        for (String query : List.of("limit=0", "limit=101", "limit=two", "order=sideways", "metadata[a]=b", "after=", "before=x")) {
             refused(400, "GET", "/v1/agents/sessions?" + query, null, null);
         }
         refused(400, "GET", "/v1/agents?limit=0", null, "limit");
+        // A filter not applied is refused, not answered with the unfiltered list.
+        refused(400, "GET", "/v1/agents?metadata[team]=a", null, "metadata");
+        refused(400, "GET", "/v1/agents?agent_id=agent_x", null, "agent_id");
+        refused(400, "GET", "/v1/agents?before=agent_x", null, "before");
         refused(400, "POST", "/v1/agents", "{\"name\": \"no model\"}", "model");
         refused(400, "POST", "/v1/agents", "{\"model\": \"quarry/echo\", \"name\": 4}", "name");
         refused(400, "POST", "/v1/agents", "{\"model\": \"quarry/echo\", \"version\": 4}", "version");
+    }
+
+    @Test
+    void anUpdateThatChangesNothingWritesNoVersion() {
+        JsonNode agent = quarry.call("POST", "/v1/agents", key, "{\"model\": \"quarry/echo\", \"name\": \"same\"}").expect(200);
+        String path = "/v1/agents/" + agent.path("id").asText();
+        long version = agent.path("version").asLong();
+        assertThat(quarry.call("POST", path, key, "{}").expect(200).path("version").asLong()).isEqualTo(version);
+        assertThat(quarry.call("POST", path, key, "{\"name\": \"same\", \"model\": \"quarry/echo\"}").expect(200).path("version").asLong())
+                .isEqualTo(version);
+        assertThat(quarry.call("POST", path, key, "{\"name\": \"changed\"}").expect(200).path("version").asLong()).isEqualTo(version + 1);
     }
 
     @Test

@@ -44,7 +44,10 @@ public final class SavedAgents {
         return Visible.page(query, q -> agents.list(Owned.owner(caller), q), visible, SavedAgent::id);
     }
 
-    /** Writes the agent's next version: the fields given replace those of the latest version. */
+    /**
+     * Writes the agent's next version: the fields given replace those of the latest version. A change
+     * that changes nothing writes no version, so a version number always marks a different agent.
+     */
     public SavedAgent update(Acting caller, String id, AgentDraft change, ModelGate models) {
         if (change.model() != null) models.require(change.model(), "model");
         for (int i = 0; i < UPDATE_ATTEMPTS; i++) {
@@ -52,8 +55,9 @@ public final class SavedAgents {
             AgentSpec spec = latest.spec();
             spec = new AgentSpec(change.name() != null ? change.name() : spec.name(), change.model() != null ? change.model() : spec.model(),
                     change.instructions() != null ? change.instructions() : spec.instructions());
-            Optional<SavedAgent> written = agents.addVersion(latest, spec, change.metadata() != null ? change.metadata() : latest.metadata(),
-                    clock.millis());
+            Map<String, String> metadata = change.metadata() != null ? change.metadata() : latest.metadata();
+            if (spec.equals(latest.spec()) && metadata.equals(latest.metadata())) return latest;
+            Optional<SavedAgent> written = agents.addVersion(latest, spec, metadata, clock.millis());
             if (written.isPresent()) return written.get();
         }
         throw QuarryException.of(ErrorKind.RATE_LIMITED, "The agent '" + id + "' is being updated concurrently; try again.");

@@ -114,14 +114,22 @@ public final class AgentsCodec {
         }
         String order = query.apply("order");
         if (order != null && !order.equals("asc") && !order.equals("desc")) throw QuarryException.invalid("order", "'order' must be 'asc' or 'desc'.");
+        // A filter Quarry does not apply is refused rather than answered with the unfiltered list.
+        // The SDK sends a metadata filter as metadata[KEY]=VALUE.
+        if (names.stream().anyMatch(n -> n.equals("metadata") || n.startsWith("metadata["))) {
+            throw QuarryException.unsupported("metadata", "Filtering " + (sessions ? "sessions" : "agents") + " by metadata is not supported yet.");
+        }
+        List<String> known = sessions ? List.of("after", "limit", "order", "agent_id") : List.of("after", "limit", "order");
+        for (String name : names) {
+            if (!known.contains(name)) {
+                String shown = name.length() > 64 ? name.substring(0, 64) + "…" : name;
+                throw QuarryException.invalid(shown, "Unknown query parameter '" + shown + "': this list takes " + known + ".");
+            }
+        }
         String agentId = null;
         if (sessions) {
             agentId = query.apply("agent_id");
             if (agentId != null && !Ids.wellFormed(agentId)) throw QuarryException.invalid("agent_id", "'agent_id' must be an id.");
-            // The SDK sends a metadata filter as metadata[KEY]=VALUE.
-            if (names.stream().anyMatch(n -> n.equals("metadata") || n.startsWith("metadata["))) {
-                throw QuarryException.unsupported("metadata", "Filtering sessions by metadata is not supported yet.");
-            }
         }
         return new ListQuery(after, limit, "asc".equals(order), agentId);
     }
