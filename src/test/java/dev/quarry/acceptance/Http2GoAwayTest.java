@@ -9,6 +9,7 @@ import dev.quarry.aws.EventStreamMessage;
 import dev.quarry.aws.HeaderValue;
 import dev.quarry.identity.IssuedKey;
 import dev.quarry.identity.PrincipalKind;
+import dev.quarry.testing.AccessLog;
 import dev.quarry.testing.BedrockH2c;
 import dev.quarry.testing.Eventually;
 import dev.quarry.testing.RawH2c;
@@ -25,10 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -257,24 +254,7 @@ class Http2GoAwayTest {
      */
     @Test
     void aClientThatGoesAwayAndHangsUpStillHasItsCallSettledAndLogged() throws Exception {
-        var access = new CopyOnWriteArrayList<String>();
-        Handler recorder = new Handler() {
-            @Override
-            public void publish(LogRecord record) {
-                access.add(record.getMessage());
-            }
-
-            @Override
-            public void flush() {}
-
-            @Override
-            public void close() {}
-        };
-        Logger log = Logger.getLogger("quarry.access");
-        Level level = log.getLevel();
-        log.setLevel(Level.INFO);
-        log.addHandler(recorder);
-        try {
+        try (var access = AccessLog.record()) {
             byte[] body = JSON.writeValueAsBytes(Map.of("model", "slow", "stream", true, "messages", List.of(Map.of("role", "user", "content", "go"))));
             RawH2c.Response response = RawH2c.goAwayAndHangUp(port,
                     request("/v1/chat/completions", Map.of("authorization", "Bearer " + key.apiKey())), body);
@@ -282,11 +262,8 @@ class Http2GoAwayTest {
 
             assertThat(response.status()).isEqualTo(200);
             assertThat(quarry.ledgerRecord(requestId)).isNotNull();
-            assertThat(Eventually.theOne(() -> access.stream().filter(line -> line.contains("request_id=" + requestId)).toList()))
+            assertThat(Eventually.theOne(() -> access.lines().stream().filter(line -> line.contains("request_id=" + requestId)).toList()))
                     .contains("status=200");
-        } finally {
-            log.removeHandler(recorder);
-            log.setLevel(level);
         }
     }
 

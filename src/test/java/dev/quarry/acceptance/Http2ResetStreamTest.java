@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.quarry.identity.IssuedKey;
 import dev.quarry.identity.PrincipalKind;
 import dev.quarry.metering.UsageRecord;
+import dev.quarry.testing.AccessLog;
 import dev.quarry.testing.BedrockH2c;
 import dev.quarry.testing.Eventually;
 import dev.quarry.testing.H2cConnection;
@@ -19,11 +20,6 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -52,20 +48,7 @@ class Http2ResetStreamTest {
     static TestQuarry quarry;
     static IssuedKey key;
     static int port;
-    static final List<String> access = new CopyOnWriteArrayList<>();
-    static final Handler recorder = new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-            access.add(record.getMessage());
-        }
-
-        @Override
-        public void flush() {}
-
-        @Override
-        public void close() {}
-    };
-    static Level accessLevel;
+    static AccessLog access;
 
     @BeforeAll
     static void start() {
@@ -76,17 +59,12 @@ class Http2ResetStreamTest {
                 """.formatted(slow.baseUrl()), Map.of());
         key = quarry.quarry().identities().createKey("reset-user", PrincipalKind.USER);
         port = URI.create(quarry.baseUrl()).getPort();
-        Logger log = Logger.getLogger("quarry.access");
-        accessLevel = log.getLevel();
-        log.setLevel(Level.INFO);
-        log.addHandler(recorder);
+        access = AccessLog.record();
     }
 
     @AfterAll
     static void stop() {
-        Logger log = Logger.getLogger("quarry.access");
-        log.removeHandler(recorder);
-        log.setLevel(accessLevel);
+        access.close();
         quarry.close();
         slow.close();
     }
@@ -142,14 +120,14 @@ class Http2ResetStreamTest {
     void aResetStreamAwaitingAWholeAnswerStillHasItsAccessLine() throws Exception {
         Map<String, String> headers = Map.of("content-type", "application/json", "authorization", "Bearer " + key.apiKey());
         byte[] body = JSON.writeValueAsBytes(Map.of("model", "slow", "messages", List.of(Map.of("role", "user", "content", "go"))));
-        int before = access.size();
+        int before = access.lines().size();
         try (var h2 = H2cConnection.open(port)) {
             h2.post(1, "/v1/chat/completions", headers, body);
             Thread.sleep(SLOW_PAUSE.multipliedBy(4));
             h2.reset(1, CANCEL);
 
             // The model answers within Eventually's patience.
-            String line = Eventually.theOne(() -> access.subList(before, access.size()).stream()
+            String line = Eventually.theOne(() -> access.lines().subList(before, access.lines().size()).stream()
                     .filter(l -> l.contains("path=/v1/chat/completions")).toList());
             assertThat(line).contains("status=200");
         }
@@ -206,7 +184,7 @@ class Http2ResetStreamTest {
         UsageRecord record = quarry.ledgerRecord(requestId);
         assertThat(record.status()).isEqualTo("cancelled");
         assertThat(record.usage().outputTokens()).as("what was produced").isBetween(1L, SLOW_WORDS - 1L);
-        String line = Eventually.theOne(() -> access.stream().filter(l -> l.contains("request_id=" + requestId)).toList());
+        String line = Eventually.theOne(() -> access.lines().stream().filter(l -> l.contains("request_id=" + requestId)).toList());
         assertThat(line).contains("status=200");
         Matcher millis = MILLIS.matcher(line);
         assertThat(millis.find()).as(line).isTrue();

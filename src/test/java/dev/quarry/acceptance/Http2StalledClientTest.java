@@ -3,6 +3,7 @@ package dev.quarry.acceptance;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.quarry.testing.AccessLog;
 import dev.quarry.testing.TestQuarry;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -19,11 +20,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -39,47 +35,25 @@ class Http2StalledClientTest {
 
     @Test
     void aStreamWhoseClientStopsReadingIsLoggedAsAnswered() throws Exception {
-        var access = new CopyOnWriteArrayList<String>();
-        Handler recorder = new Handler() {
-            @Override
-            public void publish(LogRecord record) {
-                access.add(record.getMessage());
-            }
+        try (var quarry = TestQuarry.start(); var socket = new Socket(); var access = AccessLog.record()) {
+            int port = URI.create(quarry.baseUrl()).getPort();
+            socket.connect(new InetSocketAddress("127.0.0.1", port));
+            OutputStream out = socket.getOutputStream();
+            out.write("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            frame(out, SETTINGS, 0, 0, new byte[0]);
+            Http2Headers headers = new DefaultHttp2Headers().method("POST").scheme("http").path("/v1/chat/completions").authority("127.0.0.1:" + port);
+            headers.add("content-type", "application/json").add("authorization", "Bearer " + quarry.newKey("stalled"));
+            frame(out, HEADERS, END_HEADERS, 1, hpack(headers));
+            // The echo model's answer to this is far over HTTP/2's initial 64 KiB window.
+            frame(out, DATA, END_STREAM, 1, JSON.writeValueAsBytes(Map.of("model", "quarry/echo", "stream", true,
+                    "messages", List.of(Map.of("role", "user", "content", "stalling ".repeat(1000))))));
+            out.flush();
+            Thread.ofVirtual().start(() -> readWithoutGrantingWindow(socket));
 
-            @Override
-            public void flush() {}
+            long deadline = System.nanoTime() + PATIENCE.toNanos();
+            while (access.lines().isEmpty() && System.nanoTime() < deadline) Thread.sleep(100);
 
-            @Override
-            public void close() {}
-        };
-        try (var quarry = TestQuarry.start(); var socket = new Socket()) {
-            Logger log = Logger.getLogger("quarry.access");
-            Level level = log.getLevel();
-            log.setLevel(Level.INFO);
-            log.addHandler(recorder);
-            try {
-                int port = URI.create(quarry.baseUrl()).getPort();
-                socket.connect(new InetSocketAddress("127.0.0.1", port));
-                OutputStream out = socket.getOutputStream();
-                out.write("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
-                frame(out, SETTINGS, 0, 0, new byte[0]);
-                Http2Headers headers = new DefaultHttp2Headers().method("POST").scheme("http").path("/v1/chat/completions").authority("127.0.0.1:" + port);
-                headers.add("content-type", "application/json").add("authorization", "Bearer " + quarry.newKey("stalled"));
-                frame(out, HEADERS, END_HEADERS, 1, hpack(headers));
-                // The echo model's answer to this is far over HTTP/2's initial 64 KiB window.
-                frame(out, DATA, END_STREAM, 1, JSON.writeValueAsBytes(Map.of("model", "quarry/echo", "stream", true,
-                        "messages", List.of(Map.of("role", "user", "content", "stalling ".repeat(1000))))));
-                out.flush();
-                Thread.ofVirtual().start(() -> readWithoutGrantingWindow(socket));
-
-                long deadline = System.nanoTime() + PATIENCE.toNanos();
-                while (access.isEmpty() && System.nanoTime() < deadline) Thread.sleep(100);
-
-                assertThat(access).singleElement().asString().contains("path=/v1/chat/completions").contains("status=200");
-            } finally {
-                log.removeHandler(recorder);
-                log.setLevel(level);
-            }
+            assertThat(access.lines()).singleElement().asString().contains("path=/v1/chat/completions").contains("status=200");
         }
     }
 
