@@ -178,9 +178,15 @@ public final class TokenEstimate {
     }
 
     private static long pages(ContentBlock.Document document) {
-        return Math.max(countedPages(document), 1 + (document.size() - 1) / DOCUMENT_PAGE_BYTES);
+        return pages(document, countedPages(document));
     }
 
+    /** The pages a binary document is estimated at, given its {@link #countedPages counted} ones. */
+    private static long pages(ContentBlock.Document document, long counted) {
+        return Math.max(counted, 1 + (document.size() - 1) / DOCUMENT_PAGE_BYTES);
+    }
+
+    /** Decodes a PDF's whole base64 to count its page objects: call it once per document and pass the result on. */
     private static long countedPages(ContentBlock.Document document) {
         return document.type() == DocumentType.PDF ? pdfPageObjects(Base64.getDecoder().decode(document.base64())) : 0;
     }
@@ -196,7 +202,8 @@ public final class TokenEstimate {
         for (Message message : request.messages()) {
             for (ContentBlock block : message.content()) {
                 if (block instanceof ContentBlock.Document d && !d.type().text()) {
-                    floor += DOCUMENT_PAGE * (pages(d) - Math.max(1, countedPages(d)));
+                    long counted = countedPages(d);
+                    floor += DOCUMENT_PAGE * (pages(d, counted) - Math.max(1, counted));
                 }
             }
         }
