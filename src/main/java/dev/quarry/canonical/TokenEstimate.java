@@ -48,6 +48,8 @@ public final class TokenEstimate {
      */
     private static final long DOCUMENT_PAGE = 3_000;
     private static final long DOCUMENT_PAGE_BYTES = 50_000;
+    /** How much of a PDF's base64 is decoded at a time to count its pages: whole groups of four characters. */
+    private static final int PDF_CHUNK_CHARS = 64 * 1024;
 
     private TokenEstimate() {}
 
@@ -178,11 +180,17 @@ public final class TokenEstimate {
     }
 
     private static long pages(ContentBlock.Document document) {
-        return Math.max(countedPages(document), 1 + (document.size() - 1) / DOCUMENT_PAGE_BYTES);
+        return pages(document, countedPages(document));
     }
 
+    /** The pages a binary document is estimated at, given its {@link #countedPages counted} ones. */
+    private static long pages(ContentBlock.Document document, long counted) {
+        return Math.max(counted, 1 + (document.size() - 1) / DOCUMENT_PAGE_BYTES);
+    }
+
+    /** Decodes all of a PDF's base64 (a chunk at a time) to count its page objects: call it once per document and pass the result on. */
     private static long countedPages(ContentBlock.Document document) {
-        return document.type() == DocumentType.PDF ? pdfPageObjects(Base64.getDecoder().decode(document.base64())) : 0;
+        return document.type() == DocumentType.PDF ? pdfPageObjects(document.base64()) : 0;
     }
 
     /**
@@ -196,7 +204,8 @@ public final class TokenEstimate {
         for (Message message : request.messages()) {
             for (ContentBlock block : message.content()) {
                 if (block instanceof ContentBlock.Document d && !d.type().text()) {
-                    floor += DOCUMENT_PAGE * (pages(d) - Math.max(1, countedPages(d)));
+                    long counted = countedPages(d);
+                    floor += DOCUMENT_PAGE * (pages(d, counted) - Math.max(1, counted));
                 }
             }
         }
@@ -204,30 +213,68 @@ public final class TokenEstimate {
     }
 
     /**
-     * The objects of type {@code /Page} in a PDF's bytes ({@code /Type /Page}, not {@code /Pages});
-     * none when they are packed into compressed object streams, which is why bytes still bound the
-     * estimate from below.
+     * The objects of type {@code /Page} in a PDF ({@code /Type /Page}, not {@code /Pages}), given as
+     * base64; none when they are packed into compressed object streams, which is why bytes still
+     * bound the estimate from below. Decoded a chunk at a time, so a document of many megabytes is
+     * never held decoded whole.
      */
-    private static long pdfPageObjects(byte[] pdf) {
-        byte[] type = "/Type".getBytes(StandardCharsets.US_ASCII);
-        byte[] page = "/Page".getBytes(StandardCharsets.US_ASCII);
-        long count = 0;
-        for (int i = 0; i + type.length <= pdf.length; i++) {
-            if (!at(pdf, i, type)) continue;
-            int j = i + type.length;
-            while (j < pdf.length && pdfWhitespace(pdf[j])) j++;
-            if (at(pdf, j, page) && (j + page.length == pdf.length || endsName(pdf[j + page.length]))) count++;
-            i = j - 1;
+    private static long pdfPageObjects(String base64) {
+        PageObjects scan = new PageObjects();
+        Base64.Decoder decoder = Base64.getDecoder();
+        // Whole groups of four characters decode alone; only the last may be padded or short.
+        for (int from = 0; from < base64.length(); from += PDF_CHUNK_CHARS) {
+            for (byte b : decoder.decode(base64.substring(from, Math.min(base64.length(), from + PDF_CHUNK_CHARS)))) scan.next(b);
         }
-        return count;
+        return scan.end();
     }
 
-    private static boolean at(byte[] bytes, int offset, byte[] expected) {
-        if (offset + expected.length > bytes.length) return false;
-        for (int k = 0; k < expected.length; k++) {
-            if (bytes[offset + k] != expected[k]) return false;
+    /**
+     * Counts {@code /Type}, PDF whitespace, {@code /Page} and the end of the name (a delimiter,
+     * whitespace or the end of the bytes), a byte at a time.
+     */
+    private static final class PageObjects {
+        private static final byte[] TYPE = "/Type".getBytes(StandardCharsets.US_ASCII);
+        private static final byte[] PAGE = "/Page".getBytes(StandardCharsets.US_ASCII);
+        private long count;
+        /** How much of {@code /Type} the last bytes matched. */
+        private int type;
+        /** After a whole {@code /Type}: -1 not, 0 in the whitespace, else how much of {@code /Page} matched. */
+        private int page = -1;
+
+        void next(byte b) {
+            if (page == PAGE.length) {
+                if (endsName(b)) count++;
+                page = -1;
+            } else if (page > 0) {
+                if (b == PAGE[page]) {
+                    page++;
+                    return;
+                }
+                // "/" then "T" may begin a "/Type" after all; "/P", "/Pa" and "/Pag" cannot.
+                boolean typeAfterSlash = page == 1 && b == TYPE[1];
+                page = -1;
+                if (typeAfterSlash) {
+                    type = 2;
+                    return;
+                }
+            } else if (page == 0) {
+                if (pdfWhitespace(b)) return;
+                page = -1;
+                if (b == '/') {
+                    page = 1;
+                    return;
+                }
+            }
+            type = b == TYPE[type] ? type + 1 : b == '/' ? 1 : 0;
+            if (type == TYPE.length) {
+                type = 0;
+                page = 0;
+            }
         }
-        return true;
+
+        long end() {
+            return page == PAGE.length ? count + 1 : count;
+        }
     }
 
     private static boolean pdfWhitespace(byte b) {

@@ -56,10 +56,12 @@ public final class RouteStep implements Step {
         if (operation instanceof Operation.Chat chat) {
             ChatRequest request = chat.request();
             if (!request.tools().isEmpty()) needs.add(Capability.TOOLS);
-            boolean images = request.messages().stream().flatMap(m -> m.content().stream()).anyMatch(b -> b instanceof ContentBlock.Image);
-            if (images) needs.add(Capability.VISION);
-            boolean documents = request.messages().stream().flatMap(m -> m.content().stream()).anyMatch(b -> b instanceof ContentBlock.Document);
-            if (documents) needs.add(Capability.DOCUMENTS);
+            for (var message : request.messages()) {
+                for (ContentBlock block : message.content()) {
+                    if (block instanceof ContentBlock.Image) needs.add(Capability.VISION);
+                    if (block instanceof ContentBlock.Document) needs.add(Capability.DOCUMENTS);
+                }
+            }
         }
         return needs;
     }
