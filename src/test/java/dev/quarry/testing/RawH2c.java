@@ -133,7 +133,6 @@ public final class RawH2c {
             } catch (EOFException | SocketException closed) {
                 return new Response(status, headers, body.toByteArray(), -1, goAwayCode);
             }
-            if (Boolean.getBoolean("rawh2c.debug")) System.err.println("frame type=" + type + " flags=" + flags + " stream=" + streamId + " len=" + length + " " + new String(payload, StandardCharsets.ISO_8859_1));
             switch (type) {
                 case SETTINGS -> {
                     if ((flags & ACK) == 0) {
