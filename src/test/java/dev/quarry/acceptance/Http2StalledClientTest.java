@@ -62,12 +62,8 @@ class Http2StalledClientTest {
         try {
             var in = new DataInputStream(socket.getInputStream());
             while (true) {
-                int length = (in.readUnsignedByte() << 16) | (in.readUnsignedByte() << 8) | in.readUnsignedByte();
-                int type = in.readUnsignedByte();
-                int flags = in.readUnsignedByte();
-                in.readInt();
-                in.readNBytes(length);
-                if (type == SETTINGS && (flags & ACK) == 0) {
+                H2Frames.Frame frame = H2Frames.read(in);
+                if (frame.type() == SETTINGS && (frame.flags() & ACK) == 0) {
                     OutputStream out = socket.getOutputStream();
                     frame(out, SETTINGS, ACK, 0, new byte[0]);
                     out.flush();

@@ -134,11 +134,10 @@ public final class H2cConnection implements AutoCloseable {
         try {
             var in = new DataInputStream(socket.getInputStream());
             while (true) {
-                int length = (in.readUnsignedByte() << 16) | (in.readUnsignedByte() << 8) | in.readUnsignedByte();
-                int type = in.readUnsignedByte();
-                int flags = in.readUnsignedByte();
-                int streamId = in.readInt() & 0x7fff_ffff;
-                byte[] payload = in.readNBytes(length);
+                H2Frames.Frame frame = H2Frames.read(in);
+                int type = frame.type(), flags = frame.flags(), streamId = frame.streamId();
+                byte[] payload = frame.payload();
+                int length = payload.length;
                 Answer answer = answers.get(streamId);
                 switch (type) {
                     case SETTINGS -> {

@@ -121,18 +121,15 @@ public final class RawH2c {
         int status = 0;
         int goAwayCode = -1;
         while (true) {
-            int length, type, flags, streamId;
-            byte[] payload;
+            H2Frames.Frame frame;
             try {
-                length = (in.readUnsignedByte() << 16) | (in.readUnsignedByte() << 8) | in.readUnsignedByte();
-                type = in.readUnsignedByte();
-                flags = in.readUnsignedByte();
-                streamId = in.readInt() & 0x7fff_ffff;
-                payload = in.readNBytes(length);
-                if (payload.length < length) throw new EOFException();
+                frame = H2Frames.read(in);
             } catch (EOFException | SocketException closed) {
                 return new Response(status, headers, body.toByteArray(), -1, goAwayCode);
             }
+            int type = frame.type(), flags = frame.flags(), streamId = frame.streamId();
+            byte[] payload = frame.payload();
+            int length = payload.length;
             switch (type) {
                 case SETTINGS -> {
                     if ((flags & ACK) == 0) {
