@@ -70,10 +70,7 @@ class Http2GoAwayTest {
     @BeforeAll
     static void start() {
         slow = new SlowChatUpstream(SLOW_WORDS, SLOW_PAUSE);
-        quarry = TestQuarry.start("""
-                providers: [{ name: slow-upstream, type: openai-compatible, base_url: "%s" }]
-                models: [{ id: slow, deployments: [{ provider: slow-upstream, model: slow }] }]
-                """.formatted(slow.baseUrl()), Map.of());
+        quarry = TestQuarry.start(slow.modelConfig(), Map.of());
         key = quarry.quarry().identities().createKey("goaway-user", PrincipalKind.USER);
         port = URI.create(quarry.baseUrl()).getPort();
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.quarry.testing.AccessLog;
+import dev.quarry.testing.H2Frames;
 import dev.quarry.testing.TestQuarry;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -16,7 +17,6 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -39,7 +39,7 @@ class Http2StalledClientTest {
             int port = URI.create(quarry.baseUrl()).getPort();
             socket.connect(new InetSocketAddress("127.0.0.1", port));
             OutputStream out = socket.getOutputStream();
-            out.write("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            out.write(H2Frames.PREFACE);
             frame(out, SETTINGS, 0, 0, new byte[0]);
             Http2Headers headers = new DefaultHttp2Headers().method("POST").scheme("http").path("/v1/chat/completions").authority("127.0.0.1:" + port);
             headers.add("content-type", "application/json").add("authorization", "Bearer " + quarry.newKey("stalled"));
@@ -62,12 +62,8 @@ class Http2StalledClientTest {
         try {
             var in = new DataInputStream(socket.getInputStream());
             while (true) {
-                int length = (in.readUnsignedByte() << 16) | (in.readUnsignedByte() << 8) | in.readUnsignedByte();
-                int type = in.readUnsignedByte();
-                int flags = in.readUnsignedByte();
-                in.readInt();
-                in.readNBytes(length);
-                if (type == SETTINGS && (flags & ACK) == 0) {
+                H2Frames.Frame frame = H2Frames.read(in);
+                if (frame.type() == SETTINGS && (frame.flags() & ACK) == 0) {
                     OutputStream out = socket.getOutputStream();
                     frame(out, SETTINGS, ACK, 0, new byte[0]);
                     out.flush();
@@ -87,9 +83,6 @@ class Http2StalledClientTest {
     }
 
     private static synchronized void frame(OutputStream out, int type, int flags, int streamId, byte[] payload) throws IOException {
-        int length = payload.length;
-        out.write(new byte[] {(byte) (length >>> 16), (byte) (length >>> 8), (byte) length, (byte) type, (byte) flags,
-                (byte) (streamId >>> 24), (byte) (streamId >>> 16), (byte) (streamId >>> 8), (byte) streamId});
-        out.write(payload);
+        H2Frames.write(out, type, flags, streamId, payload);
     }
 }

@@ -30,7 +30,6 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class H2cConnection implements AutoCloseable {
     private static final int TIMEOUT_MILLIS = 20_000;
-    private static final byte[] PREFACE = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
     private static final int DATA = 0, HEADERS = 1, RST_STREAM = 3, SETTINGS = 4, WINDOW_UPDATE = 8, CONTINUATION = 9;
     private static final int END_STREAM = 0x1, ACK = 0x1, END_HEADERS = 0x4;
 
@@ -52,7 +51,7 @@ public final class H2cConnection implements AutoCloseable {
         socket.connect(new InetSocketAddress("127.0.0.1", port), TIMEOUT_MILLIS);
         socket.setSoTimeout(TIMEOUT_MILLIS);
         out = socket.getOutputStream();
-        out.write(PREFACE);
+        out.write(H2Frames.PREFACE);
         frame(SETTINGS, 0, 0, new byte[0]);
         reader = Thread.ofVirtual().start(this::read);
     }
@@ -135,11 +134,10 @@ public final class H2cConnection implements AutoCloseable {
         try {
             var in = new DataInputStream(socket.getInputStream());
             while (true) {
-                int length = (in.readUnsignedByte() << 16) | (in.readUnsignedByte() << 8) | in.readUnsignedByte();
-                int type = in.readUnsignedByte();
-                int flags = in.readUnsignedByte();
-                int streamId = in.readInt() & 0x7fff_ffff;
-                byte[] payload = in.readNBytes(length);
+                H2Frames.Frame frame = H2Frames.read(in);
+                int type = frame.type(), flags = frame.flags(), streamId = frame.streamId();
+                byte[] payload = frame.payload();
+                int length = payload.length;
                 Answer answer = answers.get(streamId);
                 switch (type) {
                     case SETTINGS -> {
@@ -178,10 +176,7 @@ public final class H2cConnection implements AutoCloseable {
     }
 
     private synchronized void frame(int type, int flags, int streamId, byte[] payload) throws IOException {
-        int length = payload.length;
-        out.write(new byte[] {(byte) (length >>> 16), (byte) (length >>> 8), (byte) length, (byte) type, (byte) flags,
-                (byte) (streamId >>> 24), (byte) (streamId >>> 16), (byte) (streamId >>> 8), (byte) streamId});
-        out.write(payload);
+        H2Frames.write(out, type, flags, streamId, payload);
         out.flush();
     }
 

@@ -28,7 +28,6 @@ import java.util.Map;
  */
 public final class RawH2c {
     private static final int TIMEOUT_MILLIS = 20_000;
-    private static final byte[] PREFACE = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
     private static final int DATA = 0, HEADERS = 1, RST_STREAM = 3, SETTINGS = 4, GOAWAY = 7, WINDOW_UPDATE = 8, CONTINUATION = 9;
     private static final int NO_ERROR = 0;
     private static final int END_STREAM = 0x1, ACK = 0x1, END_HEADERS = 0x4;
@@ -105,10 +104,10 @@ public final class RawH2c {
             socket.connect(new InetSocketAddress("127.0.0.1", port), TIMEOUT_MILLIS);
             socket.setSoTimeout(TIMEOUT_MILLIS);
             OutputStream out = socket.getOutputStream();
-            out.write(PREFACE);
-            frame(out, SETTINGS, 0, 0, new byte[0]);
-            frame(out, HEADERS, body.length == 0 ? END_HEADERS | END_STREAM : END_HEADERS, STREAM, encode(headerBlock));
-            if (body.length > 0) frame(out, DATA, END_STREAM, STREAM, body);
+            out.write(H2Frames.PREFACE);
+            H2Frames.write(out, SETTINGS, 0, 0, new byte[0]);
+            H2Frames.write(out, HEADERS, body.length == 0 ? END_HEADERS | END_STREAM : END_HEADERS, STREAM, encode(headerBlock));
+            if (body.length > 0) H2Frames.write(out, DATA, END_STREAM, STREAM, body);
             out.flush();
             return read(new DataInputStream(socket.getInputStream()), out, after);
         }
@@ -122,23 +121,19 @@ public final class RawH2c {
         int status = 0;
         int goAwayCode = -1;
         while (true) {
-            int length, type, flags, streamId;
-            byte[] payload;
+            H2Frames.Frame frame;
             try {
-                length = (in.readUnsignedByte() << 16) | (in.readUnsignedByte() << 8) | in.readUnsignedByte();
-                type = in.readUnsignedByte();
-                flags = in.readUnsignedByte();
-                streamId = in.readInt() & 0x7fff_ffff;
-                payload = in.readNBytes(length);
-                if (payload.length < length) throw new EOFException();
+                frame = H2Frames.read(in);
             } catch (EOFException | SocketException closed) {
                 return new Response(status, headers, body.toByteArray(), -1, goAwayCode);
             }
-            if (Boolean.getBoolean("rawh2c.debug")) System.err.println("frame type=" + type + " flags=" + flags + " stream=" + streamId + " len=" + length + " " + new String(payload, StandardCharsets.ISO_8859_1));
+            int type = frame.type(), flags = frame.flags(), streamId = frame.streamId();
+            byte[] payload = frame.payload();
+            int length = payload.length;
             switch (type) {
                 case SETTINGS -> {
                     if ((flags & ACK) == 0) {
-                        frame(out, SETTINGS, ACK, 0, new byte[0]);
+                        H2Frames.write(out, SETTINGS, ACK, 0, new byte[0]);
                         out.flush();
                     }
                 }
@@ -166,10 +161,10 @@ public final class RawH2c {
                         if (headers.containsKey(":status")) status = Integer.parseInt(headers.get(":status"));
                         if (after.goAwayCode() >= 0 && (flags & END_STREAM) == 0) {
                             byte[] second = after.interrupted();
-                            if (second != null) frame(out, HEADERS, END_STREAM, SECOND_STREAM, Arrays.copyOf(second, second.length / 2));
-                            frame(out, GOAWAY, 0, 0, ByteBuffer.allocate(8).putInt(0).putInt(after.goAwayCode()).array());
+                            if (second != null) H2Frames.write(out, HEADERS, END_STREAM, SECOND_STREAM, Arrays.copyOf(second, second.length / 2));
+                            H2Frames.write(out, GOAWAY, 0, 0, ByteBuffer.allocate(8).putInt(0).putInt(after.goAwayCode()).array());
                             if (second != null) {
-                                frame(out, CONTINUATION, END_HEADERS, SECOND_STREAM, Arrays.copyOfRange(second, second.length / 2, second.length));
+                                H2Frames.write(out, CONTINUATION, END_HEADERS, SECOND_STREAM, Arrays.copyOfRange(second, second.length / 2, second.length));
                             }
                             out.flush();
                             if (after.hangUp()) return new Response(status, headers, new byte[0], -1, -1);
@@ -186,8 +181,8 @@ public final class RawH2c {
                         // stalled. A server that has closed the connection is found by the next read.
                         byte[] increment = ByteBuffer.allocate(4).putInt(length).array();
                         try {
-                            frame(out, WINDOW_UPDATE, 0, STREAM, increment);
-                            frame(out, WINDOW_UPDATE, 0, 0, increment);
+                            H2Frames.write(out, WINDOW_UPDATE, 0, STREAM, increment);
+                            H2Frames.write(out, WINDOW_UPDATE, 0, 0, increment);
                             out.flush();
                         } catch (SocketException closed) {
                             // read on
@@ -230,12 +225,5 @@ public final class RawH2c {
             out.write(length);
         }
         out.writeBytes(octets);
-    }
-
-    private static void frame(OutputStream out, int type, int flags, int streamId, byte[] payload) throws IOException {
-        int length = payload.length;
-        out.write(new byte[] {(byte) (length >>> 16), (byte) (length >>> 8), (byte) length, (byte) type, (byte) flags,
-                (byte) (streamId >>> 24), (byte) (streamId >>> 16), (byte) (streamId >>> 8), (byte) streamId});
-        out.write(payload);
     }
 }

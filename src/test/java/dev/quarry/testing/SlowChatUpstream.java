@@ -64,6 +64,14 @@ public final class SlowChatUpstream implements AutoCloseable {
         return cut.get();
     }
 
+    /** Quarry configuration serving model {@code slow} from this upstream (provider {@code slow-upstream}). */
+    public String modelConfig() {
+        return """
+                providers: [{ name: slow-upstream, type: openai-compatible, base_url: "%s" }]
+                models: [{ id: slow, deployments: [{ provider: slow-upstream, model: slow }] }]
+                """.formatted(baseUrl());
+    }
+
     public String baseUrl() {
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/v1";
     }
