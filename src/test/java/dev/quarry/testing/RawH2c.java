@@ -133,8 +133,14 @@ public final class RawH2c {
             switch (type) {
                 case SETTINGS -> {
                     if ((flags & ACK) == 0) {
-                        H2Frames.write(out, SETTINGS, ACK, 0, new byte[0]);
-                        out.flush();
+                        // A server that refuses the request may close the connection before the acknowledgement
+                        // arrives; what it said (its GOAWAY) is found by the next read.
+                        try {
+                            H2Frames.write(out, SETTINGS, ACK, 0, new byte[0]);
+                            out.flush();
+                        } catch (SocketException closed) {
+                            // read on
+                        }
                     }
                 }
                 case GOAWAY -> {
