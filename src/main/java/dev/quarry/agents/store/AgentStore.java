@@ -96,9 +96,8 @@ public final class AgentStore {
     /** The owner's agents that are not deleted, at their latest versions, in id (creation) order. */
     public Page<SavedAgent> list(String ownerId, ListQuery query) {
         return db.read(c -> {
-            String tail = Paging.tail(query).replace("id ", "a.id ");
             try (PreparedStatement s = c.prepareStatement(SELECT + "AND v.version = a.latest_version WHERE a.owner_id = ? AND a.deleted_at IS NULL"
-                    + tail)) {
+                    + Paging.tail("a.id", query))) {
                 s.setString(1, ownerId);
                 Paging.bind(s, 1, query);
                 return Paging.read(s, query, AgentStore::row);

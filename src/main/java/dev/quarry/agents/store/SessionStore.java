@@ -65,7 +65,7 @@ public final class SessionStore {
         return db.read(c -> {
             String agent = query.agentId() == null ? "" : " AND agent_id = ?";
             try (PreparedStatement s = c.prepareStatement("SELECT " + COLUMNS + " FROM agent_sessions WHERE owner_id = ? AND deleted_at IS NULL"
-                    + agent + Paging.tail(query))) {
+                    + agent + Paging.tail("id", query))) {
                 s.setString(1, ownerId);
                 int used = 1;
                 if (query.agentId() != null) s.setString(++used, query.agentId());
