@@ -112,7 +112,7 @@ public final class AgentsCodec {
             try {
                 limit = Integer.parseInt(limitText);
             } catch (NumberFormatException e) {
-                throw QuarryException.invalid("limit", "'limit' must be an integer from 1 to " + ListQuery.MAX_LIMIT + ".");
+                limit = 0; // refused below, as one out of range
             }
             if (limit < 1 || limit > ListQuery.MAX_LIMIT) {
                 throw QuarryException.invalid("limit", "'limit' must be an integer from 1 to " + ListQuery.MAX_LIMIT + ".");
