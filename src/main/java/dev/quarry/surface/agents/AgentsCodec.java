@@ -55,10 +55,9 @@ public final class AgentsCodec {
     public static SessionDraft sessionCreate(ObjectNode body) {
         known(body, SESSION_CREATE_FIELDS, "");
         notYet(body, "input", "input", "Creating a session with 'input' is not supported yet: create it without input.");
-        if (body.path("stream").isBoolean() && body.get("stream").booleanValue()) {
+        if (Json.optBoolean(body, "stream", "stream", false)) {
             throw QuarryException.unsupported("stream", "Streaming a session's creation ('stream': true) is not supported yet.");
         }
-        Json.optBoolean(body, "stream", "stream", false);
         notYet(body, "review", "review", "'review' is not supported yet.");
         notYet(body, "spend_control", "spend_control", "'spend_control' is not supported yet.");
         if (!Json.optArray(body, "vault_ids", "vault_ids").isEmpty()) throw QuarryException.unsupported("vault_ids", "Vaults are not supported.");
