@@ -81,7 +81,7 @@ final class AgentRoutes implements HttpService {
 
     private void listSessions(ServerRequest req, ServerResponse res) {
         calls.serve(req, res, WIRE, Actions.READ_AGENT_SESSION, "agent-session/*", call -> {
-            ListQuery query = AgentsCodec.listQuery(name -> req.query().first(name).orElse(null), req.query().names(), true);
+            ListQuery query = listQuery(req, true);
             return json(AgentsCodec.page(sessions.list(call, query, s -> call.mayOn("agent-session/" + s.id())), AgentsCodec::session, Session::id));
         });
     }
@@ -115,7 +115,7 @@ final class AgentRoutes implements HttpService {
 
     private void listAgents(ServerRequest req, ServerResponse res) {
         calls.serve(req, res, WIRE, Actions.READ_AGENT, "agent/*", call -> {
-            ListQuery query = AgentsCodec.listQuery(name -> req.query().first(name).orElse(null), req.query().names(), false);
+            ListQuery query = listQuery(req, false);
             return json(AgentsCodec.page(agents.list(call, query, a -> call.mayOn("agent/" + a.id())), AgentsCodec::agent, SavedAgent::id));
         });
     }
@@ -157,6 +157,10 @@ final class AgentRoutes implements HttpService {
                         "You are not allowed to invoke the model '" + model + "'.", param, null));
             }
         };
+    }
+
+    private static ListQuery listQuery(ServerRequest req, boolean sessions) {
+        return AgentsCodec.listQuery(name -> req.query().first(name).orElse(null), req.query().names(), sessions);
     }
 
     private static String id(ServerRequest req) {

@@ -262,7 +262,7 @@ class AgentSessionsBadInputTest {
                 .expect(200);
         List<String> unrefused = new ArrayList<>();
         for (Route route : routes) {
-            String before = state(mallory, session, agent);
+            String before = state(mallory);
             quarry.admin("PUT", "/admin/policies/DenyAgents", """
                     {"Statement": [{"Sid": "DenyThis", "Effect": "Deny", "Action": "%s", "Resource": "%s"}]}"""
                     .formatted(route.action(), route.resource())).expect(200);
@@ -273,13 +273,13 @@ class AgentSessionsBadInputTest {
             }
             quarry.admin("PUT", "/admin/policies/DenyAgents", "{\"Statement\": [{\"Sid\": \"Nothing\", \"Effect\": \"Deny\", \"Action\": "
                     + "\"quarry:ListModels\", \"Resource\": \"model/none\"}]}").expect(200);
-            assertThat(state(mallory, session, agent)).as("after %s", route).isEqualTo(before);
+            assertThat(state(mallory)).as("after %s", route).isEqualTo(before);
         }
         assertThat(unrefused).isEmpty();
     }
 
     /** What mallory has: sessions and agents as listed (ids, models, metadata and versions). */
-    private static String state(String mallory, String session, String agent) {
+    private static String state(String mallory) {
         return quarry.call("GET", "/v1/agents/sessions?limit=100", mallory, null).expect(200).path("data").toString()
                 + quarry.call("GET", "/v1/agents?limit=100", mallory, null).expect(200).path("data").toString();
     }

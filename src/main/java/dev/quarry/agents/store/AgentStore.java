@@ -51,9 +51,7 @@ public final class AgentStore {
         return db.read(c -> {
             try (PreparedStatement s = c.prepareStatement(SELECT + "AND v.version = a.latest_version WHERE a.id = ? AND a.deleted_at IS NULL")) {
                 s.setString(1, id);
-                try (ResultSet r = s.executeQuery()) {
-                    return r.next() ? Optional.of(row(r)) : Optional.empty();
-                }
+                return Rows.one(s, AgentStore::row);
             }
         });
     }
@@ -64,9 +62,7 @@ public final class AgentStore {
             try (PreparedStatement s = c.prepareStatement(SELECT + "AND v.version = ? WHERE a.id = ?")) {
                 s.setInt(1, version);
                 s.setString(2, id);
-                try (ResultSet r = s.executeQuery()) {
-                    return r.next() ? Optional.of(row(r)) : Optional.empty();
-                }
+                return Rows.one(s, AgentStore::row);
             }
         });
     }
@@ -96,9 +92,8 @@ public final class AgentStore {
     /** The owner's agents that are not deleted, at their latest versions, in id (creation) order. */
     public Page<SavedAgent> list(String ownerId, ListQuery query) {
         return db.read(c -> {
-            String tail = Paging.tail(query).replace("id ", "a.id ");
             try (PreparedStatement s = c.prepareStatement(SELECT + "AND v.version = a.latest_version WHERE a.owner_id = ? AND a.deleted_at IS NULL"
-                    + tail)) {
+                    + Paging.tail("a.id", query))) {
                 s.setString(1, ownerId);
                 Paging.bind(s, 1, query);
                 return Paging.read(s, query, AgentStore::row);
@@ -108,13 +103,7 @@ public final class AgentStore {
 
     /** Marks an agent deleted; its versions stay for the sessions pinned to them. */
     public boolean delete(String id, long now) {
-        return db.transaction(c -> {
-            try (PreparedStatement s = c.prepareStatement("UPDATE agents SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL")) {
-                s.setLong(1, now);
-                s.setString(2, id);
-                return s.executeUpdate() == 1;
-            }
-        });
+        return Rows.softDelete(db, "agents", id, now);
     }
 
     private static void insertVersion(Connection c, String id, int version, AgentSpec spec, Map<String, String> metadata, long now)

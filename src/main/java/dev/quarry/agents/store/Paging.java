@@ -17,10 +17,13 @@ final class Paging {
 
     private Paging() {}
 
-    /** {@code AND id > ? ORDER BY id ASC LIMIT ?}, or its descending twin; the cursor clause only when there is a cursor. */
-    static String tail(ListQuery query) {
-        String cursor = query.after() == null ? "" : query.ascending() ? " AND id > ?" : " AND id < ?";
-        return cursor + " ORDER BY id " + (query.ascending() ? "ASC" : "DESC") + " LIMIT ?";
+    /**
+     * {@code AND id > ? ORDER BY id ASC LIMIT ?}, or its descending twin, with {@code id} the
+     * (qualified) id column; the cursor clause only when there is a cursor.
+     */
+    static String tail(String id, ListQuery query) {
+        String cursor = query.after() == null ? "" : " AND " + id + (query.ascending() ? " > ?" : " < ?");
+        return cursor + " ORDER BY " + id + " " + (query.ascending() ? "ASC" : "DESC") + " LIMIT ?";
     }
 
     /** Binds the cursor and the limit after the {@code used} parameters already bound. */

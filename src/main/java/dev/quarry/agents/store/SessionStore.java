@@ -53,9 +53,7 @@ public final class SessionStore {
         return db.read(c -> {
             try (PreparedStatement s = c.prepareStatement("SELECT " + COLUMNS + " FROM agent_sessions WHERE id = ? AND deleted_at IS NULL")) {
                 s.setString(1, id);
-                try (ResultSet r = s.executeQuery()) {
-                    return r.next() ? Optional.of(row(r)) : Optional.empty();
-                }
+                return Rows.one(s, SessionStore::row);
             }
         });
     }
@@ -65,7 +63,7 @@ public final class SessionStore {
         return db.read(c -> {
             String agent = query.agentId() == null ? "" : " AND agent_id = ?";
             try (PreparedStatement s = c.prepareStatement("SELECT " + COLUMNS + " FROM agent_sessions WHERE owner_id = ? AND deleted_at IS NULL"
-                    + agent + Paging.tail(query))) {
+                    + agent + Paging.tail("id", query))) {
                 s.setString(1, ownerId);
                 int used = 1;
                 if (query.agentId() != null) s.setString(++used, query.agentId());
@@ -97,13 +95,7 @@ public final class SessionStore {
 
     /** Marks a session deleted; false when it already was (or never existed). */
     public boolean delete(String id, long now) {
-        return db.transaction(c -> {
-            try (PreparedStatement s = c.prepareStatement("UPDATE agent_sessions SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL")) {
-                s.setLong(1, now);
-                s.setString(2, id);
-                return s.executeUpdate() == 1;
-            }
-        });
+        return Rows.softDelete(db, "agent_sessions", id, now);
     }
 
     private static Session row(ResultSet r) throws SQLException {

@@ -21,6 +21,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /** Decodes the Agents API's requests and encodes its objects. */
 public final class AgentsCodec {
@@ -32,15 +34,19 @@ public final class AgentsCodec {
     static final int MODEL = 256;
     static final int INSTRUCTIONS = 256 * 1024;
 
-    /** An inline agent's fields: the first three are used; the others are accepted only when absent, null or empty. */
-    private static final Set<String> AGENT_FIELDS = Set.of("name", "model", "instructions", "tools", "reasoning", "text", "service_tier",
-            "multi_agent", "compaction", "experimental");
+    /** The parts of an agent (inline or saved) Quarry does not do yet: accepted only when absent, null or empty. */
+    private static final List<String> AGENT_PARTS_NOT_YET = List.of("tools", "reasoning", "text", "service_tier", "multi_agent", "compaction",
+            "experimental");
+    /** An inline agent's fields: name, model and instructions are used; the others are the parts not done yet. */
+    private static final Set<String> AGENT_FIELDS = Stream.concat(Stream.of("name", "model", "instructions"), AGENT_PARTS_NOT_YET.stream())
+            .collect(Collectors.toUnmodifiableSet());
     private static final Set<String> SESSION_CREATE_FIELDS = Set.of("agent", "agent_id", "environment", "input", "metadata", "review",
             "spend_control", "vault_ids", "stream");
     private static final Set<String> SESSION_UPDATE_FIELDS = Set.of("agent", "metadata", "review", "spend_control");
     private static final Set<String> SESSION_UPDATE_AGENT_FIELDS = Set.of("model", "reasoning", "service_tier", "tools");
-    private static final Set<String> SAVED_AGENT_FIELDS = Set.of("name", "model", "instructions", "metadata", "tools", "reasoning", "text",
-            "service_tier", "multi_agent", "compaction", "experimental");
+    /** A saved agent's fields: an inline agent's, and its metadata. */
+    private static final Set<String> SAVED_AGENT_FIELDS = Stream.concat(AGENT_FIELDS.stream(), Stream.of("metadata"))
+            .collect(Collectors.toUnmodifiableSet());
 
     private AgentsCodec() {}
 
@@ -49,10 +55,9 @@ public final class AgentsCodec {
     public static SessionDraft sessionCreate(ObjectNode body) {
         known(body, SESSION_CREATE_FIELDS, "");
         notYet(body, "input", "input", "Creating a session with 'input' is not supported yet: create it without input.");
-        if (body.path("stream").isBoolean() && body.get("stream").booleanValue()) {
+        if (Json.optBoolean(body, "stream", "stream", false)) {
             throw QuarryException.unsupported("stream", "Streaming a session's creation ('stream': true) is not supported yet.");
         }
-        Json.optBoolean(body, "stream", "stream", false);
         notYet(body, "review", "review", "'review' is not supported yet.");
         notYet(body, "spend_control", "spend_control", "'spend_control' is not supported yet.");
         if (!Json.optArray(body, "vault_ids", "vault_ids").isEmpty()) throw QuarryException.unsupported("vault_ids", "Vaults are not supported.");
@@ -86,7 +91,7 @@ public final class AgentsCodec {
     /** A saved agent's create ({@code creating}: model required) or update (every field optional). */
     public static AgentDraft savedAgent(ObjectNode body, boolean creating) {
         known(body, SAVED_AGENT_FIELDS, "");
-        unsupportedParts(body, "", List.of("tools", "reasoning", "text", "service_tier", "multi_agent", "compaction", "experimental"));
+        unsupportedParts(body, "", AGENT_PARTS_NOT_YET);
         String model = creating ? Json.requireText(body, "model", "model") : Json.optText(body, "model", "model");
         if (model != null && model.isBlank()) throw QuarryException.invalid("model", "'model' must not be empty.");
         return new AgentDraft(name(Json.optText(body, "name", "name"), "name"), bounded(model, "model", MODEL),
@@ -106,7 +111,7 @@ public final class AgentsCodec {
             try {
                 limit = Integer.parseInt(limitText);
             } catch (NumberFormatException e) {
-                throw QuarryException.invalid("limit", "'limit' must be an integer from 1 to " + ListQuery.MAX_LIMIT + ".");
+                limit = 0; // refused below, as one out of range
             }
             if (limit < 1 || limit > ListQuery.MAX_LIMIT) {
                 throw QuarryException.invalid("limit", "'limit' must be an integer from 1 to " + ListQuery.MAX_LIMIT + ".");
@@ -136,7 +141,7 @@ public final class AgentsCodec {
 
     private static AgentSpec inlineAgent(JsonNode agent) {
         known(agent, AGENT_FIELDS, "agent.");
-        unsupportedParts(agent, "agent.", List.of("tools", "reasoning", "text", "service_tier", "multi_agent", "compaction", "experimental"));
+        unsupportedParts(agent, "agent.", AGENT_PARTS_NOT_YET);
         String model = bounded(Json.requireText(agent, "model", "agent.model"), "agent.model", MODEL);
         if (model.isBlank()) throw QuarryException.invalid("agent.model", "'agent.model' must not be empty.");
         return new AgentSpec(name(Json.optText(agent, "name", "agent.name"), "agent.name"), model,
