@@ -63,6 +63,19 @@ public final class MasterKey {
         return new Sealed(encrypt(key, dataKey, context), encrypt(new SecretKeySpec(dataKey, "AES"), secret.getBytes(StandardCharsets.UTF_8), context));
     }
 
+    /** {@link #seal} as one line of text: the sealed data key and the sealed secret, joined by a dot (base64 has none). */
+    public String sealText(String secret, String context) {
+        Sealed sealed = seal(secret, context);
+        return sealed.dataKey() + "." + sealed.secret();
+    }
+
+    /** @throws IllegalStateException when {@code text} was not sealed by this key for this context */
+    public String openText(String text, String context) {
+        int dot = text.indexOf('.');
+        if (dot < 0) throw new IllegalStateException("a sealed secret is not of the form DATAKEY.SECRET");
+        return open(new Sealed(text.substring(0, dot), text.substring(dot + 1)), context);
+    }
+
     /** @throws IllegalStateException when the value was not sealed by this key for this context */
     String open(Sealed sealed, String context) {
         byte[] dataKey = decrypt(key, sealed.dataKey(), context);

@@ -34,6 +34,7 @@ import dev.quarry.identity.BootstrapAdmin;
 import dev.quarry.identity.KeyUsageWriter;
 import dev.quarry.identity.IdentityStore;
 import dev.quarry.identity.MasterKey;
+import dev.quarry.agents.model.SecretBox;
 import dev.quarry.identity.Principal;
 import dev.quarry.identity.PrincipalKind;
 import dev.quarry.metering.GroupCommitLedger;
@@ -88,6 +89,7 @@ public final class Quarry implements AutoCloseable {
     private final Database db;
     private final GroupCommitLedger ledger;
     private final AuditLog audit;
+    private final MasterKey masterKey;
     private final IdentityStore identities;
     private final KeyUsageWriter keyUsage;
     private final ChangeWatcher changes;
@@ -118,7 +120,8 @@ public final class Quarry implements AutoCloseable {
         this.connections = ConnectionGuard.within(config.server().connections(), ConnectionGuard.descriptorLimit());
         this.db = config.openStore();
         Clock clock = Clock.systemUTC();
-        this.identities = new IdentityStore(db, MasterKey.resolve(config.dataDir(), env.apply(MasterKey.ENV)));
+        this.masterKey = MasterKey.resolve(config.dataDir(), env.apply(MasterKey.ENV));
+        this.identities = new IdentityStore(db, masterKey);
         DataFolder.warnIfExposed(config.dataDir(), List.of("admin.key", "master.key", "audit-signing.key", "quarry.db"));
         Principal adminPrincipal = identities.ensurePrincipal(BootstrapAdmin.PRINCIPAL, PrincipalKind.ADMIN);
         refuseAnotherPrincipalsKeyAsAdmin(adminPrincipal);
@@ -179,7 +182,7 @@ public final class Quarry implements AutoCloseable {
         // The routes that serve callers' own things rather than administration: feedback, experiment reports, managed agents.
         var callerRoutes = List.of(new FeedbackRoutes(platformCalls, new AnswerFeedback(db, clock)),
                 new ExperimentAdminRoutes(platformCalls, new ExperimentReport(db)),
-                new AgentRoutes(platformCalls, new AgentSessions(new SessionStore(db), agentStore, clock), new SavedAgents(agentStore, clock), catalog));
+                new AgentRoutes(platformCalls, new AgentSessions(new SessionStore(db), agentStore, secrets(masterKey), clock), new SavedAgents(agentStore, clock), catalog));
         this.listener = new ListenerSupervisor(config.server().host());
         startServer(config, calls, platformCalls, catalog, clock, Stream.concat(Stream.of(policyAdmin, identityAdmin, costAdmin, budgetAdmin,
                 guardrailRoutes), cliRoutes.stream()).toList(), callerRoutes);
@@ -192,6 +195,21 @@ public final class Quarry implements AutoCloseable {
      * off the start-up path, so the first request to a GPT model does not wait for it; a request that
      * comes sooner waits on the same load.
      */
+    /** The master key, as the box agent sessions keep their MCP servers' secrets in. */
+    private static SecretBox secrets(MasterKey key) {
+        return new SecretBox() {
+            @Override
+            public String seal(String plain, String context) {
+                return key.sealText(plain, context);
+            }
+
+            @Override
+            public String open(String sealed, String context) {
+                return key.openText(sealed, context);
+            }
+        };
+    }
+
     private static void preloadTokenizers(Catalog catalog) {
         List<ModelEntry> served = catalog.models().stream().filter(ModelEntry::available).toList();
         Thread.ofVirtual().name("tokenizer-preload").start(() -> served.forEach(m -> Tokenizers.forModel(m.family(), m.id()).count("")));

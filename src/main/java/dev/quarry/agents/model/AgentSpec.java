@@ -1,20 +1,36 @@
 package dev.quarry.agents.model;
 
+import java.util.List;
+import java.util.Optional;
 import java.util.Objects;
 
 /**
- * What an agent is, as a session runs it: its model (a catalog id or alias, as given) and its
- * instructions. Tools, reasoning, limits and compaction join in later slices.
+ * What an agent is, as a session runs it: its model (a catalog id or alias, as given), its
+ * instructions and its tools. Reasoning, limits and compaction join in later slices.
  *
  * @param name         a display name, may be {@code null}
  * @param instructions may be {@code null}
  */
-public record AgentSpec(String name, String model, String instructions) {
+public record AgentSpec(String name, String model, String instructions, List<AgentTool> tools) {
     public AgentSpec {
         Objects.requireNonNull(model, "model");
+        tools = List.copyOf(tools);
+    }
+
+    public AgentSpec(String name, String model, String instructions) {
+        this(name, model, instructions, List.of());
     }
 
     public AgentSpec withModel(String newModel) {
-        return new AgentSpec(name, newModel, instructions);
+        return new AgentSpec(name, newModel, instructions, tools);
+    }
+
+    public AgentSpec withTools(List<AgentTool> newTools) {
+        return new AgentSpec(name, model, instructions, newTools);
+    }
+
+    /** The function tool named {@code name}, if the agent has one. */
+    public Optional<AgentTool.Function> function(String name) {
+        return tools.stream().filter(t -> t instanceof AgentTool.Function f && f.name().equals(name)).map(AgentTool.Function.class::cast).findFirst();
     }
 }

@@ -10,6 +10,8 @@ import dev.quarry.agents.model.SessionChange;
 import dev.quarry.agents.model.SessionDraft;
 import dev.quarry.agents.store.AgentStore;
 import dev.quarry.agents.store.SessionStore;
+import dev.quarry.agents.store.ToolJson;
+import dev.quarry.agents.model.SecretBox;
 import dev.quarry.canonical.ErrorKind;
 import dev.quarry.canonical.QuarryException;
 import dev.quarry.identity.Acting;
@@ -26,11 +28,13 @@ public final class AgentSessions {
 
     private final SessionStore sessions;
     private final AgentStore agents;
+    private final SecretBox secrets;
     private final Clock clock;
 
-    public AgentSessions(SessionStore sessions, AgentStore agents, Clock clock) {
+    public AgentSessions(SessionStore sessions, AgentStore agents, SecretBox secrets, Clock clock) {
         this.sessions = sessions;
         this.agents = agents;
+        this.secrets = secrets;
         this.clock = clock;
     }
 
@@ -55,7 +59,9 @@ public final class AgentSessions {
             models.require(spec.model(), "agent.model");
         }
         long now = clock.millis();
-        Session session = new Session(Ids.next(Ids.SESSION, now), Owned.owner(caller), caller.caller().onBehalfOfId(), surface, agentId, version,
+        String id = Ids.next(Ids.SESSION, now);
+        spec = spec.withTools(ToolJson.seal(spec.tools(), secrets, id));
+        Session session = new Session(id, Owned.owner(caller), caller.caller().onBehalfOfId(), surface, agentId, version,
                 spec, draft.metadata(), Session.IDLE, null, now, now);
         sessions.insert(session);
         return session;

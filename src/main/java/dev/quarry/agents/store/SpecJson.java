@@ -21,13 +21,14 @@ final class SpecJson {
         node.put("model", spec.model());
         if (spec.name() != null) node.put("name", spec.name());
         if (spec.instructions() != null) node.put("instructions", spec.instructions());
+        if (!spec.tools().isEmpty()) node.set("tools", ToolJson.write(spec.tools()));
         return node.toString();
     }
 
     static AgentSpec spec(String json) {
         try {
             var node = JSON.readTree(json);
-            return new AgentSpec(text(node.get("name")), node.path("model").asText(), text(node.get("instructions")));
+            return new AgentSpec(text(node.get("name")), node.path("model").asText(), text(node.get("instructions")), ToolJson.read(node.path("tools")));
         } catch (JsonProcessingException e) {
             throw new StoreException("an agent spec in the store is not JSON: " + e.getOriginalMessage(), e);
         }
@@ -49,7 +50,7 @@ final class SpecJson {
         }
     }
 
-    private static String text(JsonNode node) {
+    static String text(JsonNode node) {
         return node == null || node.isNull() ? null : node.asText();
     }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.quarry.agents.model.AgentDraft;
 import dev.quarry.agents.model.AgentSpec;
+import dev.quarry.agents.model.AgentTool;
 import dev.quarry.agents.model.Ids;
 import dev.quarry.agents.model.ListQuery;
 import dev.quarry.agents.model.Page;
@@ -35,10 +36,10 @@ public final class AgentsCodec {
     static final int INSTRUCTIONS = 256 * 1024;
 
     /** The parts of an agent (inline or saved) Quarry does not do yet: accepted only when absent, null or empty. */
-    private static final List<String> AGENT_PARTS_NOT_YET = List.of("tools", "reasoning", "text", "service_tier", "multi_agent", "compaction",
+    private static final List<String> AGENT_PARTS_NOT_YET = List.of("reasoning", "text", "service_tier", "multi_agent", "compaction",
             "experimental");
-    /** An inline agent's fields: name, model and instructions are used; the others are the parts not done yet. */
-    private static final Set<String> AGENT_FIELDS = Stream.concat(Stream.of("name", "model", "instructions"), AGENT_PARTS_NOT_YET.stream())
+    /** An inline agent's fields: name, model, instructions and tools are used; the others are the parts not done yet. */
+    private static final Set<String> AGENT_FIELDS = Stream.concat(Stream.of("name", "model", "instructions", "tools"), AGENT_PARTS_NOT_YET.stream())
             .collect(Collectors.toUnmodifiableSet());
     private static final Set<String> SESSION_CREATE_FIELDS = Set.of("agent", "agent_id", "environment", "input", "metadata", "review",
             "spend_control", "vault_ids", "stream");
@@ -94,8 +95,9 @@ public final class AgentsCodec {
         unsupportedParts(body, "", AGENT_PARTS_NOT_YET);
         String model = creating ? Json.requireText(body, "model", "model") : Json.optText(body, "model", "model");
         if (model != null && model.isBlank()) throw QuarryException.invalid("model", "'model' must not be empty.");
+        List<AgentTool> tools = creating || body.has("tools") ? ToolsCodec.read(body, "", false) : null;
         return new AgentDraft(name(Json.optText(body, "name", "name"), "name"), bounded(model, "model", MODEL),
-                bounded(Json.optText(body, "instructions", "instructions"), "instructions", INSTRUCTIONS), metadata(body, "metadata", null));
+                bounded(Json.optText(body, "instructions", "instructions"), "instructions", INSTRUCTIONS), tools, metadata(body, "metadata", null));
     }
 
     /**
@@ -145,7 +147,8 @@ public final class AgentsCodec {
         String model = bounded(Json.requireText(agent, "model", "agent.model"), "agent.model", MODEL);
         if (model.isBlank()) throw QuarryException.invalid("agent.model", "'agent.model' must not be empty.");
         return new AgentSpec(name(Json.optText(agent, "name", "agent.name"), "agent.name"), model,
-                bounded(Json.optText(agent, "instructions", "agent.instructions"), "agent.instructions", INSTRUCTIONS));
+                bounded(Json.optText(agent, "instructions", "agent.instructions"), "agent.instructions", INSTRUCTIONS),
+                ToolsCodec.read(agent, "agent.", true));
     }
 
     /** {@code environment}: absent, null or {@code {"type": "none"}}; execution environments come later. */
@@ -274,7 +277,7 @@ public final class AgentsCodec {
         agent.set("reasoning", Json.object());
         agent.put("service_tier", "auto");
         agent.set("text", Json.object());
-        agent.set("tools", Json.MAPPER.createArrayNode());
+        agent.set("tools", ToolsCodec.write(spec.tools()));
         agent.putNull("compaction");
         agent.putNull("experimental");
         return agent;

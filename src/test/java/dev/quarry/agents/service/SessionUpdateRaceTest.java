@@ -51,7 +51,7 @@ class SessionUpdateRaceTest {
     @MethodSource("dev.quarry.testing.StoreTargets#names")
     void aModelChangeAndAMetadataChangeAtOnceAreBothKept(String target) throws Exception {
         try (Database db = Database.open(StoreTargets.freshUrl(target))) {
-            AgentSessions sessions = new AgentSessions(new SessionStore(db), new AgentStore(db), Clock.systemUTC());
+            AgentSessions sessions = new AgentSessions(new SessionStore(db), new AgentStore(db), null, Clock.systemUTC());
             Session session = sessions.create(ME, new SessionDraft(new AgentSpec(null, "model-a", null), null, Map.of()), "test", (m, p) -> {});
             CountDownLatch read = new CountDownLatch(1);
             CountDownLatch written = new CountDownLatch(1);

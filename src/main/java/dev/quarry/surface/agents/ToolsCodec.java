@@ -1,0 +1,235 @@
+package dev.quarry.surface.agents;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.quarry.agents.model.AgentTool;
+import dev.quarry.canonical.QuarryException;
+import dev.quarry.surface.Json;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * An agent's {@code tools}: {@code function} tools the application runs and {@code mcp} tools
+ * over HTTP. Every value is bounded here; an MCP server's secrets ({@code authorization},
+ * {@code headers}) are read in and never written out, as the Agents API documents.
+ */
+final class ToolsCodec {
+    static final int MAX_TOOLS = 128;
+    static final int DESCRIPTION = 16 * 1024;
+    static final int SCHEMA_BYTES = 64 * 1024;
+    static final int URL = 2048;
+    static final int SECRET = 8192;
+    static final int HEADERS = 32;
+    static final int ALLOWED_TOOLS = 256;
+    static final int TOOL_NAME = 128;
+    /** Function names and server labels: what every provider accepts as a tool name. */
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+    private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]{1,128}");
+    /** Headers the MCP transport sets itself, or that would change how the request is framed. */
+    private static final Set<String> RESERVED_HEADERS = Set.of("host", "content-length", "content-type", "accept", "transfer-encoding",
+            "connection", "mcp-session-id", "mcp-protocol-version", "authorization", "last-event-id", "te", "upgrade");
+    private static final Set<String> FUNCTION_FIELDS = Set.of("type", "name", "description", "parameters", "defer_loading", "strict");
+    private static final Set<String> MCP_FIELDS = Set.of("type", "server_label", "transport", "allowed_tools", "required", "connection_origin",
+            "credential_id", "request_metadata", "quarry_idempotent_tools");
+    private static final Set<String> HTTP_FIELDS = Set.of("type", "server_url", "authorization", "headers");
+
+    private ToolsCodec() {}
+
+    /**
+     * Reads {@code tools} of an agent object; {@code credentials} says whether MCP secrets may be
+     * given (a saved agent holds none: they go with each session).
+     */
+    static List<AgentTool> read(JsonNode agent, String prefix, boolean credentials) {
+        List<JsonNode> items = Json.optArray(agent, "tools", prefix + "tools");
+        if (items.size() > MAX_TOOLS) throw QuarryException.invalid(prefix + "tools", "An agent may have at most " + MAX_TOOLS + " tools.");
+        List<AgentTool> tools = new ArrayList<>();
+        Set<String> functions = new HashSet<>();
+        Set<String> servers = new HashSet<>();
+        for (int i = 0; i < items.size(); i++) {
+            String path = prefix + "tools[" + i + "]";
+            JsonNode tool = items.get(i);
+            if (!tool.isObject()) throw QuarryException.invalid(path, "'" + path + "' must be an object.");
+            String type = Json.requireText(tool, "type", path + ".type");
+            AgentTool read = switch (type) {
+                case "function" -> function(tool, path);
+                case "mcp" -> mcp(tool, path, credentials);
+                case "web_search", "tool_search", "computer_use", "programmatic_tool_calling" ->
+                        throw QuarryException.unsupported(path + ".type", "Tools of type '" + type + "' are not supported.");
+                default -> throw QuarryException.invalid(path + ".type", "Unknown tool type '" + shown(type) + "': expected 'function' or 'mcp'.");
+            };
+            boolean fresh = switch (read) {
+                case AgentTool.Function f -> functions.add(f.name());
+                case AgentTool.Mcp m -> servers.add(m.serverLabel());
+            };
+            if (!fresh) throw QuarryException.invalid(path, "'" + path + "' repeats the name of an earlier tool.");
+            tools.add(read);
+        }
+        return tools;
+    }
+
+    private static AgentTool.Function function(JsonNode tool, String path) {
+        known(tool, FUNCTION_FIELDS, path);
+        if (Json.optBoolean(tool, "defer_loading", path + ".defer_loading", false)) {
+            throw QuarryException.unsupported(path + ".defer_loading", "'defer_loading' is not supported.");
+        }
+        String name = name(Json.requireText(tool, "name", path + ".name"), path + ".name");
+        String description = bounded(Json.optText(tool, "description", path + ".description"), path + ".description", DESCRIPTION);
+        JsonNode parameters = tool.get("parameters");
+        String schema = null;
+        if (parameters != null && !parameters.isNull()) {
+            if (!parameters.isObject()) throw QuarryException.invalid(path + ".parameters", "'" + path + ".parameters' must be a JSON Schema object.");
+            schema = Json.write(parameters);
+            if (schema.length() > SCHEMA_BYTES) {
+                throw QuarryException.invalid(path + ".parameters", "'" + path + ".parameters' must be at most " + SCHEMA_BYTES + " characters of JSON.");
+            }
+        }
+        return new AgentTool.Function(name, description, schema);
+    }
+
+    private static AgentTool.Mcp mcp(JsonNode tool, String path, boolean credentials) {
+        known(tool, MCP_FIELDS, path);
+        absent(tool, "credential_id", path, "Vault credentials ('credential_id') are not supported.");
+        absent(tool, "request_metadata", path, "'request_metadata' is not supported.");
+        String origin = Json.optText(tool, "connection_origin", path + ".connection_origin");
+        if (origin != null && !origin.equals("service")) {
+            throw QuarryException.unsupported(path + ".connection_origin", "Only 'connection_origin': 'service' is supported: Quarry calls the server itself.");
+        }
+        String label = name(Json.requireText(tool, "server_label", path + ".server_label"), path + ".server_label");
+        JsonNode transport = Json.requireObject(tool, "transport", path + ".transport");
+        String transportPath = path + ".transport";
+        String type = Json.requireText(transport, "type", transportPath + ".type");
+        if (type.equals("stdio")) throw QuarryException.unsupported(transportPath + ".type", "MCP over stdio needs an execution environment, which is not supported yet.");
+        if (!type.equals("http")) throw QuarryException.invalid(transportPath + ".type", "Unknown MCP transport '" + shown(type) + "': expected 'http'.");
+        known(transport, HTTP_FIELDS, transportPath);
+        String url = serverUrl(Json.requireText(transport, "server_url", transportPath + ".server_url"), transportPath + ".server_url");
+        String authorization = secret(Json.optText(transport, "authorization", transportPath + ".authorization"), transportPath + ".authorization");
+        Map<String, String> headers = headers(transport, transportPath + ".headers");
+        if (!credentials && (authorization != null || !headers.isEmpty())) {
+            throw QuarryException.invalid(authorization != null ? transportPath + ".authorization" : transportPath + ".headers",
+                    "A saved agent holds no credentials: give the MCP server's authorization and headers when creating a session.");
+        }
+        AgentTool.McpCredentials secrets = authorization == null && headers.isEmpty() ? null : new AgentTool.McpCredentials.Plain(authorization, headers);
+        List<String> allowed = tool.hasNonNull("allowed_tools") ? toolNames(tool, "allowed_tools", path) : null;
+        List<String> idempotent = tool.hasNonNull("quarry_idempotent_tools") ? toolNames(tool, "quarry_idempotent_tools", path) : List.of();
+        return new AgentTool.Mcp(label, url, allowed, Json.optBoolean(tool, "required", path + ".required", false), idempotent, secrets);
+    }
+
+    /** An absolute {@code http} or {@code https} URL; whether its host may be called is decided when it is called. */
+    private static String serverUrl(String text, String param) {
+        bounded(text, param, URL);
+        try {
+            URI uri = new URI(text);
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null || uri.getRawUserInfo() != null
+                    || uri.getRawFragment() != null) {
+                throw QuarryException.invalid(param, "'" + param + "' must be an absolute http or https URL without user info or fragment.");
+            }
+            return text;
+        } catch (URISyntaxException e) {
+            throw QuarryException.invalid(param, "'" + param + "' is not a valid URL: " + e.getReason() + ".");
+        }
+    }
+
+    private static Map<String, String> headers(JsonNode transport, String param) {
+        JsonNode value = transport.get("headers");
+        if (value == null || value.isNull()) return Map.of();
+        if (!value.isObject()) throw QuarryException.invalid(param, "'" + param + "' must be an object of strings.");
+        if (value.size() > HEADERS) throw QuarryException.invalid(param, "'" + param + "' may have at most " + HEADERS + " headers.");
+        Map<String, String> headers = new LinkedHashMap<>();
+        for (var entry : value.properties()) {
+            String name = entry.getKey();
+            if (!HEADER_NAME.matcher(name).matches()) throw QuarryException.invalid(param, "'" + param + "' has a header name that is not an HTTP token.");
+            if (RESERVED_HEADERS.contains(name.toLowerCase(Locale.ROOT))) {
+                throw QuarryException.invalid(param + "." + name, "The header '" + name + "' is set by Quarry"
+                        + (name.equalsIgnoreCase("authorization") ? "; give it as 'transport.authorization'." : "."));
+            }
+            if (!entry.getValue().isTextual()) throw QuarryException.invalid(param + "." + name, "'" + param + "." + name + "' must be a string.");
+            headers.put(name, secret(entry.getValue().textValue(), param + "." + name));
+        }
+        return headers;
+    }
+
+    /** A header value: bounded and on one line, so it can never split the request it is sent in. */
+    private static String secret(String text, String param) {
+        if (text == null) return null;
+        bounded(text, param, SECRET);
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if ((c < 0x20 && c != '\t') || c == 0x7F || c > 0xFF) {
+                throw QuarryException.invalid(param, "'" + param + "' must be one line of ISO-8859-1 text without control characters.");
+            }
+        }
+        return text;
+    }
+
+    private static List<String> toolNames(JsonNode tool, String field, String path) {
+        List<JsonNode> items = Json.optArray(tool, field, path + "." + field);
+        if (items.size() > ALLOWED_TOOLS) throw QuarryException.invalid(path + "." + field, "'" + path + "." + field + "' may list at most " + ALLOWED_TOOLS + " tools.");
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < items.size(); i++) {
+            String param = path + "." + field + "[" + i + "]";
+            if (!items.get(i).isTextual() || items.get(i).textValue().isEmpty()) throw QuarryException.invalid(param, "'" + param + "' must be a tool name.");
+            names.add(bounded(items.get(i).textValue(), param, TOOL_NAME));
+        }
+        return names;
+    }
+
+    static ArrayNode write(List<AgentTool> tools) {
+        ArrayNode out = Json.MAPPER.createArrayNode();
+        for (AgentTool tool : tools) {
+            ObjectNode node = out.addObject();
+            switch (tool) {
+                case AgentTool.Function f -> {
+                    node.put("type", "function").put("name", f.name()).put("description", f.description());
+                    if (f.parameters() == null) node.putNull("parameters");
+                    else node.set("parameters", Json.parseObject(f.parameters().getBytes(StandardCharsets.UTF_8)));
+                }
+                case AgentTool.Mcp m -> {
+                    node.put("type", "mcp").put("server_label", m.serverLabel());
+                    node.set("transport", Json.object().put("type", "http").put("server_url", m.serverUrl()));
+                    if (m.allowedTools() == null) node.putNull("allowed_tools");
+                    else m.allowedTools().forEach(node.putArray("allowed_tools")::add);
+                    node.put("required", m.required());
+                    node.put("connection_origin", "service");
+                    if (!m.idempotentTools().isEmpty()) m.idempotentTools().forEach(node.putArray("quarry_idempotent_tools")::add);
+                }
+            }
+        }
+        return out;
+    }
+
+    private static void known(JsonNode object, Set<String> fields, String path) {
+        object.fieldNames().forEachRemaining(name -> {
+            if (!fields.contains(name)) throw QuarryException.invalid(path + "." + shown(name), "Unrecognized argument '" + path + "." + shown(name) + "'.");
+        });
+    }
+
+    private static void absent(JsonNode tool, String field, String path, String message) {
+        JsonNode value = tool.get(field);
+        if (value != null && !value.isNull() && !(value.isContainerNode() && value.isEmpty())) throw QuarryException.unsupported(path + "." + field, message);
+    }
+
+    private static String name(String text, String param) {
+        if (!NAME.matcher(text).matches()) throw QuarryException.invalid(param, "'" + param + "' must be 1 to 64 letters, digits, '_' or '-'.");
+        return text;
+    }
+
+    private static String bounded(String text, String param, int max) {
+        if (text != null && text.length() > max) throw QuarryException.invalid(param, "'" + param + "' must be at most " + max + " characters.");
+        return text;
+    }
+
+    private static String shown(String text) {
+        return text.length() > 64 ? text.substring(0, 64) + "…" : text;
+    }
+}
