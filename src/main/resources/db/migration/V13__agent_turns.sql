@@ -97,3 +97,10 @@ CREATE INDEX usage_ledger_by_session ON usage_ledger (session_id, created_at);
 ALTER TABLE audit_events ADD COLUMN session_id VARCHAR(40);
 ALTER TABLE audit_events ADD COLUMN turn_id VARCHAR(40);
 CREATE INDEX audit_events_by_session ON audit_events (session_id, event_time);
+
+-- The built-in ModelAccess policy lets users post input to their sessions and lets those sessions
+-- call MCP tools, unless an admin has already rewritten the policy.
+UPDATE policies SET document =
+    '{"Version":"2012-10-17","Statement":[{"Sid":"InvokeModels","Effect":"Allow","Action":["quarry:InvokeModel","quarry:InvokeModelWithResponseStream","quarry:Embed","quarry:CountTokens"],"Resource":"model/*"},{"Sid":"ListModels","Effect":"Allow","Action":"quarry:ListModels","Resource":"*"},{"Sid":"RateAnswers","Effect":"Allow","Action":"quarry:PutFeedback","Resource":"experiment/*"},{"Sid":"AgentSessions","Effect":"Allow","Action":["quarry:CreateAgentSession","quarry:ReadAgentSession","quarry:UpdateAgentSession","quarry:DeleteAgentSession","quarry:SendAgentSessionEvent"],"Resource":"agent-session/*"},{"Sid":"AgentTools","Effect":"Allow","Action":"quarry:CallMcpTool","Resource":"mcp/*"},{"Sid":"SavedAgents","Effect":"Allow","Action":["quarry:CreateAgent","quarry:ReadAgent","quarry:UpdateAgent","quarry:DeleteAgent"],"Resource":"agent/*"}]}'
+WHERE name = 'ModelAccess'
+  AND document = '{"Version":"2012-10-17","Statement":[{"Sid":"InvokeModels","Effect":"Allow","Action":["quarry:InvokeModel","quarry:InvokeModelWithResponseStream","quarry:Embed","quarry:CountTokens"],"Resource":"model/*"},{"Sid":"ListModels","Effect":"Allow","Action":"quarry:ListModels","Resource":"*"},{"Sid":"RateAnswers","Effect":"Allow","Action":"quarry:PutFeedback","Resource":"experiment/*"},{"Sid":"AgentSessions","Effect":"Allow","Action":["quarry:CreateAgentSession","quarry:ReadAgentSession","quarry:UpdateAgentSession","quarry:DeleteAgentSession"],"Resource":"agent-session/*"},{"Sid":"SavedAgents","Effect":"Allow","Action":["quarry:CreateAgent","quarry:ReadAgent","quarry:UpdateAgent","quarry:DeleteAgent"],"Resource":"agent/*"}]}';

@@ -19,6 +19,8 @@ public enum ErrorKind {
     PERMISSION_DENIED(403),
     NOT_FOUND(404),
     MODEL_NOT_FOUND(404),
+    /** The request conflicts with the resource's state: an idempotency key reused for another body, a session deleted while a turn runs. */
+    CONFLICT(409),
     PAYLOAD_TOO_LARGE(413),
     UNSUPPORTED_MEDIA_TYPE(415),
     RATE_LIMITED(429),

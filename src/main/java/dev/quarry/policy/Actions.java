@@ -23,6 +23,10 @@ public final class Actions {
     public static final String READ_AGENT_SESSION = "quarry:ReadAgentSession";
     public static final String UPDATE_AGENT_SESSION = "quarry:UpdateAgentSession";
     public static final String DELETE_AGENT_SESSION = "quarry:DeleteAgentSession";
+    /** Posting input to a session: a message, a cancel, a function's result. */
+    public static final String SEND_AGENT_SESSION_EVENT = "quarry:SendAgentSessionEvent";
+    /** A session's call of a tool on an MCP server, on {@code mcp/<server_label>/<tool>}. */
+    public static final String CALL_MCP_TOOL = "quarry:CallMcpTool";
     /** Saved agents, on {@code agent/*} (create, list) or {@code agent/ID}. */
     public static final String CREATE_AGENT = "quarry:CreateAgent";
     public static final String READ_AGENT = "quarry:ReadAgent";
@@ -31,7 +35,7 @@ public final class Actions {
 
     /** What managed agents' API authorizes: a caller's own sessions and saved agents, not administration. */
     public static final List<String> AGENTS = List.of(CREATE_AGENT_SESSION, READ_AGENT_SESSION, UPDATE_AGENT_SESSION, DELETE_AGENT_SESSION,
-            CREATE_AGENT, READ_AGENT, UPDATE_AGENT, DELETE_AGENT);
+            SEND_AGENT_SESSION_EVENT, CALL_MCP_TOOL, CREATE_AGENT, READ_AGENT, UPDATE_AGENT, DELETE_AGENT);
 
     /** Administrative actions; a principal allowed these can change who may do what. */
     public static final List<String> ADMIN = List.of(

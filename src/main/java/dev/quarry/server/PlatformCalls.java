@@ -45,6 +45,18 @@ final class PlatformCalls {
         WireReply handle(PlatformContext call);
     }
 
+    /** A reply written as a stream once the call is authorized (an agent session's events). */
+    @FunctionalInterface
+    interface StreamedReply {
+        /** @return the HTTP status sent */
+        int send(ServerResponse res);
+    }
+
+    @FunctionalInterface
+    interface StreamHandler {
+        StreamedReply handle(PlatformContext call);
+    }
+
     private final Gateway gateway;
 
     PlatformCalls(Gateway gateway) {
@@ -52,7 +64,7 @@ final class PlatformCalls {
     }
 
     void serve(ServerRequest req, ServerResponse res, String action, String resource, Handler handler) {
-        serve(req, res, ADMIN, action, new PlatformCall.Target.Known(resource), handler);
+        serve(req, res, ADMIN, action, new PlatformCall.Target.Known(resource), handler::handle);
     }
 
     /** A call on {@code type/NAME}, where NAME is the body's field as {@code name} reads it; the handler gets it as {@link PlatformContext#name()}. */
@@ -62,14 +74,19 @@ final class PlatformCalls {
 
     void serveNamedInBody(ServerRequest req, ServerResponse res, Wire wire, String action, String type, Function<ObjectNode, String> name,
                           Handler handler) {
-        serve(req, res, wire, action, new PlatformCall.Target.InBody(type, name), handler);
+        serve(req, res, wire, action, new PlatformCall.Target.InBody(type, name), handler::handle);
     }
 
     void serve(ServerRequest req, ServerResponse res, Wire wire, String action, String resource, Handler handler) {
-        serve(req, res, wire, action, new PlatformCall.Target.Known(resource), handler);
+        serve(req, res, wire, action, new PlatformCall.Target.Known(resource), handler::handle);
     }
 
-    private void serve(ServerRequest req, ServerResponse res, Wire wire, String action, PlatformCall.Target target, Handler handler) {
+    /** A call answered with a stream: authorized and audited as any other, then streamed by {@code handler}'s reply. */
+    void serveStream(ServerRequest req, ServerResponse res, Wire wire, String action, String resource, StreamHandler handler) {
+        serve(req, res, wire, action, new PlatformCall.Target.Known(resource), handler::handle);
+    }
+
+    private void serve(ServerRequest req, ServerResponse res, Wire wire, String action, PlatformCall.Target target, PlatformCall.Handler handler) {
         String requestId = ModelCalls.begin(res);
         long start = System.nanoTime();
         int status = answer(req, res, wire, requestId, action, target, handler);
@@ -83,7 +100,7 @@ final class PlatformCalls {
      * which is after authentication unless a SigV4 signature needs it to authenticate at all.
      */
     private int answer(ServerRequest req, ServerResponse res, Wire wire, String requestId, String action, PlatformCall.Target target,
-                       Handler handler) {
+                       PlatformCall.Handler handler) {
         var declaredTooLarge = HttpIo.declaredTooLarge(req, wire.maxBody());
         Supplier<byte[]> body = ModelCalls.memoized(() -> {
             if (declaredTooLarge.isPresent()) throw new QuarryException(declaredTooLarge.get());
@@ -96,10 +113,11 @@ final class PlatformCalls {
             // A signature over a body that cannot be read: a failed authentication, audited (and throttled) as one.
             credential = new Credential.Unreadable(e.error());
         }
-        PlatformCall call = new PlatformCall(action, target, ModelCalls.memoized(() -> Json.parseObject(body.get())), handler::handle);
+        PlatformCall call = new PlatformCall(action, target, ModelCalls.memoized(() -> Json.parseObject(body.get())), handler);
         Outcome outcome = gateway.perform(Exchange.platform(requestId, wire.surface(), call, credential, HttpIo.clientAddress(req),
                 HttpIo.userAgent(req)));
         return switch (outcome) {
+            case Outcome.Performed performed when performed.reply() instanceof StreamedReply streamed -> streamed.send(res);
             case Outcome.Performed performed -> ModelCalls.reply(res, (WireReply) performed.reply());
             case Outcome.Rejected rejected -> ModelCalls.reply(res, wire.errors().apply(rejected.error()));
             default -> throw new IllegalStateException("a platform call ended with " + outcome.getClass().getSimpleName());

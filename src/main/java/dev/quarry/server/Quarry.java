@@ -35,6 +35,11 @@ import dev.quarry.identity.KeyUsageWriter;
 import dev.quarry.identity.IdentityStore;
 import dev.quarry.identity.MasterKey;
 import dev.quarry.agents.model.SecretBox;
+import dev.quarry.agents.runtime.AgentRuntime;
+import dev.quarry.agents.runtime.EventHub;
+import dev.quarry.agents.runtime.RuntimeSettings;
+import dev.quarry.agents.service.SessionInputs;
+import dev.quarry.agents.store.TurnStore;
 import dev.quarry.identity.Principal;
 import dev.quarry.identity.PrincipalKind;
 import dev.quarry.metering.GroupCommitLedger;
@@ -90,6 +95,7 @@ public final class Quarry implements AutoCloseable {
     private final GroupCommitLedger ledger;
     private final AuditLog audit;
     private final MasterKey masterKey;
+    private final AgentRuntime agents;
     private final IdentityStore identities;
     private final KeyUsageWriter keyUsage;
     private final ChangeWatcher changes;
@@ -179,22 +185,40 @@ public final class Quarry implements AutoCloseable {
         var cliRoutes = List.of(new AuditAdminRoutes(platformCalls, new AuditQueries(db)), new CatalogAdminRoutes(platformCalls, catalog),
                 new WhatIfAdminRoutes(platformCalls, new UsageReport(db), prices, catalog));
         AgentStore agentStore = new AgentStore(db);
+        SessionStore sessionStore = new SessionStore(db);
+        TurnStore turnStore = new TurnStore(db);
+        EventHub hub = new EventHub(turnStore);
+        this.agents = new AgentRuntime(turnStore, sessionStore, gateway, hub, RuntimeSettings.defaults(nodeName(config)), clock);
         // The routes that serve callers' own things rather than administration: feedback, experiment reports, managed agents.
         var callerRoutes = List.of(new FeedbackRoutes(platformCalls, new AnswerFeedback(db, clock)),
                 new ExperimentAdminRoutes(platformCalls, new ExperimentReport(db)),
-                new AgentRoutes(platformCalls, new AgentSessions(new SessionStore(db), agentStore, secrets(masterKey), clock), new SavedAgents(agentStore, clock), catalog));
+                new AgentRoutes(platformCalls, new AgentSessions(sessionStore, agentStore, turnStore, secrets(masterKey), clock),
+                        new SessionInputs(turnStore, hub, agents, clock), new SavedAgents(agentStore, clock), turnStore, hub, catalog));
         this.listener = new ListenerSupervisor(config.server().host());
         startServer(config, calls, platformCalls, catalog, clock, Stream.concat(Stream.of(policyAdmin, identityAdmin, costAdmin, budgetAdmin,
                 guardrailRoutes), cliRoutes.stream()).toList(), callerRoutes);
+        agents.start();
         LOG.info(() -> "Quarry listening on " + url()
                 + " pipeline=" + gateway.steps() + " platform=" + gateway.platformSteps() + " store=" + (config.storeUrl() == null ? "sqlite:" + config.dataDir() : "configured"));
     }
 
     /**
-     * Loads the encodings the served models use (o200k_base takes most of a second and about 30 MB)
-     * off the start-up path, so the first request to a GPT model does not wait for it; a request that
-     * comes sooner waits on the same load.
+     * The name this node takes agent turns' leases under: the host and the data folder, so a
+     * restart of the same installation takes its own turns back at once, while two processes with
+     * their own folders on one database never take each other's.
      */
+    private static String nodeName(QuarryConfig config) {
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            host = "localhost";
+        }
+        String folder = Integer.toHexString(config.dataDir().toAbsolutePath().normalize().toString().hashCode());
+        String name = host + "-" + folder;
+        return name.length() > 64 ? name.substring(name.length() - 64) : name;
+    }
+
     /** The master key, as the box agent sessions keep their MCP servers' secrets in. */
     private static SecretBox secrets(MasterKey key) {
         return new SecretBox() {
@@ -210,6 +234,11 @@ public final class Quarry implements AutoCloseable {
         };
     }
 
+    /**
+     * Loads the encodings the served models use (o200k_base takes most of a second and about 30 MB)
+     * off the start-up path, so the first request to a GPT model does not wait for it; a request that
+     * comes sooner waits on the same load.
+     */
     private static void preloadTokenizers(Catalog catalog) {
         List<ModelEntry> served = catalog.models().stream().filter(ModelEntry::available).toList();
         Thread.ofVirtual().name("tokenizer-preload").start(() -> served.forEach(m -> Tokenizers.forModel(m.family(), m.id()).count("")));
@@ -334,6 +363,7 @@ public final class Quarry implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) return;
         Duration grace = config.server().shutdownGrace();
         int open = draining.begin();
+        agents.closeStreams();
         LOG.info(() -> "draining for up to " + grace.toSeconds() + " s: /readyz answers 503 and new requests get 503 with "
                 + "Retry-After; " + Draining.Drained.openRequests(open));
         Draining.Drained drained = drain(open, grace, quiet);
@@ -380,6 +410,7 @@ public final class Quarry implements AutoCloseable {
 
     /** Stops the background work and flushes what it holds (ledger, audit trail, key use), then closes the store. */
     private void release() {
+        agents.close();
         changes.close();
         rateLimits.close();
         ledger.close();

@@ -21,6 +21,16 @@ public final class SseWriter {
         write("event: " + name + "\ndata: " + data + "\n\n");
     }
 
+    /** An event with an id line ({@code id: id}), which a reconnecting client sends back as {@code Last-Event-ID}. */
+    public void event(String id, String name, String data) {
+        write("id: " + id + "\nevent: " + name + "\ndata: " + data + "\n\n");
+    }
+
+    /** A comment line: keeps an idle connection open through proxies, and finds a client that left. */
+    public void comment(String text) {
+        write(": " + text + "\n\n");
+    }
+
     /** An unnamed event: just a data line. */
     public void data(String data) {
         write("data: " + data + "\n\n");

@@ -11,6 +11,7 @@ import java.security.SecureRandom;
 public final class Ids {
     public static final String SESSION = "sess_";
     public static final String AGENT = "agent_";
+    public static final String TURN = "turn_";
 
     private static final char[] ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ".toCharArray();
     private static final SecureRandom RANDOM = new SecureRandom();

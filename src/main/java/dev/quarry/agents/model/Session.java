@@ -11,14 +11,22 @@ import java.util.Map;
  * @param agentId          the saved agent it was created from, {@code null} for an inline agent
  * @param agentVersion     that saved agent's version, pinned at creation; {@code null} for an inline agent
  * @param spec             the agent the session runs (a snapshot; a session update may change its model)
- * @param status           {@link #IDLE} until turns exist
+ * @param status           {@code idle}, {@code in_progress} or {@code requires_action}
+ * @param error            why the last turn failed, until the next one starts; {@code null} otherwise
  */
 public record Session(String id, String ownerId, String onBehalfOf, String surface, String agentId, Integer agentVersion, AgentSpec spec,
-                      Map<String, String> metadata, String status, String error, long createdAt, long lastActiveAt) {
+                      Map<String, String> metadata, String status, TurnError error, long createdAt, long lastActiveAt) {
     public static final String IDLE = "idle";
+    public static final String IN_PROGRESS = "in_progress";
+    public static final String REQUIRES_ACTION = "requires_action";
 
     public Session {
         metadata = Map.copyOf(metadata);
+    }
+
+    /** This session as it was in state {@code newStatus}: what an {@code agent.session.*} event shows. */
+    public Session withStatus(String newStatus, TurnError newError) {
+        return new Session(id, ownerId, onBehalfOf, surface, agentId, agentVersion, spec, metadata, newStatus, newError, createdAt, lastActiveAt);
     }
 
     public Session withChange(AgentSpec newSpec, Map<String, String> newMetadata, long now) {

@@ -12,7 +12,12 @@ import dev.quarry.agents.store.AgentStore;
 import dev.quarry.agents.store.SessionStore;
 import dev.quarry.agents.store.ToolJson;
 import dev.quarry.agents.model.SecretBox;
+import dev.quarry.agents.model.Item;
+import dev.quarry.agents.model.SessionView;
+import dev.quarry.agents.model.Turn;
+import dev.quarry.agents.store.TurnStore;
 import dev.quarry.canonical.ErrorKind;
+import dev.quarry.canonical.QuarryError;
 import dev.quarry.canonical.QuarryException;
 import dev.quarry.identity.Acting;
 import dev.quarry.policy.Actions;
@@ -28,12 +33,14 @@ public final class AgentSessions {
 
     private final SessionStore sessions;
     private final AgentStore agents;
+    private final TurnStore turns;
     private final SecretBox secrets;
     private final Clock clock;
 
-    public AgentSessions(SessionStore sessions, AgentStore agents, SecretBox secrets, Clock clock) {
+    public AgentSessions(SessionStore sessions, AgentStore agents, TurnStore turns, SecretBox secrets, Clock clock) {
         this.sessions = sessions;
         this.agents = agents;
+        this.turns = turns;
         this.secrets = secrets;
         this.clock = clock;
     }
@@ -92,8 +99,41 @@ public final class AgentSessions {
         throw QuarryException.of(ErrorKind.RATE_LIMITED, "The session '" + id + "' is being updated concurrently; try again.");
     }
 
+    /** The session as the API shows it: with its required actions and usage. */
+    public SessionView view(Session session) {
+        return new SessionView(session, turns.pendingCalls(session.id()), turns.sessionUsage(session.id()));
+    }
+
+    /** Deletes a session in which no turn is open (409 otherwise: cancel it first, or wait for it to end). */
     public void delete(Acting caller, String id) {
         get(caller, id);
-        if (!sessions.delete(id, clock.millis())) throw Owned.missing("session", id, "session_id");
+        try {
+            turns.inSession(id, clock.millis(), tx -> {
+                tx.openTurn().ifPresent(open -> {
+                    throw new QuarryException(new QuarryError(ErrorKind.CONFLICT, "The session '" + id + "' has a turn " + open.status()
+                            + " (" + open.id() + "): cancel it with an 'agent.session.input.cancel' event, or wait for it to end, before deleting the session.",
+                            "session_id", null));
+                });
+                tx.markDeleted();
+                return null;
+            });
+        } catch (TurnStore.SessionGone e) {
+            throw Owned.missing("session", id, "session_id");
+        }
+    }
+
+    public Page<Item> items(Acting caller, String id, String turnId, ListQuery query) {
+        Session session = get(caller, id);
+        if (turnId != null) turn(caller, session.id(), turnId);
+        return turns.items(session.id(), turnId, query);
+    }
+
+    public Page<Turn> turns(Acting caller, String id, ListQuery query) {
+        return turns.turns(get(caller, id).id(), query);
+    }
+
+    public Turn turn(Acting caller, String id, String turnId) {
+        Session session = get(caller, id);
+        return turns.turn(session.id(), turnId).orElseThrow(() -> Owned.missing("turn", turnId, "turn_id"));
     }
 }

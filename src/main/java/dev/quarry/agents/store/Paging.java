@@ -38,6 +38,11 @@ final class Paging {
         try (ResultSet r = s.executeQuery()) {
             while (r.next()) rows.add(reader.read(r));
         }
+        return page(rows, query);
+    }
+
+    /** The page of {@code rows}, read with one row more than the page to learn {@code has_more}. */
+    static <T> Page<T> page(List<T> rows, ListQuery query) {
         boolean more = rows.size() > query.limit();
         return new Page<>(more ? rows.subList(0, query.limit()) : rows, more);
     }

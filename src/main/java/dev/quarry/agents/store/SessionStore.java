@@ -37,7 +37,7 @@ public final class SessionStore {
                 s.setString(7, SpecJson.spec(session.spec()));
                 s.setString(8, SpecJson.metadata(session.metadata()));
                 s.setString(9, session.status());
-                s.setString(10, session.error());
+                s.setString(10, ItemJson.error(session.error()));
                 s.setLong(11, session.createdAt());
                 s.setLong(12, session.lastActiveAt());
                 s.setString(13, ENVIRONMENT_NONE);
@@ -103,6 +103,6 @@ public final class SessionStore {
         Integer agentVersion = r.wasNull() ? null : version;
         return new Session(r.getString("id"), r.getString("owner_id"), r.getString("created_on_behalf_of"), r.getString("surface"),
                 r.getString("agent_id"), agentVersion, SpecJson.spec(r.getString("spec")), SpecJson.metadata(r.getString("metadata")),
-                r.getString("status"), r.getString("error"), r.getLong("created_at"), r.getLong("last_active_at"));
+                r.getString("status"), ItemJson.error(r.getString("error")), r.getLong("created_at"), r.getLong("last_active_at"));
     }
 }

@@ -7,12 +7,16 @@ import dev.quarry.agents.model.AgentDraft;
 import dev.quarry.agents.model.AgentSpec;
 import dev.quarry.agents.model.AgentTool;
 import dev.quarry.agents.model.Ids;
+import dev.quarry.agents.model.Item;
+import dev.quarry.agents.model.ItemBody;
+import dev.quarry.agents.model.TurnUsage;
 import dev.quarry.agents.model.ListQuery;
 import dev.quarry.agents.model.Page;
 import dev.quarry.agents.model.SavedAgent;
 import dev.quarry.agents.model.Session;
 import dev.quarry.agents.model.SessionChange;
 import dev.quarry.agents.model.SessionDraft;
+import dev.quarry.agents.model.SessionView;
 import dev.quarry.canonical.QuarryException;
 import dev.quarry.surface.Json;
 import java.util.Collection;
@@ -55,10 +59,6 @@ public final class AgentsCodec {
 
     public static SessionDraft sessionCreate(ObjectNode body) {
         known(body, SESSION_CREATE_FIELDS, "");
-        notYet(body, "input", "input", "Creating a session with 'input' is not supported yet: create it without input.");
-        if (Json.optBoolean(body, "stream", "stream", false)) {
-            throw QuarryException.unsupported("stream", "Streaming a session's creation ('stream': true) is not supported yet.");
-        }
         notYet(body, "review", "review", "'review' is not supported yet.");
         notYet(body, "spend_control", "spend_control", "'spend_control' is not supported yet.");
         if (!Json.optArray(body, "vault_ids", "vault_ids").isEmpty()) throw QuarryException.unsupported("vault_ids", "Vaults are not supported.");
@@ -70,7 +70,14 @@ public final class AgentsCodec {
             throw QuarryException.invalid(inline ? "agent_id" : "agent", "Exactly one of 'agent' and 'agent_id' must be given.");
         }
         AgentSpec spec = inline ? inlineAgent(Json.requireObject(body, "agent", "agent")) : null;
-        return new SessionDraft(spec, agentId, metadata(body, "metadata", Map.of()));
+        JsonNode input = body.get("input");
+        return new SessionDraft(spec, agentId, metadata(body, "metadata", Map.of()),
+                input == null || input.isNull() ? null : SessionEventsCodec.createInput(input));
+    }
+
+    /** Whether a session's creation asks for its stream ({@code stream: true}) instead of the session object. */
+    public static boolean streamed(ObjectNode body) {
+        return Json.optBoolean(body, "stream", "stream", false);
     }
 
     public static SessionChange sessionUpdate(ObjectNode body) {
@@ -225,25 +232,40 @@ public final class AgentsCodec {
 
     // ---- objects ----
 
-    public static ObjectNode session(Session session) {
+    /** A session, with the function calls it waits for (its {@code required_actions}) and its turns' usage summed. */
+    public static ObjectNode session(SessionView view) {
+        Session session = view.session();
+        List<Item> pending = view.pending();
+        TurnUsage usage = view.usage();
         ObjectNode out = Json.object().put("id", session.id()).put("object", "agent.session");
-        ObjectNode agent = agentBody(session.agentId() != null ? session.agentId() : Ids.AGENT + "inline_" + Ids.ulid(session.id()), session.spec());
+        ObjectNode agent = agentBody(agentId(session), session.spec());
         out.set("agent", agent);
         out.put("created_at", seconds(session.createdAt()));
         out.set("environment", Json.object().put("type", "none"));
-        out.put("error", session.error());
+        out.set("error", session.error() == null ? null : SessionEventsCodec.error(session.error()));
         out.put("last_active_at", seconds(session.lastActiveAt()));
         out.set("metadata", metadataJson(session.metadata()));
-        out.set("required_actions", Json.MAPPER.createArrayNode());
+        ArrayNode actions = out.putArray("required_actions");
+        for (Item item : pending) {
+            if (item.body() instanceof ItemBody.FunctionCall call) {
+                actions.addObject().put("type", "function_call").put("call_id", call.callId()).put("name", call.name())
+                        .put("arguments", call.arguments()).put("turn_id", item.turnId());
+            }
+        }
         out.putNull("review");
         out.putNull("spend_control");
         out.put("status", session.status());
-        out.putNull("usage");
+        out.set("usage", SessionEventsCodec.usage(usage));
         out.set("vault_ids", Json.MAPPER.createArrayNode());
         // Quarry extensions: the saved agent's version the session runs (null for an inline agent).
         if (session.agentVersion() == null) out.putNull("agent_version");
         else out.put("agent_version", session.agentVersion());
         return out;
+    }
+
+    /** The id of the agent a session runs: its saved agent's, or one made from the session's for an inline agent. */
+    public static String agentId(Session session) {
+        return session.agentId() != null ? session.agentId() : Ids.AGENT + "inline_" + Ids.ulid(session.id());
     }
 
     public static ObjectNode agent(SavedAgent agent) {

@@ -41,7 +41,7 @@ public final class AnthropicErrors {
     static String type(ErrorKind kind) {
         return switch (kind) {
             case INVALID_REQUEST, UNSUPPORTED_FEATURE, CONTEXT_WINDOW_EXCEEDED, CONTENT_FILTERED, MODEL_UNAVAILABLE,
-                 UNSUPPORTED_MEDIA_TYPE -> "invalid_request_error";
+                 UNSUPPORTED_MEDIA_TYPE, CONFLICT -> "invalid_request_error";
             case AUTHENTICATION -> "authentication_error";
             case PERMISSION_DENIED -> "permission_error";
             case NOT_FOUND, MODEL_NOT_FOUND -> "not_found_error";

@@ -58,6 +58,7 @@ public final class BedrockErrors {
             case AUTHENTICATION -> new AwsError(signature ? "InvalidSignatureException" : "UnrecognizedClientException", 403);
             case PERMISSION_DENIED -> new AwsError("AccessDeniedException", 403);
             case NOT_FOUND, MODEL_NOT_FOUND -> new AwsError("ResourceNotFoundException", 404);
+            case CONFLICT -> new AwsError("ConflictException", 409);
             case RATE_LIMITED -> new AwsError("ThrottlingException", 429);
             // Bedrock's own "quota exhausted" error, with the canonical 402 the AWS SDKs do not retry.
             case BUDGET_EXCEEDED -> new AwsError("ServiceQuotaExceededException", 402);

@@ -50,6 +50,7 @@ public final class OpenAiErrors {
             case PERMISSION_DENIED -> "permission_denied";
             case NOT_FOUND -> "not_found";
             case MODEL_NOT_FOUND -> "model_not_found";
+            case CONFLICT -> "conflict";
             case PAYLOAD_TOO_LARGE -> "request_too_large";
             case UNSUPPORTED_MEDIA_TYPE -> "unsupported_media_type";
             case RATE_LIMITED -> "rate_limit_exceeded";

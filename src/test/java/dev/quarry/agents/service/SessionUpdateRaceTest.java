@@ -52,7 +52,7 @@ class SessionUpdateRaceTest {
     void aModelChangeAndAMetadataChangeAtOnceAreBothKept(String target) throws Exception {
         try (Database db = Database.open(StoreTargets.freshUrl(target))) {
             AgentSessions sessions = new AgentSessions(new SessionStore(db), new AgentStore(db), null, Clock.systemUTC());
-            Session session = sessions.create(ME, new SessionDraft(new AgentSpec(null, "model-a", null), null, Map.of()), "test", (m, p) -> {});
+            Session session = sessions.create(ME, new SessionDraft(new AgentSpec(null, "model-a", null), null, Map.of(), null), "test", (m, p) -> {});
             CountDownLatch read = new CountDownLatch(1);
             CountDownLatch written = new CountDownLatch(1);
             // The model change has read the session and is checking its model when the metadata change lands.

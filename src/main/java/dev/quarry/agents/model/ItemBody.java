@@ -1,0 +1,53 @@
+package dev.quarry.agents.model;
+
+import java.util.Objects;
+
+/** What an item says, by type; each type's wire name is {@link #type()}. */
+public sealed interface ItemBody {
+    String type();
+
+    /** The id prefix of items of this type. */
+    String idPrefix();
+
+    /** The call this item makes or answers, {@code null} for a message. */
+    default String callId() {
+        return null;
+    }
+
+    /** A message from the user: the turn's input, or a message steering a running turn. */
+    record UserMessage(String text) implements ItemBody {
+        public String type() { return "message"; }
+        public String idPrefix() { return "msg_"; }
+    }
+
+    /** The agent's answer text of one model call. */
+    record AssistantMessage(String text) implements ItemBody {
+        public String type() { return "message"; }
+        public String idPrefix() { return "msg_"; }
+    }
+
+    /** A call of a function the application runs; its result comes as {@link FunctionCallOutput}. */
+    record FunctionCall(String callId, String name, String arguments) implements ItemBody {
+        public FunctionCall {
+            Objects.requireNonNull(callId, "callId");
+        }
+        public String type() { return "function_call"; }
+        public String idPrefix() { return "fc_"; }
+    }
+
+    /** @param error why the call failed ({@code output} then {@code null}), else {@code null} */
+    record FunctionCallOutput(String callId, String output, String error) implements ItemBody {
+        public String type() { return "function_call_output"; }
+        public String idPrefix() { return "fco_"; }
+    }
+
+    /** A call of a tool on an MCP server, made by Quarry: the call and, once done, its output or error. */
+    record McpCall(String callId, String serverLabel, String name, String arguments, String output, String error) implements ItemBody {
+        public String type() { return "mcp_call"; }
+        public String idPrefix() { return "mcp_"; }
+
+        public McpCall answered(String newOutput, String newError) {
+            return new McpCall(callId, serverLabel, name, arguments, newOutput, newError);
+        }
+    }
+}

@@ -1,0 +1,148 @@
+package dev.quarry.agents.runtime;
+
+import dev.quarry.agents.model.Session;
+import dev.quarry.agents.model.Turn;
+import dev.quarry.agents.store.SessionStore;
+import dev.quarry.agents.store.TurnStore;
+import dev.quarry.gateway.Gateway;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Runs this node's share of agent turns. Every second (and at once when an input here queued a
+ * turn) it claims runnable turns: queued ones, ones whose lease ran out on a node that stopped,
+ * and its own from before a restart; each runs on a virtual thread. It renews its leases, hands
+ * cancels asked on other nodes to its runners, and polls the store for followed sessions.
+ */
+public final class AgentRuntime implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(AgentRuntime.class.getName());
+    static final Duration CLAIM_EVERY = Duration.ofSeconds(1);
+    static final Duration CANCEL_POLL = Duration.ofMillis(250);
+    static final Duration EVENT_POLL = Duration.ofMillis(200);
+
+    private final RuntimeParts parts;
+    /** This process's start: a lease held by an earlier start of this node is free to take at once. */
+    private final String boot = UUID.randomUUID().toString();
+    private final Map<String, TurnControl> running = new ConcurrentHashMap<>();
+    private final ExecutorService runners = Executors.newVirtualThreadPerTaskExecutor();
+    private final ScheduledExecutorService ticks = Executors.newScheduledThreadPool(1, Thread.ofVirtual().name("agents-scheduler").factory());
+    private final Object claiming = new Object();
+
+    public AgentRuntime(TurnStore store, SessionStore sessions, Gateway gateway, EventHub hub, RuntimeSettings settings, Clock clock) {
+        this.parts = new RuntimeParts(store, sessions, gateway, hub, settings, clock);
+    }
+
+    public void start() {
+        ticks.scheduleWithFixedDelay(guarded("claim", this::claim), 0, CLAIM_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+        long renewEvery = Math.max(100, parts.settings().lease().toMillis() / 3);
+        ticks.scheduleWithFixedDelay(guarded("renew", this::renew), renewEvery, renewEvery, TimeUnit.MILLISECONDS);
+        ticks.scheduleWithFixedDelay(guarded("cancel", this::cancelRemote), CANCEL_POLL.toMillis(), CANCEL_POLL.toMillis(), TimeUnit.MILLISECONDS);
+        ticks.scheduleWithFixedDelay(guarded("follow", parts.hub()::poll), EVENT_POLL.toMillis(), EVENT_POLL.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Claims runnable turns now: an input here just queued one. */
+    public void kick() {
+        runners.execute(guarded("claim", this::claim));
+    }
+
+    /** Stops a turn this node runs; false when it runs elsewhere (that node sees the request in the store). */
+    public boolean cancelLocal(String turnId) {
+        TurnControl control = running.get(turnId);
+        if (control == null) return false;
+        control.cancel();
+        return true;
+    }
+
+    /** Ends the event streams followed on this node, so that a shutdown need not wait for clients that would follow forever. */
+    public void closeStreams() {
+        parts.hub().closeAll();
+    }
+
+    public int runningTurns() {
+        return running.size();
+    }
+
+    private void claim() {
+        synchronized (claiming) {
+            int free = parts.settings().maxRunningTurns() - running.size();
+            List<TurnStore.Claim> claims = parts.store().claim(parts.settings().node(), boot, parts.clock().millis(),
+                    parts.settings().lease().toMillis(), free);
+            for (TurnStore.Claim claim : claims) {
+                TurnControl control = new TurnControl();
+                running.put(claim.turnId(), control);
+                runners.execute(() -> run(claim, control));
+            }
+        }
+    }
+
+    private void run(TurnStore.Claim claim, TurnControl control) {
+        try {
+            Optional<Session> session = parts.sessions().find(claim.sessionId());
+            Optional<Turn> turn = parts.store().turn(claim.sessionId(), claim.turnId());
+            if (session.isEmpty() || turn.isEmpty() || !turn.get().open()) {
+                parts.store().release(claim.turnId(), claim.fence());
+                return;
+            }
+            new TurnRunner(parts, claim, control, session.get(), turn.get()).run();
+        } catch (TurnStore.LeaseLost | TurnStore.SessionGone | TurnRunner.Abandoned e) {
+            LOG.fine(() -> "turn " + claim.turnId() + " stopped here: " + e.getMessage());
+        } catch (RuntimeException e) {
+            if (control.abandoned()) return;
+            TurnRunner.logFailure(claim.turnId(), e);
+            failInside(claim, e);
+        } finally {
+            running.remove(claim.turnId());
+        }
+    }
+
+    /** A bug or an outage stopped the runner: the turn fails, saying so, rather than hang; if even that cannot be written, its lease runs out and another runner tries. */
+    private void failInside(TurnStore.Claim claim, RuntimeException cause) {
+        try {
+            var committed = parts.store().inTurn(claim.sessionId(), claim.turnId(), claim.fence(), parts.clock().millis(), tx -> {
+                Turn turn = tx.turn(claim.turnId()).orElseThrow();
+                return turn.open() ? TurnStates.failed(tx, turn, TurnErrors.internal(claim.turnId())) : turn;
+            });
+            parts.hub().publish(committed.events());
+        } catch (RuntimeException again) {
+            again.addSuppressed(cause);
+            LOG.log(Level.WARNING, "could not record the failure of turn " + claim.turnId(), again);
+        }
+    }
+
+    private void renew() {
+        parts.store().renew(parts.settings().node(), boot, parts.clock().millis(), parts.settings().lease().toMillis());
+    }
+
+    private void cancelRemote() {
+        if (running.isEmpty()) return;
+        for (String turnId : parts.store().cancelRequested(parts.settings().node(), boot)) cancelLocal(turnId);
+    }
+
+    private static Runnable guarded(String what, Runnable task) {
+        return () -> {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "agents " + what + " failed; trying again at the next tick", e);
+            }
+        };
+    }
+
+    @Override
+    public void close() {
+        ticks.shutdownNow();
+        running.values().forEach(TurnControl::abandon);
+        runners.shutdownNow();
+    }
+}

@@ -1,0 +1,9 @@
+package dev.quarry.agents.runtime;
+
+import dev.quarry.agents.store.SessionStore;
+import dev.quarry.agents.store.TurnStore;
+import dev.quarry.gateway.Gateway;
+import java.time.Clock;
+
+/** What every runner of a node shares. */
+record RuntimeParts(TurnStore store, SessionStore sessions, Gateway gateway, EventHub hub, RuntimeSettings settings, Clock clock) {}

@@ -1,0 +1,24 @@
+package dev.quarry.agents.runtime;
+
+import java.time.Duration;
+
+/**
+ * How a node runs turns.
+ *
+ * @param node               this node's name, the owner of the leases it takes
+ * @param lease              how long a claim holds a turn without renewal; another node takes
+ *                           over a turn whose lease ran out
+ * @param maxRunningTurns    turns this node runs at once; waiting turns cost nothing
+ * @param maxModelCalls      model calls per turn
+ * @param maxToolCalls       tool calls per turn
+ * @param turnTimeout        wall-clock time per turn
+ */
+public record RuntimeSettings(String node, Duration lease, int maxRunningTurns, int maxModelCalls, int maxToolCalls, Duration turnTimeout) {
+    public static RuntimeSettings defaults(String node) {
+        return new RuntimeSettings(node, Duration.ofSeconds(30), 256, 50, 100, Duration.ofMinutes(30));
+    }
+
+    public RuntimeSettings withLease(Duration newLease) {
+        return new RuntimeSettings(node, newLease, maxRunningTurns, maxModelCalls, maxToolCalls, turnTimeout);
+    }
+}

@@ -1,0 +1,252 @@
+package dev.quarry.agents.runtime;
+
+import dev.quarry.agents.model.EventPayload;
+import dev.quarry.agents.model.Ids;
+import dev.quarry.agents.model.Item;
+import dev.quarry.agents.model.ItemBody;
+import dev.quarry.agents.model.Session;
+import dev.quarry.agents.model.SessionEvent;
+import dev.quarry.agents.model.Turn;
+import dev.quarry.agents.model.TurnError;
+import dev.quarry.agents.model.TurnUsage;
+import dev.quarry.agents.store.SessionTx;
+import dev.quarry.agents.store.TurnStore;
+import dev.quarry.canonical.ChatRequest;
+import dev.quarry.canonical.ContentBlock;
+import dev.quarry.canonical.EventStream;
+import dev.quarry.canonical.QuarryException;
+import dev.quarry.canonical.StreamEvent;
+import dev.quarry.canonical.Usage;
+import dev.quarry.gateway.Exchange;
+import dev.quarry.gateway.Operation;
+import dev.quarry.gateway.Origin;
+import dev.quarry.gateway.Outcome;
+import dev.quarry.identity.Credential;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Runs one claimed turn until it ends, waits for function results, or its lease is lost: model
+ * call, tool calls, model call… Every step is committed before its events are published, and
+ * every write is fenced by the claim, so a runner that lost its turn to another node writes
+ * nothing more. A resumed turn continues from its committed items: an answer that was being
+ * streamed when its node stopped is kept as incomplete and the model is asked again.
+ */
+final class TurnRunner {
+    private static final Logger LOG = Logger.getLogger(TurnRunner.class.getName());
+    static final String SURFACE = "agents.harness";
+
+    private final RuntimeParts parts;
+    private final TurnStore.Claim claim;
+    private final TurnControl control;
+    private final Session session;
+    private Turn turn;
+    /** The sequence number of the last event this runner committed: live deltas are numbered after it. */
+    private long lastSeq = -1;
+
+    TurnRunner(RuntimeParts parts, TurnStore.Claim claim, TurnControl control, Session session, Turn turn) {
+        this.parts = parts;
+        this.claim = claim;
+        this.control = control;
+        this.session = session;
+        this.turn = turn;
+    }
+
+    void run() {
+        if (turn.status().equals(Turn.QUEUED) || turn.startedAt() == null) turn = commit(tx -> TurnStates.started(tx, turn));
+        recover();
+        while (true) {
+            if (cancelRequested()) {
+                commit(tx -> TurnStates.cancelled(tx, turn));
+                return;
+            }
+            intake();
+            TurnError limit = limitReached();
+            if (limit != null) {
+                commit(tx -> TurnStates.failed(tx, turn, limit));
+                return;
+            }
+            Answer answer = callModel();
+            if (answer == null) return; // the turn ended (failed or cancelled) during the call
+            if (answer.calls().isEmpty()) {
+                commit(tx -> TurnStates.completed(tx, turn));
+                return;
+            }
+            if (answer.calls().stream().anyMatch(ItemBody.FunctionCall.class::isInstance)) {
+                turn = commit(tx -> TurnStates.waiting(tx, turn));
+                parts.store().release(turn.id(), claim.fence());
+                return;
+            }
+            // Only calls answered already (of tools the agent does not have): the model hears so in its next call.
+        }
+    }
+
+    private boolean cancelRequested() {
+        return control.cancelled() || parts.store().cancelRequested(turn.id());
+    }
+
+    /** Messages that arrived while the turn ran are taken in before its next model call. */
+    private void intake() {
+        commit(tx -> {
+            for (String text : tx.takePending()) {
+                Item message = tx.addItem(turn.id(), Item.COMPLETED, new ItemBody.UserMessage(text), turn.step());
+                TurnStates.itemAddedAndDone(tx, message, null);
+            }
+            return null;
+        });
+    }
+
+    private TurnError limitReached() {
+        RuntimeSettings settings = parts.settings();
+        if (turn.modelCalls() >= settings.maxModelCalls()) return TurnErrors.limit("model calls", settings.maxModelCalls());
+        if (turn.toolCalls() >= settings.maxToolCalls()) return TurnErrors.limit("tool calls", settings.maxToolCalls());
+        if (parts.clock().millis() > deadline()) {
+            return new TurnError("request_timeout", "The turn ran longer than its limit of " + settings.turnTimeout().toSeconds() + " s.");
+        }
+        return null;
+    }
+
+    private long deadline() {
+        return (turn.startedAt() == null ? turn.createdAt() : turn.startedAt()) + parts.settings().turnTimeout().toMillis();
+    }
+
+    /** Items a stopped runner left in progress: an answer being streamed is kept as incomplete. */
+    private void recover() {
+        commit(tx -> {
+            for (Item item : tx.items(turn.id())) {
+                if (item.status().equals(Item.IN_PROGRESS) && item.body() instanceof ItemBody.AssistantMessage) {
+                    TurnStates.itemDone(tx, item.withState(Item.INCOMPLETE, item.body()), null);
+                }
+            }
+            tx.attemptsEnded(turn.id(), "model", "", "interrupted");
+            return null;
+        });
+    }
+
+    /** What one model call answered, once committed: its tool calls (none: the turn is done). */
+    private record Answer(List<ItemBody> calls) {}
+
+    private Answer callModel() {
+        String requestId = Ids.next("req_", parts.clock().millis());
+        commit(tx -> {
+            tx.attemptStarted(turn.id(), turn.step(), "model", "", requestId, null);
+            return null;
+        });
+        ChatRequest request = Conversation.request(session.spec(), parts.store().history(session.id()), Conversation.functions(session.spec()));
+        Exchange exchange = Exchange.start(requestId, SURFACE, () -> new Operation.Chat(request, true),
+                        new Credential.Harness(session.ownerId(), session.onBehalfOf(), Instant.ofEpochMilli(deadline())), null, "quarry-agents")
+                .withOrigin(new Origin(session.id(), turn.id()));
+        Outcome outcome = parts.gateway().handle(exchange);
+        return switch (outcome) {
+            case Outcome.Rejected rejected -> {
+                failCall(TurnErrors.of(rejected.error()), null);
+                yield null;
+            }
+            case Outcome.Streamed streamed -> read(streamed.stream());
+            default -> throw new IllegalStateException("a chat call answered " + outcome.getClass().getSimpleName());
+        };
+    }
+
+    /** Reads the model's answer as it streams: text is committed as an item when it starts and when it ends, deltas go out live. */
+    private Answer read(EventStream stream) {
+        control.reading(stream);
+        Streaming answer = new Streaming();
+        try (stream) {
+            while (stream.hasNext()) {
+                switch (stream.next()) {
+                    case StreamEvent.BlockStart start when start.block() instanceof ContentBlock.Text && !answer.hasText() -> answer.textStarts(commit(tx -> {
+                        Item item = tx.addItem(turn.id(), Item.IN_PROGRESS, new ItemBody.AssistantMessage(""), turn.step());
+                        tx.event("agent.session.turn.item.added", turn.id(), new EventPayload.ItemState(item, answer.outputIndex()));
+                        tx.event("agent.session.turn.content_part.added", turn.id(),
+                                new EventPayload.TextPart(item.id(), answer.outputIndex(), 0, ""));
+                        return item;
+                    }));
+                    case StreamEvent.BlockStart start when start.block() instanceof ContentBlock.ToolUse use -> answer.callStarts(use);
+                    case StreamEvent.TextDelta delta -> {
+                        if (answer.text(delta.text())) publishDelta(answer, delta.text());
+                    }
+                    case StreamEvent.ToolInputDelta delta -> answer.callInput(delta.fragment());
+                    case StreamEvent.UsageReport report -> answer.usage(report.usage());
+                    default -> { }
+                }
+            }
+        } catch (QuarryException e) {
+            control.doneReading();
+            if (control.cancelled()) return cancelDuringCall(answer);
+            failCall(TurnErrors.of(e.error()), answer);
+            return null;
+        } finally {
+            control.doneReading();
+        }
+        if (control.cancelled()) return cancelDuringCall(answer);
+        return commitAnswer(answer);
+    }
+
+    private void publishDelta(Streaming answer, String text) {
+        parts.hub().publishLive(new SessionEvent(session.id(), lastSeq, answer.nextLive(lastSeq), "agent.session.turn.output_text.delta", turn.id(),
+                new EventPayload.TextPart(answer.item().id(), answer.outputIndex(), 0, text), parts.clock().millis()));
+    }
+
+    /** The answer's items done, its calls recorded, and the turn one step further, in one transaction. */
+    private Answer commitAnswer(Streaming answer) {
+        List<ItemBody> calls = answer.calls(session.spec());
+        turn = commit(tx -> {
+            answer.finishText(tx, turn);
+            int index = answer.firstCallIndex();
+            for (ItemBody call : calls) {
+                switch (call) {
+                    case ItemBody.FunctionCall f -> TurnStates.itemAddedAndDone(tx, tx.addItem(turn.id(), Item.COMPLETED, f, turn.step()), index++);
+                    case ItemBody.FunctionCallOutput unknownTool -> TurnStates.itemAddedAndDone(tx,
+                            tx.addItem(turn.id(), Item.FAILED, unknownTool, turn.step()), index++);
+                    default -> throw new IllegalStateException("unexpected call " + call.type());
+                }
+            }
+            tx.attemptsEnded(turn.id(), "model", "", "completed");
+            Turn next = TurnStates.afterModelCall(turn, answer.turnUsage(), calls.size());
+            tx.update(next);
+            return next;
+        });
+        return new Answer(calls);
+    }
+
+    private Answer cancelDuringCall(Streaming answer) {
+        commit(tx -> {
+            answer.abandonText(tx, turn);
+            tx.attemptsEnded(turn.id(), "model", "", "cancelled");
+            return TurnStates.cancelled(tx, turn);
+        });
+        return null;
+    }
+
+    private void failCall(TurnError error, Streaming answer) {
+        commit(tx -> {
+            if (answer != null) answer.abandonText(tx, turn);
+            tx.attemptsEnded(turn.id(), "model", "", "failed");
+            return TurnStates.failed(tx, turn, error);
+        });
+    }
+
+    /** Commits {@code work} fenced by this runner's claim, then publishes what it recorded. */
+    private <T> T commit(Function<SessionTx, T> work) {
+        if (control.abandoned()) throw new Abandoned();
+        TurnStore.Committed<T> committed = parts.store().inTurn(session.id(), turn.id(), claim.fence(), parts.clock().millis(), work);
+        if (!committed.events().isEmpty()) lastSeq = committed.events().getLast().seq();
+        parts.hub().publish(committed.events());
+        return committed.result();
+    }
+
+    /** The node is stopping: nothing more is written, and the turn resumes from its last commit. */
+    static final class Abandoned extends RuntimeException {
+        Abandoned() {
+            super("the node is stopping", null, false, false);
+        }
+    }
+
+    static void logFailure(String turnId, RuntimeException e) {
+        LOG.log(Level.WARNING, "turn " + turnId + " failed inside Quarry", e);
+    }
+}

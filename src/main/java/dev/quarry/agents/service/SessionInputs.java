@@ -1,0 +1,151 @@
+package dev.quarry.agents.service;
+
+import dev.quarry.agents.model.Input;
+import dev.quarry.agents.model.Item;
+import dev.quarry.agents.model.ItemBody;
+import dev.quarry.agents.model.Session;
+import dev.quarry.agents.model.Turn;
+import dev.quarry.agents.runtime.AgentRuntime;
+import dev.quarry.agents.runtime.EventHub;
+import dev.quarry.agents.runtime.TurnStates;
+import dev.quarry.agents.store.SessionTx;
+import dev.quarry.agents.store.TurnStore;
+import dev.quarry.canonical.ErrorKind;
+import dev.quarry.canonical.QuarryError;
+import dev.quarry.canonical.QuarryException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What a client posts to a session: a message (opens a turn, or steers the open one), a cancel,
+ * a function's result. All inputs of one post are applied in one transaction, or none is; a post
+ * repeated with the same {@code Idempotency-Key} (24 hours) changes nothing, and one with the
+ * same key and another body is refused.
+ */
+public final class SessionInputs {
+    /** The message a retried tool result must see to try again (the SDK matches this prefix). */
+    public static final String UNKNOWN_CALL = "Unknown pending tool call: ";
+    static final String CANCEL_ASKED = "cancel";
+
+    private final TurnStore turns;
+    private final EventHub hub;
+    private final AgentRuntime runtime;
+    private final Clock clock;
+
+    public SessionInputs(TurnStore turns, EventHub hub, AgentRuntime runtime, Clock clock) {
+        this.turns = turns;
+        this.hub = hub;
+        this.runtime = runtime;
+        this.clock = clock;
+    }
+
+    /** Where a post came from: kept on the turn it opens, as the conditions its model calls are authorized with. */
+    public record Sender(String principalId, String sourceIp, String userAgent) {}
+
+    /** A session's creation: the {@code agent.session.created} event, and its first turn when it has an input. */
+    public void begin(Session session, String input, Sender sender) {
+        commitThenRun(session.id(), tx -> {
+            tx.event("agent.session.created", null, new dev.quarry.agents.model.EventPayload.SessionState(session.status(), null));
+            if (input != null) TurnStates.open(tx, input, sender.sourceIp(), sender.userAgent());
+            return new Effects(input != null, null);
+        });
+    }
+
+    /**
+     * Applies a post of inputs to {@code session} (whose owner the caller is).
+     *
+     * @param idempotencyKey {@code null} when the client sent none
+     * @param bodyHash       the post's body, hashed: what a repeat with the same key must match
+     */
+    public void post(Session session, List<Input> inputs, Sender sender, String idempotencyKey, String bodyHash) {
+        commitThenRun(session.id(), tx -> {
+            if (idempotencyKey != null) {
+                Optional<String> earlier = tx.idempotent(sender.principalId(), idempotencyKey);
+                if (earlier.isPresent()) {
+                    if (earlier.get().equals(bodyHash)) return new Effects(false, null);
+                    throw new QuarryException(new QuarryError(ErrorKind.CONFLICT, "The Idempotency-Key '" + idempotencyKey
+                            + "' was used for a different request to this session in the last 24 hours.", "Idempotency-Key", null));
+                }
+                tx.inbox(sender.principalId(), idempotencyKey, bodyHash, "post", "", null, false);
+            }
+            Effects effects = new Effects(false, null);
+            for (int i = 0; i < inputs.size(); i++) effects = effects.and(apply(tx, inputs.get(i), "events[" + i + "]", sender));
+            return effects;
+        });
+    }
+
+    /** What a transaction set in motion: a turn for a runner to claim, a running turn to stop. */
+    private record Effects(boolean queued, String cancel) {
+        Effects and(Effects other) {
+            return new Effects(queued || other.queued, other.cancel != null ? other.cancel : cancel);
+        }
+    }
+
+    private Effects apply(SessionTx tx, Input input, String path, Sender sender) {
+        Optional<Turn> open = tx.openTurn();
+        return switch (input) {
+            case Input.Message message -> {
+                if (open.isPresent()) {
+                    tx.inbox(sender.principalId(), null, "", "message", message.text(), open.get().id(), true);
+                    yield new Effects(false, null);
+                }
+                TurnStates.open(tx, message.text(), sender.sourceIp(), sender.userAgent());
+                yield new Effects(true, null);
+            }
+            case Input.Cancel cancel -> {
+                if (open.isEmpty()) yield new Effects(false, null);
+                Turn turn = open.get();
+                if (turn.status().equals(Turn.IN_PROGRESS)) {
+                    tx.requestCancel(turn.id());
+                    yield new Effects(false, turn.id());
+                }
+                tx.requestCancel(turn.id());
+                TurnStates.cancelled(tx, turn);
+                yield new Effects(false, null);
+            }
+            case Input.ToolResult result -> toolResult(tx, open, result, path);
+        };
+    }
+
+    private Effects toolResult(SessionTx tx, Optional<Turn> open, Input.ToolResult result, String path) {
+        Turn turn = open.filter(t -> t.id().equals(result.turnId())).orElseThrow(() -> unknownCall(result, path));
+        List<Item> items = tx.items(turn.id());
+        boolean called = items.stream().anyMatch(i -> i.body() instanceof ItemBody.FunctionCall f && f.callId().equals(result.callId()));
+        if (!called) throw unknownCall(result, path);
+        ItemBody.FunctionCallOutput output = new ItemBody.FunctionCallOutput(result.callId(), result.success() ? result.output() : null,
+                result.success() ? null : result.error() != null ? result.error() : "The application reported the call as failed.");
+        Optional<ItemBody.FunctionCallOutput> recorded = items.stream().map(Item::body).filter(ItemBody.FunctionCallOutput.class::isInstance)
+                .map(ItemBody.FunctionCallOutput.class::cast).filter(o -> o.callId().equals(result.callId())).findFirst();
+        if (recorded.isPresent()) {
+            if (recorded.get().equals(output)) return new Effects(false, null); // the same result again: a retry
+            throw QuarryException.invalid(path + ".call_id", "Tool call " + result.callId() + " already has a result.");
+        }
+        Item item = tx.addItem(turn.id(), result.success() ? Item.COMPLETED : Item.FAILED, output, turn.step());
+        TurnStates.itemAddedAndDone(tx, item, null);
+        List<Item> after = new ArrayList<>(items);
+        after.add(item);
+        if (turn.status().equals(Turn.WAITING) && TurnStates.pendingCalls(after).isEmpty()) {
+            TurnStates.resumed(tx, turn);
+            return new Effects(true, null);
+        }
+        return new Effects(false, null);
+    }
+
+    private static QuarryException unknownCall(Input.ToolResult result, String path) {
+        return QuarryException.invalid(path + ".call_id", UNKNOWN_CALL + result.callId());
+    }
+
+    private void commitThenRun(String sessionId, java.util.function.Function<SessionTx, Effects> work) {
+        TurnStore.Committed<Effects> committed;
+        try {
+            committed = turns.inSession(sessionId, clock.millis(), work);
+        } catch (TurnStore.SessionGone e) {
+            throw Owned.missing("session", sessionId, "session_id");
+        }
+        hub.publish(committed.events());
+        if (committed.result().cancel() != null) runtime.cancelLocal(committed.result().cancel());
+        if (committed.result().queued()) runtime.kick();
+    }
+}

@@ -1,0 +1,283 @@
+package dev.quarry.agents.store;
+
+import dev.quarry.agents.model.EventPayload;
+import dev.quarry.agents.model.Ids;
+import dev.quarry.agents.model.Item;
+import dev.quarry.agents.model.ItemBody;
+import dev.quarry.agents.model.SessionEvent;
+import dev.quarry.agents.model.Turn;
+import dev.quarry.agents.model.TurnError;
+import dev.quarry.agents.model.TurnUsage;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One transaction on one session, holding its row lock from the first statement to the commit: so
+ * the session's sequence (items and events share it) is given out in commit order, and the API and
+ * the turn's runner never interleave their changes. The events written are returned by
+ * {@link TurnStore#inSession} once committed, to be published.
+ */
+public final class SessionTx {
+    private final Connection c;
+    private final String sessionId;
+    private final long now;
+    private final List<SessionEvent> events = new ArrayList<>();
+    private long nextSeq;
+    private String status;
+    private TurnError error;
+    private boolean statusChanged;
+
+    SessionTx(Connection c, String sessionId, long now, long nextSeq, String status) {
+        this.c = c;
+        this.sessionId = sessionId;
+        this.now = now;
+        this.nextSeq = nextSeq;
+        this.status = status;
+    }
+
+    public String sessionId() {
+        return sessionId;
+    }
+
+    public long now() {
+        return now;
+    }
+
+    public String status() {
+        return status;
+    }
+
+    /** Sets the session's status (and the error shown until the next turn starts), and records the event that says so. */
+    public void status(String newStatus, TurnError newError) {
+        status = newStatus;
+        error = newError;
+        statusChanged = true;
+        event("agent.session." + newStatus, null, new EventPayload.SessionState(newStatus, newError));
+    }
+
+    public SessionEvent event(String type, String turnId, EventPayload payload) {
+        long seq = nextSeq++;
+        SessionEvent event = new SessionEvent(sessionId, seq, 0, type, turnId, payload, now);
+        run("INSERT INTO agent_events (session_id, seq, type, turn_id, body, created_at) VALUES (?, ?, ?, ?, ?, ?)", s -> {
+            s.setString(1, sessionId);
+            s.setLong(2, seq);
+            s.setString(3, type);
+            s.setString(4, turnId);
+            s.setString(5, ItemJson.payload(payload));
+            s.setLong(6, now);
+        });
+        events.add(event);
+        return event;
+    }
+
+    // ---- turns ----
+
+    public Optional<Turn> openTurn() {
+        return query("SELECT " + TurnRows.COLUMNS + " FROM agent_turns WHERE session_id = ? AND status IN ('queued', 'in_progress', 'waiting')",
+                s -> s.setString(1, sessionId)).stream().findFirst();
+    }
+
+    public Optional<Turn> turn(String turnId) {
+        return query("SELECT " + TurnRows.COLUMNS + " FROM agent_turns WHERE id = ? AND session_id = ?", s -> {
+            s.setString(1, turnId);
+            s.setString(2, sessionId);
+        }).stream().findFirst();
+    }
+
+    /** A new queued turn, numbered after the session's last. */
+    public Turn newTurn(String sourceIp, String userAgent) {
+        int number = TurnRows.nextNumber(c, sessionId);
+        Turn turn = new Turn(Ids.next(Ids.TURN, now), sessionId, number, Turn.QUEUED, now, null, null, null, null,
+                TurnUsage.NONE, 0, 0, 0);
+        run("INSERT INTO agent_turns (id, session_id, number, status, created_at, source_ip, user_agent) VALUES (?, ?, ?, ?, ?, ?, ?)", s -> {
+            s.setString(1, turn.id());
+            s.setString(2, sessionId);
+            s.setInt(3, number);
+            s.setString(4, Turn.QUEUED);
+            s.setLong(5, now);
+            s.setString(6, sourceIp);
+            s.setString(7, userAgent);
+        });
+        return turn;
+    }
+
+    /** Writes a turn's state (not its lease, which only claims and renewals touch). */
+    public void update(Turn turn) {
+        TurnRows.update(c, turn);
+    }
+
+    public void requestCancel(String turnId) {
+        run("UPDATE agent_turns SET cancel_requested_at = ? WHERE id = ? AND cancel_requested_at IS NULL", s -> {
+            s.setLong(1, now);
+            s.setString(2, turnId);
+        });
+    }
+
+    // ---- items ----
+
+    public Item addItem(String turnId, String itemStatus, ItemBody body, Integer step) {
+        long seq = nextSeq++;
+        Item item = new Item(Ids.next(body.idPrefix(), now), turnId, seq, itemStatus, body, now);
+        run("INSERT INTO agent_items (session_id, seq, id, turn_id, type, status, call_id, step, body, created_at, updated_at) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", s -> {
+            s.setString(1, sessionId);
+            s.setLong(2, seq);
+            s.setString(3, item.id());
+            s.setString(4, turnId);
+            s.setString(5, body.type());
+            s.setString(6, itemStatus);
+            s.setString(7, body.callId());
+            if (step == null) s.setNull(8, Types.INTEGER);
+            else s.setInt(8, step);
+            s.setString(9, ItemJson.body(body));
+            s.setLong(10, now);
+            s.setLong(11, now);
+        });
+        return item;
+    }
+
+    public void updateItem(Item item) {
+        run("UPDATE agent_items SET status = ?, body = ?, updated_at = ? WHERE session_id = ? AND id = ?", s -> {
+            s.setString(1, item.status());
+            s.setString(2, ItemJson.body(item.body()));
+            s.setLong(3, now);
+            s.setString(4, sessionId);
+            s.setString(5, item.id());
+        });
+    }
+
+    /** The items of one turn, in order. */
+    public List<Item> items(String turnId) {
+        return ItemRows.ofTurn(c, sessionId, turnId);
+    }
+
+    // ---- inbox ----
+
+    /** The body hash of an earlier input posted with this idempotency key within the key's lifetime, if any. */
+    public Optional<String> idempotent(String principalId, String key) {
+        try (PreparedStatement s = c.prepareStatement("SELECT body_sha256 FROM agent_inbox WHERE session_id = ? AND principal_id = ? "
+                + "AND idempotency_key = ?")) {
+            s.setString(1, sessionId);
+            s.setString(2, principalId);
+            s.setString(3, key);
+            return Rows.one(s, r -> r.getString(1));
+        } catch (SQLException e) {
+            throw TurnRows.failed(e);
+        }
+    }
+
+    /**
+     * Records an input post: {@code pending} messages wait for the open turn's runner to take them
+     * in before its next model call; the rest is kept for its idempotency key only.
+     */
+    public void inbox(String principalId, String key, String bodyHash, String kind, String body, String turnId, boolean pending) {
+        run("INSERT INTO agent_inbox (id, session_id, principal_id, idempotency_key, body_sha256, kind, body, received_at, turn_id, taken_at) "
+                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", s -> {
+            s.setString(1, Ids.next("in_", now));
+            s.setString(2, sessionId);
+            s.setString(3, principalId);
+            s.setString(4, key);
+            s.setString(5, bodyHash);
+            s.setString(6, kind);
+            s.setString(7, body);
+            s.setLong(8, now);
+            s.setString(9, turnId);
+            if (pending) s.setNull(10, Types.BIGINT);
+            else s.setLong(10, now);
+        });
+    }
+
+    /** Takes the messages waiting to steer the open turn, oldest first. */
+    public List<String> takePending() {
+        List<String> texts = new ArrayList<>();
+        List<String> ids = new ArrayList<>();
+        try (PreparedStatement s = c.prepareStatement("SELECT id, body FROM agent_inbox WHERE session_id = ? AND taken_at IS NULL "
+                + "ORDER BY received_at, id")) {
+            s.setString(1, sessionId);
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    ids.add(r.getString(1));
+                    texts.add(r.getString(2));
+                }
+            }
+        } catch (SQLException e) {
+            throw TurnRows.failed(e);
+        }
+        for (String id : ids) {
+            run("UPDATE agent_inbox SET taken_at = ? WHERE id = ?", s -> {
+                s.setLong(1, now);
+                s.setString(2, id);
+            });
+        }
+        return texts;
+    }
+
+    /** Marks the session deleted, within this transaction (so no turn can open between the check and the deletion). */
+    public void markDeleted() {
+        run("UPDATE agent_sessions SET deleted_at = ? WHERE id = ?", s -> {
+            s.setLong(1, now);
+            s.setString(2, sessionId);
+        });
+    }
+
+    // ---- attempts ----
+
+    /** Records a model or tool call as started, before it leaves: a crash leaves it started, and the resuming runner knows. */
+    public void attemptStarted(String turnId, int step, String kind, String callId, String requestId, String idempotencyKey) {
+        run("INSERT INTO agent_attempts (turn_id, step, kind, call_id, attempt, request_id, idempotency_key, status, started_at) "
+                + "SELECT ?, ?, ?, ?, COALESCE(MAX(attempt), 0) + 1, ?, ?, 'started', ? FROM agent_attempts "
+                + "WHERE turn_id = ? AND step = ? AND kind = ? AND call_id = ?", s -> {
+            s.setString(1, turnId);
+            s.setInt(2, step);
+            s.setString(3, kind);
+            s.setString(4, callId);
+            s.setString(5, requestId);
+            s.setString(6, idempotencyKey);
+            s.setLong(7, now);
+            s.setString(8, turnId);
+            s.setInt(9, step);
+            s.setString(10, kind);
+            s.setString(11, callId);
+        });
+    }
+
+    /** Ends the call attempts of a turn still marked started ({@code status}: completed, failed, interrupted, cancelled). */
+    public void attemptsEnded(String turnId, String kind, String callId, String status) {
+        run("UPDATE agent_attempts SET status = ?, ended_at = ? WHERE turn_id = ? AND kind = ? AND call_id = ? AND status = 'started'", s -> {
+            s.setString(1, status);
+            s.setLong(2, now);
+            s.setString(3, turnId);
+            s.setString(4, kind);
+            s.setString(5, callId);
+        });
+    }
+
+    /** Writes the session's sequence and status; called once, by the store, before the commit. */
+    List<SessionEvent> finish() {
+        run("UPDATE agent_sessions SET next_seq = ?, last_active_at = ?" + (statusChanged ? ", status = ?, error = ?" : "") + " WHERE id = ?", s -> {
+            int i = 0;
+            s.setLong(++i, nextSeq);
+            s.setLong(++i, now);
+            if (statusChanged) {
+                s.setString(++i, status);
+                s.setString(++i, ItemJson.error(error));
+            }
+            s.setString(++i, sessionId);
+        });
+        return List.copyOf(events);
+    }
+
+    private List<Turn> query(String sql, TurnRows.Binder binder) {
+        return TurnRows.query(c, sql, binder);
+    }
+
+    private void run(String sql, TurnRows.Binder binder) {
+        TurnRows.run(c, sql, binder);
+    }
+}
