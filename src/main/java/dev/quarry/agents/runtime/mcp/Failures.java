@@ -2,7 +2,6 @@ package dev.quarry.agents.runtime.mcp;
 
 import dev.quarry.agents.model.AgentTool;
 import io.modelcontextprotocol.spec.McpError;
-import io.modelcontextprotocol.spec.McpTransportSessionNotFoundException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -41,11 +40,6 @@ final class Failures {
     /** The server's JSON-RPC error, when that is what failed: the server answered, refusing. */
     static Optional<McpError> jsonRpcError(Throwable thrown) {
         return find(thrown, McpError.class);
-    }
-
-    /** The server answered 404 to a request bearing its session: the SDK has started a new one. */
-    static boolean lostSession(Throwable thrown) {
-        return find(thrown, McpTransportSessionNotFoundException.class).isPresent();
     }
 
     String redact(String text) {

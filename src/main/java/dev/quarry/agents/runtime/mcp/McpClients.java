@@ -63,7 +63,7 @@ public final class McpClients implements AutoCloseable {
         });
         Thread.ofVirtual().name("mcp-connect-" + label).start(listing);
         try {
-            SdkConnection connection = new SdkConnection(label, client,
+            SdkConnection connection = new SdkConnection(server, client,
                     listing.get(settings.connectTimeout().toMillis(), TimeUnit.MILLISECONDS), json, failures, settings.maxResultChars(), open::remove);
             open.add(connection);
             return connection;

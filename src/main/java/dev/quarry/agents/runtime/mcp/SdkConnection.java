@@ -1,5 +1,6 @@
 package dev.quarry.agents.runtime.mcp;
 
+import dev.quarry.agents.model.AgentTool;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.json.TypeRef;
@@ -21,7 +22,7 @@ final class SdkConnection implements McpConnection {
     static final String IDEMPOTENCY_KEY = "dev.quarry/idempotency_key";
     private static final TypeRef<Map<String, Object>> OBJECT = new TypeRef<>() {};
 
-    private final String label;
+    private final AgentTool.Mcp server;
     private final McpSyncClient client;
     private final List<McpToolInfo> tools;
     private final Set<String> names;
@@ -30,9 +31,9 @@ final class SdkConnection implements McpConnection {
     private final int maxResultChars;
     private final Consumer<SdkConnection> onClose;
 
-    SdkConnection(String label, McpSyncClient client, List<McpToolInfo> tools, McpJsonMapper json, Failures failures, int maxResultChars,
+    SdkConnection(AgentTool.Mcp server, McpSyncClient client, List<McpToolInfo> tools, McpJsonMapper json, Failures failures, int maxResultChars,
                   Consumer<SdkConnection> onClose) {
-        this.label = label;
+        this.server = server;
         this.client = client;
         this.tools = List.copyOf(tools);
         this.names = tools.stream().map(McpToolInfo::name).collect(Collectors.toUnmodifiableSet());
@@ -50,13 +51,15 @@ final class SdkConnection implements McpConnection {
     @Override
     public McpResult call(String tool, String argumentsJson, String idempotencyKey) {
         Objects.requireNonNull(idempotencyKey, "idempotencyKey");
-        if (!names.contains(tool)) return new McpResult(true, "MCP server '" + label + "' offers no tool '" + tool + "' to this agent");
+        if (!names.contains(tool)) return new McpResult(true, "MCP server '" + server.serverLabel() + "' offers no tool '" + tool + "' to this agent");
         Optional<Map<String, Object>> arguments = arguments(argumentsJson);
         if (arguments.isEmpty()) return new McpResult(true, "The arguments for tool '" + tool + "' are not a JSON object");
         McpSchema.CallToolRequest request = McpSchema.CallToolRequest.builder().name(tool).arguments(arguments.get())
                 .meta(Map.of(IDEMPOTENCY_KEY, idempotencyKey)).build();
         try {
             return ResultText.of(send(request), json, maxResultChars);
+        } catch (McpException e) {
+            throw e;
         } catch (RuntimeException e) {
             Optional<McpError> refused = Failures.jsonRpcError(e);
             if (refused.isPresent() && !Thread.currentThread().isInterrupted()) {
@@ -69,15 +72,23 @@ final class SdkConnection implements McpConnection {
     }
 
     /**
-     * A 404 on a session-bearing request means the server forgot the session and did not run the
-     * request, so sending it once more, in the new session the SDK opens, cannot run it twice.
+     * When the server forgets the session (404 on a request bearing it), the SDK fails every
+     * request in flight alike and opens a new session itself. The request that met the 404 did not
+     * run, but one in flight beside it may have, and the two look the same from here: so only a
+     * tool marked idempotent is sent again (same key, for the server to deduplicate); any other
+     * fails as "may or may not have run", the crash rule's answer, and the next call uses the new session.
      */
     private McpSchema.CallToolResult send(McpSchema.CallToolRequest request) {
+        McpSchema.InitializeResult session = client.getCurrentInitializationResult();
         try {
             return client.callTool(request);
         } catch (RuntimeException e) {
-            if (!Failures.lostSession(e) || Thread.currentThread().isInterrupted()) throw e;
-            LOG.info(() -> "MCP server '" + label + "' lost its session; calling '" + request.name() + "' again in a new one");
+            if (Thread.currentThread().isInterrupted() || client.getCurrentInitializationResult() == session) throw e;
+            if (!server.idempotent(request.name())) {
+                throw new McpUnavailable("MCP server '" + server.serverLabel() + "' lost its session during tools/call '" + request.name()
+                        + "', which may or may not have run; the next call opens a new session");
+            }
+            LOG.info(() -> "MCP server '" + server.serverLabel() + "' lost its session; calling idempotent '" + request.name() + "' again in a new one");
             return client.callTool(request);
         }
     }
