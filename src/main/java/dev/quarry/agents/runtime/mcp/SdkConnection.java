@@ -50,6 +50,7 @@ final class SdkConnection implements McpConnection {
 
     @Override
     public McpResult call(String tool, String argumentsJson, String idempotencyKey) {
+        Objects.requireNonNull(tool, "tool");
         Objects.requireNonNull(idempotencyKey, "idempotencyKey");
         if (!names.contains(tool)) return new McpResult(true, "MCP server '" + server.serverLabel() + "' offers no tool '" + tool + "' to this agent");
         Optional<Map<String, Object>> arguments = arguments(argumentsJson);

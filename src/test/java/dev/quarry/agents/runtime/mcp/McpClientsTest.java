@@ -137,7 +137,7 @@ class McpClientsTest {
 
         assertThatThrownBy(() -> clients.connect(server("http://127.0.0.1:" + port + "/mcp", null), null))
                 .isInstanceOf(McpUnavailable.class)
-                .hasMessageContaining("'stub'");
+                .hasMessageStartingWith("MCP server 'stub': initialize and tools/list failed: ");
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
     }
 
@@ -240,6 +240,7 @@ class McpClientsTest {
     @Test
     void toolsOutOfBoundsAreLeftOutAndTheRestKept() {
         stub.addTool("n".repeat(ToolListing.MAX_NAME_CHARS + 1), "a name too long", "{\"type\":\"object\"}")
+                .addTool("h".repeat(50_000), "a hostile name", "{\"type\":\"object\"}")
                 .addTool("n".repeat(ToolListing.MAX_NAME_CHARS), "the longest name", "{\"type\":\"object\"}")
                 .addTool("huge_schema", "schema too big", "{\"type\":\"object\",\"description\":\"" + "s".repeat(ToolListing.MAX_SCHEMA_CHARS) + "\"}")
                 .addTool("long_description", "d".repeat(ToolListing.MAX_DESCRIPTION_CHARS + 10), "{\"type\":\"object\"}");
@@ -250,17 +251,21 @@ class McpClientsTest {
 
             assertThat(names).hasSize(ToolListing.MAX_TOOLS)
                     .contains("n".repeat(ToolListing.MAX_NAME_CHARS), "long_description")
-                    .doesNotContain("n".repeat(ToolListing.MAX_NAME_CHARS + 1), "huge_schema", "many_" + (ToolListing.MAX_TOOLS - 1));
+                    .doesNotContain("n".repeat(ToolListing.MAX_NAME_CHARS + 1), "h".repeat(50_000), "huge_schema", "many_" + (ToolListing.MAX_TOOLS - 1));
             assertThat(connection.tools()).filteredOn(t -> t.name().equals("long_description")).singleElement()
                     .satisfies(t -> assertThat(t.description()).hasSize(ToolListing.MAX_DESCRIPTION_CHARS + 1));
         }
     }
 
-    @Test
-    void aServerAnsweringGarbageIsUnavailable() {
-        stub.answerRaw("<html>not json</html>");
+    @ParameterizedTest
+    @ValueSource(strings = {"<html>not json</html>", "{}", "[]", "null", "{\"jsonrpc\":\"2.0\",\"id\":\"other\",\"result\":{}}",
+            "{\"jsonrpc\":\"2.0\",\"id\":0,\"result\":42}"})
+    void aServerAnsweringGarbageIsUnavailable(String garbage) {
+        stub.answerRaw(garbage);
+        McpClients impatient = new McpClients(new McpSettings(Duration.ofSeconds(1), Duration.ofSeconds(120), Set.of("127.0.0.1"),
+                Set.of("127.0.0.1"), 1 << 20));
 
-        assertThatThrownBy(() -> clients.connect(server(null), null)).isInstanceOf(McpUnavailable.class).hasMessageContaining("'stub'");
+        assertThatThrownBy(() -> impatient.connect(server(null), null)).isInstanceOf(McpUnavailable.class).hasMessageContaining("'stub'");
     }
 
     @Test
