@@ -13,7 +13,8 @@ public interface McpConnection extends AutoCloseable {
      * A JSON-RPC error from the server, a tool not in {@link #tools()} and arguments that are not a
      * JSON object come back as a result with {@code isError}, as the model should see them.
      *
-     * @throws McpUnavailable     the server did not answer (down, garbage, too late, session lost twice)
+     * @throws McpUnavailable     the server did not answer (down, garbage, too late), or lost its session during the
+     *                            call of a tool not marked idempotent (an idempotent one is sent once more, same key)
      * @throws McpCallInterrupted the thread was interrupted; returns promptly with the interrupt flag set
      */
     McpResult call(String tool, String argumentsJson, String idempotencyKey);
