@@ -134,7 +134,7 @@ public final class ConfigLoader {
         ConfigLoader loader = new ConfigLoader(fileName);
         if (root == null || root.isMissingNode() || root.isNull()) return QuarryConfig.defaults(dataDir);
         loader.expectKeys(root, "", Set.of("server", "store", "providers", "models", "rate_limits", "redis", "routing", "experiments",
-                "guardrails", "default_guardrail"));
+                "guardrails", "default_guardrail", "agents"));
         List<ModelConfig> models = loader.models(root.path("models"));
         return new QuarryConfig(
                 loader.server(root.path("server")),
@@ -146,7 +146,38 @@ public final class ConfigLoader {
                 loader.redisUrl(root.path("redis")),
                 new RoutingSettings(loader.routes, loader.retry(root.path("routing")), loader.cooldown(root.path("routing").path("cooldown")),
                         loader.experiments(root.path("experiments"))),
-                new GuardrailSettings(loader.guardrails(root.path("guardrails")), loader.defaultGuardrail(root)));
+                new GuardrailSettings(loader.guardrails(root.path("guardrails")), loader.defaultGuardrail(root)),
+                loader.agents(root.path("agents")));
+    }
+
+    private AgentsSettings agents(JsonNode node) {
+        AgentsSettings d = AgentsSettings.DEFAULTS;
+        if (node.isMissingNode() || node.isNull()) return d;
+        expectKeys(node, "agents", Set.of("node", "lease_seconds", "max_running_turns", "max_model_calls_per_turn", "max_tool_calls_per_turn",
+                "turn_timeout_seconds", "mcp"));
+        JsonNode mcp = node.path("mcp");
+        if (!mcp.isMissingNode()) {
+            expectKeys(mcp, "agents.mcp", Set.of("allow_insecure_hosts", "allow_private_hosts", "connect_timeout_seconds", "call_timeout_seconds"));
+        }
+        String name = optText(node, "node", "agents.node");
+        if (name != null && !name.matches("[A-Za-z0-9._-]{1,64}")) fail("agents.node", "must be 1 to 64 letters, digits, '.', '_' or '-'");
+        return new AgentsSettings(name,
+                Duration.ofSeconds(within(node, "lease_seconds", "agents", 2, 3600, d.lease().toSeconds())),
+                (int) within(node, "max_running_turns", "agents", 1, 100_000, d.maxRunningTurns()),
+                (int) within(node, "max_model_calls_per_turn", "agents", 1, 10_000, d.maxModelCallsPerTurn()),
+                (int) within(node, "max_tool_calls_per_turn", "agents", 1, 10_000, d.maxToolCallsPerTurn()),
+                Duration.ofSeconds(within(node, "turn_timeout_seconds", "agents", 1, 7 * 86_400, d.turnTimeout().toSeconds())),
+                Set.copyOf(mcp.isMissingNode() ? List.of() : names(mcp, "allow_insecure_hosts", "agents.mcp")),
+                Set.copyOf(mcp.isMissingNode() ? List.of() : names(mcp, "allow_private_hosts", "agents.mcp")),
+                Duration.ofSeconds(within(mcp, "connect_timeout_seconds", "agents.mcp", 1, 300, d.mcpConnectTimeout().toSeconds())),
+                Duration.ofSeconds(within(mcp, "call_timeout_seconds", "agents.mcp", 1, 3600, d.mcpCallTimeout().toSeconds())));
+    }
+
+    /** An optional whole number of section {@code section} from {@code least} to {@code most}. */
+    private long within(JsonNode node, String field, String section, long least, long most, long fallback) {
+        long value = node.isMissingNode() ? fallback : optLong(node, field, section + "." + field, fallback);
+        if (value < least || value > most) fail(section + "." + field, "must be from " + least + " to " + most + ", not " + value);
+        return value;
     }
 
     /** {@code default_guardrail: id} or {@code id:version}; whether it exists is checked at start-up, against the store. */

@@ -21,7 +21,7 @@ import java.util.List;
 public record QuarryConfig(ServerSettings server, Path dataDir, String storeUrl,
                            List<ProviderConfig> providers, List<ModelConfig> models,
                            List<RateLimit> rateLimits, URI redisUrl, RoutingSettings routing,
-                           GuardrailSettings guardrails) {
+                           GuardrailSettings guardrails, AgentsSettings agents) {
 
     public QuarryConfig {
         providers = List.copyOf(providers);
@@ -29,11 +29,12 @@ public record QuarryConfig(ServerSettings server, Path dataDir, String storeUrl,
         rateLimits = List.copyOf(rateLimits);
         routing = routing == null ? RoutingSettings.DEFAULTS : routing;
         guardrails = guardrails == null ? GuardrailSettings.NONE : guardrails;
+        agents = agents == null ? AgentsSettings.DEFAULTS : agents;
     }
 
     /** Embedded defaults: no providers, the built-in catalog, SQLite in {@code dataDir}. */
     public static QuarryConfig defaults(Path dataDir) {
-        return new QuarryConfig(ServerSettings.DEFAULTS, dataDir, null, List.of(), List.of(), List.of(), null, RoutingSettings.DEFAULTS, GuardrailSettings.NONE);
+        return new QuarryConfig(ServerSettings.DEFAULTS, dataDir, null, List.of(), List.of(), List.of(), null, RoutingSettings.DEFAULTS, GuardrailSettings.NONE, AgentsSettings.DEFAULTS);
     }
 
     /** Opens (and migrates) the store this configuration names. */
@@ -42,10 +43,10 @@ public record QuarryConfig(ServerSettings server, Path dataDir, String storeUrl,
     }
 
     public QuarryConfig withPort(int port) {
-        return new QuarryConfig(server.withPort(port), dataDir, storeUrl, providers, models, rateLimits, redisUrl, routing, guardrails);
+        return new QuarryConfig(server.withPort(port), dataDir, storeUrl, providers, models, rateLimits, redisUrl, routing, guardrails, agents);
     }
 
     public QuarryConfig withDataDir(Path dir) {
-        return new QuarryConfig(server, dir, storeUrl, providers, models, rateLimits, redisUrl, routing, guardrails);
+        return new QuarryConfig(server, dir, storeUrl, providers, models, rateLimits, redisUrl, routing, guardrails, agents);
     }
 }

@@ -38,6 +38,9 @@ import dev.quarry.agents.model.SecretBox;
 import dev.quarry.agents.runtime.AgentRuntime;
 import dev.quarry.agents.runtime.EventHub;
 import dev.quarry.agents.runtime.RuntimeSettings;
+import dev.quarry.agents.runtime.mcp.McpClients;
+import dev.quarry.agents.runtime.mcp.McpSettings;
+import dev.quarry.config.AgentsSettings;
 import dev.quarry.agents.service.SessionInputs;
 import dev.quarry.agents.store.TurnStore;
 import dev.quarry.identity.Principal;
@@ -188,7 +191,8 @@ public final class Quarry implements AutoCloseable {
         SessionStore sessionStore = new SessionStore(db);
         TurnStore turnStore = new TurnStore(db);
         EventHub hub = new EventHub(turnStore);
-        this.agents = new AgentRuntime(turnStore, sessionStore, gateway, hub, RuntimeSettings.defaults(nodeName(config)), clock);
+        this.agents = new AgentRuntime(turnStore, sessionStore, gateway, hub, new McpClients(mcpSettings(config.agents())), secrets(masterKey),
+                runtimeSettings(config), clock);
         // The routes that serve callers' own things rather than administration: feedback, experiment reports, managed agents.
         var callerRoutes = List.of(new FeedbackRoutes(platformCalls, new AnswerFeedback(db, clock)),
                 new ExperimentAdminRoutes(platformCalls, new ExperimentReport(db)),
@@ -200,6 +204,17 @@ public final class Quarry implements AutoCloseable {
         agents.start();
         LOG.info(() -> "Quarry listening on " + url()
                 + " pipeline=" + gateway.steps() + " platform=" + gateway.platformSteps() + " store=" + (config.storeUrl() == null ? "sqlite:" + config.dataDir() : "configured"));
+    }
+
+    private static RuntimeSettings runtimeSettings(QuarryConfig config) {
+        AgentsSettings a = config.agents();
+        return new RuntimeSettings(a.node() != null ? a.node() : nodeName(config), a.lease(), a.maxRunningTurns(), a.maxModelCallsPerTurn(),
+                a.maxToolCallsPerTurn(), a.turnTimeout());
+    }
+
+    private static McpSettings mcpSettings(AgentsSettings a) {
+        return new McpSettings(a.mcpConnectTimeout(), a.mcpCallTimeout(), a.mcpInsecureHosts(), a.mcpPrivateHosts(),
+                McpSettings.DEFAULTS.maxResultChars());
     }
 
     /**

@@ -2,6 +2,8 @@ package dev.quarry.agents.runtime;
 
 import dev.quarry.agents.model.Session;
 import dev.quarry.agents.model.Turn;
+import dev.quarry.agents.model.SecretBox;
+import dev.quarry.agents.runtime.mcp.McpClients;
 import dev.quarry.agents.store.SessionStore;
 import dev.quarry.agents.store.TurnStore;
 import dev.quarry.gateway.Gateway;
@@ -39,8 +41,9 @@ public final class AgentRuntime implements AutoCloseable {
     private final ScheduledExecutorService ticks = Executors.newScheduledThreadPool(1, Thread.ofVirtual().name("agents-scheduler").factory());
     private final Object claiming = new Object();
 
-    public AgentRuntime(TurnStore store, SessionStore sessions, Gateway gateway, EventHub hub, RuntimeSettings settings, Clock clock) {
-        this.parts = new RuntimeParts(store, sessions, gateway, hub, settings, clock);
+    public AgentRuntime(TurnStore store, SessionStore sessions, Gateway gateway, EventHub hub, McpClients mcp, SecretBox secrets,
+                        RuntimeSettings settings, Clock clock) {
+        this.parts = new RuntimeParts(store, sessions, gateway, hub, mcp, secrets, settings, clock);
     }
 
     public void start() {
@@ -144,5 +147,6 @@ public final class AgentRuntime implements AutoCloseable {
         ticks.shutdownNow();
         running.values().forEach(TurnControl::abandon);
         runners.shutdownNow();
+        parts.mcp().close();
     }
 }

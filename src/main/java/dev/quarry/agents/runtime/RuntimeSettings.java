@@ -14,10 +14,6 @@ import java.time.Duration;
  * @param turnTimeout        wall-clock time per turn
  */
 public record RuntimeSettings(String node, Duration lease, int maxRunningTurns, int maxModelCalls, int maxToolCalls, Duration turnTimeout) {
-    public static RuntimeSettings defaults(String node) {
-        return new RuntimeSettings(node, Duration.ofSeconds(30), 256, 50, 100, Duration.ofMinutes(30));
-    }
-
     public RuntimeSettings withLease(Duration newLease) {
         return new RuntimeSettings(node, newLease, maxRunningTurns, maxModelCalls, maxToolCalls, turnTimeout);
     }

@@ -1,6 +1,5 @@
 package dev.quarry.agents.runtime;
 
-import dev.quarry.agents.model.AgentSpec;
 import dev.quarry.agents.model.EventPayload;
 import dev.quarry.agents.model.Item;
 import dev.quarry.agents.model.ItemBody;
@@ -88,21 +87,10 @@ final class Streaming {
         return ++live;
     }
 
-    /**
-     * The calls as items: a function call for the agent's functions; for a tool the agent does
-     * not have, the call answered at once with an error the model will read.
-     */
-    List<ItemBody> calls(AgentSpec spec) {
+    /** The tool calls the model made, in order. */
+    List<ContentBlock.ToolUse> calls() {
         closeCall();
-        List<ItemBody> out = new ArrayList<>();
-        for (ContentBlock.ToolUse use : calls) {
-            if (spec.function(use.name()).isPresent()) {
-                out.add(new ItemBody.FunctionCall(use.id(), use.name(), use.input()));
-            } else {
-                out.add(new ItemBody.FunctionCallOutput(use.id(), null, "There is no tool named '" + use.name() + "'."));
-            }
-        }
-        return out;
+        return List.copyOf(calls);
     }
 
     /** Ends the open text item as completed, with its events. */

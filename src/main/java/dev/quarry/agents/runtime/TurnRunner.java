@@ -39,12 +39,15 @@ import java.util.logging.Logger;
 final class TurnRunner {
     private static final Logger LOG = Logger.getLogger(TurnRunner.class.getName());
     static final String SURFACE = "agents.harness";
+    static final String USER_AGENT = "quarry-agents";
+    static final String INTERRUPTED = "interrupted: the call was in flight when its node stopped; it may or may not have run";
 
     private final RuntimeParts parts;
     private final TurnStore.Claim claim;
     private final TurnControl control;
     private final Session session;
     private Turn turn;
+    private TurnTools tools;
     /** The sequence number of the last event this runner committed: live deltas are numbered after it. */
     private long lastSeq = -1;
 
@@ -58,7 +61,20 @@ final class TurnRunner {
 
     void run() {
         if (turn.status().equals(Turn.QUEUED) || turn.startedAt() == null) turn = commit(tx -> TurnStates.started(tx, turn));
-        recover();
+        try (TurnTools connected = TurnTools.connect(parts, session.spec(), session.id())) {
+            tools = connected;
+            loop(recover());
+        } catch (TurnTools.RequiredServerDown e) {
+            commit(tx -> TurnStates.failed(tx, turn, e.error));
+        } catch (McpCalls.Interrupted e) {
+            if (control.abandoned()) throw new Abandoned();
+            commit(tx -> TurnStates.cancelled(tx, turn));
+        }
+    }
+
+    /** Model call, tool calls, model call… until the answer calls no tool, a function's result is awaited, or the turn stops. */
+    private void loop(List<Item> unfinishedCalls) {
+        if (!unfinishedCalls.isEmpty()) runMcp(unfinishedCalls);
         while (true) {
             if (cancelRequested()) {
                 commit(tx -> TurnStates.cancelled(tx, turn));
@@ -76,13 +92,21 @@ final class TurnRunner {
                 commit(tx -> TurnStates.completed(tx, turn));
                 return;
             }
-            if (answer.calls().stream().anyMatch(ItemBody.FunctionCall.class::isInstance)) {
+            if (!answer.mcpCalls().isEmpty()) runMcp(answer.mcpCalls());
+            if (answer.calls().stream().anyMatch(c -> c.body() instanceof ItemBody.FunctionCall)) {
                 turn = commit(tx -> TurnStates.waiting(tx, turn));
                 parts.store().release(turn.id(), claim.fence());
                 return;
             }
-            // Only calls answered already (of tools the agent does not have): the model hears so in its next call.
+            // Only tool calls answered already: the model reads their results in its next call.
         }
+    }
+
+    private void runMcp(List<Item> calls) {
+        McpCalls.run(parts, tools, control, credential(), origin(), calls, finished -> commit(tx -> {
+            TurnStates.itemDone(tx, finished, null);
+            return null;
+        }));
     }
 
     private boolean cancelRequested() {
@@ -114,21 +138,34 @@ final class TurnRunner {
         return (turn.startedAt() == null ? turn.createdAt() : turn.startedAt()) + parts.settings().turnTimeout().toMillis();
     }
 
-    /** Items a stopped runner left in progress: an answer being streamed is kept as incomplete. */
-    private void recover() {
-        commit(tx -> {
+    /**
+     * Settles what a stopped runner left in progress: an answer being streamed is kept as
+     * incomplete (the model is asked again); an MCP call in flight is never re-run blindly: it
+     * fails as interrupted, unless its tool is marked idempotent, when it is returned to be sent
+     * again with the same idempotency key.
+     */
+    private List<Item> recover() {
+        return commit(tx -> {
+            List<Item> again = new ArrayList<>();
             for (Item item : tx.items(turn.id())) {
-                if (item.status().equals(Item.IN_PROGRESS) && item.body() instanceof ItemBody.AssistantMessage) {
-                    TurnStates.itemDone(tx, item.withState(Item.INCOMPLETE, item.body()), null);
+                if (!item.status().equals(Item.IN_PROGRESS)) continue;
+                switch (item.body()) {
+                    case ItemBody.McpCall call when tools.idempotent(call) -> again.add(item);
+                    case ItemBody.McpCall call -> TurnStates.itemDone(tx, item.withState(Item.FAILED, call.answered(null, INTERRUPTED)), null);
+                    default -> TurnStates.itemDone(tx, item.withState(Item.INCOMPLETE, item.body()), null);
                 }
             }
             tx.attemptsEnded(turn.id(), "model", "", "interrupted");
-            return null;
+            return again;
         });
     }
 
-    /** What one model call answered, once committed: its tool calls (none: the turn is done). */
-    private record Answer(List<ItemBody> calls) {}
+    /** What one model call answered, once committed: its tool call items (none: the turn is done), and those to run on MCP servers. */
+    private record Answer(List<Item> calls) {
+        List<Item> mcpCalls() {
+            return calls.stream().filter(c -> c.body() instanceof ItemBody.McpCall).toList();
+        }
+    }
 
     private Answer callModel() {
         String requestId = Ids.next("req_", parts.clock().millis());
@@ -136,10 +173,9 @@ final class TurnRunner {
             tx.attemptStarted(turn.id(), turn.step(), "model", "", requestId, null);
             return null;
         });
-        ChatRequest request = Conversation.request(session.spec(), parts.store().history(session.id()), Conversation.functions(session.spec()));
-        Exchange exchange = Exchange.start(requestId, SURFACE, () -> new Operation.Chat(request, true),
-                        new Credential.Harness(session.ownerId(), session.onBehalfOf(), Instant.ofEpochMilli(deadline())), null, "quarry-agents")
-                .withOrigin(new Origin(session.id(), turn.id()));
+        ChatRequest request = Conversation.request(session.spec(), parts.store().history(session.id()), tools.specs());
+        Exchange exchange = Exchange.start(requestId, SURFACE, () -> new Operation.Chat(request, true), credential(), null, USER_AGENT)
+                .withOrigin(origin());
         Outcome outcome = parts.gateway().handle(exchange);
         return switch (outcome) {
             case Outcome.Rejected rejected -> {
@@ -191,18 +227,33 @@ final class TurnRunner {
                 new EventPayload.TextPart(answer.item().id(), answer.outputIndex(), 0, text), parts.clock().millis()));
     }
 
-    /** The answer's items done, its calls recorded, and the turn one step further, in one transaction. */
+    /**
+     * The answer's items done, its calls recorded (an MCP call in progress, to run; a function
+     * call done, for the application to run) and the turn one step further, in one transaction.
+     */
     private Answer commitAnswer(Streaming answer) {
-        List<ItemBody> calls = answer.calls(session.spec());
+        List<ItemBody> calls = tools.items(answer.calls());
+        List<Item> recorded = new ArrayList<>();
         turn = commit(tx -> {
             answer.finishText(tx, turn);
             int index = answer.firstCallIndex();
             for (ItemBody call : calls) {
                 switch (call) {
-                    case ItemBody.FunctionCall f -> TurnStates.itemAddedAndDone(tx, tx.addItem(turn.id(), Item.COMPLETED, f, turn.step()), index++);
-                    case ItemBody.FunctionCallOutput unknownTool -> TurnStates.itemAddedAndDone(tx,
-                            tx.addItem(turn.id(), Item.FAILED, unknownTool, turn.step()), index++);
-                    default -> throw new IllegalStateException("unexpected call " + call.type());
+                    case ItemBody.McpCall mcp -> {
+                        Item item = tx.addItem(turn.id(), Item.IN_PROGRESS, mcp, turn.step());
+                        tx.event("agent.session.turn.item.added", turn.id(), new EventPayload.ItemState(item, index++));
+                        recorded.add(item);
+                    }
+                    case ItemBody.FunctionCallOutput unknownTool -> {
+                        Item item = tx.addItem(turn.id(), Item.FAILED, unknownTool, turn.step());
+                        TurnStates.itemAddedAndDone(tx, item, index++);
+                        recorded.add(item);
+                    }
+                    default -> {
+                        Item item = tx.addItem(turn.id(), Item.COMPLETED, call, turn.step());
+                        TurnStates.itemAddedAndDone(tx, item, index++);
+                        recorded.add(item);
+                    }
                 }
             }
             tx.attemptsEnded(turn.id(), "model", "", "completed");
@@ -210,7 +261,16 @@ final class TurnRunner {
             tx.update(next);
             return next;
         });
-        return new Answer(calls);
+        return new Answer(recorded);
+    }
+
+    /** Who the turn's calls act as: the session's owner (a role acting for its assumer), until the turn's deadline. */
+    private Credential credential() {
+        return new Credential.Harness(session.ownerId(), session.onBehalfOf(), Instant.ofEpochMilli(deadline()));
+    }
+
+    private Origin origin() {
+        return new Origin(session.id(), turn.id());
     }
 
     private Answer cancelDuringCall(Streaming answer) {

@@ -1,0 +1,131 @@
+package dev.quarry.agents.runtime;
+
+import dev.quarry.agents.model.AgentSpec;
+import dev.quarry.agents.model.AgentTool;
+import dev.quarry.agents.model.ItemBody;
+import dev.quarry.agents.model.TurnError;
+import dev.quarry.agents.runtime.mcp.McpConnection;
+import dev.quarry.agents.runtime.mcp.McpToolInfo;
+import dev.quarry.agents.runtime.mcp.McpUnavailable;
+import dev.quarry.agents.store.ToolJson;
+import dev.quarry.canonical.ContentBlock;
+import dev.quarry.canonical.ToolSpec;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.logging.Logger;
+
+/**
+ * The tools of one run of a turn: the agent's functions, and the tools of its MCP servers,
+ * connected once per run. The model sees an MCP tool as {@code <server_label>__<tool>}; a call is
+ * turned back into the server and tool it names. A server that cannot be reached leaves its tools
+ * out, unless the agent marked it {@code required}, which fails the turn.
+ */
+final class TurnTools implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(TurnTools.class.getName());
+
+    /** An MCP tool as the model sees it. */
+    record McpTool(AgentTool.Mcp server, McpToolInfo info, McpConnection connection) {}
+
+    private final AgentSpec spec;
+    private final Map<String, McpTool> mcp = new LinkedHashMap<>();
+    private final List<McpConnection> connections = new ArrayList<>();
+
+    private TurnTools(AgentSpec spec) {
+        this.spec = spec;
+    }
+
+    /** Thrown when a required server cannot be reached: the turn fails with this error. */
+    static final class RequiredServerDown extends RuntimeException {
+        final TurnError error;
+
+        RequiredServerDown(TurnError error) {
+            super(error.message(), null, false, false);
+            this.error = error;
+        }
+    }
+
+    static TurnTools connect(RuntimeParts parts, AgentSpec spec, String sessionId) {
+        TurnTools tools = new TurnTools(spec);
+        Set<String> functions = new HashSet<>();
+        spec.tools().forEach(t -> {
+            if (t instanceof AgentTool.Function f) functions.add(f.name());
+        });
+        for (AgentTool tool : spec.tools()) {
+            if (!(tool instanceof AgentTool.Mcp server)) continue;
+            McpConnection connection;
+            try {
+                connection = parts.mcp().connect(server, ToolJson.open(server, parts.secrets(), sessionId));
+            } catch (McpUnavailable e) {
+                if (server.required()) {
+                    tools.close();
+                    throw new RequiredServerDown(new TurnError("connection_failed", "The MCP server '" + server.serverLabel()
+                            + "' is required but could not be reached: " + e.getMessage()));
+                }
+                LOG.warning(() -> "session " + sessionId + ": MCP server '" + server.serverLabel() + "' left out: " + e.getMessage());
+                continue;
+            }
+            tools.connections.add(connection);
+            for (McpToolInfo info : connection.tools()) {
+                String name = McpToolNames.name(server.serverLabel(), info.name());
+                if (functions.contains(name) || tools.mcp.containsKey(name)) {
+                    LOG.warning(() -> "session " + sessionId + ": MCP tool '" + info.name() + "' of '" + server.serverLabel()
+                            + "' left out: its name " + name + " is taken");
+                    continue;
+                }
+                tools.mcp.put(name, new McpTool(server, info, connection));
+            }
+        }
+        return tools;
+    }
+
+    /** What the model may call. */
+    List<ToolSpec> specs() {
+        List<ToolSpec> specs = new ArrayList<>(Conversation.functions(spec));
+        mcp.forEach((name, tool) -> specs.add(ToolSpec.function(name, tool.info().description(), tool.info().inputSchemaJson())));
+        return specs;
+    }
+
+    /** Whether a call may be sent again after a crash: its server marks the tool idempotent (a server no longer in the agent: no). */
+    boolean idempotent(ItemBody.McpCall call) {
+        return spec.tools().stream().anyMatch(t -> t instanceof AgentTool.Mcp m && m.serverLabel().equals(call.serverLabel()) && m.idempotent(call.name()));
+    }
+
+    McpTool mcpTool(String serverLabel, String name) {
+        return mcp.get(McpToolNames.name(serverLabel, name));
+    }
+
+    /**
+     * The model's calls as items: a function call for the agent's functions, an MCP call (to
+     * run) for a server's tool; a tool the agent does not have is answered at once with an error
+     * the model will read.
+     */
+    List<ItemBody> items(List<ContentBlock.ToolUse> calls) {
+        List<ItemBody> out = new ArrayList<>();
+        for (ContentBlock.ToolUse use : calls) {
+            McpTool tool = mcp.get(use.name());
+            if (spec.function(use.name()).isPresent()) {
+                out.add(new ItemBody.FunctionCall(use.id(), use.name(), use.input()));
+            } else if (tool != null) {
+                out.add(new ItemBody.McpCall(use.id(), tool.server().serverLabel(), tool.info().name(), use.input(), null, null));
+            } else {
+                out.add(new ItemBody.FunctionCallOutput(use.id(), null, "There is no tool named '" + use.name() + "'."));
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public void close() {
+        for (McpConnection connection : connections) {
+            try {
+                connection.close();
+            } catch (RuntimeException e) {
+                LOG.fine(() -> "closing an MCP session failed: " + e.getMessage());
+            }
+        }
+    }
+}

@@ -1,0 +1,24 @@
+package dev.quarry.config;
+
+import java.time.Duration;
+import java.util.Set;
+
+/**
+ * How this node runs managed agents' turns ({@code agents:} in the configuration).
+ *
+ * @param node               the name this node takes turn leases under; {@code null}: the host and data folder
+ * @param lease              how long a node holds a turn without renewing; a stopped node's turns are taken over after it
+ * @param mcpInsecureHosts   hosts an MCP server may be reached at over plain {@code http}
+ * @param mcpPrivateHosts    hosts an MCP server may be reached at although they resolve to loopback, private or link-local addresses
+ */
+public record AgentsSettings(String node, Duration lease, int maxRunningTurns, int maxModelCallsPerTurn, int maxToolCallsPerTurn,
+                             Duration turnTimeout, Set<String> mcpInsecureHosts, Set<String> mcpPrivateHosts, Duration mcpConnectTimeout,
+                             Duration mcpCallTimeout) {
+    public static final AgentsSettings DEFAULTS = new AgentsSettings(null, Duration.ofSeconds(30), 256, 50, 100, Duration.ofMinutes(30),
+            Set.of(), Set.of(), Duration.ofSeconds(10), Duration.ofSeconds(120));
+
+    public AgentsSettings {
+        mcpInsecureHosts = Set.copyOf(mcpInsecureHosts);
+        mcpPrivateHosts = Set.copyOf(mcpPrivateHosts);
+    }
+}
