@@ -549,6 +549,32 @@ class AuditTrailTest {
                 e.decision(), e.decidingPolicy(), e.requestId(), e.errorCode());
     }
 
+    /** Events of agent sessions keep their session and turn, bounded; they are found by session; a changed session id is caught. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.quarry.testing.StoreTargets#names")
+    void sessionIdsAreKeptFoundAndChained(String target) throws Exception {
+        try (Trail trail = Trail.empty(target)) {
+            try (AuditLog log = trail.open()) {
+                log.record(event(1));
+                log.record(AuditHashTest.inSession(event(2), "sesn_1", "turn_1"));
+                log.record(AuditHashTest.inSession(event(3), "s".repeat(100), "t\0".repeat(50)));
+                log.record(event(4));
+            }
+            assertThat(trail.verify(Instant.now()).problems()).isEmpty();
+            AuditQueries queries = new AuditQueries(trail.db);
+            assertThat(queries.find(null, null, "sesn_1", null, null, 10)).singleElement()
+                    .extracting(AuditEvent::requestId, AuditEvent::sessionId, AuditEvent::turnId).containsExactly("req_2", "sesn_1", "turn_1");
+            AuditEvent bounded = queries.find(null, null, null, null, null, 10).stream().filter(e -> "req_3".equals(e.requestId()))
+                    .findFirst().orElseThrow();
+            assertThat(bounded.sessionId()).startsWith("sss").hasSizeLessThanOrEqualTo(40);
+            assertThat(bounded.turnId()).startsWith("t").hasSizeLessThanOrEqualTo(40).doesNotContain("\0");
+            assertThat(queries.find(null, null, null, null, null, 10)).filteredOn(e -> e.sessionId() == null).hasSize(2);
+
+            update(trail.db, "UPDATE audit_events SET session_id = 'sesn_2' WHERE seq = 2");
+            assertThat(String.join("\n", trail.verify(Instant.now()).problems())).contains("event 2 (", "was changed");
+        }
+    }
+
     /** The clever attack: edit an event and recompute every later hash so the chain itself checks out. */
     private static void rewriteAndRechain(Database db) {
         db.transaction(c -> {
