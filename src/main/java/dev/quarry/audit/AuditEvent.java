@@ -11,6 +11,8 @@ import java.util.Objects;
  * @param decidingPolicy {@code policy/statement} that decided, or {@code null}
  * @param errorCode      the canonical error kind when the call did not succeed
  * @param onBehalfOf     for a call through an assumed role, the name of the principal that assumed it; else {@code null}
+ * @param sessionId      the managed-agent session a call Quarry made for one belongs to; else {@code null}
+ * @param turnId         the turn of that session; else {@code null}
  */
 public record AuditEvent(
         String eventId,
@@ -25,7 +27,9 @@ public record AuditEvent(
         String decision,
         String decidingPolicy,
         String requestId,
-        String errorCode) {
+        String errorCode,
+        String sessionId,
+        String turnId) {
 
     /** How a call's outcome is recorded: {@code allow}, {@code deny} for refusals of identity or policy, else {@code error}. */
     public static String decision(ErrorKind failure) {
@@ -41,10 +45,10 @@ public record AuditEvent(
         Objects.requireNonNull(decision, "decision");
     }
 
-    /** An event of a call its principal made for itself, or of no known principal. */
+    /** An event of a call its principal made for itself outside any agent session, or of no known principal. */
     public AuditEvent(String eventId, Instant time, String principalId, String principalName, String sourceIp, String userAgent,
                       String action, String resource, String decision, String decidingPolicy, String requestId, String errorCode) {
         this(eventId, time, principalId, principalName, null, sourceIp, userAgent, action, resource, decision, decidingPolicy,
-                requestId, errorCode);
+                requestId, errorCode, null, null);
     }
 }

@@ -22,6 +22,8 @@ final class AuditFields {
     static final int DECIDING_POLICY = 300;
     static final int REQUEST_ID = 64;
     static final int ERROR_CODE = 60;
+    /** Session and turn ids are Quarry's own and never longer; the bound keeps that a fact the writer need not trust. */
+    static final int SESSION_ID = 40;
 
     /** The action of the event that stands in the chain for one the store would not take. */
     static final String UNRECORDED = "quarry:AuditEventUnrecorded";
@@ -44,7 +46,8 @@ final class AuditFields {
                 StoredText.fit(e.sourceIp(), SOURCE_IP),
                 StoredText.fit(e.userAgent(), USER_AGENT), StoredText.fit(e.action(), ACTION), StoredText.fit(e.resource(), RESOURCE),
                 StoredText.fit(e.decision(), DECISION), StoredText.fit(e.decidingPolicy(), DECIDING_POLICY),
-                StoredText.fit(e.requestId(), REQUEST_ID), StoredText.fit(e.errorCode(), ERROR_CODE));
+                StoredText.fit(e.requestId(), REQUEST_ID), StoredText.fit(e.errorCode(), ERROR_CODE),
+                StoredText.fit(e.sessionId(), SESSION_ID), StoredText.fit(e.turnId(), SESSION_ID));
     }
 
     /**

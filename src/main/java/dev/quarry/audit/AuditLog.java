@@ -350,10 +350,7 @@ public final class AuditLog implements AutoCloseable {
         Committed done = db.transaction(c -> {
             Tail t = tail;
             if (!all.isEmpty()) {
-                try (PreparedStatement s = c.prepareStatement("""
-                        INSERT INTO audit_events (seq, event_id, event_time, principal_id, principal_name, source_ip, user_agent,
-                            action, resource, decision, deciding_policy, request_id, error_code, prev_hash, hash, on_behalf_of)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
+                try (PreparedStatement s = c.prepareStatement(AuditRows.INSERT)) {
                     for (int i = 0; i < all.size(); i++) {
                         long seq = t.lastSeq() + 1;
                         AuditRows.bind(s, seq, all.get(i), t.lastHash(), hashes.get(i));

@@ -7,7 +7,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Filters the trail for people: by principal, action and time, newest first. */
+/** Filters the trail for people: by principal, action, agent session and time, newest first. */
 public final class AuditQueries {
     /** The most events one query returns: a page a person reads, not an export. */
     public static final int MAX_LIMIT = 1000;
@@ -20,11 +20,11 @@ public final class AuditQueries {
     }
 
     /**
-     * Any filter may be {@code null}; the principal matches by name or id.
+     * Any filter may be {@code null}; the principal matches by name or id, the session by its id.
      *
      * @throws IllegalArgumentException when {@code limit} is not 1 to {@value #MAX_LIMIT}
      */
-    public List<AuditEvent> find(String principal, String action, Instant from, Instant to, int limit) {
+    public List<AuditEvent> find(String principal, String action, String session, Instant from, Instant to, int limit) {
         if (limit < 1 || limit > MAX_LIMIT) throw new IllegalArgumentException("the limit must be 1 to " + MAX_LIMIT + " (got " + limit + ")");
         StringBuilder sql = new StringBuilder("SELECT " + AuditRows.COLUMNS + " FROM audit_events WHERE 1 = 1");
         List<Object> args = new ArrayList<>();
@@ -36,6 +36,10 @@ public final class AuditQueries {
         if (action != null) {
             sql.append(" AND action = ?");
             args.add(action);
+        }
+        if (session != null) {
+            sql.append(" AND session_id = ?");
+            args.add(session);
         }
         if (from != null) {
             sql.append(" AND event_time >= ?");

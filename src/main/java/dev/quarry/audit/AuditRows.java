@@ -10,7 +10,10 @@ import java.time.Instant;
 final class AuditRows {
     static final String COLUMNS = """
             seq, event_id, event_time, principal_id, principal_name, source_ip, user_agent, action, resource, decision,
-            deciding_policy, request_id, error_code, prev_hash, hash, on_behalf_of""";
+            deciding_policy, request_id, error_code, prev_hash, hash, on_behalf_of, session_id, turn_id""";
+
+    /** Inserts one event row, bound by {@link #bind}. */
+    static final String INSERT = "INSERT INTO audit_events (" + COLUMNS + ") VALUES (" + "?, ".repeat(17) + "?)";
 
     static final String DIGEST_COLUMNS = """
             seq, created_at, first_event_seq, last_event_seq, last_event_hash, prev_digest_hash, digest_hash, key_id, signature""";
@@ -37,12 +40,14 @@ final class AuditRows {
         s.setString(14, prevHash);
         s.setString(15, hash);
         s.setString(16, e.onBehalfOf());
+        s.setString(17, e.sessionId());
+        s.setString(18, e.turnId());
     }
 
     static Row read(ResultSet r) throws SQLException {
         AuditEvent event = new AuditEvent(r.getString(2), Instant.ofEpochMilli(r.getLong(3)), r.getString(4), r.getString(5),
                 r.getString(16), r.getString(6), r.getString(7), r.getString(8), r.getString(9), r.getString(10), r.getString(11),
-                r.getString(12), r.getString(13));
+                r.getString(12), r.getString(13), r.getString(17), r.getString(18));
         return new Row(r.getLong(1), event, r.getString(14), r.getString(15));
     }
 

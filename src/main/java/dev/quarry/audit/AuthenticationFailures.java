@@ -151,6 +151,6 @@ final class AuthenticationFailures {
         AuditEvent first = count.first;
         return new AuditEvent(UUID.randomUUID().toString(), at, first.principalId(), first.principalName(), first.onBehalfOf(),
                 first.principalId() == null ? first.sourceIp() : null, null, AGGREGATED, bucket + "/further/" + count.further, "deny",
-                first.decidingPolicy(), null, FAILURE);
+                first.decidingPolicy(), null, FAILURE, null, null);
     }
 }

@@ -9,6 +9,8 @@ import dev.quarry.store.Database;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -76,6 +78,9 @@ final class AuditCommand {
         @Option(names = "--action", paramLabel = "ACTION", description = "e.g. quarry:InvokeModel")
         String action;
 
+        @Option(names = "--session", paramLabel = "ID", description = "Only the events of this managed-agent session (its model calls).")
+        String session;
+
         @Option(names = "--from", paramLabel = "DAY|INSTANT", description = "Day (2026-11-01, UTC midnight) or instant (2026-11-01T00:00:00Z), inclusive.")
         String from;
 
@@ -88,13 +93,20 @@ final class AuditCommand {
         @Override
         public Integer call() {
             JsonNode reply = connection.api().get(AdminApi.withQuery("/admin/audit", "principal", principal, "action", action,
-                    "from", from, "to", to, "limit", limit == null ? null : limit.toString()));
+                    "session", session, "from", from, "to", to, "limit", limit == null ? null : limit.toString()));
             output.print(reply, () -> {
-                Table table = new Table("TIME", "PRINCIPAL", "ACTION", "RESOURCE", "RESULT", "DECIDED BY", "REQUEST");
+                // Session and turn columns only when some event has them: most of the trail is outside calls.
+                boolean inSessions = reply.path("events").valueStream().anyMatch(e -> e.path("session_id").isTextual());
+                List<String> headings = new ArrayList<>(List.of("TIME", "PRINCIPAL", "ACTION", "RESOURCE", "RESULT", "DECIDED BY", "REQUEST"));
+                if (inSessions) headings.addAll(List.of("SESSION", "TURN"));
+                Table table = new Table(headings.toArray(String[]::new));
                 for (JsonNode e : reply.path("events")) {
                     JsonNode decidedBy = e.path("deciding_policy").isTextual() ? e.get("deciding_policy") : e.get("error_code");
-                    table.row(Table.cell(e.get("time")), Table.cell(e.get("principal_name")), Table.cell(e.get("action")),
-                            Table.cell(e.get("resource")), Table.cell(e.get("decision")), Table.cell(decidedBy), Table.cell(e.get("request_id")));
+                    List<String> cells = new ArrayList<>(List.of(Table.cell(e.get("time")), Table.cell(e.get("principal_name")),
+                            Table.cell(e.get("action")), Table.cell(e.get("resource")), Table.cell(e.get("decision")), Table.cell(decidedBy),
+                            Table.cell(e.get("request_id"))));
+                    if (inSessions) cells.addAll(List.of(Table.cell(e.get("session_id")), Table.cell(e.get("turn_id"))));
+                    table.row(cells.toArray(String[]::new));
                 }
                 return table;
             });

@@ -64,6 +64,8 @@ public final class AuditStep implements Step {
                 AuditEvent.decision(error),
                 seen.auditedDecision(),
                 seen.requestId(),
-                error == null ? null : error.name()));
+                error == null ? null : error.name(),
+                seen.origin() == null ? null : seen.origin().sessionId(),
+                seen.origin() == null ? null : seen.origin().turnId()));
     }
 }

@@ -32,6 +32,8 @@ import java.util.function.Supplier;
  * @param guardRecord what the guardrail did, once the guard step ran; {@code null} without a guardrail
  * @param settlement  what settles the request when its answer ends, once the settle step opened it
  * @param grant       a platform call's authorization, once authorized; {@code null} for a model call
+ * @param origin      the agent session and turn a call Quarry makes for itself belongs to; {@code null}
+ *                    for a call from outside
  */
 public record Exchange(
         String requestId,
@@ -52,7 +54,8 @@ public record Exchange(
         GuardrailRef guardrail,
         GuardRecord guardRecord,
         Settlement settlement,
-        Grant grant) {
+        Grant grant,
+        Origin origin) {
 
     public Exchange {
         Objects.requireNonNull(requestId, "requestId");
@@ -64,7 +67,7 @@ public record Exchange(
     public static Exchange start(String requestId, String surface, RequestDecoder decoder, Credential credential,
                                  String clientAddress, String userAgent) {
         return new Exchange(requestId, surface, decoder, null, credential, clientAddress, userAgent, System.nanoTime(),
-                null, null, null, null, RoutingHints.NONE, null, null, null, null, null, null);
+                null, null, null, null, RoutingHints.NONE, null, null, null, null, null, null, null);
     }
 
     /** A platform call: known from the start, so even a failed authentication is audited with its action and resource. */
@@ -74,7 +77,13 @@ public record Exchange(
     }
 
     public Exchange withPrincipal(Principal p) {
-        return new Exchange(requestId, surface, decoder, call, credential, clientAddress, userAgent, startNanos, p, model, deployment, decidedBy, hints, route, guardrailAsked, guardrail, guardRecord, settlement, grant);
+        return new Exchange(requestId, surface, decoder, call, credential, clientAddress, userAgent, startNanos, p, model, deployment, decidedBy, hints, route, guardrailAsked, guardrail, guardRecord, settlement, grant, origin);
+    }
+
+    /** The same call made for an agent session's turn (see {@link Origin}). */
+    public Exchange withOrigin(Origin o) {
+        return new Exchange(requestId, surface, decoder, call, credential, clientAddress, userAgent, startNanos, principal, model,
+                deployment, decidedBy, hints, route, guardrailAsked, guardrail, guardRecord, settlement, grant, o);
     }
 
     /** The model operation asked for; {@code null} until decoded, and for a platform call. */
@@ -87,51 +96,51 @@ public record Exchange(
     }
 
     public Exchange withCall(Call c) {
-        return new Exchange(requestId, surface, decoder, c, credential, clientAddress, userAgent, startNanos, principal, model, deployment, decidedBy, hints, route, guardrailAsked, guardrail, guardRecord, settlement, grant);
+        return new Exchange(requestId, surface, decoder, c, credential, clientAddress, userAgent, startNanos, principal, model, deployment, decidedBy, hints, route, guardrailAsked, guardrail, guardRecord, settlement, grant, origin);
     }
 
     public Exchange withRoute(ModelEntry m, Deployment d) {
-        return new Exchange(requestId, surface, decoder, call, credential, clientAddress, userAgent, startNanos, principal, m, d, decidedBy, hints, route, guardrailAsked, guardrail, guardRecord, settlement, grant);
+        return new Exchange(requestId, surface, decoder, call, credential, clientAddress, userAgent, startNanos, principal, m, d, decidedBy, hints, route, guardrailAsked, guardrail, guardRecord, settlement, grant, origin);
     }
 
     public Exchange withDecision(String policyAndStatement) {
         return new Exchange(requestId, surface, decoder, call, credential, clientAddress, userAgent, startNanos, principal, model,
-                deployment, policyAndStatement, hints, route, guardrailAsked, guardrail, guardRecord, settlement, grant);
+                deployment, policyAndStatement, hints, route, guardrailAsked, guardrail, guardRecord, settlement, grant, origin);
     }
 
     public Exchange withHints(RoutingHints h) {
         return new Exchange(requestId, surface, decoder, call, credential, clientAddress, userAgent, startNanos, principal, model,
-                deployment, decidedBy, h, route, guardrailAsked, guardrail, guardRecord, settlement, grant);
+                deployment, decidedBy, h, route, guardrailAsked, guardrail, guardRecord, settlement, grant, origin);
     }
 
     public Exchange withRouting(Route r) {
         return new Exchange(requestId, surface, decoder, call, credential, clientAddress, userAgent, startNanos, principal, model,
-                deployment, decidedBy, hints, r, guardrailAsked, guardrail, guardRecord, settlement, grant);
+                deployment, decidedBy, hints, r, guardrailAsked, guardrail, guardRecord, settlement, grant, origin);
     }
 
     public Exchange withGuardrailAsked(Supplier<GuardrailRef> asked) {
         return new Exchange(requestId, surface, decoder, call, credential, clientAddress, userAgent, startNanos, principal, model,
-                deployment, decidedBy, hints, route, asked, guardrail, guardRecord, settlement, grant);
+                deployment, decidedBy, hints, route, asked, guardrail, guardRecord, settlement, grant, origin);
     }
 
     public Exchange withGuardrail(GuardrailRef g) {
         return new Exchange(requestId, surface, decoder, call, credential, clientAddress, userAgent, startNanos, principal, model,
-                deployment, decidedBy, hints, route, guardrailAsked, g, guardRecord, settlement, grant);
+                deployment, decidedBy, hints, route, guardrailAsked, g, guardRecord, settlement, grant, origin);
     }
 
     public Exchange withGuardRecord(GuardRecord r) {
         return new Exchange(requestId, surface, decoder, call, credential, clientAddress, userAgent, startNanos, principal, model,
-                deployment, decidedBy, hints, route, guardrailAsked, guardrail, r, settlement, grant);
+                deployment, decidedBy, hints, route, guardrailAsked, guardrail, r, settlement, grant, origin);
     }
 
     public Exchange withSettlement(Settlement s) {
         return new Exchange(requestId, surface, decoder, call, credential, clientAddress, userAgent, startNanos, principal, model,
-                deployment, decidedBy, hints, route, guardrailAsked, guardrail, guardRecord, s, grant);
+                deployment, decidedBy, hints, route, guardrailAsked, guardrail, guardRecord, s, grant, origin);
     }
 
     public Exchange withGrant(Grant g) {
         return new Exchange(requestId, surface, decoder, call, credential, clientAddress, userAgent, startNanos, principal, model,
-                deployment, decidedBy, hints, route, guardrailAsked, guardrail, guardRecord, settlement, g);
+                deployment, decidedBy, hints, route, guardrailAsked, guardrail, guardRecord, settlement, g, origin);
     }
 
     /**

@@ -104,7 +104,9 @@ public final class SettleStep implements Step {
                 provider == null ? null : pricer.platformOf(provider).orElse(null),
                 costMicros(exchange, provider, usage, now),
                 routing(exchange),
-                guarding(exchange)));
+                guarding(exchange),
+                exchange.origin() == null ? null : exchange.origin().sessionId(),
+                exchange.origin() == null ? null : exchange.origin().turnId()));
     }
 
     private static UsageRecord.Routing routing(Exchange exchange) {

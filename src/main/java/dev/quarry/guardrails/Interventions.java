@@ -23,6 +23,6 @@ public final class Interventions {
         String found = source.name().toLowerCase(Locale.ROOT) + " " + assessment.summary();
         return new AuditEvent(UUID.randomUUID().toString(), at, principalId, principalName, onBehalfOf, sourceIp, userAgent, ACTION,
                 "guardrail/" + ref, "intervened",
-                found.length() > MAX_DETAIL ? found.substring(0, MAX_DETAIL - 3) + "..." : found, requestId, null);
+                found.length() > MAX_DETAIL ? found.substring(0, MAX_DETAIL - 3) + "..." : found, requestId, null, null, null);
     }
 }

@@ -18,7 +18,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * once and remembered; see {@link RememberedLookups}. What is remembered is dropped when the
  * store's identity version moves ({@link #forget()}, called by the store's change watcher), so a key
  * disabled or deleted anywhere stops working here within a poll, and so does every role session
- * assumed by a principal deleted anywhere.
+ * assumed by a principal deleted anywhere. The principals an agent session runs as
+ * ({@link Credential.Harness}) are remembered and forgotten the same way, so a principal deleted
+ * anywhere stops its agents within a poll too.
  *
  * <p>A key is refused when deleted, disabled or expired, saying which; expiry is checked against
  * the clock on every use, so it needs no change in the store. When a key is accepted its last use
@@ -38,12 +40,14 @@ public final class Authenticator {
     private final Map<String, Principal> trusted = new ConcurrentHashMap<>();
     private final RememberedLookups<StoredKey> apiKeys;
     private final RememberedLookups<AccessKey> accessKeys;
+    private final RememberedLookups<Principal> principals;
     private final KeyUsage usage;
 
     public Authenticator(IdentityStore store, Clock clock) {
         this.clock = clock;
         this.apiKeys = new RememberedLookups<>(store.keys()::byHash, clock);
         this.accessKeys = new RememberedLookups<>(store.keys()::accessKey, clock);
+        this.principals = new RememberedLookups<>(store::principalById, clock);
         this.usage = new KeyUsage(store.keys());
     }
 
@@ -59,10 +63,11 @@ public final class Authenticator {
         accessKeys.remember(key.accessKeyId(), new AccessKey(key.accessKeyId(), stored, key.secretAccessKey()));
     }
 
-    /** Drops every remembered key: the next use of each looks it up again. */
+    /** Drops every remembered key and principal: the next use of each looks it up again. */
     public void forget() {
         apiKeys.forgetAll();
         accessKeys.forgetAll();
+        principals.forgetAll();
     }
 
     /** Writes the last-use times gathered since the previous flush. */
@@ -78,7 +83,30 @@ public final class Authenticator {
             case Credential.ApiKey key -> byApiKey(key.secret());
             case Credential.SigV4 signed -> bySignature(signed);
             case Credential.Unreadable unreadable -> throw new QuarryException(unreadable.problem());
+            case Credential.Harness harness -> asHarness(harness);
         };
+    }
+
+    /**
+     * An agent session's identity, for as long as its principals exist: a session running as a role
+     * acts for the principal that assumed it, until the acting ends, as a role session's key does.
+     */
+    private Principal asHarness(Credential.Harness harness) {
+        Principal owner = principals.find(harness.principalId()).orElseThrow(() -> QuarryException.of(ErrorKind.AUTHENTICATION,
+                "The agent session runs as principal '" + harness.principalId() + "', which no longer exists; its agents stopped with it."));
+        if (harness.onBehalfOfId() == null) return owner;
+        if (owner.kind() != PrincipalKind.ROLE) {
+            throw QuarryException.of(ErrorKind.AUTHENTICATION, "The agent session runs as '" + owner.name()
+                    + "' for another principal, but '" + owner.name() + "' is not a role; only a role acts for another principal.");
+        }
+        Principal assumer = principals.find(harness.onBehalfOfId()).orElseThrow(() -> QuarryException.of(ErrorKind.AUTHENTICATION,
+                "The agent session runs as role '" + owner.name() + "' for principal '" + harness.onBehalfOfId()
+                        + "', which no longer exists; the session ended with it."));
+        if (!clock.instant().isBefore(harness.until())) {
+            throw QuarryException.of(ErrorKind.AUTHENTICATION, "The agent session's acting as role '" + owner.name() + "' for '"
+                    + assumer.name() + "' ended at " + harness.until() + ".");
+        }
+        return owner.actingFor(assumer, harness.until());
     }
 
     private Principal byApiKey(String secret) {

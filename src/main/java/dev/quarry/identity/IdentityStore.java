@@ -81,6 +81,11 @@ public final class IdentityStore {
         return db.read(c -> PrincipalRows.byName(c, name));
     }
 
+    /** By id, with its tags: what an agent session's harness credential names. */
+    Optional<Principal> principalById(String id) {
+        return db.read(c -> PrincipalRows.byId(c, id));
+    }
+
     public List<Principal> principals() {
         return db.read(c -> {
             List<Principal> all = new ArrayList<>();

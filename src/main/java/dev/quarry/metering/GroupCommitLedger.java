@@ -158,8 +158,8 @@ public final class GroupCommitLedger implements Ledger {
                     INSERT INTO usage_ledger (request_id, principal_id, surface, operation, model, provider,
                         upstream_model, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens,
                         latency_ms, status, error_kind, created_at, platform, cost_micros, currency,
-                        attempts, experiment, variant, guardrail, guardrail_action, on_behalf_of)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
+                        attempts, experiment, variant, guardrail, guardrail_action, on_behalf_of, session_id, turn_id)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
                 for (UsageRecord r : records) {
                     s.setString(1, r.requestId());
                     s.setString(2, r.principalId());
@@ -185,6 +185,8 @@ public final class GroupCommitLedger implements Ledger {
                     s.setString(22, r.guarding().guardrail());
                     s.setString(23, r.guarding().action());
                     s.setString(24, r.onBehalfOf());
+                    s.setString(25, r.sessionId());
+                    s.setString(26, r.turnId());
                     s.addBatch();
                 }
                 return s.executeBatch();

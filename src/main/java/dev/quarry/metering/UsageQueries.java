@@ -15,7 +15,7 @@ public final class UsageQueries {
     private static final String COLUMNS = """
             request_id, principal_id, surface, operation, model, provider, upstream_model, input_tokens,
             output_tokens, cache_read_tokens, cache_write_tokens, latency_ms, status, error_kind, created_at, platform, cost_micros,
-            attempts, experiment, variant, guardrail, guardrail_action, on_behalf_of""";
+            attempts, experiment, variant, guardrail, guardrail_action, on_behalf_of, session_id, turn_id""";
 
     private final Database db;
 
@@ -56,6 +56,6 @@ public final class UsageQueries {
                 r.getLong(12), r.getString(13), r.getString(14), Instant.ofEpochMilli(r.getLong(15)), r.getString(16),
                 r.getObject(17) == null ? null : r.getLong(17),
                 new UsageRecord.Routing(r.getInt(18), r.getString(19), r.getString(20)),
-                new UsageRecord.Guarding(r.getString(21), r.getString(22)));
+                new UsageRecord.Guarding(r.getString(21), r.getString(22)), r.getString(24), r.getString(25));
     }
 }

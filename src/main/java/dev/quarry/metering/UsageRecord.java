@@ -19,6 +19,8 @@ import java.util.Objects;
  * @param routing   how it was routed: attempts made, and the experiment variant it belonged to
  * @param guarding  the guardrail it ran under and what that did
  * @param onBehalfOf for a call through an assumed role, the id of the principal that assumed it; else {@code null}
+ * @param sessionId the managed-agent session a call Quarry made for one belongs to; else {@code null}
+ * @param turnId    the turn of that session; else {@code null}
  */
 public record UsageRecord(
         String requestId,
@@ -37,13 +39,18 @@ public record UsageRecord(
         String platform,
         Long costMicros,
         Routing routing,
-        Guarding guarding) {
+        Guarding guarding,
+        String sessionId,
+        String turnId) {
 
     /** The only currency costs are recorded in. */
     public static final String CURRENCY = "USD";
 
     /** The model of a record stored in its reduced form, when the store refused the record as it was. */
     public static final String UNRECORDABLE = "(unrecordable)";
+
+    /** The width of the {@code session_id} and {@code turn_id} columns. */
+    private static final int SESSION_ID = 40;
 
     public UsageRecord {
         Objects.requireNonNull(requestId, "requestId");
@@ -63,23 +70,26 @@ public record UsageRecord(
         status = StoredText.fit(status, 20);
         errorKind = StoredText.fit(errorKind, 40);
         platform = StoredText.fit(platform, 40);
+        sessionId = StoredText.fit(sessionId, SESSION_ID);
+        turnId = StoredText.fit(turnId, SESSION_ID);
     }
 
     /**
      * This record with every descriptive text field cleared and the model marked {@link #UNRECORDABLE}:
-     * who (and for whom), when, the outcome, the tokens and the money stay, so nobody's bill loses a request.
+     * who (and for whom, in which agent session), when, the outcome, the tokens and the money stay, so nobody's bill
+     * and no session's sum loses a request.
      */
     public UsageRecord reduced() {
         return new UsageRecord(requestId, principalId, onBehalfOf, surface, operation, UNRECORDABLE, null, null, usage, latencyMillis, status, null,
-                createdAt, platform, costMicros, new Routing(routing.attempts(), null, null), Guarding.NONE);
+                createdAt, platform, costMicros, new Routing(routing.attempts(), null, null), Guarding.NONE, sessionId, turnId);
     }
 
-    /** A record of a call its principal made for itself. */
+    /** A record of a call its principal made for itself, outside any agent session. */
     public UsageRecord(String requestId, String principalId, String surface, String operation, String model, String provider,
                        String upstreamModel, Usage usage, long latencyMillis, String status, String errorKind, Instant createdAt,
                        String platform, Long costMicros, Routing routing, Guarding guarding) {
         this(requestId, principalId, null, surface, operation, model, provider, upstreamModel, usage, latencyMillis, status, errorKind,
-                createdAt, platform, costMicros, routing, guarding);
+                createdAt, platform, costMicros, routing, guarding, null, null);
     }
 
     /**

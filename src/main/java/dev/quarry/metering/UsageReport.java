@@ -18,6 +18,7 @@ import java.util.Locale;
  */
 public final class UsageReport {
     private static final long DAY_MILLIS = 86_400_000L;
+    private static final String IN_SESSION = " AND l.session_id IS NOT NULL";
     private static final int MICROS = 6;
     /**
      * How to group. A request counts under each tag of its principal ({@code key=value}), so tag
@@ -26,7 +27,7 @@ public final class UsageReport {
     public enum By {
         PRINCIPAL("COALESCE(p.name, l.principal_id)"),
         MODEL("COALESCE(l.model, '(none)')"),
-        TAG("COALESCE(t.tag_key || '=' || t.tag_value, '(untagged)')"),
+        TAG("COALESCE(t.tag_key || '=' || t.tag_value, '(untagged)')", " LEFT JOIN principal_tags t ON t.principal_id = l.principal_id"),
         DAY("l.created_at / " + DAY_MILLIS),
         /** The guardrail version a request ran under and what it did, e.g. {@code strict:2 INPUT_BLOCKED}. */
         GUARDRAIL("COALESCE(l.guardrail || ' ' || COALESCE(l.guardrail_action, 'NONE'), '(none)')"),
@@ -35,18 +36,42 @@ public final class UsageReport {
          * role session (as {@code alice via deployer}), else the caller itself.
          */
         USER("CASE WHEN l.on_behalf_of IS NULL THEN COALESCE(p.name, l.principal_id)"
-                + " ELSE COALESCE(u.name, l.on_behalf_of) || ' via ' || COALESCE(p.name, l.principal_id) END");
+                + " ELSE COALESCE(u.name, l.on_behalf_of) || ' via ' || COALESCE(p.name, l.principal_id) END",
+                " LEFT JOIN principals u ON u.id = l.on_behalf_of"),
+        /** The managed-agent session a model call was made for; calls from outside any session are left out. */
+        SESSION("l.session_id", "", IN_SESSION),
+        /**
+         * The saved agent of the session a model call was made for, {@code inline} for a session
+         * defined at its creation (or whose row is gone); calls outside any session are left out.
+         */
+        AGENT("COALESCE(s.agent_id, 'inline')", " LEFT JOIN agent_sessions s ON s.id = l.session_id", IN_SESSION);
 
         private final String key;
+        private final String joins;
+        private final String only;
 
         By(String key) {
+            this(key, "");
+        }
+
+        By(String key, String joins) {
+            this(key, joins, "");
+        }
+
+        /**
+         * @param joins what the key needs joined to the ledger {@code l} and its principal {@code p}
+         * @param only  a condition on the rows counted at all, {@code AND …}; empty for every row
+         */
+        By(String key, String joins, String only) {
             this.key = key;
+            this.joins = joins;
+            this.only = only;
         }
 
         /** @throws IllegalArgumentException naming the choices */
         public static By of(String name) {
             for (By by : values()) if (by.name().equalsIgnoreCase(name)) return by;
-            throw new IllegalArgumentException("cannot group by '" + name + "'; choose principal, model, tag, day, guardrail or user");
+            throw new IllegalArgumentException("cannot group by '" + name + "'; choose principal, model, tag, day, guardrail, user, session or agent");
         }
 
         public String label() {
@@ -76,10 +101,8 @@ public final class UsageReport {
     /** Rows for requests recorded from {@code from} (inclusive) to {@code to} (exclusive), ordered by key. */
     public List<Row> rows(By by, Instant from, Instant to) {
         String sql = "SELECT " + by.key + ", " + SUMS + " FROM usage_ledger l"
-                + " LEFT JOIN principals p ON p.id = l.principal_id"
-                + (by == By.USER ? " LEFT JOIN principals u ON u.id = l.on_behalf_of" : "")
-                + (by == By.TAG ? " LEFT JOIN principal_tags t ON t.principal_id = l.principal_id" : "")
-                + " WHERE l.created_at >= ? AND l.created_at < ? GROUP BY 1 ORDER BY 1";
+                + " LEFT JOIN principals p ON p.id = l.principal_id" + by.joins
+                + " WHERE l.created_at >= ? AND l.created_at < ?" + by.only + " GROUP BY 1 ORDER BY 1";
         return db.read(c -> {
             try (PreparedStatement s = c.prepareStatement(sql)) {
                 s.setLong(1, from.toEpochMilli());

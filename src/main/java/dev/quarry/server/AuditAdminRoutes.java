@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.quarry.audit.AuditEvent;
 import dev.quarry.audit.AuditQueries;
 import dev.quarry.canonical.QuarryException;
+import dev.quarry.gateway.Origin;
 import dev.quarry.store.StoredText;
 import dev.quarry.store.StoredTimes;
 import dev.quarry.surface.Json;
@@ -37,20 +38,21 @@ final class AuditAdminRoutes implements HttpService {
     }
 
     /**
-     * {@code ?principal=NAME|ID&action=ACTION&from=DAY|INSTANT&to=DAY|INSTANT&limit=N}, every filter
-     * optional; events newest first, at most {@link AuditQueries#MAX_LIMIT}.
+     * {@code ?principal=NAME|ID&action=ACTION&session=ID&from=DAY|INSTANT&to=DAY|INSTANT&limit=N}, every
+     * filter optional; events newest first, at most {@link AuditQueries#MAX_LIMIT}.
      */
     private void query(ServerRequest req, ServerResponse res) {
         calls.serve(req, res, "quarry:ReadAudit", "audit/*", call -> {
             String principal = filter(req, "principal");
             String action = filter(req, "action");
+            String session = session(req);
             Instant from = time(req, "from");
             Instant to = time(req, "to");
             requireOrdered(from, to);
             int limit = invalidAsBadRequest("limit", () -> limit(req));
             ObjectNode reply = Json.object();
             ArrayNode events = reply.putArray("events");
-            invalidAsBadRequest("limit", () -> queries.find(principal, action, from, to, limit)).forEach(e -> events.add(json(e)));
+            invalidAsBadRequest("limit", () -> queries.find(principal, action, session, from, to, limit)).forEach(e -> events.add(json(e)));
             return WireReply.json(200, Json.bytes(reply));
         });
     }
@@ -62,6 +64,15 @@ final class AuditAdminRoutes implements HttpService {
         }
         // Compared in the form values were stored in: a NUL, which PostgreSQL refuses in a query, is stored as U+FFFD.
         return StoredText.fit(value, Integer.MAX_VALUE - 1);
+    }
+
+    /** No session id is longer than its column: a longer one is a mistake to say so, not a search that finds nothing. */
+    private static String session(ServerRequest req) {
+        String value = filter(req, "session");
+        if (value != null && value.length() > Origin.MAX_ID) {
+            throw QuarryException.invalid("session", "'session' is longer than " + Origin.MAX_ID + " characters; no session id is.");
+        }
+        return value;
     }
 
     private static Instant time(ServerRequest req, String name) {
@@ -93,6 +104,8 @@ final class AuditAdminRoutes implements HttpService {
                 .put("decision", e.decision())
                 .put("deciding_policy", e.decidingPolicy())
                 .put("request_id", e.requestId())
-                .put("error_code", e.errorCode());
+                .put("error_code", e.errorCode())
+                .put("session_id", e.sessionId())
+                .put("turn_id", e.turnId());
     }
 }

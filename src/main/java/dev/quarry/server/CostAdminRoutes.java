@@ -67,7 +67,7 @@ final class CostAdminRoutes implements HttpService {
     }
 
     /**
-     * {@code ?by=principal|model|tag|day&from=DAY|INSTANT&to=DAY|INSTANT&format=json|csv|table}; rows as
+     * {@code ?by=principal|model|tag|day|guardrail|user|session|agent&from=DAY|INSTANT&to=DAY|INSTANT&format=json|csv|table}; rows as
      * {@link ReportFormat#json} when the format is left out.
      */
     private void report(ServerRequest req, ServerResponse res) {

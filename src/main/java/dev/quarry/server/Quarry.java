@@ -351,6 +351,14 @@ public final class Quarry implements AutoCloseable {
         return new UsageQueries(db);
     }
 
+    /**
+     * The pipeline every model call runs through: what Quarry's own managed-agent harness calls in
+     * process, with a {@link dev.quarry.identity.Credential.Harness} and an {@link dev.quarry.gateway.Origin}.
+     */
+    public Gateway gateway() {
+        return gateway;
+    }
+
     public QuarryConfig config() {
         return config;
     }

@@ -33,7 +33,7 @@ class AuditTrailAcceptanceTest {
         quarry.close(); // flushes the trail and signs a last digest
 
         try (Database db = Database.sqliteIn(quarry.dataDir())) {
-            List<AuditEvent> mine = new AuditQueries(db).find("audited", null, null, null, 10);
+            List<AuditEvent> mine = new AuditQueries(db).find("audited", null, null, null, null, 10);
             assertThat(mine).extracting(AuditEvent::decision, AuditEvent::resource, AuditEvent::errorCode)
                     .containsExactlyInAnyOrder(
                             org.assertj.core.groups.Tuple.tuple("allow", "model/quarry/echo", null),
@@ -43,7 +43,7 @@ class AuditTrailAcceptanceTest {
                 assertThat(e.sourceIp()).isEqualTo("127.0.0.1");
                 assertThat(e.requestId()).startsWith("req_");
             });
-            List<AuditEvent> refused = new AuditQueries(db).find(null, null, null, null, 100).stream()
+            List<AuditEvent> refused = new AuditQueries(db).find(null, null, null, null, null, 100).stream()
                     .filter(e -> e.principalId() == null).toList();
             assertThat(refused).singleElement().satisfies(e -> {
                 assertThat(e.decision()).isEqualTo("deny");

@@ -40,7 +40,7 @@ class AuthenticationFloodTest {
         quarry.close(); // writes the count of the minute under way
 
         try (Database db = Database.open(url)) {
-            List<AuditEvent> failures = new AuditQueries(db).find(null, null, null, null, AuditQueries.MAX_LIMIT).stream()
+            List<AuditEvent> failures = new AuditQueries(db).find(null, null, null, null, null, AuditQueries.MAX_LIMIT).stream()
                     .filter(e -> "AUTHENTICATION".equals(e.errorCode())).toList();
             long accounted = failures.stream().mapToLong(AuthenticationFloodTest::failuresIn).sum();
             assertThat(accounted).isEqualTo(SENT);
@@ -71,7 +71,7 @@ class AuthenticationFloodTest {
         quarry.close();
 
         try (Database db = Database.open(url)) {
-            List<AuditEvent> tries = new AuditQueries(db).find(null, null, null, null, AuditQueries.MAX_LIMIT).stream()
+            List<AuditEvent> tries = new AuditQueries(db).find(null, null, null, null, null, AuditQueries.MAX_LIMIT).stream()
                     .filter(e -> ("key/" + revoked.keyId()).equals(e.decidingPolicy())).toList();
             assertThat(tries).hasSize(3).allSatisfy(e -> {
                 assertThat(e.principalId()).isEqualTo(revoked.principal().id());

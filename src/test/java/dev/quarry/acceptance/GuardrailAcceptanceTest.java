@@ -636,7 +636,7 @@ class GuardrailAcceptanceTest {
         long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
         try (Database db = Database.sqliteIn(quarry.dataDir())) {
             while (true) {
-                List<AuditEvent> events = new AuditQueries(db).find(principal, Interventions.ACTION, null, null, 10).stream()
+                List<AuditEvent> events = new AuditQueries(db).find(principal, Interventions.ACTION, null, null, null, 10).stream()
                         .filter(e -> requestId.equals(e.requestId())).toList();
                 if (!events.isEmpty() || System.nanoTime() > deadline) {
                     assertThat(events).as("interventions audited for " + requestId).hasSize(1);

@@ -271,7 +271,7 @@ class OneDoorTest {
     private static List<AuditEvent> audited(String principal, int count) {
         try (Database db = Database.sqliteIn(quarry.dataDir())) {
             return Eventually.theOne(() -> {
-                List<AuditEvent> found = new AuditQueries(db).find(principal, null, null, null, 50);
+                List<AuditEvent> found = new AuditQueries(db).find(principal, null, null, null, null, 50);
                 return found.size() >= count ? List.of(found) : List.<List<AuditEvent>>of();
             });
         }
@@ -279,7 +279,7 @@ class OneDoorTest {
 
     private static AuditEvent auditedRequest(String requestId) {
         try (Database db = Database.sqliteIn(quarry.dataDir())) {
-            return Eventually.theOne(() -> new AuditQueries(db).find(null, null, null, null, 200).stream()
+            return Eventually.theOne(() -> new AuditQueries(db).find(null, null, null, null, null, 200).stream()
                     .filter(e -> requestId.equals(e.requestId())).toList());
         }
     }

@@ -245,7 +245,7 @@ class PolicyEnforcementTest {
     /** A principal's one audited call, waiting briefly: the trail is written behind the request. */
     private static AuditEvent auditedCallOf(String principal) {
         try (Database db = Database.sqliteIn(quarry.dataDir())) {
-            return Eventually.theOne(() -> new AuditQueries(db).find(principal, null, null, null, 10));
+            return Eventually.theOne(() -> new AuditQueries(db).find(principal, null, null, null, null, 10));
         }
     }
 

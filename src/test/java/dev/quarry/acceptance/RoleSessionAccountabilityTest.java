@@ -120,7 +120,7 @@ class RoleSessionAccountabilityTest {
     /** The audit event of a request, waiting briefly: events are written in the background. */
     private static AuditEvent auditOf(TestQuarry quarry, String url, String requestId) {
         try (Database db = Database.open(url)) {
-            return Eventually.theOne(() -> new AuditQueries(db).find("deployer", null, null, null, 50).stream()
+            return Eventually.theOne(() -> new AuditQueries(db).find("deployer", null, null, null, null, 50).stream()
                     .filter(e -> requestId.equals(e.requestId())).toList());
         }
     }

@@ -4,6 +4,10 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
+import static com.tngtech.archunit.core.domain.JavaCall.Predicates.target;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.type;
+import static com.tngtech.archunit.core.domain.properties.HasOwner.Predicates.With.owner;
+
 import com.tngtech.archunit.core.domain.Dependency;
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.importer.ImportOption;
@@ -15,6 +19,7 @@ import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.lang.CompositeArchRule;
 import com.tngtech.archunit.lang.ConditionEvents;
 import com.tngtech.archunit.lang.SimpleConditionEvent;
+import dev.quarry.identity.Credential;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -97,6 +102,14 @@ class ArchitectureTest {
                     "dev.quarry.surface..", "io.helidon..");
 
     /** Routing decides where a request goes and when to try again; the gateway makes the calls, so routing knows no provider. */
+    /**
+     * The harness credential is trusted without proof: only code Quarry runs for its own agent
+     * sessions may make one, never what turns an HTTP request into a credential.
+     */
+    @ArchTest
+    static final ArchRule noRequestBecomesAHarnessCredential = noClasses().that().resideInAnyPackage("dev.quarry.server..", "dev.quarry.surface..")
+            .should().callConstructorWhere(target(owner(type(Credential.Harness.class))));
+
     @ArchTest
     static final ArchRule routingKnowsOnlyTheCatalogAndTheCanonicalModel = classes().that().resideInAPackage("dev.quarry.routing..")
             .should().onlyDependOnClassesThat().resideInAnyPackage("dev.quarry.routing..", "dev.quarry.catalog..",

@@ -38,9 +38,9 @@ class AuditTrailTest {
             assertThat(report.digests()).as("a digest every 10 events, and one when the log closes").isEqualTo(3);
             assertThat(report.uncovered()).isZero();
 
-            List<AuditEvent> bobs = new AuditQueries(trail.db).find("bob", "quarry:InvokeModel", null, null, 100);
+            List<AuditEvent> bobs = new AuditQueries(trail.db).find("bob", "quarry:InvokeModel", null, null, null, 100);
             assertThat(bobs).isNotEmpty().allSatisfy(e -> assertThat(e.principalName()).isEqualTo("bob"));
-            assertThat(new AuditQueries(trail.db).find(null, null, Instant.now().plusSeconds(60), null, 100)).isEmpty();
+            assertThat(new AuditQueries(trail.db).find(null, null, null, Instant.now().plusSeconds(60), null, 100)).isEmpty();
         }
     }
 
@@ -86,7 +86,7 @@ class AuditTrailTest {
             }
             assertThat(trail.verify(Instant.now()).problems()).isEmpty();
             assertThat(count(trail.db, "SELECT COUNT(*) FROM audit_events")).isEqualTo(8);
-            List<AuditEvent> stored = new AuditQueries(trail.db).find(null, null, null, null, 100);
+            List<AuditEvent> stored = new AuditQueries(trail.db).find(null, null, null, null, null, 100);
             assertThat(stored).extracting(AuditEvent::userAgent).contains("M".repeat(256 - "…(600 chars)".getBytes(UTF_8).length) + "…(600 chars)");
             assertThat(stored).allSatisfy(e -> {
                 assertThat(e.userAgent() == null ? 0 : e.userAgent().getBytes(UTF_8).length).isLessThanOrEqualTo(256);
@@ -115,9 +115,9 @@ class AuditTrailTest {
             }
             assertThat(trail.verify(Instant.now()).problems()).isEmpty();
             assertThat(count(trail.db, "SELECT COUNT(*) FROM audit_events")).isEqualTo(9);
-            assertThat(new AuditQueries(trail.db).find(null, AuditFields.UNRECORDED, null, null, 10)).singleElement()
+            assertThat(new AuditQueries(trail.db).find(null, AuditFields.UNRECORDED, null, null, null, 10)).singleElement()
                     .satisfies(e -> assertThat(e.errorCode()).isEqualTo("UNRECORDABLE"));
-            assertThat(new AuditQueries(trail.db).find(null, "quarry:InvokeModel", null, null, 100)).extracting(AuditEvent::requestId)
+            assertThat(new AuditQueries(trail.db).find(null, "quarry:InvokeModel", null, null, null, 100)).extracting(AuditEvent::requestId)
                     .containsExactlyInAnyOrder("req_1", "req_2", "req_3", "req_4", "req_5", "req_6", "req_7", "req_8");
         }
     }
@@ -135,7 +135,7 @@ class AuditTrailTest {
             }
             assertThat(trail.verify(Instant.now()).problems()).isEmpty();
             int kept = count(trail.db, "SELECT COUNT(*) FROM audit_events WHERE action = 'quarry:InvokeModel'");
-            long dropped = new AuditQueries(trail.db).find(null, AuditFields.DROPPED, null, null, 10).stream()
+            long dropped = new AuditQueries(trail.db).find(null, AuditFields.DROPPED, null, null, null, 10).stream()
                     .mapToLong(e -> Long.parseLong(e.resource().substring("audit/dropped/".length()))).sum();
             // The writer's batch is what it took before the lock: one event, and the queue it drained behind it.
             assertThat(kept).as("at most a full queue and the batch the writer held").isLessThanOrEqualTo(2 * capacity + 1);
@@ -262,7 +262,7 @@ class AuditTrailTest {
         try (Trail trail = new Trail(Database.open(url), dir, url)) {
             update(trail.db, "DELETE FROM audit_events WHERE seq > 21");
             trail.open().close();
-            assertThat(new AuditQueries(trail.db).find(null, AuditFields.TRAIL_CUT, null, null, 10)).extracting(AuditEvent::resource)
+            assertThat(new AuditQueries(trail.db).find(null, AuditFields.TRAIL_CUT, null, null, null, 10)).extracting(AuditEvent::resource)
                     .hasSize(2).anySatisfy(r -> assertThat(r).startsWith("audit/cut/expected/24:"))
                     .anySatisfy(r -> assertThat(r).startsWith("audit/cut/expected/25:"));
             assertThat(String.join("\n", trail.verify(Instant.now()).problems())).contains(
@@ -528,7 +528,7 @@ class AuditTrailTest {
         AuditEvent fake = new AuditEvent("forged-" + seq, Instant.now(), "p-admin", "admin", "10.0.0.9", "curl/8", "quarry:DeleteBudget",
                 "budget/main", "allow", "admin/All", "req_forged", null);
         db.transaction(c -> {
-            try (var s = c.prepareStatement("INSERT INTO audit_events (" + AuditRows.COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            try (var s = c.prepareStatement(AuditRows.INSERT)) {
                 AuditRows.bind(s, seq, fake, prev, AuditHash.ofEvent(seq, fake, prev));
                 return s.executeUpdate();
             }
@@ -547,6 +547,32 @@ class AuditTrailTest {
     private static AuditEvent withUserAgent(AuditEvent e, String userAgent) {
         return new AuditEvent(UUID.randomUUID().toString(), e.time(), e.principalId(), e.principalName(), e.sourceIp(), userAgent, e.action(), e.resource(),
                 e.decision(), e.decidingPolicy(), e.requestId(), e.errorCode());
+    }
+
+    /** Events of agent sessions keep their session and turn, bounded; they are found by session; a changed session id is caught. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.quarry.testing.StoreTargets#names")
+    void sessionIdsAreKeptFoundAndChained(String target) throws Exception {
+        try (Trail trail = Trail.empty(target)) {
+            try (AuditLog log = trail.open()) {
+                log.record(event(1));
+                log.record(AuditHashTest.inSession(event(2), "sesn_1", "turn_1"));
+                log.record(AuditHashTest.inSession(event(3), "s".repeat(100), "t\0".repeat(50)));
+                log.record(event(4));
+            }
+            assertThat(trail.verify(Instant.now()).problems()).isEmpty();
+            AuditQueries queries = new AuditQueries(trail.db);
+            assertThat(queries.find(null, null, "sesn_1", null, null, 10)).singleElement()
+                    .extracting(AuditEvent::requestId, AuditEvent::sessionId, AuditEvent::turnId).containsExactly("req_2", "sesn_1", "turn_1");
+            AuditEvent bounded = queries.find(null, null, null, null, null, 10).stream().filter(e -> "req_3".equals(e.requestId()))
+                    .findFirst().orElseThrow();
+            assertThat(bounded.sessionId()).startsWith("sss").hasSizeLessThanOrEqualTo(40);
+            assertThat(bounded.turnId()).startsWith("t").hasSizeLessThanOrEqualTo(40).doesNotContain("\0");
+            assertThat(queries.find(null, null, null, null, null, 10)).filteredOn(e -> e.sessionId() == null).hasSize(2);
+
+            update(trail.db, "UPDATE audit_events SET session_id = 'sesn_2' WHERE seq = 2");
+            assertThat(String.join("\n", trail.verify(Instant.now()).problems())).contains("event 2 (", "was changed");
+        }
     }
 
     /** The clever attack: edit an event and recompute every later hash so the chain itself checks out. */

@@ -46,9 +46,9 @@ class AuthenticationFailuresTest {
     void anAnonymousCallRefusedForItsBodyIsThrottledLikeAFailedAuthenticationButAFaultOfOursIsNot() {
         // A SigV4 call whose body cannot be read authenticates no one: anyone can send it, so it must not bloat the trail.
         AuditEvent tooLarge = new AuditEvent(UUID.randomUUID().toString(), NOW, null, null, null, "10.0.0.9", null, "quarry:ApplyGuardrail",
-                "guardrail/g", "error", null, "req_1", "PAYLOAD_TOO_LARGE");
+                "guardrail/g", "error", null, "req_1", "PAYLOAD_TOO_LARGE", null, null);
         AuditEvent internal = new AuditEvent(UUID.randomUUID().toString(), NOW, null, null, null, "10.0.0.9", null, "quarry:InvokeModel",
-                "model/*", "error", null, "req_2", "INTERNAL");
+                "model/*", "error", null, "req_2", "INTERNAL", null, null);
         assertThat(AuthenticationFailures.isFailure(tooLarge)).isTrue();
         assertThat(AuthenticationFailures.isFailure(internal)).isFalse();
         AuthenticationFailures failures = new AuthenticationFailures();

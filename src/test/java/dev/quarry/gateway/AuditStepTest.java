@@ -98,7 +98,7 @@ class AuditStepTest {
     }
 
     private AuditEvent event(String requestId) {
-        return Eventually.theOne(() -> new AuditQueries(db).find(null, null, null, null, 10).stream()
+        return Eventually.theOne(() -> new AuditQueries(db).find(null, null, null, null, null, 10).stream()
                 .filter(e -> requestId.equals(e.requestId())).toList());
     }
 }

@@ -94,7 +94,58 @@ class UsageReportTest {
         assertThat(json.path("rows").get(0).path("cost_usd").decimalValue()).isEqualByComparingTo("0.00375");
         assertThat(json.path("rows").get(0).path("cache_read_tokens").asLong()).isEqualTo(1000);
         assertThatThrownBy(() -> ReportFormat.of("xml")).hasMessage("unknown format 'xml'; choose table, csv or json");
-        assertThatThrownBy(() -> UsageReport.By.of("team")).hasMessage("cannot group by 'team'; choose principal, model, tag, day, guardrail or user");
+        assertThatThrownBy(() -> UsageReport.By.of("team")).hasMessage("cannot group by 'team'; choose principal, model, tag, day, guardrail, user, session or agent");
+    }
+
+    /**
+     * Ledger rows keep the agent session and turn a call was made for; grouped by session or by the
+     * session's saved agent ({@code inline} when it has none), rows outside any session are left out.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.quarry.testing.StoreTargets#names")
+    void groupsTheCallsOfAgentSessionsBySessionAndBySavedAgent(String target) {
+        try (Database db = Database.open(StoreTargets.freshUrl(target)); GroupCommitLedger ledger = new GroupCommitLedger(db)) {
+            String alice = new IdentityStore(db, MasterKey.generate()).createPrincipal("alice", PrincipalKind.USER, Map.of()).id();
+            agentSession(db, "sesn_saved", "agent_triage");
+            agentSession(db, "sesn_inline", null);
+            ledger.record(inSession(row("r1", alice, "claude", "2026-01-05T10:00:00Z", new Usage(100, 10, 0, 0), 1_000L), "sesn_saved", "turn_1"));
+            ledger.record(inSession(row("r2", alice, "claude", "2026-01-05T11:00:00Z", new Usage(200, 20, 0, 0), 2_000L), "sesn_saved", "turn_2"));
+            ledger.record(inSession(row("r3", alice, "claude", "2026-01-06T10:00:00Z", new Usage(300, 30, 0, 0), 3_000L), "sesn_inline", "turn_1"));
+            ledger.record(row("r4", alice, "claude", "2026-01-06T11:00:00Z", new Usage(400, 40, 0, 0), 4_000L));
+            ledger.record(inSession(row("r5", alice, "claude", "2026-01-07T10:00:00Z", new Usage(1, 1, 0, 0), 0L), "s".repeat(100), "t".repeat(100)));
+
+            UsageRecord stored = new UsageQueries(db).byRequestId("r2").orElseThrow();
+            assertThat(stored).extracting(UsageRecord::sessionId, UsageRecord::turnId).containsExactly("sesn_saved", "turn_2");
+            assertThat(new UsageQueries(db).byRequestId("r4").orElseThrow().sessionId()).isNull();
+            UsageRecord bounded = new UsageQueries(db).byRequestId("r5").orElseThrow();
+            assertThat(bounded.sessionId()).startsWith("sss").hasSizeLessThanOrEqualTo(40);
+            assertThat(bounded.turnId()).startsWith("ttt").hasSizeLessThanOrEqualTo(40);
+
+            UsageReport report = new UsageReport(db);
+            assertThat(report.rows(UsageReport.By.SESSION, FROM, TO)).extracting(UsageReport.Row::key, UsageReport.Row::requests,
+                    r -> r.cost().toPlainString()).containsExactly(tuple("sesn_inline", 1L, "0.003000"), tuple("sesn_saved", 2L, "0.003000"),
+                    tuple(bounded.sessionId(), 1L, "0.000000"));
+            assertThat(report.rows(UsageReport.By.AGENT, FROM, TO)).extracting(UsageReport.Row::key, UsageReport.Row::requests)
+                    .containsExactly(tuple("agent_triage", 2L), tuple("inline", 2L));
+            assertThat(report.rows(UsageReport.By.of("agent"), FROM, TO)).isEqualTo(report.rows(UsageReport.By.AGENT, FROM, TO));
+        }
+    }
+
+    private static UsageRecord inSession(UsageRecord r, String sessionId, String turnId) {
+        return new UsageRecord(r.requestId(), r.principalId(), r.onBehalfOf(), r.surface(), r.operation(), r.model(), r.provider(),
+                r.upstreamModel(), r.usage(), r.latencyMillis(), r.status(), r.errorKind(), r.createdAt(), r.platform(), r.costMicros(),
+                r.routing(), r.guarding(), sessionId, turnId);
+    }
+
+    private static void agentSession(Database db, String id, String agentId) {
+        db.transaction(c -> {
+            try (var s = c.prepareStatement("INSERT INTO agent_sessions (id, owner_id, surface, agent_id, spec, environment, metadata, status,"
+                    + " created_at, last_active_at) VALUES (?, 'p-owner', 'openai', ?, '{}', '{}', '{}', 'idle', 0, 0)")) {
+                s.setString(1, id);
+                s.setString(2, agentId);
+                return s.executeUpdate();
+            }
+        });
     }
 
     @Test

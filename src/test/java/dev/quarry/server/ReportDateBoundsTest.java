@@ -63,7 +63,7 @@ class ReportDateBoundsTest {
     /** The one audited call of an action, waiting briefly: the trail is written in the background. */
     private static AuditEvent audited(TestQuarry quarry, String action) {
         try (Database db = Database.sqliteIn(quarry.dataDir())) {
-            return Eventually.theOne(() -> new AuditQueries(db).find("admin", action, null, null, 10));
+            return Eventually.theOne(() -> new AuditQueries(db).find("admin", action, null, null, null, 10));
         }
     }
 }
