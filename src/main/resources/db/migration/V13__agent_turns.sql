@@ -48,6 +48,10 @@ CREATE TABLE agent_items (
 CREATE INDEX agent_items_by_turn ON agent_items (turn_id, seq);
 CREATE UNIQUE INDEX agent_items_call ON agent_items (session_id, call_id, type) WHERE call_id IS NOT NULL;
 
+-- Events are numbered on their own, without gaps, so a follower can tell a missed event from none;
+-- items keep the session's other sequence (next_seq), which only orders them.
+ALTER TABLE agent_sessions ADD COLUMN next_event_seq BIGINT NOT NULL DEFAULT 0;
+
 CREATE TABLE agent_events (
     session_id VARCHAR(40) NOT NULL,
     seq        BIGINT NOT NULL,

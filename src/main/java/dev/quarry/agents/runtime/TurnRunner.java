@@ -266,7 +266,8 @@ final class TurnRunner {
 
     /** Who the turn's calls act as: the session's owner (a role acting for its assumer), until the turn's deadline. */
     private Credential credential() {
-        return new Credential.Harness(session.ownerId(), session.onBehalfOf(), Instant.ofEpochMilli(deadline()));
+        return new Credential.Harness(session.ownerId(), session.onBehalfOf(),
+                session.onBehalfOf() == null ? null : Instant.ofEpochMilli(deadline()));
     }
 
     private Origin origin() {

@@ -19,7 +19,7 @@ import java.util.Optional;
 
 /**
  * One transaction on one session, holding its row lock from the first statement to the commit: so
- * the session's sequence (items and events share it) is given out in commit order, and the API and
+ * the session's sequences (one for items, one without gaps for events) are given out in commit order, and the API and
  * the turn's runner never interleave their changes. The events written are returned by
  * {@link TurnStore#inSession} once committed, to be published.
  */
@@ -29,15 +29,17 @@ public final class SessionTx {
     private final long now;
     private final List<SessionEvent> events = new ArrayList<>();
     private long nextSeq;
+    private long nextEventSeq;
     private String status;
     private TurnError error;
     private boolean statusChanged;
 
-    SessionTx(Connection c, String sessionId, long now, long nextSeq, String status) {
+    SessionTx(Connection c, String sessionId, long now, long nextSeq, long nextEventSeq, String status) {
         this.c = c;
         this.sessionId = sessionId;
         this.now = now;
         this.nextSeq = nextSeq;
+        this.nextEventSeq = nextEventSeq;
         this.status = status;
     }
 
@@ -62,7 +64,7 @@ public final class SessionTx {
     }
 
     public SessionEvent event(String type, String turnId, EventPayload payload) {
-        long seq = nextSeq++;
+        long seq = nextEventSeq++;
         SessionEvent event = new SessionEvent(sessionId, seq, 0, type, turnId, payload, now);
         run("INSERT INTO agent_events (session_id, seq, type, turn_id, body, created_at) VALUES (?, ?, ?, ?, ?, ?)", s -> {
             s.setString(1, sessionId);
@@ -260,9 +262,11 @@ public final class SessionTx {
 
     /** Writes the session's sequence and status; called once, by the store, before the commit. */
     List<SessionEvent> finish() {
-        run("UPDATE agent_sessions SET next_seq = ?, last_active_at = ?" + (statusChanged ? ", status = ?, error = ?" : "") + " WHERE id = ?", s -> {
+        run("UPDATE agent_sessions SET next_seq = ?, next_event_seq = ?, last_active_at = ?" + (statusChanged ? ", status = ?, error = ?" : "")
+                + " WHERE id = ?", s -> {
             int i = 0;
             s.setLong(++i, nextSeq);
+            s.setLong(++i, nextEventSeq);
             s.setLong(++i, now);
             if (statusChanged) {
                 s.setString(++i, status);

@@ -81,11 +81,11 @@ public final class TurnStore {
         int locked = TurnRows.run(c, "UPDATE agent_sessions SET last_active_at = last_active_at WHERE id = ? AND deleted_at IS NULL",
                 s -> s.setString(1, sessionId));
         if (locked != 1) throw new SessionGone(sessionId);
-        try (PreparedStatement s = c.prepareStatement("SELECT next_seq, status FROM agent_sessions WHERE id = ?")) {
+        try (PreparedStatement s = c.prepareStatement("SELECT next_seq, next_event_seq, status FROM agent_sessions WHERE id = ?")) {
             s.setString(1, sessionId);
             try (ResultSet r = s.executeQuery()) {
                 r.next();
-                return new SessionTx(c, sessionId, now, r.getLong(1), r.getString(2));
+                return new SessionTx(c, sessionId, now, r.getLong(1), r.getLong(2), r.getString(3));
             }
         }
     }
@@ -274,10 +274,10 @@ public final class TurnStore {
         });
     }
 
-    /** The session's last committed sequence number ({@code -1} before any event). */
+    /** The session's last committed event's number ({@code -1} before any event). */
     public long lastSeq(String sessionId) {
         return db.read(c -> {
-            try (PreparedStatement s = c.prepareStatement("SELECT next_seq FROM agent_sessions WHERE id = ?")) {
+            try (PreparedStatement s = c.prepareStatement("SELECT next_event_seq FROM agent_sessions WHERE id = ?")) {
                 s.setString(1, sessionId);
                 return Rows.one(s, r -> r.getLong(1) - 1).orElse(-1L);
             }
@@ -287,14 +287,14 @@ public final class TurnStore {
     /** Sessions asked about in one query by {@link #lastSeqs}. */
     public static final int SEQ_BATCH = 500;
 
-    /** The last committed sequence number of each of {@code sessionIds} that exists. */
+    /** The last committed event's number of each of {@code sessionIds} that exists. */
     public Map<String, Long> lastSeqs(Collection<String> sessionIds) {
         List<String> ids = List.copyOf(sessionIds);
         Map<String, Long> out = new HashMap<>();
         for (int from = 0; from < ids.size(); from += SEQ_BATCH) {
             List<String> batch = ids.subList(from, Math.min(ids.size(), from + SEQ_BATCH));
             db.read(c -> {
-                try (PreparedStatement s = c.prepareStatement("SELECT id, next_seq FROM agent_sessions WHERE id IN ("
+                try (PreparedStatement s = c.prepareStatement("SELECT id, next_event_seq FROM agent_sessions WHERE id IN ("
                         + String.join(", ", Collections.nCopies(batch.size(), "?")) + ")")) {
                     for (int i = 0; i < batch.size(); i++) s.setString(i + 1, batch.get(i));
                     try (ResultSet r = s.executeQuery()) {

@@ -8,6 +8,7 @@ import dev.quarry.agents.model.SessionChange;
 import dev.quarry.agents.model.SessionDraft;
 import dev.quarry.agents.store.AgentStore;
 import dev.quarry.agents.store.SessionStore;
+import dev.quarry.agents.store.TurnStore;
 import dev.quarry.identity.Acting;
 import dev.quarry.identity.Principal;
 import dev.quarry.identity.PrincipalKind;
@@ -51,7 +52,7 @@ class SessionUpdateRaceTest {
     @MethodSource("dev.quarry.testing.StoreTargets#names")
     void aModelChangeAndAMetadataChangeAtOnceAreBothKept(String target) throws Exception {
         try (Database db = Database.open(StoreTargets.freshUrl(target))) {
-            AgentSessions sessions = new AgentSessions(new SessionStore(db), new AgentStore(db), null, Clock.systemUTC());
+            AgentSessions sessions = new AgentSessions(new SessionStore(db), new AgentStore(db), new TurnStore(db), null, Clock.systemUTC());
             Session session = sessions.create(ME, new SessionDraft(new AgentSpec(null, "model-a", null), null, Map.of(), null), "test", (m, p) -> {});
             CountDownLatch read = new CountDownLatch(1);
             CountDownLatch written = new CountDownLatch(1);
