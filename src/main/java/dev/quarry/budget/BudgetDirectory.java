@@ -15,6 +15,7 @@ public final class BudgetDirectory {
     private final Function<String, List<String>> groupsOf;
     private final LedgerSpend ledger;
     private final BudgetBook book;
+    private final SessionBudgets sessions;
     private volatile List<Budget> budgets;
 
     /**
@@ -27,6 +28,7 @@ public final class BudgetDirectory {
         this.groupsOf = groupsOf;
         this.ledger = ledger;
         this.book = book;
+        this.sessions = new SessionBudgets(ledger::spentBySession);
         reload();
     }
 
@@ -50,6 +52,11 @@ public final class BudgetDirectory {
      */
     public Reservation reserve(List<Budget> applicable, long micros) {
         return book.reserve(applicable, micros);
+    }
+
+    /** The spending caps of the managed-agent sessions this node runs. */
+    public SessionBudgets sessions() {
+        return sessions;
     }
 
     public Optional<BudgetStatus> status(String budgetId) {

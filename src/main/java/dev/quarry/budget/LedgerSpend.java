@@ -49,4 +49,17 @@ public final class LedgerSpend {
             }
         });
     }
+
+    /** What a managed-agent session's model calls cost, in micro-dollars. */
+    public long spentBySession(String sessionId) {
+        return db.read(c -> {
+            try (PreparedStatement s = c.prepareStatement("SELECT COALESCE(SUM(cost_micros), 0) FROM usage_ledger WHERE session_id = ?")) {
+                s.setString(1, sessionId);
+                try (ResultSet r = s.executeQuery()) {
+                    r.next();
+                    return r.getLong(1);
+                }
+            }
+        });
+    }
 }

@@ -2,6 +2,7 @@ package dev.quarry.gateway;
 
 import dev.quarry.budget.Budget;
 import dev.quarry.budget.BudgetDirectory;
+import dev.quarry.budget.SessionBudgets;
 import dev.quarry.budget.Micros;
 import dev.quarry.budget.Reservation;
 import dev.quarry.canonical.Usage;
@@ -23,6 +24,11 @@ import java.util.logging.Logger;
  * cannot cover it; when the request settles ({@link Settlement}), releases the reservation and
  * counts the actual cost.
  *
+ * <p>A call a managed-agent session makes is also held to the session's cap
+ * ({@link Origin#spendLimitMicros()}): its output allowance is first cut to what the rest of the
+ * cap can pay for (down to {@value #SESSION_FLOOR_TOKENS} tokens; below that it is refused), so a
+ * session runs until its money is spent instead of failing on a worst case it would never reach.
+ *
  * <p>A model with no price cannot be held to a limit in dollars: its calls are admitted, reserve
  * nothing and count nothing, and the first one per model and provider is logged so an operator
  * sees that a budget is not holding it.
@@ -30,13 +36,18 @@ import java.util.logging.Logger;
 public final class BudgetStep implements Step {
     private static final Logger LOG = Logger.getLogger(BudgetStep.class.getName());
 
+    /** The smallest answer a session's call is cut to before it is refused instead. */
+    static final int SESSION_FLOOR_TOKENS = 256;
+
     private final BudgetDirectory budgets;
+    private final SessionBudgets sessions;
     private final Pricer pricer;
     private final Clock clock;
     private final Set<String> unpricedLogged = ConcurrentHashMap.newKeySet();
 
-    public BudgetStep(BudgetDirectory budgets, Pricer pricer, Clock clock) {
+    public BudgetStep(BudgetDirectory budgets, SessionBudgets sessions, Pricer pricer, Clock clock) {
         this.budgets = budgets;
+        this.sessions = sessions;
         this.pricer = pricer;
         this.clock = clock;
     }
@@ -47,9 +58,12 @@ public final class BudgetStep implements Step {
     }
 
     @Override
-    public Outcome apply(Exchange exchange, Chain chain) {
-        List<Budget> applicable = budgets.applicableTo(exchange.principal());
-        if (applicable.isEmpty()) return chain.proceed(exchange);
+    public Outcome apply(Exchange asked, Chain chain) {
+        Origin origin = asked.origin();
+        boolean capped = origin != null && origin.spendLimitMicros() != null;
+        List<Budget> applicable = budgets.applicableTo(asked.principal());
+        if (applicable.isEmpty() && !capped) return chain.proceed(asked);
+        Exchange exchange = capped ? withinSessionCap(asked, origin) : asked;
         Settlement settlement = Settlement.of(exchange);
         Optional<BigDecimal> worstCase = worstCase(exchange);
         if (worstCase.isEmpty()) {
@@ -59,9 +73,53 @@ public final class BudgetStep implements Step {
             }
             return chain.proceed(exchange);
         }
-        Reservation reservation = budgets.reserve(applicable, Micros.roundedUp(worstCase.get()));
-        settlement.on(Settlement.Order.BUDGETS, settled -> reservation.settle(cost(settled.exchange(), settled.usage())));
+        long micros = Micros.roundedUp(worstCase.get());
+        SessionBudgets.Held session = capped ? sessions.reserve(origin.sessionId(), origin.spendLimitMicros(), micros) : null;
+        Reservation reservation;
+        try {
+            reservation = budgets.reserve(applicable, micros);
+        } catch (RuntimeException e) {
+            if (session != null) session.settle(0);
+            throw e;
+        }
+        settlement.on(Settlement.Order.BUDGETS, settled -> {
+            long cost = cost(settled.exchange(), settled.usage());
+            reservation.settle(cost);
+            if (session != null) session.settle(cost);
+        });
         return chain.proceed(exchange);
+    }
+
+    /**
+     * The call with its output allowance cut to what the rest of the session's cap pays for at the
+     * dearest candidate's prices; unchanged when it fits or cannot be priced.
+     *
+     * @throws dev.quarry.canonical.QuarryException {@code BUDGET_EXCEEDED} when not even {@value #SESSION_FLOOR_TOKENS} tokens fit
+     */
+    private Exchange withinSessionCap(Exchange exchange, Origin origin) {
+        if (!(exchange.operation() instanceof Operation.Chat chat)) return exchange;
+        long remaining = sessions.remaining(origin.sessionId(), origin.spendLimitMicros());
+        Optional<BigDecimal> asked = worstCase(exchange);
+        if (asked.isEmpty() || Micros.roundedUp(asked.get()) <= remaining) return exchange;
+        long low = SESSION_FLOOR_TOKENS;
+        long high = chat.outputAllowance(exchange.model()) - 1;
+        if (!fits(exchange, chat, low, remaining)) {
+            sessions.reserve(origin.sessionId(), origin.spendLimitMicros(), Micros.roundedUp(worstCaseAt(exchange, chat, low))); // refuses, naming the cap
+        }
+        while (low < high) { // the largest allowance that fits: costs grow with it
+            long mid = (low + high + 1) / 2;
+            if (fits(exchange, chat, mid, remaining)) low = mid;
+            else high = mid - 1;
+        }
+        return exchange.withOperation(chat.withMaxTokens((int) low));
+    }
+
+    private boolean fits(Exchange exchange, Operation.Chat chat, long tokens, long remaining) {
+        return Micros.roundedUp(worstCaseAt(exchange, chat, tokens)) <= remaining;
+    }
+
+    private BigDecimal worstCaseAt(Exchange exchange, Operation.Chat chat, long tokens) {
+        return worstCase(exchange.withOperation(chat.withMaxTokens((int) tokens))).orElse(BigDecimal.ZERO);
     }
 
     /**

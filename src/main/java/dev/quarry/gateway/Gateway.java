@@ -59,7 +59,7 @@ public final class Gateway {
                 new CountStep(),
                 new RateLimitStep(rateLimits, groupsOf),
                 new GuardStep(guardrails, audit, clock),
-                new BudgetStep(budgets, pricer, clock),
+                new BudgetStep(budgets, budgets.sessions(), pricer, clock),
                 new InvokeStep(providers, router, rateLimits, pricer, clock))),
                 new Pipeline(List.of(auditStep, authenticateStep, decodeStep, authorizeStep, new PerformStep())));
     }

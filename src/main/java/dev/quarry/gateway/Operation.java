@@ -2,6 +2,7 @@ package dev.quarry.gateway;
 
 import dev.quarry.canonical.ChatRequest;
 import dev.quarry.canonical.EmbeddingRequest;
+import dev.quarry.canonical.InferenceConfig;
 import dev.quarry.canonical.TokenEstimate;
 import dev.quarry.canonical.Tokenizer;
 import dev.quarry.catalog.ModelEntry;
@@ -47,6 +48,14 @@ public sealed interface Operation extends Call {
         /** The prompt's size as a context window must hold it: the estimate without its floor for binary documents. */
         public long fitEstimate() {
             return promptEstimate - TokenEstimate.documentFloor(request);
+        }
+
+        /** The same call with its answer cut to {@code maxTokens} (a session's spending cap); the prompt and its count are unchanged. */
+        public Chat withMaxTokens(int maxTokens) {
+            InferenceConfig c = request.config();
+            ChatRequest capped = new ChatRequest(request.model(), request.system(), request.messages(), request.tools(), request.toolChoice(),
+                    new InferenceConfig(maxTokens, c.temperature(), c.topP(), c.stopSequences()), request.extensions());
+            return new Chat(capped, streaming, tokenizer, promptEstimate);
         }
 
         /** The same call for a changed prompt (a guardrail's rewrite), counted by the same tokenizer. */

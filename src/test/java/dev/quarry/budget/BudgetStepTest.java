@@ -179,7 +179,7 @@ class BudgetStepTest {
                 .withOperation(new Operation.Chat(request, true)).withPrincipal(CALLER).withRoute(entry, entry.deployments().getFirst())
                 .withRouting(new Route(null, RoutePlan.single(new Stage(entry, Strategy.PRIORITY, entry.deployments(), 0))));
         return new Pipeline(List.of(new SettleStep(new RecordingLedger(), PRICER, Clock.systemUTC()),
-                new BudgetStep(budgets, PRICER, Clock.systemUTC()), last)).run(exchange);
+                new BudgetStep(budgets, budgets.sessions(), PRICER, Clock.systemUTC()), last)).run(exchange);
     }
 
     private static ChatRequest request(Integer maxTokens) {

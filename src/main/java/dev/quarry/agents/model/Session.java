@@ -13,9 +13,11 @@ import java.util.Map;
  * @param spec             the agent the session runs (a snapshot; a session update may change its model)
  * @param status           {@code idle}, {@code in_progress} or {@code requires_action}
  * @param error            why the last turn failed, until the next one starts; {@code null} otherwise
+ * @param spendLimitMicros the session's spending cap ({@code spend_control.limit}), {@code null} for none
  */
 public record Session(String id, String ownerId, String onBehalfOf, String surface, String agentId, Integer agentVersion, AgentSpec spec,
-                      Map<String, String> metadata, String status, TurnError error, long createdAt, long lastActiveAt) {
+                      Map<String, String> metadata, String status, TurnError error, long createdAt, long lastActiveAt,
+                      Long spendLimitMicros) {
     public static final String IDLE = "idle";
     public static final String IN_PROGRESS = "in_progress";
     public static final String REQUIRES_ACTION = "requires_action";
@@ -26,10 +28,11 @@ public record Session(String id, String ownerId, String onBehalfOf, String surfa
 
     /** This session as it was in state {@code newStatus}: what an {@code agent.session.*} event shows. */
     public Session withStatus(String newStatus, TurnError newError) {
-        return new Session(id, ownerId, onBehalfOf, surface, agentId, agentVersion, spec, metadata, newStatus, newError, createdAt, lastActiveAt);
+        return new Session(id, ownerId, onBehalfOf, surface, agentId, agentVersion, spec, metadata, newStatus, newError, createdAt, lastActiveAt, spendLimitMicros);
     }
 
-    public Session withChange(AgentSpec newSpec, Map<String, String> newMetadata, long now) {
-        return new Session(id, ownerId, onBehalfOf, surface, agentId, agentVersion, newSpec, newMetadata, status, error, createdAt, now);
+    public Session withChange(AgentSpec newSpec, Map<String, String> newMetadata, Long newSpendLimit, long now) {
+        return new Session(id, ownerId, onBehalfOf, surface, agentId, agentVersion, newSpec, newMetadata, status, error, createdAt, now,
+                newSpendLimit);
     }
 }

@@ -5,9 +5,10 @@ import java.util.Map;
 /**
  * A session create request, decoded: exactly one of an inline {@code agent} or a saved {@code agentId}.
  *
- * @param input the first message, which starts the first turn; {@code null} for none
+ * @param input            the first message, which starts the first turn; {@code null} for none
+ * @param spendLimitMicros the session's spending cap ({@code spend_control.limit}), {@code null} for none
  */
-public record SessionDraft(AgentSpec agent, String agentId, Map<String, String> metadata, String input) {
+public record SessionDraft(AgentSpec agent, String agentId, Map<String, String> metadata, String input, Long spendLimitMicros) {
     public SessionDraft {
         metadata = Map.copyOf(metadata);
         if ((agent == null) == (agentId == null)) throw new IllegalArgumentException("exactly one of agent and agentId");

@@ -3,10 +3,10 @@ package dev.quarry.agents.model;
 import java.util.List;
 
 /**
- * A session as the API shows it: with the function calls it waits for ({@code required_actions})
- * and its turns' usage summed.
+ * A session as the API shows it: with the function calls it waits for ({@code required_actions}),
+ * its turns' usage summed, and what its model calls cost ({@code spentMicros}, from the ledger).
  */
-public record SessionView(Session session, List<Item> pending, TurnUsage usage) {
+public record SessionView(Session session, List<Item> pending, TurnUsage usage, long spentMicros) {
     public SessionView {
         pending = List.copyOf(pending);
     }

@@ -1,6 +1,7 @@
 package dev.quarry.agents.runtime;
 
 import dev.quarry.agents.model.TurnError;
+import dev.quarry.budget.SessionBudgets;
 import dev.quarry.canonical.QuarryError;
 
 /** Why a turn failed, in the Agents API's error codes (Quarry's own where it has none), with what to change. */
@@ -11,7 +12,7 @@ final class TurnErrors {
     static TurnError of(QuarryError error) {
         String code = switch (error.kind()) {
             case CONTEXT_WINDOW_EXCEEDED -> "context_length_exceeded";
-            case BUDGET_EXCEEDED -> "usage_limit_exceeded";
+            case BUDGET_EXCEEDED -> SessionBudgets.PARAM.equals(error.param()) ? "session_budget_exceeded" : "usage_limit_exceeded";
             case RATE_LIMITED -> "rate_limit_exceeded";
             case AUTHENTICATION -> "authentication_error";
             case PERMISSION_DENIED -> "permission_denied";

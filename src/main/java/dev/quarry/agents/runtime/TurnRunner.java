@@ -271,7 +271,7 @@ final class TurnRunner {
     }
 
     private Origin origin() {
-        return new Origin(session.id(), turn.id());
+        return new Origin(session.id(), turn.id(), session.spendLimitMicros());
     }
 
     private Answer cancelDuringCall(Streaming answer) {

@@ -69,7 +69,7 @@ public final class AgentSessions {
         String id = Ids.next(Ids.SESSION, now);
         spec = spec.withTools(ToolJson.seal(spec.tools(), secrets, id));
         Session session = new Session(id, Owned.owner(caller), caller.caller().onBehalfOfId(), surface, agentId, version,
-                spec, draft.metadata(), Session.IDLE, null, now, now);
+                spec, draft.metadata(), Session.IDLE, null, now, now, draft.spendLimitMicros());
         sessions.insert(session);
         return session;
     }
@@ -93,15 +93,17 @@ public final class AgentSessions {
         for (int i = 0; i < UPDATE_ATTEMPTS; i++) {
             if (i > 0) session = get(caller, id);
             AgentSpec spec = change.model() != null ? session.spec().withModel(change.model()) : session.spec();
-            Session changed = session.withChange(spec, change.metadata() == null ? session.metadata() : change.metadata(), clock.millis());
+            Session changed = session.withChange(spec, change.metadata() == null ? session.metadata() : change.metadata(),
+                    change.spendLimitMicros() == null ? session.spendLimitMicros() : change.spendLimitMicros(), clock.millis());
             if (sessions.update(session, changed)) return changed;
         }
         throw QuarryException.of(ErrorKind.RATE_LIMITED, "The session '" + id + "' is being updated concurrently; try again.");
     }
 
-    /** The session as the API shows it: with its required actions and usage. */
+    /** The session as the API shows it: with its required actions, usage and, when capped, what it spent. */
     public SessionView view(Session session) {
-        return new SessionView(session, turns.pendingCalls(session.id()), turns.sessionUsage(session.id()));
+        return new SessionView(session, turns.pendingCalls(session.id()), turns.sessionUsage(session.id()),
+                session.spendLimitMicros() == null ? 0 : turns.sessionSpend(session.id()));
     }
 
     /** Deletes a session in which no turn is open (409 otherwise: cancel it first, or wait for it to end). */

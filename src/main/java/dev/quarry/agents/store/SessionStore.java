@@ -14,7 +14,7 @@ import java.util.Optional;
 /** Agent sessions: created, read, listed by owner, changed and (softly) deleted. */
 public final class SessionStore {
     private static final String COLUMNS = "id, owner_id, created_on_behalf_of, surface, agent_id, agent_version, spec, metadata, status, error, "
-            + "created_at, last_active_at";
+            + "created_at, last_active_at, spend_limit_micros";
     private static final String ENVIRONMENT_NONE = "{\"type\":\"none\"}";
 
     private final Database db;
@@ -26,7 +26,7 @@ public final class SessionStore {
     public void insert(Session session) {
         db.transaction(c -> {
             try (PreparedStatement s = c.prepareStatement("INSERT INTO agent_sessions (" + COLUMNS + ", environment) "
-                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 s.setString(1, session.id());
                 s.setString(2, session.ownerId());
                 s.setString(3, session.onBehalfOf());
@@ -40,7 +40,9 @@ public final class SessionStore {
                 s.setString(10, ItemJson.error(session.error()));
                 s.setLong(11, session.createdAt());
                 s.setLong(12, session.lastActiveAt());
-                s.setString(13, ENVIRONMENT_NONE);
+                if (session.spendLimitMicros() == null) s.setNull(13, Types.BIGINT);
+                else s.setLong(13, session.spendLimitMicros());
+                s.setString(14, ENVIRONMENT_NONE);
                 s.executeUpdate();
             }
             return null;
@@ -80,14 +82,16 @@ public final class SessionStore {
      */
     public boolean update(Session from, Session session) {
         return db.transaction(c -> {
-            try (PreparedStatement s = c.prepareStatement("UPDATE agent_sessions SET spec = ?, metadata = ?, last_active_at = ? "
+            try (PreparedStatement s = c.prepareStatement("UPDATE agent_sessions SET spec = ?, metadata = ?, spend_limit_micros = ?, last_active_at = ? "
                     + "WHERE id = ? AND deleted_at IS NULL AND spec = ? AND metadata = ?")) {
                 s.setString(1, SpecJson.spec(session.spec()));
                 s.setString(2, SpecJson.metadata(session.metadata()));
-                s.setLong(3, session.lastActiveAt());
-                s.setString(4, session.id());
-                s.setString(5, SpecJson.spec(from.spec()));
-                s.setString(6, SpecJson.metadata(from.metadata()));
+                if (session.spendLimitMicros() == null) s.setNull(3, Types.BIGINT);
+                else s.setLong(3, session.spendLimitMicros());
+                s.setLong(4, session.lastActiveAt());
+                s.setString(5, session.id());
+                s.setString(6, SpecJson.spec(from.spec()));
+                s.setString(7, SpecJson.metadata(from.metadata()));
                 return s.executeUpdate() == 1;
             }
         });
@@ -103,6 +107,12 @@ public final class SessionStore {
         Integer agentVersion = r.wasNull() ? null : version;
         return new Session(r.getString("id"), r.getString("owner_id"), r.getString("created_on_behalf_of"), r.getString("surface"),
                 r.getString("agent_id"), agentVersion, SpecJson.spec(r.getString("spec")), SpecJson.metadata(r.getString("metadata")),
-                r.getString("status"), ItemJson.error(r.getString("error")), r.getLong("created_at"), r.getLong("last_active_at"));
+                r.getString("status"), ItemJson.error(r.getString("error")), r.getLong("created_at"), r.getLong("last_active_at"),
+                spendLimit(r));
+    }
+
+    private static Long spendLimit(ResultSet r) throws SQLException {
+        long limit = r.getLong("spend_limit_micros");
+        return r.wasNull() ? null : limit;
     }
 }

@@ -313,6 +313,16 @@ public final class TurnStore {
                 .stream().map(Turn::usage).reduce(TurnUsage.NONE, TurnUsage::plus));
     }
 
+    /** What the session's model calls cost, in micro-dollars, as the ledger has it (rows are written in batches, so a moment late). */
+    public long sessionSpend(String sessionId) {
+        return db.read(c -> {
+            try (PreparedStatement s = c.prepareStatement("SELECT COALESCE(SUM(cost_micros), 0) FROM usage_ledger WHERE session_id = ?")) {
+                s.setString(1, sessionId);
+                return Rows.one(s, r -> r.getLong(1)).orElse(0L);
+            }
+        });
+    }
+
     /** Function calls of the session's waiting turn that have no result yet: its required actions. */
     public List<Item> pendingCalls(String sessionId) {
         return db.read(c -> ItemRows.select(c, "SELECT " + ItemRows.COLUMNS + " FROM agent_items i WHERE session_id = ? AND type = 'function_call' "

@@ -38,6 +38,9 @@ public final class AgentsCodec {
     static final int NAME = 200;
     static final int MODEL = 256;
     static final int INSTRUCTIONS = 256 * 1024;
+    /** The largest session cap: ten million dollars, in cents. */
+    static final long MAX_SPEND_CENTS = 1_000_000_000L;
+    private static final long MICROS_PER_CENT = 10_000;
 
     /** The parts of an agent (inline or saved) Quarry does not do yet: accepted only when absent, null or empty. */
     private static final List<String> AGENT_PARTS_NOT_YET = List.of("reasoning", "text", "service_tier", "multi_agent", "compaction",
@@ -60,7 +63,6 @@ public final class AgentsCodec {
     public static SessionDraft sessionCreate(ObjectNode body) {
         known(body, SESSION_CREATE_FIELDS, "");
         notYet(body, "review", "review", "'review' is not supported yet.");
-        notYet(body, "spend_control", "spend_control", "'spend_control' is not supported yet.");
         if (!Json.optArray(body, "vault_ids", "vault_ids").isEmpty()) throw QuarryException.unsupported("vault_ids", "Vaults are not supported.");
         environment(body);
         String agentId = optId(body, "agent_id", "agent_id");
@@ -72,7 +74,7 @@ public final class AgentsCodec {
         AgentSpec spec = inline ? inlineAgent(Json.requireObject(body, "agent", "agent")) : null;
         JsonNode input = body.get("input");
         return new SessionDraft(spec, agentId, metadata(body, "metadata", Map.of()),
-                input == null || input.isNull() ? null : SessionEventsCodec.createInput(input));
+                input == null || input.isNull() ? null : SessionEventsCodec.createInput(input), spendLimit(body));
     }
 
     /** Whether a session's creation asks for its stream ({@code stream: true}) instead of the session object. */
@@ -83,7 +85,6 @@ public final class AgentsCodec {
     public static SessionChange sessionUpdate(ObjectNode body) {
         known(body, SESSION_UPDATE_FIELDS, "");
         notYet(body, "review", "review", "'review' is not supported yet.");
-        notYet(body, "spend_control", "spend_control", "'spend_control' is not supported yet.");
         String model = null;
         JsonNode agent = body.get("agent");
         if (agent != null && !agent.isNull()) {
@@ -93,7 +94,25 @@ public final class AgentsCodec {
             model = bounded(Json.optText(object, "model", "agent.model"), "agent.model", MODEL);
             if (model != null && model.isBlank()) throw QuarryException.invalid("agent.model", "'agent.model' must not be empty.");
         }
-        return new SessionChange(model, metadata(body, "metadata", null));
+        return new SessionChange(model, metadata(body, "metadata", null), spendLimit(body));
+    }
+
+    /**
+     * {@code spend_control: {limit}}: the session's spending cap, a whole number of US cents
+     * (the API leaves its unit undocumented; Quarry reads cents, as Anthropic's session budgets
+     * are counted), from 1 cent to {@value #MAX_SPEND_CENTS}; returned in micro-dollars.
+     */
+    private static Long spendLimit(JsonNode body) {
+        JsonNode control = body.get("spend_control");
+        if (control == null || control.isNull()) return null;
+        if (!control.isObject()) throw QuarryException.invalid("spend_control", "'spend_control' must be an object with 'limit'.");
+        known(control, Set.of("limit"), "spend_control.");
+        JsonNode limit = control.get("limit");
+        if (limit == null || !limit.isIntegralNumber() || !limit.canConvertToLong() || limit.asLong() < 1 || limit.asLong() > MAX_SPEND_CENTS) {
+            throw QuarryException.invalid("spend_control.limit", "'spend_control.limit' must be a whole number of US cents from 1 to "
+                    + MAX_SPEND_CENTS + ".");
+        }
+        return limit.asLong() * MICROS_PER_CENT;
     }
 
     /** A saved agent's create ({@code creating}: model required) or update (every field optional). */
@@ -253,7 +272,13 @@ public final class AgentsCodec {
             }
         }
         out.putNull("review");
-        out.putNull("spend_control");
+        if (session.spendLimitMicros() == null) {
+            out.putNull("spend_control");
+        } else {
+            // In cents, as the limit was given; what was spent rounded up, so it never shows less than the cap holds.
+            out.set("spend_control", Json.object().put("limit", session.spendLimitMicros() / MICROS_PER_CENT)
+                    .put("consumed", (view.spentMicros() + MICROS_PER_CENT - 1) / MICROS_PER_CENT));
+        }
         out.put("status", session.status());
         out.set("usage", SessionEventsCodec.usage(usage));
         out.set("vault_ids", Json.MAPPER.createArrayNode());

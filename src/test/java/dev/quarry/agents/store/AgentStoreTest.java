@@ -50,7 +50,7 @@ class AgentStoreTest {
             for (int i = 0; i < 4; i++) {
                 String owner = i == 2 ? "other" : "me";
                 Session s = new Session(Ids.next(Ids.SESSION, 10_000), owner, null, "test", null, null,
-                        new AgentSpec(null, "quarry/echo", null), Map.of("i", "" + i), Session.IDLE, null, 10_000, 10_000);
+                        new AgentSpec(null, "quarry/echo", null), Map.of("i", "" + i), Session.IDLE, null, 10_000, 10_000, null);
                 sessions.insert(s);
                 if (owner.equals("me")) mine.add(s.id());
             }
@@ -62,11 +62,12 @@ class AgentStoreTest {
             assertThat(page.hasMore()).isTrue();
 
             Session first = sessions.find(mine.get(0)).orElseThrow();
-            Session luna = first.withChange(first.spec().withModel("gpt-6-luna"), Map.of(), 20_000);
+            Session luna = first.withChange(first.spec().withModel("gpt-6-luna"), Map.of(), 5_000_000L, 20_000);
             assertThat(sessions.update(first, luna)).isTrue();
             // A writer that read the session before that change does not overwrite it.
-            assertThat(sessions.update(first, first.withChange(first.spec(), Map.of("late", "x"), 25_000))).isFalse();
+            assertThat(sessions.update(first, first.withChange(first.spec(), Map.of("late", "x"), null, 25_000))).isFalse();
             assertThat(sessions.find(mine.get(0)).orElseThrow().spec().model()).isEqualTo("gpt-6-luna");
+            assertThat(sessions.find(mine.get(0)).orElseThrow().spendLimitMicros()).isEqualTo(5_000_000L);
             assertThat(sessions.delete(mine.get(0), 30_000)).isTrue();
             assertThat(sessions.find(mine.get(0))).isEmpty();
             assertThat(sessions.update(luna, luna)).isFalse();
