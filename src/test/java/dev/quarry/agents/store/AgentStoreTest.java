@@ -54,10 +54,10 @@ class AgentStoreTest {
                 sessions.insert(s);
                 if (owner.equals("me")) mine.add(s.id());
             }
-            var all = sessions.list("me", new ListQuery(null, 10, true, null));
+            var all = sessions.list("me", null, new ListQuery(null, 10, true, null));
             assertThat(all.data()).extracting(Session::id).containsExactlyElementsOf(mine);
             assertThat(all.hasMore()).isFalse();
-            var page = sessions.list("me", new ListQuery(mine.get(2), 1, false, null));
+            var page = sessions.list("me", null, new ListQuery(mine.get(2), 1, false, null));
             assertThat(page.data()).extracting(Session::id).containsExactly(mine.get(1));
             assertThat(page.hasMore()).isTrue();
 
@@ -70,7 +70,7 @@ class AgentStoreTest {
             assertThat(sessions.delete(mine.get(0), 30_000)).isTrue();
             assertThat(sessions.find(mine.get(0))).isEmpty();
             assertThat(sessions.update(luna, luna)).isFalse();
-            assertThat(sessions.list("me", new ListQuery(null, 10, true, null)).data()).extracting(Session::id)
+            assertThat(sessions.list("me", null, new ListQuery(null, 10, true, null)).data()).extracting(Session::id)
                     .containsExactlyElementsOf(mine.subList(1, 3));
         }
     }
