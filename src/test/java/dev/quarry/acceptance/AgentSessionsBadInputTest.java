@@ -208,25 +208,32 @@ class AgentSessionsBadInputTest {
     }
 
     /**
-     * A session created through an assumed role belongs to the role: another session of the same role
-     * sees it, the user who assumed the role does not (as itself), and the store keeps the assumer.
+     * A session created through an assumed role belongs to the role acting for its creator: another
+     * session of the same role for the same user sees it, and so does that user as itself; a session
+     * of the role for another user does not. The store keeps the assumer.
      */
     @Test
-    void aSessionCreatedThroughARoleIsTheRoles() {
+    void aSessionCreatedThroughARoleIsTheRolesForItsCreator() {
         String carol = quarry.admin("POST", "/admin/keys", "{\"name\": \"carol\"}").expect(201).path("api_key").asText();
-        quarry.admin("POST", "/admin/roles", "{\"name\": \"agent-runner\", \"trust\": [\"carol\"]}").expect(201);
+        String dan = quarry.admin("POST", "/admin/keys", "{\"name\": \"dan\"}").expect(201).path("api_key").asText();
+        quarry.admin("POST", "/admin/roles", "{\"name\": \"agent-runner\", \"trust\": [\"carol\", \"dan\"]}").expect(201);
         quarry.admin("POST", "/admin/policies/ModelAccess/attachments", "{\"target_type\": \"principal\", \"target_name\": \"agent-runner\"}")
                 .expect(200);
         quarry.admin("PUT", "/admin/policies/MayRun", """
                 {"Statement": [{"Effect": "Allow", "Action": "quarry:AssumeRole", "Resource": "role/agent-runner"}]}""").expect(200);
         quarry.admin("POST", "/admin/policies/MayRun/attachments", "{\"target_type\": \"principal\", \"target_name\": \"carol\"}").expect(200);
+        quarry.admin("POST", "/admin/policies/MayRun/attachments", "{\"target_type\": \"principal\", \"target_name\": \"dan\"}").expect(200);
         String first = quarry.call("POST", "/sts/assume-role", carol, "{\"role\": \"agent-runner\"}").expect(200).path("api_key").asText();
         String second = quarry.call("POST", "/sts/assume-role", carol, "{\"role\": \"agent-runner\"}").expect(200).path("api_key").asText();
+        String dans = quarry.call("POST", "/sts/assume-role", dan, "{\"role\": \"agent-runner\"}").expect(200).path("api_key").asText();
 
         String id = quarry.call("POST", "/v1/agents/sessions", first, ECHO).expect(200).path("id").asText();
         assertThat(quarry.call("GET", "/v1/agents/sessions/" + id, second, null).expect(200).path("id").asText()).isEqualTo(id);
-        assertThat(quarry.call("GET", "/v1/agents/sessions/" + id, carol, null).status()).isEqualTo(404);
-        assertThat(quarry.call("GET", "/v1/agents/sessions", carol, null).expect(200).path("data").size()).isZero();
+        assertThat(quarry.call("GET", "/v1/agents/sessions/" + id, carol, null).expect(200).path("id").asText()).isEqualTo(id);
+        assertThat(quarry.call("GET", "/v1/agents/sessions", carol, null).expect(200).path("data").findValuesAsText("id")).contains(id);
+        assertThat(quarry.call("GET", "/v1/agents/sessions/" + id, dans, null).status()).isEqualTo(404);
+        assertThat(quarry.call("GET", "/v1/agents/sessions", dans, null).expect(200).path("data").size()).isZero();
+        assertThat(quarry.call("GET", "/v1/agents/sessions/" + id, dan, null).status()).isEqualTo(404);
         var identities = quarry.quarry().identities();
         try (var db = dev.quarry.store.Database.sqliteIn(quarry.dataDir())) {
             Session stored = new dev.quarry.agents.store.SessionStore(db).find(id).orElseThrow();
