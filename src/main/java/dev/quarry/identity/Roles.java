@@ -94,13 +94,7 @@ public final class Roles {
         return StoreVersions.change(db, StoreVersions.IDENTITY, c -> {
             Principal role = requireRole(c, roleName);
             Principal caller = PrincipalRows.require(c, callerName);
-            List<String> trusted = trusted(c, role);
-            boolean named = trusted.contains(caller.name())
-                    || groupsOf(c, caller.id()).stream().anyMatch(g -> trusted.contains(GROUP_PREFIX + g));
-            if (!named) {
-                throw QuarryException.of(ErrorKind.PERMISSION_DENIED, "'" + caller.name() + "' may not assume role '" + roleName
-                        + "': the role's trust names neither it nor a group it belongs to.");
-            }
+            requireTrusted(c, role, caller);
             Principal assumer = behalfOf == null ? caller : behalfOf;
             // In the store's precision, so the expiry reported is the one a chained session is capped at.
             Instant requested = clock.instant().plus(duration).truncatedTo(ChronoUnit.MILLIS);
@@ -113,6 +107,32 @@ public final class Roles {
                     "sess-" + UUID.randomUUID(), role.id(), assumer.id(), key.keyId(), ApiKeys.hash(token), clock.millis(), expiration.toEpochMilli());
             return new RoleSession(role.name(), assumer.name(), key, token, expiration);
         });
+    }
+
+    /**
+     * The role named {@code roleName}, if its trust names {@code caller} (directly or through a
+     * group), as assuming it would require: what an agent session run as the role checks. A caller
+     * that is itself a role session is trusted as that role, as when it assumes one.
+     *
+     * @throws QuarryException {@link ErrorKind#PERMISSION_DENIED} when the trust does not name the caller,
+     *                         {@link ErrorKind#NOT_FOUND} for an unknown role
+     */
+    public Principal trusting(String roleName, Principal caller) {
+        return db.read(c -> {
+            Principal role = requireRole(c, roleName);
+            requireTrusted(c, role, caller);
+            return role;
+        });
+    }
+
+    private static void requireTrusted(Connection c, Principal role, Principal caller) throws SQLException {
+        List<String> trusted = trusted(c, role);
+        boolean named = trusted.contains(caller.name())
+                || groupsOf(c, caller.id()).stream().anyMatch(g -> trusted.contains(GROUP_PREFIX + g));
+        if (!named) {
+            throw QuarryException.of(ErrorKind.PERMISSION_DENIED, "'" + caller.name() + "' may not assume role '" + role.name()
+                    + "': the role's trust names neither it nor a group it belongs to.");
+        }
     }
 
     private static Principal requireRole(Connection c, String name) throws SQLException {

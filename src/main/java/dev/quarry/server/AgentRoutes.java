@@ -16,6 +16,7 @@ import dev.quarry.agents.service.SessionInputs;
 import dev.quarry.agents.store.TurnStore;
 import dev.quarry.agents.service.AgentSessions;
 import dev.quarry.agents.service.ModelGate;
+import dev.quarry.agents.service.RoleSessions;
 import dev.quarry.agents.service.SavedAgents;
 import dev.quarry.aws.SignableRequest;
 import dev.quarry.canonical.ErrorKind;
@@ -29,6 +30,7 @@ import dev.quarry.policy.Actions;
 import dev.quarry.surface.Json;
 import dev.quarry.surface.WireReply;
 import dev.quarry.surface.agents.AgentsCodec;
+import dev.quarry.surface.agents.BedrockAgentsCodec;
 import dev.quarry.surface.agents.SessionEventsCodec;
 import dev.quarry.surface.openai.OpenAiErrors;
 import io.helidon.http.Method;
@@ -36,6 +38,7 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -47,14 +50,33 @@ import java.util.function.Function;
  * Authenticated with a Quarry key (Bearer or {@code x-api-key}); errors in OpenAI's shape. Turns,
  * items, events and streams are served with the session's own authorization: reading them is
  * {@code quarry:ReadAgentSession}, posting input {@code quarry:SendAgentSessionEvent}.
+ *
+ * <p>The same sessions answer under {@code /openai/v1/agents/sessions…} as Amazon Bedrock's agents
+ * endpoint (Bedrock Managed Agents) serves them: signed with SigV4 for {@code bedrock-mantle} or a
+ * Quarry key as a bearer token; a create names the role the session runs as ({@code role_arn},
+ * {@link RoleSessions}); what Bedrock does not serve (saved agents, session update, turns) is a 404
+ * there, and its event stream is asked for with {@code stream=true}. One set of handlers serves both
+ * trees, told which by their {@link Tree}.
  */
 final class AgentRoutes implements HttpService {
     /** Instructions may be long; a body is still a small document. */
     static final long MAX_BODY = 1024 * 1024;
-    static final PlatformCalls.Wire WIRE = new PlatformCalls.Wire("openai.agents", (req, body) -> AnthropicRoutes.credential(req),
-            OpenAiErrors::reply, MAX_BODY);
-    private static final String SESSIONS = "/v1/agents/sessions";
-    private static final String AGENTS = "/v1/agents";
+
+    /**
+     * Where a tree of these routes lives and how its callers present their credentials; a Bedrock
+     * tree serves what Amazon Bedrock's agents endpoint does, with its rules (see {@link BedrockAgentsCodec}).
+     */
+    record Tree(String prefix, PlatformCalls.Wire wire, boolean bedrock) {
+        String sessions() {
+            return prefix + "/agents/sessions";
+        }
+    }
+
+    static final Tree OPENAI = new Tree("/v1", new PlatformCalls.Wire("openai.agents", (req, body) -> AnthropicRoutes.credential(req),
+            OpenAiErrors::reply, MAX_BODY), false);
+    /** Amazon Bedrock's (Bedrock Managed Agents): a SigV4 signature for {@code bedrock-mantle}, or a Quarry key as a bearer token. */
+    static final Tree BEDROCK = new Tree("/openai/v1", new PlatformCalls.Wire("mantle.agents",
+            (req, body) -> BedrockRoutes.credential(req, body, OpenAiRoutes.MANTLE_SIGNING_NAME), OpenAiErrors::reply, MAX_BODY), true);
 
     /** The longest {@code Idempotency-Key} kept. */
     static final int MAX_IDEMPOTENCY_KEY = 255;
@@ -62,14 +84,17 @@ final class AgentRoutes implements HttpService {
     private final PlatformCalls calls;
     private final AgentSessions sessions;
     private final SessionInputs inputs;
+    private final RoleSessions roleSessions;
     private final SavedAgents agents;
     private final TurnStore turns;
     private final EventHub hub;
     private final Catalog catalog;
 
-    AgentRoutes(PlatformCalls calls, AgentSessions sessions, SessionInputs inputs, SavedAgents agents, TurnStore turns, EventHub hub, Catalog catalog) {
+    AgentRoutes(PlatformCalls calls, AgentSessions sessions, RoleSessions roleSessions, SessionInputs inputs, SavedAgents agents, TurnStore turns,
+                EventHub hub, Catalog catalog) {
         this.calls = calls;
         this.sessions = sessions;
+        this.roleSessions = roleSessions;
         this.inputs = inputs;
         this.agents = agents;
         this.turns = turns;
@@ -79,41 +104,63 @@ final class AgentRoutes implements HttpService {
 
     @Override
     public void routing(HttpRules rules) {
-        // Sessions first: /v1/agents/{id} would otherwise take /v1/agents/sessions.
-        rules.post(SESSIONS, this::createSession)
-                .get(SESSIONS, this::listSessions)
-                .get(SESSIONS + "/{id}", this::getSession)
-                .post(SESSIONS + "/{id}", this::updateSession)
-                .delete(SESSIONS + "/{id}", this::deleteSession)
-                .post(SESSIONS + "/{id}/events", this::postEvents)
-                .get(SESSIONS + "/{id}/events", this::followEvents)
-                .get(SESSIONS + "/{id}/items", this::listItems)
-                .get(SESSIONS + "/{id}/turns", this::listTurns)
-                .get(SESSIONS + "/{id}/turns/{turn}", this::getTurn)
-                .get(SESSIONS + "/{id}/turns/{turn}/items", this::listTurnItems)
-                .any(SESSIONS, MethodNotAllowed.allowing(Method.GET, Method.POST))
-                .any(SESSIONS + "/{id}", MethodNotAllowed.allowing(Method.GET, Method.POST, Method.DELETE))
-                .any(SESSIONS + "/{id}/events", MethodNotAllowed.allowing(Method.GET, Method.POST))
-                .any(SESSIONS + "/{id}/items", MethodNotAllowed.allowing(Method.GET))
-                .any(SESSIONS + "/{id}/turns", MethodNotAllowed.allowing(Method.GET))
-                .any(SESSIONS + "/{id}/turns/{turn}", MethodNotAllowed.allowing(Method.GET))
-                .any(SESSIONS + "/{id}/turns/{turn}/items", MethodNotAllowed.allowing(Method.GET))
-                .post(AGENTS, this::createAgent)
-                .get(AGENTS, this::listAgents)
-                .get(AGENTS + "/{id}", this::getAgent)
-                .post(AGENTS + "/{id}", this::updateAgent)
-                .delete(AGENTS + "/{id}", this::deleteAgent)
-                .any(AGENTS, MethodNotAllowed.allowing(Method.GET, Method.POST))
-                .any(AGENTS + "/{id}", MethodNotAllowed.allowing(Method.GET, Method.POST, Method.DELETE));
+        for (Tree tree : List.of(OPENAI, BEDROCK)) sessionRoutes(rules, tree);
+        String agents = OPENAI.prefix() + "/agents";
+        rules.post(agents, this::createAgent)
+                .get(agents, this::listAgents)
+                .get(agents + "/{id}", this::getAgent)
+                .post(agents + "/{id}", this::updateAgent)
+                .delete(agents + "/{id}", this::deleteAgent)
+                .any(agents, MethodNotAllowed.allowing(Method.GET, Method.POST))
+                .any(agents + "/{id}", MethodNotAllowed.allowing(Method.GET, Method.POST, Method.DELETE));
+        // Bedrock serves no saved agents: 404, as for a path it does not have (after its sessions' routes, which /agents/{id} would take).
+        rules.any(BEDROCK.prefix() + "/agents", AgentRoutes::notOnBedrock).any(BEDROCK.prefix() + "/agents/{id}", AgentRoutes::notOnBedrock);
     }
 
-    private void createSession(ServerRequest req, ServerResponse res) {
-        calls.serveStream(req, res, WIRE, Actions.CREATE_AGENT_SESSION, "agent-session/*", call -> {
+    /** A tree's session routes, registered before its saved agents' (/agents/{id} would otherwise take /agents/sessions). */
+    private void sessionRoutes(HttpRules rules, Tree tree) {
+        String sessions = tree.sessions();
+        rules.post(sessions, (req, res) -> createSession(tree, req, res))
+                .get(sessions, (req, res) -> listSessions(tree, req, res))
+                .get(sessions + "/{id}", (req, res) -> getSession(tree, req, res))
+                .post(sessions + "/{id}", tree.bedrock() ? AgentRoutes::notOnBedrock : this::updateSession)
+                .delete(sessions + "/{id}", (req, res) -> deleteSession(tree, req, res))
+                .post(sessions + "/{id}/events", (req, res) -> postEvents(tree, req, res))
+                .get(sessions + "/{id}/events", (req, res) -> followEvents(tree, req, res))
+                .get(sessions + "/{id}/items", (req, res) -> listItems(tree, req, res));
+        if (tree.bedrock()) {
+            // Bedrock lists session update and the turns API as not served: 404, whatever the method.
+            rules.any(sessions + "/{id}/turns", AgentRoutes::notOnBedrock).any(sessions + "/{id}/turns/*", AgentRoutes::notOnBedrock);
+        } else {
+            rules.get(sessions + "/{id}/turns", this::listTurns)
+                    .get(sessions + "/{id}/turns/{turn}", this::getTurn)
+                    .get(sessions + "/{id}/turns/{turn}/items", this::listTurnItems)
+                    .any(sessions + "/{id}/turns", MethodNotAllowed.allowing(Method.GET))
+                    .any(sessions + "/{id}/turns/{turn}", MethodNotAllowed.allowing(Method.GET))
+                    .any(sessions + "/{id}/turns/{turn}/items", MethodNotAllowed.allowing(Method.GET));
+        }
+        rules.any(sessions, MethodNotAllowed.allowing(Method.GET, Method.POST))
+                .any(sessions + "/{id}", tree.bedrock() ? MethodNotAllowed.allowing(Method.GET, Method.DELETE)
+                        : MethodNotAllowed.allowing(Method.GET, Method.POST, Method.DELETE))
+                .any(sessions + "/{id}/events", MethodNotAllowed.allowing(Method.GET, Method.POST))
+                .any(sessions + "/{id}/items", MethodNotAllowed.allowing(Method.GET));
+    }
+
+    /** What Amazon Bedrock's agents endpoint does not serve (saved agents, session update, turns): 404 in OpenAI's shape. */
+    private static void notOnBedrock(ServerRequest req, ServerResponse res) {
+        HttpIo.send(res, SurfaceErrors.withStatus(req, 404, req.prologue().method().text() + " " + req.path().path()
+                + " is not served by Amazon Bedrock's agents endpoint."));
+    }
+
+    private void createSession(Tree tree, ServerRequest req, ServerResponse res) {
+        calls.serveStream(req, res, tree.wire(), Actions.CREATE_AGENT_SESSION, "agent-session/*", call -> {
             ObjectNode body = call.body().get();
             boolean streamed = AgentsCodec.streamed(body);
-            SessionDraft draft = AgentsCodec.sessionCreate(body);
+            BedrockAgentsCodec.Create bedrock = tree.bedrock() ? BedrockAgentsCodec.sessionCreate(body) : null;
+            SessionDraft draft = bedrock != null ? bedrock.draft() : AgentsCodec.sessionCreate(body);
             if (draft.input() != null) call.alsoMay(Actions.SEND_AGENT_SESSION_EVENT, "agent-session/*");
-            Session session = sessions.create(call, draft, WIRE.surface(), gate(call));
+            Session session = bedrock != null ? roleSessions.create(call, bedrock.role(), draft, tree.wire().surface(), gate(call))
+                    : sessions.create(call, draft, tree.wire().surface(), gate(call));
             if (!streamed) {
                 inputs.begin(session, draft.input(), sender(req, call));
                 return sent -> ModelCalls.reply(sent, json(AgentsCodec.session(sessions.view(session))));
@@ -132,40 +179,40 @@ final class AgentRoutes implements HttpService {
                 && !event.type().equals("agent.session.created") && !state.status().equals(Session.IN_PROGRESS);
     }
 
-    private void listSessions(ServerRequest req, ServerResponse res) {
-        calls.serve(req, res, WIRE, Actions.READ_AGENT_SESSION, "agent-session/*", call -> {
+    private void listSessions(Tree tree, ServerRequest req, ServerResponse res) {
+        calls.serve(req, res, tree.wire(), Actions.READ_AGENT_SESSION, "agent-session/*", call -> {
             ListQuery query = listQuery(req, true);
             return json(AgentsCodec.page(sessions.list(call, query, s -> call.mayOn("agent-session/" + s.id())),
                     s -> AgentsCodec.session(sessions.view(s)), Session::id));
         });
     }
 
-    private void getSession(ServerRequest req, ServerResponse res) {
+    private void getSession(Tree tree, ServerRequest req, ServerResponse res) {
         String id = id(req);
-        calls.serve(req, res, WIRE, Actions.READ_AGENT_SESSION, "agent-session/" + id,
+        calls.serve(req, res, tree.wire(), Actions.READ_AGENT_SESSION, "agent-session/" + id,
                 call -> json(AgentsCodec.session(sessions.view(sessions.get(call, id)))));
     }
 
     private void updateSession(ServerRequest req, ServerResponse res) {
         String id = id(req);
-        calls.serve(req, res, WIRE, Actions.UPDATE_AGENT_SESSION, "agent-session/" + id, call -> {
+        calls.serve(req, res, OPENAI.wire(), Actions.UPDATE_AGENT_SESSION, "agent-session/" + id, call -> {
             var change = AgentsCodec.sessionUpdate(call.body().get());
             return json(AgentsCodec.session(sessions.view(sessions.update(call, id, change, gate(call)))));
         });
     }
 
-    private void deleteSession(ServerRequest req, ServerResponse res) {
+    private void deleteSession(Tree tree, ServerRequest req, ServerResponse res) {
         String id = id(req);
-        calls.serve(req, res, WIRE, Actions.DELETE_AGENT_SESSION, "agent-session/" + id, call -> {
+        calls.serve(req, res, tree.wire(), Actions.DELETE_AGENT_SESSION, "agent-session/" + id, call -> {
             sessions.delete(call, id);
             return json(AgentsCodec.deleted(id, "agent.session.deleted"));
         });
     }
 
     /** Input events: 202 with no body once committed; the turn they start or steer runs on. */
-    private void postEvents(ServerRequest req, ServerResponse res) {
+    private void postEvents(Tree tree, ServerRequest req, ServerResponse res) {
         String id = id(req);
-        calls.serve(req, res, WIRE, Actions.SEND_AGENT_SESSION_EVENT, "agent-session/" + id, call -> {
+        calls.serve(req, res, tree.wire(), Actions.SEND_AGENT_SESSION_EVENT, "agent-session/" + id, call -> {
             String key = HttpIo.header(req, "Idempotency-Key");
             if (key != null && (key.isEmpty() || key.length() > MAX_IDEMPOTENCY_KEY)) {
                 throw QuarryException.invalid("Idempotency-Key", "'Idempotency-Key' must be 1 to " + MAX_IDEMPOTENCY_KEY + " characters.");
@@ -182,9 +229,13 @@ final class AgentRoutes implements HttpService {
      * The live stream of a session's events. With {@code Last-Event-ID} (a Quarry extension) it
      * first replays the committed events after that one, so a reconnecting client misses none.
      */
-    private void followEvents(ServerRequest req, ServerResponse res) {
+    private void followEvents(Tree tree, ServerRequest req, ServerResponse res) {
         String id = id(req);
-        calls.serveStream(req, res, WIRE, Actions.READ_AGENT_SESSION, "agent-session/" + id, call -> {
+        calls.serveStream(req, res, tree.wire(), Actions.READ_AGENT_SESSION, "agent-session/" + id, call -> {
+            // Bedrock documents the stream as asked for with ?stream=true, and refuses it otherwise.
+            if (tree.bedrock() && !req.query().first("stream").map("true"::equals).orElse(false)) {
+                throw QuarryException.invalid("stream", "Amazon Bedrock's session event stream is asked for with 'stream=true'.");
+            }
             Session session = sessions.get(call, id);
             long after = resumeAfter(HttpIo.header(req, "Last-Event-ID"), session);
             Subscription subscription = hub.subscribe(session.id(), after);
@@ -210,15 +261,15 @@ final class AgentRoutes implements HttpService {
         }
     }
 
-    private void listItems(ServerRequest req, ServerResponse res) {
+    private void listItems(Tree tree, ServerRequest req, ServerResponse res) {
         String id = id(req);
-        calls.serve(req, res, WIRE, Actions.READ_AGENT_SESSION, "agent-session/" + id,
+        calls.serve(req, res, tree.wire(), Actions.READ_AGENT_SESSION, "agent-session/" + id,
                 call -> json(AgentsCodec.page(sessions.items(call, id, null, listQuery(req, false)), SessionEventsCodec::item, Item::id)));
     }
 
     private void listTurns(ServerRequest req, ServerResponse res) {
         String id = id(req);
-        calls.serve(req, res, WIRE, Actions.READ_AGENT_SESSION, "agent-session/" + id, call -> {
+        calls.serve(req, res, OPENAI.wire(), Actions.READ_AGENT_SESSION, "agent-session/" + id, call -> {
             String agentId = agentIdOf(sessions.get(call, id));
             return json(AgentsCodec.page(sessions.turns(call, id, listQuery(req, false)), t -> SessionEventsCodec.turn(t, agentId), Turn::id));
         });
@@ -227,14 +278,14 @@ final class AgentRoutes implements HttpService {
     private void getTurn(ServerRequest req, ServerResponse res) {
         String id = id(req);
         String turnId = req.path().pathParameters().get("turn");
-        calls.serve(req, res, WIRE, Actions.READ_AGENT_SESSION, "agent-session/" + id,
+        calls.serve(req, res, OPENAI.wire(), Actions.READ_AGENT_SESSION, "agent-session/" + id,
                 call -> json(SessionEventsCodec.turn(sessions.turn(call, id, turnId), agentIdOf(sessions.get(call, id)))));
     }
 
     private void listTurnItems(ServerRequest req, ServerResponse res) {
         String id = id(req);
         String turnId = req.path().pathParameters().get("turn");
-        calls.serve(req, res, WIRE, Actions.READ_AGENT_SESSION, "agent-session/" + id,
+        calls.serve(req, res, OPENAI.wire(), Actions.READ_AGENT_SESSION, "agent-session/" + id,
                 call -> json(AgentsCodec.page(sessions.items(call, id, turnId, listQuery(req, false)), SessionEventsCodec::item, Item::id)));
     }
 
@@ -254,12 +305,12 @@ final class AgentRoutes implements HttpService {
     }
 
     private void createAgent(ServerRequest req, ServerResponse res) {
-        calls.serve(req, res, WIRE, Actions.CREATE_AGENT, "agent/*",
+        calls.serve(req, res, OPENAI.wire(), Actions.CREATE_AGENT, "agent/*",
                 call -> json(AgentsCodec.agent(agents.create(call, AgentsCodec.savedAgent(call.body().get(), true), gate(call)))));
     }
 
     private void listAgents(ServerRequest req, ServerResponse res) {
-        calls.serve(req, res, WIRE, Actions.READ_AGENT, "agent/*", call -> {
+        calls.serve(req, res, OPENAI.wire(), Actions.READ_AGENT, "agent/*", call -> {
             ListQuery query = listQuery(req, false);
             return json(AgentsCodec.page(agents.list(call, query, a -> call.mayOn("agent/" + a.id())), AgentsCodec::agent, SavedAgent::id));
         });
@@ -267,12 +318,12 @@ final class AgentRoutes implements HttpService {
 
     private void getAgent(ServerRequest req, ServerResponse res) {
         String id = id(req);
-        calls.serve(req, res, WIRE, Actions.READ_AGENT, "agent/" + id, call -> json(AgentsCodec.agent(agents.get(call, id))));
+        calls.serve(req, res, OPENAI.wire(), Actions.READ_AGENT, "agent/" + id, call -> json(AgentsCodec.agent(agents.get(call, id))));
     }
 
     private void updateAgent(ServerRequest req, ServerResponse res) {
         String id = id(req);
-        calls.serve(req, res, WIRE, Actions.UPDATE_AGENT, "agent/" + id, call -> {
+        calls.serve(req, res, OPENAI.wire(), Actions.UPDATE_AGENT, "agent/" + id, call -> {
             var change = AgentsCodec.savedAgent(call.body().get(), false);
             return json(AgentsCodec.agent(agents.update(call, id, change, gate(call))));
         });
@@ -280,7 +331,7 @@ final class AgentRoutes implements HttpService {
 
     private void deleteAgent(ServerRequest req, ServerResponse res) {
         String id = id(req);
-        calls.serve(req, res, WIRE, Actions.DELETE_AGENT, "agent/" + id, call -> {
+        calls.serve(req, res, OPENAI.wire(), Actions.DELETE_AGENT, "agent/" + id, call -> {
             agents.delete(call, id);
             return json(AgentsCodec.deleted(id, "agent.deleted"));
         });

@@ -44,7 +44,7 @@ import java.util.function.Supplier;
  */
 final class OpenAiRoutes implements HttpService {
     /** SigV4's signing name for Bedrock's OpenAI-compatible endpoint. */
-    private static final String MANTLE_SIGNING_NAME = "bedrock-mantle";
+    static final String MANTLE_SIGNING_NAME = "bedrock-mantle";
 
     /** Where a tree of these routes lives and how its callers present their credentials. */
     private record Tree(String prefix, BiFunction<ServerRequest, Supplier<byte[]>, Credential> credential) {}

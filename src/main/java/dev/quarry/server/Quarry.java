@@ -1,6 +1,7 @@
 package dev.quarry.server;
 
 import dev.quarry.agents.service.AgentSessions;
+import dev.quarry.agents.service.RoleSessions;
 import dev.quarry.agents.service.SavedAgents;
 import dev.quarry.agents.store.AgentStore;
 import dev.quarry.agents.store.SessionStore;
@@ -193,10 +194,11 @@ public final class Quarry implements AutoCloseable {
         EventHub hub = new EventHub(turnStore);
         this.agents = new AgentRuntime(turnStore, sessionStore, gateway, hub, new McpClients(mcpSettings(config.agents())), secrets(masterKey),
                 runtimeSettings(config), clock);
+        AgentSessions agentSessions = new AgentSessions(sessionStore, agentStore, turnStore, secrets(masterKey), clock);
         // The routes that serve callers' own things rather than administration: feedback, experiment reports, managed agents.
         var callerRoutes = List.of(new FeedbackRoutes(platformCalls, new AnswerFeedback(db, clock)),
                 new ExperimentAdminRoutes(platformCalls, new ExperimentReport(db)),
-                new AgentRoutes(platformCalls, new AgentSessions(sessionStore, agentStore, turnStore, secrets(masterKey), clock),
+                new AgentRoutes(platformCalls, agentSessions, new RoleSessions(agentSessions, identities),
                         new SessionInputs(turnStore, hub, agents, clock), new SavedAgents(agentStore, clock), turnStore, hub, catalog));
         this.listener = new ListenerSupervisor(config.server().host());
         startServer(config, calls, platformCalls, catalog, clock, Stream.concat(Stream.of(policyAdmin, identityAdmin, costAdmin, budgetAdmin,

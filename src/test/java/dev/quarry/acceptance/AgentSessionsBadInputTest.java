@@ -94,10 +94,12 @@ class AgentSessionsBadInputTest {
 
     @Test
     void whatIsNotDoneYetIsRefusedNotIgnored() {
-        JsonNode input = createRefused("{\"agent\": {\"model\": \"quarry/echo\"}, \"input\": \"hello\"}", "input");
-        assertThat(input.path("message").asText()).contains("not supported yet");
-        createRefused("{\"agent\": {\"model\": \"quarry/echo\"}, \"stream\": true}", "stream");
-        createRefused("{\"agent\": {\"model\": \"quarry/echo\"}, \"spend_control\": {\"limit\": 5}}", "spend_control");
+        createRefused("{\"agent\": {\"model\": \"quarry/echo\"}, \"spend_control\": {\"limit\": 0}}", "spend_control.limit");
+        createRefused("{\"agent\": {\"model\": \"quarry/echo\"}, \"spend_control\": {\"limit\": 2.5}}", "spend_control.limit");
+        createRefused("{\"agent\": {\"model\": \"quarry/echo\"}, \"spend_control\": {\"limit\": 5, \"currency\": \"EUR\"}}",
+                "spend_control.currency");
+        createRefused("{\"agent\": {\"model\": \"quarry/echo\"}, \"input\": 42}", "input");
+        createRefused("{\"agent\": {\"model\": \"quarry/echo\"}, \"input\": \"\"}", "input");
         createRefused("{\"agent\": {\"model\": \"quarry/echo\"}, \"review\": \"auto_review\"}", "review");
         createRefused("{\"agent\": {\"model\": \"quarry/echo\"}, \"vault_ids\": [\"v1\"]}", "vault_ids");
         createRefused("{\"agent\": {\"model\": \"quarry/echo\"}, \"environment\": {\"type\": \"self_hosted\"}}", "environment.type");
@@ -132,7 +134,7 @@ class AgentSessionsBadInputTest {
         refused(400, "POST", path, "{\"agent\": {\"instructions\": \"x\"}}", "agent.instructions");
         refused(400, "POST", path, "{\"name\": \"x\"}", "name");
         refused(400, "POST", path, "{\"agent\": {\"model\": \"no-such-model\"}}", "agent.model");
-        refused(400, "POST", path, "{\"spend_control\": {\"limit\": 5}}", "spend_control");
+        refused(400, "POST", path, "{\"spend_control\": {\"limit\": -5}}", "spend_control.limit");
         refused(400, "POST", path, "{\"agent\": {\"tools\": [{\"type\": \"function\"}]}}", "agent.tools");
         refused(400, "POST", path, "{\"metadata\": {\"k\": 1}}", "metadata.k");
         assertThat(quarry.call("GET", path, key, null).expect(200).path("agent").path("model").asText()).isEqualTo("quarry/echo");
@@ -162,12 +164,13 @@ class AgentSessionsBadInputTest {
     }
 
     @Test
-    void unknownSessionsRoutesNotYetServedAndWrongMethodsAreAnsweredAsSuch() {
+    void unknownSessionsRoutesAndWrongMethodsAreAnsweredAsSuch() {
         refused(404, "GET", "/v1/agents/sessions/sess_nothere", null, null);
         refused(404, "DELETE", "/v1/agents/agent_nothere", null, null);
         String id = quarry.call("POST", "/v1/agents/sessions", key, ECHO).expect(200).path("id").asText();
-        assertThat(quarry.call("GET", "/v1/agents/sessions/" + id + "/items", key, null).status()).isEqualTo(404);
-        assertThat(quarry.call("POST", "/v1/agents/sessions/" + id + "/events", key, "{}").status()).isEqualTo(404);
+        assertThat(quarry.call("GET", "/v1/agents/sessions/" + id + "/artifacts", key, null).status()).isEqualTo(404);
+        assertThat(quarry.call("GET", "/v1/agents/sessions/" + id + "/traces", key, null).status()).isEqualTo(404);
+        assertThat(quarry.call("PUT", "/v1/agents/sessions/" + id + "/events", key, "{}").status()).isEqualTo(405);
         JsonCalls.Reply put = quarry.call("PUT", "/v1/agents/sessions", key, ECHO);
         assertThat(put.status()).isEqualTo(405);
         assertThat(quarry.call("GET", "/v1/agents/sessions", "not-a-key", null).status()).isEqualTo(401);
@@ -196,7 +199,7 @@ class AgentSessionsBadInputTest {
         String auditKey = quarry.newKey("audited-agents");
         String id = quarry.call("POST", "/v1/agents/sessions", auditKey, ECHO).expect(200).path("id").asText();
         quarry.call("GET", "/v1/agents/sessions/" + id, auditKey, null).expect(200);
-        quarry.call("POST", "/v1/agents/sessions", auditKey, "{\"agent\": {\"model\": \"quarry/echo\"}, \"input\": \"hi\"}").expect(400);
+        quarry.call("POST", "/v1/agents/sessions", auditKey, "{\"agent\": {\"model\": \"quarry/echo\"}, \"input\": 42}").expect(400);
         List<String> seen = dev.quarry.testing.Eventually.theOne(() -> {
             JsonNode events = quarry.admin("GET", "/admin/audit?principal=audited-agents", null).expect(200).path("events");
             List<String> rows = new ArrayList<>();
@@ -208,25 +211,32 @@ class AgentSessionsBadInputTest {
     }
 
     /**
-     * A session created through an assumed role belongs to the role: another session of the same role
-     * sees it, the user who assumed the role does not (as itself), and the store keeps the assumer.
+     * A session created through an assumed role belongs to the role acting for its creator: another
+     * session of the same role for the same user sees it, and so does that user as itself; a session
+     * of the role for another user does not. The store keeps the assumer.
      */
     @Test
-    void aSessionCreatedThroughARoleIsTheRoles() {
+    void aSessionCreatedThroughARoleIsTheRolesForItsCreator() {
         String carol = quarry.admin("POST", "/admin/keys", "{\"name\": \"carol\"}").expect(201).path("api_key").asText();
-        quarry.admin("POST", "/admin/roles", "{\"name\": \"agent-runner\", \"trust\": [\"carol\"]}").expect(201);
+        String dan = quarry.admin("POST", "/admin/keys", "{\"name\": \"dan\"}").expect(201).path("api_key").asText();
+        quarry.admin("POST", "/admin/roles", "{\"name\": \"agent-runner\", \"trust\": [\"carol\", \"dan\"]}").expect(201);
         quarry.admin("POST", "/admin/policies/ModelAccess/attachments", "{\"target_type\": \"principal\", \"target_name\": \"agent-runner\"}")
                 .expect(200);
         quarry.admin("PUT", "/admin/policies/MayRun", """
                 {"Statement": [{"Effect": "Allow", "Action": "quarry:AssumeRole", "Resource": "role/agent-runner"}]}""").expect(200);
         quarry.admin("POST", "/admin/policies/MayRun/attachments", "{\"target_type\": \"principal\", \"target_name\": \"carol\"}").expect(200);
+        quarry.admin("POST", "/admin/policies/MayRun/attachments", "{\"target_type\": \"principal\", \"target_name\": \"dan\"}").expect(200);
         String first = quarry.call("POST", "/sts/assume-role", carol, "{\"role\": \"agent-runner\"}").expect(200).path("api_key").asText();
         String second = quarry.call("POST", "/sts/assume-role", carol, "{\"role\": \"agent-runner\"}").expect(200).path("api_key").asText();
+        String dans = quarry.call("POST", "/sts/assume-role", dan, "{\"role\": \"agent-runner\"}").expect(200).path("api_key").asText();
 
         String id = quarry.call("POST", "/v1/agents/sessions", first, ECHO).expect(200).path("id").asText();
         assertThat(quarry.call("GET", "/v1/agents/sessions/" + id, second, null).expect(200).path("id").asText()).isEqualTo(id);
-        assertThat(quarry.call("GET", "/v1/agents/sessions/" + id, carol, null).status()).isEqualTo(404);
-        assertThat(quarry.call("GET", "/v1/agents/sessions", carol, null).expect(200).path("data").size()).isZero();
+        assertThat(quarry.call("GET", "/v1/agents/sessions/" + id, carol, null).expect(200).path("id").asText()).isEqualTo(id);
+        assertThat(quarry.call("GET", "/v1/agents/sessions", carol, null).expect(200).path("data").findValuesAsText("id")).contains(id);
+        assertThat(quarry.call("GET", "/v1/agents/sessions/" + id, dans, null).status()).isEqualTo(404);
+        assertThat(quarry.call("GET", "/v1/agents/sessions", dans, null).expect(200).path("data").size()).isZero();
+        assertThat(quarry.call("GET", "/v1/agents/sessions/" + id, dan, null).status()).isEqualTo(404);
         var identities = quarry.quarry().identities();
         try (var db = dev.quarry.store.Database.sqliteIn(quarry.dataDir())) {
             Session stored = new dev.quarry.agents.store.SessionStore(db).find(id).orElseThrow();

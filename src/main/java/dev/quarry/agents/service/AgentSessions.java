@@ -50,6 +50,16 @@ public final class AgentSessions {
      * {@code quarry:ReadAgent} on {@code agent/ID} (else 403); the agent's model passes the gate as an inline one does.
      */
     public Session create(Acting caller, SessionDraft draft, String surface, ModelGate models) {
+        return create(caller, new RunAs(Owned.owner(caller), caller.caller().onBehalfOfId(), null), draft, surface, models);
+    }
+
+    /**
+     * Whom a session runs as: its owner, for whom (a role's assumer, {@code null} for a principal
+     * acting for itself), and the {@code role_arn} that named the role, if one did.
+     */
+    record RunAs(String ownerId, String onBehalfOf, String roleArn) {}
+
+    Session create(Acting caller, RunAs runAs, SessionDraft draft, String surface, ModelGate models) {
         AgentSpec spec;
         String agentId = null;
         Integer version = null;
@@ -68,19 +78,20 @@ public final class AgentSessions {
         long now = clock.millis();
         String id = Ids.next(Ids.SESSION, now);
         spec = spec.withTools(ToolJson.seal(spec.tools(), secrets, id));
-        Session session = new Session(id, Owned.owner(caller), caller.caller().onBehalfOfId(), surface, agentId, version,
+        Session session = new Session(id, runAs.ownerId(), runAs.onBehalfOf(), runAs.roleArn(), surface, agentId, version,
                 spec, draft.metadata(), Session.IDLE, null, now, now, draft.spendLimitMicros());
         sessions.insert(session);
         return session;
     }
 
     public Session get(Acting caller, String id) {
-        return sessions.find(id).filter(s -> Owned.by(caller, s.ownerId())).orElseThrow(() -> Owned.missing("session", id, "session_id"));
+        return sessions.find(id).filter(s -> Owned.sees(caller, s)).orElseThrow(() -> Owned.missing("session", id, "session_id"));
     }
 
-    /** The caller's sessions that {@code visible} admits (a Deny of reading one hides it), in full pages. */
+    /** The sessions the caller sees ({@link Owned#sees}) that {@code visible} admits (a Deny of reading one hides it), in full pages. */
     public Page<Session> list(Acting caller, ListQuery query, Predicate<Session> visible) {
-        return Visible.page(query, q -> sessions.list(Owned.owner(caller), q), visible, Session::id);
+        return Visible.page(query, q -> sessions.list(Owned.owner(caller), caller.caller().onBehalfOfId(), q),
+                visible.and(s -> Owned.sees(caller, s)), Session::id);
     }
 
     /**

@@ -3,7 +3,9 @@ package dev.quarry.agents.service;
 import dev.quarry.canonical.ErrorKind;
 import dev.quarry.canonical.QuarryError;
 import dev.quarry.canonical.QuarryException;
+import dev.quarry.agents.model.Session;
 import dev.quarry.identity.Acting;
+import dev.quarry.identity.Principal;
 
 /** Ownership: the principal a caller acts as owns what it creates; anything else is answered as missing. */
 final class Owned {
@@ -15,6 +17,19 @@ final class Owned {
 
     static boolean by(Acting caller, String ownerId) {
         return owner(caller).equals(ownerId);
+    }
+
+    /**
+     * Whether the caller sees a session. One run as a role for the principal that created it
+     * ({@code onBehalfOf}) is seen by that principal and by the role acting for that same principal:
+     * another principal that may also act in the role does not see it, since the conversation is
+     * the creator's.
+     */
+    static boolean sees(Acting caller, Session session) {
+        Principal p = caller.caller();
+        if (session.onBehalfOf() == null) return p.id().equals(session.ownerId());
+        return p.onBehalfOf() == null ? p.id().equals(session.onBehalfOf())
+                : p.id().equals(session.ownerId()) && p.onBehalfOfId().equals(session.onBehalfOf());
     }
 
     static QuarryException missing(String what, String id, String param) {

@@ -13,7 +13,7 @@ import java.util.Optional;
 
 /** Agent sessions: created, read, listed by owner, changed and (softly) deleted. */
 public final class SessionStore {
-    private static final String COLUMNS = "id, owner_id, created_on_behalf_of, surface, agent_id, agent_version, spec, metadata, status, error, "
+    private static final String COLUMNS = "id, owner_id, created_on_behalf_of, role_arn, surface, agent_id, agent_version, spec, metadata, status, error, "
             + "created_at, last_active_at, spend_limit_micros";
     private static final String ENVIRONMENT_NONE = "{\"type\":\"none\"}";
 
@@ -26,23 +26,24 @@ public final class SessionStore {
     public void insert(Session session) {
         db.transaction(c -> {
             try (PreparedStatement s = c.prepareStatement("INSERT INTO agent_sessions (" + COLUMNS + ", environment) "
-                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 s.setString(1, session.id());
                 s.setString(2, session.ownerId());
                 s.setString(3, session.onBehalfOf());
-                s.setString(4, session.surface());
-                s.setString(5, session.agentId());
-                if (session.agentVersion() == null) s.setNull(6, Types.INTEGER);
-                else s.setInt(6, session.agentVersion());
-                s.setString(7, SpecJson.spec(session.spec()));
-                s.setString(8, SpecJson.metadata(session.metadata()));
-                s.setString(9, session.status());
-                s.setString(10, ItemJson.error(session.error()));
-                s.setLong(11, session.createdAt());
-                s.setLong(12, session.lastActiveAt());
-                if (session.spendLimitMicros() == null) s.setNull(13, Types.BIGINT);
-                else s.setLong(13, session.spendLimitMicros());
-                s.setString(14, ENVIRONMENT_NONE);
+                s.setString(4, session.roleArn());
+                s.setString(5, session.surface());
+                s.setString(6, session.agentId());
+                if (session.agentVersion() == null) s.setNull(7, Types.INTEGER);
+                else s.setInt(7, session.agentVersion());
+                s.setString(8, SpecJson.spec(session.spec()));
+                s.setString(9, SpecJson.metadata(session.metadata()));
+                s.setString(10, session.status());
+                s.setString(11, ItemJson.error(session.error()));
+                s.setLong(12, session.createdAt());
+                s.setLong(13, session.lastActiveAt());
+                if (session.spendLimitMicros() == null) s.setNull(14, Types.BIGINT);
+                else s.setLong(14, session.spendLimitMicros());
+                s.setString(15, ENVIRONMENT_NONE);
                 s.executeUpdate();
             }
             return null;
@@ -60,14 +61,21 @@ public final class SessionStore {
         });
     }
 
-    /** The owner's sessions that are not deleted, in id (creation) order, optionally only those of one saved agent. */
-    public Page<Session> list(String ownerId, ListQuery query) {
+    /**
+     * The sessions a principal sees that are not deleted, in id (creation) order, optionally only
+     * those of one saved agent: for a principal acting for itself ({@code actingFor} null), those it
+     * owns and those run as a role for it; for a role acting for {@code actingFor}, those run as the
+     * role for that same principal.
+     */
+    public Page<Session> list(String principalId, String actingFor, ListQuery query) {
         return db.read(c -> {
             String agent = query.agentId() == null ? "" : " AND agent_id = ?";
-            try (PreparedStatement s = c.prepareStatement("SELECT " + COLUMNS + " FROM agent_sessions WHERE owner_id = ? AND deleted_at IS NULL"
+            String whose = actingFor == null ? "(owner_id = ? OR created_on_behalf_of = ?)" : "owner_id = ? AND created_on_behalf_of = ?";
+            try (PreparedStatement s = c.prepareStatement("SELECT " + COLUMNS + " FROM agent_sessions WHERE " + whose + " AND deleted_at IS NULL"
                     + agent + Paging.tail("id", query))) {
-                s.setString(1, ownerId);
-                int used = 1;
+                s.setString(1, principalId);
+                s.setString(2, actingFor == null ? principalId : actingFor);
+                int used = 2;
                 if (query.agentId() != null) s.setString(++used, query.agentId());
                 Paging.bind(s, used, query);
                 return Paging.read(s, query, SessionStore::row);
@@ -105,7 +113,8 @@ public final class SessionStore {
     private static Session row(ResultSet r) throws SQLException {
         int version = r.getInt("agent_version");
         Integer agentVersion = r.wasNull() ? null : version;
-        return new Session(r.getString("id"), r.getString("owner_id"), r.getString("created_on_behalf_of"), r.getString("surface"),
+        return new Session(r.getString("id"), r.getString("owner_id"), r.getString("created_on_behalf_of"), r.getString("role_arn"),
+                r.getString("surface"),
                 r.getString("agent_id"), agentVersion, SpecJson.spec(r.getString("spec")), SpecJson.metadata(r.getString("metadata")),
                 r.getString("status"), ItemJson.error(r.getString("error")), r.getLong("created_at"), r.getLong("last_active_at"),
                 spendLimit(r));

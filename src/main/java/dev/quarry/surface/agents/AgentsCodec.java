@@ -285,6 +285,8 @@ public final class AgentsCodec {
         // Quarry extensions: the saved agent's version the session runs (null for an inline agent).
         if (session.agentVersion() == null) out.putNull("agent_version");
         else out.put("agent_version", session.agentVersion());
+        // Amazon Bedrock's: the role a session created there runs as.
+        if (session.roleArn() != null) out.put("role_arn", session.roleArn());
         return out;
     }
 

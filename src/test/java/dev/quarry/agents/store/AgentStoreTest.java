@@ -49,15 +49,15 @@ class AgentStoreTest {
             List<String> mine = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
                 String owner = i == 2 ? "other" : "me";
-                Session s = new Session(Ids.next(Ids.SESSION, 10_000), owner, null, "test", null, null,
+                Session s = new Session(Ids.next(Ids.SESSION, 10_000), owner, null, null, "test", null, null,
                         new AgentSpec(null, "quarry/echo", null), Map.of("i", "" + i), Session.IDLE, null, 10_000, 10_000, null);
                 sessions.insert(s);
                 if (owner.equals("me")) mine.add(s.id());
             }
-            var all = sessions.list("me", new ListQuery(null, 10, true, null));
+            var all = sessions.list("me", null, new ListQuery(null, 10, true, null));
             assertThat(all.data()).extracting(Session::id).containsExactlyElementsOf(mine);
             assertThat(all.hasMore()).isFalse();
-            var page = sessions.list("me", new ListQuery(mine.get(2), 1, false, null));
+            var page = sessions.list("me", null, new ListQuery(mine.get(2), 1, false, null));
             assertThat(page.data()).extracting(Session::id).containsExactly(mine.get(1));
             assertThat(page.hasMore()).isTrue();
 
@@ -71,7 +71,7 @@ class AgentStoreTest {
             assertThat(sessions.delete(mine.get(0), 30_000)).isTrue();
             assertThat(sessions.find(mine.get(0))).isEmpty();
             assertThat(sessions.update(luna, luna)).isFalse();
-            assertThat(sessions.list("me", new ListQuery(null, 10, true, null)).data()).extracting(Session::id)
+            assertThat(sessions.list("me", null, new ListQuery(null, 10, true, null)).data()).extracting(Session::id)
                     .containsExactlyElementsOf(mine.subList(1, 3));
         }
     }
