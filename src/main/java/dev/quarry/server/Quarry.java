@@ -435,7 +435,7 @@ public final class Quarry implements AutoCloseable {
 
     /** Stops the background work and flushes what it holds (ledger, audit trail, key use), then closes the store. */
     private void release() {
-        agents.close();
+        if (agents != null) agents.close(); // null when start-up failed before the runtime was made
         changes.close();
         rateLimits.close();
         ledger.close();
