@@ -39,8 +39,8 @@ class ReadmeWalkthroughTest {
     }
 
     @Test
-    void theTourTheCodingAgentsAndThePolicyExampleWorkAsPasted() throws Exception {
-        List<String> names = new ArrayList<>(List.of("tour"));
+    void theTourAnAgentSessionTheCodingAgentsAndThePolicyExampleWorkAsPasted() throws Exception {
+        List<String> names = new ArrayList<>(List.of("tour", "agents"));
         boolean agents = NpmTools.npmAvailable();
         if (agents) names.addAll(List.of("codex", "claude-code"));
         names.add("policy");
@@ -48,6 +48,9 @@ class ReadmeWalkthroughTest {
 
         assertThat(run.log()).as("the tour's chat call").contains("You said: Hello, Quarry");
         assertThat(run.log()).as("the tour's model list").contains("quarry/echo");
+        assertThat(run.log()).as("the agent session's first turn, streamed to idle")
+                .contains("event: agent.session.created").contains("\"delta\":\"You said: hello\"")
+                .contains("event: agent.session.turn.completed").contains("event: agent.session.idle");
         if (agents) {
             assertThat(written(run, "out.txt")).as("the file Codex wrote").isEqualTo("quarry-was-here");
             assertThat(written(run, "hello.txt")).as("the file Claude Code wrote").isEqualTo("hi");
