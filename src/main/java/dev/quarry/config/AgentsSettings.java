@@ -12,9 +12,9 @@ import java.util.Set;
  * @param mcpPrivateHosts    hosts an MCP server may be reached at although they resolve to loopback, private or link-local addresses
  */
 public record AgentsSettings(String node, Duration lease, int maxRunningTurns, int maxModelCallsPerTurn, int maxToolCallsPerTurn,
-                             Duration turnTimeout, Set<String> mcpInsecureHosts, Set<String> mcpPrivateHosts, Duration mcpConnectTimeout,
+                             Duration turnTimeout, int loopRepeats, Set<String> mcpInsecureHosts, Set<String> mcpPrivateHosts, Duration mcpConnectTimeout,
                              Duration mcpCallTimeout) {
-    public static final AgentsSettings DEFAULTS = new AgentsSettings(null, Duration.ofSeconds(30), 256, 50, 100, Duration.ofMinutes(30),
+    public static final AgentsSettings DEFAULTS = new AgentsSettings(null, Duration.ofSeconds(30), 256, 50, 100, Duration.ofMinutes(30), 3,
             Set.of(), Set.of(), Duration.ofSeconds(10), Duration.ofSeconds(120));
 
     public AgentsSettings {

@@ -154,7 +154,7 @@ public final class ConfigLoader {
         AgentsSettings d = AgentsSettings.DEFAULTS;
         if (node.isMissingNode() || node.isNull()) return d;
         expectKeys(node, "agents", Set.of("node", "lease_seconds", "max_running_turns", "max_model_calls_per_turn", "max_tool_calls_per_turn",
-                "turn_timeout_seconds", "mcp"));
+                "turn_timeout_seconds", "loop_repeats", "mcp"));
         JsonNode mcp = node.path("mcp");
         if (!mcp.isMissingNode()) {
             expectKeys(mcp, "agents.mcp", Set.of("allow_insecure_hosts", "allow_private_hosts", "connect_timeout_seconds", "call_timeout_seconds"));
@@ -167,6 +167,7 @@ public final class ConfigLoader {
                 (int) within(node, "max_model_calls_per_turn", "agents", 1, 10_000, d.maxModelCallsPerTurn()),
                 (int) within(node, "max_tool_calls_per_turn", "agents", 1, 10_000, d.maxToolCallsPerTurn()),
                 Duration.ofSeconds(within(node, "turn_timeout_seconds", "agents", 1, 7 * 86_400, d.turnTimeout().toSeconds())),
+                (int) within(node, "loop_repeats", "agents", 2, 1000, d.loopRepeats()),
                 Set.copyOf(mcp.isMissingNode() ? List.of() : names(mcp, "allow_insecure_hosts", "agents.mcp")),
                 Set.copyOf(mcp.isMissingNode() ? List.of() : names(mcp, "allow_private_hosts", "agents.mcp")),
                 Duration.ofSeconds(within(mcp, "connect_timeout_seconds", "agents.mcp", 1, 300, d.mcpConnectTimeout().toSeconds())),

@@ -211,7 +211,7 @@ public final class Quarry implements AutoCloseable {
     private static RuntimeSettings runtimeSettings(QuarryConfig config) {
         AgentsSettings a = config.agents();
         return new RuntimeSettings(a.node() != null ? a.node() : nodeName(config), a.lease(), a.maxRunningTurns(), a.maxModelCallsPerTurn(),
-                a.maxToolCallsPerTurn(), a.turnTimeout());
+                a.maxToolCallsPerTurn(), a.turnTimeout(), a.loopRepeats());
     }
 
     private static McpSettings mcpSettings(AgentsSettings a) {

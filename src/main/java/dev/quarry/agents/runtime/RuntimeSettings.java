@@ -12,9 +12,8 @@ import java.time.Duration;
  * @param maxModelCalls      model calls per turn
  * @param maxToolCalls       tool calls per turn
  * @param turnTimeout        wall-clock time per turn
+ * @param loopRepeats        the same tool call with the same result this many times in a row ends the turn as a loop
  */
-public record RuntimeSettings(String node, Duration lease, int maxRunningTurns, int maxModelCalls, int maxToolCalls, Duration turnTimeout) {
-    public RuntimeSettings withLease(Duration newLease) {
-        return new RuntimeSettings(node, newLease, maxRunningTurns, maxModelCalls, maxToolCalls, turnTimeout);
-    }
+public record RuntimeSettings(String node, Duration lease, int maxRunningTurns, int maxModelCalls, int maxToolCalls, Duration turnTimeout,
+                              int loopRepeats) {
 }

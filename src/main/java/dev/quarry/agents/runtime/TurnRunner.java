@@ -126,6 +126,8 @@ final class TurnRunner {
 
     private TurnError limitReached() {
         RuntimeSettings settings = parts.settings();
+        TurnError loop = LoopDetector.loop(parts.store().turnItems(session.id(), turn.id()), settings.loopRepeats());
+        if (loop != null) return loop;
         if (turn.modelCalls() >= settings.maxModelCalls()) return TurnErrors.limit("model calls", settings.maxModelCalls());
         if (turn.toolCalls() >= settings.maxToolCalls()) return TurnErrors.limit("tool calls", settings.maxToolCalls());
         if (parts.clock().millis() > deadline()) {
