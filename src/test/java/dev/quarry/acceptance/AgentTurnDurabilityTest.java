@@ -9,6 +9,10 @@ import dev.quarry.testing.QuarryProcess;
 import dev.quarry.testing.SlowChatUpstream;
 import dev.quarry.testing.StoreTargets;
 import dev.quarry.testing.StubMcpServer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
@@ -17,9 +21,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import java.util.stream.LongStream;
+import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -120,6 +126,9 @@ class AgentTurnDurabilityTest {
                 List<Long> seqs = eventSeqs(db, session);
                 assertThat(seqs).as("events numbered without gaps or repeats").containsExactlyElementsOf(
                         LongStream.range(0, seqs.size()).boxed().toList());
+                String prefix = "evt_" + session.substring("sess_".length()) + "_";
+                assertThat(replayedEventIds(survivor.baseUrl(), session, seqs.size() - 1)).as("the stream replayed after the first event")
+                        .containsExactlyElementsOf(LongStream.range(1, seqs.size()).mapToObj(seq -> prefix + seq).toList());
                 assertThat(upstream.started()).isEqualTo(2);
                 assertThat(ledgerStatuses(db, session)).containsExactlyInAnyOrder("interrupted", "completed");
             }
@@ -149,6 +158,20 @@ class AgentTurnDurabilityTest {
         assertThat(said).filteredOn(i -> !i.path("status").asText().equals("completed"))
                 .allSatisfy(i -> assertThat(i.path("status").asText()).isEqualTo("incomplete")).hasSizeLessThanOrEqualTo(1);
         assertThat(items).hasSize(1 + said.size());
+    }
+
+    /** The ids of the first {@code count} events a client reconnecting with the session's first event id is sent. */
+    private static List<String> replayedEventIds(String url, String session, int count) throws Exception {
+        String first = "evt_" + session.substring("sess_".length()) + "_0";
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url + "/v1/agents/sessions/" + session + "/events"))
+                .header("Authorization", "Bearer " + KEY).header("Last-Event-ID", first).timeout(PATIENCE).build();
+        HttpResponse<Stream<String>> response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofLines());
+        assertThat(response.statusCode()).isEqualTo(200);
+        try (Stream<String> lines = response.body()) {
+            // The stream follows the session after the replay: read what was replayed, then hang up.
+            return CompletableFuture.supplyAsync(() -> lines.filter(l -> l.startsWith("id: ")).map(l -> l.substring(4)).limit(count).toList())
+                    .get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
+        }
     }
 
     private static String echoWith(String tool) {
