@@ -3,8 +3,10 @@ package dev.quarry.metering;
 import dev.quarry.store.Database;
 import dev.quarry.store.StoreException;
 import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.sql.Types;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -12,6 +14,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import java.util.stream.Collectors;
 
 /**
  * A ledger that writes records in batches: one writer thread takes everything queued, inserts it
@@ -42,6 +45,23 @@ public final class GroupCommitLedger implements Ledger {
     private boolean closed;
     /** Runs between a record's check that the ledger is open and its queueing: a test's way into that window. */
     private final Runnable queueing;
+
+    private static final List<String> COLUMNS = List.of("request_id", "principal_id", "surface", "operation", "model", "provider",
+            "upstream_model", "input_tokens", "output_tokens", "cache_read_tokens", "cache_write_tokens", "latency_ms", "status", "error_kind",
+            "created_at", "platform", "cost_micros", "currency", "attempts", "experiment", "variant", "guardrail", "guardrail_action",
+            "on_behalf_of", "session_id", "turn_id");
+    /**
+     * A record replaces only an {@code interrupted} row of its request: the estimate an agent turn's
+     * new runner wrote for a call whose node it took the turn from, when that node was cut off but
+     * not dead and its call ended after all. Any other row of the request stays, and the record is
+     * refused as a duplicate.
+     */
+    private static final String INSERT = "INSERT INTO usage_ledger (" + String.join(", ", COLUMNS) + ") VALUES ("
+            + String.join(", ", Collections.nCopies(COLUMNS.size(), "?")) + ") ON CONFLICT (request_id) DO UPDATE SET "
+            + COLUMNS.stream().skip(1).map(col -> col + " = excluded." + col).collect(Collectors.joining(", "))
+            + " WHERE usage_ledger.status = 'interrupted'";
+    /** The SQL state of a unique violation, which {@link StoreException#refusedTheData} reads as the store refusing the record. */
+    private static final String UNIQUE_VIOLATION = "23505";
 
     public GroupCommitLedger(Database db) {
         this(db, () -> {});
@@ -154,12 +174,7 @@ public final class GroupCommitLedger implements Ledger {
 
     private void insert(List<UsageRecord> records) {
         db.transaction(c -> {
-            try (PreparedStatement s = c.prepareStatement("""
-                    INSERT INTO usage_ledger (request_id, principal_id, surface, operation, model, provider,
-                        upstream_model, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens,
-                        latency_ms, status, error_kind, created_at, platform, cost_micros, currency,
-                        attempts, experiment, variant, guardrail, guardrail_action, on_behalf_of, session_id, turn_id)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
+            try (PreparedStatement s = c.prepareStatement(INSERT)) {
                 for (UsageRecord r : records) {
                     s.setString(1, r.requestId());
                     s.setString(2, r.principalId());
@@ -189,7 +204,11 @@ public final class GroupCommitLedger implements Ledger {
                     s.setString(26, r.turnId());
                     s.addBatch();
                 }
-                return s.executeBatch();
+                int[] written = s.executeBatch();
+                for (int i = 0; i < written.length; i++) {
+                    if (written[i] == 0) throw new SQLException("a ledger row for request " + records.get(i).requestId() + " exists", UNIQUE_VIOLATION);
+                }
+                return written;
             }
         });
     }

@@ -18,6 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class SlowChatUpstream implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+    private final AtomicInteger started = new AtomicInteger();
     private final AtomicInteger served = new AtomicInteger();
     private final AtomicInteger cut = new AtomicInteger();
 
@@ -29,6 +30,7 @@ public final class SlowChatUpstream implements AutoCloseable {
         }
         server.createContext("/v1/chat/completions", exchange -> {
             exchange.getRequestBody().readAllBytes();
+            started.incrementAndGet();
             exchange.getResponseHeaders().add("Content-Type", "text/event-stream");
             exchange.sendResponseHeaders(200, 0);
             try (OutputStream out = exchange.getResponseBody()) {
@@ -52,6 +54,11 @@ public final class SlowChatUpstream implements AutoCloseable {
         });
         server.setExecutor(executor);
         server.start();
+    }
+
+    /** Calls received, whether their answer was finished, cut, or is still streaming. */
+    public int started() {
+        return started.get();
     }
 
     /** Answers written out to their {@code [DONE]}. */

@@ -30,7 +30,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * a session expired once; every POST answered with a raw body (garbage) or stalled.
  *
  * <p>Tools: {@code echo} (answers its arguments as JSON text), {@code fail} ({@code isError}),
- * {@code refuse} (a JSON-RPC error), {@code slow} (answers after 20 s, or when the stub closes),
+ * {@code refuse} (a JSON-RPC error), {@code slow} (answers after 20 s unless {@link #slowFor} says otherwise, or when the stub closes),
  * {@code big} (answers {@code chars} x's), and any added with {@link #addTool}.
  */
 public final class StubMcpServer implements AutoCloseable {
@@ -38,7 +38,6 @@ public final class StubMcpServer implements AutoCloseable {
     public static final List<String> VERSIONS = List.of("2024-11-05", "2025-03-26", "2025-06-18", "2025-11-25");
     private static final HeaderName SESSION = HeaderNames.create("Mcp-Session-Id");
     private static final HeaderName PROTOCOL = HeaderNames.create("MCP-Protocol-Version");
-    private static final Duration SLOW = Duration.ofSeconds(20);
 
     private final ObjectMapper json = new ObjectMapper();
     private final WebServer server;
@@ -57,6 +56,7 @@ public final class StubMcpServer implements AutoCloseable {
     private volatile boolean stall;
     private volatile String negotiated;
     private volatile boolean closed;
+    private volatile Duration slow = Duration.ofSeconds(20);
 
     public StubMcpServer() {
         tool("echo", "Answers its arguments.", "{\"type\":\"object\",\"properties\":{\"text\":{\"type\":\"string\"}}}");
@@ -111,6 +111,12 @@ public final class StubMcpServer implements AutoCloseable {
     /** Every POST waits until the stub closes. */
     public StubMcpServer stall() {
         stall = true;
+        return this;
+    }
+
+    /** How long calls of {@code slow} received from now on take. */
+    public StubMcpServer slowFor(Duration pause) {
+        slow = pause;
         return this;
     }
 
@@ -240,7 +246,7 @@ public final class StubMcpServer implements AutoCloseable {
                 return;
             }
             case "slow" -> {
-                pause(SLOW);
+                pause(slow);
                 content.addObject().put("type", "text").put("text", "finally");
             }
             case "big" -> content.addObject().put("type", "text").put("text", "x".repeat(params.path("arguments").path("chars").asInt()));

@@ -9,6 +9,7 @@ import dev.quarry.agents.model.SessionEvent;
 import dev.quarry.agents.model.Turn;
 import dev.quarry.agents.model.TurnError;
 import dev.quarry.agents.model.TurnUsage;
+import dev.quarry.agents.store.InterruptedCalls;
 import dev.quarry.agents.store.SessionTx;
 import dev.quarry.agents.store.TurnStore;
 import dev.quarry.canonical.ChatRequest;
@@ -16,6 +17,7 @@ import dev.quarry.canonical.ContentBlock;
 import dev.quarry.canonical.EventStream;
 import dev.quarry.canonical.QuarryException;
 import dev.quarry.canonical.StreamEvent;
+import dev.quarry.canonical.TokenEstimate;
 import dev.quarry.canonical.Usage;
 import dev.quarry.gateway.Exchange;
 import dev.quarry.gateway.Operation;
@@ -147,6 +149,7 @@ final class TurnRunner {
      * again with the same idempotency key.
      */
     private List<Item> recover() {
+        InterruptedCalls inFlight = inFlightModelCall();
         return commit(tx -> {
             List<Item> again = new ArrayList<>();
             for (Item item : tx.items(turn.id())) {
@@ -157,9 +160,22 @@ final class TurnRunner {
                     default -> TurnStates.itemDone(tx, item.withState(Item.INCOMPLETE, item.body()), null);
                 }
             }
-            tx.attemptsEnded(turn.id(), "model", "", "interrupted");
+            if (inFlight != null) tx.modelCallsInterrupted(turn.id(), inFlight);
             return again;
         });
+    }
+
+    /**
+     * What the ledger bills for a model call left in flight by a stopped node ({@code null}: none
+     * was): its prompt as the history held it, without the answer it was writing.
+     */
+    private InterruptedCalls inFlightModelCall() {
+        boolean inFlight = parts.store().attempts(turn.id(), turn.step()).stream()
+                .anyMatch(a -> a.kind().equals("model") && a.status().equals("started"));
+        if (!inFlight) return null;
+        List<Item> prompt = parts.store().history(session.id()).stream().filter(i -> !i.status().equals(Item.IN_PROGRESS)).toList();
+        long tokens = TokenEstimate.of(Conversation.request(session.spec(), prompt, tools.specs()));
+        return new InterruptedCalls(session.ownerId(), session.onBehalfOf(), SURFACE, session.spec().model(), tokens);
     }
 
     /** What one model call answered, once committed: its tool call items (none: the turn is done), and those to run on MCP servers. */

@@ -260,6 +260,12 @@ public final class SessionTx {
         });
     }
 
+    /** Ends the model attempts of a turn left started by a node that stopped, each with its {@code interrupted} ledger row. */
+    public void modelCallsInterrupted(String turnId, InterruptedCalls bill) {
+        bill.record(c, sessionId, turnId, now);
+        attemptsEnded(turnId, "model", "", "interrupted");
+    }
+
     /** Writes the session's sequence and status; called once, by the store, before the commit. */
     List<SessionEvent> finish() {
         run("UPDATE agent_sessions SET next_seq = ?, next_event_seq = ?, last_active_at = ?" + (statusChanged ? ", status = ?, error = ?" : "")
