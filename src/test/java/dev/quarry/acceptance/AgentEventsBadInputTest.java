@@ -145,6 +145,9 @@ class AgentEventsBadInputTest {
                 error(quarry.call("GET", base + path, key, null), 404, "invalid_request_error", "session_id");
             }
         }
+        JsonNode long404 = error(quarry.call("GET", "/v1/agents/sessions/sess_" + "A".repeat(10_000), key, null), 404, "invalid_request_error",
+                "session_id");
+        assertThat(long404.path("message").asText()).hasSizeLessThan(200);
         for (String turn : List.of("turn_%00", "turn_" + "B".repeat(10_000), "turn_%F0%9F%98%80")) {
             error(quarry.call("GET", "/v1/agents/sessions/" + id + "/turns/" + turn, key, null), 404, "invalid_request_error", "turn_id");
             error(quarry.call("GET", "/v1/agents/sessions/" + id + "/turns/" + turn + "/items", key, null), 404, "invalid_request_error", "turn_id");

@@ -232,7 +232,7 @@ final class TurnRunner {
      * call done, for the application to run) and the turn one step further, in one transaction.
      */
     private Answer commitAnswer(Streaming answer) {
-        List<ItemBody> calls = tools.items(answer.calls());
+        List<ItemBody> calls = tools.items(CallIds.unique(answer.calls(), CallIds.taken(parts.store().history(session.id())), parts.clock().millis()));
         List<Item> recorded = new ArrayList<>();
         turn = commit(tx -> {
             answer.finishText(tx, turn);
