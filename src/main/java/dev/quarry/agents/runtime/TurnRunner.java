@@ -89,8 +89,14 @@ final class TurnRunner {
             Answer answer = callModel();
             if (answer == null) return; // the turn ended (failed or cancelled) during the call
             if (answer.calls().isEmpty()) {
-                commit(tx -> TurnStates.completed(tx, turn));
-                return;
+                // A message that came in during the answer is answered in this turn: it does not end while one waits.
+                boolean ended = commit(tx -> {
+                    if (tx.hasPending()) return false;
+                    TurnStates.completed(tx, turn);
+                    return true;
+                });
+                if (ended) return;
+                continue;
             }
             if (!answer.mcpCalls().isEmpty()) runMcp(answer.mcpCalls());
             if (answer.calls().stream().anyMatch(c -> c.body() instanceof ItemBody.FunctionCall)) {
