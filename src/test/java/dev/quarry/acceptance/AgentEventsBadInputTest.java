@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.quarry.testing.Eventually;
 import dev.quarry.testing.JsonCalls;
+import dev.quarry.testing.RawH2c;
 import dev.quarry.testing.SseFollower;
 import dev.quarry.testing.TestQuarry;
 import java.net.URI;
@@ -375,6 +376,35 @@ class AgentEventsBadInputTest {
                 invalid(refused.reply(), "Last-Event-ID");
             }
         }
+    }
+
+    /** Over HTTP/2 cleartext the same refusals come back, in the same shape, and a good post after them is taken. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.quarry.testing.StoreTargets#names")
+    void overHttp2TheRefusalsAreTheSame(String target) throws Exception {
+        TestQuarry quarry = quarry(target);
+        String key = quarry.newKey("h2c-" + target);
+        String id = session(quarry, key, ECHO);
+        invalid(h2c(quarry, key, "/v1/agents/sessions/" + id + "/events", "{\"events\": 5}", Map.of()), "events");
+        invalid(h2c(quarry, key, "/v1/agents/sessions/" + id + "/events", events(message("x")), Map.of("idempotency-key", "k".repeat(256))),
+                "Idempotency-Key");
+        error(h2c(quarry, key, "/v1/agents/sessions/sess_" + "C".repeat(10_000) + "/events", events(message("x")), Map.of()), 404,
+                "invalid_request_error", "session_id");
+        assertThat(h2c(quarry, key, "/v1/agents/sessions/" + id + "/events", events(message("over h2")), Map.of("idempotency-key", "h2")).status())
+                .isEqualTo(202);
+        assertThat(h2c(quarry, key, "/v1/agents/sessions/" + id + "/events", events(message("over h2")), Map.of("idempotency-key", "h2")).status())
+                .isEqualTo(202);
+        assertThat(settled(quarry, key, id)).hasSize(1);
+    }
+
+    private static JsonCalls.Reply h2c(TestQuarry quarry, String key, String path, String body, Map<String, String> headers) throws Exception {
+        int port = quarry.quarry().port();
+        List<Map.Entry<String, String>> block = new ArrayList<>(List.of(Map.entry(":method", "POST"), Map.entry(":scheme", "http"),
+                Map.entry(":path", path), Map.entry(":authority", "127.0.0.1:" + port), Map.entry("content-type", "application/json"),
+                Map.entry("authorization", "Bearer " + key)));
+        block.addAll(headers.entrySet());
+        RawH2c.Response response = RawH2c.send(port, block, body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return new JsonCalls.Reply(response.status(), response.bodyText());
     }
 
     static SseFollower follow(TestQuarry quarry, String key, String session, Map<String, String> headers) {
