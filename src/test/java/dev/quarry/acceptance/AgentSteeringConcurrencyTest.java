@@ -89,6 +89,38 @@ class AgentSteeringConcurrencyTest {
         assertThat(calls.get(1).indexOf("w19")).isBetween(calls.get(1).indexOf(first), calls.get(1).indexOf(second));
     }
 
+    /**
+     * A turn cancelled while a message waits for it ends with the message in its items (unanswered,
+     * but in the conversation the next turn's model reads): the message is not dropped, nor moved
+     * into the next turn behind that turn's own message.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.quarry.testing.StoreTargets#names")
+    void aMessageWaitingWhenTheTurnIsCancelledStaysInThatTurn(String target) {
+        TestQuarry quarry = quarry(target);
+        String key = quarry.newKey("steer-cancel-" + target);
+        String id = session(quarry, key, SLOW_AGENT);
+        String first = "first " + id;
+        String waiting = "waiting " + id;
+        try (SseFollower stream = SseFollower.open(quarry.baseUrl(), "GET", "/v1/agents/sessions/" + id + "/events", key, null, Map.of())) {
+            post(quarry, key, id, events(message(first))).expect(202);
+            stream.until(e -> e.type().equals("agent.session.turn.output_text.delta"), Duration.ofSeconds(20));
+            post(quarry, key, id, events(message(waiting), "{\"type\": \"agent.session.input.cancel\"}")).expect(202);
+        }
+        JsonNode turns = settled(quarry, key, id);
+        assertThat(turns).hasSize(1);
+        assertThat(turns.path(0).path("status").asText()).isEqualTo("cancelled");
+        String next = "next " + id;
+        post(quarry, key, id, events(message(next))).expect(202);
+        turns = settled(quarry, key, id);
+        assertThat(turns).hasSize(2);
+        List<JsonNode> items = items(quarry, key, id);
+        String firstTurn = turns.path(0).path("id").asText();
+        assertThat(items.stream().filter(i -> i.path("role").asText().equals("user")).map(i -> i.path("turn_id").asText() + ":" + text(i)))
+                .containsExactly(firstTurn + ":" + first, firstTurn + ":" + waiting, turns.path(1).path("id").asText() + ":" + next);
+        assertThat(sentTo(next).getLast()).contains(waiting);
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("dev.quarry.testing.StoreTargets#names")
     void concurrentPostsToOneIdleSessionOpenOneTurnAndLoseNothing(String target) throws Exception {
