@@ -122,10 +122,7 @@ final class TurnRunner {
     /** Messages that arrived while the turn ran are taken in before its next model call. */
     private void intake() {
         commit(tx -> {
-            for (String text : tx.takePending()) {
-                Item message = tx.addItem(turn.id(), Item.COMPLETED, new ItemBody.UserMessage(text), turn.step());
-                TurnStates.itemAddedAndDone(tx, message, null);
-            }
+            TurnStates.takeIn(tx, turn);
             return null;
         });
     }
