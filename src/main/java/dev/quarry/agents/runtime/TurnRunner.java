@@ -235,7 +235,9 @@ final class TurnRunner {
      * call done, for the application to run) and the turn one step further, in one transaction.
      */
     private Answer commitAnswer(Streaming answer) {
-        List<ItemBody> calls = tools.items(CallIds.unique(answer.calls(), CallIds.taken(parts.store().history(session.id())), parts.clock().millis()));
+        // Read before the transaction: only this runner adds calls to the session, so none is added meanwhile.
+        var taken = CallIds.taken(parts.store().history(session.id()));
+        List<ItemBody> calls = tools.items(CallIds.unique(answer.calls(), taken, parts.clock().millis()));
         List<Item> recorded = new ArrayList<>();
         turn = commit(tx -> {
             answer.finishText(tx, turn);

@@ -85,7 +85,7 @@ public final class SessionEventsCodec {
 
     /** A string, or user messages whose content is text parts, joined by blank lines. */
     private static String messageText(JsonNode input, String path) {
-        if (input.isTextual()) return nonEmpty(storable(bounded(input.textValue(), path), path), path);
+        if (input.isTextual()) return nonEmpty(storable(input.textValue(), path), path);
         if (!input.isArray() || input.isEmpty()) throw QuarryException.invalid(path, "'" + path + "' must be a string or a non-empty list of messages.");
         StringBuilder text = new StringBuilder();
         for (int i = 0; i < input.size(); i++) {
@@ -233,7 +233,7 @@ public final class SessionEventsCodec {
     private static String bounded(String text, String param) {
         if (text != null && text.length() > MAX_TEXT) throw QuarryException.invalid(param, "'" + param + "' must be at most " + MAX_TEXT + " characters.");
         if (text != null && hasLoneSurrogate(text)) {
-            // JSON's \\uD800 escapes can name half a character, which UTF-8 cannot store: it would come back as '?'.
+            // A JSON escape can name half a character, which UTF-8 cannot store: it would come back as '?'.
             throw QuarryException.invalid(param, "'" + param + "' must be valid Unicode text (it has an unpaired surrogate).");
         }
         return text;
