@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Collectors;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
@@ -23,6 +24,12 @@ public final class Database implements AutoCloseable {
     private final boolean sqlite;
     private final BlockingQueue<Connection> idle;
     private final List<Connection> all = new ArrayList<>();
+    /**
+     * SQLite has one writer at a time, and its busy handler is not fair: a writer that sleeps
+     * between tries loses to newcomers, and under steady load fails at its busy_timeout. This
+     * process's transactions queue here in arrival order instead, before taking a connection.
+     */
+    private final ReentrantLock sqliteWriter = new ReentrantLock(true);
 
     private Database(String url, int poolSize) {
         this.url = url;
@@ -119,6 +126,16 @@ public final class Database implements AutoCloseable {
 
     /** Runs work in one transaction: committed if it returns, rolled back if it throws. */
     public <T> T transaction(SqlWork<T> work) {
+        if (!sqlite) return inTransaction(work);
+        sqliteWriter.lock();
+        try {
+            return inTransaction(work);
+        } finally {
+            sqliteWriter.unlock();
+        }
+    }
+
+    private <T> T inTransaction(SqlWork<T> work) {
         Connection c = borrow();
         try {
             c.setAutoCommit(false);

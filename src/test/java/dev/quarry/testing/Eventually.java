@@ -29,4 +29,23 @@ public final class Eventually {
             }
         }
     }
+
+    /** Runs {@code check} until it passes, for up to {@code patience}; then its last failure is thrown. */
+    public static void within(Duration patience, Runnable check) {
+        long deadline = System.nanoTime() + patience.toNanos();
+        while (true) {
+            try {
+                check.run();
+                return;
+            } catch (AssertionError e) {
+                if (System.nanoTime() > deadline) throw e;
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+    }
 }

@@ -7,6 +7,8 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -21,6 +23,7 @@ public final class SlowChatUpstream implements AutoCloseable {
     private final AtomicInteger started = new AtomicInteger();
     private final AtomicInteger served = new AtomicInteger();
     private final AtomicInteger cut = new AtomicInteger();
+    private final List<String> requests = new CopyOnWriteArrayList<>();
 
     public SlowChatUpstream(int words, Duration pause) {
         try {
@@ -29,7 +32,7 @@ public final class SlowChatUpstream implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         server.createContext("/v1/chat/completions", exchange -> {
-            exchange.getRequestBody().readAllBytes();
+            requests.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
             started.incrementAndGet();
             exchange.getResponseHeaders().add("Content-Type", "text/event-stream");
             exchange.sendResponseHeaders(200, 0);
@@ -64,6 +67,11 @@ public final class SlowChatUpstream implements AutoCloseable {
     /** Answers written out to their {@code [DONE]}. */
     public int served() {
         return served.get();
+    }
+
+    /** The bodies of the requests received, in order. */
+    public List<String> requests() {
+        return List.copyOf(requests);
     }
 
     /** Answers whose client (Quarry) closed the connection before their {@code [DONE]}. */

@@ -91,8 +91,14 @@ final class TurnRunner {
             Answer answer = callModel();
             if (answer == null) return; // the turn ended (failed or cancelled) during the call
             if (answer.calls().isEmpty()) {
-                commit(tx -> TurnStates.completed(tx, turn));
-                return;
+                // A message that came in during the answer is answered in this turn: it does not end while one waits.
+                boolean ended = commit(tx -> {
+                    if (tx.hasPending()) return false;
+                    TurnStates.completed(tx, turn);
+                    return true;
+                });
+                if (ended) return;
+                continue;
             }
             if (!answer.mcpCalls().isEmpty()) runMcp(answer.mcpCalls());
             if (answer.calls().stream().anyMatch(c -> c.body() instanceof ItemBody.FunctionCall)) {
@@ -118,10 +124,7 @@ final class TurnRunner {
     /** Messages that arrived while the turn ran are taken in before its next model call. */
     private void intake() {
         commit(tx -> {
-            for (String text : tx.takePending()) {
-                Item message = tx.addItem(turn.id(), Item.COMPLETED, new ItemBody.UserMessage(text), turn.step());
-                TurnStates.itemAddedAndDone(tx, message, null);
-            }
+            TurnStates.takeIn(tx, turn);
             return null;
         });
     }
@@ -250,7 +253,9 @@ final class TurnRunner {
      * call done, for the application to run) and the turn one step further, in one transaction.
      */
     private Answer commitAnswer(Streaming answer) {
-        List<ItemBody> calls = tools.items(answer.calls());
+        // Read before the transaction: only this runner adds calls to the session, so none is added meanwhile.
+        var taken = CallIds.taken(parts.store().history(session.id()));
+        List<ItemBody> calls = tools.items(CallIds.unique(answer.calls(), taken, parts.clock().millis()));
         List<Item> recorded = new ArrayList<>();
         turn = commit(tx -> {
             answer.finishText(tx, turn);

@@ -74,6 +74,14 @@ public final class TurnStates {
         return close(tx, turn, Turn.CANCELLED, null);
     }
 
+    /** Takes the messages waiting for {@code turn} into its items, oldest first. */
+    public static void takeIn(SessionTx tx, Turn turn) {
+        for (String text : tx.takePending()) {
+            Item message = tx.addItem(turn.id(), Item.COMPLETED, new ItemBody.UserMessage(text), turn.step());
+            itemAddedAndDone(tx, message, null);
+        }
+    }
+
     /** Records an item as added and done at once (an input, or a call with its result). */
     public static void itemAddedAndDone(SessionTx tx, Item item, Integer outputIndex) {
         tx.event("agent.session.turn.item.added", item.turnId(), new EventPayload.ItemState(item, outputIndex));
@@ -112,6 +120,8 @@ public final class TurnStates {
     }
 
     private static Turn close(SessionTx tx, Turn turn, String status, TurnError error) {
+        // A message sent to the turn stays in it, unanswered, rather than surface in the next turn behind that turn's own message.
+        takeIn(tx, turn);
         Turn closed = new Turn(turn.id(), turn.sessionId(), turn.number(), status, turn.createdAt(), turn.startedAt(), tx.now(),
                 error == null ? null : error.code(), error == null ? null : error.message(), turn.usage(), turn.step(), turn.modelCalls(),
                 turn.toolCalls());

@@ -147,6 +147,7 @@ public final class AgentSessions {
 
     public Turn turn(Acting caller, String id, String turnId) {
         Session session = get(caller, id);
+        if (!Ids.wellFormed(turnId)) throw Owned.missing("turn", turnId, "turn_id");
         return turns.turn(session.id(), turnId).orElseThrow(() -> Owned.missing("turn", turnId, "turn_id"));
     }
 }

@@ -19,6 +19,9 @@ final class Owned {
         return owner(caller).equals(ownerId);
     }
 
+    /** An id no longer than this is shown whole in the error; a longer one (no id is) is cut, so the answer stays small. */
+    private static final int SHOWN_ID = 64;
+
     /**
      * Whether the caller sees a session. One run as a role for the principal that created it
      * ({@code onBehalfOf}) is seen by that principal and by the role acting for that same principal:
@@ -33,7 +36,8 @@ final class Owned {
     }
 
     static QuarryException missing(String what, String id, String param) {
-        return new QuarryException(new QuarryError(ErrorKind.NOT_FOUND, "No " + what + " found with id '" + id + "'.",
+        String shown = id.length() > SHOWN_ID ? id.substring(0, SHOWN_ID) + "…" : id;
+        return new QuarryException(new QuarryError(ErrorKind.NOT_FOUND, "No " + what + " found with id '" + shown + "'.",
                 param, null));
     }
 }

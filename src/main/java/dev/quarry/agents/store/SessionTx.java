@@ -195,6 +195,16 @@ public final class SessionTx {
         });
     }
 
+    /** Whether a message waits to steer the open turn. */
+    public boolean hasPending() {
+        try (PreparedStatement s = c.prepareStatement("SELECT 1 FROM agent_inbox WHERE session_id = ? AND taken_at IS NULL LIMIT 1")) {
+            s.setString(1, sessionId);
+            return Rows.one(s, r -> true).isPresent();
+        } catch (SQLException e) {
+            throw TurnRows.failed(e);
+        }
+    }
+
     /** Takes the messages waiting to steer the open turn, oldest first. */
     public List<String> takePending() {
         List<String> texts = new ArrayList<>();

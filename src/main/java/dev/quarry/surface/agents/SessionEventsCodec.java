@@ -85,7 +85,7 @@ public final class SessionEventsCodec {
 
     /** A string, or user messages whose content is text parts, joined by blank lines. */
     private static String messageText(JsonNode input, String path) {
-        if (input.isTextual()) return nonEmpty(bounded(input.textValue(), path), path);
+        if (input.isTextual()) return nonEmpty(storable(input.textValue(), path), path);
         if (!input.isArray() || input.isEmpty()) throw QuarryException.invalid(path, "'" + path + "' must be a string or a non-empty list of messages.");
         StringBuilder text = new StringBuilder();
         for (int i = 0; i < input.size(); i++) {
@@ -120,7 +120,7 @@ public final class SessionEventsCodec {
 
     private static void append(StringBuilder text, String part, String path) {
         if (!text.isEmpty()) text.append("\n\n");
-        text.append(part);
+        text.append(storable(part, path));
         if (text.length() > MAX_TEXT) throw QuarryException.invalid(path, "A message may have at most " + MAX_TEXT + " characters of text.");
     }
 
@@ -232,7 +232,26 @@ public final class SessionEventsCodec {
 
     private static String bounded(String text, String param) {
         if (text != null && text.length() > MAX_TEXT) throw QuarryException.invalid(param, "'" + param + "' must be at most " + MAX_TEXT + " characters.");
+        if (text != null && hasLoneSurrogate(text)) {
+            // A JSON escape can name half a character, which UTF-8 cannot store: it would come back as '?'.
+            throw QuarryException.invalid(param, "'" + param + "' must be valid Unicode text (it has an unpaired surrogate).");
+        }
         return text;
+    }
+
+    /** A message's text: it may wait in the session's inbox as plain text, where PostgreSQL refuses NUL. */
+    private static String storable(String text, String param) {
+        if (text.indexOf('\u0000') >= 0) throw QuarryException.invalid(param, "'" + param + "' must not contain NUL characters.");
+        return bounded(text, param);
+    }
+
+    private static boolean hasLoneSurrogate(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) i++;
+            else if (Character.isSurrogate(c)) return true;
+        }
+        return false;
     }
 
     private static String shown(String text) {
