@@ -280,18 +280,20 @@ class AgentMcpToolsTest {
         OpenAIClient client = AgentTurnsSdkTest.client(quarry, quarry.newKey("mcp-audited"));
         AgentSession session = session(client, tool("tools", STUB.url()).build());
         turn(client, session.id(), "[[call tools__echo {\"text\": \"a\"}]] [[call tools__fail {}]]");
-        turn(client, session.id(), "just talk");
+        turn(client, session.id(), "[[call tools__echo {\"text\": \"b\"}]]"); // the same call id as in turn 1
         List<String> turnIds = client.beta().agents().sessions().turns().list(session.id()).data().stream().map(Turn::id).toList();
 
-        // Turn 1: a model call, two tool calls, a model call; turn 2: a model call.
-        List<JsonNode> events = audit(quarry, session.id(), found -> found.size() >= 5);
+        // Each turn: a model call, its tool calls, a model call.
+        List<JsonNode> events = audit(quarry, session.id(), found -> found.size() >= 7);
         List<JsonNode> calls = events.stream().filter(e -> !e.path("action").asText().equals("quarry:SendAgentSessionEvent")
                 && !e.path("action").asText().startsWith("quarry:CreateAgentSession") && !e.path("action").asText().startsWith("quarry:ReadAgent"))
                 .toList();
         assertThat(calls).extracting(e -> e.path("action").asText())
-                .filteredOn(a -> a.equals("quarry:CallMcpTool")).hasSize(2);
+                .filteredOn(a -> a.equals("quarry:CallMcpTool")).hasSize(3);
         assertThat(calls).extracting(e -> e.path("action").asText())
-                .filteredOn(a -> a.startsWith("quarry:InvokeModel")).hasSize(3);
+                .filteredOn(a -> a.startsWith("quarry:InvokeModel")).hasSize(4);
+        assertThat(client.beta().agents().sessions().turns().list(session.id()).data()).extracting(Turn::status)
+                .containsOnly(Turn.Status.COMPLETED);
         assertThat(calls).allSatisfy(e -> {
             assertThat(e.path("session_id").asText()).isEqualTo(session.id());
             assertThat(e.path("decision").asText()).isEqualTo("allow");
