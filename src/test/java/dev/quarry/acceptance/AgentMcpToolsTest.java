@@ -16,7 +16,6 @@ import com.openai.models.beta.agents.sessions.SessionCreateParams;
 import com.openai.models.beta.agents.sessions.events.EventCreateParams;
 import com.openai.models.beta.agents.sessions.items.ItemListParams;
 import com.openai.models.beta.agents.sessions.turns.Turn;
-import dev.quarry.testing.Eventually;
 import dev.quarry.testing.StoreTargets;
 import dev.quarry.testing.StubMcpServer;
 import dev.quarry.testing.TestQuarry;
@@ -26,7 +25,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.UnaryOperator;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -117,7 +116,7 @@ class AgentMcpToolsTest {
     }
 
     /** The session's audit events, once {@code until} holds of them: the trail is written behind the calls. */
-    private static List<JsonNode> audit(TestQuarry quarry, String sessionId, java.util.function.Predicate<List<JsonNode>> until) {
+    private static List<JsonNode> audit(TestQuarry quarry, String sessionId, Predicate<List<JsonNode>> until) {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (true) {
             List<JsonNode> events = new ArrayList<>();
