@@ -31,7 +31,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Tools: {@code echo} (answers its arguments as JSON text), {@code fail} ({@code isError}),
  * {@code refuse} (a JSON-RPC error), {@code slow} (answers after 20 s unless {@link #slowFor} says otherwise, or when the stub closes),
- * {@code big} (answers {@code chars} x's), and any added with {@link #addTool}.
+ * {@code big} (answers {@code chars} x's), {@code nap} (answers after {@code ms} milliseconds, at most 20 s), and any
+ * added with {@link #addTool}. The stub counts the calls in flight at once, and those cut short by their client.
  */
 public final class StubMcpServer implements AutoCloseable {
     /** The protocol versions this stub speaks; it answers the client's when it is one of them, else the newest. */
@@ -48,6 +49,8 @@ public final class StubMcpServer implements AutoCloseable {
     private final List<Map<String, String>> requests = new CopyOnWriteArrayList<>();
     private final AtomicInteger initializations = new AtomicInteger();
     private final AtomicInteger deletes = new AtomicInteger();
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicInteger mostInFlight = new AtomicInteger();
     private final AtomicBoolean expireOnce = new AtomicBoolean();
     private volatile boolean sse;
     private volatile int pageSize = 100;
@@ -56,7 +59,9 @@ public final class StubMcpServer implements AutoCloseable {
     private volatile boolean stall;
     private volatile String negotiated;
     private volatile boolean closed;
-    private volatile Duration slow = Duration.ofSeconds(20);
+    /** The longest a tool call takes, unless the stub closes first. */
+    private static final Duration LONGEST = Duration.ofSeconds(20);
+    private volatile Duration slow = LONGEST;
 
     public StubMcpServer() {
         tool("echo", "Answers its arguments.", "{\"type\":\"object\",\"properties\":{\"text\":{\"type\":\"string\"}}}");
@@ -64,6 +69,7 @@ public final class StubMcpServer implements AutoCloseable {
         tool("refuse", "Answers a JSON-RPC error.", "{\"type\":\"object\"}");
         tool("slow", "Answers after a long while.", "{\"type\":\"object\"}");
         tool("big", "Answers 'chars' x's.", "{\"type\":\"object\",\"properties\":{\"chars\":{\"type\":\"integer\"}}}");
+        tool("nap", "Answers after 'ms' milliseconds.", "{\"type\":\"object\",\"properties\":{\"ms\":{\"type\":\"integer\"}}}");
         server = WebServer.builder().host("127.0.0.1").port(0)
                 .routing(routing -> routing
                         .post("/mcp", this::post)
@@ -138,6 +144,16 @@ public final class StubMcpServer implements AutoCloseable {
     /** The headers of every POST received (names lower-cased), in order. */
     public List<Map<String, String>> requests() {
         return List.copyOf(requests);
+    }
+
+    /** The most {@code tools/call} requests that were in flight at once. */
+    public int mostInFlight() {
+        return mostInFlight.get();
+    }
+
+    /** The {@code tools/call} requests in flight now. */
+    public int inFlight() {
+        return inFlight.get();
     }
 
     public int initializations() {
@@ -218,7 +234,14 @@ public final class StubMcpServer implements AutoCloseable {
                 tools.subList(from, to).forEach(page::add);
                 if (to < tools.size()) result.put("nextCursor", String.valueOf(to));
             }
-            case "tools/call" -> call(message.path("params"), answer);
+            case "tools/call" -> {
+                mostInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+                try {
+                    call(message.path("params"), answer);
+                } finally {
+                    inFlight.decrementAndGet();
+                }
+            }
             case "ping" -> answer.putObject("result");
             default -> answer.putObject("error").put("code", -32601).put("message", "Method not found: " + method);
         }
@@ -248,6 +271,10 @@ public final class StubMcpServer implements AutoCloseable {
             case "slow" -> {
                 pause(slow);
                 content.addObject().put("type", "text").put("text", "finally");
+            }
+            case "nap" -> {
+                pause(Duration.ofMillis(Math.min(LONGEST.toMillis(), params.path("arguments").path("ms").asLong())));
+                content.addObject().put("type", "text").put("text", "napped");
             }
             case "big" -> content.addObject().put("type", "text").put("text", "x".repeat(params.path("arguments").path("chars").asInt()));
             default -> {

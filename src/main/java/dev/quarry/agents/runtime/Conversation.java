@@ -29,8 +29,12 @@ final class Conversation {
      */
     static ChatRequest request(AgentSpec spec, List<Item> history, List<ToolSpec> tools) {
         List<Message> messages = new ArrayList<>();
+        // The results of one answer's MCP calls follow all of its calls, in one message: a model
+        // that made calls in parallel reads their results together, as every provider expects.
+        List<ContentBlock> results = new ArrayList<>();
         for (Item item : history) {
             if (item.status().equals(Item.INCOMPLETE)) continue; // an answer cut by a crash or a cancel is not history the model said
+            if (!(item.body() instanceof ItemBody.McpCall || item.body() instanceof ItemBody.FunctionCall)) flush(messages, results);
             switch (item.body()) {
                 case ItemBody.UserMessage m -> add(messages, Role.USER, new ContentBlock.Text(m.text()));
                 case ItemBody.AssistantMessage m -> add(messages, Role.ASSISTANT, new ContentBlock.Text(m.text()));
@@ -42,12 +46,13 @@ final class Conversation {
                     add(messages, Role.ASSISTANT, new ContentBlock.ToolUse(m.callId(), McpToolNames.name(m.serverLabel(), m.name()),
                             arguments(m.arguments()), ToolKind.FUNCTION));
                     if (m.output() != null || m.error() != null) {
-                        add(messages, Role.USER, new ContentBlock.ToolResult(m.callId(),
+                        results.add(new ContentBlock.ToolResult(m.callId(),
                                 List.of(new ContentBlock.Text(m.error() != null ? m.error() : m.output())), m.error() != null));
                     }
                 }
             }
         }
+        flush(messages, results);
         List<ContentBlock> system = spec.instructions() == null ? List.of() : List.of(new ContentBlock.Text(spec.instructions()));
         return new ChatRequest(spec.model(), system, messages, tools, ToolChoice.AUTO, InferenceConfig.DEFAULTS, Map.of());
     }
@@ -67,6 +72,11 @@ final class Conversation {
 
     private static String arguments(String arguments) {
         return arguments == null || arguments.isBlank() ? "{}" : arguments;
+    }
+
+    private static void flush(List<Message> messages, List<ContentBlock> results) {
+        results.forEach(result -> add(messages, Role.USER, result));
+        results.clear();
     }
 
     /** Consecutive blocks of one role make one message, as every provider expects. */

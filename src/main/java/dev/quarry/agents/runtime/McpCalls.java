@@ -78,6 +78,9 @@ final class McpCalls {
         }
     }
 
+    /** A handler's reply when its call was interrupted: the gateway would otherwise take the exception for a failure inside Quarry. */
+    private record Cut() {}
+
     private static Item call(RuntimeParts parts, TurnTools tools, Credential credential, Origin origin, Item item) {
         ItemBody.McpCall call = (ItemBody.McpCall) item.body();
         TurnTools.McpTool tool = tools.mcpTool(call.serverLabel(), call.name());
@@ -91,11 +94,14 @@ final class McpCalls {
                         return tool.connection().call(call.name(), call.arguments() == null ? "{}" : call.arguments(), key);
                     } catch (McpUnavailable e) {
                         return new McpResult(true, e.getMessage());
+                    } catch (McpCallInterrupted e) {
+                        return new Cut();
                     }
                 });
         Outcome outcome = parts.gateway().perform(Exchange.platform(Ids.next("req_", parts.clock().millis()), TurnRunner.SURFACE, platform,
                 credential, null, TurnRunner.USER_AGENT).withOrigin(origin));
         return switch (outcome) {
+            case Outcome.Performed performed when performed.reply() instanceof Cut -> throw new Interrupted();
             case Outcome.Performed performed when performed.reply() instanceof McpResult result -> result.isError()
                     ? item.withState(Item.FAILED, call.answered(null, result.text()))
                     : item.withState(Item.COMPLETED, call.answered(result.text(), null));

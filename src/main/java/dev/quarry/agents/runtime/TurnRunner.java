@@ -101,7 +101,7 @@ final class TurnRunner {
                 continue;
             }
             if (!answer.mcpCalls().isEmpty()) runMcp(answer.mcpCalls());
-            if (answer.calls().stream().anyMatch(c -> c.body() instanceof ItemBody.FunctionCall)) {
+            if (!TurnStates.pendingCalls(answer.calls()).isEmpty()) {
                 turn = commit(tx -> TurnStates.waiting(tx, turn));
                 parts.store().release(turn.id(), claim.fence());
                 return;
@@ -280,7 +280,7 @@ final class TurnRunner {
                 }
             }
             tx.attemptsEnded(turn.id(), "model", "", "completed");
-            Turn next = TurnStates.afterModelCall(turn, answer.turnUsage(), calls.size());
+            Turn next = TurnStates.afterModelCall(turn, answer.turnUsage(), answer.calls().size());
             tx.update(next);
             return next;
         });

@@ -100,8 +100,8 @@ final class TurnTools implements AutoCloseable {
 
     /**
      * The model's calls as items: a function call for the agent's functions, an MCP call (to
-     * run) for a server's tool; a tool the agent does not have is answered at once with an error
-     * the model will read.
+     * run) for a server's tool; a call of a tool the agent does not have is recorded answered at
+     * once, with an error the model will read.
      */
     List<ItemBody> items(List<ContentBlock.ToolUse> calls) {
         List<ItemBody> out = new ArrayList<>();
@@ -112,6 +112,8 @@ final class TurnTools implements AutoCloseable {
             } else if (tool != null) {
                 out.add(new ItemBody.McpCall(use.id(), tool.server().serverLabel(), tool.info().name(), use.input(), null, null));
             } else {
+                // The call stays in the history with its answer: a provider refuses a result for a call it cannot find.
+                out.add(new ItemBody.FunctionCall(use.id(), use.name(), use.input()));
                 out.add(new ItemBody.FunctionCallOutput(use.id(), null, "There is no tool named '" + use.name() + "'."));
             }
         }

@@ -332,7 +332,8 @@ public final class TurnStore {
     public List<Item> pendingCalls(String sessionId) {
         return db.read(c -> ItemRows.select(c, "SELECT " + ItemRows.COLUMNS + " FROM agent_items i WHERE session_id = ? AND type = 'function_call' "
                 + "AND turn_id IN (SELECT id FROM agent_turns WHERE session_id = ? AND status = 'waiting') "
-                + "AND NOT EXISTS (SELECT 1 FROM agent_items o WHERE o.session_id = i.session_id AND o.call_id = i.call_id "
+                + "AND NOT EXISTS (SELECT 1 FROM agent_items o WHERE o.session_id = i.session_id AND o.turn_id = i.turn_id "
+                + "AND o.call_id = i.call_id "
                 + "AND o.type = 'function_call_output') ORDER BY seq", s -> {
             s.setString(1, sessionId);
             s.setString(2, sessionId);

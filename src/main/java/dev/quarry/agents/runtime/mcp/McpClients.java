@@ -52,7 +52,8 @@ public final class McpClients implements AutoCloseable {
         Failures failures = new Failures(label, credentials);
         McpSyncClient client = McpClient.sync(transport(label, url, credentials))
                 .requestTimeout(settings.callTimeout())
-                .initializationTimeout(settings.connectTimeout())
+                // Past the connect deadline below, which is the one that answers: the two firing together raced for the message.
+                .initializationTimeout(settings.connectTimeout().multipliedBy(2))
                 .clientInfo(new McpSchema.Implementation("quarry", version()))
                 .build();
         // On its own thread so that one deadline bounds the address check, initialize and every page together.

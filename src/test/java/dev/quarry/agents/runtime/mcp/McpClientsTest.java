@@ -38,7 +38,7 @@ class McpClientsTest {
 
         try (McpConnection connection = clients.connect(server(null), null)) {
             assertThat(connection.tools()).extracting(McpToolInfo::name)
-                    .containsExactly("echo", "fail", "refuse", "slow", "big", "t1", "t2", "t3", "t4", "t5");
+                    .containsExactly("echo", "fail", "refuse", "slow", "big", "nap", "t1", "t2", "t3", "t4", "t5");
             assertThat(connection.tools().getFirst()).isEqualTo(new McpToolInfo("echo", "Answers its arguments.",
                     "{\"type\":\"object\",\"properties\":{\"text\":{\"type\":\"string\"}}}"));
         }
