@@ -12,16 +12,21 @@ final class CtrlC {
 
     private CtrlC() {}
 
-    /** Makes Ctrl-C exit 0; the handler it replaces, for {@link #restore}. */
+    /** Makes Ctrl-C exit 0; the handler it replaces, for {@link #restore}, or {@code null} if the JVM keeps the signal. */
     static SignalHandler exitZero() {
-        return Signal.handle(INT, signal -> {
-            System.out.println();
-            System.out.flush();
-            System.exit(0);
-        });
+        try {
+            return Signal.handle(INT, signal -> {
+                System.out.println(); // ends a text line the answer left open
+                System.out.flush();
+                System.exit(0);
+            });
+        } catch (IllegalArgumentException reservedByTheJvm) {
+            // Run with -Xrs: the JVM leaves the signal to the OS, which ends the process.
+            return null;
+        }
     }
 
     static void restore(SignalHandler previous) {
-        Signal.handle(INT, previous);
+        if (previous != null) Signal.handle(INT, previous);
     }
 }

@@ -5,12 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.quarry.testing.CuttingProxy;
 import dev.quarry.testing.QuarryCli;
 import dev.quarry.testing.SlowChatUpstream;
 import dev.quarry.testing.TestQuarry;
+import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -89,6 +93,33 @@ class AgentSessionsCliTest {
     }
 
     @Test
+    void aDroppedStreamIsResumedAfterTheLastEventWithNothingMissedOrTwice() throws Exception {
+        String id = create("slow", null, Map.of());
+        post(id, message("talk"));
+        try (CuttingProxy proxy = new CuttingProxy(URI.create(quarry.baseUrl()).getPort())) {
+            CompletableFuture<QuarryCli.Output> following = CompletableFuture.supplyAsync(() -> QuarryCli.run("agents", "sessions", "follow", id,
+                    "--until-idle", "--url", proxy.baseUrl(), "--data", quarry.dataDir().toString()));
+            // Into the answer (120 words over 3 s): the deltas flow once more has come back than the session and turn lookups.
+            long deadline = System.nanoTime() + PATIENCE.toNanos();
+            while (proxy.answered() < 10_000) {
+                assertThat(System.nanoTime()).isLessThan(deadline);
+                Thread.sleep(10);
+            }
+            assertThat(turn(id).path("status").asText()).as("cut while the turn runs").isEqualTo("in_progress");
+            proxy.cut();
+            // The turn ends while the follower cannot reach Quarry: it sees the end only if it resumes after its last event.
+            awaitStatus(id, "idle");
+            proxy.restore();
+            QuarryCli.Output followed = following.get(30, TimeUnit.SECONDS);
+            assertThat(followed.code()).as(followed.stderr()).isZero();
+            assertThat(followed.stderr()).containsPattern("the event stream ended; reconnecting in 500 ms after evt_\\S+ \\(1 of 5\\)");
+            assertThat(followed.stdout().lines().filter(l -> l.contains("turn.completed"))).hasSize(1);
+            assertThat(followed.stdout().lines().filter(l -> l.contains("turn.item.done message (assistant): w0 w1 "))).hasSize(1);
+            assertThat(followed.stdout().lines().toList().getLast()).endsWith("session.idle");
+        }
+    }
+
+    @Test
     void followFromTheStartReplaysTheCommittedTurnAndStopsWhereTheSessionSettled() {
         String id = create("quarry/echo", "first", Map.of());
         awaitStatus(id, "idle");
@@ -148,9 +179,7 @@ class AgentSessionsCliTest {
     }
 
     private static String cli(String... args) {
-        String out = QuarryCli.succeed(QuarryCli.against(quarry, args));
-        System.err.println("DUMP $ " + String.join(" ", args) + "\n" + out);
-        return out;
+        return QuarryCli.succeed(QuarryCli.against(quarry, args));
     }
 
     private static String create(String model, String input, Map<String, String> metadata) {
