@@ -17,6 +17,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.StringJoiner;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * The admin API of a running Quarry, called the way any client calls it, so every change a
@@ -89,6 +91,26 @@ final class AdminApi {
     }
 
     private String send(String method, String path, JsonNode body) {
+        HttpRequest.Builder request = request(method, path, body);
+        HttpResponse<String> response = exchange(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        checked(response.statusCode(), response, response::body);
+        return response.body();
+    }
+
+    /**
+     * A GET answered with Server-Sent Events: their lines as they arrive, until the server ends the
+     * stream (close it to leave early). {@code lastEventId}, when given, is sent as {@code Last-Event-ID}.
+     */
+    Stream<String> eventLines(String path, String lastEventId) {
+        HttpRequest.Builder request = request("GET", path, null).header("Accept", "text/event-stream");
+        if (lastEventId != null) request.header("Last-Event-ID", lastEventId);
+        HttpResponse<Stream<String>> response = exchange(request, HttpResponse.BodyHandlers.ofLines());
+        // A refusal's body is one small document: read whole, it carries the server's message.
+        checked(response.statusCode(), response, () -> response.body().collect(Collectors.joining("\n")));
+        return response.body();
+    }
+
+    private HttpRequest.Builder request(String method, String path, JsonNode body) {
         awaitServer();
         if (key == null) key = credential.get();
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
@@ -97,16 +119,22 @@ final class AdminApi {
                 .header("User-Agent", "quarry-cli")
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body.toString()));
         if (body != null) request.header("Content-Type", "application/json");
-        HttpResponse<String> response;
+        return request;
+    }
+
+    private <T> HttpResponse<T> exchange(HttpRequest.Builder request, HttpResponse.BodyHandler<T> handler) {
         try {
-            response = http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            return http.send(request.build(), handler);
         } catch (IOException e) {
             throw new CliFailure("The call to Quarry at " + base + " failed: " + oneLine(String.valueOf(e.getMessage())));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CliFailure("Interrupted while calling Quarry at " + base);
         }
-        int status = response.statusCode();
+    }
+
+    /** Refuses a reply other than a success, with the server's message read from {@code body}. */
+    private void checked(int status, HttpResponse<?> response, Supplier<String> body) {
         if (status >= 300 && status < 400) {
             // Never followed (the client's default): following would resend the admin key to wherever the
             // Location points. Nor is it a success: the change was not made, so saying nothing and exiting 0 would lie.
@@ -114,8 +142,7 @@ final class AdminApi {
                     + response.headers().firstValue("Location").map(to -> " to " + to).orElse("")
                     + ", which is not followed with a key; point --url or QUARRY_URL at the Quarry itself.");
         }
-        if (status < 200 || status >= 300) throw new CliFailure(refusal(response));
-        return response.body();
+        if (status < 200 || status >= 300) throw new CliFailure(refusal(status, body.get()));
     }
 
     /**
@@ -151,15 +178,15 @@ final class AdminApi {
     }
 
     /** The server's message (OpenAI's error object, the admin API's shape), with the status. */
-    private static String refusal(HttpResponse<String> response) {
-        String message = response.body();
+    private static String refusal(int status, String body) {
+        String message = body;
         try {
-            JsonNode error = JSON.readTree(response.body()).path("error");
+            JsonNode error = JSON.readTree(body).path("error");
             if (error.path("message").isTextual()) message = error.path("message").textValue();
         } catch (IOException notJson) {
             // A proxy's page or plain text: shown as it came.
         }
-        return shortened(oneLine(message.isBlank() ? "no message" : message)) + " (HTTP " + response.statusCode() + ")";
+        return shortened(oneLine(message.isBlank() ? "no message" : message)) + " (HTTP " + status + ")";
     }
 
     private static JsonNode json(String body) {

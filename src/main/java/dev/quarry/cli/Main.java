@@ -16,7 +16,8 @@ import picocli.CommandLine.HelpCommand;
                         + "so each change is authorized by policy and audited under the caller's key."},
         subcommands = {HelpCommand.class, ServeCommand.class, KeysCommand.class, PrincipalsCommand.class, GroupsCommand.class,
                 RolesCommand.class, StsCommand.class, ModelsCommand.class, AuditCommand.class, PolicyCommand.class, BudgetsCommand.class,
-                PricesCommand.class, UsageCommand.class, ExperimentsCommand.class, CostCommand.class, CommitmentsCommand.class})
+                PricesCommand.class, UsageCommand.class, ExperimentsCommand.class, CostCommand.class, CommitmentsCommand.class,
+                AgentsCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {

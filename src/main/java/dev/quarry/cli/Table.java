@@ -6,7 +6,11 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.StringJoiner;
 
-/** Rows printed as aligned columns, each as wide as its widest cell; the last column is not padded. */
+/**
+ * Rows printed as aligned columns, each as wide as its widest cell in terminal columns (see
+ * {@link DisplayWidth}: a name in CJK or with an emoji keeps the columns after it in line); the
+ * last column is not padded.
+ */
 final class Table {
     private final List<String> headings;
     private final List<List<String>> rows = new ArrayList<>();
@@ -24,7 +28,7 @@ final class Table {
 
     String render() {
         int[] widths = new int[headings.size()];
-        for (List<String> row : allRows()) for (int i = 0; i < widths.length; i++) widths[i] = Math.max(widths[i], row.get(i).length());
+        for (List<String> row : allRows()) for (int i = 0; i < widths.length; i++) widths[i] = Math.max(widths[i], DisplayWidth.of(row.get(i)));
         StringBuilder out = new StringBuilder();
         for (List<String> row : allRows()) {
             StringJoiner line = new StringJoiner("  ");
@@ -63,6 +67,6 @@ final class Table {
     }
 
     private static String pad(String text, int width) {
-        return text + " ".repeat(width - text.length());
+        return text + " ".repeat(width - DisplayWidth.of(text));
     }
 }
