@@ -192,7 +192,7 @@ public final class Quarry implements AutoCloseable {
         SessionStore sessionStore = new SessionStore(db);
         TurnStore turnStore = new TurnStore(db);
         EventHub hub = new EventHub(turnStore);
-        this.agents = new AgentRuntime(turnStore, sessionStore, gateway, hub, new McpClients(mcpSettings(config.agents())), secrets(masterKey),
+        this.agents = new AgentRuntime(turnStore, sessionStore, gateway, catalog, hub, new McpClients(mcpSettings(config.agents())), secrets(masterKey),
                 runtimeSettings(config), clock);
         AgentSessions agentSessions = new AgentSessions(sessionStore, agentStore, turnStore, secrets(masterKey), clock);
         // The routes that serve callers' own things rather than administration: feedback, experiment reports, managed agents.

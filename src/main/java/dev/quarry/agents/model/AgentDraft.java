@@ -7,4 +7,5 @@ import java.util.Map;
  * A saved agent's create or update request, decoded. On create {@code model} is required; on
  * update each field {@code null} is left as it is.
  */
-public record AgentDraft(String name, String model, String instructions, List<AgentTool> tools, Map<String, String> metadata) {}
+public record AgentDraft(String name, String model, String instructions, List<AgentTool> tools, Boolean compaction,
+                         Map<String, String> metadata) {}

@@ -41,6 +41,15 @@ public sealed interface ItemBody {
         public String idPrefix() { return "fco_"; }
     }
 
+    /**
+     * The model's own summary of the history before it (Quarry's item type {@code compaction}): the
+     * model's later calls read it in place of that history, which had grown too long for its window.
+     */
+    record Compaction(String summary) implements ItemBody {
+        public String type() { return "compaction"; }
+        public String idPrefix() { return "cmp_"; }
+    }
+
     /** A call of a tool on an MCP server, made by Quarry: the call and, once done, its output or error. */
     record McpCall(String callId, String serverLabel, String name, String arguments, String output, String error) implements ItemBody {
         public String type() { return "mcp_call"; }

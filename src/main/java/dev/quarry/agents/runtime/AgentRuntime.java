@@ -6,6 +6,7 @@ import dev.quarry.agents.model.SecretBox;
 import dev.quarry.agents.runtime.mcp.McpClients;
 import dev.quarry.agents.store.SessionStore;
 import dev.quarry.agents.store.TurnStore;
+import dev.quarry.catalog.Catalog;
 import dev.quarry.gateway.Gateway;
 import java.time.Clock;
 import java.time.Duration;
@@ -41,9 +42,9 @@ public final class AgentRuntime implements AutoCloseable {
     private final ScheduledExecutorService ticks = Executors.newScheduledThreadPool(1, Thread.ofVirtual().name("agents-scheduler").factory());
     private final Object claiming = new Object();
 
-    public AgentRuntime(TurnStore store, SessionStore sessions, Gateway gateway, EventHub hub, McpClients mcp, SecretBox secrets,
+    public AgentRuntime(TurnStore store, SessionStore sessions, Gateway gateway, Catalog catalog, EventHub hub, McpClients mcp, SecretBox secrets,
                         RuntimeSettings settings, Clock clock) {
-        this.parts = new RuntimeParts(store, sessions, gateway, hub, mcp, secrets, settings, clock);
+        this.parts = new RuntimeParts(store, sessions, gateway, catalog, hub, mcp, secrets, settings, clock);
     }
 
     public void start() {

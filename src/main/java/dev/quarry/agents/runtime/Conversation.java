@@ -21,6 +21,9 @@ import java.util.Map;
  * Quarry's own form, not a provider's, so a session can change model (and provider) between turns.
  */
 final class Conversation {
+    /** How a compaction's summary is put before the model, in place of the history it replaces. */
+    static final String SUMMARY_HEADING = "Summary of the conversation so far (earlier messages were replaced by it):\n";
+
     private Conversation() {}
 
     /**
@@ -32,11 +35,12 @@ final class Conversation {
         // The results of one answer's MCP calls follow all of its calls, in one message: a model
         // that made calls in parallel reads their results together, as every provider expects.
         List<ContentBlock> results = new ArrayList<>();
-        for (Item item : history) {
+        for (Item item : sinceLastCompaction(history)) {
             if (item.status().equals(Item.INCOMPLETE)) continue; // an answer cut by a crash or a cancel is not history the model said
             if (!(item.body() instanceof ItemBody.McpCall || item.body() instanceof ItemBody.FunctionCall)) flush(messages, results);
             switch (item.body()) {
                 case ItemBody.UserMessage m -> add(messages, Role.USER, new ContentBlock.Text(m.text()));
+                case ItemBody.Compaction c -> add(messages, Role.USER, new ContentBlock.Text(SUMMARY_HEADING + c.summary()));
                 case ItemBody.AssistantMessage m -> add(messages, Role.ASSISTANT, new ContentBlock.Text(m.text()));
                 case ItemBody.FunctionCall f -> add(messages, Role.ASSISTANT,
                         new ContentBlock.ToolUse(f.callId(), f.name(), arguments(f.arguments()), ToolKind.FUNCTION));
@@ -55,6 +59,14 @@ final class Conversation {
         flush(messages, results);
         List<ContentBlock> system = spec.instructions() == null ? List.of() : List.of(new ContentBlock.Text(spec.instructions()));
         return new ChatRequest(spec.model(), system, messages, tools, ToolChoice.AUTO, InferenceConfig.DEFAULTS, Map.of());
+    }
+
+    /** The history a model call reads: from the last compaction on (the compaction itself included), or all of it. */
+    static List<Item> sinceLastCompaction(List<Item> history) {
+        for (int i = history.size() - 1; i >= 0; i--) {
+            if (history.get(i).body() instanceof ItemBody.Compaction) return history.subList(i, history.size());
+        }
+        return history;
     }
 
     /** The agent's function tools, as the model sees them. */

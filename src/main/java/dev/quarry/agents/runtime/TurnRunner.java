@@ -19,6 +19,7 @@ import dev.quarry.canonical.QuarryException;
 import dev.quarry.canonical.StreamEvent;
 import dev.quarry.canonical.TokenEstimate;
 import dev.quarry.canonical.Usage;
+import dev.quarry.catalog.ModelEntry;
 import dev.quarry.gateway.Exchange;
 import dev.quarry.gateway.Operation;
 import dev.quarry.gateway.Origin;
@@ -194,7 +195,13 @@ final class TurnRunner {
             tx.attemptStarted(turn.id(), turn.step(), "model", "", requestId, null);
             return null;
         });
-        ChatRequest request = Conversation.request(session.spec(), parts.store().history(session.id()), tools.specs());
+        ChatRequest asked = Conversation.request(session.spec(), parts.store().history(session.id()), tools.specs());
+        ModelEntry model = parts.catalog().find(session.spec().model()).orElse(null);
+        if (session.spec().compaction() && Compactor.needed(asked, model)) {
+            if (!compact(asked, model)) return null;
+            asked = Conversation.request(session.spec(), parts.store().history(session.id()), tools.specs());
+        }
+        ChatRequest request = asked;
         Exchange exchange = Exchange.start(requestId, SURFACE, () -> new Operation.Chat(request, true), credential(), null, USER_AGENT)
                 .withOrigin(origin());
         Outcome outcome = parts.gateway().handle(exchange);
@@ -206,6 +213,37 @@ final class TurnRunner {
             case Outcome.Streamed streamed -> read(streamed.stream());
             default -> throw new IllegalStateException("a chat call answered " + outcome.getClass().getSimpleName());
         };
+    }
+
+    /**
+     * Replaces the history by the model's summary of it: one model call, through the pipeline as
+     * any other (billed, audited, counted in the turn), whose answer becomes a {@code compaction}
+     * item. False when the call failed, which failed the turn.
+     */
+    private boolean compact(ChatRequest conversation, ModelEntry model) {
+        String requestId = Ids.next("req_", parts.clock().millis());
+        Exchange exchange = Exchange.start(requestId, SURFACE, () -> new Operation.Chat(Compactor.summaryRequest(conversation, model), true),
+                credential(), null, USER_AGENT).withOrigin(origin());
+        Compactor.Summary summary;
+        try {
+            summary = switch (parts.gateway().handle(exchange)) {
+                case Outcome.Streamed streamed -> Compactor.read(streamed.stream());
+                case Outcome.Rejected rejected -> throw rejected.error().exception();
+                default -> throw new IllegalStateException("a chat call answered otherwise than with a stream");
+            };
+        } catch (QuarryException e) {
+            failCall(TurnErrors.of(e.error()), null);
+            return false;
+        }
+        turn = commit(tx -> {
+            Item item = tx.addItem(turn.id(), Item.COMPLETED, new ItemBody.Compaction(summary.text()), turn.step());
+            TurnStates.itemAddedAndDone(tx, item, null);
+            Usage used = summary.usage();
+            Turn next = TurnStates.afterModelCall(turn, new TurnUsage(used.totalInputTokens(), used.cacheReadTokens(), used.outputTokens(), 0), 0);
+            tx.update(next);
+            return next;
+        });
+        return true;
     }
 
     /** Reads the model's answer as it streams: text is committed as an item when it starts and when it ends, deltas go out live. */

@@ -31,7 +31,7 @@ public final class SavedAgents {
         if (draft.model() == null) throw QuarryException.invalid("model", "Missing required parameter: 'model'.");
         models.require(draft.model(), "model");
         long now = clock.millis();
-        return agents.create(Ids.next(Ids.AGENT, now), Owned.owner(caller), new AgentSpec(draft.name(), draft.model(), draft.instructions(), draft.tools()),
+        return agents.create(Ids.next(Ids.AGENT, now), Owned.owner(caller), new AgentSpec(draft.name(), draft.model(), draft.instructions(), draft.tools(), Boolean.TRUE.equals(draft.compaction())),
                 draft.metadata() == null ? Map.of() : draft.metadata(), now);
     }
 
@@ -54,7 +54,8 @@ public final class SavedAgents {
             SavedAgent latest = get(caller, id);
             AgentSpec spec = latest.spec();
             spec = new AgentSpec(change.name() != null ? change.name() : spec.name(), change.model() != null ? change.model() : spec.model(),
-                    change.instructions() != null ? change.instructions() : spec.instructions(), change.tools() != null ? change.tools() : spec.tools());
+                    change.instructions() != null ? change.instructions() : spec.instructions(), change.tools() != null ? change.tools() : spec.tools(),
+                    change.compaction() != null ? change.compaction() : spec.compaction());
             Map<String, String> metadata = change.metadata() != null ? change.metadata() : latest.metadata();
             if (spec.equals(latest.spec()) && metadata.equals(latest.metadata())) return latest;
             Optional<SavedAgent> written = agents.addVersion(latest, spec, metadata, clock.millis());

@@ -23,6 +23,7 @@ final class ItemJson {
         switch (body) {
             case ItemBody.UserMessage m -> node.put("kind", "user").put("text", m.text());
             case ItemBody.AssistantMessage m -> node.put("kind", "assistant").put("text", m.text());
+            case ItemBody.Compaction c -> node.put("kind", "compaction").put("summary", c.summary());
             case ItemBody.FunctionCall f -> node.put("kind", "function_call").put("call_id", f.callId()).put("name", f.name())
                     .put("arguments", f.arguments());
             case ItemBody.FunctionCallOutput o -> node.put("kind", "function_call_output").put("call_id", o.callId()).put("output", o.output())
@@ -38,6 +39,7 @@ final class ItemJson {
         return switch (n.path("kind").asText()) {
             case "user" -> new ItemBody.UserMessage(text(n, "text"));
             case "assistant" -> new ItemBody.AssistantMessage(text(n, "text"));
+            case "compaction" -> new ItemBody.Compaction(text(n, "summary"));
             case "function_call" -> new ItemBody.FunctionCall(text(n, "call_id"), text(n, "name"), text(n, "arguments"));
             case "function_call_output" -> new ItemBody.FunctionCallOutput(text(n, "call_id"), text(n, "output"), text(n, "error"));
             case "mcp_call" -> new ItemBody.McpCall(text(n, "call_id"), text(n, "server_label"), text(n, "name"), text(n, "arguments"),

@@ -22,13 +22,15 @@ final class SpecJson {
         if (spec.name() != null) node.put("name", spec.name());
         if (spec.instructions() != null) node.put("instructions", spec.instructions());
         if (!spec.tools().isEmpty()) node.set("tools", ToolJson.write(spec.tools()));
+        if (spec.compaction()) node.put("compaction", true);
         return node.toString();
     }
 
     static AgentSpec spec(String json) {
         try {
             var node = JSON.readTree(json);
-            return new AgentSpec(text(node.get("name")), node.path("model").asText(), text(node.get("instructions")), ToolJson.read(node.path("tools")));
+            return new AgentSpec(text(node.get("name")), node.path("model").asText(), text(node.get("instructions")), ToolJson.read(node.path("tools")),
+                    node.path("compaction").asBoolean(false));
         } catch (JsonProcessingException e) {
             throw new StoreException("an agent spec in the store is not JSON: " + e.getOriginalMessage(), e);
         }

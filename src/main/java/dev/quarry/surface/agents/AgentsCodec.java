@@ -43,10 +43,10 @@ public final class AgentsCodec {
     private static final long MICROS_PER_CENT = 10_000;
 
     /** The parts of an agent (inline or saved) Quarry does not do yet: accepted only when absent, null or empty. */
-    private static final List<String> AGENT_PARTS_NOT_YET = List.of("reasoning", "text", "service_tier", "multi_agent", "compaction",
+    private static final List<String> AGENT_PARTS_NOT_YET = List.of("reasoning", "text", "service_tier", "multi_agent",
             "experimental");
     /** An inline agent's fields: name, model, instructions and tools are used; the others are the parts not done yet. */
-    private static final Set<String> AGENT_FIELDS = Stream.concat(Stream.of("name", "model", "instructions", "tools"), AGENT_PARTS_NOT_YET.stream())
+    private static final Set<String> AGENT_FIELDS = Stream.concat(Stream.of("name", "model", "instructions", "tools", "compaction"), AGENT_PARTS_NOT_YET.stream())
             .collect(Collectors.toUnmodifiableSet());
     private static final Set<String> SESSION_CREATE_FIELDS = Set.of("agent", "agent_id", "environment", "input", "metadata", "review",
             "spend_control", "vault_ids", "stream");
@@ -122,8 +122,10 @@ public final class AgentsCodec {
         String model = creating ? Json.requireText(body, "model", "model") : Json.optText(body, "model", "model");
         if (model != null && model.isBlank()) throw QuarryException.invalid("model", "'model' must not be empty.");
         List<AgentTool> tools = creating || body.has("tools") ? ToolsCodec.read(body, "", false) : null;
+        Boolean compaction = creating || body.has("compaction") ? compaction(body, "") : null;
         return new AgentDraft(name(Json.optText(body, "name", "name"), "name"), bounded(model, "model", MODEL),
-                bounded(Json.optText(body, "instructions", "instructions"), "instructions", INSTRUCTIONS), tools, metadata(body, "metadata", null));
+                bounded(Json.optText(body, "instructions", "instructions"), "instructions", INSTRUCTIONS), tools, compaction,
+                metadata(body, "metadata", null));
     }
 
     /**
@@ -174,7 +176,23 @@ public final class AgentsCodec {
         if (model.isBlank()) throw QuarryException.invalid("agent.model", "'agent.model' must not be empty.");
         return new AgentSpec(name(Json.optText(agent, "name", "agent.name"), "agent.name"), model,
                 bounded(Json.optText(agent, "instructions", "agent.instructions"), "agent.instructions", INSTRUCTIONS),
-                ToolsCodec.read(agent, "agent.", true));
+                ToolsCodec.read(agent, "agent.", true), compaction(agent, "agent."));
+    }
+
+    /**
+     * {@code compaction}: an object turns it on ({@code {}} or {@code {"async": false}}; Quarry
+     * compacts before the model call that needs it, so {@code async: true} is refused); absent or
+     * null leaves it off, and a history too long for the model fails the turn.
+     */
+    private static boolean compaction(JsonNode agent, String prefix) {
+        JsonNode value = agent.get("compaction");
+        if (value == null || value.isNull()) return false;
+        if (!value.isObject()) throw QuarryException.invalid(prefix + "compaction", "'" + prefix + "compaction' must be an object.");
+        known(value, Set.of("async"), prefix + "compaction.");
+        if (Json.optBoolean(value, "async", prefix + "compaction.async", false)) {
+            throw QuarryException.unsupported(prefix + "compaction.async", "Quarry compacts before the model call that needs it: 'async' must be false.");
+        }
+        return true;
     }
 
     /** {@code environment}: absent, null or {@code {"type": "none"}}; execution environments come later. */
@@ -327,7 +345,8 @@ public final class AgentsCodec {
         agent.put("service_tier", "auto");
         agent.set("text", Json.object());
         agent.set("tools", ToolsCodec.write(spec.tools()));
-        agent.putNull("compaction");
+        if (spec.compaction()) agent.set("compaction", Json.object().put("async", false));
+        else agent.putNull("compaction");
         agent.putNull("experimental");
         return agent;
     }

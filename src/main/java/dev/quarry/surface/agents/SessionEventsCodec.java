@@ -163,6 +163,7 @@ public final class SessionEventsCodec {
         switch (item.body()) {
             case ItemBody.UserMessage m -> message(out, "user", "input_text", m.text(), null);
             case ItemBody.AssistantMessage m -> message(out, "assistant", "output_text", m.text(), "final_answer");
+            case ItemBody.Compaction c -> out.put("summary", c.summary()); // Quarry's item type; the SDKs keep unknown items as JSON
             case ItemBody.FunctionCall f -> out.put("call_id", f.callId()).put("name", f.name()).put("arguments", f.arguments());
             case ItemBody.FunctionCallOutput o -> out.put("call_id", o.callId()).put("output", o.output()).put("error", o.error());
             case ItemBody.McpCall m -> out.put("server_label", m.serverLabel()).put("name", m.name()).put("arguments", m.arguments())
