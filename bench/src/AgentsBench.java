@@ -103,6 +103,7 @@ public final class AgentsBench {
         summary.put("create_seconds", secs(System.nanoTime() - t0));
         Thread.sleep(2000);
         put(summary, "created", proc());
+        summary.put("created_live_heap_kb", "" + liveHeapKb());
 
         // 2. one follower per session
         t0 = System.nanoTime();
@@ -122,6 +123,7 @@ public final class AgentsBench {
         summary.put("idle_cpu_percent", cpuPercent(cpuStart, wallStart));
         pgRate(summary, "idle_db_tx_per_second", tx, wallStart);
         put(summary, "idle", proc());
+        summary.put("idle_live_heap_kb", "" + liveHeapKb());
 
         // 4. load: `concurrency` turns at all times
         List<long[]> turns = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -322,6 +324,22 @@ public final class AgentsBench {
     private static long epochMicros() {
         Instant now = Instant.now();
         return now.getEpochSecond() * 1_000_000 + now.getNano() / 1_000;
+    }
+
+    /** Quarry's heap in use right after a full collection (jcmd GC.run, then GC.heap_info), in KB; -1 without -Dagents.jcmd. */
+    private static long liveHeapKb() {
+        String jcmd = System.getProperty("agents.jcmd");
+        if (jcmd == null) return -1;
+        try {
+            new ProcessBuilder(jcmd, "" + qpid, "GC.run").redirectErrorStream(true).start().getInputStream().readAllBytes();
+            String info = new String(new ProcessBuilder(jcmd, "" + qpid, "GC.heap_info").redirectErrorStream(true).start()
+                    .getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            Matcher m = Pattern.compile("used (\\d+)K").matcher(info);
+            return m.find() ? Long.parseLong(m.group(1)) : -1;
+        } catch (IOException e) {
+            error("jcmd");
+            return -1;
+        }
     }
 
     /** {VmRSS kB, Threads} of Quarry. */
