@@ -32,9 +32,10 @@ build_quarry() { # target-bench/quarry.jar (BENCH_SKIP_BUILD=1 reuses it), then 
   "$JAVA_HOME/bin/javac" -d "$WORK/classes" "$BENCH"/src/*.java
 }
 
-start_stub() { # the upstream stub on $STUB_PORT: models bench-zero, bench-d20, bench-paced (20 chunks 5 ms apart)
-  log "starting the upstream stub on :$STUB_PORT (models bench-zero, bench-d20, bench-paced)"
-  "$JAVA" -Dsun.net.httpserver.nodelay=true -cp "$WORK/classes" Stub "$STUB_PORT" 20 5 > "$WORK/stub.log" 2>&1 & PIDS+=($!)
+start_stub() { # [CHUNKS] [MS]: the upstream stub on $STUB_PORT: models bench-zero, bench-d20, bench-paced (20 chunks 5 ms apart)
+  local chunks=${1:-20} ms=${2:-5}
+  log "starting the upstream stub on :$STUB_PORT (models bench-zero, bench-d20, bench-paced: $chunks chunks $ms ms apart)"
+  "$JAVA" -Dsun.net.httpserver.nodelay=true -cp "$WORK/classes" Stub "$STUB_PORT" "$chunks" "$ms" > "$WORK/stub.log" 2>&1 & PIDS+=($!)
   wait_port "$STUB_PORT"
 }
 
@@ -57,15 +58,17 @@ GUARDRAIL_YAML='guardrails:
     wordPolicyConfig:
       wordsConfig: [{text: "project nightjar"}]'
 
-# setup_quarry DIR MODE: writes DIR/quarry.yaml and DIR/data for MODE governed | ungoverned | guarded,
-# and sets QUARRY_ADMIN (the bootstrap admin's key) and QUARRY_KEY (the key the load uses).
+# setup_quarry DIR MODE [EXTRA_YAML]: writes DIR/quarry.yaml for MODE governed | ungoverned | guarded, and sets
+# QUARRY_MODE and QUARRY_ADMIN (the bootstrap admin's key). start_quarry then sets QUARRY_KEY (the key the load uses).
+# EXTRA_YAML (top-level sections such as store: or agents:) is appended; QUARRY_MODELS replaces the served models.
 #   governed:   a plain user key (group users, ModelAccess policy), a principal rate limit and a monthly
 #               budget: authentication, policy, rate limit, budget reservation and ledger on every request.
 #   ungoverned: the bootstrap admin's key, no rate limit, no budget (authentication, one policy decision,
 #               routing, the audit trail and the ledger remain: they are not switches).
 #   guarded:    governed, plus the guardrail above (the load names it in X-Quarry-Guardrail).
 setup_quarry() {
-  local Q=$1 mode=$2
+  local Q=$1 mode=$2 extra=${3:-}
+  QUARRY_MODE=$mode
   mkdir -p "$Q"
   cat > "$Q/quarry.yaml" <<YML
 server:
@@ -78,7 +81,7 @@ providers:
     base_url: http://127.0.0.1:$STUB_PORT/v1
 models:
 YML
-  for m in bench-zero bench-d20 bench-paced; do cat >> "$Q/quarry.yaml" <<YML
+  for m in ${QUARRY_MODELS:-bench-zero bench-d20 bench-paced}; do cat >> "$Q/quarry.yaml" <<YML
   - id: $m
     kind: chat
     context_window: 131072
@@ -86,8 +89,9 @@ YML
     price: { input: 1.0, output: 2.0, cache_read: 0.1, cache_write: 0 }
 YML
   done
+  [ -n "$extra" ] && echo "$extra" >> "$Q/quarry.yaml"
   QUARRY_ADMIN="qk-bench-admin-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
-  if [ "$mode" = ungoverned ]; then QUARRY_KEY=$QUARRY_ADMIN; return; fi
+  [ "$mode" = ungoverned ] && return
   cat >> "$Q/quarry.yaml" <<YML
 rate_limits:   # generous, but checked on every request (governance on)
   - { scope: principal, name: "*", requests_per_minute: 100000000, tokens_per_minute: 1000000000 }
@@ -95,19 +99,21 @@ YML
   if [ "$mode" = guarded ]; then # BENCH_GUARDRAIL_FILE: another top-level guardrails: section (its guardrail's id must be bench)
     if [ -n "${BENCH_GUARDRAIL_FILE:-}" ]; then cat "$BENCH_GUARDRAIL_FILE"; else echo "$GUARDRAIL_YAML"; fi >> "$Q/quarry.yaml"
   fi
-  QUARRY_KEY=$("$JAVA" -jar "$JAR" keys create --name bench --data "$Q/data" | grep -o 'qk-[A-Za-z0-9_-]*' | head -1)
-  "$JAVA" -jar "$JAR" budgets create --name bench --scope principal:bench --period month --limit 1000000000 \
-      --data "$Q/data" > /dev/null
 }
 
 # start_quarry DIR: serves DIR/quarry.yaml on $QUARRY_PORT (JVM options from QUARRY_JAVA_OPTS, none by
-# default), sets QPID and waits until it answers.
+# default), sets QPID and waits until it answers; then sets QUARRY_KEY: the admin's when ungoverned, else a
+# new user key (bench) with a monthly budget, made through the admin API (the CLI is a client of the server).
 start_quarry() {
   local Q=$1
   # shellcheck disable=SC2086  # QUARRY_JAVA_OPTS is a list of options
   QUARRY_ADMIN_KEY="$QUARRY_ADMIN" "$JAVA" ${QUARRY_JAVA_OPTS:-} -jar "$JAR" serve --config "$Q/quarry.yaml" --data "$Q/data" \
     --port "$QUARRY_PORT" > "$Q/quarry.log" 2>&1 & QPID=$!; PIDS+=($QPID)
   if ! wait_port "$QUARRY_PORT"; then tail -20 "$Q/quarry.log" >&2; return 1; fi
+  if [ "$QUARRY_MODE" = ungoverned ]; then QUARRY_KEY=$QUARRY_ADMIN; return; fi
+  local admin=(--url "http://127.0.0.1:$QUARRY_PORT" --key "$QUARRY_ADMIN")
+  QUARRY_KEY=$("$JAVA" -jar "$JAR" keys create --name bench "${admin[@]}" | grep -o 'qk-[A-Za-z0-9_-]*' | head -1)
+  "$JAVA" -jar "$JAR" budgets create --name bench --scope principal:bench --period month --limit 1000000000 "${admin[@]}" > /dev/null
 }
 
 stop_quarry() { kill "$QPID" 2>/dev/null || true; wait "$QPID" 2>/dev/null || true; }

@@ -13,7 +13,9 @@ import java.util.concurrent.Executors;
  * (one fixed JSON reply) or streaming (a role chunk, CHUNKS content chunks, a usage chunk, [DONE]).
  * The requested model picks the behaviour, so one stub serves every path through every target:
  * {@code bench-zero} answers at once; {@code bench-d20} after 20 ms; {@code bench-paced} at once but
- * with its stream chunks CHUNK_INTERVAL_MS apart (other models send their chunks back to back).
+ * with its stream chunks CHUNK_INTERVAL_MS apart (other models send their chunks back to back). A model
+ * whose name holds {@code stamped} writes each content chunk as {@code w<i>@<epoch µs> }, the time it
+ * was sent, so that a client at the far end of a gateway can tell how long that word took to reach it.
  * Binds to 127.0.0.1 only. Usage: java Stub.java PORT [CHUNKS] [CHUNK_INTERVAL_MS]
  */
 public final class Stub {
@@ -46,6 +48,7 @@ public final class Stub {
             String model = m.find() ? m.group(1) : "";
             long delayMs = model.contains("d20") ? 20 : 0;
             long intervalMs = model.contains("paced") ? pacedMs : 0;
+            boolean stamped = model.contains("stamped");
             sleep(delayMs);
             if (!stream) {
                 send(ex, 200, "application/json", reply);
@@ -61,7 +64,8 @@ public final class Stub {
             out.flush();
             for (int i = 0; i < chunks; i++) {
                 if (i > 0) sleep(intervalMs);
-                out.write(("data: " + head + "\"choices\":[{\"index\":0,\"delta\":{\"content\":\"tok" + i + " \"},\"finish_reason\":null}]}\n\n")
+                String word = stamped ? "w" + i + "@" + epochMicros() : "tok" + i;
+                out.write(("data: " + head + "\"choices\":[{\"index\":0,\"delta\":{\"content\":\"" + word + " \"},\"finish_reason\":null}]}\n\n")
                         .getBytes(StandardCharsets.UTF_8));
                 out.flush();
             }
@@ -77,6 +81,11 @@ public final class Stub {
         ex.sendResponseHeaders(status, body.length);
         ex.getResponseBody().write(body);
         ex.getResponseBody().close();
+    }
+
+    private static long epochMicros() {
+        java.time.Instant now = java.time.Instant.now();
+        return now.getEpochSecond() * 1_000_000 + now.getNano() / 1_000;
     }
 
     private static void sleep(long ms) {

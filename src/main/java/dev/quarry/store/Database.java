@@ -25,9 +25,9 @@ public final class Database implements AutoCloseable {
     private final BlockingQueue<Connection> idle;
     private final List<Connection> all = new ArrayList<>();
     /**
-     * SQLite has one writer at a time, and its busy handler is not fair: a writer that sleeps
-     * between tries loses to newcomers, and under steady load fails at its busy_timeout. This
-     * process's transactions queue here in arrival order instead, before taking a connection.
+     * SQLite's writers, queued here in order. SQLite has one write lock and its busy handler is not
+     * a queue: a waiter sleeps and retries, and under steady writes it can lose to newcomers until
+     * its busy timeout ends in SQLITE_BUSY. Waiting here, no writer of this process meets it.
      */
     private final ReentrantLock sqliteWriter = new ReentrantLock(true);
 
@@ -126,19 +126,19 @@ public final class Database implements AutoCloseable {
 
     /** Runs work in one transaction: committed if it returns, rolled back if it throws. */
     public <T> T transaction(SqlWork<T> work) {
-        if (!sqlite) return inTransaction(work);
-        sqliteWriter.lock();
+        // The lock before the connection: a writer waiting its turn holds none that a reader could use.
+        if (sqlite) sqliteWriter.lock();
         try {
             return inTransaction(work);
         } finally {
-            sqliteWriter.unlock();
+            if (sqlite) sqliteWriter.unlock();
         }
     }
 
     private <T> T inTransaction(SqlWork<T> work) {
         Connection c = borrow();
         try {
-            c.setAutoCommit(false);
+            begin(c);
             try {
                 T result = work.run(c);
                 c.commit();
@@ -153,6 +153,24 @@ public final class Database implements AutoCloseable {
             throw new StoreException("store transaction failed: " + e.getMessage(), e);
         } finally {
             idle.add(c);
+        }
+    }
+
+    /**
+     * Starts a transaction. The SQLite driver marks the connection as in a transaction before it asks
+     * for the write lock; when that fails (another process held it past the busy timeout), it is
+     * marked back, or the next work on this connection would run statement by statement.
+     */
+    private static void begin(Connection c) throws SQLException {
+        try {
+            c.setAutoCommit(false);
+        } catch (SQLException e) {
+            try {
+                c.setAutoCommit(true);
+            } catch (SQLException alsoFailed) {
+                // the mark is reset before the driver's COMMIT, which fails here for want of a transaction
+            }
+            throw e;
         }
     }
 

@@ -41,6 +41,7 @@ public final class AgentRuntime implements AutoCloseable {
     private final ExecutorService runners = Executors.newVirtualThreadPerTaskExecutor();
     private final ScheduledExecutorService ticks = Executors.newScheduledThreadPool(1, Thread.ofVirtual().name("agents-scheduler").factory());
     private final Object claiming = new Object();
+    private final Coalesced kicks = new Coalesced(runners, guarded("claim", this::claim));
 
     public AgentRuntime(TurnStore store, SessionStore sessions, Gateway gateway, Catalog catalog, EventHub hub, McpClients mcp, SecretBox secrets,
                         RuntimeSettings settings, Clock clock) {
@@ -55,9 +56,9 @@ public final class AgentRuntime implements AutoCloseable {
         ticks.scheduleWithFixedDelay(guarded("follow", parts.hub()::poll), EVENT_POLL.toMillis(), EVENT_POLL.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** Claims runnable turns now: an input here just queued one. */
+    /** Claims runnable turns soon: an input here just queued one (a burst of inputs shares one claim). */
     public void kick() {
-        runners.execute(guarded("claim", this::claim));
+        kicks.request();
     }
 
     /** Stops a turn this node runs; false when it runs elsewhere (that node sees the request in the store). */
