@@ -279,7 +279,8 @@ public final class AgentsCodec {
         out.set("agent", agent);
         out.put("created_at", seconds(session.createdAt()));
         out.set("environment", Json.object().put("type", "none"));
-        out.set("error", session.error() == null ? null : SessionEventsCodec.error(session.error()));
+        // A string in the API's session object (the turn's error is the {code, message} object): "code: message".
+        out.put("error", session.error() == null ? null : session.error().code() + ": " + session.error().message());
         out.put("last_active_at", seconds(session.lastActiveAt()));
         out.set("metadata", metadataJson(session.metadata()));
         ArrayNode actions = out.putArray("required_actions");
@@ -340,10 +341,11 @@ public final class AgentsCodec {
 
     private static ObjectNode agentBody(String id, AgentSpec spec) {
         ObjectNode agent = Json.object().put("id", id).put("name", spec.name()).put("model", spec.model()).put("instructions", spec.instructions());
-        agent.set("multi_agent", Json.object().put("enabled", false));
-        agent.set("reasoning", Json.object());
+        // The parts Quarry does not do yet, as the API shows its defaults: every field present, as the SDKs require.
+        agent.set("multi_agent", Json.object().put("enabled", false).putNull("max_concurrent_subagents"));
+        agent.set("reasoning", Json.object().putNull("effort").putNull("summary"));
         agent.put("service_tier", "auto");
-        agent.set("text", Json.object());
+        agent.set("text", Json.object().<ObjectNode>set("format", Json.object().put("type", "text")).put("verbosity", "medium"));
         agent.set("tools", ToolsCodec.write(spec.tools()));
         if (spec.compaction()) agent.set("compaction", Json.object().put("async", false));
         else agent.putNull("compaction");
