@@ -181,4 +181,22 @@ class AgentsWireConformanceTest {
         assertThat(session.error()).hasValueSatisfying(error -> assertThat(error).startsWith("connection_failed: "));
         sessions.turns().list(session.id()).response().validate();
     }
+
+    @Test
+    void aSavedAgentItsSessionAndTheirDeletionsValidate() {
+        OpenAIClient client = client();
+        var agents = client.beta().agents();
+        com.openai.models.beta.agents.Agent saved = agents.create(com.openai.models.beta.agents.AgentCreateParams.builder().name("wire")
+                .model("quarry/echo").instructions("Be brief.")
+                .addTool(com.openai.models.beta.agents.PersistedAgentToolParam.Mcp.builder().serverLabel("tools")
+                        .transport(com.openai.models.beta.agents.PersistedMcpTransportParam.Http.builder().serverUrl(STUB.url()).build()).build())
+                .build()).validate();
+        agents.retrieve(saved.id()).validate();
+        agents.list().response().validate();
+        var sessions = agents.sessions();
+        AgentSession session = sessions.create(SessionCreateParams.builder().environmentNone().agentId(saved.id()).build()).validate();
+        assertThat(session.agent().id()).isEqualTo(saved.id());
+        sessions.delete(session.id()).validate();
+        agents.delete(saved.id()).validate();
+    }
 }
