@@ -199,4 +199,19 @@ class AgentsWireConformanceTest {
         sessions.delete(session.id()).validate();
         agents.delete(saved.id()).validate();
     }
+
+    @Test
+    void anAgentReadBackFromASessionCanBeSentAgain() {
+        String key = QUARRY.newKey("round-trip");
+        var created = QUARRY.call("POST", "/v1/agents/sessions", key, """
+                {"environment": {"type": "none"}, "agent": {"model": "quarry/echo", "tools": [{"type": "function", "name": "f"}]}}""")
+                .expect(200);
+        var agent = (com.fasterxml.jackson.databind.node.ObjectNode) created.path("agent").deepCopy();
+        agent.remove("id");
+        var again = QUARRY.call("POST", "/v1/agents/sessions", key, "{\"environment\": {\"type\": \"none\"}, \"agent\": " + agent + "}")
+                .expect(200);
+        var shownAgain = (com.fasterxml.jackson.databind.node.ObjectNode) again.path("agent").deepCopy();
+        shownAgain.remove("id");
+        assertThat(shownAgain).isEqualTo(agent);
+    }
 }
