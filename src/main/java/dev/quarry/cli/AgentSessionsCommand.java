@@ -131,7 +131,7 @@ final class AgentSessionsCommand {
             lines.add("created " + SessionText.time(session.path("created_at")) + "  last active " + SessionText.time(session.path("last_active_at")));
             String metadata = Table.tags(session.path("metadata"));
             if (!metadata.isEmpty()) lines.add(Terminal.line("metadata " + SessionText.quoted(metadata)));
-            if (session.path("error").isObject()) lines.add(SessionText.error(session.path("error")).strip());
+            if (!session.path("error").isNull() && !session.path("error").isMissingNode()) lines.add(SessionText.error(session.path("error")).strip());
             for (JsonNode action : session.path("required_actions")) {
                 lines.add(Terminal.line("requires_action: " + action.path("type").asText() + " " + action.path("name").asText() + " "
                         + SessionText.quoted(action.path("arguments").asText()) + " " + action.path("call_id").asText()

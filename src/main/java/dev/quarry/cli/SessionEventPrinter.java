@@ -37,7 +37,9 @@ final class SessionEventPrinter {
             // The answer's text is already on its line, or (replayed, without deltas) in its item.done.
             case "turn.output_text.done", "turn.content_part.added", "turn.content_part.done" -> {}
             case "turn.item.added" -> {
-                if (!event.path("item").path("type").asText().equals("message")) line(name + " " + SessionText.item(event.path("item")));
+                // An answer is shown by its deltas and its item.done; an input (a user's message, a tool's result) has only item.added.
+                JsonNode item = event.path("item");
+                if (!item.path("type").asText().equals("message") || item.path("role").asText().equals("user")) line(name + " " + SessionText.item(item));
             }
             case "turn.item.done" -> itemDone(name, event.path("item"));
             case "turn.created", "turn.in_progress" -> line(name + " " + event.path("turn_id").asText());

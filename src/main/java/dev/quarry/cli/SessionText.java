@@ -40,6 +40,7 @@ final class SessionText {
 
     /** {@code  error: CODE MESSAGE}, or nothing when there is no error. */
     static String error(JsonNode error) {
+        if (error.isTextual()) return Terminal.line(" error: " + quoted(error.asText())); // a session's error
         if (!error.isObject()) return "";
         return Terminal.line(" error: " + error.path("code").asText() + " " + quoted(error.path("message").asText()));
     }

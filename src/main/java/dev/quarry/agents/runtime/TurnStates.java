@@ -82,9 +82,14 @@ public final class TurnStates {
         }
     }
 
-    /** Records an item as added and done at once (an input, or a call with its result). */
+    /**
+     * Records an item as added and done at once (an input, or a call with its result). An input
+     * (a user's message, a tool's result) is only added: the API's {@code item.done} carries the
+     * agent's output items, and the SDKs read its item as one.
+     */
     public static void itemAddedAndDone(SessionTx tx, Item item, Integer outputIndex) {
         tx.event("agent.session.turn.item.added", item.turnId(), new EventPayload.ItemState(item, outputIndex));
+        if (item.body() instanceof ItemBody.UserMessage || item.body() instanceof ItemBody.FunctionCallOutput) return;
         tx.event("agent.session.turn.item.done", item.turnId(), new EventPayload.ItemState(item, outputIndex));
     }
 

@@ -56,6 +56,13 @@ public final class AgentsCodec {
     private static final Set<String> SAVED_AGENT_FIELDS = Stream.concat(AGENT_FIELDS.stream(), Stream.of("metadata"))
             .collect(Collectors.toUnmodifiableSet());
 
+    /** The parts Quarry does not do yet as an agent shows them: the API's defaults, every field present, as the SDKs require. */
+    private static final Map<String, JsonNode> SHOWN = new TreeMap<>(Map.of(
+            "multi_agent", Json.object().put("enabled", false).putNull("max_concurrent_subagents"),
+            "reasoning", Json.object().putNull("effort").putNull("summary"),
+            "service_tier", Json.MAPPER.getNodeFactory().textNode("auto"),
+            "text", Json.object().<ObjectNode>set("format", Json.object().put("type", "text")).put("verbosity", "medium")));
+
     private AgentsCodec() {}
 
     // ---- requests ----
@@ -214,11 +221,14 @@ public final class AgentsCodec {
         });
     }
 
-    /** Fields of the API that Quarry does not do yet: accepted only absent, null or empty ({@code []}, {@code {}}). */
+    /**
+     * Fields of the API that Quarry does not do yet: accepted only absent, null, empty ({@code []},
+     * {@code {}}) or as Quarry shows them, so an agent read back from a session can be sent again.
+     */
     private static void unsupportedParts(JsonNode object, String prefix, List<String> fields) {
         for (String field : fields) {
             JsonNode value = object.get(field);
-            if (value == null || value.isNull() || (value.isContainerNode() && value.isEmpty())) continue;
+            if (value == null || value.isNull() || (value.isContainerNode() && value.isEmpty()) || value.equals(SHOWN.get(field))) continue;
             throw QuarryException.unsupported(prefix + field, "'" + prefix + field + "' is not supported yet.");
         }
     }
@@ -279,7 +289,8 @@ public final class AgentsCodec {
         out.set("agent", agent);
         out.put("created_at", seconds(session.createdAt()));
         out.set("environment", Json.object().put("type", "none"));
-        out.set("error", session.error() == null ? null : SessionEventsCodec.error(session.error()));
+        // A string in the API's session object (the turn's error is the {code, message} object): "code: message".
+        out.put("error", session.error() == null ? null : session.error().code() + ": " + session.error().message());
         out.put("last_active_at", seconds(session.lastActiveAt()));
         out.set("metadata", metadataJson(session.metadata()));
         ArrayNode actions = out.putArray("required_actions");
@@ -340,10 +351,7 @@ public final class AgentsCodec {
 
     private static ObjectNode agentBody(String id, AgentSpec spec) {
         ObjectNode agent = Json.object().put("id", id).put("name", spec.name()).put("model", spec.model()).put("instructions", spec.instructions());
-        agent.set("multi_agent", Json.object().put("enabled", false));
-        agent.set("reasoning", Json.object());
-        agent.put("service_tier", "auto");
-        agent.set("text", Json.object());
+        SHOWN.forEach((field, value) -> agent.set(field, value.deepCopy()));
         agent.set("tools", ToolsCodec.write(spec.tools()));
         if (spec.compaction()) agent.set("compaction", Json.object().put("async", false));
         else agent.putNull("compaction");

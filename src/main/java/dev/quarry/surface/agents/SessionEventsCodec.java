@@ -201,7 +201,10 @@ public final class SessionEventsCodec {
             }
             case EventPayload.ItemState state -> {
                 out.set("item", item(state.item()));
-                out.put("output_index", state.outputIndex());
+                // item.done's index is an integer in the API; a call settled apart from its answer (an MCP call's result, a
+                // cancel) has none recorded, and shows 0.
+                Integer index = state.outputIndex();
+                out.put("output_index", index == null && event.type().endsWith(".done") ? Integer.valueOf(0) : index);
             }
             case EventPayload.TextPart part -> {
                 out.put("item_id", part.itemId()).put("output_index", part.outputIndex()).put("content_index", part.contentIndex());

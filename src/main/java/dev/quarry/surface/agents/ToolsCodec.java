@@ -190,17 +190,22 @@ final class ToolsCodec {
             ObjectNode node = out.addObject();
             switch (tool) {
                 case AgentTool.Function f -> {
-                    node.put("type", "function").put("name", f.name()).put("description", f.description());
-                    if (f.parameters() == null) node.putNull("parameters");
-                    else node.set("parameters", Json.parseObject(f.parameters().getBytes(StandardCharsets.UTF_8)));
+                    // The SDKs require every field of a tool, description and parameters as a string and an object.
+                    node.put("type", "function").put("name", f.name()).put("description", f.description() == null ? "" : f.description());
+                    node.set("parameters", f.parameters() == null ? Json.object() : Json.parseObject(f.parameters().getBytes(StandardCharsets.UTF_8)));
+                    node.put("defer_loading", false);
                 }
                 case AgentTool.Mcp m -> {
                     node.put("type", "mcp").put("server_label", m.serverLabel());
-                    node.set("transport", Json.object().put("type", "http").put("server_url", m.serverUrl()));
+                    ObjectNode transport = node.putObject("transport").put("type", "http").put("server_url", m.serverUrl());
+                    // Sealed headers are never shown; a saved agent's tool (which has none) shows its empty headers, as the SDKs require.
+                    if (m.credentials() == null) transport.putObject("headers");
                     if (m.allowedTools() == null) node.putNull("allowed_tools");
                     else m.allowedTools().forEach(node.putArray("allowed_tools")::add);
                     node.put("required", m.required());
                     node.put("connection_origin", "service");
+                    node.putNull("credential_id");
+                    node.putObject("request_metadata");
                     if (!m.idempotentTools().isEmpty()) m.idempotentTools().forEach(node.putArray("quarry_idempotent_tools")::add);
                 }
             }
