@@ -53,6 +53,8 @@ final class TurnRunner {
     private TurnTools tools;
     /** The sequence number of the last event this runner committed: live deltas are numbered after it. */
     private long lastSeq = -1;
+    /** Where the request that opened the turn came from: its calls are authorized with the condition keys of that request. */
+    private String sourceIp;
 
     TurnRunner(RuntimeParts parts, TurnStore.Claim claim, TurnControl control, Session session, Turn turn) {
         this.parts = parts;
@@ -63,6 +65,7 @@ final class TurnRunner {
     }
 
     void run() {
+        sourceIp = parts.store().sourceIp(turn.id());
         if (turn.status().equals(Turn.QUEUED) || turn.startedAt() == null) turn = commit(tx -> TurnStates.started(tx, turn));
         try (TurnTools connected = TurnTools.connect(parts, session.spec(), session.id())) {
             tools = connected;
@@ -112,7 +115,7 @@ final class TurnRunner {
     }
 
     private void runMcp(List<Item> calls) {
-        McpCalls.run(parts, tools, control, credential(), origin(), calls, finished -> commit(tx -> {
+        McpCalls.run(parts, tools, control, credential(), sourceIp, origin(), calls, finished -> commit(tx -> {
             TurnStates.itemDone(tx, finished, null);
             return null;
         }));
@@ -202,7 +205,7 @@ final class TurnRunner {
             asked = Conversation.request(session.spec(), parts.store().history(session.id()), tools.specs());
         }
         ChatRequest request = asked;
-        Exchange exchange = Exchange.start(requestId, SURFACE, () -> new Operation.Chat(request, true), credential(), null, USER_AGENT)
+        Exchange exchange = Exchange.start(requestId, SURFACE, () -> new Operation.Chat(request, true), credential(), sourceIp, USER_AGENT)
                 .withOrigin(origin());
         Outcome outcome = parts.gateway().handle(exchange);
         return switch (outcome) {
@@ -223,7 +226,7 @@ final class TurnRunner {
     private boolean compact(ChatRequest conversation, ModelEntry model) {
         String requestId = Ids.next("req_", parts.clock().millis());
         Exchange exchange = Exchange.start(requestId, SURFACE, () -> new Operation.Chat(Compactor.summaryRequest(conversation, model), true),
-                credential(), null, USER_AGENT).withOrigin(origin());
+                credential(), sourceIp, USER_AGENT).withOrigin(origin());
         Compactor.Summary summary;
         try {
             summary = switch (parts.gateway().handle(exchange)) {

@@ -215,6 +215,16 @@ public final class TurnStore {
         }).stream().findFirst());
     }
 
+    /** The client address of the request that opened the turn ({@code null} when none was known): its calls are authorized as from there. */
+    public String sourceIp(String turnId) {
+        return db.read(c -> {
+            try (PreparedStatement s = c.prepareStatement("SELECT source_ip FROM agent_turns WHERE id = ?")) {
+                s.setString(1, turnId);
+                return Rows.one(s, r -> r.getString(1)).orElse(null);
+            }
+        });
+    }
+
     public Page<Turn> turns(String sessionId, ListQuery query) {
         return db.read(c -> {
             List<Turn> rows = TurnRows.query(c, "SELECT " + TurnRows.COLUMNS + " FROM agent_turns WHERE session_id = ?"
