@@ -67,6 +67,7 @@ final class TurnRunner {
     void run() {
         sourceIp = parts.store().sourceIp(turn.id());
         if (turn.status().equals(Turn.QUEUED) || turn.startedAt() == null) turn = commit(tx -> TurnStates.started(tx, turn));
+        control.deadline(deadline());
         try (TurnTools connected = TurnTools.connect(parts, session.spec(), session.id())) {
             tools = connected;
             loop(recover());
@@ -139,10 +140,12 @@ final class TurnRunner {
         if (loop != null) return loop;
         if (turn.modelCalls() >= settings.maxModelCalls()) return TurnErrors.limit("model calls", settings.maxModelCalls());
         if (turn.toolCalls() >= settings.maxToolCalls()) return TurnErrors.limit("tool calls", settings.maxToolCalls());
-        if (parts.clock().millis() > deadline()) {
-            return new TurnError("request_timeout", "The turn ran longer than its limit of " + settings.turnTimeout().toSeconds() + " s.");
-        }
+        if (parts.clock().millis() > deadline()) return timedOut();
         return null;
+    }
+
+    private TurnError timedOut() {
+        return new TurnError("request_timeout", "The turn ran longer than its limit of " + parts.settings().turnTimeout().toSeconds() + " s.");
     }
 
     private long deadline() {
@@ -275,12 +278,16 @@ final class TurnRunner {
         } catch (QuarryException e) {
             control.doneReading();
             if (control.cancelled()) return cancelDuringCall(answer);
-            failCall(TurnErrors.of(e.error()), answer);
+            failCall(control.timedOut() ? timedOut() : TurnErrors.of(e.error()), answer);
             return null;
         } finally {
             control.doneReading();
         }
         if (control.cancelled()) return cancelDuringCall(answer);
+        if (control.timedOut()) {
+            failCall(timedOut(), answer);
+            return null;
+        }
         return commitAnswer(answer);
     }
 
