@@ -33,6 +33,27 @@ class AgentTurnDeadlineTest {
         }
     }
 
+    /** The same for the call that compacts the history: a summary that streams on and on is cut too. */
+    @Test
+    void aCompactionThatStreamsPastTheTurnsDeadlineIsCut() {
+        try (SlowChatUpstream upstream = new SlowChatUpstream(100_000, Duration.ofMillis(20));
+             TestQuarry quarry = TestQuarry.start("""
+                     providers: [{ name: slow-upstream, type: openai-compatible, base_url: "%s" }]
+                     models: [{ id: slow, context_window: 600, deployments: [{ provider: slow-upstream, model: slow }] }]
+                     agents: { turn_timeout_seconds: 2 }
+                     """.formatted(upstream.baseUrl()), Map.of())) {
+            String key = quarry.newKey("summariser");
+            String id = session(quarry, key, "{\"agent\": {\"model\": \"slow\", \"compaction\": {\"async\": false}}}");
+            post(quarry, key, id, events(message("word ".repeat(600)))).expect(202);
+            Eventually.within(Duration.ofSeconds(15), () -> assertThat(turn(quarry, key, id).path("status").asText())
+                    .isIn(List.of("completed", "failed", "cancelled")));
+            JsonNode turn = turn(quarry, key, id);
+            assertThat(turn.path("error").path("code").asText()).as(turn.toString()).isEqualTo("request_timeout");
+            assertThat(upstream.requests()).hasSize(1).allSatisfy(r -> assertThat(r).contains("compacting the conversation"));
+            Eventually.within(Duration.ofSeconds(5), () -> assertThat(upstream.cut()).isEqualTo(1));
+        }
+    }
+
     private static JsonNode turn(TestQuarry quarry, String key, String session) {
         return quarry.call("GET", "/v1/agents/sessions/" + session + "/turns", key, null).expect(200).path("data").path(0);
     }

@@ -233,14 +233,15 @@ final class TurnRunner {
         Compactor.Summary summary;
         try {
             summary = switch (parts.gateway().handle(exchange)) {
-                case Outcome.Streamed streamed -> Compactor.read(streamed.stream());
+                case Outcome.Streamed streamed -> summary(streamed.stream());
                 case Outcome.Rejected rejected -> throw rejected.error().exception();
                 default -> throw new IllegalStateException("a chat call answered otherwise than with a stream");
             };
         } catch (QuarryException e) {
-            failCall(TurnErrors.of(e.error()), null);
+            if (!stopped(new Streaming())) failCall(TurnErrors.of(e.error()), null);
             return false;
         }
+        if (stopped(new Streaming())) return false;
         turn = commit(tx -> {
             Item item = tx.addItem(turn.id(), Item.COMPLETED, new ItemBody.Compaction(summary.text()), turn.step());
             TurnStates.itemAddedAndDone(tx, item, null);
@@ -249,6 +250,24 @@ final class TurnRunner {
             tx.update(next);
             return next;
         });
+        return true;
+    }
+
+    /** Reads the summary where a cancel or the turn's deadline can cut it, as an answer can be. */
+    private Compactor.Summary summary(EventStream stream) {
+        control.reading(stream);
+        try {
+            return Compactor.read(stream);
+        } finally {
+            control.doneReading();
+        }
+    }
+
+    /** Ends the turn when a cancel or its deadline cut the call just read; false when neither did. */
+    private boolean stopped(Streaming answer) {
+        if (control.cancelled()) cancelDuringCall(answer);
+        else if (control.timedOut()) failCall(timedOut(), answer);
+        else return false;
         return true;
     }
 
@@ -277,17 +296,12 @@ final class TurnRunner {
             }
         } catch (QuarryException e) {
             control.doneReading();
-            if (control.cancelled()) return cancelDuringCall(answer);
-            failCall(control.timedOut() ? timedOut() : TurnErrors.of(e.error()), answer);
+            if (!stopped(answer)) failCall(TurnErrors.of(e.error()), answer);
             return null;
         } finally {
             control.doneReading();
         }
-        if (control.cancelled()) return cancelDuringCall(answer);
-        if (control.timedOut()) {
-            failCall(timedOut(), answer);
-            return null;
-        }
+        if (stopped(answer)) return null;
         return commitAnswer(answer);
     }
 
@@ -345,13 +359,12 @@ final class TurnRunner {
         return new Origin(session.id(), turn.id(), session.spendLimitMicros());
     }
 
-    private Answer cancelDuringCall(Streaming answer) {
+    private void cancelDuringCall(Streaming answer) {
         commit(tx -> {
             answer.abandonText(tx, turn);
             tx.attemptsEnded(turn.id(), "model", "", "cancelled");
             return TurnStates.cancelled(tx, turn);
         });
-        return null;
     }
 
     private void failCall(TurnError error, Streaming answer) {
