@@ -10,11 +10,12 @@ import java.util.function.ToLongFunction;
 
 /**
  * The spending caps of managed-agent sessions ({@code spend_control.limit}), in memory on the node
- * that runs the session's turn: only the lease holder makes a session's model calls, so its
- * account is exact. An account starts from what the ledger says the session spent (read once per
- * node, when the session's first call here is reserved; after a takeover that is the new node), then
- * counts reservations and settlements as a budget does. Accounts of sessions idle longest are
- * dropped past {@value #MAX_ACCOUNTS}, and read again from the ledger if they come back.
+ * that runs the session's turn: only the lease holder makes a session's model calls. An account
+ * counts reservations and settlements as a budget does, and takes in what the ledger says the
+ * session spent whenever no call of it is in flight here: a session's turns may each run on another
+ * node, whose spending this node sees only there. The ledger is written in batches, so it is the
+ * larger of the two that counts: what this node settled may not be in it yet. Accounts of sessions
+ * idle longest are dropped past {@value #MAX_ACCOUNTS}.
  */
 public final class SessionBudgets {
     static final int MAX_ACCOUNTS = 10_000;
@@ -94,11 +95,13 @@ public final class SessionBudgets {
     private Account account(String sessionId) {
         synchronized (this) {
             Account known = accounts.get(sessionId);
-            if (known != null) return known;
+            if (known != null && known.reserved > 0) return known; // a call in flight here: this node runs the session now
         }
         long spent = spentBySession.applyAsLong(sessionId); // read outside the lock
         synchronized (this) {
-            return accounts.computeIfAbsent(sessionId, id -> new Account(spent));
+            Account account = accounts.computeIfAbsent(sessionId, id -> new Account(spent));
+            account.spent = Math.max(account.spent, spent);
+            return account;
         }
     }
 

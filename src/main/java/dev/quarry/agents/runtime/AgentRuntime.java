@@ -131,6 +131,8 @@ public final class AgentRuntime implements AutoCloseable {
 
     private void cancelRemote() {
         if (running.isEmpty()) return;
+        long now = parts.clock().millis();
+        running.values().forEach(control -> control.timeOutIfPast(now));
         for (String turnId : parts.store().cancelRequested(parts.settings().node(), boot)) cancelLocal(turnId);
     }
 

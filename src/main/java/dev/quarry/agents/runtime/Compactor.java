@@ -82,13 +82,16 @@ final class Compactor {
     /** The summary the model streamed, and what the call used. */
     record Summary(String text, Usage usage) {}
 
+    /** The summary streamed, cut at {@value Streaming#MAX_TEXT} characters as an answer is. */
     static Summary read(EventStream stream) {
         StringBuilder text = new StringBuilder();
         Usage usage = Usage.ZERO;
         try (stream) {
             while (stream.hasNext()) {
                 switch (stream.next()) {
-                    case StreamEvent.TextDelta delta -> text.append(delta.text());
+                    case StreamEvent.TextDelta delta -> {
+                        if (text.length() + delta.text().length() <= Streaming.MAX_TEXT) text.append(delta.text());
+                    }
                     case StreamEvent.UsageReport report -> usage = report.usage();
                     default -> { }
                 }

@@ -46,7 +46,7 @@ final class McpCalls {
      *
      * @throws Interrupted when the turn was cancelled or the node is stopping
      */
-    static void run(RuntimeParts parts, TurnTools tools, TurnControl control, Credential credential, Origin origin, List<Item> calls,
+    static void run(RuntimeParts parts, TurnTools tools, TurnControl control, Credential credential, String sourceIp, Origin origin, List<Item> calls,
                     Consumer<Item> done) {
         Semaphore slots = new Semaphore(PARALLEL);
         try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -57,7 +57,7 @@ final class McpCalls {
                     Thread self = Thread.currentThread();
                     control.toolCallStarted(self);
                     try {
-                        return call(parts, tools, credential, origin, item);
+                        return call(parts, tools, credential, sourceIp, origin, item);
                     } finally {
                         control.toolCallEnded(self);
                         slots.release();
@@ -81,7 +81,7 @@ final class McpCalls {
     /** A handler's reply when its call was interrupted: the gateway would otherwise take the exception for a failure inside Quarry. */
     private record Cut() {}
 
-    private static Item call(RuntimeParts parts, TurnTools tools, Credential credential, Origin origin, Item item) {
+    private static Item call(RuntimeParts parts, TurnTools tools, Credential credential, String sourceIp, Origin origin, Item item) {
         ItemBody.McpCall call = (ItemBody.McpCall) item.body();
         TurnTools.McpTool tool = tools.mcpTool(call.serverLabel(), call.name());
         if (tool == null) {
@@ -99,7 +99,7 @@ final class McpCalls {
                     }
                 });
         Outcome outcome = parts.gateway().perform(Exchange.platform(Ids.next("req_", parts.clock().millis()), TurnRunner.SURFACE, platform,
-                credential, null, TurnRunner.USER_AGENT).withOrigin(origin));
+                credential, sourceIp, TurnRunner.USER_AGENT).withOrigin(origin));
         return switch (outcome) {
             case Outcome.Performed performed when performed.reply() instanceof Cut -> throw new Interrupted();
             case Outcome.Performed performed when performed.reply() instanceof McpResult result -> result.isError()

@@ -14,6 +14,8 @@ final class TurnControl {
     private volatile EventStream stream;
     private volatile boolean cancelled;
     private volatile boolean abandoned;
+    private volatile boolean timedOut;
+    private volatile long deadlineMillis = Long.MAX_VALUE;
 
     boolean cancelled() {
         return cancelled;
@@ -32,6 +34,23 @@ final class TurnControl {
         EventStream current = stream;
         if (current != null) current.close();
         toolThreads.forEach(Thread::interrupt);
+    }
+
+    /** When the turn must end: a model call still streaming then is cut, however long its answer goes on. */
+    void deadline(long millis) {
+        deadlineMillis = millis;
+    }
+
+    /** Cuts the model stream being read once the turn's deadline passed; the runner then fails the turn. */
+    void timeOutIfPast(long now) {
+        if (now <= deadlineMillis) return;
+        timedOut = true;
+        EventStream current = stream;
+        if (current != null) current.close();
+    }
+
+    boolean timedOut() {
+        return timedOut;
     }
 
     boolean abandoned() {

@@ -53,6 +53,8 @@ final class TurnRunner {
     private TurnTools tools;
     /** The sequence number of the last event this runner committed: live deltas are numbered after it. */
     private long lastSeq = -1;
+    /** Where the request that opened the turn came from: its calls are authorized with the condition keys of that request. */
+    private String sourceIp;
 
     TurnRunner(RuntimeParts parts, TurnStore.Claim claim, TurnControl control, Session session, Turn turn) {
         this.parts = parts;
@@ -63,7 +65,9 @@ final class TurnRunner {
     }
 
     void run() {
+        sourceIp = parts.store().sourceIp(turn.id());
         if (turn.status().equals(Turn.QUEUED) || turn.startedAt() == null) turn = commit(tx -> TurnStates.started(tx, turn));
+        control.deadline(deadline());
         try (TurnTools connected = TurnTools.connect(parts, session.spec(), session.id())) {
             tools = connected;
             loop(recover());
@@ -112,7 +116,7 @@ final class TurnRunner {
     }
 
     private void runMcp(List<Item> calls) {
-        McpCalls.run(parts, tools, control, credential(), origin(), calls, finished -> commit(tx -> {
+        McpCalls.run(parts, tools, control, credential(), sourceIp, origin(), calls, finished -> commit(tx -> {
             TurnStates.itemDone(tx, finished, null);
             return null;
         }));
@@ -136,10 +140,12 @@ final class TurnRunner {
         if (loop != null) return loop;
         if (turn.modelCalls() >= settings.maxModelCalls()) return TurnErrors.limit("model calls", settings.maxModelCalls());
         if (turn.toolCalls() >= settings.maxToolCalls()) return TurnErrors.limit("tool calls", settings.maxToolCalls());
-        if (parts.clock().millis() > deadline()) {
-            return new TurnError("request_timeout", "The turn ran longer than its limit of " + settings.turnTimeout().toSeconds() + " s.");
-        }
+        if (parts.clock().millis() > deadline()) return timedOut();
         return null;
+    }
+
+    private TurnError timedOut() {
+        return new TurnError("request_timeout", "The turn ran longer than its limit of " + parts.settings().turnTimeout().toSeconds() + " s.");
     }
 
     private long deadline() {
@@ -202,7 +208,7 @@ final class TurnRunner {
             asked = Conversation.request(session.spec(), parts.store().history(session.id()), tools.specs());
         }
         ChatRequest request = asked;
-        Exchange exchange = Exchange.start(requestId, SURFACE, () -> new Operation.Chat(request, true), credential(), null, USER_AGENT)
+        Exchange exchange = Exchange.start(requestId, SURFACE, () -> new Operation.Chat(request, true), credential(), sourceIp, USER_AGENT)
                 .withOrigin(origin());
         Outcome outcome = parts.gateway().handle(exchange);
         return switch (outcome) {
@@ -223,18 +229,19 @@ final class TurnRunner {
     private boolean compact(ChatRequest conversation, ModelEntry model) {
         String requestId = Ids.next("req_", parts.clock().millis());
         Exchange exchange = Exchange.start(requestId, SURFACE, () -> new Operation.Chat(Compactor.summaryRequest(conversation, model), true),
-                credential(), null, USER_AGENT).withOrigin(origin());
+                credential(), sourceIp, USER_AGENT).withOrigin(origin());
         Compactor.Summary summary;
         try {
             summary = switch (parts.gateway().handle(exchange)) {
-                case Outcome.Streamed streamed -> Compactor.read(streamed.stream());
+                case Outcome.Streamed streamed -> summary(streamed.stream());
                 case Outcome.Rejected rejected -> throw rejected.error().exception();
                 default -> throw new IllegalStateException("a chat call answered otherwise than with a stream");
             };
         } catch (QuarryException e) {
-            failCall(TurnErrors.of(e.error()), null);
+            if (!stopped(new Streaming())) failCall(TurnErrors.of(e.error()), null);
             return false;
         }
+        if (stopped(new Streaming())) return false;
         turn = commit(tx -> {
             Item item = tx.addItem(turn.id(), Item.COMPLETED, new ItemBody.Compaction(summary.text()), turn.step());
             TurnStates.itemAddedAndDone(tx, item, null);
@@ -243,6 +250,24 @@ final class TurnRunner {
             tx.update(next);
             return next;
         });
+        return true;
+    }
+
+    /** Reads the summary where a cancel or the turn's deadline can cut it, as an answer can be. */
+    private Compactor.Summary summary(EventStream stream) {
+        control.reading(stream);
+        try {
+            return Compactor.read(stream);
+        } finally {
+            control.doneReading();
+        }
+    }
+
+    /** Ends the turn when a cancel or its deadline cut the call just read; false when neither did. */
+    private boolean stopped(Streaming answer) {
+        if (control.cancelled()) cancelDuringCall(answer);
+        else if (control.timedOut()) failCall(timedOut(), answer);
+        else return false;
         return true;
     }
 
@@ -271,13 +296,12 @@ final class TurnRunner {
             }
         } catch (QuarryException e) {
             control.doneReading();
-            if (control.cancelled()) return cancelDuringCall(answer);
-            failCall(TurnErrors.of(e.error()), answer);
+            if (!stopped(answer)) failCall(TurnErrors.of(e.error()), answer);
             return null;
         } finally {
             control.doneReading();
         }
-        if (control.cancelled()) return cancelDuringCall(answer);
+        if (stopped(answer)) return null;
         return commitAnswer(answer);
     }
 
@@ -335,13 +359,12 @@ final class TurnRunner {
         return new Origin(session.id(), turn.id(), session.spendLimitMicros());
     }
 
-    private Answer cancelDuringCall(Streaming answer) {
+    private void cancelDuringCall(Streaming answer) {
         commit(tx -> {
             answer.abandonText(tx, turn);
             tx.attemptsEnded(turn.id(), "model", "", "cancelled");
             return TurnStates.cancelled(tx, turn);
         });
-        return null;
     }
 
     private void failCall(TurnError error, Streaming answer) {

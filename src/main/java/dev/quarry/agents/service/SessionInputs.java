@@ -28,6 +28,11 @@ public final class SessionInputs {
     /** The message a retried tool result must see to try again (the SDK matches this prefix). */
     public static final String UNKNOWN_CALL = "Unknown pending tool call: ";
     static final String CANCEL_ASKED = "cancel";
+    /**
+     * The most messages that may wait for the open turn to take them in: a turn waiting for function
+     * results takes none, and its runner reads them all in one transaction when it resumes.
+     */
+    public static final int MAX_PENDING = 32;
 
     private final TurnStore turns;
     private final EventHub hub;
@@ -88,6 +93,10 @@ public final class SessionInputs {
         return switch (input) {
             case Input.Message message -> {
                 if (open.isPresent()) {
+                    if (tx.pendingCount() >= MAX_PENDING) {
+                        throw new QuarryException(new QuarryError(ErrorKind.RATE_LIMITED, "The session's open turn already has " + MAX_PENDING
+                                + " messages waiting for it to take them in; post again once it has.", path, null));
+                    }
                     tx.inbox(sender.principalId(), null, "", "message", message.text(), open.get().id(), true);
                     yield new Effects(false, null);
                 }

@@ -205,6 +205,16 @@ public final class SessionTx {
         }
     }
 
+    /** How many messages wait to steer the open turn. */
+    public int pendingCount() {
+        try (PreparedStatement s = c.prepareStatement("SELECT COUNT(*) FROM agent_inbox WHERE session_id = ? AND taken_at IS NULL")) {
+            s.setString(1, sessionId);
+            return Rows.one(s, r -> r.getInt(1)).orElse(0);
+        } catch (SQLException e) {
+            throw TurnRows.failed(e);
+        }
+    }
+
     /** Takes the messages waiting to steer the open turn, oldest first. */
     public List<String> takePending() {
         List<String> texts = new ArrayList<>();

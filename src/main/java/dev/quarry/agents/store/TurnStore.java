@@ -42,7 +42,7 @@ public final class TurnStore {
         }
     }
 
-    /** The turn's lease is no longer the caller's: another node took it over; nothing was written. */
+    /** The turn's lease is no longer the caller's: another node took it over, or the API closed the turn (a cancel); nothing was written. */
     public static final class LeaseLost extends RuntimeException {
         LeaseLost(String turnId) {
             super("the lease of turn " + turnId + " was taken over", null, false, false);
@@ -61,12 +61,14 @@ public final class TurnStore {
     /**
      * As {@link #inSession}, for the runner of {@code turnId} holding lease {@code fence}.
      *
-     * @throws LeaseLost when the turn was claimed by another runner since
+     * @throws LeaseLost when the turn was claimed by another runner since, or closed meanwhile (a
+     *                   queued turn is cancelled by the API itself, perhaps just after a runner claimed it)
      */
     public <T> Committed<T> inTurn(String sessionId, String turnId, long fence, long now, Function<SessionTx, T> work) {
         return db.transaction(c -> {
             SessionTx tx = lock(c, sessionId, now);
-            int held = TurnRows.run(c, "UPDATE agent_turns SET fence = fence WHERE id = ? AND fence = ?", s -> {
+            int held = TurnRows.run(c, "UPDATE agent_turns SET fence = fence WHERE id = ? AND fence = ? "
+                    + "AND status IN ('queued', 'in_progress')", s -> {
                 s.setString(1, turnId);
                 s.setLong(2, fence);
             });
@@ -213,6 +215,16 @@ public final class TurnStore {
             s.setString(1, turnId);
             s.setString(2, sessionId);
         }).stream().findFirst());
+    }
+
+    /** The client address of the request that opened the turn ({@code null} when none was known): its calls are authorized as from there. */
+    public String sourceIp(String turnId) {
+        return db.read(c -> {
+            try (PreparedStatement s = c.prepareStatement("SELECT source_ip FROM agent_turns WHERE id = ?")) {
+                s.setString(1, turnId);
+                return Rows.one(s, r -> r.getString(1)).orElse(null);
+            }
+        });
     }
 
     public Page<Turn> turns(String sessionId, ListQuery query) {
