@@ -17,6 +17,7 @@ import dev.quarry.identity.Acting;
 import dev.quarry.identity.Principal;
 import dev.quarry.identity.PrincipalKind;
 import dev.quarry.store.Database;
+import dev.quarry.testing.AllowedCaller;
 import dev.quarry.testing.StoreTargets;
 import java.time.Clock;
 import java.util.List;
@@ -30,25 +31,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * and run it.
  */
 class CancelClaimRaceTest {
-    private static final Acting ME = new Acting() {
-        private final Principal me = new Principal("prn_me", "me", PrincipalKind.USER);
-
-        @Override
-        public Principal caller() {
-            return me;
-        }
-
-        @Override
-        public Map<String, List<String>> conditions() {
-            return Map.of();
-        }
-
-        @Override
-        public void alsoOn(String resource) {}
-
-        @Override
-        public void alsoMay(String action, String resource) {}
-    };
+    private static final Acting ME = new AllowedCaller(new Principal("prn_me", "me", PrincipalKind.USER));
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("dev.quarry.testing.StoreTargets#names")
