@@ -74,9 +74,6 @@ public final class AgentRuntime implements AutoCloseable {
         parts.hub().closeAll();
     }
 
-    public int runningTurns() {
-        return running.size();
-    }
 
     private void claim() {
         synchronized (claiming) {

@@ -71,9 +71,6 @@ public final class EventHub {
         followers.values().forEach(set -> set.forEach(Subscription::close));
     }
 
-    public int followed() {
-        return followers.size();
-    }
 
     void unsubscribe(Subscription subscription) {
         followers.computeIfPresent(subscription.sessionId(), (k, set) -> {
