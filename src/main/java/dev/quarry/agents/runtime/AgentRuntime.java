@@ -33,6 +33,9 @@ public final class AgentRuntime implements AutoCloseable {
     static final Duration CLAIM_EVERY = Duration.ofSeconds(1);
     static final Duration CANCEL_POLL = Duration.ofMillis(250);
     static final Duration EVENT_POLL = Duration.ofMillis(200);
+    /** How long an input's {@code Idempotency-Key} is honoured, and how often older ones are forgotten. */
+    static final Duration KEY_LIFETIME = Duration.ofHours(24);
+    static final Duration KEY_SWEEP_EVERY = Duration.ofMinutes(10);
 
     private final RuntimeParts parts;
     /** This process's start: a lease held by an earlier start of this node is free to take at once. */
@@ -54,6 +57,7 @@ public final class AgentRuntime implements AutoCloseable {
         ticks.scheduleWithFixedDelay(guarded("renew", this::renew), renewEvery, renewEvery, TimeUnit.MILLISECONDS);
         ticks.scheduleWithFixedDelay(guarded("cancel", this::cancelRemote), CANCEL_POLL.toMillis(), CANCEL_POLL.toMillis(), TimeUnit.MILLISECONDS);
         ticks.scheduleWithFixedDelay(guarded("follow", parts.hub()::poll), EVENT_POLL.toMillis(), EVENT_POLL.toMillis(), TimeUnit.MILLISECONDS);
+        ticks.scheduleWithFixedDelay(guarded("keys", this::forgetOldKeys), 0, KEY_SWEEP_EVERY.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Claims runnable turns soon: an input here just queued one (a burst of inputs shares one claim). */
@@ -120,6 +124,11 @@ public final class AgentRuntime implements AutoCloseable {
             again.addSuppressed(cause);
             LOG.log(Level.WARNING, "could not record the failure of turn " + claim.turnId(), again);
         }
+    }
+
+    /** Every node sweeps; the statement is idempotent, so several at once cost only the repeat. */
+    private void forgetOldKeys() {
+        parts.store().forgetIdempotencyKeys(parts.clock().millis() - KEY_LIFETIME.toMillis());
     }
 
     private void renew() {

@@ -184,6 +184,15 @@ public final class TurnStore {
         });
     }
 
+    /**
+     * Forgets the idempotency keys of inputs received before {@code cutoff}: a key is honoured for
+     * a while (the API's 24 hours), then may be used again. Returns how many were forgotten.
+     */
+    public int forgetIdempotencyKeys(long cutoff) {
+        return db.transaction(c -> TurnRows.run(c, "UPDATE agent_inbox SET idempotency_key = NULL WHERE idempotency_key IS NOT NULL "
+                + "AND received_at < ?", s -> s.setLong(1, cutoff)));
+    }
+
     // ---- attempts ----
 
     /** A model or tool call of a turn's step: recorded {@code started} before it leaves, and ended after. */
