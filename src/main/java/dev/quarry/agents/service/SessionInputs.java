@@ -1,5 +1,6 @@
 package dev.quarry.agents.service;
 
+import dev.quarry.agents.model.EventPayload;
 import dev.quarry.agents.model.Input;
 import dev.quarry.agents.model.Item;
 import dev.quarry.agents.model.ItemBody;
@@ -27,7 +28,6 @@ import java.util.Optional;
 public final class SessionInputs {
     /** The message a retried tool result must see to try again (the SDK matches this prefix). */
     public static final String UNKNOWN_CALL = "Unknown pending tool call: ";
-    static final String CANCEL_ASKED = "cancel";
     /**
      * The most messages that may wait for the open turn to take them in: a turn waiting for function
      * results takes none, and its runner reads them all in one transaction when it resumes.
@@ -52,7 +52,7 @@ public final class SessionInputs {
     /** A session's creation: the {@code agent.session.created} event, and its first turn when it has an input. */
     public void begin(Session session, String input, Sender sender) {
         commitThenRun(session.id(), tx -> {
-            tx.event("agent.session.created", null, new dev.quarry.agents.model.EventPayload.SessionState(session.status(), null));
+            tx.event("agent.session.created", null, new EventPayload.SessionState(session.status(), null));
             if (input != null) TurnStates.open(tx, input, sender.sourceIp(), sender.userAgent());
             return new Effects(input != null, null);
         });
