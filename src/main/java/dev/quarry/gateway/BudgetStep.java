@@ -2,9 +2,9 @@ package dev.quarry.gateway;
 
 import dev.quarry.budget.Budget;
 import dev.quarry.budget.BudgetDirectory;
-import dev.quarry.budget.SessionBudgets;
 import dev.quarry.budget.Micros;
 import dev.quarry.budget.Reservation;
+import dev.quarry.budget.SessionBudgets;
 import dev.quarry.canonical.Usage;
 import dev.quarry.pricing.Money;
 import dev.quarry.pricing.Pricer;

@@ -1,11 +1,9 @@
 package dev.quarry.identity;
 
-import dev.quarry.store.StoreVersions;
-import static dev.quarry.identity.PrincipalRows.update;
-
 import dev.quarry.canonical.ErrorKind;
 import dev.quarry.canonical.QuarryException;
 import dev.quarry.store.Database;
+import dev.quarry.store.StoreVersions;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -18,6 +16,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Predicate;
+import static dev.quarry.identity.PrincipalRows.update;
 
 /**
  * Principals and their tags in the store, and the entry points to their keys ({@link #keys()}),

@@ -1,11 +1,9 @@
 package dev.quarry.identity;
 
-import dev.quarry.store.StoreVersions;
-import static dev.quarry.identity.PrincipalRows.update;
-
 import dev.quarry.canonical.ErrorKind;
 import dev.quarry.canonical.QuarryException;
 import dev.quarry.store.Database;
+import dev.quarry.store.StoreVersions;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -20,6 +18,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import static dev.quarry.identity.PrincipalRows.update;
 
 /**
  * Roles: principals of kind {@link PrincipalKind#ROLE} that others assume, as on a cloud. A role's

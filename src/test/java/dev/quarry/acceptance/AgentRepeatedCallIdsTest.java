@@ -12,10 +12,10 @@ import com.openai.models.beta.agents.AgentSessionInputParam;
 import com.openai.models.beta.agents.AgentToolParam;
 import com.openai.models.beta.agents.sessions.SessionCreateParams;
 import com.openai.models.beta.agents.sessions.events.EventCreateParams;
+import dev.quarry.testing.StoreTargets;
 import dev.quarry.testing.TestQuarry;
 import java.util.List;
 import java.util.Map;
-import dev.quarry.testing.StoreTargets;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 

@@ -1,8 +1,8 @@
 package dev.quarry.agents.model;
 
 import java.util.List;
-import java.util.Optional;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * What an agent is, as a session runs it: its model (a catalog id or alias, as given), its

@@ -1,8 +1,8 @@
 package dev.quarry.agents.runtime;
 
+import dev.quarry.agents.model.SecretBox;
 import dev.quarry.agents.model.Session;
 import dev.quarry.agents.model.Turn;
-import dev.quarry.agents.model.SecretBox;
 import dev.quarry.agents.runtime.mcp.McpClients;
 import dev.quarry.agents.store.SessionStore;
 import dev.quarry.agents.store.TurnStore;

@@ -1,9 +1,9 @@
 package dev.quarry.agents.service;
 
+import dev.quarry.agents.model.Session;
 import dev.quarry.canonical.ErrorKind;
 import dev.quarry.canonical.QuarryError;
 import dev.quarry.canonical.QuarryException;
-import dev.quarry.agents.model.Session;
 import dev.quarry.identity.Acting;
 import dev.quarry.identity.Principal;
 

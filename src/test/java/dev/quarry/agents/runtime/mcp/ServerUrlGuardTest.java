@@ -8,9 +8,9 @@ import dev.quarry.testing.StubMcpServer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 /** MCP server URLs an agent's spec may not make Quarry call (SSRF), refused before any request. */
 class ServerUrlGuardTest {
