@@ -77,13 +77,18 @@ public final class Grant {
      * no round trips to the store.
      */
     boolean mayInvoke(ModelEntry model) {
+        return mayInvoke(principalId, model);
+    }
+
+    /** {@link #mayInvoke(ModelEntry)} for calls {@code principal} will make. */
+    boolean mayInvoke(String principal, ModelEntry model) {
         List<String> actions = model.kind() == ModelKind.EMBEDDING ? List.of(Actions.EMBED)
                 : List.of(Actions.INVOKE_MODEL, Actions.INVOKE_MODEL_STREAM);
         // A model no provider serves yet is listed (as unavailable) to whoever may invoke it once one does.
         List<Deployment> deployments = model.deployments().isEmpty() ? Collections.singletonList(null) : model.deployments();
         for (Deployment deployment : deployments) {
             for (String invoke : actions) {
-                if (authorizer.decide(principalId, AuthorizeStep.deploymentRequest(invoke, conditions, model, deployment)).allowed()) return true;
+                if (authorizer.decide(principal, AuthorizeStep.deploymentRequest(invoke, conditions, model, deployment)).allowed()) return true;
             }
         }
         return false;

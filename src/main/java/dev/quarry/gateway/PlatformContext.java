@@ -68,4 +68,9 @@ public record PlatformContext(Principal caller, Supplier<ObjectNode> body, Strin
     public boolean mayInvoke(ModelEntry model) {
         return grant.mayInvoke(model);
     }
+
+    /** {@link #mayInvoke}, for calls another principal will make (a role an agent session runs as), with this call's condition keys. */
+    public boolean mayInvokeAs(String principalId, ModelEntry model) {
+        return grant.mayInvoke(principalId, model);
+    }
 }

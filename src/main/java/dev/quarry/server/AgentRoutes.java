@@ -339,18 +339,20 @@ final class AgentRoutes implements HttpService {
 
     /**
      * A session's model is checked when it is set: it must exist and be a chat model (400), and the
-     * caller must be allowed to invoke it on one of its deployments (403).
+     * principal the session's calls will run as (the caller, or the role a session runs as) must be
+     * allowed to invoke it on one of its deployments (403), with this call's condition keys.
      */
     private ModelGate gate(PlatformContext call) {
-        return (model, param) -> {
+        return (model, param, runAsId) -> {
             ModelEntry entry = catalog.find(model).orElseThrow(() -> QuarryException.invalid(param,
                     "The model '" + model + "' does not exist in this Quarry's catalog."));
             if (entry.kind() != ModelKind.CHAT) {
                 throw QuarryException.invalid(param, "The model '" + model + "' is not a chat model; an agent needs one.");
             }
-            if (!call.mayInvoke(entry)) {
+            if (!call.mayInvokeAs(runAsId, entry)) {
+                String who = runAsId.equals(call.caller().id()) ? "You are" : "The role the session runs as is";
                 throw new QuarryException(new QuarryError(ErrorKind.PERMISSION_DENIED,
-                        "You are not allowed to invoke the model '" + model + "'.", param, null));
+                        who + " not allowed to invoke the model '" + model + "'.", param, null));
             }
         };
     }

@@ -59,13 +59,15 @@ class BedrockManagedAgentsTest {
             quarry.admin("POST", "/admin/roles", "{\"name\": \"runner\", \"trust\": [\"ana\", \"bob\"]}").expect(201);
             quarry.admin("POST", "/admin/roles", "{\"name\": \"untrusting\", \"trust\": [\"bob\"]}").expect(201);
             quarry.admin("POST", "/admin/roles", "{\"name\": \"unpassable\", \"trust\": [\"ana\"]}").expect(201);
+            // A role ana may pass and that trusts her, but that may invoke no model.
+            quarry.admin("POST", "/admin/roles", "{\"name\": \"modelless\", \"trust\": [\"ana\"]}").expect(201);
             for (String role : List.of("runner", "untrusting", "unpassable")) {
                 quarry.admin("POST", "/admin/policies/ModelAccess/attachments", "{\"target_type\": \"principal\", \"target_name\": \"" + role + "\"}")
                         .expect(200);
             }
             quarry.admin("PUT", "/admin/policies/MayRun", """
                     {"Statement": [{"Effect": "Allow", "Action": "quarry:AssumeRole",
-                      "Resource": ["role/runner", "role/untrusting", "role/nobody"]}]}""").expect(200);
+                      "Resource": ["role/runner", "role/untrusting", "role/nobody", "role/modelless"]}]}""").expect(200);
             for (String user : List.of("ana", "bob")) {
                 quarry.admin("POST", "/admin/policies/MayRun/attachments", "{\"target_type\": \"principal\", \"target_name\": \"" + user + "\"}")
                         .expect(200);
@@ -156,6 +158,16 @@ class BedrockManagedAgentsTest {
         assertThat(session.path("status").asText()).isEqualTo("idle");
         assertThat(signed(s, "GET", "/openai/v1/agents/sessions/" + session.path("id").asText(), null).expect(200).path("id").asText())
                 .isEqualTo(session.path("id").asText());
+    }
+
+    /** The session's calls will be the role's: its model is checked as the role, not as the caller, who may invoke it. */
+    @Test
+    void theModelIsCheckedAsTheRoleTheSessionRunsAs() {
+        Setup s = setup("sqlite");
+        JsonNode refused = s.quarry().call("POST", "/openai/v1/agents/sessions", s.ana().apiKey(), create("role/modelless", "")).expect(403);
+        assertThat(refused.at("/error/param").asText()).isEqualTo("agent.model");
+        assertThat(refused.at("/error/message").asText()).contains("The role the session runs as is not allowed to invoke the model 'quarry/echo'");
+        s.quarry().call("POST", "/openai/v1/agents/sessions", s.ana().apiKey(), create("role/runner", "")).expect(200);
     }
 
     @Test

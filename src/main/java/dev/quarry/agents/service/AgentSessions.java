@@ -67,13 +67,13 @@ public final class AgentSessions {
             SavedAgent saved = agents.find(draft.agentId()).filter(a -> Owned.by(caller, a.ownerId()))
                     .orElseThrow(() -> Owned.missing("agent", draft.agentId(), "agent_id"));
             caller.alsoMay(Actions.READ_AGENT, "agent/" + saved.id());
-            models.require(saved.spec().model(), "agent_id");
+            models.require(saved.spec().model(), "agent_id", runAs.ownerId());
             spec = saved.spec();
             agentId = saved.id();
             version = saved.version();
         } else {
             spec = draft.agent();
-            models.require(spec.model(), "agent.model");
+            models.require(spec.model(), "agent.model", runAs.ownerId());
         }
         long now = clock.millis();
         String id = Ids.next(Ids.SESSION, now);
@@ -100,7 +100,7 @@ public final class AgentSessions {
      */
     public Session update(Acting caller, String id, SessionChange change, ModelGate models) {
         Session session = get(caller, id);
-        if (change.model() != null) models.require(change.model(), "agent.model");
+        if (change.model() != null) models.require(change.model(), "agent.model", session.ownerId());
         for (int i = 0; i < UPDATE_ATTEMPTS; i++) {
             if (i > 0) session = get(caller, id);
             AgentSpec spec = change.model() != null ? session.spec().withModel(change.model()) : session.spec();

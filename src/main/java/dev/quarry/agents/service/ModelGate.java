@@ -8,8 +8,10 @@ package dev.quarry.agents.service;
 @FunctionalInterface
 public interface ModelGate {
     /**
-     * @param param the request field that named the model, for the error
+     * @param param   the request field that named the model, for the error
+     * @param runAsId the principal whose model calls these will be: the caller, or the role a
+     *                session runs as
      * @throws dev.quarry.canonical.QuarryException 400 or 403
      */
-    void require(String model, String param);
+    void require(String model, String param, String runAsId);
 }

@@ -29,7 +29,7 @@ public final class SavedAgents {
 
     public SavedAgent create(Acting caller, AgentDraft draft, ModelGate models) {
         if (draft.model() == null) throw QuarryException.invalid("model", "Missing required parameter: 'model'.");
-        models.require(draft.model(), "model");
+        models.require(draft.model(), "model", Owned.owner(caller));
         long now = clock.millis();
         return agents.create(Ids.next(Ids.AGENT, now), Owned.owner(caller), new AgentSpec(draft.name(), draft.model(), draft.instructions(), draft.tools(), Boolean.TRUE.equals(draft.compaction())),
                 draft.metadata() == null ? Map.of() : draft.metadata(), now);
@@ -49,7 +49,7 @@ public final class SavedAgents {
      * that changes nothing writes no version, so a version number always marks a different agent.
      */
     public SavedAgent update(Acting caller, String id, AgentDraft change, ModelGate models) {
-        if (change.model() != null) models.require(change.model(), "model");
+        if (change.model() != null) models.require(change.model(), "model", Owned.owner(caller));
         for (int i = 0; i < UPDATE_ATTEMPTS; i++) {
             SavedAgent latest = get(caller, id);
             AgentSpec spec = latest.spec();

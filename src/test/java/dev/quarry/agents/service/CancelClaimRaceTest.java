@@ -40,7 +40,7 @@ class CancelClaimRaceTest {
             TurnStore store = new TurnStore(db);
             Clock clock = Clock.systemUTC();
             Session session = new AgentSessions(new SessionStore(db), new AgentStore(db), store, null, clock)
-                    .create(ME, new SessionDraft(new AgentSpec(null, "quarry/echo", null), null, Map.of(), null, null), "test", (m, p) -> {});
+                    .create(ME, new SessionDraft(new AgentSpec(null, "quarry/echo", null), null, Map.of(), null, null), "test", (m, p, r) -> {});
             long now = clock.millis();
             Turn queued = store.inSession(session.id(), now, tx -> TurnStates.open(tx, "hi", null, null)).result();
             TurnStore.Claim claim = store.claim("node-a", "boot-a", now, 30_000, 10).getFirst();

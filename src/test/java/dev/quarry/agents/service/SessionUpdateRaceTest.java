@@ -35,12 +35,12 @@ class SessionUpdateRaceTest {
     void aModelChangeAndAMetadataChangeAtOnceAreBothKept(String target) throws Exception {
         try (Database db = Database.open(StoreTargets.freshUrl(target))) {
             AgentSessions sessions = new AgentSessions(new SessionStore(db), new AgentStore(db), new TurnStore(db), null, Clock.systemUTC());
-            Session session = sessions.create(ME, new SessionDraft(new AgentSpec(null, "model-a", null), null, Map.of(), null, null), "test", (m, p) -> {});
+            Session session = sessions.create(ME, new SessionDraft(new AgentSpec(null, "model-a", null), null, Map.of(), null, null), "test", (m, p, r) -> {});
             CountDownLatch read = new CountDownLatch(1);
             CountDownLatch written = new CountDownLatch(1);
             // The model change has read the session and is checking its model when the metadata change lands.
             CompletableFuture<Session> modelChange = CompletableFuture.supplyAsync(() -> sessions.update(ME, session.id(),
-                    new SessionChange("model-b", null, null), (m, p) -> {
+                    new SessionChange("model-b", null, null), (m, p, r) -> {
                         read.countDown();
                         try {
                             written.await(10, TimeUnit.SECONDS);
@@ -49,7 +49,7 @@ class SessionUpdateRaceTest {
                         }
                     }));
             assertThat(read.await(10, TimeUnit.SECONDS)).isTrue();
-            sessions.update(ME, session.id(), new SessionChange(null, Map.of("k", "v"), null), (m, p) -> {});
+            sessions.update(ME, session.id(), new SessionChange(null, Map.of("k", "v"), null), (m, p, r) -> {});
             written.countDown();
             Session answered = modelChange.get(10, TimeUnit.SECONDS);
 
