@@ -44,12 +44,14 @@ public final class SessionBudgets {
         }
     }
 
+    /** One call's view of a session's cap: the ledger is read (at most) once, when the view is opened. */
+    public Cap cap(String sessionId, long limitMicros) {
+        return new Cap(account(sessionId), limitMicros);
+    }
+
     /** What the session may still spend, reservations held counted as spent. */
     public long remaining(String sessionId, long limitMicros) {
-        Account account = account(sessionId);
-        synchronized (this) {
-            return Math.max(0, limitMicros - account.spent - account.reserved);
-        }
+        return cap(sessionId, limitMicros).remaining();
     }
 
     /**
@@ -58,17 +60,38 @@ public final class SessionBudgets {
      * @throws QuarryException {@link ErrorKind#BUDGET_EXCEEDED} with param {@value #PARAM} when it does not fit
      */
     public Held reserve(String sessionId, long limitMicros, long micros) {
-        Account account = account(sessionId);
-        synchronized (this) {
-            if (account.spent + account.reserved + micros > limitMicros) {
-                throw new QuarryException(new QuarryError(ErrorKind.BUDGET_EXCEEDED, "The session's spending limit of $"
-                        + dollars(limitMicros) + " (spend_control.limit) would be passed: $" + dollars(account.spent)
-                        + " spent, and this call may cost up to $" + dollars(micros) + ". Raise the session's spend_control.limit to go on.",
-                        PARAM, null));
-            }
-            account.reserved += micros;
+        return cap(sessionId, limitMicros).reserve(micros);
+    }
+
+    /** A session's cap as one call sees it: what is left, and reserving on it. */
+    public final class Cap {
+        private final Account account;
+        private final long limitMicros;
+
+        private Cap(Account account, long limitMicros) {
+            this.account = account;
+            this.limitMicros = limitMicros;
         }
-        return new Held(account, micros);
+
+        public long remaining() {
+            synchronized (SessionBudgets.this) {
+                return Math.max(0, limitMicros - account.spent - account.reserved);
+            }
+        }
+
+        /** @throws QuarryException {@link ErrorKind#BUDGET_EXCEEDED} with param {@value #PARAM} when {@code micros} does not fit */
+        public Held reserve(long micros) {
+            synchronized (SessionBudgets.this) {
+                if (account.spent + account.reserved + micros > limitMicros) {
+                    throw new QuarryException(new QuarryError(ErrorKind.BUDGET_EXCEEDED, "The session's spending limit of $"
+                            + dollars(limitMicros) + " (spend_control.limit) would be passed: $" + dollars(account.spent)
+                            + " spent, and this call may cost up to $" + dollars(micros) + ". Raise the session's spend_control.limit to go on.",
+                            PARAM, null));
+                }
+                account.reserved += micros;
+            }
+            return new Held(account, micros);
+        }
     }
 
     /** A reservation on one session's cap, settled once with the call's actual cost. */

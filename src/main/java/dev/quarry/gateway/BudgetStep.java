@@ -63,7 +63,8 @@ public final class BudgetStep implements Step {
         boolean capped = origin != null && origin.spendLimitMicros() != null;
         List<Budget> applicable = budgets.applicableTo(asked.principal());
         if (applicable.isEmpty() && !capped) return chain.proceed(asked);
-        Exchange exchange = capped ? withinSessionCap(asked, origin) : asked;
+        SessionBudgets.Cap cap = capped ? sessions.cap(origin.sessionId(), origin.spendLimitMicros()) : null;
+        Exchange exchange = capped ? withinSessionCap(asked, cap) : asked;
         Settlement settlement = Settlement.of(exchange);
         Optional<BigDecimal> worstCase = worstCase(exchange);
         if (worstCase.isEmpty()) {
@@ -74,7 +75,7 @@ public final class BudgetStep implements Step {
             return chain.proceed(exchange);
         }
         long micros = Micros.roundedUp(worstCase.get());
-        SessionBudgets.Held session = capped ? sessions.reserve(origin.sessionId(), origin.spendLimitMicros(), micros) : null;
+        SessionBudgets.Held session = capped ? cap.reserve(micros) : null;
         Reservation reservation;
         try {
             reservation = budgets.reserve(applicable, micros);
@@ -96,15 +97,15 @@ public final class BudgetStep implements Step {
      *
      * @throws dev.quarry.canonical.QuarryException {@code BUDGET_EXCEEDED} when not even {@value #SESSION_FLOOR_TOKENS} tokens fit
      */
-    private Exchange withinSessionCap(Exchange exchange, Origin origin) {
+    private Exchange withinSessionCap(Exchange exchange, SessionBudgets.Cap cap) {
         if (!(exchange.operation() instanceof Operation.Chat chat)) return exchange;
-        long remaining = sessions.remaining(origin.sessionId(), origin.spendLimitMicros());
+        long remaining = cap.remaining();
         Optional<BigDecimal> asked = worstCase(exchange);
         if (asked.isEmpty() || Micros.roundedUp(asked.get()) <= remaining) return exchange;
         long low = SESSION_FLOOR_TOKENS;
         long high = chat.outputAllowance(exchange.model()) - 1;
         if (!fits(exchange, chat, low, remaining)) {
-            sessions.reserve(origin.sessionId(), origin.spendLimitMicros(), Micros.roundedUp(worstCaseAt(exchange, chat, low))); // refuses, naming the cap
+            cap.reserve(Micros.roundedUp(worstCaseAt(exchange, chat, low))); // refuses, naming the cap
         }
         while (low < high) { // the largest allowance that fits: costs grow with it
             long mid = (low + high + 1) / 2;

@@ -28,6 +28,7 @@ import dev.quarry.identity.Credential;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -88,12 +89,14 @@ final class TurnRunner {
                 return;
             }
             intake();
-            TurnError limit = limitReached();
+            // Read once per model call: the loop check, the prompt and the calls' ids all come from it.
+            List<Item> history = parts.store().history(session.id());
+            TurnError limit = limitReached(history);
             if (limit != null) {
                 commit(tx -> TurnStates.failed(tx, turn, limit));
                 return;
             }
-            Answer answer = callModel();
+            Answer answer = callModel(history);
             if (answer == null) return; // the turn ended (failed or cancelled) during the call
             if (answer.calls().isEmpty()) {
                 // A message that came in during the answer is answered in this turn: it does not end while one waits.
@@ -134,9 +137,9 @@ final class TurnRunner {
         });
     }
 
-    private TurnError limitReached() {
+    private TurnError limitReached(List<Item> history) {
         RuntimeSettings settings = parts.settings();
-        TurnError loop = LoopDetector.loop(parts.store().turnItems(session.id(), turn.id()), settings.loopRepeats());
+        TurnError loop = LoopDetector.loop(history.stream().filter(i -> i.turnId().equals(turn.id())).toList(), settings.loopRepeats());
         if (loop != null) return loop;
         if (turn.modelCalls() >= settings.maxModelCalls()) return TurnErrors.limit("model calls", settings.maxModelCalls());
         if (turn.toolCalls() >= settings.maxToolCalls()) return TurnErrors.limit("tool calls", settings.maxToolCalls());
@@ -195,18 +198,20 @@ final class TurnRunner {
         }
     }
 
-    private Answer callModel() {
+    private Answer callModel(List<Item> history) {
         String requestId = Ids.next("req_", parts.clock().millis());
         commit(tx -> {
             tx.attemptStarted(turn.id(), turn.step(), "model", "", requestId, null);
             return null;
         });
-        ChatRequest asked = Conversation.request(session.spec(), parts.store().history(session.id()), tools.specs());
+        ChatRequest asked = Conversation.request(session.spec(), history, tools.specs());
         ModelEntry model = parts.catalog().find(session.spec().model()).orElse(null);
         if (session.spec().compaction() && Compactor.needed(asked, model)) {
             if (!compact(asked, model)) return null;
-            asked = Conversation.request(session.spec(), parts.store().history(session.id()), tools.specs());
+            history = parts.store().history(session.id());
+            asked = Conversation.request(session.spec(), history, tools.specs());
         }
+        Set<String> taken = CallIds.taken(history);
         ChatRequest request = asked;
         Exchange exchange = Exchange.start(requestId, SURFACE, () -> new Operation.Chat(request, true), credential(), sourceIp, USER_AGENT)
                 .withOrigin(origin());
@@ -216,7 +221,7 @@ final class TurnRunner {
                 failCall(TurnErrors.of(rejected.error()), null);
                 yield null;
             }
-            case Outcome.Streamed streamed -> read(streamed.stream());
+            case Outcome.Streamed streamed -> read(streamed.stream(), taken);
             default -> throw new IllegalStateException("a chat call answered " + outcome.getClass().getSimpleName());
         };
     }
@@ -272,7 +277,8 @@ final class TurnRunner {
     }
 
     /** Reads the model's answer as it streams: text is committed as an item when it starts and when it ends, deltas go out live. */
-    private Answer read(EventStream stream) {
+    /** @param taken the call ids the session already has, which the answer's calls must not reuse */
+    private Answer read(EventStream stream, Set<String> taken) {
         control.reading(stream);
         Streaming answer = new Streaming();
         try (stream) {
@@ -302,7 +308,7 @@ final class TurnRunner {
             control.doneReading();
         }
         if (stopped(answer)) return null;
-        return commitAnswer(answer);
+        return commitAnswer(answer, taken);
     }
 
     private void publishDelta(Streaming answer, String text) {
@@ -314,9 +320,8 @@ final class TurnRunner {
      * The answer's items done, its calls recorded (an MCP call in progress, to run; a function
      * call done, for the application to run) and the turn one step further, in one transaction.
      */
-    private Answer commitAnswer(Streaming answer) {
+    private Answer commitAnswer(Streaming answer, Set<String> taken) {
         // Read before the transaction: only this runner adds calls to the session, so none is added meanwhile.
-        var taken = CallIds.taken(parts.store().history(session.id()));
         List<ItemBody> calls = tools.items(CallIds.unique(answer.calls(), taken, parts.clock().millis()));
         List<Item> recorded = new ArrayList<>();
         turn = commit(tx -> {

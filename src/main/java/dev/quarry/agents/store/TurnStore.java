@@ -268,11 +268,6 @@ public final class TurnStore {
         });
     }
 
-    /** The items of one turn, in order. */
-    public List<Item> turnItems(String sessionId, String turnId) {
-        return db.read(c -> ItemRows.ofTurn(c, sessionId, turnId));
-    }
-
     /** Every item of a session, in order: the conversation a model call is built from. */
     public List<Item> history(String sessionId) {
         return db.read(c -> ItemRows.select(c, "SELECT " + ItemRows.COLUMNS + " FROM agent_items WHERE session_id = ? ORDER BY seq",
