@@ -10,12 +10,28 @@ import java.util.Set;
  * @param lease              how long a node holds a turn without renewing; a stopped node's turns are taken over after it
  * @param mcpInsecureHosts   hosts an MCP server may be reached at over plain {@code http}
  * @param mcpPrivateHosts    hosts an MCP server may be reached at although they resolve to loopback, private or link-local addresses
+ * @param environments       how agents' execution environments are reached and bounded
  */
 public record AgentsSettings(String node, Duration lease, int maxRunningTurns, int maxModelCallsPerTurn, int maxToolCallsPerTurn,
                              Duration turnTimeout, int loopRepeats, Set<String> mcpInsecureHosts, Set<String> mcpPrivateHosts, Duration mcpConnectTimeout,
-                             Duration mcpCallTimeout) {
+                             Duration mcpCallTimeout, Environments environments) {
     public static final AgentsSettings DEFAULTS = new AgentsSettings(null, Duration.ofSeconds(30), 256, 50, 100, Duration.ofMinutes(30), 3,
-            Set.of(), Set.of(), Duration.ofSeconds(10), Duration.ofSeconds(120));
+            Set.of(), Set.of(), Duration.ofSeconds(10), Duration.ofSeconds(120), Environments.DEFAULTS);
+
+    /**
+     * {@code agents.environments}.
+     *
+     * @param executorHosts        hosts a session may name a listening {@code codex exec-server} at
+     * @param allowUnconfinedLocal whether {@code quarry_local} may run commands unsandboxed where bubblewrap is unavailable
+     */
+    public record Environments(Set<String> executorHosts, Duration connectWait, int maxCommandSeconds, int maxOutputBytes,
+                               boolean allowUnconfinedLocal, Duration approvalExpiry) {
+        public static final Environments DEFAULTS = new Environments(Set.of(), Duration.ofMinutes(5), 600, 1 << 20, false, Duration.ofHours(1));
+
+        public Environments {
+            executorHosts = Set.copyOf(executorHosts);
+        }
+    }
 
     public AgentsSettings {
         mcpInsecureHosts = Set.copyOf(mcpInsecureHosts);

@@ -154,7 +154,7 @@ public final class ConfigLoader {
         AgentsSettings d = AgentsSettings.DEFAULTS;
         if (node.isMissingNode() || node.isNull()) return d;
         expectKeys(node, "agents", Set.of("node", "lease_seconds", "max_running_turns", "max_model_calls_per_turn", "max_tool_calls_per_turn",
-                "turn_timeout_seconds", "loop_repeats", "mcp"));
+                "turn_timeout_seconds", "loop_repeats", "mcp", "environments"));
         JsonNode mcp = node.path("mcp");
         if (!mcp.isMissingNode()) {
             expectKeys(mcp, "agents.mcp", Set.of("allow_insecure_hosts", "allow_private_hosts", "connect_timeout_seconds", "call_timeout_seconds"));
@@ -171,7 +171,22 @@ public final class ConfigLoader {
                 Set.copyOf(mcp.isMissingNode() ? List.of() : names(mcp, "allow_insecure_hosts", "agents.mcp")),
                 Set.copyOf(mcp.isMissingNode() ? List.of() : names(mcp, "allow_private_hosts", "agents.mcp")),
                 Duration.ofSeconds(within(mcp, "connect_timeout_seconds", "agents.mcp", 1, 300, d.mcpConnectTimeout().toSeconds())),
-                Duration.ofSeconds(within(mcp, "call_timeout_seconds", "agents.mcp", 1, 3600, d.mcpCallTimeout().toSeconds())));
+                Duration.ofSeconds(within(mcp, "call_timeout_seconds", "agents.mcp", 1, 3600, d.mcpCallTimeout().toSeconds())),
+                environments(node.path("environments")));
+    }
+
+    private AgentsSettings.Environments environments(JsonNode node) {
+        AgentsSettings.Environments d = AgentsSettings.Environments.DEFAULTS;
+        if (node.isMissingNode() || node.isNull()) return d;
+        String at = "agents.environments";
+        expectKeys(node, at, Set.of("executor_hosts", "connect_wait_seconds", "max_command_seconds", "max_command_output_bytes",
+                "allow_unconfined_local", "approval_expiry_seconds"));
+        return new AgentsSettings.Environments(Set.copyOf(names(node, "executor_hosts", at)),
+                Duration.ofSeconds(within(node, "connect_wait_seconds", at, 0, 300, d.connectWait().toSeconds())),
+                (int) within(node, "max_command_seconds", at, 1, 86_400, d.maxCommandSeconds()),
+                (int) within(node, "max_command_output_bytes", at, 1024, 64 << 20, d.maxOutputBytes()),
+                optBoolean(node, "allow_unconfined_local", at + ".allow_unconfined_local", d.allowUnconfinedLocal()),
+                Duration.ofSeconds(within(node, "approval_expiry_seconds", at, 1, 7 * 86_400, d.approvalExpiry().toSeconds())));
     }
 
     /** An optional whole number of section {@code section} from {@code least} to {@code most}. */
@@ -632,6 +647,13 @@ public final class ConfigLoader {
         if (v == null || v.isNull()) return fallback;
         if (!v.canConvertToLong() || !v.isIntegralNumber() || v.asLong() < 0) fail(path, "must be a whole number, at least 0");
         return v.asLong();
+    }
+
+    private boolean optBoolean(JsonNode node, String field, String path, boolean fallback) {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) return fallback;
+        if (!v.isBoolean()) fail(path, "must be true or false");
+        return v.booleanValue();
     }
 
     private void fail(String path, String problem) {

@@ -27,6 +27,12 @@ public final class Actions {
     public static final String SEND_AGENT_SESSION_EVENT = "quarry:SendAgentSessionEvent";
     /** A session's call of a tool on an MCP server, on {@code mcp/<server_label>/<tool>}. */
     public static final String CALL_MCP_TOOL = "quarry:CallMcpTool";
+    /** A session's use of its environment, on {@code agent-environment/<environment id>}: a command, a file read, a file write. */
+    public static final String RUN_AGENT_COMMAND = "quarry:RunAgentCommand";
+    public static final String READ_AGENT_FILE = "quarry:ReadAgentFile";
+    public static final String WRITE_AGENT_FILE = "quarry:WriteAgentFile";
+    /** Approving or denying a call that waits for a person, on {@code agent-session/ID}. */
+    public static final String APPROVE_AGENT_ACTION = "quarry:ApproveAgentAction";
     /** Saved agents, on {@code agent/*} (create, list) or {@code agent/ID}. */
     public static final String CREATE_AGENT = "quarry:CreateAgent";
     public static final String READ_AGENT = "quarry:ReadAgent";
@@ -35,7 +41,7 @@ public final class Actions {
 
     /** What managed agents' API authorizes: a caller's own sessions and saved agents, not administration. */
     public static final List<String> AGENTS = List.of(CREATE_AGENT_SESSION, READ_AGENT_SESSION, UPDATE_AGENT_SESSION, DELETE_AGENT_SESSION,
-            SEND_AGENT_SESSION_EVENT, CALL_MCP_TOOL, CREATE_AGENT, READ_AGENT, UPDATE_AGENT, DELETE_AGENT);
+            SEND_AGENT_SESSION_EVENT, CALL_MCP_TOOL, RUN_AGENT_COMMAND, READ_AGENT_FILE, WRITE_AGENT_FILE, APPROVE_AGENT_ACTION, CREATE_AGENT, READ_AGENT, UPDATE_AGENT, DELETE_AGENT);
 
     /** Administrative actions; a principal allowed these can change who may do what. */
     public static final List<String> ADMIN = List.of(

@@ -1,12 +1,15 @@
 package dev.quarry.server;
 
+import dev.quarry.agents.environment.EnvironmentSettings;
 import dev.quarry.agents.model.SecretBox;
 import dev.quarry.agents.runtime.AgentRuntime;
 import dev.quarry.agents.runtime.EventHub;
 import dev.quarry.agents.runtime.RuntimeSettings;
+import dev.quarry.agents.runtime.SessionExecutors;
 import dev.quarry.agents.runtime.mcp.McpClients;
 import dev.quarry.agents.runtime.mcp.McpSettings;
 import dev.quarry.agents.service.AgentSessions;
+import dev.quarry.agents.service.EnvironmentRules;
 import dev.quarry.agents.service.RoleSessions;
 import dev.quarry.agents.service.SavedAgents;
 import dev.quarry.agents.service.SessionInputs;
@@ -194,9 +197,12 @@ public final class Quarry implements AutoCloseable {
         SessionStore sessionStore = new SessionStore(db);
         TurnStore turnStore = new TurnStore(db);
         EventHub hub = new EventHub(turnStore);
+        RuntimeSettings runtimeSettings = runtimeSettings(config);
         this.agents = new AgentRuntime(turnStore, sessionStore, gateway, catalog, hub, new McpClients(mcpSettings(config.agents())), secrets(masterKey),
-                runtimeSettings(config), clock);
-        AgentSessions agentSessions = new AgentSessions(sessionStore, agentStore, turnStore, secrets(masterKey), clock);
+                new SessionExecutors(runtimeSettings.environments(), secrets(masterKey)), runtimeSettings, clock);
+        AgentSessions agentSessions = new AgentSessions(sessionStore, agentStore, turnStore, secrets(masterKey),
+                new EnvironmentRules(runtimeSettings.environments()::executorHostAllowed, SessionExecutors.localUnavailable(runtimeSettings.environments())),
+                clock);
         // The routes that serve callers' own things rather than administration: feedback, experiment reports, managed agents.
         var callerRoutes = List.of(new FeedbackRoutes(platformCalls, new AnswerFeedback(db, clock)),
                 new ExperimentAdminRoutes(platformCalls, new ExperimentReport(db)),
@@ -212,8 +218,11 @@ public final class Quarry implements AutoCloseable {
 
     private static RuntimeSettings runtimeSettings(QuarryConfig config) {
         AgentsSettings a = config.agents();
+        AgentsSettings.Environments e = a.environments();
         return new RuntimeSettings(a.node() != null ? a.node() : nodeName(config), a.lease(), a.maxRunningTurns(), a.maxModelCallsPerTurn(),
-                a.maxToolCallsPerTurn(), a.turnTimeout(), a.loopRepeats());
+                a.maxToolCallsPerTurn(), a.turnTimeout(), a.loopRepeats(), new EnvironmentSettings(e.executorHosts(), e.connectWait(),
+                e.maxCommandSeconds(), e.maxOutputBytes(), e.allowUnconfinedLocal(), config.dataDir().resolve("agents").resolve("workspaces"),
+                e.approvalExpiry()));
     }
 
     private static McpSettings mcpSettings(AgentsSettings a) {

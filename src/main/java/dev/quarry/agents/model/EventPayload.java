@@ -14,6 +14,9 @@ public sealed interface EventPayload {
     /** {@code …content_part.*} and {@code …output_text.*}: a fragment ({@code delta}) or the whole text ({@code done}). */
     record TextPart(String itemId, int outputIndex, int contentIndex, String text) implements EventPayload {}
 
+    /** {@code agent.session.environment.*}: the session's environment at that moment. */
+    record EnvironmentChange(EnvironmentState environment) implements EventPayload {}
+
     /** {@code error}: a problem with the stream itself, not a turn. */
     record StreamError(String code, String message) implements EventPayload {}
 }

@@ -12,6 +12,7 @@ public final class Ids {
     public static final String SESSION = "sess_";
     public static final String AGENT = "agent_";
     public static final String TURN = "turn_";
+    public static final String ENVIRONMENT = "env_";
 
     private static final char[] ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ".toCharArray();
     private static final SecureRandom RANDOM = new SecureRandom();

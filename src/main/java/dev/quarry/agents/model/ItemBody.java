@@ -59,4 +59,34 @@ public sealed interface ItemBody {
             return new McpCall(callId, serverLabel, name, arguments, newOutput, newError);
         }
     }
+
+    /**
+     * A shell command the agent ran in its environment: the command, and once done its output
+     * (both streams, as they interleaved), exit code and duration.
+     *
+     * @param error why it did not finish (timed out, output too long, executor lost, interrupted), {@code null} when it did
+     */
+    record CommandExecution(String callId, String command, String cwd, String output, Integer exitCode, Long durationMs, String error)
+            implements ItemBody {
+        public String type() { return "command_execution"; }
+        public String idPrefix() { return "ce_"; }
+
+        public CommandExecution ended(String newOutput, Integer newExitCode, Long newDurationMs, String newError) {
+            return new CommandExecution(callId, command, cwd, newOutput, newExitCode, newDurationMs, newError);
+        }
+    }
+
+    /**
+     * A call of one of the environment's file tools ({@code read_file}, {@code list_dir},
+     * {@code write_file}, {@code apply_patch}, {@code load_skill}): Quarry's item type
+     * {@code environment_call}, with the tool's arguments and, once done, its output or error.
+     */
+    record EnvironmentCall(String callId, String tool, String arguments, String output, String error) implements ItemBody {
+        public String type() { return "environment_call"; }
+        public String idPrefix() { return "envc_"; }
+
+        public EnvironmentCall answered(String newOutput, String newError) {
+            return new EnvironmentCall(callId, tool, arguments, newOutput, newError);
+        }
+    }
 }

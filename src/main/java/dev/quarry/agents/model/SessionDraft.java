@@ -7,10 +7,18 @@ import java.util.Map;
  *
  * @param input            the first message, which starts the first turn; {@code null} for none
  * @param spendLimitMicros the session's spending cap ({@code spend_control.limit}), {@code null} for none
+ * @param environment      where the agent acts; {@link EnvironmentSpec.None} for nowhere
  */
-public record SessionDraft(AgentSpec agent, String agentId, Map<String, String> metadata, String input, Long spendLimitMicros) {
+public record SessionDraft(AgentSpec agent, String agentId, Map<String, String> metadata, String input, Long spendLimitMicros,
+                           EnvironmentSpec environment) {
     public SessionDraft {
         metadata = Map.copyOf(metadata);
+        if (environment == null) environment = new EnvironmentSpec.None();
         if ((agent == null) == (agentId == null)) throw new IllegalArgumentException("exactly one of agent and agentId");
+    }
+
+    /** A draft of a session with no environment. */
+    public SessionDraft(AgentSpec agent, String agentId, Map<String, String> metadata, String input, Long spendLimitMicros) {
+        this(agent, agentId, metadata, input, spendLimitMicros, new EnvironmentSpec.None());
     }
 }

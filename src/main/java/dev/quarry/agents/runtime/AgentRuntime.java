@@ -47,8 +47,8 @@ public final class AgentRuntime implements AutoCloseable {
     private final Coalesced kicks = new Coalesced(runners, guarded("claim", this::claim));
 
     public AgentRuntime(TurnStore store, SessionStore sessions, Gateway gateway, Catalog catalog, EventHub hub, McpClients mcp, SecretBox secrets,
-                        RuntimeSettings settings, Clock clock) {
-        this.parts = new RuntimeParts(store, sessions, gateway, catalog, hub, mcp, secrets, settings, clock);
+                        EnvironmentConnector connector, RuntimeSettings settings, Clock clock) {
+        this.parts = new RuntimeParts(store, sessions, gateway, catalog, hub, mcp, secrets, connector, settings, clock);
     }
 
     public void start() {

@@ -37,7 +37,8 @@ final class Conversation {
         List<ContentBlock> results = new ArrayList<>();
         for (Item item : sinceLastCompaction(history)) {
             if (item.status().equals(Item.INCOMPLETE)) continue; // an answer cut by a crash or a cancel is not history the model said
-            if (!(item.body() instanceof ItemBody.McpCall || item.body() instanceof ItemBody.FunctionCall)) flush(messages, results);
+            if (!(item.body() instanceof ItemBody.McpCall || item.body() instanceof ItemBody.FunctionCall
+                    || item.body() instanceof ItemBody.CommandExecution || item.body() instanceof ItemBody.EnvironmentCall)) flush(messages, results);
             switch (item.body()) {
                 case ItemBody.UserMessage m -> add(messages, Role.USER, new ContentBlock.Text(m.text()));
                 case ItemBody.Compaction c -> add(messages, Role.USER, new ContentBlock.Text(SUMMARY_HEADING + c.summary()));
@@ -52,6 +53,19 @@ final class Conversation {
                     if (m.output() != null || m.error() != null) {
                         results.add(new ContentBlock.ToolResult(m.callId(),
                                 List.of(new ContentBlock.Text(m.error() != null ? m.error() : m.output())), m.error() != null));
+                    }
+                }
+                case ItemBody.CommandExecution c -> {
+                    add(messages, Role.ASSISTANT, new ContentBlock.ToolUse(c.callId(), HarnessTools.SHELL, HarnessTools.shellArguments(c), ToolKind.FUNCTION));
+                    if (!item.status().equals(Item.IN_PROGRESS)) {
+                        results.add(new ContentBlock.ToolResult(c.callId(), List.of(new ContentBlock.Text(HarnessTools.shellResult(c))), c.error() != null));
+                    }
+                }
+                case ItemBody.EnvironmentCall e -> {
+                    add(messages, Role.ASSISTANT, new ContentBlock.ToolUse(e.callId(), e.tool(), arguments(e.arguments()), ToolKind.FUNCTION));
+                    if (e.output() != null || e.error() != null) {
+                        results.add(new ContentBlock.ToolResult(e.callId(),
+                                List.of(new ContentBlock.Text(e.error() != null ? e.error() : e.output())), e.error() != null));
                     }
                 }
             }

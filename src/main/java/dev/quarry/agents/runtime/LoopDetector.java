@@ -45,6 +45,10 @@ final class LoopDetector {
                         calls.add(new Exchange(f.name(), f.arguments(), outputs.get(f.callId())));
                 case ItemBody.McpCall m when m.output() != null || m.error() != null ->
                         calls.add(new Exchange(m.serverLabel() + "__" + m.name(), m.arguments(), m.output() + "|" + m.error()));
+                case ItemBody.CommandExecution c when !item.status().equals(Item.IN_PROGRESS) ->
+                        calls.add(new Exchange(HarnessTools.SHELL, c.command() + "|" + c.cwd(), c.output() + "|" + c.exitCode() + "|" + c.error()));
+                case ItemBody.EnvironmentCall e when e.output() != null || e.error() != null ->
+                        calls.add(new Exchange(e.tool(), e.arguments(), e.output() + "|" + e.error()));
                 default -> { }
             }
         }

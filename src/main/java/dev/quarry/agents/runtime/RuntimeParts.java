@@ -10,4 +10,4 @@ import java.time.Clock;
 
 /** What every runner of a node shares. */
 record RuntimeParts(TurnStore store, SessionStore sessions, Gateway gateway, Catalog catalog, EventHub hub, McpClients mcp, SecretBox secrets,
-                    RuntimeSettings settings, Clock clock) {}
+                    EnvironmentConnector connector, RuntimeSettings settings, Clock clock) {}

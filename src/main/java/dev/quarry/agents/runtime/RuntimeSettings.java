@@ -1,5 +1,6 @@
 package dev.quarry.agents.runtime;
 
+import dev.quarry.agents.environment.EnvironmentSettings;
 import java.time.Duration;
 
 /**
@@ -13,7 +14,8 @@ import java.time.Duration;
  * @param maxToolCalls       tool calls per turn
  * @param turnTimeout        wall-clock time per turn
  * @param loopRepeats        the same tool call with the same result this many times in a row ends the turn as a loop
+ * @param environments       how sessions' execution environments are reached and bounded
  */
 public record RuntimeSettings(String node, Duration lease, int maxRunningTurns, int maxModelCalls, int maxToolCalls, Duration turnTimeout,
-                              int loopRepeats) {
+                              int loopRepeats, EnvironmentSettings environments) {
 }

@@ -26,8 +26,7 @@ final class Streaming {
     private StringBuilder callInput;
     private ContentBlock.ToolUse call;
     private Usage usage = Usage.ZERO;
-    private long liveSeq = -1;
-    private int live;
+    private final LiveNumbers live = new LiveNumbers();
 
     /** The answer's text began: its item is {@code item}. */
     void textStarts(Item item) {
@@ -80,11 +79,7 @@ final class Streaming {
 
     /** The number of the next live delta after committed event {@code seq}. */
     int nextLive(long seq) {
-        if (seq != liveSeq) {
-            liveSeq = seq;
-            live = 0;
-        }
-        return ++live;
+        return live.next(seq);
     }
 
     /** The tool calls the model made, in order. */

@@ -1,5 +1,8 @@
 package dev.quarry.agents.runtime;
 
+import dev.quarry.agents.environment.FileTools;
+import dev.quarry.agents.model.EnvironmentSpec;
+import dev.quarry.agents.model.EnvironmentState;
 import dev.quarry.agents.model.EventPayload;
 import dev.quarry.agents.model.Ids;
 import dev.quarry.agents.model.Item;
@@ -45,6 +48,7 @@ final class TurnRunner {
     static final String SURFACE = "agents.harness";
     static final String USER_AGENT = "quarry-agents";
     static final String INTERRUPTED = "interrupted: the call was in flight when its node stopped; it may or may not have run";
+    static final String COMMAND_INTERRUPTED = "interrupted: the command was running when its node stopped; it was not run again";
 
     private final RuntimeParts parts;
     private final TurnStore.Claim claim;
@@ -54,6 +58,7 @@ final class TurnRunner {
     private TurnTools tools;
     /** The sequence number of the last event this runner committed: live deltas are numbered after it. */
     private long lastSeq = -1;
+    private final LiveNumbers liveNumbers = new LiveNumbers();
     /** Where the request that opened the turn came from: its calls are authorized with the condition keys of that request. */
     private String sourceIp;
 
@@ -69,10 +74,13 @@ final class TurnRunner {
         sourceIp = parts.store().sourceIp(turn.id());
         if (turn.status().equals(Turn.QUEUED) || turn.startedAt() == null) turn = commit(tx -> TurnStates.started(tx, turn));
         control.deadline(deadline());
-        try (TurnTools connected = TurnTools.connect(parts, session.spec(), session.id())) {
+        try (TurnTools connected = TurnTools.connect(parts, session.spec(), session.id()); EnvironmentLink link = environmentLink()) {
             tools = connected;
+            if (link != null) tools.environment(link, FileTools.of(session.environment()));
             loop(recover());
         } catch (TurnTools.RequiredServerDown e) {
+            commit(tx -> TurnStates.failed(tx, turn, e.error));
+        } catch (EnvironmentLink.Unavailable e) {
             commit(tx -> TurnStates.failed(tx, turn, e.error));
         } catch (McpCalls.Interrupted e) {
             if (control.abandoned()) throw new Abandoned();
@@ -80,9 +88,20 @@ final class TurnRunner {
         }
     }
 
+    /** The run's link to the session's executor, {@code null} for a session without an environment. */
+    private EnvironmentLink environmentLink() {
+        if (session.environment() instanceof EnvironmentSpec.None) return null;
+        EnvironmentState state = parts.sessions().environment(session.id())
+                .orElseThrow(() -> new IllegalStateException("session " + session.id() + " has an environment without a state row"));
+        return new EnvironmentLink(parts, session, turn.id(), state, control, change -> commit(tx -> {
+            change.accept(tx);
+            return null;
+        }), deadline());
+    }
+
     /** Model call, tool calls, model call… until the answer calls no tool, a function's result is awaited, or the turn stops. */
     private void loop(List<Item> unfinishedCalls) {
-        if (!unfinishedCalls.isEmpty()) runMcp(unfinishedCalls);
+        if (!unfinishedCalls.isEmpty()) runTools(unfinishedCalls);
         while (true) {
             if (cancelRequested()) {
                 commit(tx -> TurnStates.cancelled(tx, turn));
@@ -108,7 +127,7 @@ final class TurnRunner {
                 if (ended) return;
                 continue;
             }
-            if (!answer.mcpCalls().isEmpty()) runMcp(answer.mcpCalls());
+            runTools(answer.calls());
             if (!TurnStates.pendingCalls(answer.calls()).isEmpty()) {
                 turn = commit(tx -> TurnStates.waiting(tx, turn));
                 parts.store().release(turn.id(), claim.fence());
@@ -118,11 +137,29 @@ final class TurnRunner {
         }
     }
 
-    private void runMcp(List<Item> calls) {
-        McpCalls.run(parts, tools, control, credential(), sourceIp, origin(), calls, finished -> commit(tx -> {
+    /** Runs the calls Quarry makes itself: MCP calls (in parallel), then environment calls (in order). */
+    private void runTools(List<Item> calls) {
+        List<Item> mcp = calls.stream().filter(c -> c.body() instanceof ItemBody.McpCall).toList();
+        List<Item> environment = calls.stream().filter(c -> c.body() instanceof ItemBody.CommandExecution
+                || c.body() instanceof ItemBody.EnvironmentCall).toList();
+        if (!mcp.isEmpty()) McpCalls.run(parts, tools, control, credential(), sourceIp, origin(), mcp, this::done);
+        if (!environment.isEmpty()) {
+            EnvironmentCalls.run(parts, tools, control, credential(), sourceIp, origin(), environment, this::publishOutput, this::done);
+        }
+    }
+
+    private void done(Item finished) {
+        commit(tx -> {
             TurnStates.itemDone(tx, finished, null);
             return null;
-        }));
+        });
+    }
+
+    /** A command's output as it comes: live only, the item keeps it when the command ends. */
+    private void publishOutput(Item command, String text) {
+        if (text.isEmpty()) return;
+        parts.hub().publishLive(new SessionEvent(session.id(), lastSeq, liveNumbers.next(lastSeq), "agent.output.command_execution_output.delta",
+                turn.id(), new EventPayload.TextPart(command.id(), 0, 0, text), parts.clock().millis()));
     }
 
     private boolean cancelRequested() {
@@ -170,6 +207,11 @@ final class TurnRunner {
                 switch (item.body()) {
                     case ItemBody.McpCall call when tools.idempotent(call) -> again.add(item);
                     case ItemBody.McpCall call -> TurnStates.itemDone(tx, item.withState(Item.FAILED, call.answered(null, INTERRUPTED)), null);
+                    // The executor ended the command with the connection to the stopped node: it is never run again.
+                    case ItemBody.CommandExecution command -> TurnStates.itemDone(tx, item.withState(Item.FAILED,
+                            command.ended(command.output(), null, null, COMMAND_INTERRUPTED)), null);
+                    case ItemBody.EnvironmentCall call when !FileTools.writes(call.tool()) -> again.add(item);
+                    case ItemBody.EnvironmentCall call -> TurnStates.itemDone(tx, item.withState(Item.FAILED, call.answered(null, INTERRUPTED)), null);
                     default -> TurnStates.itemDone(tx, item.withState(Item.INCOMPLETE, item.body()), null);
                 }
             }
@@ -192,11 +234,7 @@ final class TurnRunner {
     }
 
     /** What one model call answered, once committed: its tool call items (none: the turn is done), and those to run on MCP servers. */
-    private record Answer(List<Item> calls) {
-        List<Item> mcpCalls() {
-            return calls.stream().filter(c -> c.body() instanceof ItemBody.McpCall).toList();
-        }
-    }
+    private record Answer(List<Item> calls) {}
 
     private Answer callModel(List<Item> history) {
         String requestId = Ids.next("req_", parts.clock().millis());
@@ -329,8 +367,8 @@ final class TurnRunner {
             int index = answer.firstCallIndex();
             for (ItemBody call : calls) {
                 switch (call) {
-                    case ItemBody.McpCall mcp -> {
-                        Item item = tx.addItem(turn.id(), Item.IN_PROGRESS, mcp, turn.step());
+                    case ItemBody.McpCall _, ItemBody.CommandExecution _, ItemBody.EnvironmentCall _ -> {
+                        Item item = tx.addItem(turn.id(), Item.IN_PROGRESS, call, turn.step());
                         tx.event("agent.session.turn.item.added", turn.id(), new EventPayload.ItemState(item, index++));
                         recorded.add(item);
                     }

@@ -118,6 +118,8 @@ public final class TurnStates {
             if (!item.status().equals(Item.IN_PROGRESS)) continue;
             Item settled = switch (item.body()) {
                 case ItemBody.McpCall m -> item.withState(Item.FAILED, m.answered(null, why));
+                case ItemBody.CommandExecution c -> item.withState(Item.FAILED, c.ended(c.output(), null, null, why));
+                case ItemBody.EnvironmentCall e -> item.withState(Item.FAILED, e.answered(null, why));
                 default -> item.withState(Item.INCOMPLETE, item.body());
             };
             itemDone(tx, settled, null);

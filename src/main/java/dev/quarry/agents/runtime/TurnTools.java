@@ -1,5 +1,7 @@
 package dev.quarry.agents.runtime;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.quarry.agents.environment.FileTools;
 import dev.quarry.agents.model.AgentSpec;
 import dev.quarry.agents.model.AgentTool;
 import dev.quarry.agents.model.ItemBody;
@@ -19,13 +21,15 @@ import java.util.Set;
 import java.util.logging.Logger;
 
 /**
- * The tools of one run of a turn: the agent's functions, and the tools of its MCP servers,
- * connected once per run. The model sees an MCP tool as {@code <server_label>__<tool>}; a call is
+ * The tools of one run of a turn: the agent's functions, the tools of its MCP servers,
+ * connected once per run, and its environment's harness tools ({@link HarnessTools}). The model sees an MCP tool as {@code <server_label>__<tool>}; a call is
  * turned back into the server and tool it names. A server that cannot be reached leaves its tools
  * out, unless the agent marked it {@code required}, which fails the turn.
  */
 final class TurnTools implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(TurnTools.class.getName());
+    /** A command's time limit when the model asks none. */
+    static final long DEFAULT_COMMAND_MS = 120_000;
 
     /** An MCP tool as the model sees it. */
     record McpTool(AgentTool.Mcp server, McpToolInfo info, McpConnection connection) {}
@@ -33,6 +37,11 @@ final class TurnTools implements AutoCloseable {
     private final AgentSpec spec;
     private final Map<String, McpTool> mcp = new LinkedHashMap<>();
     private final List<McpConnection> connections = new ArrayList<>();
+    /** The session's environment, {@code null} for a session with none. */
+    private EnvironmentLink environment;
+    private FileTools files;
+    /** The time limits the model asked for its commands of this run, by call id. */
+    private final Map<String, Long> timeouts = new java.util.concurrent.ConcurrentHashMap<>();
 
     private TurnTools(AgentSpec spec) {
         this.spec = spec;
@@ -82,9 +91,34 @@ final class TurnTools implements AutoCloseable {
         return tools;
     }
 
+    /** Gives the run its environment's tools. */
+    void environment(EnvironmentLink link, FileTools fileTools) {
+        environment = link;
+        files = fileTools;
+    }
+
+    EnvironmentLink environment() {
+        return environment;
+    }
+
+    FileTools files() {
+        return files;
+    }
+
+    /** The time limit the model asked for a command of this run (the default when it asked none). */
+    long timeoutMs(String callId) {
+        return timeouts.getOrDefault(callId, DEFAULT_COMMAND_MS);
+    }
+
+    /** {@code text} as it may be stored and shown: without the run's secrets. */
+    String scrub(String text) {
+        return text;
+    }
+
     /** What the model may call. */
     List<ToolSpec> specs() {
         List<ToolSpec> specs = new ArrayList<>(Conversation.functions(spec));
+        if (environment != null) specs.addAll(HarnessTools.specs(files.hasSkillDirectories()));
         mcp.forEach((name, tool) -> specs.add(ToolSpec.function(name, tool.info().description(), tool.info().inputSchemaJson())));
         return specs;
     }
@@ -107,7 +141,9 @@ final class TurnTools implements AutoCloseable {
         List<ItemBody> out = new ArrayList<>();
         for (ContentBlock.ToolUse use : calls) {
             McpTool tool = mcp.get(use.name());
-            if (spec.function(use.name()).isPresent()) {
+            if (environment != null && HarnessTools.NAMES.contains(use.name())) {
+                out.add(environmentCall(use));
+            } else if (spec.function(use.name()).isPresent()) {
                 out.add(new ItemBody.FunctionCall(use.id(), use.name(), use.input()));
             } else if (tool != null) {
                 out.add(new ItemBody.McpCall(use.id(), tool.server().serverLabel(), tool.info().name(), use.input(), null, null));
@@ -118,6 +154,18 @@ final class TurnTools implements AutoCloseable {
             }
         }
         return out;
+    }
+
+    /** A call of a harness tool, to run: a shell command, or a file tool. */
+    private ItemBody environmentCall(ContentBlock.ToolUse use) {
+        if (!use.name().equals(HarnessTools.SHELL)) return new ItemBody.EnvironmentCall(use.id(), use.name(), use.input(), null, null);
+        JsonNode arguments = HarnessTools.arguments(use.input());
+        String command = arguments == null ? null : arguments.path("command").isTextual() ? arguments.get("command").textValue() : null;
+        String workdir = arguments == null ? null : arguments.path("workdir").isTextual() ? arguments.get("workdir").textValue() : null;
+        if (arguments != null && arguments.path("timeout_ms").canConvertToLong() && arguments.get("timeout_ms").asLong() > 0) {
+            timeouts.put(use.id(), arguments.get("timeout_ms").asLong());
+        }
+        return new ItemBody.CommandExecution(use.id(), command, workdir, null, null, null, null);
     }
 
     @Override

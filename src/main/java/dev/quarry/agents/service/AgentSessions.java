@@ -13,6 +13,7 @@ import dev.quarry.agents.model.SessionDraft;
 import dev.quarry.agents.model.SessionView;
 import dev.quarry.agents.model.Turn;
 import dev.quarry.agents.store.AgentStore;
+import dev.quarry.agents.store.EnvironmentJson;
 import dev.quarry.agents.store.SessionStore;
 import dev.quarry.agents.store.ToolJson;
 import dev.quarry.agents.store.TurnStore;
@@ -35,13 +36,15 @@ public final class AgentSessions {
     private final AgentStore agents;
     private final TurnStore turns;
     private final SecretBox secrets;
+    private final EnvironmentRules environments;
     private final Clock clock;
 
-    public AgentSessions(SessionStore sessions, AgentStore agents, TurnStore turns, SecretBox secrets, Clock clock) {
+    public AgentSessions(SessionStore sessions, AgentStore agents, TurnStore turns, SecretBox secrets, EnvironmentRules environments, Clock clock) {
         this.sessions = sessions;
         this.agents = agents;
         this.turns = turns;
         this.secrets = secrets;
+        this.environments = environments;
         this.clock = clock;
     }
 
@@ -75,11 +78,12 @@ public final class AgentSessions {
             spec = draft.agent();
             models.require(spec.model(), "agent.model", runAs.ownerId());
         }
+        environments.check(draft.environment(), spec);
         long now = clock.millis();
         String id = Ids.next(Ids.SESSION, now);
         spec = spec.withTools(ToolJson.seal(spec.tools(), secrets, id));
         Session session = new Session(id, runAs.ownerId(), runAs.onBehalfOf(), runAs.roleArn(), surface, agentId, version,
-                spec, draft.metadata(), Session.IDLE, null, now, now, draft.spendLimitMicros());
+                spec, draft.metadata(), Session.IDLE, null, now, now, draft.spendLimitMicros(), EnvironmentJson.seal(draft.environment(), secrets, id));
         sessions.insert(session);
         return session;
     }
@@ -114,7 +118,7 @@ public final class AgentSessions {
     /** The session as the API shows it: with its required actions, usage and, when capped, what it spent. */
     public SessionView view(Session session) {
         return new SessionView(session, turns.pendingCalls(session.id()), turns.sessionUsage(session.id()),
-                session.spendLimitMicros() == null ? 0 : turns.sessionSpend(session.id()));
+                session.spendLimitMicros() == null ? 0 : turns.sessionSpend(session.id()), sessions.environment(session.id()).orElse(null));
     }
 
     /** Deletes a session in which no turn is open (409 otherwise: cancel it first, or wait for it to end). */

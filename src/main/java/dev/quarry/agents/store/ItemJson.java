@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.quarry.agents.model.EnvironmentState;
 import dev.quarry.agents.model.EventPayload;
 import dev.quarry.agents.model.Item;
 import dev.quarry.agents.model.ItemBody;
@@ -30,8 +31,25 @@ final class ItemJson {
                     .put("error", o.error());
             case ItemBody.McpCall m -> node.put("kind", "mcp_call").put("call_id", m.callId()).put("server_label", m.serverLabel())
                     .put("name", m.name()).put("arguments", m.arguments()).put("output", m.output()).put("error", m.error());
+            case ItemBody.CommandExecution c -> node.put("kind", "command_execution").put("call_id", c.callId()).put("command", c.command())
+                    .put("cwd", c.cwd()).put("output", c.output()).put("exit_code", c.exitCode()).put("duration_ms", c.durationMs())
+                    .put("error", c.error());
+            case ItemBody.EnvironmentCall e -> node.put("kind", "environment_call").put("call_id", e.callId()).put("tool", e.tool())
+                    .put("arguments", e.arguments()).put("output", e.output()).put("error", e.error());
         }
         return node.toString();
+    }
+
+    private static ObjectNode environment(EnvironmentState state) {
+        ObjectNode node = JSON.createObjectNode().put("id", state.id()).put("type", state.type()).put("status", state.status())
+                .put("executor_version", state.executorVersion());
+        if (state.error() != null) node.put("error_code", state.error().code()).put("error_message", state.error().message());
+        return node;
+    }
+
+    private static EnvironmentState environment(JsonNode n) {
+        return new EnvironmentState(text(n, "id"), text(n, "type"), text(n, "status"), text(n, "executor_version"),
+                n.hasNonNull("error_code") ? new TurnError(text(n, "error_code"), text(n, "error_message")) : null);
     }
 
     static ItemBody body(String json) {
@@ -44,6 +62,11 @@ final class ItemJson {
             case "function_call_output" -> new ItemBody.FunctionCallOutput(text(n, "call_id"), text(n, "output"), text(n, "error"));
             case "mcp_call" -> new ItemBody.McpCall(text(n, "call_id"), text(n, "server_label"), text(n, "name"), text(n, "arguments"),
                     text(n, "output"), text(n, "error"));
+            case "command_execution" -> new ItemBody.CommandExecution(text(n, "call_id"), text(n, "command"), text(n, "cwd"), text(n, "output"),
+                    n.hasNonNull("exit_code") ? n.get("exit_code").asInt() : null, n.hasNonNull("duration_ms") ? n.get("duration_ms").asLong() : null,
+                    text(n, "error"));
+            case "environment_call" -> new ItemBody.EnvironmentCall(text(n, "call_id"), text(n, "tool"), text(n, "arguments"), text(n, "output"),
+                    text(n, "error"));
             default -> throw new StoreException("an item in the store is of unknown kind '" + n.path("kind").asText() + "'", null);
         };
     }
@@ -63,6 +86,7 @@ final class ItemJson {
             case EventPayload.TextPart p -> node.put("kind", "text").put("item_id", p.itemId()).put("output_index", p.outputIndex())
                     .put("content_index", p.contentIndex()).put("text", p.text());
             case EventPayload.StreamError e -> node.put("kind", "error").put("code", e.code()).put("message", e.message());
+            case EventPayload.EnvironmentChange e -> node.put("kind", "environment").set("environment", environment(e.environment()));
         }
         return node.toString();
     }
@@ -78,6 +102,7 @@ final class ItemJson {
                     n.hasNonNull("output_index") ? n.get("output_index").asInt() : null);
             case "text" -> new EventPayload.TextPart(text(n, "item_id"), n.path("output_index").asInt(), n.path("content_index").asInt(), text(n, "text"));
             case "error" -> new EventPayload.StreamError(text(n, "code"), text(n, "message"));
+            case "environment" -> new EventPayload.EnvironmentChange(environment(n.path("environment")));
             default -> throw new StoreException("an event in the store is of unknown kind '" + n.path("kind").asText() + "'", null);
         };
     }

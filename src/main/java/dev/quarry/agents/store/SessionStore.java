@@ -1,5 +1,7 @@
 package dev.quarry.agents.store;
 
+import dev.quarry.agents.model.EnvironmentSpec;
+import dev.quarry.agents.model.EnvironmentState;
 import dev.quarry.agents.model.Ids;
 import dev.quarry.agents.model.ListQuery;
 import dev.quarry.agents.model.Page;
@@ -14,8 +16,7 @@ import java.util.Optional;
 /** Agent sessions: created, read, listed by owner, changed and (softly) deleted. */
 public final class SessionStore {
     private static final String COLUMNS = "id, owner_id, created_on_behalf_of, role_arn, surface, agent_id, agent_version, spec, metadata, status, error, "
-            + "created_at, last_active_at, spend_limit_micros";
-    private static final String ENVIRONMENT_NONE = "{\"type\":\"none\"}";
+            + "created_at, last_active_at, spend_limit_micros, environment";
 
     private final Database db;
 
@@ -25,7 +26,7 @@ public final class SessionStore {
 
     public void insert(Session session) {
         db.transaction(c -> {
-            try (PreparedStatement s = c.prepareStatement("INSERT INTO agent_sessions (" + COLUMNS + ", environment) "
+            try (PreparedStatement s = c.prepareStatement("INSERT INTO agent_sessions (" + COLUMNS + ") "
                     + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 s.setString(1, session.id());
                 s.setString(2, session.ownerId());
@@ -43,8 +44,20 @@ public final class SessionStore {
                 s.setLong(13, session.lastActiveAt());
                 if (session.spendLimitMicros() == null) s.setNull(14, Types.BIGINT);
                 else s.setLong(14, session.spendLimitMicros());
-                s.setString(15, ENVIRONMENT_NONE);
+                s.setString(15, EnvironmentJson.write(session.environment()));
                 s.executeUpdate();
+            }
+            if (!(session.environment() instanceof EnvironmentSpec.None)) {
+                try (PreparedStatement s = c.prepareStatement("INSERT INTO agent_environments (id, session_id, type, status, created_at, updated_at) "
+                        + "VALUES (?, ?, ?, ?, ?, ?)")) {
+                    s.setString(1, Ids.next(Ids.ENVIRONMENT, session.createdAt()));
+                    s.setString(2, session.id());
+                    s.setString(3, session.environment().type());
+                    s.setString(4, EnvironmentState.PENDING);
+                    s.setLong(5, session.createdAt());
+                    s.setLong(6, session.createdAt());
+                    s.executeUpdate();
+                }
             }
             return null;
         });
@@ -105,6 +118,11 @@ public final class SessionStore {
         });
     }
 
+    /** The state of a session's environment; empty for a session with none. */
+    public Optional<EnvironmentState> environment(String sessionId) {
+        return db.read(c -> EnvironmentRows.find(c, sessionId));
+    }
+
     /** Marks a session deleted; false when it already was (or never existed). */
     public boolean delete(String id, long now) {
         return Rows.softDelete(db, "agent_sessions", id, now);
@@ -117,7 +135,7 @@ public final class SessionStore {
                 r.getString("surface"),
                 r.getString("agent_id"), agentVersion, SpecJson.spec(r.getString("spec")), SpecJson.metadata(r.getString("metadata")),
                 r.getString("status"), ItemJson.error(r.getString("error")), r.getLong("created_at"), r.getLong("last_active_at"),
-                spendLimit(r));
+                spendLimit(r), EnvironmentJson.read(r.getString("environment")));
     }
 
     private static Long spendLimit(ResultSet r) throws SQLException {

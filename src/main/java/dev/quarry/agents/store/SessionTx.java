@@ -1,5 +1,6 @@
 package dev.quarry.agents.store;
 
+import dev.quarry.agents.model.EnvironmentState;
 import dev.quarry.agents.model.EventPayload;
 import dev.quarry.agents.model.Ids;
 import dev.quarry.agents.model.Item;
@@ -61,6 +62,24 @@ public final class SessionTx {
         error = newError;
         statusChanged = true;
         event("agent.session." + newStatus, null, new EventPayload.SessionState(newStatus, newError));
+    }
+
+    /** Records the environment's new state, and the {@code agent.session.environment.<status>} event that says so. */
+    public void environment(EnvironmentState state, String turnId) {
+        run("UPDATE agent_environments SET status = ?, executor_version = ?, error_code = ?, error_message = ?, updated_at = ? WHERE session_id = ?", s -> {
+            s.setString(1, state.status());
+            s.setString(2, state.executorVersion());
+            s.setString(3, state.error() == null ? null : state.error().code());
+            s.setString(4, state.error() == null ? null : state.error().message());
+            s.setLong(5, now);
+            s.setString(6, sessionId);
+        });
+        event("agent.session.environment." + state.status(), turnId, new EventPayload.EnvironmentChange(state));
+    }
+
+    /** The environment's state as committed, read within this transaction; empty for a session with none. */
+    public Optional<EnvironmentState> environment() {
+        return EnvironmentRows.find(c, sessionId);
     }
 
     public SessionEvent event(String type, String turnId, EventPayload payload) {

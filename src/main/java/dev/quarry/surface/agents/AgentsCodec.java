@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.quarry.agents.model.AgentDraft;
 import dev.quarry.agents.model.AgentSpec;
 import dev.quarry.agents.model.AgentTool;
+import dev.quarry.agents.model.EnvironmentSpec;
+import dev.quarry.agents.model.EnvironmentState;
 import dev.quarry.agents.model.Ids;
 import dev.quarry.agents.model.Item;
 import dev.quarry.agents.model.ItemBody;
@@ -71,7 +73,7 @@ public final class AgentsCodec {
         known(body, SESSION_CREATE_FIELDS, "");
         notYet(body, "review", "review", "'review' is not supported yet.");
         if (!Json.optArray(body, "vault_ids", "vault_ids").isEmpty()) throw QuarryException.unsupported("vault_ids", "Vaults are not supported.");
-        environment(body);
+        EnvironmentSpec environment = EnvironmentCodec.read(body);
         String agentId = optId(body, "agent_id", "agent_id");
         JsonNode agent = body.get("agent");
         boolean inline = agent != null && !agent.isNull();
@@ -81,7 +83,7 @@ public final class AgentsCodec {
         AgentSpec spec = inline ? inlineAgent(Json.requireObject(body, "agent", "agent")) : null;
         JsonNode input = body.get("input");
         return new SessionDraft(spec, agentId, metadata(body, "metadata", Map.of()),
-                input == null || input.isNull() ? null : SessionEventsCodec.createInput(input), spendLimit(body));
+                input == null || input.isNull() ? null : SessionEventsCodec.createInput(input), spendLimit(body), environment);
     }
 
     /** Whether a session's creation asks for its stream ({@code stream: true}) instead of the session object. */
@@ -202,18 +204,6 @@ public final class AgentsCodec {
         return true;
     }
 
-    /** {@code environment}: absent, null or {@code {"type": "none"}}; execution environments come later. */
-    private static void environment(JsonNode body) {
-        JsonNode environment = body.get("environment");
-        if (environment == null || environment.isNull()) return;
-        if (!environment.isObject()) throw QuarryException.invalid("environment", "'environment' must be an object.");
-        JsonNode type = environment.get("type");
-        if (type == null || !type.isTextual()) throw QuarryException.invalid("environment.type", "Missing required parameter: 'environment.type'.");
-        if (!type.textValue().equals("none") || environment.size() != 1) {
-            throw QuarryException.unsupported("environment.type", "Only environment type 'none' is supported.");
-        }
-    }
-
     /** Refuses fields a request may not carry at all. */
     private static void known(JsonNode object, Set<String> fields, String prefix) {
         object.fieldNames().forEachRemaining(name -> {
@@ -288,7 +278,7 @@ public final class AgentsCodec {
         ObjectNode agent = agentBody(agentId(session), session.spec());
         out.set("agent", agent);
         out.put("created_at", seconds(session.createdAt()));
-        out.set("environment", Json.object().put("type", "none"));
+        out.set("environment", EnvironmentCodec.write(session.environment(), view.environment()));
         // A string in the API's session object (the turn's error is the {code, message} object): "code: message".
         out.put("error", session.error() == null ? null : session.error().code() + ": " + session.error().message());
         out.put("last_active_at", seconds(session.lastActiveAt()));
@@ -299,6 +289,10 @@ public final class AgentsCodec {
                 actions.addObject().put("type", "function_call").put("call_id", call.callId()).put("name", call.name())
                         .put("arguments", call.arguments()).put("turn_id", item.turnId());
             }
+        }
+        EnvironmentState environment = view.environment();
+        if (session.status().equals(Session.REQUIRES_ACTION) && environment != null && !environment.status().equals(EnvironmentState.CONNECTED)) {
+            actions.addObject().put("type", "environment_connection").put("environment_id", environment.id());
         }
         out.putNull("review");
         if (session.spendLimitMicros() == null) {

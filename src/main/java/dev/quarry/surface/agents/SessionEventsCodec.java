@@ -3,6 +3,7 @@ package dev.quarry.surface.agents;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.quarry.agents.model.EnvironmentState;
 import dev.quarry.agents.model.EventPayload;
 import dev.quarry.agents.model.Ids;
 import dev.quarry.agents.model.Input;
@@ -154,6 +155,15 @@ public final class SessionEventsCodec {
         return out;
     }
 
+    /** An environment's state, as its events and the session object show it ({@code AgentSessionEnvironmentState}). */
+    public static ObjectNode environment(EnvironmentState state) {
+        ObjectNode out = Json.object().put("id", state.id()).put("type", state.type()).put("status", state.status());
+        if (state.error() == null) out.putNull("error");
+        else out.set("error", Json.object().put("type", "environment_error").put("code", state.error().code()).put("message", state.error().message()));
+        out.put("quarry_executor_version", state.executorVersion());
+        return out;
+    }
+
     static ObjectNode error(TurnError error) {
         return Json.object().put("code", error.code()).put("message", error.message());
     }
@@ -168,6 +178,11 @@ public final class SessionEventsCodec {
             case ItemBody.FunctionCallOutput o -> out.put("call_id", o.callId()).put("output", o.output()).put("error", o.error());
             case ItemBody.McpCall m -> out.put("server_label", m.serverLabel()).put("name", m.name()).put("arguments", m.arguments())
                     .put("output", m.output()).put("error", m.error());
+            case ItemBody.CommandExecution c -> out.put("call_id", c.callId()).put("command", c.command()).put("cwd", c.cwd()).put("output", c.output())
+                    .put("exit_code", c.exitCode()).put("duration_ms", c.durationMs()).put("error", c.error());
+            // Quarry's item type for the file tools; the SDKs keep unknown items as JSON.
+            case ItemBody.EnvironmentCall e -> out.put("call_id", e.callId()).put("name", e.tool()).put("arguments", e.arguments())
+                    .put("output", e.output()).put("error", e.error());
         }
         out.put("status", item.status());
         return out;
@@ -212,6 +227,7 @@ public final class SessionEventsCodec {
                 else if (event.type().endsWith("output_text.done")) out.put("text", part.text());
                 else out.set("part", textPart("output_text", part.text()));
             }
+            case EventPayload.EnvironmentChange change -> out.set("environment", environment(change.environment()));
             case EventPayload.StreamError error -> out.set("error", Json.object().put("code", error.code()).put("message", error.message())
                     .putNull("param").put("type", "invalid_request_error"));
         }

@@ -3,6 +3,7 @@ package dev.quarry.agents.service;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.quarry.agents.service.EnvironmentRules;
 import dev.quarry.agents.model.AgentSpec;
 import dev.quarry.agents.model.Input;
 import dev.quarry.agents.model.Session;
@@ -39,7 +40,7 @@ class CancelClaimRaceTest {
         try (Database db = Database.open(StoreTargets.freshUrl(target))) {
             TurnStore store = new TurnStore(db);
             Clock clock = Clock.systemUTC();
-            Session session = new AgentSessions(new SessionStore(db), new AgentStore(db), store, null, clock)
+            Session session = new AgentSessions(new SessionStore(db), new AgentStore(db), store, null, EnvironmentRules.NONE_ALLOWED, clock)
                     .create(ME, new SessionDraft(new AgentSpec(null, "quarry/echo", null), null, Map.of(), null, null), "test", (m, p, r) -> {});
             long now = clock.millis();
             Turn queued = store.inSession(session.id(), now, tx -> TurnStates.open(tx, "hi", null, null)).result();

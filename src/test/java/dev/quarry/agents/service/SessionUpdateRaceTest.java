@@ -2,6 +2,7 @@ package dev.quarry.agents.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.quarry.agents.service.EnvironmentRules;
 import dev.quarry.agents.model.AgentSpec;
 import dev.quarry.agents.model.Session;
 import dev.quarry.agents.model.SessionChange;
@@ -34,7 +35,7 @@ class SessionUpdateRaceTest {
     @MethodSource("dev.quarry.testing.StoreTargets#names")
     void aModelChangeAndAMetadataChangeAtOnceAreBothKept(String target) throws Exception {
         try (Database db = Database.open(StoreTargets.freshUrl(target))) {
-            AgentSessions sessions = new AgentSessions(new SessionStore(db), new AgentStore(db), new TurnStore(db), null, Clock.systemUTC());
+            AgentSessions sessions = new AgentSessions(new SessionStore(db), new AgentStore(db), new TurnStore(db), null, EnvironmentRules.NONE_ALLOWED, Clock.systemUTC());
             Session session = sessions.create(ME, new SessionDraft(new AgentSpec(null, "model-a", null), null, Map.of(), null, null), "test", (m, p, r) -> {});
             CountDownLatch read = new CountDownLatch(1);
             CountDownLatch written = new CountDownLatch(1);

@@ -50,7 +50,7 @@ class AgentStoreTest {
             for (int i = 0; i < 4; i++) {
                 String owner = i == 2 ? "other" : "me";
                 Session s = new Session(Ids.next(Ids.SESSION, 10_000), owner, null, null, "test", null, null,
-                        new AgentSpec(null, "quarry/echo", null), Map.of("i", "" + i), Session.IDLE, null, 10_000, 10_000, null);
+                        new AgentSpec(null, "quarry/echo", null), Map.of("i", "" + i), Session.IDLE, null, 10_000, 10_000, null, null);
                 sessions.insert(s);
                 if (owner.equals("me")) mine.add(s.id());
             }

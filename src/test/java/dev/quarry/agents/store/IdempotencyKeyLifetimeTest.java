@@ -2,6 +2,7 @@ package dev.quarry.agents.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.quarry.agents.service.EnvironmentRules;
 import dev.quarry.agents.model.AgentSpec;
 import dev.quarry.agents.model.Session;
 import dev.quarry.agents.model.SessionDraft;
@@ -28,7 +29,7 @@ class IdempotencyKeyLifetimeTest {
     void aKeyIsForgottenOnlyOnceItIsOlderThanTheCutoff(String target) {
         try (Database db = Database.open(StoreTargets.freshUrl(target))) {
             TurnStore store = new TurnStore(db);
-            Session session = new AgentSessions(new SessionStore(db), new AgentStore(db), store, null, Clock.systemUTC())
+            Session session = new AgentSessions(new SessionStore(db), new AgentStore(db), store, null, EnvironmentRules.NONE_ALLOWED, Clock.systemUTC())
                     .create(new AllowedCaller(new Principal("prn_me", "me", PrincipalKind.USER)),
                             new SessionDraft(new AgentSpec(null, "quarry/echo", null), null, Map.of(), null, null), "test", (m, p, r) -> {});
             store.inSession(session.id(), 1_000, tx -> {

@@ -3,6 +3,7 @@ package dev.quarry.agents.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.quarry.agents.service.EnvironmentRules;
 import dev.quarry.agents.model.AgentSpec;
 import dev.quarry.agents.model.EventPayload;
 import dev.quarry.agents.model.Session;
@@ -33,7 +34,7 @@ class TurnFencingTest {
     void aStaleRunnersWriteIsRefusedAndTheNewHoldersIsKept(String target) {
         try (Database db = Database.open(StoreTargets.freshUrl(target))) {
             TurnStore store = new TurnStore(db);
-            Session session = new AgentSessions(new SessionStore(db), new AgentStore(db), store, null, Clock.systemUTC())
+            Session session = new AgentSessions(new SessionStore(db), new AgentStore(db), store, null, EnvironmentRules.NONE_ALLOWED, Clock.systemUTC())
                     .create(ME, new SessionDraft(new AgentSpec(null, "quarry/echo", null), null, Map.of(), null, null), "test", (m, p, r) -> {});
             long now = 1_000_000;
             Turn turn = store.inSession(session.id(), now, tx -> tx.newTurn(null, null)).result();
