@@ -1,8 +1,5 @@
 package dev.quarry.agents.environment;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -196,15 +193,11 @@ public final class PatchApplier {
         }
 
         private static String decode(byte[] bytes, String asGiven) {
-            try {
-                return StandardCharsets.UTF_8.newDecoder()
-                        .onMalformedInput(CodingErrorAction.REPORT)
-                        .onUnmappableCharacter(CodingErrorAction.REPORT)
-                        .decode(ByteBuffer.wrap(bytes))
-                        .toString();
-            } catch (CharacterCodingException e) {
+            String text = Utf8Text.decodeOrNull(bytes);
+            if (text == null) {
                 throw new PatchException(asGiven + " is not UTF-8 text; apply_patch edits text files only. No files were modified.");
             }
+            return text;
         }
     }
 
@@ -218,7 +211,7 @@ public final class PatchApplier {
 
         record Write(String path, byte[] content, Change change, String summaryLine, boolean createParents) implements Step {
             public void run(Executor executor) {
-                if (createParents) createParents(executor, path);
+                if (createParents) createParentFolders(executor, path);
                 executor.writeFile(path, content);
             }
         }
@@ -231,13 +224,13 @@ public final class PatchApplier {
 
         record Move(String from, String to, byte[] content, Change change, String summaryLine) implements Step {
             public void run(Executor executor) {
-                createParents(executor, to);
+                createParentFolders(executor, to);
                 executor.writeFile(to, content);
                 if (!from.equals(to)) executor.remove(from);
             }
         }
 
-        private static void createParents(Executor executor, String path) {
+        private static void createParentFolders(Executor executor, String path) {
             int slash = path.lastIndexOf('/');
             if (slash > 0) executor.createDirectories(path.substring(0, slash));
         }
