@@ -1,0 +1,266 @@
+package dev.quarry.agents.environment;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * JSON-RPC 2.0 over one WebSocket, one message per text frame: numbered requests matched to the
+ * callers waiting for them, and the server's notifications handed to one {@link Listener} on the
+ * socket's thread, in the order they came. Anything that breaks the connection (a close, an error,
+ * a message that is not JSON-RPC, a call left unanswered past the call timeout) fails every waiting
+ * caller with the same {@link ExecutorException.Disconnected} and tells the listener once.
+ */
+final class JsonRpcSocket implements WebSocket.Listener {
+    static final ObjectMapper JSON = new ObjectMapper();
+    /** Bounds what a misbehaving server can make us buffer; files are size-checked before they are read. */
+    static final int MAX_MESSAGE_CHARS = 64 << 20;
+
+    /** What the connection above the socket hears. */
+    interface Listener {
+        void notification(String method, JsonNode params);
+
+        void disconnected(ExecutorException.Disconnected why);
+    }
+
+    /** The server answered a call with a JSON-RPC error. */
+    static final class RpcError extends RuntimeException {
+        final int code;
+
+        RpcError(int code, String message) {
+            super(message, null, false, false);
+            this.code = code;
+        }
+    }
+
+    private final String peer;
+    private volatile Duration callTimeout;
+    private final Map<Long, CompletableFuture<JsonNode>> waiting = new ConcurrentHashMap<>();
+    private final AtomicLong ids = new AtomicLong();
+    // The JDK refuses a sendText while another is still being written: one sender at a time.
+    private final ReentrantLock sending = new ReentrantLock();
+    private final StringBuilder partial = new StringBuilder();
+    private volatile WebSocket socket;
+    private volatile Listener listener;
+    private volatile ExecutorException.Disconnected lost;
+
+    /** @param peer how messages name the server: its URL without credentials or query */
+    JsonRpcSocket(String peer, Duration callTimeout) {
+        this.peer = peer;
+        this.callTimeout = callTimeout;
+    }
+
+    /** How long later calls wait for their answers. */
+    void callTimeout(Duration timeout) {
+        this.callTimeout = timeout;
+    }
+
+    /** Starts handing notifications (and the loss of the connection) to {@code listener}. */
+    void listen(Listener listener) {
+        this.listener = listener;
+        ExecutorException.Disconnected already = lost;
+        if (already != null) listener.disconnected(already);
+    }
+
+    /**
+     * Sends a request and waits for its answer, up to the call timeout.
+     *
+     * @throws RpcError                          the server answered with an error
+     * @throws ExecutorException.Disconnected    the connection is gone, or the server did not answer in time (then it is closed)
+     * @throws ExecutorException.Interrupted     the calling thread was interrupted
+     */
+    JsonNode call(String method, ObjectNode params) {
+        long id = ids.incrementAndGet();
+        CompletableFuture<JsonNode> answer = new CompletableFuture<>();
+        waiting.put(id, answer);
+        try {
+            ExecutorException.Disconnected gone = lost;
+            if (gone != null) throw gone;
+            ObjectNode request = JSON.createObjectNode().put("jsonrpc", "2.0").put("id", id).put("method", method);
+            request.set("params", params);
+            send(request, method);
+            return answer.get(callTimeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (ExecutionException e) {
+            throw (RuntimeException) e.getCause();
+        } catch (TimeoutException e) {
+            // A server that leaves one call unanswered (it handles one request at a time by default)
+            // would leave every later call behind it: treat it as gone, as its processes then are.
+            lose("it did not answer " + method + " within " + callTimeout.toSeconds() + " s");
+            throw lost;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ExecutorException.Interrupted(method + " was interrupted while waiting for " + peer);
+        } finally {
+            waiting.remove(id);
+        }
+    }
+
+    /** Sends a notification (no answer). */
+    void notify(String method) {
+        ExecutorException.Disconnected gone = lost;
+        if (gone != null) throw gone;
+        send(JSON.createObjectNode().put("jsonrpc", "2.0").put("method", method), method);
+    }
+
+    /** Closes the socket; every caller still waiting gets {@code Disconnected}. */
+    void close() {
+        WebSocket open = socket;
+        if (lost == null && open != null) {
+            try {
+                open.sendClose(WebSocket.NORMAL_CLOSURE, "").get(1, TimeUnit.SECONDS);
+            } catch (ExecutionException | TimeoutException | IllegalStateException e) {
+                // Closing anyway: the abort below ends the TCP connection either way.
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        lose("the connection was closed by Quarry");
+    }
+
+    private void send(ObjectNode message, String method) {
+        String text;
+        try {
+            text = JSON.writeValueAsString(message);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write " + method, e);
+        }
+        try {
+            sending.lockInterruptibly();
+            try {
+                socket.sendText(text, true).get(callTimeout.toNanos(), TimeUnit.NANOSECONDS);
+            } finally {
+                sending.unlock();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ExecutorException.Interrupted(method + " was interrupted while sending to " + peer);
+        } catch (ExecutionException | TimeoutException | IllegalStateException e) {
+            lose("sending " + method + " failed (" + e.getClass().getSimpleName() + ")");
+            throw lost;
+        }
+    }
+
+    @Override
+    public void onOpen(WebSocket webSocket) {
+        socket = webSocket;
+        webSocket.request(1);
+    }
+
+    @Override
+    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+        partial.append(data);
+        if (partial.length() > MAX_MESSAGE_CHARS) {
+            partial.setLength(0);
+            lose("it sent a message over " + MAX_MESSAGE_CHARS + " characters");
+            return null;
+        }
+        if (last) {
+            String message = partial.toString();
+            partial.setLength(0);
+            receive(message);
+        }
+        webSocket.request(1);
+        return null;
+    }
+
+    @Override
+    public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
+        lose("it sent a binary frame (the protocol is JSON text frames)");
+        return null;
+    }
+
+    @Override
+    public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+        lose("it closed the connection (" + statusCode + (reason.isEmpty() ? "" : " " + reason) + ")");
+        return null;
+    }
+
+    @Override
+    public void onError(WebSocket webSocket, Throwable error) {
+        lose("the connection failed (" + error.getClass().getSimpleName() + ")");
+    }
+
+    private void receive(String text) {
+        JsonNode message;
+        try {
+            message = JSON.readTree(text);
+        } catch (JsonProcessingException e) {
+            message = null;
+        }
+        if (message == null || !message.isObject()) {
+            lose("it sent a message that is not JSON-RPC");
+            return;
+        }
+        JsonNode id = message.get("id");
+        JsonNode method = message.get("method");
+        if (method != null && method.isTextual()) {
+            if (id == null) {
+                Listener heard = listener;
+                try {
+                    if (heard != null) heard.notification(method.asText(), message.path("params"));
+                } catch (RuntimeException e) {
+                    lose("it sent a " + method.asText() + " notification Quarry cannot read");
+                }
+            } else {
+                refuseServerRequest(id, method.asText());
+            }
+        } else if (id != null && id.canConvertToLong()) {
+            answer(id.asLong(), message);
+        } else {
+            lose("it sent a message that is neither a request, a notification nor a response");
+        }
+    }
+
+    private void answer(long id, JsonNode message) {
+        CompletableFuture<JsonNode> caller = waiting.get(id);
+        if (caller == null) return; // its caller gave up (interrupted): nobody to tell
+        JsonNode error = message.get("error");
+        if (error != null && !error.isNull()) {
+            caller.completeExceptionally(new RpcError(error.path("code").asInt(), error.path("message").asText("(no message)")));
+        } else {
+            caller.complete(message.path("result"));
+        }
+    }
+
+    // This client offers the server no methods; answering keeps a server that asks from waiting.
+    // Sent from its own thread: the socket's thread must not wait on a send.
+    private void refuseServerRequest(JsonNode id, String method) {
+        ObjectNode reply = JSON.createObjectNode().put("jsonrpc", "2.0");
+        reply.set("id", id);
+        reply.putObject("error").put("code", -32601).put("message", "Quarry does not offer " + method);
+        Thread.startVirtualThread(() -> {
+            try {
+                send(reply, "the refusal of " + method);
+            } catch (ExecutorException e) {
+                // The connection is gone: nothing to answer.
+            }
+        });
+    }
+
+    private void lose(String reason) {
+        ExecutorException.Disconnected gone;
+        synchronized (this) {
+            if (lost != null) return;
+            gone = new ExecutorException.Disconnected("executor " + peer + " is disconnected: " + reason);
+            lost = gone;
+        }
+        waiting.values().forEach(caller -> caller.completeExceptionally(gone));
+        WebSocket open = socket;
+        if (open != null) open.abort();
+        Listener heard = listener;
+        if (heard != null) heard.disconnected(gone);
+    }
+}
