@@ -31,6 +31,10 @@ public record AgentSpec(String name, String model, String instructions, List<Age
         return new AgentSpec(name, newModel, instructions, tools, compaction);
     }
 
+    public AgentSpec withInstructions(String newInstructions) {
+        return new AgentSpec(name, model, newInstructions, tools, compaction);
+    }
+
     public AgentSpec withTools(List<AgentTool> newTools) {
         return new AgentSpec(name, model, instructions, newTools, compaction);
     }

@@ -18,6 +18,7 @@ final class EventSize {
             case EventPayload.StreamError error -> length(error.message());
             case EventPayload.SessionState state -> state.error() == null ? 0 : length(state.error().message());
             case EventPayload.TurnState state -> length(state.turn().errorMessage());
+            case EventPayload.EnvironmentChange change -> change.environment().error() == null ? 0 : length(change.environment().error().message());
         };
     }
 
@@ -29,6 +30,8 @@ final class EventSize {
             case ItemBody.FunctionCallOutput o -> length(o.output()) + length(o.error());
             case ItemBody.Compaction c -> length(c.summary());
             case ItemBody.McpCall m -> length(m.name()) + length(m.arguments()) + length(m.output()) + length(m.error());
+            case ItemBody.CommandExecution c -> length(c.command()) + length(c.cwd()) + length(c.output()) + length(c.error());
+            case ItemBody.EnvironmentCall e -> length(e.tool()) + length(e.arguments()) + length(e.output()) + length(e.error());
         };
     }
 

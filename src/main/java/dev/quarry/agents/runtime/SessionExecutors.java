@@ -18,13 +18,21 @@ import java.time.Duration;
  */
 public final class SessionExecutors implements EnvironmentConnector {
     private static final Duration DIAL_TIMEOUT = Duration.ofSeconds(10);
+    /** How long one call may wait for the executor's answer (a command's run is not a call: its output comes as notifications). */
+    private static final Duration CALL_TIMEOUT = Duration.ofSeconds(60);
 
     private final EnvironmentSettings settings;
     private final SecretBox secrets;
+    private final ListeningDialer dialer = new ListeningDialer(DIAL_TIMEOUT, CALL_TIMEOUT);
 
     public SessionExecutors(EnvironmentSettings settings, SecretBox secrets) {
         this.settings = settings;
         this.secrets = secrets;
+    }
+
+    /** Why {@code quarry_local} cannot run on this node, {@code null} when it can. */
+    public static String localUnavailable(EnvironmentSettings settings) {
+        return "quarry_local is not available on this node";
     }
 
     @Override
@@ -36,7 +44,7 @@ public final class SessionExecutors implements EnvironmentConnector {
                     throw new ExecutorException.Refused("the host '" + url.getHost() + "' is not one of this Quarry's executor hosts "
                             + "(agents.environments.executor_hosts)");
                 }
-                yield ListeningDialer.dial(url, EnvironmentJson.token(listening, secrets, session.id()), DIAL_TIMEOUT);
+                yield dialer.dial(url, EnvironmentJson.token(listening, secrets, session.id()));
             }
             case EnvironmentSpec.SelfHosted hosted -> throw new ExecutorException.Refused("an executor dialing out to Quarry is not supported");
             case EnvironmentSpec.QuarryLocal local -> throw new ExecutorException.Refused("quarry_local is not available on this node");

@@ -1,6 +1,7 @@
 package dev.quarry.agents.runtime;
 
 import dev.quarry.agents.environment.FileTools;
+import dev.quarry.agents.model.AgentSpec;
 import dev.quarry.agents.model.EnvironmentSpec;
 import dev.quarry.agents.model.EnvironmentState;
 import dev.quarry.agents.model.EventPayload;
@@ -59,6 +60,8 @@ final class TurnRunner {
     /** The sequence number of the last event this runner committed: live deltas are numbered after it. */
     private long lastSeq = -1;
     private final LiveNumbers liveNumbers = new LiveNumbers();
+    /** The agent as this run shows it to the model: the session's, with its skills listed in its instructions. */
+    private AgentSpec agent;
     /** Where the request that opened the turn came from: its calls are authorized with the condition keys of that request. */
     private String sourceIp;
 
@@ -68,6 +71,7 @@ final class TurnRunner {
         this.control = control;
         this.session = session;
         this.turn = turn;
+        this.agent = session.spec();
     }
 
     void run() {
@@ -76,7 +80,11 @@ final class TurnRunner {
         control.deadline(deadline());
         try (TurnTools connected = TurnTools.connect(parts, session.spec(), session.id()); EnvironmentLink link = environmentLink()) {
             tools = connected;
-            if (link != null) tools.environment(link, FileTools.of(session.environment()));
+            if (link != null) {
+                FileTools files = FileTools.of(session.environment());
+                tools.environment(link, files);
+                if (files.hasSkillDirectories()) agent = SkillList.withSkills(agent, files.skills(link.executor()), session.id());
+            }
             loop(recover());
         } catch (TurnTools.RequiredServerDown e) {
             commit(tx -> TurnStates.failed(tx, turn, e.error));
@@ -229,7 +237,7 @@ final class TurnRunner {
                 .anyMatch(a -> a.kind().equals("model") && a.status().equals("started"));
         if (!inFlight) return null;
         List<Item> prompt = parts.store().history(session.id()).stream().filter(i -> !i.status().equals(Item.IN_PROGRESS)).toList();
-        long tokens = TokenEstimate.of(Conversation.request(session.spec(), prompt, tools.specs()));
+        long tokens = TokenEstimate.of(Conversation.request(agent, prompt, tools.specs()));
         return new InterruptedCalls(session.ownerId(), session.onBehalfOf(), SURFACE, session.spec().model(), tokens);
     }
 
@@ -242,12 +250,12 @@ final class TurnRunner {
             tx.attemptStarted(turn.id(), turn.step(), "model", "", requestId, null);
             return null;
         });
-        ChatRequest asked = Conversation.request(session.spec(), history, tools.specs());
+        ChatRequest asked = Conversation.request(agent, history, tools.specs());
         ModelEntry model = parts.catalog().find(session.spec().model()).orElse(null);
         if (session.spec().compaction() && Compactor.needed(asked, model)) {
             if (!compact(asked, model)) return null;
             history = parts.store().history(session.id());
-            asked = Conversation.request(session.spec(), history, tools.specs());
+            asked = Conversation.request(agent, history, tools.specs());
         }
         Set<String> taken = CallIds.taken(history);
         ChatRequest request = asked;
