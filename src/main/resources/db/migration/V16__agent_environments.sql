@@ -20,12 +20,14 @@ CREATE TABLE agent_approvals (
     item_id      VARCHAR(40) NOT NULL,
     call_id      VARCHAR(80) NOT NULL,
     tool         VARCHAR(200) NOT NULL,
+    arguments    TEXT,
     status       VARCHAR(20) NOT NULL,
     requested_at BIGINT NOT NULL,
     expires_at   BIGINT NOT NULL,
     decided_by   VARCHAR(64),
     decided_at   BIGINT,
     reason       TEXT,
+    used_at      BIGINT,
     UNIQUE (turn_id, call_id)
 );
 CREATE INDEX agent_approvals_by_session ON agent_approvals (session_id, status);

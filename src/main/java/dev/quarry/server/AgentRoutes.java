@@ -3,6 +3,7 @@ package dev.quarry.server;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.quarry.agents.model.EventPayload;
 import dev.quarry.agents.model.Ids;
+import dev.quarry.agents.model.Input;
 import dev.quarry.agents.model.Item;
 import dev.quarry.agents.model.ListQuery;
 import dev.quarry.agents.model.SavedAgent;
@@ -220,6 +221,8 @@ final class AgentRoutes implements HttpService {
             byte[] raw = Json.bytes(call.body().get());
             var posted = SessionEventsCodec.inputs(call.body().get());
             Session session = sessions.get(call, id);
+            // Deciding a held call is its own permission: who may talk to an agent need not be who may let it act.
+            if (posted.stream().anyMatch(Input.ApprovalResult.class::isInstance)) call.alsoMay(Actions.APPROVE_AGENT_ACTION, "agent-session/" + session.id());
             inputs.post(session, posted, sender(req, call), key, SignableRequest.sha256Hex(raw));
             return new WireReply(202, "application/json", new byte[0], Map.of());
         });

@@ -1,5 +1,6 @@
 package dev.quarry.agents.runtime;
 
+import dev.quarry.agents.model.Approval;
 import dev.quarry.agents.model.SecretBox;
 import dev.quarry.agents.model.Session;
 import dev.quarry.agents.model.Turn;
@@ -36,6 +37,8 @@ public final class AgentRuntime implements AutoCloseable {
     /** How long an input's {@code Idempotency-Key} is honoured, and how often older ones are forgotten. */
     static final Duration KEY_LIFETIME = Duration.ofHours(24);
     static final Duration KEY_SWEEP_EVERY = Duration.ofMinutes(10);
+    /** How often approvals left unanswered past their expiry are ended, which resumes their turns. */
+    static final Duration APPROVAL_SWEEP_EVERY = Duration.ofSeconds(1);
 
     private final RuntimeParts parts;
     /** This process's start: a lease held by an earlier start of this node is free to take at once. */
@@ -58,6 +61,8 @@ public final class AgentRuntime implements AutoCloseable {
         ticks.scheduleWithFixedDelay(guarded("cancel", this::cancelRemote), CANCEL_POLL.toMillis(), CANCEL_POLL.toMillis(), TimeUnit.MILLISECONDS);
         ticks.scheduleWithFixedDelay(guarded("follow", parts.hub()::poll), EVENT_POLL.toMillis(), EVENT_POLL.toMillis(), TimeUnit.MILLISECONDS);
         ticks.scheduleWithFixedDelay(guarded("keys", this::forgetOldKeys), 0, KEY_SWEEP_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+        ticks.scheduleWithFixedDelay(guarded("approvals", this::expireApprovals), APPROVAL_SWEEP_EVERY.toMillis(), APPROVAL_SWEEP_EVERY.toMillis(),
+                TimeUnit.MILLISECONDS);
     }
 
     /** Claims runnable turns soon: an input here just queued one (a burst of inputs shares one claim). */
@@ -129,6 +134,27 @@ public final class AgentRuntime implements AutoCloseable {
     /** Every node sweeps; the statement is idempotent, so several at once cost only the repeat. */
     private void forgetOldKeys() {
         parts.store().forgetIdempotencyKeys(parts.clock().millis() - KEY_LIFETIME.toMillis());
+    }
+
+    /**
+     * Ends approvals nobody answered in time: the call is refused as expired (the model reads
+     * why) and the turn resumes. Every node sweeps; a decision is taken once, by whichever
+     * transaction gets the pending row first.
+     */
+    private void expireApprovals() {
+        long now = parts.clock().millis();
+        boolean resumed = false;
+        for (Approval approval : parts.store().expiredApprovals(now, 100)) {
+            try {
+                var committed = parts.store().inSession(approval.sessionId(), now, tx -> tx.decide(approval.id(), Approval.EXPIRED, null, null)
+                        && tx.turn(approval.turnId()).map(turn -> TurnStates.resumeIfReady(tx, turn)).orElse(false));
+                parts.hub().publish(committed.events());
+                resumed |= committed.result();
+            } catch (TurnStore.SessionGone e) {
+                LOG.fine(() -> "approval " + approval.id() + " belongs to a deleted session");
+            }
+        }
+        if (resumed) kick();
     }
 
     private void renew() {

@@ -113,7 +113,8 @@ final class EnvironmentCalls {
         return item.withState(outcome.error() == null ? Item.COMPLETED : Item.FAILED, ended);
     }
 
-    private static Item failed(Item item, String error) {
+    /** The call, failed with {@code error} as the model will read it. */
+    static Item failed(Item item, String error) {
         return item.withState(Item.FAILED, switch (item.body()) {
             case ItemBody.CommandExecution c -> c.ended(c.output(), null, null, error);
             case ItemBody.EnvironmentCall e -> e.answered(null, error);

@@ -69,6 +69,24 @@ final class HarnessTools {
             *** End Patch
             An Update File may be followed by '*** Move to: new/path'. Every hunk must match the file; nothing is written when one does not.""";
 
+    /** The harness tool a call item calls. */
+    static String name(ItemBody call) {
+        return switch (call) {
+            case ItemBody.CommandExecution command -> SHELL;
+            case ItemBody.EnvironmentCall environment -> environment.tool();
+            default -> throw new IllegalArgumentException("not a harness tool call: " + call.type());
+        };
+    }
+
+    /** A harness tool call's arguments as JSON. */
+    static String arguments(ItemBody call) {
+        return switch (call) {
+            case ItemBody.CommandExecution command -> shellArguments(command);
+            case ItemBody.EnvironmentCall environment -> environment.arguments();
+            default -> throw new IllegalArgumentException("not a harness tool call: " + call.type());
+        };
+    }
+
     /** A command's call as the model made it, for the history. */
     static String shellArguments(ItemBody.CommandExecution command) {
         ObjectNode node = JSON.createObjectNode().put("command", command.command());

@@ -2,6 +2,7 @@ package dev.quarry.agents.runtime;
 
 import dev.quarry.agents.environment.FileTools;
 import dev.quarry.agents.model.AgentSpec;
+import dev.quarry.agents.model.Approval;
 import dev.quarry.agents.model.EnvironmentSpec;
 import dev.quarry.agents.model.EnvironmentState;
 import dev.quarry.agents.model.EventPayload;
@@ -31,7 +32,9 @@ import dev.quarry.gateway.Outcome;
 import dev.quarry.identity.Credential;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.logging.Level;
@@ -135,8 +138,9 @@ final class TurnRunner {
                 if (ended) return;
                 continue;
             }
-            runTools(answer.calls());
-            if (!TurnStates.pendingCalls(answer.calls()).isEmpty()) {
+            // Calls held for a person's approval wait with the turn; MCP calls of the answer run meanwhile.
+            runTools(answer.held() ? answer.calls().stream().filter(c -> c.body() instanceof ItemBody.McpCall).toList() : answer.calls());
+            if (answer.held() || !TurnStates.pendingCalls(answer.calls()).isEmpty()) {
                 turn = commit(tx -> TurnStates.waiting(tx, turn));
                 parts.store().release(turn.id(), claim.fence());
                 return;
@@ -210,8 +214,24 @@ final class TurnRunner {
         InterruptedCalls inFlight = inFlightModelCall();
         return commit(tx -> {
             List<Item> again = new ArrayList<>();
+            Map<String, Approval> approvals = new HashMap<>();
+            tx.approvals(turn.id()).forEach(a -> approvals.put(a.callId(), a));
+            List<String> approved = new ArrayList<>();
             for (Item item : tx.items(turn.id())) {
                 if (!item.status().equals(Item.IN_PROGRESS)) continue;
+                Approval approval = approvals.get(item.body().callId());
+                if (approval != null && !approval.used() && !(item.body() instanceof ItemBody.McpCall)) {
+                    // A call that waited for approval has not started: it runs now, once, or is refused as decided.
+                    switch (approval.status()) {
+                        case Approval.APPROVED -> {
+                            again.add(item);
+                            approved.add(approval.callId());
+                        }
+                        case Approval.PENDING -> { }
+                        default -> TurnStates.itemDone(tx, EnvironmentCalls.failed(item, approval.refusal()), null);
+                    }
+                    continue;
+                }
                 switch (item.body()) {
                     case ItemBody.McpCall call when tools.idempotent(call) -> again.add(item);
                     case ItemBody.McpCall call -> TurnStates.itemDone(tx, item.withState(Item.FAILED, call.answered(null, INTERRUPTED)), null);
@@ -224,6 +244,7 @@ final class TurnRunner {
                 }
             }
             if (inFlight != null) tx.modelCallsInterrupted(turn.id(), inFlight);
+            tx.approvalsUsed(turn.id(), approved);
             return again;
         });
     }
@@ -242,7 +263,7 @@ final class TurnRunner {
     }
 
     /** What one model call answered, once committed: its tool call items (none: the turn is done), and those to run on MCP servers. */
-    private record Answer(List<Item> calls) {}
+    private record Answer(List<Item> calls, boolean held) {}
 
     private Answer callModel(List<Item> history) {
         String requestId = Ids.next("req_", parts.clock().millis());
@@ -370,6 +391,8 @@ final class TurnRunner {
         // Read before the transaction: only this runner adds calls to the session, so none is added meanwhile.
         List<ItemBody> calls = tools.items(CallIds.unique(answer.calls(), taken, parts.clock().millis()));
         List<Item> recorded = new ArrayList<>();
+        boolean held = calls.stream().anyMatch(this::needsApproval);
+        long expiresAt = parts.clock().millis() + parts.settings().environments().approvalExpiry().toMillis();
         turn = commit(tx -> {
             answer.finishText(tx, turn);
             int index = answer.firstCallIndex();
@@ -379,6 +402,9 @@ final class TurnRunner {
                         Item item = tx.addItem(turn.id(), Item.IN_PROGRESS, call, turn.step());
                         tx.event("agent.session.turn.item.added", turn.id(), new EventPayload.ItemState(item, index++));
                         recorded.add(item);
+                        if (held && !(call instanceof ItemBody.McpCall)) {
+                            tx.holdForApproval(item, call.callId(), HarnessTools.name(call), HarnessTools.arguments(call), expiresAt, !needsApproval(call));
+                        }
                     }
                     case ItemBody.FunctionCallOutput unknownTool -> {
                         Item item = tx.addItem(turn.id(), Item.FAILED, unknownTool, turn.step());
@@ -397,7 +423,13 @@ final class TurnRunner {
             tx.update(next);
             return next;
         });
-        return new Answer(recorded);
+        return new Answer(recorded, held);
+    }
+
+    /** Whether a person must approve the call first: a harness tool the session's environment names in {@code quarry_require_approval}. */
+    private boolean needsApproval(ItemBody call) {
+        return (call instanceof ItemBody.CommandExecution || call instanceof ItemBody.EnvironmentCall)
+                && session.environment().requireApproval().contains(HarnessTools.name(call));
     }
 
     /** Who the turn's calls act as: the session's owner (a role acting for its assumer), until the turn's deadline. */

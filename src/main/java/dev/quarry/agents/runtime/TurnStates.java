@@ -1,5 +1,6 @@
 package dev.quarry.agents.runtime;
 
+import dev.quarry.agents.model.Approval;
 import dev.quarry.agents.model.EventPayload;
 import dev.quarry.agents.model.Item;
 import dev.quarry.agents.model.ItemBody;
@@ -54,6 +55,15 @@ public final class TurnStates {
         tx.update(queued);
         tx.status(Session.IN_PROGRESS, null);
         return queued;
+    }
+
+    /** Resumes a waiting turn once no function result and no approval is awaited; true when it did. */
+    public static boolean resumeIfReady(SessionTx tx, Turn turn) {
+        boolean awaited = !pendingCalls(tx.items(turn.id())).isEmpty()
+                || tx.approvals(turn.id()).stream().anyMatch(a -> a.status().equals(Approval.PENDING));
+        if (!turn.status().equals(Turn.WAITING) || awaited) return false;
+        resumed(tx, turn);
+        return true;
     }
 
     public static Turn completed(SessionTx tx, Turn turn) {
@@ -127,6 +137,7 @@ public final class TurnStates {
     }
 
     private static Turn close(SessionTx tx, Turn turn, String status, TurnError error) {
+        tx.cancelApprovals(turn.id());
         // A message sent to the turn stays in it, unanswered, rather than surface in the next turn behind that turn's own message.
         takeIn(tx, turn);
         Turn closed = new Turn(turn.id(), turn.sessionId(), turn.number(), status, turn.createdAt(), turn.startedAt(), tx.now(),

@@ -23,6 +23,7 @@ import dev.quarry.canonical.QuarryException;
 import dev.quarry.identity.Acting;
 import dev.quarry.policy.Actions;
 import java.time.Clock;
+import java.util.List;
 import java.util.function.Predicate;
 
 /**
@@ -118,7 +119,8 @@ public final class AgentSessions {
     /** The session as the API shows it: with its required actions, usage and, when capped, what it spent. */
     public SessionView view(Session session) {
         return new SessionView(session, turns.pendingCalls(session.id()), turns.sessionUsage(session.id()),
-                session.spendLimitMicros() == null ? 0 : turns.sessionSpend(session.id()), sessions.environment(session.id()).orElse(null));
+                session.spendLimitMicros() == null ? 0 : turns.sessionSpend(session.id()), sessions.environment(session.id()).orElse(null),
+                session.status().equals(Session.REQUIRES_ACTION) ? turns.pendingApprovals(session.id()) : List.of());
     }
 
     /** Deletes a session in which no turn is open (409 otherwise: cancel it first, or wait for it to end). */

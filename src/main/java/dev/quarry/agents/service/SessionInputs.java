@@ -1,5 +1,6 @@
 package dev.quarry.agents.service;
 
+import dev.quarry.agents.model.Approval;
 import dev.quarry.agents.model.EventPayload;
 import dev.quarry.agents.model.Input;
 import dev.quarry.agents.model.Item;
@@ -115,7 +116,25 @@ public final class SessionInputs {
                 yield new Effects(false, null);
             }
             case Input.ToolResult result -> toolResult(tx, open, result, path);
+            case Input.ApprovalResult decision -> approval(tx, open, decision, path, sender);
         };
+    }
+
+    /**
+     * A person's decision on a call held for approval. Approved, it runs once when the turn
+     * resumes; denied, the model reads the denial as the call's result. The turn resumes once
+     * nothing else is awaited.
+     */
+    private Effects approval(SessionTx tx, Optional<Turn> open, Input.ApprovalResult decision, String path, Sender sender) {
+        Approval approval = tx.approval(decision.approvalId())
+                .orElseThrow(() -> QuarryException.invalid(path + ".approval_id", "Unknown approval: " + decision.approvalId()));
+        if (!approval.status().equals(Approval.PENDING) || !tx.decide(approval.id(), decision.approve() ? Approval.APPROVED : Approval.DENIED,
+                sender.principalId(), decision.reason())) {
+            throw new QuarryException(new QuarryError(ErrorKind.CONFLICT, "approval_decided: the approval '" + approval.id()
+                    + "' was already decided (" + approval.status() + ").", path + ".approval_id", null));
+        }
+        Turn turn = open.filter(t -> t.id().equals(approval.turnId())).orElseThrow();
+        return new Effects(TurnStates.resumeIfReady(tx, turn), null);
     }
 
     private Effects toolResult(SessionTx tx, Optional<Turn> open, Input.ToolResult result, String path) {
@@ -133,13 +152,7 @@ public final class SessionInputs {
         }
         Item item = tx.addItem(turn.id(), result.success() ? Item.COMPLETED : Item.FAILED, output, turn.step());
         TurnStates.itemAddedAndDone(tx, item, null);
-        List<Item> after = new ArrayList<>(items);
-        after.add(item);
-        if (turn.status().equals(Turn.WAITING) && TurnStates.pendingCalls(after).isEmpty()) {
-            TurnStates.resumed(tx, turn);
-            return new Effects(true, null);
-        }
-        return new Effects(false, null);
+        return new Effects(TurnStates.resumeIfReady(tx, turn), null);
     }
 
     private static QuarryException unknownCall(Input.ToolResult result, String path) {

@@ -1,5 +1,6 @@
 package dev.quarry.agents.store;
 
+import dev.quarry.agents.model.Approval;
 import dev.quarry.agents.model.EnvironmentState;
 import dev.quarry.agents.model.EventPayload;
 import dev.quarry.agents.model.Ids;
@@ -176,6 +177,81 @@ public final class SessionTx {
     /** The items of one turn, in order. */
     public List<Item> items(String turnId) {
         return ItemRows.ofTurn(c, sessionId, turnId);
+    }
+
+    // ---- approvals ----
+
+    /**
+     * Holds a call of {@code item} until a person decides (or, {@code automatic}, records it as
+     * approved at once: it waits only for its answer's other calls).
+     */
+    public Approval holdForApproval(Item item, String callId, String tool, String arguments, long expiresAt, boolean automatic) {
+        Approval approval = new Approval(Ids.next(Approval.ID_PREFIX, now), sessionId, item.turnId(), item.id(), callId, tool, arguments,
+                automatic ? Approval.APPROVED : Approval.PENDING, now, expiresAt, automatic ? Approval.AUTOMATIC : null, automatic ? now : null,
+                null, false);
+        run("INSERT INTO agent_approvals (id, session_id, turn_id, item_id, call_id, tool, status, requested_at, expires_at, decided_by, decided_at, "
+                + "arguments) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", s -> {
+            s.setString(1, approval.id());
+            s.setString(2, sessionId);
+            s.setString(3, approval.turnId());
+            s.setString(4, approval.itemId());
+            s.setString(5, callId);
+            s.setString(6, tool);
+            s.setString(7, approval.status());
+            s.setLong(8, now);
+            s.setLong(9, expiresAt);
+            s.setString(10, approval.decidedBy());
+            TurnRows.setLong(s, 11, approval.decidedAt());
+            s.setString(12, arguments);
+        });
+        return approval;
+    }
+
+    /** The approvals of one turn, oldest first. */
+    public List<Approval> approvals(String turnId) {
+        return ApprovalRows.query(c, "session_id = ? AND turn_id = ?", s -> {
+            s.setString(1, sessionId);
+            s.setString(2, turnId);
+        });
+    }
+
+    public Optional<Approval> approval(String approvalId) {
+        return ApprovalRows.query(c, "session_id = ? AND id = ?", s -> {
+            s.setString(1, sessionId);
+            s.setString(2, approvalId);
+        }).stream().findFirst();
+    }
+
+    /** Decides a pending approval; false when it was decided already. */
+    public boolean decide(String approvalId, String status, String decidedBy, String reason) {
+        return TurnRows.run(c, "UPDATE agent_approvals SET status = ?, decided_by = ?, decided_at = ?, reason = ? WHERE id = ? AND session_id = ? "
+                + "AND status = 'pending'", s -> {
+            s.setString(1, status);
+            s.setString(2, decidedBy);
+            s.setLong(3, now);
+            s.setString(4, reason);
+            s.setString(5, approvalId);
+            s.setString(6, sessionId);
+        }) == 1;
+    }
+
+    /** Marks approved calls as started: after a crash they are not started again. */
+    public void approvalsUsed(String turnId, List<String> callIds) {
+        for (String callId : callIds) {
+            run("UPDATE agent_approvals SET used_at = ? WHERE turn_id = ? AND call_id = ? AND used_at IS NULL", s -> {
+                s.setLong(1, now);
+                s.setString(2, turnId);
+                s.setString(3, callId);
+            });
+        }
+    }
+
+    /** Ends the turn's pending approvals: it closed without them. */
+    public void cancelApprovals(String turnId) {
+        run("UPDATE agent_approvals SET status = 'cancelled', decided_at = ? WHERE turn_id = ? AND status = 'pending'", s -> {
+            s.setLong(1, now);
+            s.setString(2, turnId);
+        });
     }
 
     // ---- inbox ----

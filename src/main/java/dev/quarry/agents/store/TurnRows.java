@@ -61,13 +61,17 @@ final class TurnRows {
     }
 
     static List<Turn> query(Connection c, String sql, Binder binder) {
+        return select(c, sql, binder, TurnRows::row);
+    }
+
+    static <T> List<T> select(Connection c, String sql, Binder binder, Paging.RowReader<T> reader) {
         try (PreparedStatement s = c.prepareStatement(sql)) {
             binder.bind(s);
-            List<Turn> turns = new ArrayList<>();
+            List<T> rows = new ArrayList<>();
             try (ResultSet r = s.executeQuery()) {
-                while (r.next()) turns.add(row(r));
+                while (r.next()) rows.add(reader.read(r));
             }
-            return turns;
+            return rows;
         } catch (SQLException e) {
             throw failed(e);
         }

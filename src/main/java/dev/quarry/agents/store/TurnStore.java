@@ -1,5 +1,6 @@
 package dev.quarry.agents.store;
 
+import dev.quarry.agents.model.Approval;
 import dev.quarry.agents.model.Item;
 import dev.quarry.agents.model.ListQuery;
 import dev.quarry.agents.model.Page;
@@ -354,5 +355,15 @@ public final class TurnStore {
             s.setString(1, sessionId);
             s.setString(2, sessionId);
         }));
+    }
+
+    /** The session's approvals waiting for a person: part of its required actions. */
+    public List<Approval> pendingApprovals(String sessionId) {
+        return db.read(c -> ApprovalRows.query(c, "session_id = ? AND status = 'pending'", s -> s.setString(1, sessionId)));
+    }
+
+    /** Approvals still pending after {@code now}, at most {@code limit}: the janitor ends them as expired. */
+    public List<Approval> expiredApprovals(long now, int limit) {
+        return db.read(c -> ApprovalRows.query(c, "status = 'pending' AND expires_at <= ?", s -> s.setLong(1, now)).stream().limit(limit).toList());
     }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.quarry.agents.model.AgentDraft;
 import dev.quarry.agents.model.AgentSpec;
 import dev.quarry.agents.model.AgentTool;
+import dev.quarry.agents.model.Approval;
 import dev.quarry.agents.model.EnvironmentSpec;
 import dev.quarry.agents.model.EnvironmentState;
 import dev.quarry.agents.model.Ids;
@@ -289,6 +290,12 @@ public final class AgentsCodec {
                 actions.addObject().put("type", "function_call").put("call_id", call.callId()).put("name", call.name())
                         .put("arguments", call.arguments()).put("turn_id", item.turnId());
             }
+        }
+        for (Approval approval : view.approvals()) {
+            // Quarry's required action: a call that waits for a person (quarry:ApproveAgentAction) to approve or deny it.
+            actions.addObject().put("type", "quarry_approval").put("approval_id", approval.id()).put("turn_id", approval.turnId())
+                    .put("call_id", approval.callId()).put("tool", approval.tool()).put("arguments", approval.arguments())
+                    .put("expires_at", seconds(approval.expiresAt()));
         }
         EnvironmentState environment = view.environment();
         if (session.status().equals(Session.REQUIRES_ACTION) && environment != null && !environment.status().equals(EnvironmentState.CONNECTED)) {

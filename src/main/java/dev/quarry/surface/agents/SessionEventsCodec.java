@@ -78,6 +78,16 @@ public final class SessionEventsCodec {
                 String error = bounded(Json.optText(event, "error", path + ".error"), path + ".error");
                 yield new Input.ToolResult(turnId, callId, success.booleanValue(), output, error);
             }
+            case "agent.session.input.quarry_approval_result" -> {
+                known(event, Set.of("type", "approval_id", "decision", "reason"), path);
+                String approvalId = id(Json.requireText(event, "approval_id", path + ".approval_id"), path + ".approval_id");
+                String decision = Json.requireText(event, "decision", path + ".decision");
+                if (!decision.equals("approve") && !decision.equals("deny")) {
+                    throw QuarryException.invalid(path + ".decision", "'" + path + ".decision' must be 'approve' or 'deny'.");
+                }
+                yield new Input.ApprovalResult(approvalId, decision.equals("approve"), bounded(Json.optText(event, "reason", path + ".reason"),
+                        path + ".reason"));
+            }
             case "agent.session.input.computer_use_approval_request_result" ->
                     throw QuarryException.unsupported(path + ".type", "Computer use is not supported, so there is no approval request to answer.");
             default -> throw QuarryException.invalid(path + ".type", "Unknown input event type '" + shown(type) + "'.");
