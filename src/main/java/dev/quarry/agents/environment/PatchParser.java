@@ -157,7 +157,7 @@ public final class PatchParser {
         boolean endOfFile = false;
         while (pos < end) {
             String line = lines.get(pos);
-            if (line.strip().equals(END_OF_FILE)) {
+            if (line.stripTrailing().equals(END_OF_FILE)) {
                 if (count == 0) break;
                 endOfFile = true;
                 pos++;
@@ -189,9 +189,9 @@ public final class PatchParser {
         return new Patch.Hunk(contexts, oldLines, newLines, endOfFile);
     }
 
-    /** {@code @@} alone (padding allowed) or {@code @@ context}. */
+    /** {@code @@} alone or {@code @@ context}; never a line with a leading space, which is a context line. */
     private static boolean isHunkHeader(String line) {
-        return line.equals("@@") || line.startsWith("@@ ") || line.strip().equals("@@");
+        return line.startsWith("@@ ") || line.stripTrailing().equals("@@");
     }
 
     private static String pathAfter(String marker, String header, int lineIndex) {
