@@ -10,8 +10,10 @@ import java.util.function.UnaryOperator;
  * ({@code compute_replacements} and {@code seek_sequence}): each hunk's contexts and then its old
  * lines are sought at or after where the previous hunk ended, first exactly, then ignoring trailing
  * whitespace, then ignoring surrounding whitespace, then also treating typographic dashes, quotes
- * and spaces as their ASCII forms. An end-of-file hunk must match at the end. A hunk with no old
- * lines appends its lines at the end of the file (before a final blank line), whatever its context.
+ * and spaces as their ASCII forms. An end-of-file hunk must match at the end. The matched lines
+ * are replaced by the hunk's new lines, context included, so a context line matched loosely takes
+ * the patch's form (as in Codex). A hunk with no old lines appends its lines at the end of the file
+ * (before a final blank line), whatever its context.
  */
 final class LineMatcher {
     private static final List<UnaryOperator<String>> PASSES =

@@ -173,7 +173,7 @@ public final class PatchApplier {
             try {
                 bytes = executor.readFile(path, MAX_FILE_BYTES);
             } catch (ExecutorException.Refused e) {
-                throw new PatchException("Failed to read " + asGiven + ": " + e.getMessage() + " No files were modified.");
+                throw new PatchException("Failed to read " + asGiven + " (" + e.getMessage() + "). No files were modified.");
             }
             String text = decode(bytes, asGiven);
             texts.put(path, text);

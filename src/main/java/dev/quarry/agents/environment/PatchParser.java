@@ -55,17 +55,17 @@ public final class PatchParser {
             throw error(1, "the patch is empty; its first line must be '" + BEGIN + "'");
         }
         int[] body = bodyOf(lines, first, last);
-        return new PatchParser(lines, body[0], body[1]).operations(body[1]);
+        return new PatchParser(lines, body[0], body[1]).operations();
     }
 
     /** The [from, end) range of the lines between the markers, unwrapping a heredoc when that is what makes it a patch. */
     private static int[] bodyOf(List<String> lines, int first, int last) {
-        PatchException unwrapped = boundaryError(lines, first, last);
-        if (unwrapped == null) return new int[] {first + 1, last};
+        PatchException asGiven = boundaryError(lines, first, last);
+        if (asGiven == null) return new int[] {first + 1, last};
         boolean heredoc = HEREDOC_OPENERS.contains(lines.get(first).strip())
                 && lines.get(last).strip().endsWith("EOF")
                 && last - first + 1 >= 4;
-        if (!heredoc) throw unwrapped;
+        if (!heredoc) throw asGiven;
         PatchException inner = boundaryError(lines, first + 1, last - 1);
         if (inner != null) throw inner;
         return new int[] {first + 2, last - 1};
@@ -81,7 +81,7 @@ public final class PatchParser {
         return null;
     }
 
-    private Patch operations(int endMarker) {
+    private Patch operations() {
         List<Patch.FileOperation> operations = new ArrayList<>();
         while (pos < end) {
             if (operations.size() == MAX_FILES) {
@@ -90,7 +90,7 @@ public final class PatchParser {
             operations.add(operation());
         }
         if (operations.isEmpty()) {
-            throw error(endMarker + 1, "the patch has no file operations, so no files were modified");
+            throw error(end + 1, "the patch has no file operations, so no files were modified");
         }
         return new Patch(operations);
     }
@@ -157,7 +157,7 @@ public final class PatchParser {
         boolean endOfFile = false;
         while (pos < end) {
             String line = lines.get(pos);
-            if (line.strip().equals(END_OF_FILE)) {
+            if (line.stripTrailing().equals(END_OF_FILE)) {
                 if (count == 0) break;
                 endOfFile = true;
                 pos++;
@@ -189,9 +189,9 @@ public final class PatchParser {
         return new Patch.Hunk(contexts, oldLines, newLines, endOfFile);
     }
 
-    /** {@code @@} alone (padding allowed) or {@code @@ context}. */
+    /** {@code @@} alone or {@code @@ context}; never a line with a leading space, which is a context line. */
     private static boolean isHunkHeader(String line) {
-        return line.equals("@@") || line.startsWith("@@ ") || line.strip().equals("@@");
+        return line.startsWith("@@ ") || line.stripTrailing().equals("@@");
     }
 
     private static String pathAfter(String marker, String header, int lineIndex) {
