@@ -121,7 +121,8 @@ class LocalExecutorTest {
         ProcessSpec spec = new ProcessSpec(nextId(), List.of("env"), executor.workspace().toString(), Map.of("GREETING", "hi"), false);
         Sink sink = new Sink();
         assertThat(executor.start(spec, sink).await(WAIT).exitCode()).isZero();
-        assertThat(sink.stdout().lines().collect(Collectors.toSet()))
+        // bwrap sets PWD to the folder it changed into
+        assertThat(sink.stdout().lines().filter(line -> !line.startsWith("PWD=")).collect(Collectors.toSet()))
                 .containsExactlyInAnyOrder("PATH=/usr/local/bin:/usr/bin:/bin", "HOME=" + executor.workspace(), "LANG=C.UTF-8", "GREETING=hi");
     }
 
@@ -174,9 +175,10 @@ class LocalExecutorTest {
     }
 
     @Test
-    void aMissingProgramIsRefused() {
+    void aCommandInAMissingFolderIsRefused() {
         LocalExecutor executor = executor(false);
-        assertThatThrownBy(() -> executor.start(spec(executor, "/nonexistent/program"), new Sink()))
+        ProcessSpec spec = new ProcessSpec(nextId(), List.of("true"), executor.workspace() + "/missing", Map.of(), false);
+        assertThatThrownBy(() -> executor.start(spec, new Sink()))
                 .isInstanceOf(ExecutorException.Refused.class).hasMessageContaining("cannot start");
     }
 
