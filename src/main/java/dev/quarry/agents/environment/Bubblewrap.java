@@ -118,7 +118,7 @@ public final class Bubblewrap implements CommandSandbox {
         try {
             process = new ProcessBuilder(command).redirectErrorStream(true).redirectInput(new File("/dev/null")).start();
         } catch (IOException e) {
-            return new Outcome(-1, "", e.getMessage());
+            return new Outcome(-1, "", String.valueOf(e.getMessage()).strip());
         }
         AtomicReference<String> output = new AtomicReference<>("");
         Thread reader = Thread.ofVirtual().start(() -> {

@@ -100,6 +100,7 @@ public final class LocalExecutor implements Executor {
     public RunningProcess start(ProcessSpec process, OutputSink sink) {
         Objects.requireNonNull(sink, "sink");
         requireOpen();
+        if (!Path.of(process.cwd()).isAbsolute()) throw new ExecutorException.Refused("the folder '" + process.cwd() + "' is not absolute");
         if (!processIds.add(process.processId())) throw new ExecutorException.Refused("process id '" + process.processId() + "' is already used");
         ProcessBuilder builder = new ProcessBuilder(command(process))
                 // bwrap changes into the command's folder itself, which may exist only in the sandbox.

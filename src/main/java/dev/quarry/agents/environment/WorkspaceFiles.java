@@ -80,7 +80,13 @@ final class WorkspaceFiles {
         Path folder = insideFollowed(path);
         List<FileEntry> entries = new ArrayList<>();
         try (DirectoryStream<Path> stream = Files.newDirectoryStream(folder)) {
-            for (Path entry : stream) entries.add(entry(entry));
+            for (Path entry : stream) {
+                try {
+                    entries.add(entry(entry));
+                } catch (NoSuchFileException gone) {
+                    // removed since it was listed: not an entry any more
+                }
+            }
         } catch (IOException e) {
             throw failed(path, e);
         }

@@ -180,6 +180,9 @@ class LocalExecutorTest {
         ProcessSpec spec = new ProcessSpec(nextId(), List.of("true"), executor.workspace() + "/missing", Map.of(), false);
         assertThatThrownBy(() -> executor.start(spec, new Sink()))
                 .isInstanceOf(ExecutorException.Refused.class).hasMessageContaining("cannot start");
+        ProcessSpec relative = new ProcessSpec(nextId(), List.of("true"), "sub", Map.of(), false);
+        assertThatThrownBy(() -> executor.start(relative, new Sink()))
+                .isInstanceOf(ExecutorException.Refused.class).hasMessageContaining("not absolute");
     }
 
     @Test
