@@ -86,6 +86,11 @@ public final class Bubblewrap implements CommandSandbox {
         return true;
     }
 
+    @Override
+    public boolean countsOwnProcesses() {
+        return true;
+    }
+
     // The environment is not cleared here (--clearenv) but by the caller handing bwrap exactly the
     // command's environment: --setenv would put the values on bwrap's command line, which every user
     // of the host can read in /proc.

@@ -16,8 +16,14 @@ public sealed interface CommandSandbox permits Bubblewrap, CommandSandbox.Unconf
     boolean confined();
 
     /**
+     * Whether a command's processes are counted apart from the rest of its user's (it has a user
+     * namespace of its own), which a process limit needs to mean "this command's processes".
+     */
+    boolean countsOwnProcesses();
+
+    /**
      * No sandbox ({@code allow_unconfined}): the command runs as Quarry's own user and sees what it sees,
-     * network included; only the resource limits apply.
+     * network included; only the resource limits apply, and not the process limit (see {@link #countsOwnProcesses}).
      */
     record Unconfined() implements CommandSandbox {
         @Override
@@ -27,6 +33,12 @@ public sealed interface CommandSandbox permits Bubblewrap, CommandSandbox.Unconf
 
         @Override
         public boolean confined() {
+            return false;
+        }
+
+        /** It runs as Quarry's user, whose every thread the kernel counts as a process. */
+        @Override
+        public boolean countsOwnProcesses() {
             return false;
         }
     }

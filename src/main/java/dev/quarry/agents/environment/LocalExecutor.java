@@ -173,7 +173,7 @@ public final class LocalExecutor implements Executor {
 
     private List<String> command(ProcessSpec process) {
         LocalLimits limits = spec.limits();
-        List<String> limited = prlimit.map(p -> p.wrap(limits, process.argv())).orElse(process.argv());
+        List<String> limited = prlimit.map(p -> p.wrap(limits, sandbox.countsOwnProcesses(), process.argv())).orElse(process.argv());
         return sandbox.wrap(workspace, process.cwd(), spec.network(), limits.diskMb() * MIB, limited);
     }
 

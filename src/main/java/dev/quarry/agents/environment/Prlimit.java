@@ -11,8 +11,8 @@ import java.util.Optional;
 /**
  * util-linux {@code prlimit}, which puts {@link LocalLimits} on a command as resource limits (address
  * space, CPU seconds, processes, file size) before it runs it. The limits hold for the command and
- * everything it starts; the number of processes counts all of the user's processes and does not bind
- * root at all (the kernel exempts it).
+ * everything it starts. The kernel counts processes per user (per user namespace) and exempts root
+ * from that limit altogether.
  */
 public record Prlimit(Path binary) {
     private static final long MIB = 1024L * 1024;
@@ -28,15 +28,21 @@ public record Prlimit(Path binary) {
         return PLACES.stream().filter(Files::isExecutable).findFirst().map(Prlimit::new);
     }
 
-    /** {@code command} run under {@code limits}. */
-    public List<String> wrap(LocalLimits limits, List<String> command) {
+    /**
+     * {@code command} run under {@code limits}.
+     *
+     * @param limitProcesses whether to set the process limit: only where the command's processes are
+     *                       counted on their own ({@link CommandSandbox#countsOwnProcesses}); else the
+     *                       count includes every thread of Quarry's, and the command might not fork at all
+     */
+    public List<String> wrap(LocalLimits limits, boolean limitProcesses, List<String> command) {
         List<String> line = new ArrayList<>(List.of(
                 binary.toString(),
                 "--as=" + limits.memoryMb() * MIB,
                 "--cpu=" + limits.cpuSeconds(),
-                "--nproc=" + limits.processes(),
-                "--fsize=" + limits.diskMb() * MIB,
-                "--"));
+                "--fsize=" + limits.diskMb() * MIB));
+        if (limitProcesses) line.add("--nproc=" + limits.processes());
+        line.add("--");
         line.addAll(command);
         return line;
     }
