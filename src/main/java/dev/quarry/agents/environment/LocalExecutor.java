@@ -24,6 +24,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * written by Quarry itself ({@link WorkspaceFiles}). The workspace has the same absolute path for
  * both, so a path a command prints is one the file calls accept.
  *
+ * <p>The workspace as a whole may hold {@link LocalLimits#diskMb}: once it holds more, commands and
+ * writes are refused until files are removed.
+ *
  * <p>A command gets only {@code PATH}, {@code HOME} (the workspace) and {@code LANG}, plus its spec's
  * environment: nothing of Quarry's own environment reaches it.
  */
@@ -101,6 +104,7 @@ public final class LocalExecutor implements Executor {
         Objects.requireNonNull(sink, "sink");
         requireOpen();
         if (!Path.of(process.cwd()).isAbsolute()) throw new ExecutorException.Refused("the folder '" + process.cwd() + "' is not absolute");
+        requireRoom();
         if (!processIds.add(process.processId())) throw new ExecutorException.Refused("process id '" + process.processId() + "' is already used");
         ProcessBuilder builder = new ProcessBuilder(command(process))
                 // bwrap changes into the command's folder itself, which may exist only in the sandbox.
@@ -131,6 +135,7 @@ public final class LocalExecutor implements Executor {
     @Override
     public void writeFile(String path, byte[] content) {
         requireOpen();
+        requireRoom();
         files.writeFile(path, content);
     }
 
@@ -179,6 +184,16 @@ public final class LocalExecutor implements Executor {
 
     private void requireOpen() {
         if (closed) throw new ExecutorException.Disconnected("the local executor is closed");
+    }
+
+    // The disk limit is per file for a command (--fsize); the workspace's total is checked before each
+    // command and write instead, so one that goes over is not stopped but the next is refused.
+    private void requireRoom() {
+        long used = files.bytesUsed();
+        long limit = spec.limits().diskMb() * MIB;
+        if (used > limit) {
+            throw new ExecutorException.Refused("the workspace uses " + used / MIB + " MiB, more than its limit of " + spec.limits().diskMb() + " MiB");
+        }
     }
 
     private static void requirePositive(LocalLimits limits) {

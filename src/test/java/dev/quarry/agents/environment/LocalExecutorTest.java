@@ -275,6 +275,18 @@ class LocalExecutorTest {
     }
 
     @Test
+    void aWorkspaceOverItsDiskLimitRefusesCommandsAndWritesUntilFilesAreRemoved() {
+        LocalExecutor executor = executor(false, false, new LocalLimits(512, 30, 64, 1));
+        String ws = executor.workspace().toString();
+        executor.writeFile(ws + "/a", new byte[600_000]);
+        executor.writeFile(ws + "/b", new byte[600_000]);
+        assertThatThrownBy(() -> executor.writeFile(ws + "/c", new byte[1])).isInstanceOf(ExecutorException.Refused.class).hasMessageContaining("limit of 1 MiB");
+        assertThatThrownBy(() -> executor.start(spec(executor, "true"), new Sink())).isInstanceOf(ExecutorException.Refused.class).hasMessageContaining("limit of 1 MiB");
+        executor.remove(ws + "/b");
+        assertThat(run(executor, "true").exit().exitCode()).isZero();
+    }
+
+    @Test
     void symlinksAreDescribedAndCanonicalized() throws IOException {
         LocalExecutor executor = executor(false);
         Path ws = executor.workspace();
