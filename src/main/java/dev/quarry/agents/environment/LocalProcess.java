@@ -77,9 +77,9 @@ final class LocalProcess implements RunningProcess {
         process.destroyForcibly();
     }
 
-    /** Ends it because its executor closed: {@link #await} then says so. */
+    /** Ends it because its executor closed: {@link #await} then says so, unless it had already exited. */
     void disconnect() {
-        disconnected = true;
+        if (process.isAlive()) disconnected = true;
         terminate();
     }
 

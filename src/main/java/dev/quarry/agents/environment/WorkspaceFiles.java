@@ -41,7 +41,7 @@ final class WorkspaceFiles {
     byte[] readFile(String path, int maxBytes) {
         Path file = insideFollowed(path);
         try {
-            if (Files.isDirectory(file)) throw refused(path, "is a folder");
+            requireRegular(path, file);
             try (InputStream in = Files.newInputStream(file, NOFOLLOW_LINKS)) {
                 byte[] bytes = in.readNBytes(maxBytes);
                 if (in.read() >= 0) throw refused(path, "is larger than " + maxBytes + " bytes");
@@ -56,6 +56,7 @@ final class WorkspaceFiles {
         Path file = located(path);
         try {
             if (Files.isSymbolicLink(file)) file = insideFollowed(path);
+            if (Files.exists(file, NOFOLLOW_LINKS)) requireRegular(path, file);
             try (OutputStream out = Files.newOutputStream(file, NOFOLLOW_LINKS, StandardOpenOption.CREATE,
                     StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
                 out.write(content);
@@ -203,6 +204,13 @@ final class WorkspaceFiles {
         } catch (IOException e) {
             throw failed(path, e);
         }
+    }
+
+    // A command can leave a named pipe or (as root, unconfined) a device in the workspace; opening one
+    // would block Quarry's thread or reach the device, so only plain files are read or written.
+    private static void requireRegular(String path, Path file) {
+        if (Files.isDirectory(file, NOFOLLOW_LINKS)) throw refused(path, "is a folder");
+        if (!Files.isRegularFile(file, NOFOLLOW_LINKS)) throw refused(path, "is not a regular file");
     }
 
     private void requireInside(String path, Path resolved) {

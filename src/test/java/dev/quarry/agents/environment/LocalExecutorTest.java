@@ -190,9 +190,12 @@ class LocalExecutorTest {
     @Test
     void closeEndsWhatItStartedAndRefusesMore() {
         LocalExecutor executor = executor(false);
+        RunningProcess done = executor.start(spec(executor, "true"), new Sink());
+        assertThat(done.await(WAIT)).isNotNull();
         RunningProcess process = executor.start(spec(executor, "sleep", "100"), new Sink());
         executor.close();
         assertThatThrownBy(() -> process.await(WAIT)).isInstanceOf(ExecutorException.Disconnected.class);
+        assertThat(done.await(WAIT).exitCode()).as("one that had exited still says how").isZero();
         assertThatThrownBy(() -> executor.start(spec(executor, "true"), new Sink())).isInstanceOf(ExecutorException.Disconnected.class);
         assertThatThrownBy(() -> executor.metadata(executor.workspace().toString())).isInstanceOf(ExecutorException.Disconnected.class);
     }
@@ -272,6 +275,16 @@ class LocalExecutorTest {
         assertThat(executor.metadata(ws + "/a/b").directory()).isTrue();
         assertThat(executor.metadata(ws + "/a/missing")).isNull();
         assertThat(executor.metadata(ws + "/missing/deeper")).isNull();
+        assertThatThrownBy(() -> executor.readFile(ws + "/a", 10)).isInstanceOf(ExecutorException.Refused.class).hasMessageContaining("is a folder");
+    }
+
+    @Test
+    void aNamedPipeIsNeitherReadNorWritten() {
+        LocalExecutor executor = executor(false);
+        String fifo = executor.workspace() + "/pipe";
+        assertThat(run(executor, "mkfifo", fifo).exit().exitCode()).isZero();
+        assertThatThrownBy(() -> executor.readFile(fifo, 10)).isInstanceOf(ExecutorException.Refused.class).hasMessageContaining("not a regular file");
+        assertThatThrownBy(() -> executor.writeFile(fifo, new byte[1])).isInstanceOf(ExecutorException.Refused.class).hasMessageContaining("not a regular file");
     }
 
     @Test
