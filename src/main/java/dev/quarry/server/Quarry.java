@@ -198,10 +198,11 @@ public final class Quarry implements AutoCloseable {
         TurnStore turnStore = new TurnStore(db);
         EventHub hub = new EventHub(turnStore);
         RuntimeSettings runtimeSettings = runtimeSettings(config);
+        SessionExecutors executors = new SessionExecutors(runtimeSettings.environments(), secrets(masterKey));
         this.agents = new AgentRuntime(turnStore, sessionStore, gateway, catalog, hub, new McpClients(mcpSettings(config.agents())), secrets(masterKey),
-                new SessionExecutors(runtimeSettings.environments(), secrets(masterKey)), runtimeSettings, clock);
+                executors, runtimeSettings, clock);
         AgentSessions agentSessions = new AgentSessions(sessionStore, agentStore, turnStore, secrets(masterKey),
-                new EnvironmentRules(runtimeSettings.environments()::executorHostAllowed, SessionExecutors.localUnavailable(runtimeSettings.environments())),
+                new EnvironmentRules(runtimeSettings.environments()::executorHostAllowed, executors.localUnavailable()),
                 clock);
         // The routes that serve callers' own things rather than administration: feedback, experiment reports, managed agents.
         var callerRoutes = List.of(new FeedbackRoutes(platformCalls, new AnswerFeedback(db, clock)),
@@ -221,7 +222,7 @@ public final class Quarry implements AutoCloseable {
         AgentsSettings.Environments e = a.environments();
         return new RuntimeSettings(a.node() != null ? a.node() : nodeName(config), a.lease(), a.maxRunningTurns(), a.maxModelCallsPerTurn(),
                 a.maxToolCallsPerTurn(), a.turnTimeout(), a.loopRepeats(), new EnvironmentSettings(e.executorHosts(), e.connectWait(),
-                e.maxCommandSeconds(), e.maxOutputBytes(), e.allowUnconfinedLocal(), config.dataDir().resolve("agents").resolve("workspaces"),
+                e.maxCommandSeconds(), e.maxOutputBytes(), e.allowUnconfinedLocal(), config.dataDir(),
                 e.approvalExpiry()));
     }
 

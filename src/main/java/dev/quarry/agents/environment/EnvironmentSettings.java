@@ -14,11 +14,11 @@ import java.util.stream.Collectors;
  * @param maxCommandSeconds    the longest a command may run
  * @param maxOutputBytes       a command's output beyond this is cut and the command ended
  * @param allowUnconfinedLocal whether {@code quarry_local} may run commands without a sandbox where none is available
- * @param workspaces           where {@code quarry_local} sessions' folders are made
+ * @param dataDir              the node's data folder, under which {@code quarry_local} sessions' folders are made
  * @param approvalExpiry       how long a call waits for a person's approval before it ends as expired
  */
 public record EnvironmentSettings(Set<String> executorHosts, Duration connectWait, int maxCommandSeconds, int maxOutputBytes,
-                                  boolean allowUnconfinedLocal, Path workspaces, Duration approvalExpiry) {
+                                  boolean allowUnconfinedLocal, Path dataDir, Duration approvalExpiry) {
     public static final Duration MAX_CONNECT_WAIT = Duration.ofMinutes(5);
 
     public EnvironmentSettings {
