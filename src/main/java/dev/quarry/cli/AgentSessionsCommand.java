@@ -19,9 +19,9 @@ import picocli.CommandLine.Parameters;
  * {@code quarry agents sessions}: the caller's own sessions (the key's principal; another's are
  * not found, as the API answers), read and steered through the same Agents API as any client.
  */
-@Command(name = "sessions", description = "List, show, follow and cancel your agent sessions.",
+@Command(name = "sessions", description = "List, show, follow and cancel your agent sessions; approve or deny what they wait to do.",
         subcommands = {AgentSessionsCommand.ListSessions.class, AgentSessionsCommand.Show.class, SessionFollow.class,
-                AgentSessionsCommand.Cancel.class})
+                AgentSessionsCommand.Cancel.class, ApprovalDecision.Approve.class, ApprovalDecision.Deny.class})
 final class AgentSessionsCommand {
     static final String SESSIONS = "/v1/agents/sessions";
     /** The API's largest page. */
@@ -132,11 +132,7 @@ final class AgentSessionsCommand {
             String metadata = Table.tags(session.path("metadata"));
             if (!metadata.isEmpty()) lines.add(Terminal.line("metadata " + SessionText.quoted(metadata)));
             if (!session.path("error").isNull() && !session.path("error").isMissingNode()) lines.add(SessionText.error(session.path("error")).strip());
-            for (JsonNode action : session.path("required_actions")) {
-                lines.add(Terminal.line("requires_action: " + action.path("type").asText() + " " + action.path("name").asText() + " "
-                        + SessionText.quoted(action.path("arguments").asText()) + " " + action.path("call_id").asText()
-                        + " (turn " + action.path("turn_id").asText() + ")"));
-            }
+            for (JsonNode action : session.path("required_actions")) lines.add(Terminal.line("requires_action: " + SessionText.action(action)));
             lines.add(SessionText.usage(session.path("usage")) + " total=" + session.path("usage").path("total_tokens").asLong());
             lines.add("");
             lines.add("turns" + (turns.path("has_more").asBoolean() ? " (the latest " + SHOWN_TURNS + ")" : "") + ":");

@@ -23,10 +23,28 @@ final class SessionText {
                     + quoted(item.path("arguments").asText())
                     + (item.path("error").isTextual() ? " error: " + quoted(item.path("error").asText())
                     : item.path("output").isTextual() ? " → " + quoted(item.path("output").asText()) : "");
+            case "command_execution" -> "command_execution " + quoted(item.path("command").asText())
+                    + (item.path("exit_code").isNumber() ? " exit " + item.path("exit_code").asInt() : "")
+                    + (item.path("error").isTextual() ? " error: " + quoted(item.path("error").asText()) : "")
+                    + (item.path("output").isTextual() ? " → " + quoted(item.path("output").asText()) : "");
+            case "environment_call" -> "environment_call " + item.path("name").asText() + " " + quoted(item.path("arguments").asText())
+                    + (item.path("error").isTextual() ? " error: " + quoted(item.path("error").asText())
+                    : item.path("output").isTextual() ? " → " + quoted(item.path("output").asText()) : "");
             default -> type + " " + item.path("id").asText();
         };
         String status = item.path("status").asText();
         return Terminal.line(text + (status.isEmpty() || status.equals("completed") ? "" : " [" + status + "]"));
+    }
+
+    /** A required action: a function call the application owes, a call waiting for approval, an executor to connect. */
+    static String action(JsonNode action) {
+        return switch (action.path("type").asText()) {
+            case "quarry_approval" -> "quarry_approval " + action.path("approval_id").asText() + " " + action.path("tool").asText() + " "
+                    + quoted(action.path("arguments").asText()) + " (turn " + action.path("turn_id").asText() + "; quarry agents sessions approve|deny)";
+            case "environment_connection" -> "environment_connection " + action.path("environment_id").asText() + " (waiting for the executor)";
+            default -> action.path("type").asText() + " " + action.path("name").asText() + " " + quoted(action.path("arguments").asText()) + " "
+                    + action.path("call_id").asText() + " (turn " + action.path("turn_id").asText() + ")";
+        };
     }
 
     /** A turn as {@code turn_… completed usage in=.. out=..}, with its error if it has one. */

@@ -12,6 +12,7 @@ import com.openai.models.beta.agents.EnvironmentParam;
 import com.openai.models.beta.agents.sessions.SessionCreateParams;
 import dev.quarry.testing.ExecServerProcess;
 import dev.quarry.testing.NpmTools;
+import dev.quarry.testing.QuarryCli;
 import dev.quarry.testing.TestQuarry;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -150,6 +151,24 @@ class ExecServerApprovalsTest {
         awaitStatus(started.client(), started.sessionId(), "idle");
         assertThat(started.repo().resolve("marker.txt")).doesNotExist();
         assertThat(lastAnswer(started.client(), started.sessionId())).contains("approval_expired");
+    }
+
+    @Test
+    void theCliShowsTheHeldCallAndApprovesIt() throws Exception {
+        Started started = waitingCommand(quarry, "cli-approver");
+        JsonNode action = approvalAction(awaitStatus(started.client(), started.sessionId(), "requires_action"));
+        String approvalId = action.path("approval_id").asText();
+        String shown = QuarryCli.succeed(QuarryCli.against(quarry, "agents", "sessions", "show", started.sessionId(), "--key", started.key()));
+        assertThat(shown).contains("requires_action: quarry_approval " + approvalId + " shell").contains("echo ran >> marker.txt");
+        String approved = QuarryCli.succeed(QuarryCli.against(quarry, "agents", "sessions", "approve", started.sessionId(), approvalId,
+                "--key", started.key()));
+        assertThat(approved).contains("approved " + approvalId);
+        awaitStatus(started.client(), started.sessionId(), "idle");
+        assertThat(Files.readAllLines(started.repo().resolve("marker.txt"))).containsExactly("ran");
+        QuarryCli.Output again = QuarryCli.run(QuarryCli.against(quarry, "agents", "sessions", "deny", started.sessionId(), approvalId,
+                "--reason", "too late", "--key", started.key()));
+        assertThat(again.code()).isNotZero();
+        assertThat(again.stderr()).contains("approval_decided");
     }
 
     @Test
