@@ -37,6 +37,11 @@ public final class BedrockAgentsCodec {
             }
         }
         RoleArn role = roleArn(body);
+        JsonNode environment = body.path("environment");
+        if (environment.isObject() && !environment.path("type").asText().equals("none")) {
+            throw QuarryException.unsupported("environment.type", "Only environment type 'none' is supported on Amazon Bedrock's agents endpoint; "
+                    + "use the OpenAI tree (/v1) for an agent with an environment.");
+        }
         ObjectNode openAi = body.deepCopy();
         openAi.remove("role_arn");
         SessionDraft draft = AgentsCodec.sessionCreate(openAi);
