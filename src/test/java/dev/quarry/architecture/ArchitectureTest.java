@@ -216,6 +216,16 @@ class ArchitectureTest {
             .should().dependOnClassesThat().resideInAnyPackage("dev.quarry.gateway..", "dev.quarry.store..", "dev.quarry.catalog..",
                     "dev.quarry.routing..");
 
+    /**
+     * An environment is machinery under the runtime: it runs processes and touches files, and knows
+     * nothing of turns, the store or the gateway (the runtime authorizes and audits each call).
+     */
+    @ArchTest
+    static final ArchRule environmentsKnowOnlyTheirMachines = noClasses().that().resideInAPackage("dev.quarry.agents.environment..")
+            .should().dependOnClassesThat().resideInAnyPackage("dev.quarry.agents.runtime..", "dev.quarry.agents.service..",
+                    "dev.quarry.agents.store..", "dev.quarry.gateway..", "dev.quarry.store..", "dev.quarry.policy..", "dev.quarry.audit..",
+                    "dev.quarry.identity..");
+
     /** The MCP SDK is used from one package only, behind its sync facade. */
     @ArchTest
     static final ArchRule onlyAgentsMcpUsesTheMcpSdk = noClasses().that().resideOutsideOfPackage("dev.quarry.agents.runtime.mcp..")
