@@ -1,5 +1,6 @@
 package dev.quarry.agents.model;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -7,10 +8,13 @@ import java.util.Map;
  *
  * @param input            the first message, which starts the first turn; {@code null} for none
  * @param spendLimitMicros the session's spending cap ({@code spend_control.limit}), {@code null} for none
+ * @param vaultIds         the vaults whose credentials the session's MCP servers may use ({@code vault_ids})
  */
-public record SessionDraft(AgentSpec agent, String agentId, Map<String, String> metadata, String input, Long spendLimitMicros) {
+public record SessionDraft(AgentSpec agent, String agentId, Map<String, String> metadata, String input, Long spendLimitMicros,
+                           List<String> vaultIds) {
     public SessionDraft {
         metadata = Map.copyOf(metadata);
+        vaultIds = List.copyOf(vaultIds);
         if ((agent == null) == (agentId == null)) throw new IllegalArgumentException("exactly one of agent and agentId");
     }
 }

@@ -6,6 +6,7 @@ import dev.quarry.agents.model.Turn;
 import dev.quarry.agents.runtime.mcp.McpClients;
 import dev.quarry.agents.store.SessionStore;
 import dev.quarry.agents.store.TurnStore;
+import dev.quarry.agents.vault.VaultKeys;
 import dev.quarry.catalog.Catalog;
 import dev.quarry.gateway.Gateway;
 import java.time.Clock;
@@ -47,8 +48,8 @@ public final class AgentRuntime implements AutoCloseable {
     private final Coalesced kicks = new Coalesced(runners, guarded("claim", this::claim));
 
     public AgentRuntime(TurnStore store, SessionStore sessions, Gateway gateway, Catalog catalog, EventHub hub, McpClients mcp, SecretBox secrets,
-                        RuntimeSettings settings, Clock clock) {
-        this.parts = new RuntimeParts(store, sessions, gateway, catalog, hub, mcp, secrets, settings, clock);
+                        VaultKeys vaults, RuntimeSettings settings, Clock clock) {
+        this.parts = new RuntimeParts(store, sessions, gateway, catalog, hub, mcp, secrets, vaults, settings, clock);
     }
 
     public void start() {

@@ -69,7 +69,8 @@ final class TurnRunner {
         sourceIp = parts.store().sourceIp(turn.id());
         if (turn.status().equals(Turn.QUEUED) || turn.startedAt() == null) turn = commit(tx -> TurnStates.started(tx, turn));
         control.deadline(deadline());
-        try (TurnTools connected = TurnTools.connect(parts, session.spec(), session.id())) {
+        try (TurnTools connected = TurnTools.connect(parts, session.spec(), session.id(),
+                new VaultUse(parts, session.id(), credential(), sourceIp, origin()))) {
             tools = connected;
             loop(recover());
         } catch (TurnTools.RequiredServerDown e) {

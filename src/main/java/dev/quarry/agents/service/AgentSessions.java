@@ -16,6 +16,7 @@ import dev.quarry.agents.store.AgentStore;
 import dev.quarry.agents.store.SessionStore;
 import dev.quarry.agents.store.ToolJson;
 import dev.quarry.agents.store.TurnStore;
+import dev.quarry.agents.vault.Vaults;
 import dev.quarry.canonical.ErrorKind;
 import dev.quarry.canonical.QuarryError;
 import dev.quarry.canonical.QuarryException;
@@ -35,13 +36,15 @@ public final class AgentSessions {
     private final AgentStore agents;
     private final TurnStore turns;
     private final SecretBox secrets;
+    private final Vaults vaults;
     private final Clock clock;
 
-    public AgentSessions(SessionStore sessions, AgentStore agents, TurnStore turns, SecretBox secrets, Clock clock) {
+    public AgentSessions(SessionStore sessions, AgentStore agents, TurnStore turns, SecretBox secrets, Vaults vaults, Clock clock) {
         this.sessions = sessions;
         this.agents = agents;
         this.turns = turns;
         this.secrets = secrets;
+        this.vaults = vaults;
         this.clock = clock;
     }
 
@@ -75,12 +78,14 @@ public final class AgentSessions {
             spec = draft.agent();
             models.require(spec.model(), "agent.model", runAs.ownerId());
         }
+        if (!draft.vaultIds().isEmpty()) vaults.requireAttachable(runAs.ownerId(), draft.vaultIds());
         long now = clock.millis();
         String id = Ids.next(Ids.SESSION, now);
         spec = spec.withTools(ToolJson.seal(spec.tools(), secrets, id));
         Session session = new Session(id, runAs.ownerId(), runAs.onBehalfOf(), runAs.roleArn(), surface, agentId, version,
                 spec, draft.metadata(), Session.IDLE, null, now, now, draft.spendLimitMicros());
         sessions.insert(session);
+        if (!draft.vaultIds().isEmpty()) vaults.attach(id, draft.vaultIds());
         return session;
     }
 
@@ -111,10 +116,10 @@ public final class AgentSessions {
         throw QuarryException.of(ErrorKind.RATE_LIMITED, "The session '" + id + "' is being updated concurrently; try again.");
     }
 
-    /** The session as the API shows it: with its required actions, usage and, when capped, what it spent. */
+    /** The session as the API shows it: with its required actions, usage, when capped what it spent, and its vaults. */
     public SessionView view(Session session) {
         return new SessionView(session, turns.pendingCalls(session.id()), turns.sessionUsage(session.id()),
-                session.spendLimitMicros() == null ? 0 : turns.sessionSpend(session.id()));
+                session.spendLimitMicros() == null ? 0 : turns.sessionSpend(session.id()), vaults.sessionVaults(session.id()));
     }
 
     /** Deletes a session in which no turn is open (409 otherwise: cancel it first, or wait for it to end). */

@@ -70,7 +70,6 @@ public final class AgentsCodec {
     public static SessionDraft sessionCreate(ObjectNode body) {
         known(body, SESSION_CREATE_FIELDS, "");
         notYet(body, "review", "review", "'review' is not supported yet.");
-        if (!Json.optArray(body, "vault_ids", "vault_ids").isEmpty()) throw QuarryException.unsupported("vault_ids", "Vaults are not supported.");
         environment(body);
         String agentId = optId(body, "agent_id", "agent_id");
         JsonNode agent = body.get("agent");
@@ -81,7 +80,7 @@ public final class AgentsCodec {
         AgentSpec spec = inline ? inlineAgent(Json.requireObject(body, "agent", "agent")) : null;
         JsonNode input = body.get("input");
         return new SessionDraft(spec, agentId, metadata(body, "metadata", Map.of()),
-                input == null || input.isNull() ? null : SessionEventsCodec.createInput(input), spendLimit(body));
+                input == null || input.isNull() ? null : SessionEventsCodec.createInput(input), spendLimit(body), VaultsCodec.vaultIds(body));
     }
 
     /** Whether a session's creation asks for its stream ({@code stream: true}) instead of the session object. */
@@ -215,7 +214,7 @@ public final class AgentsCodec {
     }
 
     /** Refuses fields a request may not carry at all. */
-    private static void known(JsonNode object, Set<String> fields, String prefix) {
+    static void known(JsonNode object, Set<String> fields, String prefix) {
         object.fieldNames().forEachRemaining(name -> {
             if (!fields.contains(name)) throw QuarryException.invalid(prefix + name, "Unrecognized request argument supplied: '" + prefix + name + "'.");
         });
@@ -245,7 +244,7 @@ public final class AgentsCodec {
     }
 
     /** A name: bounded, and without NUL (a saved agent's name is a column of its own, which PostgreSQL refuses NUL in). */
-    private static String name(String text, String param) {
+    static String name(String text, String param) {
         if (text != null && text.indexOf('\u0000') >= 0) throw QuarryException.invalid(param, "'" + param + "' must not contain NUL characters.");
         return bounded(text, param, NAME);
     }
@@ -256,7 +255,7 @@ public final class AgentsCodec {
     }
 
     /** A metadata object: up to 16 string pairs; {@code absent} when the field is absent, empty when null. */
-    private static Map<String, String> metadata(JsonNode body, String field, Map<String, String> absent) {
+    static Map<String, String> metadata(JsonNode body, String field, Map<String, String> absent) {
         JsonNode value = body.get(field);
         if (value == null) return absent;
         if (value.isNull()) return Map.of();
@@ -310,7 +309,7 @@ public final class AgentsCodec {
         }
         out.put("status", session.status());
         out.set("usage", SessionEventsCodec.usage(usage));
-        out.set("vault_ids", Json.MAPPER.createArrayNode());
+        view.vaultIds().forEach(out.putArray("vault_ids")::add);
         // Quarry extensions: the saved agent's version the session runs (null for an inline agent).
         if (session.agentVersion() == null) out.putNull("agent_version");
         else out.put("agent_version", session.agentVersion());

@@ -39,8 +39,8 @@ class CancelClaimRaceTest {
         try (Database db = Database.open(StoreTargets.freshUrl(target))) {
             TurnStore store = new TurnStore(db);
             Clock clock = Clock.systemUTC();
-            Session session = new AgentSessions(new SessionStore(db), new AgentStore(db), store, null, clock)
-                    .create(ME, new SessionDraft(new AgentSpec(null, "quarry/echo", null), null, Map.of(), null, null), "test", (m, p, r) -> {});
+            Session session = new AgentSessions(new SessionStore(db), new AgentStore(db), store, null, null, clock)
+                    .create(ME, new SessionDraft(new AgentSpec(null, "quarry/echo", null), null, Map.of(), null, null, List.of()), "test", (m, p, r) -> {});
             long now = clock.millis();
             Turn queued = store.inSession(session.id(), now, tx -> TurnStates.open(tx, "hi", null, null)).result();
             TurnStore.Claim claim = store.claim("node-a", "boot-a", now, 30_000, 10).getFirst();

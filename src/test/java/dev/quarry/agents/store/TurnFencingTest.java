@@ -16,6 +16,7 @@ import dev.quarry.store.Database;
 import dev.quarry.testing.AllowedCaller;
 import dev.quarry.testing.StoreTargets;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -33,8 +34,8 @@ class TurnFencingTest {
     void aStaleRunnersWriteIsRefusedAndTheNewHoldersIsKept(String target) {
         try (Database db = Database.open(StoreTargets.freshUrl(target))) {
             TurnStore store = new TurnStore(db);
-            Session session = new AgentSessions(new SessionStore(db), new AgentStore(db), store, null, Clock.systemUTC())
-                    .create(ME, new SessionDraft(new AgentSpec(null, "quarry/echo", null), null, Map.of(), null, null), "test", (m, p, r) -> {});
+            Session session = new AgentSessions(new SessionStore(db), new AgentStore(db), store, null, null, Clock.systemUTC())
+                    .create(ME, new SessionDraft(new AgentSpec(null, "quarry/echo", null), null, Map.of(), null, null, List.of()), "test", (m, p, r) -> {});
             long now = 1_000_000;
             Turn turn = store.inSession(session.id(), now, tx -> tx.newTurn(null, null)).result();
 
