@@ -33,11 +33,11 @@ CREATE TABLE agent_session_vaults (
 );
 
 -- The built-in ModelAccess policy lets users keep vaults of their own and lets their sessions use
--- the credentials in them, unless an admin has rewritten the policy: the statement is added in
--- front of the built-in statements when they are still there as shipped (whatever a later
--- built-in statement after them says), and only once.
-UPDATE policies SET document = REPLACE(document, '"Statement":[{"Sid":"InvokeModels"',
-    '"Statement":[{"Sid":"Vaults","Effect":"Allow","Action":["quarry:CreateVault","quarry:ReadVault","quarry:DeleteVault","quarry:WriteVaultCredential","quarry:UseVaultCredential"],"Resource":"vault/*"},{"Sid":"InvokeModels"')
+-- the credentials in them, unless an admin has rewritten the policy: the statement is added after
+-- the built-in agent tools' statement when the statements up to it are still as shipped (whatever
+-- a later built-in statement after them says), and only once.
+UPDATE policies SET document = REPLACE(document, '{"Sid":"AgentTools","Effect":"Allow","Action":"quarry:CallMcpTool","Resource":"mcp/*"}',
+    '{"Sid":"AgentTools","Effect":"Allow","Action":"quarry:CallMcpTool","Resource":"mcp/*"},{"Sid":"Vaults","Effect":"Allow","Action":["quarry:CreateVault","quarry:ReadVault","quarry:DeleteVault","quarry:WriteVaultCredential","quarry:UseVaultCredential"],"Resource":"vault/*"}')
 WHERE name = 'ModelAccess'
   AND document NOT LIKE '%"Sid":"Vaults"%'
   AND document LIKE '{"Version":"2012-10-17","Statement":[{"Sid":"InvokeModels","Effect":"Allow","Action":["quarry:InvokeModel","quarry:InvokeModelWithResponseStream","quarry:Embed","quarry:CountTokens"],"Resource":"model/*"},{"Sid":"ListModels","Effect":"Allow","Action":"quarry:ListModels","Resource":"*"},{"Sid":"RateAnswers","Effect":"Allow","Action":"quarry:PutFeedback","Resource":"experiment/*"},{"Sid":"AgentSessions","Effect":"Allow","Action":["quarry:CreateAgentSession","quarry:ReadAgentSession","quarry:UpdateAgentSession","quarry:DeleteAgentSession","quarry:SendAgentSessionEvent"],"Resource":"agent-session/*"},{"Sid":"AgentTools","Effect":"Allow","Action":"quarry:CallMcpTool","Resource":"mcp/*"}%';
