@@ -283,6 +283,26 @@ class AgentVaultsTest {
     }
 
     @Test
+    void aTokenIsNeverSentToAnotherServerThanItsCredentialNames() {
+        TestQuarry quarry = quarry("sqlite");
+        OpenAIClient client = AgentTurnsSdkTest.client(quarry, quarry.newKey("vault-elsewhere"));
+        Vault vault = vault(client);
+        Credential elsewhere = client.beta().agents().vaults().credentials().create(vault.id(), CredentialCreateParams.builder().name("other")
+                .auth(CredentialAuthCreateParam.StaticBearer.builder().token("tok-elsewhere-Vb55").mcpServerUrl("https://mcp.elsewhere.example/mcp")
+                        .build()).build());
+        int requestsBefore = STUB.requests().size();
+
+        AgentSession session = session(client, elsewhere.id(), true, vault.id());
+        turn(client, session.id(), "[[call tools__echo {\"text\": \"x\"}]]");
+
+        Turn failed = client.beta().agents().sessions().turns().list(session.id()).data().getFirst();
+        assertThat(failed.status()).isEqualTo(Turn.Status.FAILED);
+        assertThat(json(failed).path("error").path("message").asText()).contains(elsewhere.id()).contains("another MCP server")
+                .doesNotContain("tok-elsewhere");
+        assertThat(STUB.requests().size()).isEqualTo(requestsBefore);
+    }
+
+    @Test
     void aPolicyThatDeniesUsingTheCredentialLeavesItsServerUnavailable() {
         TestQuarry quarry = quarry("sqlite");
         quarry.admin("PUT", "/admin/policies/NoVaultUse", """

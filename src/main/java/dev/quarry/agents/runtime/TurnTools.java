@@ -54,7 +54,7 @@ final class TurnTools implements AutoCloseable {
 
     /** The token of a vault credential, for this run, or why this run may not have it. */
     interface VaultCredentials {
-        String token(String credentialId) throws VaultKeys.Unusable;
+        String token(String credentialId, String serverUrl) throws VaultKeys.Unusable;
     }
 
     static TurnTools connect(RuntimeParts parts, AgentSpec spec, String sessionId, VaultCredentials vault) {
@@ -96,7 +96,7 @@ final class TurnTools implements AutoCloseable {
             throws VaultKeys.Unusable {
         AgentTool.McpCredentials.Plain own = ToolJson.open(server, parts.secrets(), sessionId);
         if (server.credentialId() == null) return own;
-        String token = vault.token(server.credentialId());
+        String token = vault.token(server.credentialId(), server.serverUrl());
         scrubber.add(server.credentialId(), token);
         return new AgentTool.McpCredentials.Plain("Bearer " + token, own == null ? Map.of() : own.headers());
     }

@@ -32,15 +32,17 @@ final class VaultUse implements TurnTools.VaultCredentials {
     }
 
     @Override
-    public String token(String credentialId) throws VaultKeys.Unusable {
-        String vaultId = parts.vaults().vaultOf(sessionId, credentialId);
+    public String token(String credentialId, String serverUrl) throws VaultKeys.Unusable {
+        String vaultId = parts.vaults().vaultOf(sessionId, credentialId, serverUrl);
         PlatformCall use = new PlatformCall(Actions.USE_VAULT_CREDENTIAL,
                 new PlatformCall.Target.Known("vault/" + vaultId + "/credential/" + credentialId), () -> null, context -> Boolean.TRUE);
         Outcome outcome = parts.gateway().perform(Exchange.platform(Ids.next("req_", parts.clock().millis()), TurnRunner.SURFACE, use,
                 credential, sourceIp, TurnRunner.USER_AGENT).withOrigin(origin));
-        if (outcome instanceof Outcome.Rejected rejected) {
-            throw new VaultKeys.Unusable("the session may not use the vault credential '" + credentialId + "': " + rejected.error().message());
-        }
-        return parts.vaults().open(vaultId, credentialId);
+        return switch (outcome) {
+            case Outcome.Performed performed -> parts.vaults().open(vaultId, credentialId);
+            case Outcome.Rejected rejected -> throw new VaultKeys.Unusable("the use of the vault credential '" + credentialId + "' was refused: "
+                    + rejected.error().message());
+            default -> throw new IllegalStateException("a vault credential's use ended with " + outcome.getClass().getSimpleName());
+        };
     }
 }

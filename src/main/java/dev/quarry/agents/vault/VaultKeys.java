@@ -4,7 +4,8 @@ import dev.quarry.agents.model.SecretBox;
 
 /**
  * Opens the token of a vault credential for a run of a turn: only a credential of a vault the
- * session was created with, which neither is deleted. Whether the session's principal may use it
+ * session was created with, which neither is deleted, for the MCP server the credential names
+ * ({@code mcp_server_url}: a token is never sent to another server, whatever URL an agent gives). Whether the session's principal may use it
  * ({@code quarry:UseVaultCredential}) is asked by the runtime, through the gateway, between
  * {@link #vaultOf} and {@link #open}.
  */
@@ -24,14 +25,28 @@ public final class VaultKeys {
         }
     }
 
-    /** The vault of credential {@code credentialId}, when it is one of the session's vaults. */
-    public String vaultOf(String sessionId, String credentialId) throws Unusable {
-        VaultCredential credential = store.credential(credentialId)
-                .orElseThrow(() -> new Unusable("the vault credential '" + credentialId + "' does not exist"));
-        if (!store.sessionVaults(sessionId).contains(credential.vaultId())) {
-            throw new Unusable("the vault credential '" + credentialId + "' is in a vault this session was not created with (vault_ids)");
+    /**
+     * The vault of credential {@code credentialId}, when it is one of the session's vaults and is for
+     * the server at {@code serverUrl}. A credential that does not exist and one in another vault get
+     * the same answer: a session learns nothing of vaults it was not created with.
+     */
+    public String vaultOf(String sessionId, String credentialId, String serverUrl) throws Unusable {
+        VaultCredential credential = store.credential(credentialId).filter(c -> store.sessionVaults(sessionId).contains(c.vaultId()))
+                .orElseThrow(() -> new Unusable("the vault credential '" + credentialId
+                        + "' is not in a vault this session was created with (vault_ids)"));
+        if (!sameServer(credential.mcpServerUrl(), serverUrl)) {
+            throw new Unusable("the vault credential '" + credentialId + "' is for another MCP server (its mcp_server_url)");
         }
         return credential.vaultId();
+    }
+
+    /** The same URL, but for a trailing slash on either. */
+    private static boolean sameServer(String a, String b) {
+        return strip(a).equals(strip(b));
+    }
+
+    private static String strip(String url) {
+        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
     }
 
     /** The credential's token, in the clear: for the {@code Authorization} header of this run only. */

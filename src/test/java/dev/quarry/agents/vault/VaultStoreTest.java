@@ -89,11 +89,15 @@ class VaultStoreTest {
 
             // Not attached to the session: not usable, and the message names the credential only.
             String session = Ids.next("sess_", 1_000);
-            assertThatThrownBy(() -> keys.vaultOf(session, credential.id())).isInstanceOf(VaultKeys.Unusable.class)
+            assertThatThrownBy(() -> keys.vaultOf(session, credential.id(), "https://mcp.example.com/mcp")).isInstanceOf(VaultKeys.Unusable.class)
                     .hasMessageContaining(credential.id()).hasMessageContaining("vault_ids").hasMessageNotContaining("tok-one");
             store.attach(session, List.of(vault.id()));
             assertThat(store.sessionVaults(session)).containsExactly(vault.id());
-            assertThat(keys.vaultOf(session, credential.id())).isEqualTo(vault.id());
+            assertThat(keys.vaultOf(session, credential.id(), "https://mcp.example.com/mcp")).isEqualTo(vault.id());
+            assertThat(keys.vaultOf(session, credential.id(), "https://mcp.example.com/mcp/")).isEqualTo(vault.id());
+            // Never sent to another server than the one it is for.
+            assertThatThrownBy(() -> keys.vaultOf(session, credential.id(), "https://attacker.example/mcp")).isInstanceOf(VaultKeys.Unusable.class)
+                    .hasMessageContaining(credential.id()).hasMessageContaining("another MCP server");
 
             // A sealed token copied to another credential's row does not open there.
             VaultCredential other = vaults.addCredential(owner, vault.id(), new CredentialDraft("other", "https://mcp.example.com/mcp", "tok-two", Map.of()));
@@ -111,7 +115,7 @@ class VaultStoreTest {
             assertThat(store.deleteCredential(vault.id(), other.id(), 9_001)).isFalse();
             assertThat(store.delete(vault.id(), 10_000)).isTrue();
             assertThat(store.credential(credential.id())).isEmpty();
-            assertThatThrownBy(() -> keys.vaultOf(session, credential.id())).isInstanceOf(VaultKeys.Unusable.class);
+            assertThatThrownBy(() -> keys.vaultOf(session, credential.id(), "https://mcp.example.com/mcp")).isInstanceOf(VaultKeys.Unusable.class);
             assertThatThrownBy(() -> keys.open(vault.id(), credential.id())).isInstanceOf(VaultKeys.Unusable.class);
         }
     }
