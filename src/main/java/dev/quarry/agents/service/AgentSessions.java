@@ -16,6 +16,7 @@ import dev.quarry.agents.store.AgentStore;
 import dev.quarry.agents.store.SessionStore;
 import dev.quarry.agents.store.ToolJson;
 import dev.quarry.agents.store.TurnStore;
+import dev.quarry.agents.store.Visible;
 import dev.quarry.agents.vault.Vaults;
 import dev.quarry.canonical.ErrorKind;
 import dev.quarry.canonical.QuarryError;

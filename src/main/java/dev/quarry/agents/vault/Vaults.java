@@ -4,7 +4,7 @@ import dev.quarry.agents.model.Ids;
 import dev.quarry.agents.model.ListQuery;
 import dev.quarry.agents.model.Page;
 import dev.quarry.agents.model.SecretBox;
-import dev.quarry.agents.service.Visible;
+import dev.quarry.agents.store.Visible;
 import dev.quarry.canonical.ErrorKind;
 import dev.quarry.canonical.QuarryError;
 import dev.quarry.canonical.QuarryException;

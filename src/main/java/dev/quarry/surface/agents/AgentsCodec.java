@@ -158,7 +158,7 @@ public final class AgentsCodec {
         // A filter Quarry does not apply is refused rather than answered with the unfiltered list.
         // The SDK sends a metadata filter as metadata[KEY]=VALUE.
         if (names.stream().anyMatch(n -> n.equals("metadata") || n.startsWith("metadata["))) {
-            throw QuarryException.unsupported("metadata", "Filtering " + (sessions ? "sessions" : "agents") + " by metadata is not supported yet.");
+            throw QuarryException.unsupported("metadata", "Filtering this list by metadata is not supported yet.");
         }
         List<String> known = sessions ? List.of("after", "limit", "order", "agent_id") : List.of("after", "limit", "order");
         for (String name : names) {

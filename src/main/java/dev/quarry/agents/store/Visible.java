@@ -1,4 +1,4 @@
-package dev.quarry.agents.service;
+package dev.quarry.agents.store;
 
 import dev.quarry.agents.model.ListQuery;
 import dev.quarry.agents.model.Page;
