@@ -38,10 +38,22 @@ public final class Actions {
     public static final String READ_AGENT = "quarry:ReadAgent";
     public static final String UPDATE_AGENT = "quarry:UpdateAgent";
     public static final String DELETE_AGENT = "quarry:DeleteAgent";
+    /**
+     * Vaults, on {@code vault/*} (create, list) or {@code vault/ID}; renaming a vault is
+     * {@code CreateVault} on {@code vault/ID}, and adding, rotating and deleting its credentials
+     * {@code WriteVaultCredential} on it.
+     */
+    public static final String CREATE_VAULT = "quarry:CreateVault";
+    public static final String READ_VAULT = "quarry:ReadVault";
+    public static final String DELETE_VAULT = "quarry:DeleteVault";
+    public static final String WRITE_VAULT_CREDENTIAL = "quarry:WriteVaultCredential";
+    /** A session's use of a vault's credential for an MCP server, on {@code vault/ID/credential/CID}, as the session's principal. */
+    public static final String USE_VAULT_CREDENTIAL = "quarry:UseVaultCredential";
 
-    /** What managed agents' API authorizes: a caller's own sessions and saved agents, not administration. */
+    /** What managed agents' API authorizes: a caller's own sessions, saved agents and vaults, not administration. */
     public static final List<String> AGENTS = List.of(CREATE_AGENT_SESSION, READ_AGENT_SESSION, UPDATE_AGENT_SESSION, DELETE_AGENT_SESSION,
-            SEND_AGENT_SESSION_EVENT, CALL_MCP_TOOL, RUN_AGENT_COMMAND, READ_AGENT_FILE, WRITE_AGENT_FILE, APPROVE_AGENT_ACTION, CREATE_AGENT, READ_AGENT, UPDATE_AGENT, DELETE_AGENT);
+            SEND_AGENT_SESSION_EVENT, CALL_MCP_TOOL, RUN_AGENT_COMMAND, READ_AGENT_FILE, WRITE_AGENT_FILE, APPROVE_AGENT_ACTION, CREATE_AGENT,
+            READ_AGENT, UPDATE_AGENT, DELETE_AGENT, CREATE_VAULT, READ_VAULT, DELETE_VAULT, WRITE_VAULT_CREDENTIAL, USE_VAULT_CREDENTIAL);
 
     /** Administrative actions; a principal allowed these can change who may do what. */
     public static final List<String> ADMIN = List.of(

@@ -24,9 +24,10 @@ public final class PolicyParser {
     private static final Set<String> STATEMENT_FIELDS = Set.of("Sid", "Effect", "Action", "Resource", "Condition");
     /** Every kind of resource an action is authorized on, so that a policy can name each of them. */
     private static final String RESOURCE_FORMS = "'*' or model/ID, principal/NAME, group/NAME, role/NAME, policy/NAME, key/ID, audit/*, "
-            + "guardrail/ID, budget/ID, experiment/ID, pricing/*, usage/*, commitment/*, agent-session/ID, agent/ID, mcp/SERVER/TOOL, agent-environment/ID";
-    private static final Pattern RESOURCE =
-            Pattern.compile("(model|principal|group|role|policy|key|audit|guardrail|budget|experiment|pricing|usage|commitment|agent-session|agent|mcp|agent-environment)/.+");
+            + "guardrail/ID, budget/ID, experiment/ID, pricing/*, usage/*, commitment/*, agent-session/ID, agent/ID, mcp/SERVER/TOOL, "
+            + "agent-environment/ID, vault/ID, vault/ID/credential/CID";
+    private static final Pattern RESOURCE = Pattern.compile(
+            "(model|principal|group|role|policy|key|audit|guardrail|budget|experiment|pricing|usage|commitment|agent-session|agent|mcp|agent-environment|vault)/.+");
 
     private PolicyParser() {}
 

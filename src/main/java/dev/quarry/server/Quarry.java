@@ -2,6 +2,9 @@ package dev.quarry.server;
 
 import dev.quarry.agents.environment.EnvironmentSettings;
 import dev.quarry.agents.model.SecretBox;
+import dev.quarry.agents.vault.VaultKeys;
+import dev.quarry.agents.vault.VaultStore;
+import dev.quarry.agents.vault.Vaults;
 import dev.quarry.agents.runtime.AgentRuntime;
 import dev.quarry.agents.runtime.EventHub;
 import dev.quarry.agents.runtime.RuntimeSettings;
@@ -197,18 +200,20 @@ public final class Quarry implements AutoCloseable {
         SessionStore sessionStore = new SessionStore(db);
         TurnStore turnStore = new TurnStore(db);
         EventHub hub = new EventHub(turnStore);
+        VaultStore vaultStore = new VaultStore(db);
+        Vaults vaults = new Vaults(vaultStore, secrets(masterKey), clock);
         RuntimeSettings runtimeSettings = runtimeSettings(config);
         SessionExecutors executors = new SessionExecutors(runtimeSettings.environments(), secrets(masterKey));
         this.agents = new AgentRuntime(turnStore, sessionStore, gateway, catalog, hub, new McpClients(mcpSettings(config.agents())), secrets(masterKey),
-                executors, runtimeSettings, clock);
-        AgentSessions agentSessions = new AgentSessions(sessionStore, agentStore, turnStore, secrets(masterKey),
-                new EnvironmentRules(runtimeSettings.environments()::executorHostAllowed, executors.localUnavailable()),
-                clock);
+                new VaultKeys(vaultStore, secrets(masterKey)), executors, runtimeSettings, clock);
+        AgentSessions agentSessions = new AgentSessions(sessionStore, agentStore, turnStore, secrets(masterKey), vaults,
+                new EnvironmentRules(runtimeSettings.environments()::executorHostAllowed, executors.localUnavailable()), clock);
         // The routes that serve callers' own things rather than administration: feedback, experiment reports, managed agents.
         var callerRoutes = List.of(new FeedbackRoutes(platformCalls, new AnswerFeedback(db, clock)),
                 new ExperimentAdminRoutes(platformCalls, new ExperimentReport(db)),
                 new AgentRoutes(platformCalls, agentSessions, new RoleSessions(agentSessions, identities),
-                        new SessionInputs(turnStore, hub, agents, clock), new SavedAgents(agentStore, clock), turnStore, hub, catalog));
+                        new SessionInputs(turnStore, hub, agents, clock), new SavedAgents(agentStore, clock), turnStore, hub, catalog),
+                new VaultRoutes(platformCalls, vaults));
         this.listener = new ListenerSupervisor(config.server().host());
         startServer(config, calls, platformCalls, catalog, clock, Stream.concat(Stream.of(policyAdmin, identityAdmin, costAdmin, budgetAdmin,
                 guardrailRoutes), cliRoutes.stream()).toList(), callerRoutes);

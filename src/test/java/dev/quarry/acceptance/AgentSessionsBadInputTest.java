@@ -101,7 +101,8 @@ class AgentSessionsBadInputTest {
         createRefused("{\"agent\": {\"model\": \"quarry/echo\"}, \"input\": 42}", "input");
         createRefused("{\"agent\": {\"model\": \"quarry/echo\"}, \"input\": \"\"}", "input");
         createRefused("{\"agent\": {\"model\": \"quarry/echo\"}, \"review\": \"auto_review\"}", "review");
-        createRefused("{\"agent\": {\"model\": \"quarry/echo\"}, \"vault_ids\": [\"v1\"]}", "vault_ids");
+        // A vault that is not the caller's (here: none at all) is a bad request, naming the entry.
+        createRefused("{\"agent\": {\"model\": \"quarry/echo\"}, \"vault_ids\": [\"v1\"]}", "vault_ids[0]");
         createRefused("{\"agent\": {\"model\": \"quarry/echo\"}, \"environment\": {\"type\": \"self_hosted\"}}", "environment.quarry_connect");
         createRefused("{\"agent\": {\"model\": \"quarry/echo\", \"tools\": [{\"type\": \"web_search\"}]}}", "agent.tools[0].type");
         createRefused("{\"agent\": {\"model\": \"quarry/echo\", \"multi_agent\": {\"enabled\": true}}}", "agent.multi_agent");

@@ -237,7 +237,7 @@ public final class StubMcpServer implements AutoCloseable {
             case "tools/call" -> {
                 mostInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
                 try {
-                    call(message.path("params"), answer);
+                    call(message.path("params"), answer, headers.get("authorization"));
                 } finally {
                     inFlight.decrementAndGet();
                 }
@@ -252,7 +252,7 @@ public final class StubMcpServer implements AutoCloseable {
         }
     }
 
-    private void call(JsonNode params, ObjectNode answer) {
+    private void call(JsonNode params, ObjectNode answer, String authorization) {
         String name = params.path("name").asText();
         calls.computeIfAbsent(name, n -> new AtomicInteger()).incrementAndGet();
         metas.add(params.path("_meta"));
@@ -276,6 +276,10 @@ public final class StubMcpServer implements AutoCloseable {
                 pause(Duration.ofMillis(Math.min(LONGEST.toMillis(), params.path("arguments").path("ms").asLong())));
                 content.addObject().put("type", "text").put("text", "napped");
             }
+            // Added with addTool only: tells back the Authorization it was sent, as is and in base64, as a careless server might.
+            case "whoami" -> content.addObject().put("type", "text").put("text", "you sent '" + authorization + "' (base64 "
+                    + java.util.Base64.getEncoder().encodeToString(String.valueOf(authorization).replaceFirst("^Bearer ", "")
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8)) + ")");
             case "big" -> content.addObject().put("type", "text").put("text", "x".repeat(params.path("arguments").path("chars").asInt()));
             default -> {
                 answer.putObject("error").put("code", -32602).put("message", "Unknown tool: " + name);

@@ -28,9 +28,11 @@ public sealed interface AgentTool {
      * @param idempotentTools  tools safe to call again after a crash with the same idempotency key
      *                         (Quarry extension {@code quarry_idempotent_tools}; {@code "*"}: all)
      * @param credentials      what is sent to the server to authenticate, {@code null} for nothing
+     * @param credentialId     a vault credential whose token is sent as {@code Authorization: Bearer},
+     *                         when its vault is one of the session's ({@code credential_id}); {@code null} for none
      */
     record Mcp(String serverLabel, String serverUrl, List<String> allowedTools, boolean required, List<String> idempotentTools,
-               McpCredentials credentials) implements AgentTool {
+               McpCredentials credentials, String credentialId) implements AgentTool {
         public Mcp {
             Objects.requireNonNull(serverLabel, "serverLabel");
             Objects.requireNonNull(serverUrl, "serverUrl");
@@ -47,7 +49,7 @@ public sealed interface AgentTool {
         }
 
         public Mcp withCredentials(McpCredentials sealed) {
-            return new Mcp(serverLabel, serverUrl, allowedTools, required, idempotentTools, sealed);
+            return new Mcp(serverLabel, serverUrl, allowedTools, required, idempotentTools, sealed, credentialId);
         }
     }
 

@@ -7,6 +7,7 @@ import dev.quarry.agents.model.Turn;
 import dev.quarry.agents.runtime.mcp.McpClients;
 import dev.quarry.agents.store.SessionStore;
 import dev.quarry.agents.store.TurnStore;
+import dev.quarry.agents.vault.VaultKeys;
 import dev.quarry.catalog.Catalog;
 import dev.quarry.gateway.Gateway;
 import java.time.Clock;
@@ -50,8 +51,8 @@ public final class AgentRuntime implements AutoCloseable {
     private final Coalesced kicks = new Coalesced(runners, guarded("claim", this::claim));
 
     public AgentRuntime(TurnStore store, SessionStore sessions, Gateway gateway, Catalog catalog, EventHub hub, McpClients mcp, SecretBox secrets,
-                        EnvironmentConnector connector, RuntimeSettings settings, Clock clock) {
-        this.parts = new RuntimeParts(store, sessions, gateway, catalog, hub, mcp, secrets, connector, settings, clock);
+                        VaultKeys vaults, EnvironmentConnector connector, RuntimeSettings settings, Clock clock) {
+        this.parts = new RuntimeParts(store, sessions, gateway, catalog, hub, mcp, secrets, vaults, connector, settings, clock);
     }
 
     public void start() {

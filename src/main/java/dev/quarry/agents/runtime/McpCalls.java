@@ -100,12 +100,14 @@ final class McpCalls {
                 });
         Outcome outcome = parts.gateway().perform(Exchange.platform(Ids.next("req_", parts.clock().millis()), TurnRunner.SURFACE, platform,
                 credential, sourceIp, TurnRunner.USER_AGENT).withOrigin(origin));
+        // A server may echo the vault token it was sent: it is replaced before the item is committed.
+        var scrubber = tools.scrubber();
         return switch (outcome) {
             case Outcome.Performed performed when performed.reply() instanceof Cut -> throw new Interrupted();
             case Outcome.Performed performed when performed.reply() instanceof McpResult result -> result.isError()
-                    ? item.withState(Item.FAILED, call.answered(null, result.text()))
-                    : item.withState(Item.COMPLETED, call.answered(result.text(), null));
-            case Outcome.Rejected rejected -> item.withState(Item.FAILED, call.answered(null, rejected.error().message()));
+                    ? item.withState(Item.FAILED, call.answered(null, scrubber.scrub(result.text())))
+                    : item.withState(Item.COMPLETED, call.answered(scrubber.scrub(result.text()), null));
+            case Outcome.Rejected rejected -> item.withState(Item.FAILED, call.answered(null, scrubber.scrub(rejected.error().message())));
             default -> throw new IllegalStateException("an MCP call ended with " + outcome.getClass().getSimpleName());
         };
     }

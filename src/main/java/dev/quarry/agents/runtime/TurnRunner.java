@@ -81,7 +81,8 @@ final class TurnRunner {
         sourceIp = parts.store().sourceIp(turn.id());
         if (turn.status().equals(Turn.QUEUED) || turn.startedAt() == null) turn = commit(tx -> TurnStates.started(tx, turn));
         control.deadline(deadline());
-        try (TurnTools connected = TurnTools.connect(parts, session.spec(), session.id()); EnvironmentLink link = environmentLink()) {
+        try (TurnTools connected = TurnTools.connect(parts, session.spec(), session.id(),
+                new VaultUse(parts, session.id(), credential(), sourceIp, origin())); EnvironmentLink link = environmentLink()) {
             tools = connected;
             if (link != null) {
                 FileTools files = FileTools.of(session.environment());

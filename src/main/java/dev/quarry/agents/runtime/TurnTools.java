@@ -10,6 +10,8 @@ import dev.quarry.agents.runtime.mcp.McpConnection;
 import dev.quarry.agents.runtime.mcp.McpToolInfo;
 import dev.quarry.agents.runtime.mcp.McpUnavailable;
 import dev.quarry.agents.store.ToolJson;
+import dev.quarry.agents.vault.SecretScrubber;
+import dev.quarry.agents.vault.VaultKeys;
 import dev.quarry.canonical.ContentBlock;
 import dev.quarry.canonical.ToolSpec;
 import java.util.ArrayList;
@@ -24,7 +26,8 @@ import java.util.logging.Logger;
  * The tools of one run of a turn: the agent's functions, the tools of its MCP servers,
  * connected once per run, and its environment's harness tools ({@link HarnessTools}). The model sees an MCP tool as {@code <server_label>__<tool>}; a call is
  * turned back into the server and tool it names. A server that cannot be reached leaves its tools
- * out, unless the agent marked it {@code required}, which fails the turn.
+ * out, unless the agent marked it {@code required}, which fails the turn. So is a server whose vault
+ * credential this run may not use; the tokens it may use are scrubbed out of what the servers answer.
  */
 final class TurnTools implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(TurnTools.class.getName());
@@ -42,6 +45,7 @@ final class TurnTools implements AutoCloseable {
     private FileTools files;
     /** The time limits the model asked for its commands of this run, by call id. */
     private final Map<String, Long> timeouts = new java.util.concurrent.ConcurrentHashMap<>();
+    private final SecretScrubber scrubber = new SecretScrubber();
 
     private TurnTools(AgentSpec spec) {
         this.spec = spec;
@@ -57,7 +61,12 @@ final class TurnTools implements AutoCloseable {
         }
     }
 
-    static TurnTools connect(RuntimeParts parts, AgentSpec spec, String sessionId) {
+    /** The token of a vault credential, for this run, or why this run may not have it. */
+    interface VaultCredentials {
+        String token(String credentialId, String serverUrl) throws VaultKeys.Unusable;
+    }
+
+    static TurnTools connect(RuntimeParts parts, AgentSpec spec, String sessionId, VaultCredentials vault) {
         TurnTools tools = new TurnTools(spec);
         Set<String> functions = new HashSet<>();
         spec.tools().forEach(t -> {
@@ -67,8 +76,8 @@ final class TurnTools implements AutoCloseable {
             if (!(tool instanceof AgentTool.Mcp server)) continue;
             McpConnection connection;
             try {
-                connection = parts.mcp().connect(server, ToolJson.open(server, parts.secrets(), sessionId));
-            } catch (McpUnavailable e) {
+                connection = parts.mcp().connect(server, tools.credentials(parts, server, sessionId, vault));
+            } catch (McpUnavailable | VaultKeys.Unusable e) {
                 if (server.required()) {
                     tools.close();
                     throw new RequiredServerDown(new TurnError("connection_failed", "The MCP server '" + server.serverLabel()
@@ -110,9 +119,24 @@ final class TurnTools implements AutoCloseable {
         return timeouts.getOrDefault(callId, DEFAULT_COMMAND_MS);
     }
 
-    /** {@code text} as it may be stored and shown: without the run's secrets. */
+    /** {@code text} as it may be stored and shown: without the vault tokens this run opened. */
     String scrub(String text) {
-        return text;
+        return text == null ? null : scrubber.scrub(text);
+    }
+
+    /** The session's credentials of {@code server}, with its vault credential's token as {@code Authorization: Bearer}. */
+    private AgentTool.McpCredentials.Plain credentials(RuntimeParts parts, AgentTool.Mcp server, String sessionId, VaultCredentials vault)
+            throws VaultKeys.Unusable {
+        AgentTool.McpCredentials.Plain own = ToolJson.open(server, parts.secrets(), sessionId);
+        if (server.credentialId() == null) return own;
+        String token = vault.token(server.credentialId(), server.serverUrl());
+        scrubber.add(server.credentialId(), token);
+        return new AgentTool.McpCredentials.Plain("Bearer " + token, own == null ? Map.of() : own.headers());
+    }
+
+    /** What the servers of this run answer, with the vault tokens it opened replaced. */
+    SecretScrubber scrubber() {
+        return scrubber;
     }
 
     /** What the model may call. */

@@ -17,6 +17,8 @@ import dev.quarry.agents.store.EnvironmentJson;
 import dev.quarry.agents.store.SessionStore;
 import dev.quarry.agents.store.ToolJson;
 import dev.quarry.agents.store.TurnStore;
+import dev.quarry.agents.store.Visible;
+import dev.quarry.agents.vault.Vaults;
 import dev.quarry.canonical.ErrorKind;
 import dev.quarry.canonical.QuarryError;
 import dev.quarry.canonical.QuarryException;
@@ -37,14 +39,17 @@ public final class AgentSessions {
     private final AgentStore agents;
     private final TurnStore turns;
     private final SecretBox secrets;
+    private final Vaults vaults;
     private final EnvironmentRules environments;
     private final Clock clock;
 
-    public AgentSessions(SessionStore sessions, AgentStore agents, TurnStore turns, SecretBox secrets, EnvironmentRules environments, Clock clock) {
+    public AgentSessions(SessionStore sessions, AgentStore agents, TurnStore turns, SecretBox secrets, Vaults vaults, EnvironmentRules environments,
+                         Clock clock) {
         this.sessions = sessions;
         this.agents = agents;
         this.turns = turns;
         this.secrets = secrets;
+        this.vaults = vaults;
         this.environments = environments;
         this.clock = clock;
     }
@@ -80,12 +85,14 @@ public final class AgentSessions {
             models.require(spec.model(), "agent.model", runAs.ownerId());
         }
         environments.check(draft.environment(), spec);
+        if (!draft.vaultIds().isEmpty()) vaults.requireAttachable(runAs.ownerId(), draft.vaultIds());
         long now = clock.millis();
         String id = Ids.next(Ids.SESSION, now);
         spec = spec.withTools(ToolJson.seal(spec.tools(), secrets, id));
         Session session = new Session(id, runAs.ownerId(), runAs.onBehalfOf(), runAs.roleArn(), surface, agentId, version,
                 spec, draft.metadata(), Session.IDLE, null, now, now, draft.spendLimitMicros(), EnvironmentJson.seal(draft.environment(), secrets, id));
         sessions.insert(session);
+        if (!draft.vaultIds().isEmpty()) vaults.attach(id, draft.vaultIds());
         return session;
     }
 
@@ -116,10 +123,11 @@ public final class AgentSessions {
         throw QuarryException.of(ErrorKind.RATE_LIMITED, "The session '" + id + "' is being updated concurrently; try again.");
     }
 
-    /** The session as the API shows it: with its required actions, usage and, when capped, what it spent. */
+    /** The session as the API shows it: with its required actions, usage, when capped what it spent, and its vaults. */
     public SessionView view(Session session) {
         return new SessionView(session, turns.pendingCalls(session.id()), turns.sessionUsage(session.id()),
-                session.spendLimitMicros() == null ? 0 : turns.sessionSpend(session.id()), sessions.environment(session.id()).orElse(null),
+                session.spendLimitMicros() == null ? 0 : turns.sessionSpend(session.id()), vaults.sessionVaults(session.id()),
+                sessions.environment(session.id()).orElse(null),
                 session.status().equals(Session.REQUIRES_ACTION) ? turns.pendingApprovals(session.id()) : List.of());
     }
 

@@ -7,6 +7,7 @@ import dev.quarry.agents.model.ListQuery;
 import dev.quarry.agents.model.Page;
 import dev.quarry.agents.model.SavedAgent;
 import dev.quarry.agents.store.AgentStore;
+import dev.quarry.agents.store.Visible;
 import dev.quarry.canonical.ErrorKind;
 import dev.quarry.canonical.QuarryException;
 import dev.quarry.identity.Acting;

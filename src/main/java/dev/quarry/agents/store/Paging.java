@@ -9,9 +9,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Keyset paging by id: one row more than the page is read, and its presence is {@code has_more}. */
-final class Paging {
+public final class Paging {
     @FunctionalInterface
-    interface RowReader<T> {
+    public interface RowReader<T> {
         T read(ResultSet row) throws SQLException;
     }
 
@@ -21,19 +21,19 @@ final class Paging {
      * {@code AND id > ? ORDER BY id ASC LIMIT ?}, or its descending twin, with {@code id} the
      * (qualified) id column; the cursor clause only when there is a cursor.
      */
-    static String tail(String id, ListQuery query) {
+    public static String tail(String id, ListQuery query) {
         String cursor = query.after() == null ? "" : " AND " + id + (query.ascending() ? " > ?" : " < ?");
         return cursor + " ORDER BY " + id + " " + (query.ascending() ? "ASC" : "DESC") + " LIMIT ?";
     }
 
     /** Binds the cursor and the limit after the {@code used} parameters already bound. */
-    static void bind(PreparedStatement s, int used, ListQuery query) throws SQLException {
+    public static void bind(PreparedStatement s, int used, ListQuery query) throws SQLException {
         int i = used;
         if (query.after() != null) s.setString(++i, query.after());
         s.setInt(++i, query.limit() + 1);
     }
 
-    static <T> Page<T> read(PreparedStatement s, ListQuery query, RowReader<T> reader) throws SQLException {
+    public static <T> Page<T> read(PreparedStatement s, ListQuery query, RowReader<T> reader) throws SQLException {
         List<T> rows = new ArrayList<>();
         try (ResultSet r = s.executeQuery()) {
             while (r.next()) rows.add(reader.read(r));

@@ -7,11 +7,11 @@ import java.sql.SQLException;
 import java.util.Optional;
 
 /** What the agent stores do alike: read at most one row, and mark a row deleted. */
-final class Rows {
+public final class Rows {
     private Rows() {}
 
     /** The first row {@code s} selects, if any. */
-    static <T> Optional<T> one(PreparedStatement s, Paging.RowReader<T> reader) throws SQLException {
+    public static <T> Optional<T> one(PreparedStatement s, Paging.RowReader<T> reader) throws SQLException {
         try (ResultSet r = s.executeQuery()) {
             return r.next() ? Optional.of(reader.read(r)) : Optional.empty();
         }

@@ -74,6 +74,7 @@ public final class ToolJson {
                     node.put("type", "mcp").put("server_label", m.serverLabel()).put("server_url", m.serverUrl()).put("required", m.required());
                     if (m.allowedTools() != null) m.allowedTools().forEach(node.putArray("allowed_tools")::add);
                     m.idempotentTools().forEach(node.putArray("idempotent_tools")::add);
+                    if (m.credentialId() != null) node.put("credential_id", m.credentialId());
                     switch (m.credentials()) {
                         case null -> { }
                         case AgentTool.McpCredentials.Sealed sealed -> node.put("credentials", sealed.blob());
@@ -95,7 +96,8 @@ public final class ToolJson {
                 case "mcp" -> new AgentTool.Mcp(node.path("server_label").asText(), node.path("server_url").asText(),
                         node.has("allowed_tools") ? strings(node.get("allowed_tools")) : null, node.path("required").asBoolean(),
                         strings(node.path("idempotent_tools")),
-                        node.hasNonNull("credentials") ? new AgentTool.McpCredentials.Sealed(node.get("credentials").asText()) : null);
+                        node.hasNonNull("credentials") ? new AgentTool.McpCredentials.Sealed(node.get("credentials").asText()) : null,
+                        SpecJson.text(node.get("credential_id")));
                 default -> throw new StoreException("an agent spec in the store has a tool of unknown type '" + node.path("type").asText() + "'", null);
             });
         }

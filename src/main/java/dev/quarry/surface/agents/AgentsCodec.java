@@ -73,7 +73,6 @@ public final class AgentsCodec {
     public static SessionDraft sessionCreate(ObjectNode body) {
         known(body, SESSION_CREATE_FIELDS, "");
         notYet(body, "review", "review", "'review' is not supported yet.");
-        if (!Json.optArray(body, "vault_ids", "vault_ids").isEmpty()) throw QuarryException.unsupported("vault_ids", "Vaults are not supported.");
         EnvironmentSpec environment = EnvironmentCodec.read(body);
         String agentId = optId(body, "agent_id", "agent_id");
         JsonNode agent = body.get("agent");
@@ -84,7 +83,8 @@ public final class AgentsCodec {
         AgentSpec spec = inline ? inlineAgent(Json.requireObject(body, "agent", "agent")) : null;
         JsonNode input = body.get("input");
         return new SessionDraft(spec, agentId, metadata(body, "metadata", Map.of()),
-                input == null || input.isNull() ? null : SessionEventsCodec.createInput(input), spendLimit(body), environment);
+                input == null || input.isNull() ? null : SessionEventsCodec.createInput(input), spendLimit(body), VaultsCodec.vaultIds(body),
+                environment);
     }
 
     /** Whether a session's creation asks for its stream ({@code stream: true}) instead of the session object. */
@@ -162,7 +162,7 @@ public final class AgentsCodec {
         // A filter Quarry does not apply is refused rather than answered with the unfiltered list.
         // The SDK sends a metadata filter as metadata[KEY]=VALUE.
         if (names.stream().anyMatch(n -> n.equals("metadata") || n.startsWith("metadata["))) {
-            throw QuarryException.unsupported("metadata", "Filtering " + (sessions ? "sessions" : "agents") + " by metadata is not supported yet.");
+            throw QuarryException.unsupported("metadata", "Filtering this list by metadata is not supported yet.");
         }
         List<String> known = sessions ? List.of("after", "limit", "order", "agent_id") : List.of("after", "limit", "order");
         for (String name : names) {
@@ -206,7 +206,7 @@ public final class AgentsCodec {
     }
 
     /** Refuses fields a request may not carry at all. */
-    private static void known(JsonNode object, Set<String> fields, String prefix) {
+    static void known(JsonNode object, Set<String> fields, String prefix) {
         object.fieldNames().forEachRemaining(name -> {
             if (!fields.contains(name)) throw QuarryException.invalid(prefix + name, "Unrecognized request argument supplied: '" + prefix + name + "'.");
         });
@@ -236,7 +236,7 @@ public final class AgentsCodec {
     }
 
     /** A name: bounded, and without NUL (a saved agent's name is a column of its own, which PostgreSQL refuses NUL in). */
-    private static String name(String text, String param) {
+    static String name(String text, String param) {
         if (text != null && text.indexOf('\u0000') >= 0) throw QuarryException.invalid(param, "'" + param + "' must not contain NUL characters.");
         return bounded(text, param, NAME);
     }
@@ -247,7 +247,7 @@ public final class AgentsCodec {
     }
 
     /** A metadata object: up to 16 string pairs; {@code absent} when the field is absent, empty when null. */
-    private static Map<String, String> metadata(JsonNode body, String field, Map<String, String> absent) {
+    static Map<String, String> metadata(JsonNode body, String field, Map<String, String> absent) {
         JsonNode value = body.get(field);
         if (value == null) return absent;
         if (value.isNull()) return Map.of();
@@ -311,7 +311,7 @@ public final class AgentsCodec {
         }
         out.put("status", session.status());
         out.set("usage", SessionEventsCodec.usage(usage));
-        out.set("vault_ids", Json.MAPPER.createArrayNode());
+        view.vaultIds().forEach(out.putArray("vault_ids")::add);
         // Quarry extensions: the saved agent's version the session runs (null for an inline agent).
         if (session.agentVersion() == null) out.putNull("agent_version");
         else out.put("agent_version", session.agentVersion());

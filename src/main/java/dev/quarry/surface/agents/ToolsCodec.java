@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.quarry.agents.model.AgentTool;
+import dev.quarry.agents.model.Ids;
 import dev.quarry.canonical.QuarryException;
 import dev.quarry.surface.Json;
 import java.net.URI;
@@ -98,7 +99,6 @@ final class ToolsCodec {
 
     private static AgentTool.Mcp mcp(JsonNode tool, String path, boolean credentials) {
         known(tool, MCP_FIELDS, path);
-        absent(tool, "credential_id", path, "Vault credentials ('credential_id') are not supported.");
         absent(tool, "request_metadata", path, "'request_metadata' is not supported.");
         String origin = Json.optText(tool, "connection_origin", path + ".connection_origin");
         if (origin != null && !origin.equals("service")) {
@@ -118,14 +118,20 @@ final class ToolsCodec {
             throw QuarryException.invalid(authorization != null ? transportPath + ".authorization" : transportPath + ".headers",
                     "A saved agent holds no credentials: give the MCP server's authorization and headers when creating a session.");
         }
+        String credentialId = Json.optText(tool, "credential_id", path + ".credential_id");
+        if (credentialId != null && !Ids.wellFormed(credentialId)) throw QuarryException.invalid(path + ".credential_id", "'" + path + ".credential_id' must be an id.");
+        if (credentialId != null && authorization != null) {
+            throw QuarryException.invalid(path + ".credential_id", "Give either '" + path + ".credential_id' or '" + transportPath
+                    + ".authorization', not both: each would be the server's Authorization.");
+        }
         AgentTool.McpCredentials secrets = authorization == null && headers.isEmpty() ? null : new AgentTool.McpCredentials.Plain(authorization, headers);
         List<String> allowed = tool.hasNonNull("allowed_tools") ? toolNames(tool, "allowed_tools", path) : null;
         List<String> idempotent = tool.hasNonNull("quarry_idempotent_tools") ? toolNames(tool, "quarry_idempotent_tools", path) : List.of();
-        return new AgentTool.Mcp(label, url, allowed, Json.optBoolean(tool, "required", path + ".required", false), idempotent, secrets);
+        return new AgentTool.Mcp(label, url, allowed, Json.optBoolean(tool, "required", path + ".required", false), idempotent, secrets, credentialId);
     }
 
     /** An absolute {@code http} or {@code https} URL; whether its host may be called is decided when it is called. */
-    private static String serverUrl(String text, String param) {
+    static String serverUrl(String text, String param) {
         bounded(text, param, URL);
         try {
             URI uri = new URI(text);
@@ -160,7 +166,7 @@ final class ToolsCodec {
     }
 
     /** A header value: bounded and on one line, so it can never split the request it is sent in. */
-    private static String secret(String text, String param) {
+    static String secret(String text, String param) {
         if (text == null) return null;
         bounded(text, param, SECRET);
         for (int i = 0; i < text.length(); i++) {
@@ -204,7 +210,7 @@ final class ToolsCodec {
                     else m.allowedTools().forEach(node.putArray("allowed_tools")::add);
                     node.put("required", m.required());
                     node.put("connection_origin", "service");
-                    node.putNull("credential_id");
+                    node.put("credential_id", m.credentialId());
                     node.putObject("request_metadata");
                     if (!m.idempotentTools().isEmpty()) m.idempotentTools().forEach(node.putArray("quarry_idempotent_tools")::add);
                 }

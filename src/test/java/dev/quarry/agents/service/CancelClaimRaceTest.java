@@ -40,7 +40,7 @@ class CancelClaimRaceTest {
         try (Database db = Database.open(StoreTargets.freshUrl(target))) {
             TurnStore store = new TurnStore(db);
             Clock clock = Clock.systemUTC();
-            Session session = new AgentSessions(new SessionStore(db), new AgentStore(db), store, null, EnvironmentRules.NONE_ALLOWED, clock)
+            Session session = new AgentSessions(new SessionStore(db), new AgentStore(db), store, null, null, EnvironmentRules.NONE_ALLOWED, clock)
                     .create(ME, new SessionDraft(new AgentSpec(null, "quarry/echo", null), null, Map.of(), null, null), "test", (m, p, r) -> {});
             long now = clock.millis();
             Turn queued = store.inSession(session.id(), now, tx -> TurnStates.open(tx, "hi", null, null)).result();

@@ -17,6 +17,7 @@ import dev.quarry.store.Database;
 import dev.quarry.testing.AllowedCaller;
 import dev.quarry.testing.StoreTargets;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -35,7 +36,7 @@ class SessionUpdateRaceTest {
     @MethodSource("dev.quarry.testing.StoreTargets#names")
     void aModelChangeAndAMetadataChangeAtOnceAreBothKept(String target) throws Exception {
         try (Database db = Database.open(StoreTargets.freshUrl(target))) {
-            AgentSessions sessions = new AgentSessions(new SessionStore(db), new AgentStore(db), new TurnStore(db), null, EnvironmentRules.NONE_ALLOWED, Clock.systemUTC());
+            AgentSessions sessions = new AgentSessions(new SessionStore(db), new AgentStore(db), new TurnStore(db), null, null, EnvironmentRules.NONE_ALLOWED, Clock.systemUTC());
             Session session = sessions.create(ME, new SessionDraft(new AgentSpec(null, "model-a", null), null, Map.of(), null, null), "test", (m, p, r) -> {});
             CountDownLatch read = new CountDownLatch(1);
             CountDownLatch written = new CountDownLatch(1);

@@ -13,6 +13,7 @@ import dev.quarry.store.Database;
 import dev.quarry.testing.AllowedCaller;
 import dev.quarry.testing.StoreTargets;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -29,7 +30,7 @@ class IdempotencyKeyLifetimeTest {
     void aKeyIsForgottenOnlyOnceItIsOlderThanTheCutoff(String target) {
         try (Database db = Database.open(StoreTargets.freshUrl(target))) {
             TurnStore store = new TurnStore(db);
-            Session session = new AgentSessions(new SessionStore(db), new AgentStore(db), store, null, EnvironmentRules.NONE_ALLOWED, Clock.systemUTC())
+            Session session = new AgentSessions(new SessionStore(db), new AgentStore(db), store, null, null, EnvironmentRules.NONE_ALLOWED, Clock.systemUTC())
                     .create(new AllowedCaller(new Principal("prn_me", "me", PrincipalKind.USER)),
                             new SessionDraft(new AgentSpec(null, "quarry/echo", null), null, Map.of(), null, null), "test", (m, p, r) -> {});
             store.inSession(session.id(), 1_000, tx -> {

@@ -17,6 +17,7 @@ import dev.quarry.store.Database;
 import dev.quarry.testing.AllowedCaller;
 import dev.quarry.testing.StoreTargets;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -34,7 +35,7 @@ class TurnFencingTest {
     void aStaleRunnersWriteIsRefusedAndTheNewHoldersIsKept(String target) {
         try (Database db = Database.open(StoreTargets.freshUrl(target))) {
             TurnStore store = new TurnStore(db);
-            Session session = new AgentSessions(new SessionStore(db), new AgentStore(db), store, null, EnvironmentRules.NONE_ALLOWED, Clock.systemUTC())
+            Session session = new AgentSessions(new SessionStore(db), new AgentStore(db), store, null, null, EnvironmentRules.NONE_ALLOWED, Clock.systemUTC())
                     .create(ME, new SessionDraft(new AgentSpec(null, "quarry/echo", null), null, Map.of(), null, null), "test", (m, p, r) -> {});
             long now = 1_000_000;
             Turn turn = store.inSession(session.id(), now, tx -> tx.newTurn(null, null)).result();

@@ -1,4 +1,4 @@
-package dev.quarry.agents.service;
+package dev.quarry.agents.store;
 
 import dev.quarry.agents.model.ListQuery;
 import dev.quarry.agents.model.Page;
@@ -12,10 +12,10 @@ import java.util.function.Predicate;
  * on past them, so a page is as full as the rows allow and {@code has_more} says whether a visible
  * row follows.
  */
-final class Visible {
+public final class Visible {
     private Visible() {}
 
-    static <T> Page<T> page(ListQuery query, Function<ListQuery, Page<T>> read, Predicate<T> visible, Function<T, String> id) {
+    public static <T> Page<T> page(ListQuery query, Function<ListQuery, Page<T>> read, Predicate<T> visible, Function<T, String> id) {
         List<T> out = new ArrayList<>();
         ListQuery at = query;
         while (true) {
