@@ -121,6 +121,17 @@ class ExecServerConnectionTest {
     }
 
     @Test
+    void aFailingSinkStopsItsProcessAndNotTheConnection() throws Exception {
+        RunningProcess process = executor.start(spec(List.of("bash", "-c", "echo hi; sleep 30"), false), (stderr, chunk) -> {
+            throw new IllegalStateException("sink is full");
+        });
+
+        assertThatThrownBy(() -> process.await(Duration.ofSeconds(10)))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("output sink").hasRootCauseMessage("sink is full");
+        assertThat(executor.metadata(dir.toString()).directory()).isTrue();
+    }
+
+    @Test
     void filesAreAnsweredWhileAProcessRuns() throws Exception {
         Path file = Files.writeString(dir.resolve("f.txt"), "content");
         RunningProcess sleep = executor.start(spec(List.of("sleep", "30"), false), new Output());
