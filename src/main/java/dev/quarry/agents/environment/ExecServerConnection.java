@@ -54,7 +54,7 @@ public final class ExecServerConnection implements Executor {
         RemoteProcess process = new RemoteProcess(spec.processId(), sink, this);
         // Registered before the start is sent: its first output can come before the answer does.
         if (processes.putIfAbsent(spec.processId(), process) != null) {
-            throw new ExecutorException.Refused("process/start " + spec.processId() + ": a process with that id is running");
+            throw new ExecutorException.Refused("process/start " + spec.processId() + ": this connection has a process with that id already");
         }
         ObjectNode params = JsonRpcSocket.JSON.createObjectNode().put("processId", spec.processId());
         spec.argv().forEach(params.putArray("argv")::add);

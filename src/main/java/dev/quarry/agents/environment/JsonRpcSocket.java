@@ -153,6 +153,11 @@ final class JsonRpcSocket implements WebSocket.Listener {
         }
     }
 
+    /** The socket the upgrade gave: set here too, as the JDK may call {@link #onOpen} after handing it over. */
+    void opened(WebSocket webSocket) {
+        socket = webSocket;
+    }
+
     @Override
     public void onOpen(WebSocket webSocket) {
         socket = webSocket;

@@ -91,6 +91,20 @@ class ExecServerConnectionTest {
     }
 
     @Test
+    void aProcessIdIsPerConnection() {
+        ProcessSpec spec = spec(List.of("sleep", "30"), false);
+        RunningProcess first = executor.start(spec, new Output());
+
+        try (ExecServerConnection other = dialer.dial(server.url(), server.token())) {
+            RunningProcess second = other.start(spec, new Output());
+            second.terminate();
+            assertThat(second.await(Duration.ofSeconds(10))).isNotNull();
+        }
+        assertThat(first.await(Duration.ZERO)).isNull();
+        first.terminate();
+    }
+
+    @Test
     void pipedStdinReachesTheProcess() throws Exception {
         Output output = new Output();
         RunningProcess cat = executor.start(spec(List.of("cat"), true), output);
