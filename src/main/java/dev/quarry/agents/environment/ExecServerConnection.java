@@ -25,11 +25,13 @@ public final class ExecServerConnection implements Executor {
 
     private final JsonRpcSocket rpc;
     private final ExecutorInfo info;
+    private final String sessionId;
     private final Map<String, RemoteProcess> processes = new ConcurrentHashMap<>();
 
-    ExecServerConnection(JsonRpcSocket rpc, ExecutorInfo info) {
+    ExecServerConnection(JsonRpcSocket rpc, ExecutorInfo info, String sessionId) {
         this.rpc = rpc;
         this.info = info;
+        this.sessionId = sessionId;
         rpc.listen(new JsonRpcSocket.Listener() {
             @Override
             public void notification(String method, JsonNode params) {
@@ -47,6 +49,15 @@ public final class ExecServerConnection implements Executor {
     @Override
     public ExecutorInfo info() {
         return info;
+    }
+
+    /**
+     * The exec-server's id for this connection's session, {@code null} if it gave none. It keeps a
+     * session whose socket dropped (processes running) for a while, and {@code initialize
+     * {resumeSessionId}} can take it up again.
+     */
+    public String sessionId() {
+        return sessionId;
     }
 
     @Override
@@ -135,8 +146,20 @@ public final class ExecServerConnection implements Executor {
         call("fs/remove", pathParams(path).put("recursive", true).put("force", true), path);
     }
 
+    /**
+     * {@inheritDoc} Its running processes are terminated first: 0.169.0 does not end them when the
+     * socket closes but keeps the session, processes running, for a while after (for
+     * {@code initialize {resumeSessionId}}).
+     */
     @Override
     public void close() {
+        for (RemoteProcess process : List.copyOf(processes.values())) {
+            try {
+                process.terminate();
+            } catch (ExecutorException e) {
+                // Closing goes on: a refused or interrupted terminate leaves the session's expiry to end it.
+            }
+        }
         rpc.close();
     }
 

@@ -53,7 +53,7 @@ public final class ListeningDialer {
             JsonNode initialized = rpc.call("initialize", JsonRpcSocket.JSON.createObjectNode().put("clientName", "quarry"));
             rpc.notify("initialized");
             rpc.callTimeout(callTimeout);
-            return new ExecServerConnection(rpc, info(initialized.path("environmentInfo")));
+            return new ExecServerConnection(rpc, info(initialized.path("environmentInfo")), initialized.path("sessionId").asText(null));
         } catch (JsonRpcSocket.RpcError e) {
             rpc.close();
             throw new ExecutorException.Refused("executor " + peer + " refused initialize: " + e.getMessage());

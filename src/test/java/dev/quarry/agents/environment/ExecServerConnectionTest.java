@@ -52,6 +52,7 @@ class ExecServerConnectionTest {
         assertThat(executor.info().version()).isEqualTo("0.169.0");
         assertThat(executor.info().shell()).isNotBlank();
         assertThat(executor.info().cwd()).startsWith("/");
+        assertThat(executor.sessionId()).isNotBlank();
     }
 
     @Test
@@ -266,12 +267,15 @@ class ExecServerConnectionTest {
     }
 
     @Test
-    void closingEndsTheConnectionsProcesses() {
-        RunningProcess sleep = executor.start(spec(List.of("sleep", "30"), false), new Output());
+    void closingEndsTheConnectionsProcessesOnTheExecutorToo() throws Exception {
+        Path marker = dir.resolve("marker");
+        RunningProcess late = executor.start(spec(List.of("sh", "-c", "sleep 1; echo ran > " + marker), false), new Output());
 
         executor.close();
 
-        assertThatThrownBy(() -> sleep.await(Duration.ofSeconds(5))).isInstanceOf(ExecutorException.Disconnected.class);
+        assertThatThrownBy(() -> late.await(Duration.ofSeconds(5))).isInstanceOf(ExecutorException.Disconnected.class);
+        Thread.sleep(2000);
+        assertThat(marker).doesNotExist(); // terminated before the socket closed: the exec-server alone would keep it running
     }
 
     @Test
