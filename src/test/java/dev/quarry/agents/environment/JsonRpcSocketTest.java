@@ -141,6 +141,21 @@ class JsonRpcSocketTest {
     }
 
     @Test
+    void closingFailsWaitersAsClosedByQuarryAndTheServersAnsweringCloseChangesNothing() throws Exception {
+        CompletableFuture<JsonNode> answer = callInBackground("fs/readFile");
+        socket.nextSent();
+
+        rpc.close();
+        rpc.onClose(socket, 1006, "");
+
+        assertThat(answer).failsWithin(Duration.ofSeconds(5)).withThrowableThat().havingCause()
+                .isInstanceOf(ExecutorException.Disconnected.class).withMessageEndingWith("closed by Quarry");
+        assertThat(losses).singleElement().extracting(Throwable::getMessage).asString().endsWith("closed by Quarry");
+        assertThat(socket.closeSent).isTrue();
+        assertThat(socket.aborted).isTrue();
+    }
+
+    @Test
     void anAnswerNobodyWaitsForIsIgnored() {
         rpc.onText(socket, "{\"id\":999,\"result\":{}}", true);
 
@@ -163,6 +178,7 @@ class JsonRpcSocketTest {
     private static final class FakeSocket implements WebSocket {
         private final BlockingQueue<String> sent = new LinkedBlockingQueue<>();
         volatile boolean aborted;
+        volatile boolean closeSent;
 
         JsonNode nextSent() throws Exception {
             String text = sent.poll(5, TimeUnit.SECONDS);
@@ -193,6 +209,7 @@ class JsonRpcSocketTest {
 
         @Override
         public CompletableFuture<WebSocket> sendClose(int statusCode, String reason) {
+            closeSent = true;
             return CompletableFuture.completedFuture(this);
         }
 
