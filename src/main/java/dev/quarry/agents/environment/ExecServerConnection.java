@@ -17,7 +17,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * URI, which is what 0.169.0 takes (a plain path is refused with −32602). The server handles one
  * request of a connection at a time by default ({@code --concurrent-requests 1}), but
  * {@code process/start} answers as soon as the process is spawned, so file calls are answered while
- * processes run.
+ * processes run. Output sinks are called on the socket's own thread: a slow sink holds up every
+ * answer on the connection.
  */
 public final class ExecServerConnection implements Executor {
     /** The exec-server's code for "no such file or directory". */
