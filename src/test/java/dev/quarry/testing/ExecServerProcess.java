@@ -17,7 +17,7 @@ import java.util.stream.Stream;
  * A real {@code codex exec-server} (the pinned Codex npm package's native binary) listening on a free
  * loopback port with a capability token: {@code --listen ws://127.0.0.1:0 --ws-auth capability-token
  * --ws-token-file <file>}. The native binary is run directly, not through the package's Node
- * launcher (which, on Node before 22.15, keeps the server as a child a kill would not reach).
+ * launcher (which, on a Node without {@code process.execve}, such as 20, keeps the server as a child a kill would not reach).
  */
 public final class ExecServerProcess implements AutoCloseable {
     private final Process process;
@@ -80,6 +80,12 @@ public final class ExecServerProcess implements AutoCloseable {
     /** Stops it with SIGSTOP: it keeps its connections open and answers nothing, until {@link #resume}. */
     public void pause() throws IOException, InterruptedException {
         signal("STOP");
+        // A signal is delivered to each thread when it next runs: wait until every one has stopped.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!allThreadsStopped()) {
+            if (System.nanoTime() > deadline) throw new IOException("exec-server " + process.pid() + " did not stop");
+            Thread.sleep(10);
+        }
     }
 
     /** Lets a paused one go on (SIGCONT). */
@@ -102,6 +108,20 @@ public final class ExecServerProcess implements AutoCloseable {
         }
         process.destroy();
         if (!process.waitFor(10, TimeUnit.SECONDS)) kill();
+    }
+
+    private boolean allThreadsStopped() throws IOException {
+        try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(process.pid()), "task"))) {
+            return tasks.allMatch(task -> {
+                try {
+                    String stat = Files.readString(task.resolve("stat"));
+                    char state = stat.charAt(stat.lastIndexOf(')') + 2);
+                    return state == 'T' || state == 't';
+                } catch (IOException e) {
+                    return true; // the thread has ended
+                }
+            });
+        }
     }
 
     private void signal(String name) throws IOException, InterruptedException {

@@ -17,7 +17,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * URI, which is what 0.169.0 takes (a plain path is refused with −32602). The server handles one
  * request of a connection at a time by default ({@code --concurrent-requests 1}), but
  * {@code process/start} answers as soon as the process is spawned, so file calls are answered while
- * processes run.
+ * processes run. Output sinks are called on the socket's own thread: a slow sink holds up every
+ * answer on the connection.
  */
 public final class ExecServerConnection implements Executor {
     /** The exec-server's code for "no such file or directory". */
@@ -25,11 +26,13 @@ public final class ExecServerConnection implements Executor {
 
     private final JsonRpcSocket rpc;
     private final ExecutorInfo info;
+    private final String sessionId;
     private final Map<String, RemoteProcess> processes = new ConcurrentHashMap<>();
 
-    ExecServerConnection(JsonRpcSocket rpc, ExecutorInfo info) {
+    ExecServerConnection(JsonRpcSocket rpc, ExecutorInfo info, String sessionId) {
         this.rpc = rpc;
         this.info = info;
+        this.sessionId = sessionId;
         rpc.listen(new JsonRpcSocket.Listener() {
             @Override
             public void notification(String method, JsonNode params) {
@@ -49,12 +52,21 @@ public final class ExecServerConnection implements Executor {
         return info;
     }
 
+    /**
+     * The exec-server's id for this connection's session, {@code null} if it gave none. It keeps a
+     * session whose socket dropped (processes running) for a while, and {@code initialize
+     * {resumeSessionId}} can take it up again.
+     */
+    public String sessionId() {
+        return sessionId;
+    }
+
     @Override
     public RunningProcess start(ProcessSpec spec, OutputSink sink) {
         RemoteProcess process = new RemoteProcess(spec.processId(), sink, this);
         // Registered before the start is sent: its first output can come before the answer does.
         if (processes.putIfAbsent(spec.processId(), process) != null) {
-            throw new ExecutorException.Refused("process/start " + spec.processId() + ": a process with that id is running");
+            throw new ExecutorException.Refused("process/start " + spec.processId() + ": this connection has a process with that id already");
         }
         ObjectNode params = JsonRpcSocket.JSON.createObjectNode().put("processId", spec.processId());
         spec.argv().forEach(params.putArray("argv")::add);
@@ -135,8 +147,20 @@ public final class ExecServerConnection implements Executor {
         call("fs/remove", pathParams(path).put("recursive", true).put("force", true), path);
     }
 
+    /**
+     * {@inheritDoc} Its running processes are terminated first: 0.169.0 does not end them when the
+     * socket closes but keeps the session, processes running, for a while after (for
+     * {@code initialize {resumeSessionId}}).
+     */
     @Override
     public void close() {
+        for (RemoteProcess process : List.copyOf(processes.values())) {
+            try {
+                process.terminate();
+            } catch (ExecutorException e) {
+                // Closing goes on: a refused or interrupted terminate leaves the session's expiry to end it.
+            }
+        }
         rpc.close();
     }
 

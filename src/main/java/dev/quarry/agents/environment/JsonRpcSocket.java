@@ -97,7 +97,7 @@ final class JsonRpcSocket implements WebSocket.Listener {
             throw (RuntimeException) e.getCause();
         } catch (TimeoutException e) {
             // A server that leaves one call unanswered (it handles one request at a time by default)
-            // would leave every later call behind it: treat it as gone, as its processes then are.
+            // would leave every later call behind it: it is treated as gone.
             lose("it did not answer " + method + " within " + callTimeout.toSeconds() + " s");
             throw lost;
         } catch (InterruptedException e) {
@@ -117,17 +117,20 @@ final class JsonRpcSocket implements WebSocket.Listener {
 
     /** Closes the socket; every caller still waiting gets {@code Disconnected}. */
     void close() {
-        WebSocket open = socket;
-        if (lost == null && open != null) {
+        // Lost first, so that the server's answering close is not taken for a failure of its own.
+        boolean open = markLost("the connection was closed by Quarry");
+        WebSocket closing = socket;
+        if (closing == null) return;
+        if (open) {
             try {
-                open.sendClose(WebSocket.NORMAL_CLOSURE, "").get(1, TimeUnit.SECONDS);
+                closing.sendClose(WebSocket.NORMAL_CLOSURE, "").get(1, TimeUnit.SECONDS);
             } catch (ExecutionException | TimeoutException | IllegalStateException e) {
                 // Closing anyway: the abort below ends the TCP connection either way.
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         }
-        lose("the connection was closed by Quarry");
+        closing.abort();
     }
 
     private void send(ObjectNode message, String method) {
@@ -151,6 +154,11 @@ final class JsonRpcSocket implements WebSocket.Listener {
             lose("sending " + method + " failed (" + e.getClass().getSimpleName() + ")");
             throw lost;
         }
+    }
+
+    /** The socket the upgrade gave: set here too, as the JDK may call {@link #onOpen} after handing it over. */
+    void opened(WebSocket webSocket) {
+        socket = webSocket;
     }
 
     @Override
@@ -251,16 +259,22 @@ final class JsonRpcSocket implements WebSocket.Listener {
     }
 
     private void lose(String reason) {
+        markLost(reason);
+        WebSocket open = socket;
+        if (open != null) open.abort();
+    }
+
+    /** @return whether this was the first word of the loss (later ones are dropped) */
+    private boolean markLost(String reason) {
         ExecutorException.Disconnected gone;
         synchronized (this) {
-            if (lost != null) return;
+            if (lost != null) return false;
             gone = new ExecutorException.Disconnected("executor " + peer + " is disconnected: " + reason);
             lost = gone;
         }
         waiting.values().forEach(caller -> caller.completeExceptionally(gone));
-        WebSocket open = socket;
-        if (open != null) open.abort();
         Listener heard = listener;
         if (heard != null) heard.disconnected(gone);
+        return true;
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
+import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -52,7 +53,7 @@ public final class ListeningDialer {
             JsonNode initialized = rpc.call("initialize", JsonRpcSocket.JSON.createObjectNode().put("clientName", "quarry"));
             rpc.notify("initialized");
             rpc.callTimeout(callTimeout);
-            return new ExecServerConnection(rpc, info(initialized.path("environmentInfo")));
+            return new ExecServerConnection(rpc, info(initialized.path("environmentInfo")), initialized.path("sessionId").asText(null));
         } catch (JsonRpcSocket.RpcError e) {
             rpc.close();
             throw new ExecutorException.Refused("executor " + peer + " refused initialize: " + e.getMessage());
@@ -63,10 +64,10 @@ public final class ListeningDialer {
     }
 
     private void upgrade(URI url, String token, String peer, JsonRpcSocket rpc) {
-        CompletableFuture<?> opening = http.newWebSocketBuilder().connectTimeout(connectTimeout)
+        CompletableFuture<WebSocket> opening = http.newWebSocketBuilder().connectTimeout(connectTimeout)
                 .header("Authorization", "Bearer " + token).buildAsync(url, rpc);
         try {
-            opening.get(connectTimeout.toNanos(), TimeUnit.NANOSECONDS);
+            rpc.opened(opening.get(connectTimeout.toNanos(), TimeUnit.NANOSECONDS));
         } catch (ExecutionException e) {
             throw failedUpgrade(peer, e.getCause());
         } catch (TimeoutException e) {

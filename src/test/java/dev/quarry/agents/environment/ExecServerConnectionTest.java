@@ -52,6 +52,7 @@ class ExecServerConnectionTest {
         assertThat(executor.info().version()).isEqualTo("0.169.0");
         assertThat(executor.info().shell()).isNotBlank();
         assertThat(executor.info().cwd()).startsWith("/");
+        assertThat(executor.sessionId()).isNotBlank();
     }
 
     @Test
@@ -91,6 +92,20 @@ class ExecServerConnectionTest {
     }
 
     @Test
+    void aProcessIdIsPerConnection() {
+        ProcessSpec spec = spec(List.of("sleep", "30"), false);
+        RunningProcess first = executor.start(spec, new Output());
+
+        try (ExecServerConnection other = dialer.dial(server.url(), server.token())) {
+            RunningProcess second = other.start(spec, new Output());
+            second.terminate();
+            assertThat(second.await(Duration.ofSeconds(10))).isNotNull();
+        }
+        assertThat(first.await(Duration.ZERO)).isNull();
+        first.terminate();
+    }
+
+    @Test
     void pipedStdinReachesTheProcess() throws Exception {
         Output output = new Output();
         RunningProcess cat = executor.start(spec(List.of("cat"), true), output);
@@ -118,6 +133,17 @@ class ExecServerConnectionTest {
     void aProgramThatCannotStartIsRefused() {
         assertThatThrownBy(() -> executor.start(spec(List.of("/no/such/program"), false), new Output()))
                 .isInstanceOf(ExecutorException.Refused.class).hasMessageContaining("No such file or directory");
+    }
+
+    @Test
+    void aFailingSinkStopsItsProcessAndNotTheConnection() throws Exception {
+        RunningProcess process = executor.start(spec(List.of("bash", "-c", "echo hi; sleep 30"), false), (stderr, chunk) -> {
+            throw new IllegalStateException("sink is full");
+        });
+
+        assertThatThrownBy(() -> process.await(Duration.ofSeconds(10)))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("output sink").hasRootCauseMessage("sink is full");
+        assertThat(executor.metadata(dir.toString()).directory()).isTrue();
     }
 
     @Test
@@ -241,12 +267,19 @@ class ExecServerConnectionTest {
     }
 
     @Test
-    void closingEndsTheConnectionsProcesses() {
-        RunningProcess sleep = executor.start(spec(List.of("sleep", "30"), false), new Output());
+    void closingEndsTheConnectionsProcessesOnTheExecutorToo() throws Exception {
+        Path marker = dir.resolve("marker");
+        RunningProcess late = executor.start(spec(List.of("sh", "-c", "sleep 1; echo ran > " + marker), false), new Output());
 
         executor.close();
 
-        assertThatThrownBy(() -> sleep.await(Duration.ofSeconds(5))).isInstanceOf(ExecutorException.Disconnected.class);
+        try {
+            assertThat(late.await(Duration.ofSeconds(5))).as("its exit, if it came before the socket closed").isNotNull();
+        } catch (ExecutorException.Disconnected e) {
+            assertThat(e).hasMessageEndingWith("closed by Quarry");
+        }
+        Thread.sleep(2000);
+        assertThat(marker).doesNotExist(); // terminated before the socket closed: the exec-server alone would keep it running
     }
 
     @Test
