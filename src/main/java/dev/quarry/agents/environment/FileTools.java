@@ -116,19 +116,33 @@ public final class FileTools {
         if (!entry.directory()) throw new ToolFailure(path + " is a file; use read_file.");
         StringBuilder out = new StringBuilder();
         int[] left = {MAX_LIST_ENTRIES};
-        listInto(executor, folder, depth, "", out, left);
+        listInto(executor, workspace(executor), folder, depth, "", out, left);
         if (left[0] < 0) out.append("[… more entries left out; list a subfolder …]\n");
         return bounded(out.toString());
     }
 
-    private void listInto(Executor executor, String folder, int depth, String indent, StringBuilder out, int[] left) {
+    private void listInto(Executor executor, Workspace root, String folder, int depth, String indent, StringBuilder out, int[] left) {
         List<FileEntry> entries = new ArrayList<>(executor.readDirectory(folder));
         entries.sort(Comparator.comparing(FileEntry::name));
         for (FileEntry entry : entries) {
             if (--left[0] < 0) return;
-            out.append(indent).append(entry.name()).append(entry.symlink() ? "@" : entry.directory() ? "/" : "").append('\n');
-            // A link is shown, not followed: where it leads may be outside the workspace.
-            if (entry.directory() && !entry.symlink() && depth > 1) listInto(executor, folder + "/" + entry.name(), depth - 1, indent + "  ", out, left);
+            String child = folder + "/" + entry.name();
+            // A folder is listed into only where it really is inside the workspace: an executor may report a link
+            // to a folder as a folder (codex exec-server does), and where it leads may be outside.
+            boolean descend = entry.directory() && !entry.symlink() && depth > 1;
+            String inside = descend ? within(root, child) : null;
+            boolean link = entry.symlink() || (descend && !child.equals(inside));
+            out.append(indent).append(entry.name()).append(link ? "@" : entry.directory() ? "/" : "").append('\n');
+            if (inside != null && !link) listInto(executor, root, child, depth - 1, indent + "  ", out, left);
+        }
+    }
+
+    /** The canonical form of {@code path} when it is inside the workspace, else {@code null}. */
+    private static String within(Workspace root, String path) {
+        try {
+            return root.resolve(path);
+        } catch (WorkspaceException e) {
+            return null;
         }
     }
 
