@@ -9,9 +9,22 @@ CREATE TABLE agent_environments (
     executor_version VARCHAR(64),
     error_code       VARCHAR(60),
     error_message    TEXT,
+    link_node        VARCHAR(64),
+    link_boot        VARCHAR(40),
     created_at       BIGINT NOT NULL,
     updated_at       BIGINT NOT NULL
 );
+
+-- The credential an executor that dials out to Quarry signs its registration and socket with
+-- (SigV4): one per environment, its secret sealed by the master key, shown once at creation.
+CREATE TABLE environment_credentials (
+    access_key_id  VARCHAR(40) PRIMARY KEY,
+    environment_id VARCHAR(40) NOT NULL,
+    sealed_secret  TEXT NOT NULL,
+    created_at     BIGINT NOT NULL,
+    revoked_at     BIGINT
+);
+CREATE INDEX environment_credentials_by_environment ON environment_credentials (environment_id);
 
 CREATE TABLE agent_approvals (
     id           VARCHAR(40) PRIMARY KEY,
