@@ -25,8 +25,9 @@ public record AgentsSettings(String node, Duration lease, int maxRunningTurns, i
      * @param allowUnconfinedLocal whether {@code quarry_local} may run commands unsandboxed where bubblewrap is unavailable
      */
     public record Environments(Set<String> executorHosts, Duration connectWait, int maxCommandSeconds, int maxOutputBytes,
-                               boolean allowUnconfinedLocal, Duration approvalExpiry) {
-        public static final Environments DEFAULTS = new Environments(Set.of(), Duration.ofMinutes(5), 600, 1 << 20, false, Duration.ofHours(1));
+                               int maxCommandsPerSession, long maxCommandSecondsPerSession, boolean allowUnconfinedLocal, Duration approvalExpiry) {
+        public static final Environments DEFAULTS = new Environments(Set.of(), Duration.ofMinutes(5), 600, 1 << 20, 2000, 8 * 3600, false,
+                Duration.ofHours(1));
 
         public Environments {
             executorHosts = Set.copyOf(executorHosts);

@@ -180,11 +180,13 @@ public final class ConfigLoader {
         if (node.isMissingNode() || node.isNull()) return d;
         String at = "agents.environments";
         expectKeys(node, at, Set.of("executor_hosts", "connect_wait_seconds", "max_command_seconds", "max_command_output_bytes",
-                "allow_unconfined_local", "approval_expiry_seconds"));
+                "max_commands_per_session", "max_command_seconds_per_session", "allow_unconfined_local", "approval_expiry_seconds"));
         return new AgentsSettings.Environments(Set.copyOf(names(node, "executor_hosts", at)),
                 Duration.ofSeconds(within(node, "connect_wait_seconds", at, 0, 300, d.connectWait().toSeconds())),
                 (int) within(node, "max_command_seconds", at, 1, 86_400, d.maxCommandSeconds()),
                 (int) within(node, "max_command_output_bytes", at, 1024, 64 << 20, d.maxOutputBytes()),
+                (int) within(node, "max_commands_per_session", at, 1, 1_000_000, d.maxCommandsPerSession()),
+                within(node, "max_command_seconds_per_session", at, 1, 365L * 86_400, d.maxCommandSecondsPerSession()),
                 optBoolean(node, "allow_unconfined_local", at + ".allow_unconfined_local", d.allowUnconfinedLocal()),
                 Duration.ofSeconds(within(node, "approval_expiry_seconds", at, 1, 7 * 86_400, d.approvalExpiry().toSeconds())));
     }

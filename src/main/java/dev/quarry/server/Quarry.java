@@ -227,7 +227,8 @@ public final class Quarry implements AutoCloseable {
         AgentsSettings.Environments e = a.environments();
         return new RuntimeSettings(a.node() != null ? a.node() : nodeName(config), a.lease(), a.maxRunningTurns(), a.maxModelCallsPerTurn(),
                 a.maxToolCallsPerTurn(), a.turnTimeout(), a.loopRepeats(), new EnvironmentSettings(e.executorHosts(), e.connectWait(),
-                e.maxCommandSeconds(), e.maxOutputBytes(), e.allowUnconfinedLocal(), config.dataDir(),
+                e.maxCommandSeconds(), e.maxOutputBytes(), e.maxCommandsPerSession(), e.maxCommandSecondsPerSession(), e.allowUnconfinedLocal(),
+                config.dataDir(),
                 e.approvalExpiry()));
     }
 

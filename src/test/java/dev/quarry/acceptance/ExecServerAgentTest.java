@@ -149,4 +149,49 @@ class ExecServerAgentTest {
                 .contains("quarry:ReadAgentFile", "quarry:WriteAgentFile", "quarry:RunAgentCommand");
         assertThat(trail.toString()).doesNotContain("2 passed").doesNotContain("$1 + $2").doesNotContain(executor.token());
     }
+
+    @Test
+    void aPolicyDenyingCommandsToAPrincipalLeavesItsAgentsFileToolsOnly() throws Exception {
+        Path repo = sampleRepository(dir);
+        quarry.admin("PUT", "/admin/policies/NoCommands", """
+                {"Statement": [{"Effect": "Deny", "Action": "quarry:RunAgentCommand", "Resource": "agent-environment/*"}]}""").expect(200);
+        String key = quarry.newKey("no-commands");
+        quarry.admin("POST", "/admin/policies/NoCommands/attachments", "{\"target_type\": \"principal\", \"target_name\": \"no-commands\"}");
+        OpenAIClient client = AgentTurnsSdkTest.client(quarry, key);
+        AgentSession session = client.beta().agents().sessions().create(SessionCreateParams.builder()
+                .agent(SessionCreateParams.Agent.builder().model("quarry/echo").build()).environment(environment(repo, executor)).build());
+
+        turn(client, session.id(), "[[call read_file {\"path\": \"README.md\"}]] [[call shell {\"command\": \"touch ran.txt\"}]]");
+
+        List<JsonNode> items = items(client, session.id());
+        assertThat(items.stream().filter(i -> i.path("type").asText().equals("environment_call")).findFirst().orElseThrow()
+                .path("output").asText()).contains("two checks");
+        JsonNode command = items.stream().filter(i -> i.path("type").asText().equals("command_execution")).findFirst().orElseThrow();
+        assertThat(command.path("status").asText()).isEqualTo("failed");
+        assertThat(command.path("error").asText()).containsIgnoringCase("denied");
+        assertThat(repo.resolve("ran.txt")).doesNotExist();
+        List<JsonNode> trail = audit(quarry, session.id(), e -> e.stream().anyMatch(a -> a.path("decision").asText().equals("deny")));
+        assertThat(trail).anySatisfy(a -> {
+            assertThat(a.path("action").asText()).isEqualTo("quarry:RunAgentCommand");
+            assertThat(a.path("decision").asText()).isEqualTo("deny");
+        });
+    }
+
+    @Test
+    void aSessionRunsNoMoreCommandsThanItsAllowance() throws Exception {
+        Path repo = sampleRepository(dir);
+        try (TestQuarry limited = TestQuarry.start(CONFIG + "    max_commands_per_session: 2\n", Map.of())) {
+            OpenAIClient client = AgentTurnsSdkTest.client(limited, limited.newKey("few-commands"));
+            AgentSession session = client.beta().agents().sessions().create(SessionCreateParams.builder()
+                    .agent(SessionCreateParams.Agent.builder().model("quarry/echo").build()).environment(environment(repo, executor)).build());
+
+            turn(client, session.id(), "[[call shell {\"command\": \"echo one >> log.txt\"}]] [[call shell {\"command\": \"echo two >> log.txt\"}]]");
+            turn(client, session.id(), "[[call shell {\"command\": \"echo three >> log.txt\"}]]");
+
+            assertThat(Files.readAllLines(repo.resolve("log.txt"))).containsExactly("one", "two");
+            JsonNode third = items(client, session.id()).stream().filter(i -> i.path("type").asText().equals("command_execution"))
+                    .reduce((a, b) -> b).orElseThrow();
+            assertThat(third.path("error").asText()).startsWith("command_limit_exceeded");
+        }
+    }
 }

@@ -41,7 +41,7 @@ final class EnvironmentCalls {
         Thread self = Thread.currentThread();
         control.toolCallStarted(self);
         try {
-            for (Item item : calls) done.accept(call(parts, tools, credential, sourceIp, origin, item, live));
+            for (Item item : calls) done.accept(call(parts, tools, control.deadlineMillis(), credential, sourceIp, origin, item, live));
         } finally {
             control.toolCallEnded(self);
             Thread.interrupted(); // a cancel's interrupt is answered by the check below, not left to trip the next blocking call
@@ -49,7 +49,7 @@ final class EnvironmentCalls {
         if (control.cancelled() || control.abandoned()) throw new McpCalls.Interrupted();
     }
 
-    private static Item call(RuntimeParts parts, TurnTools tools, Credential credential, String sourceIp, Origin origin, Item item,
+    private static Item call(RuntimeParts parts, TurnTools tools, long deadline, Credential credential, String sourceIp, Origin origin, Item item,
                              BiConsumer<Item, String> live) {
         EnvironmentLink link = tools.environment();
         String action = switch (item.body()) {
@@ -60,7 +60,7 @@ final class EnvironmentCalls {
         PlatformCall platform = new PlatformCall(action, new PlatformCall.Target.Known("agent-environment/" + link.environmentId()), () -> null,
                 context -> {
                     try {
-                        return perform(parts, tools, origin, item, live);
+                        return perform(parts, tools, deadline, origin, item, live);
                     } catch (McpCalls.Interrupted | ExecutorException.Interrupted e) {
                         return new Cut();
                     }
@@ -75,11 +75,11 @@ final class EnvironmentCalls {
         };
     }
 
-    private static Item perform(RuntimeParts parts, TurnTools tools, Origin origin, Item item, BiConsumer<Item, String> live) {
+    private static Item perform(RuntimeParts parts, TurnTools tools, long deadline, Origin origin, Item item, BiConsumer<Item, String> live) {
         EnvironmentLink link = tools.environment();
         try {
             return switch (item.body()) {
-                case ItemBody.CommandExecution command -> command(parts, tools, origin, item, command, live);
+                case ItemBody.CommandExecution command -> command(parts, tools, deadline, origin, item, command, live);
                 case ItemBody.EnvironmentCall call -> {
                     JsonNode arguments = HarnessTools.arguments(call.arguments());
                     if (arguments == null) yield failed(item, "The arguments of '" + call.tool() + "' must be a JSON object.");
@@ -98,16 +98,21 @@ final class EnvironmentCalls {
         }
     }
 
-    private static Item command(RuntimeParts parts, TurnTools tools, Origin origin, Item item, ItemBody.CommandExecution command,
+    private static Item command(RuntimeParts parts, TurnTools tools, long deadline, Origin origin, Item item, ItemBody.CommandExecution command,
                                 BiConsumer<Item, String> live) {
         if (command.command() == null || command.command().isBlank()) return failed(item, "'command' must be a non-empty string.");
+        String refused = tools.quota().take();
+        if (refused != null) return failed(item, refused);
         var settings = parts.settings().environments();
-        long askedMs = tools.timeoutMs(command.callId());
-        Duration timeout = Duration.ofMillis(Math.min(askedMs, settings.maxCommandSeconds() * 1000L));
+        // The model's limit, within the operator's, the session's time left, and the turn's deadline.
+        long timeoutMs = Math.min(Math.min(tools.timeoutMs(command.callId()), settings.maxCommandSeconds() * 1000L),
+                Math.min(tools.quota().millisLeft(), Math.max(1, deadline - parts.clock().millis())));
+        Duration timeout = Duration.ofMillis(Math.max(1, timeoutMs));
         var executor = tools.environment().executor();
         String cwd = tools.files().folder(executor, command.cwd());
         Commands.Outcome outcome = Commands.run(executor, origin.turnId() + ":" + command.callId(), command.command(), cwd, timeout,
                 settings.maxOutputBytes(), text -> live.accept(item, tools.scrub(text)));
+        tools.quota().ran(outcome.durationMs());
         ItemBody.CommandExecution ended = new ItemBody.CommandExecution(command.callId(), command.command(), cwd, tools.scrub(outcome.output()),
                 outcome.exitCode(), outcome.durationMs(), outcome.error());
         return item.withState(outcome.error() == null ? Item.COMPLETED : Item.FAILED, ended);

@@ -41,6 +41,10 @@ final class TurnControl {
         deadlineMillis = millis;
     }
 
+    long deadlineMillis() {
+        return deadlineMillis;
+    }
+
     /** Cuts the model stream being read once the turn's deadline passed; the runner then fails the turn. */
     void timeOutIfPast(long now) {
         if (now <= deadlineMillis) return;

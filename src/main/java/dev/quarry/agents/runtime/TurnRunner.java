@@ -113,7 +113,10 @@ final class TurnRunner {
 
     /** Model call, tool calls, model call… until the answer calls no tool, a function's result is awaited, or the turn stops. */
     private void loop(List<Item> unfinishedCalls) {
-        if (!unfinishedCalls.isEmpty()) runTools(unfinishedCalls);
+        if (!unfinishedCalls.isEmpty()) {
+            tools.quota(CommandQuota.of(parts.store().history(session.id()), parts.settings().environments()));
+            runTools(unfinishedCalls);
+        }
         while (true) {
             if (cancelRequested()) {
                 commit(tx -> TurnStates.cancelled(tx, turn));
@@ -122,6 +125,7 @@ final class TurnRunner {
             intake();
             // Read once per model call: the loop check, the prompt and the calls' ids all come from it.
             List<Item> history = parts.store().history(session.id());
+            tools.quota(CommandQuota.of(history, parts.settings().environments()));
             TurnError limit = limitReached(history);
             if (limit != null) {
                 commit(tx -> TurnStates.failed(tx, turn, limit));

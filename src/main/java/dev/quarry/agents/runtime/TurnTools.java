@@ -43,6 +43,8 @@ final class TurnTools implements AutoCloseable {
     /** The session's environment, {@code null} for a session with none. */
     private EnvironmentLink environment;
     private FileTools files;
+    /** What is left of the session's commands, as of the history last read. */
+    private volatile CommandQuota quota;
     /** The time limits the model asked for its commands of this run, by call id. */
     private final Map<String, Long> timeouts = new java.util.concurrent.ConcurrentHashMap<>();
     private final SecretScrubber scrubber = new SecretScrubber();
@@ -104,6 +106,14 @@ final class TurnTools implements AutoCloseable {
     void environment(EnvironmentLink link, FileTools fileTools) {
         environment = link;
         files = fileTools;
+    }
+
+    void quota(CommandQuota current) {
+        quota = current;
+    }
+
+    CommandQuota quota() {
+        return quota;
     }
 
     EnvironmentLink environment() {
