@@ -45,6 +45,8 @@ final class ToolsCodec {
     private static final Set<String> STDIO_FIELDS = Set.of("type", "command", "args", "env", "env_vars", "cwd");
     static final int COMMAND = 4096;
     static final int ARGS = 256;
+    /** One argument: room for a classpath, well under the kernel's 128 KiB for one string. */
+    static final int ARG = 32 * 1024;
     static final int ENV = 64;
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
 
@@ -151,7 +153,7 @@ final class ToolsCodec {
         for (int i = 0; i < items.size(); i++) {
             String param = path + ".args[" + i + "]";
             if (!items.get(i).isTextual()) throw QuarryException.invalid(param, "'" + param + "' must be a string.");
-            args.add(withoutNul(items.get(i).textValue(), param, COMMAND));
+            args.add(withoutNul(items.get(i).textValue(), param, ARG));
         }
         String cwd = Json.optText(transport, "cwd", path + ".cwd");
         return new AgentTool.Stdio(command, args, env(transport, path + ".env"), cwd == null || cwd.isEmpty() ? null : withoutNul(cwd, path + ".cwd", COMMAND));
