@@ -135,4 +135,16 @@ class StdioMcpTest {
                     .hasMessageContaining("exited with code 5");
         }
     }
+
+    @Test
+    void aMessageOverTheResponseLimitEndsTheServerAndFailsTheCall() {
+        McpSettings settings = new McpSettings(Duration.ofSeconds(20), Duration.ofSeconds(30), Set.of(), Set.of(), 1000);
+        try (McpClients small = new McpClients(settings);
+             McpConnection connection = small.connectStdio(server(StdioMcpServerMain.command(), Map.of()), executor, workspace())) {
+            String text = "x".repeat(settings.maxResponseBytes());
+            McpResult refused = connection.call("echo", "{\"text\":\"" + text + "\"}", "turn_1:call_1");
+            assertThat(refused).isEqualTo(new McpResult(true, "MCP error -32000: stdio MCP server 'local' sent a message over "
+                    + settings.maxResponseBytes() + " bytes"));
+        }
+    }
 }
