@@ -24,7 +24,7 @@ import java.util.logging.Logger;
 
 /**
  * The tools of one run of a turn: the agent's functions, the tools of its MCP servers,
- * connected once per run, and its environment's harness tools ({@link HarnessTools}). The model sees an MCP tool as {@code <server_label>__<tool>}; a call is
+ * connected once per run (a stdio one started in the environment for the run, and ended with it), and its environment's harness tools ({@link HarnessTools}). The model sees an MCP tool as {@code <server_label>__<tool>}; a call is
  * turned back into the server and tool it names. A server that cannot be reached leaves its tools
  * out, unless the agent marked it {@code required}, which fails the turn.
  */
@@ -88,22 +88,27 @@ final class TurnTools implements AutoCloseable {
                     LOG.warning(() -> "session " + sessionId + ": MCP server '" + server.serverLabel() + "' left out: " + e.getMessage());
                     continue;
                 }
-                tools.connections.add(connection);
-                for (McpToolInfo info : connection.tools()) {
-                    String name = McpToolNames.name(server.serverLabel(), info.name());
-                    if (functions.contains(name) || tools.mcp.containsKey(name)) {
-                        LOG.warning(() -> "session " + sessionId + ": MCP tool '" + info.name() + "' of '" + server.serverLabel()
-                                + "' left out: its name " + name + " is taken");
-                        continue;
-                    }
-                    tools.mcp.put(name, new McpTool(server, info, connection));
-                }
+                tools.offer(server, connection, functions, sessionId);
             }
         } catch (RuntimeException e) {
             tools.close(); // what connected before this failure
             throw e;
         }
         return tools;
+    }
+
+    /** Offers the model the server's tools whose names are free. */
+    private void offer(AgentTool.Mcp server, McpConnection connection, Set<String> functions, String sessionId) {
+        connections.add(connection);
+        for (McpToolInfo info : connection.tools()) {
+            String name = McpToolNames.name(server.serverLabel(), info.name());
+            if (functions.contains(name) || mcp.containsKey(name)) {
+                LOG.warning(() -> "session " + sessionId + ": MCP tool '" + info.name() + "' of '" + server.serverLabel()
+                        + "' left out: its name " + name + " is taken");
+                continue;
+            }
+            mcp.put(name, new McpTool(server, info, connection));
+        }
     }
 
     /** Why a server could not be connected; a required one fails the turn with it. */
