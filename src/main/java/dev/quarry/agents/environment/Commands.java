@@ -18,8 +18,8 @@ import java.util.function.Consumer;
 public final class Commands {
     /** How often a running command's limits are checked. */
     private static final Duration TICK = Duration.ofMillis(200);
-    /** The environment commands start with; a login shell adds the machine's own profile. */
-    private static final Map<String, String> ENV = Map.of("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+    /** The environment commands (and stdio MCP servers) start with; a login shell adds the machine's own profile. */
+    public static final Map<String, String> ENV = Map.of("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
             "LANG", "C.UTF-8", "TERM", "dumb");
 
     private Commands() {}

@@ -1,5 +1,7 @@
 package dev.quarry.agents.model;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -20,8 +22,11 @@ public sealed interface AgentTool {
     }
 
     /**
-     * Tools of an MCP server reached over streamable HTTP, which Quarry lists and calls itself.
+     * Tools of an MCP server, which Quarry lists and calls itself: reached over streamable HTTP at
+     * {@code serverUrl}, or (with {@code stdio}) started in the session's environment and spoken
+     * to over its stdin and stdout.
      *
+     * @param serverUrl        the HTTP server's URL; {@code null} for a stdio server
      * @param allowedTools     the server's tools the model may see; {@code null}: all of them
      * @param required         a server that cannot be reached fails the turn, instead of the
      *                         turn going on without its tools
@@ -30,14 +35,21 @@ public sealed interface AgentTool {
      * @param credentials      what is sent to the server to authenticate, {@code null} for nothing
      * @param credentialId     a vault credential whose token is sent as {@code Authorization: Bearer},
      *                         when its vault is one of the session's ({@code credential_id}); {@code null} for none
+     * @param stdio            the command that starts a stdio server, {@code null} for an HTTP server
      */
     record Mcp(String serverLabel, String serverUrl, List<String> allowedTools, boolean required, List<String> idempotentTools,
-               McpCredentials credentials, String credentialId) implements AgentTool {
+               McpCredentials credentials, String credentialId, Stdio stdio) implements AgentTool {
         public Mcp {
             Objects.requireNonNull(serverLabel, "serverLabel");
-            Objects.requireNonNull(serverUrl, "serverUrl");
+            if ((serverUrl == null) == (stdio == null)) throw new IllegalArgumentException("an MCP server has either a URL or a stdio command");
             allowedTools = allowedTools == null ? null : List.copyOf(allowedTools);
             idempotentTools = List.copyOf(idempotentTools);
+        }
+
+        /** A server over streamable HTTP. */
+        public Mcp(String serverLabel, String serverUrl, List<String> allowedTools, boolean required, List<String> idempotentTools,
+                   McpCredentials credentials) {
+            this(serverLabel, serverUrl, allowedTools, required, idempotentTools, credentials, null, null);
         }
 
         public boolean allows(String tool) {
@@ -49,7 +61,22 @@ public sealed interface AgentTool {
         }
 
         public Mcp withCredentials(McpCredentials sealed) {
-            return new Mcp(serverLabel, serverUrl, allowedTools, required, idempotentTools, sealed, credentialId);
+            return new Mcp(serverLabel, serverUrl, allowedTools, required, idempotentTools, sealed, credentialId, stdio);
+        }
+    }
+
+    /**
+     * How a stdio MCP server is started in the session's environment.
+     *
+     * @param env its environment variables, added to what the executor gives every process
+     * @param cwd the folder it runs in, within the workspace (relative to it, or absolute);
+     *            {@code null}: the workspace itself
+     */
+    record Stdio(String command, List<String> args, Map<String, String> env, String cwd) {
+        public Stdio {
+            Objects.requireNonNull(command, "command");
+            args = List.copyOf(args);
+            env = Collections.unmodifiableMap(new LinkedHashMap<>(env));
         }
     }
 

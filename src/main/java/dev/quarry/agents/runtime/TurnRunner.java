@@ -81,14 +81,12 @@ final class TurnRunner {
         sourceIp = parts.store().sourceIp(turn.id());
         if (turn.status().equals(Turn.QUEUED) || turn.startedAt() == null) turn = commit(tx -> TurnStates.started(tx, turn));
         control.deadline(deadline());
-        try (TurnTools connected = TurnTools.connect(parts, session.spec(), session.id(),
-                new VaultUse(parts, session.id(), credential(), sourceIp, origin())); EnvironmentLink link = environmentLink()) {
+        FileTools files = session.environment() instanceof EnvironmentSpec.None ? null : FileTools.of(session.environment());
+        // The link is closed last: a stdio MCP server's process is ended before its executor is let go.
+        try (EnvironmentLink link = environmentLink(); TurnTools connected = TurnTools.connect(parts, session.spec(), session.id(),
+                new VaultUse(parts, session.id(), credential(), sourceIp, origin()), link, files)) {
             tools = connected;
-            if (link != null) {
-                FileTools files = FileTools.of(session.environment());
-                tools.environment(link, files);
-                if (files.hasSkillDirectories()) agent = SkillList.withSkills(agent, files.skills(link.executor()), session.id());
-            }
+            if (files != null && files.hasSkillDirectories()) agent = SkillList.withSkills(agent, files.skills(link.executor()), session.id());
             loop(recover());
         } catch (TurnTools.RequiredServerDown e) {
             commit(tx -> TurnStates.failed(tx, turn, e.error));

@@ -1,6 +1,8 @@
 package dev.quarry.agents.runtime;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.quarry.agents.environment.Executor;
+import dev.quarry.agents.environment.ExecutorException;
 import dev.quarry.agents.environment.FileTools;
 import dev.quarry.agents.model.AgentSpec;
 import dev.quarry.agents.model.AgentTool;
@@ -24,7 +26,7 @@ import java.util.logging.Logger;
 
 /**
  * The tools of one run of a turn: the agent's functions, the tools of its MCP servers,
- * connected once per run, and its environment's harness tools ({@link HarnessTools}). The model sees an MCP tool as {@code <server_label>__<tool>}; a call is
+ * connected once per run (a stdio one started in the environment for the run, and ended with it), and its environment's harness tools ({@link HarnessTools}). The model sees an MCP tool as {@code <server_label>__<tool>}; a call is
  * turned back into the server and tool it names. A server that cannot be reached leaves its tools
  * out, unless the agent marked it {@code required}, which fails the turn. So is a server whose vault
  * credential this run may not use; the tokens it may use are scrubbed out of what the servers answer.
@@ -68,44 +70,87 @@ final class TurnTools implements AutoCloseable {
         String token(String credentialId, String serverUrl) throws VaultKeys.Unusable;
     }
 
-    static TurnTools connect(RuntimeParts parts, AgentSpec spec, String sessionId, VaultCredentials vault) {
+    /**
+     * Connects the agent's MCP servers: over HTTP from here, a stdio one by starting it through
+     * {@code link} (which connects the executor, if no tool has yet) in its folder of the workspace.
+     *
+     * @param link  the session's environment, {@code null} for a session with none (its tools are then left out)
+     * @param files the environment's file tools, {@code null} with {@code link}
+     */
+    static TurnTools connect(RuntimeParts parts, AgentSpec spec, String sessionId, VaultCredentials vault, EnvironmentLink link, FileTools files) {
         TurnTools tools = new TurnTools(spec);
+        tools.environment = link;
+        tools.files = files;
         Set<String> functions = new HashSet<>();
         spec.tools().forEach(t -> {
             if (t instanceof AgentTool.Function f) functions.add(f.name());
         });
-        for (AgentTool tool : spec.tools()) {
-            if (!(tool instanceof AgentTool.Mcp server)) continue;
-            McpConnection connection;
-            try {
-                connection = parts.mcp().connect(server, tools.credentials(parts, server, sessionId, vault));
-            } catch (McpUnavailable | VaultKeys.Unusable e) {
-                if (server.required()) {
-                    tools.close();
-                    throw new RequiredServerDown(new TurnError("connection_failed", "The MCP server '" + server.serverLabel()
-                            + "' is required but could not be reached: " + e.getMessage()));
-                }
-                LOG.warning(() -> "session " + sessionId + ": MCP server '" + server.serverLabel() + "' left out: " + e.getMessage());
-                continue;
-            }
-            tools.connections.add(connection);
-            for (McpToolInfo info : connection.tools()) {
-                String name = McpToolNames.name(server.serverLabel(), info.name());
-                if (functions.contains(name) || tools.mcp.containsKey(name)) {
-                    LOG.warning(() -> "session " + sessionId + ": MCP tool '" + info.name() + "' of '" + server.serverLabel()
-                            + "' left out: its name " + name + " is taken");
+        try {
+            for (AgentTool tool : spec.tools()) {
+                if (!(tool instanceof AgentTool.Mcp server)) continue;
+                McpConnection connection;
+                try {
+                    connection = tools.open(parts, server, sessionId, vault);
+                } catch (ServerDown e) {
+                    if (server.required()) {
+                        throw new RequiredServerDown(new TurnError("connection_failed", "The MCP server '" + server.serverLabel()
+                                + "' is required but could not be reached: " + e.getMessage()));
+                    }
+                    LOG.warning(() -> "session " + sessionId + ": MCP server '" + server.serverLabel() + "' left out: " + e.getMessage());
                     continue;
                 }
-                tools.mcp.put(name, new McpTool(server, info, connection));
+                tools.offer(server, connection, functions, sessionId);
             }
+        } catch (RuntimeException e) {
+            tools.close(); // what connected before this failure
+            throw e;
         }
         return tools;
     }
 
-    /** Gives the run its environment's tools. */
-    void environment(EnvironmentLink link, FileTools fileTools) {
-        environment = link;
-        files = fileTools;
+    /** Offers the model the server's tools whose names are free. */
+    private void offer(AgentTool.Mcp server, McpConnection connection, Set<String> functions, String sessionId) {
+        connections.add(connection);
+        for (McpToolInfo info : connection.tools()) {
+            String name = McpToolNames.name(server.serverLabel(), info.name());
+            if (functions.contains(name) || mcp.containsKey(name)) {
+                LOG.warning(() -> "session " + sessionId + ": MCP tool '" + info.name() + "' of '" + server.serverLabel()
+                        + "' left out: its name " + name + " is taken");
+                continue;
+            }
+            mcp.put(name, new McpTool(server, info, connection));
+        }
+    }
+
+    /** Why a server could not be connected; a required one fails the turn with it. */
+    private static final class ServerDown extends RuntimeException {
+        ServerDown(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    private McpConnection open(RuntimeParts parts, AgentTool.Mcp server, String sessionId, VaultCredentials vault) {
+        try {
+            if (server.stdio() == null) return parts.mcp().connect(server, credentials(parts, server, sessionId, vault));
+            if (environment == null) throw new ServerDown("stdio MCP server '" + server.serverLabel() + "' needs an environment, and the session has none");
+            Executor executor = environment.executor();
+            String cwd;
+            try {
+                cwd = files.folder(executor, server.stdio().cwd());
+            } catch (FileTools.ToolFailure e) {
+                throw new ServerDown("stdio MCP server '" + server.serverLabel() + "' cannot start: " + e.getMessage());
+            }
+            return parts.mcp().connectStdio(server, executor, cwd);
+        } catch (McpUnavailable | VaultKeys.Unusable e) {
+            throw new ServerDown(e.getMessage());
+        } catch (ExecutorException.Disconnected e) {
+            environment.lost(e);
+            throw new ServerDown("stdio MCP server '" + server.serverLabel() + "' cannot start: the executor was lost: " + e.getMessage());
+        } catch (ExecutorException.Refused e) {
+            throw new ServerDown("stdio MCP server '" + server.serverLabel() + "' cannot start: " + e.getMessage());
+        } catch (ExecutorException.Interrupted e) {
+            throw new McpCalls.Interrupted();
+        }
     }
 
     void quota(CommandQuota current) {

@@ -1,6 +1,7 @@
 package dev.quarry.agents.service;
 
 import dev.quarry.agents.model.AgentSpec;
+import dev.quarry.agents.model.AgentTool;
 import dev.quarry.agents.model.EnvironmentSpec;
 import dev.quarry.canonical.QuarryException;
 import java.net.URI;
@@ -10,8 +11,8 @@ import java.util.function.Predicate;
 /**
  * What a session's environment may be on this installation, checked when the session is created:
  * a listening executor only at a host the operator allows, {@code quarry_local} only where a
- * sandbox runs (or the operator allowed running without one), and no function of the agent's named
- * like a harness tool.
+ * sandbox runs (or the operator allowed running without one), no function of the agent's named
+ * like a harness tool, and no stdio MCP server without an environment to start it in.
  *
  * @param executorHostAllowed whether a session may name an executor at a host
  * @param localUnavailable    why {@code quarry_local} cannot run here, {@code null} when it can
@@ -25,6 +26,12 @@ public record EnvironmentRules(Predicate<String> executorHostAllowed, String loc
     void check(EnvironmentSpec environment, AgentSpec agent) {
         switch (environment) {
             case EnvironmentSpec.None none -> {
+                agent.tools().forEach(tool -> {
+                    if (tool instanceof AgentTool.Mcp mcp && mcp.stdio() != null) {
+                        throw QuarryException.invalid("environment", "The MCP server '" + mcp.serverLabel()
+                                + "' runs over stdio, which needs an environment to start it in: give the session an 'environment'.");
+                    }
+                });
                 return;
             }
             case EnvironmentSpec.SelfHosted hosted when hosted.connect() instanceof EnvironmentSpec.Connect.Listening listening -> {
@@ -43,7 +50,7 @@ public record EnvironmentRules(Predicate<String> executorHostAllowed, String loc
             }
         }
         agent.tools().forEach(tool -> {
-            if (tool instanceof dev.quarry.agents.model.AgentTool.Function f && HARNESS_TOOLS.contains(f.name())) {
+            if (tool instanceof AgentTool.Function f && HARNESS_TOOLS.contains(f.name())) {
                 throw QuarryException.invalid("agent.tools", "The function '" + f.name() + "' has the name of one of the environment's tools; rename it.");
             }
         });

@@ -71,7 +71,9 @@ public final class ToolJson {
                     if (f.parameters() != null) node.put("parameters", f.parameters());
                 }
                 case AgentTool.Mcp m -> {
-                    node.put("type", "mcp").put("server_label", m.serverLabel()).put("server_url", m.serverUrl()).put("required", m.required());
+                    node.put("type", "mcp").put("server_label", m.serverLabel()).put("required", m.required());
+                    if (m.serverUrl() != null) node.put("server_url", m.serverUrl());
+                    if (m.stdio() != null) node.set("stdio", stdio(m.stdio()));
                     if (m.allowedTools() != null) m.allowedTools().forEach(node.putArray("allowed_tools")::add);
                     m.idempotentTools().forEach(node.putArray("idempotent_tools")::add);
                     if (m.credentialId() != null) node.put("credential_id", m.credentialId());
@@ -93,15 +95,30 @@ public final class ToolJson {
             out.add(switch (node.path("type").asText()) {
                 case "function" -> new AgentTool.Function(node.path("name").asText(), SpecJson.text(node.get("description")),
                         SpecJson.text(node.get("parameters")));
-                case "mcp" -> new AgentTool.Mcp(node.path("server_label").asText(), node.path("server_url").asText(),
+                case "mcp" -> new AgentTool.Mcp(node.path("server_label").asText(), node.has("stdio") ? null : node.path("server_url").asText(),
                         node.has("allowed_tools") ? strings(node.get("allowed_tools")) : null, node.path("required").asBoolean(),
                         strings(node.path("idempotent_tools")),
                         node.hasNonNull("credentials") ? new AgentTool.McpCredentials.Sealed(node.get("credentials").asText()) : null,
-                        SpecJson.text(node.get("credential_id")));
+                        SpecJson.text(node.get("credential_id")), node.has("stdio") ? stdio(node.get("stdio")) : null);
                 default -> throw new StoreException("an agent spec in the store has a tool of unknown type '" + node.path("type").asText() + "'", null);
             });
         }
         return out;
+    }
+
+    private static ObjectNode stdio(AgentTool.Stdio stdio) {
+        ObjectNode node = JSON.createObjectNode().put("command", stdio.command());
+        stdio.args().forEach(node.putArray("args")::add);
+        ObjectNode env = node.putObject("env");
+        stdio.env().forEach(env::put);
+        if (stdio.cwd() != null) node.put("cwd", stdio.cwd());
+        return node;
+    }
+
+    private static AgentTool.Stdio stdio(JsonNode node) {
+        Map<String, String> env = new LinkedHashMap<>();
+        node.path("env").properties().forEach(e -> env.put(e.getKey(), e.getValue().asText()));
+        return new AgentTool.Stdio(node.path("command").asText(), strings(node.path("args")), env, SpecJson.text(node.get("cwd")));
     }
 
     private static List<String> strings(JsonNode array) {

@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
 
 /**
  * An agent's {@code tools}: {@code function} tools the application runs and {@code mcp} tools
- * over HTTP. Every value is bounded here; an MCP server's secrets ({@code authorization},
+ * over HTTP or stdio. Every value is bounded here; an MCP server's secrets ({@code authorization},
  * {@code headers}) are read in and never written out, as the Agents API documents.
  */
 final class ToolsCodec {
@@ -43,6 +43,13 @@ final class ToolsCodec {
     private static final Set<String> MCP_FIELDS = Set.of("type", "server_label", "transport", "allowed_tools", "required", "connection_origin",
             "credential_id", "request_metadata", "quarry_idempotent_tools");
     private static final Set<String> HTTP_FIELDS = Set.of("type", "server_url", "authorization", "headers");
+    private static final Set<String> STDIO_FIELDS = Set.of("type", "command", "args", "env", "env_vars", "cwd");
+    static final int COMMAND = 4096;
+    static final int ARGS = 256;
+    /** One argument: room for a classpath, well under the kernel's 128 KiB for one string. */
+    static final int ARG = 32 * 1024;
+    static final int ENV = 64;
+    private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
 
     private ToolsCodec() {}
 
@@ -108,26 +115,79 @@ final class ToolsCodec {
         JsonNode transport = Json.requireObject(tool, "transport", path + ".transport");
         String transportPath = path + ".transport";
         String type = Json.requireText(transport, "type", transportPath + ".type");
-        if (type.equals("stdio")) throw QuarryException.unsupported(transportPath + ".type", "MCP over stdio needs an execution environment, which is not supported yet.");
-        if (!type.equals("http")) throw QuarryException.invalid(transportPath + ".type", "Unknown MCP transport '" + shown(type) + "': expected 'http'.");
-        known(transport, HTTP_FIELDS, transportPath);
-        String url = serverUrl(Json.requireText(transport, "server_url", transportPath + ".server_url"), transportPath + ".server_url");
-        String authorization = secret(Json.optText(transport, "authorization", transportPath + ".authorization"), transportPath + ".authorization");
-        Map<String, String> headers = headers(transport, transportPath + ".headers");
-        if (!credentials && (authorization != null || !headers.isEmpty())) {
-            throw QuarryException.invalid(authorization != null ? transportPath + ".authorization" : transportPath + ".headers",
-                    "A saved agent holds no credentials: give the MCP server's authorization and headers when creating a session.");
+        String url = null;
+        AgentTool.McpCredentials secrets = null;
+        AgentTool.Stdio stdio = null;
+        switch (type) {
+            case "http" -> {
+                known(transport, HTTP_FIELDS, transportPath);
+                url = serverUrl(Json.requireText(transport, "server_url", transportPath + ".server_url"), transportPath + ".server_url");
+                String authorization = secret(Json.optText(transport, "authorization", transportPath + ".authorization"), transportPath + ".authorization");
+                Map<String, String> headers = headers(transport, transportPath + ".headers");
+                if (!credentials && (authorization != null || !headers.isEmpty())) {
+                    throw QuarryException.invalid(authorization != null ? transportPath + ".authorization" : transportPath + ".headers",
+                            "A saved agent holds no credentials: give the MCP server's authorization and headers when creating a session.");
+                }
+                secrets = authorization == null && headers.isEmpty() ? null : new AgentTool.McpCredentials.Plain(authorization, headers);
+            }
+            case "stdio" -> stdio = stdio(transport, transportPath);
+            default -> throw QuarryException.invalid(transportPath + ".type", "Unknown MCP transport '" + shown(type) + "': expected 'http' or 'stdio'.");
         }
         String credentialId = Json.optText(tool, "credential_id", path + ".credential_id");
         if (credentialId != null && !Ids.wellFormed(credentialId)) throw QuarryException.invalid(path + ".credential_id", "'" + path + ".credential_id' must be an id.");
-        if (credentialId != null && authorization != null) {
+        if (credentialId != null && secrets instanceof AgentTool.McpCredentials.Plain plain && plain.authorization() != null) {
             throw QuarryException.invalid(path + ".credential_id", "Give either '" + path + ".credential_id' or '" + transportPath
                     + ".authorization', not both: each would be the server's Authorization.");
         }
-        AgentTool.McpCredentials secrets = authorization == null && headers.isEmpty() ? null : new AgentTool.McpCredentials.Plain(authorization, headers);
         List<String> allowed = tool.hasNonNull("allowed_tools") ? toolNames(tool, "allowed_tools", path) : null;
         List<String> idempotent = tool.hasNonNull("quarry_idempotent_tools") ? toolNames(tool, "quarry_idempotent_tools", path) : List.of();
-        return new AgentTool.Mcp(label, url, allowed, Json.optBoolean(tool, "required", path + ".required", false), idempotent, secrets, credentialId);
+        return new AgentTool.Mcp(label, url, allowed, Json.optBoolean(tool, "required", path + ".required", false), idempotent, secrets, credentialId,
+                stdio);
+    }
+
+    /**
+     * A stdio server's command. Its {@code env} values are not credentials: they are stored and
+     * shown like the command (secrets for a stdio server come from a vault, not inline).
+     */
+    private static AgentTool.Stdio stdio(JsonNode transport, String path) {
+        known(transport, STDIO_FIELDS, path);
+        absent(transport, "env_vars", path, "'env_vars' is not supported: give the variables in 'env'.");
+        String command = withoutNul(Json.requireText(transport, "command", path + ".command"), path + ".command", COMMAND);
+        if (command.isBlank()) throw QuarryException.invalid(path + ".command", "'" + path + ".command' must not be blank.");
+        List<JsonNode> items = Json.optArray(transport, "args", path + ".args");
+        if (items.size() > ARGS) throw QuarryException.invalid(path + ".args", "'" + path + ".args' may have at most " + ARGS + " arguments.");
+        List<String> args = new ArrayList<>();
+        for (int i = 0; i < items.size(); i++) {
+            String param = path + ".args[" + i + "]";
+            if (!items.get(i).isTextual()) throw QuarryException.invalid(param, "'" + param + "' must be a string.");
+            args.add(withoutNul(items.get(i).textValue(), param, ARG));
+        }
+        String cwd = Json.optText(transport, "cwd", path + ".cwd");
+        return new AgentTool.Stdio(command, args, env(transport, path + ".env"), cwd == null || cwd.isEmpty() ? null : withoutNul(cwd, path + ".cwd", COMMAND));
+    }
+
+    private static Map<String, String> env(JsonNode transport, String param) {
+        JsonNode value = transport.get("env");
+        if (value == null || value.isNull()) return Map.of();
+        if (!value.isObject()) throw QuarryException.invalid(param, "'" + param + "' must be an object of strings.");
+        if (value.size() > ENV) throw QuarryException.invalid(param, "'" + param + "' may have at most " + ENV + " variables.");
+        Map<String, String> env = new LinkedHashMap<>();
+        for (var entry : value.properties()) {
+            String name = entry.getKey();
+            if (!ENV_NAME.matcher(name).matches()) {
+                throw QuarryException.invalid(param, "'" + param + "' has a variable name that is not letters, digits and '_' (not starting with a digit).");
+            }
+            if (!entry.getValue().isTextual()) throw QuarryException.invalid(param + "." + name, "'" + param + "." + name + "' must be a string.");
+            env.put(name, withoutNul(entry.getValue().textValue(), param + "." + name, SECRET));
+        }
+        return env;
+    }
+
+    /** Bounded and without NUL, which no argument, variable or path can hold. */
+    private static String withoutNul(String text, String param, int max) {
+        bounded(text, param, max);
+        if (text.indexOf('\0') >= 0) throw QuarryException.invalid(param, "'" + param + "' must not contain NUL characters.");
+        return text;
     }
 
     /** An absolute {@code http} or {@code https} URL; whether its host may be called is decided when it is called. */
@@ -203,9 +263,17 @@ final class ToolsCodec {
                 }
                 case AgentTool.Mcp m -> {
                     node.put("type", "mcp").put("server_label", m.serverLabel());
-                    ObjectNode transport = node.putObject("transport").put("type", "http").put("server_url", m.serverUrl());
-                    // Sealed headers are never shown; a saved agent's tool (which has none) shows its empty headers, as the SDKs require.
-                    if (m.credentials() == null) transport.putObject("headers");
+                    if (m.stdio() == null) {
+                        ObjectNode transport = node.putObject("transport").put("type", "http").put("server_url", m.serverUrl());
+                        // Sealed headers are never shown; a saved agent's tool (which has none) shows its empty headers, as the SDKs require.
+                        if (m.credentials() == null) transport.putObject("headers");
+                    } else {
+                        ObjectNode transport = node.putObject("transport").put("type", "stdio").put("command", m.stdio().command());
+                        m.stdio().args().forEach(transport.putArray("args")::add);
+                        ObjectNode env = transport.putObject("env");
+                        m.stdio().env().forEach(env::put);
+                        if (m.stdio().cwd() != null) transport.put("cwd", m.stdio().cwd());
+                    }
                     if (m.allowedTools() == null) node.putNull("allowed_tools");
                     else m.allowedTools().forEach(node.putArray("allowed_tools")::add);
                     node.put("required", m.required());

@@ -25,7 +25,7 @@ class ConversationTest {
         List<ContentBlock.ToolUse> calls = List.of(new ContentBlock.ToolUse("call_1", "tools__fail", "{}", ToolKind.FUNCTION));
         List<Item> history = new ArrayList<>();
         history.add(item(new ItemBody.UserMessage("[[call tools__fail {}]]")));
-        try (TurnTools tools = TurnTools.connect(null, SPEC, "sess_1", null)) {
+        try (TurnTools tools = TurnTools.connect(null, SPEC, "sess_1", null, null, null)) {
             tools.items(calls).forEach(body -> history.add(item(body)));
             List<Message> messages = Conversation.request(SPEC, history, tools.specs()).messages();
 

@@ -2,7 +2,7 @@ package dev.quarry.agents.runtime.mcp;
 
 import java.util.List;
 
-/** An initialized session with one MCP server, from {@link McpClients#connect}. Safe for concurrent calls. */
+/** An initialized session with one MCP server, from {@link McpClients#connect} or {@link McpClients#connectStdio}. Safe for concurrent calls. */
 public interface McpConnection extends AutoCloseable {
     /** The server's tools the agent may use: filtered by {@code allowed_tools}, at most 256, each bounded. */
     List<McpToolInfo> tools();
@@ -19,7 +19,7 @@ public interface McpConnection extends AutoCloseable {
      */
     McpResult call(String tool, String argumentsJson, String idempotencyKey);
 
-    /** Ends the session (an HTTP {@code DELETE} to the server, waited for up to 10 s). */
+    /** Ends the session: an HTTP {@code DELETE} to the server (waited for up to 10 s), or a stdio server's process ended. */
     @Override
     void close();
 }

@@ -173,7 +173,7 @@ class McpClientsTest {
     @ValueSource(booleans = {false, true})
     void aLostSessionIsOpenedAgainAndAnIdempotentCallSentAgain(boolean sse) {
         stub.answerWithSse(sse);
-        AgentTool.Mcp idempotent = new AgentTool.Mcp("stub", stub.url(), null, true, List.of("echo"), null, null);
+        AgentTool.Mcp idempotent = new AgentTool.Mcp("stub", stub.url(), null, true, List.of("echo"), null);
         try (McpConnection connection = clients.connect(idempotent, null)) {
             stub.expireSessionOnce();
 
@@ -283,6 +283,6 @@ class McpClientsTest {
     }
 
     private static AgentTool.Mcp server(String url, List<String> allowed) {
-        return new AgentTool.Mcp("stub", url, allowed, true, List.of(), null, null);
+        return new AgentTool.Mcp("stub", url, allowed, true, List.of(), null);
     }
 }

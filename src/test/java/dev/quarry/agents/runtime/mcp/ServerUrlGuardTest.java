@@ -58,6 +58,6 @@ class ServerUrlGuardTest {
     }
 
     private static AgentTool.Mcp server(String url) {
-        return new AgentTool.Mcp("s", url, null, false, List.of(), null, null);
+        return new AgentTool.Mcp("s", url, null, false, List.of(), null);
     }
 }
