@@ -36,20 +36,23 @@ public sealed interface AgentTool {
      * @param credentialId     a vault credential whose token is sent as {@code Authorization: Bearer},
      *                         when its vault is one of the session's ({@code credential_id}); {@code null} for none
      * @param stdio            the command that starts a stdio server, {@code null} for an HTTP server
+     * @param approvalTools    tools whose every call waits for a person's approval (Quarry extension
+     *                         {@code quarry_require_approval}; {@code "*"}: all)
      */
     record Mcp(String serverLabel, String serverUrl, List<String> allowedTools, boolean required, List<String> idempotentTools,
-               McpCredentials credentials, String credentialId, Stdio stdio) implements AgentTool {
+               McpCredentials credentials, String credentialId, Stdio stdio, List<String> approvalTools) implements AgentTool {
         public Mcp {
             Objects.requireNonNull(serverLabel, "serverLabel");
             if ((serverUrl == null) == (stdio == null)) throw new IllegalArgumentException("an MCP server has either a URL or a stdio command");
             allowedTools = allowedTools == null ? null : List.copyOf(allowedTools);
             idempotentTools = List.copyOf(idempotentTools);
+            approvalTools = approvalTools == null ? List.of() : List.copyOf(approvalTools);
         }
 
         /** A server over streamable HTTP. */
         public Mcp(String serverLabel, String serverUrl, List<String> allowedTools, boolean required, List<String> idempotentTools,
                    McpCredentials credentials) {
-            this(serverLabel, serverUrl, allowedTools, required, idempotentTools, credentials, null, null);
+            this(serverLabel, serverUrl, allowedTools, required, idempotentTools, credentials, null, null, List.of());
         }
 
         public boolean allows(String tool) {
@@ -60,8 +63,13 @@ public sealed interface AgentTool {
             return idempotentTools.contains("*") || idempotentTools.contains(tool);
         }
 
+        /** Whether every call of {@code tool} waits for a person's approval. */
+        public boolean needsApproval(String tool) {
+            return approvalTools.contains("*") || approvalTools.contains(tool);
+        }
+
         public Mcp withCredentials(McpCredentials sealed) {
-            return new Mcp(serverLabel, serverUrl, allowedTools, required, idempotentTools, sealed, credentialId, stdio);
+            return new Mcp(serverLabel, serverUrl, allowedTools, required, idempotentTools, sealed, credentialId, stdio, approvalTools);
         }
     }
 

@@ -123,7 +123,8 @@ final class EnvironmentCalls {
         return item.withState(Item.FAILED, switch (item.body()) {
             case ItemBody.CommandExecution c -> c.ended(c.output(), null, null, error);
             case ItemBody.EnvironmentCall e -> e.answered(null, error);
-            default -> throw new IllegalStateException("not an environment call: " + item.body().type());
+            case ItemBody.McpCall m -> m.answered(null, error); // an MCP call refused its approval
+            default -> throw new IllegalStateException("not a call Quarry makes: " + item.body().type());
         });
     }
 }

@@ -2,6 +2,7 @@ package dev.quarry.agents.runtime;
 
 import dev.quarry.agents.environment.FileTools;
 import dev.quarry.agents.model.AgentSpec;
+import dev.quarry.agents.model.AgentTool;
 import dev.quarry.agents.model.Approval;
 import dev.quarry.agents.model.EnvironmentSpec;
 import dev.quarry.agents.model.EnvironmentState;
@@ -142,7 +143,8 @@ final class TurnRunner {
                 continue;
             }
             // Calls held for a person's approval wait with the turn; MCP calls of the answer run meanwhile.
-            runTools(answer.held() ? answer.calls().stream().filter(c -> c.body() instanceof ItemBody.McpCall).toList() : answer.calls());
+            runTools(answer.held() ? answer.calls().stream().filter(c -> c.body() instanceof ItemBody.McpCall && !needsApproval(c.body())).toList()
+                    : answer.calls());
             if (answer.held() || !TurnStates.pendingCalls(answer.calls()).isEmpty()) {
                 turn = commit(tx -> TurnStates.waiting(tx, turn));
                 parts.store().release(turn.id(), claim.fence());
@@ -223,7 +225,7 @@ final class TurnRunner {
             for (Item item : tx.items(turn.id())) {
                 if (!item.status().equals(Item.IN_PROGRESS)) continue;
                 Approval approval = approvals.get(item.body().callId());
-                if (approval != null && !approval.used() && !(item.body() instanceof ItemBody.McpCall)) {
+                if (approval != null && !approval.used()) {
                     // A call that waited for approval has not started: it runs now, once, or is refused as decided.
                     switch (approval.status()) {
                         case Approval.APPROVED -> {
@@ -405,8 +407,9 @@ final class TurnRunner {
                         Item item = tx.addItem(turn.id(), Item.IN_PROGRESS, call, turn.step());
                         tx.event("agent.session.turn.item.added", turn.id(), new EventPayload.ItemState(item, index++));
                         recorded.add(item);
-                        if (held && !(call instanceof ItemBody.McpCall)) {
-                            tx.holdForApproval(item, call.callId(), HarnessTools.name(call), HarnessTools.arguments(call), expiresAt, !needsApproval(call));
+                        // An MCP call runs on its own unless it needs approval; environment calls wait together, to keep their order.
+                        if (held && (!(call instanceof ItemBody.McpCall) || needsApproval(call))) {
+                            tx.holdForApproval(item, call.callId(), toolName(call), arguments(call), expiresAt, !needsApproval(call));
                         }
                     }
                     case ItemBody.FunctionCallOutput unknownTool -> {
@@ -429,10 +432,27 @@ final class TurnRunner {
         return new Answer(recorded, held);
     }
 
-    /** Whether a person must approve the call first: a harness tool the session's environment names in {@code quarry_require_approval}. */
+    /**
+     * Whether a person must approve the call first: a harness tool the session's environment names
+     * in {@code quarry_require_approval}, or an MCP tool its server's {@code quarry_require_approval} names.
+     */
     private boolean needsApproval(ItemBody call) {
-        return (call instanceof ItemBody.CommandExecution || call instanceof ItemBody.EnvironmentCall)
-                && session.environment().requireApproval().contains(HarnessTools.name(call));
+        return switch (call) {
+            case ItemBody.McpCall mcp -> session.spec().tools().stream()
+                    .anyMatch(t -> t instanceof AgentTool.Mcp server && server.serverLabel().equals(mcp.serverLabel()) && server.needsApproval(mcp.name()));
+            case ItemBody.CommandExecution command -> session.environment().requireApproval().contains(HarnessTools.SHELL);
+            case ItemBody.EnvironmentCall environment -> session.environment().requireApproval().contains(environment.tool());
+            default -> false;
+        };
+    }
+
+    /** The tool a held call calls, as the model named it. */
+    private static String toolName(ItemBody call) {
+        return call instanceof ItemBody.McpCall mcp ? McpToolNames.name(mcp.serverLabel(), mcp.name()) : HarnessTools.name(call);
+    }
+
+    private static String arguments(ItemBody call) {
+        return call instanceof ItemBody.McpCall mcp ? mcp.arguments() : HarnessTools.arguments(call);
     }
 
     /** Who the turn's calls act as: the session's owner (a role acting for its assumer), until the turn's deadline. */

@@ -76,6 +76,7 @@ public final class ToolJson {
                     if (m.stdio() != null) node.set("stdio", stdio(m.stdio()));
                     if (m.allowedTools() != null) m.allowedTools().forEach(node.putArray("allowed_tools")::add);
                     m.idempotentTools().forEach(node.putArray("idempotent_tools")::add);
+                    if (!m.approvalTools().isEmpty()) m.approvalTools().forEach(node.putArray("approval_tools")::add);
                     if (m.credentialId() != null) node.put("credential_id", m.credentialId());
                     switch (m.credentials()) {
                         case null -> { }
@@ -99,7 +100,8 @@ public final class ToolJson {
                         node.has("allowed_tools") ? strings(node.get("allowed_tools")) : null, node.path("required").asBoolean(),
                         strings(node.path("idempotent_tools")),
                         node.hasNonNull("credentials") ? new AgentTool.McpCredentials.Sealed(node.get("credentials").asText()) : null,
-                        SpecJson.text(node.get("credential_id")), node.has("stdio") ? stdio(node.get("stdio")) : null);
+                        SpecJson.text(node.get("credential_id")), node.has("stdio") ? stdio(node.get("stdio")) : null,
+                        strings(node.path("approval_tools")));
                 default -> throw new StoreException("an agent spec in the store has a tool of unknown type '" + node.path("type").asText() + "'", null);
             });
         }

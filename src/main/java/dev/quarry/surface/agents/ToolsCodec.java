@@ -41,7 +41,7 @@ final class ToolsCodec {
             "connection", "mcp-session-id", "mcp-protocol-version", "authorization", "last-event-id", "te", "upgrade");
     private static final Set<String> FUNCTION_FIELDS = Set.of("type", "name", "description", "parameters", "defer_loading", "strict");
     private static final Set<String> MCP_FIELDS = Set.of("type", "server_label", "transport", "allowed_tools", "required", "connection_origin",
-            "credential_id", "request_metadata", "quarry_idempotent_tools");
+            "credential_id", "request_metadata", "quarry_idempotent_tools", "quarry_require_approval");
     private static final Set<String> HTTP_FIELDS = Set.of("type", "server_url", "authorization", "headers");
     private static final Set<String> STDIO_FIELDS = Set.of("type", "command", "args", "env", "env_vars", "cwd");
     static final int COMMAND = 4096;
@@ -142,7 +142,20 @@ final class ToolsCodec {
         List<String> allowed = tool.hasNonNull("allowed_tools") ? toolNames(tool, "allowed_tools", path) : null;
         List<String> idempotent = tool.hasNonNull("quarry_idempotent_tools") ? toolNames(tool, "quarry_idempotent_tools", path) : List.of();
         return new AgentTool.Mcp(label, url, allowed, Json.optBoolean(tool, "required", path + ".required", false), idempotent, secrets, credentialId,
-                stdio);
+                stdio, approval(tool, path));
+    }
+
+    /**
+     * {@code quarry_require_approval}: {@code "always"}, {@code "never"} (the default) or the names
+     * of the tools whose calls wait for a person's approval.
+     */
+    private static List<String> approval(JsonNode tool, String path) {
+        JsonNode value = tool.get("quarry_require_approval");
+        if (value == null || value.isNull()) return List.of();
+        if (value.isTextual() && value.textValue().equals("always")) return List.of("*");
+        if (value.isTextual() && value.textValue().equals("never")) return List.of();
+        if (value.isArray()) return toolNames(tool, "quarry_require_approval", path);
+        throw QuarryException.invalid(path + ".quarry_require_approval", "'" + path + ".quarry_require_approval' must be 'always', 'never' or a list of tool names.");
     }
 
     /**
@@ -281,6 +294,8 @@ final class ToolsCodec {
                     node.put("credential_id", m.credentialId());
                     node.putObject("request_metadata");
                     if (!m.idempotentTools().isEmpty()) m.idempotentTools().forEach(node.putArray("quarry_idempotent_tools")::add);
+                    if (m.approvalTools().contains("*")) node.put("quarry_require_approval", "always");
+                    else if (!m.approvalTools().isEmpty()) m.approvalTools().forEach(node.putArray("quarry_require_approval")::add);
                 }
             }
         }

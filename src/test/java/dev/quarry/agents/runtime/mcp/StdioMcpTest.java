@@ -45,7 +45,8 @@ class StdioMcpTest {
     }
 
     private static AgentTool.Mcp server(List<String> argv, Map<String, String> env) {
-        return new AgentTool.Mcp("local", null, null, false, List.of(), null, null, new AgentTool.Stdio(argv.getFirst(), argv.subList(1, argv.size()), env, null));
+        return new AgentTool.Mcp("local", null, null, false, List.of(), null, null, new AgentTool.Stdio(argv.getFirst(), argv.subList(1, argv.size()), env, null),
+                List.of());
     }
 
     private String workspace() {
