@@ -51,6 +51,18 @@ record EnvironmentSessions(String baseUrl, String key) {
         JsonCalls.send(baseUrl, "POST", "/v1/agents/sessions/" + session + "/events", key, body.toString()).expect(202);
     }
 
+    /**
+     * Sends a user message and waits for the turn it starts to end, by polling (a stream of a turn
+     * with megabytes of output may be cut off for a slow reader); the turn.
+     */
+    JsonNode run(String session, String text) throws InterruptedException {
+        int before = turns(session).size();
+        say(session, text);
+        awaitSession(session, s -> s.path("status").asText().equals("idle") && turns(session).size() > before
+                && List.of("completed", "failed", "cancelled").contains(turns(session).getLast().path("status").asText()));
+        return turns(session).getLast();
+    }
+
     /** Sends a user message and returns the session's events until it is idle again. */
     List<SseFollower.Event> turn(String session, String text) {
         try (SseFollower events = SseFollower.open(baseUrl, "GET", "/v1/agents/sessions/" + session + "/events", key, null, Map.of())) {

@@ -51,7 +51,7 @@ class ExecServerAnthropicTest {
             String id = sessions.create(JSON.createObjectNode().put("model", "claude-agent").put("instructions", "Fix the repository."),
                     EnvironmentSessions.selfHosted(repo, executor.url().toString(), executor.token()));
 
-            sessions.turn(id, "Fix calc.sh and run the tests.");
+            sessions.run(id, "Fix calc.sh and run the tests.");
 
             assertThat(sessions.turns(id)).extracting(t -> t.path("status").asText()).containsExactly("completed");
             assertThat(sessions.lastAnswer(id)).contains("2 passed");

