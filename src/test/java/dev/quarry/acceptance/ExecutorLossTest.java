@@ -121,7 +121,10 @@ class ExecutorLossTest {
         assertThat(idle.path("environment").path("status").asText()).isEqualTo("failed");
         assertThat(idle.path("environment").path("quarry_executor_version").isNull()).as("never connected").isTrue();
         assertThat(idle.path("required_actions")).isEmpty();
-        assertThat(sessions.items(id, "command_execution")).extracting(c -> c.path("status").asText()).doesNotContain("in_progress", "completed");
+        List<JsonNode> commands = sessions.items(id, "command_execution");
+        assertThat(commands).as("the call is answered, not left open").hasSize(1);
+        assertThat(commands.getFirst().path("status").asText()).isEqualTo("failed");
+        assertThat(commands.getFirst().path("error").asText()).startsWith("connection_failed: ");
     }
 
     @Test
