@@ -24,20 +24,34 @@ public final class ExecServerProcess implements AutoCloseable {
     private final URI url;
     private final String token;
     private final Path log;
+    private final Path dir;
 
-    private ExecServerProcess(Process process, URI url, String token, Path log) {
+    private ExecServerProcess(Process process, URI url, String token, Path log, Path dir) {
         this.process = process;
         this.url = url;
         this.token = token;
         this.log = log;
+        this.dir = dir;
     }
 
     /** Starts one, keeping its token file and log in {@code dir}; returns once it listens. */
     public static ExecServerProcess start(Path dir) throws IOException, InterruptedException {
-        String token = "test-capability-token-" + Long.toHexString(System.nanoTime());
+        return start(dir, 0, "test-capability-token-" + Long.toHexString(System.nanoTime()));
+    }
+
+    /**
+     * Starts another on this one's port with this one's token, as an operator restarts a crashed
+     * executor: a client that knew the old one reaches the new one at the same URL.
+     */
+    public ExecServerProcess restart() throws IOException, InterruptedException {
+        if (process.isAlive()) throw new IllegalStateException("still running: kill or close it first");
+        return start(dir, url.getPort(), token);
+    }
+
+    private static ExecServerProcess start(Path dir, int port, String token) throws IOException, InterruptedException {
         Path tokenFile = Files.writeString(dir.resolve("exec-server.token"), token + "\n");
         Path log = dir.resolve("exec-server.log");
-        Process process = new ProcessBuilder(binary().toString(), "exec-server", "--listen", "ws://127.0.0.1:0",
+        Process process = new ProcessBuilder(binary().toString(), "exec-server", "--listen", "ws://127.0.0.1:" + port,
                 "--ws-auth", "capability-token", "--ws-token-file", tokenFile.toAbsolutePath().toString())
                 .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         // It prints the URL it listens on, with the port it was given, once it listens.
@@ -45,7 +59,7 @@ public final class ExecServerProcess implements AutoCloseable {
         try {
             String line = listening.get(60, TimeUnit.SECONDS);
             if (line == null || !line.startsWith("ws://")) throw new IllegalStateException("printed " + line);
-            return new ExecServerProcess(process, URI.create(line.strip()), token, log);
+            return new ExecServerProcess(process, URI.create(line.strip()), token, log, dir);
         } catch (ExecutionException | TimeoutException | IllegalStateException e) {
             process.destroyForcibly().waitFor();
             throw new AssertionError("codex exec-server did not start (" + e + "); its log:\n" + Files.readString(log), e);

@@ -54,14 +54,16 @@ public final class Commands {
                 throw e;
             }
             long elapsed = (System.nanoTime() - started) / 1_000_000;
+            // Checked before the exit: a command that floods its output and ends within one tick was still cut.
+            if (output.overflowed()) {
+                if (exit == null) process.terminate();
+                return new Outcome(output.text() + "\n[output cut at " + maxOutputBytes + " bytes]", exit == null ? null : exit.exitCode(), elapsed,
+                        "output_limit_exceeded: the command wrote more than " + maxOutputBytes + " bytes of output"
+                                + (exit == null ? " and was stopped" : ""));
+            }
             if (exit != null) {
                 String sandbox = exit.sandboxDenied() ? "the executor's sandbox refused an operation of the command" : null;
                 return new Outcome(output.text(), exit.exitCode(), elapsed, sandbox);
-            }
-            if (output.overflowed()) {
-                process.terminate();
-                return new Outcome(output.text() + "\n[output cut at " + maxOutputBytes + " bytes]", null, elapsed,
-                        "output_limit_exceeded: the command wrote more than " + maxOutputBytes + " bytes of output and was stopped");
             }
             if (System.nanoTime() > limit) {
                 process.terminate();

@@ -24,7 +24,8 @@ import java.util.function.Consumer;
  * as MCP calls are: authorized as {@code quarry:RunAgentCommand}, {@code quarry:ReadAgentFile} or
  * {@code quarry:WriteAgentFile} on {@code agent-environment/<id>} and audited with the session and
  * turn. A refused or failed call is a failed item the model reads, not a failed turn; an executor
- * lost mid-call fails that call, and the next one connects again.
+ * lost mid-call fails that call, and the next one connects again; but when no executor answers
+ * within the connect wait the turn fails ({@link EnvironmentLink.Unavailable}).
  */
 final class EnvironmentCalls {
     private EnvironmentCalls() {}
@@ -32,9 +33,13 @@ final class EnvironmentCalls {
     /** A handler's reply when its call was interrupted. */
     private record Cut() {}
 
+    /** A handler's reply when no executor answered within the connect wait: the turn fails, not just the call. */
+    private record NoExecutor(EnvironmentLink.Unavailable why) {}
+
     /**
      * @param live receives a command's output as it comes, with the command's item
-     * @throws McpCalls.Interrupted when the turn was cancelled or the node is stopping
+     * @throws McpCalls.Interrupted       when the turn was cancelled or the node is stopping
+     * @throws EnvironmentLink.Unavailable when no executor answered within the connect wait
      */
     static void run(RuntimeParts parts, TurnTools tools, TurnControl control, Credential credential, String sourceIp, Origin origin, List<Item> calls,
                     BiConsumer<Item, String> live, Consumer<Item> done) {
@@ -63,12 +68,15 @@ final class EnvironmentCalls {
                         return perform(parts, tools, deadline, origin, item, live);
                     } catch (McpCalls.Interrupted | ExecutorException.Interrupted e) {
                         return new Cut();
+                    } catch (EnvironmentLink.Unavailable e) {
+                        return new NoExecutor(e);
                     }
                 });
         Outcome outcome = parts.gateway().perform(Exchange.platform(Ids.next("req_", parts.clock().millis()), TurnRunner.SURFACE, platform,
                 credential, sourceIp, TurnRunner.USER_AGENT).withOrigin(origin));
         return switch (outcome) {
             case Outcome.Performed performed when performed.reply() instanceof Cut -> throw new McpCalls.Interrupted();
+            case Outcome.Performed performed when performed.reply() instanceof NoExecutor gaveUp -> throw gaveUp.why();
             case Outcome.Performed performed when performed.reply() instanceof Item finished -> finished;
             case Outcome.Rejected rejected -> failed(item, rejected.error().message());
             default -> throw new IllegalStateException("an environment call ended with " + outcome.getClass().getSimpleName());
@@ -93,8 +101,6 @@ final class EnvironmentCalls {
             return failed(item, "executor_disconnected: the executor disconnected during the call: " + e.getMessage());
         } catch (FileTools.ToolFailure | ExecutorException.Refused e) {
             return failed(item, tools.scrub(e.getMessage()));
-        } catch (EnvironmentLink.Unavailable e) {
-            return failed(item, e.error.message());
         }
     }
 

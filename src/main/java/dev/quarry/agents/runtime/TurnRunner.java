@@ -92,7 +92,7 @@ final class TurnRunner {
         } catch (TurnTools.RequiredServerDown e) {
             commit(tx -> TurnStates.failed(tx, turn, e.error));
         } catch (EnvironmentLink.Unavailable e) {
-            commit(tx -> TurnStates.failed(tx, turn, e.error));
+            commit(tx -> TurnStates.failedWithOpenCalls(tx, turn, e.error));
         } catch (McpCalls.Interrupted e) {
             if (control.abandoned()) throw new Abandoned();
             commit(tx -> TurnStates.cancelled(tx, turn));

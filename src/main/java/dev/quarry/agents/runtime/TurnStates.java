@@ -74,6 +74,12 @@ public final class TurnStates {
         return close(tx, turn, Turn.FAILED, error);
     }
 
+    /** Fails the turn mid-step: every call still open gets a result saying why (a call is never left without an answer). */
+    public static Turn failedWithOpenCalls(SessionTx tx, Turn turn, TurnError error) {
+        settleOpenCalls(tx, turn, error.code() + ": " + error.message());
+        return failed(tx, turn, error);
+    }
+
     /**
      * Stops the turn: what was being said is kept as incomplete, every call still open gets a
      * result saying it was cancelled (a call is never left without an answer), and the turn ends
