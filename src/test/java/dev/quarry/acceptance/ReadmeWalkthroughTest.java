@@ -128,6 +128,9 @@ class ReadmeWalkthroughTest {
         env.keySet().removeIf(k -> k.startsWith("QUARRY_") || k.startsWith("ANTHROPIC_") || k.startsWith("CLAUDE_")
                 || k.startsWith("OPENAI_") || k.startsWith("CODEX_"));
         env.put("HOME", home.toString());
+        // Codex makes its sandbox helper only outside the temporary folder; with bubblewrap on the machine, its
+        // workspace-write sandbox needs that helper, and a home under /tmp would lack it.
+        env.put("TMPDIR", Files.createDirectories(tmp.resolve("tmpdir")).toString());
         env.put("QUARRY_URL", "http://127.0.0.1:" + port);
         if (agents) {
             Path codex = NpmTools.install(NpmTools.CODEX, "codex");
