@@ -23,10 +23,13 @@ public record AgentsSettings(String node, Duration lease, int maxRunningTurns, i
      *
      * @param executorHosts        hosts a session may name a listening {@code codex exec-server} at
      * @param allowUnconfinedLocal whether {@code quarry_local} may run commands unsandboxed where bubblewrap is unavailable
+     * @param publicUrl            where executors dialing out reach this Quarry ({@code https://quarry.example}, no {@code /v1});
+     *                             {@code null}: the address it listens on
      */
     public record Environments(Set<String> executorHosts, Duration connectWait, int maxCommandSeconds, int maxOutputBytes,
-                               boolean allowUnconfinedLocal, Duration approvalExpiry) {
-        public static final Environments DEFAULTS = new Environments(Set.of(), Duration.ofMinutes(5), 600, 1 << 20, false, Duration.ofHours(1));
+                               boolean allowUnconfinedLocal, Duration approvalExpiry, String publicUrl) {
+        public static final Environments DEFAULTS = new Environments(Set.of(), Duration.ofMinutes(5), 600, 1 << 20, false, Duration.ofHours(1),
+                null);
 
         public Environments {
             executorHosts = Set.copyOf(executorHosts);

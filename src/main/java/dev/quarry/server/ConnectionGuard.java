@@ -178,6 +178,20 @@ final class ConnectionGuard implements Filter, AutoCloseable {
         }
     }
 
+    /**
+     * Keeps a connection that was upgraded to a WebSocket from being closed as late: it carries no
+     * more request heads, so it counts as busy until the returned hook runs (when the socket closes).
+     */
+    Runnable hold(SocketAddress peer) {
+        Connection connection = byPeer.get(peer);
+        if (connection == null) return () -> { };
+        connection.inFlight.incrementAndGet();
+        return () -> {
+            connection.waitingSince = System.nanoTime();
+            connection.inFlight.decrementAndGet();
+        };
+    }
+
     private void closeLateOnes() {
         while (!Thread.currentThread().isInterrupted()) {
             try {
