@@ -19,9 +19,13 @@ import dev.quarry.identity.Credential;
 import dev.quarry.policy.Actions;
 import dev.quarry.surface.WireReply;
 import io.helidon.common.buffers.BufferData;
+import io.helidon.http.DirectHandler;
 import io.helidon.http.Header;
+import io.helidon.http.HeaderNames;
 import io.helidon.http.Headers;
 import io.helidon.http.HttpPrologue;
+import io.helidon.http.RequestException;
+import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
@@ -98,7 +102,7 @@ final class DialOutRoutes implements HttpService {
     @Override
     public void routing(HttpRules rules) {
         rules.post(PREFIX + "/{id}/direct/register", this::register)
-                // Reached only when the WebSocket upgrade was refused (or the request was no upgrade): says why.
+                // A request for the socket that is no WebSocket upgrade: refused as the upgrade would be, or told to upgrade.
                 .get(SOCKET_PATH, this::notUpgraded);
     }
 
@@ -144,13 +148,16 @@ final class DialOutRoutes implements HttpService {
         try {
             return gate.admit(environmentId, request, clock.instant());
         } catch (DialOutGate.Refused e) {
-            if (e.credentialEnvironment() != null) {
-                audit.record(new AuditEvent(UUID.randomUUID().toString(), clock.instant(), null, "agent-environment/" + e.credentialEnvironment(),
-                        sourceIp, userAgent, Actions.CONNECT_AGENT_ENVIRONMENT, "agent-environment/" + environmentId, "deny", null, null,
-                        ErrorKind.PERMISSION_DENIED.name()));
-            }
+            if (e.credentialEnvironment() != null) auditCrossEnvironment(e, environmentId, sourceIp, userAgent);
             throw new QuarryException(new QuarryError(ErrorKind.PERMISSION_DENIED, e.getMessage(), null, null));
         }
+    }
+
+    /** A valid credential of one environment used for another: refused, and recorded as the credential's attempt. */
+    private void auditCrossEnvironment(DialOutGate.Refused e, String environmentId, String sourceIp, String userAgent) {
+        audit.record(new AuditEvent(UUID.randomUUID().toString(), clock.instant(), null, "agent-environment/" + e.credentialEnvironment(),
+                sourceIp, userAgent, Actions.CONNECT_AGENT_ENVIRONMENT, "agent-environment/" + environmentId, "deny", null, null,
+                ErrorKind.PERMISSION_DENIED.name()));
     }
 
     /** The request as SigV4 covers it; an unsigned one too, which the gate then refuses as unsigned. */
@@ -192,8 +199,10 @@ final class DialOutRoutes implements HttpService {
                 environment = gate.admit(parts[0], SignableRequest.of(prologue.method().text(), path, prologue.query().rawValue(), signedHeaders,
                         new byte[0]), clock.instant());
             } catch (DialOutGate.Refused e) {
-                // Refused here, the request goes on to the HTTP route, which answers 403 and audits.
-                throw new WsUpgradeException("refused");
+                // Helidon answers a WsUpgradeException with an empty 400: a RequestException carries the 403 and why.
+                if (e.credentialEnvironment() != null) auditCrossEnvironment(e, parts[0], null, headers.first(HeaderNames.USER_AGENT).orElse(null));
+                throw RequestException.builder().type(DirectHandler.EventType.FORBIDDEN).status(Status.FORBIDDEN_403).message(e.getMessage())
+                        .safeMessage(true).setKeepAlive(false).build();
             }
             return Optional.empty();
         }
