@@ -187,7 +187,6 @@ final class DialOutRoutes implements HttpService {
     private final class ExecutorSocket implements WsListener {
         private volatile DialOutStore.DialOutEnvironment environment;
         private volatile DialInSocket socket;
-        private volatile Runnable release = () -> { };
 
         @Override
         public Optional<Headers> onHttpUpgrade(HttpPrologue prologue, Headers headers) throws WsUpgradeException {
@@ -209,13 +208,20 @@ final class DialOutRoutes implements HttpService {
 
         @Override
         public void onOpen(WsSession session) {
-            release = holdConnection.apply(session.socketContext().remotePeer().address());
-            DialInSocket opened = new DialInSocket("environment " + environment.environmentId(), new ServerTextSocket(session), INITIALIZE_TIMEOUT);
+            String environmentId = environment.environmentId();
+            Runnable release = holdConnection.apply(session.socketContext().remotePeer().address());
+            DialInSocket opened = new DialInSocket("environment " + environmentId, new ServerTextSocket(session), INITIALIZE_TIMEOUT);
             socket = opened;
-            registry.offer(environment.environmentId(), opened);
+            registry.offer(environmentId, opened);
             long now = clock.millis();
-            store.link(environment.environmentId(), node.name(), node.boot().get(), now, now + node.lease().toMillis());
-            LOG.info(() -> "environment " + environment.environmentId() + ": its executor connected");
+            store.link(environmentId, node.name(), node.boot().get(), now, now + node.lease().toMillis());
+            LOG.info(() -> "environment " + environmentId + ": its executor connected");
+            opened.whenClosed(() -> {
+                release.run();
+                registry.remove(environmentId, opened);
+                if (!registry.holds(environmentId)) store.unlink(environmentId, node.name(), node.boot().get(), clock.millis());
+                LOG.info(() -> "environment " + environmentId + ": its executor's socket closed");
+            });
         }
 
         @Override
@@ -230,24 +236,14 @@ final class DialOutRoutes implements HttpService {
 
         @Override
         public void onClose(WsSession session, int status, String reason) {
-            gone(() -> socket.closed(status, reason));
+            DialInSocket closed = socket;
+            if (closed != null) closed.closed(status, reason);
         }
 
         @Override
         public void onError(WsSession session, Throwable t) {
-            gone(() -> socket.failed("the connection failed (" + t.getClass().getSimpleName() + ")"));
-        }
-
-        private void gone(Runnable tell) {
-            DialInSocket closed = socket;
-            if (closed == null) return;
-            tell.run();
-            release.run();
-            registry.remove(environment.environmentId(), closed);
-            if (!registry.holds(environment.environmentId())) {
-                store.unlink(environment.environmentId(), node.name(), node.boot().get(), clock.millis());
-            }
-            LOG.info(() -> "environment " + environment.environmentId() + ": its executor's socket closed");
+            DialInSocket failed = socket;
+            if (failed != null) failed.failed("the connection failed (" + t.getClass().getSimpleName() + ")");
         }
     }
 

@@ -38,6 +38,14 @@ public final class DialInSocket {
         rpc.failed(why);
     }
 
+    /**
+     * Runs {@code then} once the socket is gone, whatever ended it: the executor's close, a failure
+     * seen on a send, or Quarry's own close (the server does not report every one of these).
+     */
+    public void whenClosed(Runnable then) {
+        rpc.whenLost(then);
+    }
+
     /** Whether the socket still stands. */
     public boolean open() {
         return rpc.open();

@@ -57,6 +57,7 @@ final class JsonRpcSocket {
     private volatile TextSocket socket;
     private volatile Listener listener;
     private volatile ExecutorException.Disconnected lost;
+    private final CompletableFuture<Void> gone = new CompletableFuture<>();
 
     /** @param peer how messages name the server: its URL without credentials or query */
     JsonRpcSocket(String peer, Duration callTimeout) {
@@ -124,6 +125,11 @@ final class JsonRpcSocket {
         if (closing == null) return;
         if (open) closing.close();
         else closing.abort();
+    }
+
+    /** Runs {@code then} once the connection is lost (at once if it is), whatever ended it. */
+    void whenLost(Runnable then) {
+        gone.thenRun(then);
     }
 
     /** Whether the connection still stands (nothing has broken or closed it). */
@@ -258,6 +264,7 @@ final class JsonRpcSocket {
         waiting.values().forEach(caller -> caller.completeExceptionally(gone));
         Listener heard = listener;
         if (heard != null) heard.disconnected(gone);
+        this.gone.complete(null);
         return true;
     }
 }
