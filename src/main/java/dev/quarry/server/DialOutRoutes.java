@@ -30,6 +30,7 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.helidon.webserver.websocket.WsConfig;
 import io.helidon.webserver.websocket.WsRouting;
 import io.helidon.websocket.WsListener;
 import io.helidon.websocket.WsSession;
@@ -104,6 +105,14 @@ final class DialOutRoutes implements HttpService {
         rules.post(PREFIX + "/{id}/direct/register", this::register)
                 // A request for the socket that is no WebSocket upgrade: refused as the upgrade would be, or told to upgrade.
                 .get(SOCKET_PATH, this::notUpgraded);
+    }
+
+    /**
+     * The WebSocket protocol's settings: a frame as large as a message JSON-RPC takes (Helidon's
+     * default of 1 MiB is less than a 1 MiB file read_file reads, in base64).
+     */
+    static WsConfig protocol() {
+        return WsConfig.builder().maxFrameLength(DialInSocket.MAX_MESSAGE_CHARS).build();
     }
 
     /** The WebSocket route, one listener per connection. */

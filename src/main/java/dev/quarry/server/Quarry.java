@@ -314,6 +314,7 @@ public final class Quarry implements AutoCloseable {
                         .register(callerRoutes.toArray(HttpService[]::new))
                         .register(dialOuts))
                     .addRouting(dialOuts.sockets())
+                    .addProtocol(DialOutRoutes.protocol())
                     .build()
                     .start());
         } catch (RuntimeException e) {

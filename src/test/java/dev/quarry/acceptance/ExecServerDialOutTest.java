@@ -132,9 +132,15 @@ class ExecServerDialOutTest {
 
         first.kill();
         executor(created, created.environmentId(), created.secret());
-        List<AgentSessionEvent> again = turn(client, created.sessionId(), "[[call shell {\"command\": \"bash test.sh && echo again\"}]]");
+        // A file near read_file's 1 MiB limit comes back in one message larger than Helidon's default WebSocket frame.
+        Files.writeString(repo.resolve("big.txt"), "0123456789abcdef\n".repeat(60_000));
+        List<AgentSessionEvent> again = turn(client, created.sessionId(),
+                "[[call read_file {\"path\": \"big.txt\", \"offset\": 59999}]] [[call shell {\"command\": \"bash test.sh && echo again\"}]]");
 
         assertThat(answer(again)).contains("2 passed").contains("again");
+        JsonNode read = ExecServerAgentTest.items(client, created.sessionId()).stream()
+                .filter(i -> i.path("type").asText().equals("environment_call") && i.path("name").asText().equals("read_file")).findFirst().orElseThrow();
+        assertThat(read.path("output").asText()).contains("0123456789abcdef").doesNotContain("error");
         JsonNode after = quarry.call("GET", "/v1/agents/sessions/" + created.sessionId(), key, null).expect(200);
         assertThat(after.path("environment").path("status").asText()).isEqualTo("connected");
         assertThat(after.toString()).doesNotContain(created.secret());

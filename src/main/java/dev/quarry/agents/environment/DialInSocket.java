@@ -9,6 +9,9 @@ import java.time.Duration;
  * makes it an {@link ExecServerConnection}.
  */
 public final class DialInSocket {
+    /** The largest message the executor may send, in characters (its JSON is ASCII: in bytes too). */
+    public static final int MAX_MESSAGE_CHARS = JsonRpcSocket.MAX_MESSAGE_CHARS;
+
     private final String peer;
     private final JsonRpcSocket rpc;
 
