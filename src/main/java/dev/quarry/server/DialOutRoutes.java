@@ -129,6 +129,7 @@ final class DialOutRoutes implements HttpService {
             if (!TRANSPORT.equals(transport)) {
                 throw QuarryException.invalid("transport", "This Quarry serves the transport '" + TRANSPORT + "' only (--remote-transport direct).");
             }
+            // Not kept: the socket is admitted by its own signature, for the environment its path names.
             String registration = "dreg_" + HexFormat.of().formatHex(bytes(12));
             String base = publicUrl.get();
             String socketUrl = (base.startsWith("https://") ? "wss://" + base.substring(8) : "ws://" + base.substring(base.indexOf("://") + 3))
@@ -169,12 +170,10 @@ final class DialOutRoutes implements HttpService {
                 ErrorKind.PERMISSION_DENIED.name()));
     }
 
-    /** The request as SigV4 covers it; an unsigned one too, which the gate then refuses as unsigned. */
+    /** The request as SigV4 covers it; for an unsigned one, a request without headers, which the gate refuses as unsigned. */
     private static SignableRequest signable(ServerRequest req, byte[] body) {
         if (BedrockRoutes.credential(req, () -> body, "quarry") instanceof Credential.SigV4 sigV4) return sigV4.request();
-        Map<String, List<String>> headers = new LinkedHashMap<>();
-        for (Header header : req.headers()) headers.put(header.name(), header.allValues());
-        return SignableRequest.of(req.prologue().method().text(), req.path().rawPath(), req.query().rawValue(), headers, new byte[0]);
+        return SignableRequest.of(req.prologue().method().text(), req.path().rawPath(), req.query().rawValue(), Map.of(), new byte[0]);
     }
 
     private static String transport(byte[] body) {
