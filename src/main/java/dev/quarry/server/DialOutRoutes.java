@@ -47,7 +47,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
 
@@ -80,16 +80,17 @@ final class DialOutRoutes implements HttpService {
     private final DialInRegistry registry;
     private final Node node;
     private final AuditLog audit;
-    private final Function<SocketAddress, Runnable> holdConnection;
+    private final BiFunction<SocketAddress, Runnable, Runnable> holdConnection;
     private final Supplier<String> publicUrl;
     private final Clock clock;
 
     /**
-     * @param holdConnection keeps an upgraded connection from being closed as idle, until the returned hook runs
+     * @param holdConnection keeps an upgraded connection from being closed as idle, until the returned hook runs, and
+     *                       runs the given one when it finds the connection gone
      * @param publicUrl      where executors reach this node ({@code http://host:port}, no trailing slash)
      */
     DialOutRoutes(DialOutGate gate, DialOutStore store, DialInRegistry registry, Node node, AuditLog audit,
-                  Function<SocketAddress, Runnable> holdConnection, Supplier<String> publicUrl, Clock clock) {
+                  BiFunction<SocketAddress, Runnable, Runnable> holdConnection, Supplier<String> publicUrl, Clock clock) {
         this.gate = gate;
         this.store = store;
         this.registry = registry;
@@ -217,8 +218,9 @@ final class DialOutRoutes implements HttpService {
         @Override
         public void onOpen(WsSession session) {
             String environmentId = environment.environmentId();
-            Runnable release = holdConnection.apply(session.socketContext().remotePeer().address());
             DialInSocket opened = new DialInSocket("environment " + environmentId, new ServerTextSocket(session), INITIALIZE_TIMEOUT);
+            Runnable release = holdConnection.apply(session.socketContext().remotePeer().address(),
+                    () -> opened.failed("its connection closed"));
             socket = opened;
             registry.offer(environmentId, opened);
             long now = clock.millis();

@@ -19,6 +19,7 @@ import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -111,6 +112,12 @@ class ExecServerDialOutTest {
         return executor;
     }
 
+    private static void awaitLogged(String text, int times) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        while (logged.stream().filter(line -> line.contains(text)).count() < times && System.nanoTime() < deadline) Thread.sleep(50);
+        assertThat(logged.stream().filter(line -> line.contains(text)).count()).as(text).isGreaterThanOrEqualTo(times);
+    }
+
     private static String answer(List<AgentSessionEvent> events) {
         return events.stream().filter(AgentSessionEvent::isTurnOutputTextDone).map(e -> e.asTurnOutputTextDone().text()).reduce((a, b) -> b)
                 .orElseThrow();
@@ -130,7 +137,11 @@ class ExecServerDialOutTest {
         assertThat(Files.readString(repo.resolve("calc.sh"))).contains("echo $(( $1 + $2 ))");
         assertThat(events.stream().map(AgentTurnsSdkTest::type)).contains("agent.session.environment.connected");
 
+        // The run closed its socket at its end; the executor opens a new one a few seconds later, which waits for the next run.
+        awaitLogged(created.environmentId() + ": its executor connected", 2);
         first.kill();
+        // A socket of an executor that just went away is let go at once, not when a send to it first fails.
+        awaitLogged(created.environmentId() + ": its executor's socket closed", 2);
         executor(created, created.environmentId(), created.secret());
         // A file near read_file's 1 MiB limit comes back in one message larger than Helidon's default WebSocket frame.
         Files.writeString(repo.resolve("big.txt"), "0123456789abcdef\n".repeat(60_000));
