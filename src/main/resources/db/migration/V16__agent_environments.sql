@@ -11,6 +11,7 @@ CREATE TABLE agent_environments (
     error_message    TEXT,
     link_node        VARCHAR(64),
     link_boot        VARCHAR(40),
+    link_until       BIGINT,
     created_at       BIGINT NOT NULL,
     updated_at       BIGINT NOT NULL
 );

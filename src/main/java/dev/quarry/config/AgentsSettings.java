@@ -23,11 +23,14 @@ public record AgentsSettings(String node, Duration lease, int maxRunningTurns, i
      *
      * @param executorHosts        hosts a session may name a listening {@code codex exec-server} at
      * @param allowUnconfinedLocal whether {@code quarry_local} may run commands unsandboxed where bubblewrap is unavailable
+     * @param publicUrl            where executors dialing out reach this Quarry ({@code https://quarry.example}, no {@code /v1});
+     *                             {@code null}: the address it listens on
      */
     public record Environments(Set<String> executorHosts, Duration connectWait, int maxCommandSeconds, int maxOutputBytes,
-                               int maxCommandsPerSession, long maxCommandSecondsPerSession, boolean allowUnconfinedLocal, Duration approvalExpiry) {
+                               int maxCommandsPerSession, long maxCommandSecondsPerSession, boolean allowUnconfinedLocal, Duration approvalExpiry,
+                               String publicUrl) {
         public static final Environments DEFAULTS = new Environments(Set.of(), Duration.ofMinutes(5), 600, 1 << 20, 2000, 8 * 3600, false,
-                Duration.ofHours(1));
+                Duration.ofHours(1), null);
 
         public Environments {
             executorHosts = Set.copyOf(executorHosts);

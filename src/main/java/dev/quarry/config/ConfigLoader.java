@@ -180,7 +180,9 @@ public final class ConfigLoader {
         if (node.isMissingNode() || node.isNull()) return d;
         String at = "agents.environments";
         expectKeys(node, at, Set.of("executor_hosts", "connect_wait_seconds", "max_command_seconds", "max_command_output_bytes",
-                "max_commands_per_session", "max_command_seconds_per_session", "allow_unconfined_local", "approval_expiry_seconds"));
+                "max_commands_per_session", "max_command_seconds_per_session", "allow_unconfined_local", "approval_expiry_seconds",
+                "public_url"));
+        String publicUrl = httpUrl(node, "public_url", at + ".public_url");
         return new AgentsSettings.Environments(Set.copyOf(names(node, "executor_hosts", at)),
                 Duration.ofSeconds(within(node, "connect_wait_seconds", at, 0, 300, d.connectWait().toSeconds())),
                 (int) within(node, "max_command_seconds", at, 1, 86_400, d.maxCommandSeconds()),
@@ -188,7 +190,8 @@ public final class ConfigLoader {
                 (int) within(node, "max_commands_per_session", at, 1, 1_000_000, d.maxCommandsPerSession()),
                 within(node, "max_command_seconds_per_session", at, 1, 365L * 86_400, d.maxCommandSecondsPerSession()),
                 optBoolean(node, "allow_unconfined_local", at + ".allow_unconfined_local", d.allowUnconfinedLocal()),
-                Duration.ofSeconds(within(node, "approval_expiry_seconds", at, 1, 7 * 86_400, d.approvalExpiry().toSeconds())));
+                Duration.ofSeconds(within(node, "approval_expiry_seconds", at, 1, 7 * 86_400, d.approvalExpiry().toSeconds())),
+                publicUrl == null ? null : publicUrl.replaceAll("/+$", ""));
     }
 
     /** An optional whole number of section {@code section} from {@code least} to {@code most}. */
@@ -297,13 +300,18 @@ public final class ConfigLoader {
     }
 
     private String baseUrl(JsonNode provider, String path) {
-        String url = optText(provider, "base_url", path);
+        return httpUrl(provider, "base_url", path);
+    }
+
+    /** An optional http:// or https:// URL with a host and no credentials. */
+    private String httpUrl(JsonNode node, String field, String path) {
+        String url = optText(node, field, path);
         if (url == null) return null;
         try {
             URI uri = new URI(url);
             if (uri.getRawUserInfo() != null) {
                 // Secrets never live in the file; and the URL is shown in errors and logs.
-                fail(path, "must not carry credentials (user:password@): give the key with api_key_env");
+                fail(path, "must not carry credentials (user:password@)" + ("base_url".equals(field) ? ": give the key with api_key_env" : ""));
             }
             if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null) return url;
         } catch (URISyntaxException e) {

@@ -17,7 +17,12 @@ public final class AccessKeys {
     private AccessKeys() {}
 
     public static String newId() {
-        var id = new StringBuilder(PREFIX);
+        return newId(PREFIX);
+    }
+
+    /** An id of the same shape with another four-letter prefix, for pairs that are not principals' keys. */
+    public static String newId(String prefix) {
+        var id = new StringBuilder(prefix);
         for (int i = 0; i < 16; i++) id.append(BASE32[RANDOM.nextInt(BASE32.length)]);
         return id.toString();
     }

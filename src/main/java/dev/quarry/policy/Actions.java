@@ -31,6 +31,11 @@ public final class Actions {
     public static final String RUN_AGENT_COMMAND = "quarry:RunAgentCommand";
     public static final String READ_AGENT_FILE = "quarry:ReadAgentFile";
     public static final String WRITE_AGENT_FILE = "quarry:WriteAgentFile";
+    /**
+     * An executor dialing out to Quarry connecting to {@code agent-environment/<environment id>}: its
+     * environment's own credential grants it, no policy; only its refusal for another environment is audited.
+     */
+    public static final String CONNECT_AGENT_ENVIRONMENT = "quarry:ConnectAgentEnvironment";
     /** Approving or denying a call that waits for a person, on {@code agent-session/ID}. */
     public static final String APPROVE_AGENT_ACTION = "quarry:ApproveAgentAction";
     /** Saved agents, on {@code agent/*} (create, list) or {@code agent/ID}. */

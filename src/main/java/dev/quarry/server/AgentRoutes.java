@@ -1,6 +1,7 @@
 package dev.quarry.server;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.quarry.agents.model.EnvironmentSpec;
 import dev.quarry.agents.model.EventPayload;
 import dev.quarry.agents.model.Ids;
 import dev.quarry.agents.model.Input;
@@ -42,6 +43,7 @@ import io.helidon.webserver.http.ServerResponse;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The Agents API on OpenAI's tree ({@code /v1/agents…}, beta {@code agents=v1}; the
@@ -90,9 +92,11 @@ final class AgentRoutes implements HttpService {
     private final TurnStore turns;
     private final EventHub hub;
     private final Catalog catalog;
+    private final Supplier<String> remoteUrl;
 
+    /** @param remoteUrl where executors dialing out reach this Quarry: its public URL and {@code /v1} */
     AgentRoutes(PlatformCalls calls, AgentSessions sessions, RoleSessions roleSessions, SessionInputs inputs, SavedAgents agents, TurnStore turns,
-                EventHub hub, Catalog catalog) {
+                EventHub hub, Catalog catalog, Supplier<String> remoteUrl) {
         this.calls = calls;
         this.sessions = sessions;
         this.roleSessions = roleSessions;
@@ -101,6 +105,7 @@ final class AgentRoutes implements HttpService {
         this.turns = turns;
         this.hub = hub;
         this.catalog = catalog;
+        this.remoteUrl = remoteUrl;
     }
 
     @Override
@@ -160,11 +165,20 @@ final class AgentRoutes implements HttpService {
             BedrockAgentsCodec.Create bedrock = tree.bedrock() ? BedrockAgentsCodec.sessionCreate(body) : null;
             SessionDraft draft = bedrock != null ? bedrock.draft() : AgentsCodec.sessionCreate(body);
             if (draft.input() != null) call.alsoMay(Actions.SEND_AGENT_SESSION_EVENT, "agent-session/*");
-            Session session = bedrock != null ? roleSessions.create(call, bedrock.role(), draft, tree.wire().surface(), gate(call))
+            if (streamed && draft.environment() instanceof EnvironmentSpec.SelfHosted hosted && hosted.connect() instanceof EnvironmentSpec.Connect.DialOut) {
+                // The credential is shown once, in the creation's answer: a stream of events has no place for it.
+                throw QuarryException.invalid("stream", "A session whose executor dials out to Quarry (self_hosted without quarry_connect) "
+                        + "must be created without 'stream': its answer carries the executor's credential.");
+            }
+            AgentSessions.Created created = bedrock != null
+                    ? new AgentSessions.Created(roleSessions.create(call, bedrock.role(), draft, tree.wire().surface(), gate(call)), null)
                     : sessions.create(call, draft, tree.wire().surface(), gate(call));
+            Session session = created.session();
             if (!streamed) {
                 inputs.begin(session, draft.input(), sender(req, call));
-                return sent -> ModelCalls.reply(sent, json(AgentsCodec.session(sessions.view(session))));
+                ObjectNode answer = AgentsCodec.session(sessions.view(session));
+                if (created.credential() != null) AgentsCodec.dialOut(answer, remoteUrl.get(), created.credential());
+                return sent -> ModelCalls.reply(sent, json(answer));
             }
             // Followed before anything is committed, so the stream starts at agent.session.created.
             Subscription subscription = hub.subscribe(session.id(), -1);

@@ -23,6 +23,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.logging.Logger;
 
@@ -61,6 +62,8 @@ final class ConnectionGuard implements Filter, AutoCloseable {
         final InetAddress client;
         final boolean beyondCap;
         final AtomicInteger inFlight = new AtomicInteger();
+        /** What to tell once the connection is gone (an upgraded one's owner), or {@code null}. */
+        final AtomicReference<Runnable> whenClosed = new AtomicReference<>();
         volatile long waitingSince;
         volatile boolean answeredOnce;
 
@@ -178,6 +181,23 @@ final class ConnectionGuard implements Filter, AutoCloseable {
         }
     }
 
+    /**
+     * Keeps a connection that was upgraded to a WebSocket from being closed as late: it carries no
+     * more request heads, so it counts as busy until the returned hook runs (when the socket closes).
+     * {@code whenClosed} runs once if the connection is found closed first, within a second: Helidon
+     * 4.5.0 does not tell a WebSocket's listener when the other side just goes away.
+     */
+    Runnable hold(SocketAddress peer, Runnable whenClosed) {
+        Connection connection = byPeer.get(peer);
+        if (connection == null) return () -> { };
+        connection.whenClosed.set(whenClosed);
+        connection.inFlight.incrementAndGet();
+        return () -> {
+            connection.waitingSince = System.nanoTime();
+            connection.inFlight.decrementAndGet();
+        };
+    }
+
     private void closeLateOnes() {
         while (!Thread.currentThread().isInterrupted()) {
             try {
@@ -223,6 +243,8 @@ final class ConnectionGuard implements Filter, AutoCloseable {
     }
 
     private void forget(Connection c) {
+        Runnable closed = c.whenClosed.getAndSet(null);
+        if (closed != null) closed.run();
         byPeer.remove(c.peer, c);
         Set<Connection> theirs = byClient.get(c.client);
         if (theirs != null) theirs.remove(c);

@@ -12,11 +12,13 @@ import dev.quarry.agents.runtime.SessionExecutors;
 import dev.quarry.agents.runtime.mcp.McpClients;
 import dev.quarry.agents.runtime.mcp.McpSettings;
 import dev.quarry.agents.service.AgentSessions;
+import dev.quarry.agents.service.DialOutGate;
 import dev.quarry.agents.service.EnvironmentRules;
 import dev.quarry.agents.service.RoleSessions;
 import dev.quarry.agents.service.SavedAgents;
 import dev.quarry.agents.service.SessionInputs;
 import dev.quarry.agents.store.AgentStore;
+import dev.quarry.agents.store.DialOutStore;
 import dev.quarry.agents.store.SessionStore;
 import dev.quarry.agents.store.TurnStore;
 import dev.quarry.audit.AuditAnchor;
@@ -212,11 +214,16 @@ public final class Quarry implements AutoCloseable {
         var callerRoutes = List.of(new FeedbackRoutes(platformCalls, new AnswerFeedback(db, clock)),
                 new ExperimentAdminRoutes(platformCalls, new ExperimentReport(db)),
                 new AgentRoutes(platformCalls, agentSessions, new RoleSessions(agentSessions, identities),
-                        new SessionInputs(turnStore, hub, agents, clock), new SavedAgents(agentStore, clock), turnStore, hub, catalog),
+                        new SessionInputs(turnStore, hub, agents, clock), new SavedAgents(agentStore, clock), turnStore, hub, catalog,
+                        () -> publicUrl() + "/v1"),
                 new VaultRoutes(platformCalls, vaults));
+        DialOutStore dialOutStore = new DialOutStore(db);
+        var dialOuts = new DialOutRoutes(new DialOutGate(dialOutStore, secrets(masterKey)), dialOutStore, executors.dialIns(),
+                new DialOutRoutes.Node(runtimeSettings.node(), agents::boot, runtimeSettings.lease()), audit, connections::hold,
+                this::publicUrl, clock);
         this.listener = new ListenerSupervisor(config.server().host());
         startServer(config, calls, platformCalls, catalog, clock, Stream.concat(Stream.of(policyAdmin, identityAdmin, costAdmin, budgetAdmin,
-                guardrailRoutes), cliRoutes.stream()).toList(), callerRoutes);
+                guardrailRoutes), cliRoutes.stream()).toList(), callerRoutes, dialOuts);
         agents.start();
         LOG.info(() -> "Quarry listening on " + url()
                 + " pipeline=" + gateway.steps() + " platform=" + gateway.platformSteps() + " store=" + (config.storeUrl() == null ? "sqlite:" + config.dataDir() : "configured"));
@@ -281,7 +288,7 @@ public final class Quarry implements AutoCloseable {
 
     /** The listener, capped and timed out by {@link #connections}, restarted by {@link #listener} if Helidon closes it. */
     private void startServer(QuarryConfig config, ModelCalls calls, PlatformCalls platform, Catalog catalog, Clock clock,
-                             List<HttpService> admin, List<HttpService> callerRoutes) {
+                             List<HttpService> admin, List<HttpService> callerRoutes, DialOutRoutes dialOuts) {
         try {
             HealthRoutes health = new HealthRoutes(db, draining, connections, listener, audit);
             connections.watch();
@@ -305,7 +312,10 @@ public final class Quarry implements AutoCloseable {
                         .register(new BedrockRoutes(calls, platform, catalog, config.server().maxBodyBytes()))
                         .register(health)
                         .register(admin.toArray(HttpService[]::new))
-                        .register(callerRoutes.toArray(HttpService[]::new)))
+                        .register(callerRoutes.toArray(HttpService[]::new))
+                        .register(dialOuts))
+                    .addRouting(dialOuts.sockets())
+                    .addProtocol(DialOutRoutes.protocol())
                     .build()
                     .start());
         } catch (RuntimeException e) {
@@ -347,6 +357,12 @@ public final class Quarry implements AutoCloseable {
     /** Starts Quarry; the environment supplies provider keys and {@code QUARRY_ADMIN_KEY}. */
     public static Quarry start(QuarryConfig config, Function<String, String> env) {
         return new Quarry(config, env);
+    }
+
+    /** Where executors dialing out reach this node: {@code agents.environments.public_url}, else {@link #url}. */
+    private String publicUrl() {
+        String configured = config.agents().environments().publicUrl();
+        return configured != null ? configured : url();
     }
 
     public int port() {

@@ -103,7 +103,8 @@ class AgentSessionsBadInputTest {
         createRefused("{\"agent\": {\"model\": \"quarry/echo\"}, \"review\": \"auto_review\"}", "review");
         // A vault that is not the caller's (here: none at all) is a bad request, naming the entry.
         createRefused("{\"agent\": {\"model\": \"quarry/echo\"}, \"vault_ids\": [\"v1\"]}", "vault_ids[0]");
-        createRefused("{\"agent\": {\"model\": \"quarry/echo\"}, \"environment\": {\"type\": \"self_hosted\"}}", "environment.quarry_connect");
+        // An executor dialing out gets its credential in the creation's answer only, which a stream has no place for.
+        createRefused("{\"agent\": {\"model\": \"quarry/echo\"}, \"environment\": {\"type\": \"self_hosted\"}, \"stream\": true}", "stream");
         createRefused("{\"agent\": {\"model\": \"quarry/echo\", \"tools\": [{\"type\": \"web_search\"}]}}", "agent.tools[0].type");
         createRefused("{\"agent\": {\"model\": \"quarry/echo\", \"multi_agent\": {\"enabled\": true}}}", "agent.multi_agent");
         // Their empty or absent forms are fine, as the SDK sends them.

@@ -58,6 +58,17 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void thePublicUrlExecutorsDialIsAnHttpUrlWithoutCredentials() {
+        assertThat(ConfigLoader.parse("agents: { environments: { public_url: \"https://quarry.example/\" } }", "q.yaml", DATA)
+                .agents().environments().publicUrl()).isEqualTo("https://quarry.example");
+        assertThat(ConfigLoader.parse("", "q.yaml", DATA).agents().environments().publicUrl()).isNull();
+        assertThatThrownBy(() -> ConfigLoader.parse("agents: { environments: { public_url: \"ws://quarry.example\" } }", "q.yaml", DATA))
+                .hasMessageContaining("agents.environments.public_url").hasMessageContaining("http:// or https://");
+        assertThatThrownBy(() -> ConfigLoader.parse("agents: { environments: { public_url: \"https://u:p@quarry.example\" } }", "q.yaml", DATA))
+                .hasMessageContaining("must not carry credentials").hasMessageNotContaining("api_key_env");
+    }
+
+    @Test
     void aTypoIsAnErrorNamingTheFieldAndTheKnownOnes() {
         assertThatThrownBy(() -> ConfigLoader.parse("models: [{ id: x, deploymets: [] }]", "q.yaml", DATA))
                 .isInstanceOf(ConfigException.class)

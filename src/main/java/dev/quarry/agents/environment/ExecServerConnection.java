@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -13,7 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * An {@link Executor} that is one initialized connection to a {@code codex exec-server} (0.169.0's
- * protocol), from {@link ListeningDialer#dial}. Every path goes to the server as a {@code file://}
+ * protocol), from {@link ListeningDialer#dial} or {@link DialInSocket#initialize}. Every path goes to the server as a {@code file://}
  * URI, which is what 0.169.0 takes (a plain path is refused with −32602). The server handles one
  * request of a connection at a time by default ({@code --concurrent-requests 1}), but
  * {@code process/start} answers as soon as the process is spawned, so file calls are answered while
@@ -45,6 +46,37 @@ public final class ExecServerConnection implements Executor {
                 processes.clear();
             }
         });
+    }
+
+    /**
+     * Initializes a connection just opened, in either direction: {@code initialize {clientName:"quarry"}}
+     * (answered within the socket's current call timeout), then the {@code initialized} notification;
+     * later calls wait up to {@code callTimeout}. The socket is closed when this fails.
+     *
+     * @throws ExecutorException.Refused      the executor refused {@code initialize}
+     * @throws ExecutorException.Disconnected the connection broke or the answer did not come in time
+     */
+    static ExecServerConnection initialize(JsonRpcSocket rpc, String peer, Duration callTimeout) {
+        try {
+            JsonNode initialized = rpc.call("initialize", JsonRpcSocket.JSON.createObjectNode().put("clientName", "quarry"));
+            rpc.notify("initialized");
+            rpc.callTimeout(callTimeout);
+            return new ExecServerConnection(rpc, info(initialized.path("environmentInfo")), initialized.path("sessionId").asText(null));
+        } catch (JsonRpcSocket.RpcError e) {
+            rpc.close();
+            throw new ExecutorException.Refused("executor " + peer + " refused initialize: " + e.getMessage());
+        } catch (RuntimeException e) {
+            rpc.close();
+            throw e;
+        }
+    }
+
+    private static ExecutorInfo info(JsonNode environment) {
+        JsonNode shell = environment.path("shell");
+        String shellName = shell.isTextual() ? shell.asText() : shell.path("path").asText(shell.path("name").asText(null));
+        String cwd = environment.path("cwd").asText(null);
+        return new ExecutorInfo(environment.path("executorVersion").asText(null), shellName,
+                cwd != null && cwd.startsWith("file:") ? pathOf(cwd) : cwd);
     }
 
     @Override

@@ -4,12 +4,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.net.http.WebSocket;
-import java.nio.ByteBuffer;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -22,9 +20,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * callers waiting for them, and the server's notifications handed to one {@link Listener} on the
  * socket's thread, in the order they came. Anything that breaks the connection (a close, an error,
  * a message that is not JSON-RPC, a call left unanswered past the call timeout) fails every waiting
- * caller with the same {@link ExecutorException.Disconnected} and tells the listener once.
+ * caller with the same {@link ExecutorException.Disconnected} and tells the listener once. Quarry is
+ * the client whichever end opened the socket: it runs over any {@link TextSocket}, the JDK's client
+ * ({@link JdkTextSocket}, when Quarry dials) or the server's (when the executor dials Quarry), which
+ * hand it what they receive through {@link #received}, {@link #closedByPeer} and {@link #failed}.
  */
-final class JsonRpcSocket implements WebSocket.Listener {
+final class JsonRpcSocket {
     static final ObjectMapper JSON = new ObjectMapper();
     /** Bounds what a misbehaving server can make us buffer; files are size-checked before they are read. */
     static final int MAX_MESSAGE_CHARS = 64 << 20;
@@ -50,12 +51,13 @@ final class JsonRpcSocket implements WebSocket.Listener {
     private volatile Duration callTimeout;
     private final Map<Long, CompletableFuture<JsonNode>> waiting = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
-    // The JDK refuses a sendText while another is still being written: one sender at a time.
+    // A WebSocket carries one message at a time (the JDK refuses a sendText while another is being written).
     private final ReentrantLock sending = new ReentrantLock();
     private final StringBuilder partial = new StringBuilder();
-    private volatile WebSocket socket;
+    private volatile TextSocket socket;
     private volatile Listener listener;
     private volatile ExecutorException.Disconnected lost;
+    private final CompletableFuture<Void> gone = new CompletableFuture<>();
 
     /** @param peer how messages name the server: its URL without credentials or query */
     JsonRpcSocket(String peer, Duration callTimeout) {
@@ -119,18 +121,20 @@ final class JsonRpcSocket implements WebSocket.Listener {
     void close() {
         // Lost first, so that the server's answering close is not taken for a failure of its own.
         boolean open = markLost("the connection was closed by Quarry");
-        WebSocket closing = socket;
+        TextSocket closing = socket;
         if (closing == null) return;
-        if (open) {
-            try {
-                closing.sendClose(WebSocket.NORMAL_CLOSURE, "").get(1, TimeUnit.SECONDS);
-            } catch (ExecutionException | TimeoutException | IllegalStateException e) {
-                // Closing anyway: the abort below ends the TCP connection either way.
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        closing.abort();
+        if (open) closing.close();
+        else closing.abort();
+    }
+
+    /** Runs {@code then} once the connection is lost (at once if it is), whatever ended it. */
+    void whenLost(Runnable then) {
+        gone.thenRun(then);
+    }
+
+    /** Whether the connection still stands (nothing has broken or closed it). */
+    boolean open() {
+        return lost == null;
     }
 
     private void send(ObjectNode message, String method) {
@@ -143,62 +147,47 @@ final class JsonRpcSocket implements WebSocket.Listener {
         try {
             sending.lockInterruptibly();
             try {
-                socket.sendText(text, true).get(callTimeout.toNanos(), TimeUnit.NANOSECONDS);
+                socket.send(text, callTimeout);
             } finally {
                 sending.unlock();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ExecutorException.Interrupted(method + " was interrupted while sending to " + peer);
-        } catch (ExecutionException | TimeoutException | IllegalStateException e) {
-            lose("sending " + method + " failed (" + e.getClass().getSimpleName() + ")");
+        } catch (IOException e) {
+            lose("sending " + method + " failed (" + e.getMessage() + ")");
             throw lost;
         }
     }
 
-    /** The socket the upgrade gave: set here too, as the JDK may call {@link #onOpen} after handing it over. */
-    void opened(WebSocket webSocket) {
-        socket = webSocket;
+    /** The socket messages go out on: set before anything is sent. */
+    void attach(TextSocket textSocket) {
+        socket = textSocket;
     }
 
-    @Override
-    public void onOpen(WebSocket webSocket) {
-        socket = webSocket;
-        webSocket.request(1);
-    }
-
-    @Override
-    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+    /** A part of a text message the server sent, the whole message when {@code last}. */
+    void received(CharSequence data, boolean last) {
         partial.append(data);
         if (partial.length() > MAX_MESSAGE_CHARS) {
             partial.setLength(0);
             lose("it sent a message over " + MAX_MESSAGE_CHARS + " characters");
-            return null;
+            return;
         }
         if (last) {
             String message = partial.toString();
             partial.setLength(0);
             receive(message);
         }
-        webSocket.request(1);
-        return null;
     }
 
-    @Override
-    public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
-        lose("it sent a binary frame (the protocol is JSON text frames)");
-        return null;
+    /** The server sent a close frame. */
+    void closedByPeer(int statusCode, String reason) {
+        lose("it closed the connection (" + statusCode + (reason == null || reason.isEmpty() ? "" : " " + reason) + ")");
     }
 
-    @Override
-    public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
-        lose("it closed the connection (" + statusCode + (reason.isEmpty() ? "" : " " + reason) + ")");
-        return null;
-    }
-
-    @Override
-    public void onError(WebSocket webSocket, Throwable error) {
-        lose("the connection failed (" + error.getClass().getSimpleName() + ")");
+    /** The connection failed, or carried what the protocol does not; {@code why} names it without any content. */
+    void failed(String why) {
+        lose(why);
     }
 
     private void receive(String text) {
@@ -260,7 +249,7 @@ final class JsonRpcSocket implements WebSocket.Listener {
 
     private void lose(String reason) {
         markLost(reason);
-        WebSocket open = socket;
+        TextSocket open = socket;
         if (open != null) open.abort();
     }
 
@@ -275,6 +264,7 @@ final class JsonRpcSocket implements WebSocket.Listener {
         waiting.values().forEach(caller -> caller.completeExceptionally(gone));
         Listener heard = listener;
         if (heard != null) heard.disconnected(gone);
+        this.gone.complete(null);
         return true;
     }
 }

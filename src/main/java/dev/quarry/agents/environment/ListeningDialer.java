@@ -1,6 +1,5 @@
 package dev.quarry.agents.environment;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
@@ -48,26 +47,15 @@ public final class ListeningDialer {
         String peer = describe(url);
         checkToken(capabilityToken);
         JsonRpcSocket rpc = new JsonRpcSocket(peer, connectTimeout);
-        upgrade(url, capabilityToken, peer, rpc);
-        try {
-            JsonNode initialized = rpc.call("initialize", JsonRpcSocket.JSON.createObjectNode().put("clientName", "quarry"));
-            rpc.notify("initialized");
-            rpc.callTimeout(callTimeout);
-            return new ExecServerConnection(rpc, info(initialized.path("environmentInfo")), initialized.path("sessionId").asText(null));
-        } catch (JsonRpcSocket.RpcError e) {
-            rpc.close();
-            throw new ExecutorException.Refused("executor " + peer + " refused initialize: " + e.getMessage());
-        } catch (RuntimeException e) {
-            rpc.close();
-            throw e;
-        }
+        upgrade(url, capabilityToken, peer, new JdkTextSocket(rpc));
+        return ExecServerConnection.initialize(rpc, peer, callTimeout);
     }
 
-    private void upgrade(URI url, String token, String peer, JsonRpcSocket rpc) {
+    private void upgrade(URI url, String token, String peer, JdkTextSocket socket) {
         CompletableFuture<WebSocket> opening = http.newWebSocketBuilder().connectTimeout(connectTimeout)
-                .header("Authorization", "Bearer " + token).buildAsync(url, rpc);
+                .header("Authorization", "Bearer " + token).buildAsync(url, socket);
         try {
-            rpc.opened(opening.get(connectTimeout.toNanos(), TimeUnit.NANOSECONDS));
+            socket.opened(opening.get(connectTimeout.toNanos(), TimeUnit.NANOSECONDS));
         } catch (ExecutionException e) {
             throw failedUpgrade(peer, e.getCause());
         } catch (TimeoutException e) {
@@ -94,14 +82,6 @@ public final class ListeningDialer {
         // The JDK's causes here name the failure (connection refused, unresolved host), not the request's headers.
         String why = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
         return new ExecutorException.Disconnected("cannot connect to executor " + peer + ": " + why);
-    }
-
-    private static ExecutorInfo info(JsonNode environment) {
-        JsonNode shell = environment.path("shell");
-        String shellName = shell.isTextual() ? shell.asText() : shell.path("path").asText(shell.path("name").asText(null));
-        String cwd = environment.path("cwd").asText(null);
-        return new ExecutorInfo(environment.path("executorVersion").asText(null), shellName,
-                cwd != null && cwd.startsWith("file:") ? ExecServerConnection.pathOf(cwd) : cwd);
     }
 
     private static void checkToken(String token) {

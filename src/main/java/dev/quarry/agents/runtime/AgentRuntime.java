@@ -55,6 +55,11 @@ public final class AgentRuntime implements AutoCloseable {
         this.parts = new RuntimeParts(store, sessions, gateway, catalog, hub, mcp, secrets, vaults, connector, settings, clock);
     }
 
+    /** This process's start, which the leases and links this node takes carry. */
+    public String boot() {
+        return boot;
+    }
+
     public void start() {
         ticks.scheduleWithFixedDelay(guarded("claim", this::claim), 0, CLAIM_EVERY.toMillis(), TimeUnit.MILLISECONDS);
         long renewEvery = Math.max(100, parts.settings().lease().toMillis() / 3);

@@ -7,7 +7,8 @@ import dev.quarry.agents.model.Session;
 @FunctionalInterface
 public interface EnvironmentConnector {
     /**
+     * @param environmentId the id of the session's environment
      * @throws dev.quarry.agents.environment.ExecutorException when it cannot be reached (the message says why, never a secret)
      */
-    Executor connect(Session session);
+    Executor connect(Session session, String environmentId);
 }

@@ -69,7 +69,7 @@ final class EnvironmentLink implements AutoCloseable {
         boolean waiting = false;
         while (true) {
             try {
-                executor = parts.connector().connect(session);
+                executor = parts.connector().connect(session, state.id());
                 EnvironmentState connected = state.with(EnvironmentState.CONNECTED, executor.info().version(), null);
                 boolean announce = waiting;
                 recorder.record(tx -> {

@@ -2,6 +2,7 @@ package dev.quarry.agents.runtime;
 
 import dev.quarry.agents.environment.Bubblewrap;
 import dev.quarry.agents.environment.CommandSandbox;
+import dev.quarry.agents.environment.DialInRegistry;
 import dev.quarry.agents.environment.EnvironmentSettings;
 import dev.quarry.agents.environment.Executor;
 import dev.quarry.agents.environment.ExecutorException;
@@ -18,8 +19,9 @@ import java.util.logging.Logger;
 /**
  * Connects a session's environment: dials the listening {@code codex exec-server} it names, when
  * the operator allows that host ({@code agents.environments.executor_hosts}), with its capability
- * token opened from the store's seal only here, on the node that runs the turn; or opens its
- * {@code quarry_local} folder on this node, commands sandboxed by bubblewrap.
+ * token opened from the store's seal only here, on the node that runs the turn; takes the socket
+ * an executor dialing out to Quarry opened to this node ({@link DialInRegistry}), initialized as a
+ * dialed one is; or opens its {@code quarry_local} folder on this node, commands sandboxed by bubblewrap.
  */
 public final class SessionExecutors implements EnvironmentConnector {
     private static final Logger LOG = Logger.getLogger(SessionExecutors.class.getName());
@@ -30,6 +32,7 @@ public final class SessionExecutors implements EnvironmentConnector {
     private final EnvironmentSettings settings;
     private final SecretBox secrets;
     private final ListeningDialer dialer = new ListeningDialer(DIAL_TIMEOUT, CALL_TIMEOUT);
+    private final DialInRegistry dialIns = new DialInRegistry();
     /** What confines {@code quarry_local} commands here, {@code null} when nothing does and running unconfined is not allowed. */
     private final CommandSandbox sandbox;
     private final String localUnavailable;
@@ -55,13 +58,18 @@ public final class SessionExecutors implements EnvironmentConnector {
         }
     }
 
+    /** The sockets executors dialing out opened to this node. */
+    public DialInRegistry dialIns() {
+        return dialIns;
+    }
+
     /** Why {@code quarry_local} cannot run on this node, {@code null} when it can. */
     public String localUnavailable() {
         return localUnavailable;
     }
 
     @Override
-    public Executor connect(Session session) {
+    public Executor connect(Session session, String environmentId) {
         return switch (session.environment()) {
             case EnvironmentSpec.SelfHosted hosted when hosted.connect() instanceof EnvironmentSpec.Connect.Listening listening -> {
                 URI url = URI.create(listening.url());
@@ -71,7 +79,8 @@ public final class SessionExecutors implements EnvironmentConnector {
                 }
                 yield dialer.dial(url, EnvironmentJson.token(listening, secrets, session.id()));
             }
-            case EnvironmentSpec.SelfHosted hosted -> throw new ExecutorException.Refused("an executor dialing out to Quarry is not supported");
+            // Not there yet (or on another node): Disconnected, so the run waits and takes it when it comes.
+            case EnvironmentSpec.SelfHosted hosted -> dialIns.connect(environmentId, CALL_TIMEOUT);
             case EnvironmentSpec.QuarryLocal local -> {
                 if (sandbox == null) throw new ExecutorException.Refused("quarry_local cannot run on this node: " + localUnavailable);
                 yield LocalExecutor.forSession(settings.dataDir(), session.id(), local, sandbox);

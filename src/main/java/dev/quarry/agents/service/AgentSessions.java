@@ -1,6 +1,8 @@
 package dev.quarry.agents.service;
 
 import dev.quarry.agents.model.AgentSpec;
+import dev.quarry.agents.model.EnvironmentCredential;
+import dev.quarry.agents.model.EnvironmentSpec;
 import dev.quarry.agents.model.Ids;
 import dev.quarry.agents.model.Item;
 import dev.quarry.agents.model.ListQuery;
@@ -58,7 +60,7 @@ public final class AgentSessions {
      * Creates a session. From a saved agent, the caller must own it (else 404) and be allowed
      * {@code quarry:ReadAgent} on {@code agent/ID} (else 403); the agent's model passes the gate as an inline one does.
      */
-    public Session create(Acting caller, SessionDraft draft, String surface, ModelGate models) {
+    public Created create(Acting caller, SessionDraft draft, String surface, ModelGate models) {
         return create(caller, new RunAs(Owned.owner(caller), caller.caller().onBehalfOfId(), null), draft, surface, models);
     }
 
@@ -68,7 +70,13 @@ public final class AgentSessions {
      */
     record RunAs(String ownerId, String onBehalfOf, String roleArn) {}
 
-    Session create(Acting caller, RunAs runAs, SessionDraft draft, String surface, ModelGate models) {
+    /**
+     * A session just created and, when its executor dials out to Quarry, the credential it signs
+     * with: shown in the creation's answer only (the store keeps it sealed), else {@code null}.
+     */
+    public record Created(Session session, EnvironmentCredential credential) {}
+
+    Created create(Acting caller, RunAs runAs, SessionDraft draft, String surface, ModelGate models) {
         AgentSpec spec;
         String agentId = null;
         Integer version = null;
@@ -91,9 +99,12 @@ public final class AgentSessions {
         spec = spec.withTools(ToolJson.seal(spec.tools(), secrets, id));
         Session session = new Session(id, runAs.ownerId(), runAs.onBehalfOf(), runAs.roleArn(), surface, agentId, version,
                 spec, draft.metadata(), Session.IDLE, null, now, now, draft.spendLimitMicros(), EnvironmentJson.seal(draft.environment(), secrets, id));
-        sessions.insert(session);
+        String environmentId = Ids.next(Ids.ENVIRONMENT, now);
+        DialOutGate.Minted minted = draft.environment() instanceof EnvironmentSpec.SelfHosted hosted
+                && hosted.connect() instanceof EnvironmentSpec.Connect.DialOut ? DialOutGate.mint(environmentId, secrets) : null;
+        sessions.insert(session, environmentId, minted == null ? null : minted.stored());
         if (!draft.vaultIds().isEmpty()) vaults.attach(id, draft.vaultIds());
-        return session;
+        return new Created(session, minted == null ? null : minted.credential());
     }
 
     public Session get(Acting caller, String id) {

@@ -35,6 +35,6 @@ public final class RoleSessions {
         }
         Principal assumed = identities.roles().trusting(role.name(), caller.caller());
         Principal assumer = caller.caller().onBehalfOf() != null ? caller.caller().onBehalfOf() : caller.caller();
-        return sessions.create(caller, new AgentSessions.RunAs(assumed.id(), assumer.id(), role.arn()), draft, surface, models);
+        return sessions.create(caller, new AgentSessions.RunAs(assumed.id(), assumer.id(), role.arn()), draft, surface, models).session();
     }
 }

@@ -25,6 +25,14 @@ public final class SessionStore {
     }
 
     public void insert(Session session) {
+        insert(session, Ids.next(Ids.ENVIRONMENT, session.createdAt()), null);
+    }
+
+    /**
+     * Inserts a session and, when it has one, its environment as {@code environmentId}, with the
+     * credential its executor dials out with, if any ({@code null} otherwise).
+     */
+    public void insert(Session session, String environmentId, DialOutStore.StoredCredential credential) {
         db.transaction(c -> {
             try (PreparedStatement s = c.prepareStatement("INSERT INTO agent_sessions (" + COLUMNS + ") "
                     + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
@@ -50,12 +58,22 @@ public final class SessionStore {
             if (!(session.environment() instanceof EnvironmentSpec.None)) {
                 try (PreparedStatement s = c.prepareStatement("INSERT INTO agent_environments (id, session_id, type, status, created_at, updated_at) "
                         + "VALUES (?, ?, ?, ?, ?, ?)")) {
-                    s.setString(1, Ids.next(Ids.ENVIRONMENT, session.createdAt()));
+                    s.setString(1, environmentId);
                     s.setString(2, session.id());
                     s.setString(3, session.environment().type());
                     s.setString(4, EnvironmentState.PENDING);
                     s.setLong(5, session.createdAt());
                     s.setLong(6, session.createdAt());
+                    s.executeUpdate();
+                }
+            }
+            if (credential != null) {
+                try (PreparedStatement s = c.prepareStatement("INSERT INTO environment_credentials (access_key_id, environment_id, sealed_secret, "
+                        + "created_at) VALUES (?, ?, ?, ?)")) {
+                    s.setString(1, credential.accessKeyId());
+                    s.setString(2, credential.environmentId());
+                    s.setString(3, credential.sealedSecret());
+                    s.setLong(4, session.createdAt());
                     s.executeUpdate();
                 }
             }

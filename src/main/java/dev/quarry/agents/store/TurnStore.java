@@ -100,21 +100,28 @@ public final class TurnStore {
 
     /**
      * Claims up to {@code max} runnable turns: queued ones, ones whose lease ran out, and this
-     * node's own from before a restart ({@code boot} differs). Each claim bumps the turn's fence,
-     * so a runner that lost its lease can write nothing more.
+     * node's own from before a restart ({@code boot} differs); but not those of a session whose
+     * executor dialed out to another node that still holds its socket. Each claim bumps the turn's
+     * fence, so a runner that lost its lease can write nothing more.
      */
     public List<Claim> claim(String node, String boot, long now, long leaseMillis, int max) {
         if (max <= 0) return List.of();
         String skipLocked = db.isPostgres() ? " FOR UPDATE SKIP LOCKED" : "";
         return db.transaction(c -> {
             List<Claim> candidates = new ArrayList<>();
-            try (PreparedStatement s = c.prepareStatement("SELECT id, session_id, fence, started_at FROM agent_turns "
-                    + "WHERE status IN ('queued', 'in_progress') AND (lease_until IS NULL OR lease_until < ? "
-                    + "OR (lease_owner = ? AND lease_boot <> ?)) ORDER BY created_at LIMIT ?" + skipLocked)) {
+            // A session whose executor dialed out to another node, which holds its socket (its link is renewed), runs there only.
+            try (PreparedStatement s = c.prepareStatement("SELECT t.id, t.session_id, t.fence, t.started_at FROM agent_turns t "
+                    + "WHERE t.status IN ('queued', 'in_progress') AND (t.lease_until IS NULL OR t.lease_until < ? "
+                    + "OR (t.lease_owner = ? AND t.lease_boot <> ?)) AND NOT EXISTS (SELECT 1 FROM agent_environments e "
+                    + "WHERE e.session_id = t.session_id AND e.link_until >= ? AND NOT (e.link_node = ? AND e.link_boot = ?)) "
+                    + "ORDER BY t.created_at LIMIT ?" + skipLocked)) {
                 s.setLong(1, now);
                 s.setString(2, node);
                 s.setString(3, boot);
-                s.setInt(4, max);
+                s.setLong(4, now);
+                s.setString(5, node);
+                s.setString(6, boot);
+                s.setInt(7, max);
                 try (ResultSet r = s.executeQuery()) {
                     while (r.next()) {
                         r.getLong(4);
@@ -138,14 +145,24 @@ public final class TurnStore {
         });
     }
 
-    /** Extends the leases of every turn this node runs; returns how many. */
+    /**
+     * Extends the leases of every turn this node runs, and its links to the environments whose
+     * executors' sockets it holds ({@link DialOutStore#link}); returns how many turns.
+     */
     public int renew(String node, String boot, long now, long leaseMillis) {
-        return db.transaction(c -> TurnRows.run(c, "UPDATE agent_turns SET lease_until = ? WHERE lease_owner = ? AND lease_boot = ? "
-                + "AND status IN ('queued', 'in_progress')", s -> {
-            s.setLong(1, now + leaseMillis);
-            s.setString(2, node);
-            s.setString(3, boot);
-        }));
+        return db.transaction(c -> {
+            TurnRows.run(c, "UPDATE agent_environments SET link_until = ? WHERE link_node = ? AND link_boot = ?", s -> {
+                s.setLong(1, now + leaseMillis);
+                s.setString(2, node);
+                s.setString(3, boot);
+            });
+            return TurnRows.run(c, "UPDATE agent_turns SET lease_until = ? WHERE lease_owner = ? AND lease_boot = ? "
+                    + "AND status IN ('queued', 'in_progress')", s -> {
+                s.setLong(1, now + leaseMillis);
+                s.setString(2, node);
+                s.setString(3, boot);
+            });
+        });
     }
 
     /** Gives up a turn's lease (it waits for function results, or ended), so no node claims it until it is queued again. */

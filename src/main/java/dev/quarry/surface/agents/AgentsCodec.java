@@ -7,6 +7,7 @@ import dev.quarry.agents.model.AgentDraft;
 import dev.quarry.agents.model.AgentSpec;
 import dev.quarry.agents.model.AgentTool;
 import dev.quarry.agents.model.Approval;
+import dev.quarry.agents.model.EnvironmentCredential;
 import dev.quarry.agents.model.EnvironmentSpec;
 import dev.quarry.agents.model.EnvironmentState;
 import dev.quarry.agents.model.Ids;
@@ -269,6 +270,11 @@ public final class AgentsCodec {
     }
 
     // ---- objects ----
+
+    /** Adds to a creation's answer what an executor dialing out needs, its credential shown this once. */
+    public static void dialOut(ObjectNode session, String remoteUrl, EnvironmentCredential credential) {
+        EnvironmentCodec.dialOut((ObjectNode) session.get("environment"), remoteUrl, credential);
+    }
 
     /** A session, with the function calls it waits for (its {@code required_actions}) and its turns' usage summed. */
     public static ObjectNode session(SessionView view) {

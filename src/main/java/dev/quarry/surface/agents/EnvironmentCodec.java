@@ -2,6 +2,7 @@ package dev.quarry.surface.agents;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.quarry.agents.model.EnvironmentCredential;
 import dev.quarry.agents.model.EnvironmentSpec;
 import dev.quarry.agents.model.EnvironmentState;
 import dev.quarry.canonical.QuarryException;
@@ -17,7 +18,9 @@ import java.util.Set;
  * A session's {@code environment}: {@code none}; {@code self_hosted} as the Agents API documents it
  * ({@code workspace_directory}, {@code capability_directories}) with Quarry's
  * {@code quarry_connect: {url, capability_token}} naming the listening {@code codex exec-server} to
- * dial; or Quarry's {@code quarry_local}. Both may carry {@code quarry_require_approval}.
+ * dial, or without it for an executor that dials out to Quarry ({@code --remote}; the creation's
+ * answer alone shows its {@code quarry_credential}); or Quarry's {@code quarry_local}. Both may carry
+ * {@code quarry_require_approval}.
  */
 final class EnvironmentCodec {
     /** The harness tools a person may be asked to approve. */
@@ -66,9 +69,8 @@ final class EnvironmentCodec {
         }
         JsonNode connect = environment.get("quarry_connect");
         if (connect == null || connect.isNull()) {
-            throw QuarryException.unsupported("environment.quarry_connect", "Quarry dials the executor: start 'codex exec-server --listen ws://HOST:PORT "
-                    + "--ws-auth capability-token --ws-token-file FILE' and name it in 'environment.quarry_connect: {url, capability_token}'. "
-                    + "An executor dialing out to Quarry ('--remote') is not supported yet.");
+            // The executor dials out to Quarry (codex exec-server --remote): its credential is minted at creation.
+            return new EnvironmentSpec.SelfHosted(workspace, capabilities, new EnvironmentSpec.Connect.DialOut(), approval(environment));
         }
         if (!connect.isObject()) throw QuarryException.invalid("environment.quarry_connect", "'environment.quarry_connect' must be an object.");
         known(connect, Set.of("url", "capability_token"), "environment.quarry_connect.");
@@ -164,6 +166,16 @@ final class EnvironmentCodec {
 
     private static String shown(String text) {
         return text.length() > 64 ? text.substring(0, 64) + "…" : text;
+    }
+
+    /**
+     * A creation's answer for an environment whose executor dials out: where it dials ({@code remote_url},
+     * this Quarry's {@code /v1}) and, this once, the credential it signs with.
+     */
+    static void dialOut(ObjectNode environment, String remoteUrl, EnvironmentCredential credential) {
+        environment.put("remote_url", remoteUrl);
+        environment.set("quarry_credential", Json.object().put("access_key_id", credential.accessKeyId())
+                .put("secret_access_key", credential.secretAccessKey()));
     }
 
     /** The session object's {@code environment}: the spec (never its token) and, for one with an executor, its state. */

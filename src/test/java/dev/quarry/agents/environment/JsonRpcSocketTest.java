@@ -25,10 +25,11 @@ class JsonRpcSocketTest {
     private final List<String> heard = new CopyOnWriteArrayList<>();
     private final List<ExecutorException.Disconnected> losses = new CopyOnWriteArrayList<>();
     private final JsonRpcSocket rpc = new JsonRpcSocket("ws://executor:1", Duration.ofSeconds(5));
+    private final JdkTextSocket jdk = new JdkTextSocket(rpc);
 
     @BeforeEach
     void open() {
-        rpc.onOpen(socket);
+        jdk.onOpen(socket);
         rpc.listen(new JsonRpcSocket.Listener() {
             @Override
             public void notification(String method, JsonNode params) {
@@ -47,8 +48,8 @@ class JsonRpcSocketTest {
         CompletableFuture<JsonNode> answer = callInBackground("fs/canonicalize");
         long id = socket.nextSent().path("id").asLong();
 
-        rpc.onText(socket, "{\"id\":" + id + ",\"res", false);
-        rpc.onText(socket, "ult\":{\"path\":\"file:///x\"}}", true);
+        jdk.onText(socket, "{\"id\":" + id + ",\"res", false);
+        jdk.onText(socket, "ult\":{\"path\":\"file:///x\"}}", true);
 
         assertThat(answer.get(5, TimeUnit.SECONDS).path("path").asText()).isEqualTo("file:///x");
     }
@@ -69,7 +70,7 @@ class JsonRpcSocketTest {
         CompletableFuture<JsonNode> answer = callInBackground("fs/readFile");
         long id = socket.nextSent().path("id").asLong();
 
-        rpc.onText(socket, "{\"id\":" + id + ",\"error\":{\"code\":-32004,\"message\":\"No such file or directory (os error 2)\"}}", true);
+        jdk.onText(socket, "{\"id\":" + id + ",\"error\":{\"code\":-32004,\"message\":\"No such file or directory (os error 2)\"}}", true);
 
         assertThat(answer).failsWithin(Duration.ofSeconds(5)).withThrowableThat().havingCause()
                 .isInstanceOfSatisfying(JsonRpcSocket.RpcError.class, e -> {
@@ -80,8 +81,8 @@ class JsonRpcSocketTest {
 
     @Test
     void notificationsReachTheListenerInOrder() {
-        rpc.onText(socket, "{\"method\":\"process/output\",\"params\":{\"seq\":1}}", true);
-        rpc.onText(socket, "{\"method\":\"process/exited\",\"params\":{\"seq\":2}}", true);
+        jdk.onText(socket, "{\"method\":\"process/output\",\"params\":{\"seq\":1}}", true);
+        jdk.onText(socket, "{\"method\":\"process/exited\",\"params\":{\"seq\":2}}", true);
 
         assertThat(heard).containsExactly("process/output {\"seq\":1}", "process/exited {\"seq\":2}");
     }
@@ -93,7 +94,7 @@ class JsonRpcSocketTest {
         socket.nextSent();
         socket.nextSent();
 
-        rpc.onText(socket, "this is not json", true);
+        jdk.onText(socket, "this is not json", true);
 
         for (CompletableFuture<JsonNode> answer : List.of(first, second)) {
             assertThat(answer).failsWithin(Duration.ofSeconds(5)).withThrowableThat().havingCause()
@@ -107,14 +108,14 @@ class JsonRpcSocketTest {
 
     @Test
     void aBinaryFrameIsAProtocolError() {
-        rpc.onBinary(socket, ByteBuffer.wrap(new byte[] {1, 2}), true);
+        jdk.onBinary(socket, ByteBuffer.wrap(new byte[] {1, 2}), true);
 
         assertThat(losses).singleElement().extracting(Throwable::getMessage).asString().contains("binary frame");
     }
 
     @Test
     void theServerClosingIsDisconnected() {
-        rpc.onClose(socket, 1011, "bye");
+        jdk.onClose(socket, 1011, "bye");
 
         assertThat(losses).singleElement().extracting(Throwable::getMessage).asString()
                 .isEqualTo("executor ws://executor:1 is disconnected: it closed the connection (1011 bye)");
@@ -122,7 +123,7 @@ class JsonRpcSocketTest {
 
     @Test
     void aRequestFromTheServerIsAnsweredWithMethodNotFound() throws Exception {
-        rpc.onText(socket, "{\"id\":\"s-1\",\"method\":\"network/policyDecision\",\"params\":{}}", true);
+        jdk.onText(socket, "{\"id\":\"s-1\",\"method\":\"network/policyDecision\",\"params\":{}}", true);
 
         JsonNode reply = socket.nextSent();
 
@@ -146,7 +147,7 @@ class JsonRpcSocketTest {
         socket.nextSent();
 
         rpc.close();
-        rpc.onClose(socket, 1006, "");
+        jdk.onClose(socket, 1006, "");
 
         assertThat(answer).failsWithin(Duration.ofSeconds(5)).withThrowableThat().havingCause()
                 .isInstanceOf(ExecutorException.Disconnected.class).withMessageEndingWith("closed by Quarry");
@@ -157,7 +158,7 @@ class JsonRpcSocketTest {
 
     @Test
     void anAnswerNobodyWaitsForIsIgnored() {
-        rpc.onText(socket, "{\"id\":999,\"result\":{}}", true);
+        jdk.onText(socket, "{\"id\":999,\"result\":{}}", true);
 
         assertThat(losses).isEmpty();
     }

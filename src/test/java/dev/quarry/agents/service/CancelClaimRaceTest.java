@@ -41,7 +41,7 @@ class CancelClaimRaceTest {
             TurnStore store = new TurnStore(db);
             Clock clock = Clock.systemUTC();
             Session session = new AgentSessions(new SessionStore(db), new AgentStore(db), store, null, null, EnvironmentRules.NONE_ALLOWED, clock)
-                    .create(ME, new SessionDraft(new AgentSpec(null, "quarry/echo", null), null, Map.of(), null, null), "test", (m, p, r) -> {});
+                    .create(ME, new SessionDraft(new AgentSpec(null, "quarry/echo", null), null, Map.of(), null, null), "test", (m, p, r) -> {}).session();
             long now = clock.millis();
             Turn queued = store.inSession(session.id(), now, tx -> TurnStates.open(tx, "hi", null, null)).result();
             TurnStore.Claim claim = store.claim("node-a", "boot-a", now, 30_000, 10).getFirst();

@@ -37,7 +37,7 @@ class SessionUpdateRaceTest {
     void aModelChangeAndAMetadataChangeAtOnceAreBothKept(String target) throws Exception {
         try (Database db = Database.open(StoreTargets.freshUrl(target))) {
             AgentSessions sessions = new AgentSessions(new SessionStore(db), new AgentStore(db), new TurnStore(db), null, null, EnvironmentRules.NONE_ALLOWED, Clock.systemUTC());
-            Session session = sessions.create(ME, new SessionDraft(new AgentSpec(null, "model-a", null), null, Map.of(), null, null), "test", (m, p, r) -> {});
+            Session session = sessions.create(ME, new SessionDraft(new AgentSpec(null, "model-a", null), null, Map.of(), null, null), "test", (m, p, r) -> {}).session();
             CountDownLatch read = new CountDownLatch(1);
             CountDownLatch written = new CountDownLatch(1);
             // The model change has read the session and is checking its model when the metadata change lands.

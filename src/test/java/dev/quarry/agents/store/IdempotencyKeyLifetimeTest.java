@@ -32,7 +32,7 @@ class IdempotencyKeyLifetimeTest {
             TurnStore store = new TurnStore(db);
             Session session = new AgentSessions(new SessionStore(db), new AgentStore(db), store, null, null, EnvironmentRules.NONE_ALLOWED, Clock.systemUTC())
                     .create(new AllowedCaller(new Principal("prn_me", "me", PrincipalKind.USER)),
-                            new SessionDraft(new AgentSpec(null, "quarry/echo", null), null, Map.of(), null, null), "test", (m, p, r) -> {});
+                            new SessionDraft(new AgentSpec(null, "quarry/echo", null), null, Map.of(), null, null), "test", (m, p, r) -> {}).session();
             store.inSession(session.id(), 1_000, tx -> {
                 tx.inbox("prn_me", "key-1", HASH_A, "post", "", null, false);
                 return null;

@@ -36,7 +36,7 @@ class TurnFencingTest {
         try (Database db = Database.open(StoreTargets.freshUrl(target))) {
             TurnStore store = new TurnStore(db);
             Session session = new AgentSessions(new SessionStore(db), new AgentStore(db), store, null, null, EnvironmentRules.NONE_ALLOWED, Clock.systemUTC())
-                    .create(ME, new SessionDraft(new AgentSpec(null, "quarry/echo", null), null, Map.of(), null, null), "test", (m, p, r) -> {});
+                    .create(ME, new SessionDraft(new AgentSpec(null, "quarry/echo", null), null, Map.of(), null, null), "test", (m, p, r) -> {}).session();
             long now = 1_000_000;
             Turn turn = store.inSession(session.id(), now, tx -> tx.newTurn(null, null)).result();
 
