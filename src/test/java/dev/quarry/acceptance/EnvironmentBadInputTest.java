@@ -172,7 +172,7 @@ class EnvironmentBadInputTest {
         assertThat(shell.path("status").asText()).isEqualTo("completed");
         assertThat(shell.path("exit_code").asInt()).isZero();
         // A login shell: the machine's profile may write first.
-        assertThat(shell.path("output").asText()).endsWith("bad \uFFFD byte\nemoji 😀\nemoji 😀 and ✓\n");
+        assertThat(shell.path("output").asText()).contains("bad \uFFFD byte\nemoji 😀\nemoji 😀 and ✓\n");
         assertThat(sessions.lastAnswer(id)).contains("emoji 😀");
     }
 
@@ -208,8 +208,6 @@ class EnvironmentBadInputTest {
                 Arguments.of("a token with spaces", connect(c -> c.put("capability_token", "a token with spaces")), token),
                 Arguments.of("a token over 4096 characters", connect(c -> c.put("capability_token", "t".repeat(4097))), token),
                 Arguments.of("openai_hosted", put("type", "openai_hosted"), "environment.type"),
-                Arguments.of("self_hosted without quarry_connect", (Consumer<ObjectNode>) e -> e.remove("quarry_connect"),
-                        "environment.quarry_connect"),
                 Arguments.of("33 capability directories", (Consumer<ObjectNode>) e -> {
                     var folders = e.putArray("capability_directories");
                     for (int i = 0; i < 33; i++) folders.add("/skills/" + i);

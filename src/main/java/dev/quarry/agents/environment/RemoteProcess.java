@@ -13,11 +13,15 @@ import java.util.concurrent.TimeoutException;
 /**
  * A process an {@link ExecServerConnection} started. The exec-server numbers a process's
  * {@code process/output}, {@code process/exited} and {@code process/closed} notifications with one
- * {@code seq}; they are applied in that order, so every chunk numbered before the exit has reached
- * the sink when {@link #await} returns it. Output after the exit (a child left running in the
- * background) still goes to the sink, up to {@code process/closed}.
+ * {@code seq}; they are applied in that order. Its pipes are read apart from the exit, so the last
+ * of the output may be numbered after {@code process/exited}: {@link #await} returns the exit once
+ * {@code process/closed} says the output is all there, or {@value #CLOSE_GRACE_MILLIS} ms after the
+ * exit when a child left running in the background holds the pipes open (its output still goes to
+ * the sink, up to {@code process/closed}).
  */
 final class RemoteProcess implements RunningProcess {
+    static final long CLOSE_GRACE_MILLIS = 1000;
+
     private final String id;
     private final OutputSink sink;
     private final ExecServerConnection connection;
@@ -25,6 +29,7 @@ final class RemoteProcess implements RunningProcess {
     private final Map<Long, Event> early = new TreeMap<>();
     private long nextSeq = 1;
     private boolean sinkFailed;
+    private ProcessExit exited;
 
     private record Event(String method, JsonNode params) {}
 
@@ -93,8 +98,9 @@ final class RemoteProcess implements RunningProcess {
     }
 
     /** The connection is gone, and with it this process (if it had not exited). */
-    void disconnected(ExecutorException.Disconnected why) {
-        exit.completeExceptionally(why);
+    synchronized void disconnected(ExecutorException.Disconnected why) {
+        if (exited != null) exit.complete(exited); // it had ended: only the rest of its output is lost
+        else exit.completeExceptionally(why);
     }
 
     private boolean apply(Event event) {
@@ -102,10 +108,21 @@ final class RemoteProcess implements RunningProcess {
         switch (event.method()) {
             case "process/output" -> deliver("stderr".equals(params.path("stream").asText()),
                     Base64.getDecoder().decode(params.path("chunk").asText("")));
-            case "process/exited" -> exit.complete(new ProcessExit(params.path("exitCode").asInt(-1),
-                    params.path("sandboxDenied").asBoolean(false)));
+            case "process/exited" -> {
+                ProcessExit ended = new ProcessExit(params.path("exitCode").asInt(-1), params.path("sandboxDenied").asBoolean(false));
+                exited = ended;
+                Thread.ofVirtual().name("process-close-grace-" + id).start(() -> {
+                    try {
+                        Thread.sleep(CLOSE_GRACE_MILLIS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    exit.complete(ended);
+                });
+            }
             case "process/closed" -> {
-                exit.complete(new ProcessExit(-1, false)); // closed without a word of its exit: nothing better to say
+                // Closed without a word of its exit: nothing better to say than -1.
+                exit.complete(exited != null ? exited : new ProcessExit(-1, false));
                 return true;
             }
             default -> { }
