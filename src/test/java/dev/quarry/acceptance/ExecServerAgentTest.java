@@ -194,4 +194,28 @@ class ExecServerAgentTest {
             assertThat(third.path("error").asText()).startsWith("command_limit_exceeded");
         }
     }
+
+    @Test
+    void anExecutorUrlWithAnUppercaseSchemeIsDialedAndOneWithoutATokenIsRefusedAtCreation() throws Exception {
+        Path repo = sampleRepository(dir);
+        String key = quarry.newKey("url-forms");
+        String url = server(executor).replaceFirst("^ws:", "WS:");
+        JsonNode created = quarry.call("POST", "/v1/agents/sessions", key, "{\"agent\": {\"model\": \"quarry/echo\"}, \"environment\": "
+                + "{\"type\": \"self_hosted\", \"workspace_directory\": \"" + repo + "\", \"quarry_connect\": {\"url\": \"" + url
+                + "\", \"capability_token\": \"" + executor.token() + "\"}}}").expect(200);
+        OpenAIClient client = AgentTurnsSdkTest.client(quarry, key);
+        turn(client, created.path("id").asText(), "[[call read_file {\"path\": \"README.md\"}]]");
+        JsonNode read = items(client, created.path("id").asText()).stream().filter(i -> i.path("type").asText().equals("environment_call"))
+                .findFirst().orElseThrow();
+        assertThat(read.path("output").asText()).contains("two checks");
+
+        JsonNode error = quarry.call("POST", "/v1/agents/sessions", key, "{\"agent\": {\"model\": \"quarry/echo\"}, \"environment\": "
+                + "{\"type\": \"self_hosted\", \"workspace_directory\": \"" + repo + "\", \"quarry_connect\": {\"url\": \"" + server(executor)
+                + "\"}}}").expect(400).path("error");
+        assertThat(error.path("param").asText()).isEqualTo("environment.quarry_connect.capability_token");
+    }
+
+    private static String server(ExecServerProcess server) {
+        return server.url().toString();
+    }
 }
