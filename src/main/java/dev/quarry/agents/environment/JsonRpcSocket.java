@@ -28,6 +28,8 @@ final class JsonRpcSocket implements WebSocket.Listener {
     static final ObjectMapper JSON = new ObjectMapper();
     /** Bounds what a misbehaving server can make us buffer; files are size-checked before they are read. */
     static final int MAX_MESSAGE_CHARS = 64 << 20;
+    /** An error's message goes into what the model reads and what the session stores: a server's own is cut to this. */
+    static final int MAX_ERROR_CHARS = 2000;
 
     /** What the connection above the socket hears. */
     interface Listener {
@@ -237,7 +239,9 @@ final class JsonRpcSocket implements WebSocket.Listener {
         if (caller == null) return; // its caller gave up (interrupted): nobody to tell
         JsonNode error = message.get("error");
         if (error != null && !error.isNull()) {
-            caller.completeExceptionally(new RpcError(error.path("code").asInt(), error.path("message").asText("(no message)")));
+            String said = error.path("message").asText("(no message)");
+            caller.completeExceptionally(new RpcError(error.path("code").asInt(),
+                    said.length() > MAX_ERROR_CHARS ? said.substring(0, MAX_ERROR_CHARS) + "…" : said));
         } else {
             caller.complete(message.path("result"));
         }

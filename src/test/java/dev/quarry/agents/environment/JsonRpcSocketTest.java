@@ -79,6 +79,18 @@ class JsonRpcSocketTest {
     }
 
     @Test
+    void anErrorsMessageIsCutToAFewLines() throws Exception {
+        CompletableFuture<JsonNode> answer = callInBackground("fs/readFile");
+        long id = socket.nextSent().path("id").asLong();
+
+        rpc.onText(socket, "{\"id\":" + id + ",\"error\":{\"code\":-32603,\"message\":\"" + "x".repeat(1 << 20) + "\"}}", true);
+
+        assertThat(answer).failsWithin(Duration.ofSeconds(5)).withThrowableThat().havingCause()
+                .isInstanceOfSatisfying(JsonRpcSocket.RpcError.class, e -> assertThat(e.getMessage()).hasSizeLessThanOrEqualTo(
+                        JsonRpcSocket.MAX_ERROR_CHARS + 1).startsWith("xxx").endsWith("…"));
+    }
+
+    @Test
     void notificationsReachTheListenerInOrder() {
         rpc.onText(socket, "{\"method\":\"process/output\",\"params\":{\"seq\":1}}", true);
         rpc.onText(socket, "{\"method\":\"process/exited\",\"params\":{\"seq\":2}}", true);
