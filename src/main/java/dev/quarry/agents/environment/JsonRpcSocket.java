@@ -14,6 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -30,6 +31,8 @@ final class JsonRpcSocket implements WebSocket.Listener {
     static final int MAX_MESSAGE_CHARS = 64 << 20;
     /** An error's message goes into what the model reads and what the session stores: a server's own is cut to this. */
     static final int MAX_ERROR_CHARS = 2000;
+    /** Refusals of the server's own requests being sent at once; a server sending more than it reads back is given up. */
+    static final int MAX_REFUSALS_IN_FLIGHT = 64;
 
     /** What the connection above the socket hears. */
     interface Listener {
@@ -52,6 +55,7 @@ final class JsonRpcSocket implements WebSocket.Listener {
     private volatile Duration callTimeout;
     private final Map<Long, CompletableFuture<JsonNode>> waiting = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
+    private final AtomicInteger refusing = new AtomicInteger();
     // The JDK refuses a sendText while another is still being written: one sender at a time.
     private final ReentrantLock sending = new ReentrantLock();
     private final StringBuilder partial = new StringBuilder();
@@ -249,7 +253,12 @@ final class JsonRpcSocket implements WebSocket.Listener {
 
     // This client offers the server no methods; answering keeps a server that asks from waiting.
     // Sent from its own thread: the socket's thread must not wait on a send.
+    // Each refusal waits on its own thread for the socket: a server that keeps asking without reading would pile them up.
     private void refuseServerRequest(JsonNode id, String method) {
+        if (refusing.incrementAndGet() > MAX_REFUSALS_IN_FLIGHT) {
+            lose("it sent more than " + MAX_REFUSALS_IN_FLIGHT + " requests Quarry was still refusing");
+            return;
+        }
         ObjectNode reply = JSON.createObjectNode().put("jsonrpc", "2.0");
         reply.set("id", id);
         reply.putObject("error").put("code", -32601).put("message", "Quarry does not offer " + method);
@@ -258,6 +267,8 @@ final class JsonRpcSocket implements WebSocket.Listener {
                 send(reply, "the refusal of " + method);
             } catch (ExecutorException e) {
                 // The connection is gone: nothing to answer.
+            } finally {
+                refusing.decrementAndGet();
             }
         });
     }

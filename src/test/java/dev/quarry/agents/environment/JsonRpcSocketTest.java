@@ -144,6 +144,16 @@ class JsonRpcSocketTest {
     }
 
     @Test
+    void aServerThatFloodsRequestsWithoutReadingTheRefusalsIsGivenUp() {
+        socket.stalled = true;
+
+        for (int i = 0; i < 10_000 && losses.isEmpty(); i++) rpc.onText(socket, "{\"id\":" + i + ",\"method\":\"x\",\"params\":{}}", true);
+
+        assertThat(losses).singleElement().extracting(Throwable::getMessage).asString().contains("requests");
+        assertThat(socket.aborted).isTrue();
+    }
+
+    @Test
     void aServerThatNeverAnswersTimesOutAndIsGivenUp() {
         rpc.callTimeout(Duration.ofMillis(200));
 
@@ -191,6 +201,8 @@ class JsonRpcSocketTest {
         private final BlockingQueue<String> sent = new LinkedBlockingQueue<>();
         volatile boolean aborted;
         volatile boolean closeSent;
+        /** A server that no longer reads: sends never complete. */
+        volatile boolean stalled;
 
         JsonNode nextSent() throws Exception {
             String text = sent.poll(5, TimeUnit.SECONDS);
@@ -200,6 +212,7 @@ class JsonRpcSocketTest {
 
         @Override
         public CompletableFuture<WebSocket> sendText(CharSequence data, boolean last) {
+            if (stalled) return new CompletableFuture<>();
             sent.add(data.toString());
             return CompletableFuture.completedFuture(this);
         }
