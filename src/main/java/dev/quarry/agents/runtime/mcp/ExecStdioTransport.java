@@ -20,6 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.logging.Logger;
@@ -51,6 +52,7 @@ final class ExecStdioTransport implements McpClientTransport {
     private final ExecutorService inbound;
     private final Set<Object> unanswered = ConcurrentHashMap.newKeySet();
     private final ByteArrayOutputStream line = new ByteArrayOutputStream();
+    private final AtomicBoolean warnedNotJsonRpc = new AtomicBoolean();
     private final Object writing = new Object();
     private byte[] stderr = new byte[0];
     private boolean overlong;
@@ -154,9 +156,12 @@ final class ExecStdioTransport implements McpClientTransport {
         try {
             message = McpSchema.deserializeJsonRpcMessage(json, text);
         } catch (IOException | RuntimeException e) {
-            // Not its content: a server may print anything, secrets included.
-            LOG.warning(() -> "stdio MCP server '" + label + "' wrote a line to stdout that is not a JSON-RPC message (" + text.length()
-                    + " characters); ignored");
+            // Not its content: a server may print anything, secrets included. Once: a server printing its logs to stdout
+            // would otherwise write one warning per line into Quarry's log.
+            if (!warnedNotJsonRpc.getAndSet(true)) {
+                LOG.warning(() -> "stdio MCP server '" + label + "' wrote a line to stdout that is not a JSON-RPC message (" + text.length()
+                        + " characters); it and any more such lines are ignored");
+            }
             return;
         }
         if (message instanceof McpSchema.JSONRPCResponse response) {
