@@ -194,4 +194,55 @@ class ExecServerAgentTest {
             assertThat(third.path("error").asText()).startsWith("command_limit_exceeded");
         }
     }
+
+    @Test
+    void aCommandCutShortByACancelCountsTowardsTheSessionsAllowance() throws Exception {
+        Path repo = sampleRepository(dir);
+        try (TestQuarry limited = TestQuarry.start(CONFIG + "    max_commands_per_session: 1\n", Map.of())) {
+            String key = limited.newKey("cancels");
+            OpenAIClient client = AgentTurnsSdkTest.client(limited, key);
+            String id = client.beta().agents().sessions().create(SessionCreateParams.builder()
+                    .agent(SessionCreateParams.Agent.builder().model("quarry/echo").build()).environment(environment(repo, executor)).build()).id();
+            limited.call("POST", "/v1/agents/sessions/" + id + "/events", key, "{\"events\": [{\"type\": \"agent.session.input.message\", "
+                    + "\"input\": \"[[call shell {\\\"command\\\": \\\"echo started >> log.txt; sleep 30\\\"}]]\"}]}").expect(202);
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (!Files.exists(repo.resolve("log.txt")) && System.nanoTime() < deadline) Thread.sleep(50);
+            limited.call("POST", "/v1/agents/sessions/" + id + "/events", key, "{\"events\": [{\"type\": \"agent.session.input.cancel\"}]}").expect(202);
+            while (!json(client.beta().agents().sessions().retrieve(id)).path("status").asText().equals("idle") && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+
+            turn(client, id, "What happened?"); // the echo model reports the cancelled call first
+            turn(client, id, "[[call shell {\"command\": \"echo again >> log.txt\"}]]");
+
+            assertThat(Files.readAllLines(repo.resolve("log.txt"))).containsExactly("started");
+            JsonNode second = items(client, id).stream().filter(i -> i.path("type").asText().equals("command_execution")).reduce((a, b) -> b)
+                    .orElseThrow();
+            assertThat(second.path("error").asText()).startsWith("command_limit_exceeded");
+        }
+    }
+
+    @Test
+    void anExecutorUrlWithAnUppercaseSchemeIsDialedAndOneWithoutATokenIsRefusedAtCreation() throws Exception {
+        Path repo = sampleRepository(dir);
+        String key = quarry.newKey("url-forms");
+        String url = server(executor).replaceFirst("^ws:", "WS:");
+        JsonNode created = quarry.call("POST", "/v1/agents/sessions", key, "{\"agent\": {\"model\": \"quarry/echo\"}, \"environment\": "
+                + "{\"type\": \"self_hosted\", \"workspace_directory\": \"" + repo + "\", \"quarry_connect\": {\"url\": \"" + url
+                + "\", \"capability_token\": \"" + executor.token() + "\"}}}").expect(200);
+        OpenAIClient client = AgentTurnsSdkTest.client(quarry, key);
+        turn(client, created.path("id").asText(), "[[call read_file {\"path\": \"README.md\"}]]");
+        JsonNode read = items(client, created.path("id").asText()).stream().filter(i -> i.path("type").asText().equals("environment_call"))
+                .findFirst().orElseThrow();
+        assertThat(read.path("output").asText()).contains("two checks");
+
+        JsonNode error = quarry.call("POST", "/v1/agents/sessions", key, "{\"agent\": {\"model\": \"quarry/echo\"}, \"environment\": "
+                + "{\"type\": \"self_hosted\", \"workspace_directory\": \"" + repo + "\", \"quarry_connect\": {\"url\": \"" + server(executor)
+                + "\"}}}").expect(400).path("error");
+        assertThat(error.path("param").asText()).isEqualTo("environment.quarry_connect.capability_token");
+    }
+
+    private static String server(ExecServerProcess server) {
+        return server.url().toString();
+    }
 }

@@ -154,15 +154,39 @@ public final class ExecServerConnection implements Executor {
         return entries;
     }
 
+    /**
+     * {@inheritDoc} A link that leads nowhere is reported as a link: {@code fs/getMetadata} follows
+     * links and answers "not found" for it, which would let a write through it land wherever it points.
+     */
     @Override
     public FileEntry metadata(String path) {
-        JsonNode metadata;
         try {
-            metadata = rpc.call("fs/getMetadata", pathParams(path));
+            return entry(path, rpc.call("fs/getMetadata", pathParams(path)));
         } catch (JsonRpcSocket.RpcError e) {
-            if (e.code == NOT_FOUND) return null;
+            if (e.code == NOT_FOUND) return danglingLinkOrNothing(path);
             throw refused("fs/getMetadata", path, e);
         }
+    }
+
+    // Asked not to follow links, the server refuses any link in the path, so the folder is canonicalized
+    // first: then only the entry itself can be one. Any refusal but "not found" counts as something there.
+    private FileEntry danglingLinkOrNothing(String path) {
+        int slash = path.lastIndexOf('/');
+        String folder;
+        try {
+            folder = canonicalize(slash == 0 ? "/" : path.substring(0, slash));
+        } catch (ExecutorException.Refused e) {
+            return null;
+        }
+        String entry = (folder.endsWith("/") ? folder : folder + "/") + path.substring(slash + 1);
+        try {
+            return entry(path, rpc.call("fs/getMetadata", pathParams(entry).put("followSymlinks", false)));
+        } catch (JsonRpcSocket.RpcError e) {
+            return e.code == NOT_FOUND ? null : new FileEntry(path.substring(slash + 1), false, true, -1);
+        }
+    }
+
+    private static FileEntry entry(String path, JsonNode metadata) {
         String name = path.substring(path.lastIndexOf('/') + 1);
         return new FileEntry(name.isEmpty() ? path : name, metadata.path("isDirectory").asBoolean(),
                 metadata.path("isSymlink").asBoolean(), metadata.path("size").asLong(-1));

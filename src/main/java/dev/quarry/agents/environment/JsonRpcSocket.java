@@ -12,6 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -29,6 +30,10 @@ final class JsonRpcSocket {
     static final ObjectMapper JSON = new ObjectMapper();
     /** Bounds what a misbehaving server can make us buffer; files are size-checked before they are read. */
     static final int MAX_MESSAGE_CHARS = 64 << 20;
+    /** An error's message goes into what the model reads and what the session stores: a server's own is cut to this. */
+    static final int MAX_ERROR_CHARS = 2000;
+    /** Refusals of the server's own requests being sent at once; a server sending more than it reads back is given up. */
+    static final int MAX_REFUSALS_IN_FLIGHT = 64;
 
     /** What the connection above the socket hears. */
     interface Listener {
@@ -51,6 +56,7 @@ final class JsonRpcSocket {
     private volatile Duration callTimeout;
     private final Map<Long, CompletableFuture<JsonNode>> waiting = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
+    private final AtomicInteger refusing = new AtomicInteger();
     // A WebSocket carries one message at a time (the JDK refuses a sendText while another is being written).
     private final ReentrantLock sending = new ReentrantLock();
     private final StringBuilder partial = new StringBuilder();
@@ -226,7 +232,9 @@ final class JsonRpcSocket {
         if (caller == null) return; // its caller gave up (interrupted): nobody to tell
         JsonNode error = message.get("error");
         if (error != null && !error.isNull()) {
-            caller.completeExceptionally(new RpcError(error.path("code").asInt(), error.path("message").asText("(no message)")));
+            String said = error.path("message").asText("(no message)");
+            caller.completeExceptionally(new RpcError(error.path("code").asInt(),
+                    said.length() > MAX_ERROR_CHARS ? said.substring(0, MAX_ERROR_CHARS) + "…" : said));
         } else {
             caller.complete(message.path("result"));
         }
@@ -234,7 +242,12 @@ final class JsonRpcSocket {
 
     // This client offers the server no methods; answering keeps a server that asks from waiting.
     // Sent from its own thread: the socket's thread must not wait on a send.
+    // Each refusal waits on its own thread for the socket: a server that keeps asking without reading would pile them up.
     private void refuseServerRequest(JsonNode id, String method) {
+        if (refusing.incrementAndGet() > MAX_REFUSALS_IN_FLIGHT) {
+            lose("it sent more than " + MAX_REFUSALS_IN_FLIGHT + " requests Quarry was still refusing");
+            return;
+        }
         ObjectNode reply = JSON.createObjectNode().put("jsonrpc", "2.0");
         reply.set("id", id);
         reply.putObject("error").put("code", -32601).put("message", "Quarry does not offer " + method);
@@ -243,6 +256,8 @@ final class JsonRpcSocket {
                 send(reply, "the refusal of " + method);
             } catch (ExecutorException e) {
                 // The connection is gone: nothing to answer.
+            } finally {
+                refusing.decrementAndGet();
             }
         });
     }

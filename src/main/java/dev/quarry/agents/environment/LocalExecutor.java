@@ -33,6 +33,13 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class LocalExecutor implements Executor {
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
     private static final long MIB = 1024L * 1024;
+    /**
+     * Variables the dynamic loader or the C library act on (glibc's list of those it ignores for setuid programs,
+     * TMPDIR aside, and every {@code LD_} one). bwrap and prlimit start on the host with the command's environment,
+     * before any sandbox exists: {@code LD_PRELOAD} naming a library a command left in the workspace would run it there.
+     */
+    private static final Set<String> LOADER_VARIABLES = Set.of("GCONV_PATH", "GETCONF_DIR", "GLIBC_TUNABLES", "HOSTALIASES", "LOCALDOMAIN",
+            "LOCPATH", "MALLOC_TRACE", "NIS_PATH", "NLSPATH", "RESOLV_HOST_CONF", "RES_OPTIONS", "TZDIR");
 
     private final Path workspace;
     private final QuarryLocal spec;
@@ -104,6 +111,12 @@ public final class LocalExecutor implements Executor {
         Objects.requireNonNull(sink, "sink");
         requireOpen();
         if (!Path.of(process.cwd()).isAbsolute()) throw new ExecutorException.Refused("the folder '" + process.cwd() + "' is not absolute");
+        for (String name : process.env().keySet()) {
+            if (name.startsWith("LD_") || LOADER_VARIABLES.contains(name)) {
+                throw new ExecutorException.Refused("the environment variable '" + name + "' is not given to a quarry_local process: "
+                        + "the loader would act on it on the host, outside the sandbox");
+            }
+        }
         requireRoom();
         if (!processIds.add(process.processId())) throw new ExecutorException.Refused("process id '" + process.processId() + "' is already used");
         ProcessBuilder builder = new ProcessBuilder(command(process))

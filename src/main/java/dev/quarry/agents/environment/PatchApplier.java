@@ -21,6 +21,11 @@ import java.util.Objects;
 public final class PatchApplier {
     /** The largest file an update reads. */
     public static final int MAX_FILE_BYTES = 16 << 20;
+    /**
+     * The most all files of one patch may hold together: every file is read before anything is written, so
+     * without it a short patch naming many large files would hold them all in memory at once.
+     */
+    public static final long MAX_PATCH_BYTES = 64L << 20;
     private static final int QUOTED_HUNK_LINES = 3;
 
     private final Executor executor;
@@ -159,6 +164,7 @@ public final class PatchApplier {
     /** The files as the patch will leave them, read from the executor on first use; {@code null} for gone. */
     private final class Planned {
         private final Map<String, String> texts = new HashMap<>();
+        private long bytesRead;
 
         String read(String path, String asGiven) {
             if (texts.containsKey(path)) {
@@ -169,12 +175,15 @@ public final class PatchApplier {
             FileEntry entry = executor.metadata(path);
             if (entry == null) throw new PatchException("No such file: " + asGiven + ". No files were modified.");
             if (entry.directory()) throw new PatchException(asGiven + " is a folder, not a file. No files were modified.");
+            if (bytesRead + Math.max(0, entry.size()) > MAX_PATCH_BYTES) throw tooMuch(asGiven);
             byte[] bytes;
             try {
                 bytes = executor.readFile(path, MAX_FILE_BYTES);
             } catch (ExecutorException.Refused e) {
                 throw new PatchException("Failed to read " + asGiven + " (" + e.getMessage() + "). No files were modified.");
             }
+            bytesRead += bytes.length;
+            if (bytesRead > MAX_PATCH_BYTES) throw tooMuch(asGiven);
             String text = decode(bytes, asGiven);
             texts.put(path, text);
             return text;
@@ -190,6 +199,11 @@ public final class PatchApplier {
 
         void put(String path, String text) {
             texts.put(path, text);
+        }
+
+        private static PatchException tooMuch(String asGiven) {
+            return new PatchException("The files this patch reads come to more than " + (MAX_PATCH_BYTES >> 20) + " MiB (at " + asGiven
+                    + "); split it into smaller patches. No files were modified.");
         }
 
         private static String decode(byte[] bytes, String asGiven) {

@@ -46,7 +46,10 @@ final class EnvironmentCalls {
         Thread self = Thread.currentThread();
         control.toolCallStarted(self);
         try {
-            for (Item item : calls) done.accept(call(parts, tools, control.deadlineMillis(), credential, sourceIp, origin, item, live));
+            for (Item item : calls) {
+                if (control.cancelled() || control.abandoned()) break;
+                done.accept(call(parts, tools, control, credential, sourceIp, origin, item, live));
+            }
         } finally {
             control.toolCallEnded(self);
             Thread.interrupted(); // a cancel's interrupt is answered by the check below, not left to trip the next blocking call
@@ -54,7 +57,7 @@ final class EnvironmentCalls {
         if (control.cancelled() || control.abandoned()) throw new McpCalls.Interrupted();
     }
 
-    private static Item call(RuntimeParts parts, TurnTools tools, long deadline, Credential credential, String sourceIp, Origin origin, Item item,
+    private static Item call(RuntimeParts parts, TurnTools tools, TurnControl control, Credential credential, String sourceIp, Origin origin, Item item,
                              BiConsumer<Item, String> live) {
         EnvironmentLink link = tools.environment();
         String action = switch (item.body()) {
@@ -65,7 +68,7 @@ final class EnvironmentCalls {
         PlatformCall platform = new PlatformCall(action, new PlatformCall.Target.Known("agent-environment/" + link.environmentId()), () -> null,
                 context -> {
                     try {
-                        return perform(parts, tools, deadline, origin, item, live);
+                        return perform(parts, tools, control, origin, item, live);
                     } catch (McpCalls.Interrupted | ExecutorException.Interrupted e) {
                         return new Cut();
                     } catch (EnvironmentLink.Unavailable e) {
@@ -83,11 +86,11 @@ final class EnvironmentCalls {
         };
     }
 
-    private static Item perform(RuntimeParts parts, TurnTools tools, long deadline, Origin origin, Item item, BiConsumer<Item, String> live) {
+    private static Item perform(RuntimeParts parts, TurnTools tools, TurnControl control, Origin origin, Item item, BiConsumer<Item, String> live) {
         EnvironmentLink link = tools.environment();
         try {
             return switch (item.body()) {
-                case ItemBody.CommandExecution command -> command(parts, tools, deadline, origin, item, command, live);
+                case ItemBody.CommandExecution command -> command(parts, tools, control, origin, item, command, live);
                 case ItemBody.EnvironmentCall call -> {
                     JsonNode arguments = HarnessTools.arguments(call.arguments());
                     if (arguments == null) yield failed(item, "The arguments of '" + call.tool() + "' must be a JSON object.");
@@ -104,8 +107,9 @@ final class EnvironmentCalls {
         }
     }
 
-    private static Item command(RuntimeParts parts, TurnTools tools, long deadline, Origin origin, Item item, ItemBody.CommandExecution command,
+    private static Item command(RuntimeParts parts, TurnTools tools, TurnControl control, Origin origin, Item item, ItemBody.CommandExecution command,
                                 BiConsumer<Item, String> live) {
+        long deadline = control.deadlineMillis();
         if (command.command() == null || command.command().isBlank()) return failed(item, "'command' must be a non-empty string.");
         String refused = tools.quota().take();
         if (refused != null) return failed(item, refused);
@@ -116,8 +120,20 @@ final class EnvironmentCalls {
         Duration timeout = Duration.ofMillis(Math.max(1, timeoutMs));
         var executor = tools.environment().executor();
         String cwd = tools.files().folder(executor, command.cwd());
-        Commands.Outcome outcome = Commands.run(executor, origin.turnId() + ":" + command.callId(), command.command(), cwd, timeout,
-                settings.maxOutputBytes(), text -> live.accept(item, tools.scrub(text)));
+        long started = System.nanoTime();
+        Commands.Outcome outcome;
+        try {
+            outcome = Commands.run(executor, origin.turnId() + ":" + command.callId(), command.command(), cwd, timeout,
+                    settings.maxOutputBytes(), text -> live.accept(item, tools.scrub(text)));
+        } catch (ExecutorException.Interrupted e) {
+            if (!control.cancelled()) throw e;
+            // The allowance is counted from the committed items: a command cut by a cancel ran too, for this long.
+            Thread.interrupted();
+            long ranMs = (System.nanoTime() - started) / 1_000_000;
+            tools.quota().ran(ranMs);
+            return item.withState(Item.FAILED, new ItemBody.CommandExecution(command.callId(), command.command(), cwd, null, null, ranMs,
+                    "cancelled: the turn was cancelled while the command ran, and the command was stopped"));
+        }
         tools.quota().ran(outcome.durationMs());
         ItemBody.CommandExecution ended = new ItemBody.CommandExecution(command.callId(), command.command(), cwd, tools.scrub(outcome.output()),
                 outcome.exitCode(), outcome.durationMs(), outcome.error());

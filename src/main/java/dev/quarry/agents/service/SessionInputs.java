@@ -128,6 +128,11 @@ public final class SessionInputs {
     private Effects approval(SessionTx tx, Optional<Turn> open, Input.ApprovalResult decision, String path, Sender sender) {
         Approval approval = tx.approval(decision.approvalId())
                 .orElseThrow(() -> QuarryException.invalid(path + ".approval_id", "Unknown approval: " + decision.approvalId()));
+        // Past its expiry it is the sweep's to end as expired (and resume the turn), even if the sweep has not come by yet.
+        if (approval.status().equals(Approval.PENDING) && approval.expiresAt() <= tx.now()) {
+            throw new QuarryException(new QuarryError(ErrorKind.CONFLICT, "approval_expired: the approval '" + approval.id()
+                    + "' expired before it was decided.", path + ".approval_id", null));
+        }
         if (!approval.status().equals(Approval.PENDING) || !tx.decide(approval.id(), decision.approve() ? Approval.APPROVED : Approval.DENIED,
                 sender.principalId(), decision.reason())) {
             throw new QuarryException(new QuarryError(ErrorKind.CONFLICT, "approval_decided: the approval '" + approval.id()

@@ -75,13 +75,14 @@ final class EnvironmentCodec {
         if (!connect.isObject()) throw QuarryException.invalid("environment.quarry_connect", "'environment.quarry_connect' must be an object.");
         known(connect, Set.of("url", "capability_token"), "environment.quarry_connect.");
         String url = executorUrl(Json.requireText(connect, "url", "environment.quarry_connect.url"));
-        String token = Json.optText(connect, "capability_token", "environment.quarry_connect.capability_token");
-        if (token != null && (token.isEmpty() || token.length() > MAX_TOKEN || !token.chars().allMatch(c -> c > 0x20 && c < 0x7f))) {
+        // Quarry dials only executors started with --ws-auth capability-token: without a token the turn could never connect.
+        String token = Json.requireText(connect, "capability_token", "environment.quarry_connect.capability_token");
+        if (token.isEmpty() || token.length() > MAX_TOKEN || !token.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
             throw QuarryException.invalid("environment.quarry_connect.capability_token",
                     "'environment.quarry_connect.capability_token' must be 1 to " + MAX_TOKEN + " printable ASCII characters without spaces.");
         }
         return new EnvironmentSpec.SelfHosted(workspace, capabilities, new EnvironmentSpec.Connect.Listening(url,
-                token == null ? null : new EnvironmentSpec.Secret.Plain(token)), approval(environment));
+                new EnvironmentSpec.Secret.Plain(token)), approval(environment));
     }
 
     private static EnvironmentSpec local(JsonNode environment) {
@@ -123,7 +124,10 @@ final class EnvironmentCodec {
         return tools;
     }
 
-    /** A {@code ws://} or {@code wss://} URL with a host and no user info (which tests for the allowed hosts happen at connect). */
+    /**
+     * A {@code ws://} or {@code wss://} URL with a host and no user info (which tests for the allowed hosts happen at connect),
+     * its scheme written in lower case as the dialer takes it.
+     */
     private static String executorUrl(String url) {
         String param = "environment.quarry_connect.url";
         if (url.length() > MAX_URL) throw QuarryException.invalid(param, "'" + param + "' must be at most " + MAX_URL + " characters.");
@@ -139,7 +143,7 @@ final class EnvironmentCodec {
         if (uri.getRawUserInfo() != null) {
             throw QuarryException.invalid(param, "'" + param + "' must not carry user info; give the token as 'capability_token'.");
         }
-        return url;
+        return scheme + url.substring(scheme.length());
     }
 
     private static String absolute(String path, String param) {

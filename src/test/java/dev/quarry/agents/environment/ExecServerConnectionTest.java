@@ -206,6 +206,23 @@ class ExecServerConnectionTest {
     }
 
     @Test
+    void aDanglingLinkInTheWorkspaceIsOutsideItAndNothingIsWrittenThroughIt() throws Exception {
+        Path ws = Files.createDirectories(dir.resolve("ws"));
+        Path target = dir.resolve("outside").resolve("planted.txt");
+        Files.createDirectories(target.getParent());
+        Files.createSymbolicLink(ws.resolve("dangling"), target);
+        Workspace workspace = Workspace.open(executor, ws.toString());
+
+        assertThatThrownBy(() -> workspace.resolve("dangling")).isInstanceOf(WorkspaceException.class).hasMessageContaining("outside");
+        assertThatThrownBy(() -> new FileTools(ws.toString(), List.of()).call(executor, "write_file",
+                JsonRpcSocket.JSON.createObjectNode().put("path", "dangling").put("content", "pwned")))
+                .isInstanceOf(FileTools.ToolFailure.class);
+        assertThat(target).doesNotExist();
+        Files.createSymbolicLink(ws.resolve("alias"), Files.createDirectory(ws.resolve("real")));
+        assertThat(workspace.resolve("alias/new.txt")).isEqualTo(ws.toRealPath() + "/real/new.txt");
+    }
+
+    @Test
     void aMissingFileIsRefusedAndHasNoMetadata() {
         String missing = dir.resolve("missing.txt").toString();
 

@@ -80,6 +80,18 @@ class JsonRpcSocketTest {
     }
 
     @Test
+    void anErrorsMessageIsCutToAFewLines() throws Exception {
+        CompletableFuture<JsonNode> answer = callInBackground("fs/readFile");
+        long id = socket.nextSent().path("id").asLong();
+
+        jdk.onText(socket, "{\"id\":" + id + ",\"error\":{\"code\":-32603,\"message\":\"" + "x".repeat(1 << 20) + "\"}}", true);
+
+        assertThat(answer).failsWithin(Duration.ofSeconds(5)).withThrowableThat().havingCause()
+                .isInstanceOfSatisfying(JsonRpcSocket.RpcError.class, e -> assertThat(e.getMessage()).hasSizeLessThanOrEqualTo(
+                        JsonRpcSocket.MAX_ERROR_CHARS + 1).startsWith("xxx").endsWith("…"));
+    }
+
+    @Test
     void notificationsReachTheListenerInOrder() {
         jdk.onText(socket, "{\"method\":\"process/output\",\"params\":{\"seq\":1}}", true);
         jdk.onText(socket, "{\"method\":\"process/exited\",\"params\":{\"seq\":2}}", true);
@@ -133,6 +145,16 @@ class JsonRpcSocketTest {
     }
 
     @Test
+    void aServerThatFloodsRequestsWithoutReadingTheRefusalsIsGivenUp() {
+        socket.stalled = true;
+
+        for (int i = 0; i < 10_000 && losses.isEmpty(); i++) jdk.onText(socket, "{\"id\":" + i + ",\"method\":\"x\",\"params\":{}}", true);
+
+        assertThat(losses).singleElement().extracting(Throwable::getMessage).asString().contains("requests");
+        assertThat(socket.aborted).isTrue();
+    }
+
+    @Test
     void aServerThatNeverAnswersTimesOutAndIsGivenUp() {
         rpc.callTimeout(Duration.ofMillis(200));
 
@@ -180,6 +202,8 @@ class JsonRpcSocketTest {
         private final BlockingQueue<String> sent = new LinkedBlockingQueue<>();
         volatile boolean aborted;
         volatile boolean closeSent;
+        /** A server that no longer reads: sends never complete. */
+        volatile boolean stalled;
 
         JsonNode nextSent() throws Exception {
             String text = sent.poll(5, TimeUnit.SECONDS);
@@ -189,6 +213,7 @@ class JsonRpcSocketTest {
 
         @Override
         public CompletableFuture<WebSocket> sendText(CharSequence data, boolean last) {
+            if (stalled) return new CompletableFuture<>();
             sent.add(data.toString());
             return CompletableFuture.completedFuture(this);
         }

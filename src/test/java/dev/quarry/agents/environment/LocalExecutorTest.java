@@ -216,6 +216,28 @@ class LocalExecutorTest {
     }
 
     @Test
+    void aLibraryPlantedInTheWorkspaceIsNotPreloadedIntoTheSandboxItself() throws Exception {
+        assumeTrue(BWRAP.available(), BWRAP.reason());
+        LocalExecutor executor = executor(true);
+        Path escaped = dataDir.resolve("escaped.txt");
+        // What a command in the sandbox can leave in the workspace: a library that writes where only the host can.
+        Path source = Files.writeString(executor.workspace().resolve("evil.c"), "#include <stdio.h>\n"
+                + "__attribute__((constructor)) static void run(void) { FILE *f = fopen(\"" + escaped + "\", \"w\"); if (f) fclose(f); }\n");
+        Process gcc = new ProcessBuilder("gcc", "-shared", "-fPIC", "-o", executor.workspace() + "/evil.so", source.toString()).inheritIO().start();
+        assumeTrue(gcc.waitFor() == 0, "no C compiler");
+
+        ProcessSpec spec = new ProcessSpec(nextId(), List.of("true"), executor.workspace().toString(),
+                Map.of("LD_PRELOAD", executor.workspace() + "/evil.so"), false);
+        try {
+            executor.start(spec, new Sink()).await(WAIT);
+        } catch (ExecutorException.Refused refused) {
+            assertThat(refused).hasMessageContaining("LD_PRELOAD");
+        }
+
+        assertThat(escaped).as("the library ran outside the sandbox").doesNotExist();
+    }
+
+    @Test
     void theSystemIsReadOnlyAndTmpIsPrivateInsideTheSandbox() throws IOException {
         assumeTrue(BWRAP.available(), BWRAP.reason());
         Files.writeString(dataDir.resolve("secret.txt"), "not for commands");

@@ -391,4 +391,20 @@ class PatchApplierTest {
         assertThat(read("f.txt")).isEqualTo("a\nB\n");
         assertThat(List.of(read("f.txt").split("\n"))).hasSize(2);
     }
+
+    @Test
+    void aPatchThatWouldReadMoreThanItsAllowanceOfFilesChangesNothing() throws IOException {
+        StringBuilder patch = new StringBuilder("*** Begin Patch\n");
+        int files = (int) (PatchApplier.MAX_PATCH_BYTES / PatchApplier.MAX_FILE_BYTES) + 1;
+        for (int i = 0; i < files; i++) {
+            try (var file = new java.io.RandomAccessFile(ws.resolve("big" + i + ".txt").toFile(), "rw")) {
+                file.setLength(PatchApplier.MAX_FILE_BYTES); // sparse: no disk, but every byte is read
+            }
+            patch.append("*** Delete File: big").append(i).append(".txt\n");
+        }
+
+        assertThatThrownBy(() -> apply(patch.append("*** End Patch\n").toString())).isInstanceOf(PatchException.class)
+                .hasMessageContaining("No files were modified");
+        assertThat(ws.resolve("big0.txt")).exists();
+    }
 }

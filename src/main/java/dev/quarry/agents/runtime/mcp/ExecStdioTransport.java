@@ -20,6 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.logging.Logger;
@@ -40,6 +41,8 @@ final class ExecStdioTransport implements McpClientTransport {
     static final int STDERR_TAIL = 4096;
     /** JSON-RPC's "server error" code: what a request left unanswered by an exit is told. */
     private static final int SERVER_EXITED = -32000;
+    /** How long a refused write waits to learn whether the server has exited. */
+    private static final Duration WRITE_FAILURE_GRACE = Duration.ofSeconds(1);
 
     private final String label;
     private final Executor executor;
@@ -51,6 +54,7 @@ final class ExecStdioTransport implements McpClientTransport {
     private final ExecutorService inbound;
     private final Set<Object> unanswered = ConcurrentHashMap.newKeySet();
     private final ByteArrayOutputStream line = new ByteArrayOutputStream();
+    private final AtomicBoolean warnedNotJsonRpc = new AtomicBoolean();
     private final Object writing = new Object();
     private byte[] stderr = new byte[0];
     private boolean overlong;
@@ -110,9 +114,26 @@ final class ExecStdioTransport implements McpClientTransport {
                     process.write(bytes);
                 }
             } catch (ExecutorException e) {
-                throw new McpUnavailable("stdio MCP server '" + label + "': writing to its stdin failed: " + e.getMessage());
+                // A server that died at once refuses its stdin before its exit is known: its exit, once
+                // reported (which ends the connect with it), says more than the refusal.
+                String exited = endedWithin(WRITE_FAILURE_GRACE);
+                throw new McpUnavailable(exited != null ? exited : "stdio MCP server '" + label + "': writing to its stdin failed: " + e.getMessage());
             }
         });
+    }
+
+    /** Why the server ended, waiting up to {@code wait} for it to be known; {@code null} if it is not by then. */
+    private String endedWithin(Duration wait) {
+        long until = System.nanoTime() + wait.toNanos();
+        while (ended == null && System.nanoTime() < until) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            }
+        }
+        return ended;
     }
 
     /** Called on the executor's thread, in order; never throws (the executor would end the process). */
@@ -154,9 +175,12 @@ final class ExecStdioTransport implements McpClientTransport {
         try {
             message = McpSchema.deserializeJsonRpcMessage(json, text);
         } catch (IOException | RuntimeException e) {
-            // Not its content: a server may print anything, secrets included.
-            LOG.warning(() -> "stdio MCP server '" + label + "' wrote a line to stdout that is not a JSON-RPC message (" + text.length()
-                    + " characters); ignored");
+            // Not its content: a server may print anything, secrets included. Once: a server printing its logs to stdout
+            // would otherwise write one warning per line into Quarry's log.
+            if (!warnedNotJsonRpc.getAndSet(true)) {
+                LOG.warning(() -> "stdio MCP server '" + label + "' wrote a line to stdout that is not a JSON-RPC message (" + text.length()
+                        + " characters); it and any more such lines are ignored");
+            }
             return;
         }
         if (message instanceof McpSchema.JSONRPCResponse response) {

@@ -115,6 +115,32 @@ class StdioMcpTest {
     }
 
     @Test
+    void aServerPrintingLinesThatAreNotJsonRpcIsLoggedOnceNotOncePerLine() {
+        java.util.concurrent.atomic.AtomicInteger warnings = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.logging.Logger log = java.util.logging.Logger.getLogger(ExecStdioTransport.class.getName());
+        java.util.logging.Handler counter = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord record) {
+                if (record.getLevel().intValue() >= java.util.logging.Level.WARNING.intValue()) warnings.incrementAndGet();
+            }
+
+            @Override
+            public void flush() {}
+
+            @Override
+            public void close() {}
+        };
+        log.addHandler(counter);
+        try {
+            assertThatThrownBy(() -> clients.connectStdio(server(List.of("sh", "-c", "seq 1 5000; exit 4"), Map.of()), executor, workspace()))
+                    .isInstanceOf(McpUnavailable.class);
+        } finally {
+            log.removeHandler(counter);
+        }
+        assertThat(warnings.get()).isEqualTo(1);
+    }
+
+    @Test
     void aCommandThatIsNotThereIsUnavailable() {
         assertThatThrownBy(() -> clients.connectStdio(server(List.of("/nonexistent/mcp-server"), Map.of()), executor, workspace()))
                 .isInstanceOf(McpUnavailable.class)
