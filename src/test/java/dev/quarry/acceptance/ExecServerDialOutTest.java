@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.Handler;
+import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterAll;
@@ -66,13 +67,18 @@ class ExecServerDialOutTest {
         @Override
         public void close() {}
     };
+    /** Held, so that its level and handler stay while the class runs (another test may have quietened the root logger). */
+    private static final Logger QUARRY_LOG = Logger.getLogger("dev.quarry");
+    private static Level quarryLevel;
     private final List<DialOutExecServer> executors = new ArrayList<>();
 
     @BeforeAll
     static void start() throws Exception {
         Assumptions.assumeTrue(NpmTools.npmAvailable(), "npm is not installed: the Codex exec-server cannot be installed");
         ExecServerProcess.binary();
-        Logger.getLogger("").addHandler(CAPTURE);
+        quarryLevel = QUARRY_LOG.getLevel();
+        QUARRY_LOG.setLevel(Level.INFO);
+        QUARRY_LOG.addHandler(CAPTURE);
         quarry = TestQuarry.start(CONFIG, Map.of());
         key = quarry.newKey("dial-out");
         client = AgentTurnsSdkTest.client(quarry, key);
@@ -80,7 +86,8 @@ class ExecServerDialOutTest {
 
     @AfterAll
     static void stop() {
-        Logger.getLogger("").removeHandler(CAPTURE);
+        QUARRY_LOG.removeHandler(CAPTURE);
+        QUARRY_LOG.setLevel(quarryLevel);
         if (quarry != null) quarry.close();
     }
 
