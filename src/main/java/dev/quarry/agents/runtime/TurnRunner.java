@@ -61,8 +61,8 @@ final class TurnRunner {
     private final Session session;
     private Turn turn;
     private TurnTools tools;
-    /** The sequence number of the last event this runner committed: live deltas are numbered after it. */
-    private long lastSeq = -1;
+    /** The sequence number of the last event this runner committed: live deltas are numbered after it (a command's, on the executor's thread). */
+    private volatile long lastSeq = -1;
     private final LiveNumbers liveNumbers = new LiveNumbers();
     /** The agent as this run shows it to the model: the session's, with its skills listed in its instructions. */
     private AgentSpec agent;

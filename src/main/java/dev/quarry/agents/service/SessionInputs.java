@@ -138,8 +138,9 @@ public final class SessionInputs {
             throw new QuarryException(new QuarryError(ErrorKind.CONFLICT, "approval_decided: the approval '" + approval.id()
                     + "' was already decided (" + approval.status() + ").", path + ".approval_id", null));
         }
-        Turn turn = open.filter(t -> t.id().equals(approval.turnId())).orElseThrow();
-        return new Effects(TurnStates.resumeIfReady(tx, turn), null);
+        // A pending approval belongs to the open turn (a turn that closes cancels its own): resume it if nothing else is awaited.
+        boolean resumed = open.filter(t -> t.id().equals(approval.turnId())).map(turn -> TurnStates.resumeIfReady(tx, turn)).orElse(false);
+        return new Effects(resumed, null);
     }
 
     private Effects toolResult(SessionTx tx, Optional<Turn> open, Input.ToolResult result, String path) {
