@@ -9,14 +9,16 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Helidon's default socket options, plus the {@link ConnectionGuard}'s admission: Helidon applies
+ * Helidon's default socket options with TCP_NODELAY on, plus the {@link ConnectionGuard}'s admission.
+ * Nagle's algorithm (Helidon's default) holds a small write while the one before it waits for the
+ * client's delayed ACK, about 40 ms: a streamed answer's last events came that much late. Helidon applies
  * these to each socket on its accepting thread right after accept, which is the one place it lets
  * code see a connection before spending a thread on it, and it closes the socket when this throws.
  */
 record AdmittingSocketOptions(SocketOptions defaults, ConnectionGuard guard) implements SocketOptions {
 
     AdmittingSocketOptions(ConnectionGuard guard) {
-        this(SocketOptions.create(), guard);
+        this(SocketOptions.builder().tcpNoDelay(true).build(), guard);
     }
 
     @Override

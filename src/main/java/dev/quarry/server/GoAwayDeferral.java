@@ -39,6 +39,8 @@ final class GoAwayDeferral implements Supplier<byte[]> {
     private static final int HEADERS = 0x1, RST_STREAM = 0x3, CONTINUATION = 0x9, END_HEADERS = 0x4;
     /** A GOAWAY's last-stream-id and error code; and a bound on the debug data after them beyond which the frame is left to Helidon. */
     private static final int GOAWAY_FIXED = 8, GOAWAY_MAX = 16_384;
+    /** How long a connection whose last stream has ended waits for its client to hang up before it is closed. */
+    static final long CLOSE_GRACE_MILLIS = 1000;
 
     private final DataReader socket;
     private final ResetStreams resets = new ResetStreams();
@@ -114,7 +116,18 @@ final class GoAwayDeferral implements Supplier<byte[]> {
      */
     private void streamEnded() {
         Http2Connection http2 = connection;
-        if (held && http2.canInterrupt()) http2.close(false);
+        if (!held || !http2.canInterrupt()) return;
+        // Not at once: the client's last frames (WINDOW_UPDATEs for the stream's tail) may still be unread, and
+        // a socket closed with unread input is reset, which discards the tail still on its way. A client that
+        // read its answer hangs up first, ending the connection as Helidon always does; one that does not is closed here.
+        Thread.ofVirtual().name("h2-goaway-close").start(() -> {
+            try {
+                Thread.sleep(CLOSE_GRACE_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (http2.canInterrupt()) http2.close(false);
+        });
     }
 
     private static int streamId(byte[] header) {
