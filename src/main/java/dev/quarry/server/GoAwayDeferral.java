@@ -25,9 +25,9 @@ import java.util.function.Supplier;
  * the client's WINDOW_UPDATEs keep long answers flowing and its RST_STREAMs still cancel (each is
  * also recorded in the connection's {@link ResetStreams}, for the answer on that stream to stop). Once no
  * stream is open the connection ends: if that is seen before the next frame is read, the held
- * GOAWAY is handed on and Helidon ends the connection as it always did; if the client sends nothing more,
- * the handler of the last stream stops the connection with {@code Http2Connection.close(false)},
- * as Helidon's shutdown stops an idle one (its thread, waiting on the socket, is interrupted and
+ * GOAWAY is handed on and Helidon ends the connection as it always did; if the client sends nothing more
+ * (and does not hang up) for {@value #CLOSE_GRACE_MILLIS} ms, the connection is stopped with
+ * {@code Http2Connection.close(false)}, as Helidon's shutdown stops an idle one (its thread, waiting on the socket, is interrupted and
  * the socket closed, with no GOAWAY of Quarry's first). A GOAWAY with an error code passes at once:
  * that client is aborting, and its streams go with it. Streams the client opens after its own
  * GOAWAY are served while an earlier one is still open (RFC 9113 forbids new streams to the
