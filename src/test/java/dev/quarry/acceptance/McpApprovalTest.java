@@ -100,6 +100,15 @@ class McpApprovalTest {
     }
 
     @Test
+    void aReasonWithNulIsRefusedAndTheApprovalStaysPending() throws Exception {
+        Waiting waiting = heldCall("mcp-nul-reason", "[[call tools__echo {\"text\": \"nul\"}]]");
+        JsonNode refused = quarry.call("POST", "/v1/agents/sessions/" + waiting.sessionId() + "/events", waiting.key(),
+                decide(waiting, "deny").replace("\"checked\"", "\"a\\u0000b\"")).expect(400);
+        assertThat(refused.path("error").path("param").asText()).isEqualTo("events[0].reason");
+        assertThat(await(waiting.key(), waiting.sessionId(), "requires_action").path("status").asText()).isEqualTo("requires_action");
+    }
+
+    @Test
     void refusedMarkingsAreClearErrors() {
         String key = quarry.newKey("mcp-bad-approval");
         JsonNode refused = quarry.call("POST", "/v1/agents/sessions", key, """

@@ -138,7 +138,7 @@ public final class AgentSessions {
     public SessionView view(Session session) {
         return new SessionView(session, turns.pendingCalls(session.id()), turns.sessionUsage(session.id()),
                 session.spendLimitMicros() == null ? 0 : turns.sessionSpend(session.id()), vaults.sessionVaults(session.id()),
-                sessions.environment(session.id()).orElse(null),
+                session.environment() instanceof EnvironmentSpec.None ? null : sessions.environment(session.id()).orElse(null),
                 session.status().equals(Session.REQUIRES_ACTION) ? turns.pendingApprovals(session.id()) : List.of());
     }
 

@@ -10,6 +10,7 @@ import dev.quarry.agents.model.SessionEvent;
 import dev.quarry.agents.model.Turn;
 import dev.quarry.agents.model.TurnError;
 import dev.quarry.agents.model.TurnUsage;
+import dev.quarry.store.StoredText;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -67,15 +68,18 @@ public final class SessionTx {
 
     /** Records the environment's new state, and the {@code agent.session.environment.<status>} event that says so. */
     public void environment(EnvironmentState state, String turnId) {
+        // The version and the error's message come from the executor: fitted to their columns, as the event shows them too.
+        EnvironmentState stored = new EnvironmentState(state.id(), state.type(), state.status(), StoredText.fit(state.executorVersion(), 64),
+                state.error() == null ? null : new TurnError(state.error().code(), StoredText.fit(state.error().message(), 8192)));
         run("UPDATE agent_environments SET status = ?, executor_version = ?, error_code = ?, error_message = ?, updated_at = ? WHERE session_id = ?", s -> {
-            s.setString(1, state.status());
-            s.setString(2, state.executorVersion());
-            s.setString(3, state.error() == null ? null : state.error().code());
-            s.setString(4, state.error() == null ? null : state.error().message());
+            s.setString(1, stored.status());
+            s.setString(2, stored.executorVersion());
+            s.setString(3, stored.error() == null ? null : stored.error().code());
+            s.setString(4, stored.error() == null ? null : stored.error().message());
             s.setLong(5, now);
             s.setString(6, sessionId);
         });
-        event("agent.session.environment." + state.status(), turnId, new EventPayload.EnvironmentChange(state));
+        event("agent.session.environment." + stored.status(), turnId, new EventPayload.EnvironmentChange(stored));
     }
 
     /** The environment's state as committed, read within this transaction; empty for a session with none. */
@@ -185,7 +189,8 @@ public final class SessionTx {
      * Holds a call of {@code item} until a person decides (or, {@code automatic}, records it as
      * approved at once: it waits only for its answer's other calls).
      */
-    public Approval holdForApproval(Item item, String callId, String tool, String arguments, long expiresAt, boolean automatic) {
+    public Approval holdForApproval(Item item, String callId, String modelsTool, String arguments, long expiresAt, boolean automatic) {
+        String tool = StoredText.fit(modelsTool, 200); // a server label and a tool name, each bounded, may together be longer than the column
         Approval approval = new Approval(Ids.next(Approval.ID_PREFIX, now), sessionId, item.turnId(), item.id(), callId, tool, arguments,
                 automatic ? Approval.APPROVED : Approval.PENDING, now, expiresAt, automatic ? Approval.AUTOMATIC : null, automatic ? now : null,
                 null, false);

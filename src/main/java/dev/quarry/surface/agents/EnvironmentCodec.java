@@ -204,13 +204,8 @@ final class EnvironmentCodec {
             }
         }
         spec.requireApproval().forEach(out.withArray("quarry_require_approval")::add);
-        if (state != null) {
-            ObjectNode shown = SessionEventsCodec.environment(state);
-            out.put("id", state.id());
-            out.put("status", state.status());
-            out.set("error", shown.get("error"));
-            out.put("quarry_executor_version", state.executorVersion());
-        }
+        // The live state as its events show it: id, status, error and the executor's version (its type is the spec's).
+        if (state != null) out.setAll((ObjectNode) SessionEventsCodec.environment(state).without("type"));
         return out;
     }
 }

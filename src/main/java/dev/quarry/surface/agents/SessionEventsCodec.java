@@ -85,8 +85,8 @@ public final class SessionEventsCodec {
                 if (!decision.equals("approve") && !decision.equals("deny")) {
                     throw QuarryException.invalid(path + ".decision", "'" + path + ".decision' must be 'approve' or 'deny'.");
                 }
-                yield new Input.ApprovalResult(approvalId, decision.equals("approve"), bounded(Json.optText(event, "reason", path + ".reason"),
-                        path + ".reason"));
+                String reason = Json.optText(event, "reason", path + ".reason");
+                yield new Input.ApprovalResult(approvalId, decision.equals("approve"), reason == null ? null : storable(reason, path + ".reason"));
             }
             case "agent.session.input.computer_use_approval_request_result" ->
                     throw QuarryException.unsupported(path + ".type", "Computer use is not supported, so there is no approval request to answer.");
