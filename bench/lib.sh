@@ -32,9 +32,9 @@ build_quarry() { # target-bench/quarry.jar (BENCH_SKIP_BUILD=1 reuses it), then 
   "$JAVA_HOME/bin/javac" -d "$WORK/classes" "$BENCH"/src/*.java
 }
 
-start_stub() { # [CHUNKS] [MS]: the upstream stub on $STUB_PORT: models bench-zero, bench-d20, bench-paced (20 chunks 5 ms apart), bench-slow (750 ms apart)
+start_stub() { # [CHUNKS] [MS]: the upstream stub on $STUB_PORT: models bench-zero, bench-d20, bench-paced (20 chunks 5 ms apart), bench-slow (500 ms apart)
   local chunks=${1:-20} ms=${2:-5}
-  log "starting the upstream stub on :$STUB_PORT (models bench-zero, bench-d20, bench-paced: $chunks chunks $ms ms apart, bench-slow: 750 ms apart)"
+  log "starting the upstream stub on :$STUB_PORT (models bench-zero, bench-d20, bench-paced: $chunks chunks $ms ms apart, bench-slow: 500 ms apart)"
   "$JAVA" -Dsun.net.httpserver.nodelay=true -cp "$WORK/classes" Stub "$STUB_PORT" "$chunks" "$ms" > "$WORK/stub.log" 2>&1 & PIDS+=($!)
   wait_port "$STUB_PORT"
 }

@@ -76,7 +76,7 @@ final class Goals {
                 .append("20 content chunks sent back to back and a usage chunk, at c=32). CPU = Δ(utime + stime) of all the target's processes ")
                 .append("(`/proc/PID/stat`; nginx master and workers, Quarry's JVM, Portkey's node) over the step ÷ 2xx answers; ")
                 .append("the 100 req/s column is the open-loop low-rate step. *Added* = target − direct in this run. TTFT: the paced streaming step ")
-                .append("(20 streams/s). RSS: the maximum while ").append(holdCount()).append(" `bench-slow` streams (~15 s each) were open at once.\n\n")
+                .append("(20 streams/s). RSS: the maximum while ").append(holdCount()).append(" `bench-slow` streams (~10 s each) were open at once.\n\n")
                 .append("| target | added p50 c=1 µs | added p99 c=1 µs | req/s c=32 | CPU µs/req c=1 | CPU µs/req c=32 | CPU µs/req 100 req/s | ")
                 .append("CPU µs per streamed answer | added TTFT p50 µs | max req/s, 20 ms stub, p99 ≤ +10 ms | RSS MiB, held streams | errors (wrk c=1 / c=32 / stream) |\n")
                 .append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|\n");

@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Issue 18's "RSS under 2,000 concurrent slow streams": opens STREAMS streaming requests for the stub's
- * {@code bench-slow} model (20 chunks 750 ms apart, ~15 s each) at RATE per second, each on its own virtual
+ * {@code bench-slow} model (20 chunks 500 ms apart, ~10 s each) at RATE per second, each on its own virtual
  * thread reading its stream to [DONE], so that all of them are open at once for several seconds; meanwhile it
  * samples the target's RSS every 100 ms. Writes one raw.tsv line: streams that completed, the most open at once
  * (counted from their first frame to their end), RSS before and its maximum. Loopback only, bounded in time.
