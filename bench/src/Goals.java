@@ -25,7 +25,7 @@ final class Goals {
 
     /** Requests a wrk step completed with a 2xx answer, or -1 when the step is missing. */
     static long ok(Map<String, String> r) {
-        return r == null ? -1 : Long.parseLong(r.get("requests")) - Long.parseLong(r.get("non2xx"));
+        return r == null || !r.containsKey("requests") ? -1 : Long.parseLong(r.get("requests")) - Long.parseLong(r.get("non2xx"));
     }
 
     /** The target's CPU (utime + stime) per 2xx answer over a wrk step, µs; null when the step is missing or had none. */
@@ -106,7 +106,7 @@ final class Goals {
 
     static String errors(String t, String phase) {
         Map<String, String> r = Report.find(t, "wrk", phase, null);
-        if (r == null) return "–";
+        if (r == null || !r.containsKey("requests")) return "–";
         long bad = Long.parseLong(r.get("non2xx")) + Long.parseLong(r.get("socket_errors")) + Long.parseLong(r.get("timeouts"));
         return bad + "/" + r.get("requests");
     }
