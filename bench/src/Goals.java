@@ -64,9 +64,9 @@ final class Goals {
         return h == null ? null : Long.parseLong(h.get("rss_max_kb")) / 1024.0;
     }
 
-    /** "2000/2000 open at once, 2000 completed" and the failures, for a held-streams row. */
+    /** "2000/2000 in flight at once, 2000 completed" and the failures, for a held-streams row. */
     static String held(Map<String, String> h) {
-        return h.get("peak_open") + "/" + h.get("rate") + " open at once, " + h.get("completed") + " completed"
+        return h.get("peak_open") + "/" + h.get("rate") + " in flight at once, " + h.get("completed") + " completed"
                 + ("-".equals(h.get("failures")) ? "" : " (" + h.get("failures") + ")");
     }
 

@@ -21,7 +21,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code bench-slow} model (20 chunks 500 ms apart, ~10 s each) at RATE per second, each on its own virtual
  * thread reading its stream to [DONE], so that all of them are open at once for several seconds; meanwhile it
  * samples the target's RSS every 100 ms. Writes one raw.tsv line: streams that completed, the most open at once
- * (counted from their first frame to their end), RSS before and its maximum. Loopback only, bounded in time.
+ * (in flight: from the request's send to the stream's end, so an output guard that holds the first frame back does
+ * not hide a stream the target holds), RSS before and its maximum. Loopback only, bounded in time.
  *
  * Usage: java Hold NAME OUT.tsv PIDS URL STREAMS RATE [header:value ...]
  */
@@ -55,7 +56,7 @@ public final class Hold {
             for (int i = 0; i < streams; i++) {
                 Load.waitUntil(start + i * interval);
                 ex.execute(() -> {
-                    boolean counted = false;
+                    peak.accumulateAndGet(open.incrementAndGet(), Math::max);
                     try {
                         HttpResponse<InputStream> r = client.send(req, HttpResponse.BodyHandlers.ofInputStream());
                         try (BufferedReader rd = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
@@ -63,16 +64,14 @@ public final class Hold {
                             String line;
                             boolean done = false;
                             while ((line = rd.readLine()) != null) {
-                                if (!line.startsWith("data:")) continue;
-                                if (!counted) { counted = true; peak.accumulateAndGet(open.incrementAndGet(), Math::max); }
-                                if (line.contains("[DONE]")) done = true;
+                                if (line.startsWith("data:") && line.contains("[DONE]")) done = true;
                             }
                             if (done) completed.incrementAndGet(); else Load.fail("no-DONE");
                         }
                     } catch (Exception e) {
                         Load.fail(e.getClass().getSimpleName());
                     } finally {
-                        if (counted) open.decrementAndGet();
+                        open.decrementAndGet();
                     }
                 });
             }
