@@ -32,9 +32,9 @@ build_quarry() { # target-bench/quarry.jar (BENCH_SKIP_BUILD=1 reuses it), then 
   "$JAVA_HOME/bin/javac" -d "$WORK/classes" "$BENCH"/src/*.java
 }
 
-start_stub() { # [CHUNKS] [MS]: the upstream stub on $STUB_PORT: models bench-zero, bench-d20, bench-paced (20 chunks 5 ms apart)
+start_stub() { # [CHUNKS] [MS]: the upstream stub on $STUB_PORT: models bench-zero, bench-d20, bench-paced (20 chunks 5 ms apart), bench-slow (500 ms apart)
   local chunks=${1:-20} ms=${2:-5}
-  log "starting the upstream stub on :$STUB_PORT (models bench-zero, bench-d20, bench-paced: $chunks chunks $ms ms apart)"
+  log "starting the upstream stub on :$STUB_PORT (models bench-zero, bench-d20, bench-paced: $chunks chunks $ms ms apart, bench-slow: 500 ms apart)"
   "$JAVA" -Dsun.net.httpserver.nodelay=true -cp "$WORK/classes" Stub "$STUB_PORT" "$chunks" "$ms" > "$WORK/stub.log" 2>&1 & PIDS+=($!)
   wait_port "$STUB_PORT"
 }
@@ -81,7 +81,7 @@ providers:
     base_url: http://127.0.0.1:$STUB_PORT/v1
 models:
 YML
-  for m in ${QUARRY_MODELS:-bench-zero bench-d20 bench-paced}; do cat >> "$Q/quarry.yaml" <<YML
+  for m in ${QUARRY_MODELS:-bench-zero bench-d20 bench-paced bench-slow}; do cat >> "$Q/quarry.yaml" <<YML
   - id: $m
     kind: chat
     context_window: 131072
@@ -130,6 +130,7 @@ machine_info() { # key=value lines describing the machine and the build, for the
   echo "mem=$(free -h | awk '/^Mem:/ {print $2 " total, " $7 " available"}')"
   echo "java=$("$JAVA" -version 2>&1 | head -2 | tail -1)"
   echo "kernel=$(uname -sr)"
+  echo "clk_tck=$(getconf CLK_TCK)"
   echo "quarry=$(git -C "$ROOT" rev-parse --short HEAD)$(git -C "$ROOT" diff --quiet -- src && [ -z "$(git -C "$ROOT" ls-files --others --exclude-standard -- src)" ] || echo '+local changes')"
   echo "date=$(date -u +%FT%TZ)"
 }

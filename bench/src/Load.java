@@ -54,7 +54,8 @@ public final class Load {
     /** Every request answered in full (200 and, for streams, through [DONE]) over all phases, warm-up included. */
     static final AtomicLong served = new AtomicLong(), attempted = new AtomicLong();
 
-    record Stats(int sent, int ok, int err, long p50, long p90, long p99, long max, String failures) {}
+    /** cpuTicks: the target's utime + stime over the step (clock ticks), for CPU per request served. */
+    record Stats(int sent, int ok, int err, long p50, long p90, long p99, long max, String failures, long cpuTicks) {}
     /** Why requests of the current step failed: HTTP status or exception class, with counts. */
     static final java.util.concurrent.ConcurrentHashMap<String, AtomicLong> failures = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -67,7 +68,7 @@ public final class Load {
         name = args[0];
         out = new PrintStream(Files.newOutputStream(Path.of(args[1]), java.nio.file.StandardOpenOption.CREATE,
                 java.nio.file.StandardOpenOption.APPEND), true, StandardCharsets.UTF_8);
-        if (!args[2].equals("-")) pids = Arrays.stream(args[2].split(",")).mapToLong(Long::parseLong).toArray();
+        pids = Procs.parse(args[2]);
         String zero = loopback(args[3]), delayed = zero, streamUrl = zero;
         for (int i = 4; i < args.length; i++) headers.add(args[i]);
         client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -147,6 +148,7 @@ public final class Load {
         Arrays.fill(lat, -1);
         long interval = 1_000_000_000L / rate;
         HttpRequest req = request(url, body);
+        long ticks = Procs.cpuTicks(pids);
         long start = System.nanoTime() + 20_000_000L;
         try (ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor()) {
             for (int i = 0; i < n; i++) {
@@ -165,7 +167,7 @@ public final class Load {
             ex.shutdown();
             ex.awaitTermination(TIMEOUT.toSeconds() + 2, TimeUnit.SECONDS); // bounded: requests time out at 2 s
         }
-        return stats(lat);
+        return stats(lat, Procs.cpuTicks(pids) - ticks);
     }
 
     static StreamStats runStream(String url, int rate, int seconds) throws InterruptedException {
@@ -178,6 +180,7 @@ public final class Load {
         ConcurrentLinkedQueue<Long> gaps = new ConcurrentLinkedQueue<>();
         long interval = 1_000_000_000L / rate;
         HttpRequest req = request(url, STREAM_BODY);
+        long ticks = Procs.cpuTicks(pids);
         long start = System.nanoTime() + 20_000_000L;
         try (ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor()) {
             for (int i = 0; i < n; i++) {
@@ -214,7 +217,7 @@ public final class Load {
             ex.shutdown();
             ex.awaitTermination(TIMEOUT.toSeconds() + 2, TimeUnit.SECONDS);
         }
-        Stats total = stats(lat);
+        Stats total = stats(lat, Procs.cpuTicks(pids) - ticks);
         long[] t = Arrays.stream(ttft).filter(v -> v >= 0).sorted().toArray();
         long[] c = Arrays.stream(ttfc).filter(v -> v >= 0).sorted().toArray();
         long[] g = gaps.stream().mapToLong(Long::longValue).sorted().toArray();
@@ -231,13 +234,18 @@ public final class Load {
         }
     }
 
-    static Stats stats(long[] lat) {
+    static Stats stats(long[] lat, long cpuTicks) {
         long[] ok = Arrays.stream(lat).filter(v -> v >= 0).sorted().toArray();
+        return new Stats(lat.length, ok.length, lat.length - ok.length, pct(ok, 50), pct(ok, 90), pct(ok, 99),
+                ok.length == 0 ? -1 : ok[ok.length - 1], takeFailures(), cpuTicks);
+    }
+
+    /** The failures counted since the last call ("why:count,…", or "-"), and a fresh count for the next step. */
+    static String takeFailures() {
         StringBuilder f = new StringBuilder();
         failures.forEach((k, v) -> f.append(f.isEmpty() ? "" : ",").append(k).append(':').append(v.get()));
         failures.clear();
-        return new Stats(lat.length, ok.length, lat.length - ok.length, pct(ok, 50), pct(ok, 90), pct(ok, 99),
-                ok.length == 0 ? -1 : ok[ok.length - 1], f.isEmpty() ? "-" : f.toString());
+        return f.isEmpty() ? "-" : f.toString();
     }
 
     static long pct(long[] sorted, double p) {
@@ -247,19 +255,12 @@ public final class Load {
     }
 
     static long rssKb() {
-        long sum = 0;
-        for (long pid : pids) {
-            try {
-                for (String l : Files.readAllLines(Path.of("/proc/" + pid + "/status")))
-                    if (l.startsWith("VmRSS:")) sum += Long.parseLong(l.replaceAll("[^0-9]", ""));
-            } catch (Exception e) { /* process gone */ }
-        }
-        return sum;
+        return Procs.rssKb(pids);
     }
 
     static void emitStats(String phase, int rate, Stats s) {
-        emit("lat", phase, rate, String.format(Locale.ROOT, "sent=%d\tok=%d\terr=%d\tp50_us=%d\tp90_us=%d\tp99_us=%d\tmax_us=%d\tfailures=%s",
-                s.sent(), s.ok(), s.err(), s.p50(), s.p90(), s.p99(), s.max(), s.failures()));
+        emit("lat", phase, rate, String.format(Locale.ROOT, "sent=%d\tok=%d\terr=%d\tp50_us=%d\tp90_us=%d\tp99_us=%d\tmax_us=%d\tfailures=%s\tcpu_ticks=%d",
+                s.sent(), s.ok(), s.err(), s.p50(), s.p90(), s.p99(), s.max(), s.failures(), s.cpuTicks()));
     }
 
     static void emit(String kind, String phase, int rate, String rest) {

@@ -38,7 +38,13 @@ public final class Report {
           .append(", Portkey gateway ").append(machine.get("portkey")).append(", Quarry ").append(machine.get("quarry"))
           .append(".\n\nLoad generator, gateways and stub share the same cores (no pinning), so read the ratios ")
           .append("within one run, not the absolutes. Latency is measured from each request's *scheduled* send time ")
-          .append("(open loop, constant arrival rate, exact percentiles over every sample). *Added* = target minus direct-to-stub in the same run.\n\n");
+          .append("(open loop, constant arrival rate, exact percentiles over every sample), except in the closed-loop (wrk) steps of issue 18's figures. ")
+          .append("*Added* = target minus direct-to-stub in the same run.\n");
+        boolean shortened = Double.parseDouble(machine.getOrDefault("scale", "1")) < 1;
+        if (shortened) md.append("\n**BENCH_SCALE=").append(machine.get("scale")).append(": every step shortened and the sweep stopped after two ")
+          .append("steps — a check of the wiring, not figures to compare.**\n");
+        int goalsAt = md.length(); // issue 18's goal table goes here once the sweep's figures are known
+        md.append('\n');
 
         md.append("## Added latency at a low rate (100 req/s, zero-delay stub; concurrency ≈ 1)\n\n");
         md.append("| target | p50 µs | p99 µs | added p50 µs | added p99 µs | errors |\n|---|---:|---:|---:|---:|---:|\n");
@@ -79,6 +85,9 @@ public final class Report {
             md.append("| ").append(t).append(" | ").append(broke10 ? "" : "≥ ").append(best10).append(" | ")
               .append(broke50 ? "" : "≥ ").append(best50).append(" | ").append(steps).append("|\n");
         }
+
+        Goals goals = new Goals(Long.parseLong(machine.getOrDefault("clk_tck", "100")), within10, shortened);
+        md.insert(goalsAt, goals.table() + goals.figures(targets));
 
         md.append("\n## Streaming (paced SSE stub: role chunk, 20 content chunks 5 ms apart, usage chunk)\n\n");
         md.append("TTFT is the time to the first data frame (the role chunk, no text yet); *first text* is the time to the first frame that carries text, ")

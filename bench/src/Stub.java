@@ -13,7 +13,8 @@ import java.util.concurrent.Executors;
  * (one fixed JSON reply) or streaming (a role chunk, CHUNKS content chunks, a usage chunk, [DONE]).
  * The requested model picks the behaviour, so one stub serves every path through every target:
  * {@code bench-zero} answers at once; {@code bench-d20} after 20 ms; {@code bench-paced} at once but
- * with its stream chunks CHUNK_INTERVAL_MS apart (other models send their chunks back to back). A model
+ * with its stream chunks CHUNK_INTERVAL_MS apart; {@code bench-slow} with them 500 ms apart, a ~10 s stream for holding
+ * thousands open at once (other models send their chunks back to back). A model
  * whose name holds {@code stamped} writes each content chunk as {@code w<i>@<epoch µs> }, the time it
  * was sent, so that a client at the far end of a gateway can tell how long that word took to reach it.
  * Binds to 127.0.0.1 only. Usage: java Stub.java PORT [CHUNKS] [CHUNK_INTERVAL_MS]
@@ -37,6 +38,8 @@ public final class Stub {
         System.out.println("stub listening on 127.0.0.1:" + server.getAddress().getPort() + " chunks=" + chunks + " paced=" + intervalMs + "ms");
     }
 
+    /** bench-slow's chunk interval: 20 chunks take ~10 s, so a few thousand streams opened over seconds are all open at once. */
+    private static final long SLOW_INTERVAL_MS = 500;
     private static final java.util.regex.Pattern MODEL = java.util.regex.Pattern.compile("\"model\"\\s*:\\s*\"([^\"]*)\"");
 
     private static void handle(HttpExchange ex, int chunks, long pacedMs, byte[] reply) throws IOException {
@@ -47,7 +50,7 @@ public final class Stub {
             java.util.regex.Matcher m = MODEL.matcher(req);
             String model = m.find() ? m.group(1) : "";
             long delayMs = model.contains("d20") ? 20 : 0;
-            long intervalMs = model.contains("paced") ? pacedMs : 0;
+            long intervalMs = model.contains("paced") ? pacedMs : model.contains("slow") ? SLOW_INTERVAL_MS : 0;
             boolean stamped = model.contains("stamped");
             sleep(delayMs);
             if (!stream) {
