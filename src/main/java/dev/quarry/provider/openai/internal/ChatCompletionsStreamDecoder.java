@@ -19,7 +19,8 @@ import java.util.UUID;
 
 /**
  * Decodes a streamed Chat Completions answer ({@code chat.completion.chunk} events, then
- * {@code [DONE]}) into canonical events.
+ * {@code [DONE]}) into canonical events; or a whole one ({@code chat.completion}), which is the
+ * one chunk of a stream whose choice has a {@code message} where a chunk's has a {@code delta}.
  *
  * <p>OpenAI sends the finish reason before the usage chunk, and the well-formed canonical order is
  * the other way round, so the stop is held until {@code [DONE]} (or the end of the body). Reasoning
@@ -37,7 +38,11 @@ public final class ChatCompletionsStreamDecoder extends SseDecoder {
     private Usage usage;
 
     public ChatCompletionsStreamDecoder(UpstreamBody upstream) {
-        super(upstream);
+        this(upstream, Framing.EVENTS);
+    }
+
+    public ChatCompletionsStreamDecoder(UpstreamBody upstream, Framing framing) {
+        super(upstream, framing);
     }
 
     @Override
@@ -66,7 +71,7 @@ public final class ChatCompletionsStreamDecoder extends SseDecoder {
     }
 
     private void choice(JsonNode choice) {
-        JsonNode delta = choice.path("delta");
+        JsonNode delta = choice.has("message") ? choice.get("message") : choice.path("delta");
         String reasoning = Json.text(delta, "reasoning_content");
         if (reasoning == null) reasoning = Json.textOrEmpty(delta, "reasoning");
         if (!reasoning.isEmpty()) {
@@ -74,7 +79,9 @@ public final class ChatCompletionsStreamDecoder extends SseDecoder {
         }
         String content = Json.textOrEmpty(delta, "content");
         if (!content.isEmpty()) emit(new StreamEvent.TextDelta(blocks.ensureOpen(TEXT, new ContentBlock.Text("")), content));
-        for (JsonNode call : delta.path("tool_calls")) toolCall(call);
+        JsonNode calls = delta.path("tool_calls");
+        // A chunk's calls carry their index; a whole message's are numbered by their place in it.
+        for (int i = 0; i < calls.size(); i++) toolCall(calls.get(i).path("index").asInt(i), calls.get(i));
         String finish = Json.text(choice, "finish_reason");
         if (finish != null) {
             stopReason = stopReason(finish, choice.path("stop_reason"));
@@ -83,8 +90,7 @@ public final class ChatCompletionsStreamDecoder extends SseDecoder {
     }
 
     /** The first delta of a call carries its id and name; the ones after it carry pieces of the arguments. */
-    private void toolCall(JsonNode call) {
-        int key = call.path("index").asInt(0);
+    private void toolCall(int key, JsonNode call) {
         JsonNode function = call.path("function");
         int index;
         if (blocks.isOpen(key)) {
