@@ -95,8 +95,13 @@ public abstract class FrameDecoder<F> extends PullingEventStream {
 
     /** Parses a frame's JSON payload; anything but an object is the upstream's fault. */
     protected final JsonNode json(String data) {
-        return Json.parse(data).filter(JsonNode::isObject).orElseThrow(() -> QuarryException.of(ErrorKind.UPSTREAM_ERROR,
-                "Provider '" + provider + "' sent " + frameName() + " that is not a JSON object: " + Json.excerpt(data)));
+        return Json.parse(data).filter(JsonNode::isObject).orElseThrow(() -> notJsonObject(data));
+    }
+
+    /** The error for a frame whose payload should have been a JSON object and is not. */
+    protected final QuarryException notJsonObject(String data) {
+        return QuarryException.of(ErrorKind.UPSTREAM_ERROR,
+                "Provider '" + provider + "' sent " + frameName() + " that is not a JSON object: " + Json.excerpt(data));
     }
 
     /** What a frame is, for error messages. */
