@@ -12,6 +12,7 @@ import dev.quarry.provider.anthropic.internal.MessagesRequestEncoder;
 import dev.quarry.provider.anthropic.internal.MessagesStreamDecoder;
 import dev.quarry.provider.wire.CustomTools;
 import dev.quarry.provider.wire.Json;
+import dev.quarry.provider.wire.SseDecoder;
 import dev.quarry.provider.wire.UpstreamBody;
 import io.helidon.webclient.api.HttpClientResponse;
 import java.util.HashMap;
@@ -65,9 +66,12 @@ public final class AnthropicProvider implements Provider {
 
     @Override
     public EventStream stream(ProviderCall call) {
-        byte[] body = Json.bytes(MessagesRequestEncoder.encode(call.request(), call.upstreamModel(), defaultMaxTokens));
+        // A client that does not stream gets the whole answer from one body, cheaper to read than an event per token.
+        byte[] body = Json.bytes(MessagesRequestEncoder.encode(call.request(), call.upstreamModel(), defaultMaxTokens, call.stream()));
         HttpClientResponse response = http.postJson(MESSAGES, body, headers);
+        UpstreamBody upstream = new UpstreamBody(name, response.inputStream(), response, http::transportFailure);
+        MessagesStreamDecoder events = new MessagesStreamDecoder(upstream, SseDecoder.Framing.of(call.stream(), UpstreamHttp.isEventStream(response)));
         // The encoder sent custom tools as functions; their calls go back to the client as custom calls.
-        return CustomTools.restore(new MessagesStreamDecoder(new UpstreamBody(name, response.inputStream(), response, http::transportFailure)).begin(), call.request());
+        return CustomTools.restore(events.begin(), call.request());
     }
 }

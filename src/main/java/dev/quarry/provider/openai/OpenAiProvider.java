@@ -20,7 +20,6 @@ import dev.quarry.provider.wire.CustomTools;
 import dev.quarry.provider.wire.Json;
 import dev.quarry.provider.wire.SseDecoder;
 import dev.quarry.provider.wire.UpstreamBody;
-import io.helidon.common.media.type.MediaTypes;
 import io.helidon.webclient.api.HttpClientResponse;
 import java.io.IOException;
 import java.io.InputStream;
@@ -173,17 +172,12 @@ public final class OpenAiProvider implements Provider {
         HttpClientResponse response = post(api.path, body, call.upstreamModel());
         UpstreamBody upstream = new UpstreamBody(name, response.inputStream(), response, http::transportFailure);
         FrameDecoder<?> events = switch (api) {
-            case CHAT_COMPLETIONS -> new ChatCompletionsStreamDecoder(upstream, framing(call, response));
+            case CHAT_COMPLETIONS -> new ChatCompletionsStreamDecoder(upstream,
+                    SseDecoder.Framing.of(call.stream(), UpstreamHttp.isEventStream(response)));
             case RESPONSES -> new ResponsesStreamDecoder(upstream);
         };
         // Responses carries custom tools as they are; Chat Completions got them as functions, whose calls go back as custom calls.
         return api == Api.CHAT_COMPLETIONS ? CustomTools.restore(events.begin(), call.request()) : events.begin();
-    }
-
-    /** A whole answer unless the call streams, or the server streamed though asked not to. */
-    private static SseDecoder.Framing framing(ProviderCall call, HttpClientResponse response) {
-        boolean streamed = call.stream() || response.headers().contentType().map(t -> t.test(MediaTypes.TEXT_EVENT_STREAM)).orElse(false);
-        return streamed ? SseDecoder.Framing.EVENTS : SseDecoder.Framing.WHOLE_BODY;
     }
 
     @Override

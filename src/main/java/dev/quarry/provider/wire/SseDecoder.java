@@ -6,8 +6,9 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * A {@link FrameDecoder} for upstreams that stream Server-Sent Events (OpenAI, Anthropic, Gemini).
- * An upstream whose whole answer has the shape of one of its stream events (Chat Completions) can
- * also be asked for the answer at once; its body is then read as a stream of that one event.
+ * An upstream whose whole answer has the shape of one of its stream events (a Chat Completions chunk,
+ * Anthropic's {@code message}) can also be asked for the answer at once; its body is then read as a
+ * stream of that one event.
  */
 public abstract class SseDecoder extends FrameDecoder<SseReader.Event> {
     /** How the body is cut into frames. */
@@ -15,7 +16,12 @@ public abstract class SseDecoder extends FrameDecoder<SseReader.Event> {
         /** An event stream: one frame per event. */
         EVENTS,
         /** A whole JSON answer: the body is the only frame. */
-        WHOLE_BODY
+        WHOLE_BODY;
+
+        /** Events for a call that streams, or when the upstream streamed though asked not to; else the whole body. */
+        public static Framing of(boolean askedToStream, boolean eventStream) {
+            return askedToStream || eventStream ? EVENTS : WHOLE_BODY;
+        }
     }
 
     private final Framing framing;

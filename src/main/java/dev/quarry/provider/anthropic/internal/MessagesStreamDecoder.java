@@ -30,7 +30,11 @@ public final class MessagesStreamDecoder extends SseDecoder {
     private boolean toolCalled;
 
     public MessagesStreamDecoder(UpstreamBody upstream) {
-        super(upstream);
+        this(upstream, Framing.EVENTS);
+    }
+
+    public MessagesStreamDecoder(UpstreamBody upstream, Framing framing) {
+        super(upstream, framing);
     }
 
     @Override
@@ -46,6 +50,7 @@ public final class MessagesStreamDecoder extends SseDecoder {
             }
             case "message_delta" -> messageDelta(data);
             case "message_stop" -> complete();
+            case "message" -> whole(data);
             case "error" -> throw AnthropicErrors.fromEvent(provider, data.path("error")).exception();
             default -> { } // ping, and event types added after this was written, which Anthropic asks clients to ignore
         }
@@ -59,6 +64,29 @@ public final class MessagesStreamDecoder extends SseDecoder {
     private void messageStart(JsonNode message) {
         start(Json.text(message, "id"), Json.text(message, "model"));
         usage = AnthropicUsage.merge(usage, message.path("usage"));
+    }
+
+    /**
+     * A whole answer, from a call that did not stream: the events its stream would have carried. A
+     * block's start takes the text or thinking in it; a tool's input comes whole where the stream has
+     * pieces of it, and a signature as the stream's signature delta does.
+     */
+    private void whole(JsonNode message) {
+        messageStart(message);
+        JsonNode content = message.path("content");
+        for (int index = 0; index < content.size(); index++) {
+            JsonNode block = content.get(index);
+            blockStart(index, block);
+            if (!blocks.isOpen(index)) continue;
+            int at = blocks.openIndex();
+            JsonNode input = block.path("input");
+            // A stream sends no input for a call without arguments, only an empty fragment.
+            if (input.isContainerNode() && !input.isEmpty()) emit(new StreamEvent.ToolInputDelta(at, input.toString()));
+            emitIfAny(Json.textOrEmpty(block, "signature"), signature -> new StreamEvent.ReasoningDelta(at, "", signature));
+        }
+        String reason = Json.text(message, "stop_reason");
+        if (reason != null) stopReason = stopReason(reason);
+        complete();
     }
 
     private void blockStart(int index, JsonNode block) {
