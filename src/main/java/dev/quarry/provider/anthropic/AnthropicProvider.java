@@ -21,7 +21,8 @@ import java.util.Map;
 
 /**
  * The {@code anthropic} provider: Claude through Anthropic's Messages API, {@code POST {base_url}/v1/messages}
- * with the key in {@code x-api-key}. Calls always stream upstream.
+ * with the key in {@code x-api-key}. Calls stream upstream when the client streams; otherwise the whole
+ * {@code message} is asked for and returned as the same canonical events.
  *
  * <p>Options: {@code default_max_tokens} (the output limit asked for when the client sets none, which
  * Anthropic requires; {@value #DEFAULT_MAX_TOKENS} unless set) and {@code anthropic_beta} (sent as the

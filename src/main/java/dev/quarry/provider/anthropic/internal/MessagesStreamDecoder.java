@@ -16,7 +16,8 @@ import java.util.function.Function;
 /**
  * Decodes a streamed Anthropic Messages answer into canonical events: {@code message_start}, then per
  * content block {@code content_block_start}, its deltas and {@code content_block_stop}, then
- * {@code message_delta} (stop reason, cumulative usage) and {@code message_stop}.
+ * {@code message_delta} (stop reason, cumulative usage) and {@code message_stop}. A whole answer (a
+ * call that did not stream) is one {@code message}, decoded into the events its stream would have had.
  *
  * <p>Blocks Quarry has no canonical kind for (server tool calls and their results, redacted
  * thinking, whose encrypted payload no other API could carry back) are skipped with their deltas,
