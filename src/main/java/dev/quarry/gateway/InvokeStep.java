@@ -127,7 +127,7 @@ public final class InvokeStep implements Step {
     private Attempt<EventStream> stream(Exchange exchange, Operation.Chat chat, ModelEntry model, Deployment deployment, long reserved) {
         return counted(exchange, model, deployment, reserved, () -> {
             EventStream stream = provider(model, deployment).stream(new ProviderCall(chat.request().withModel(model.id()),
-                    deployment.upstreamModel()));
+                    deployment.upstreamModel(), chat.streaming()));
             try {
                 stream.hasNext();
                 return stream;

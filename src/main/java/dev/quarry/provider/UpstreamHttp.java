@@ -5,6 +5,7 @@ import dev.quarry.canonical.QuarryError;
 import dev.quarry.canonical.QuarryException;
 import io.helidon.http.HeaderNames;
 import io.helidon.webclient.api.HttpClientRequest;
+import io.helidon.common.media.type.MediaTypes;
 import io.helidon.webclient.api.HttpClientResponse;
 import io.helidon.webclient.api.WebClient;
 import java.io.IOException;
@@ -89,6 +90,11 @@ public final class UpstreamHttp {
         } catch (UncheckedIOException e) {
             throw transportFailure(e);
         }
+    }
+
+    /** Whether an answer is an event stream, which an upstream asked for a whole answer may still send. */
+    public static boolean isEventStream(HttpClientResponse response) {
+        return response.headers().contentType().map(type -> type.test(MediaTypes.TEXT_EVENT_STREAM)).orElse(false);
     }
 
     /** Maps an exception from the socket (at connect or while reading a stream) to a canonical error. */

@@ -1,8 +1,10 @@
 package dev.quarry.surface;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -24,7 +26,9 @@ public final class Json {
     /** Nesting depth allowed in a request body; deeper is hostile, not a conversation. */
     private static final int MAX_DEPTH = 200;
 
-    public static final ObjectMapper MAPPER = JsonMapper.builder()
+    /** Buffers from Jackson's process-wide pool, as the provider codecs' mapper has them (requests run on fresh virtual threads). */
+    public static final ObjectMapper MAPPER = JsonMapper.builder(
+                    JsonFactory.builder().recyclerPool(JsonRecyclerPools.sharedConcurrentDequePool()).build())
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
 

@@ -13,6 +13,7 @@ import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.JsonValue;
 import com.openai.core.http.StreamResponse;
 import com.openai.errors.RateLimitException;
+import com.openai.models.FunctionDefinition;
 import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
@@ -121,6 +122,41 @@ class CrossApiTest {
         assertThat(sent.path()).isEqualTo("/v1/chat/completions");
         assertThat(sent.header("Authorization")).as("a compatible server without a key gets no Authorization").isNull();
         assertThat(sent.body().at("/tools/0/function/name").asText()).isEqualTo("shell");
+    }
+
+    @Test
+    void aChatCompletionThatDoesNotStreamAsksAChatCompletionsUpstreamForTheWholeAnswer() {
+        upstream.then(answer(text("Both cities, then."), toolCall("call_1", "get_weather", "{\"city\":\"Paris\"}"),
+                toolCall("call_2", "get_weather", "{\"city\":\"Rome\"}")));
+        ChatCompletion completion = client.chat().completions().create(ChatCompletionCreateParams.builder()
+                .model("via-chat").addUserMessage("Weather in Paris and Rome?")
+                .addFunctionTool(FunctionDefinition.builder().name("get_weather").build()).build());
+
+        var sent = upstream.lastRequest().body();
+        assertThat(sent.path("stream").asBoolean(true)).isFalse();
+        assertThat(sent.has("stream_options")).isFalse();
+        var message = completion.choices().getFirst().message();
+        assertThat(message.content()).hasValue("Both cities, then.");
+        assertThat(message.toolCalls().orElseThrow()).extracting(c -> c.asFunction().id() + " " + c.asFunction().function().arguments())
+                .containsExactly("call_1 {\"city\":\"Paris\"}", "call_2 {\"city\":\"Rome\"}");
+        assertThat(completion.choices().getFirst().finishReason()).isEqualTo(ChatCompletion.Choice.FinishReason.TOOL_CALLS);
+        var usage = completion.usage().orElseThrow();
+        assertThat(usage.promptTokens()).isEqualTo(OpenAiStub.USAGE.totalInputTokens());
+        assertThat(usage.promptTokensDetails().orElseThrow().cachedTokens()).hasValue(OpenAiStub.USAGE.cacheReadTokens());
+        UsageRecord record = quarry.ledgerRecord("req_" + completion.id().substring("chatcmpl-".length()));
+        assertThat(record.usage()).isEqualTo(OpenAiStub.USAGE);
+    }
+
+    @Test
+    void aStreamedChatCompletionStreamsFromAChatCompletionsUpstream() {
+        upstream.then(answer(text("Streamed all the way")));
+        StringBuilder text = new StringBuilder();
+        try (StreamResponse<ChatCompletionChunk> stream = client.chat().completions().createStreaming(
+                ChatCompletionCreateParams.builder().model("via-chat").addUserMessage("Hi").build())) {
+            stream.stream().flatMap(c -> c.choices().stream()).forEach(c -> text.append(c.delta().content().orElse("")));
+        }
+        assertThat(text).hasToString("Streamed all the way");
+        assertThat(upstream.lastRequest().body().path("stream").asBoolean()).isTrue();
     }
 
     @Test

@@ -12,6 +12,7 @@ import dev.quarry.provider.anthropic.internal.MessagesRequestEncoder;
 import dev.quarry.provider.anthropic.internal.MessagesStreamDecoder;
 import dev.quarry.provider.wire.CustomTools;
 import dev.quarry.provider.wire.Json;
+import dev.quarry.provider.wire.SseDecoder;
 import dev.quarry.provider.wire.UpstreamBody;
 import io.helidon.webclient.api.HttpClientResponse;
 import java.util.HashMap;
@@ -20,7 +21,8 @@ import java.util.Map;
 
 /**
  * The {@code anthropic} provider: Claude through Anthropic's Messages API, {@code POST {base_url}/v1/messages}
- * with the key in {@code x-api-key}. Calls always stream upstream.
+ * with the key in {@code x-api-key}. Calls stream upstream when the client streams; otherwise the whole
+ * {@code message} is asked for and returned as the same canonical events.
  *
  * <p>Options: {@code default_max_tokens} (the output limit asked for when the client sets none, which
  * Anthropic requires; {@value #DEFAULT_MAX_TOKENS} unless set) and {@code anthropic_beta} (sent as the
@@ -65,9 +67,12 @@ public final class AnthropicProvider implements Provider {
 
     @Override
     public EventStream stream(ProviderCall call) {
-        byte[] body = Json.bytes(MessagesRequestEncoder.encode(call.request(), call.upstreamModel(), defaultMaxTokens));
+        // A client that does not stream gets the whole answer from one body, cheaper to read than an event per token.
+        byte[] body = Json.bytes(MessagesRequestEncoder.encode(call.request(), call.upstreamModel(), defaultMaxTokens, call.stream()));
         HttpClientResponse response = http.postJson(MESSAGES, body, headers);
+        UpstreamBody upstream = new UpstreamBody(name, response.inputStream(), response, http::transportFailure);
+        MessagesStreamDecoder events = new MessagesStreamDecoder(upstream, SseDecoder.Framing.of(call.stream(), UpstreamHttp.isEventStream(response)));
         // The encoder sent custom tools as functions; their calls go back to the client as custom calls.
-        return CustomTools.restore(new MessagesStreamDecoder(new UpstreamBody(name, response.inputStream(), response, http::transportFailure)).begin(), call.request());
+        return CustomTools.restore(events.begin(), call.request());
     }
 }

@@ -18,6 +18,7 @@ import dev.quarry.provider.openai.internal.ResponsesStreamDecoder;
 import dev.quarry.provider.wire.FrameDecoder;
 import dev.quarry.provider.wire.CustomTools;
 import dev.quarry.provider.wire.Json;
+import dev.quarry.provider.wire.SseDecoder;
 import dev.quarry.provider.wire.UpstreamBody;
 import io.helidon.webclient.api.HttpClientResponse;
 import java.io.IOException;
@@ -30,7 +31,8 @@ import java.util.Map;
  * The {@code openai} and {@code openai-compatible} providers: OpenAI itself, and servers that speak
  * its API (vLLM, Ollama, llama.cpp). The {@code api} option picks the upstream API: {@code responses}
  * (the default for OpenAI) or {@code chat_completions} (the default for compatible servers, most of
- * which have nothing else). Calls always stream upstream; a non-streaming client is served by folding.
+ * which have nothing else). Calls stream upstream, but for a client that does not stream Chat Completions
+ * is asked for the whole answer at once: one JSON body costs less to read than a chunk per token.
  *
  * <p>Other hosts of OpenAI's wire format (Azure OpenAI, Bedrock's OpenAI-compatible endpoint) reuse
  * this class with their own {@link Host}: the same codecs, other addresses and other credentials.
@@ -164,13 +166,14 @@ public final class OpenAiProvider implements Provider {
     @Override
     public EventStream stream(ProviderCall call) {
         byte[] body = Json.bytes(switch (api) {
-            case CHAT_COMPLETIONS -> ChatCompletionsRequestEncoder.encode(call.request(), call.upstreamModel(), dialect);
+            case CHAT_COMPLETIONS -> ChatCompletionsRequestEncoder.encode(call.request(), call.upstreamModel(), dialect, call.stream());
             case RESPONSES -> ResponsesRequestEncoder.encode(call.request(), call.upstreamModel());
         });
         HttpClientResponse response = post(api.path, body, call.upstreamModel());
         UpstreamBody upstream = new UpstreamBody(name, response.inputStream(), response, http::transportFailure);
         FrameDecoder<?> events = switch (api) {
-            case CHAT_COMPLETIONS -> new ChatCompletionsStreamDecoder(upstream);
+            case CHAT_COMPLETIONS -> new ChatCompletionsStreamDecoder(upstream,
+                    SseDecoder.Framing.of(call.stream(), UpstreamHttp.isEventStream(response)));
             case RESPONSES -> new ResponsesStreamDecoder(upstream);
         };
         // Responses carries custom tools as they are; Chat Completions got them as functions, whose calls go back as custom calls.

@@ -8,7 +8,7 @@ import dev.quarry.canonical.QuarryError;
 import dev.quarry.canonical.QuarryException;
 import dev.quarry.canonical.StreamEvent;
 import java.io.IOException;
-import java.io.OutputStream;
+import java.io.InputStream;
 import java.util.ArrayDeque;
 import java.util.Deque;
 
@@ -95,8 +95,18 @@ public abstract class FrameDecoder<F> extends PullingEventStream {
 
     /** Parses a frame's JSON payload; anything but an object is the upstream's fault. */
     protected final JsonNode json(String data) {
-        return Json.parse(data).filter(JsonNode::isObject).orElseThrow(() -> QuarryException.of(ErrorKind.UPSTREAM_ERROR,
-                "Provider '" + provider + "' sent a stream event that is not a JSON object: " + Json.excerpt(data)));
+        return Json.parse(data).filter(JsonNode::isObject).orElseThrow(() -> notJsonObject(data));
+    }
+
+    /** The error for a frame whose payload should have been a JSON object and is not. */
+    protected final QuarryException notJsonObject(String data) {
+        return QuarryException.of(ErrorKind.UPSTREAM_ERROR,
+                "Provider '" + provider + "' sent " + frameName() + " that is not a JSON object: " + Json.excerpt(data));
+    }
+
+    /** What a frame is, for error messages. */
+    protected String frameName() {
+        return "a stream event";
     }
 
     private F read() {
@@ -111,13 +121,21 @@ public abstract class FrameDecoder<F> extends PullingEventStream {
         }
     }
 
+    /** Reads what is left of a body through a small buffer: usually a few bytes, where transferTo takes 16 KiB. */
+    private static void drain(InputStream body) throws IOException {
+        byte[] rest = new byte[256];
+        while (body.read(rest) >= 0) {
+            // nothing to keep
+        }
+    }
+
     @Override
     protected final void release() {
         try {
             // An answer read to its end leaves only the body's closing bytes unread; reading them
             // lets the connection return to the pool instead of being torn down and dialled again
             // for the next call.
-            if (finished && hangUp == null) upstream.body().transferTo(OutputStream.nullOutputStream());
+            if (finished && hangUp == null) drain(upstream.body());
             upstream.connection().close();
         } catch (Exception e) {
             // The answer is over for the caller either way; a failing close only loses a pooled connection.

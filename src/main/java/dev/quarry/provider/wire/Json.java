@@ -1,10 +1,13 @@
 package dev.quarry.provider.wire;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.Map;
@@ -12,7 +15,12 @@ import java.util.Optional;
 
 /** The one Jackson mapper of the provider codecs, and the lenient reads upstream wire formats need. */
 public final class Json {
-    public static final ObjectMapper MAPPER = new ObjectMapper();
+    /**
+     * Its buffers come from Jackson's process-wide pool: the default pool is per thread, and each
+     * call runs on a fresh virtual thread, so every parse and write would allocate its buffers anew.
+     */
+    public static final ObjectMapper MAPPER = JsonMapper.builder(
+            JsonFactory.builder().recyclerPool(JsonRecyclerPools.sharedConcurrentDequePool()).build()).build();
     /**
      * Reads one whole JSON value: text with anything after it is not JSON. A tool call's input or
      * result read up to its first value would send a provider a value the input guard, which reads

@@ -35,6 +35,6 @@ public class TranslationBench extends Microbenchmark {
 
     @Benchmark
     public byte[] encodeAnthropicMessages() {
-        return Json.bytes(MessagesRequestEncoder.encode(request, "claude-sonnet-4-5-20250929", 4096));
+        return Json.bytes(MessagesRequestEncoder.encode(request, "claude-sonnet-4-5-20250929", 4096, true));
     }
 }

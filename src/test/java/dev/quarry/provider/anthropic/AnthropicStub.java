@@ -2,6 +2,7 @@ package dev.quarry.provider.anthropic;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.quarry.canonical.Usage;
 import dev.quarry.provider.ProviderContractTest;
@@ -9,8 +10,10 @@ import dev.quarry.provider.ScriptedStub;
 import dev.quarry.provider.StubServer;
 import dev.quarry.provider.UpstreamScript;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -41,9 +44,13 @@ public final class AnthropicStub extends ScriptedStub {
             response.sendJson(404, error("not_found_error", "Not found: " + request.path()));
             return;
         }
-        String model = JSON.readTree(request.body()).path("model").asText();
+        JsonNode body = JSON.readTree(request.body());
+        String model = body.path("model").asText();
+        boolean streams = body.path("stream").asBoolean(false);
         switch (script) {
             case null -> response.sendJson(500, error("api_error", "stub: no answer was scripted"));
+            case UpstreamScript.Answer a when !streams -> sendWhole(response, message(a, model), a.cutAfter() >= 0);
+            case UpstreamScript.StreamedOverload _ when !streams -> response.sendJson(200, error("overloaded_error", "Overloaded"));
             case UpstreamScript.Answer a -> response.stream("text/event-stream", events(a, model), a.cutAfter());
             case UpstreamScript.StreamedOverload _ -> response.stream("text/event-stream",
                     List.of(messageStart(model), event(JSON.readTree(error("overloaded_error", "Overloaded")))), -1);
@@ -111,6 +118,45 @@ public final class AnthropicStub extends ScriptedStub {
         events.add(event(messageDelta));
         events.add(event(JSON.createObjectNode().put("type", "message_stop")));
         return events;
+    }
+
+    /** The answer whole, as a call with {@code "stream": false} gets it: one {@code message}. */
+    private static ObjectNode message(UpstreamScript.Answer answer, String model) {
+        ObjectNode message = JSON.createObjectNode().put("id", "msg_stub").put("type", "message").put("role", "assistant").put("model", model);
+        ArrayNode content = message.putArray("content");
+        boolean toolCalled = false;
+        for (UpstreamScript.Part part : answer.parts()) {
+            switch (part) {
+                case UpstreamScript.Text t -> content.addObject().put("type", "text").put("text", t.text());
+                case UpstreamScript.ToolCall c -> {
+                    toolCalled = true;
+                    content.addObject().put("type", "tool_use").put("id", c.id()).put("name", c.name()).set("input", readJson(c.arguments()));
+                }
+                case UpstreamScript.Reasoning r -> content.addObject().put("type", "thinking").put("thinking", r.text()).put("signature", r.signature());
+            }
+        }
+        message.put("stop_reason", answer.truncated() ? "max_tokens" : toolCalled ? "tool_use" : "end_turn").putNull("stop_sequence");
+        message.putObject("usage").put("input_tokens", USAGE.inputTokens()).put("cache_creation_input_tokens", USAGE.cacheWriteTokens())
+                .put("cache_read_input_tokens", USAGE.cacheReadTokens()).put("output_tokens", USAGE.outputTokens());
+        return message;
+    }
+
+    /** Sends a whole JSON answer; a cut one hangs up halfway through it. */
+    private static void sendWhole(StubServer.Response response, JsonNode answer, boolean cut) throws IOException {
+        if (!cut) {
+            response.sendJson(200, answer.toString());
+            return;
+        }
+        byte[] bytes = answer.toString().getBytes(StandardCharsets.UTF_8);
+        response.stream("application/json", List.of(Arrays.copyOf(bytes, bytes.length / 2), new byte[0]), 1);
+    }
+
+    private static JsonNode readJson(String json) {
+        try {
+            return JSON.readTree(json);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static byte[] messageStart(String model) {

@@ -60,7 +60,7 @@ class AzureOpenAiProviderTest extends ScriptedProviderContractTest {
     void callsTheDeploymentsChatCompletionsWithTheApiVersionAndKeyHeader() {
         answerWithText("Hi.");
 
-        Fold.of(provider.stream(new ProviderCall(limitedTo(50), "gpt-4o-prod")));
+        Fold.of(provider.stream(new ProviderCall(limitedTo(50), "gpt-4o-prod", true)));
 
         assertThat(stub.lastRequest().path()).isEqualTo("/openai/deployments/gpt-4o-prod/chat/completions");
         assertThat(stub.lastRequest().query()).isEqualTo("api-version=" + AzureOpenAi.DEFAULT_API_VERSION);
@@ -85,7 +85,7 @@ class AzureOpenAiProviderTest extends ScriptedProviderContractTest {
         Provider v1 = AzureOpenAi.provider(settings("azure-key", Map.of("api_version", "v1")));
         answerWithText("Hi.");
 
-        Fold.of(v1.stream(new ProviderCall(ChatRequest.of(MODEL, List.of(Message.user("Hello."))), "gpt-4o-prod")));
+        Fold.of(v1.stream(new ProviderCall(ChatRequest.of(MODEL, List.of(Message.user("Hello."))), "gpt-4o-prod", true)));
 
         assertThat(stub.lastRequest().path()).isEqualTo("/openai/v1/chat/completions");
         assertThat(stub.lastRequest().query()).isNull();

@@ -65,7 +65,7 @@ class BedrockProviderTest extends ScriptedProviderContractTest {
     void callsAreSignedForBedrockInTheRegionAndSentToTheModelsConverseStream() {
         answerWithText("Hi.");
 
-        List<StreamEvent> events = events(new ProviderCall(ChatRequest.of(MODEL, List.of(Message.user("Hello."))), CLAUDE));
+        List<StreamEvent> events = events(new ProviderCall(ChatRequest.of(MODEL, List.of(Message.user("Hello."))), CLAUDE, true));
 
         assertThat(stub.lastRequest().path()).isEqualTo("/model/" + CLAUDE + "/converse-stream");
         assertThat(stub.lastSignature().accessKeyId()).isEqualTo(BedrockStub.ACCESS_KEY_ID);
@@ -82,7 +82,7 @@ class BedrockProviderTest extends ScriptedProviderContractTest {
                 Map.of("region", "us-east-1")), BedrockStub.credentials()::get);
         answerWithText("Hi.");
 
-        var answer = Fold.of(proxied.stream(new ProviderCall(ChatRequest.of(MODEL, List.of(Message.user("Hello."))), CLAUDE)));
+        var answer = Fold.of(proxied.stream(new ProviderCall(ChatRequest.of(MODEL, List.of(Message.user("Hello."))), CLAUDE, true)));
 
         assertThat(answer.text()).isEqualTo("Hi.");
         assertThat(stub.lastRequest().query().split("&")).containsExactlyInAnyOrder("tenant=team%20a", "route=eu");
@@ -151,7 +151,7 @@ class BedrockProviderTest extends ScriptedProviderContractTest {
     void anArnIsRefusedBeforeAnythingIsSent() {
         String arn = "arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/abc123";
 
-        assertThatThrownBy(() -> provider.stream(new ProviderCall(ChatRequest.of(MODEL, List.of(Message.user("Hi."))), arn)))
+        assertThatThrownBy(() -> provider.stream(new ProviderCall(ChatRequest.of(MODEL, List.of(Message.user("Hi."))), arn, true)))
                 .isInstanceOfSatisfying(QuarryException.class, e -> assertThat(e.getMessage()).contains("inference profile id"));
     }
 

@@ -64,7 +64,7 @@ class EchoProviderTest {
     }
 
     private ChatResponse answer(ChatRequest request) {
-        return Fold.of(echo.stream(new ProviderCall(request, "echo")));
+        return Fold.of(echo.stream(new ProviderCall(request, "echo", true)));
     }
 
     private static ChatRequest request(List<Message> messages, List<ToolSpec> tools, Integer maxTokens) {
@@ -76,7 +76,7 @@ class EchoProviderTest {
     void aDocumentIsRefusedRatherThanIgnored() {
         var request = ChatRequest.of("quarry/echo", List.of(new Message(Role.USER, List.of(new ContentBlock.Text("Read."),
                 new ContentBlock.Document(DocumentType.PDF, "JVBERi0xLjQK", null)))));
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> echo.stream(new ProviderCall(request, "echo")))
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> echo.stream(new ProviderCall(request, "echo", true)))
                 .isInstanceOfSatisfying(QuarryException.class, e -> {
                     assertThat(e.kind()).isEqualTo(ErrorKind.UNSUPPORTED_FEATURE);
                     assertThat(e.getMessage()).contains("Model 'quarry/echo'", "it takes none", "send the document's content as text");

@@ -63,7 +63,7 @@ class GeminiProviderTest extends ScriptedProviderContractTest {
     void callsStreamFromTheModelsStreamGenerateContentMethodWithTheKeyInItsHeader() {
         answerWithText("Hi.");
 
-        Fold.of(provider.stream(new ProviderCall(ChatRequest.of(MODEL, List.of(Message.user("Hello."))), "models/gemini-2.5-flash")));
+        Fold.of(provider.stream(new ProviderCall(ChatRequest.of(MODEL, List.of(Message.user("Hello."))), "models/gemini-2.5-flash", true)));
 
         assertThat(stub.lastRequest().method()).isEqualTo("POST");
         assertThat(stub.lastRequest().path()).isEqualTo("/v1beta/models/gemini-2.5-flash:streamGenerateContent");

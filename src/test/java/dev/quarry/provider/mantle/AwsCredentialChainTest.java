@@ -112,7 +112,7 @@ class AwsCredentialChainTest {
 
     private SigV4Authorization call(Provider provider) {
         mantle.then(OpenAiStub.answer(OpenAiStub.text("Hi.")));
-        Fold.of(provider.stream(new ProviderCall(ChatRequest.of("m", List.of(Message.user("Hello."))), "openai.gpt-5.5")));
+        Fold.of(provider.stream(new ProviderCall(ChatRequest.of("m", List.of(Message.user("Hello."))), "openai.gpt-5.5", true)));
         return signatures.verified().getLast();
     }
 

@@ -97,7 +97,7 @@ class BedrockMantleProviderTest extends ProviderContractTest {
     void callsGoToTheResponsesApiSignedForBedrockMantleInTheRegion() {
         stub.then(OpenAiStub.answer(OpenAiStub.text("Hi.")));
 
-        var answer = Fold.of(provider.stream(new ProviderCall(ChatRequest.of(MODEL, List.of(Message.user("Hello."))), GPT)));
+        var answer = Fold.of(provider.stream(new ProviderCall(ChatRequest.of(MODEL, List.of(Message.user("Hello."))), GPT, true)));
 
         assertThat(answer.text()).isEqualTo("Hi.");
         OpenAiStub.Request sent = stub.lastRequest();
@@ -116,7 +116,7 @@ class BedrockMantleProviderTest extends ProviderContractTest {
         Provider chat = BedrockMantle.provider(settings(stub.baseUrl(), null, Map.of("region", "us-east-2", "api", "chat_completions")), ENV::get);
         stub.then(OpenAiStub.answer(OpenAiStub.text("Hello from chat.")));
 
-        var answer = Fold.of(chat.stream(new ProviderCall(ChatRequest.of(MODEL, List.of(Message.user("Hello."))), "openai.gpt-oss-120b")));
+        var answer = Fold.of(chat.stream(new ProviderCall(ChatRequest.of(MODEL, List.of(Message.user("Hello."))), "openai.gpt-oss-120b", true)));
 
         assertThat(answer.text()).isEqualTo("Hello from chat.");
         assertThat(stub.lastRequest().path()).isEqualTo("/v1/chat/completions");

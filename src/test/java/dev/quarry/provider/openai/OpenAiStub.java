@@ -30,7 +30,8 @@ import java.util.concurrent.Executors;
  * A local stand-in for api.openai.com that speaks its wire formats exactly: streamed Chat
  * Completions chunks (tool call arguments split over several chunks, the usage chunk with
  * {@code choices: []}, then {@code data: [DONE]}), the Responses API's named SSE events, and
- * embeddings. Tests script each answer in advance and read back the requests it received.
+ * embeddings. A Chat Completions request with {@code "stream": false} gets the same answer whole, as
+ * one {@code chat.completion}. Tests script each answer in advance and read back the requests it received.
  */
 public final class OpenAiStub implements AutoCloseable {
     /** What every scripted answer reports: 120 prompt tokens of which 20 cached, and 30 output tokens. */
@@ -74,6 +75,9 @@ public final class OpenAiStub implements AutoCloseable {
 
     /** An error answer in OpenAI's error shape. */
     public record Failure(int status, String type, String code, String message, String param, String retryAfter) implements Script {}
+
+    /** A body sent as it is with HTTP 200, whatever was asked: for upstreams that answer in an unexpected shape. */
+    public record Raw(String contentType, String body) implements Script {}
 
     /** An embeddings answer, listing the vectors in reverse order, as the API is free to. */
     public record Embeddings(List<float[]> vectors) implements Script {}
@@ -238,12 +242,22 @@ public final class OpenAiStub implements AutoCloseable {
                 if (f.retryAfter() != null) exchange.getResponseHeaders().add("Retry-After", f.retryAfter());
                 sendJson(exchange, f.status(), error(f.type(), f.code(), f.message(), f.param()));
             }
+            case StreamedError e when path.equals("/v1/chat/completions") && !streams(body) ->
+                    sendJson(exchange, 200, error("server_error", e.code(), e.message(), null));
             case StreamedError e when path.equals("/v1/chat/completions") ->
                     stream(exchange, List.of(sse(null, error("server_error", e.code(), e.message(), null))), -1);
             case StreamedError e when path.equals("/v1/responses") -> stream(exchange, failedResponse(e, body.path("model").asText()), -1);
+            case Answer a when path.equals("/v1/chat/completions") && !streams(body) ->
+                    sendWhole(exchange, completion(a, body.path("model").asText()), a.cutAfter() >= 0);
             case Answer a when path.equals("/v1/chat/completions") -> stream(exchange, chatChunks(a, body.path("model").asText()), a.cutAfter());
             case Answer a when path.equals("/v1/responses") -> stream(exchange, responsesEvents(a, body.path("model").asText()), a.cutAfter());
             case Embeddings e when path.equals("/v1/embeddings") -> sendJson(exchange, 200, embeddingsAnswer(e, body.path("model").asText()));
+            case Raw r -> {
+                byte[] bytes = r.body().getBytes(StandardCharsets.UTF_8);
+                exchange.getResponseHeaders().add("Content-Type", r.contentType());
+                exchange.sendResponseHeaders(200, bytes.length);
+                exchange.getResponseBody().write(bytes);
+            }
             default -> sendJson(exchange, 404, error("invalid_request_error", "unknown_url", "stub: " + script + " cannot answer " + path, null));
         }
         exchange.close();
@@ -267,6 +281,24 @@ public final class OpenAiStub implements AutoCloseable {
         exchange.getResponseHeaders().add("Content-Type", "application/json");
         exchange.sendResponseHeaders(status, bytes.length);
         exchange.getResponseBody().write(bytes);
+    }
+
+    private static boolean streams(JsonNode request) {
+        return request.path("stream").asBoolean(false);
+    }
+
+    /** Writes a whole JSON answer; a cut one hangs up halfway through its body. */
+    private static void sendWhole(HttpExchange exchange, JsonNode body, boolean cut) throws IOException {
+        byte[] bytes = JSON.writeValueAsBytes(body);
+        exchange.getResponseHeaders().add("Content-Type", "application/json");
+        exchange.sendResponseHeaders(200, bytes.length);
+        if (!cut) {
+            exchange.getResponseBody().write(bytes);
+            return;
+        }
+        exchange.getResponseBody().write(bytes, 0, bytes.length / 2);
+        exchange.getResponseBody().flush();
+        throw new HangUp();
     }
 
     /** Writes SSE events, flushing each, and hangs up after {@code cutAfter} of them if told to. */
@@ -311,13 +343,46 @@ public final class OpenAiStub implements AutoCloseable {
         chunks.delta(JSON.createObjectNode(), answer.truncated() ? "length" : toolIndex > 0 ? "tool_calls" : "stop");
         ObjectNode usage = chunks.chunk();
         usage.putArray("choices");
-        usage.putObject("usage").put("prompt_tokens", PROMPT_TOKENS).put("completion_tokens", OUTPUT_TOKENS)
-                .put("total_tokens", PROMPT_TOKENS + OUTPUT_TOKENS)
-                .<ObjectNode>set("prompt_tokens_details", JSON.createObjectNode().put("cached_tokens", CACHED_TOKENS).put("audio_tokens", 0))
-                .set("completion_tokens_details", JSON.createObjectNode().put("reasoning_tokens", 0).put("audio_tokens", 0));
+        usage.set("usage", usage());
         events.add(sse(null, usage));
         events.add("data: [DONE]\n\n");
         return events;
+    }
+
+    /** The answer whole, as a {@code chat.completion}: the message holds every part, tool calls in order. */
+    private static ObjectNode completion(Answer answer, String model) {
+        ObjectNode message = JSON.createObjectNode().put("role", "assistant");
+        StringBuilder text = new StringBuilder();
+        StringBuilder reasoning = new StringBuilder();
+        ArrayNode calls = JSON.createArrayNode();
+        for (Part part : answer.parts()) {
+            switch (part) {
+                case Text t -> text.append(t.text());
+                case Reasoning r -> reasoning.append(r.text());
+                case ToolCall c when c.custom() -> throw new IllegalArgumentException("Chat Completions has no custom tool calls");
+                case ToolCall c -> calls.addObject().put("id", c.id()).put("type", "function")
+                        .putObject("function").put("name", c.name()).put("arguments", c.arguments());
+            }
+        }
+        if (!reasoning.isEmpty()) message.put("reasoning_content", reasoning.toString());
+        if (text.isEmpty()) message.putNull("content");
+        else message.put("content", text.toString());
+        message.putNull("refusal");
+        if (!calls.isEmpty()) message.set("tool_calls", calls);
+        ObjectNode root = JSON.createObjectNode().put("id", "chatcmpl-stub").put("object", "chat.completion")
+                .put("created", 1_700_000_000).put("model", model);
+        root.putArray("choices").addObject().put("index", 0).<ObjectNode>set("message", message).putNull("logprobs")
+                .put("finish_reason", answer.truncated() ? "length" : calls.isEmpty() ? "stop" : "tool_calls");
+        root.set("usage", usage());
+        root.put("service_tier", "default").put("system_fingerprint", "fp_stub");
+        return root;
+    }
+
+    private static ObjectNode usage() {
+        return JSON.createObjectNode().put("prompt_tokens", PROMPT_TOKENS).put("completion_tokens", OUTPUT_TOKENS)
+                .put("total_tokens", PROMPT_TOKENS + OUTPUT_TOKENS)
+                .<ObjectNode>set("prompt_tokens_details", JSON.createObjectNode().put("cached_tokens", CACHED_TOKENS).put("audio_tokens", 0))
+                .set("completion_tokens_details", JSON.createObjectNode().put("reasoning_tokens", 0).put("audio_tokens", 0));
     }
 
     /** Writes {@code chat.completion.chunk}s; with include_usage every chunk but the last has {@code usage: null}. */

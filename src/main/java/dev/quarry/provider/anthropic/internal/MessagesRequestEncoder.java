@@ -23,7 +23,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Encodes a canonical request as a streaming Anthropic Messages request body.
+ * Encodes a canonical request as an Anthropic Messages request body, streaming or not.
  *
  * <p>Blocks are written in prompt order (system, then messages), so that a {@link ContentBlock.CachePoint}
  * becomes {@code cache_control} on whatever block was written just before it, wherever that is.
@@ -44,11 +44,11 @@ public final class MessagesRequestEncoder {
      * @param defaultMaxTokens the output limit asked for when the client set none; Anthropic requires one
      * @throws QuarryException when the request holds something the Messages API cannot carry
      */
-    public static ObjectNode encode(ChatRequest request, String upstreamModel, int defaultMaxTokens) {
+    public static ObjectNode encode(ChatRequest request, String upstreamModel, int defaultMaxTokens, boolean stream) {
         // This API has only JSON tools: free-form ones travel as functions taking one string (CustomTools).
         request = CustomTools.asFunctions(request);
         DOCUMENTS.require(request);
-        return new MessagesRequestEncoder().body(request, upstreamModel, defaultMaxTokens);
+        return new MessagesRequestEncoder().body(request, upstreamModel, defaultMaxTokens).put("stream", stream);
     }
 
     private ObjectNode body(ChatRequest request, String upstreamModel, int defaultMaxTokens) {
@@ -85,7 +85,6 @@ public final class MessagesRequestEncoder {
         if (config.topP() != null) body.put("top_p", config.topP());
         if (!config.stopSequences().isEmpty()) body.set("stop_sequences", Json.MAPPER.valueToTree(config.stopSequences()));
         Json.copy(request.extensions(), EXTENSIONS, body);
-        body.put("stream", true);
         return body;
     }
 

@@ -16,7 +16,8 @@ import java.util.function.Function;
 /**
  * Decodes a streamed Anthropic Messages answer into canonical events: {@code message_start}, then per
  * content block {@code content_block_start}, its deltas and {@code content_block_stop}, then
- * {@code message_delta} (stop reason, cumulative usage) and {@code message_stop}.
+ * {@code message_delta} (stop reason, cumulative usage) and {@code message_stop}. A whole answer (a
+ * call that did not stream) is one {@code message}, decoded into the events its stream would have had.
  *
  * <p>Blocks Quarry has no canonical kind for (server tool calls and their results, redacted
  * thinking, whose encrypted payload no other API could carry back) are skipped with their deltas,
@@ -30,7 +31,11 @@ public final class MessagesStreamDecoder extends SseDecoder {
     private boolean toolCalled;
 
     public MessagesStreamDecoder(UpstreamBody upstream) {
-        super(upstream);
+        this(upstream, Framing.EVENTS);
+    }
+
+    public MessagesStreamDecoder(UpstreamBody upstream, Framing framing) {
+        super(upstream, framing);
     }
 
     @Override
@@ -46,6 +51,7 @@ public final class MessagesStreamDecoder extends SseDecoder {
             }
             case "message_delta" -> messageDelta(data);
             case "message_stop" -> complete();
+            case "message" -> whole(data);
             case "error" -> throw AnthropicErrors.fromEvent(provider, data.path("error")).exception();
             default -> { } // ping, and event types added after this was written, which Anthropic asks clients to ignore
         }
@@ -59,6 +65,29 @@ public final class MessagesStreamDecoder extends SseDecoder {
     private void messageStart(JsonNode message) {
         start(Json.text(message, "id"), Json.text(message, "model"));
         usage = AnthropicUsage.merge(usage, message.path("usage"));
+    }
+
+    /**
+     * A whole answer, from a call that did not stream: the events its stream would have carried. A
+     * block's start takes the text or thinking in it; a tool's input comes whole where the stream has
+     * pieces of it, and a signature as the stream's signature delta does.
+     */
+    private void whole(JsonNode message) {
+        messageStart(message);
+        JsonNode content = message.path("content");
+        for (int index = 0; index < content.size(); index++) {
+            JsonNode block = content.get(index);
+            blockStart(index, block);
+            if (!blocks.isOpen(index)) continue;
+            int at = blocks.openIndex();
+            JsonNode input = block.path("input");
+            // A stream sends no input for a call without arguments, only an empty fragment.
+            if (input.isContainerNode() && !input.isEmpty()) emit(new StreamEvent.ToolInputDelta(at, input.toString()));
+            emitIfAny(Json.textOrEmpty(block, "signature"), signature -> new StreamEvent.ReasoningDelta(at, "", signature));
+        }
+        String reason = Json.text(message, "stop_reason");
+        if (reason != null) stopReason = stopReason(reason);
+        complete();
     }
 
     private void blockStart(int index, JsonNode block) {

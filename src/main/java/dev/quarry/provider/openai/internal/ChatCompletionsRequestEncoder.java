@@ -22,7 +22,7 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 
-/** Encodes a canonical request as a streaming OpenAI Chat Completions request body. */
+/** Encodes a canonical request as an OpenAI Chat Completions request body. */
 public final class ChatCompletionsRequestEncoder {
     private static final List<String> EXTENSIONS = List.of("reasoning_effort", "parallel_tool_calls", "user", "seed", "response_format");
 
@@ -45,15 +45,18 @@ public final class ChatCompletionsRequestEncoder {
 
     private ChatCompletionsRequestEncoder() {}
 
-    /** @throws QuarryException when the request holds something Chat Completions cannot carry */
-    public static ObjectNode encode(ChatRequest request, String upstreamModel, Dialect dialect) {
+    /**
+     * @param stream whether to ask for the answer as a stream (with usage in its last chunk) or whole
+     * @throws QuarryException when the request holds something Chat Completions cannot carry
+     */
+    public static ObjectNode encode(ChatRequest request, String upstreamModel, Dialect dialect, boolean stream) {
         // This API has only JSON tools: free-form ones travel as functions taking one string (CustomTools).
         request = CustomTools.asFunctions(request);
         DOCUMENTS.require(request);
         ObjectNode body = Json.object().put("model", upstreamModel);
         body.set("messages", messages(request));
-        body.put("stream", true);
-        body.putObject("stream_options").put("include_usage", true);
+        body.put("stream", stream);
+        if (stream) body.putObject("stream_options").put("include_usage", true);
         if (!request.tools().isEmpty()) {
             ArrayNode tools = body.putArray("tools");
             request.tools().forEach(tool -> tools.add(tool(tool)));

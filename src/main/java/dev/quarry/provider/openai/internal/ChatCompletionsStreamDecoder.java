@@ -1,6 +1,5 @@
 package dev.quarry.provider.openai.internal;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.quarry.canonical.ContentBlock;
 import dev.quarry.canonical.ErrorKind;
 import dev.quarry.canonical.QuarryException;
@@ -10,7 +9,6 @@ import dev.quarry.canonical.ToolKind;
 import dev.quarry.canonical.Usage;
 import dev.quarry.provider.SseReader;
 import dev.quarry.provider.wire.BlockSequence;
-import dev.quarry.provider.wire.Json;
 import dev.quarry.provider.wire.SseDecoder;
 import dev.quarry.provider.wire.UpstreamBody;
 import java.util.HashSet;
@@ -19,12 +17,13 @@ import java.util.UUID;
 
 /**
  * Decodes a streamed Chat Completions answer ({@code chat.completion.chunk} events, then
- * {@code [DONE]}) into canonical events.
+ * {@code [DONE]}) into canonical events; or a whole one ({@code chat.completion}), which is the
+ * one chunk of a stream whose choice has a {@code message} where a chunk's has a {@code delta}.
  *
  * <p>OpenAI sends the finish reason before the usage chunk, and the well-formed canonical order is
  * the other way round, so the stop is held until {@code [DONE]} (or the end of the body). Reasoning
  * deltas ({@code reasoning_content} from DeepSeek and vLLM, {@code reasoning} from Ollama) become a
- * reasoning block.
+ * reasoning block. Each chunk is read by {@link ChatChunk}, without a JSON tree.
  */
 public final class ChatCompletionsStreamDecoder extends SseDecoder {
     private static final String TEXT = "text";
@@ -37,7 +36,11 @@ public final class ChatCompletionsStreamDecoder extends SseDecoder {
     private Usage usage;
 
     public ChatCompletionsStreamDecoder(UpstreamBody upstream) {
-        super(upstream);
+        this(upstream, Framing.EVENTS);
+    }
+
+    public ChatCompletionsStreamDecoder(UpstreamBody upstream, Framing framing) {
+        super(upstream, framing);
     }
 
     @Override
@@ -46,17 +49,15 @@ public final class ChatCompletionsStreamDecoder extends SseDecoder {
             complete();
             return;
         }
-        JsonNode chunk = json(event.data());
-        if (chunk.hasNonNull("error")) throw OpenAiErrors.fromEvent(provider, chunk.get("error")).exception();
-        JsonNode usageNode = chunk.path("usage");
-        // The usage chunk has no choices (an empty array from OpenAI, null or nothing from some servers);
-        // Quarry never asks for n > 1, so the first choice is the only one.
-        JsonNode choices = chunk.path("choices");
+        ChatChunk chunk = ChatChunk.parse(event.data());
+        if (chunk == null) throw notJsonObject(event.data());
+        if (chunk.error != null) throw OpenAiErrors.fromEvent(provider, chunk.error).exception();
+        // The usage chunk has no choices (an empty array from OpenAI, null or nothing from some servers).
         // Azure opens with a chunk of prompt_filter_results alone, whose id and model are empty: nothing to relay.
-        if (choices.isEmpty() && !usageNode.isObject()) return;
-        start(Json.text(chunk, "id"), Json.text(chunk, "model"));
-        if (usageNode.isObject()) usage = OpenAiUsage.ofChat(usageNode);
-        if (!choices.isEmpty()) choice(choices.get(0));
+        if (!chunk.hasChoice && chunk.usage == null) return;
+        start(chunk.id, chunk.model);
+        if (chunk.usage != null) usage = OpenAiUsage.ofChat(chunk.usage);
+        if (chunk.hasChoice) choice(chunk);
     }
 
     @Override
@@ -65,43 +66,37 @@ public final class ChatCompletionsStreamDecoder extends SseDecoder {
         complete(); // some servers close the body after the finish reason without sending [DONE]
     }
 
-    private void choice(JsonNode choice) {
-        JsonNode delta = choice.path("delta");
-        String reasoning = Json.text(delta, "reasoning_content");
-        if (reasoning == null) reasoning = Json.textOrEmpty(delta, "reasoning");
-        if (!reasoning.isEmpty()) {
+    private void choice(ChatChunk chunk) {
+        String reasoning = chunk.reasoningContent != null ? chunk.reasoningContent : chunk.reasoning;
+        if (reasoning != null && !reasoning.isEmpty()) {
             emit(new StreamEvent.ReasoningDelta(blocks.ensureOpen(REASONING, new ContentBlock.Reasoning("", null)), reasoning, null));
         }
-        String content = Json.textOrEmpty(delta, "content");
-        if (!content.isEmpty()) emit(new StreamEvent.TextDelta(blocks.ensureOpen(TEXT, new ContentBlock.Text("")), content));
-        for (JsonNode call : delta.path("tool_calls")) toolCall(call);
-        String finish = Json.text(choice, "finish_reason");
-        if (finish != null) {
-            stopReason = stopReason(finish, choice.path("stop_reason"));
+        if (chunk.content != null && !chunk.content.isEmpty()) {
+            emit(new StreamEvent.TextDelta(blocks.ensureOpen(TEXT, new ContentBlock.Text("")), chunk.content));
+        }
+        chunk.toolCalls.forEach(this::toolCall);
+        if (chunk.finishReason != null) {
+            stopReason = stopReason(chunk.finishReason, chunk.stopSequenceNamed);
             blocks.close();
         }
     }
 
     /** The first delta of a call carries its id and name; the ones after it carry pieces of the arguments. */
-    private void toolCall(JsonNode call) {
-        int key = call.path("index").asInt(0);
-        JsonNode function = call.path("function");
+    private void toolCall(ChatChunk.ToolCall call) {
         int index;
-        if (blocks.isOpen(key)) {
+        if (blocks.isOpen(call.index())) {
             index = blocks.openIndex();
         } else {
-            if (!toolCalls.add(key)) {
+            if (!toolCalls.add(call.index())) {
                 throw QuarryException.of(ErrorKind.UPSTREAM_ERROR, "Provider '" + provider + "' went back to tool call "
-                        + key + " after starting other output; Quarry relays each tool call whole.");
+                        + call.index() + " after starting other output; Quarry relays each tool call whole.");
             }
-            String id = Json.text(call, "id");
-            index = blocks.open(key, new ContentBlock.ToolUse(
+            index = blocks.open(call.index(), new ContentBlock.ToolUse(
                     // Every server seen sends an id; should one not, the client still needs one to answer the call.
-                    id != null ? id : "call_" + UUID.randomUUID(),
-                    Json.textOrEmpty(function, "name"), "", ToolKind.FUNCTION));
+                    call.id() != null ? call.id() : "call_" + UUID.randomUUID(),
+                    call.name() != null ? call.name() : "", "", ToolKind.FUNCTION));
         }
-        String arguments = Json.textOrEmpty(function, "arguments");
-        if (!arguments.isEmpty()) emit(new StreamEvent.ToolInputDelta(index, arguments));
+        if (call.arguments() != null && !call.arguments().isEmpty()) emit(new StreamEvent.ToolInputDelta(index, call.arguments()));
     }
 
     private void complete() {
@@ -114,9 +109,9 @@ public final class ChatCompletionsStreamDecoder extends SseDecoder {
     }
 
     /** vLLM says which stop sequence ended the answer in {@code stop_reason}; OpenAI does not say. */
-    static StopReason stopReason(String finishReason, JsonNode matchedStop) {
+    static StopReason stopReason(String finishReason, boolean stopSequenceNamed) {
         return switch (finishReason) {
-            case "stop" -> matchedStop.isTextual() ? StopReason.STOP_SEQUENCE : StopReason.END_TURN;
+            case "stop" -> stopSequenceNamed ? StopReason.STOP_SEQUENCE : StopReason.END_TURN;
             case "length" -> StopReason.MAX_TOKENS;
             case "tool_calls", "function_call" -> StopReason.TOOL_USE;
             case "content_filter" -> StopReason.CONTENT_FILTERED;

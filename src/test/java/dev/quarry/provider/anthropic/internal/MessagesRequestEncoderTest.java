@@ -47,7 +47,7 @@ class MessagesRequestEncoderTest {
                 new InferenceConfig(256, 0.2, 0.9, List.of("END")),
                 Map.of("thinking", Map.of("type", "enabled", "budget_tokens", 1024), "top_k", 5, "reasoning_effort", "low"));
 
-        JsonNode body = MessagesRequestEncoder.encode(request, "claude-sonnet-4-5", 4096);
+        JsonNode body = MessagesRequestEncoder.encode(request, "claude-sonnet-4-5", 4096, true);
 
         assertThat(body).isEqualTo(json("""
                 {"model":"claude-sonnet-4-5","max_tokens":256,
@@ -79,8 +79,8 @@ class MessagesRequestEncoderTest {
         ChatRequest thinking = new ChatRequest("m", List.of(), List.of(Message.user("Hi.")), List.of(), null, null,
                 Map.of("thinking", Map.of("type", "enabled", "budget_tokens", 2000)));
 
-        assertThat(MessagesRequestEncoder.encode(plain, "m", 4096).path("max_tokens").asInt()).isEqualTo(4096);
-        assertThat(MessagesRequestEncoder.encode(thinking, "m", 4096).path("max_tokens").asInt()).isEqualTo(6096);
+        assertThat(MessagesRequestEncoder.encode(plain, "m", 4096, true).path("max_tokens").asInt()).isEqualTo(4096);
+        assertThat(MessagesRequestEncoder.encode(thinking, "m", 4096, true).path("max_tokens").asInt()).isEqualTo(6096);
     }
 
     @Test
@@ -92,7 +92,7 @@ class MessagesRequestEncoderTest {
 
     @Test
     void aFreeFormToolGoesUpstreamAsAFunctionTakingOneStringAndItsCallsAsThatFunctionsCalls() {
-        JsonNode body = MessagesRequestEncoder.encode(CustomToolFixture.request("m"), "m", 4096);
+        JsonNode body = MessagesRequestEncoder.encode(CustomToolFixture.request("m"), "m", 4096, true);
 
         JsonNode tool = body.path("tools").get(0);
         assertThat(tool.path("name").asText()).isEqualTo("apply_patch");
@@ -109,7 +109,7 @@ class MessagesRequestEncoderTest {
         ChatRequest request = ChatRequest.of("m", List.of(Message.user("Go."),
                 new Message(Role.ASSISTANT, List.of(new ContentBlock.ToolUse("toolu_9", "get_weather", "Paris", ToolKind.FUNCTION)))));
 
-        assertThatThrownBy(() -> MessagesRequestEncoder.encode(request, "m", 4096))
+        assertThatThrownBy(() -> MessagesRequestEncoder.encode(request, "m", 4096, true))
                 .isInstanceOfSatisfying(QuarryException.class, e -> {
                     assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_REQUEST);
                     assertThat(e.getMessage()).contains("toolu_9");
@@ -121,7 +121,7 @@ class MessagesRequestEncoderTest {
         ChatRequest request = ChatRequest.of("m", List.of(Message.user("Hi."),
                 new Message(Role.ASSISTANT, List.of(new ContentBlock.Reasoning("thought", null))), Message.user("Well?")));
 
-        JsonNode messages = MessagesRequestEncoder.encode(request, "m", 4096).path("messages");
+        JsonNode messages = MessagesRequestEncoder.encode(request, "m", 4096, true).path("messages");
 
         assertThat(messages).hasSize(2);
         assertThat(messages.get(1).path("role").asText()).isEqualTo("user");
@@ -129,7 +129,7 @@ class MessagesRequestEncoderTest {
 
     private static String toolChoice(ToolChoice choice) {
         ChatRequest request = new ChatRequest("m", List.of(), List.of(Message.user("Hi.")), List.of(WEATHER), choice, null, Map.of());
-        return MessagesRequestEncoder.encode(request, "m", 4096).path("tool_choice").toString();
+        return MessagesRequestEncoder.encode(request, "m", 4096, true).path("tool_choice").toString();
     }
 
     private static JsonNode json(String text) {
@@ -143,7 +143,7 @@ class MessagesRequestEncoderTest {
                 new ContentBlock.Document(DocumentType.CSV, "YSxiCjEsMgo=", null),
                 new ContentBlock.CachePoint(),
                 new ContentBlock.Text("Compare.")))));
-        JsonNode content = MessagesRequestEncoder.encode(request, "claude-upstream", 4096).path("messages").get(0).path("content");
+        JsonNode content = MessagesRequestEncoder.encode(request, "claude-upstream", 4096, true).path("messages").get(0).path("content");
         assertThat(content.get(0)).isEqualTo(json("""
                 {"type":"document","source":{"type":"base64","media_type":"application/pdf","data":"JVBERi0xLjQK"},"title":"Q3 report"}"""));
         assertThat(content.get(1)).isEqualTo(json("""
@@ -154,7 +154,7 @@ class MessagesRequestEncoderTest {
     void anOfficeDocumentIsRefusedNamingTheModelAndTheWayOut() {
         ChatRequest request = ChatRequest.of("claude-sonnet-4-5", List.of(new Message(Role.USER, List.of(new ContentBlock.Text("Read."),
                 new ContentBlock.Document(DocumentType.XLSX, "UEsDBA==", "sales.xlsx")))));
-        assertThatThrownBy(() -> MessagesRequestEncoder.encode(request, "m", 4096)).isInstanceOfSatisfying(QuarryException.class, e -> {
+        assertThatThrownBy(() -> MessagesRequestEncoder.encode(request, "m", 4096, true)).isInstanceOfSatisfying(QuarryException.class, e -> {
             assertThat(e.kind()).isEqualTo(ErrorKind.UNSUPPORTED_FEATURE);
             assertThat(e.getMessage()).contains("Model 'claude-sonnet-4-5'", "xlsx document", "it takes pdf, txt, csv, html, md",
                     "convert it to PDF");

@@ -44,7 +44,7 @@ class ChatCompletionsRequestEncoderTest {
                 new InferenceConfig(256, 0.2, 0.9, List.of("END")),
                 Map.of("reasoning_effort", "low", "seed", 7, "response_format", Map.of("type", "json_object"), "unknown_field", true));
 
-        JsonNode body = ChatCompletionsRequestEncoder.encode(request, "gpt-5-mini", Dialect.OPENAI);
+        JsonNode body = ChatCompletionsRequestEncoder.encode(request, "gpt-5-mini", Dialect.OPENAI, true);
 
         assertThat(body).isEqualTo(json("""
                 {"model":"gpt-5-mini",
@@ -74,7 +74,7 @@ class ChatCompletionsRequestEncoderTest {
         ChatRequest request = new ChatRequest("m", List.of(), List.of(Message.user("Hi")), List.of(), ToolChoice.AUTO,
                 new InferenceConfig(64, null, null, List.of()), Map.of());
 
-        JsonNode body = ChatCompletionsRequestEncoder.encode(request, "llama3", Dialect.COMPATIBLE);
+        JsonNode body = ChatCompletionsRequestEncoder.encode(request, "llama3", Dialect.COMPATIBLE, true);
 
         assertThat(body.path("max_tokens").asInt()).isEqualTo(64);
         assertThat(body.has("max_completion_tokens")).isFalse();
@@ -85,7 +85,7 @@ class ChatCompletionsRequestEncoderTest {
         ChatRequest request = ChatRequest.of("m", List.of(new Message(Role.ASSISTANT,
                 List.of(new ContentBlock.ToolUse("call_1", "now", "", ToolKind.FUNCTION)))));
 
-        JsonNode assistant = ChatCompletionsRequestEncoder.encode(request, "m", Dialect.OPENAI).path("messages").get(0);
+        JsonNode assistant = ChatCompletionsRequestEncoder.encode(request, "m", Dialect.OPENAI, true).path("messages").get(0);
 
         assertThat(assistant.has("content")).isFalse();
         assertThat(assistant.path("tool_calls").get(0).path("function").path("arguments").asText()).isEqualTo("{}");
@@ -100,7 +100,7 @@ class ChatCompletionsRequestEncoderTest {
 
     @Test
     void aFreeFormToolGoesUpstreamAsAFunctionTakingOneStringAndItsCallsAsThatFunctionsCalls() {
-        JsonNode body = ChatCompletionsRequestEncoder.encode(CustomToolFixture.request("m"), "m", Dialect.OPENAI);
+        JsonNode body = ChatCompletionsRequestEncoder.encode(CustomToolFixture.request("m"), "m", Dialect.OPENAI, true);
 
         JsonNode function = body.path("tools").get(0).path("function");
         assertThat(body.path("tools").get(0).path("type").asText()).isEqualTo("function");
@@ -118,7 +118,7 @@ class ChatCompletionsRequestEncoderTest {
         ChatRequest request = ChatRequest.of("m", List.of(new Message(Role.USER, List.of(new ContentBlock.ToolResult("call_1",
                 List.of(new ContentBlock.Image("https://example.com/a.png")), false)))));
 
-        assertThatThrownBy(() -> ChatCompletionsRequestEncoder.encode(request, "m", Dialect.OPENAI))
+        assertThatThrownBy(() -> ChatCompletionsRequestEncoder.encode(request, "m", Dialect.OPENAI, true))
                 .isInstanceOfSatisfying(QuarryException.class, e -> assertThat(e.kind()).isEqualTo(ErrorKind.UNSUPPORTED_FEATURE));
     }
 
@@ -127,7 +127,7 @@ class ChatCompletionsRequestEncoderTest {
         ChatRequest request = new ChatRequest("m", List.of(), List.of(Message.user("Hi")),
                 List.of(ToolSpec.function("broken", null, "{not json")), ToolChoice.AUTO, null, Map.of());
 
-        assertThatThrownBy(() -> ChatCompletionsRequestEncoder.encode(request, "m", Dialect.OPENAI))
+        assertThatThrownBy(() -> ChatCompletionsRequestEncoder.encode(request, "m", Dialect.OPENAI, true))
                 .isInstanceOfSatisfying(QuarryException.class, e -> {
                     assertThat(e.kind()).isEqualTo(ErrorKind.INVALID_REQUEST);
                     assertThat(e.getMessage()).contains("'broken'");
@@ -136,7 +136,7 @@ class ChatCompletionsRequestEncoderTest {
 
     private static JsonNode toolChoice(ToolChoice choice) {
         ChatRequest request = new ChatRequest("m", List.of(), List.of(Message.user("Hi")), List.of(WEATHER), choice, null, Map.of());
-        return ChatCompletionsRequestEncoder.encode(request, "m", Dialect.OPENAI).path("tool_choice");
+        return ChatCompletionsRequestEncoder.encode(request, "m", Dialect.OPENAI, true).path("tool_choice");
     }
 
     static JsonNode json(String text) {
@@ -147,7 +147,7 @@ class ChatCompletionsRequestEncoderTest {
     void aPdfGoesAsAFilePartNamedForItsTypeWhenTheClientGaveNoName() {
         ChatRequest request = ChatRequest.of("m", List.of(new Message(Role.USER, List.of(new ContentBlock.Text("Read."),
                 new ContentBlock.Document(DocumentType.PDF, "JVBERi0xLjQK", null)))));
-        JsonNode content = ChatCompletionsRequestEncoder.encode(request, "gpt", Dialect.OPENAI).path("messages").get(0).path("content");
+        JsonNode content = ChatCompletionsRequestEncoder.encode(request, "gpt", Dialect.OPENAI, true).path("messages").get(0).path("content");
         assertThat(content.get(1)).isEqualTo(json("""
                 {"type":"file","file":{"filename":"document.pdf","file_data":"data:application/pdf;base64,JVBERi0xLjQK"}}"""));
     }
@@ -156,7 +156,7 @@ class ChatCompletionsRequestEncoderTest {
     void otherDocumentsAreRefusedPointingToTheResponsesApi() {
         ChatRequest request = ChatRequest.of("gpt-5.5", List.of(new Message(Role.USER, List.of(
                 new ContentBlock.Document(DocumentType.TEXT, "aGk=", "a.txt")))));
-        assertThatThrownBy(() -> ChatCompletionsRequestEncoder.encode(request, "gpt", Dialect.OPENAI)).isInstanceOfSatisfying(
+        assertThatThrownBy(() -> ChatCompletionsRequestEncoder.encode(request, "gpt", Dialect.OPENAI, true)).isInstanceOfSatisfying(
                 QuarryException.class, e -> assertThat(e.getMessage()).contains("Model 'gpt-5.5'", "txt document", "(it takes pdf)", "api: responses"));
     }
 }

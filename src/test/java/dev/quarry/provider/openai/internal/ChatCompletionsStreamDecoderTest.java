@@ -14,6 +14,7 @@ import dev.quarry.canonical.StreamEvent;
 import dev.quarry.canonical.ToolKind;
 import dev.quarry.canonical.Usage;
 import dev.quarry.provider.ProviderContractTest.StreamRules;
+import dev.quarry.provider.wire.SseDecoder;
 import dev.quarry.provider.wire.UpstreamBody;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -97,6 +98,53 @@ class ChatCompletionsStreamDecoderTest {
         List<StreamEvent> events = decode(data(ROLE, chunk("{\"reasoning\":\"Hmm.\"}", null), chunk("{}", "stop"), "[DONE]"));
 
         assertThat(events).contains(new StreamEvent.ReasoningDelta(0, "Hmm.", null));
+    }
+
+    @Test
+    void fieldsOfAnUnexpectedTypeReadAsAbsentAndUnknownOnesAreSkipped() {
+        String odd = "{\"id\":\"chatcmpl-1\",\"model\":7,\"x_extra\":{\"a\":[1,{\"b\":[2]}]},\"choices\":[{\"index\":0,"
+                + "\"delta\":{\"content\":[\"not text\"],\"tool_calls\":null,\"annotations\":[{\"c\":{}}]},\"finish_reason\":null},{\"index\":1}]}";
+
+        List<StreamEvent> events = decode(data(odd, chunk("{\"content\":\"Hi\"}", "stop"), "[DONE]"));
+
+        StreamRules.assertWellFormed(events);
+        assertThat(events).first().isEqualTo(new StreamEvent.MessageStart("chatcmpl-1", ""));
+        assertThat(events).filteredOn(StreamEvent.TextDelta.class::isInstance).containsExactly(new StreamEvent.TextDelta(0, "Hi"));
+    }
+
+    @Test
+    void aChunkWithAnythingAfterItsObjectIsNotJson() {
+        assertThatThrownBy(() -> decode(data(ROLE + " {}")))
+                .isInstanceOfSatisfying(QuarryException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(ErrorKind.UPSTREAM_ERROR);
+                    assertThat(e.getMessage()).contains("'recorded' sent a stream event that is not a JSON object");
+                });
+    }
+
+    @Test
+    void aWholeCompletionIsTheOneChunkOfAStreamWithItsToolCallsNumberedInOrder() {
+        String completion = """
+                {"id":"chatcmpl-9","object":"chat.completion","model":"gpt-5-mini","choices":[{"index":0,"message":{"role":"assistant",\
+                "content":"Both.","refusal":null,"tool_calls":[{"id":"call_a","type":"function","function":{"name":"f","arguments":"{}"}},\
+                {"id":"call_b","type":"function","function":{"name":"g","arguments":"{\\"x\\":1}"}}]},"finish_reason":"tool_calls"}],\
+                "usage":{"prompt_tokens":120,"completion_tokens":30,"prompt_tokens_details":{"cached_tokens":20}}}
+                """;
+
+        List<StreamEvent> events = drain(new ChatCompletionsStreamDecoder(RecordedStream.of(completion), SseDecoder.Framing.WHOLE_BODY));
+
+        assertThat(events).containsExactly(
+                new StreamEvent.MessageStart("chatcmpl-9", "gpt-5-mini"),
+                new StreamEvent.BlockStart(0, new ContentBlock.Text("")),
+                new StreamEvent.TextDelta(0, "Both."),
+                new StreamEvent.BlockStop(0),
+                new StreamEvent.BlockStart(1, new ContentBlock.ToolUse("call_a", "f", "", ToolKind.FUNCTION)),
+                new StreamEvent.ToolInputDelta(1, "{}"),
+                new StreamEvent.BlockStop(1),
+                new StreamEvent.BlockStart(2, new ContentBlock.ToolUse("call_b", "g", "", ToolKind.FUNCTION)),
+                new StreamEvent.ToolInputDelta(2, "{\"x\":1}"),
+                new StreamEvent.BlockStop(2),
+                new StreamEvent.UsageReport(new Usage(100, 30, 20, 0)),
+                new StreamEvent.MessageStop(StopReason.TOOL_USE));
     }
 
     @Test
