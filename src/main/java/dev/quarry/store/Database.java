@@ -185,7 +185,8 @@ public final class Database implements AutoCloseable {
                 idle.add(c);
             }
         }
-        // The lock before the connection: a writer waiting its turn holds none that a reader could use.
+        // On the one writer connection an inner transaction would commit the outer one's work half done.
+        if (sqliteWriter.isHeldByCurrentThread()) throw new IllegalStateException("a store transaction inside another");
         sqliteWriter.lock();
         try {
             syncWriterFor(durability);
