@@ -24,10 +24,10 @@ class DatabaseDurabilityTest {
     void processDurabilityRelaxesOnlyTheGroupCommit(String target) {
         try (Database db = Database.open(StoreTargets.freshUrl(target), Durability.PROCESS)) {
             boolean sqlite = !db.isPostgres();
-            assertThat(db.commitGrouped(s -> setting(s.connection(), sqlite))).isEqualTo(sqlite ? NORMAL : "off");
-            assertThat(db.transaction(c -> setting(c, sqlite))).isEqualTo(sqlite ? FULL : "on");
+            assertThat(grouped(db)).isEqualTo(sqlite ? NORMAL : "off");
+            assertThat(alone(db)).isEqualTo(sqlite ? FULL : "on");
             // and back again: the one SQLite writer switches between them
-            assertThat(db.commitGrouped(s -> setting(s.connection(), sqlite))).isEqualTo(sqlite ? NORMAL : "off");
+            assertThat(grouped(db)).isEqualTo(sqlite ? NORMAL : "off");
         }
     }
 
@@ -36,8 +36,8 @@ class DatabaseDurabilityTest {
     void powerDurabilityKeepsEveryCommitDurable(String target) {
         try (Database db = Database.open(StoreTargets.freshUrl(target), Durability.POWER)) {
             boolean sqlite = !db.isPostgres();
-            assertThat(db.commitGrouped(s -> setting(s.connection(), sqlite))).isEqualTo(sqlite ? FULL : "on");
-            assertThat(db.transaction(c -> setting(c, sqlite))).isEqualTo(sqlite ? FULL : "on");
+            assertThat(grouped(db)).isEqualTo(sqlite ? FULL : "on");
+            assertThat(alone(db)).isEqualTo(sqlite ? FULL : "on");
         }
     }
 
@@ -51,9 +51,19 @@ class DatabaseDurabilityTest {
     void sqliteWritesOnOneConnection() {
         try (Database db = Database.open(StoreTargets.freshUrl("sqlite"))) {
             Connection first = db.transaction(c -> c);
-            assertThat(db.transaction(c -> c)).isSameAs(first);
-            assertThat(db.commitGrouped(Statements::connection)).isSameAs(first);
+            Connection second = db.transaction(c -> c);
+            Connection grouped = db.commitGrouped(Statements::connection);
+            assertThat(second).isSameAs(first);
+            assertThat(grouped).isSameAs(first);
         }
+    }
+
+    private static String grouped(Database db) {
+        return db.commitGrouped(s -> setting(s.connection(), !db.isPostgres()));
+    }
+
+    private static String alone(Database db) {
+        return db.transaction(c -> setting(c, !db.isPostgres()));
     }
 
     /** SQLite's synchronous level, or PostgreSQL's synchronous_commit, as the transaction sees it. */
