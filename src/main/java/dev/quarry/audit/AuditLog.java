@@ -347,21 +347,22 @@ public final class AuditLog implements AutoCloseable {
                 Stream.of(AuditFields.rowsAdopted(clock.instant(), adopted.first(), adopted.last())), events.stream()).toList();
         List<String> hashes = hashes(all);
         if (!all.isEmpty()) markPending(tail.lastSeq() + all.size(), hashes.getLast());
-        Committed done = db.transaction(c -> {
-            Tail t = tail;
+        Tail before = tail;
+        // Shared with the ledger's rows, and possibly run twice (together, then alone): it only returns the new tail.
+        Committed done = db.commitGrouped(statements -> {
+            Tail t = before;
             if (!all.isEmpty()) {
-                try (PreparedStatement s = c.prepareStatement(AuditRows.INSERT)) {
-                    for (int i = 0; i < all.size(); i++) {
-                        long seq = t.lastSeq() + 1;
-                        AuditRows.bind(s, seq, all.get(i), t.lastHash(), hashes.get(i));
-                        s.addBatch();
-                        t = t.append(seq, hashes.get(i));
-                    }
-                    s.executeBatch();
+                PreparedStatement s = statements.prepared(AuditRows.INSERT);
+                for (int i = 0; i < all.size(); i++) {
+                    long seq = t.lastSeq() + 1;
+                    AuditRows.bind(s, seq, all.get(i), t.lastHash(), hashes.get(i));
+                    s.addBatch();
+                    t = t.append(seq, hashes.get(i));
                 }
+                s.executeBatch();
             }
             if (!(signNow ? t.undigested() : digestDue(t))) return new Committed(t, null);
-            SignedDigest digest = writeDigest(c, t);
+            SignedDigest digest = writeDigest(statements.connection(), t);
             return new Committed(t.digested(digest), digest);
         });
         tail = done.tail();

@@ -26,6 +26,7 @@ import dev.quarry.routing.ModelRoutes;
 import dev.quarry.routing.RetryPolicy;
 import dev.quarry.routing.RoutingSettings;
 import dev.quarry.routing.Strategy;
+import dev.quarry.store.Durability;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.net.URI;
@@ -73,6 +74,7 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
  *   - { scope: principal, name: "*", requests_per_minute: 60, tokens_per_minute: 100000 }
  *   - { scope: deployment, name: openai/gpt-5.5, tokens_per_minute: 2000000 }
  * redis:    { url: redis://127.0.0.1:6379 }      # share rate-limit counters between nodes
+ * ledger:   { durability: process }              # or power: each ledger/audit commit waits for its fsync
  * routing:  { max_attempts: 4, attempts_per_model: 2, initial_backoff_ms: 100, max_backoff_ms: 2000,
  *             attempt_timeout_seconds: 60, total_timeout_seconds: 180,
  *             cooldown: { allowed_failures: 3, window_seconds: 60, cooldown_seconds: 30, throttled_cooldown_seconds: 1 } }
@@ -134,7 +136,7 @@ public final class ConfigLoader {
         ConfigLoader loader = new ConfigLoader(fileName);
         if (root == null || root.isMissingNode() || root.isNull()) return QuarryConfig.defaults(dataDir);
         loader.expectKeys(root, "", Set.of("server", "store", "providers", "models", "rate_limits", "redis", "routing", "experiments",
-                "guardrails", "default_guardrail", "agents"));
+                "guardrails", "default_guardrail", "agents", "ledger"));
         List<ModelConfig> models = loader.models(root.path("models"));
         return new QuarryConfig(
                 loader.server(root.path("server")),
@@ -147,7 +149,17 @@ public final class ConfigLoader {
                 new RoutingSettings(loader.routes, loader.retry(root.path("routing")), loader.cooldown(root.path("routing").path("cooldown")),
                         loader.experiments(root.path("experiments"))),
                 new GuardrailSettings(loader.guardrails(root.path("guardrails")), loader.defaultGuardrail(root)),
-                loader.agents(root.path("agents")));
+                loader.agents(root.path("agents")),
+                loader.ledgerDurability(root.path("ledger")));
+    }
+
+    private Durability ledgerDurability(JsonNode node) {
+        if (node.isMissingNode() || node.isNull()) return Durability.DEFAULT;
+        expectKeys(node, "ledger", Set.of("durability"));
+        String name = optText(node, "durability", "ledger.durability");
+        if (name == null) return Durability.DEFAULT;
+        return Durability.named(name).orElseThrow(() -> new ConfigException(file + ": ledger.durability must be one of "
+                + Arrays.stream(Durability.values()).map(Durability::configName).toList() + ", not '" + name + "'"));
     }
 
     private AgentsSettings agents(JsonNode node) {

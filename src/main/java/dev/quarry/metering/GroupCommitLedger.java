@@ -5,45 +5,35 @@ import dev.quarry.store.StoreException;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Types;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
 
 /**
- * A ledger that writes records in batches: one writer thread takes everything queued, inserts it
- * in one transaction, and releases all the callers waiting on that batch. Under load one commit
- * (one fsync) serves many requests; at rest a record is committed at once. A batch the store
- * refuses is written record by record, so one bad record costs nobody else their row.
+ * A ledger that writes each record through the store's group commit ({@link Database#commitGrouped}):
+ * records and audit events queued together are inserted in one transaction, so under load one
+ * commit serves many requests, and at rest a record is committed at once. A record the shared
+ * transaction failed on is committed alone, so one bad record costs nobody else their row; what
+ * happens next (retries, a reduced record) runs on the caller's thread, holding up nobody else.
  */
 public final class GroupCommitLedger implements Ledger {
     private static final Logger LOG = Logger.getLogger(GroupCommitLedger.class.getName());
-    private static final int MAX_BATCH = 512;
     /** Retries of one record the store failed on for reasons of its own, after 100 then 200 ms. */
     private static final int RETRIES = 2;
     private static final long RETRY_MILLIS = 100;
 
-    private record Pending(UsageRecord record, CompletableFuture<Void> done) {}
-
-    private static final Pending STOP = new Pending(null, null);
-
     private final Database db;
-    private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
-    private final Thread writer;
     /**
-     * Guards {@code closed} with the queueing: a record checks and queues, close sets it and queues
-     * the stop marker, each pair under this lock, so no record is ever queued behind the marker
-     * (where the writer, gone, would leave its caller waiting for good).
+     * Guards {@code closed} and {@code writing}: a record checks and counts itself in, close sets
+     * {@code closed} and waits for the count to drop to zero, so close returns only once every
+     * record that got in is settled.
      */
     private final Object queueLock = new Object();
     private boolean closed;
-    /** Runs between a record's check that the ledger is open and its queueing: a test's way into that window. */
+    private int writing;
+    /** Runs between a record's check that the ledger is open and its counting in: a test's way into that window. */
     private final Runnable queueing;
 
     private static final List<String> COLUMNS = List.of("request_id", "principal_id", "surface", "operation", "model", "provider",
@@ -70,82 +60,45 @@ public final class GroupCommitLedger implements Ledger {
     GroupCommitLedger(Database db, Runnable queueing) {
         this.db = db;
         this.queueing = queueing;
-        this.writer = Thread.ofPlatform().name("quarry-ledger-writer").daemon(true).start(this::writeLoop);
-    }
-
-    @Override
-    public void record(UsageRecord record) {
-        Pending pending = new Pending(record, new CompletableFuture<>());
-        synchronized (queueLock) {
-            if (closed) throw new IllegalStateException("the ledger is closed");
-            queueing.run();
-            queue.add(pending);
-        }
-        try {
-            pending.done().get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new StoreException("interrupted while waiting for the ledger", e);
-        } catch (ExecutionException e) {
-            throw new StoreException("the ledger could not record request " + record.requestId(), e.getCause());
-        }
-    }
-
-    private void writeLoop() {
-        List<Pending> batch = new ArrayList<>(MAX_BATCH);
-        while (true) {
-            try {
-                batch.add(queue.take());
-            } catch (InterruptedException e) {
-                return;
-            }
-            queue.drainTo(batch, MAX_BATCH - 1);
-            boolean stop = batch.remove(STOP);
-            if (!batch.isEmpty()) commit(batch);
-            batch.clear();
-            if (stop) return;
-        }
     }
 
     /**
-     * Commits the batch in one transaction; if the store refuses it, record by record, so that one
-     * bad record fails nobody else's. A record alone is retried a couple of times while the store
-     * fails for reasons of its own (down, busy, a lost race), and stored reduced ({@link UsageRecord#reduced()})
-     * only when the store refuses the record itself; a record that cannot be stored even so, or
-     * not while the store is down, fails its caller.
+     * Returns once the record is committed. A record the store fails on for reasons of its own
+     * (down, busy, a lost race) is retried a couple of times, and stored reduced ({@link UsageRecord#reduced()})
+     * only when the store refuses the record itself; a record that cannot be stored even so, or not
+     * while the store is down, fails its caller.
      */
-    private void commit(List<Pending> batch) {
-        RuntimeException failed = tryInsert(batch.stream().map(Pending::record).toList());
-        if (failed == null) {
-            batch.forEach(p -> p.done().complete(null));
-        } else if (batch.size() == 1) {
-            storeAlone(batch.getFirst(), failed);
-        } else {
-            LOG.log(Level.WARNING, "ledger batch of " + batch.size() + " records failed; writing them one by one", failed);
-            for (Pending p : batch) storeAlone(p, tryInsert(List.of(p.record())));
+    @Override
+    public void record(UsageRecord record) {
+        synchronized (queueLock) {
+            if (closed) throw new IllegalStateException("the ledger is closed");
+            queueing.run();
+            writing++;
         }
-    }
-
-    /** Settles a record after its first insert ended in {@code failure} ({@code null}: it is stored). */
-    private void storeAlone(Pending p, RuntimeException failure) {
-        for (int retry = 0; failure != null && !StoreException.refusedTheData(failure) && retry < RETRIES; retry++) {
-            pause(RETRY_MILLIS << retry);
-            failure = tryInsert(List.of(p.record()));
-        }
-        if (failure == null) {
-            p.done().complete(null);
-        } else if (StoreException.refusedTheData(failure)) {
-            storeReduced(p, failure);
-        } else {
-            LOG.log(Level.SEVERE, "ledger record " + p.record().requestId() + " could not be stored: the store is unavailable", failure);
-            p.done().completeExceptionally(failure);
+        try {
+            RuntimeException failure = tryInsert(record);
+            for (int retry = 0; failure != null && !StoreException.refusedTheData(failure) && retry < RETRIES; retry++) {
+                pause(RETRY_MILLIS << retry);
+                failure = tryInsert(record);
+            }
+            if (failure == null) return;
+            if (StoreException.refusedTheData(failure)) {
+                storeReduced(record, failure);
+            } else {
+                LOG.log(Level.SEVERE, "ledger record " + record.requestId() + " could not be stored: the store is unavailable", failure);
+                throw new StoreException("the ledger could not record request " + record.requestId(), failure);
+            }
+        } finally {
+            synchronized (queueLock) {
+                if (--writing == 0) queueLock.notifyAll();
+            }
         }
     }
 
     /** @return why the insert failed, or {@code null} once committed */
-    private RuntimeException tryInsert(List<UsageRecord> records) {
+    private RuntimeException tryInsert(UsageRecord record) {
         try {
-            insert(records);
+            insert(record);
             return null;
         } catch (RuntimeException e) {
             return e;
@@ -156,79 +109,76 @@ public final class GroupCommitLedger implements Ledger {
         try {
             Thread.sleep(millis);
         } catch (InterruptedException e) {
-            // Nobody interrupts the writer, and it must not stop: it ends at STOP.
+            // the record is settled either way: kept for the caller to see once it is
+            Thread.currentThread().interrupt();
         }
     }
 
-    private void storeReduced(Pending p, RuntimeException refused) {
+    private void storeReduced(UsageRecord record, RuntimeException refused) {
         try {
-            insert(List.of(p.record().reduced()));
-            LOG.log(Level.SEVERE, "the store refused ledger record " + p.record() + "; stored it reduced", refused);
-            p.done().complete(null);
+            insert(record.reduced());
+            LOG.log(Level.SEVERE, "the store refused ledger record " + record + "; stored it reduced", refused);
         } catch (RuntimeException e) {
             e.addSuppressed(refused);
-            LOG.log(Level.SEVERE, "ledger record " + p.record().requestId() + " could not be stored", e);
-            p.done().completeExceptionally(e);
+            LOG.log(Level.SEVERE, "ledger record " + record.requestId() + " could not be stored", e);
+            throw new StoreException("the ledger could not record request " + record.requestId(), e);
         }
     }
 
-    private void insert(List<UsageRecord> records) {
-        db.transaction(c -> {
-            try (PreparedStatement s = c.prepareStatement(INSERT)) {
-                for (UsageRecord r : records) {
-                    s.setString(1, r.requestId());
-                    s.setString(2, r.principalId());
-                    s.setString(3, r.surface());
-                    s.setString(4, r.operation());
-                    s.setString(5, r.model());
-                    s.setString(6, r.provider());
-                    s.setString(7, r.upstreamModel());
-                    s.setLong(8, r.usage().inputTokens());
-                    s.setLong(9, r.usage().outputTokens());
-                    s.setLong(10, r.usage().cacheReadTokens());
-                    s.setLong(11, r.usage().cacheWriteTokens());
-                    s.setLong(12, r.latencyMillis());
-                    s.setString(13, r.status());
-                    s.setString(14, r.errorKind());
-                    s.setLong(15, r.createdAt().toEpochMilli());
-                    s.setString(16, r.platform());
-                    s.setObject(17, r.costMicros(), Types.BIGINT);
-                    s.setString(18, r.costMicros() == null ? null : UsageRecord.CURRENCY);
-                    s.setInt(19, r.routing().attempts());
-                    s.setString(20, r.routing().experiment());
-                    s.setString(21, r.routing().variant());
-                    s.setString(22, r.guarding().guardrail());
-                    s.setString(23, r.guarding().action());
-                    s.setString(24, r.onBehalfOf());
-                    s.setString(25, r.sessionId());
-                    s.setString(26, r.turnId());
-                    s.addBatch();
-                }
-                int[] written = s.executeBatch();
-                for (int i = 0; i < written.length; i++) {
-                    if (written[i] == 0) throw new SQLException("a ledger row for request " + records.get(i).requestId() + " exists", UNIQUE_VIOLATION);
-                }
-                return written;
-            }
+    private void insert(UsageRecord r) {
+        db.commitGrouped(statements -> {
+            PreparedStatement s = statements.prepared(INSERT);
+            s.setString(1, r.requestId());
+            s.setString(2, r.principalId());
+            s.setString(3, r.surface());
+            s.setString(4, r.operation());
+            s.setString(5, r.model());
+            s.setString(6, r.provider());
+            s.setString(7, r.upstreamModel());
+            s.setLong(8, r.usage().inputTokens());
+            s.setLong(9, r.usage().outputTokens());
+            s.setLong(10, r.usage().cacheReadTokens());
+            s.setLong(11, r.usage().cacheWriteTokens());
+            s.setLong(12, r.latencyMillis());
+            s.setString(13, r.status());
+            s.setString(14, r.errorKind());
+            s.setLong(15, r.createdAt().toEpochMilli());
+            s.setString(16, r.platform());
+            s.setObject(17, r.costMicros(), Types.BIGINT);
+            s.setString(18, r.costMicros() == null ? null : UsageRecord.CURRENCY);
+            s.setInt(19, r.routing().attempts());
+            s.setString(20, r.routing().experiment());
+            s.setString(21, r.routing().variant());
+            s.setString(22, r.guarding().guardrail());
+            s.setString(23, r.guarding().action());
+            s.setString(24, r.onBehalfOf());
+            s.setString(25, r.sessionId());
+            s.setString(26, r.turnId());
+            if (s.executeUpdate() == 0) throw new SQLException("a ledger row for request " + r.requestId() + " exists", UNIQUE_VIOLATION);
+            return null;
         });
     }
 
-    /** Records handed over but not yet in the store. */
+    /** Records handed over but not yet settled. */
     public int queued() {
-        return queue.size();
+        synchronized (queueLock) {
+            return writing;
+        }
     }
 
+    /** Refuses new records and waits until those already handed over are settled. */
     @Override
     public void close() {
         synchronized (queueLock) {
-            if (closed) return;
             closed = true;
-            queue.add(STOP);
-        }
-        try {
-            writer.join();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            while (writing > 0) {
+                try {
+                    queueLock.wait();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
         }
     }
 }

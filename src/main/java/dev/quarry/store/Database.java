@@ -18,12 +18,25 @@ import org.flywaydb.core.api.FlywayException;
 /**
  * The store's connections: a small fixed pool, opened at start-up and migrated to the newest
  * schema. Callers borrow a connection for one unit of work ({@link #read}, {@link #transaction}).
+ * SQLite writes all go through one more connection of their own, whose page cache stays warm
+ * from one commit to the next (on pooled connections each commit re-read the pages another had
+ * changed). Ledger rows and audit events are committed together ({@link #commitGrouped}), as
+ * durably as {@code ledger.durability} asks.
  */
 public final class Database implements AutoCloseable {
+    /** The SQLite writer's page cache, in KiB (SQLite's default is 2 MB): the ledger's and audit trail's indexes stay in it. */
+    private static final int WRITER_CACHE_KIB = 16 * 1024;
+
     private final String url;
     private final boolean sqlite;
+    private final Durability grouped;
     private final BlockingQueue<Connection> idle;
     private final List<Connection> all = new ArrayList<>();
+    /** SQLite: the one connection every transaction writes on; {@code null} for PostgreSQL, whose pool writes. */
+    private final Connection writer;
+    /** SQLite: the writer's {@code synchronous} level, changed only between transactions and only when a commit asks for another. */
+    private Durability writerSync = Durability.POWER;
+    private final GroupCommit groupCommit;
     /**
      * SQLite's writers, queued here in order. SQLite has one write lock and its busy handler is not
      * a queue: a waiter sleeps and retries, and under steady writes it can lose to newcomers until
@@ -31,9 +44,10 @@ public final class Database implements AutoCloseable {
      */
     private final ReentrantLock sqliteWriter = new ReentrantLock(true);
 
-    private Database(String url, int poolSize) {
+    private Database(String url, int poolSize, Durability grouped) {
         this.url = url;
         this.sqlite = url.startsWith("jdbc:sqlite:");
+        this.grouped = grouped;
         this.idle = new ArrayBlockingQueue<>(poolSize);
         try {
             for (int i = 0; i < poolSize; i++) {
@@ -41,10 +55,21 @@ public final class Database implements AutoCloseable {
                 all.add(c);
                 idle.add(c);
             }
+            this.writer = sqlite ? sqliteWriter() : null;
         } catch (SQLException e) {
             close();
             throw new StoreException("cannot open the store at " + redacted(url) + ": " + e.getMessage(), e);
         }
+        this.groupCommit = new GroupCommit(this);
+    }
+
+    private Connection sqliteWriter() throws SQLException {
+        Connection c = connect();
+        all.add(c);
+        try (Statement s = c.createStatement()) {
+            s.execute("PRAGMA cache_size=-" + WRITER_CACHE_KIB);
+        }
+        return c;
     }
 
     /**
@@ -53,10 +78,15 @@ public final class Database implements AutoCloseable {
      * the audit trail.
      */
     public static Database open(String url) {
+        return open(url, Durability.DEFAULT);
+    }
+
+    /** Opens the database, committing ledger rows and audit events ({@link #commitGrouped}) as durably as asked. */
+    public static Database open(String url, Durability grouped) {
         Path sqliteFile = sqliteFile(url);
         if (sqliteFile != null) DataFolder.ownerOnly(sqliteFile, true);
         migrate(url);
-        Database db = new Database(url, url.startsWith("jdbc:sqlite:") ? 4 : 8);
+        Database db = new Database(url, url.startsWith("jdbc:sqlite:") ? 4 : 8, grouped);
         if (sqliteFile != null) {
             // SQLite gives these the database file's mode when it creates them; ones left by an older version are narrowed here.
             for (String suffix : List.of("-wal", "-shm")) DataFolder.ownerOnly(sqliteFile.resolveSibling(sqliteFile.getFileName() + suffix), false);
@@ -66,7 +96,11 @@ public final class Database implements AutoCloseable {
 
     /** The default store: a SQLite file in the data folder. */
     public static Database sqliteIn(Path dataDir) {
-        return open("jdbc:sqlite:" + DataFolder.ensure(dataDir).resolve("quarry.db").toAbsolutePath());
+        return sqliteIn(dataDir, Durability.DEFAULT);
+    }
+
+    public static Database sqliteIn(Path dataDir, Durability grouped) {
+        return open("jdbc:sqlite:" + DataFolder.ensure(dataDir).resolve("quarry.db").toAbsolutePath(), grouped);
     }
 
     /** The file of a SQLite URL naming a plain path; {@code null} for other stores, in-memory and URI forms. */
@@ -101,8 +135,8 @@ public final class Database implements AutoCloseable {
         Connection c = DriverManager.getConnection(url, properties);
         if (sqlite) {
             try (Statement s = c.createStatement()) {
-                // WAL lets readers run beside the one writer; FULL makes each commit durable,
-                // which the ledger's group commit keeps cheap.
+                // WAL lets readers run beside the one writer; FULL makes each commit durable
+                // (group commits may ask for less: writerSync).
                 s.execute("PRAGMA journal_mode=WAL");
                 s.execute("PRAGMA synchronous=FULL");
                 s.execute("PRAGMA busy_timeout=10000");
@@ -124,22 +158,65 @@ public final class Database implements AutoCloseable {
         }
     }
 
-    /** Runs work in one transaction: committed if it returns, rolled back if it throws. */
+    /** Runs work in one transaction, durable against power loss: committed if it returns, rolled back if it throws. */
     public <T> T transaction(SqlWork<T> work) {
-        // The lock before the connection: a writer waiting its turn holds none that a reader could use.
-        if (sqlite) sqliteWriter.lock();
+        return transaction(work, Durability.POWER);
+    }
+
+    /**
+     * Commits ledger rows, audit events and the like together with other writers' ({@link GroupCommit}),
+     * as durably as {@code ledger.durability} asks, and returns the work's result.
+     */
+    public <T> T commitGrouped(GroupedWork<T> work) {
+        return groupCommit.commit(work);
+    }
+
+    /** The group commit's transaction. */
+    <T> T groupTransaction(SqlWork<T> work) {
+        return transaction(work, grouped);
+    }
+
+    private <T> T transaction(SqlWork<T> work, Durability durability) {
+        if (!sqlite) {
+            Connection c = borrow();
+            try {
+                return inTransaction(c, work, durability);
+            } finally {
+                idle.add(c);
+            }
+        }
+        // On the one writer connection an inner transaction would commit the outer one's work half done.
+        if (sqliteWriter.isHeldByCurrentThread()) throw new IllegalStateException("a store transaction inside another");
+        sqliteWriter.lock();
         try {
-            return inTransaction(work);
+            syncWriterFor(durability);
+            return inTransaction(writer, work, durability);
         } finally {
-            if (sqlite) sqliteWriter.unlock();
+            sqliteWriter.unlock();
         }
     }
 
-    private <T> T inTransaction(SqlWork<T> work) {
-        Connection c = borrow();
+    /** SQLite refuses to change {@code synchronous} inside a transaction; a FULL commit also makes the NORMAL ones before it durable. */
+    private void syncWriterFor(Durability durability) {
+        if (durability == writerSync) return;
+        try (Statement s = writer.createStatement()) {
+            s.execute(durability == Durability.POWER ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
+            writerSync = durability;
+        } catch (SQLException e) {
+            throw new StoreException("store transaction failed: " + e.getMessage(), e);
+        }
+    }
+
+    private <T> T inTransaction(Connection c, SqlWork<T> work, Durability durability) {
         try {
             begin(c);
             try {
+                // PostgreSQL: the commit returns once the server has it, before its WAL is flushed to disk.
+                if (durability == Durability.PROCESS && !sqlite) {
+                    try (Statement s = c.createStatement()) {
+                        s.execute("SET LOCAL synchronous_commit TO off");
+                    }
+                }
                 T result = work.run(c);
                 c.commit();
                 return result;
@@ -151,8 +228,6 @@ public final class Database implements AutoCloseable {
             }
         } catch (SQLException e) {
             throw new StoreException("store transaction failed: " + e.getMessage(), e);
-        } finally {
-            idle.add(c);
         }
     }
 
@@ -187,8 +262,10 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /** Commits what the group commit holds, then closes every connection. */
     @Override
     public void close() {
+        if (groupCommit != null) groupCommit.close();
         for (Connection c : all) {
             try {
                 c.close();

@@ -8,6 +8,7 @@ import dev.quarry.catalog.Deployment;
 import dev.quarry.catalog.ModelKind;
 import dev.quarry.ratelimit.RateLimit;
 import dev.quarry.ratelimit.Scope;
+import dev.quarry.store.Durability;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.nio.file.Path;
@@ -50,6 +51,23 @@ class ConfigLoaderTest {
         var settings = Assembly.providers(config, Map.of("OPENAI_API_KEY", "sk-test")::get);
         assertThat(settings.getFirst().apiKey()).isEqualTo("sk-test");
         assertThat(settings.getFirst().baseUrl()).hasToString("https://api.openai.com/v1");
+    }
+
+    @Test
+    void ledgerDurabilityIsProcessUnlessPowerIsAskedForAndAnythingElseIsAnError() {
+        assertThat(ConfigLoader.parse("", "q.yaml", DATA).ledgerDurability()).isEqualTo(Durability.PROCESS);
+        assertThat(ConfigLoader.parse("ledger: {}", "q.yaml", DATA).ledgerDurability()).isEqualTo(Durability.PROCESS);
+        assertThat(ConfigLoader.parse("ledger: { durability: process }", "q.yaml", DATA).ledgerDurability()).isEqualTo(Durability.PROCESS);
+        assertThat(ConfigLoader.parse("ledger: { durability: power }", "q.yaml", DATA).ledgerDurability()).isEqualTo(Durability.POWER);
+        assertThatThrownBy(() -> ConfigLoader.parse("ledger: { durability: disk }", "q.yaml", DATA))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("q.yaml: ledger.durability must be one of [process, power], not 'disk'");
+        assertThatThrownBy(() -> ConfigLoader.parse("ledger: { durability: POWER }", "q.yaml", DATA))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("ledger.durability must be one of");
+        assertThatThrownBy(() -> ConfigLoader.parse("ledger: { durabilty: power }", "q.yaml", DATA))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("ledger.durabilty is not a known setting");
+        assertThatThrownBy(() -> ConfigLoader.parse("ledger: { durability: 1 }", "q.yaml", DATA))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("ledger.durability must be a non-empty string");
     }
 
     @Test
