@@ -24,15 +24,16 @@ import java.util.function.Supplier;
  * RFC 9113 §4.3 makes it a connection error, which Helidon raises); every other frame passes, so
  * the client's WINDOW_UPDATEs keep long answers flowing and its RST_STREAMs still cancel (each is
  * also recorded in the connection's {@link ResetStreams}, for the answer on that stream to stop). Once no
- * stream is open the connection ends: if that is seen before the next frame is read, the held
- * GOAWAY is handed on and Helidon ends the connection as it always did; if the client sends nothing more
- * (and does not hang up) for {@value #CLOSE_GRACE_MILLIS} ms, the connection is stopped with
- * {@code Http2Connection.close(false)}, as Helidon's shutdown stops an idle one (its thread, waiting on the socket, is interrupted and
+ * stream is open the connection ends, but the held GOAWAY is never handed on: Helidon would close
+ * the socket at once, and a socket closed with the client's frames (WINDOW_UPDATEs for the tail
+ * still on its way) unread is reset, which discards that tail at the client. A client that read its
+ * answer hangs up, ending the connection as Helidon always does; one that sends nothing more for
+ * {@value #CLOSE_GRACE_MILLIS} ms has the connection stopped with {@code Http2Connection.close(false)},
+ * as Helidon's shutdown stops an idle one (its thread, waiting on the socket, is interrupted and
  * the socket closed, with no GOAWAY of Quarry's first). A GOAWAY with an error code passes at once:
  * that client is aborting, and its streams go with it. Streams the client opens after its own
- * GOAWAY are served while an earlier one is still open (RFC 9113 forbids new streams to the
- * receiver of a GOAWAY, not to its sender); one whose HEADERS are read only after the last
- * stream has ended finds the connection closed, unanswered.
+ * GOAWAY are served until the connection is closed (RFC 9113 forbids new streams to the receiver
+ * of a GOAWAY, not to its sender).
  */
 final class GoAwayDeferral implements Supplier<byte[]> {
     private static final int PREFACE_LENGTH = 24, FRAME_HEADER_LENGTH = 9, GOAWAY = 0x7, NO_ERROR = 0x0;
@@ -49,7 +50,6 @@ final class GoAwayDeferral implements Supplier<byte[]> {
     private int payloadLeft;
     /** Whether the last HEADERS or CONTINUATION left its header block open: RFC 9113 §4.3 allows no other frame before it ends. */
     private boolean inHeaderBlock;
-    private byte[] heldGoAway;
     // Also read by the threads that run its streams.
     private volatile boolean held;
     private volatile Http2Connection connection;
@@ -83,7 +83,6 @@ final class GoAwayDeferral implements Supplier<byte[]> {
             payloadLeft -= chunk;
             return socket.readBytes(chunk);
         }
-        if (held && connection.canInterrupt()) return heldGoAway;
         while (true) {
             byte[] header = socket.readBytes(FRAME_HEADER_LENGTH);
             int length = ((header[0] & 0xff) << 16) | ((header[1] & 0xff) << 8) | (header[2] & 0xff);
@@ -105,7 +104,6 @@ final class GoAwayDeferral implements Supplier<byte[]> {
     private boolean heldBack(byte[] frame) {
         Http2Connection http2 = connection;
         if (http2 == null || readInt(frame, FRAME_HEADER_LENGTH + 4) != NO_ERROR) return false;
-        heldGoAway = frame;
         held = true;
         return !http2.canInterrupt();
     }
