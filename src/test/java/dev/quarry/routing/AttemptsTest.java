@@ -161,7 +161,11 @@ class AttemptsTest {
         callerInterruptsARealRead(0);
     }
 
-    /** Helidon's idle monitor wraps the interrupt in a RuntimeException and clears the thread's status. */
+    /**
+     * Helidon's idle monitor wraps the interrupt in a RuntimeException and clears the thread's
+     * status. (Helidon 4.5.0 then leaves that connection open, neither pooled nor closed, until it is
+     * collected: it closes a connection only on an UncheckedIOException. Not asserted here.)
+     */
     @Test
     void theCallersInterruptEndsAReadThroughHelidonsIdleMonitor() throws Exception {
         callerInterruptsARealRead(1);
@@ -187,7 +191,7 @@ class AttemptsTest {
             request.join();
             assertThat(thrown.get()).isInstanceOfSatisfying(QuarryException.class, e -> assertThat(e.getMessage()).contains("interrupted"));
             assertThat(stillInterrupted.get()).isTrue();
-            assertThat(upstream.closed.await(10, TimeUnit.SECONDS)).isTrue();
+            if (answeredBefore == 0) assertThat(upstream.closed.await(10, TimeUnit.SECONDS)).as("the socket was closed").isTrue();
         }
     }
 
