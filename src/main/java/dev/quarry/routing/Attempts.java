@@ -6,9 +6,6 @@ import dev.quarry.canonical.QuarryException;
 import dev.quarry.catalog.Deployment;
 import dev.quarry.catalog.ModelEntry;
 import java.time.Duration;
-import java.util.concurrent.Future;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -20,8 +17,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * goes on, so it never reaches a retry or the code that writes the answer.
  */
 final class Attempts {
-    /** One timer for all attempts; a finished attempt's entry is removed, not left to expire. */
-    private static final ScheduledThreadPoolExecutor TIMER = timer();
+    /** One timer for all attempts. */
+    private static final DeadlineTimer TIMER = new DeadlineTimer("quarry-attempt-timer");
 
     private final long attemptTimeoutNanos;
 
@@ -32,8 +29,8 @@ final class Attempts {
     /** @param remainingNanos what is left of the request's whole budget, which bounds this attempt too */
     <T> T open(Attempter<T> attempter, ModelEntry model, Deployment deployment, long remainingNanos) {
         long limit = Math.min(attemptTimeoutNanos, remainingNanos);
-        Watch watch = new Watch(Thread.currentThread());
-        Future<?> timer = TIMER.schedule(watch, limit, TimeUnit.NANOSECONDS);
+        Watch watch = new Watch(Thread.currentThread(), System.nanoTime() + limit);
+        TIMER.add(watch);
         T value = null;
         RuntimeException failure = null;
         boolean late;
@@ -42,7 +39,7 @@ final class Attempts {
         } catch (RuntimeException e) {
             failure = e;
         } finally {
-            late = watch.stop(timer);
+            late = watch.stop();
         }
         if (late) {
             if (failure == null) discard(attempter, value);
@@ -83,17 +80,24 @@ final class Attempts {
      * The deadline of one attempt. Whichever of the attempt's end and the timer comes first wins;
      * when the timer won, the attempt's end waits for its interrupt to be delivered and clears it.
      */
-    private static final class Watch implements Runnable {
+    private static final class Watch implements DeadlineTimer.Timed {
         private static final int RUNNING = 0;
         private static final int STOPPED = 1;
         private static final int INTERRUPTING = 2;
         private static final int INTERRUPTED = 3;
 
         private final Thread attempting;
+        private final long deadline;
         private final AtomicInteger state = new AtomicInteger(RUNNING);
 
-        Watch(Thread attempting) {
+        Watch(Thread attempting, long deadline) {
             this.attempting = attempting;
+            this.deadline = deadline;
+        }
+
+        @Override
+        public long deadline() {
+            return deadline;
         }
 
         /** On the timer's thread. */
@@ -105,24 +109,14 @@ final class Attempts {
         }
 
         /** On the attempt's thread, when the attempt ended. @return whether the deadline had passed */
-        boolean stop(Future<?> timer) {
+        boolean stop() {
             if (state.compareAndSet(RUNNING, STOPPED)) {
-                timer.cancel(false);
+                TIMER.remove(this);
                 return false;
             }
             while (state.get() != INTERRUPTED) Thread.onSpinWait(); // the timer is between its two lines
             Thread.interrupted();
             return true;
         }
-    }
-
-    private static ScheduledThreadPoolExecutor timer() {
-        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, task -> {
-            Thread thread = new Thread(task, "quarry-attempt-timer");
-            thread.setDaemon(true);
-            return thread;
-        });
-        timer.setRemoveOnCancelPolicy(true);
-        return timer;
     }
 }

@@ -17,12 +17,14 @@ import java.util.logging.LogRecord;
 /**
  * A handler for the access log, which logs one line per request: the request hands its record to
  * a bounded queue and goes on, and a daemon thread formats the lines and writes them in batches,
- * one write for all the lines waiting. A request never waits for the log: when the queue is full
+ * one write for all the lines of the last 50 ms. A request never waits for the log: when the queue is full
  * its line is dropped and counted, and the count is written as a line of its own once the writer
  * catches up. {@link #flush()} waits (a little) for the lines already handed over.
  */
 final class AsyncLogHandler extends Handler {
     private static final long FLUSH_WAIT_MILLIS = 2_000;
+    /** How long a line may wait for others once the writer is busy; an idle writer wakes for the next line. */
+    private static final long LINGER_MILLIS = 50;
 
     private final BlockingQueue<LogRecord> queue;
     private final PrintStream out;
@@ -67,6 +69,7 @@ final class AsyncLogHandler extends Handler {
                 out.flush();
                 finished(batch.size());
                 batch.clear();
+                Thread.sleep(LINGER_MILLIS); // lets lines gather: one wake-up and one write per batch, not per request
             }
         } catch (InterruptedException closed) {
             // close(): the lines still queued are not waited for

@@ -31,6 +31,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** The attempt runs on the caller's thread; its deadline interrupts that thread, and the interrupt never outlives the attempt. */
 class AttemptsTest {
@@ -71,6 +72,35 @@ class AttemptsTest {
                 .isInstanceOfSatisfying(QuarryException.class, e -> assertThat(e.error().kind()).isEqualTo(ErrorKind.UPSTREAM_TIMEOUT));
         assertThat(discarded).isEmpty();
         assertThat(Thread.currentThread().isInterrupted()).isFalse();
+    }
+
+    /** The timer, asleep until a far deadline, is woken for a nearer one. (The time-out only guards against a hang.) */
+    @Test
+    @Timeout(60)
+    void aShortDeadlineIsKeptWhileALongOneIsPending() throws Exception {
+        CountDownLatch longStarted = new CountDownLatch(1);
+        Thread longAttempt = Thread.ofVirtual().start(() -> {
+            try {
+                new Attempts(Duration.ofHours(1)).open(attempter(() -> {
+                    longStarted.countDown();
+                    while (!Thread.currentThread().isInterrupted()) Thread.onSpinWait();
+                    return "cancelled";
+                }), GPT, US, NO_BUDGET_LIMIT);
+            } catch (QuarryException expected) {
+                // interrupted below
+            }
+        });
+        longStarted.await();
+        try {
+            assertThatThrownBy(() -> new Attempts(Duration.ofMillis(50)).open(attempter(() -> {
+                while (!Thread.currentThread().isInterrupted()) Thread.onSpinWait();
+                return "late";
+            }), GPT, US, NO_BUDGET_LIMIT))
+                    .isInstanceOfSatisfying(QuarryException.class, e -> assertThat(e.error().kind()).isEqualTo(ErrorKind.UPSTREAM_TIMEOUT));
+        } finally {
+            longAttempt.interrupt();
+            longAttempt.join();
+        }
     }
 
     /** The timer firing as the attempt ends: whichever wins, the outcome is whole and no interrupt is left behind. */
