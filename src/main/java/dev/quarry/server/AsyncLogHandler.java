@@ -17,9 +17,9 @@ import java.util.logging.LogRecord;
 /**
  * A handler for the access log, which logs one line per request: the request hands its record to
  * a bounded queue and goes on, and a daemon thread formats the lines and writes them in batches,
- * one write for all the lines of the last 50 ms. A request never waits for the log: when the queue is full
- * its line is dropped and counted, and the count is written as a line of its own once the writer
- * catches up. {@link #flush()} waits (a little) for the lines already handed over.
+ * one write for all the lines of the last 50 ms. A request never waits for the log: when the
+ * queue is full its line is dropped and counted, and the count is written as a line of its own
+ * once the writer catches up. {@link #flush()} waits (a little) for the lines already handed over.
  */
 final class AsyncLogHandler extends Handler {
     private static final long FLUSH_WAIT_MILLIS = 2_000;
