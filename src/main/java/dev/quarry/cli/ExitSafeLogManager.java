@@ -7,7 +7,8 @@ import java.util.logging.LogManager;
  * runs alongside Quarry's, which drains for up to the grace period when the JVM is ended another
  * way than SIGTERM or Ctrl-C (which 'serve' handles before the JVM exits: SIGHUP, say), and would
  * otherwise log its progress (what it waits for, what it flushed) into handlers already closed.
- * Handlers flush every record, so nothing is left to write at exit.
+ * Handlers flush every record, so nothing is left to write at exit (the access log, written by a
+ * thread of its own, is flushed by 'serve' after its drain).
  */
 public final class ExitSafeLogManager extends LogManager {
 

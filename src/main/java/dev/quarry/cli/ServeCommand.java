@@ -46,10 +46,16 @@ final class ServeCommand implements Callable<Integer> {
                 : "Admin key: " + (admin.generated() ? "generated and written to " : "read from ") + admin.file().toAbsolutePath());
         System.out.flush();
         // For the other ways a JVM ends (SIGHUP, System.exit): the shutdown runs once, whichever starts it.
-        Runtime.getRuntime().addShutdownHook(new Thread(quarry::closeWhenQuiet, "quarry-shutdown"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(quarry), "quarry-shutdown"));
         awaitStopSignal();
-        quarry.closeWhenQuiet();
+        stop(quarry);
         return 0;
+    }
+
+    /** Drains the requests in flight, then writes their access lines, which a thread of the log's own writes. */
+    private static void stop(Quarry quarry) {
+        quarry.closeWhenQuiet();
+        LogFormat.flush();
     }
 
     /**

@@ -7,15 +7,19 @@ import io.helidon.http.HeaderNames;
 import io.helidon.webclient.api.HttpClientRequest;
 import io.helidon.common.media.type.MediaTypes;
 import io.helidon.webclient.api.HttpClientResponse;
+import io.helidon.webclient.api.Proxy;
 import io.helidon.webclient.api.WebClient;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.ConnectException;
+import java.net.ProxySelector;
 import java.net.SocketTimeoutException;
+import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -52,7 +56,19 @@ public final class UpstreamHttp {
                 // with Nagle's algorithm the body would wait for the upstream's delayed ACK.
                 .socketOptions(socket -> socket.tcpNoDelay(true))
                 .followRedirects(false)
+                .proxy(proxyFor(settings.baseUrl()))
                 .build();
+    }
+
+    /**
+     * Helidon's default proxy, the JVM's (set with {@code -Dhttps.proxyHost=} and the like), asks
+     * the JVM's ProxySelector again on every request, parsing a URI each time. It is asked once
+     * here instead: no proxy when it names none for this upstream, else the JVM's as before.
+     */
+    private static Proxy proxyFor(URI baseUrl) {
+        if (baseUrl == null) return Proxy.create();
+        List<java.net.Proxy> selected = ProxySelector.getDefault().select(baseUrl);
+        return selected.stream().allMatch(p -> p.type() == java.net.Proxy.Type.DIRECT) ? Proxy.noProxy() : Proxy.create();
     }
 
     /**

@@ -11,6 +11,10 @@ import dev.quarry.catalog.ModelEntry;
  */
 public interface Attempter<T> {
     /**
+     * Runs on the request's thread, which is interrupted when the attempt's time is up or the
+     * request is cancelled: code that catches {@link InterruptedException} here sets the thread's
+     * interrupt status again (or the cancellation would go unnoticed), as blocking socket I/O does.
+     *
      * @throws dev.quarry.canonical.QuarryException when the deployment fails before answering
      * @throws AtCapacity when the deployment's own rate limit has no room: nothing was sent
      */

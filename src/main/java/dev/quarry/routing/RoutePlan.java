@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.function.BiConsumer;
 import java.util.function.BiPredicate;
-import java.util.stream.Stream;
 
 /**
  * Where one request may go: the model it asked for, then the models to fall back to, one list per
@@ -39,11 +38,14 @@ public record RoutePlan(Stage requested, List<Stage> onError, List<Stage> onCont
 
     /** Every model and deployment the plan may use, the requested model's first. */
     public void forEachCandidate(BiConsumer<ModelEntry, Deployment> action) {
-        stages().forEach(stage -> stage.deployments().forEach(d -> action.accept(stage.model(), d)));
+        forEachDeployment(requested, action);
+        for (List<Stage> fallbacks : List.of(onError, onContextWindow, onContentPolicy)) {
+            for (Stage stage : fallbacks) forEachDeployment(stage, action);
+        }
     }
 
-    private Stream<Stage> stages() {
-        return Stream.of(Stream.of(requested), onError.stream(), onContextWindow.stream(), onContentPolicy.stream()).flatMap(s -> s);
+    private static void forEachDeployment(Stage stage, BiConsumer<ModelEntry, Deployment> action) {
+        for (Deployment d : stage.deployments()) action.accept(stage.model(), d);
     }
 
     private static List<Stage> keep(List<Stage> stages, BiPredicate<ModelEntry, Deployment> allowed) {

@@ -29,6 +29,15 @@ public final class LogFormat extends Formatter {
             quieted("ai.djl", Level.WARNING),
             quieted("ai.djl.util.cuda", Level.SEVERE));
 
+    /**
+     * The access log, one line per request: written by a thread of its own, so that a request
+     * does not format and write its line (a syscall) itself. Other records are written as they
+     * come, so that a warning is never lost to a crash.
+     */
+    private static final Logger ACCESS = Logger.getLogger("quarry.access");
+    /** Lines a request may leave to the access log's writer before they are dropped (and counted). */
+    private static final int ACCESS_QUEUE = 16_384;
+
     /** Routes java.util.logging (which Helidon, Flyway and the drivers also use) to stderr in this format. */
     public static void install(Level level) {
         Logger root = Logger.getLogger("");
@@ -38,6 +47,26 @@ public final class LogFormat extends Formatter {
         console.setLevel(level);
         root.addHandler(console);
         root.setLevel(level);
+
+        closeAccessWriter();
+        AsyncLogHandler access = new AsyncLogHandler(System.err, new LogFormat(), ACCESS_QUEUE);
+        access.setLevel(level);
+        ACCESS.addHandler(access);
+        ACCESS.setUseParentHandlers(false);
+    }
+
+    /** Writes the access lines still queued: at shutdown, after the last request. */
+    public static void flush() {
+        for (var handler : ACCESS.getHandlers()) handler.flush();
+    }
+
+    private static void closeAccessWriter() {
+        for (var handler : ACCESS.getHandlers()) {
+            if (handler instanceof AsyncLogHandler installed) {
+                ACCESS.removeHandler(installed);
+                installed.close();
+            }
+        }
     }
 
     private static Logger quieted(String name, Level level) {

@@ -327,6 +327,7 @@ class RouterTest {
             try {
                 Thread.sleep(Duration.ofSeconds(30));
             } catch (InterruptedException e) {
+                Thread.currentThread().interrupt(); // as Attempter asks
                 throw QuarryException.of(ErrorKind.UPSTREAM_UNAVAILABLE, "connection closed");
             }
             return "never";

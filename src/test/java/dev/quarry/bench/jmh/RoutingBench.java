@@ -31,12 +31,12 @@ import org.openjdk.jmh.annotations.Setup;
 /**
  * The router's own cost for one request over a plan of three deployments of one model, with an
  * attempter that answers from memory at once: ordering (priority strategy), health bookkeeping,
- * the trace, and the per-attempt hand-off to a virtual thread that {@code Attempts} makes so an
- * attempt can be timed out. {@link #firstDeploymentServes} is the usual case;
- * {@link #failoverToSecond} has the first deployment fail (a retryable 502) so the second serves,
- * two hand-offs; the cooldown policy never opens the circuit, so every invocation sees the same
- * health. {@link #virtualThreadHandOff} is the bare hand-off (start a virtual thread, complete a
- * future, wait on it with a time-out), to tell the router's logic from the thread switch.
+ * the trace, and each attempt's deadline (registered with {@code Attempts}' timer and taken off
+ * again). {@link #firstDeploymentServes} is the usual case; {@link #failoverToSecond} has the first
+ * deployment fail (a retryable 502) so the second serves, two attempts; the cooldown policy never
+ * opens the circuit, so every invocation sees the same health. {@link #virtualThreadHandOff} is the
+ * per-attempt hand-off {@code Attempts} made until issue 18 (start a virtual thread, complete a
+ * future, wait on it with a time-out), kept as the reference its timer replaced.
  *
  * <p>JMH calls from a platform thread, so there the hand-off wakes a parked platform thread (a
  * futex round trip). Quarry's server serves each request on a virtual thread; the
