@@ -67,6 +67,12 @@ public final class InvokeStep implements Step {
                         return stream(exchange, chat, model, deployment, reserved);
                     }
 
+                    /** A client that does not stream has its upstream asked for the whole answer, where the provider can. */
+                    @Override
+                    public boolean answersWhole() {
+                        return !chat.streaming();
+                    }
+
                     @Override
                     public void discard(Attempt<EventStream> late) {
                         late.capacity().settle(0);

@@ -20,6 +20,16 @@ public interface Attempter<T> {
      */
     T open(ModelEntry model, Deployment deployment);
 
+    /**
+     * Whether the attempt's first event is its whole answer: the upstream was asked not to stream,
+     * so it answers only once it has generated everything. Such an attempt is bounded by the
+     * request's whole budget, not by the attempt time-out (which is for a first token), and its
+     * time says nothing of the deployment's time to a first token.
+     */
+    default boolean answersWhole() {
+        return false;
+    }
+
     /** Frees an answer that came too late to be used. */
     default void discard(T late) {}
 }

@@ -61,6 +61,11 @@ final class DeploymentHealth {
     synchronized void succeeded(long firstTokenNanos) {
         ewmaFirstTokenNanos = Double.isNaN(ewmaFirstTokenNanos) ? firstTokenNanos
                 : EWMA_ALPHA * firstTokenNanos + (1 - EWMA_ALPHA) * ewmaFirstTokenNanos;
+        answered();
+    }
+
+    /** An attempt answered, in a time that is no first token's (a whole answer): the circuit closes, the latency estimate stays. */
+    synchronized void answered() {
         open = false;
         probing = false;
         failures.clear();

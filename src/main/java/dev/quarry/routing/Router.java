@@ -182,7 +182,8 @@ public final class Router {
             try {
                 T value = attempts.open(attempter, model, deployment, deadline - start);
                 long took = nanos.getAsLong() - start;
-                h.succeeded(took);
+                if (attempter.answersWhole()) h.answered();
+                else h.succeeded(took);
                 served = true;
                 counted(model, deployment, new RouteTrace.Attempt(model.id(), deployment.key(), null, took / 1_000_000));
                 return new Tried<>(new Routed.Served<>(value, model, deployment, new RouteTrace(trace), failure -> {

@@ -58,6 +58,33 @@ class AttemptsTest {
         assertThat(Thread.currentThread().isInterrupted()).as("the timer's interrupt stays with the attempt").isFalse();
     }
 
+    /** The upstream was asked for the whole answer: its first event is its last, so only the request's budget bounds it. */
+    @Test
+    void aWholeAnswerIsBoundedByTheRequestsBudgetNotTheAttemptTimeOut() {
+        Attempts attempts = new Attempts(Duration.ofMillis(20));
+        Attempter<String> whole = new Attempter<>() {
+            @Override
+            public String open(ModelEntry model, Deployment deployment) {
+                try {
+                    Thread.sleep(200);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return "interrupted";
+                }
+                return "whole";
+            }
+
+            @Override
+            public boolean answersWhole() {
+                return true;
+            }
+        };
+        assertThat(attempts.open(whole, GPT, US, Duration.ofSeconds(10).toNanos())).isEqualTo("whole");
+        assertThatThrownBy(() -> attempts.open(whole, GPT, US, Duration.ofMillis(50).toNanos()))
+                .isInstanceOfSatisfying(QuarryException.class, e -> assertThat(e.getMessage()).contains("within 50 ms"));
+        assertThat(Thread.currentThread().isInterrupted()).isFalse();
+    }
+
     @Test
     void anAttemptThatFailsBecauseOfTheDeadlineIsATimeOut() {
         Attempts attempts = new Attempts(Duration.ofMillis(50));

@@ -418,6 +418,34 @@ class RouterTest {
         assertThat(servedBy.subList(2, 10)).containsOnly("fast/m");
     }
 
+    /** A whole answer's time is the whole generation's, not a first token's: it teaches the strategy nothing. */
+    @Test
+    void wholeAnswersLeaveTheLatencyEstimateAlone() {
+        Deployment slow = new Deployment("slow", "m");
+        Deployment fast = new Deployment("fast", "m");
+        ModelEntry model = model("w", 0, slow, fast);
+        Attempter<String> wholeAnswers = new Attempter<>() {
+            @Override
+            public String open(ModelEntry m, Deployment d) {
+                now.addAndGet(Duration.ofMillis(d.equals(slow) ? 80 : 10).toNanos());
+                return d.key();
+            }
+
+            @Override
+            public boolean answersWhole() {
+                return true;
+            }
+        };
+        RoutePlan plan = plan(Strategy.LEAST_LATENCY, model, List.of(), List.of(), List.of());
+        List<String> servedBy = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            var served = (Routed.Served<String>) router.route(plan, 10, CostOf.UNPRICED, wholeAnswers);
+            servedBy.add(served.value());
+            served.finished().accept(null);
+        }
+        assertThat(servedBy).as("both stay unmeasured, so file order decides").containsOnly("slow/m");
+    }
+
     @Test
     void leastBusyPrefersTheDeploymentWithFewerRequestsInFlight() {
         ModelEntry model = model("b", 0, US, EU);
