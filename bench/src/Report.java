@@ -122,8 +122,9 @@ public final class Report {
             md.append("| ").append(t).append(t.equals("direct") ? " (the stub)" : "").append(" | ").append(mib(i)).append(" | ").append(mib(l)).append(" | ").append(mib(a)).append(" |\n");
         }
         for (String t : targets) {
-            Map<String, String> led = find(t, "ledger", "all", null), cnt = find(t, "count", "all", null);
-            if (led == null || cnt == null) continue;
+            Map<String, String> all = find(t, "ledger", "all", null), cnt = find(t, "count", "all", null);
+            if (all == null || cnt == null) continue;
+            Map<String, String> led = sincePrewarm(all, find(t, "ledger", "prewarm", null));
             boolean eq = led.get("rows").equals(led.get("access_200"));
             md.append("\n").append(t).append(" ledger: the load sent ").append(cnt.get("attempted")).append(" requests (warm-up included) and received ")
               .append(cnt.get("served")).append(" answers in full before its 2 s timeout; Quarry's access log shows ").append(led.get("access_200"))
@@ -218,6 +219,16 @@ public final class Report {
     static String added(Map<String, String> r, Map<String, String> base, String k) {
         if (base == null || r == base) return "–";
         return String.valueOf(Long.parseLong(r.get(k)) - Long.parseLong(base.get(k)));
+    }
+
+    /** The ledger's figures for the load alone: the prewarm's rows and access lines (counted after it) taken off. */
+    private static Map<String, String> sincePrewarm(Map<String, String> all, Map<String, String> prewarm) {
+        if (prewarm == null) return all;
+        Map<String, String> load = new java.util.HashMap<>(all);
+        for (String key : List.of("rows", "completed_rows", "access_200")) {
+            load.put(key, String.valueOf(Long.parseLong(all.get(key)) - Long.parseLong(prewarm.get(key))));
+        }
+        return load;
     }
 
     static Map<String, String> find(String t, String kind, String phase, String rate) {

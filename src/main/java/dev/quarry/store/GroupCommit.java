@@ -22,7 +22,7 @@ import java.util.logging.Logger;
  * <p>The writer is a platform thread: the SQLite driver is native code, which would pin a virtual
  * thread's carrier for the whole commit. At rest a unit is committed as soon as it is queued; the
  * hand-off to this thread costs two wake-ups. Letting a caller that finds nothing queued commit on
- * its own thread instead (leader/follower) was measured (bench/src/StoreWriterBench.java, SQLite,
+ * its own thread instead (leader/follower) was measured (bench/store/StoreWriterBench.java, SQLite,
  * process durability): one writer at a time, it saved ~60 µs of 125 at the p50; at 32 it halved
  * throughput, as leaders pinned a carrier and committed alone while the others queued behind them.
  */

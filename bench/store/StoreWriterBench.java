@@ -27,7 +27,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code record}. A quick look, not a benchmark: one SQLite file in a temp dir, a few seconds.
  *
  * <pre>
- * java -cp target/classes:$(cat cp.txt) bench/src/StoreWriterBench.java [power|process] [concurrency] [requests]
+ * java -cp target/classes:$(cat cp.txt) bench/store/StoreWriterBench.java [power|process] [concurrency] [requests]
  * </pre>
  * The durability argument needs {@code Database.sqliteIn(Path, Durability)}; without it (a build
  * older than {@code ledger.durability}) the store is opened as it was, with an fsync per commit.
