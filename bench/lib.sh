@@ -79,6 +79,7 @@ providers:
   - name: stub
     type: openai-compatible
     base_url: http://127.0.0.1:$STUB_PORT/v1
+    whole_answers: true   # non-streaming requests get one JSON body from the stub (off by default: see the README)
 models:
 YML
   for m in ${QUARRY_MODELS:-bench-zero bench-d20 bench-paced bench-slow}; do cat >> "$Q/quarry.yaml" <<YML

@@ -67,10 +67,9 @@ public final class InvokeStep implements Step {
                         return stream(exchange, chat, model, deployment, reserved);
                     }
 
-                    /** A client that does not stream has its upstream asked for the whole answer, where the provider can. */
                     @Override
-                    public boolean answersWhole() {
-                        return !chat.streaming();
+                    public boolean answersWhole(ModelEntry model, Deployment deployment) {
+                        return !chat.streaming() && provider(model, deployment).answersWhole();
                     }
 
                     @Override
@@ -132,8 +131,10 @@ public final class InvokeStep implements Step {
     /** Opens the stream and waits for its first event: until then a failure is the attempt's, and routing may go elsewhere. */
     private Attempt<EventStream> stream(Exchange exchange, Operation.Chat chat, ModelEntry model, Deployment deployment, long reserved) {
         return counted(exchange, model, deployment, reserved, () -> {
-            EventStream stream = provider(model, deployment).stream(new ProviderCall(chat.request().withModel(model.id()),
-                    deployment.upstreamModel(), chat.streaming()));
+            Provider provider = provider(model, deployment);
+            // A whole answer only from a provider configured for it; any other is streamed and folded.
+            EventStream stream = provider.stream(new ProviderCall(chat.request().withModel(model.id()),
+                    deployment.upstreamModel(), chat.streaming() || !provider.answersWhole()));
             try {
                 stream.hasNext();
                 return stream;

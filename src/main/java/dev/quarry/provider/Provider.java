@@ -21,6 +21,15 @@ public interface Provider {
      */
     EventStream stream(ProviderCall call);
 
+    /**
+     * Whether a call for a client that does not stream ({@link ProviderCall#stream()} false) is sent
+     * as a request for the whole answer; otherwise it must be sent with {@code stream} true. Only
+     * providers configured with {@link ProviderOption#WHOLE_ANSWERS} do.
+     */
+    default boolean answersWhole() {
+        return false;
+    }
+
     /** Embeds texts with the given upstream model. */
     default EmbeddingResponse embed(EmbeddingRequest request, String upstreamModel) {
         throw QuarryException.of(ErrorKind.UNSUPPORTED_FEATURE,

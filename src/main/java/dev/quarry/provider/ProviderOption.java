@@ -9,6 +9,19 @@ import java.util.Optional;
  * configuration refuses a value its option does not accept, so a provider meets only good ones.
  */
 public sealed interface ProviderOption {
+    /**
+     * {@code whole_answers: true}: a client that does not stream has the upstream asked for the whole
+     * answer in one body instead of a stream folded (cheaper to read). Off by default: such an attempt
+     * is bounded by the request's whole time budget rather than the attempt time-out, an answer that
+     * outlasts it is cut and metered as nothing, and its time teaches least-latency routing nothing.
+     */
+    OneOf WHOLE_ANSWERS = new OneOf("whole_answers", List.of("true", "false"));
+
+    /** Whether these settings turn {@link #WHOLE_ANSWERS} on. */
+    static boolean wholeAnswers(ProviderSettings settings) {
+        return "true".equals(settings.option(WHOLE_ANSWERS.name(), "false"));
+    }
+
     String name();
 
     /** What is wrong with a value given for this option, in words that follow its path; empty when it is fine. */

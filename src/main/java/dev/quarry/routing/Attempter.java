@@ -26,7 +26,7 @@ public interface Attempter<T> {
      * request's whole budget, not by the attempt time-out (which is for a first token), and its
      * time says nothing of the deployment's time to a first token.
      */
-    default boolean answersWhole() {
+    default boolean answersWhole(ModelEntry model, Deployment deployment) {
         return false;
     }
 

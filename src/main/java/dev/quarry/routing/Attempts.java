@@ -28,7 +28,7 @@ final class Attempts {
 
     /** @param remainingNanos what is left of the request's whole budget, which bounds this attempt too */
     <T> T open(Attempter<T> attempter, ModelEntry model, Deployment deployment, long remainingNanos) {
-        long limit = attempter.answersWhole() ? remainingNanos : Math.min(attemptTimeoutNanos, remainingNanos);
+        long limit = attempter.answersWhole(model, deployment) ? remainingNanos : Math.min(attemptTimeoutNanos, remainingNanos);
         Watch watch = new Watch(Thread.currentThread(), System.nanoTime() + limit);
         TIMER.add(watch);
         T value = null;

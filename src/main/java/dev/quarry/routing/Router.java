@@ -182,7 +182,7 @@ public final class Router {
             try {
                 T value = attempts.open(attempter, model, deployment, deadline - start);
                 long took = nanos.getAsLong() - start;
-                if (attempter.answersWhole()) h.answered();
+                if (attempter.answersWhole(model, deployment)) h.answered();
                 else h.succeeded(took);
                 served = true;
                 counted(model, deployment, new RouteTrace.Attempt(model.id(), deployment.key(), null, took / 1_000_000));

@@ -51,6 +51,9 @@ final class HttpIo {
         return length.isPresent() && length.getAsLong() > limit ? Optional.of(tooLarge(limit)) : Optional.empty();
     }
 
+    /** Declared lengths up to this are read into an array of their size at once; larger ones as the bytes arrive. */
+    private static final int EXACT_READ_MAX = 64 * 1024;
+
     /**
      * Reads a JSON request body of at most {@code limit} bytes. An empty body is empty however it
      * is framed (no body, {@code Content-Length: 0}, or a chunked body of its last chunk alone), and
@@ -73,9 +76,11 @@ final class HttpIo {
         long length = req.headers().contentLength().orElse(-1);
         byte[] body = read(req, limit, () -> {
             in.unread(first);
-            // A body of a declared length is read into an array of that length; readNBytes(n) would
-            // read through 16 KiB buffers and copy, for bodies that are mostly a few hundred bytes.
-            if (length >= 0 && length <= limit) return readUpTo(in, (int) length);
+            // A small body of a declared length is read into an array of that length; readNBytes(n) would
+            // read through 16 KiB buffers and copy, for bodies that are mostly a few hundred bytes. A large
+            // declared length is only a claim: the array grows as bytes arrive, or one byte sent under a
+            // claimed 10 MiB would hold 10 MiB (before authentication, on routes that sign their bodies).
+            if (length >= 0 && length <= EXACT_READ_MAX) return readUpTo(in, (int) length);
             return in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
         });
         if (body.length > limit) {

@@ -220,7 +220,8 @@ public final class Database implements AutoCloseable {
                 T result = work.run(c);
                 c.commit();
                 return result;
-            } catch (SQLException | RuntimeException e) {
+            } catch (Throwable e) {
+                // Any failure, an Error too: setAutoCommit(true) below would otherwise commit the work half done.
                 c.rollback();
                 throw e;
             } finally {

@@ -77,14 +77,22 @@ final class GroupCommit implements AutoCloseable {
             if (closed) throw new IllegalStateException("the store is closed");
             queue.add(pending);
         }
+        // Uninterruptibly: the unit is queued and will be committed or refused whatever the caller does
+        // now, and a caller told "failed" for a row that is committed would write it again.
+        boolean interrupted = false;
         try {
-            return pending.done.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new StoreException("interrupted while waiting for a commit", e);
+            while (true) {
+                try {
+                    return pending.done.get();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
         } catch (ExecutionException e) {
             if (e.getCause() instanceof RuntimeException failure) throw failure;
             throw new StoreException("store commit failed: " + e.getCause(), e.getCause());
+        } finally {
+            if (interrupted) Thread.currentThread().interrupt();
         }
     }
 

@@ -50,10 +50,12 @@ class CrossApiTest {
         quarry = TestQuarry.start("""
                 providers:
                   - { name: up-responses, type: openai, base_url: "%1$s", api_key_env: UPSTREAM_KEY, api: responses }
-                  - { name: up-chat, type: openai-compatible, base_url: "%1$s", api: chat_completions }
+                  - { name: up-chat, type: openai-compatible, base_url: "%1$s", api: chat_completions, whole_answers: true }
+                  - { name: up-chat-streamed, type: openai-compatible, base_url: "%1$s", api: chat_completions }
                 models:
                   - { id: via-responses, deployments: [{ provider: up-responses, model: gpt-upstream-r }] }
                   - { id: via-chat, deployments: [{ provider: up-chat, model: gpt-upstream-c }] }
+                  - { id: via-chat-streamed, deployments: [{ provider: up-chat-streamed, model: gpt-upstream-c }] }
                 """.formatted(upstream.baseUrl()), Map.of("UPSTREAM_KEY", "sk-upstream-secret"));
         client = OpenAIOkHttpClient.builder().baseUrl(quarry.baseUrl() + "/v1").apiKey(quarry.newKey("cross")).maxRetries(0).build();
     }
@@ -122,6 +124,17 @@ class CrossApiTest {
         assertThat(sent.path()).isEqualTo("/v1/chat/completions");
         assertThat(sent.header("Authorization")).as("a compatible server without a key gets no Authorization").isNull();
         assertThat(sent.body().at("/tools/0/function/name").asText()).isEqualTo("shell");
+    }
+
+    /** Without whole_answers the upstream streams whatever the client does, and the answer is the stream folded. */
+    @Test
+    void aChatCompletionThatDoesNotStreamIsStreamedUpstreamUnlessTheProviderAsksForWholeAnswers() {
+        upstream.then(answer(text("Streamed, then folded.")));
+        ChatCompletion completion = client.chat().completions().create(ChatCompletionCreateParams.builder()
+                .model("via-chat-streamed").addUserMessage("hi").build());
+
+        assertThat(upstream.lastRequest().body().path("stream").asBoolean()).isTrue();
+        assertThat(completion.choices().getFirst().message().content()).hasValue("Streamed, then folded.");
     }
 
     @Test

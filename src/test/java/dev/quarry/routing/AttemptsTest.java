@@ -75,7 +75,7 @@ class AttemptsTest {
             }
 
             @Override
-            public boolean answersWhole() {
+            public boolean answersWhole(ModelEntry model, Deployment deployment) {
                 return true;
             }
         };

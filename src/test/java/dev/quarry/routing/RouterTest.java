@@ -432,7 +432,7 @@ class RouterTest {
             }
 
             @Override
-            public boolean answersWhole() {
+            public boolean answersWhole(ModelEntry model, Deployment deployment) {
                 return true;
             }
         };

@@ -21,8 +21,9 @@ import java.util.Map;
 
 /**
  * The {@code anthropic} provider: Claude through Anthropic's Messages API, {@code POST {base_url}/v1/messages}
- * with the key in {@code x-api-key}. Calls stream upstream when the client streams; otherwise the whole
- * {@code message} is asked for and returned as the same canonical events.
+ * with the key in {@code x-api-key}. Calls stream upstream, unless the client does not stream and the
+ * provider has {@code whole_answers: true}: then the whole {@code message} is asked for and returned as
+ * the same canonical events.
  *
  * <p>Options: {@code default_max_tokens} (the output limit asked for when the client sets none, which
  * Anthropic requires; {@value #DEFAULT_MAX_TOKENS} unless set) and {@code anthropic_beta} (sent as the
@@ -35,7 +36,7 @@ public final class AnthropicProvider implements Provider {
     private static final ProviderOption.Text BETA_OPTION = new ProviderOption.Text("anthropic_beta");
 
     public static final ProviderType TYPE = new ProviderType("anthropic", (settings, env) -> new AnthropicProvider(settings),
-            "https://api.anthropic.com", "direct", List.of(DEFAULT_MAX_TOKENS_OPTION, BETA_OPTION));
+            "https://api.anthropic.com", "direct", List.of(DEFAULT_MAX_TOKENS_OPTION, BETA_OPTION, ProviderOption.WHOLE_ANSWERS));
     private static final String MESSAGES = "/v1/messages";
     /** The API version this codec speaks; Anthropic keeps it stable and adds features through betas. */
     private static final String API_VERSION = "2023-06-01";
@@ -44,6 +45,7 @@ public final class AnthropicProvider implements Provider {
     private final int defaultMaxTokens;
     private final Map<String, String> headers;
     private final UpstreamHttp http;
+    private final boolean wholeAnswers;
 
     /** @throws IllegalArgumentException without an API key, or with a {@code default_max_tokens} that is no positive number */
     public AnthropicProvider(ProviderSettings settings) {
@@ -53,11 +55,17 @@ public final class AnthropicProvider implements Provider {
                     + "variable named by its api_key_env to the key.");
         }
         this.defaultMaxTokens = DEFAULT_MAX_TOKENS_OPTION.in(settings, DEFAULT_MAX_TOKENS);
+        this.wholeAnswers = ProviderOption.wholeAnswers(settings);
         Map<String, String> headers = new HashMap<>(Map.of("x-api-key", settings.apiKey(), "anthropic-version", API_VERSION));
         String beta = settings.option(BETA_OPTION.name(), null);
         if (beta != null) headers.put("anthropic-beta", beta);
         this.headers = Map.copyOf(headers);
         this.http = new UpstreamHttp(settings, (status, body, retryAfter) -> AnthropicErrors.fromStatus(name, status, body, retryAfter));
+    }
+
+    @Override
+    public boolean answersWhole() {
+        return wholeAnswers;
     }
 
     @Override

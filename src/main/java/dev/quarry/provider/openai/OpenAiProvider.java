@@ -64,11 +64,11 @@ public final class OpenAiProvider implements Provider {
     public static final ProviderOption API_OPTION = new ProviderOption.OneOf("api", Arrays.stream(Api.values()).map(a -> a.option).toList());
 
     public static final ProviderType TYPE = new ProviderType("openai", (settings, env) -> new OpenAiProvider(settings),
-            "https://api.openai.com/v1", "direct", List.of(API_OPTION));
+            "https://api.openai.com/v1", "direct", List.of(API_OPTION, ProviderOption.WHOLE_ANSWERS));
 
     /** No default base URL: a compatible server is wherever it runs. */
     public static final ProviderType COMPATIBLE_TYPE = new ProviderType("openai-compatible", (settings, env) -> new OpenAiProvider(settings),
-            null, "direct", List.of(API_OPTION));
+            null, "direct", List.of(API_OPTION, ProviderOption.WHOLE_ANSWERS));
 
     /**
      * Where a host serves one of OpenAI's APIs for a model: given OpenAI's own path of the API
@@ -121,6 +121,7 @@ public final class OpenAiProvider implements Provider {
     private final Map<String, String> query;
     private final CallHeaders headers;
     private final UpstreamHttp http;
+    private final boolean wholeAnswers;
 
     /** @throws IllegalArgumentException for an unknown type or {@code api}, or an {@code openai} provider without a key */
     public OpenAiProvider(ProviderSettings settings) {
@@ -138,6 +139,8 @@ public final class OpenAiProvider implements Provider {
         this.endpoints = host.endpoints();
         this.query = host.query();
         this.headers = host.headers();
+        // The Responses API is always streamed upstream: its whole answer is not decoded here.
+        this.wholeAnswers = api == Api.CHAT_COMPLETIONS && ProviderOption.wholeAnswers(settings);
         this.http = new UpstreamHttp(settings,
                 (status, body, retryAfter) -> OpenAiErrors.fromStatus(name, UPSTREAM_MODEL.get(), status, body, retryAfter));
     }
@@ -156,6 +159,11 @@ public final class OpenAiProvider implements Provider {
         // Without a key a compatible server gets no Authorization header at all, not an empty bearer token.
         Map<String, String> headers = hasKey ? Map.of("Authorization", "Bearer " + settings.apiKey()) : Map.of();
         return new Host((openAiPath, model) -> openAiPath, Map.of(), CallHeaders.fixed(headers), compatible ? Api.CHAT_COMPLETIONS : Api.RESPONSES, compatible);
+    }
+
+    @Override
+    public boolean answersWhole() {
+        return wholeAnswers;
     }
 
     @Override
