@@ -1,6 +1,7 @@
 package dev.quarry.audit;
 
 import dev.quarry.store.Database;
+import dev.quarry.store.GroupedWork;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -348,8 +349,9 @@ public final class AuditLog implements AutoCloseable {
         List<String> hashes = hashes(all);
         if (!all.isEmpty()) markPending(tail.lastSeq() + all.size(), hashes.getLast());
         Tail before = tail;
+        boolean sign = digestWillBeDue(before, all.size(), signNow);
         // Shared with the ledger's rows, and possibly run twice (together, then alone): it only returns the new tail.
-        Committed done = db.commitGrouped(statements -> {
+        GroupedWork<Committed> work = statements -> {
             Tail t = before;
             if (!all.isEmpty()) {
                 PreparedStatement s = statements.prepared(AuditRows.INSERT);
@@ -361,10 +363,13 @@ public final class AuditLog implements AutoCloseable {
                 }
                 s.executeBatch();
             }
-            if (!(signNow ? t.undigested() : digestDue(t))) return new Committed(t, null);
+            if (!sign) return new Committed(t, null);
             SignedDigest digest = writeDigest(statements.connection(), t);
             return new Committed(t.digested(digest), digest);
-        });
+        };
+        // A digest goes into the anchor file next, which survives a power loss: so must the rows it signs,
+        // or after one the anchor names a trail the store lost, and that reads as tampering.
+        Committed done = sign ? db.commitGroupedDurably(work) : db.commitGrouped(work);
         tail = done.tail();
         adopted = null;
         if (done.digest() != null) anchor(done.digest());
@@ -408,6 +413,12 @@ public final class AuditLog implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.log(Level.SEVERE, "could not anchor audit digest " + digest.seq() + " in " + anchor.file(), e);
         }
+    }
+
+    /** Whether a commit of {@code events} more after {@code before} signs a digest; decided before it runs, which decides how durably. */
+    private boolean digestWillBeDue(Tail before, int events, boolean signNow) {
+        Tail after = events == 0 ? before : before.append(before.lastSeq() + events, before.lastHash());
+        return signNow ? after.undigested() : digestDue(after);
     }
 
     private boolean digestDue(Tail t) {

@@ -168,12 +168,22 @@ public final class Database implements AutoCloseable {
      * as durably as {@code ledger.durability} asks, and returns the work's result.
      */
     public <T> T commitGrouped(GroupedWork<T> work) {
-        return groupCommit.commit(work);
+        return groupCommit.commit(work, false);
     }
 
-    /** The group commit's transaction. */
-    <T> T groupTransaction(SqlWork<T> work) {
-        return transaction(work, grouped);
+    /**
+     * As {@link #commitGrouped}, but durable against power loss whatever {@code ledger.durability} says:
+     * for what is also recorded outside the store (an audit digest its anchor file names), which the
+     * store must not lose while the outside record stays. The whole group commits so, which also makes
+     * the commits before it durable.
+     */
+    public <T> T commitGroupedDurably(GroupedWork<T> work) {
+        return groupCommit.commit(work, true);
+    }
+
+    /** The group commit's transaction; {@code power}: durable against power loss whatever the setting. */
+    <T> T groupTransaction(SqlWork<T> work, boolean power) {
+        return transaction(work, power ? Durability.POWER : grouped);
     }
 
     private <T> T transaction(SqlWork<T> work, Durability durability) {

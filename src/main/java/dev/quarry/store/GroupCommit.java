@@ -34,11 +34,14 @@ final class GroupCommit implements AutoCloseable {
     /** A queued unit and its caller's wait; its result is kept aside until the transaction commits. */
     private static final class Pending<T> {
         private final GroupedWork<T> work;
+        /** Whether the unit must survive a power loss, whatever {@code ledger.durability} says. */
+        private final boolean power;
         private final CompletableFuture<T> done = new CompletableFuture<>();
         private T result;
 
-        Pending(GroupedWork<T> work) {
+        Pending(GroupedWork<T> work, boolean power) {
             this.work = work;
+            this.power = power;
         }
 
         void run(Statements statements) throws java.sql.SQLException {
@@ -50,7 +53,7 @@ final class GroupCommit implements AutoCloseable {
         }
     }
 
-    private static final Pending<Void> STOP = new Pending<>(s -> null);
+    private static final Pending<Void> STOP = new Pending<>(s -> null, false);
 
     private final Database db;
     private final BlockingQueue<Pending<?>> queue = new LinkedBlockingQueue<>();
@@ -71,8 +74,8 @@ final class GroupCommit implements AutoCloseable {
      *
      * @throws RuntimeException what the work or its transaction threw when it ran alone
      */
-    <T> T commit(GroupedWork<T> work) {
-        Pending<T> pending = new Pending<>(work);
+    <T> T commit(GroupedWork<T> work, boolean power) {
+        Pending<T> pending = new Pending<>(work, power);
         synchronized (queueLock) {
             if (closed) throw new IllegalStateException("the store is closed");
             queue.add(pending);
@@ -134,11 +137,13 @@ final class GroupCommit implements AutoCloseable {
     }
 
     private void runInOneTransaction(List<Pending<?>> units) {
+        boolean power = false;
+        for (Pending<?> p : units) power |= p.power;
         db.groupTransaction(c -> {
             Statements s = statements.computeIfAbsent(c, Statements::new);
             for (Pending<?> p : units) p.run(s);
             return null;
-        });
+        }, power);
     }
 
     /** Commits what is queued, then stops the writer; units offered after are refused. */

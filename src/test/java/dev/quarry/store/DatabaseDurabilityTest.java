@@ -31,6 +31,18 @@ class DatabaseDurabilityTest {
         }
     }
 
+    /** An audit digest is anchored outside the store next: its commit is durable whatever the setting. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.quarry.testing.StoreTargets#names")
+    void aDurableGroupCommitIsDurableUnderProcess(String target) {
+        try (Database db = Database.open(StoreTargets.freshUrl(target), Durability.PROCESS)) {
+            boolean sqlite = !db.isPostgres();
+            String durable = db.commitGroupedDurably(s -> setting(s.connection(), sqlite));
+            assertThat(durable).isEqualTo(sqlite ? FULL : "on");
+            assertThat(grouped(db)).isEqualTo(sqlite ? NORMAL : "off");
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("dev.quarry.testing.StoreTargets#names")
     void powerDurabilityKeepsEveryCommitDurable(String target) {

@@ -2,6 +2,8 @@ package dev.quarry.provider.anthropic.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.quarry.canonical.ContentBlock;
+import dev.quarry.canonical.ErrorKind;
+import dev.quarry.canonical.QuarryException;
 import dev.quarry.canonical.StopReason;
 import dev.quarry.canonical.StreamEvent;
 import dev.quarry.canonical.ToolKind;
@@ -51,7 +53,14 @@ public final class MessagesStreamDecoder extends SseDecoder {
             }
             case "message_delta" -> messageDelta(data);
             case "message_stop" -> complete();
-            case "message" -> whole(data);
+            case "message" -> {
+                // A whole answer names its type; a 200 body that does not (a proxy's page, {}) must not pass for an empty answer.
+                if (type == null) {
+                    throw QuarryException.of(ErrorKind.UPSTREAM_ERROR, "Provider '" + provider + "' answered with a body that is not a message: "
+                            + Json.excerpt(event.data()));
+                }
+                whole(data);
+            }
             case "error" -> throw AnthropicErrors.fromEvent(provider, data.path("error")).exception();
             default -> { } // ping, and event types added after this was written, which Anthropic asks clients to ignore
         }
