@@ -66,8 +66,10 @@ public final class UpstreamHttp {
      * here instead: no proxy when it names none for this upstream, else the JVM's as before.
      */
     private static Proxy proxyFor(URI baseUrl) {
+        ProxySelector selector = ProxySelector.getDefault();
+        if (selector == null) return Proxy.noProxy(); // the JVM's selector was removed: nothing names a proxy
         if (baseUrl == null) return Proxy.create();
-        List<java.net.Proxy> selected = ProxySelector.getDefault().select(baseUrl);
+        List<java.net.Proxy> selected = selector.select(baseUrl);
         return selected.stream().allMatch(p -> p.type() == java.net.Proxy.Type.DIRECT) ? Proxy.noProxy() : Proxy.create();
     }
 
