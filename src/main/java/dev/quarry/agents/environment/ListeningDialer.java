@@ -2,7 +2,7 @@ package dev.quarry.agents.environment;
 
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpTimeoutException;
 import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
 import java.time.Duration;
@@ -76,7 +76,7 @@ public final class ListeningDialer {
             }
             return new ExecutorException.Refused("executor " + peer + " refused the WebSocket upgrade (HTTP " + status + ")");
         }
-        if (cause instanceof HttpConnectTimeoutException) {
+        if (cause instanceof HttpTimeoutException) { // the connect, or the upgrade the JDK also times out at the connect timeout
             return new ExecutorException.Disconnected("executor " + peer + " did not accept a connection within " + connectTimeout.toSeconds() + " s");
         }
         // The JDK's causes here name the failure (connection refused, unresolved host), not the request's headers.
