@@ -69,7 +69,7 @@ public final class InvokeStep implements Step {
 
                     @Override
                     public boolean answersWhole(ModelEntry model, Deployment deployment) {
-                        return !chat.streaming() && provider(model, deployment).answersWhole();
+                        return asksWhole(chat, provider(model, deployment));
                     }
 
                     @Override
@@ -128,13 +128,17 @@ public final class InvokeStep implements Step {
         settlement.on(Settlement.Order.ROUTING, settled -> served.finished().accept(settled.error()));
     }
 
+    /** Whether the upstream is asked for the whole answer: only by a client that does not stream, of a provider configured for it. */
+    private static boolean asksWhole(Operation.Chat chat, Provider provider) {
+        return !chat.streaming() && provider.answersWhole();
+    }
+
     /** Opens the stream and waits for its first event: until then a failure is the attempt's, and routing may go elsewhere. */
     private Attempt<EventStream> stream(Exchange exchange, Operation.Chat chat, ModelEntry model, Deployment deployment, long reserved) {
         return counted(exchange, model, deployment, reserved, () -> {
             Provider provider = provider(model, deployment);
-            // A whole answer only from a provider configured for it; any other is streamed and folded.
             EventStream stream = provider.stream(new ProviderCall(chat.request().withModel(model.id()),
-                    deployment.upstreamModel(), chat.streaming() || !provider.answersWhole()));
+                    deployment.upstreamModel(), !asksWhole(chat, provider)));
             try {
                 stream.hasNext();
                 return stream;
